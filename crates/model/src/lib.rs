@@ -1,0 +1,429 @@
+//! Domain value types shared by every alphadesk stage.
+//!
+//! Identifiers that travel between stages (a CIK, a ticker, an accession number, a
+//! CUSIP) are newtypes that validate on construction, so that an unpadded CIK or a
+//! lowercase ticker is caught where it enters the system instead of silently failing
+//! to join three stages later. Dates are plain calendar dates (`chrono::NaiveDate`);
+//! every field that holds one says in its name which date it is (`filed`,
+//! `period_end`, `trade_date`), because "when did this happen" and "when could anyone
+//! have known it" are different questions and only the second may drive a score.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+pub use chrono::NaiveDate;
+
+/// A value failed validation when it entered the system.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {kind}: {value:?} ({reason})")]
+pub struct InvalidValue {
+    pub kind: &'static str,
+    pub value: String,
+    pub reason: &'static str,
+}
+
+fn invalid(kind: &'static str, value: &str, reason: &'static str) -> InvalidValue {
+    InvalidValue {
+        kind,
+        value: value.chars().take(64).collect(),
+        reason,
+    }
+}
+
+/// SEC Central Index Key. Stored as a number; displayed zero-padded to ten digits as
+/// EDGAR does in file names (`CIK0000320193.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cik(u64);
+
+impl Cik {
+    pub const MAX: u64 = 9_999_999_999;
+
+    pub fn new(n: u64) -> Result<Self, InvalidValue> {
+        if n == 0 || n > Self::MAX {
+            return Err(invalid("CIK", &n.to_string(), "must be 1..=9999999999"));
+        }
+        Ok(Cik(n))
+    }
+
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
+    /// The ten-digit, zero-padded form EDGAR uses in paths.
+    pub fn padded(self) -> String {
+        format!("{:010}", self.0)
+    }
+}
+
+impl FromStr for Cik {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let t = t.strip_prefix("CIK").unwrap_or(t);
+        if t.is_empty() || t.len() > 10 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid("CIK", s, "expected up to ten digits"));
+        }
+        Cik::new(t.parse().map_err(|_| invalid("CIK", s, "not a number"))?)
+    }
+}
+
+impl fmt::Display for Cik {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// An exchange ticker symbol, upper case. Share classes keep their separator as the
+/// source wrote it (`BRK.B`, `BF-B`, `TWO-PA`), because the sources disagree on it and
+/// rewriting would break the join back to the source row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Ticker(String);
+
+impl Ticker {
+    pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        let t = s.trim();
+        if t.is_empty() || t.len() > 12 {
+            return Err(invalid("ticker", s, "expected 1 to 12 characters"));
+        }
+        if !t
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b'^'))
+        {
+            return Err(invalid("ticker", s, "unexpected character"));
+        }
+        if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return Err(invalid("ticker", s, "no letter"));
+        }
+        Ok(Ticker(t.to_ascii_uppercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Ticker {
+    type Error = InvalidValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Ticker::new(&s)
+    }
+}
+
+impl From<Ticker> for String {
+    fn from(t: Ticker) -> String {
+        t.0
+    }
+}
+
+impl FromStr for Ticker {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ticker::new(s)
+    }
+}
+
+impl fmt::Display for Ticker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// EDGAR accession number, `0000320193-22-000061`: filer id, year, sequence.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Accession(String);
+
+impl Accession {
+    pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        let t = s.trim();
+        let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+        let only_digits_and_dashes = t.chars().all(|c| c.is_ascii_digit() || c == '-');
+        if digits.len() != 18 || !only_digits_and_dashes {
+            return Err(invalid("accession number", s, "expected 18 digits as NNNNNNNNNN-YY-NNNNNN"));
+        }
+        Ok(Accession(format!("{}-{}-{}", &digits[..10], &digits[10..12], &digits[12..])))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Accession {
+    type Error = InvalidValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Accession::new(&s)
+    }
+}
+
+impl From<Accession> for String {
+    fn from(a: Accession) -> String {
+        a.0
+    }
+}
+
+impl fmt::Display for Accession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A nine-character CUSIP (issuer, issue, check digit). The check digit is verified:
+/// 13F tables are typed by hand often enough that a bad CUSIP is a real signal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cusip(String);
+
+impl Cusip {
+    pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        let t = s.trim().to_ascii_uppercase();
+        if t.len() != 9 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"*@#".contains(&b)) {
+            return Err(invalid("CUSIP", s, "expected nine alphanumeric characters"));
+        }
+        Ok(Cusip(t))
+    }
+
+    /// Whether the ninth character is the correct Luhn-style check digit.
+    pub fn check_digit_ok(&self) -> bool {
+        let b = self.0.as_bytes();
+        let mut sum = 0u32;
+        for (i, &c) in b[..8].iter().enumerate() {
+            let mut v = match c {
+                b'0'..=b'9' => (c - b'0') as u32,
+                b'A'..=b'Z' => (c - b'A') as u32 + 10,
+                b'*' => 36,
+                b'@' => 37,
+                b'#' => 38,
+                _ => return false,
+            };
+            if i % 2 == 1 {
+                v *= 2;
+            }
+            sum += v / 10 + v % 10;
+        }
+        let check = (10 - sum % 10) % 10;
+        b[8] == b'0' + check as u8
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Cusip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The date a point-in-time query is asked for: "what was known at the close of this
+/// US-Eastern trading day". Everything filed, published or priced on or before it is
+/// visible; nothing after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AsOf(pub NaiveDate);
+
+impl AsOf {
+    pub fn date(self) -> NaiveDate {
+        self.0
+    }
+}
+
+impl FromStr for AsOf {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_date(s).map(AsOf).ok_or_else(|| invalid("as-of date", s, "expected YYYY-MM-DD"))
+    }
+}
+
+impl fmt::Display for AsOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Parses the date spellings the sources use: ISO `2014-06-06`, EDGAR's compact
+/// `20140606`, and the 13F cover page's `06-30-2014`. Anything else is `None`: the
+/// caller knows which file and field it was reading and reports it.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let t = s.trim();
+    let b = t.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = t.get(r)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (y, m, d) = match b.len() {
+        10 if b[4] == b'-' && b[7] == b'-' => (num(0..4)?, num(5..7)?, num(8..10)?),
+        10 if b[2] == b'-' && b[5] == b'-' => (num(6..10)?, num(0..2)?, num(3..5)?),
+        10 if b[2] == b'/' && b[5] == b'/' => (num(6..10)?, num(0..2)?, num(3..5)?),
+        8 => (num(0..4)?, num(4..6)?, num(6..8)?),
+        // ISO date-time (`2022-05-06T18:30:57.000Z`): the calendar date is the part
+        // before the T; callers that need the time parse it themselves.
+        n if n > 10 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' => {
+            (num(0..4)?, num(5..7)?, num(8..10)?)
+        }
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+}
+
+/// The eleven GICS sectors under their current names. Sources spell some of them
+/// differently ("Telecommunications Services", "Telecommunication Services"); every
+/// spelling maps here so that "rank within sector" means one thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Sector {
+    #[serde(rename = "Communication Services")]
+    CommunicationServices,
+    #[serde(rename = "Consumer Discretionary")]
+    ConsumerDiscretionary,
+    #[serde(rename = "Consumer Staples")]
+    ConsumerStaples,
+    Energy,
+    Financials,
+    #[serde(rename = "Health Care")]
+    HealthCare,
+    Industrials,
+    #[serde(rename = "Information Technology")]
+    InformationTechnology,
+    Materials,
+    #[serde(rename = "Real Estate")]
+    RealEstate,
+    Utilities,
+}
+
+impl Sector {
+    pub const ALL: [Sector; 11] = [
+        Sector::CommunicationServices,
+        Sector::ConsumerDiscretionary,
+        Sector::ConsumerStaples,
+        Sector::Energy,
+        Sector::Financials,
+        Sector::HealthCare,
+        Sector::Industrials,
+        Sector::InformationTechnology,
+        Sector::Materials,
+        Sector::RealEstate,
+        Sector::Utilities,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sector::CommunicationServices => "Communication Services",
+            Sector::ConsumerDiscretionary => "Consumer Discretionary",
+            Sector::ConsumerStaples => "Consumer Staples",
+            Sector::Energy => "Energy",
+            Sector::Financials => "Financials",
+            Sector::HealthCare => "Health Care",
+            Sector::Industrials => "Industrials",
+            Sector::InformationTechnology => "Information Technology",
+            Sector::Materials => "Materials",
+            Sector::RealEstate => "Real Estate",
+            Sector::Utilities => "Utilities",
+        }
+    }
+
+    /// Maps a source's sector spelling to the canonical sector. The 2018 GICS
+    /// reshuffle renamed Telecommunication Services to Communication Services; the
+    /// shared tables predate it and use the old name.
+    pub fn from_label(s: &str) -> Option<Sector> {
+        let norm: String = s
+            .trim()
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .collect();
+        Some(match norm.as_str() {
+            "communicationservices" | "telecommunicationservices" | "telecommunicationsservices"
+            | "telecommunications" | "telecom" => Sector::CommunicationServices,
+            "consumerdiscretionary" => Sector::ConsumerDiscretionary,
+            "consumerstaples" => Sector::ConsumerStaples,
+            "energy" => Sector::Energy,
+            "financials" | "financial" => Sector::Financials,
+            "healthcare" => Sector::HealthCare,
+            "industrials" => Sector::Industrials,
+            "informationtechnology" | "technology" => Sector::InformationTechnology,
+            "materials" => Sector::Materials,
+            "realestate" => Sector::RealEstate,
+            "utilities" => Sector::Utilities,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Sector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cik_parses_padded_and_prefixed() {
+        assert_eq!("0000320193".parse::<Cik>().unwrap().get(), 320193);
+        assert_eq!("CIK0000320193".parse::<Cik>().unwrap().padded(), "0000320193");
+        assert!("".parse::<Cik>().is_err());
+        assert!("12a".parse::<Cik>().is_err());
+        assert!("0".parse::<Cik>().is_err());
+        assert!("12345678901".parse::<Cik>().is_err());
+    }
+
+    #[test]
+    fn ticker_upper_cases_and_rejects_junk() {
+        assert_eq!(Ticker::new(" aapl ").unwrap().as_str(), "AAPL");
+        assert_eq!(Ticker::new("BRK.B").unwrap().as_str(), "BRK.B");
+        assert!(Ticker::new("").is_err());
+        assert!(Ticker::new("A B").is_err());
+        assert!(Ticker::new("123").is_err());
+    }
+
+    #[test]
+    fn accession_normalises_dashes() {
+        let a = Accession::new("000032019322000061").unwrap();
+        assert_eq!(a.as_str(), "0000320193-22-000061");
+        assert!(Accession::new("0000320193-22-00006").is_err());
+        assert!(Accession::new("0000320193-22-00006x").is_err());
+    }
+
+    #[test]
+    fn cusip_check_digit() {
+        assert!(Cusip::new("037833100").unwrap().check_digit_ok()); // Apple
+        assert!(Cusip::new("88579Y101").unwrap().check_digit_ok()); // 3M
+        assert!(!Cusip::new("037833101").unwrap().check_digit_ok());
+        assert!(Cusip::new("0378331").is_err());
+    }
+
+    #[test]
+    fn dates_in_every_source_spelling() {
+        let d = NaiveDate::from_ymd_opt(2014, 6, 6).unwrap();
+        assert_eq!(parse_date("2014-06-06"), Some(d));
+        assert_eq!(parse_date("20140606"), Some(d));
+        assert_eq!(parse_date("06-06-2014"), Some(d));
+        assert_eq!(parse_date("2014-06-06T18:30:57.000Z"), Some(d));
+        assert_eq!(parse_date("2014-13-06"), None);
+        assert_eq!(parse_date("June 6"), None);
+    }
+
+    #[test]
+    fn sector_spellings_fold() {
+        assert_eq!(
+            Sector::from_label("Telecommunications Services"),
+            Some(Sector::CommunicationServices)
+        );
+        assert_eq!(Sector::from_label("Health Care"), Some(Sector::HealthCare));
+        assert_eq!(Sector::from_label("Widgets"), None);
+        for s in Sector::ALL {
+            assert_eq!(Sector::from_label(s.name()), Some(s));
+        }
+    }
+}
