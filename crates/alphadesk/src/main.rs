@@ -1,1 +1,57 @@
-fn main(){}
+//! `alphadesk`: the command line over the stage crates.
+//!
+//! This crate parses flags, resolves paths and prints; the work happens in
+//! `alphadesk-ingest` (parsers), `alphadesk-store` (SQLite, point-in-time reads) and
+//! `alphadesk-fundamentals` (standardised fields). Exit codes: 0 success, 1 the
+//! command ran but found failures (a file that did not ingest), 2 a usage or input
+//! error.
+
+mod cmd;
+mod paths;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "alphadesk", version, about = "An open equity research desk: ingest, score, explain, check.")]
+struct Cli {
+    /// Store file. Default: $ALPHADESK_DB, else ./alphadesk.db.
+    #[arg(long, global = true, env = "ALPHADESK_DB", default_value = "alphadesk.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ingest files or folders (recursively); the kind of each file is detected from its content.
+    Ingest(cmd::ingest::Args),
+    /// Parse one file and print its normalised form; nothing is stored.
+    Parse(cmd::parse::Args),
+    /// Standardised fundamentals of a ticker as known on a date.
+    Facts(cmd::facts::Args),
+    /// Ingest the data directory and print what the store holds.
+    Demo(cmd::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(a) => cmd::ingest::run(&cli.db, a),
+        Command::Parse(a) => cmd::parse::run(a),
+        Command::Facts(a) => cmd::facts::run(&cli.db, a),
+        Command::Demo(a) => cmd::demo::run(&cli.db, a),
+    };
+    match result {
+        Ok(code) => code,
+        // Anything that stops a command before it could do its job is a usage or
+        // input error (exit 2); commands that ran and found failures return 1
+        // themselves.
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

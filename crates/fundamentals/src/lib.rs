@@ -1,1 +1,255 @@
+//! Standardised point-in-time fundamentals.
+//!
+//! `alphadesk facts TICKER --as-of D` answers "what did the public record say about
+//! this company's revenue, profits, balance sheet and size at the close of D?" with
+//! one number per field, the concept it came from, its period, its filing date and
+//! the records it was computed from. Two sources feed it:
+//!
+//! 1. **SEC XBRL facts** (companyfacts), known from their `filed` date. Flows are
+//!    trailing twelve months ([`ttm`]); balance-sheet items are the latest instant.
+//! 2. **Annual table rows** (the shared `fundamentals.csv`), which carry no filing
+//!    date and are treated as known [`TABLE_LAG_DAYS`] days after their period end.
+//!
+//! XBRL wins where both exist, because it is dated by filing and quarterly.
+//! Concept fallbacks and every method are in `docs/fundamentals.md`.
 
+pub mod marketcap;
+pub mod ttm;
+
+use std::collections::BTreeMap;
+
+use alphadesk_model::NaiveDate;
+use alphadesk_store::read::{self, SourceRef, StoredFact};
+use alphadesk_store::StoreError;
+use alphadesk_store::Connection;
+use serde::Serialize;
+
+/// Days after a fiscal period end before an annual table row (which has no filing
+/// date) is treated as known. 90 days is the 10-K deadline for the slowest filer
+/// category (non-accelerated), so no row is used before it could have been public.
+pub const TABLE_LAG_DAYS: i64 = 90;
+
+/// How a field's value was obtained.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldValue {
+    pub value: f64,
+    pub unit: String,
+    /// XBRL concept (`us-gaap:Revenues`), or `table:<column>` for table rows.
+    pub concept: String,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: NaiveDate,
+    /// Filing date of the latest input; `None` for table rows (see `known_from`).
+    pub filed: Option<NaiveDate>,
+    /// First date on which every input was public.
+    pub known_from: NaiveDate,
+    /// `annual`, `four quarters`, `instant`, `close x shares`, ...
+    pub method: String,
+    /// The source of the latest input (the filing that completed the value).
+    pub source: SourceRef,
+    /// Every input record, for audit.
+    pub inputs: Vec<Input>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Input {
+    pub concept: String,
+    pub value: f64,
+    pub start: Option<NaiveDate>,
+    pub end: NaiveDate,
+    pub filed: Option<NaiveDate>,
+    pub source: SourceRef,
+}
+
+impl Input {
+    pub fn from_fact(f: &StoredFact) -> Input {
+        Input {
+            concept: format!("{}:{}", f.taxonomy, f.concept),
+            value: f.value,
+            start: f.start,
+            end: f.end,
+            filed: Some(f.filed),
+            source: SourceRef { path: f.source_path.clone(), accession: Some(f.accn.clone()), line: None },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FactsReport {
+    pub ticker: String,
+    pub cik: Option<i64>,
+    pub as_of: NaiveDate,
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Fields with no value on the date, and why.
+    pub missing: BTreeMap<String, String>,
+}
+
+/// The standard fields, in the order they are reported.
+pub const FIELDS: &[&str] = &[
+    "revenue_ttm",
+    "gross_profit_ttm",
+    "operating_income_ttm",
+    "net_income_ttm",
+    "operating_cash_flow_ttm",
+    "capex_ttm",
+    "total_assets",
+    "total_liabilities",
+    "total_equity",
+    "total_debt",
+    "shares_outstanding",
+    "market_cap",
+];
+
+/// XBRL concepts per flow field, in order of preference. When several have data the
+/// one with the most recent period wins (filers switch concepts over time: Apple
+/// moved from `SalesRevenueNet` to `RevenueFromContractWithCustomerExcludingAssessedTax`
+/// with ASC 606), the order breaking ties.
+pub const FLOW_CONCEPTS: &[(&str, &[&str])] = &[
+    (
+        "revenue_ttm",
+        &[
+            "RevenueFromContractWithCustomerExcludingAssessedTax",
+            "Revenues",
+            "SalesRevenueNet",
+            "RevenueFromContractWithCustomerIncludingAssessedTax",
+            "SalesRevenueGoodsNet",
+        ],
+    ),
+    ("gross_profit_ttm", &["GrossProfit"]),
+    ("operating_income_ttm", &["OperatingIncomeLoss"]),
+    ("net_income_ttm", &["NetIncomeLoss", "ProfitLoss", "NetIncomeLossAvailableToCommonStockholdersBasic"]),
+    (
+        "operating_cash_flow_ttm",
+        &["NetCashProvidedByUsedInOperatingActivities", "NetCashProvidedByUsedInOperatingActivitiesContinuingOperations"],
+    ),
+    ("capex_ttm", &["PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets"]),
+];
+
+pub const INSTANT_CONCEPTS: &[(&str, &[&str])] = &[
+    ("total_assets", &["Assets"]),
+    ("total_liabilities", &["Liabilities"]),
+    ("total_equity", &["StockholdersEquity", "StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest"]),
+];
+
+/// Table columns per field for rows of the annual fundamentals table.
+pub const TABLE_COLUMNS: &[(&str, &str)] = &[
+    ("revenue_ttm", "Total Revenue"),
+    ("gross_profit_ttm", "Gross Profit"),
+    ("operating_income_ttm", "Operating Income"),
+    ("net_income_ttm", "Net Income"),
+    ("operating_cash_flow_ttm", "Net Cash Flow-Operating"),
+    ("capex_ttm", "Capital Expenditures"),
+    ("total_assets", "Total Assets"),
+    ("total_liabilities", "Total Liabilities"),
+    ("total_equity", "Total Equity"),
+    ("shares_outstanding", "Estimated Shares Outstanding"),
+];
+
+/// Computes the report for `ticker` as of the close of `as_of`.
+pub fn facts(store: &alphadesk_store::Store, ticker: &str, as_of: NaiveDate) -> Result<Option<FactsReport>, StoreError> {
+    let conn = store.conn();
+    let Some(sec) = read::security(conn, ticker)? else { return Ok(None) };
+    let mut fields = BTreeMap::new();
+    let mut missing = BTreeMap::new();
+    if let Some(cik) = sec.cik {
+        for (name, concepts) in FLOW_CONCEPTS {
+            if let Some(v) = ttm::best_ttm(conn, cik, concepts, as_of)? {
+                fields.insert(name.to_string(), v);
+            }
+        }
+        for (name, concepts) in INSTANT_CONCEPTS {
+            if let Some(v) = ttm::best_instant(conn, cik, concepts, as_of)? {
+                fields.insert(name.to_string(), v);
+            }
+        }
+        if !fields.contains_key("total_liabilities") {
+            if let Some(v) = ttm::liabilities_by_difference(conn, cik, as_of)? {
+                fields.insert("total_liabilities".into(), v);
+            }
+        }
+        if let Some(v) = ttm::total_debt(conn, cik, as_of)? {
+            fields.insert("total_debt".into(), v);
+        }
+        if let Some(v) = marketcap::shares_outstanding(conn, cik, as_of)? {
+            fields.insert("shares_outstanding".into(), v);
+        }
+    }
+    table_fallback(conn, &sec.ticker, as_of, &mut fields)?;
+    match marketcap::market_cap(conn, &sec.ticker, sec.cik, as_of, fields.get("shares_outstanding"))? {
+        Ok(v) => {
+            fields.insert("market_cap".into(), v);
+        }
+        Err(why) => {
+            missing.insert("market_cap".into(), why);
+        }
+    }
+    for f in FIELDS {
+        if !fields.contains_key(*f) && !missing.contains_key(*f) {
+            let why = if sec.cik.is_none() {
+                "no CIK for this ticker and no table row known by this date".to_string()
+            } else {
+                "no XBRL fact or table row known by this date".to_string()
+            };
+            missing.insert(f.to_string(), why);
+        }
+    }
+    Ok(Some(FactsReport { ticker: sec.ticker, cik: sec.cik, as_of, fields, missing }))
+}
+
+/// Fills fields XBRL left empty from the annual table, known after the lag.
+fn table_fallback(
+    conn: &Connection,
+    ticker: &str,
+    as_of: NaiveDate,
+    fields: &mut BTreeMap<String, FieldValue>,
+) -> Result<(), StoreError> {
+    let by = as_of - chrono::Duration::days(TABLE_LAG_DAYS);
+    let rows = read::annual_values(conn, ticker, by)?;
+    let Some(latest) = rows.iter().map(|r| r.period_end).max() else { return Ok(()) };
+    let at = |item: &str| rows.iter().find(|r| r.period_end == latest && r.item == item);
+    let mut put = |name: &str, value: f64, concept: String, source: SourceRef, inputs: Vec<Input>| {
+        if fields.contains_key(name) {
+            return;
+        }
+        let is_flow = name.ends_with("_ttm");
+        fields.insert(
+            name.to_string(),
+            FieldValue {
+                value,
+                unit: if name == "shares_outstanding" { "shares".into() } else { "USD".into() },
+                concept,
+                period_start: if is_flow { latest.checked_sub_signed(chrono::Duration::days(364)) } else { None },
+                period_end: latest,
+                filed: None,
+                known_from: latest + chrono::Duration::days(TABLE_LAG_DAYS),
+                method: format!("annual table row, known {TABLE_LAG_DAYS} days after period end"),
+                source,
+                inputs,
+            },
+        );
+    };
+    let input = |r: &read::AnnualValue| Input {
+        concept: format!("table:{}", r.item),
+        value: r.value,
+        start: None,
+        end: r.period_end,
+        filed: None,
+        source: r.source.clone(),
+    };
+    for (name, col) in TABLE_COLUMNS {
+        if let Some(r) = at(col) {
+            // The table prints capital expenditure as a negative cash flow; the field
+            // is the amount spent, as XBRL's PaymentsToAcquire... reports it.
+            let v = if *name == "capex_ttm" { -r.value } else { r.value };
+            put(name, v, format!("table:{col}"), r.source.clone(), vec![input(r)]);
+        }
+    }
+    let lt = at("Long-Term Debt");
+    let st = at("Short-Term Debt / Current Portion of Long-Term Debt");
+    if lt.is_some() || st.is_some() {
+        let parts: Vec<&read::AnnualValue> = [lt, st].into_iter().flatten().collect();
+        let v = parts.iter().map(|p| p.value).sum();
+        let concept = parts.iter().map(|p| format!("table:{}", p.item)).collect::<Vec<_>>().join(" + ");
+        put("total_debt", v, concept, parts[0].source.clone(), parts.iter().map(|p| input(p)).collect());
+    }
+    Ok(())
+}

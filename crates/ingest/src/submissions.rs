@@ -61,9 +61,19 @@ pub(crate) fn looks_like(head: &[u8]) -> bool {
         || is_page(head)
 }
 
+/// A page is the bare column object: its first key is `accessionNumber` in SEC's
+/// files. A re-serialised copy may reorder keys, so failing that, a head with the
+/// filing columns and no filer fields is a page too.
 pub(crate) fn is_page(head: &[u8]) -> bool {
     use crate::companyfacts::contains;
-    contains(head, b"\"accessionNumber\"") && contains(head, b"\"filingDate\"") && !contains(head, b"\"filings\"")
+    let body = head.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &head[i..]).unwrap_or(head);
+    if let Some(rest) = body.strip_prefix(b"{") {
+        let rest = rest.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &rest[i..]).unwrap_or(rest);
+        if rest.starts_with(b"\"accessionNumber\"") {
+            return true;
+        }
+    }
+    contains(head, b"\"accessionNumber\"") && !contains(head, b"\"cik\"") && !contains(head, b"\"filings\"")
 }
 
 #[derive(Deserialize, Default)]
@@ -134,7 +144,7 @@ pub fn cik_from_file_name(name: &str) -> Option<Cik> {
 
 pub fn parse(bytes: &[u8], file_name: &str) -> Result<Submissions, ParseError> {
     check_text(bytes)?;
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(64 * 1024)];
     if is_page(head) {
         let cols: Columns = serde_json::from_slice(bytes).map_err(|e| ParseError::from_json(&e))?;
         let cik = cik_from_file_name(file_name).ok_or_else(|| {

@@ -1,0 +1,4 @@
+pub mod demo;
+pub mod facts;
+pub mod ingest;
+pub mod parse;

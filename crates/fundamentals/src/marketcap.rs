@@ -1,0 +1,255 @@
+//! Shares outstanding and a split-consistent market cap.
+//!
+//! The shared prices are adjusted for every split up to their basis date (the last
+//! date in the file); share counts in filings are as reported on their own date. To
+//! put both on one basis, the reported count is scaled by every split that took
+//! effect after the count's date and on or before the price basis date:
+//!
+//! ```text
+//! market_cap(D) = close_adj(D) x shares(t) x prod(split ratios in (t, basis])
+//! ```
+//!
+//! which equals the as-traded close on D times the share count on D, up to the
+//! dividend part of the adjustment. The shared prices are also dividend-adjusted
+//! (each dividend scales every earlier price by `1 - dividend / prior close`), which
+//! would understate a 2014 market cap of a steady payer by several percent; so the
+//! dividend factor between D and the basis is rebuilt from the filer's quarterly
+//! dividends per share in XBRL and divided out (see [`dividend_factor`]). Splits come
+//! from XBRL (`StockholdersEquityNoteStockSplitConversionRatio1`, keyed by effective
+//! date). They are reference data about the price file's adjustment, not news: the
+//! adjusted price file already encodes every split up to its basis date, so using
+//! them leaks nothing the price did not already carry.
+
+use alphadesk_model::NaiveDate;
+use alphadesk_store::read::{self, SourceRef, StoredFact};
+use alphadesk_store::{Connection, StoreError};
+
+use crate::{FieldValue, Input};
+
+/// A price older than this is not a market price on the as-of date (a delisted or
+/// suspended stock): no market cap is better than a stale one.
+pub const MAX_PRICE_AGE_DAYS: i64 = 7;
+
+/// Cover-page shares outstanding (`dei:EntityCommonStockSharesOutstanding`), summed
+/// over share classes reported in the same filing for the same date; else the
+/// latest diluted weighted-average count.
+pub fn shares_outstanding(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let facts: Vec<StoredFact> = read::facts_known(conn, cik, "EntityCommonStockSharesOutstanding", as_of)?
+        .into_iter()
+        .filter(|f| f.unit == "shares")
+        .collect();
+    if let Some(last) = facts.iter().max_by_key(|f| (f.end, f.filed)) {
+        let group: Vec<&StoredFact> = facts.iter().filter(|f| f.accn == last.accn && f.end == last.end).collect();
+        let value = group.iter().map(|f| f.value).sum();
+        let method = if group.len() > 1 {
+            format!("cover page, sum of {} share classes", group.len())
+        } else {
+            "cover page".to_string()
+        };
+        return Ok(Some(FieldValue {
+            value,
+            unit: "shares".into(),
+            concept: format!("{}:{}", last.taxonomy, last.concept),
+            period_start: None,
+            period_end: last.end,
+            filed: Some(last.filed),
+            known_from: last.filed,
+            method,
+            source: SourceRef { path: last.source_path.clone(), accession: Some(last.accn.clone()), line: None },
+            inputs: group.iter().map(|f| Input::from_fact(f)).collect(),
+        }));
+    }
+    let diluted: Vec<StoredFact> =
+        read::facts_known(conn, cik, "WeightedAverageNumberOfDilutedSharesOutstanding", as_of)?
+            .into_iter()
+            .filter(|f| f.unit == "shares" && f.start.is_some())
+            .collect();
+    let Some(f) = diluted.iter().max_by_key(|f| (f.end, f.filed)) else { return Ok(None) };
+    Ok(Some(FieldValue {
+        value: f.value,
+        unit: "shares".into(),
+        concept: format!("{}:{}", f.taxonomy, f.concept),
+        period_start: f.start,
+        period_end: f.end,
+        filed: Some(f.filed),
+        known_from: f.filed,
+        method: "weighted average diluted shares over the period (no cover-page count)".into(),
+        source: SourceRef { path: f.source_path.clone(), accession: Some(f.accn.clone()), line: None },
+        inputs: vec![Input::from_fact(f)],
+    }))
+}
+
+/// Product of split ratios effective after `from` and on or before `to`.
+pub fn split_factor(splits: &[(NaiveDate, f64, String)], from: NaiveDate, to: NaiveDate) -> f64 {
+    splits.iter().filter(|(d, _, _)| *d > from && *d <= to).map(|(_, r, _)| r).product()
+}
+
+/// Concepts for cash dividends per share, in order of preference.
+const DIVIDEND_CONCEPTS: &[&str] = &["CommonStockDividendsPerShareDeclared", "CommonStockDividendsPerShareCashPaid"];
+
+/// A dividend per share, on the price file's share basis, and its estimated
+/// ex-date. Filings give dividends per fiscal quarter, not ex-dates, so the ex-date
+/// is taken as the middle of the quarter; the factor is then right to within the
+/// one dividend nearest D.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dividend {
+    pub ex_date: NaiveDate,
+    pub per_share: f64,
+    pub fact: StoredFact,
+}
+
+/// Quarterly dividends per share of a filer, restated to the price basis. Like
+/// splits, these describe the adjustment already baked into the price file, so
+/// they are read regardless of filing date. A value is on the share basis of its
+/// filing date; splits between that date and the basis scale it down.
+pub fn dividends(
+    conn: &Connection,
+    cik: i64,
+    splits: &[(NaiveDate, f64, String)],
+    basis: NaiveDate,
+) -> Result<Vec<Dividend>, StoreError> {
+    // Dates are compared as ISO text in the store; keep to four-digit years.
+    let far = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
+    for concept in DIVIDEND_CONCEPTS {
+        let mut by: std::collections::BTreeMap<(NaiveDate, NaiveDate), StoredFact> = Default::default();
+        for f in read::facts_known(conn, cik, concept, far)? {
+            let Some(start) = f.start else { continue };
+            let days = (f.end - start).num_days() + 1;
+            if f.unit == "USD/shares" && (80..=100).contains(&days) && f.value > 0.0 {
+                by.insert((start, f.end), f);
+            }
+        }
+        if by.is_empty() {
+            continue;
+        }
+        return Ok(by
+            .into_values()
+            .map(|f| {
+                let start = f.start.unwrap_or(f.end);
+                let ex_date = start + chrono::Duration::days((f.end - start).num_days() / 2);
+                let per_share = f.value / split_factor(splits, f.filed, basis);
+                Dividend { ex_date, per_share, fact: f }
+            })
+            .collect());
+    }
+    Ok(Vec::new())
+}
+
+/// The factor by which dividends with ex-dates in `(date, basis]` scaled the
+/// adjusted close on `date`. Walking back from the basis, where the factor is 1,
+/// the as-traded close before each ex-date is `adjusted / later_factor + dividend`
+/// (exactly, given the adjustment rule), and that dividend's factor is
+/// `1 - dividend / that close`.
+pub fn dividend_factor(
+    conn: &Connection,
+    ticker: &str,
+    divs: &[Dividend],
+    date: NaiveDate,
+    basis: NaiveDate,
+) -> Result<(f64, Vec<Input>), StoreError> {
+    let mut factor = 1.0;
+    let mut used = Vec::new();
+    let mut later: Vec<&Dividend> = divs.iter().filter(|d| d.ex_date > date && d.ex_date <= basis).collect();
+    later.sort_by_key(|d| std::cmp::Reverse(d.ex_date));
+    for d in later {
+        let Some(prev) = d.ex_date.pred_opt() else { continue };
+        let Some(bar) = read::close_on_or_before(conn, ticker, prev)? else { continue };
+        let Some(adj) = bar.close else { continue };
+        let raw = adj / factor + d.per_share;
+        if raw > 0.0 {
+            factor *= 1.0 - d.per_share / raw;
+            used.push(Input::from_fact(&d.fact));
+        }
+    }
+    Ok((factor, used))
+}
+
+/// `Ok(Err(reason))` when the market cap cannot honestly be computed on this date.
+pub fn market_cap(
+    conn: &Connection,
+    ticker: &str,
+    cik: Option<i64>,
+    as_of: NaiveDate,
+    shares: Option<&FieldValue>,
+) -> Result<Result<FieldValue, String>, StoreError> {
+    let Some(bar) = read::close_on_or_before(conn, ticker, as_of)? else {
+        return Ok(Err(format!("no price for {ticker} on or before {as_of}")));
+    };
+    if (as_of - bar.date).num_days() > MAX_PRICE_AGE_DAYS {
+        return Ok(Err(format!("last price is from {}, more than {MAX_PRICE_AGE_DAYS} days before {as_of}", bar.date)));
+    }
+    let Some(shares) = shares else {
+        return Ok(Err("no share count known by this date".into()));
+    };
+    let Some((layout, basis)) = read::price_basis(conn, ticker)? else {
+        return Ok(Err("price series has no recorded basis".into()));
+    };
+    let close = bar.close.unwrap_or_default();
+    let splits = match cik {
+        Some(c) => read::splits(conn, c)?,
+        None => Vec::new(),
+    };
+    let factor = split_factor(&splits, shares.period_end, basis);
+    // Only the shared layout folds dividends into `close`; Yahoo's `Close` is
+    // as traded (split-adjusted) and needs no dividend correction.
+    let (div_factor, div_inputs) = match (cik, layout.as_str()) {
+        (Some(c), "adjusted_ohlcv") => {
+            let divs = dividends(conn, c, &splits, basis)?;
+            dividend_factor(conn, ticker, &divs, bar.date, basis)?
+        }
+        _ => (1.0, Vec::new()),
+    };
+    let mut inputs = vec![Input {
+        concept: format!("price:close ({layout}, adjusted as of {basis})"),
+        value: close,
+        start: None,
+        end: bar.date,
+        filed: None,
+        source: bar.source.clone(),
+    }];
+    inputs.extend(shares.inputs.iter().cloned());
+    for (d, r, accn) in splits.iter().filter(|(d, _, _)| *d > shares.period_end && *d <= basis) {
+        inputs.push(Input {
+            concept: "us-gaap:StockholdersEquityNoteStockSplitConversionRatio1".into(),
+            value: *r,
+            start: None,
+            end: *d,
+            filed: None,
+            source: SourceRef { path: String::new(), accession: Some(accn.clone()), line: None },
+        });
+    }
+    inputs.extend(div_inputs.iter().cloned());
+    Ok(Ok(FieldValue {
+        value: close / div_factor * shares.value * factor,
+        unit: "USD".into(),
+        concept: "close x shares_outstanding".into(),
+        period_start: None,
+        period_end: bar.date,
+        filed: shares.filed,
+        known_from: shares.known_from.max(bar.date),
+        method: format!(
+            "adjusted close on {} / dividend factor {div_factor:.4} ({} dividends) x {} shares as of {} x split factor {factor} (splits after the share count, up to the price basis {basis})",
+            bar.date,
+            div_inputs.len(),
+            shares.value,
+            shares.period_end
+        ),
+        source: bar.source,
+        inputs,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_factor_counts_only_splits_between_count_and_basis() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let s = vec![(d("2014-06-06"), 7.0, "a".to_string()), (d("2020-08-28"), 4.0, "b".to_string())];
+        assert_eq!(split_factor(&s, d("2014-04-11"), d("2018-05-18")), 7.0);
+        assert_eq!(split_factor(&s, d("2014-07-18"), d("2018-05-18")), 1.0);
+        assert_eq!(split_factor(&s, d("2014-04-11"), d("2021-01-01")), 28.0);
+        assert_eq!(split_factor(&s, d("2014-06-06"), d("2018-05-18")), 1.0, "count dated on the split day is post-split");
+    }
+}

@@ -1,0 +1,314 @@
+//! Trailing-twelve-month flows and latest balance-sheet instants from XBRL facts.
+//!
+//! A 10-Q reports a flow for the quarter *and* year to date; a 10-K reports the
+//! fiscal year and, usually, not the fourth quarter on its own. So the TTM at a
+//! period end E is, in order of preference:
+//!
+//! 1. the annual value ending at E (a 10-K period), else
+//! 2. the sum of the four consecutive quarters ending at E, where a quarter is a
+//!    reported 3-month value or, when only cumulative values exist, the difference of
+//!    two cumulative values with the same start (Q4 = FY - 9M, Q2 = 6M - 3M, ...).
+//!
+//! Before any of that, restatements are resolved: for each (start, end) the value
+//! from the latest filing on or before the as-of date wins. E is the most recent
+//! period end for which a TTM can be built, so a filer that stopped reporting a
+//! concept yields an older value with its true period, never a silent gap-fill.
+
+use alphadesk_model::NaiveDate;
+use alphadesk_store::read::{self, SourceRef, StoredFact};
+use alphadesk_store::{Connection, StoreError};
+
+use crate::{FieldValue, Input};
+
+/// Durations, in days, that count as a quarter and as a fiscal year (52/53-week
+/// years and calendar quarters both fit).
+const QUARTER_DAYS: std::ops::RangeInclusive<i64> = 80..=100;
+const YEAR_DAYS: std::ops::RangeInclusive<i64> = 350..=380;
+/// Fiscal calendars on 52/53-week years do not line up to the day.
+const DATE_SLACK_DAYS: i64 = 3;
+
+fn days(f: &StoredFact) -> Option<i64> {
+    f.start.map(|s| (f.end - s).num_days() + 1)
+}
+
+fn close(a: NaiveDate, b: NaiveDate) -> bool {
+    (a - b).num_days().abs() <= DATE_SLACK_DAYS
+}
+
+/// Latest filing per (start, end), USD only. Facts arrive ordered by filing date.
+fn latest_per_period(facts: Vec<StoredFact>, want_duration: bool) -> Vec<StoredFact> {
+    let mut by: std::collections::BTreeMap<(Option<NaiveDate>, NaiveDate), StoredFact> = Default::default();
+    for f in facts {
+        if f.unit != "USD" || f.start.is_some() != want_duration {
+            continue;
+        }
+        by.insert((f.start, f.end), f);
+    }
+    by.into_values().collect()
+}
+
+struct Quarter {
+    value: f64,
+    start: NaiveDate,
+    inputs: Vec<StoredFact>,
+}
+
+fn quarter_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Quarter> {
+    if let Some(q) = facts.iter().find(|f| close(f.end, end) && days(f).is_some_and(|d| QUARTER_DAYS.contains(&d))) {
+        return Some(Quarter { value: q.value, start: q.start?, inputs: vec![q.clone()] });
+    }
+    // Cumulative F minus the cumulative G that shares its start and ends one
+    // quarter earlier.
+    for f in facts.iter().filter(|f| close(f.end, end) && days(f).is_some_and(|d| d > *QUARTER_DAYS.end())) {
+        let (fs, fd) = (f.start?, days(f)?);
+        if let Some(g) = facts.iter().find(|g| {
+            g.start == Some(fs) && g.end < f.end && days(g).is_some_and(|gd| QUARTER_DAYS.contains(&(fd - gd)))
+        }) {
+            return Some(Quarter {
+                value: f.value - g.value,
+                start: g.end.succ_opt()?,
+                inputs: vec![f.clone(), g.clone()],
+            });
+        }
+    }
+    None
+}
+
+struct Ttm {
+    value: f64,
+    start: NaiveDate,
+    end: NaiveDate,
+    method: &'static str,
+    inputs: Vec<StoredFact>,
+}
+
+fn ttm_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
+    if let Some(a) = facts.iter().find(|f| f.end == end && days(f).is_some_and(|d| YEAR_DAYS.contains(&d))) {
+        return Some(Ttm { value: a.value, start: a.start?, end, method: "annual", inputs: vec![a.clone()] });
+    }
+    let mut total = 0.0;
+    let mut inputs = Vec::new();
+    let mut at = end;
+    let mut start = end;
+    for _ in 0..4 {
+        let q = quarter_ending(facts, at)?;
+        total += q.value;
+        inputs.extend(q.inputs);
+        start = q.start;
+        at = q.start.pred_opt()?;
+    }
+    if !YEAR_DAYS.contains(&((end - start).num_days() + 1)) {
+        return None;
+    }
+    Some(Ttm { value: total, start, end, method: "four quarters", inputs })
+}
+
+fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
+    let latest = t.inputs.iter().max_by_key(|f| f.filed).unwrap_or(concept);
+    FieldValue {
+        value: t.value,
+        unit: "USD".into(),
+        concept: format!("{}:{}", concept.taxonomy, concept.concept),
+        period_start: Some(t.start),
+        period_end: t.end,
+        filed: Some(latest.filed),
+        known_from: latest.filed,
+        method: t.method.into(),
+        source: SourceRef { path: latest.source_path.clone(), accession: Some(latest.accn.clone()), line: None },
+        inputs: t.inputs.iter().map(Input::from_fact).collect(),
+    }
+}
+
+/// TTM of one concept as of `as_of`: the most recent period end that yields one.
+pub fn ttm(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let facts = latest_per_period(read::facts_known(conn, cik, concept, as_of)?, true);
+    let mut ends: Vec<NaiveDate> = facts.iter().map(|f| f.end).collect();
+    ends.sort();
+    ends.dedup();
+    for end in ends.into_iter().rev() {
+        if let Some(t) = ttm_ending(&facts, end) {
+            let rep = t.inputs[0].clone();
+            return Ok(Some(finish(t, &rep)));
+        }
+    }
+    Ok(None)
+}
+
+/// The concept with the most recent TTM period; list order breaks ties.
+pub fn best_ttm(conn: &Connection, cik: i64, concepts: &[&str], as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let mut best: Option<FieldValue> = None;
+    for c in concepts {
+        if let Some(v) = ttm(conn, cik, c, as_of)? {
+            if best.as_ref().is_none_or(|b| v.period_end > b.period_end) {
+                best = Some(v);
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// Latest instant value of one concept filed by `as_of`.
+pub fn instant(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let facts = latest_per_period(read::facts_known(conn, cik, concept, as_of)?, false);
+    let Some(f) = facts.into_iter().max_by_key(|f| f.end) else { return Ok(None) };
+    Ok(Some(FieldValue {
+        value: f.value,
+        unit: f.unit.clone(),
+        concept: format!("{}:{}", f.taxonomy, f.concept),
+        period_start: None,
+        period_end: f.end,
+        filed: Some(f.filed),
+        known_from: f.filed,
+        method: "instant".into(),
+        source: SourceRef { path: f.source_path.clone(), accession: Some(f.accn.clone()), line: None },
+        inputs: vec![Input::from_fact(&f)],
+    }))
+}
+
+pub fn best_instant(conn: &Connection, cik: i64, concepts: &[&str], as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let mut best: Option<FieldValue> = None;
+    for c in concepts {
+        if let Some(v) = instant(conn, cik, c, as_of)? {
+            if best.as_ref().is_none_or(|b| v.period_end > b.period_end) {
+                best = Some(v);
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// Sum of instants that share the latest common period end.
+fn sum_at_common_end(parts: Vec<FieldValue>, method: &str) -> Option<FieldValue> {
+    let end = parts.iter().map(|p| p.period_end).max()?;
+    let used: Vec<FieldValue> = parts.into_iter().filter(|p| p.period_end == end).collect();
+    let latest = used.iter().max_by_key(|p| p.known_from)?.clone();
+    Some(FieldValue {
+        value: used.iter().map(|p| p.value).sum(),
+        unit: latest.unit.clone(),
+        concept: used.iter().map(|p| p.concept.as_str()).collect::<Vec<_>>().join(" + "),
+        period_start: None,
+        period_end: end,
+        filed: latest.filed,
+        known_from: latest.known_from,
+        method: method.into(),
+        source: latest.source.clone(),
+        inputs: used.iter().flat_map(|p| p.inputs.clone()).collect(),
+    })
+}
+
+/// Total liabilities for filers that do not tag `Liabilities`: liabilities and
+/// equity minus total equity (including non-controlling interests), same instant.
+pub fn liabilities_by_difference(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let le = instant(conn, cik, "LiabilitiesAndStockholdersEquity", as_of)?;
+    let eq = best_instant(
+        conn,
+        cik,
+        &["StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest", "StockholdersEquity"],
+        as_of,
+    )?;
+    Ok(match (le, eq) {
+        (Some(le), Some(eq)) if le.period_end == eq.period_end => {
+            let mut v = le.clone();
+            v.value = le.value - eq.value;
+            v.concept = format!("{} - {}", le.concept, eq.concept);
+            v.method = "difference of instants".into();
+            v.known_from = le.known_from.max(eq.known_from);
+            v.inputs.extend(eq.inputs);
+            Some(v)
+        }
+        _ => None,
+    })
+}
+
+/// Debt = long-term debt (total, or noncurrent plus current) plus short-term
+/// borrowings (or commercial paper when that is all that is tagged), at the latest
+/// instant they share.
+pub fn total_debt(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let mut parts = Vec::new();
+    if let Some(lt) = instant(conn, cik, "LongTermDebt", as_of)? {
+        parts.push(lt);
+    } else {
+        for c in ["LongTermDebtNoncurrent", "LongTermDebtCurrent"] {
+            if let Some(v) = instant(conn, cik, c, as_of)? {
+                parts.push(v);
+            }
+        }
+    }
+    if let Some(st) = best_instant(conn, cik, &["ShortTermBorrowings", "CommercialPaper"], as_of)? {
+        parts.push(st);
+    }
+    Ok(sum_at_common_end(parts, "sum of debt instants"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fact(start: Option<&str>, end: &str, value: f64, filed: &str) -> StoredFact {
+        StoredFact {
+            taxonomy: "us-gaap".into(),
+            concept: "Revenues".into(),
+            unit: "USD".into(),
+            start: start.map(|s| s.parse().unwrap()),
+            end: end.parse().unwrap(),
+            value,
+            accn: format!("acc-{filed}"),
+            fy: None,
+            fp: None,
+            form: "10-Q".into(),
+            filed: filed.parse().unwrap(),
+            frame: None,
+            source_path: "t".into(),
+        }
+    }
+
+    #[test]
+    fn q4_from_fy_minus_nine_months() {
+        // Calendar year 2017: quarters of 10, 11, 12 reported; Q4 only as FY 50 - 9M 33.
+        let facts = vec![
+            fact(Some("2017-01-01"), "2017-03-31", 10.0, "2017-05-01"),
+            fact(Some("2017-04-01"), "2017-06-30", 11.0, "2017-08-01"),
+            fact(Some("2017-07-01"), "2017-09-30", 12.0, "2017-11-01"),
+            fact(Some("2017-01-01"), "2017-09-30", 33.0, "2017-11-01"),
+            fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
+            fact(Some("2018-01-01"), "2018-03-31", 14.0, "2018-05-01"),
+        ];
+        let facts = latest_per_period(facts, true);
+        // At 2018-03-31: Q1'18 14 + Q4'17 (50-33=17) + Q3 12 + Q2 11 = 54.
+        let t = ttm_ending(&facts, "2018-03-31".parse().unwrap()).unwrap();
+        assert_eq!(t.value, 54.0);
+        assert_eq!(t.method, "four quarters");
+        assert_eq!(t.start.to_string(), "2017-04-01");
+        let a = ttm_ending(&facts, "2017-12-31".parse().unwrap()).unwrap();
+        assert_eq!((a.value, a.method), (50.0, "annual"));
+    }
+
+    #[test]
+    fn restatement_takes_latest_filing() {
+        let facts = vec![
+            fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
+            fact(Some("2017-01-01"), "2017-12-31", 48.0, "2019-02-01"),
+        ];
+        let f = latest_per_period(facts, true);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].value, 48.0);
+    }
+
+    #[test]
+    fn ytd_differences_make_quarters() {
+        // Only cumulative values: 3M 10, 6M 21, 9M 33, FY 50, then 3M 14.
+        let facts = latest_per_period(
+            vec![
+                fact(Some("2017-01-01"), "2017-03-31", 10.0, "2017-05-01"),
+                fact(Some("2017-01-01"), "2017-06-30", 21.0, "2017-08-01"),
+                fact(Some("2017-01-01"), "2017-09-30", 33.0, "2017-11-01"),
+                fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
+                fact(Some("2018-01-01"), "2018-03-31", 14.0, "2018-05-01"),
+            ],
+            true,
+        );
+        let t = ttm_ending(&facts, "2018-03-31".parse().unwrap()).unwrap();
+        assert_eq!(t.value, 14.0 + 17.0 + 12.0 + 11.0);
+        assert!(ttm_ending(&facts, "2017-09-30".parse().unwrap()).is_none(), "no Q4 2016 data: no TTM");
+    }
+}

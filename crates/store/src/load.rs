@@ -1,0 +1,377 @@
+//! Writing one parsed file into the store, inside the caller's transaction.
+//!
+//! Every row carries the id of the `sources` row it came from, and where the source
+//! has lines, the line. Writes are upserts or insert-or-ignore keyed on the natural
+//! identity of each record, so re-ingesting a changed file replaces what it said
+//! and ingesting overlapping files (two snapshots of one company's facts) keeps one
+//! copy.
+
+use alphadesk_ingest::tables::{FundamentalsTable, Listings, MarketSnapshot, SicCode};
+use alphadesk_ingest::{companyfacts::CompanyFacts, ownership::OwnershipReport, prices::PriceFile};
+use alphadesk_ingest::{submissions::Submissions, thirteenf::HoldingsReport, Parsed, Warning};
+use alphadesk_model::NaiveDate;
+use chrono::{Datelike, Duration, Weekday};
+use rusqlite::{params, Transaction};
+
+use crate::StoreError;
+
+/// Counts rows and fires the injected fault used by crash-safety tests.
+pub(crate) struct Sink<'t, 'c> {
+    pub tx: &'t Transaction<'c>,
+    pub source_id: i64,
+    pub rows: u64,
+    pub fault_after: Option<u64>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Sink<'_, '_> {
+    fn tick(&mut self, n: usize) -> Result<(), StoreError> {
+        self.rows += n as u64;
+        if let Some(limit) = self.fault_after {
+            if self.rows >= limit {
+                return Err(StoreError::InjectedFault(self.rows));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn write(sink: &mut Sink<'_, '_>, parsed: &Parsed<'_>) -> Result<(), StoreError> {
+    match parsed {
+        Parsed::Prices(p) => prices(sink, p),
+        Parsed::CompanyFacts(f) => facts(sink, f),
+        Parsed::Submissions(s) => submissions(sink, s),
+        Parsed::Ownership(o) => ownership(sink, o),
+        Parsed::Holdings(h) => holdings(sink, h),
+        Parsed::Fundamentals(f) => fundamentals(sink, f),
+        Parsed::Snapshot(s) => snapshot(sink, s),
+        Parsed::Listings(l) => listings(sink, l),
+        Parsed::SicCodes(c) => sic(sink, c),
+    }
+}
+
+fn d(x: NaiveDate) -> String {
+    x.to_string()
+}
+
+fn prices(s: &mut Sink<'_, '_>, p: &PriceFile) -> Result<(), StoreError> {
+    let ticker = p.ticker.as_str();
+    {
+        let mut st = s.tx.prepare_cached(
+            "INSERT INTO prices (ticker, date, open, high, low, close, adj_close, volume, source_id, line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT(ticker, date) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
+               close = excluded.close, adj_close = excluded.adj_close, volume = excluded.volume,
+               source_id = excluded.source_id, line = excluded.line",
+        )?;
+        for b in &p.bars {
+            st.execute(params![ticker, d(b.date), b.open, b.high, b.low, b.close, b.adj_close, b.volume, s.source_id, b.line as i64])?;
+            s.tick(1)?;
+        }
+    }
+    let first = p.bars.first().map(|b| d(b.date)).unwrap_or_default();
+    let last = p.bars.last().map(|b| d(b.date)).unwrap_or_default();
+    let layout = serde_json::to_value(p.layout).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    s.tx.execute(
+        "INSERT INTO price_series (ticker, layout, first_date, last_date, basis_date, source_id) VALUES (?1, ?2, ?3, ?4, ?4, ?5)
+         ON CONFLICT(ticker) DO UPDATE SET layout = excluded.layout, first_date = min(first_date, excluded.first_date),
+           last_date = max(last_date, excluded.last_date), basis_date = excluded.basis_date, source_id = excluded.source_id",
+        params![ticker, layout, first, last, s.source_id],
+    )?;
+    Ok(())
+}
+
+fn facts(s: &mut Sink<'_, '_>, f: &CompanyFacts<'_>) -> Result<(), StoreError> {
+    let mut st = s.tx.prepare_cached(
+        "INSERT OR IGNORE INTO facts (cik, taxonomy, concept, unit, start, end, value, accn, fy, fp, form, filed, frame, source_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    let cik = f.cik as i64;
+    for x in &f.facts {
+        st.execute(params![
+            cik,
+            x.taxonomy.as_ref(),
+            x.concept.as_ref(),
+            x.unit.as_ref(),
+            x.start.as_deref(),
+            x.end.as_ref(),
+            x.val,
+            x.accn.as_ref(),
+            x.fy,
+            x.fp.as_deref(),
+            x.form.as_ref(),
+            x.filed.as_ref(),
+            x.frame.as_deref(),
+            s.source_id
+        ])?;
+        s.tick(1)?;
+    }
+    let mut lab = s.tx.prepare_cached("INSERT OR REPLACE INTO concepts (taxonomy, concept, label) VALUES (?1, ?2, ?3)")?;
+    for l in &f.labels {
+        lab.execute(params![l.taxonomy.as_ref(), l.concept.as_ref(), l.label.as_deref()])?;
+    }
+    Ok(())
+}
+
+fn submissions(s: &mut Sink<'_, '_>, sub: &Submissions) -> Result<(), StoreError> {
+    let cik = sub.cik.get() as i64;
+    if let Some(f) = &sub.filer {
+        s.tx.execute(
+            "INSERT INTO companies (cik, name, entity_type, sic, sic_description, fiscal_year_end, tickers, exchanges, source_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT(cik) DO UPDATE SET name = excluded.name, entity_type = excluded.entity_type, sic = excluded.sic,
+               sic_description = excluded.sic_description, fiscal_year_end = excluded.fiscal_year_end,
+               tickers = excluded.tickers, exchanges = excluded.exchanges, source_id = excluded.source_id",
+            params![
+                cik,
+                f.name,
+                f.entity_type,
+                f.sic,
+                f.sic_description,
+                f.fiscal_year_end,
+                serde_json::to_string(&f.tickers).unwrap_or_default(),
+                serde_json::to_string(&f.exchanges).unwrap_or_default(),
+                s.source_id
+            ],
+        )?;
+        let mut st = s.tx.prepare_cached(
+            "INSERT OR IGNORE INTO company_names (cik, name, valid_from, valid_to, source_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for n in &f.former_names {
+            st.execute(params![cik, n.name, n.from.map(d), n.to.map(d), s.source_id])?;
+        }
+        s.tick(1 + f.former_names.len())?;
+    }
+    let mut st = s.tx.prepare_cached(
+        "INSERT OR IGNORE INTO filings (accession, cik, form, filed, report_date, acceptance_datetime, primary_document, description, source_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for r in &sub.filings {
+        st.execute(params![
+            r.accession.as_str(),
+            cik,
+            r.form,
+            d(r.filed),
+            r.report_date.map(d),
+            r.acceptance_datetime,
+            r.primary_document,
+            r.primary_doc_description,
+            s.source_id
+        ])?;
+        s.tick(1)?;
+    }
+    Ok(())
+}
+
+/// Form 4 is due two business days after the trade; a bare XML document with no
+/// filing date is treated as known then. Holidays are ignored, which can only make
+/// the estimate early by a day or two around them; the row is flagged as estimated.
+pub fn add_business_days(mut day: NaiveDate, n: u32) -> NaiveDate {
+    let mut left = n;
+    while left > 0 {
+        day += Duration::days(1);
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    day
+}
+
+fn parse_cik(s: Option<&str>) -> Option<i64> {
+    s.and_then(|c| c.trim().parse::<i64>().ok())
+}
+
+fn ownership(s: &mut Sink<'_, '_>, o: &OwnershipReport) -> Result<(), StoreError> {
+    let (filed, estimated) = match (o.filed, o.period_of_report) {
+        (Some(f), _) => (Some(f), false),
+        (None, Some(p)) => (Some(add_business_days(p, 2)), true),
+        (None, None) => (None, true),
+    };
+    let n = s.tx.execute(
+        "INSERT OR IGNORE INTO insider_reports (source_id, accession, form_type, schema_version, issuer_cik, issuer_name, issuer_ticker,
+            period_of_report, filed, filed_estimated, footnotes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            s.source_id,
+            o.accession.as_ref().map(|a| a.as_str()),
+            o.form_type,
+            o.schema_version,
+            parse_cik(o.issuer.cik.as_deref()),
+            o.issuer.name,
+            o.issuer.ticker.as_deref().map(|t| t.trim().to_ascii_uppercase()),
+            o.period_of_report.map(d),
+            filed.map(d),
+            estimated,
+            serde_json::to_string(&o.footnotes).unwrap_or_default()
+        ],
+    )?;
+    if n == 0 {
+        s.warnings.push(Warning::file(format!(
+            "filing {} is already stored from another file; not stored twice",
+            o.accession.as_ref().map(|a| a.as_str()).unwrap_or("?")
+        )));
+        return Ok(());
+    }
+    let id = s.tx.last_insert_rowid();
+    s.tick(1)?;
+    let mut own = s.tx.prepare_cached(
+        "INSERT INTO insider_owners (report_id, seq, owner_cik, name, is_director, is_officer, officer_title, is_ten_percent_owner)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (i, r) in o.reporting_owners.iter().enumerate() {
+        own.execute(params![id, i as i64, parse_cik(r.cik.as_deref()), r.name, r.is_director, r.is_officer, r.officer_title, r.is_ten_percent_owner])?;
+        s.tick(1)?;
+    }
+    let mut tx = s.tx.prepare_cached(
+        "INSERT INTO insider_transactions (report_id, seq, tbl, kind, security_title, trade_date, code, shares, price, acquired_disposed,
+            shares_owned_after, ownership, footnotes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    for (i, t) in o.transactions.iter().enumerate() {
+        let tbl = serde_json::to_value(t.table).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let kind = serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        tx.execute(params![
+            id,
+            i as i64,
+            tbl,
+            kind,
+            t.security_title,
+            t.date.map(d),
+            t.code,
+            t.shares,
+            t.price,
+            t.acquired_disposed,
+            t.shares_owned_after,
+            t.ownership,
+            serde_json::to_string(&t.footnotes).unwrap_or_default()
+        ])?;
+        s.tick(1)?;
+    }
+    Ok(())
+}
+
+fn holdings(s: &mut Sink<'_, '_>, h: &HoldingsReport) -> Result<(), StoreError> {
+    let unit = match h.value_unit {
+        alphadesk_ingest::thirteenf::ValueUnit::Thousands => "thousands",
+        alphadesk_ingest::thirteenf::ValueUnit::Dollars => "dollars",
+    };
+    s.tx.execute(
+        "INSERT INTO holdings_reports (source_id, accession, manager, manager_cik, form_type, period, filed, is_amendment, value_unit,
+            value_unit_reason, total_value_usd, reported_entry_total, reported_value_total)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            s.source_id,
+            h.accession.as_ref().map(|a| a.as_str()),
+            h.manager,
+            parse_cik(h.manager_cik.as_deref()),
+            h.form_type,
+            h.period.map(d),
+            h.filed.map(d),
+            h.is_amendment,
+            unit,
+            h.value_unit_reason,
+            h.total_value_usd,
+            h.reported_entry_total.map(|v| v as i64),
+            h.reported_value_total
+        ],
+    )?;
+    let id = s.tx.last_insert_rowid();
+    s.tick(1)?;
+    let mut st = s.tx.prepare_cached(
+        "INSERT INTO holdings (report_id, seq, issuer, class, cusip, value_usd, shares, share_type, put_call, discretion,
+            voting_sole, voting_shared, voting_none) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    for (i, r) in h.holdings.iter().enumerate() {
+        st.execute(params![
+            id,
+            i as i64,
+            r.issuer,
+            r.class,
+            r.cusip,
+            r.value_usd,
+            r.shares,
+            r.share_type,
+            r.put_call,
+            r.discretion,
+            r.voting.sole,
+            r.voting.shared,
+            r.voting.none
+        ])?;
+        s.tick(1)?;
+    }
+    Ok(())
+}
+
+fn fundamentals(s: &mut Sink<'_, '_>, f: &FundamentalsTable) -> Result<(), StoreError> {
+    let mut st = s.tx.prepare_cached(
+        "INSERT OR REPLACE INTO fundamentals_annual (ticker, period_end, item, value, source_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for r in &f.rows {
+        for (item, v) in &r.items {
+            st.execute(params![r.ticker, d(r.period_end), item, v, s.source_id, r.line as i64])?;
+        }
+        s.tick(1)?;
+    }
+    Ok(())
+}
+
+fn snapshot(s: &mut Sink<'_, '_>, m: &MarketSnapshot) -> Result<(), StoreError> {
+    let mut st = s.tx.prepare_cached(
+        "INSERT OR REPLACE INTO market_snapshots (ticker, as_of, field, value, source_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for r in &m.rows {
+        for (k, v) in &r.fields {
+            st.execute(params![r.ticker, d(m.as_of), k, v, s.source_id, r.line as i64])?;
+        }
+        s.tick(1)?;
+    }
+    for n in &m.normalisations {
+        s.warnings.push(Warning::file(format!("normalised: {n}")));
+    }
+    Ok(())
+}
+
+fn listings(s: &mut Sink<'_, '_>, l: &Listings) -> Result<(), StoreError> {
+    let mut st = s.tx.prepare_cached(
+        "INSERT OR REPLACE INTO listings (source_id, line, priority, ticker, cik, name, sector, sector_label, industry, exchange, first_added)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for r in &l.rows {
+        st.execute(params![
+            s.source_id,
+            r.line as i64,
+            l.source.priority(),
+            r.ticker,
+            r.cik.map(|c| c as i64),
+            r.name,
+            r.sector.map(|x| x.name()),
+            r.sector_label,
+            r.industry,
+            r.exchange,
+            r.first_added.map(d)
+        ])?;
+        s.tick(1)?;
+    }
+    Ok(())
+}
+
+fn sic(s: &mut Sink<'_, '_>, codes: &[SicCode]) -> Result<(), StoreError> {
+    let mut st = s.tx.prepare_cached("INSERT OR REPLACE INTO sic_codes (code, office, title, source_id) VALUES (?1, ?2, ?3, ?4)")?;
+    for c in codes {
+        st.execute(params![c.code, c.office, c.title, s.source_id])?;
+        s.tick(1)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_days_skip_weekends() {
+        let fri = NaiveDate::from_ymd_opt(2022, 5, 6).unwrap();
+        assert_eq!(add_business_days(fri, 2).to_string(), "2022-05-10");
+        let wed = NaiveDate::from_ymd_opt(2022, 5, 4).unwrap();
+        assert_eq!(add_business_days(wed, 2).to_string(), "2022-05-06");
+    }
+}

@@ -1,0 +1,213 @@
+//! Point-in-time reads.
+//!
+//! Every query that can feed a score takes the as-of date and filters on the date a
+//! record became *known*: `filed` for XBRL facts and filings, the filing date for
+//! insider and 13F reports, the bar's own date for prices (known at its close), and
+//! period end plus a documented lag for table rows that carry no filing date.
+
+use alphadesk_model::{parse_date, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::StoreError;
+
+/// Where a stored value came from, precisely enough to open the file and find it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceRef {
+    pub path: String,
+    /// Accession number for SEC records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accession: Option<String>,
+    /// 1-based line for line-oriented files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Security {
+    pub ticker: String,
+    pub name: Option<String>,
+    pub cik: Option<i64>,
+    pub sector: Option<String>,
+    pub industry: Option<String>,
+    pub exchange: Option<String>,
+    pub sic: Option<i64>,
+    pub fiscal_year_end: Option<String>,
+    /// Other tickers of the same filer (share classes).
+    pub share_classes: Vec<String>,
+}
+
+pub fn security(conn: &Connection, ticker: &str) -> Result<Option<Security>, StoreError> {
+    let t = ticker.trim().to_ascii_uppercase();
+    let sec = conn
+        .query_row(
+            "SELECT ticker, name, cik, sector, industry, exchange, sic, fiscal_year_end FROM securities WHERE ticker = ?1",
+            [&t],
+            |r| {
+                Ok(Security {
+                    ticker: r.get(0)?,
+                    name: r.get(1)?,
+                    cik: r.get(2)?,
+                    sector: r.get(3)?,
+                    industry: r.get(4)?,
+                    exchange: r.get(5)?,
+                    sic: r.get(6)?,
+                    fiscal_year_end: r.get(7)?,
+                    share_classes: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut sec) = sec else {
+        // A ticker with prices but no listing row is still a security we know of.
+        let has_prices: bool =
+            conn.query_row("SELECT count(*) FROM price_series WHERE ticker = ?1", [&t], |r| r.get::<_, i64>(0))? > 0;
+        return Ok(has_prices.then(|| Security {
+            ticker: t,
+            name: None,
+            cik: None,
+            sector: None,
+            industry: None,
+            exchange: None,
+            sic: None,
+            fiscal_year_end: None,
+            share_classes: Vec::new(),
+        }));
+    };
+    if let Some(cik) = sec.cik {
+        let mut st = conn.prepare("SELECT DISTINCT ticker FROM listings WHERE cik = ?1 AND ticker <> ?2 ORDER BY ticker")?;
+        sec.share_classes = st.query_map(params![cik, sec.ticker], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    }
+    Ok(Some(sec))
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoredFact {
+    pub taxonomy: String,
+    pub concept: String,
+    pub unit: String,
+    pub start: Option<NaiveDate>,
+    pub end: NaiveDate,
+    pub value: f64,
+    pub accn: String,
+    pub fy: Option<i64>,
+    pub fp: Option<String>,
+    pub form: String,
+    pub filed: NaiveDate,
+    pub frame: Option<String>,
+    pub source_path: String,
+}
+
+fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_date))
+}
+
+fn req_date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    date_col(r, i)?.ok_or_else(|| rusqlite::Error::InvalidColumnType(i, "date".into(), rusqlite::types::Type::Text))
+}
+
+/// Facts of `cik` for `concept` (any taxonomy) filed on or before `as_of`, oldest
+/// filing first.
+pub fn facts_known(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Vec<StoredFact>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed, f.frame, s.path
+         FROM facts f JOIN sources s ON s.id = f.source_id
+         WHERE f.cik = ?1 AND f.concept = ?2 AND f.filed <= ?3
+         ORDER BY f.filed, f.id",
+    )?;
+    let rows = st.query_map(params![cik, concept, as_of.to_string()], |r| {
+        Ok(StoredFact {
+            taxonomy: r.get(0)?,
+            concept: r.get(1)?,
+            unit: r.get(2)?,
+            start: date_col(r, 3)?,
+            end: req_date(r, 4)?,
+            value: r.get(5)?,
+            accn: r.get(6)?,
+            fy: r.get(7)?,
+            fp: r.get(8)?,
+            form: r.get(9)?,
+            filed: req_date(r, 10)?,
+            frame: r.get(11)?,
+            source_path: r.get(12)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Stock splits of a filer from XBRL (`StockholdersEquityNoteStockSplitConversionRatio1`),
+/// by effective date. These are *not* filtered by filing date: they are used only to
+/// undo the split adjustment already baked into an adjusted price file, which itself
+/// encodes every split up to its basis date. See docs/fundamentals.md.
+pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<(NaiveDate, f64, String)>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT end, value, min(accn) FROM facts
+         WHERE cik = ?1 AND concept IN ('StockholdersEquityNoteStockSplitConversionRatio1', 'StockholdersEquityNoteStockSplitConversionRatio')
+           AND value > 0
+         GROUP BY end, value ORDER BY end",
+    )?;
+    let rows = st.query_map([cik], |r| Ok((req_date(r, 0)?, r.get::<_, f64>(1)?, r.get::<_, String>(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Bar {
+    pub date: NaiveDate,
+    pub close: Option<f64>,
+    pub adj_close: Option<f64>,
+    pub source: SourceRef,
+}
+
+/// The last bar with a close on or before `date`.
+pub fn close_on_or_before(conn: &Connection, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT p.date, p.close, p.adj_close, s.path, p.line FROM prices p JOIN sources s ON s.id = p.source_id
+             WHERE p.ticker = ?1 AND p.date <= ?2 AND p.close IS NOT NULL ORDER BY p.date DESC LIMIT 1",
+            params![ticker, date.to_string()],
+            |r| {
+                Ok(Bar {
+                    date: req_date(r, 0)?,
+                    close: r.get(1)?,
+                    adj_close: r.get(2)?,
+                    source: SourceRef { path: r.get(3)?, accession: None, line: r.get(4)? },
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The series' layout and the date its adjusted prices are adjusted to.
+pub fn price_basis(conn: &Connection, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError> {
+    Ok(conn
+        .query_row("SELECT layout, basis_date FROM price_series WHERE ticker = ?1", [ticker], |r| {
+            Ok((r.get::<_, String>(0)?, req_date(r, 1)?))
+        })
+        .optional()?)
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AnnualValue {
+    pub period_end: NaiveDate,
+    pub item: String,
+    pub value: f64,
+    pub source: SourceRef,
+}
+
+/// Table rows (no filing date) for `ticker` whose period ended on or before
+/// `period_end_by`; the caller subtracts the reporting lag from the as-of date.
+pub fn annual_values(conn: &Connection, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
+         WHERE a.ticker = ?1 AND a.period_end <= ?2 ORDER BY a.period_end, a.item",
+    )?;
+    let rows = st.query_map(params![ticker, period_end_by.to_string()], |r| {
+        Ok(AnnualValue {
+            period_end: req_date(r, 0)?,
+            item: r.get(1)?,
+            value: r.get(2)?,
+            source: SourceRef { path: r.get(3)?, accession: None, line: r.get(4)? },
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,254 @@
+//! Versioned schema. `PRAGMA user_version` records how many migrations a file has
+//! seen; opening a file applies the rest in order, each in its own transaction, so
+//! an older store upgrades in place and a crash mid-upgrade leaves the last complete
+//! version.
+
+/// Each entry is one migration; never edit one that has shipped, append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: sources, securities master, prices, XBRL facts, filing index, insider
+    // trades, 13F holdings, table files.
+    r#"
+CREATE TABLE sources (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL,
+    sha256       TEXT NOT NULL UNIQUE,
+    kind         TEXT NOT NULL,
+    bytes        INTEGER NOT NULL,
+    ingested_at  TEXT NOT NULL,          -- UTC, RFC 3339
+    rows         INTEGER NOT NULL,
+    warnings     TEXT NOT NULL DEFAULT '[]' -- JSON array of {location, message}
+);
+
+-- One row per (source, row): every claim a listing file makes about a ticker. The
+-- securities view below picks among them by source priority.
+CREATE TABLE listings (
+    source_id   INTEGER NOT NULL REFERENCES sources(id),
+    line        INTEGER NOT NULL,
+    priority    INTEGER NOT NULL,
+    ticker      TEXT NOT NULL,
+    cik         INTEGER,
+    name        TEXT,
+    sector      TEXT,
+    sector_label TEXT,
+    industry    TEXT,
+    exchange    TEXT,
+    first_added TEXT,
+    PRIMARY KEY (source_id, line)
+);
+CREATE INDEX listings_ticker ON listings(ticker, priority);
+
+CREATE TABLE sic_codes (
+    code      INTEGER PRIMARY KEY,
+    office    TEXT NOT NULL,
+    title     TEXT NOT NULL,
+    source_id INTEGER NOT NULL REFERENCES sources(id)
+);
+
+CREATE TABLE companies (
+    cik             INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL,
+    entity_type     TEXT,
+    sic             INTEGER,
+    sic_description TEXT,
+    fiscal_year_end TEXT,            -- MMDD
+    tickers         TEXT NOT NULL,   -- JSON array, share classes in SEC order
+    exchanges       TEXT NOT NULL,   -- JSON array, parallel to tickers
+    source_id       INTEGER NOT NULL REFERENCES sources(id)
+);
+
+CREATE TABLE company_names (
+    cik        INTEGER NOT NULL,
+    name       TEXT NOT NULL,
+    valid_from TEXT,
+    valid_to   TEXT,
+    source_id  INTEGER NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (cik, name, valid_from)
+);
+
+CREATE TABLE price_series (
+    ticker     TEXT PRIMARY KEY,
+    layout     TEXT NOT NULL,
+    first_date TEXT NOT NULL,
+    last_date  TEXT NOT NULL,
+    -- Adjusted prices are adjusted as of this date: splits after it are not in them.
+    basis_date TEXT NOT NULL,
+    source_id  INTEGER NOT NULL REFERENCES sources(id)
+);
+
+CREATE TABLE prices (
+    ticker    TEXT NOT NULL,
+    date      TEXT NOT NULL,
+    open      REAL,
+    high      REAL,
+    low       REAL,
+    close     REAL,
+    adj_close REAL,
+    volume    REAL,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line      INTEGER NOT NULL,
+    PRIMARY KEY (ticker, date)
+) WITHOUT ROWID;
+
+CREATE TABLE concepts (
+    taxonomy TEXT NOT NULL,
+    concept  TEXT NOT NULL,
+    label    TEXT,
+    PRIMARY KEY (taxonomy, concept)
+) WITHOUT ROWID;
+
+CREATE TABLE facts (
+    id        INTEGER PRIMARY KEY,
+    cik       INTEGER NOT NULL,
+    taxonomy  TEXT NOT NULL,
+    concept   TEXT NOT NULL,
+    unit      TEXT NOT NULL,
+    start     TEXT,                 -- period start (durations only)
+    end       TEXT NOT NULL,        -- period end / instant
+    value     REAL NOT NULL,
+    accn      TEXT NOT NULL,
+    fy        INTEGER,
+    fp        TEXT,
+    form      TEXT NOT NULL,
+    filed     TEXT NOT NULL,        -- when it became public: the point-in-time key
+    frame     TEXT,
+    source_id INTEGER NOT NULL REFERENCES sources(id)
+);
+-- The same fact arrives in every later snapshot of a company's file; keep one.
+CREATE UNIQUE INDEX facts_identity ON facts(cik, taxonomy, concept, unit, ifnull(start, ''), end, accn, ifnull(frame, ''), value);
+CREATE INDEX facts_lookup ON facts(cik, concept, filed);
+
+CREATE TABLE filings (
+    accession           TEXT PRIMARY KEY,
+    cik                 INTEGER NOT NULL,
+    form                TEXT NOT NULL,
+    filed               TEXT NOT NULL,
+    report_date         TEXT,
+    acceptance_datetime TEXT,
+    primary_document    TEXT,
+    description         TEXT,
+    source_id           INTEGER NOT NULL REFERENCES sources(id)
+);
+CREATE INDEX filings_cik ON filings(cik, filed);
+
+CREATE TABLE insider_reports (
+    id                INTEGER PRIMARY KEY,
+    source_id         INTEGER NOT NULL REFERENCES sources(id),
+    accession         TEXT UNIQUE,
+    form_type         TEXT NOT NULL,
+    schema_version    TEXT,
+    issuer_cik        INTEGER,
+    issuer_name       TEXT,
+    issuer_ticker     TEXT,
+    period_of_report  TEXT,
+    filed             TEXT,      -- filing date; estimated when filed_estimated = 1
+    filed_estimated   INTEGER NOT NULL,
+    footnotes         TEXT NOT NULL  -- JSON object id -> text
+);
+CREATE INDEX insider_reports_issuer ON insider_reports(issuer_cik, filed);
+
+CREATE TABLE insider_owners (
+    report_id            INTEGER NOT NULL REFERENCES insider_reports(id),
+    seq                  INTEGER NOT NULL,
+    owner_cik            INTEGER,
+    name                 TEXT,
+    is_director          INTEGER NOT NULL,
+    is_officer           INTEGER NOT NULL,
+    officer_title        TEXT,
+    is_ten_percent_owner INTEGER NOT NULL,
+    PRIMARY KEY (report_id, seq)
+);
+
+CREATE TABLE insider_transactions (
+    report_id          INTEGER NOT NULL REFERENCES insider_reports(id),
+    seq                INTEGER NOT NULL,  -- document order
+    tbl                TEXT NOT NULL,     -- non_derivative | derivative
+    kind               TEXT NOT NULL,     -- transaction | holding
+    security_title     TEXT,
+    trade_date         TEXT,
+    code               TEXT,
+    shares             REAL,
+    price              REAL,
+    acquired_disposed  TEXT,
+    shares_owned_after REAL,
+    ownership          TEXT,
+    footnotes          TEXT NOT NULL,     -- JSON array of ids
+    PRIMARY KEY (report_id, seq)
+);
+
+CREATE TABLE holdings_reports (
+    id                   INTEGER PRIMARY KEY,
+    source_id            INTEGER NOT NULL REFERENCES sources(id),
+    accession            TEXT,
+    manager              TEXT,
+    manager_cik          INTEGER,
+    form_type            TEXT,
+    period               TEXT,
+    filed                TEXT,
+    is_amendment         INTEGER NOT NULL,
+    value_unit           TEXT NOT NULL,
+    value_unit_reason    TEXT NOT NULL,
+    total_value_usd      REAL NOT NULL,
+    reported_entry_total INTEGER,
+    reported_value_total REAL
+);
+
+CREATE TABLE holdings (
+    report_id    INTEGER NOT NULL REFERENCES holdings_reports(id),
+    seq          INTEGER NOT NULL,
+    issuer       TEXT NOT NULL,
+    class        TEXT,
+    cusip        TEXT NOT NULL,
+    value_usd    REAL NOT NULL,
+    shares       REAL,
+    share_type   TEXT,
+    put_call     TEXT,
+    discretion   TEXT,
+    voting_sole  REAL,
+    voting_shared REAL,
+    voting_none  REAL,
+    PRIMARY KEY (report_id, seq)
+);
+CREATE INDEX holdings_cusip ON holdings(cusip);
+
+-- Annual table rows, long format: one value per (ticker, period, item, source).
+CREATE TABLE fundamentals_annual (
+    ticker     TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    item       TEXT NOT NULL,
+    value      REAL NOT NULL,
+    source_id  INTEGER NOT NULL REFERENCES sources(id),
+    line       INTEGER NOT NULL,
+    PRIMARY KEY (ticker, period_end, item, source_id)
+) WITHOUT ROWID;
+
+CREATE TABLE market_snapshots (
+    ticker    TEXT NOT NULL,
+    as_of     TEXT NOT NULL,
+    field     TEXT NOT NULL,
+    value     REAL NOT NULL,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line      INTEGER NOT NULL,
+    PRIMARY KEY (ticker, as_of, field)
+) WITHOUT ROWID;
+"#,
+    // 2: the securities master as a view over every listing claim, so that adding a
+    // better source never needs a rewrite of stored rows. Share classes are the
+    // tickers that share a CIK.
+    r#"
+CREATE VIEW securities AS
+WITH best AS (
+    SELECT ticker,
+        (SELECT name FROM listings l2 WHERE l2.ticker = l.ticker AND name IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS name,
+        (SELECT cik FROM listings l2 WHERE l2.ticker = l.ticker AND cik IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS cik,
+        (SELECT sector FROM listings l2 WHERE l2.ticker = l.ticker AND sector IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS sector,
+        (SELECT industry FROM listings l2 WHERE l2.ticker = l.ticker AND industry IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS industry,
+        (SELECT exchange FROM listings l2 WHERE l2.ticker = l.ticker AND exchange IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS exchange
+    FROM listings l GROUP BY ticker
+)
+SELECT b.ticker, b.name, b.cik, b.sector, b.industry,
+       b.exchange, c.sic, c.fiscal_year_end
+FROM best b LEFT JOIN companies c ON c.cik = b.cik;
+"#,
+];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
