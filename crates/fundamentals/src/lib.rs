@@ -161,6 +161,11 @@ pub fn facts(store: &alphadesk_store::Store, ticker: &str, as_of: NaiveDate) -> 
                 fields.insert(name.to_string(), v);
             }
         }
+        if let (None, Some(rev)) = (fields.get("gross_profit_ttm"), fields.get("revenue_ttm")) {
+            if let Some(v) = ttm::gross_profit_by_difference(conn, cik, rev, as_of)? {
+                fields.insert("gross_profit_ttm".into(), v);
+            }
+        }
         if !fields.contains_key("total_liabilities") {
             if let Some(v) = ttm::liabilities_by_difference(conn, cik, as_of)? {
                 fields.insert("total_liabilities".into(), v);

@@ -32,7 +32,8 @@ pub const MAX_PRICE_AGE_DAYS: i64 = 7;
 
 /// Cover-page shares outstanding (`dei:EntityCommonStockSharesOutstanding`), summed
 /// over share classes reported in the same filing for the same date; else the
-/// latest diluted weighted-average count.
+/// balance-sheet `us-gaap:CommonStockSharesOutstanding`; else the latest diluted
+/// weighted-average count.
 pub fn shares_outstanding(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
     let facts: Vec<StoredFact> = read::facts_known(conn, cik, "EntityCommonStockSharesOutstanding", as_of)?
         .into_iter()
@@ -58,6 +59,9 @@ pub fn shares_outstanding(conn: &Connection, cik: i64, as_of: NaiveDate) -> Resu
             source: SourceRef { path: last.source_path.clone(), accession: Some(last.accn.clone()), line: None },
             inputs: group.iter().map(|f| Input::from_fact(f)).collect(),
         }));
+    }
+    if let Some(bs) = crate::ttm::instant_in(conn, cik, "CommonStockSharesOutstanding", as_of, "shares")? {
+        return Ok(Some(FieldValue { method: "balance sheet (no cover-page count)".into(), ..bs }));
     }
     let diluted: Vec<StoredFact> =
         read::facts_known(conn, cik, "WeightedAverageNumberOfDilutedSharesOutstanding", as_of)?

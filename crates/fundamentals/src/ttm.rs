@@ -35,11 +35,11 @@ fn close(a: NaiveDate, b: NaiveDate) -> bool {
     (a - b).num_days().abs() <= DATE_SLACK_DAYS
 }
 
-/// Latest filing per (start, end), USD only. Facts arrive ordered by filing date.
-fn latest_per_period(facts: Vec<StoredFact>, want_duration: bool) -> Vec<StoredFact> {
+/// Latest filing per (start, end) in one unit. Facts arrive ordered by filing date.
+fn latest_per_period(facts: Vec<StoredFact>, want_duration: bool, unit: &str) -> Vec<StoredFact> {
     let mut by: std::collections::BTreeMap<(Option<NaiveDate>, NaiveDate), StoredFact> = Default::default();
     for f in facts {
-        if f.unit != "USD" || f.start.is_some() != want_duration {
+        if f.unit != unit || f.start.is_some() != want_duration {
             continue;
         }
         by.insert((f.start, f.end), f);
@@ -121,7 +121,7 @@ fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
 
 /// TTM of one concept as of `as_of`: the most recent period end that yields one.
 pub fn ttm(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let facts = latest_per_period(read::facts_known(conn, cik, concept, as_of)?, true);
+    let facts = latest_per_period(read::facts_known(conn, cik, concept, as_of)?, true, "USD");
     let mut ends: Vec<NaiveDate> = facts.iter().map(|f| f.end).collect();
     ends.sort();
     ends.dedup();
@@ -147,9 +147,20 @@ pub fn best_ttm(conn: &Connection, cik: i64, concepts: &[&str], as_of: NaiveDate
     Ok(best)
 }
 
-/// Latest instant value of one concept filed by `as_of`.
+/// Latest USD instant value of one concept filed by `as_of`.
 pub fn instant(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let facts = latest_per_period(read::facts_known(conn, cik, concept, as_of)?, false);
+    instant_in(conn, cik, concept, as_of, "USD")
+}
+
+/// Latest instant value of one concept in `unit` filed by `as_of`.
+pub fn instant_in(
+    conn: &Connection,
+    cik: i64,
+    concept: &str,
+    as_of: NaiveDate,
+    unit: &str,
+) -> Result<Option<FieldValue>, StoreError> {
+    let facts = latest_per_period(read::facts_known(conn, cik, concept, as_of)?, false, unit);
     let Some(f) = facts.into_iter().max_by_key(|f| f.end) else { return Ok(None) };
     Ok(Some(FieldValue {
         value: f.value,
@@ -220,24 +231,55 @@ pub fn liabilities_by_difference(conn: &Connection, cik: i64, as_of: NaiveDate) 
     })
 }
 
-/// Debt = long-term debt (total, or noncurrent plus current) plus short-term
-/// borrowings (or commercial paper when that is all that is tagged), at the latest
-/// instant they share.
+/// Debt = long-term debt (the total, or noncurrent plus current portion, whichever
+/// is more recent) plus short-term borrowings (or commercial paper when that is all
+/// that is tagged) reported at the same instant. Long-term debt sets the date: a
+/// short-term figure from another balance sheet is left out, not mixed in.
 pub fn total_debt(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let mut parts = Vec::new();
+    let mut long_term: Vec<FieldValue> = Vec::new();
     if let Some(lt) = instant(conn, cik, "LongTermDebt", as_of)? {
-        parts.push(lt);
-    } else {
-        for c in ["LongTermDebtNoncurrent", "LongTermDebtCurrent"] {
-            if let Some(v) = instant(conn, cik, c, as_of)? {
-                parts.push(v);
-            }
-        }
+        long_term.push(lt);
     }
-    if let Some(st) = best_instant(conn, cik, &["ShortTermBorrowings", "CommercialPaper"], as_of)? {
-        parts.push(st);
+    let split: Vec<FieldValue> = ["LongTermDebtNoncurrent", "LongTermDebtCurrent"]
+        .iter()
+        .filter_map(|c| instant(conn, cik, c, as_of).transpose())
+        .collect::<Result<_, _>>()?;
+    if let Some(sum) = sum_at_common_end(split, "sum of debt instants") {
+        long_term.push(sum);
     }
+    let lt = long_term.into_iter().reduce(|a, b| if b.period_end > a.period_end { b } else { a });
+    let st = best_instant(conn, cik, &["ShortTermBorrowings", "CommercialPaper"], as_of)?;
+    let parts: Vec<FieldValue> = match (lt, st) {
+        (Some(lt), Some(st)) if st.period_end == lt.period_end => vec![lt, st],
+        (Some(lt), _) => vec![lt],
+        (None, Some(st)) => vec![st],
+        (None, None) => vec![],
+    };
     Ok(sum_at_common_end(parts, "sum of debt instants"))
+}
+
+/// Gross profit for filers that tag revenue and cost of revenue but not
+/// `GrossProfit`: the difference of the two TTM values over the same period.
+pub fn gross_profit_by_difference(
+    conn: &Connection,
+    cik: i64,
+    revenue: &FieldValue,
+    as_of: NaiveDate,
+) -> Result<Option<FieldValue>, StoreError> {
+    let Some(cost) = best_ttm(conn, cik, &["CostOfRevenue", "CostOfGoodsAndServicesSold", "CostOfGoodsSold"], as_of)? else {
+        return Ok(None);
+    };
+    if cost.period_end != revenue.period_end || cost.period_start != revenue.period_start {
+        return Ok(None);
+    }
+    let mut v = revenue.clone();
+    v.value = revenue.value - cost.value;
+    v.concept = format!("{} - {}", revenue.concept, cost.concept);
+    v.method = format!("{} difference", revenue.method);
+    v.known_from = revenue.known_from.max(cost.known_from);
+    v.filed = revenue.filed.max(cost.filed);
+    v.inputs.extend(cost.inputs);
+    Ok(Some(v))
 }
 
 #[cfg(test)]
@@ -273,7 +315,7 @@ mod tests {
             fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
             fact(Some("2018-01-01"), "2018-03-31", 14.0, "2018-05-01"),
         ];
-        let facts = latest_per_period(facts, true);
+        let facts = latest_per_period(facts, true, "USD");
         // At 2018-03-31: Q1'18 14 + Q4'17 (50-33=17) + Q3 12 + Q2 11 = 54.
         let t = ttm_ending(&facts, "2018-03-31".parse().unwrap()).unwrap();
         assert_eq!(t.value, 54.0);
@@ -289,7 +331,7 @@ mod tests {
             fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
             fact(Some("2017-01-01"), "2017-12-31", 48.0, "2019-02-01"),
         ];
-        let f = latest_per_period(facts, true);
+        let f = latest_per_period(facts, true, "USD");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].value, 48.0);
     }
@@ -306,6 +348,7 @@ mod tests {
                 fact(Some("2018-01-01"), "2018-03-31", 14.0, "2018-05-01"),
             ],
             true,
+            "USD",
         );
         let t = ttm_ending(&facts, "2018-03-31".parse().unwrap()).unwrap();
         assert_eq!(t.value, 14.0 + 17.0 + 12.0 + 11.0);

@@ -59,6 +59,8 @@ pub struct HoldingsReport {
     pub period: Option<NaiveDate>,
     pub accession: Option<Accession>,
     pub filed: Option<NaiveDate>,
+    /// Cover-page signature date.
+    pub signed: Option<NaiveDate>,
     pub is_amendment: bool,
     pub holdings: Vec<Holding>,
     pub total_value_usd: f64,
@@ -138,6 +140,7 @@ fn build(raw: Raw, header: sgml::Header) -> Result<HoldingsReport, ParseError> {
     let summary = cover.and_then(|c| c.path(&["formData", "summaryPage"]));
     let reported_entry_total = summary.and_then(|s| s.text_at(&["tableEntryTotal"])).and_then(|v| v.parse().ok());
     let reported_value_total = number(summary.and_then(|s| s.text_at(&["tableValueTotal"])));
+    let signed = cover.and_then(|c| c.text_at(&["formData", "signatureBlock", "signatureDate"])).and_then(parse_date);
 
     let mut rows = Vec::new();
     if let Some(t) = &raw.table {
@@ -176,13 +179,21 @@ fn build(raw: Raw, header: sgml::Header) -> Result<HoldingsReport, ParseError> {
             });
         }
     }
-    let (value_unit, value_unit_reason) = decide_unit(&rows, header.filed, period);
-    if value_unit == ValueUnit::Thousands {
-        for r in &mut rows {
-            r.value_usd *= 1000.0;
-        }
+    // A bare cover page has no filing date, but its signature date is the day the
+    // filer signed it, within days of filing: good enough to place it against the
+    // cutover.
+    let (value_unit, value_unit_reason) = decide_unit(&rows, header.filed.or(signed), period);
+    let scale = if value_unit == ValueUnit::Thousands { 1000.0 } else { 1.0 };
+    for r in &mut rows {
+        r.value_usd *= scale;
     }
-    let total_value_usd = rows.iter().map(|r| r.value_usd).sum();
+    // With a table, the total is the sum of its rows (checkable against the cover);
+    // a cover page alone still tells the portfolio's size.
+    let total_value_usd = if raw.table.is_some() {
+        rows.iter().fold(0.0, |acc, r| acc + r.value_usd)
+    } else {
+        reported_value_total.map(|v| v * scale).unwrap_or(0.0)
+    };
     Ok(HoldingsReport {
         manager,
         manager_cik,
@@ -190,6 +201,7 @@ fn build(raw: Raw, header: sgml::Header) -> Result<HoldingsReport, ParseError> {
         period,
         accession: header.accession,
         filed: header.filed,
+        signed,
         is_amendment,
         holdings: rows,
         total_value_usd,
@@ -227,9 +239,9 @@ pub fn decide_unit(rows: &[Holding], filed: Option<NaiveDate>, period: Option<Na
     match (filed, period) {
         (Some(f), _) => {
             if f >= cut {
-                (ValueUnit::Dollars, format!("no share rows; filed {f}, on or after the {cut} dollar cutover"))
+                (ValueUnit::Dollars, format!("no share rows; filed or signed {f}, on or after the {cut} dollar cutover"))
             } else {
-                (ValueUnit::Thousands, format!("no share rows; filed {f}, before the {cut} dollar cutover"))
+                (ValueUnit::Thousands, format!("no share rows; filed or signed {f}, before the {cut} dollar cutover"))
             }
         }
         (None, Some(p)) => {
