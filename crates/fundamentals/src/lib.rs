@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 
 use alphadesk_model::NaiveDate;
 use alphadesk_store::read::{self, SourceRef, StoredFact};
-use alphadesk_store::StoreError;
 use alphadesk_store::Connection;
+use alphadesk_store::StoreError;
 use serde::Serialize;
 
 /// Days after a fiscal period end before an annual table row (which has no filing
@@ -46,8 +46,15 @@ pub struct FieldValue {
     pub method: String,
     /// The source of the latest input (the filing that completed the value).
     pub source: SourceRef,
-    /// Every input record, for audit.
+    /// Every input record, for audit. All were public by `known_from`.
     pub inputs: Vec<Input>,
+    /// Corporate actions (splits, dividends) used only to restate an adjusted price
+    /// to as-traded terms. They may be filed after the as-of date: the adjusted price
+    /// file already folds them in, and undoing that recovers the close that traded
+    /// on the day (see `marketcap`). Listed apart from `inputs` so that audits and
+    /// the no-look-ahead tests can tell the two roles apart.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub price_basis: Vec<Input>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -119,7 +126,10 @@ pub const FLOW_CONCEPTS: &[(&str, &[&str])] = &[
     ("net_income_ttm", &["NetIncomeLoss", "ProfitLoss", "NetIncomeLossAvailableToCommonStockholdersBasic"]),
     (
         "operating_cash_flow_ttm",
-        &["NetCashProvidedByUsedInOperatingActivities", "NetCashProvidedByUsedInOperatingActivitiesContinuingOperations"],
+        &[
+            "NetCashProvidedByUsedInOperatingActivities",
+            "NetCashProvidedByUsedInOperatingActivitiesContinuingOperations",
+        ],
     ),
     ("capex_ttm", &["PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets"]),
 ];
@@ -145,7 +155,11 @@ pub const TABLE_COLUMNS: &[(&str, &str)] = &[
 ];
 
 /// Computes the report for `ticker` as of the close of `as_of`.
-pub fn facts(store: &alphadesk_store::Store, ticker: &str, as_of: NaiveDate) -> Result<Option<FactsReport>, StoreError> {
+pub fn facts(
+    store: &alphadesk_store::Store,
+    ticker: &str,
+    as_of: NaiveDate,
+) -> Result<Option<FactsReport>, StoreError> {
     let conn = store.conn();
     let Some(sec) = read::security(conn, ticker)? else { return Ok(None) };
     let mut fields = BTreeMap::new();
@@ -229,6 +243,7 @@ fn table_fallback(
                 method: format!("annual table row, known {TABLE_LAG_DAYS} days after period end"),
                 source,
                 inputs,
+                price_basis: Vec::new(),
             },
         );
     };

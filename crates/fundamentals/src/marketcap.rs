@@ -58,6 +58,7 @@ pub fn shares_outstanding(conn: &Connection, cik: i64, as_of: NaiveDate) -> Resu
             method,
             source: SourceRef { path: last.source_path.clone(), accession: Some(last.accn.clone()), line: None },
             inputs: group.iter().map(|f| Input::from_fact(f)).collect(),
+            price_basis: Vec::new(),
         }));
     }
     if let Some(bs) = crate::ttm::instant_in(conn, cik, "CommonStockSharesOutstanding", as_of, "shares")? {
@@ -80,6 +81,7 @@ pub fn shares_outstanding(conn: &Connection, cik: i64, as_of: NaiveDate) -> Resu
         method: "weighted average diluted shares over the period (no cover-page count)".into(),
         source: SourceRef { path: f.source_path.clone(), accession: Some(f.accn.clone()), line: None },
         inputs: vec![Input::from_fact(f)],
+        price_basis: Vec::new(),
     }))
 }
 
@@ -212,8 +214,9 @@ pub fn market_cap(
         source: bar.source.clone(),
     }];
     inputs.extend(shares.inputs.iter().cloned());
+    let mut price_basis = Vec::new();
     for (d, r, accn) in splits.iter().filter(|(d, _, _)| *d > shares.period_end && *d <= basis) {
-        inputs.push(Input {
+        price_basis.push(Input {
             concept: "us-gaap:StockholdersEquityNoteStockSplitConversionRatio1".into(),
             value: *r,
             start: None,
@@ -222,7 +225,7 @@ pub fn market_cap(
             source: SourceRef { path: String::new(), accession: Some(accn.clone()), line: None },
         });
     }
-    inputs.extend(div_inputs.iter().cloned());
+    price_basis.extend(div_inputs.iter().cloned());
     Ok(Ok(FieldValue {
         value: close / div_factor * shares.value * factor,
         unit: "USD".into(),
@@ -240,6 +243,7 @@ pub fn market_cap(
         ),
         source: bar.source,
         inputs,
+        price_basis,
     }))
 }
 
@@ -254,6 +258,10 @@ mod tests {
         assert_eq!(split_factor(&s, d("2014-04-11"), d("2018-05-18")), 7.0);
         assert_eq!(split_factor(&s, d("2014-07-18"), d("2018-05-18")), 1.0);
         assert_eq!(split_factor(&s, d("2014-04-11"), d("2021-01-01")), 28.0);
-        assert_eq!(split_factor(&s, d("2014-06-06"), d("2018-05-18")), 1.0, "count dated on the split day is post-split");
+        assert_eq!(
+            split_factor(&s, d("2014-06-06"), d("2018-05-18")),
+            1.0,
+            "count dated on the split day is post-split"
+        );
     }
 }

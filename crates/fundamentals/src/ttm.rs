@@ -116,6 +116,7 @@ fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
         method: t.method.into(),
         source: SourceRef { path: latest.source_path.clone(), accession: Some(latest.accn.clone()), line: None },
         inputs: t.inputs.iter().map(Input::from_fact).collect(),
+        price_basis: Vec::new(),
     }
 }
 
@@ -135,7 +136,12 @@ pub fn ttm(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Resu
 }
 
 /// The concept with the most recent TTM period; list order breaks ties.
-pub fn best_ttm(conn: &Connection, cik: i64, concepts: &[&str], as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+pub fn best_ttm(
+    conn: &Connection,
+    cik: i64,
+    concepts: &[&str],
+    as_of: NaiveDate,
+) -> Result<Option<FieldValue>, StoreError> {
     let mut best: Option<FieldValue> = None;
     for c in concepts {
         if let Some(v) = ttm(conn, cik, c, as_of)? {
@@ -173,10 +179,16 @@ pub fn instant_in(
         method: "instant".into(),
         source: SourceRef { path: f.source_path.clone(), accession: Some(f.accn.clone()), line: None },
         inputs: vec![Input::from_fact(&f)],
+        price_basis: Vec::new(),
     }))
 }
 
-pub fn best_instant(conn: &Connection, cik: i64, concepts: &[&str], as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+pub fn best_instant(
+    conn: &Connection,
+    cik: i64,
+    concepts: &[&str],
+    as_of: NaiveDate,
+) -> Result<Option<FieldValue>, StoreError> {
     let mut best: Option<FieldValue> = None;
     for c in concepts {
         if let Some(v) = instant(conn, cik, c, as_of)? {
@@ -204,12 +216,17 @@ fn sum_at_common_end(parts: Vec<FieldValue>, method: &str) -> Option<FieldValue>
         method: method.into(),
         source: latest.source.clone(),
         inputs: used.iter().flat_map(|p| p.inputs.clone()).collect(),
+        price_basis: Vec::new(),
     })
 }
 
 /// Total liabilities for filers that do not tag `Liabilities`: liabilities and
 /// equity minus total equity (including non-controlling interests), same instant.
-pub fn liabilities_by_difference(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+pub fn liabilities_by_difference(
+    conn: &Connection,
+    cik: i64,
+    as_of: NaiveDate,
+) -> Result<Option<FieldValue>, StoreError> {
     let le = instant(conn, cik, "LiabilitiesAndStockholdersEquity", as_of)?;
     let eq = best_instant(
         conn,
@@ -266,7 +283,8 @@ pub fn gross_profit_by_difference(
     revenue: &FieldValue,
     as_of: NaiveDate,
 ) -> Result<Option<FieldValue>, StoreError> {
-    let Some(cost) = best_ttm(conn, cik, &["CostOfRevenue", "CostOfGoodsAndServicesSold", "CostOfGoodsSold"], as_of)? else {
+    let Some(cost) = best_ttm(conn, cik, &["CostOfRevenue", "CostOfGoodsAndServicesSold", "CostOfGoodsSold"], as_of)?
+    else {
         return Ok(None);
     };
     if cost.period_end != revenue.period_end || cost.period_start != revenue.period_start {

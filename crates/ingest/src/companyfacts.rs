@@ -215,11 +215,9 @@ impl<'de, 'o> Visitor<'de> for Concept<'o, 'de> {
         while let Some(k) = m.next_key::<Cow<'de, str>>()? {
             match k.as_ref() {
                 "label" => label = m.next_value::<Option<Cow<'de, str>>>()?,
-                "units" => m.next_value_seed(Units {
-                    taxonomy: &self.taxonomy,
-                    concept: &self.concept,
-                    out: &mut *self.out,
-                })?,
+                "units" => {
+                    m.next_value_seed(Units { taxonomy: &self.taxonomy, concept: &self.concept, out: &mut *self.out })?
+                }
                 _ => {
                     m.next_value::<IgnoredAny>()?;
                 }

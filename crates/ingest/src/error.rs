@@ -12,10 +12,20 @@ use serde::Serialize;
 pub enum Location {
     /// The file as a whole (empty, binary, unknown layout).
     File,
-    Line { line: u64 },
-    LineColumn { line: u64, column: u64 },
-    Byte { offset: u64 },
-    Element { path: String, offset: u64 },
+    Line {
+        line: u64,
+    },
+    LineColumn {
+        line: u64,
+        column: u64,
+    },
+    Byte {
+        offset: u64,
+    },
+    Element {
+        path: String,
+        offset: u64,
+    },
 }
 
 impl fmt::Display for Location {

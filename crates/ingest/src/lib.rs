@@ -114,7 +114,8 @@ pub enum Detected {
 pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detected, ParseError> {
     error::check_text(bytes)?;
     let head = &bytes[..bytes.len().min(64 * 1024)];
-    let start = head.iter().position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF).unwrap_or(0);
+    let start =
+        head.iter().position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF).unwrap_or(0);
     let lead = &head[start..];
     if lead.starts_with(b"{") {
         if companyfacts::looks_like(head) {
@@ -149,7 +150,8 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detected, ParseError> {
             None => Detected::Unrecognised("markup without a readable root element".into()),
         });
     }
-    let first_line = error::decode_text(&lead[..lead.iter().position(|&b| b == b'\n').unwrap_or(lead.len())]).into_owned();
+    let first_line =
+        error::decode_text(&lead[..lead.iter().position(|&b| b == b'\n').unwrap_or(lead.len())]).into_owned();
     let cols: Vec<String> =
         first_line.trim_end().split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
     let has = |c: &str| cols.iter().any(|x| x == c);

@@ -66,6 +66,9 @@ pub struct InsiderTrade {
     /// `A` acquired or `D` disposed.
     pub acquired_disposed: Option<String>,
     pub shares_owned_after: Option<f64>,
+    /// Dollar amount for securities reported by value rather than shares
+    /// (`transactionTotalValue`); `shares` is then null.
+    pub total_value: Option<f64>,
     /// `D` direct or `I` indirect.
     pub ownership: Option<String>,
     pub conversion_or_exercise_price: Option<f64>,
@@ -228,6 +231,7 @@ fn trade(row: &Element, table: Table, kind: EntryKind) -> InsiderTrade {
         price: number(amounts("transactionPricePerShare")),
         acquired_disposed: owned(amounts("transactionAcquiredDisposedCode")),
         shares_owned_after: number(row.value_at(&["postTransactionAmounts", "sharesOwnedFollowingTransaction"])),
+        total_value: number(amounts("transactionTotalValue")),
         ownership: owned(row.value_at(&["ownershipNature", "directOrIndirectOwnership"])),
         conversion_or_exercise_price: number(row.value_at(&["conversionOrExercisePrice"])),
         underlying_security_title: owned(row.value_at(&["underlyingSecurity", "underlyingSecurityTitle"])),

@@ -148,7 +148,8 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
             }
             let gap = (date - prev.date).num_days();
             if gap > MAX_HOLIDAY_GAP_DAYS {
-                warnings.push(Warning::line(line, format!("gap: no bars between {} and {date} ({gap} days)", prev.date)));
+                warnings
+                    .push(Warning::line(line, format!("gap: no bars between {} and {date} ({gap} days)", prev.date)));
             }
         }
         let adj_close = match layout {
@@ -162,7 +163,9 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
         None => {
             let stem = file_stem.strip_suffix("_data").unwrap_or(file_stem);
             let stem = stem.split('.').next().unwrap_or(stem);
-            Ticker::new(stem).map_err(|_| ParseError::file(format!("no ticker: no Name column and file name {file_stem:?} is not a ticker")))?
+            Ticker::new(stem).map_err(|_| {
+                ParseError::file(format!("no ticker: no Name column and file name {file_stem:?} is not a ticker"))
+            })?
         }
     };
     if bars.is_empty() {

@@ -26,7 +26,9 @@ pub struct XmlBlock<'a> {
 
 pub fn is_submission(bytes: &[u8]) -> bool {
     let head = trim_start(&bytes[..bytes.len().min(512)]);
-    head.starts_with(b"<SEC-DOCUMENT>") || head.starts_with(b"<SUBMISSION>") || head.starts_with(b"<SEC-HEADER>")
+    head.starts_with(b"<SEC-DOCUMENT>")
+        || head.starts_with(b"<SUBMISSION>")
+        || head.starts_with(b"<SEC-HEADER>")
         || head.starts_with(b"<IMS-DOCUMENT>")
 }
 

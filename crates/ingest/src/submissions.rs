@@ -148,7 +148,9 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Submissions, ParseError> {
     if is_page(head) {
         let cols: Columns = serde_json::from_slice(bytes).map_err(|e| ParseError::from_json(&e))?;
         let cik = cik_from_file_name(file_name).ok_or_else(|| {
-            ParseError::file(format!("a submissions page names no filer; its file name {file_name:?} must contain CIK##########"))
+            ParseError::file(format!(
+                "a submissions page names no filer; its file name {file_name:?} must contain CIK##########"
+            ))
         })?;
         let mut warnings = Vec::new();
         let filings = rows(&cols, &mut warnings)?;

@@ -258,7 +258,10 @@ pub fn parse_sic(bytes: &[u8]) -> Result<Vec<SicCode>, ParseError> {
     for rec in rdr.records() {
         let rec = rec.map_err(|e| ParseError::line(lines.of_error(&e), e.to_string()))?;
         let line = lines.of_record(&rec);
-        let c = rec.get(code).and_then(|s| s.trim().parse().ok()).ok_or_else(|| ParseError::line(line, "SIC code is not a number"))?;
+        let c = rec
+            .get(code)
+            .and_then(|s| s.trim().parse().ok())
+            .ok_or_else(|| ParseError::line(line, "SIC code is not a number"))?;
         out.push(SicCode {
             code: c,
             office: office.and_then(|i| opt(rec.get(i))).unwrap_or_default(),
@@ -294,7 +297,8 @@ pub fn parse_fundamentals(bytes: &[u8]) -> Result<FundamentalsTable, ParseError>
         };
         let line = lines.of_record(&rec);
         if rec.len() != h.len() {
-            warnings.push(Warning::line(line, format!("row has {} fields, header has {}; skipped", rec.len(), h.len())));
+            warnings
+                .push(Warning::line(line, format!("row has {} fields, header has {}; skipped", rec.len(), h.len())));
             continue;
         }
         let Some(ticker) = opt(rec.get(t)) else {
@@ -302,7 +306,8 @@ pub fn parse_fundamentals(bytes: &[u8]) -> Result<FundamentalsTable, ParseError>
             continue;
         };
         let Some(period_end) = rec.get(p).and_then(parse_date) else {
-            warnings.push(Warning::line(line, format!("unparsable Period Ending {:?}; skipped", rec.get(p).unwrap_or(""))));
+            warnings
+                .push(Warning::line(line, format!("unparsable Period Ending {:?}; skipped", rec.get(p).unwrap_or(""))));
             continue;
         };
         let mut values = BTreeMap::new();
@@ -319,9 +324,10 @@ pub fn parse_fundamentals(bytes: &[u8]) -> Result<FundamentalsTable, ParseError>
 /// Snapshot date from a file name such as `constituents-financials_2017-03-08.csv`.
 pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
     let b = name.as_bytes();
-    (0..b.len().saturating_sub(9)).find_map(|i| name.get(i..i + 10).and_then(|s| {
-        (s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-').then(|| parse_date(s)).flatten()
-    }))
+    (0..b.len().saturating_sub(9)).find_map(|i| {
+        name.get(i..i + 10)
+            .and_then(|s| (s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-').then(|| parse_date(s)).flatten())
+    })
 }
 
 /// A dated constituents-financials snapshot. Its units drift between versions (market
@@ -340,7 +346,10 @@ pub fn parse_snapshot(bytes: &[u8], file_name: &str) -> Result<MarketSnapshot, P
     let numeric: Vec<(usize, String)> = h
         .iter()
         .enumerate()
-        .filter(|(i, n)| ![Some(*i) == Some(sym), Some(*i) == name, Some(*i) == sector].contains(&true) && !n.eq_ignore_ascii_case("SEC Filings"))
+        .filter(|(i, n)| {
+            ![Some(*i) == Some(sym), Some(*i) == name, Some(*i) == sector].contains(&true)
+                && !n.eq_ignore_ascii_case("SEC Filings")
+        })
         .map(|(i, n)| (i, n.trim().to_ascii_lowercase()))
         .collect();
     let mut rows = Vec::new();
@@ -400,7 +409,8 @@ pub fn parse_snapshot(bytes: &[u8], file_name: &str) -> Result<MarketSnapshot, P
                     }
                 }
             }
-            normalisations.push(format!("Market Cap and EBITDA in billions (median market cap {m}); scaled to dollars"));
+            normalisations
+                .push(format!("Market Cap and EBITDA in billions (median market cap {m}); scaled to dollars"));
         } else {
             normalisations.push(format!("Market Cap and EBITDA in dollars (median market cap {m:.0})"));
         }
@@ -416,7 +426,8 @@ pub fn parse_snapshot(bytes: &[u8], file_name: &str) -> Result<MarketSnapshot, P
                 r.fields.insert("week52_high".into(), l);
             }
         }
-        normalisations.push(format!("52-week low/high columns swapped in {swapped} of {} rows; swapped back", rows.len()));
+        normalisations
+            .push(format!("52-week low/high columns swapped in {swapped} of {} rows; swapped back", rows.len()));
     }
     Ok(MarketSnapshot { as_of, rows, normalisations, warnings })
 }

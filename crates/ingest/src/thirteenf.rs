@@ -148,7 +148,10 @@ fn build(raw: Raw, header: sgml::Header) -> Result<HoldingsReport, ParseError> {
             let need = |path: &[&str], what: &str| {
                 r.text_at(path).ok_or_else(|| {
                     ParseError::at(
-                        Location::Element { path: format!("informationTable/infoTable[{}]/{}", i + 1, path.join("/")), offset: r.offset },
+                        Location::Element {
+                            path: format!("informationTable/infoTable[{}]/{}", i + 1, path.join("/")),
+                            offset: r.offset,
+                        },
                         format!("missing {what}"),
                     )
                 })
@@ -158,7 +161,10 @@ fn build(raw: Raw, header: sgml::Header) -> Result<HoldingsReport, ParseError> {
             let value_raw = need(&["value"], "value")?;
             let value = number(Some(value_raw)).ok_or_else(|| {
                 ParseError::at(
-                    Location::Element { path: format!("informationTable/infoTable[{}]/value", i + 1), offset: r.offset },
+                    Location::Element {
+                        path: format!("informationTable/infoTable[{}]/value", i + 1),
+                        offset: r.offset,
+                    },
                     format!("value {value_raw:?} is not a number"),
                 )
             })?;
@@ -231,7 +237,11 @@ pub fn decide_unit(rows: &[Holding], filed: Option<NaiveDate>, period: Option<Na
         let reason = format!(
             "median value/shares over {} share rows is {median:.4}: {}",
             implied.len(),
-            if unit == ValueUnit::Thousands { "a share price in thousands of dollars" } else { "a share price in dollars" }
+            if unit == ValueUnit::Thousands {
+                "a share price in thousands of dollars"
+            } else {
+                "a share price in dollars"
+            }
         );
         return (unit, reason);
     }
@@ -239,7 +249,10 @@ pub fn decide_unit(rows: &[Holding], filed: Option<NaiveDate>, period: Option<Na
     match (filed, period) {
         (Some(f), _) => {
             if f >= cut {
-                (ValueUnit::Dollars, format!("no share rows; filed or signed {f}, on or after the {cut} dollar cutover"))
+                (
+                    ValueUnit::Dollars,
+                    format!("no share rows; filed or signed {f}, on or after the {cut} dollar cutover"),
+                )
             } else {
                 (ValueUnit::Thousands, format!("no share rows; filed or signed {f}, before the {cut} dollar cutover"))
             }

@@ -202,7 +202,8 @@ mod tests {
 
     #[test]
     fn strips_prefixes_and_leading_whitespace() {
-        let doc = b"\n  <?xml version=\"1.0\"?><ns1:a xmlns:ns1=\"x\"><ns1:b>hi &amp; bye</ns1:b><c id=\"F1\"/></ns1:a>";
+        let doc =
+            b"\n  <?xml version=\"1.0\"?><ns1:a xmlns:ns1=\"x\"><ns1:b>hi &amp; bye</ns1:b><c id=\"F1\"/></ns1:a>";
         let e = parse(doc, 0).unwrap();
         assert_eq!(e.name, "a");
         assert_eq!(e.text_at(&["b"]), Some("hi & bye"));

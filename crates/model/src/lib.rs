@@ -25,11 +25,7 @@ pub struct InvalidValue {
 }
 
 fn invalid(kind: &'static str, value: &str, reason: &'static str) -> InvalidValue {
-    InvalidValue {
-        kind,
-        value: value.chars().take(64).collect(),
-        reason,
-    }
+    InvalidValue { kind, value: value.chars().take(64).collect(), reason }
 }
 
 /// SEC Central Index Key. Stored as a number; displayed zero-padded to ten digits as
@@ -89,10 +85,7 @@ impl Ticker {
         if t.is_empty() || t.len() > 12 {
             return Err(invalid("ticker", s, "expected 1 to 12 characters"));
         }
-        if !t
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b'^'))
-        {
+        if !t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b'^')) {
             return Err(invalid("ticker", s, "unexpected character"));
         }
         if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
@@ -267,9 +260,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         8 => (num(0..4)?, num(4..6)?, num(6..8)?),
         // ISO date-time (`2022-05-06T18:30:57.000Z`): the calendar date is the part
         // before the T; callers that need the time parse it themselves.
-        n if n > 10 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' => {
-            (num(0..4)?, num(5..7)?, num(8..10)?)
-        }
+        n if n > 10 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' => (num(0..4)?, num(5..7)?, num(8..10)?),
         _ => return None,
     };
     NaiveDate::from_ymd_opt(y as i32, m, d)
@@ -334,15 +325,13 @@ impl Sector {
     /// reshuffle renamed Telecommunication Services to Communication Services; the
     /// shared tables predate it and use the old name.
     pub fn from_label(s: &str) -> Option<Sector> {
-        let norm: String = s
-            .trim()
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| c.is_ascii_alphabetic())
-            .collect();
+        let norm: String = s.trim().to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
         Some(match norm.as_str() {
-            "communicationservices" | "telecommunicationservices" | "telecommunicationsservices"
-            | "telecommunications" | "telecom" => Sector::CommunicationServices,
+            "communicationservices"
+            | "telecommunicationservices"
+            | "telecommunicationsservices"
+            | "telecommunications"
+            | "telecom" => Sector::CommunicationServices,
             "consumerdiscretionary" => Sector::ConsumerDiscretionary,
             "consumerstaples" => Sector::ConsumerStaples,
             "energy" => Sector::Energy,
@@ -416,10 +405,7 @@ mod tests {
 
     #[test]
     fn sector_spellings_fold() {
-        assert_eq!(
-            Sector::from_label("Telecommunications Services"),
-            Some(Sector::CommunicationServices)
-        );
+        assert_eq!(Sector::from_label("Telecommunications Services"), Some(Sector::CommunicationServices));
         assert_eq!(Sector::from_label("Health Care"), Some(Sector::HealthCare));
         assert_eq!(Sector::from_label("Widgets"), None);
         for s in Sector::ALL {

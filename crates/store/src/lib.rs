@@ -24,8 +24,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use error::StoreError;
-pub use rusqlite::Connection;
 pub use load::add_business_days;
+pub use rusqlite::Connection;
 
 pub struct Store {
     conn: Connection,
@@ -36,12 +36,23 @@ pub struct Store {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    Stored { kind: Kind, rows: u64, warnings: Vec<Warning> },
+    Stored {
+        kind: Kind,
+        rows: u64,
+        warnings: Vec<Warning>,
+    },
     /// Same content already stored (by sha256).
-    Unchanged { kind: String },
+    Unchanged {
+        kind: String,
+    },
     /// Not a source alphadesk reads; found while walking a folder.
-    Skipped { reason: String },
-    Failed { error: String, location: Option<alphadesk_ingest::Location> },
+    Skipped {
+        reason: String,
+    },
+    Failed {
+        error: String,
+        location: Option<alphadesk_ingest::Location>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,7 +132,10 @@ impl Store {
         let shown = path.display().to_string();
         match std::fs::read(path) {
             Ok(bytes) => self.ingest_bytes(&shown, &bytes, explicit),
-            Err(e) => FileReport { path: shown, outcome: Outcome::Failed { error: format!("cannot read: {e}"), location: None } },
+            Err(e) => FileReport {
+                path: shown,
+                outcome: Outcome::Failed { error: format!("cannot read: {e}"), location: None },
+            },
         }
     }
 
@@ -129,7 +143,9 @@ impl Store {
     pub fn ingest_bytes(&mut self, path: &str, bytes: &[u8], explicit: bool) -> FileReport {
         let outcome = match self.try_ingest(path, bytes, explicit) {
             Ok(o) => o,
-            Err(StoreError::Parse { error, .. }) => Outcome::Failed { location: Some(error.location.clone()), error: error.to_string() },
+            Err(StoreError::Parse { error, .. }) => {
+                Outcome::Failed { location: Some(error.location.clone()), error: error.to_string() }
+            }
             Err(e) => Outcome::Failed { error: e.to_string(), location: None },
         };
         FileReport { path: path.to_string(), outcome }
@@ -161,7 +177,13 @@ impl Store {
             params![path, sha, kind.name(), bytes.len() as i64, now],
         )?;
         let source_id = tx.last_insert_rowid();
-        let mut sink = load::Sink { tx: &tx, source_id, rows: 0, fault_after: self.fault_after_rows, warnings: parsed.warnings().to_vec() };
+        let mut sink = load::Sink {
+            tx: &tx,
+            source_id,
+            rows: 0,
+            fault_after: self.fault_after_rows,
+            warnings: parsed.warnings().to_vec(),
+        };
         load::write(&mut sink, &parsed)?;
         let (rows, warnings) = (sink.rows, sink.warnings);
         tx.execute(

@@ -65,7 +65,18 @@ fn prices(s: &mut Sink<'_, '_>, p: &PriceFile) -> Result<(), StoreError> {
                source_id = excluded.source_id, line = excluded.line",
         )?;
         for b in &p.bars {
-            st.execute(params![ticker, d(b.date), b.open, b.high, b.low, b.close, b.adj_close, b.volume, s.source_id, b.line as i64])?;
+            st.execute(params![
+                ticker,
+                d(b.date),
+                b.open,
+                b.high,
+                b.low,
+                b.close,
+                b.adj_close,
+                b.volume,
+                s.source_id,
+                b.line as i64
+            ])?;
             s.tick(1)?;
         }
     }
@@ -106,7 +117,8 @@ fn facts(s: &mut Sink<'_, '_>, f: &CompanyFacts<'_>) -> Result<(), StoreError> {
         ])?;
         s.tick(1)?;
     }
-    let mut lab = s.tx.prepare_cached("INSERT OR REPLACE INTO concepts (taxonomy, concept, label) VALUES (?1, ?2, ?3)")?;
+    let mut lab =
+        s.tx.prepare_cached("INSERT OR REPLACE INTO concepts (taxonomy, concept, label) VALUES (?1, ?2, ?3)")?;
     for l in &f.labels {
         lab.execute(params![l.taxonomy.as_ref(), l.concept.as_ref(), l.label.as_deref()])?;
     }
@@ -219,12 +231,21 @@ fn ownership(s: &mut Sink<'_, '_>, o: &OwnershipReport) -> Result<(), StoreError
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, r) in o.reporting_owners.iter().enumerate() {
-        own.execute(params![id, i as i64, parse_cik(r.cik.as_deref()), r.name, r.is_director, r.is_officer, r.officer_title, r.is_ten_percent_owner])?;
+        own.execute(params![
+            id,
+            i as i64,
+            parse_cik(r.cik.as_deref()),
+            r.name,
+            r.is_director,
+            r.is_officer,
+            r.officer_title,
+            r.is_ten_percent_owner
+        ])?;
         s.tick(1)?;
     }
     let mut tx = s.tx.prepare_cached(
         "INSERT INTO insider_transactions (report_id, seq, tbl, kind, security_title, trade_date, code, shares, price, acquired_disposed,
-            shares_owned_after, ownership, footnotes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            shares_owned_after, total_value, ownership, footnotes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?;
     for (i, t) in o.transactions.iter().enumerate() {
         let tbl = serde_json::to_value(t.table).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
@@ -241,6 +262,7 @@ fn ownership(s: &mut Sink<'_, '_>, o: &OwnershipReport) -> Result<(), StoreError
             t.price,
             t.acquired_disposed,
             t.shares_owned_after,
+            t.total_value,
             t.ownership,
             serde_json::to_string(&t.footnotes).unwrap_or_default()
         ])?;
@@ -355,7 +377,9 @@ fn listings(s: &mut Sink<'_, '_>, l: &Listings) -> Result<(), StoreError> {
 }
 
 fn sic(s: &mut Sink<'_, '_>, codes: &[SicCode]) -> Result<(), StoreError> {
-    let mut st = s.tx.prepare_cached("INSERT OR REPLACE INTO sic_codes (code, office, title, source_id) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut st = s
+        .tx
+        .prepare_cached("INSERT OR REPLACE INTO sic_codes (code, office, title, source_id) VALUES (?1, ?2, ?3, ?4)")?;
     for c in codes {
         st.execute(params![c.code, c.office, c.title, s.source_id])?;
         s.tick(1)?;

@@ -75,7 +75,8 @@ pub fn security(conn: &Connection, ticker: &str) -> Result<Option<Security>, Sto
         }));
     };
     if let Some(cik) = sec.cik {
-        let mut st = conn.prepare("SELECT DISTINCT ticker FROM listings WHERE cik = ?1 AND ticker <> ?2 ORDER BY ticker")?;
+        let mut st =
+            conn.prepare("SELECT DISTINCT ticker FROM listings WHERE cik = ?1 AND ticker <> ?2 ORDER BY ticker")?;
         sec.share_classes = st.query_map(params![cik, sec.ticker], |r| r.get(0))?.collect::<Result<_, _>>()?;
     }
     Ok(Some(sec))
@@ -108,7 +109,12 @@ fn req_date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
 
 /// Facts of `cik` for `concept` (any taxonomy) filed on or before `as_of`, oldest
 /// filing first.
-pub fn facts_known(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Vec<StoredFact>, StoreError> {
+pub fn facts_known(
+    conn: &Connection,
+    cik: i64,
+    concept: &str,
+    as_of: NaiveDate,
+) -> Result<Vec<StoredFact>, StoreError> {
     let mut st = conn.prepare_cached(
         "SELECT f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed, f.frame, s.path
          FROM facts f JOIN sources s ON s.id = f.source_id
@@ -196,7 +202,11 @@ pub struct AnnualValue {
 
 /// Table rows (no filing date) for `ticker` whose period ended on or before
 /// `period_end_by`; the caller subtracts the reporting lag from the as-of date.
-pub fn annual_values(conn: &Connection, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError> {
+pub fn annual_values(
+    conn: &Connection,
+    ticker: &str,
+    period_end_by: NaiveDate,
+) -> Result<Vec<AnnualValue>, StoreError> {
     let mut st = conn.prepare_cached(
         "SELECT a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
          WHERE a.ticker = ?1 AND a.period_end <= ?2 ORDER BY a.period_end, a.item",

@@ -170,6 +170,7 @@ CREATE TABLE insider_transactions (
     price              REAL,
     acquired_disposed  TEXT,
     shares_owned_after REAL,
+    total_value        REAL,
     ownership          TEXT,
     footnotes          TEXT NOT NULL,     -- JSON array of ids
     PRIMARY KEY (report_id, seq)

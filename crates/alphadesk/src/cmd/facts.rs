@@ -23,7 +23,12 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} (CIK {}) as of {}", report.ticker, report.cik.map(|c| c.to_string()).unwrap_or("-".into()), report.as_of);
+    println!(
+        "{} (CIK {}) as of {}",
+        report.ticker,
+        report.cik.map(|c| c.to_string()).unwrap_or("-".into()),
+        report.as_of
+    );
     for name in alphadesk_fundamentals::FIELDS {
         match report.fields.get(*name) {
             Some(f) => println!(
@@ -34,7 +39,9 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 f.period_end,
                 f.filed.map(|d| d.to_string()).unwrap_or_else(|| format!("~{}", f.known_from))
             ),
-            None => println!("  {name:<24} {:>22}  {}", "-", report.missing.get(*name).map(String::as_str).unwrap_or("")),
+            None => {
+                println!("  {name:<24} {:>22}  {}", "-", report.missing.get(*name).map(String::as_str).unwrap_or(""))
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -55,7 +62,7 @@ pub fn format_value(v: f64) -> String {
     let digits = whole.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -20,12 +20,15 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let kind = if a.kind.eq_ignore_ascii_case("auto") {
         match alphadesk_ingest::detect(&name, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))? {
             alphadesk_ingest::Detected::Kind(k) => k,
-            alphadesk_ingest::Detected::Unrecognised(why) => anyhow::bail!("{}: not a source alphadesk reads: {why}", a.file.display()),
+            alphadesk_ingest::Detected::Unrecognised(why) => {
+                anyhow::bail!("{}: not a source alphadesk reads: {why}", a.file.display())
+            }
         }
     } else {
         a.kind.parse::<Kind>().map_err(anyhow::Error::msg)?
     };
-    let parsed = alphadesk_ingest::parse(kind, &name, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
+    let parsed =
+        alphadesk_ingest::parse(kind, &name, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
     let out = if a.json { serde_json::to_string(&parsed)? } else { serde_json::to_string_pretty(&parsed)? };
     println!("{out}");
     for w in parsed.warnings() {

@@ -1,0 +1,166 @@
+//! The command line end to end: exit codes, messages, JSON shapes, and a real
+//! process killed mid-ingest.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use alphadesk_testkit::data_dir;
+
+fn alphadesk(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_alphadesk")).arg("--db").arg(db).args(args).output().expect("run alphadesk")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn ingest_reports_bad_files_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("ABC_data.csv"), "date,open,high,low,close,volume,Name\n2014-01-02,1,2,0.5,1.5,100,ABC\n")
+        .unwrap();
+    std::fs::write(src.join("bad.json"), "{\"cik\": 1, \"entityName\": \"x\", \"facts\": {\"dei\": ").unwrap();
+    std::fs::write(src.join("README.md"), "# not data").unwrap();
+    let db = dir.path().join("t.db");
+    let out = alphadesk(&db, &["ingest", src.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "a failed file makes the exit status non-zero");
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.json") && err.contains("truncated JSON") && err.contains("line 1"), "{err}");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("stored prices") && stdout.contains("FAILED"), "{stdout}");
+
+    std::fs::remove_file(src.join("bad.json")).unwrap();
+    let again = alphadesk(&db, &["ingest", src.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(text(&again.stdout).contains("nothing changed"), "{}", text(&again.stdout));
+}
+
+#[test]
+fn parse_prints_the_documented_shapes() {
+    let Some(data) = data_dir() else { return };
+    let db = tempfile::tempdir().unwrap();
+    let f4 = data.join("sec/form4/form4_AAPL_0000320193-22-000061.txt");
+    let out = alphadesk(&db.path().join("x.db"), &["parse", "form4", f4.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for k in ["form_type", "issuer", "reporting_owners", "period_of_report", "transactions", "footnotes"] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    let t = &v["transactions"][0];
+    for k in [
+        "table",
+        "security_title",
+        "date",
+        "code",
+        "shares",
+        "price",
+        "acquired_disposed",
+        "shares_owned_after",
+        "ownership",
+        "footnotes",
+    ] {
+        assert!(t.get(k).is_some(), "missing transactions[0].{k}");
+    }
+    assert_eq!(t["shares"], serde_json::json!(9136.0));
+    assert_eq!(v["issuer"]["cik"], "0000320193");
+
+    let t13 = data.join("sec/13f/13F-HR_Bull_Street_Advisors_LLC_0001790837-23-000002.txt");
+    let out = alphadesk(&db.path().join("x.db"), &["parse", "13f", t13.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for k in ["manager", "period", "holdings", "total_value_usd"] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(v["total_value_usd"], serde_json::json!(192767000.0));
+
+    let out = alphadesk(&db.path().join("x.db"), &["parse", "nonsense", t13.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown kind"));
+}
+
+#[test]
+fn facts_json_and_unknown_ticker() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let out = alphadesk(
+        &db,
+        &[
+            "ingest",
+            data.join("market/securities/securities.csv").to_str().unwrap(),
+            data.join("market/prices/AAPL_data.csv").to_str().unwrap(),
+            data.join("sec/companyfacts/CIK0000320193.json").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = alphadesk(&db, &["facts", "AAPL", "--as-of", "2016-06-30", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ticker"], "AAPL");
+    assert_eq!(v["as_of"], "2016-06-30");
+    let rev = &v["fields"]["revenue_ttm"];
+    for k in ["value", "unit", "concept", "period_start", "period_end", "filed", "source"] {
+        assert!(rev.get(k).is_some(), "missing fields.revenue_ttm.{k}");
+    }
+    assert_eq!(rev["value"], serde_json::json!(227535000000.0));
+    let out = alphadesk(&db, &["facts", "NOPE", "--as-of", "2016-06-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = alphadesk(&db, &["facts", "AAPL", "--as-of", "June"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Kills a real ingest part way, then checks the store is sound and that a rerun
+/// finishes with exactly what an uninterrupted run stores.
+#[test]
+fn killed_ingest_leaves_a_consistent_store_and_rerun_completes() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let prices = data.join("market/prices");
+    let db = dir.path().join("killed.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alphadesk"))
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", prices.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some files are in, then kill mid-run.
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let n = alphadesk_store::Store::open(&db).ok().and_then(|s| s.counts().ok()).map(|c| c.sources).unwrap_or(0);
+        if n >= 20 || started.elapsed().as_secs() > 120 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    let partial = alphadesk_store::Store::open(&db).unwrap();
+    partial.check_integrity().unwrap();
+    let mid = partial.counts().unwrap();
+    assert!(mid.sources < 401, "the ingest finished before it could be killed; nothing was tested");
+    drop(partial);
+    // Every recorded source is complete: its row count equals the rows it owns.
+    let s = alphadesk_store::Store::open(&db).unwrap();
+    let mismatched: i64 = s
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sources s WHERE s.rows <> (SELECT count(*) FROM prices p WHERE p.source_id = s.id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(mismatched, 0, "a partly written file is visible after the kill");
+    drop(s);
+
+    let rerun = alphadesk(&db, &["ingest", prices.to_str().unwrap()]);
+    assert!(rerun.status.success(), "{}", text(&rerun.stderr));
+    let clean_db = dir.path().join("clean.db");
+    let clean = alphadesk(&clean_db, &["ingest", prices.to_str().unwrap()]);
+    assert!(clean.status.success());
+    let a = alphadesk_store::Store::open(&db).unwrap().counts().unwrap();
+    let b = alphadesk_store::Store::open(&clean_db).unwrap().counts().unwrap();
+    assert_eq!(a, b, "killed ({status:?} after {} sources) + rerun must equal a clean run", mid.sources);
+}

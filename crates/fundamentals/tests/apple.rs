@@ -1,0 +1,101 @@
+//! Standardised fundamentals on Apple's real filings and prices.
+//!
+//! Expected values were computed by hand from `CIK0000320193.json` (see the
+//! comments) and checked against StockNet's independent Yahoo price file, which
+//! carries as-traded (split-adjusted, not dividend-adjusted) closes.
+
+use alphadesk_fundamentals::facts;
+use alphadesk_store::{Outcome, Store};
+use alphadesk_testkit::data_dir;
+
+fn apple_store() -> Option<Store> {
+    let dir = data_dir()?;
+    let mut s = Store::open_in_memory().unwrap();
+    for rel in
+        ["market/securities/securities.csv", "market/prices/AAPL_data.csv", "sec/companyfacts/CIK0000320193.json"]
+    {
+        let r = s.ingest_path(&dir.join(rel), true);
+        assert!(matches!(r.outcome, Outcome::Stored { .. }), "{rel}: {:?}", r.outcome);
+    }
+    Some(s)
+}
+
+fn d(s: &str) -> alphadesk_model::NaiveDate {
+    s.parse().unwrap()
+}
+
+#[test]
+fn ttm_revenue_and_net_income_on_2016_06_30() {
+    let Some(s) = apple_store() else { return };
+    let r = facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap();
+    // Latest 10-Q by then: fiscal Q2 2016 (ended 2016-03-26, filed 2016-04-27).
+    // Revenue: Q2'16 50,557 + Q1'16 75,872 + Q4'15 (FY 233,715 - 9M 182,214 = 51,501)
+    // + Q3'15 49,605 = 227,535 ($ millions).
+    let rev = &r.fields["revenue_ttm"];
+    assert_eq!(rev.value, 227_535_000_000.0);
+    assert_eq!(rev.concept, "us-gaap:SalesRevenueNet");
+    assert_eq!((rev.period_start, rev.period_end), (Some(d("2015-03-29")), d("2016-03-26")));
+    assert_eq!(rev.filed, Some(d("2016-04-27")));
+    assert_eq!(rev.source.accession.as_deref(), Some("0001193125-16-559625"));
+    // Net income: 10,516 + 18,361 + (53,394 - 42,270 = 11,124) + 10,677 = 50,678.
+    assert_eq!(r.fields["net_income_ttm"].value, 50_678_000_000.0);
+    assert_eq!(r.fields["shares_outstanding"].value, 5_477_425_000.0);
+}
+
+#[test]
+fn nothing_filed_after_the_as_of_date_is_used() {
+    let Some(s) = apple_store() else { return };
+    // The day before the fiscal Q2 2016 10-Q, the latest TTM ends at Q1 (2015-12-26):
+    // 75,872 + 51,501 + 49,605 + 58,010 = 234,988.
+    let r = facts(&s, "AAPL", d("2016-04-26")).unwrap().unwrap();
+    let rev = &r.fields["revenue_ttm"];
+    assert_eq!(rev.period_end, d("2015-12-26"));
+    assert_eq!(rev.value, 234_988_000_000.0);
+    for f in r.fields.values() {
+        assert!(f.known_from <= d("2016-04-26"), "{f:?}");
+        for i in &f.inputs {
+            assert!(i.filed.is_none_or(|x| x <= d("2016-04-26")), "{i:?}");
+        }
+    }
+}
+
+#[test]
+fn market_cap_is_continuous_across_the_2014_split() {
+    let Some(s) = apple_store() else { return };
+    // As traded (StockNet raw file, split-adjusted by Yahoo so x7 gives the
+    // pre-split print): 2014-05-01 close 84.497147 x 7 = 591.48; shares on the
+    // cover of the 10-Q filed 2014-04-24: 861,381,000. Market cap $509.5 billion.
+    let before = facts(&s, "AAPL", d("2014-05-01")).unwrap().unwrap();
+    let m = &before.fields["market_cap"];
+    let truth = 84.497147 * 7.0 * 861_381_000.0;
+    assert!((m.value / truth - 1.0).abs() < 0.01, "{} vs {truth}", m.value);
+    // 2014-07-01, after the 7-for-1 split of 2014-06-09; the latest share count is
+    // still the pre-split 861,381,000, which must be scaled by 7: 93.519997 x 6.03e9.
+    let after = facts(&s, "AAPL", d("2014-07-01")).unwrap().unwrap();
+    let m2 = &after.fields["market_cap"];
+    let truth2 = 93.519997 * 861_381_000.0 * 7.0;
+    assert!((m2.value / truth2 - 1.0).abs() < 0.01, "{} vs {truth2}", m2.value);
+    // Without the split factor the second value would be a seventh of the first.
+    assert!(m2.value > m.value);
+    assert!(m2.method.contains("split factor 7"));
+    assert!(m2.price_basis.iter().any(|i| i.concept.ends_with("StockSplitConversionRatio1")));
+}
+
+#[test]
+fn ticker_without_xbrl_uses_the_lagged_table_row() {
+    let Some(dir) = data_dir() else { return };
+    let mut s = Store::open_in_memory().unwrap();
+    for rel in
+        ["market/securities/securities.csv", "market/prices/MMM_data.csv", "market/fundamentals/fundamentals.csv"]
+    {
+        s.ingest_path(&dir.join(rel), true);
+    }
+    // 3M's FY2015 row (period 2015-12-31) is known from 2016-03-30, not before.
+    let early = facts(&s, "MMM", d("2016-03-29")).unwrap().unwrap();
+    assert_eq!(early.fields["revenue_ttm"].period_end, d("2014-12-31"));
+    let late = facts(&s, "MMM", d("2016-03-30")).unwrap().unwrap();
+    let rev = &late.fields["revenue_ttm"];
+    assert_eq!((rev.period_end, rev.value), (d("2015-12-31"), 30_274_000_000.0));
+    assert_eq!(rev.concept, "table:Total Revenue");
+    assert!(rev.source.line.is_some());
+}

@@ -1,0 +1,153 @@
+//! Ingest behaviour: bad input, idempotence, crash safety and schema upgrades.
+
+use alphadesk_store::{Outcome, Store};
+
+const PRICES: &str = "date,open,high,low,close,volume,Name\n2014-01-02,1,2,0.5,1.5,100,ABC\n2014-01-03,1,2,0.5,1.6,100,ABC\n2014-01-06,1,2,0.5,1.7,100,ABC\n";
+
+const FACTS: &str = r#"{"cik": 1, "entityName": "ABC Corp", "facts": {"us-gaap": {"Revenues": {"label": "Revenue", "units": {"USD": [
+ {"start": "2013-01-01", "end": "2013-12-31", "val": 100, "accn": "0000000001-14-000001", "fy": 2013, "fp": "FY", "form": "10-K", "filed": "2014-02-20", "frame": "CY2013"},
+ {"start": "2014-01-01", "end": "2014-03-31", "val": 30, "accn": "0000000001-14-000002", "fy": 2014, "fp": "Q1", "form": "10-Q", "filed": "2014-04-25"}]}}}}}"#;
+
+const FORM4: &str = r#"<?xml version="1.0"?><ownershipDocument><schemaVersion>X0306</schemaVersion><documentType>4</documentType>
+<periodOfReport>2014-01-03</periodOfReport><issuer><issuerCik>0000000001</issuerCik><issuerName>ABC</issuerName><issuerTradingSymbol>ABC</issuerTradingSymbol></issuer>
+<reportingOwner><reportingOwnerId><rptOwnerCik>0000000009</rptOwnerCik><rptOwnerName>Doe Jane</rptOwnerName></reportingOwnerId><reportingOwnerRelationship><isDirector>1</isDirector></reportingOwnerRelationship></reportingOwner>
+<nonDerivativeTable><nonDerivativeTransaction><securityTitle><value>Common</value></securityTitle><transactionDate><value>2014-01-03</value></transactionDate>
+<transactionCoding><transactionCode>P</transactionCode></transactionCoding><transactionAmounts><transactionShares><value>100</value></transactionShares>
+<transactionPricePerShare><value>1.6</value></transactionPricePerShare><transactionAcquiredDisposedCode><value>A</value></transactionAcquiredDisposedCode></transactionAmounts>
+<postTransactionAmounts><sharesOwnedFollowingTransaction><value>100</value></sharesOwnedFollowingTransaction></postTransactionAmounts></nonDerivativeTransaction></nonDerivativeTable></ownershipDocument>"#;
+
+fn store() -> Store {
+    Store::open_in_memory().unwrap()
+}
+
+fn failed(o: &Outcome) -> &str {
+    match o {
+        Outcome::Failed { error, .. } => error,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn good_files_store_and_second_run_is_a_no_op() {
+    let mut s = store();
+    for (name, body) in [("ABC_data.csv", PRICES), ("CIK0000000001.json", FACTS), ("f4.xml", FORM4)] {
+        let r = s.ingest_bytes(name, body.as_bytes(), true);
+        assert!(matches!(r.outcome, Outcome::Stored { .. }), "{name}: {:?}", r.outcome);
+    }
+    let before = s.counts().unwrap();
+    assert_eq!((before.price_bars, before.facts, before.insider_transactions), (3, 2, 1));
+    for (name, body) in [("ABC_data.csv", PRICES), ("CIK0000000001.json", FACTS), ("f4.xml", FORM4)] {
+        let r = s.ingest_bytes(name, body.as_bytes(), true);
+        assert!(matches!(r.outcome, Outcome::Unchanged { .. }));
+    }
+    assert_eq!(s.counts().unwrap(), before);
+    // Bare XML has no filing date: known two business days after the period.
+    let (filed, est): (String, bool) = s
+        .conn()
+        .query_row("SELECT filed, filed_estimated FROM insider_reports", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((filed.as_str(), est), ("2014-01-07", true));
+}
+
+#[test]
+fn bad_inputs_fail_with_place_and_lose_nothing() {
+    let mut s = store();
+    s.ingest_bytes("ABC_data.csv", PRICES.as_bytes(), true);
+    let before = s.counts().unwrap();
+
+    let truncated = &FACTS.as_bytes()[..FACTS.len() / 2];
+    let e = s.ingest_bytes("CIK0000000001.json", truncated, true);
+    let msg = failed(&e.outcome);
+    assert!(msg.contains("truncated JSON") && msg.contains("line"), "{msg}");
+
+    let malformed = FORM4.replace("</issuerName>", "</issuerNam>");
+    let e = s.ingest_bytes("f4.xml", malformed.as_bytes(), true);
+    let msg = failed(&e.outcome);
+    assert!(msg.contains("malformed XML") && msg.contains("ownershipDocument/issuer/issuerName"), "{msg}");
+
+    let e = s.ingest_bytes("empty.csv", b"", true);
+    assert_eq!(failed(&e.outcome), "empty file");
+    let e = s.ingest_bytes("blob.csv", b"date,close\n\x00\x01\x02", true);
+    assert!(failed(&e.outcome).contains("binary"), "{:?}", e.outcome);
+    let e = s.ingest_bytes("notes.txt", b"hello world\n", true);
+    assert!(failed(&e.outcome).contains("not a source"));
+    // In a folder walk the same file is a skip, not a failure.
+    assert!(matches!(s.ingest_bytes("notes.txt", b"hello world\n", false).outcome, Outcome::Skipped { .. }));
+
+    assert_eq!(s.counts().unwrap(), before, "a failed file must not change the store");
+}
+
+#[test]
+fn broken_csv_row_is_reported_and_good_rows_kept() {
+    let mut s = store();
+    let csv = "date,open,high,low,close,volume,Name\n2014-01-02,1,2,0.5,1.5,100,ABC\n2014-01-03,1,2\n2014-01-06,1,2,0.5,,100,ABC\n";
+    let r = s.ingest_bytes("ABC_data.csv", csv.as_bytes(), true);
+    let Outcome::Stored { rows, warnings, .. } = r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!(rows, 2);
+    let text: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+    assert!(text.iter().any(|w| w.starts_with("line 3:") && w.contains("3 fields")), "{text:?}");
+    assert!(text.iter().any(|w| w.starts_with("line 4:") && w.contains("close")), "{text:?}");
+    let close: Option<f64> =
+        s.conn().query_row("SELECT close FROM prices WHERE date = '2014-01-06'", [], |r| r.get(0)).unwrap();
+    assert_eq!(close, None, "an empty close is stored empty, not invented");
+}
+
+#[test]
+fn unexpected_namespaces_are_read() {
+    let mut s = store();
+    let t = r#"<?xml version="1.0"?><x:informationTable xmlns:x="http://example.com/not-sec"><x:infoTable><x:nameOfIssuer>APPLE INC</x:nameOfIssuer>
+<x:titleOfClass>COM</x:titleOfClass><x:cusip>037833100</x:cusip><x:value>1000</x:value><x:shrsOrPrnAmt><x:sshPrnamt>10</x:sshPrnamt>
+<x:sshPrnamtType>SH</x:sshPrnamtType></x:shrsOrPrnAmt></x:infoTable></x:informationTable>"#;
+    let r = s.ingest_bytes("t.xml", t.as_bytes(), true);
+    assert!(matches!(r.outcome, Outcome::Stored { .. }), "{:?}", r.outcome);
+    let v: f64 = s.conn().query_row("SELECT value_usd FROM holdings", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, 1000.0, "value/shares = 100: dollars");
+}
+
+#[test]
+fn injected_fault_mid_file_rolls_back_and_rerun_completes() {
+    let mut s = store();
+    s.ingest_bytes("ABC_data.csv", PRICES.as_bytes(), true);
+    let before = s.counts().unwrap();
+    s.inject_fault_after_rows(Some(1));
+    let r = s.ingest_bytes("CIK0000000001.json", FACTS.as_bytes(), true);
+    assert!(failed(&r.outcome).contains("injected fault"));
+    assert_eq!(s.counts().unwrap(), before, "the half-written file left nothing behind");
+    s.check_integrity().unwrap();
+    s.inject_fault_after_rows(None);
+    let r = s.ingest_bytes("CIK0000000001.json", FACTS.as_bytes(), true);
+    assert!(matches!(r.outcome, Outcome::Stored { rows: 2, .. }), "{:?}", r.outcome);
+}
+
+#[test]
+fn older_store_file_is_upgraded_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let mut old = Store::open_at_version(&path, 1).unwrap();
+        assert_eq!(old.schema_version().unwrap(), 1);
+        let r = old.ingest_bytes("ABC_data.csv", PRICES.as_bytes(), true);
+        assert!(matches!(r.outcome, Outcome::Stored { .. }));
+        assert!(old.conn().prepare("SELECT * FROM securities").is_err(), "version 1 has no securities view");
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), alphadesk_store::schema::LATEST);
+    assert_eq!(s.counts().unwrap().price_bars, 3, "data survives the upgrade");
+}
+
+#[test]
+fn store_from_the_future_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite_version_bump(&path);
+    drop(conn);
+    let err = Store::open(&path).err().expect("must refuse");
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+fn rusqlite_version_bump(path: &std::path::Path) -> alphadesk_store::Connection {
+    let c = alphadesk_store::Connection::open(path).unwrap();
+    c.pragma_update(None, "user_version", 999).unwrap();
+    c
+}
