@@ -21,7 +21,7 @@
 //! them leaks nothing the price did not already carry.
 
 use alphadesk_model::NaiveDate;
-use alphadesk_store::read::{self, SourceRef, StoredFact};
+use alphadesk_store::read::{self, SourceRef, Split, StoredFact};
 use alphadesk_store::{Connection, StoreError};
 
 use crate::{FieldValue, Input};
@@ -86,8 +86,8 @@ pub fn shares_outstanding(conn: &Connection, cik: i64, as_of: NaiveDate) -> Resu
 }
 
 /// Product of split ratios effective after `from` and on or before `to`.
-pub fn split_factor(splits: &[(NaiveDate, f64, String)], from: NaiveDate, to: NaiveDate) -> f64 {
-    splits.iter().filter(|(d, _, _)| *d > from && *d <= to).map(|(_, r, _)| r).product()
+pub fn split_factor(splits: &[Split], from: NaiveDate, to: NaiveDate) -> f64 {
+    splits.iter().filter(|s| s.effective > from && s.effective <= to).map(|s| s.ratio).product()
 }
 
 /// Concepts for cash dividends per share, in order of preference.
@@ -108,12 +108,7 @@ pub struct Dividend {
 /// splits, these describe the adjustment already baked into the price file, so
 /// they are read regardless of filing date. A value is on the share basis of its
 /// filing date; splits between that date and the basis scale it down.
-pub fn dividends(
-    conn: &Connection,
-    cik: i64,
-    splits: &[(NaiveDate, f64, String)],
-    basis: NaiveDate,
-) -> Result<Vec<Dividend>, StoreError> {
+pub fn dividends(conn: &Connection, cik: i64, splits: &[Split], basis: NaiveDate) -> Result<Vec<Dividend>, StoreError> {
     // Dates are compared as ISO text in the store; keep to four-digit years.
     let far = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
     for concept in DIVIDEND_CONCEPTS {
@@ -215,14 +210,14 @@ pub fn market_cap(
     }];
     inputs.extend(shares.inputs.iter().cloned());
     let mut price_basis = Vec::new();
-    for (d, r, accn) in splits.iter().filter(|(d, _, _)| *d > shares.period_end && *d <= basis) {
+    for s in splits.iter().filter(|s| s.effective > shares.period_end && s.effective <= basis) {
         price_basis.push(Input {
             concept: "us-gaap:StockholdersEquityNoteStockSplitConversionRatio1".into(),
-            value: *r,
+            value: s.ratio,
             start: None,
-            end: *d,
+            end: s.effective,
             filed: None,
-            source: SourceRef { path: String::new(), accession: Some(accn.clone()), line: None },
+            source: s.source.clone(),
         });
     }
     price_basis.extend(div_inputs.iter().cloned());
@@ -254,7 +249,12 @@ mod tests {
     #[test]
     fn split_factor_counts_only_splits_between_count_and_basis() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let s = vec![(d("2014-06-06"), 7.0, "a".to_string()), (d("2020-08-28"), 4.0, "b".to_string())];
+        let split = |day: &str, ratio: f64| Split {
+            effective: d(day),
+            ratio,
+            source: SourceRef { path: "t".into(), accession: None, line: None },
+        };
+        let s = vec![split("2014-06-06", 7.0), split("2020-08-28", 4.0)];
         assert_eq!(split_factor(&s, d("2014-04-11"), d("2018-05-18")), 7.0);
         assert_eq!(split_factor(&s, d("2014-07-18"), d("2018-05-18")), 1.0);
         assert_eq!(split_factor(&s, d("2014-04-11"), d("2021-01-01")), 28.0);

@@ -277,9 +277,9 @@ fn holdings(s: &mut Sink<'_, '_>, h: &HoldingsReport) -> Result<(), StoreError> 
         alphadesk_ingest::thirteenf::ValueUnit::Dollars => "dollars",
     };
     s.tx.execute(
-        "INSERT INTO holdings_reports (source_id, accession, manager, manager_cik, form_type, period, filed, is_amendment, value_unit,
-            value_unit_reason, total_value_usd, reported_entry_total, reported_value_total)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO holdings_reports (source_id, accession, manager, manager_cik, form_type, period, filed, filed_from, is_amendment,
+            value_unit, value_unit_reason, total_value_usd, reported_entry_total, reported_value_total)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             s.source_id,
             h.accession.as_ref().map(|a| a.as_str()),
@@ -287,7 +287,12 @@ fn holdings(s: &mut Sink<'_, '_>, h: &HoldingsReport) -> Result<(), StoreError> 
             parse_cik(h.manager_cik.as_deref()),
             h.form_type,
             h.period.map(d),
-            h.filed.map(d),
+            h.filed.or(h.signed).map(d),
+            match (h.filed, h.signed) {
+                (Some(_), _) => Some("header"),
+                (None, Some(_)) => Some("signature"),
+                _ => None,
+            },
             h.is_amendment,
             unit,
             h.value_unit_reason,

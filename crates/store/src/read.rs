@@ -145,15 +145,29 @@ pub fn facts_known(
 /// by effective date. These are *not* filtered by filing date: they are used only to
 /// undo the split adjustment already baked into an adjusted price file, which itself
 /// encodes every split up to its basis date. See docs/fundamentals.md.
-pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<(NaiveDate, f64, String)>, StoreError> {
+pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<Split>, StoreError> {
     let mut st = conn.prepare_cached(
-        "SELECT end, value, min(accn) FROM facts
-         WHERE cik = ?1 AND concept IN ('StockholdersEquityNoteStockSplitConversionRatio1', 'StockholdersEquityNoteStockSplitConversionRatio')
-           AND value > 0
-         GROUP BY end, value ORDER BY end",
+        "SELECT f.end, f.value, min(f.accn), min(s.path) FROM facts f JOIN sources s ON s.id = f.source_id
+         WHERE f.cik = ?1 AND f.concept IN ('StockholdersEquityNoteStockSplitConversionRatio1', 'StockholdersEquityNoteStockSplitConversionRatio')
+           AND f.value > 0
+         GROUP BY f.end, f.value ORDER BY f.end",
     )?;
-    let rows = st.query_map([cik], |r| Ok((req_date(r, 0)?, r.get::<_, f64>(1)?, r.get::<_, String>(2)?)))?;
+    let rows = st.query_map([cik], |r| {
+        Ok(Split {
+            effective: req_date(r, 0)?,
+            ratio: r.get(1)?,
+            source: SourceRef { path: r.get(3)?, accession: Some(r.get(2)?), line: None },
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A stock split: `ratio` new shares per old share from `effective` on.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Split {
+    pub effective: NaiveDate,
+    pub ratio: f64,
+    pub source: SourceRef,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -184,7 +184,8 @@ CREATE TABLE holdings_reports (
     manager_cik          INTEGER,
     form_type            TEXT,
     period               TEXT,
-    filed                TEXT,
+    filed                TEXT,      -- filing date, or the signature date for a bare cover page
+    filed_from           TEXT,      -- 'header' | 'signature' | NULL when unknown
     is_amendment         INTEGER NOT NULL,
     value_unit           TEXT NOT NULL,
     value_unit_reason    TEXT NOT NULL,
