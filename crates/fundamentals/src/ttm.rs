@@ -135,22 +135,31 @@ pub fn ttm(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Resu
     Ok(None)
 }
 
-/// The concept with the most recent TTM period; list order breaks ties.
-pub fn best_ttm(
-    conn: &Connection,
-    cik: i64,
+/// Of several concepts, the value with the most recent period; list order breaks
+/// ties.
+fn most_recent(
     concepts: &[&str],
-    as_of: NaiveDate,
+    mut value: impl FnMut(&str) -> Result<Option<FieldValue>, StoreError>,
 ) -> Result<Option<FieldValue>, StoreError> {
     let mut best: Option<FieldValue> = None;
     for c in concepts {
-        if let Some(v) = ttm(conn, cik, c, as_of)? {
+        if let Some(v) = value(c)? {
             if best.as_ref().is_none_or(|b| v.period_end > b.period_end) {
                 best = Some(v);
             }
         }
     }
     Ok(best)
+}
+
+/// The concept with the most recent TTM period.
+pub fn best_ttm(
+    conn: &Connection,
+    cik: i64,
+    concepts: &[&str],
+    as_of: NaiveDate,
+) -> Result<Option<FieldValue>, StoreError> {
+    most_recent(concepts, |c| ttm(conn, cik, c, as_of))
 }
 
 /// Latest USD instant value of one concept filed by `as_of`.
@@ -189,15 +198,7 @@ pub fn best_instant(
     concepts: &[&str],
     as_of: NaiveDate,
 ) -> Result<Option<FieldValue>, StoreError> {
-    let mut best: Option<FieldValue> = None;
-    for c in concepts {
-        if let Some(v) = instant(conn, cik, c, as_of)? {
-            if best.as_ref().is_none_or(|b| v.period_end > b.period_end) {
-                best = Some(v);
-            }
-        }
-    }
-    Ok(best)
+    most_recent(concepts, |c| instant(conn, cik, c, as_of))
 }
 
 /// Sum of instants that share the latest common period end.

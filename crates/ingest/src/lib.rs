@@ -11,6 +11,7 @@
 //! arbitrary bytes).
 
 pub mod companyfacts;
+mod csvrows;
 mod error;
 pub mod ownership;
 pub mod prices;

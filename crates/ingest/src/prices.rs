@@ -10,7 +10,8 @@
 use alphadesk_model::{parse_date, NaiveDate, Ticker};
 use serde::Serialize;
 
-use crate::error::{check_text, LineCounter, ParseError, Warning};
+use crate::csvrows::Rows;
+use crate::error::{check_text, ParseError, Warning};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PriceBar {
@@ -70,9 +71,8 @@ pub(crate) fn looks_like(header: &str) -> bool {
 /// column (Yahoo downloads are named `AAPL.csv`, the shared files `AAPL_data.csv`).
 pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
     check_text(bytes)?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let mut lines = LineCounter::new(bytes);
-    let headers = rdr.headers().map_err(|e| ParseError::line(1, format!("unreadable header: {e}")))?.clone();
+    let mut rows_in = Rows::open(bytes)?;
+    let headers = rows_in.header.clone();
     let find = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
     let cols = Columns {
         date: find(&["date"]).ok_or_else(|| ParseError::line(1, "no `date` column in the header"))?,
@@ -89,23 +89,7 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
     let mut warnings = Vec::new();
     let mut ticker: Option<Ticker> = None;
     let mut empty_cells = 0u64;
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = lines.of_error(&e);
-                warnings.push(Warning::line(line, format!("unreadable row skipped: {e}")));
-                continue;
-            }
-        };
-        let line = lines.of_record(&rec);
-        if rec.len() != headers.len() {
-            warnings.push(Warning::line(
-                line,
-                format!("row has {} fields, header has {}; skipped", rec.len(), headers.len()),
-            ));
-            continue;
-        }
+    while let Some((line, rec)) = rows_in.next_row(&mut warnings, true) {
         let Some(date) = parse_date(&rec[cols.date]) else {
             warnings.push(Warning::line(line, format!("unparsable date {:?}; row skipped", &rec[cols.date])));
             continue;

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use alphadesk_model::{parse_date, NaiveDate, Sector};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check_text, LineCounter, ParseError, Warning};
+use crate::csvrows::Rows;
+use crate::error::{check_text, ParseError, Warning};
 
 /// Which source a listing row came from. The securities master merges them in this
 /// order of precedence (GICS sub-industry and CIK first).
@@ -103,12 +104,6 @@ pub struct MarketSnapshot {
     pub warnings: Vec<Warning>,
 }
 
-fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    // Table files are CRLF with every field quoted, or LF; a BOM may lead.
-    let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
-    csv::ReaderBuilder::new().flexible(true).from_reader(b)
-}
-
 fn header_index(h: &csv::StringRecord, name: &str) -> Option<usize> {
     h.iter().position(|c| c.trim().eq_ignore_ascii_case(name))
 }
@@ -128,9 +123,8 @@ fn num(s: &str) -> Option<f64> {
 /// `securities.csv` (GICS) and `constituents.csv`.
 pub fn parse_listing_csv(bytes: &[u8]) -> Result<Listings, ParseError> {
     check_text(bytes)?;
-    let mut rdr = reader(bytes);
-    let mut lines = LineCounter::new(bytes);
-    let h = rdr.headers().map_err(|e| ParseError::line(1, format!("unreadable header: {e}")))?.clone();
+    let mut rows_in = Rows::open(bytes)?;
+    let h = rows_in.header.clone();
     let (source, ticker_col) = if let Some(i) = header_index(&h, "Ticker symbol") {
         (ListingSource::GicsSecurities, i)
     } else if let Some(i) = header_index(&h, "Symbol") {
@@ -145,15 +139,7 @@ pub fn parse_listing_csv(bytes: &[u8]) -> Result<Listings, ParseError> {
     let added = header_index(&h, "Date first added");
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                warnings.push(Warning::line(lines.of_error(&e), format!("unreadable row: {e}")));
-                continue;
-            }
-        };
-        let line = lines.of_record(&rec);
+    while let Some((line, rec)) = rows_in.next_row(&mut warnings, false) {
         let Some(ticker) = opt(rec.get(ticker_col)) else {
             warnings.push(Warning::line(line, "row without a ticker skipped"));
             continue;
@@ -248,16 +234,14 @@ pub fn parse_sec_tickers(bytes: &[u8]) -> Result<Listings, ParseError> {
 
 pub fn parse_sic(bytes: &[u8]) -> Result<Vec<SicCode>, ParseError> {
     check_text(bytes)?;
-    let mut rdr = reader(bytes);
-    let mut lines = LineCounter::new(bytes);
-    let h = rdr.headers().map_err(|e| ParseError::line(1, format!("unreadable header: {e}")))?.clone();
+    let mut rows_in = Rows::open(bytes)?;
+    let h = rows_in.header.clone();
     let code = header_index(&h, "SIC Code").ok_or_else(|| ParseError::line(1, "no `SIC Code` column"))?;
     let office = header_index(&h, "Office");
     let title = header_index(&h, "Industry Title");
     let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| ParseError::line(lines.of_error(&e), e.to_string()))?;
-        let line = lines.of_record(&rec);
+    let mut unreadable = Vec::new();
+    while let Some((line, rec)) = rows_in.next_row(&mut unreadable, false) {
         let c = rec
             .get(code)
             .and_then(|s| s.trim().parse().ok())
@@ -268,15 +252,18 @@ pub fn parse_sic(bytes: &[u8]) -> Result<Vec<SicCode>, ParseError> {
             title: title.and_then(|i| opt(rec.get(i))).unwrap_or_default(),
         });
     }
+    // A reference list with a hole in it would silently mislabel industries.
+    if let Some(w) = unreadable.into_iter().next() {
+        return Err(ParseError::at(w.location, w.message));
+    }
     Ok(out)
 }
 
 /// The wide annual fundamentals table (`,Ticker Symbol,Period Ending,<76 items>`).
 pub fn parse_fundamentals(bytes: &[u8]) -> Result<FundamentalsTable, ParseError> {
     check_text(bytes)?;
-    let mut rdr = reader(bytes);
-    let mut lines = LineCounter::new(bytes);
-    let h = rdr.headers().map_err(|e| ParseError::line(1, format!("unreadable header: {e}")))?.clone();
+    let mut rows_in = Rows::open(bytes)?;
+    let h = rows_in.header.clone();
     let t = header_index(&h, "Ticker Symbol").ok_or_else(|| ParseError::line(1, "no `Ticker Symbol` column"))?;
     let p = header_index(&h, "Period Ending").ok_or_else(|| ParseError::line(1, "no `Period Ending` column"))?;
     let items: Vec<(usize, String)> = h
@@ -287,15 +274,7 @@ pub fn parse_fundamentals(bytes: &[u8]) -> Result<FundamentalsTable, ParseError>
         .collect();
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                warnings.push(Warning::line(lines.of_error(&e), format!("unreadable row skipped: {e}")));
-                continue;
-            }
-        };
-        let line = lines.of_record(&rec);
+    while let Some((line, rec)) = rows_in.next_row(&mut warnings, true) {
         if rec.len() != h.len() {
             warnings
                 .push(Warning::line(line, format!("row has {} fields, header has {}; skipped", rec.len(), h.len())));
@@ -337,9 +316,8 @@ pub fn parse_snapshot(bytes: &[u8], file_name: &str) -> Result<MarketSnapshot, P
     check_text(bytes)?;
     let as_of = date_from_file_name(file_name)
         .ok_or_else(|| ParseError::file(format!("snapshot file name {file_name:?} carries no YYYY-MM-DD date")))?;
-    let mut rdr = reader(bytes);
-    let mut lines = LineCounter::new(bytes);
-    let h = rdr.headers().map_err(|e| ParseError::line(1, format!("unreadable header: {e}")))?.clone();
+    let mut rows_in = Rows::open(bytes)?;
+    let h = rows_in.header.clone();
     let sym = header_index(&h, "Symbol").ok_or_else(|| ParseError::line(1, "no `Symbol` column"))?;
     let name = header_index(&h, "Name");
     let sector = header_index(&h, "Sector");
@@ -354,15 +332,7 @@ pub fn parse_snapshot(bytes: &[u8], file_name: &str) -> Result<MarketSnapshot, P
         .collect();
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                warnings.push(Warning::line(lines.of_error(&e), format!("unreadable row skipped: {e}")));
-                continue;
-            }
-        };
-        let line = lines.of_record(&rec);
+    while let Some((line, rec)) = rows_in.next_row(&mut warnings, false) {
         let Some(ticker) = opt(rec.get(sym)) else { continue };
         let mut fields = BTreeMap::new();
         for (i, n) in &numeric {
