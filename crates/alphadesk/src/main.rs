@@ -7,6 +7,7 @@
 //! error.
 
 mod cmd;
+mod output;
 mod paths;
 
 use std::path::PathBuf;

@@ -20,7 +20,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("unknown ticker {:?} in {}: ingest its listing or prices first", a.ticker, db.display());
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::output::emit(&serde_json::to_string_pretty(&report)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     println!(

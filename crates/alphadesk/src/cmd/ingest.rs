@@ -113,7 +113,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(db)?;
     let s = ingest_all(&mut store, &a.paths, a.verbose)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        crate::output::emit(&serde_json::to_string_pretty(&s)?)?;
     } else {
         print_summary(&s);
     }

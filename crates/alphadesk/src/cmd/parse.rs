@@ -30,7 +30,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let parsed =
         alphadesk_ingest::parse(kind, &name, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
     let out = if a.json { serde_json::to_string(&parsed)? } else { serde_json::to_string_pretty(&parsed)? };
-    println!("{out}");
+    crate::output::emit(&out)?;
     for w in parsed.warnings() {
         eprintln!("warning: {}: {w}", a.file.display());
     }
