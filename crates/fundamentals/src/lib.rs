@@ -14,15 +14,17 @@
 //! Concept fallbacks and every method are in `docs/fundamentals.md`.
 
 pub mod marketcap;
+mod source;
 pub mod ttm;
 
 use std::collections::BTreeMap;
 
 use alphadesk_model::NaiveDate;
 use alphadesk_store::read::{self, SourceRef, StoredFact};
-use alphadesk_store::Connection;
 use alphadesk_store::StoreError;
 use serde::Serialize;
+
+pub use source::Records;
 
 /// Days after a fiscal period end before an annual table row (which has no filing
 /// date) is treated as known. 90 days is the 10-K deadline for the slowest filer
@@ -160,49 +162,65 @@ pub fn facts(
     ticker: &str,
     as_of: NaiveDate,
 ) -> Result<Option<FactsReport>, StoreError> {
-    let conn = store.conn();
-    let Some(sec) = read::security(conn, ticker)? else { return Ok(None) };
+    facts_from(store.conn(), ticker, as_of)
+}
+
+/// [`facts`] over any [`Records`] implementation.
+pub fn facts_from(src: &dyn Records, ticker: &str, as_of: NaiveDate) -> Result<Option<FactsReport>, StoreError> {
+    let Some(sec) = src.security(ticker)? else { return Ok(None) };
+    let mut report = fundamentals_without_market_cap(src, &sec, as_of)?;
+    match marketcap::market_cap(src, &sec.ticker, sec.cik, as_of, report.fields.get("shares_outstanding"))? {
+        Ok(v) => {
+            report.fields.insert("market_cap".into(), v);
+        }
+        Err(why) => {
+            report.missing.insert("market_cap".into(), why);
+        }
+    }
+    Ok(Some(report))
+}
+
+/// Every field but the market cap, which moves with each day's price; the panel
+/// builder keeps these (they change only when something is filed) and prices the
+/// market cap per date.
+pub fn fundamentals_without_market_cap(
+    src: &dyn Records,
+    sec: &read::Security,
+    as_of: NaiveDate,
+) -> Result<FactsReport, StoreError> {
     let mut fields = BTreeMap::new();
     let mut missing = BTreeMap::new();
     if let Some(cik) = sec.cik {
         for (name, concepts) in FLOW_CONCEPTS {
-            if let Some(v) = ttm::best_ttm(conn, cik, concepts, as_of)? {
+            if let Some(v) = ttm::best_ttm(src, cik, concepts, as_of)? {
                 fields.insert(name.to_string(), v);
             }
         }
         for (name, concepts) in INSTANT_CONCEPTS {
-            if let Some(v) = ttm::best_instant(conn, cik, concepts, as_of)? {
+            if let Some(v) = ttm::best_instant(src, cik, concepts, as_of)? {
                 fields.insert(name.to_string(), v);
             }
         }
         if let (None, Some(rev)) = (fields.get("gross_profit_ttm"), fields.get("revenue_ttm")) {
-            if let Some(v) = ttm::gross_profit_by_difference(conn, cik, rev, as_of)? {
+            if let Some(v) = ttm::gross_profit_by_difference(src, cik, rev, as_of)? {
                 fields.insert("gross_profit_ttm".into(), v);
             }
         }
         if !fields.contains_key("total_liabilities") {
-            if let Some(v) = ttm::liabilities_by_difference(conn, cik, as_of)? {
+            if let Some(v) = ttm::liabilities_by_difference(src, cik, as_of)? {
                 fields.insert("total_liabilities".into(), v);
             }
         }
-        if let Some(v) = ttm::total_debt(conn, cik, as_of)? {
+        if let Some(v) = ttm::total_debt(src, cik, as_of)? {
             fields.insert("total_debt".into(), v);
         }
-        if let Some(v) = marketcap::shares_outstanding(conn, cik, as_of)? {
+        if let Some(v) = marketcap::shares_outstanding(src, cik, as_of)? {
             fields.insert("shares_outstanding".into(), v);
         }
     }
-    table_fallback(conn, &sec.ticker, as_of, &mut fields)?;
-    match marketcap::market_cap(conn, &sec.ticker, sec.cik, as_of, fields.get("shares_outstanding"))? {
-        Ok(v) => {
-            fields.insert("market_cap".into(), v);
-        }
-        Err(why) => {
-            missing.insert("market_cap".into(), why);
-        }
-    }
+    table_fallback(src, &sec.ticker, as_of, &mut fields)?;
     for f in FIELDS {
-        if !fields.contains_key(*f) && !missing.contains_key(*f) {
+        if *f != "market_cap" && !fields.contains_key(*f) {
             let why = if sec.cik.is_none() {
                 "no CIK for this ticker and no table row known by this date".to_string()
             } else {
@@ -211,18 +229,18 @@ pub fn facts(
             missing.insert(f.to_string(), why);
         }
     }
-    Ok(Some(FactsReport { ticker: sec.ticker, cik: sec.cik, as_of, fields, missing }))
+    Ok(FactsReport { ticker: sec.ticker.clone(), cik: sec.cik, as_of, fields, missing })
 }
 
 /// Fills fields XBRL left empty from the annual table, known after the lag.
 fn table_fallback(
-    conn: &Connection,
+    src: &dyn Records,
     ticker: &str,
     as_of: NaiveDate,
     fields: &mut BTreeMap<String, FieldValue>,
 ) -> Result<(), StoreError> {
     let by = as_of - chrono::Duration::days(TABLE_LAG_DAYS);
-    let rows = read::annual_values(conn, ticker, by)?;
+    let rows = src.annual_values(ticker, by)?;
     let Some(latest) = rows.iter().map(|r| r.period_end).max() else { return Ok(()) };
     let at = |item: &str| rows.iter().find(|r| r.period_end == latest && r.item == item);
     let mut put = |name: &str, value: f64, concept: String, source: SourceRef, inputs: Vec<Input>| {

@@ -21,10 +21,10 @@
 //! them leaks nothing the price did not already carry.
 
 use alphadesk_model::NaiveDate;
-use alphadesk_store::read::{self, SourceRef, Split, StoredFact};
-use alphadesk_store::{Connection, StoreError};
+use alphadesk_store::read::{Bar, SourceRef, Split, StoredFact};
+use alphadesk_store::StoreError;
 
-use crate::{FieldValue, Input};
+use crate::{FieldValue, Input, Records};
 
 /// A price older than this is not a market price on the as-of date (a delisted or
 /// suspended stock): no market cap is better than a stale one.
@@ -34,8 +34,9 @@ pub const MAX_PRICE_AGE_DAYS: i64 = 7;
 /// over share classes reported in the same filing for the same date; else the
 /// balance-sheet `us-gaap:CommonStockSharesOutstanding`; else the latest diluted
 /// weighted-average count.
-pub fn shares_outstanding(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let facts: Vec<StoredFact> = read::facts_known(conn, cik, "EntityCommonStockSharesOutstanding", as_of)?
+pub fn shares_outstanding(src: &dyn Records, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let facts: Vec<StoredFact> = src
+        .facts_known(cik, "EntityCommonStockSharesOutstanding", as_of)?
         .into_iter()
         .filter(|f| f.unit == "shares")
         .collect();
@@ -61,14 +62,14 @@ pub fn shares_outstanding(conn: &Connection, cik: i64, as_of: NaiveDate) -> Resu
             price_basis: Vec::new(),
         }));
     }
-    if let Some(bs) = crate::ttm::instant_in(conn, cik, "CommonStockSharesOutstanding", as_of, "shares")? {
+    if let Some(bs) = crate::ttm::instant_in(src, cik, "CommonStockSharesOutstanding", as_of, "shares")? {
         return Ok(Some(FieldValue { method: "balance sheet (no cover-page count)".into(), ..bs }));
     }
-    let diluted: Vec<StoredFact> =
-        read::facts_known(conn, cik, "WeightedAverageNumberOfDilutedSharesOutstanding", as_of)?
-            .into_iter()
-            .filter(|f| f.unit == "shares" && f.start.is_some())
-            .collect();
+    let diluted: Vec<StoredFact> = src
+        .facts_known(cik, "WeightedAverageNumberOfDilutedSharesOutstanding", as_of)?
+        .into_iter()
+        .filter(|f| f.unit == "shares" && f.start.is_some())
+        .collect();
     let Some(f) = diluted.iter().max_by_key(|f| (f.end, f.filed)) else { return Ok(None) };
     Ok(Some(FieldValue {
         value: f.value,
@@ -108,12 +109,12 @@ pub struct Dividend {
 /// splits, these describe the adjustment already baked into the price file, so
 /// they are read regardless of filing date. A value is on the share basis of its
 /// filing date; splits between that date and the basis scale it down.
-pub fn dividends(conn: &Connection, cik: i64, splits: &[Split], basis: NaiveDate) -> Result<Vec<Dividend>, StoreError> {
+pub fn dividends(src: &dyn Records, cik: i64, splits: &[Split], basis: NaiveDate) -> Result<Vec<Dividend>, StoreError> {
     // Dates are compared as ISO text in the store; keep to four-digit years.
     let far = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
     for concept in DIVIDEND_CONCEPTS {
         let mut by: std::collections::BTreeMap<(NaiveDate, NaiveDate), StoredFact> = Default::default();
-        for f in read::facts_known(conn, cik, concept, far)? {
+        for f in src.facts_known(cik, concept, far)? {
             let Some(start) = f.start else { continue };
             let days = (f.end - start).num_days() + 1;
             if f.unit == "USD/shares" && (80..=100).contains(&days) && f.value > 0.0 {
@@ -136,110 +137,131 @@ pub fn dividends(conn: &Connection, cik: i64, splits: &[Split], basis: NaiveDate
     Ok(Vec::new())
 }
 
-/// The factor by which dividends with ex-dates in `(date, basis]` scaled the
-/// adjusted close on `date`. Walking back from the basis, where the factor is 1,
-/// the as-traded close before each ex-date is `adjusted / later_factor + dividend`
-/// (exactly, given the adjustment rule), and that dividend's factor is
-/// `1 - dividend / that close`.
-pub fn dividend_factor(
-    conn: &Connection,
-    ticker: &str,
-    divs: &[Dividend],
-    date: NaiveDate,
-    basis: NaiveDate,
-) -> Result<(f64, Vec<Input>), StoreError> {
-    let mut factor = 1.0;
-    let mut used = Vec::new();
-    let mut later: Vec<&Dividend> = divs.iter().filter(|d| d.ex_date > date && d.ex_date <= basis).collect();
-    later.sort_by_key(|d| std::cmp::Reverse(d.ex_date));
-    for d in later {
-        let Some(prev) = d.ex_date.pred_opt() else { continue };
-        let Some(bar) = read::close_on_or_before(conn, ticker, prev)? else { continue };
-        let Some(adj) = bar.close else { continue };
-        let raw = adj / factor + d.per_share;
-        if raw > 0.0 {
-            factor *= 1.0 - d.per_share / raw;
-            used.push(Input::from_fact(&d.fact));
+/// How a ticker's adjusted prices relate to as-traded ones: the basis date, the
+/// splits, and each dividend's adjustment factor. Built once per ticker and reused
+/// for every date.
+#[derive(Debug, Clone)]
+pub struct PriceBasis {
+    pub layout: String,
+    pub basis: NaiveDate,
+    pub splits: Vec<Split>,
+    /// Dividends with ex-dates on or before the basis, each with its factor, by
+    /// ex-date ascending.
+    pub dividends: Vec<(Dividend, f64)>,
+}
+
+impl PriceBasis {
+    /// Walking back from the basis, where the factor is 1, the as-traded close before
+    /// each ex-date is `adjusted / later_factor + dividend` (exactly, given the
+    /// adjustment rule), and that dividend's factor is `1 - dividend / that close`.
+    /// A factor depends only on later dividends, so all are computed once here.
+    pub fn load(src: &dyn Records, ticker: &str, cik: Option<i64>) -> Result<Option<PriceBasis>, StoreError> {
+        let Some((layout, basis)) = src.price_basis(ticker)? else { return Ok(None) };
+        let splits = match cik {
+            Some(c) => src.splits(c)?,
+            None => Vec::new(),
+        };
+        let mut factors = Vec::new();
+        // Only the shared layout folds dividends into `close`; Yahoo's `Close` is as
+        // traded (split-adjusted) and needs no dividend correction.
+        if let (Some(c), "adjusted_ohlcv") = (cik, layout.as_str()) {
+            let mut divs: Vec<Dividend> =
+                dividends(src, c, &splits, basis)?.into_iter().filter(|d| d.ex_date <= basis).collect();
+            divs.sort_by_key(|d| std::cmp::Reverse(d.ex_date));
+            let mut later = 1.0;
+            for d in divs {
+                let Some(prev) = d.ex_date.pred_opt() else { continue };
+                let Some(adj) = src.close_on_or_before(ticker, prev)?.and_then(|b| b.close) else { continue };
+                let raw = adj / later + d.per_share;
+                if raw > 0.0 {
+                    let f = 1.0 - d.per_share / raw;
+                    later *= f;
+                    factors.push((d, f));
+                }
+            }
+            factors.reverse();
         }
+        Ok(Some(PriceBasis { layout, basis, splits, dividends: factors }))
     }
-    Ok((factor, used))
+
+    /// Product of the factors of dividends with ex-dates in `(date, basis]`, and those
+    /// dividends as audit inputs.
+    pub fn dividend_factor(&self, date: NaiveDate) -> (f64, Vec<Input>) {
+        let start = self.dividends.partition_point(|(d, _)| d.ex_date <= date);
+        let later = &self.dividends[start..];
+        (later.iter().map(|(_, f)| f).product(), later.iter().map(|(d, _)| Input::from_fact(&d.fact)).collect())
+    }
+
+    /// Market cap on the bar's date from a share count reported as of its own date.
+    pub fn market_cap(&self, bar: &Bar, as_of: NaiveDate, shares: &FieldValue) -> Result<FieldValue, String> {
+        if (as_of - bar.date).num_days() > MAX_PRICE_AGE_DAYS {
+            return Err(format!("last price is from {}, more than {MAX_PRICE_AGE_DAYS} days before {as_of}", bar.date));
+        }
+        let Some(close) = bar.close else { return Err(format!("no close on {}", bar.date)) };
+        let basis = self.basis;
+        let factor = split_factor(&self.splits, shares.period_end, basis);
+        let (div_factor, div_inputs) = self.dividend_factor(bar.date);
+        let mut inputs = vec![Input {
+            concept: format!("price:close ({}, adjusted as of {basis})", self.layout),
+            value: close,
+            start: None,
+            end: bar.date,
+            filed: None,
+            source: bar.source.clone(),
+        }];
+        inputs.extend(shares.inputs.iter().cloned());
+        let mut price_basis: Vec<Input> = self
+            .splits
+            .iter()
+            .filter(|s| s.effective > shares.period_end && s.effective <= basis)
+            .map(|s| Input {
+                concept: "us-gaap:StockholdersEquityNoteStockSplitConversionRatio1".into(),
+                value: s.ratio,
+                start: None,
+                end: s.effective,
+                filed: None,
+                source: s.source.clone(),
+            })
+            .collect();
+        let n_divs = div_inputs.len();
+        price_basis.extend(div_inputs);
+        Ok(FieldValue {
+            value: close / div_factor * shares.value * factor,
+            unit: "USD".into(),
+            concept: "close x shares_outstanding".into(),
+            period_start: None,
+            period_end: bar.date,
+            filed: shares.filed,
+            known_from: shares.known_from.max(bar.date),
+            method: format!(
+                "adjusted close on {} / dividend factor {div_factor:.4} ({n_divs} dividends) x {} shares as of {} x split factor {factor} (splits after the share count, up to the price basis {basis})",
+                bar.date, shares.value, shares.period_end
+            ),
+            source: bar.source.clone(),
+            inputs,
+            price_basis,
+        })
+    }
 }
 
 /// `Ok(Err(reason))` when the market cap cannot honestly be computed on this date.
 pub fn market_cap(
-    conn: &Connection,
+    src: &dyn Records,
     ticker: &str,
     cik: Option<i64>,
     as_of: NaiveDate,
     shares: Option<&FieldValue>,
 ) -> Result<Result<FieldValue, String>, StoreError> {
-    let Some(bar) = read::close_on_or_before(conn, ticker, as_of)? else {
+    let Some(bar) = src.close_on_or_before(ticker, as_of)? else {
         return Ok(Err(format!("no price for {ticker} on or before {as_of}")));
     };
-    if (as_of - bar.date).num_days() > MAX_PRICE_AGE_DAYS {
-        return Ok(Err(format!("last price is from {}, more than {MAX_PRICE_AGE_DAYS} days before {as_of}", bar.date)));
-    }
     let Some(shares) = shares else {
         return Ok(Err("no share count known by this date".into()));
     };
-    let Some((layout, basis)) = read::price_basis(conn, ticker)? else {
+    let Some(basis) = PriceBasis::load(src, ticker, cik)? else {
         return Ok(Err("price series has no recorded basis".into()));
     };
-    let close = bar.close.unwrap_or_default();
-    let splits = match cik {
-        Some(c) => read::splits(conn, c)?,
-        None => Vec::new(),
-    };
-    let factor = split_factor(&splits, shares.period_end, basis);
-    // Only the shared layout folds dividends into `close`; Yahoo's `Close` is
-    // as traded (split-adjusted) and needs no dividend correction.
-    let (div_factor, div_inputs) = match (cik, layout.as_str()) {
-        (Some(c), "adjusted_ohlcv") => {
-            let divs = dividends(conn, c, &splits, basis)?;
-            dividend_factor(conn, ticker, &divs, bar.date, basis)?
-        }
-        _ => (1.0, Vec::new()),
-    };
-    let mut inputs = vec![Input {
-        concept: format!("price:close ({layout}, adjusted as of {basis})"),
-        value: close,
-        start: None,
-        end: bar.date,
-        filed: None,
-        source: bar.source.clone(),
-    }];
-    inputs.extend(shares.inputs.iter().cloned());
-    let mut price_basis = Vec::new();
-    for s in splits.iter().filter(|s| s.effective > shares.period_end && s.effective <= basis) {
-        price_basis.push(Input {
-            concept: "us-gaap:StockholdersEquityNoteStockSplitConversionRatio1".into(),
-            value: s.ratio,
-            start: None,
-            end: s.effective,
-            filed: None,
-            source: s.source.clone(),
-        });
-    }
-    price_basis.extend(div_inputs.iter().cloned());
-    Ok(Ok(FieldValue {
-        value: close / div_factor * shares.value * factor,
-        unit: "USD".into(),
-        concept: "close x shares_outstanding".into(),
-        period_start: None,
-        period_end: bar.date,
-        filed: shares.filed,
-        known_from: shares.known_from.max(bar.date),
-        method: format!(
-            "adjusted close on {} / dividend factor {div_factor:.4} ({} dividends) x {} shares as of {} x split factor {factor} (splits after the share count, up to the price basis {basis})",
-            bar.date,
-            div_inputs.len(),
-            shares.value,
-            shares.period_end
-        ),
-        source: bar.source,
-        inputs,
-        price_basis,
-    }))
+    Ok(basis.market_cap(&bar, as_of, shares))
 }
 
 #[cfg(test)]

@@ -15,10 +15,10 @@
 //! concept yields an older value with its true period, never a silent gap-fill.
 
 use alphadesk_model::NaiveDate;
-use alphadesk_store::read::{self, SourceRef, StoredFact};
-use alphadesk_store::{Connection, StoreError};
+use alphadesk_store::read::{SourceRef, StoredFact};
+use alphadesk_store::StoreError;
 
-use crate::{FieldValue, Input};
+use crate::{FieldValue, Input, Records};
 
 /// Durations, in days, that count as a quarter and as a fiscal year (52/53-week
 /// years and calendar quarters both fit).
@@ -121,8 +121,8 @@ fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
 }
 
 /// TTM of one concept as of `as_of`: the most recent period end that yields one.
-pub fn ttm(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let facts = latest_per_period(read::facts_known(conn, cik, concept, as_of)?, true, "USD");
+pub fn ttm(src: &dyn Records, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    let facts = latest_per_period(src.facts_known(cik, concept, as_of)?, true, "USD");
     let mut ends: Vec<NaiveDate> = facts.iter().map(|f| f.end).collect();
     ends.sort();
     ends.dedup();
@@ -154,28 +154,28 @@ fn most_recent(
 
 /// The concept with the most recent TTM period.
 pub fn best_ttm(
-    conn: &Connection,
+    src: &dyn Records,
     cik: i64,
     concepts: &[&str],
     as_of: NaiveDate,
 ) -> Result<Option<FieldValue>, StoreError> {
-    most_recent(concepts, |c| ttm(conn, cik, c, as_of))
+    most_recent(concepts, |c| ttm(src, cik, c, as_of))
 }
 
 /// Latest USD instant value of one concept filed by `as_of`.
-pub fn instant(conn: &Connection, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    instant_in(conn, cik, concept, as_of, "USD")
+pub fn instant(src: &dyn Records, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+    instant_in(src, cik, concept, as_of, "USD")
 }
 
 /// Latest instant value of one concept in `unit` filed by `as_of`.
 pub fn instant_in(
-    conn: &Connection,
+    src: &dyn Records,
     cik: i64,
     concept: &str,
     as_of: NaiveDate,
     unit: &str,
 ) -> Result<Option<FieldValue>, StoreError> {
-    let facts = latest_per_period(read::facts_known(conn, cik, concept, as_of)?, false, unit);
+    let facts = latest_per_period(src.facts_known(cik, concept, as_of)?, false, unit);
     let Some(f) = facts.into_iter().max_by_key(|f| f.end) else { return Ok(None) };
     Ok(Some(FieldValue {
         value: f.value,
@@ -193,12 +193,12 @@ pub fn instant_in(
 }
 
 pub fn best_instant(
-    conn: &Connection,
+    src: &dyn Records,
     cik: i64,
     concepts: &[&str],
     as_of: NaiveDate,
 ) -> Result<Option<FieldValue>, StoreError> {
-    most_recent(concepts, |c| instant(conn, cik, c, as_of))
+    most_recent(concepts, |c| instant(src, cik, c, as_of))
 }
 
 /// Sum of instants that share the latest common period end.
@@ -224,13 +224,13 @@ fn sum_at_common_end(parts: Vec<FieldValue>, method: &str) -> Option<FieldValue>
 /// Total liabilities for filers that do not tag `Liabilities`: liabilities and
 /// equity minus total equity (including non-controlling interests), same instant.
 pub fn liabilities_by_difference(
-    conn: &Connection,
+    src: &dyn Records,
     cik: i64,
     as_of: NaiveDate,
 ) -> Result<Option<FieldValue>, StoreError> {
-    let le = instant(conn, cik, "LiabilitiesAndStockholdersEquity", as_of)?;
+    let le = instant(src, cik, "LiabilitiesAndStockholdersEquity", as_of)?;
     let eq = best_instant(
-        conn,
+        src,
         cik,
         &["StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest", "StockholdersEquity"],
         as_of,
@@ -253,20 +253,20 @@ pub fn liabilities_by_difference(
 /// is more recent) plus short-term borrowings (or commercial paper when that is all
 /// that is tagged) reported at the same instant. Long-term debt sets the date: a
 /// short-term figure from another balance sheet is left out, not mixed in.
-pub fn total_debt(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
+pub fn total_debt(src: &dyn Records, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
     let mut long_term: Vec<FieldValue> = Vec::new();
-    if let Some(lt) = instant(conn, cik, "LongTermDebt", as_of)? {
+    if let Some(lt) = instant(src, cik, "LongTermDebt", as_of)? {
         long_term.push(lt);
     }
     let split: Vec<FieldValue> = ["LongTermDebtNoncurrent", "LongTermDebtCurrent"]
         .iter()
-        .filter_map(|c| instant(conn, cik, c, as_of).transpose())
+        .filter_map(|c| instant(src, cik, c, as_of).transpose())
         .collect::<Result<_, _>>()?;
     if let Some(sum) = sum_at_common_end(split, "sum of debt instants") {
         long_term.push(sum);
     }
     let lt = long_term.into_iter().reduce(|a, b| if b.period_end > a.period_end { b } else { a });
-    let st = best_instant(conn, cik, &["ShortTermBorrowings", "CommercialPaper"], as_of)?;
+    let st = best_instant(src, cik, &["ShortTermBorrowings", "CommercialPaper"], as_of)?;
     let parts: Vec<FieldValue> = match (lt, st) {
         (Some(lt), Some(st)) if st.period_end == lt.period_end => vec![lt, st],
         (Some(lt), _) => vec![lt],
@@ -279,12 +279,12 @@ pub fn total_debt(conn: &Connection, cik: i64, as_of: NaiveDate) -> Result<Optio
 /// Gross profit for filers that tag revenue and cost of revenue but not
 /// `GrossProfit`: the difference of the two TTM values over the same period.
 pub fn gross_profit_by_difference(
-    conn: &Connection,
+    src: &dyn Records,
     cik: i64,
     revenue: &FieldValue,
     as_of: NaiveDate,
 ) -> Result<Option<FieldValue>, StoreError> {
-    let Some(cost) = best_ttm(conn, cik, &["CostOfRevenue", "CostOfGoodsAndServicesSold", "CostOfGoodsSold"], as_of)?
+    let Some(cost) = best_ttm(src, cik, &["CostOfRevenue", "CostOfGoodsAndServicesSold", "CostOfGoodsSold"], as_of)?
     else {
         return Ok(None);
     };

@@ -1,0 +1,44 @@
+//! What the fundamentals read, as a trait.
+//!
+//! The store implements it with SQL, one query per question. The score's panel
+//! builder implements it over arrays loaded once, because a monthly score panel
+//! asks the same questions tens of thousands of times and must not become tens of
+//! thousands of queries. Both go through the same code in `ttm` and `marketcap`,
+//! so `alphadesk facts` and the Alpha Score can never disagree about a number.
+
+use alphadesk_model::NaiveDate;
+use alphadesk_store::read::{self, AnnualValue, Bar, Security, Split, StoredFact};
+use alphadesk_store::{Connection, StoreError};
+
+pub trait Records {
+    fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError>;
+    /// Facts of `cik` for `concept` filed on or before `as_of`, oldest filing first.
+    fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Vec<StoredFact>, StoreError>;
+    fn splits(&self, cik: i64) -> Result<Vec<Split>, StoreError>;
+    fn close_on_or_before(&self, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError>;
+    /// The price series' layout and the date its adjustment refers to.
+    fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError>;
+    /// Annual table rows with period end on or before `period_end_by`.
+    fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError>;
+}
+
+impl Records for Connection {
+    fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError> {
+        read::security(self, ticker)
+    }
+    fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Vec<StoredFact>, StoreError> {
+        read::facts_known(self, cik, concept, as_of)
+    }
+    fn splits(&self, cik: i64) -> Result<Vec<Split>, StoreError> {
+        read::splits(self, cik)
+    }
+    fn close_on_or_before(&self, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
+        read::close_on_or_before(self, ticker, date)
+    }
+    fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError> {
+        read::price_basis(self, ticker)
+    }
+    fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError> {
+        read::annual_values(self, ticker, period_end_by)
+    }
+}
