@@ -33,7 +33,11 @@ enum Command {
     Parse(cmd::parse::Args),
     /// Standardised fundamentals of a ticker as known on a date.
     Facts(cmd::facts::Args),
-    /// Ingest the data directory and print what the store holds.
+    /// Alpha Scores of every ticker as known on a date, or a panel of them over time.
+    Score(cmd::score::Args),
+    /// One ticker's Alpha Score with every metric, its inputs and their sources.
+    Explain(cmd::explain::Args),
+    /// Ingest the data directory, score it, and print what the store holds.
     Demo(cmd::demo::Args),
 }
 
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         Command::Ingest(a) => cmd::ingest::run(&cli.db, a),
         Command::Parse(a) => cmd::parse::run(a),
         Command::Facts(a) => cmd::facts::run(&cli.db, a),
+        Command::Score(a) => cmd::score::run(&cli.db, a),
+        Command::Explain(a) => cmd::explain::run(&cli.db, a),
         Command::Demo(a) => cmd::demo::run(&cli.db, a),
     };
     match result {

@@ -40,8 +40,18 @@ pub struct Security {
 pub fn security(conn: &Connection, ticker: &str) -> Result<Option<Security>, StoreError> {
     let t = ticker.trim().to_ascii_uppercase();
     let sec = conn
+        // The same choice as the `securities` view, asked for one ticker: the view
+        // groups every listing and cannot use the ticker index.
         .query_row(
-            "SELECT ticker, name, cik, sector, industry, exchange, sic, fiscal_year_end FROM securities WHERE ticker = ?1",
+            "WITH b AS (SELECT
+                (SELECT name FROM listings WHERE ticker = ?1 AND name IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS name,
+                (SELECT cik FROM listings WHERE ticker = ?1 AND cik IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS cik,
+                (SELECT sector FROM listings WHERE ticker = ?1 AND sector IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS sector,
+                (SELECT industry FROM listings WHERE ticker = ?1 AND industry IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS industry,
+                (SELECT exchange FROM listings WHERE ticker = ?1 AND exchange IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS exchange
+             WHERE EXISTS (SELECT 1 FROM listings WHERE ticker = ?1))
+             SELECT ?1, b.name, b.cik, b.sector, b.industry, b.exchange, c.sic, c.fiscal_year_end
+             FROM b LEFT JOIN companies c ON c.cik = b.cik",
             [&t],
             |r| {
                 Ok(Security {
@@ -234,4 +244,156 @@ pub fn annual_values(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An open-market insider purchase (`P`) or sale (`S`) from a non-derivative table.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OpenMarketTrade {
+    pub issuer_cik: Option<i64>,
+    pub issuer_ticker: Option<String>,
+    pub owner: Option<String>,
+    /// The day the trade became public (estimated for bare XML, see `filed_estimated`).
+    pub filed: NaiveDate,
+    pub filed_estimated: bool,
+    pub trade_date: Option<NaiveDate>,
+    pub code: String,
+    pub shares: f64,
+    pub price: f64,
+    pub source: SourceRef,
+}
+
+/// Every stored open-market trade with shares, price and a known filing date. Only
+/// codes P and S are discretionary market trades; grants, exercises, tax
+/// withholding and gifts say nothing about what an insider thinks of the price.
+pub fn open_market_trades(conn: &Connection) -> Result<Vec<OpenMarketTrade>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT r.issuer_cik, r.issuer_ticker,
+                (SELECT name FROM insider_owners o WHERE o.report_id = r.id ORDER BY seq LIMIT 1),
+                r.filed, r.filed_estimated, t.trade_date, t.code, t.shares, t.price, s.path, r.accession
+         FROM insider_transactions t JOIN insider_reports r ON r.id = t.report_id JOIN sources s ON s.id = r.source_id
+         WHERE t.tbl = 'non_derivative' AND t.kind = 'transaction' AND t.code IN ('P', 'S')
+           AND t.shares IS NOT NULL AND t.price IS NOT NULL AND r.filed IS NOT NULL
+         ORDER BY r.filed, r.id, t.seq",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(OpenMarketTrade {
+            issuer_cik: r.get(0)?,
+            issuer_ticker: r.get(1)?,
+            owner: r.get(2)?,
+            filed: req_date(r, 3)?,
+            filed_estimated: r.get(4)?,
+            trade_date: date_col(r, 5)?,
+            code: r.get(6)?,
+            shares: r.get(7)?,
+            price: r.get(8)?,
+            source: SourceRef { path: r.get(9)?, accession: r.get(10)?, line: None },
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One 13F share position (no options, no principal amounts).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Position {
+    /// Manager CIK, or the manager's name when the report has no cover page CIK.
+    pub manager: String,
+    pub period: NaiveDate,
+    pub filed: NaiveDate,
+    pub issuer: String,
+    pub cusip: String,
+    pub shares: f64,
+    pub source: SourceRef,
+}
+
+/// Share positions of 13F reports that have a period and a (filing or signature)
+/// date, oldest filing first.
+pub fn positions(conn: &Connection) -> Result<Vec<Position>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT coalesce(CAST(r.manager_cik AS TEXT), r.manager), r.period, r.filed, h.issuer, h.cusip, h.shares, s.path, r.accession
+         FROM holdings h JOIN holdings_reports r ON r.id = h.report_id JOIN sources s ON s.id = r.source_id
+         WHERE h.put_call IS NULL AND (h.share_type IS NULL OR h.share_type = 'SH') AND h.shares IS NOT NULL
+           AND r.period IS NOT NULL AND r.filed IS NOT NULL AND coalesce(r.manager_cik, r.manager) IS NOT NULL
+         ORDER BY r.filed, r.id, h.seq",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(Position {
+            manager: r.get(0)?,
+            period: req_date(r, 1)?,
+            filed: req_date(r, 2)?,
+            issuer: r.get(3)?,
+            cusip: r.get(4)?,
+            shares: r.get(5)?,
+            source: SourceRef { path: r.get(6)?, accession: r.get(7)?, line: None },
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every fact of one filer, oldest filing first (bulk form of [`facts_known`]).
+pub fn facts_of(conn: &Connection, cik: i64) -> Result<Vec<StoredFact>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed, f.frame, s.path
+         FROM facts f JOIN sources s ON s.id = f.source_id
+         WHERE f.cik = ?1 ORDER BY f.filed, f.id",
+    )?;
+    let rows = st.query_map([cik], |r| {
+        Ok(StoredFact {
+            taxonomy: r.get(0)?,
+            concept: r.get(1)?,
+            unit: r.get(2)?,
+            start: date_col(r, 3)?,
+            end: req_date(r, 4)?,
+            value: r.get(5)?,
+            accn: r.get(6)?,
+            fy: r.get(7)?,
+            fp: r.get(8)?,
+            form: r.get(9)?,
+            filed: req_date(r, 10)?,
+            frame: r.get(11)?,
+            source_path: r.get(12)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A priced security with its listing facts: the universe a score can rank.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PricedSecurity {
+    pub security: Security,
+    pub layout: String,
+    pub basis_date: NaiveDate,
+    pub price_path: String,
+}
+
+pub fn priced_securities(conn: &Connection) -> Result<Vec<PricedSecurity>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT ps.ticker, ps.layout, ps.basis_date, src.path FROM price_series ps JOIN sources src ON src.id = ps.source_id
+         ORDER BY ps.ticker",
+    )?;
+    let rows: Vec<(String, String, NaiveDate, String)> =
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, req_date(r, 2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (ticker, layout, basis_date, price_path) in rows {
+        if let Some(security) = security(conn, &ticker)? {
+            out.push(PricedSecurity { security, layout, basis_date, price_path });
+        }
+    }
+    Ok(out)
+}
+
+/// Closes of every ticker, in one ordered scan: `(ticker, date, close, adj_close,
+/// line)`. The caller turns them into arrays; one query instead of one per lookup is
+/// what keeps a multi-year score panel well under a second.
+pub fn all_closes(
+    conn: &Connection,
+    mut each: impl FnMut(&str, NaiveDate, Option<f64>, Option<f64>, i64),
+) -> Result<(), StoreError> {
+    let mut st = conn.prepare("SELECT ticker, date, close, adj_close, line FROM prices ORDER BY ticker, date")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let t: &str = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let d = req_date(r, 1)?;
+        each(t, d, r.get(2)?, r.get(3)?, r.get(4)?);
+    }
+    Ok(())
 }

@@ -36,6 +36,7 @@ CREATE TABLE listings (
     PRIMARY KEY (source_id, line)
 );
 CREATE INDEX listings_ticker ON listings(ticker, priority);
+CREATE INDEX listings_cik ON listings(cik);
 
 CREATE TABLE sic_codes (
     code      INTEGER PRIMARY KEY,

@@ -1,4 +1,6 @@
 pub mod demo;
+pub mod explain;
 pub mod facts;
 pub mod ingest;
 pub mod parse;
+pub mod score;

@@ -1,0 +1,135 @@
+//! Score configuration: weights, metric lists and coverage rules, from TOML.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::MetricId;
+use crate::Pillar;
+
+/// The documented defaults, shipped with the crate.
+pub const DEFAULT_TOML: &str = include_str!("../default.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Higher,
+    Lower,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSpec {
+    pub id: MetricId,
+    pub direction: Direction,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PillarSpec {
+    pub weight: f64,
+    pub min_metrics: usize,
+    pub metrics: Vec<MetricSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreConfig {
+    pub winsor_lower: f64,
+    pub winsor_upper: f64,
+    pub max_price_age_days: i64,
+    pub min_pillars: usize,
+    pub pillars: BTreeMap<Pillar, PillarSpec>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("score config: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("score config: {0}")]
+    Invalid(String),
+}
+
+impl Default for ScoreConfig {
+    fn default() -> Self {
+        ScoreConfig::from_toml(DEFAULT_TOML).expect("the shipped default config is valid")
+    }
+}
+
+impl ScoreConfig {
+    pub fn from_toml(text: &str) -> Result<ScoreConfig, ConfigError> {
+        let c: ScoreConfig = toml::from_str(text)?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: String| Err(ConfigError::Invalid(m));
+        if !(0.0..0.5).contains(&self.winsor_lower) || !(0.5..=1.0).contains(&self.winsor_upper) {
+            return bad(format!(
+                "winsor quantiles must satisfy 0 <= lower < 0.5 <= upper <= 1, got {} and {}",
+                self.winsor_lower, self.winsor_upper
+            ));
+        }
+        for (p, spec) in &self.pillars {
+            if !(spec.weight >= 0.0 && spec.weight.is_finite()) {
+                return bad(format!("pillar {p}: weight must be a non-negative number"));
+            }
+            if spec.min_metrics == 0 || spec.min_metrics > spec.metrics.len() {
+                return bad(format!(
+                    "pillar {p}: min_metrics must be between 1 and the number of metrics ({})",
+                    spec.metrics.len()
+                ));
+            }
+            for m in &spec.metrics {
+                if m.id.pillar() != *p {
+                    return bad(format!("metric {} belongs to the {} pillar, not {p}", m.id, m.id.pillar()));
+                }
+            }
+        }
+        if self.min_pillars == 0 || self.min_pillars > self.pillars.len() {
+            return bad(format!("min_pillars must be between 1 and {}", self.pillars.len()));
+        }
+        if self.pillars.values().all(|s| s.weight == 0.0) {
+            return bad("at least one pillar needs a positive weight".into());
+        }
+        Ok(())
+    }
+
+    /// A short stable hash of the configuration, so that published figures name the
+    /// exact settings they came from.
+    pub fn hash(&self) -> String {
+        let text = serde_json::to_string(self).unwrap_or_default();
+        // FNV-1a: stable across platforms and releases, unlike the std hasher.
+        let mut h: u64 = 0xcbf29ce484222325;
+        for b in text.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_parses_and_names_every_pillar() {
+        let c = ScoreConfig::default();
+        assert_eq!(c.pillars.len(), 4);
+        assert_eq!(c.pillars[&Pillar::Quality].metrics.len(), 5);
+        assert_eq!(c.hash(), ScoreConfig::default().hash());
+    }
+
+    #[test]
+    fn invalid_configs_are_refused_with_reasons() {
+        let broken = DEFAULT_TOML.replace("min_metrics = 3", "min_metrics = 9");
+        assert!(ScoreConfig::from_toml(&broken).unwrap_err().to_string().contains("quality"));
+        let misplaced = DEFAULT_TOML.replace("{ id = \"roe\"", "{ id = \"mom_6_1\"");
+        assert!(ScoreConfig::from_toml(&misplaced).unwrap_err().to_string().contains("momentum pillar"));
+        assert!(ScoreConfig::from_toml("winsor_lower = 0.01").is_err());
+        let typo = DEFAULT_TOML.replace("{ id = \"roe\"", "{ id = \"roee\"");
+        assert!(ScoreConfig::from_toml(&typo).is_err());
+    }
+}

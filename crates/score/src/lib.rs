@@ -1,0 +1,457 @@
+//! The Alpha Score: one number per ticker, 0–100, relative to its GICS sector,
+//! computed only from what was known at the close of the as-of date, and explained.
+//!
+//! Pipeline for a date D (each step documented in `docs/methodology.md`):
+//! 1. universe: members with a sector and a close within the freshness window of D;
+//! 2. metrics: raw values or a reason ([`metrics`]);
+//! 3. each metric winsorised across the universe, then ranked as a percentile within
+//!    the sector, lower-is-better metrics flipped ([`rank`]);
+//! 4. a pillar is the mean of its metrics' percentiles when at least `min_metrics`
+//!    exist, re-ranked within the sector;
+//! 5. the Alpha Score is the weighted mean of available pillars (at least
+//!    `min_pillars`), re-ranked within the sector and rounded.
+//!
+//! Everything is deterministic: records come out sorted by ticker, ties share a
+//! percentile, and the same store and config give byte-identical output.
+
+pub mod config;
+pub mod metrics;
+pub mod panel;
+pub mod rank;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use alphadesk_model::{NaiveDate, Sector};
+use serde::{Deserialize, Serialize};
+
+pub use config::ScoreConfig;
+use metrics::{Ctx, Evidence, MetricId};
+pub use panel::Universe;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pillar {
+    Momentum,
+    Value,
+    Quality,
+    Sentiment,
+}
+
+impl Pillar {
+    pub const ALL: [Pillar; 4] = [Pillar::Momentum, Pillar::Value, Pillar::Quality, Pillar::Sentiment];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Pillar::Momentum => "momentum",
+            Pillar::Value => "value",
+            Pillar::Quality => "quality",
+            Pillar::Sentiment => "sentiment",
+        }
+    }
+}
+
+impl fmt::Display for Pillar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One scale for pillars and the total: 0–39 Weak, 40–74 Moderate, 75–100 Strong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Label {
+    Weak,
+    Moderate,
+    Strong,
+}
+
+impl Label {
+    pub fn of(score: u8) -> Label {
+        match score {
+            0..=39 => Label::Weak,
+            40..=74 => Label::Moderate,
+            _ => Label::Strong,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Label::Weak => "Weak",
+            Label::Moderate => "Moderate",
+            Label::Strong => "Strong",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PillarScore {
+    pub score: Option<u8>,
+    pub label: Option<Label>,
+    /// Why the pillar is null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub metrics_available: usize,
+    pub metrics_total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Coverage {
+    pub metrics_available: usize,
+    pub metrics_total: usize,
+    pub pillars_available: usize,
+    /// Share of configured metrics that had a value.
+    pub fraction: f64,
+}
+
+/// One metric for one ticker: raw value, value after winsorising, sector percentile.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MetricScore {
+    pub id: MetricId,
+    pub raw: Option<f64>,
+    pub winsorised: Option<f64>,
+    pub percentile: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScoreRecord {
+    pub ticker: String,
+    pub name: Option<String>,
+    pub sector: Sector,
+    pub as_of: NaiveDate,
+    pub alpha_score: Option<u8>,
+    pub category: Option<Label>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub pillars: BTreeMap<Pillar, PillarScore>,
+    pub coverage: Coverage,
+    /// Per-metric detail; left out of `score --json`, shown by `explain`.
+    #[serde(skip)]
+    pub metrics: Vec<MetricScore>,
+}
+
+/// Member indices scored on `as_of`, with their context.
+fn eligible<'u>(u: &'u Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<Ctx<'u>> {
+    u.members
+        .iter()
+        .filter_map(|m| {
+            let idx = m.prices.index_on_or_before(as_of)?;
+            if (as_of - m.prices.dates[idx]).num_days() > cfg.max_price_age_days || m.prices.adj[idx].is_nan() {
+                return None;
+            }
+            let fundamentals = m.fundamentals(as_of);
+            let market_cap = match (&m.basis, m.prices.bar_on_or_before(as_of), fundamentals) {
+                (Some(b), Some(bar), Some(f)) => match f.fields.get("shares_outstanding") {
+                    Some(s) => b.market_cap(&bar, as_of, s),
+                    None => Err("no share count known by this date".into()),
+                },
+                (None, _, _) => Err("price series has no recorded basis".into()),
+                (_, None, _) => Err("no price".into()),
+                (_, _, None) => Err("no fundamentals known by this date".into()),
+            };
+            Some(Ctx { member: m, as_of, idx, fundamentals, market_cap })
+        })
+        .collect()
+}
+
+fn round_score(x: f64) -> u8 {
+    x.round().clamp(0.0, 100.0) as u8
+}
+
+/// Scores every eligible member of the universe on `as_of`, sorted by ticker.
+pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreRecord> {
+    let ctxs = eligible(u, as_of, cfg);
+    let sectors: Vec<Sector> = ctxs.iter().map(|c| c.member.sector).collect();
+    let n = ctxs.len();
+    let specs: Vec<(Pillar, &config::MetricSpec)> =
+        cfg.pillars.iter().flat_map(|(p, s)| s.metrics.iter().map(move |m| (*p, m))).collect();
+
+    // metric -> per member
+    let mut raw: Vec<Vec<Option<f64>>> = Vec::with_capacity(specs.len());
+    let mut reasons: Vec<Vec<Option<String>>> = Vec::with_capacity(specs.len());
+    let mut wins: Vec<Vec<Option<f64>>> = Vec::with_capacity(specs.len());
+    let mut pcts: Vec<Vec<Option<f64>>> = Vec::with_capacity(specs.len());
+    for (_, spec) in &specs {
+        let outcomes: Vec<metrics::Outcome> = ctxs.iter().map(|c| metrics::compute(spec.id, c)).collect();
+        let r: Vec<Option<f64>> = outcomes.iter().map(|o| o.as_ref().ok().copied().filter(|v| v.is_finite())).collect();
+        let why: Vec<Option<String>> = outcomes
+            .iter()
+            .map(|o| match o {
+                Ok(v) if v.is_finite() => None,
+                Ok(_) => Some("not a finite number".into()),
+                Err(e) => Some(e.clone()),
+            })
+            .collect();
+        let mut w = r.clone();
+        rank::winsorise(&mut w, cfg.winsor_lower, cfg.winsor_upper);
+        let oriented: Vec<Option<f64>> = match spec.direction {
+            config::Direction::Higher => w.clone(),
+            config::Direction::Lower => w.iter().map(|v| v.map(|x| -x)).collect(),
+        };
+        pcts.push(rank::group_percentiles(&oriented, &sectors));
+        raw.push(r);
+        reasons.push(why);
+        wins.push(w);
+    }
+
+    let mut pillar_scores: BTreeMap<Pillar, (Vec<Option<f64>>, Vec<usize>, Vec<Option<String>>)> = BTreeMap::new();
+    for (p, pspec) in &cfg.pillars {
+        let cols: Vec<usize> = specs.iter().enumerate().filter(|(_, (q, _))| q == p).map(|(i, _)| i).collect();
+        let mut means = vec![None; n];
+        let mut avail = vec![0; n];
+        let mut why = vec![None; n];
+        for i in 0..n {
+            let vals: Vec<f64> = cols.iter().filter_map(|&c| pcts[c][i]).collect();
+            avail[i] = vals.len();
+            if vals.len() >= pspec.min_metrics {
+                means[i] = Some(vals.iter().sum::<f64>() / vals.len() as f64);
+            } else {
+                let missing: Vec<String> = cols
+                    .iter()
+                    .filter(|&&c| pcts[c][i].is_none())
+                    .map(|&c| format!("{}: {}", specs[c].1.id, reasons[c][i].as_deref().unwrap_or("no value")))
+                    .collect();
+                why[i] = Some(format!(
+                    "{} of {} metrics, needs {} ({})",
+                    vals.len(),
+                    cols.len(),
+                    pspec.min_metrics,
+                    missing.join("; ")
+                ));
+            }
+        }
+        pillar_scores.insert(*p, (rank::group_percentiles(&means, &sectors), avail, why));
+    }
+
+    let mut totals = vec![None; n];
+    let mut total_why = vec![None; n];
+    for i in 0..n {
+        let mut sum = 0.0;
+        let mut w = 0.0;
+        let mut k = 0;
+        for (p, spec) in &cfg.pillars {
+            if let Some(s) = pillar_scores[p].0[i] {
+                sum += spec.weight * s;
+                w += spec.weight;
+                k += 1;
+            }
+        }
+        if k >= cfg.min_pillars && w > 0.0 {
+            totals[i] = Some(sum / w);
+        } else {
+            total_why[i] = Some(format!("{k} of {} pillars scored, needs {}", cfg.pillars.len(), cfg.min_pillars));
+        }
+    }
+    let alpha = rank::group_percentiles(&totals, &sectors);
+
+    let mut out: Vec<ScoreRecord> = ctxs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let pillars: BTreeMap<Pillar, PillarScore> = cfg
+                .pillars
+                .iter()
+                .map(|(p, spec)| {
+                    let (scores, avail, why) = &pillar_scores[p];
+                    let s = scores[i].map(round_score);
+                    (
+                        *p,
+                        PillarScore {
+                            score: s,
+                            label: s.map(Label::of),
+                            reason: why[i].clone(),
+                            metrics_available: avail[i],
+                            metrics_total: spec.metrics.len(),
+                        },
+                    )
+                })
+                .collect();
+            let metrics_available = pillars.values().map(|p| p.metrics_available).sum();
+            let metrics_total = specs.len();
+            let a = alpha[i].map(round_score);
+            ScoreRecord {
+                ticker: c.member.ticker.clone(),
+                name: c.member.name.clone(),
+                sector: c.member.sector,
+                as_of,
+                alpha_score: a,
+                category: a.map(Label::of),
+                reason: total_why[i].clone(),
+                coverage: Coverage {
+                    metrics_available,
+                    metrics_total,
+                    pillars_available: pillars.values().filter(|p| p.score.is_some()).count(),
+                    fraction: if metrics_total == 0 { 0.0 } else { metrics_available as f64 / metrics_total as f64 },
+                },
+                pillars,
+                metrics: specs
+                    .iter()
+                    .enumerate()
+                    .map(|(m, (_, spec))| MetricScore {
+                        id: spec.id,
+                        raw: raw[m][i],
+                        winsorised: wins[m][i],
+                        percentile: pcts[m][i],
+                        reason: reasons[m][i].clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.ticker.cmp(&b.ticker));
+    out
+}
+
+/// `Alpha Score of 68 reflects moderate overall profile with strong momentum,
+/// moderate value, strong quality, moderate sentiment.`
+pub fn profile_sentence(r: &ScoreRecord) -> String {
+    let Some(a) = r.alpha_score else {
+        return format!(
+            "No Alpha Score for {} on {}: {}.",
+            r.ticker,
+            r.as_of,
+            r.reason.as_deref().unwrap_or("not enough data")
+        );
+    };
+    let parts: Vec<String> = r
+        .pillars
+        .iter()
+        .map(|(p, s)| match s.label {
+            Some(l) => format!("{} {}", l.word().to_ascii_lowercase(), p),
+            None => format!("unscored {p}"),
+        })
+        .collect();
+    format!(
+        "Alpha Score of {a} reflects {} overall profile with {}.",
+        Label::of(a).word().to_ascii_lowercase(),
+        parts.join(", ")
+    )
+}
+
+/// `alphadesk tracks The Allstate Corporation (ALL) with an Alpha Score of 72/100,
+/// categorized as Moderate within the Financials sector.`
+pub fn tracking_sentence(r: &ScoreRecord) -> String {
+    let name = r.name.as_deref().unwrap_or(&r.ticker);
+    match r.alpha_score {
+        Some(a) => format!(
+            "alphadesk tracks {name} ({}) with an Alpha Score of {a}/100, categorized as {} within the {} sector.",
+            r.ticker,
+            Label::of(a).word(),
+            r.sector
+        ),
+        None => format!(
+            "alphadesk tracks {name} ({}) in the {} sector; it has no Alpha Score on {}.",
+            r.ticker, r.sector, r.as_of
+        ),
+    }
+}
+
+/// A metric with the records behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedMetric {
+    pub id: MetricId,
+    pub pillar: Pillar,
+    pub meaning: &'static str,
+    pub direction: config::Direction,
+    pub raw: Option<f64>,
+    pub winsorised: Option<f64>,
+    pub sector_percentile: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub inputs: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub record: ScoreRecord,
+    pub sentences: [String; 2],
+    pub metrics: Vec<ExplainedMetric>,
+    pub config_hash: String,
+}
+
+/// The score of one ticker with every metric's inputs and sources.
+pub fn explain(u: &Universe, ticker: &str, as_of: NaiveDate, cfg: &ScoreConfig) -> Option<Explanation> {
+    let records = score(u, as_of, cfg);
+    let record = records.into_iter().find(|r| r.ticker.eq_ignore_ascii_case(ticker.trim()))?;
+    let ctxs = eligible(u, as_of, cfg);
+    let ctx = ctxs.iter().find(|c| c.member.ticker == record.ticker)?;
+    let metrics = cfg
+        .pillars
+        .iter()
+        .flat_map(|(p, s)| s.metrics.iter().map(move |m| (*p, m)))
+        .zip(&record.metrics)
+        .map(|((p, spec), m)| ExplainedMetric {
+            id: spec.id,
+            pillar: p,
+            meaning: spec.id.describe(),
+            direction: spec.direction,
+            raw: m.raw,
+            winsorised: m.winsorised,
+            sector_percentile: m.percentile,
+            reason: m.reason.clone(),
+            inputs: metrics::evidence(spec.id, ctx),
+        })
+        .collect();
+    Some(Explanation {
+        sentences: [profile_sentence(&record), tracking_sentence(&record)],
+        record,
+        metrics,
+        config_hash: cfg.hash(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_at_their_edges() {
+        assert_eq!(Label::of(0), Label::Weak);
+        assert_eq!(Label::of(39), Label::Weak);
+        assert_eq!(Label::of(40), Label::Moderate);
+        assert_eq!(Label::of(74), Label::Moderate);
+        assert_eq!(Label::of(75), Label::Strong);
+        assert_eq!(Label::of(100), Label::Strong);
+    }
+
+    #[test]
+    fn sentences_have_the_published_shape() {
+        let p = |s: u8| PillarScore {
+            score: Some(s),
+            label: Some(Label::of(s)),
+            reason: None,
+            metrics_available: 1,
+            metrics_total: 1,
+        };
+        let r = ScoreRecord {
+            ticker: "ALL".into(),
+            name: Some("The Allstate Corporation".into()),
+            sector: Sector::Financials,
+            as_of: "2017-06-30".parse().unwrap(),
+            alpha_score: Some(68),
+            category: Some(Label::Moderate),
+            reason: None,
+            pillars: [
+                (Pillar::Momentum, p(80)),
+                (Pillar::Value, p(50)),
+                (Pillar::Quality, p(90)),
+                (Pillar::Sentiment, p(60)),
+            ]
+            .into_iter()
+            .collect(),
+            coverage: Coverage { metrics_available: 4, metrics_total: 4, pillars_available: 4, fraction: 1.0 },
+            metrics: vec![],
+        };
+        assert_eq!(
+            profile_sentence(&r),
+            "Alpha Score of 68 reflects moderate overall profile with strong momentum, moderate value, strong quality, moderate sentiment."
+        );
+        let mut r72 = r.clone();
+        r72.alpha_score = Some(72);
+        assert_eq!(
+            tracking_sentence(&r72),
+            "alphadesk tracks The Allstate Corporation (ALL) with an Alpha Score of 72/100, categorized as Moderate within the Financials sector."
+        );
+    }
+}

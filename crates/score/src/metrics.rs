@@ -1,0 +1,425 @@
+//! The metrics behind the four pillars, each computed for one ticker on one date
+//! from the universe in memory, with the inputs it used when asked.
+//!
+//! A metric that cannot be computed honestly returns the reason instead of a number;
+//! nothing is filled in. Formulas are in `docs/methodology.md`.
+
+use std::fmt;
+
+use alphadesk_fundamentals::{FactsReport, FieldValue};
+use alphadesk_model::NaiveDate;
+use alphadesk_store::read::SourceRef;
+use serde::{Deserialize, Serialize};
+
+use crate::panel::Member;
+use crate::Pillar;
+
+/// Trading days in a month and a year, for return windows on a ticker's own bars.
+pub const MONTH: usize = 21;
+pub const HALF_YEAR: usize = 126;
+pub const YEAR: usize = 252;
+/// Insider trades count when filed within this many days before the as-of date.
+pub const INSIDER_WINDOW_DAYS: i64 = 90;
+/// Insider coverage: a ticker with no insider filing in this long has no insider
+/// record here at all, which is not the same as insiders doing nothing.
+pub const INSIDER_COVERAGE_DAYS: i64 = 365;
+/// Gross margins needed (and used, most recent first) for the stability metric.
+pub const MIN_MARGIN_YEARS: usize = 3;
+pub const MAX_MARGIN_YEARS: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricId {
+    #[serde(rename = "mom_12_1")]
+    Mom12_1,
+    #[serde(rename = "mom_6_1")]
+    Mom6_1,
+    #[serde(rename = "dist_52w_high")]
+    Dist52wHigh,
+    EarningsYield,
+    BookToPrice,
+    SalesToPrice,
+    FcfYield,
+    Roe,
+    GrossProfitToAssets,
+    Accruals,
+    Leverage,
+    GrossMarginStability,
+    #[serde(rename = "insider_net_buying_90d")]
+    InsiderNetBuying90d,
+    InstitutionalSharesChange,
+    NewsTone,
+}
+
+impl MetricId {
+    pub const ALL: [MetricId; 15] = [
+        MetricId::Mom12_1,
+        MetricId::Mom6_1,
+        MetricId::Dist52wHigh,
+        MetricId::EarningsYield,
+        MetricId::BookToPrice,
+        MetricId::SalesToPrice,
+        MetricId::FcfYield,
+        MetricId::Roe,
+        MetricId::GrossProfitToAssets,
+        MetricId::Accruals,
+        MetricId::Leverage,
+        MetricId::GrossMarginStability,
+        MetricId::InsiderNetBuying90d,
+        MetricId::InstitutionalSharesChange,
+        MetricId::NewsTone,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MetricId::Mom12_1 => "mom_12_1",
+            MetricId::Mom6_1 => "mom_6_1",
+            MetricId::Dist52wHigh => "dist_52w_high",
+            MetricId::EarningsYield => "earnings_yield",
+            MetricId::BookToPrice => "book_to_price",
+            MetricId::SalesToPrice => "sales_to_price",
+            MetricId::FcfYield => "fcf_yield",
+            MetricId::Roe => "roe",
+            MetricId::GrossProfitToAssets => "gross_profit_to_assets",
+            MetricId::Accruals => "accruals",
+            MetricId::Leverage => "leverage",
+            MetricId::GrossMarginStability => "gross_margin_stability",
+            MetricId::InsiderNetBuying90d => "insider_net_buying_90d",
+            MetricId::InstitutionalSharesChange => "institutional_shares_change",
+            MetricId::NewsTone => "news_tone",
+        }
+    }
+
+    pub fn pillar(self) -> Pillar {
+        use MetricId::*;
+        match self {
+            Mom12_1 | Mom6_1 | Dist52wHigh => Pillar::Momentum,
+            EarningsYield | BookToPrice | SalesToPrice | FcfYield => Pillar::Value,
+            Roe | GrossProfitToAssets | Accruals | Leverage | GrossMarginStability => Pillar::Quality,
+            InsiderNetBuying90d | InstitutionalSharesChange | NewsTone => Pillar::Sentiment,
+        }
+    }
+
+    /// What the number is, in words, for explanations.
+    pub fn describe(self) -> &'static str {
+        use MetricId::*;
+        match self {
+            Mom12_1 => "return from 12 months to 1 month ago",
+            Mom6_1 => "return from 6 months to 1 month ago",
+            Dist52wHigh => "close relative to the 52-week high close",
+            EarningsYield => "TTM net income / market cap",
+            BookToPrice => "equity / market cap",
+            SalesToPrice => "TTM revenue / market cap",
+            FcfYield => "TTM (operating cash flow - capex) / market cap",
+            Roe => "TTM net income / equity",
+            GrossProfitToAssets => "TTM gross profit / total assets",
+            Accruals => "TTM (net income - operating cash flow) / total assets",
+            Leverage => "total debt / total assets",
+            GrossMarginStability => "minus the standard deviation of annual gross margins",
+            InsiderNetBuying90d => "insider open-market buys minus sells, 90 days, / market cap",
+            InstitutionalSharesChange => "change in 13F shares held between the last two quarters / shares outstanding",
+            NewsTone => "recency-weighted news tone",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_names_match_display_names() {
+        for m in MetricId::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.name());
+        }
+    }
+}
+
+impl fmt::Display for MetricId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One input of a metric, traceable to its record.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Evidence {
+    pub name: String,
+    pub value: f64,
+    pub date: NaiveDate,
+    pub source: SourceRef,
+}
+
+/// Everything a metric may look at for one ticker on one date.
+pub struct Ctx<'a> {
+    pub member: &'a Member,
+    pub as_of: NaiveDate,
+    /// Index of the last bar on or before `as_of`, already checked for freshness.
+    pub idx: usize,
+    pub fundamentals: Option<&'a FactsReport>,
+    pub market_cap: Result<FieldValue, String>,
+}
+
+pub type Outcome = Result<f64, String>;
+
+impl Ctx<'_> {
+    fn field(&self, name: &str) -> Result<&FieldValue, String> {
+        let f = self.fundamentals.ok_or("no fundamentals known by this date")?;
+        f.fields
+            .get(name)
+            .ok_or_else(|| f.missing.get(name).cloned().unwrap_or_else(|| format!("no {name} known by this date")))
+    }
+
+    fn mcap(&self) -> Result<f64, String> {
+        match &self.market_cap {
+            Ok(m) if m.value > 0.0 => Ok(m.value),
+            Ok(_) => Err("market cap is not positive".into()),
+            Err(e) => Err(format!("no market cap: {e}")),
+        }
+    }
+
+    fn close_back(&self, n: usize) -> Result<f64, String> {
+        let i =
+            self.idx.checked_sub(n).ok_or_else(|| format!("needs {n} trading days of history, has {}", self.idx))?;
+        let p = self.member.prices.adj[i];
+        if p.is_nan() || p <= 0.0 {
+            return Err(format!("no close on {} ({} trading days back)", self.member.prices.dates[i], n));
+        }
+        Ok(p)
+    }
+
+    fn ratio(&self, num: &str, den: &str) -> Outcome {
+        let d = self.field(den)?.value;
+        if d <= 0.0 {
+            return Err(format!("{den} is not positive"));
+        }
+        Ok(self.field(num)?.value / d)
+    }
+
+    fn over_mcap(&self, num: f64) -> Outcome {
+        Ok(num / self.mcap()?)
+    }
+}
+
+/// The metric's value on the context's date, or why there is none.
+pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
+    use MetricId::*;
+    match id {
+        Mom12_1 => Ok(c.close_back(MONTH)? / c.close_back(YEAR)? - 1.0),
+        Mom6_1 => Ok(c.close_back(MONTH)? / c.close_back(HALF_YEAR)? - 1.0),
+        Dist52wHigh => {
+            if c.idx + 1 < YEAR {
+                return Err(format!("needs {YEAR} trading days of history, has {}", c.idx + 1));
+            }
+            let window = &c.member.prices.adj[c.idx + 1 - YEAR..=c.idx];
+            let high = window.iter().copied().filter(|p| !p.is_nan()).fold(f64::NAN, f64::max);
+            Ok(c.close_back(0)? / high - 1.0)
+        }
+        EarningsYield => c.over_mcap(c.field("net_income_ttm")?.value),
+        BookToPrice => c.over_mcap(c.field("total_equity")?.value),
+        SalesToPrice => c.over_mcap(c.field("revenue_ttm")?.value),
+        FcfYield => c.over_mcap(c.field("operating_cash_flow_ttm")?.value - c.field("capex_ttm")?.value),
+        Roe => c.ratio("net_income_ttm", "total_equity"),
+        GrossProfitToAssets => c.ratio("gross_profit_ttm", "total_assets"),
+        Accruals => {
+            let a = c.field("total_assets")?.value;
+            if a <= 0.0 {
+                return Err("total_assets is not positive".into());
+            }
+            Ok((c.field("net_income_ttm")?.value - c.field("operating_cash_flow_ttm")?.value) / a)
+        }
+        Leverage => c.ratio("total_debt", "total_assets"),
+        GrossMarginStability => {
+            let m = known_margins(c);
+            if m.len() < MIN_MARGIN_YEARS {
+                return Err(format!("needs {MIN_MARGIN_YEARS} annual gross margins, {} known", m.len()));
+            }
+            let xs: Vec<f64> = m.iter().map(|x| x.margin).collect();
+            let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64;
+            Ok(-var.sqrt())
+        }
+        InsiderNetBuying90d => {
+            let covered = c
+                .member
+                .trades
+                .iter()
+                .any(|t| t.filed <= c.as_of && (c.as_of - t.filed).num_days() < INSIDER_COVERAGE_DAYS);
+            if !covered {
+                return Err("no insider filings on record in the year before this date".into());
+            }
+            let net: f64 = insider_window(c).map(|t| signed_value(t)).sum();
+            c.over_mcap(net)
+        }
+        InstitutionalSharesChange => {
+            let (change, _) = institutional_change(c)?;
+            let shares = c.field("shares_outstanding")?.value;
+            if shares <= 0.0 {
+                return Err("shares_outstanding is not positive".into());
+            }
+            Ok(change / shares)
+        }
+        NewsTone => Err("news tone is not built yet (news stage)".into()),
+    }
+}
+
+fn signed_value(t: &alphadesk_store::read::OpenMarketTrade) -> f64 {
+    let v = t.shares * t.price;
+    if t.code == "P" {
+        v
+    } else {
+        -v
+    }
+}
+
+fn insider_window<'a>(c: &'a Ctx<'_>) -> impl Iterator<Item = &'a alphadesk_store::read::OpenMarketTrade> + 'a {
+    let as_of = c.as_of;
+    c.member.trades.iter().filter(move |t| t.filed <= as_of && (as_of - t.filed).num_days() < INSIDER_WINDOW_DAYS)
+}
+
+fn known_margins<'a>(c: &'a Ctx<'_>) -> Vec<&'a crate::panel::AnnualMargin> {
+    let mut m: Vec<_> = c.member.margins.iter().filter(|m| m.known_from <= c.as_of).collect();
+    m.sort_by_key(|m| std::cmp::Reverse(m.period_end));
+    m.truncate(MAX_MARGIN_YEARS);
+    m
+}
+
+/// Sum over managers with reports for the two latest quarters known by the date of
+/// (shares now - shares then). Managers seen only once say nothing about a change.
+fn institutional_change<'a>(c: &'a Ctx<'_>) -> Result<(f64, Vec<&'a alphadesk_store::read::Position>), String> {
+    use std::collections::BTreeMap;
+    let known: Vec<_> = c.member.positions.iter().filter(|p| p.filed <= c.as_of).collect();
+    if known.is_empty() {
+        return Err("no 13F positions known for this issuer by this date".into());
+    }
+    let mut by_manager: BTreeMap<&str, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
+    for p in &known {
+        *by_manager.entry(p.manager.as_str()).or_default().entry(p.period).or_default() += p.shares;
+    }
+    let latest = known.iter().map(|p| p.period).max().ok_or("no 13F period")?;
+    let mut change = 0.0;
+    let mut managers = 0;
+    for periods in by_manager.values() {
+        let mut it = periods.iter().rev();
+        if let (Some((p1, now)), Some((_, then))) = (it.next(), it.next()) {
+            if *p1 == latest {
+                change += now - then;
+                managers += 1;
+            }
+        }
+    }
+    if managers == 0 {
+        return Err("no manager with 13F reports for two quarters".into());
+    }
+    Ok((change, known))
+}
+
+/// The inputs behind a metric, for `alphadesk explain`.
+pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
+    use MetricId::*;
+    let bar = |n: usize| -> Option<Evidence> {
+        let i = c.idx.checked_sub(n)?;
+        Some(Evidence {
+            name: if n == 0 { "close".into() } else { format!("close {n} trading days back") },
+            value: c.member.prices.adj[i],
+            date: c.member.prices.dates[i],
+            source: c.member.prices.source_at(i),
+        })
+    };
+    let field = |name: &str| -> Option<Evidence> {
+        let f = c.field(name).ok()?;
+        Some(Evidence {
+            name: format!("{name} ({})", f.concept),
+            value: f.value,
+            date: f.period_end,
+            source: f.source.clone(),
+        })
+    };
+    let mcap = || -> Option<Evidence> {
+        let m = c.market_cap.as_ref().ok()?;
+        Some(Evidence {
+            name: format!("market_cap ({})", m.method),
+            value: m.value,
+            date: m.period_end,
+            source: m.source.clone(),
+        })
+    };
+    let out: Vec<Option<Evidence>> = match id {
+        Mom12_1 => vec![bar(MONTH), bar(YEAR)],
+        Mom6_1 => vec![bar(MONTH), bar(HALF_YEAR)],
+        Dist52wHigh => {
+            let mut v = vec![bar(0)];
+            if c.idx + 1 >= YEAR {
+                let lo = c.idx + 1 - YEAR;
+                let hi = (lo..=c.idx)
+                    .filter(|&i| !c.member.prices.adj[i].is_nan())
+                    .max_by(|&a, &b| c.member.prices.adj[a].total_cmp(&c.member.prices.adj[b]));
+                if let Some(i) = hi {
+                    v.push(Some(Evidence {
+                        name: "52-week high close".into(),
+                        value: c.member.prices.adj[i],
+                        date: c.member.prices.dates[i],
+                        source: c.member.prices.source_at(i),
+                    }));
+                }
+            }
+            v
+        }
+        EarningsYield => vec![field("net_income_ttm"), mcap()],
+        BookToPrice => vec![field("total_equity"), mcap()],
+        SalesToPrice => vec![field("revenue_ttm"), mcap()],
+        FcfYield => vec![field("operating_cash_flow_ttm"), field("capex_ttm"), mcap()],
+        Roe => vec![field("net_income_ttm"), field("total_equity")],
+        GrossProfitToAssets => vec![field("gross_profit_ttm"), field("total_assets")],
+        Accruals => vec![field("net_income_ttm"), field("operating_cash_flow_ttm"), field("total_assets")],
+        Leverage => vec![field("total_debt"), field("total_assets")],
+        GrossMarginStability => known_margins(c)
+            .into_iter()
+            .map(|m| {
+                Some(Evidence {
+                    name: "annual gross margin".into(),
+                    value: m.margin,
+                    date: m.period_end,
+                    source: m.sources[0].clone(),
+                })
+            })
+            .collect(),
+        InsiderNetBuying90d => {
+            let mut v: Vec<Option<Evidence>> = insider_window(c)
+                .map(|t| {
+                    Some(Evidence {
+                        name: format!(
+                            "{} {} shares at ${} by {}",
+                            if t.code == "P" { "bought" } else { "sold" },
+                            t.shares,
+                            t.price,
+                            t.owner.as_deref().unwrap_or("an insider")
+                        ),
+                        value: signed_value(t),
+                        date: t.filed,
+                        source: t.source.clone(),
+                    })
+                })
+                .collect();
+            v.push(mcap());
+            v
+        }
+        InstitutionalSharesChange => match institutional_change(c) {
+            Ok((_, ps)) => ps
+                .into_iter()
+                .map(|p| {
+                    Some(Evidence {
+                        name: format!("13F shares held by {} for {}", p.manager, p.period),
+                        value: p.shares,
+                        date: p.filed,
+                        source: p.source.clone(),
+                    })
+                })
+                .chain([field("shares_outstanding")])
+                .collect(),
+            Err(_) => vec![],
+        },
+        NewsTone => vec![],
+    };
+    out.into_iter().flatten().collect()
+}

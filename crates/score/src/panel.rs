@@ -1,0 +1,347 @@
+//! The universe in memory: every priced security with a sector, its closes as
+//! contiguous arrays, and its fundamentals as a step function of the dates on
+//! which they changed.
+//!
+//! Why this shape: a score for one date touches ~400 tickers × 15 metrics, and a
+//! monthly panel repeats that 60 times. Reading the store once (one ordered scan of
+//! the prices, one query per filer's facts) and answering every later question
+//! from arrays is what makes a five-year panel take well under a second. The
+//! fundamentals are computed by the same code as `alphadesk facts`, through the
+//! [`Records`] trait, at each date on which an input became known; between those
+//! dates nothing can change but the price.
+
+use std::collections::{BTreeSet, HashMap};
+
+use alphadesk_fundamentals::marketcap::PriceBasis;
+use alphadesk_fundamentals::{fundamentals_without_market_cap, FactsReport, Records, TABLE_LAG_DAYS};
+use alphadesk_model::{NaiveDate, Sector};
+use alphadesk_store::read::{
+    self, AnnualValue, Bar, OpenMarketTrade, Position, Security, SourceRef, Split, StoredFact,
+};
+use alphadesk_store::{Store, StoreError};
+
+/// One ticker's daily closes, oldest first. Missing closes are NaN, never filled.
+#[derive(Debug, Clone)]
+pub struct PriceSeries {
+    pub dates: Vec<NaiveDate>,
+    /// As-traded (split-adjusted) close where the layout has one; else the adjusted close.
+    pub close: Vec<f64>,
+    /// Split- and dividend-adjusted close: what returns are computed from.
+    pub adj: Vec<f64>,
+    pub lines: Vec<i64>,
+    pub path: String,
+}
+
+impl PriceSeries {
+    fn new(path: String) -> Self {
+        PriceSeries { dates: Vec::new(), close: Vec::new(), adj: Vec::new(), lines: Vec::new(), path }
+    }
+
+    /// Index of the last bar on or before `d`.
+    pub fn index_on_or_before(&self, d: NaiveDate) -> Option<usize> {
+        self.dates.partition_point(|x| *x <= d).checked_sub(1)
+    }
+
+    /// The last bar on or before `d` with a close (the store's `close_on_or_before`).
+    pub fn bar_on_or_before(&self, d: NaiveDate) -> Option<Bar> {
+        let mut i = self.index_on_or_before(d)?;
+        while self.close[i].is_nan() {
+            i = i.checked_sub(1)?;
+        }
+        Some(Bar {
+            date: self.dates[i],
+            close: Some(self.close[i]),
+            adj_close: (!self.adj[i].is_nan()).then_some(self.adj[i]),
+            source: SourceRef { path: self.path.clone(), accession: None, line: Some(self.lines[i]) },
+        })
+    }
+
+    pub fn source_at(&self, i: usize) -> SourceRef {
+        SourceRef { path: self.path.clone(), accession: None, line: Some(self.lines[i]) }
+    }
+}
+
+/// A gross margin from one annual table row, known after the reporting lag.
+#[derive(Debug, Clone)]
+pub struct AnnualMargin {
+    pub period_end: NaiveDate,
+    pub known_from: NaiveDate,
+    pub margin: f64,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub ticker: String,
+    pub name: Option<String>,
+    pub sector: Sector,
+    pub cik: Option<i64>,
+    pub prices: PriceSeries,
+    /// Fundamentals (without market cap) as of each date an input became known.
+    pub timeline: Vec<FactsReport>,
+    pub basis: Option<PriceBasis>,
+    pub margins: Vec<AnnualMargin>,
+    pub trades: Vec<OpenMarketTrade>,
+    pub positions: Vec<Position>,
+}
+
+impl Member {
+    /// Fundamentals known at the close of `d`.
+    pub fn fundamentals(&self, d: NaiveDate) -> Option<&FactsReport> {
+        let i = self.timeline.partition_point(|r| r.as_of <= d).checked_sub(1)?;
+        Some(&self.timeline[i])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Universe {
+    pub members: Vec<Member>,
+    index: HashMap<String, usize>,
+    /// Every date on which any member traded, ascending.
+    pub calendar: Vec<NaiveDate>,
+    /// Securities without a sector, left out of the universe (with why).
+    pub excluded: Vec<(String, String)>,
+}
+
+impl Universe {
+    /// Loads everything a score needs from one store.
+    pub fn load(store: &Store) -> Result<Universe, StoreError> {
+        Self::load_with_price_basis(store, store)
+    }
+
+    /// Loads the universe from `store`, but takes the corporate actions that undo the
+    /// price file's adjustment (see `alphadesk_fundamentals::marketcap`) from
+    /// `basis_store`. The two differ only in the no-look-ahead test, where `store`
+    /// holds nothing known after the as-of date while the adjusted prices still
+    /// carry the adjustment made years later.
+    pub fn load_with_price_basis(store: &Store, basis_store: &Store) -> Result<Universe, StoreError> {
+        let conn = store.conn();
+        let priced = read::priced_securities(conn)?;
+        let mut series: HashMap<String, PriceSeries> =
+            priced.iter().map(|p| (p.security.ticker.clone(), PriceSeries::new(p.price_path.clone()))).collect();
+        let mut calendar = BTreeSet::new();
+        read::all_closes(conn, |t, d, close, adj, line| {
+            if let Some(s) = series.get_mut(t) {
+                s.dates.push(d);
+                s.adj.push(adj.unwrap_or(f64::NAN));
+                s.close.push(close.unwrap_or(f64::NAN));
+                s.lines.push(line);
+                calendar.insert(d);
+            }
+        })?;
+        let trades = read::open_market_trades(conn)?;
+        let positions = read::positions(conn)?;
+
+        let mut mem = MemRecords::default();
+        let mut members = Vec::new();
+        let mut excluded = Vec::new();
+        for p in &priced {
+            let sec = &p.security;
+            let Some(sector) = sec.sector.as_deref().and_then(Sector::from_label) else {
+                excluded.push((sec.ticker.clone(), "no GICS sector in the securities master".into()));
+                continue;
+            };
+            if let Some(cik) = sec.cik {
+                if !mem.facts.contains_key(&cik) {
+                    let mut by_concept: HashMap<String, Vec<StoredFact>> = HashMap::new();
+                    for f in read::facts_of(conn, cik)? {
+                        by_concept.entry(f.concept.clone()).or_default().push(f);
+                    }
+                    mem.facts.insert(cik, by_concept);
+                    mem.splits.insert(cik, read::splits(basis_store.conn(), cik)?);
+                }
+            }
+            let far = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
+            mem.annual.insert(sec.ticker.clone(), read::annual_values(conn, &sec.ticker, far)?);
+            mem.securities.insert(sec.ticker.clone(), sec.clone());
+            mem.bases.insert(sec.ticker.clone(), (p.layout.clone(), p.basis_date));
+            members.push((sec.clone(), sector));
+        }
+        mem.series = series;
+
+        let mut out = Vec::with_capacity(members.len());
+        for (sec, sector) in members {
+            let prices = mem.series.get(&sec.ticker).cloned().unwrap_or_else(|| PriceSeries::new(String::new()));
+            let Some(&first) = prices.dates.first() else {
+                excluded.push((sec.ticker.clone(), "no price rows".into()));
+                continue;
+            };
+            let timeline = timeline(&mem, &sec, first)?;
+            let basis = if std::ptr::eq(store, basis_store) {
+                PriceBasis::load(&mem, &sec.ticker, sec.cik)?
+            } else {
+                PriceBasis::load(basis_store.conn(), &sec.ticker, sec.cik)?
+            };
+            let margins = margins(mem.annual.get(&sec.ticker).map(Vec::as_slice).unwrap_or(&[]));
+            let member_trades = trades
+                .iter()
+                .filter(|t| match (t.issuer_cik, sec.cik) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => t.issuer_ticker.as_deref() == Some(sec.ticker.as_str()),
+                })
+                .cloned()
+                .collect();
+            let key = name_key(sec.name.as_deref().unwrap_or(""));
+            let member_positions =
+                positions.iter().filter(|p| !key.is_empty() && name_key(&p.issuer) == key).cloned().collect();
+            out.push(Member {
+                ticker: sec.ticker.clone(),
+                name: sec.name.clone(),
+                sector,
+                cik: sec.cik,
+                prices,
+                timeline,
+                basis,
+                margins,
+                trades: member_trades,
+                positions: member_positions,
+            });
+        }
+        let index = out.iter().enumerate().map(|(i, m)| (m.ticker.clone(), i)).collect();
+        Ok(Universe { members: out, index, calendar: calendar.into_iter().collect(), excluded })
+    }
+
+    pub fn member(&self, ticker: &str) -> Option<&Member> {
+        self.index.get(&ticker.trim().to_ascii_uppercase()).map(|&i| &self.members[i])
+    }
+
+    /// The last trading date on or before `d`.
+    pub fn trading_day_on_or_before(&self, d: NaiveDate) -> Option<NaiveDate> {
+        let i = self.calendar.partition_point(|x| *x <= d).checked_sub(1)?;
+        Some(self.calendar[i])
+    }
+}
+
+/// Issuer names as 13F tables and listing files write them differ in case,
+/// punctuation and legal suffix ("APPLE INC" / "Apple Inc."); this folds those away.
+pub fn name_key(name: &str) -> String {
+    const SUFFIXES: &[&str] = &[
+        "INC",
+        "INCORPORATED",
+        "CORP",
+        "CORPORATION",
+        "CO",
+        "COMPANY",
+        "LTD",
+        "PLC",
+        "LLC",
+        "LP",
+        "HOLDINGS",
+        "THE",
+        "NEW",
+        "DEL",
+        "COM",
+    ];
+    name.to_ascii_uppercase()
+        .replace('&', " AND ")
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !SUFFIXES.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Dates on which any input of the ticker's fundamentals became known: each XBRL
+/// filing date and each table row's period end plus the reporting lag. Dates before
+/// the first price collapse into the last of them.
+fn change_dates(mem: &MemRecords, sec: &Security, first_price: NaiveDate) -> Vec<NaiveDate> {
+    let mut dates = BTreeSet::new();
+    if let Some(facts) = sec.cik.and_then(|c| mem.facts.get(&c)) {
+        for fs in facts.values() {
+            dates.extend(fs.iter().map(|f| f.filed));
+        }
+    }
+    if let Some(rows) = mem.annual.get(&sec.ticker) {
+        dates.extend(rows.iter().map(|r| r.period_end + chrono::Duration::days(TABLE_LAG_DAYS)));
+    }
+    let before: Option<NaiveDate> = dates.range(..first_price).next_back().copied();
+    before.into_iter().chain(dates.range(first_price..).copied()).collect()
+}
+
+fn timeline(mem: &MemRecords, sec: &Security, first_price: NaiveDate) -> Result<Vec<FactsReport>, StoreError> {
+    let mut out: Vec<FactsReport> = Vec::new();
+    for d in change_dates(mem, sec, first_price) {
+        let r = fundamentals_without_market_cap(mem, sec, d)?;
+        // A filing that changed none of our fields (an 8-K) adds no step.
+        if out.last().is_some_and(|prev| prev.fields == r.fields) {
+            continue;
+        }
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn margins(rows: &[AnnualValue]) -> Vec<AnnualMargin> {
+    let mut by_period: std::collections::BTreeMap<NaiveDate, (Option<&AnnualValue>, Option<&AnnualValue>)> =
+        Default::default();
+    for r in rows {
+        let e = by_period.entry(r.period_end).or_default();
+        match r.item.as_str() {
+            "Gross Profit" => e.0 = Some(r),
+            "Total Revenue" => e.1 = Some(r),
+            _ => {}
+        }
+    }
+    by_period
+        .into_iter()
+        .filter_map(|(end, (gp, rev))| {
+            let (gp, rev) = (gp?, rev?);
+            (rev.value > 0.0).then(|| AnnualMargin {
+                period_end: end,
+                known_from: end + chrono::Duration::days(TABLE_LAG_DAYS),
+                margin: gp.value / rev.value,
+                sources: vec![gp.source.clone(), rev.source.clone()],
+            })
+        })
+        .collect()
+}
+
+/// The store's records, held in memory for the panel build.
+#[derive(Default)]
+struct MemRecords {
+    securities: HashMap<String, Security>,
+    facts: HashMap<i64, HashMap<String, Vec<StoredFact>>>,
+    splits: HashMap<i64, Vec<Split>>,
+    series: HashMap<String, PriceSeries>,
+    bases: HashMap<String, (String, NaiveDate)>,
+    annual: HashMap<String, Vec<AnnualValue>>,
+}
+
+impl Records for MemRecords {
+    fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError> {
+        Ok(self.securities.get(ticker).cloned())
+    }
+    fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Vec<StoredFact>, StoreError> {
+        Ok(match self.facts.get(&cik).and_then(|m| m.get(concept)) {
+            Some(v) => v[..v.partition_point(|f| f.filed <= as_of)].to_vec(),
+            None => Vec::new(),
+        })
+    }
+    fn splits(&self, cik: i64) -> Result<Vec<Split>, StoreError> {
+        Ok(self.splits.get(&cik).cloned().unwrap_or_default())
+    }
+    fn close_on_or_before(&self, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
+        Ok(self.series.get(ticker).and_then(|s| s.bar_on_or_before(date)))
+    }
+    fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError> {
+        Ok(self.bases.get(ticker).cloned())
+    }
+    fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError> {
+        Ok(self
+            .annual
+            .get(ticker)
+            .map(|v| v.iter().filter(|r| r.period_end <= period_end_by).cloned().collect())
+            .unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuer_names_fold() {
+        assert_eq!(name_key("APPLE INC"), name_key("Apple Inc."));
+        assert_eq!(name_key("AT&T Inc"), "AT AND T");
+        assert_ne!(name_key("Apple Hospitality REIT"), name_key("Apple Inc."));
+    }
+}
