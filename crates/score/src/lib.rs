@@ -155,6 +155,9 @@ fn eligible<'u>(u: &'u Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<Ctx
         .collect()
 }
 
+/// Per member: pillar percentile, metrics available, why null.
+type PillarColumns = (Vec<Option<f64>>, Vec<usize>, Vec<Option<String>>);
+
 fn round_score(x: f64) -> u8 {
     x.round().clamp(0.0, 100.0) as u8
 }
@@ -195,7 +198,7 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
         wins.push(w);
     }
 
-    let mut pillar_scores: BTreeMap<Pillar, (Vec<Option<f64>>, Vec<usize>, Vec<Option<String>>)> = BTreeMap::new();
+    let mut pillar_scores: BTreeMap<Pillar, PillarColumns> = BTreeMap::new();
     for (p, pspec) in &cfg.pillars {
         let cols: Vec<usize> = specs.iter().enumerate().filter(|(_, (q, _))| q == p).map(|(i, _)| i).collect();
         let mut means = vec![None; n];
@@ -390,7 +393,7 @@ pub fn explain(u: &Universe, ticker: &str, as_of: NaiveDate, cfg: &ScoreConfig) 
             winsorised: m.winsorised,
             sector_percentile: m.percentile,
             reason: m.reason.clone(),
-            inputs: metrics::evidence(spec.id, ctx),
+            inputs: if m.raw.is_some() { metrics::evidence(spec.id, ctx) } else { Vec::new() },
         })
         .collect();
     Some(Explanation {

@@ -248,7 +248,7 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
             if !covered {
                 return Err("no insider filings on record in the year before this date".into());
             }
-            let net: f64 = insider_window(c).map(|t| signed_value(t)).sum();
+            let net: f64 = insider_window(c).map(signed_value).sum();
             c.over_mcap(net)
         }
         InstitutionalSharesChange => {

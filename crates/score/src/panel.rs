@@ -142,12 +142,12 @@ impl Universe {
                 continue;
             };
             if let Some(cik) = sec.cik {
-                if !mem.facts.contains_key(&cik) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = mem.facts.entry(cik) {
                     let mut by_concept: HashMap<String, Vec<StoredFact>> = HashMap::new();
                     for f in read::facts_of(conn, cik)? {
                         by_concept.entry(f.concept.clone()).or_default().push(f);
                     }
-                    mem.facts.insert(cik, by_concept);
+                    slot.insert(by_concept);
                     mem.splits.insert(cik, read::splits(basis_store.conn(), cik)?);
                 }
             }
