@@ -423,3 +423,182 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
     };
     out.into_iter().flatten().collect()
 }
+
+#[cfg(test)]
+mod hand_computed {
+    use std::collections::BTreeMap;
+
+    use alphadesk_fundamentals::{FactsReport, FieldValue};
+    use alphadesk_model::{NaiveDate, Sector};
+    use alphadesk_store::read::{OpenMarketTrade, Position, SourceRef};
+
+    use super::*;
+    use crate::panel::{AnnualMargin, Member, PriceSeries};
+
+    fn src() -> SourceRef {
+        SourceRef { path: "hand".into(), accession: None, line: None }
+    }
+
+    fn day(i: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Duration::days(i)
+    }
+
+    fn fv(value: f64) -> FieldValue {
+        FieldValue {
+            value,
+            unit: "USD".into(),
+            concept: "hand".into(),
+            period_start: None,
+            period_end: day(0),
+            filed: Some(day(0)),
+            known_from: day(0),
+            method: "hand".into(),
+            source: src(),
+            inputs: vec![],
+            price_basis: vec![],
+        }
+    }
+
+    /// 300 daily closes: 100, 101, ..., with a peak of 500 at index 100.
+    fn member() -> Member {
+        let n = 300;
+        let mut adj: Vec<f64> = (0..n).map(|i| 100.0 + i as f64).collect();
+        adj[100] = 500.0;
+        let fields: BTreeMap<String, FieldValue> = [
+            ("net_income_ttm", 10.0),
+            ("total_equity", 50.0),
+            ("revenue_ttm", 200.0),
+            ("operating_cash_flow_ttm", 14.0),
+            ("capex_ttm", 4.0),
+            ("gross_profit_ttm", 80.0),
+            ("total_assets", 400.0),
+            ("total_debt", 100.0),
+            ("shares_outstanding", 1000.0),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), fv(v)))
+        .collect();
+        Member {
+            ticker: "HAND".into(),
+            name: None,
+            sector: Sector::Industrials,
+            cik: None,
+            prices: PriceSeries {
+                dates: (0..n as i64).map(day).collect(),
+                close: adj.clone(),
+                adj,
+                lines: (2..n as i64 + 2).collect(),
+                path: "hand.csv".into(),
+            },
+            timeline: vec![FactsReport {
+                ticker: "HAND".into(),
+                cik: None,
+                as_of: day(0),
+                fields,
+                missing: BTreeMap::new(),
+            }],
+            basis: None,
+            margins: [0.40, 0.42, 0.44]
+                .iter()
+                .enumerate()
+                .map(|(i, m)| AnnualMargin {
+                    period_end: day(i as i64 * 10),
+                    known_from: day(i as i64 * 10),
+                    margin: *m,
+                    sources: vec![src()],
+                })
+                .collect(),
+            trades: vec![
+                trade("P", 10.0, 20.0, day(250)),
+                trade("S", 5.0, 20.0, day(280)),
+                trade("P", 1.0, 1.0, day(100)), // outside the 90 days before day(299)
+            ],
+            positions: vec![
+                position("m1", day(200), 100.0),
+                position("m1", day(290), 160.0),
+                position("m2", day(290), 999.0), // one quarter only: no change
+            ],
+        }
+    }
+
+    fn trade(code: &str, shares: f64, price: f64, filed: NaiveDate) -> OpenMarketTrade {
+        OpenMarketTrade {
+            issuer_cik: None,
+            issuer_ticker: Some("HAND".into()),
+            owner: None,
+            filed,
+            filed_estimated: false,
+            trade_date: None,
+            code: code.into(),
+            shares,
+            price,
+            source: src(),
+        }
+    }
+
+    fn position(manager: &str, period: NaiveDate, shares: f64) -> Position {
+        Position {
+            manager: manager.into(),
+            period,
+            filed: period,
+            issuer: "HAND".into(),
+            cusip: "x".into(),
+            shares,
+            source: src(),
+        }
+    }
+
+    fn value(m: &Member, id: MetricId) -> Outcome {
+        let idx = m.prices.dates.len() - 1;
+        let c = Ctx {
+            member: m,
+            as_of: m.prices.dates[idx],
+            idx,
+            fundamentals: m.fundamentals(m.prices.dates[idx]),
+            market_cap: Ok(fv(1000.0)),
+        };
+        compute(id, &c)
+    }
+
+    #[test]
+    fn every_metric_on_a_hand_computed_case() {
+        let m = member();
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        // Last close 399 (index 299); 21 back 378, 126 back 273, 252 back 147.
+        assert!(close(value(&m, MetricId::Mom12_1).unwrap(), 378.0 / 147.0 - 1.0));
+        assert!(close(value(&m, MetricId::Mom6_1).unwrap(), 378.0 / 273.0 - 1.0));
+        // The window of 252 closes ending at 299 starts at 48 and holds the 500 peak.
+        assert!(close(value(&m, MetricId::Dist52wHigh).unwrap(), 399.0 / 500.0 - 1.0));
+        assert!(close(value(&m, MetricId::EarningsYield).unwrap(), 10.0 / 1000.0));
+        assert!(close(value(&m, MetricId::BookToPrice).unwrap(), 50.0 / 1000.0));
+        assert!(close(value(&m, MetricId::SalesToPrice).unwrap(), 200.0 / 1000.0));
+        assert!(close(value(&m, MetricId::FcfYield).unwrap(), (14.0 - 4.0) / 1000.0));
+        assert!(close(value(&m, MetricId::Roe).unwrap(), 10.0 / 50.0));
+        assert!(close(value(&m, MetricId::GrossProfitToAssets).unwrap(), 80.0 / 400.0));
+        assert!(close(value(&m, MetricId::Accruals).unwrap(), (10.0 - 14.0) / 400.0));
+        assert!(close(value(&m, MetricId::Leverage).unwrap(), 100.0 / 400.0));
+        // Margins 0.40, 0.42, 0.44: sample standard deviation 0.02.
+        assert!(close(value(&m, MetricId::GrossMarginStability).unwrap(), -0.02));
+        // Inside 90 days: bought 10 x $20, sold 5 x $20; net $100 over $1,000.
+        assert!(close(value(&m, MetricId::InsiderNetBuying90d).unwrap(), 100.0 / 1000.0));
+        // Manager m1: 160 - 100 = 60 shares over 1,000 outstanding; m2 has one quarter.
+        assert!(close(value(&m, MetricId::InstitutionalSharesChange).unwrap(), 60.0 / 1000.0));
+        assert!(value(&m, MetricId::NewsTone).is_err());
+    }
+
+    #[test]
+    fn missing_inputs_give_reasons_not_numbers() {
+        let mut m = member();
+        m.prices.adj.truncate(200);
+        m.prices.close.truncate(200);
+        m.prices.dates.truncate(200);
+        m.prices.lines.truncate(200);
+        assert!(value(&m, MetricId::Mom12_1).unwrap_err().contains("252 trading days"));
+        m.timeline.clear();
+        assert!(value(&m, MetricId::Roe).unwrap_err().contains("no fundamentals"));
+        m.margins.truncate(2);
+        assert!(value(&m, MetricId::GrossMarginStability).unwrap_err().contains("needs 3"));
+        m.trades.clear();
+        assert!(value(&m, MetricId::InsiderNetBuying90d).unwrap_err().contains("no insider filings"));
+    }
+}

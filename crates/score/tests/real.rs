@@ -1,0 +1,158 @@
+//! The Alpha Score on the shared universe: pinned metric values, the shape of
+//! the ranks, and the no-look-ahead invariant.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use alphadesk_model::NaiveDate;
+use alphadesk_score::metrics::MetricId;
+use alphadesk_score::{score, Pillar, ScoreConfig, Universe};
+use alphadesk_store::{Outcome, Store};
+use alphadesk_testkit::data_dir;
+
+/// One full store per test binary (market + sec), built on first use.
+fn full_store() -> Option<&'static Path> {
+    static DB: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let data = data_dir()?;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.db");
+        let mut s = Store::open(&path).unwrap();
+        for (f, explicit) in alphadesk_store::walk(&[data.join("market"), data.join("sec")]).unwrap() {
+            let r = s.ingest_path(&f, explicit);
+            assert!(!matches!(r.outcome, Outcome::Failed { .. }), "{}: {:?}", r.path, r.outcome);
+        }
+        Some((dir, path))
+    })
+    .as_ref()
+    .map(|(_, p)| p.as_path())
+}
+
+fn universe() -> Option<&'static Universe> {
+    static U: OnceLock<Option<Universe>> = OnceLock::new();
+    U.get_or_init(|| Some(Universe::load(&Store::open(full_store()?).unwrap()).unwrap())).as_ref()
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn metric(u: &Universe, ticker: &str, as_of: &str, id: MetricId) -> Option<f64> {
+    let r = score(u, d(as_of), &ScoreConfig::default()).into_iter().find(|r| r.ticker == ticker)?;
+    r.metrics.iter().find(|m| m.id == id)?.raw
+}
+
+#[test]
+fn momentum_pinned_to_values_read_off_the_csv() {
+    let Some(u) = universe() else { return };
+    // AAPL_data.csv: 2016-06-30 is preceded 21 rows by 2016-06-01 (95.1310), 126 rows
+    // by 2015-12-30 (102.5077), 252 rows by 2015-07-01 (119.8652); the 52-week high
+    // close is 125.0442 on 2015-07-20; the close on 2016-06-30 is 92.3677.
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    assert!(close(metric(u, "AAPL", "2016-06-30", MetricId::Mom12_1).unwrap(), 95.1310 / 119.8652 - 1.0));
+    assert!(close(metric(u, "AAPL", "2016-06-30", MetricId::Mom6_1).unwrap(), 95.1310 / 102.5077 - 1.0));
+    assert!(close(metric(u, "AAPL", "2016-06-30", MetricId::Dist52wHigh).unwrap(), 92.3677 / 125.0442 - 1.0));
+    // XOM_data.csv: 2015-12-01 over 2014-12-31.
+    let xom = metric(u, "XOM", "2015-12-31", MetricId::Mom12_1).unwrap();
+    assert!((xom - (-0.08383863023163374)).abs() < 1e-12, "{xom}");
+    // A year of history is needed: the series starts 2013-05-21.
+    assert_eq!(metric(u, "XOM", "2014-03-31", MetricId::Mom12_1), None);
+}
+
+#[test]
+fn value_uses_the_split_consistent_market_cap() {
+    let Some(u) = universe() else { return };
+    // Apple on 2016-06-30: TTM net income $50.678bn over a $523.4bn market cap.
+    let ey = metric(u, "AAPL", "2016-06-30", MetricId::EarningsYield).unwrap();
+    assert!((ey - 50.678e9 / 523.447684844e9).abs() < 1e-6, "{ey}");
+}
+
+#[test]
+fn every_sector_spans_0_to_100_on_every_date() {
+    let Some(u) = universe() else { return };
+    let cfg = ScoreConfig::default();
+    for date in ["2014-06-30", "2015-06-30", "2016-06-30", "2017-06-30", "2018-04-30"] {
+        let records = score(u, d(date), &cfg);
+        assert!(records.len() > 350, "{date}: {} records", records.len());
+        for sector in alphadesk_model::Sector::ALL {
+            let in_sector: Vec<_> = records.iter().filter(|r| r.sector == sector).collect();
+            for p in [Pillar::Momentum, Pillar::Value, Pillar::Quality] {
+                let scores: Vec<u8> = in_sector.iter().filter_map(|r| r.pillars[&p].score).collect();
+                assert_spans(&scores, &format!("{date} {sector} {p}"));
+            }
+            let totals: Vec<u8> = in_sector.iter().filter_map(|r| r.alpha_score).collect();
+            assert_spans(&totals, &format!("{date} {sector} alpha"));
+        }
+        // Nothing is invented: a record without enough pillars has no score and says why.
+        for r in &records {
+            assert_eq!(r.alpha_score.is_none(), r.reason.is_some(), "{}", r.ticker);
+            assert!(r.pillars[&Pillar::Sentiment].score.is_none(), "no sentiment data exists in 2013-2018");
+        }
+    }
+}
+
+/// Ranks span 0..=100: the lowest is 0 and the highest 100, unless values tie at an
+/// end (ties share their average rank), and a sector where all tie sits at 50.
+fn assert_spans(scores: &[u8], what: &str) {
+    if scores.len() < 2 {
+        return;
+    }
+    let (min, max) = (*scores.iter().min().unwrap(), *scores.iter().max().unwrap());
+    if min == max {
+        assert_eq!(min, 50, "{what}: all tied must be 50");
+        return;
+    }
+    let count = |v: u8| scores.iter().filter(|&&s| s == v).count();
+    assert!(min == 0 || count(min) > 1, "{what}: lowest is {min}, untied");
+    assert!(max == 100 || count(max) > 1, "{what}: highest is {max}, untied");
+}
+
+/// Copies the full store and deletes everything that became known after `as_of`.
+fn truncated_copy(full: &Path, dir: &Path, as_of: NaiveDate) -> PathBuf {
+    let path = dir.join(format!("known-by-{as_of}.db"));
+    let s = Store::open(full).unwrap();
+    s.conn().execute("VACUUM INTO ?1", [path.to_str().unwrap()]).unwrap();
+    drop(s);
+    let t = Store::open(&path).unwrap();
+    let d = as_of.to_string();
+    let lag = alphadesk_fundamentals::TABLE_LAG_DAYS;
+    t.conn()
+        .execute_batch(&format!(
+            "DELETE FROM prices WHERE date > '{d}';
+             DELETE FROM facts WHERE filed > '{d}';
+             DELETE FROM filings WHERE filed > '{d}';
+             DELETE FROM fundamentals_annual WHERE date(period_end, '+{lag} days') > '{d}';
+             DELETE FROM market_snapshots WHERE as_of > '{d}';
+             DELETE FROM insider_transactions WHERE report_id IN (SELECT id FROM insider_reports WHERE filed IS NULL OR filed > '{d}');
+             DELETE FROM insider_owners WHERE report_id IN (SELECT id FROM insider_reports WHERE filed IS NULL OR filed > '{d}');
+             DELETE FROM insider_reports WHERE filed IS NULL OR filed > '{d}';
+             DELETE FROM holdings WHERE report_id IN (SELECT id FROM holdings_reports WHERE filed IS NULL OR filed > '{d}');
+             DELETE FROM holdings_reports WHERE filed IS NULL OR filed > '{d}';"
+        ))
+        .unwrap();
+    path
+}
+
+#[test]
+fn no_look_ahead_score_equals_score_from_a_store_of_only_what_was_known() {
+    let (Some(full_path), Some(full)) = (full_store(), universe()) else { return };
+    let cfg = ScoreConfig::default();
+    let dir = tempfile::tempdir().unwrap();
+    let full_store = Store::open(full_path).unwrap();
+    for date in ["2014-02-28", "2015-06-30", "2016-03-31", "2017-11-30", "2018-05-01"] {
+        let as_of = d(date);
+        let known = Store::open(&truncated_copy(full_path, dir.path(), as_of)).unwrap();
+        let facts_after: i64 =
+            full_store.conn().query_row("SELECT count(*) FROM facts WHERE filed > ?1", [date], |r| r.get(0)).unwrap();
+        assert!(facts_after > 0, "the test must remove something");
+        // The adjusted prices still carry adjustments made up to 2018; the corporate
+        // actions that undo them come from the full store (see panel.rs).
+        let u = Universe::load_with_price_basis(&known, &full_store).unwrap();
+        let a = score(full, as_of, &cfg);
+        let b = score(&u, as_of, &cfg);
+        assert_eq!(a.len(), b.len(), "{date}");
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x, y, "{date}: {} differs", x.ticker);
+        }
+    }
+}
