@@ -289,5 +289,31 @@ fn table_fallback(
         let concept = parts.iter().map(|p| format!("table:{}", p.item)).collect::<Vec<_>>().join(" + ");
         put("total_debt", v, concept, parts[0].source.clone(), parts.iter().map(|p| input(p)).collect());
     }
+    // A share count changes slowly, and the table leaves it empty in many recent
+    // rows; an older row's count (with its own period, said in `method`) is a
+    // better basis for a market cap than none.
+    if !fields.contains_key("shares_outstanding") {
+        if let Some(r) = rows.iter().rev().find(|r| r.item == "Estimated Shares Outstanding") {
+            fields.insert(
+                "shares_outstanding".into(),
+                FieldValue {
+                    value: r.value,
+                    unit: "shares".into(),
+                    concept: "table:Estimated Shares Outstanding".into(),
+                    period_start: None,
+                    period_end: r.period_end,
+                    filed: None,
+                    known_from: r.period_end + chrono::Duration::days(TABLE_LAG_DAYS),
+                    method: format!(
+                        "annual table row for {}, the latest that reports shares (the {latest} row has none)",
+                        r.period_end
+                    ),
+                    source: r.source.clone(),
+                    inputs: vec![input(r)],
+                    price_basis: Vec::new(),
+                },
+            );
+        }
+    }
     Ok(())
 }

@@ -62,6 +62,45 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    println!("\nNext: alphadesk facts AAPL --as-of 2016-06-30 --db {}", db.display());
+    score_section(&store)?;
+    println!("\nNext: alphadesk explain AAPL --as-of 2018-04-30 --db {}", db.display());
     Ok(if s.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The latest month end of the shared prices: recent enough to show, and a
+/// date on which every input of the score existed.
+const DEMO_AS_OF: &str = "2018-04-30";
+
+fn score_section(store: &Store) -> anyhow::Result<()> {
+    use alphadesk_score::{profile_sentence, score, tracking_sentence, ScoreConfig, Universe};
+    let started = std::time::Instant::now();
+    let u = Universe::load(store)?;
+    let cfg = ScoreConfig::default();
+    let as_of =
+        u.trading_day_on_or_before(DEMO_AS_OF.parse()?).ok_or_else(|| anyhow::anyhow!("no prices by {DEMO_AS_OF}"))?;
+    let mut records: Vec<_> = score(&u, as_of, &cfg).into_iter().filter(|r| r.alpha_score.is_some()).collect();
+    println!(
+        "\n== Alpha Score as of {as_of} ({} tickers scored, {:.2} s including loading the store; config {}) ==",
+        records.len(),
+        started.elapsed().as_secs_f64(),
+        cfg.hash()
+    );
+    // Highest first; ties by ticker so the listing is reproducible.
+    records.sort_by(|a, b| b.alpha_score.cmp(&a.alpha_score).then(a.ticker.cmp(&b.ticker)));
+    let show = |r: &alphadesk_score::ScoreRecord| {
+        println!("  {:<6} {:>3}  {}", r.ticker, r.alpha_score.unwrap_or(0), tracking_sentence(r));
+        println!("              {}", profile_sentence(r));
+    };
+    println!("Highest ten:");
+    records.iter().take(10).for_each(show);
+    println!("Lowest ten:");
+    records.iter().rev().take(10).for_each(show);
+    if !u.excluded.is_empty() {
+        println!(
+            "Not ranked ({}): {}",
+            u.excluded.len(),
+            u.excluded.iter().map(|(t, why)| format!("{t} ({why})")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
 }
