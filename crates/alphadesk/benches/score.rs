@@ -1,1 +1,194 @@
-fn main() {}
+//! Alpha Score benchmarks on the shared universe, with the pandas reference in the
+//! same run.
+//!
+//!     cargo bench -p alphadesk --bench score
+//!
+//! Reports:
+//! - loading the universe from the store (prices, filings, table rows);
+//! - one as-of score over the whole universe from the loaded universe (target < 20 ms);
+//! - a monthly panel 2014-01..2018-04 with all four pillars, store reading included
+//!   (target < 1 s), and peak resident memory;
+//! - `benches/score_reference.py` (plain pandas, same formulas, same store) timed in
+//!   the same run, the speed ratio (target >= 5x), and the largest difference between
+//!   the two sides' metric values.
+//!
+//! Set ALPHADESK_BENCH_DB to reuse a store; otherwise one is built from the shared data.
+//! A benchmark measures; it asserts nothing about speed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use alphadesk_model::NaiveDate;
+use alphadesk_score::{score, ScoreConfig, Universe};
+use alphadesk_store::Store;
+use chrono::Datelike;
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("ALPHADESK_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn month_ends(u: &Universe, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut out: Vec<NaiveDate> = Vec::new();
+    for &d in u.calendar.iter().filter(|d| **d >= from && **d <= to) {
+        match out.last_mut() {
+            Some(p) if (p.year(), p.month()) == (d.year(), d.month()) => *p = d,
+            _ => out.push(d),
+        }
+    }
+    out
+}
+
+fn main() {
+    let (db, _keep) = match std::env::var_os("ALPHADESK_BENCH_DB") {
+        Some(p) => (PathBuf::from(p), None),
+        None => {
+            let dir = tempfile_dir();
+            let db = dir.join("bench.db");
+            let mut s = Store::open(&db).unwrap();
+            let data = data_dir();
+            for (f, explicit) in alphadesk_store::walk(&[data.join("market"), data.join("sec")]).unwrap() {
+                s.ingest_path(&f, explicit);
+            }
+            (db, Some(dir))
+        }
+    };
+    let cfg = ScoreConfig::default();
+    let (from, to) = ("2014-01-01".parse().unwrap(), "2018-04-30".parse().unwrap());
+    let rss_before = peak_rss_mib();
+
+    // Monthly panel, store reading included: the figure of record.
+    let start = Instant::now();
+    let store = Store::open(&db).unwrap();
+    let u = Universe::load(&store).unwrap();
+    let load = start.elapsed();
+    let dates = month_ends(&u, from, to);
+    let mut records = Vec::new();
+    for d in &dates {
+        records.push(score(&u, *d, &cfg));
+    }
+    let panel = start.elapsed();
+    let rows: usize = records.iter().map(Vec::len).sum();
+    println!(
+        "universe load: {} members, {} trading days in {:.0} ms",
+        u.members.len(),
+        u.calendar.len(),
+        load.as_secs_f64() * 1e3
+    );
+    println!(
+        "monthly panel {}..{}: {} dates, {rows} ticker-dates, all four pillars: {:.0} ms including reading the store ({:.1} ms per date after loading)",
+        dates[0],
+        dates[dates.len() - 1],
+        dates.len(),
+        panel.as_secs_f64() * 1e3,
+        (panel - load).as_secs_f64() * 1e3 / dates.len() as f64
+    );
+
+    // One as-of score from the loaded universe, repeated.
+    let as_of: NaiveDate = "2016-06-30".parse().unwrap();
+    let mut n = 0u32;
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(2) {
+        std::hint::black_box(score(&u, as_of, &cfg));
+        n += 1;
+    }
+    println!(
+        "one as-of score ({as_of}, {} tickers) from the loaded universe: {:.2} ms (mean of {n})",
+        score(&u, as_of, &cfg).len(),
+        t.elapsed().as_secs_f64() * 1e3 / n as f64
+    );
+    println!("peak RSS {:.1} MiB (before loading {:.1} MiB)", peak_rss_mib(), rss_before);
+
+    // The pandas reference.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/score_reference.py");
+    let out = std::env::temp_dir().join(format!("alphadesk-ref-{}.csv", std::process::id()));
+    let run = Command::new("python3")
+        .arg(&script)
+        .arg(&db)
+        .arg(from.to_string())
+        .arg(to.to_string())
+        .arg(&out)
+        .output();
+    let run = match run {
+        Ok(r) if r.status.success() => r,
+        Ok(r) => {
+            println!("pandas reference failed (is pandas installed?): {}", String::from_utf8_lossy(&r.stderr).trim());
+            return;
+        }
+        Err(e) => {
+            println!("pandas reference not run: {e}");
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let secs: f64 = stdout.lines().find_map(|l| l.strip_prefix("seconds=")).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+    println!(
+        "pandas reference (momentum, value, quality; store reading included): {:.0} ms -> Rust panel is {:.1}x faster",
+        secs * 1e3,
+        secs / panel.as_secs_f64()
+    );
+    compare(&out, &u, &dates, &records);
+    let _ = std::fs::remove_file(out);
+}
+
+/// Largest absolute difference per metric between the pandas CSV and the Rust
+/// records, over tickers whose fundamentals come from the table on both sides.
+fn compare(csv_path: &Path, u: &Universe, dates: &[NaiveDate], records: &[Vec<alphadesk_score::ScoreRecord>]) {
+    let text = std::fs::read_to_string(csv_path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let mut reference: HashMap<(String, String), Vec<Option<f64>>> = HashMap::new();
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        reference.insert((f[0].to_string(), f[1].to_string()), f[2..].iter().map(|x| x.parse().ok()).collect());
+    }
+    let xbrl: Vec<&str> = u.members.iter().filter(|m| m.timeline.iter().any(|r| r.fields.values().any(|f| f.concept.starts_with("us-gaap") || f.concept.starts_with("dei")))).map(|m| m.ticker.as_str()).collect();
+    let mut worst: HashMap<&str, (f64, usize, usize)> = HashMap::new();
+    for (d, recs) in dates.iter().zip(records) {
+        for r in recs {
+            let Some(row) = reference.get(&(d.to_string(), r.ticker.clone())) else { continue };
+            for m in &r.metrics {
+                let Some(col) = header.iter().position(|h| *h == m.id.name()) else { continue };
+                let fundamental = !matches!(m.id.pillar(), alphadesk_score::Pillar::Momentum);
+                if fundamental && xbrl.contains(&r.ticker.as_str()) {
+                    continue;
+                }
+                let e = worst.entry(m.id.name()).or_insert((0.0, 0, 0));
+                match (m.raw, row[col - 2]) {
+                    (Some(a), Some(b)) => {
+                        e.0 = e.0.max((a - b).abs() / b.abs().max(1e-12));
+                        e.1 += 1;
+                    }
+                    (None, None) => e.1 += 1,
+                    _ => e.2 += 1,
+                }
+            }
+        }
+    }
+    let mut names: Vec<_> = worst.keys().copied().collect();
+    names.sort();
+    println!("agreement with pandas (largest relative difference; ticker-dates compared; present on one side only):");
+    for n in names {
+        let (w, k, miss) = worst[n];
+        println!("  {n:<24} {w:.2e}  {k:>6}  {miss}");
+    }
+    println!("  (fundamental metrics of {} XBRL-backed tickers left out: {})", xbrl.len(), xbrl.join(", "));
+}
+
+fn tempfile_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("alphadesk-bench-score-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

@@ -142,6 +142,47 @@ pub const INSTANT_CONCEPTS: &[(&str, &[&str])] = &[
     ("total_equity", &["StockholdersEquity", "StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest"]),
 ];
 
+/// Concepts read by `ttm` and `marketcap` beyond the field lists above.
+const OTHER_CONCEPTS: &[&str] = &[
+    "LiabilitiesAndStockholdersEquity",
+    "LongTermDebt",
+    "LongTermDebtNoncurrent",
+    "LongTermDebtCurrent",
+    "ShortTermBorrowings",
+    "CommercialPaper",
+    "CostOfRevenue",
+    "CostOfGoodsAndServicesSold",
+    "CostOfGoodsSold",
+    "EntityCommonStockSharesOutstanding",
+    "CommonStockSharesOutstanding",
+    "WeightedAverageNumberOfDilutedSharesOutstanding",
+];
+
+/// Every XBRL concept the standard fields are computed from (dividends and splits
+/// excluded: they are price-basis data). A bulk reader may load only these; a test
+/// in the score crate checks that doing so changes no field.
+pub fn concepts_read() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = FLOW_CONCEPTS
+        .iter()
+        .chain(INSTANT_CONCEPTS)
+        .flat_map(|(_, cs)| cs.iter().copied())
+        .chain(OTHER_CONCEPTS.iter().copied())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Every table column the standard fields are computed from. A bulk reader may
+/// load only these (checked by the same test as [`concepts_read`]).
+pub fn table_items_read() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = TABLE_COLUMNS.iter().map(|(_, c)| *c).chain(TABLE_DEBT_COLUMNS.iter().copied()).collect();
+    v.sort_unstable();
+    v
+}
+
+const TABLE_DEBT_COLUMNS: &[&str] = &["Long-Term Debt", "Short-Term Debt / Current Portion of Long-Term Debt"];
+
 /// Table columns per field for rows of the annual fundamentals table.
 pub const TABLE_COLUMNS: &[(&str, &str)] = &[
     ("revenue_ttm", "Total Revenue"),
@@ -281,8 +322,8 @@ fn table_fallback(
             put(name, v, format!("table:{col}"), r.source.clone(), vec![input(r)]);
         }
     }
-    let lt = at("Long-Term Debt");
-    let st = at("Short-Term Debt / Current Portion of Long-Term Debt");
+    let lt = at(TABLE_DEBT_COLUMNS[0]);
+    let st = at(TABLE_DEBT_COLUMNS[1]);
     if lt.is_some() || st.is_some() {
         let parts: Vec<&read::AnnualValue> = [lt, st].into_iter().flatten().collect();
         let v = parts.iter().map(|p| p.value).sum();

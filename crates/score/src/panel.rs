@@ -133,6 +133,8 @@ impl Universe {
         let positions = read::positions(conn)?;
 
         let mut mem = MemRecords::default();
+        let mut annual = read::all_annual_values(conn, &alphadesk_fundamentals::table_items_read())?;
+        let concepts = alphadesk_fundamentals::concepts_read();
         let mut members = Vec::new();
         let mut excluded = Vec::new();
         for p in &priced {
@@ -144,15 +146,14 @@ impl Universe {
             if let Some(cik) = sec.cik {
                 if let std::collections::hash_map::Entry::Vacant(slot) = mem.facts.entry(cik) {
                     let mut by_concept: HashMap<String, Vec<StoredFact>> = HashMap::new();
-                    for f in read::facts_of(conn, cik)? {
+                    for f in read::facts_of(conn, cik, &concepts)? {
                         by_concept.entry(f.concept.clone()).or_default().push(f);
                     }
                     slot.insert(by_concept);
                     mem.splits.insert(cik, read::splits(basis_store.conn(), cik)?);
                 }
             }
-            let far = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
-            mem.annual.insert(sec.ticker.clone(), read::annual_values(conn, &sec.ticker, far)?);
+            mem.annual.insert(sec.ticker.clone(), annual.remove(&sec.ticker).unwrap_or_default());
             mem.securities.insert(sec.ticker.clone(), sec.clone());
             mem.bases.insert(sec.ticker.clone(), (p.layout.clone(), p.basis_date));
             members.push((sec.clone(), sector));

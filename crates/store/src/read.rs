@@ -110,7 +110,8 @@ pub struct StoredFact {
 }
 
 fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_date))
+    // Borrow the text: a date per price row is read half a million times per load.
+    Ok(r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)?.and_then(parse_date))
 }
 
 fn req_date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
@@ -224,6 +225,32 @@ pub struct AnnualValue {
     pub source: SourceRef,
 }
 
+/// Annual table rows of the given items, grouped by ticker (bulk form of
+/// [`annual_values`]).
+pub fn all_annual_values(
+    conn: &Connection,
+    items: &[&str],
+) -> Result<std::collections::HashMap<String, Vec<AnnualValue>>, StoreError> {
+    let list = serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
+    let mut st = conn.prepare(
+        "SELECT a.ticker, a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
+         WHERE a.item IN (SELECT value FROM json_each(?1))
+         ORDER BY a.ticker, a.period_end, a.item",
+    )?;
+    let mut out: std::collections::HashMap<String, Vec<AnnualValue>> = Default::default();
+    let mut rows = st.query([list])?;
+    while let Some(r) = rows.next()? {
+        let v = AnnualValue {
+            period_end: req_date(r, 1)?,
+            item: r.get(2)?,
+            value: r.get(3)?,
+            source: SourceRef { path: r.get(4)?, accession: None, line: r.get(5)? },
+        };
+        out.entry(r.get(0)?).or_default().push(v);
+    }
+    Ok(out)
+}
+
 /// Table rows (no filing date) for `ticker` whose period ended on or before
 /// `period_end_by`; the caller subtracts the reporting lag from the as-of date.
 pub fn annual_values(
@@ -329,14 +356,16 @@ pub fn positions(conn: &Connection) -> Result<Vec<Position>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Every fact of one filer, oldest filing first (bulk form of [`facts_known`]).
-pub fn facts_of(conn: &Connection, cik: i64) -> Result<Vec<StoredFact>, StoreError> {
+/// Facts of one filer for the given concepts, oldest filing first (bulk form of
+/// [`facts_known`], without the date filter).
+pub fn facts_of(conn: &Connection, cik: i64, concepts: &[&str]) -> Result<Vec<StoredFact>, StoreError> {
+    let list = serde_json::to_string(concepts).unwrap_or_else(|_| "[]".into());
     let mut st = conn.prepare_cached(
         "SELECT f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed, f.frame, s.path
          FROM facts f JOIN sources s ON s.id = f.source_id
-         WHERE f.cik = ?1 ORDER BY f.filed, f.id",
+         WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2)) ORDER BY f.filed, f.id",
     )?;
-    let rows = st.query_map([cik], |r| {
+    let rows = st.query_map(rusqlite::params![cik, list], |r| {
         Ok(StoredFact {
             taxonomy: r.get(0)?,
             concept: r.get(1)?,
