@@ -69,17 +69,28 @@ fn main() {
     let (from, to) = ("2014-01-01".parse().unwrap(), "2018-04-30".parse().unwrap());
     let rss_before = peak_rss_mib();
 
-    // Monthly panel, store reading included: the figure of record.
-    let start = Instant::now();
-    let store = Store::open(&db).unwrap();
-    let u = Universe::load(&store).unwrap();
-    let load = start.elapsed();
-    let dates = month_ends(&u, from, to);
-    let mut records = Vec::new();
-    for d in &dates {
-        records.push(score(&u, *d, &cfg));
+    // Monthly panel, store reading included: the figure of record. Best of three
+    // runs, as for the pandas side below (best of two): the first run of either pays
+    // for a cold page cache.
+    type Run = (Duration, Duration, Universe, Vec<NaiveDate>, Vec<Vec<alphadesk_score::ScoreRecord>>);
+    let mut best: Option<Run> = None;
+    let mut rss_one_run = f64::NAN;
+    for run in 0..3 {
+        let start = Instant::now();
+        let store = Store::open(&db).unwrap();
+        let u = Universe::load(&store).unwrap();
+        let load = start.elapsed();
+        let dates = month_ends(&u, from, to);
+        let records: Vec<_> = dates.iter().map(|d| score(&u, *d, &cfg)).collect();
+        let panel = start.elapsed();
+        if run == 0 {
+            rss_one_run = peak_rss_mib();
+        }
+        if best.as_ref().is_none_or(|b| panel < b.1) {
+            best = Some((load, panel, u, dates, records));
+        }
     }
-    let panel = start.elapsed();
+    let (load, panel, u, dates, records) = best.expect("three runs");
     let rows: usize = records.iter().map(Vec::len).sum();
     println!(
         "universe load: {} members, {} trading days in {:.0} ms",
@@ -109,33 +120,36 @@ fn main() {
         score(&u, as_of, &cfg).len(),
         t.elapsed().as_secs_f64() * 1e3 / n as f64
     );
-    println!("peak RSS {:.1} MiB (before loading {:.1} MiB)", peak_rss_mib(), rss_before);
+    println!("peak RSS of one panel run {rss_one_run:.1} MiB (before loading {rss_before:.1} MiB)");
 
     // The pandas reference.
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/score_reference.py");
     let out = std::env::temp_dir().join(format!("alphadesk-ref-{}.csv", std::process::id()));
-    let run = Command::new("python3")
-        .arg(&script)
-        .arg(&db)
-        .arg(from.to_string())
-        .arg(to.to_string())
-        .arg(&out)
-        .output();
-    let run = match run {
-        Ok(r) if r.status.success() => r,
-        Ok(r) => {
-            println!("pandas reference failed (is pandas installed?): {}", String::from_utf8_lossy(&r.stderr).trim());
-            return;
-        }
-        Err(e) => {
-            println!("pandas reference not run: {e}");
-            return;
-        }
-    };
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    let secs: f64 = stdout.lines().find_map(|l| l.strip_prefix("seconds=")).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+    let mut secs = f64::INFINITY;
+    for _ in 0..2 {
+        let run =
+            Command::new("python3").arg(&script).arg(&db).arg(from.to_string()).arg(to.to_string()).arg(&out).output();
+        let run = match run {
+            Ok(r) if r.status.success() => r,
+            Ok(r) => {
+                println!(
+                    "pandas reference failed (is pandas installed?): {}",
+                    String::from_utf8_lossy(&r.stderr).trim()
+                );
+                return;
+            }
+            Err(e) => {
+                println!("pandas reference not run: {e}");
+                return;
+            }
+        };
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        let s: f64 =
+            stdout.lines().find_map(|l| l.strip_prefix("seconds=")).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+        secs = secs.min(s);
+    }
     println!(
-        "pandas reference (momentum, value, quality; store reading included): {:.0} ms -> Rust panel is {:.1}x faster",
+        "pandas reference (momentum, value, quality; store reading included; best of 2): {:.0} ms -> Rust panel (best of 3) is {:.1}x faster",
         secs * 1e3,
         secs / panel.as_secs_f64()
     );
@@ -154,7 +168,16 @@ fn compare(csv_path: &Path, u: &Universe, dates: &[NaiveDate], records: &[Vec<al
         let f: Vec<&str> = l.split(',').collect();
         reference.insert((f[0].to_string(), f[1].to_string()), f[2..].iter().map(|x| x.parse().ok()).collect());
     }
-    let xbrl: Vec<&str> = u.members.iter().filter(|m| m.timeline.iter().any(|r| r.fields.values().any(|f| f.concept.starts_with("us-gaap") || f.concept.starts_with("dei")))).map(|m| m.ticker.as_str()).collect();
+    let xbrl: Vec<&str> = u
+        .members
+        .iter()
+        .filter(|m| {
+            m.timeline
+                .iter()
+                .any(|r| r.fields.values().any(|f| f.concept.starts_with("us-gaap") || f.concept.starts_with("dei")))
+        })
+        .map(|m| m.ticker.as_str())
+        .collect();
     let mut worst: HashMap<&str, (f64, usize, usize)> = HashMap::new();
     for (d, recs) in dates.iter().zip(records) {
         for r in recs {

@@ -176,7 +176,8 @@ pub fn concepts_read() -> Vec<&'static str> {
 /// Every table column the standard fields are computed from. A bulk reader may
 /// load only these (checked by the same test as [`concepts_read`]).
 pub fn table_items_read() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = TABLE_COLUMNS.iter().map(|(_, c)| *c).chain(TABLE_DEBT_COLUMNS.iter().copied()).collect();
+    let mut v: Vec<&'static str> =
+        TABLE_COLUMNS.iter().map(|(_, c)| *c).chain(TABLE_DEBT_COLUMNS.iter().copied()).collect();
     v.sort_unstable();
     v
 }

@@ -35,13 +35,11 @@ pub const MAX_PRICE_AGE_DAYS: i64 = 7;
 /// balance-sheet `us-gaap:CommonStockSharesOutstanding`; else the latest diluted
 /// weighted-average count.
 pub fn shares_outstanding(src: &dyn Records, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let facts: Vec<StoredFact> = src
-        .facts_known(cik, "EntityCommonStockSharesOutstanding", as_of)?
-        .into_iter()
-        .filter(|f| f.unit == "shares")
-        .collect();
+    let known = src.facts_known(cik, "EntityCommonStockSharesOutstanding", as_of)?;
+    let facts: Vec<&StoredFact> = known.iter().filter(|f| f.unit == "shares").collect();
     if let Some(last) = facts.iter().max_by_key(|f| (f.end, f.filed)) {
-        let group: Vec<&StoredFact> = facts.iter().filter(|f| f.accn == last.accn && f.end == last.end).collect();
+        let group: Vec<&StoredFact> =
+            facts.iter().copied().filter(|f| f.accn == last.accn && f.end == last.end).collect();
         let value = group.iter().map(|f| f.value).sum();
         let method = if group.len() > 1 {
             format!("cover page, sum of {} share classes", group.len())
@@ -65,11 +63,8 @@ pub fn shares_outstanding(src: &dyn Records, cik: i64, as_of: NaiveDate) -> Resu
     if let Some(bs) = crate::ttm::instant_in(src, cik, "CommonStockSharesOutstanding", as_of, "shares")? {
         return Ok(Some(FieldValue { method: "balance sheet (no cover-page count)".into(), ..bs }));
     }
-    let diluted: Vec<StoredFact> = src
-        .facts_known(cik, "WeightedAverageNumberOfDilutedSharesOutstanding", as_of)?
-        .into_iter()
-        .filter(|f| f.unit == "shares" && f.start.is_some())
-        .collect();
+    let known = src.facts_known(cik, "WeightedAverageNumberOfDilutedSharesOutstanding", as_of)?;
+    let diluted: Vec<&StoredFact> = known.iter().filter(|f| f.unit == "shares" && f.start.is_some()).collect();
     let Some(f) = diluted.iter().max_by_key(|f| (f.end, f.filed)) else { return Ok(None) };
     Ok(Some(FieldValue {
         value: f.value,
@@ -92,7 +87,7 @@ pub fn split_factor(splits: &[Split], from: NaiveDate, to: NaiveDate) -> f64 {
 }
 
 /// Concepts for cash dividends per share, in order of preference.
-const DIVIDEND_CONCEPTS: &[&str] = &["CommonStockDividendsPerShareDeclared", "CommonStockDividendsPerShareCashPaid"];
+pub const DIVIDEND_CONCEPTS: &[&str] = &["CommonStockDividendsPerShareDeclared", "CommonStockDividendsPerShareCashPaid"];
 
 /// A dividend per share, on the price file's share basis, and its estimated
 /// ex-date. Filings give dividends per fiscal quarter, not ex-dates, so the ex-date
@@ -114,11 +109,11 @@ pub fn dividends(src: &dyn Records, cik: i64, splits: &[Split], basis: NaiveDate
     let far = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
     for concept in DIVIDEND_CONCEPTS {
         let mut by: std::collections::BTreeMap<(NaiveDate, NaiveDate), StoredFact> = Default::default();
-        for f in src.facts_known(cik, concept, far)? {
+        for f in src.facts_known(cik, concept, far)?.iter() {
             let Some(start) = f.start else { continue };
             let days = (f.end - start).num_days() + 1;
             if f.unit == "USD/shares" && (80..=100).contains(&days) && f.value > 0.0 {
-                by.insert((start, f.end), f);
+                by.insert((start, f.end), f.clone());
             }
         }
         if by.is_empty() {
@@ -192,12 +187,27 @@ impl PriceBasis {
         (later.iter().map(|(_, f)| f).product(), later.iter().map(|(d, _)| Input::from_fact(&d.fact)).collect())
     }
 
+    /// The market cap's value alone: the formula of [`Self::market_cap`] without
+    /// building its audit record, for a panel that prices thousands of them.
+    pub fn market_cap_value(
+        &self,
+        close: f64,
+        close_date: NaiveDate,
+        as_of: NaiveDate,
+        shares: &FieldValue,
+    ) -> Result<f64, String> {
+        if (as_of - close_date).num_days() > MAX_PRICE_AGE_DAYS {
+            return Err(format!("last price is from {close_date}, more than {MAX_PRICE_AGE_DAYS} days before {as_of}"));
+        }
+        let start = self.dividends.partition_point(|(d, _)| d.ex_date <= close_date);
+        let div_factor: f64 = self.dividends[start..].iter().map(|(_, f)| f).product();
+        Ok(close / div_factor * shares.value * split_factor(&self.splits, shares.period_end, self.basis))
+    }
+
     /// Market cap on the bar's date from a share count reported as of its own date.
     pub fn market_cap(&self, bar: &Bar, as_of: NaiveDate, shares: &FieldValue) -> Result<FieldValue, String> {
-        if (as_of - bar.date).num_days() > MAX_PRICE_AGE_DAYS {
-            return Err(format!("last price is from {}, more than {MAX_PRICE_AGE_DAYS} days before {as_of}", bar.date));
-        }
         let Some(close) = bar.close else { return Err(format!("no close on {}", bar.date)) };
+        let value = self.market_cap_value(close, bar.date, as_of, shares)?;
         let basis = self.basis;
         let factor = split_factor(&self.splits, shares.period_end, basis);
         let (div_factor, div_inputs) = self.dividend_factor(bar.date);
@@ -226,7 +236,7 @@ impl PriceBasis {
         let n_divs = div_inputs.len();
         price_basis.extend(div_inputs);
         Ok(FieldValue {
-            value: close / div_factor * shares.value * factor,
+            value,
             unit: "USD".into(),
             concept: "close x shares_outstanding".into(),
             period_start: None,

@@ -6,6 +6,8 @@
 //! thousands of queries. Both go through the same code in `ttm` and `marketcap`,
 //! so `alphadesk facts` and the Alpha Score can never disagree about a number.
 
+use std::borrow::Cow;
+
 use alphadesk_model::NaiveDate;
 use alphadesk_store::read::{self, AnnualValue, Bar, Security, Split, StoredFact};
 use alphadesk_store::{Connection, StoreError};
@@ -13,7 +15,8 @@ use alphadesk_store::{Connection, StoreError};
 pub trait Records {
     fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError>;
     /// Facts of `cik` for `concept` filed on or before `as_of`, oldest filing first.
-    fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Vec<StoredFact>, StoreError>;
+    /// Borrowed when the implementation holds them in memory.
+    fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Cow<'_, [StoredFact]>, StoreError>;
     fn splits(&self, cik: i64) -> Result<Vec<Split>, StoreError>;
     fn close_on_or_before(&self, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError>;
     /// The price series' layout and the date its adjustment refers to.
@@ -26,8 +29,8 @@ impl Records for Connection {
     fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError> {
         read::security(self, ticker)
     }
-    fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Vec<StoredFact>, StoreError> {
-        read::facts_known(self, cik, concept, as_of)
+    fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Cow<'_, [StoredFact]>, StoreError> {
+        read::facts_known(self, cik, concept, as_of).map(Cow::Owned)
     }
     fn splits(&self, cik: i64) -> Result<Vec<Split>, StoreError> {
         read::splits(self, cik)

@@ -36,15 +36,15 @@ fn close(a: NaiveDate, b: NaiveDate) -> bool {
 }
 
 /// Latest filing per (start, end) in one unit. Facts arrive ordered by filing date.
-fn latest_per_period(facts: Vec<StoredFact>, want_duration: bool, unit: &str) -> Vec<StoredFact> {
-    let mut by: std::collections::BTreeMap<(Option<NaiveDate>, NaiveDate), StoredFact> = Default::default();
+fn latest_per_period(facts: &[StoredFact], want_duration: bool, unit: &str) -> Vec<StoredFact> {
+    let mut by: std::collections::BTreeMap<(Option<NaiveDate>, NaiveDate), &StoredFact> = Default::default();
     for f in facts {
         if f.unit != unit || f.start.is_some() != want_duration {
             continue;
         }
         by.insert((f.start, f.end), f);
     }
-    by.into_values().collect()
+    by.into_values().cloned().collect()
 }
 
 struct Quarter {
@@ -122,7 +122,7 @@ fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
 
 /// TTM of one concept as of `as_of`: the most recent period end that yields one.
 pub fn ttm(src: &dyn Records, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let facts = latest_per_period(src.facts_known(cik, concept, as_of)?, true, "USD");
+    let facts = latest_per_period(&src.facts_known(cik, concept, as_of)?, true, "USD");
     let mut ends: Vec<NaiveDate> = facts.iter().map(|f| f.end).collect();
     ends.sort();
     ends.dedup();
@@ -175,7 +175,7 @@ pub fn instant_in(
     as_of: NaiveDate,
     unit: &str,
 ) -> Result<Option<FieldValue>, StoreError> {
-    let facts = latest_per_period(src.facts_known(cik, concept, as_of)?, false, unit);
+    let facts = latest_per_period(&src.facts_known(cik, concept, as_of)?, false, unit);
     let Some(f) = facts.into_iter().max_by_key(|f| f.end) else { return Ok(None) };
     Ok(Some(FieldValue {
         value: f.value,
@@ -334,7 +334,7 @@ mod tests {
             fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
             fact(Some("2018-01-01"), "2018-03-31", 14.0, "2018-05-01"),
         ];
-        let facts = latest_per_period(facts, true, "USD");
+        let facts = latest_per_period(&facts, true, "USD");
         // At 2018-03-31: Q1'18 14 + Q4'17 (50-33=17) + Q3 12 + Q2 11 = 54.
         let t = ttm_ending(&facts, "2018-03-31".parse().unwrap()).unwrap();
         assert_eq!(t.value, 54.0);
@@ -350,7 +350,7 @@ mod tests {
             fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
             fact(Some("2017-01-01"), "2017-12-31", 48.0, "2019-02-01"),
         ];
-        let f = latest_per_period(facts, true, "USD");
+        let f = latest_per_period(&facts, true, "USD");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].value, 48.0);
     }
@@ -359,7 +359,7 @@ mod tests {
     fn ytd_differences_make_quarters() {
         // Only cumulative values: 3M 10, 6M 21, 9M 33, FY 50, then 3M 14.
         let facts = latest_per_period(
-            vec![
+            &[
                 fact(Some("2017-01-01"), "2017-03-31", 10.0, "2017-05-01"),
                 fact(Some("2017-01-01"), "2017-06-30", 21.0, "2017-08-01"),
                 fact(Some("2017-01-01"), "2017-09-30", 33.0, "2017-11-01"),

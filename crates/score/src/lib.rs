@@ -141,9 +141,9 @@ fn eligible<'u>(u: &'u Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<Ctx
                 return None;
             }
             let fundamentals = m.fundamentals(as_of);
-            let market_cap = match (&m.basis, m.prices.bar_on_or_before(as_of), fundamentals) {
-                (Some(b), Some(bar), Some(f)) => match f.fields.get("shares_outstanding") {
-                    Some(s) => b.market_cap(&bar, as_of, s),
+            let market_cap = match (&m.basis, m.prices.close_on_or_before(as_of), fundamentals) {
+                (Some(b), Some((day, close)), Some(f)) => match f.fields.get("shares_outstanding") {
+                    Some(s) => b.market_cap_value(close, day, as_of, s),
                     None => Err("no share count known by this date".into()),
                 },
                 (None, _, _) => Err("price series has no recorded basis".into()),
@@ -210,18 +210,8 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
             if vals.len() >= pspec.min_metrics {
                 means[i] = Some(vals.iter().sum::<f64>() / vals.len() as f64);
             } else {
-                let missing: Vec<String> = cols
-                    .iter()
-                    .filter(|&&c| pcts[c][i].is_none())
-                    .map(|&c| format!("{}: {}", specs[c].1.id, reasons[c][i].as_deref().unwrap_or("no value")))
-                    .collect();
-                why[i] = Some(format!(
-                    "{} of {} metrics, needs {} ({})",
-                    vals.len(),
-                    cols.len(),
-                    pspec.min_metrics,
-                    missing.join("; ")
-                ));
+                // Each missing metric's own reason is in `metrics` (and `explain`).
+                why[i] = Some(format!("{} of {} metrics, needs {}", vals.len(), cols.len(), pspec.min_metrics));
             }
         }
         pillar_scores.insert(*p, (rank::group_percentiles(&means, &sectors), avail, why));

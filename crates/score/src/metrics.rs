@@ -157,7 +157,9 @@ pub struct Ctx<'a> {
     /// Index of the last bar on or before `as_of`, already checked for freshness.
     pub idx: usize,
     pub fundamentals: Option<&'a FactsReport>,
-    pub market_cap: Result<FieldValue, String>,
+    /// Market cap on the date, or why there is none; [`Ctx::market_cap_detail`]
+    /// builds its audit record when an explanation needs it.
+    pub market_cap: Result<f64, String>,
 }
 
 pub type Outcome = Result<f64, String>;
@@ -170,9 +172,17 @@ impl Ctx<'_> {
             .ok_or_else(|| f.missing.get(name).cloned().unwrap_or_else(|| format!("no {name} known by this date")))
     }
 
+    /// The market cap with its inputs and method, for explanations.
+    pub fn market_cap_detail(&self) -> Option<FieldValue> {
+        let basis = self.member.basis.as_ref()?;
+        let bar = self.member.prices.bar_on_or_before(self.as_of)?;
+        let shares = self.fundamentals?.fields.get("shares_outstanding")?;
+        basis.market_cap(&bar, self.as_of, shares).ok()
+    }
+
     fn mcap(&self) -> Result<f64, String> {
         match &self.market_cap {
-            Ok(m) if m.value > 0.0 => Ok(m.value),
+            Ok(m) if *m > 0.0 => Ok(*m),
             Ok(_) => Err("market cap is not positive".into()),
             Err(e) => Err(format!("no market cap: {e}")),
         }
@@ -336,7 +346,7 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
         })
     };
     let mcap = || -> Option<Evidence> {
-        let m = c.market_cap.as_ref().ok()?;
+        let m = c.market_cap_detail()?;
         Some(Evidence {
             name: format!("market_cap ({})", m.method),
             value: m.value,
@@ -555,7 +565,7 @@ mod hand_computed {
             as_of: m.prices.dates[idx],
             idx,
             fundamentals: m.fundamentals(m.prices.dates[idx]),
-            market_cap: Ok(fv(1000.0)),
+            market_cap: Ok(1000.0),
         };
         compute(id, &c)
     }

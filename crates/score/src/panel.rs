@@ -42,6 +42,15 @@ impl PriceSeries {
         self.dates.partition_point(|x| *x <= d).checked_sub(1)
     }
 
+    /// Date and close of the last bar on or before `d` that has a close.
+    pub fn close_on_or_before(&self, d: NaiveDate) -> Option<(NaiveDate, f64)> {
+        let mut i = self.index_on_or_before(d)?;
+        while self.close[i].is_nan() {
+            i = i.checked_sub(1)?;
+        }
+        Some((self.dates[i], self.close[i]))
+    }
+
     /// The last bar on or before `d` with a close (the store's `close_on_or_before`).
     pub fn bar_on_or_before(&self, d: NaiveDate) -> Option<Bar> {
         let mut i = self.index_on_or_before(d)?;
@@ -120,21 +129,23 @@ impl Universe {
         let mut series: HashMap<String, PriceSeries> =
             priced.iter().map(|p| (p.security.ticker.clone(), PriceSeries::new(p.price_path.clone()))).collect();
         let mut calendar = BTreeSet::new();
-        read::all_closes(conn, |t, d, close, adj, line| {
-            if let Some(s) = series.get_mut(t) {
-                s.dates.push(d);
-                s.adj.push(adj.unwrap_or(f64::NAN));
-                s.close.push(close.unwrap_or(f64::NAN));
-                s.lines.push(line);
-                calendar.insert(d);
+        for c in alphadesk_store::columns::all(conn)? {
+            if let Some(s) = series.get_mut(&c.ticker) {
+                calendar.extend(c.dates.iter().copied());
+                s.dates = c.dates;
+                s.close = c.close;
+                s.adj = c.adj;
+                s.lines = c.lines;
             }
-        })?;
+        }
         let trades = read::open_market_trades(conn)?;
-        let positions = read::positions(conn)?;
+        let positions: Vec<(String, Position)> =
+            read::positions(conn)?.into_iter().map(|p| (name_key(&p.issuer), p)).collect();
 
         let mut mem = MemRecords::default();
         let mut annual = read::all_annual_values(conn, &alphadesk_fundamentals::table_items_read())?;
-        let concepts = alphadesk_fundamentals::concepts_read();
+        let mut concepts = alphadesk_fundamentals::concepts_read();
+        concepts.extend_from_slice(alphadesk_fundamentals::marketcap::DIVIDEND_CONCEPTS);
         let mut members = Vec::new();
         let mut excluded = Vec::new();
         for p in &priced {
@@ -184,7 +195,7 @@ impl Universe {
                 .collect();
             let key = name_key(sec.name.as_deref().unwrap_or(""));
             let member_positions =
-                positions.iter().filter(|p| !key.is_empty() && name_key(&p.issuer) == key).cloned().collect();
+                positions.iter().filter(|(k, _)| !key.is_empty() && *k == key).map(|(_, p)| p.clone()).collect();
             out.push(Member {
                 ticker: sec.ticker.clone(),
                 name: sec.name.clone(),
@@ -311,11 +322,16 @@ impl Records for MemRecords {
     fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError> {
         Ok(self.securities.get(ticker).cloned())
     }
-    fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Vec<StoredFact>, StoreError> {
-        Ok(match self.facts.get(&cik).and_then(|m| m.get(concept)) {
-            Some(v) => v[..v.partition_point(|f| f.filed <= as_of)].to_vec(),
-            None => Vec::new(),
-        })
+    fn facts_known(
+        &self,
+        cik: i64,
+        concept: &str,
+        as_of: NaiveDate,
+    ) -> Result<std::borrow::Cow<'_, [StoredFact]>, StoreError> {
+        Ok(std::borrow::Cow::Borrowed(match self.facts.get(&cik).and_then(|m| m.get(concept)) {
+            Some(v) => &v[..v.partition_point(|f| f.filed <= as_of)],
+            None => &[],
+        }))
     }
     fn splits(&self, cik: i64) -> Result<Vec<Split>, StoreError> {
         Ok(self.splits.get(&cik).cloned().unwrap_or_default())

@@ -130,6 +130,8 @@ fn truncated_copy(full: &Path, dir: &Path, as_of: NaiveDate) -> PathBuf {
              DELETE FROM holdings_reports WHERE filed IS NULL OR filed > '{d}';"
         ))
         .unwrap();
+    let mut t = t;
+    t.rebuild_price_columns().unwrap();
     path
 }
 
@@ -153,6 +155,29 @@ fn no_look_ahead_score_equals_score_from_a_store_of_only_what_was_known() {
         assert_eq!(a.len(), b.len(), "{date}");
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x, y, "{date}: {} differs", x.ticker);
+        }
+    }
+}
+
+/// The panel reads facts and table rows in bulk, restricted to the concepts and
+/// items the fundamentals use. If a concept were missing from those lists, the
+/// panel's numbers would silently differ from `alphadesk facts`; this pins them equal.
+#[test]
+fn panel_fundamentals_equal_the_facts_command() {
+    let (Some(path), Some(u)) = (full_store(), universe()) else { return };
+    let store = Store::open(path).unwrap();
+    for ticker in ["AAPL", "GOOGL", "MMM", "XOM"] {
+        let m = u.member(ticker).unwrap();
+        for date in ["2014-05-01", "2014-07-01", "2016-06-30", "2018-04-30"] {
+            let direct = alphadesk_fundamentals::facts(&store, ticker, d(date)).unwrap().unwrap();
+            let mut fields = direct.fields.clone();
+            let direct_mcap = fields.remove("market_cap");
+            let panel = m.fundamentals(d(date)).map(|r| r.fields.clone()).unwrap_or_default();
+            assert_eq!(panel, fields, "{ticker} {date}");
+            if let (Some(mc), Some(basis), Some(bar)) = (direct_mcap, &m.basis, m.prices.bar_on_or_before(d(date))) {
+                let shares = &panel["shares_outstanding"];
+                assert_eq!(basis.market_cap(&bar, d(date), shares).unwrap(), mc, "{ticker} {date} market cap");
+            }
         }
     }
 }

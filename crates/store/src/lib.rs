@@ -11,6 +11,7 @@
 //! Reads are point-in-time: each query that feeds a score takes the date it is asked
 //! for and sees only what was public by then (see [`read`]).
 
+pub mod columns;
 mod error;
 mod load;
 pub mod read;
@@ -82,7 +83,12 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let mut store = Store { conn, fault_after_rows: None };
+        let before = store.schema_version()?;
         store.migrate_to(schema::LATEST)?;
+        // A file upgraded past migration 3 has prices but no cached columns yet.
+        if before < 3 {
+            store.rebuild_price_columns()?;
+        }
         Ok(store)
     }
 
@@ -113,6 +119,15 @@ impl Store {
         let mut s = Store { conn, fault_after_rows: None };
         s.migrate_to(version)?;
         Ok(s)
+    }
+
+    /// Rebuilds the columnar price cache from `prices` (after rows were deleted by
+    /// hand, or an upgrade), in one transaction.
+    pub fn rebuild_price_columns(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        columns::rebuild_all(&tx)?;
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn conn(&self) -> &Connection {

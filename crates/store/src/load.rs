@@ -89,7 +89,7 @@ fn prices(s: &mut Sink<'_, '_>, p: &PriceFile) -> Result<(), StoreError> {
            last_date = max(last_date, excluded.last_date), basis_date = excluded.basis_date, source_id = excluded.source_id",
         params![ticker, layout, first, last, s.source_id],
     )?;
-    Ok(())
+    crate::columns::rebuild(s.tx, ticker)
 }
 
 fn facts(s: &mut Sink<'_, '_>, f: &CompanyFacts<'_>) -> Result<(), StoreError> {

@@ -39,10 +39,10 @@ pub struct Security {
 
 pub fn security(conn: &Connection, ticker: &str) -> Result<Option<Security>, StoreError> {
     let t = ticker.trim().to_ascii_uppercase();
+    // The same choice as the `securities` view, asked for one ticker: the view
+    // groups every listing and cannot use the ticker index.
     let sec = conn
-        // The same choice as the `securities` view, asked for one ticker: the view
-        // groups every listing and cannot use the ticker index.
-        .query_row(
+        .prepare_cached(
             "WITH b AS (SELECT
                 (SELECT name FROM listings WHERE ticker = ?1 AND name IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS name,
                 (SELECT cik FROM listings WHERE ticker = ?1 AND cik IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS cik,
@@ -52,6 +52,8 @@ pub fn security(conn: &Connection, ticker: &str) -> Result<Option<Security>, Sto
              WHERE EXISTS (SELECT 1 FROM listings WHERE ticker = ?1))
              SELECT ?1, b.name, b.cik, b.sector, b.industry, b.exchange, c.sic, c.fiscal_year_end
              FROM b LEFT JOIN companies c ON c.cik = b.cik",
+        )?
+        .query_row(
             [&t],
             |r| {
                 Ok(Security {
@@ -85,8 +87,8 @@ pub fn security(conn: &Connection, ticker: &str) -> Result<Option<Security>, Sto
         }));
     };
     if let Some(cik) = sec.cik {
-        let mut st =
-            conn.prepare("SELECT DISTINCT ticker FROM listings WHERE cik = ?1 AND ticker <> ?2 ORDER BY ticker")?;
+        let mut st = conn
+            .prepare_cached("SELECT DISTINCT ticker FROM listings WHERE cik = ?1 AND ticker <> ?2 ORDER BY ticker")?;
         sec.share_classes = st.query_map(params![cik, sec.ticker], |r| r.get(0))?.collect::<Result<_, _>>()?;
     }
     Ok(Some(sec))
@@ -395,34 +397,51 @@ pub struct PricedSecurity {
 }
 
 pub fn priced_securities(conn: &Connection) -> Result<Vec<PricedSecurity>, StoreError> {
+    // One statement for the whole universe, choosing among listings exactly as
+    // [`security`] does for one ticker.
     let mut st = conn.prepare(
-        "SELECT ps.ticker, ps.layout, ps.basis_date, src.path FROM price_series ps JOIN sources src ON src.id = ps.source_id
-         ORDER BY ps.ticker",
+        "WITH best AS (
+            SELECT ps.ticker, ps.layout, ps.basis_date, src.path,
+              (SELECT name FROM listings l WHERE l.ticker = ps.ticker AND name IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS name,
+              (SELECT cik FROM listings l WHERE l.ticker = ps.ticker AND cik IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS cik,
+              (SELECT sector FROM listings l WHERE l.ticker = ps.ticker AND sector IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS sector,
+              (SELECT industry FROM listings l WHERE l.ticker = ps.ticker AND industry IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS industry,
+              (SELECT exchange FROM listings l WHERE l.ticker = ps.ticker AND exchange IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS exchange
+            FROM price_series ps JOIN sources src ON src.id = ps.source_id)
+         SELECT b.ticker, b.layout, b.basis_date, b.path, b.name, b.cik, b.sector, b.industry, b.exchange, c.sic, c.fiscal_year_end
+         FROM best b LEFT JOIN companies c ON c.cik = b.cik ORDER BY b.ticker",
     )?;
-    let rows: Vec<(String, String, NaiveDate, String)> =
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, req_date(r, 2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (ticker, layout, basis_date, price_path) in rows {
-        if let Some(security) = security(conn, &ticker)? {
-            out.push(PricedSecurity { security, layout, basis_date, price_path });
+    let mut out: Vec<PricedSecurity> = st
+        .query_map([], |r| {
+            Ok(PricedSecurity {
+                layout: r.get(1)?,
+                basis_date: req_date(r, 2)?,
+                price_path: r.get(3)?,
+                security: Security {
+                    ticker: r.get(0)?,
+                    name: r.get(4)?,
+                    cik: r.get(5)?,
+                    sector: r.get(6)?,
+                    industry: r.get(7)?,
+                    exchange: r.get(8)?,
+                    sic: r.get(9)?,
+                    fiscal_year_end: r.get(10)?,
+                    share_classes: Vec::new(),
+                },
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut classes: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut st =
+        conn.prepare("SELECT DISTINCT cik, ticker FROM listings WHERE cik IS NOT NULL ORDER BY cik, ticker")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        classes.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    for p in &mut out {
+        if let Some(all) = p.security.cik.and_then(|c| classes.get(&c)) {
+            p.security.share_classes = all.iter().filter(|t| **t != p.security.ticker).cloned().collect();
         }
     }
     Ok(out)
-}
-
-/// Closes of every ticker, in one ordered scan: `(ticker, date, close, adj_close,
-/// line)`. The caller turns them into arrays; one query instead of one per lookup is
-/// what keeps a multi-year score panel well under a second.
-pub fn all_closes(
-    conn: &Connection,
-    mut each: impl FnMut(&str, NaiveDate, Option<f64>, Option<f64>, i64),
-) -> Result<(), StoreError> {
-    let mut st = conn.prepare("SELECT ticker, date, close, adj_close, line FROM prices ORDER BY ticker, date")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let t: &str = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let d = req_date(r, 1)?;
-        each(t, d, r.get(2)?, r.get(3)?, r.get(4)?);
-    }
-    Ok(())
 }

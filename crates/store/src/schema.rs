@@ -252,6 +252,19 @@ SELECT b.ticker, b.name, b.cik, b.sector, b.industry,
        b.exchange, c.sic, c.fiscal_year_end
 FROM best b LEFT JOIN companies c ON c.cik = b.cik;
 "#,
+    // 3: a columnar copy of each ticker's closes, derived from `prices` in the same
+    // transaction as every price write. Loading 400 tickers' histories is then 400
+    // blob reads instead of half a million row steps (see docs/architecture.md).
+    r#"
+CREATE TABLE price_columns (
+    ticker TEXT PRIMARY KEY,
+    n      INTEGER NOT NULL,
+    dates  BLOB NOT NULL,   -- i32 little-endian, days since 1970-01-01
+    close  BLOB NOT NULL,   -- f64 little-endian, NaN where the cell is empty
+    adj    BLOB NOT NULL,   -- f64 little-endian, NaN where the cell is empty
+    lines  BLOB NOT NULL    -- u32 little-endian, line in the source file
+) WITHOUT ROWID;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -124,15 +124,30 @@ fn older_store_file_is_upgraded_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     {
-        let mut old = Store::open_at_version(&path, 1).unwrap();
+        // What a version-1 build wrote: a source and its price rows.
+        let old = Store::open_at_version(&path, 1).unwrap();
         assert_eq!(old.schema_version().unwrap(), 1);
-        let r = old.ingest_bytes("ABC_data.csv", PRICES.as_bytes(), true);
-        assert!(matches!(r.outcome, Outcome::Stored { .. }));
+        old.conn()
+            .execute_batch(
+                "INSERT INTO sources (id, path, sha256, kind, bytes, ingested_at, rows) VALUES (1, 'ABC_data.csv', 'x', 'prices', 1, '2026-01-01T00:00:00Z', 3);
+                 INSERT INTO price_series VALUES ('ABC', 'adjusted_ohlcv', '2014-01-02', '2014-01-06', '2014-01-06', 1);
+                 INSERT INTO prices VALUES ('ABC', '2014-01-02', 1, 2, 0.5, 1.5, 1.5, 100, 1, 2),
+                                           ('ABC', '2014-01-03', 1, 2, 0.5, 1.6, 1.6, 100, 1, 3),
+                                           ('ABC', '2014-01-06', 1, 2, 0.5, NULL, NULL, 100, 1, 4);",
+            )
+            .unwrap();
         assert!(old.conn().prepare("SELECT * FROM securities").is_err(), "version 1 has no securities view");
     }
     let s = Store::open(&path).unwrap();
     assert_eq!(s.schema_version().unwrap(), alphadesk_store::schema::LATEST);
     assert_eq!(s.counts().unwrap().price_bars, 3, "data survives the upgrade");
+    // The columnar cache added by migration 3 is built from the old rows.
+    let cols = alphadesk_store::columns::all(s.conn()).unwrap();
+    assert_eq!(cols.len(), 1);
+    assert_eq!(cols[0].dates.len(), 3);
+    assert_eq!(cols[0].adj[1], 1.6);
+    assert!(cols[0].adj[2].is_nan(), "an empty close stays empty in the cache");
+    assert_eq!(cols[0].lines, vec![2, 3, 4]);
 }
 
 #[test]
