@@ -164,3 +164,70 @@ fn killed_ingest_leaves_a_consistent_store_and_rerun_completes() {
     let b = alphadesk_store::Store::open(&clean_db).unwrap().counts().unwrap();
     assert_eq!(a, b, "killed ({status:?} after {} sources) + rerun must equal a clean run", mid.sources);
 }
+
+/// `score`, `explain` and `score --history` on a small real store (three energy
+/// stocks plus Apple, with the listing and fundamentals tables).
+#[test]
+fn score_explain_and_history() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut args = vec!["ingest".to_string()];
+    for rel in [
+        "market/securities/securities.csv",
+        "market/fundamentals/fundamentals.csv",
+        "market/prices/XOM_data.csv",
+        "market/prices/CVX_data.csv",
+        "market/prices/OXY_data.csv",
+        "market/prices/AAPL_data.csv",
+        "sec/companyfacts/CIK0000320193.json",
+    ] {
+        args.push(data.join(rel).to_string_lossy().into_owned());
+    }
+    let out = alphadesk(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = alphadesk(&db, &["score", "--as-of", "2016-06-30", "--json", "--sector", "Energy"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let recs: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(recs.iter().map(|r| r["ticker"].as_str().unwrap()).collect::<Vec<_>>(), ["CVX", "OXY", "XOM"]);
+    for r in &recs {
+        for k in ["ticker", "name", "sector", "alpha_score", "category", "pillars", "coverage"] {
+            assert!(r.get(k).is_some(), "missing {k}");
+        }
+        for p in ["momentum", "value", "quality", "sentiment"] {
+            assert!(r["pillars"][p].get("score").is_some() && r["pillars"][p].get("label").is_some());
+        }
+    }
+    // Three stocks in a sector: ranks 0, 50, 100 on a pillar without ties.
+    let mut mom: Vec<i64> = recs.iter().filter_map(|r| r["pillars"]["momentum"]["score"].as_i64()).collect();
+    mom.sort();
+    assert_eq!(mom, [0, 50, 100]);
+
+    let out = alphadesk(&db, &["explain", "AAPL", "--as-of", "2016-06-30"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let t = text(&out.stdout);
+    let first = t.lines().next().unwrap();
+    assert!(first.starts_with("Alpha Score of ") && first.contains(" overall profile with "), "{first}");
+    assert!(t.lines().nth(1).unwrap().starts_with("alphadesk tracks Apple Inc. (AAPL) with an Alpha Score of "));
+    assert!(t.contains("AAPL_data.csv line 765"), "the 2016-06-01 close is cited by line:\n{t}");
+    assert!(t.contains("accession 0001193125-16-559625"), "the 10-Q behind the TTM figures is cited");
+
+    let csv = dir.path().join("panel.csv");
+    let out = alphadesk(
+        &db,
+        &["score", "--history", "2015-01-01..2015-12-31", "--every", "month", "--out", csv.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let body = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = body.lines().collect();
+    assert!(rows[0].starts_with("date,ticker,sector,alpha_score,momentum,value,quality,sentiment,coverage,mom_12_1"));
+    assert_eq!(rows.len(), 1 + 12 * 4, "twelve month ends, four tickers");
+    assert!(rows[1].starts_with("2015-01-30,"), "{}", rows[1]);
+
+    let out = alphadesk(&db, &["score", "--as-of", "2009-01-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no ticker has a fresh price"));
+    let out = alphadesk(&db, &["score", "--as-of", "2016-06-30", "--config", "/nonexistent.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+}

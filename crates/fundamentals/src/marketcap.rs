@@ -87,7 +87,8 @@ pub fn split_factor(splits: &[Split], from: NaiveDate, to: NaiveDate) -> f64 {
 }
 
 /// Concepts for cash dividends per share, in order of preference.
-pub const DIVIDEND_CONCEPTS: &[&str] = &["CommonStockDividendsPerShareDeclared", "CommonStockDividendsPerShareCashPaid"];
+pub const DIVIDEND_CONCEPTS: &[&str] =
+    &["CommonStockDividendsPerShareDeclared", "CommonStockDividendsPerShareCashPaid"];
 
 /// A dividend per share, on the price file's share basis, and its estimated
 /// ex-date. Filings give dividends per fiscal quarter, not ex-dates, so the ex-date
