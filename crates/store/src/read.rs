@@ -116,6 +116,26 @@ fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDat
     Ok(r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)?.and_then(parse_date))
 }
 
+/// A `facts` row selected as taxonomy, concept, unit, start, end, value, accn, fy,
+/// fp, form, filed, frame, source path.
+fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFact> {
+    Ok(StoredFact {
+        taxonomy: r.get(0)?,
+        concept: r.get(1)?,
+        unit: r.get(2)?,
+        start: date_col(r, 3)?,
+        end: req_date(r, 4)?,
+        value: r.get(5)?,
+        accn: r.get(6)?,
+        fy: r.get(7)?,
+        fp: r.get(8)?,
+        form: r.get(9)?,
+        filed: req_date(r, 10)?,
+        frame: r.get(11)?,
+        source_path: r.get(12)?,
+    })
+}
+
 fn req_date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     date_col(r, i)?.ok_or_else(|| rusqlite::Error::InvalidColumnType(i, "date".into(), rusqlite::types::Type::Text))
 }
@@ -134,23 +154,7 @@ pub fn facts_known(
          WHERE f.cik = ?1 AND f.concept = ?2 AND f.filed <= ?3
          ORDER BY f.filed, f.id",
     )?;
-    let rows = st.query_map(params![cik, concept, as_of.to_string()], |r| {
-        Ok(StoredFact {
-            taxonomy: r.get(0)?,
-            concept: r.get(1)?,
-            unit: r.get(2)?,
-            start: date_col(r, 3)?,
-            end: req_date(r, 4)?,
-            value: r.get(5)?,
-            accn: r.get(6)?,
-            fy: r.get(7)?,
-            fp: r.get(8)?,
-            form: r.get(9)?,
-            filed: req_date(r, 10)?,
-            frame: r.get(11)?,
-            source_path: r.get(12)?,
-        })
-    })?;
+    let rows = st.query_map(params![cik, concept, as_of.to_string()], fact_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -367,23 +371,7 @@ pub fn facts_of(conn: &Connection, cik: i64, concepts: &[&str]) -> Result<Vec<St
          FROM facts f JOIN sources s ON s.id = f.source_id
          WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2)) ORDER BY f.filed, f.id",
     )?;
-    let rows = st.query_map(rusqlite::params![cik, list], |r| {
-        Ok(StoredFact {
-            taxonomy: r.get(0)?,
-            concept: r.get(1)?,
-            unit: r.get(2)?,
-            start: date_col(r, 3)?,
-            end: req_date(r, 4)?,
-            value: r.get(5)?,
-            accn: r.get(6)?,
-            fy: r.get(7)?,
-            fp: r.get(8)?,
-            form: r.get(9)?,
-            filed: req_date(r, 10)?,
-            frame: r.get(11)?,
-            source_path: r.get(12)?,
-        })
-    })?;
+    let rows = st.query_map(rusqlite::params![cik, list], fact_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
