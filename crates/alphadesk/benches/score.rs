@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 use alphadesk_model::NaiveDate;
 use alphadesk_score::{score, ScoreConfig, Universe};
 use alphadesk_store::Store;
-use chrono::Datelike;
 
 fn data_dir() -> PathBuf {
     std::env::var_os("ALPHADESK_DATA")
@@ -38,17 +37,6 @@ fn peak_rss_mib() -> f64 {
         .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
-}
-
-fn month_ends(u: &Universe, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-    let mut out: Vec<NaiveDate> = Vec::new();
-    for &d in u.calendar.iter().filter(|d| **d >= from && **d <= to) {
-        match out.last_mut() {
-            Some(p) if (p.year(), p.month()) == (d.year(), d.month()) => *p = d,
-            _ => out.push(d),
-        }
-    }
-    out
 }
 
 fn main() {
@@ -80,7 +68,7 @@ fn main() {
         let store = Store::open(&db).unwrap();
         let u = Universe::load(&store).unwrap();
         let load = start.elapsed();
-        let dates = month_ends(&u, from, to);
+        let dates = u.rebalance_dates(from, to, alphadesk_score::Every::Month);
         let records: Vec<_> = dates.iter().map(|d| score(&u, *d, &cfg)).collect();
         let panel = start.elapsed();
         if run == 0 {

@@ -1,13 +1,15 @@
 """Plain pandas reference for the Alpha Score's formulas, timed beside the Rust panel.
 
-    python3 score_reference.py STORE.db FROM TO OUT.csv
+    python3 score_reference.py STORE.db FROM TO OUT.csv [HORIZON]
 
 Reads the same SQLite store, computes the momentum, value and quality metrics of
 docs/methodology.md for the last trading day of every month in FROM..TO, ranks them
 within GICS sector the same way (winsorise at 1%/99%, average ranks for ties, pillar =
 mean of metric percentiles re-ranked), and writes `date,ticker,<metric>...` to OUT.csv
-so the Rust benchmark can check the numbers agree. It prints its wall time
-(store reading included) on the last line as `seconds=<float>`.
+so the Rust benchmark can check the numbers agree. With HORIZON it also runs the
+backtest on its own scores (forward returns, per-date Spearman IC of the total and
+pillars, Alpha Score quintile means). It prints its wall time (store reading
+included) on the last line as `seconds=<float>`.
 
 It covers the table path only: tickers whose fundamentals come from SEC XBRL
 (Apple, Alphabet) are computed by the Rust code from filings and are left out of
@@ -25,7 +27,7 @@ LAG_DAYS = 90
 MAX_PRICE_AGE_DAYS = 7
 
 
-def main(db, start, end, out):
+def main(db, start, end, out, horizon=None):
     t0 = time.perf_counter()
     con = sqlite3.connect(db)
     px = pd.read_sql("SELECT ticker, date, adj_close FROM prices ORDER BY ticker, date", con, parse_dates=["date"])
@@ -113,6 +115,8 @@ def main(db, start, end, out):
     ps = panel[list(pillars)]
     panel["total_raw"] = ps.mean(axis=1).where(ps.notna().sum(axis=1) >= 2)
     panel["alpha_score"] = pct(panel, "total_raw").round()
+    if horizon is not None:
+        backtest(px, panel, list(pillars), horizon)
     elapsed = time.perf_counter() - t0
 
     metric_cols = [m for _, (_, ms) in pillars.items() for m, _ in ms]
@@ -122,5 +126,35 @@ def main(db, start, end, out):
     print(f"seconds={elapsed:.4f}")
 
 
+def backtest(px, panel, pillars, horizon):
+    """IC and quintiles of the pandas scores against forward returns."""
+    from scipy.stats import spearmanr
+
+    cal = np.sort(px["date"].unique())
+    pos = {d: i for i, d in enumerate(cal)}
+    close = px.set_index(["date", "ticker"])["adj_close"]
+    target = panel["asof"].map(lambda d: cal[pos[d] + horizon] if pos[d] + horizon < len(cal) else pd.NaT)
+    p0 = close.reindex(pd.MultiIndex.from_arrays([panel["asof"], panel["ticker"]])).to_numpy()
+    p1 = close.reindex(pd.MultiIndex.from_arrays([target, panel["ticker"]])).to_numpy()
+    panel["fwd"] = p1 / p0 - 1.0
+    ics = {}
+    for f in ["alpha_score"] + pillars:
+        v = []
+        for _, g in panel.groupby("asof"):
+            g = g[g[f].notna() & g["fwd"].notna()]
+            if len(g) >= 5:
+                v.append(spearmanr(g[f], g["fwd"]).statistic)
+        ics[f] = float(np.nanmean(v)) if v else None
+    q = []
+    for _, g in panel.groupby("asof"):
+        g = g[g["alpha_score"].notna() & g["fwd"].notna()]
+        if len(g) >= 5:
+            r = g["alpha_score"].rank(method="average")
+            k = np.minimum(np.floor((r - 1) * 5 / len(g)), 4)
+            q.append(g.groupby(k)["fwd"].mean())
+    print("backtest mean IC", ics, "quintile means", pd.concat(q, axis=1).mean(axis=1).round(5).tolist() if q else None)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], pd.Timestamp(sys.argv[2]), pd.Timestamp(sys.argv[3]), sys.argv[4])
+    main(sys.argv[1], pd.Timestamp(sys.argv[2]), pd.Timestamp(sys.argv[3]), sys.argv[4],
+         int(sys.argv[5]) if len(sys.argv) > 5 else None)

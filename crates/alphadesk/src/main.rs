@@ -37,6 +37,8 @@ enum Command {
     Score(cmd::score::Args),
     /// One ticker's Alpha Score with every metric, its inputs and their sources.
     Explain(cmd::explain::Args),
+    /// Walk-forward evaluation of the Alpha Score: rank IC, quintile returns, turnover.
+    Backtest(cmd::backtest::Args),
     /// Ingest the data directory, score it, and print what the store holds.
     Demo(cmd::demo::Args),
 }
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Facts(a) => cmd::facts::run(&cli.db, a),
         Command::Score(a) => cmd::score::run(&cli.db, a),
         Command::Explain(a) => cmd::explain::run(&cli.db, a),
+        Command::Backtest(a) => cmd::backtest::run(&cli.db, a),
         Command::Demo(a) => cmd::demo::run(&cli.db, a),
     };
     match result {

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 pub use config::ScoreConfig;
 use metrics::{Ctx, Evidence, MetricId};
-pub use panel::Universe;
+pub use panel::{Every, Universe};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -217,10 +217,52 @@ impl Universe {
         self.index.get(&ticker.trim().to_ascii_uppercase()).map(|&i| &self.members[i])
     }
 
+    /// The last trading day of each month, week or day in `from..=to`: the
+    /// rebalance dates of a panel or a backtest.
+    pub fn rebalance_dates(&self, from: NaiveDate, to: NaiveDate, every: Every) -> Vec<NaiveDate> {
+        use chrono::Datelike;
+        let key = |d: &NaiveDate| -> (i32, u32) {
+            match every {
+                Every::Week => (d.iso_week().year(), d.iso_week().week()),
+                Every::Day => (d.year(), d.ordinal()),
+                Every::Month => (d.year(), d.month()),
+            }
+        };
+        let mut out: Vec<NaiveDate> = Vec::new();
+        for &d in self.calendar.iter().filter(|d| **d >= from && **d <= to) {
+            match out.last_mut() {
+                Some(prev) if key(prev) == key(&d) => *prev = d,
+                _ => out.push(d),
+            }
+        }
+        out
+    }
+
     /// The last trading date on or before `d`.
     pub fn trading_day_on_or_before(&self, d: NaiveDate) -> Option<NaiveDate> {
         let i = self.calendar.partition_point(|x| *x <= d).checked_sub(1)?;
         Some(self.calendar[i])
+    }
+}
+
+/// How often a panel or backtest rebalances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Every {
+    Month,
+    Week,
+    Day,
+}
+
+impl std::str::FromStr for Every {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "month" => Ok(Every::Month),
+            "week" => Ok(Every::Week),
+            "day" => Ok(Every::Day),
+            _ => Err(format!("expected month, week or day, got {s:?}")),
+        }
     }
 }
 

@@ -95,6 +95,12 @@ fn score_section(store: &Store) -> anyhow::Result<()> {
     records.iter().take(10).for_each(show);
     println!("Lowest ten:");
     records.iter().rev().take(10).for_each(show);
+    let bt = alphadesk_validate::backtest(&u, &cfg, &alphadesk_validate::record_spec());
+    println!("\n== How the score has ranked stocks: the backtest of record ==");
+    println!("{}", super::backtest::summary(&bt));
+    let dir = std::path::Path::new("alphadesk-report");
+    alphadesk_validate::report::write(&bt, dir)?;
+    println!("report with charts: {}/README.md", dir.display());
     if !u.excluded.is_empty() {
         println!(
             "Not ranked ({}): {}",

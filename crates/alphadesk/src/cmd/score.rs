@@ -3,10 +3,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::{AsOf, NaiveDate, Sector};
-use alphadesk_score::{profile_sentence, score, Pillar, ScoreConfig, ScoreRecord, Universe};
+use alphadesk_score::{score, Every, Pillar, ScoreConfig, ScoreRecord, Universe};
 use alphadesk_store::Store;
 use anyhow::Context;
-use chrono::Datelike;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -23,8 +22,8 @@ pub struct Args {
     #[arg(long, value_name = "FROM..TO")]
     history: Option<String>,
     /// Rebalance frequency of --history: the last trading day of each period.
-    #[arg(long, default_value = "month", value_parser = ["month", "week", "day"])]
-    every: String,
+    #[arg(long, default_value = "month")]
+    every: Every,
     /// Output file of --history (CSV).
     #[arg(long, requires = "history")]
     out: Option<PathBuf>,
@@ -63,7 +62,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let u = load_universe(db)?;
     if let Some(h) = &a.history {
         let out = a.out.as_deref().ok_or_else(|| anyhow::anyhow!("--history needs --out FILE"))?;
-        return history(&u, &cfg, h, &a.every, out, sector);
+        return history(&u, &cfg, h, a.every, out, sector);
     }
     let as_of = a.as_of.expect("clap requires --as-of without --history").date();
     let mut records = score(&u, as_of, &cfg);
@@ -118,26 +117,6 @@ fn last(u: &Universe) -> String {
     u.calendar.last().map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// The last trading day of each month, week or day between `from` and `to`.
-pub fn rebalance_dates(u: &Universe, from: NaiveDate, to: NaiveDate, every: &str) -> Vec<NaiveDate> {
-    let days: Vec<NaiveDate> = u.calendar.iter().copied().filter(|d| *d >= from && *d <= to).collect();
-    let key = |d: &NaiveDate| -> (i32, u32) {
-        match every {
-            "week" => (d.iso_week().year(), d.iso_week().week()),
-            "day" => (d.year(), d.ordinal()),
-            _ => (d.year(), d.month()),
-        }
-    };
-    let mut out: Vec<NaiveDate> = Vec::new();
-    for d in days {
-        match out.last_mut() {
-            Some(prev) if key(prev) == key(&d) => *prev = d,
-            _ => out.push(d),
-        }
-    }
-    out
-}
-
 pub fn parse_range(h: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
     let (a, b) = h.split_once("..").ok_or_else(|| anyhow::anyhow!("expected FROM..TO, got {h:?}"))?;
     let from: AsOf = a.parse()?;
@@ -152,12 +131,12 @@ fn history(
     u: &Universe,
     cfg: &ScoreConfig,
     range: &str,
-    every: &str,
+    every: Every,
     out: &Path,
     sector: Option<Sector>,
 ) -> anyhow::Result<ExitCode> {
     let (from, to) = parse_range(range)?;
-    let dates = rebalance_dates(u, from, to, every);
+    let dates = u.rebalance_dates(from, to, every);
     if dates.is_empty() {
         anyhow::bail!("no trading days in {range} (the store's prices run {}..{})", first(u), last(u));
     }
@@ -201,7 +180,6 @@ fn history(
         }
     }
     w.flush()?;
-    println!("wrote {rows} rows for {} dates ({every}) to {} (config {})", dates.len(), out.display(), cfg.hash());
-    let _ = profile_sentence;
+    println!("wrote {rows} rows for {} dates ({every:?}) to {} (config {})", dates.len(), out.display(), cfg.hash());
     Ok(ExitCode::SUCCESS)
 }

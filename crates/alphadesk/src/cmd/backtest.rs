@@ -1,0 +1,104 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use alphadesk_model::AsOf;
+use alphadesk_score::Every;
+use alphadesk_validate::{backtest, report, Spec, FACTORS};
+
+use super::score::{load_config, load_universe};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// First rebalance date considered.
+    #[arg(long)]
+    from: AsOf,
+    /// Last rebalance date considered (dates whose horizon runs past the data are left out).
+    #[arg(long)]
+    to: AsOf,
+    /// Forward return horizon in trading days.
+    #[arg(long, default_value_t = 21)]
+    horizon: usize,
+    #[arg(long, default_value = "month")]
+    rebalance: Every,
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Write the Markdown report, SVG charts and JSON into this folder.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
+    if a.horizon == 0 {
+        anyhow::bail!("--horizon must be at least one trading day");
+    }
+    if a.from > a.to {
+        anyhow::bail!("--from {} is after --to {}", a.from, a.to);
+    }
+    let cfg = load_config(a.config.as_deref())?;
+    let u = load_universe(db)?;
+    let spec = Spec { from: a.from.date(), to: a.to.date(), horizon: a.horizon, rebalance: a.rebalance };
+    let bt = backtest(&u, &cfg, &spec);
+    if bt.dates.is_empty() {
+        anyhow::bail!(
+            "no rebalance date in {}..{} has {} trading days of prices after it (prices run {}..{})",
+            spec.from,
+            spec.to,
+            spec.horizon,
+            bt.data_range.0,
+            bt.data_range.1
+        );
+    }
+    if let Some(dir) = &a.report {
+        let files = report::write(&bt, dir)?;
+        eprintln!("report: {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
+    }
+    if a.json {
+        crate::output::emit(&serde_json::to_string_pretty(&bt)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::output::emit(&summary(&bt))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The figures in a few lines, labelled as a backtest.
+pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
+    let e = &bt.evaluation;
+    let mut t = format!(
+        "Backtest (historical simulation, not a forecast): {} rebalances {}..{}, {}-day forward returns, config {}\n",
+        bt.dates.len(),
+        bt.dates.first().map(|d| d.to_string()).unwrap_or_default(),
+        bt.dates.last().map(|d| d.to_string()).unwrap_or_default(),
+        bt.horizon,
+        bt.config_hash
+    );
+    for f in FACTORS {
+        let s = &e.ic[f];
+        match s.mean {
+            Some(m) => t.push_str(&format!(
+                "  rank IC {f:<12} mean {m:+.4}  IR {}  t {}  hit {}  ({} dates)\n",
+                s.ir.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
+                s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
+                s.hit_rate.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("-".into()),
+                s.n_dates
+            )),
+            None => t.push_str(&format!("  rank IC {f:<12} no data\n")),
+        }
+    }
+    let q = &e.quantiles;
+    let p = |v: Option<f64>| v.map(|x| format!("{:+.2}%", x * 100.0)).unwrap_or("-".into());
+    t.push_str(&format!(
+        "  quintile mean returns Q1..Q5: {}  spread Q5-Q1 {} (t {})\n",
+        q.mean_returns.iter().map(|v| p(*v)).collect::<Vec<_>>().join(" "),
+        p(q.spread_mean),
+        q.spread_t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into())
+    ));
+    t.push_str(&format!(
+        "  top-quintile turnover {}; observations dropped for a missing price: {}; {}",
+        e.turnover.top_quantile_mean.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("-".into()),
+        bt.dropped_total,
+        e.t_stat_method
+    ));
+    t
+}

@@ -1,0 +1,92 @@
+//! `alphadesk backtest` on the shared data, cross-checked against an independent
+//! pandas/scipy reimplementation (`benches/backtest_reference.py`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use alphadesk_testkit::data_dir;
+
+fn alphadesk(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_alphadesk")).arg("--db").arg(db).args(args).output().expect("run alphadesk")
+}
+
+fn python_with_scipy() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import pandas, scipy"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("CI must have python3 with pandas and scipy (.ci/run installs them)");
+    }
+    ok
+}
+
+#[test]
+fn backtest_shape_report_and_cross_check() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bt.db");
+    let out = alphadesk(&db, &["ingest", data.join("market").to_str().unwrap(), data.join("sec").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let report = dir.path().join("report");
+    let out = alphadesk(
+        &db,
+        &["backtest", "--from", "2014-05-01", "--to", "2018-05-18", "--json", "--report", report.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for k in ["config_hash", "from", "to", "horizon", "dates", "ic", "quantiles", "turnover", "dropped"] {
+        assert!(bt.get(k).is_some(), "missing {k}");
+    }
+    for f in ["alpha_score", "momentum", "value", "quality", "sentiment"] {
+        for k in ["mean", "std", "ir", "t_stat", "hit_rate", "series"] {
+            assert!(bt["ic"][f].get(k).is_some(), "missing ic.{f}.{k}");
+        }
+    }
+    assert_eq!(
+        bt["dates"].as_array().unwrap().len(),
+        47,
+        "May 2014 to March 2018; April and May 2018 have no 21 trading days after them"
+    );
+    assert_eq!(bt["dates_without_horizon"], serde_json::json!(["2018-04-30", "2018-05-18"]));
+    for f in ["README.md", "cumulative_quintiles.svg", "ic_over_time.svg", "ic_by_sector.svg", "backtest.json"] {
+        assert!(report.join(f).is_file(), "{f}");
+    }
+    let md = std::fs::read_to_string(report.join("README.md")).unwrap();
+    assert!(md.contains("This is a backtest") && md.contains(bt["config_hash"].as_str().unwrap()));
+
+    if !python_with_scipy() {
+        eprintln!("skipping the pandas/scipy cross-check: python3 with pandas and scipy not found");
+        return;
+    }
+    let panel = dir.path().join("panel.csv");
+    let out = alphadesk(
+        &db,
+        &["score", "--history", "2014-05-01..2018-05-18", "--every", "month", "--out", panel.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/backtest_reference.py");
+    let out = Command::new("python3").arg(script).arg(&db).arg(&panel).arg("21").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let close = |a: &serde_json::Value, b: &serde_json::Value, what: &str| {
+        let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+        assert!((a - b).abs() < 1e-9, "{what}: rust {a} vs reference {b}");
+    };
+    for f in ["alpha_score", "momentum", "value", "quality"] {
+        let (rs, ps) = (bt["ic"][f]["series"].as_array().unwrap(), r["ic"][f]["series"].as_array().unwrap());
+        assert_eq!(rs.len(), ps.len(), "{f}: dates with an IC");
+        for (x, y) in rs.iter().zip(ps) {
+            assert_eq!(x["date"], y["date"]);
+            assert_eq!(x["n"], y["n"], "{f} {}", x["date"]);
+            close(&x["ic"], &y["ic"], &format!("{f} IC on {}", x["date"]));
+        }
+        close(&bt["ic"][f]["mean"], &r["ic"][f]["mean"], &format!("{f} mean IC"));
+        close(&bt["ic"][f]["std"], &r["ic"][f]["std"], &format!("{f} IC std"));
+    }
+    for k in 0..5 {
+        close(&bt["quantiles"]["mean_returns"][k], &r["quintiles"]["mean_returns"][k], &format!("quintile {}", k + 1));
+    }
+}

@@ -1,0 +1,248 @@
+//! The backtest as a folder readable on GitHub: `README.md` with the figures and
+//! three SVG charts (cumulative quintile returns, IC over time, IC by sector).
+//! Hand-written SVG: a dependency-free, diffable text format that renders anywhere.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::{Backtest, FACTORS};
+
+const W: f64 = 760.0;
+const H: f64 = 320.0;
+const PAD: f64 = 48.0;
+const COLORS: [&str; 5] = ["#b2182b", "#ef8a62", "#999999", "#67a9cf", "#2166ac"];
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Opens an SVG whose plot area is the standard one, with `extra` pixels below it
+/// for long axis labels.
+fn frame(title: &str, lo: f64, hi: f64, extra: f64) -> String {
+    let total = H + extra;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{total}\" viewBox=\"0 0 {W} {total}\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{PAD}\" y=\"20\" font-size=\"14\">{}</text>\n",
+        esc(title)
+    );
+    for k in 0..=4 {
+        let v = lo + (hi - lo) * k as f64 / 4.0;
+        let y = H - PAD - (H - 2.0 * PAD) * k as f64 / 4.0;
+        let _ = writeln!(
+            s,
+            "<line x1=\"{PAD}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"4\" y=\"{:.1}\">{v:.3}</text>",
+            W - PAD,
+            y + 4.0
+        );
+    }
+    s
+}
+
+fn y_of(v: f64, lo: f64, hi: f64) -> f64 {
+    H - PAD - (H - 2.0 * PAD) * (v - lo) / (hi - lo)
+}
+
+fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for v in values {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    (lo, hi)
+}
+
+fn cumulative_svg(bt: &Backtest) -> String {
+    let cum = &bt.evaluation.quantiles.cumulative;
+    let (lo, hi) = range(cum.iter().flatten().copied());
+    let mut s = frame("Cumulative mean forward return by Alpha Score quintile (backtest)", lo, hi, 0.0);
+    let n = cum.len().max(2) as f64;
+    for q in 0..crate::QUANTILES {
+        let pts: Vec<String> = cum
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{:.1},{:.1}", PAD + (W - 2.0 * PAD) * i as f64 / (n - 1.0), y_of(c[q], lo, hi)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>",
+            COLORS[q],
+            pts.join(" ")
+        );
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\" fill=\"{}\">Q{}</text>",
+            W - PAD + 6.0,
+            40.0 + 14.0 * q as f64,
+            COLORS[q],
+            q + 1
+        );
+    }
+    if let (Some(first), Some(last)) = (bt.evaluation.quantiles.series.first(), bt.evaluation.quantiles.series.last()) {
+        let _ = writeln!(
+            s,
+            "<text x=\"{PAD}\" y=\"{}\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            H - 20.0,
+            first.date,
+            W - PAD,
+            H - 20.0,
+            last.date
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn bars_svg(title: &str, labels: &[String], values: &[f64]) -> String {
+    let (lo, hi) = range(values.iter().copied());
+    let mut s = frame(title, lo, hi, 90.0);
+    let n = values.len().max(1) as f64;
+    let bw = (W - 2.0 * PAD) / n;
+    let zero = y_of(0.0, lo, hi);
+    let _ = writeln!(s, "<line x1=\"{PAD}\" x2=\"{}\" y1=\"{zero:.1}\" y2=\"{zero:.1}\" stroke=\"#444\"/>", W - PAD);
+    for (i, v) in values.iter().enumerate() {
+        let y = y_of(*v, lo, hi);
+        let (top, h) = if *v >= 0.0 { (y, zero - y) } else { (zero, y - zero) };
+        let _ = writeln!(
+            s,
+            "<rect x=\"{:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"/>",
+            PAD + bw * i as f64 + bw * 0.1,
+            bw * 0.8,
+            if *v >= 0.0 { COLORS[4] } else { COLORS[0] }
+        );
+    }
+    let every = (labels.len() / 12).max(1);
+    for (i, l) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let x = PAD + bw * (i as f64 + 0.5);
+        let _ = writeln!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{}\" transform=\"rotate(40 {x:.1} {})\">{}</text>",
+            H - PAD + 12.0,
+            H - PAD + 12.0,
+            esc(l)
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:+.2}%", x * 100.0)).unwrap_or("—".into())
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:+.4}")).unwrap_or("—".into())
+}
+
+/// Writes the report into `dir` and returns the files written.
+pub fn write(bt: &Backtest, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let e = &bt.evaluation;
+    let mut md = String::new();
+    let _ = writeln!(md, "# Alpha Score backtest\n");
+    let _ = writeln!(
+        md,
+        "**This is a backtest**: a historical simulation, not a forecast and not a recommendation. \
+         It ranks the 2018 S&P 500 members present in the data (survivorship-biased: companies that left \
+         the index before 2018 are absent) on split- and dividend-adjusted prices.\n"
+    );
+    let _ = writeln!(
+        md,
+        "- configuration hash: `{}`\n- data range: {} to {}\n- rebalance: {:?}, {} dates from {} to {}; forward horizon {} trading days\n- {}\n- observations dropped for a missing price: {} (per date in `backtest.json`)\n",
+        bt.config_hash,
+        bt.data_range.0,
+        bt.data_range.1,
+        bt.rebalance,
+        bt.dates.len(),
+        bt.dates.first().map(|d| d.to_string()).unwrap_or_default(),
+        bt.dates.last().map(|d| d.to_string()).unwrap_or_default(),
+        bt.horizon,
+        e.t_stat_method,
+        bt.dropped_total
+    );
+    let _ = writeln!(md, "## Rank IC (Spearman) with the forward return\n");
+    let _ = writeln!(md, "| factor | mean IC | std | IR | t-stat | hit rate | dates |\n|---|---|---|---|---|---|---|");
+    for f in FACTORS {
+        let s = &e.ic[f];
+        let _ = writeln!(
+            md,
+            "| {f} | {} | {} | {} | {} | {} | {} |",
+            num(s.mean),
+            s.std.map(|x| format!("{x:.4}")).unwrap_or("—".into()),
+            num(s.ir),
+            s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
+            s.hit_rate.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("—".into()),
+            s.n_dates
+        );
+    }
+    let _ = writeln!(md, "\n![IC over time](ic_over_time.svg)\n");
+    let _ = writeln!(md, "## Mean forward return by Alpha Score quintile (Q1 lowest, Q5 highest)\n");
+    let _ = writeln!(md, "| Q1 | Q2 | Q3 | Q4 | Q5 | Q5 − Q1 | t-stat |\n|---|---|---|---|---|---|---|");
+    let q = &e.quantiles;
+    let _ = writeln!(
+        md,
+        "| {} | {} | {} | {} | {} | {} | {} |",
+        pct(q.mean_returns[0]),
+        pct(q.mean_returns[1]),
+        pct(q.mean_returns[2]),
+        pct(q.mean_returns[3]),
+        pct(q.mean_returns[4]),
+        pct(q.spread_mean),
+        q.spread_t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into())
+    );
+    let _ = writeln!(md, "\n![Cumulative quintile returns](cumulative_quintiles.svg)\n");
+    let _ = writeln!(
+        md,
+        "Top-quintile turnover between rebalances: {}.\n",
+        e.turnover.top_quantile_mean.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("—".into())
+    );
+    let _ = writeln!(md, "## IC within each sector\n\n| sector | mean IC | dates |\n|---|---|---|");
+    for s in &e.sectors {
+        let _ = writeln!(md, "| {} | {} | {} |", s.sector, num(s.mean_ic), s.n_dates);
+    }
+    let _ = writeln!(md, "\n![IC by sector](ic_by_sector.svg)\n");
+    let _ = writeln!(
+        md,
+        "Rerun: `alphadesk backtest --from {} --to {} --horizon {} --rebalance {} --report DIR`.",
+        bt.from,
+        bt.to,
+        bt.horizon,
+        match bt.rebalance {
+            alphadesk_score::Every::Month => "month",
+            alphadesk_score::Every::Week => "week",
+            alphadesk_score::Every::Day => "day",
+        }
+    );
+
+    let ic = &e.ic["alpha_score"].series;
+    let sectors: Vec<_> = e.sectors.iter().filter(|s| s.mean_ic.is_some()).collect();
+    let files = [
+        ("README.md", md),
+        ("cumulative_quintiles.svg", cumulative_svg(bt)),
+        (
+            "ic_over_time.svg",
+            bars_svg(
+                "Rank IC of the Alpha Score per rebalance date (backtest)",
+                &ic.iter().map(|p| p.date.to_string()).collect::<Vec<_>>(),
+                &ic.iter().map(|p| p.ic).collect::<Vec<_>>(),
+            ),
+        ),
+        (
+            "ic_by_sector.svg",
+            bars_svg(
+                "Mean rank IC of the Alpha Score within each sector (backtest)",
+                &sectors.iter().map(|s| s.sector.to_string()).collect::<Vec<_>>(),
+                &sectors.iter().map(|s| s.mean_ic.unwrap_or(0.0)).collect::<Vec<_>>(),
+            ),
+        ),
+        ("backtest.json", serde_json::to_string_pretty(bt).unwrap_or_default()),
+    ];
+    let mut out = Vec::new();
+    for (name, body) in files {
+        let p = dir.join(name);
+        std::fs::write(&p, body)?;
+        out.push(p);
+    }
+    Ok(out)
+}
