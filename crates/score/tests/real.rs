@@ -141,7 +141,7 @@ fn no_look_ahead_score_equals_score_from_a_store_of_only_what_was_known() {
     let cfg = ScoreConfig::default();
     let dir = tempfile::tempdir().unwrap();
     let full_store = Store::open(full_path).unwrap();
-    for date in ["2014-02-28", "2015-06-30", "2016-03-31", "2017-11-30", "2018-05-01"] {
+    for date in ["2013-12-31", "2014-02-28", "2015-06-30", "2016-03-31", "2017-11-30", "2018-05-01"] {
         let as_of = d(date);
         let known = Store::open(&truncated_copy(full_path, dir.path(), as_of)).unwrap();
         let facts_after: i64 =
