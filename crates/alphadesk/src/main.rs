@@ -39,6 +39,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Walk-forward evaluation of the Alpha Score: rank IC, quintile returns, turnover.
     Backtest(cmd::backtest::Args),
+    /// Tone of financial sentences (one per line), or `tone train` / `tone eval`.
+    Tone(cmd::tone::Args),
     /// Ingest the data directory, score it, and print what the store holds.
     Demo(cmd::demo::Args),
 }
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Score(a) => cmd::score::run(&cli.db, a),
         Command::Explain(a) => cmd::explain::run(&cli.db, a),
         Command::Backtest(a) => cmd::backtest::run(&cli.db, a),
+        Command::Tone(a) => cmd::tone::run(a),
         Command::Demo(a) => cmd::demo::run(&cli.db, a),
     };
     match result {

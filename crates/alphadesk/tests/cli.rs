@@ -231,3 +231,34 @@ fn score_explain_and_history() {
     let out = alphadesk(&db, &["score", "--as-of", "2016-06-30", "--config", "/nonexistent.toml"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn tone_reads_lines_and_refuses_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let f = dir.path().join("s.txt");
+    // latin-1 bytes (not UTF-8) are decoded, not rejected.
+    std::fs::write(&f, b"Operating profit rose 34.9 % .\nSepp\xe4l\xe4 cut its outlook .\n\n").unwrap();
+    let out = alphadesk(&db, &["tone", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["label"], "positive");
+    assert_eq!(lines[1]["label"], "negative");
+    assert!(lines[1]["evidence"][0]["text"].as_str().unwrap().contains("cut its outlook"));
+
+    std::fs::write(&f, b"").unwrap();
+    let out = alphadesk(&db, &["tone", f.to_str().unwrap()]);
+    assert!(out.status.success() && out.stdout.is_empty());
+    std::fs::write(&f, b"\x00\x01binary").unwrap();
+    let out = alphadesk(&db, &["tone", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("binary"));
+    let big = "Sales rose. ".repeat(1_000_000);
+    std::fs::write(&f, big).unwrap();
+    let out = alphadesk(&db, &["tone", f.to_str().unwrap()]);
+    assert!(out.status.success(), "a 12 MB line is scored, not a crash");
+    let out = alphadesk(&db, &["tone", "--model", f.to_str().unwrap(), "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not an alphadesk tone model"));
+}

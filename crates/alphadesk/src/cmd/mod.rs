@@ -5,3 +5,4 @@ pub mod facts;
 pub mod ingest;
 pub mod parse;
 pub mod score;
+pub mod tone;

@@ -1,0 +1,72 @@
+//! The tone evaluation of record: PhraseBank by agreement level, fixed split.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::data::{is_test, read_labelled, DataError, DictionaryBaseline, Example};
+use super::lexicon::LexiconModel;
+use super::linear::{LinearModel, TrainOptions};
+use super::{evaluate, Scores, Tone};
+
+pub const LEVELS: [&str; 4] = ["50Agree", "66Agree", "75Agree", "AllAgree"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub level: &'static str,
+    pub lexicon: Scores,
+    pub loughran_mcdonald: Option<Scores>,
+    pub linear: Scores,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub train_sentences: usize,
+    pub split: &'static str,
+    pub rows: Vec<Row>,
+}
+
+fn score(model: &dyn Tone, test: &[Example]) -> Scores {
+    let gold: Vec<_> = test.iter().map(|e| e.label).collect();
+    let pred: Vec<_> = test.iter().map(|e| model.tone(&e.text).label).collect();
+    evaluate(&gold, &pred)
+}
+
+/// Trains the linear model on the train part of `Sentences_50Agree.txt` (the
+/// superset) and scores every model on the test part of each agreement level.
+/// `lexicons` is the folder with the Loughran–McDonald lists, when available.
+pub fn phrasebank(dir: &Path, lexicons: Option<&Path>) -> Result<Report, DataError> {
+    let load = |level: &str| -> Result<Vec<Example>, DataError> {
+        let p = dir.join(format!("Sentences_{level}.txt"));
+        let bytes = std::fs::read(&p).map_err(|e| DataError {
+            path: p.display().to_string(),
+            line: 0,
+            message: e.to_string(),
+        })?;
+        read_labelled(&p.display().to_string(), &bytes)
+    };
+    let all = load("50Agree")?;
+    let train: Vec<(String, super::Label)> =
+        all.iter().filter(|e| !is_test(&e.text)).map(|e| (e.text.clone(), e.label)).collect();
+    let linear = LinearModel::train(&train, TrainOptions::default());
+    let lm = lexicons.and_then(|d| {
+        let pos = std::fs::read(d.join("LoughranMcDonald_Positive.csv")).ok()?;
+        let neg = std::fs::read(d.join("LoughranMcDonald_Negative.csv")).ok()?;
+        Some(DictionaryBaseline::from_lists(&super::data::decode(&pos), &super::data::decode(&neg)))
+    });
+    let mut rows = Vec::new();
+    for level in LEVELS {
+        let test: Vec<Example> = load(level)?.into_iter().filter(|e| is_test(&e.text)).collect();
+        rows.push(Row {
+            level,
+            lexicon: score(&LexiconModel, &test),
+            loughran_mcdonald: lm.as_ref().map(|m| score(m, &test)),
+            linear: score(&linear, &test),
+        });
+    }
+    Ok(Report {
+        train_sentences: train.len(),
+        split: "test = sentences whose salted FNV-1a hash is in the lowest 20% (data::is_test); train = the rest of Sentences_50Agree",
+        rows,
+    })
+}
