@@ -39,6 +39,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Walk-forward evaluation of the Alpha Score: rank IC, quintile returns, turnover.
     Backtest(cmd::backtest::Args),
+    /// Read articles: linked companies with evidence, tone, tone per company, takeaways, watch items.
+    News(cmd::news::Args),
     /// Tone of financial sentences (one per line), or `tone train` / `tone eval`.
     Tone(cmd::tone::Args),
     /// Ingest the data directory, score it, and print what the store holds.
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Score(a) => cmd::score::run(&cli.db, a),
         Command::Explain(a) => cmd::explain::run(&cli.db, a),
         Command::Backtest(a) => cmd::backtest::run(&cli.db, a),
+        Command::News(a) => cmd::news::run(&cli.db, a),
         Command::Tone(a) => cmd::tone::run(a),
         Command::Demo(a) => cmd::demo::run(&cli.db, a),
     };

@@ -262,3 +262,57 @@ fn tone_reads_lines_and_refuses_binary() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not an alphadesk tone model"));
 }
+
+/// `alphadesk news` over real Reuters articles and a hand-made one with the ALL trap.
+#[test]
+fn news_links_on_evidence_only() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("n.db");
+    let out = alphadesk(&db, &["ingest", data.join("market").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // The failure that motivates the linker: an article about chip rules that says "all".
+    let article = dir.path().join("chips.txt");
+    std::fs::write(
+        &article,
+        "# New export rules hit chip makers\n\nAll chip makers face new export rules, officials said on Monday. \
+         Nvidia Corp shares fell 3 percent. The rules take effect over the next 30 days.",
+    )
+    .unwrap();
+    let out = alphadesk(&db, &["news", article.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for k in ["id", "links", "tone", "entity_tone", "takeaways", "watch"] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    let tickers: Vec<&str> = v["links"].as_array().unwrap().iter().map(|l| l["ticker"].as_str().unwrap()).collect();
+    assert_eq!(tickers, ["NVDA"], "All is a word, not Allstate");
+    assert_eq!(v["links"][0]["evidence"], "Nvidia");
+    assert!(v["watch"][0]["text"].as_str().unwrap().contains("next 30 days"));
+
+    // JSON Lines in, one line out per article, ids echoed in order.
+    let jsonl = dir.path().join("r.jsonl");
+    let all = std::fs::read_to_string(data.join("text/news/reuters_2010_2012_companies.jsonl")).unwrap();
+    let lines: Vec<&str> = all.lines().take(20).collect();
+    std::fs::write(&jsonl, lines.join("\n") + "\nnot json\n").unwrap();
+    let out = alphadesk(&db, &["news", jsonl.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "a bad line is reported and the rest is read");
+    assert!(text(&out.stderr).contains("line 21"));
+    let results: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(results.len(), 20);
+    for (r, l) in results.iter().zip(&lines) {
+        let input: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert_eq!(r["id"], input["id"]);
+    }
+    // The first article is about Kraft's 2010 bid for Cadbury: Kraft Foods is not
+    // today's Kraft Heinz, so it must not link to KHC; Hershey is named and links.
+    let first: Vec<&str> =
+        results[0]["links"].as_array().unwrap().iter().map(|l| l["ticker"].as_str().unwrap()).collect();
+    assert!(!first.contains(&"KHC"), "{first:?}");
+    assert!(first.contains(&"HSY"), "{first:?}");
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    assert_eq!(alphadesk(&db, &["news", empty.to_str().unwrap()]).status.code(), Some(2));
+}

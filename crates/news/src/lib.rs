@@ -13,4 +13,6 @@
 //! they are read at test time from `../shared/data` and neither they nor a model
 //! trained on them is committed.
 
+pub mod article;
+pub mod link;
 pub mod tone;

@@ -3,6 +3,7 @@ pub mod demo;
 pub mod explain;
 pub mod facts;
 pub mod ingest;
+pub mod news;
 pub mod parse;
 pub mod score;
 pub mod tone;

@@ -398,8 +398,46 @@ pub const THRESHOLD: f64 = 0.75;
 #[derive(Debug, Clone, Default)]
 pub struct LexiconModel;
 
-fn find(list: &[(&str, f64)], w: &str) -> Option<f64> {
-    list.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
+type PhraseIndex = std::collections::HashMap<&'static str, Vec<(Vec<&'static str>, f64)>>;
+
+/// Phrases by first word, longest first, built once.
+fn phrase_index() -> &'static PhraseIndex {
+    static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m: PhraseIndex = Default::default();
+        for (p, w) in PHRASES {
+            let words: Vec<&'static str> = p.split(' ').collect();
+            m.entry(words[0]).or_default().push((words, *w));
+        }
+        for v in m.values_mut() {
+            v.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        }
+        m
+    })
+}
+
+/// The word lists as hash sets, built once: a sentence looks up every token in
+/// each of them, and linear scans dominated the model's cost.
+struct Sets {
+    up: std::collections::HashSet<&'static str>,
+    down: std::collections::HashSet<&'static str>,
+    good: std::collections::HashSet<&'static str>,
+    bad: std::collections::HashSet<&'static str>,
+    negators: std::collections::HashSet<&'static str>,
+    words: std::collections::HashMap<&'static str, f64>,
+}
+
+fn sets() -> &'static Sets {
+    static SETS: std::sync::OnceLock<Sets> = std::sync::OnceLock::new();
+    SETS.get_or_init(|| Sets {
+        up: UP.iter().copied().collect(),
+        down: DOWN.iter().copied().collect(),
+        good: GOOD.iter().copied().collect(),
+        bad: BAD.iter().copied().collect(),
+        negators: NEGATORS.iter().copied().collect(),
+        // Positive entries are inserted last: a word on both lists reads as positive.
+        words: NEGATIVE_WORDS.iter().chain(POSITIVE_WORDS).map(|(w, v)| (*w, *v)).collect(),
+    })
 }
 
 impl LexiconModel {
@@ -410,7 +448,7 @@ impl LexiconModel {
         let mut m = 1.0;
         let mut note = None;
         for t in &toks[i.saturating_sub(3)..i] {
-            if NEGATORS.contains(&t.text.as_str()) || t.text.ends_with("n't") {
+            if sets().negators.contains(t.text.as_str()) || t.text.ends_with("n't") {
                 m = -m;
                 note = Some(t.raw.to_string());
             }
@@ -443,19 +481,16 @@ impl Tone for LexiconModel {
                 evidence.push(Evidence { text, weight });
             }
         };
-        // 1. Phrases.
-        for (phrase, w) in PHRASES {
-            let words: Vec<&str> = phrase.split(' ').collect();
-            let k = words.len();
-            let mut i = 0;
-            while i + k <= n {
-                if !used[i..i + k].iter().any(|u| *u) && (0..k).all(|j| toks[i + j].text == words[j]) {
+        // 1. Phrases, found by their first word.
+        for i in 0..n {
+            let Some(candidates) = phrase_index().get(toks[i].text.as_str()) else { continue };
+            for (words, w) in candidates {
+                let k = words.len();
+                if i + k <= n && !used[i..i + k].iter().any(|u| *u) && (0..k).all(|j| toks[i + j].text == words[j]) {
                     used[i..i + k].iter_mut().for_each(|u| *u = true);
                     let raw = toks[i..i + k].iter().map(|t| t.raw).collect::<Vec<_>>().join(" ");
                     push(raw, *w, Self::context(&toks, i, i + k - 1));
-                    i += k;
-                } else {
-                    i += 1;
+                    break;
                 }
             }
         }
@@ -464,9 +499,9 @@ impl Tone for LexiconModel {
             if used[i] {
                 continue;
             }
-            let dir = if UP.contains(&toks[i].text.as_str()) {
+            let dir = if sets().up.contains(toks[i].text.as_str()) {
                 1.0
-            } else if DOWN.contains(&toks[i].text.as_str()) {
+            } else if sets().down.contains(toks[i].text.as_str()) {
                 -1.0
             } else {
                 continue;
@@ -476,9 +511,9 @@ impl Tone for LexiconModel {
             // The nearest metric word wins, looking back first ("profit rose").
             let metric = (lo..i).rev().chain(i + 1..hi).find_map(|j| {
                 let w = toks[j].text.as_str();
-                if GOOD.contains(&w) {
+                if sets().good.contains(w) {
                     Some((j, 1.0))
-                } else if BAD.contains(&w) {
+                } else if sets().bad.contains(w) {
                     Some((j, -1.0))
                 } else {
                     None
@@ -498,7 +533,7 @@ impl Tone for LexiconModel {
                 continue;
             }
             let w = toks[i].text.as_str();
-            if let Some(v) = find(POSITIVE_WORDS, w).or_else(|| find(NEGATIVE_WORDS, w)) {
+            if let Some(&v) = sets().words.get(w) {
                 used[i] = true;
                 push(toks[i].raw.to_string(), v, Self::context(&toks, i, i));
             }

@@ -1,0 +1,100 @@
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use alphadesk_news::article::{analyze, from_text, ArticleInput};
+use alphadesk_news::link::{Company, Linker, DEFAULT_ALIASES};
+use alphadesk_news::tone::lexicon::LexiconModel;
+use alphadesk_news::tone::linear::LinearModel;
+use alphadesk_news::tone::Tone;
+use alphadesk_store::Store;
+use anyhow::Context;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// One article (text, Markdown or HTML; first line is the headline), or JSON Lines
+    /// with one `{"id", "title", "body", "published"}` object per line; `-` for standard input.
+    file: String,
+    /// Alias file (`alias<TAB>ticker` per line); default: the built-in list.
+    #[arg(long)]
+    aliases: Option<PathBuf>,
+    /// Tone model from `alphadesk tone train`; default: the built-in lexicon model.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Output is always one JSON line per article; accepted for symmetry.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The companies news can be linked to: every priced security in the store.
+pub fn linker(db: &Path, aliases: Option<&Path>) -> anyhow::Result<Linker> {
+    if !db.exists() {
+        anyhow::bail!(
+            "no store at {}: the linker needs the securities master (run `alphadesk demo` or `ingest`)",
+            db.display()
+        );
+    }
+    let store = Store::open(db)?;
+    let companies: Vec<Company> = alphadesk_store::read::priced_securities(store.conn())?
+        .into_iter()
+        .filter_map(|p| Some(Company { name: p.security.name?, ticker: p.security.ticker }))
+        .collect();
+    if companies.is_empty() {
+        anyhow::bail!("{} holds no priced securities with names to link to", db.display());
+    }
+    let alias_text = match aliases {
+        Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+        None => DEFAULT_ALIASES.to_string(),
+    };
+    Ok(Linker::new(companies, &alias_text))
+}
+
+pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
+    let bytes = if a.file == "-" {
+        let mut b = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut b)?;
+        b
+    } else {
+        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file))?
+    };
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        anyhow::bail!("{}: binary input (NUL byte); expected text, HTML or JSON Lines", a.file);
+    }
+    let text = alphadesk_news::tone::data::decode(&bytes);
+    if text.trim().is_empty() {
+        anyhow::bail!("{}: empty input", a.file);
+    }
+    let linker = linker(db, a.aliases.as_deref())?;
+    let model: Box<dyn Tone> = match &a.model {
+        Some(p) => {
+            let mut f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            Box::new(LinearModel::load(&mut f).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
+        }
+        None => Box::new(LexiconModel),
+    };
+    let mut out = String::new();
+    let mut failed = 0;
+    if text.trim_start().starts_with('{') {
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<ArticleInput>(line) {
+                Ok(article) => {
+                    out.push_str(&serde_json::to_string(&analyze(&linker, model.as_ref(), &article))?);
+                    out.push('\n');
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("error: {}: line {}: not an article object: {e}", a.file, i + 1);
+                }
+            }
+        }
+    } else {
+        out.push_str(&serde_json::to_string(&analyze(&linker, model.as_ref(), &from_text(&text)))?);
+    }
+    if !out.is_empty() {
+        crate::output::emit(out.trim_end())?;
+    }
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

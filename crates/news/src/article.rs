@@ -1,0 +1,488 @@
+//! One article read end to end: links, tone, tone per entity, takeaways and
+//! things to watch.
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::link::{Link, Linker, Part};
+use crate::tone::{Label, Tone};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ArticleInput {
+    #[serde(default)]
+    pub id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// ISO 8601 with its zone offset (`2010-01-03T09:22:00-05:00`).
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ArticleTone {
+    pub label: Label,
+    pub score: f64,
+    pub sentences: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EntityTone {
+    pub ticker: String,
+    pub label: Label,
+    pub score: f64,
+    pub sentences: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Watch {
+    pub text: String,
+    /// What marked it as forward-looking.
+    pub cue: String,
+    /// The date the cue resolves to against the publication date, when it does.
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Analysis {
+    pub id: Option<serde_json::Value>,
+    pub links: Vec<Link>,
+    pub tone: ArticleTone,
+    pub entity_tone: Vec<EntityTone>,
+    pub takeaways: Vec<String>,
+    pub watch: Vec<Watch>,
+}
+
+/// An article's tone label: the (headline-weighted) mean sentence score beyond ±0.15.
+pub const ARTICLE_THRESHOLD: f64 = 0.15;
+const ABBREVIATIONS: &[&str] = &[
+    "inc", "corp", "co", "ltd", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "u.k", "e.g", "i.e",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gov", "sen", "rep", "p.m",
+    "a.m", "u.n", "e.u", "dept", "est", "approx",
+];
+
+/// Sentences of a text: split at `.`, `!` or `?` followed by white space and a
+/// capital, digit or quote, unless the word before is an abbreviation ("Inc.",
+/// "U.S."); blank lines always split.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        let end_here = match c {
+            '.' | '!' | '?' => {
+                let next_ws = chars.get(k + 1).is_some_and(|(_, n)| n.is_whitespace());
+                let after = chars[k + 1..].iter().find(|(_, n)| !n.is_whitespace()).map(|(_, n)| *n);
+                let starts = after.is_none_or(|n| n.is_uppercase() || n.is_ascii_digit() || n == '"' || n == '“');
+                let word_start =
+                    text[start..i].rfind(|ch: char| ch.is_whitespace()).map(|p| start + p + 1).unwrap_or(start);
+                let word =
+                    text[word_start..i].trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '.').to_lowercase();
+                let abbrev = c == '.'
+                    && (ABBREVIATIONS.contains(&word.as_str())
+                        || (word.len() == 1 && word.chars().all(char::is_alphabetic)));
+                next_ws && starts && !abbrev || chars.get(k + 1).is_none()
+            }
+            '\n' => chars.get(k + 1).is_some_and(|(_, n)| *n == '\n'),
+            _ => false,
+        };
+        if end_here {
+            let s = text[start..i + c.len_utf8()].trim();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            start = i + c.len_utf8();
+        }
+        k += 1;
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+fn published_date(a: &ArticleInput) -> Option<NaiveDate> {
+    let p = a.published.as_deref()?;
+    DateTime::<FixedOffset>::parse_from_rfc3339(p)
+        .ok()
+        .map(|d| d.date_naive())
+        .or_else(|| p.get(..10).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()))
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn quarter_end(year: i32, q: u32) -> Option<NaiveDate> {
+    let (m, d) = match q {
+        1 => (3, 31),
+        2 => (6, 30),
+        3 => (9, 30),
+        _ => (12, 31),
+    };
+    NaiveDate::from_ymd_opt(year, m, d)
+}
+
+/// Forward-looking cue of a sentence and the date it resolves to, if any.
+pub fn watch_cue(sentence: &str, published: Option<NaiveDate>) -> Option<(String, Option<NaiveDate>)> {
+    let s = sentence.to_lowercase();
+    let words: Vec<&str> = s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let find = |pat: &[&str]| words.windows(pat.len()).position(|w| w == pat);
+    // Relative spans.
+    if let Some(i) = find(&["over", "the", "next"]).or_else(|| find(&["within", "the", "next"])) {
+        let n: Option<i64> = words.get(i + 3).and_then(|w| w.parse().ok()).or_else(|| {
+            words.get(i + 3).and_then(|w| {
+                ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"]
+                    .iter()
+                    .position(|x| x == w)
+                    .map(|p| if p == 10 { 12 } else { p as i64 + 1 })
+            })
+        });
+        let unit = words.get(i + 4).or_else(|| words.get(i + 3)).copied().unwrap_or("");
+        let days = match unit.trim_end_matches('s') {
+            "day" => n,
+            "week" => n.map(|n| 7 * n),
+            "month" => n.map(|n| 30 * n),
+            "year" => n.map(|n| 365 * n),
+            _ => None,
+        };
+        return Some((
+            words[i..(i + 5).min(words.len())].join(" "),
+            days.and_then(|d| published.map(|p| p + Duration::days(d))),
+        ));
+    }
+    for (pat, days) in [
+        (&["next", "week"][..], 7),
+        (&["next", "month"][..], 30),
+        (&["coming", "weeks"][..], 21),
+        (&["coming", "months"][..], 90),
+        (&["coming", "days"][..], 7),
+    ] {
+        if find(pat).is_some() {
+            return Some((pat.join(" "), published.map(|p| p + Duration::days(days))));
+        }
+    }
+    // Quarters and year ends.
+    for (q, name) in ["first", "second", "third", "fourth"].iter().enumerate() {
+        if let Some(i) = find(&[name, "quarter"]) {
+            let forward = i > 0
+                && matches!(words[i - 1], "the" | "in")
+                && words.iter().any(|w| {
+                    matches!(*w, "expected" | "expects" | "will" | "plans" | "due" | "forecast" | "sees" | "scheduled")
+                });
+            if forward {
+                let date = published.and_then(|p| {
+                    let this = quarter_end(p.year(), q as u32 + 1)?;
+                    if this >= p {
+                        Some(this)
+                    } else {
+                        quarter_end(p.year() + 1, q as u32 + 1)
+                    }
+                });
+                return Some((format!("{name} quarter"), date));
+            }
+        }
+    }
+    if find(&["end", "of", "the", "year"]).is_some() || find(&["later", "this", "year"]).is_some() {
+        return Some(("later this year".into(), published.and_then(|p| NaiveDate::from_ymd_opt(p.year(), 12, 31))));
+    }
+    // Explicit dates: "until January 19", "by June 30" look forward by themselves;
+    // "on March 3" only in a sentence that does ("will", "expected", ...). A date
+    // before publication is history, not something to watch.
+    let forward_words = words.iter().any(|w| {
+        matches!(
+            *w,
+            "will"
+                | "expected"
+                | "expects"
+                | "plans"
+                | "planned"
+                | "scheduled"
+                | "due"
+                | "deadline"
+                | "upcoming"
+                | "shall"
+        )
+    });
+    for (i, w) in words.iter().enumerate() {
+        if let Some(m) = MONTHS.iter().position(|x| x == w) {
+            let prev = if i > 0 { words[i - 1] } else { "" };
+            let forward = match prev {
+                "until" | "by" | "before" | "due" => true,
+                "on" | "from" => forward_words,
+                _ => false,
+            };
+            if !forward {
+                continue;
+            }
+            let day: Option<u32> = words.get(i + 1).and_then(|d| d.parse().ok());
+            let date = published.and_then(|p| NaiveDate::from_ymd_opt(p.year(), m as u32 + 1, day.unwrap_or(1)));
+            if let (Some(d), Some(p)) = (date, published) {
+                if d < p {
+                    continue;
+                }
+            }
+            return Some((format!("{prev} {w}{}", day.map(|d| format!(" {d}")).unwrap_or_default()), date));
+        }
+    }
+    for cue in [
+        &["expected", "to"][..],
+        &["plans", "to"],
+        &["is", "due"],
+        &["are", "due"],
+        &["scheduled"],
+        &["upcoming"],
+        &["deadline"],
+        &["will", "vote"],
+        &["will", "report"],
+    ] {
+        if find(cue).is_some() {
+            return Some((cue.join(" "), None));
+        }
+    }
+    None
+}
+
+fn label_of(score: f64) -> Label {
+    if score >= ARTICLE_THRESHOLD {
+        Label::Positive
+    } else if score <= -ARTICLE_THRESHOLD {
+        Label::Negative
+    } else {
+        Label::Neutral
+    }
+}
+
+/// Takeaways are quoted from the article; each is cut to this many characters.
+pub const MAX_QUOTE: usize = 240;
+
+fn quote(s: &str) -> String {
+    if s.chars().count() <= MAX_QUOTE {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX_QUOTE - 1).collect::<String>())
+    }
+}
+
+pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis {
+    let mut hits = Vec::new();
+    let published = published_date(a);
+    let mut parts: Vec<(&str, bool)> = Vec::new();
+    if !a.title.trim().is_empty() {
+        parts.push((a.title.trim(), true));
+    }
+    parts.extend(sentences(&a.body).into_iter().map(|s| (s, false)));
+    let mut weighted = 0.0;
+    let mut weight = 0.0;
+    let mut per_entity: std::collections::BTreeMap<String, (f64, usize)> = Default::default();
+    let mut candidates: Vec<(f64, usize, &str)> = Vec::new();
+    let mut watch = Vec::new();
+    for (k, (s, headline)) in parts.iter().enumerate() {
+        let t = model.tone(s);
+        let w = if *headline { 2.0 } else { 1.0 };
+        weighted += w * t.score;
+        weight += w;
+        let found = linker.mentions(s);
+        let part = match (headline, k == 0 || (k == 1 && parts[0].1)) {
+            (true, _) => Part::Headline,
+            (false, true) => Part::Lead,
+            _ => Part::Body,
+        };
+        let mentioned: Vec<String> = found.iter().map(|m| m.0.clone()).collect();
+        hits.extend(found.into_iter().map(|(t, kind, e, _)| (t, kind, e, part)));
+        for m in &mentioned {
+            let e = per_entity.entry(m.clone()).or_default();
+            e.0 += t.score;
+            e.1 += 1;
+        }
+        if !headline {
+            let len = s.chars().count();
+            if (40..=600).contains(&len) {
+                let mut salience = 2.0 * t.score.abs();
+                if s.chars().any(|c| c.is_ascii_digit()) {
+                    salience += 2.0;
+                }
+                if !mentioned.is_empty() {
+                    salience += 2.0;
+                }
+                if k <= 3 {
+                    salience += 1.0;
+                }
+                candidates.push((salience, k, s));
+            }
+            if watch.len() < 5 {
+                if let Some((cue, date)) = watch_cue(s, published) {
+                    watch.push(Watch { text: quote(s), cue, date });
+                }
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let take = candidates.len().clamp(0, 5).max(candidates.len().min(3));
+    let mut chosen: Vec<(usize, &str)> = candidates.into_iter().take(take).map(|(_, k, s)| (k, s)).collect();
+    chosen.sort();
+    let score = if weight > 0.0 { weighted / weight } else { 0.0 };
+    Analysis {
+        id: a.id.clone(),
+        links: linker.links_from(hits),
+        tone: ArticleTone { label: label_of(score), score, sentences: parts.len() },
+        entity_tone: per_entity
+            .into_iter()
+            .map(|(ticker, (sum, n))| {
+                let s = sum / n as f64;
+                EntityTone { ticker, label: label_of(s), score: s, sentences: n }
+            })
+            .collect(),
+        takeaways: chosen.into_iter().map(|(_, s)| quote(s)).collect(),
+        watch,
+    }
+}
+
+/// Text with markup: the title is the first non-empty line (a Markdown `#` heading
+/// is unwrapped); HTML has scripts, styles and tags removed first.
+pub fn from_text(text: &str) -> ArticleInput {
+    let plain = if text.trim_start().starts_with('<') { strip_html(text) } else { text.to_string() };
+    let mut lines = plain.lines().skip_while(|l| l.trim().is_empty());
+    let title = lines.next().unwrap_or("").trim().trim_start_matches('#').trim().to_string();
+    let body = lines.collect::<Vec<_>>().join("\n");
+    ArticleInput { title, body, ..ArticleInput::default() }
+}
+
+/// Boilerplate-free text of an HTML page: drops `script`, `style`, `nav`, `header`,
+/// `footer` and `aside` blocks and every tag, decodes the common entities, and puts
+/// the `<title>` first.
+pub fn strip_html(html: &str) -> String {
+    let lower = html.to_lowercase();
+    let mut keep = vec![true; html.len()];
+    for tag in ["script", "style", "nav", "header", "footer", "aside", "noscript"] {
+        let mut from = 0;
+        while let Some(a) = lower[from..].find(&format!("<{tag}")).map(|p| p + from) {
+            let end = lower[a..].find(&format!("</{tag}>")).map(|p| a + p + tag.len() + 3).unwrap_or(html.len());
+            keep[a..end].iter_mut().for_each(|k| *k = false);
+            from = end;
+        }
+    }
+    let title =
+        lower.find("<title>").and_then(|a| lower[a..].find("</title>").map(|b| html[a + 7..a + b].trim().to_string()));
+    let mut out = String::new();
+    let mut in_tag = false;
+    for (i, c) in html.char_indices() {
+        if !keep[i] {
+            continue;
+        }
+        match c {
+            '<' => {
+                in_tag = true;
+                let t = &lower[i..(i + 4).min(lower.len())];
+                if t.starts_with("<p")
+                    || t.starts_with("<br")
+                    || t.starts_with("<h")
+                    || t.starts_with("<li")
+                    || t.starts_with("<di")
+                {
+                    out.push('\n');
+                }
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ");
+    let body: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    match title {
+        Some(t) if body.first().is_none_or(|f| *f != t) => format!("{t}\n{}", body.join("\n\n")),
+        _ => body.join("\n\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::{Company, DEFAULT_ALIASES};
+    use crate::tone::lexicon::LexiconModel;
+
+    #[test]
+    fn sentences_respect_abbreviations() {
+        let s = sentences(
+            "Apple Inc. said sales rose 5.2 percent. The U.S. market grew. Analysts were upbeat!\n\nNew paragraph",
+        );
+        assert_eq!(
+            s,
+            [
+                "Apple Inc. said sales rose 5.2 percent.",
+                "The U.S. market grew.",
+                "Analysts were upbeat!",
+                "New paragraph"
+            ]
+        );
+    }
+
+    #[test]
+    fn watch_items_resolve_against_publication() {
+        let p = NaiveDate::from_ymd_opt(2010, 1, 3);
+        let (cue, d) = watch_cue("Kraft has until January 19 to raise its offer.", p).unwrap();
+        assert_eq!((cue.as_str(), d), ("until january 19", NaiveDate::from_ymd_opt(2010, 1, 19)));
+        let (_, d) = watch_cue("Kraft will raise its offer over the next two weeks.", p).unwrap();
+        assert_eq!(d, NaiveDate::from_ymd_opt(2010, 1, 17));
+        let (_, d) = watch_cue("The deal is expected to close in the third quarter.", p).unwrap();
+        assert_eq!(d, NaiveDate::from_ymd_opt(2010, 9, 30));
+        assert!(watch_cue("Sales rose in the third quarter.", p).is_none(), "a past quarter is not a watch item");
+        assert!(watch_cue("Cadbury said on December 14 it had received bids.", p).is_none(), "a dated past event");
+        assert!(watch_cue("The vote will take place on February 1.", p).is_some());
+    }
+
+    #[test]
+    fn an_article_end_to_end() {
+        let linker = Linker::new(
+            vec![
+                Company { ticker: "AAPL".into(), name: "Apple Inc.".into() },
+                Company { ticker: "ALL".into(), name: "ALLSTATE CORP".into() },
+            ],
+            DEFAULT_ALIASES,
+        );
+        let a = ArticleInput {
+            id: Some(serde_json::json!("x1")),
+            title: "Apple profit beats estimates".into(),
+            body: "Apple Inc. said quarterly profit rose 20 percent to $10 billion. All analysts had expected less. The company will report again over the next 90 days.".into(),
+            published: Some("2012-01-24T16:30:00-05:00".into()),
+            url: None,
+        };
+        let r = analyze(&linker, &LexiconModel, &a);
+        assert_eq!(r.links.iter().map(|l| l.ticker.as_str()).collect::<Vec<_>>(), ["AAPL"], "ALL is not the word All");
+        assert_eq!(r.tone.label, Label::Positive);
+        assert_eq!(r.entity_tone[0].ticker, "AAPL");
+        assert!(r.takeaways[0].contains("profit rose 20 percent"));
+        assert_eq!(r.watch[0].date, NaiveDate::from_ymd_opt(2012, 4, 23));
+    }
+
+    #[test]
+    fn html_is_stripped_of_boilerplate() {
+        let a = from_text("<html><head><title>Big news</title><script>var x=1;</script></head><body><nav>Menu</nav><p>Sales rose &amp; profit grew.</p></body></html>");
+        assert_eq!(a.title, "Big news");
+        assert_eq!(a.body.trim(), "Sales rose & profit grew.");
+    }
+}
