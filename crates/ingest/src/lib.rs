@@ -12,6 +12,7 @@
 
 pub mod companyfacts;
 mod csvrows;
+pub mod documents;
 mod error;
 pub mod ownership;
 pub mod prices;
@@ -42,10 +43,12 @@ pub enum Kind {
     Listings,
     SecTickers,
     SicCodes,
+    Articles,
+    Posts,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Prices,
         Kind::CompanyFacts,
         Kind::Submissions,
@@ -56,6 +59,8 @@ impl Kind {
         Kind::Listings,
         Kind::SecTickers,
         Kind::SicCodes,
+        Kind::Articles,
+        Kind::Posts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,6 +75,8 @@ impl Kind {
             Kind::Listings => "listings",
             Kind::SecTickers => "sec-tickers",
             Kind::SicCodes => "sic",
+            Kind::Articles => "articles",
+            Kind::Posts => "posts",
         }
     }
 }
@@ -92,6 +99,8 @@ impl FromStr for Kind {
                 "thirteenf" | "13f-hr" => Some(Kind::ThirteenF),
                 "securities" | "constituents" | "sectors" => Some(Kind::Listings),
                 "company_tickers" | "company-tickers" => Some(Kind::SecTickers),
+                "article" | "news" => Some(Kind::Articles),
+                "post" | "tweets" | "social" => Some(Kind::Posts),
                 _ => None,
             })
             .ok_or_else(|| {
@@ -119,6 +128,11 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detected, ParseError> {
         head.iter().position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF).unwrap_or(0);
     let lead = &head[start..];
     if lead.starts_with(b"{") {
+        match documents::looks_like(lead) {
+            Some(documents::DocKind::Article) => return Ok(Detected::Kind(Kind::Articles)),
+            Some(documents::DocKind::Post) => return Ok(Detected::Kind(Kind::Posts)),
+            None => {}
+        }
         if companyfacts::looks_like(head) {
             return Ok(Detected::Kind(Kind::CompanyFacts));
         }
@@ -188,6 +202,7 @@ pub enum Parsed<'a> {
     Snapshot(tables::MarketSnapshot),
     Listings(tables::Listings),
     SicCodes(Vec<tables::SicCode>),
+    Documents(documents::Documents),
 }
 
 impl Parsed<'_> {
@@ -199,6 +214,7 @@ impl Parsed<'_> {
             Parsed::Fundamentals(f) => &f.warnings,
             Parsed::Snapshot(s) => &s.warnings,
             Parsed::Listings(l) => &l.warnings,
+            Parsed::Documents(d) => &d.warnings,
             _ => &[],
         }
     }
@@ -220,6 +236,9 @@ pub fn parse<'a>(kind: Kind, file_name: &str, bytes: &'a [u8]) -> Result<Parsed<
         Kind::Listings => Parsed::Listings(tables::parse_listing_csv(bytes)?),
         Kind::SecTickers => Parsed::Listings(tables::parse_sec_tickers(bytes)?),
         Kind::SicCodes => Parsed::SicCodes(tables::parse_sic(bytes)?),
+        Kind::Articles => Parsed::Documents(documents::parse_articles(bytes)?),
+        // Posts take their ticker from the folder: callers pass `TICKER/DATE`.
+        Kind::Posts => Parsed::Documents(documents::parse_posts(bytes, file_name)?),
     })
 }
 

@@ -15,4 +15,5 @@
 
 pub mod article;
 pub mod link;
+pub mod signals;
 pub mod tone;

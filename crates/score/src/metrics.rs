@@ -23,6 +23,13 @@ pub const INSIDER_WINDOW_DAYS: i64 = 90;
 /// Insider coverage: a ticker with no insider filing in this long has no insider
 /// record here at all, which is not the same as insiders doing nothing.
 pub const INSIDER_COVERAGE_DAYS: i64 = 365;
+/// News tone: signals known in this many days before the as-of date count, each
+/// weighted by half every `NEWS_HALF_LIFE_DAYS`; at least `NEWS_MIN_ITEMS` needed.
+pub const NEWS_WINDOW_DAYS: i64 = 30;
+pub const NEWS_HALF_LIFE_DAYS: f64 = 7.0;
+pub const NEWS_MIN_ITEMS: usize = 3;
+/// A social post weighs half an article: shorter, noisier, and often a repost.
+pub const POST_WEIGHT: f64 = 0.5;
 /// Gross margins needed (and used, most recent first) for the stability metric.
 pub const MIN_MARGIN_YEARS: usize = 3;
 pub const MAX_MARGIN_YEARS: usize = 4;
@@ -118,7 +125,7 @@ impl MetricId {
             GrossMarginStability => "minus the standard deviation of annual gross margins",
             InsiderNetBuying90d => "insider open-market buys minus sells, 90 days, / market cap",
             InstitutionalSharesChange => "change in 13F shares held between the last two quarters / shares outstanding",
-            NewsTone => "recency-weighted news tone",
+            NewsTone => "recency-weighted tone of news articles and posts about the company",
         }
     }
 }
@@ -269,8 +276,32 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
             }
             Ok(change / shares)
         }
-        NewsTone => Err("news tone is not built yet (news stage)".into()),
+        NewsTone => {
+            let items: Vec<(f64, f64)> = news_window(c).map(|n| (news_weight(n, c.as_of), n.tone)).collect();
+            if items.len() < NEWS_MIN_ITEMS {
+                return Err(format!(
+                    "{} news items or posts in the {NEWS_WINDOW_DAYS} days to this date, needs {NEWS_MIN_ITEMS}",
+                    items.len()
+                ));
+            }
+            let w: f64 = items.iter().map(|(w, _)| w).sum();
+            if w <= 0.0 {
+                return Err("news items carry no weight".into());
+            }
+            Ok(items.iter().map(|(w, t)| w * t).sum::<f64>() / w)
+        }
     }
+}
+
+fn news_window<'a>(c: &'a Ctx<'_>) -> impl Iterator<Item = &'a alphadesk_store::read::NewsSignal> + 'a {
+    let as_of = c.as_of;
+    c.member.news.iter().filter(move |n| n.known_date <= as_of && (as_of - n.known_date).num_days() < NEWS_WINDOW_DAYS)
+}
+
+fn news_weight(n: &alphadesk_store::read::NewsSignal, as_of: NaiveDate) -> f64 {
+    let age = (as_of - n.known_date).num_days() as f64;
+    let kind = if n.kind == "post" { POST_WEIGHT } else { 1.0 };
+    kind * n.salience * n.confidence * 0.5f64.powf(age / NEWS_HALF_LIFE_DAYS)
 }
 
 fn signed_value(t: &alphadesk_store::read::OpenMarketTrade) -> f64 {
@@ -429,7 +460,24 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
                 .collect(),
             Err(_) => vec![],
         },
-        NewsTone => vec![],
+        NewsTone => {
+            let (mut articles, mut posts) = (0, 0);
+            for n in news_window(c) {
+                if n.kind == "post" {
+                    posts += 1;
+                } else {
+                    articles += 1;
+                }
+            }
+            vec![Some(Evidence {
+                name: format!(
+                    "{articles} articles and {posts} posts known in the {NEWS_WINDOW_DAYS} days to this date (half-life {NEWS_HALF_LIFE_DAYS} days)"
+                ),
+                value: (articles + posts) as f64,
+                date: c.as_of,
+                source: SourceRef { path: "news_signals".into(), accession: None, line: None },
+            })]
+        }
     };
     out.into_iter().flatten().collect()
 }
@@ -528,6 +576,17 @@ mod hand_computed {
                 position("m1", day(290), 160.0),
                 position("m2", day(290), 999.0), // one quarter only: no change
             ],
+            news: (0..4)
+                .map(|k| alphadesk_store::read::NewsSignal {
+                    document_id: k,
+                    ticker: "HAND".into(),
+                    kind: if k == 0 { "article".into() } else { "post".into() },
+                    known_date: day(299 - 7 * k),
+                    tone: [0.8, -0.4, 0.2, 0.5][k as usize],
+                    salience: 1.0,
+                    confidence: 1.0,
+                })
+                .collect(),
         }
     }
 
@@ -593,7 +652,12 @@ mod hand_computed {
         assert!(close(value(&m, MetricId::InsiderNetBuying90d).unwrap(), 100.0 / 1000.0));
         // Manager m1: 160 - 100 = 60 shares over 1,000 outstanding; m2 has one quarter.
         assert!(close(value(&m, MetricId::InstitutionalSharesChange).unwrap(), 60.0 / 1000.0));
-        assert!(value(&m, MetricId::NewsTone).is_err());
+        // Known 0, 7, 14, 21 days before: weights 1 (article), then posts at half
+        // weight halving weekly: 0.25, 0.125, 0.0625.
+        let w = [1.0, 0.25, 0.125, 0.0625];
+        let t = [0.8, -0.4, 0.2, 0.5];
+        let expect = w.iter().zip(t).map(|(w, t)| w * t).sum::<f64>() / w.iter().sum::<f64>();
+        assert!(close(value(&m, MetricId::NewsTone).unwrap(), expect));
     }
 
     #[test]
@@ -610,5 +674,7 @@ mod hand_computed {
         assert!(value(&m, MetricId::GrossMarginStability).unwrap_err().contains("needs 3"));
         m.trades.clear();
         assert!(value(&m, MetricId::InsiderNetBuying90d).unwrap_err().contains("no insider filings"));
+        m.news.truncate(2);
+        assert!(value(&m, MetricId::NewsTone).unwrap_err().contains("needs 3"));
     }
 }

@@ -92,6 +92,8 @@ pub struct Member {
     pub margins: Vec<AnnualMargin>,
     pub trades: Vec<OpenMarketTrade>,
     pub positions: Vec<Position>,
+    /// News and social tone signals, by the day each became known.
+    pub news: Vec<alphadesk_store::read::NewsSignal>,
 }
 
 impl Member {
@@ -139,6 +141,10 @@ impl Universe {
             }
         }
         let trades = read::open_market_trades(conn)?;
+        let mut news: HashMap<String, Vec<read::NewsSignal>> = HashMap::new();
+        for n in read::news_signals(conn)? {
+            news.entry(n.ticker.clone()).or_default().push(n);
+        }
         let positions: Vec<(String, Position)> =
             read::positions(conn)?.into_iter().map(|p| (name_key(&p.issuer), p)).collect();
 
@@ -207,6 +213,7 @@ impl Universe {
                 margins,
                 trades: member_trades,
                 positions: member_positions,
+                news: news.remove(&sec.ticker).unwrap_or_default(),
             });
         }
         let index = out.iter().enumerate().map(|(i, m)| (m.ticker.clone(), i)).collect();

@@ -18,10 +18,25 @@ fn full_store() -> Option<&'static Path> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("full.db");
         let mut s = Store::open(&path).unwrap();
-        for (f, explicit) in alphadesk_store::walk(&[data.join("market"), data.join("sec")]).unwrap() {
+        let dirs = [
+            data.join("market"),
+            data.join("sec"),
+            data.join("text/news"),
+            data.join("social/stocknet/tweet/preprocessed"),
+        ];
+        for (f, explicit) in alphadesk_store::walk(&dirs).unwrap() {
             let r = s.ingest_path(&f, explicit);
             assert!(!matches!(r.outcome, Outcome::Failed { .. }), "{}: {:?}", r.path, r.outcome);
         }
+        // The news stage, as `alphadesk ingest` runs it.
+        let companies = alphadesk_store::read::priced_securities(s.conn())
+            .unwrap()
+            .into_iter()
+            .filter_map(|p| Some(alphadesk_news::link::Company { name: p.security.name?, ticker: p.security.ticker }))
+            .collect();
+        let linker = alphadesk_news::link::Linker::new(companies, alphadesk_news::link::DEFAULT_ALIASES);
+        alphadesk_news::signals::derive(&mut s, &linker, &alphadesk_news::tone::lexicon::LexiconModel, "lexicon-v1")
+            .unwrap();
         Some((dir, path))
     })
     .as_ref()
@@ -86,7 +101,7 @@ fn every_sector_spans_0_to_100_on_every_date() {
         // Nothing is invented: a record without enough pillars has no score and says why.
         for r in &records {
             assert_eq!(r.alpha_score.is_none(), r.reason.is_some(), "{}", r.ticker);
-            assert!(r.pillars[&Pillar::Sentiment].score.is_none(), "no sentiment data exists in 2013-2018");
+            // Sentiment exists only where news or posts do (StockNet: 2014-2015).
         }
     }
 }
@@ -127,7 +142,10 @@ fn truncated_copy(full: &Path, dir: &Path, as_of: NaiveDate) -> PathBuf {
              DELETE FROM insider_owners WHERE report_id IN (SELECT id FROM insider_reports WHERE filed IS NULL OR filed > '{d}');
              DELETE FROM insider_reports WHERE filed IS NULL OR filed > '{d}';
              DELETE FROM holdings WHERE report_id IN (SELECT id FROM holdings_reports WHERE filed IS NULL OR filed > '{d}');
-             DELETE FROM holdings_reports WHERE filed IS NULL OR filed > '{d}';"
+             DELETE FROM holdings_reports WHERE filed IS NULL OR filed > '{d}';
+             DELETE FROM news_signals WHERE known_date > '{d}';
+             DELETE FROM news_processed WHERE document_id IN (SELECT id FROM documents WHERE known_date > '{d}');
+             DELETE FROM documents WHERE known_date > '{d}';"
         ))
         .unwrap();
     let mut t = t;
@@ -180,4 +198,20 @@ fn panel_fundamentals_equal_the_facts_command() {
             }
         }
     }
+}
+
+#[test]
+fn news_tone_feeds_the_sentiment_pillar_in_2014_2015() {
+    let Some(u) = universe() else { return };
+    let records = score(u, d("2015-06-30"), &ScoreConfig::default());
+    let with_sentiment: Vec<_> = records.iter().filter(|r| r.pillars[&Pillar::Sentiment].score.is_some()).collect();
+    // StockNet covers 42 of the shared tickers with daily tweets in 2014-2015.
+    assert!(with_sentiment.len() >= 30, "{}", with_sentiment.len());
+    assert!(with_sentiment.iter().any(|r| r.ticker == "AAPL"));
+    let aapl = records.iter().find(|r| r.ticker == "AAPL").unwrap();
+    let tone = aapl.metrics.iter().find(|m| m.id == MetricId::NewsTone).unwrap();
+    assert!(tone.raw.is_some_and(|v| (-1.0..=1.0).contains(&v)));
+    // Outside the news window the pillar is empty again, with its reason.
+    let later = score(u, d("2017-06-30"), &ScoreConfig::default());
+    assert!(later.iter().all(|r| r.pillars[&Pillar::Sentiment].score.is_none()));
 }

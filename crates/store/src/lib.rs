@@ -130,6 +130,42 @@ impl Store {
         Ok(())
     }
 
+    /// Records what the news stage derived from documents, in one transaction:
+    /// their signals, and that each listed document has been read by `model`.
+    pub fn write_news_signals(
+        &mut self,
+        signals: &[read::NewsSignal],
+        processed: &[i64],
+        model: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT OR REPLACE INTO news_signals (document_id, ticker, kind, known_date, tone, salience, confidence, model)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for s in signals {
+                st.execute(params![
+                    s.document_id,
+                    s.ticker,
+                    s.kind,
+                    s.known_date.to_string(),
+                    s.tone,
+                    s.salience,
+                    s.confidence,
+                    model
+                ])?;
+            }
+            let mut p =
+                tx.prepare_cached("INSERT OR REPLACE INTO news_processed (document_id, model) VALUES (?1, ?2)")?;
+            for id in processed {
+                p.execute(params![id, model])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
@@ -167,14 +203,6 @@ impl Store {
     }
 
     fn try_ingest(&mut self, path: &str, bytes: &[u8], explicit: bool) -> Result<Outcome, StoreError> {
-        let sha = hex(&Sha256::digest(bytes));
-        if let Some(kind) = self
-            .conn
-            .query_row("SELECT kind FROM sources WHERE sha256 = ?1", [&sha], |r| r.get::<_, String>(0))
-            .optional()?
-        {
-            return Ok(Outcome::Unchanged { kind });
-        }
         let file_name = Path::new(path).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let parse_err = |error: ParseError| StoreError::Parse { path: path.to_string(), error };
         let kind = match alphadesk_ingest::detect(&file_name, bytes).map_err(parse_err)? {
@@ -184,7 +212,31 @@ impl Store {
             }
             Detected::Unrecognised(why) => return Ok(Outcome::Skipped { reason: why }),
         };
-        let parsed = alphadesk_ingest::parse(kind, &file_name, bytes).map_err(parse_err)?;
+        // A post file's ticker is its folder: pass `FOLDER/FILE` for those, and make
+        // the folder part of the file's identity, because StockNet files the same
+        // day of tweets, byte for byte, under every company they name.
+        let parse_name = match (kind, Path::new(path).parent().and_then(|p| p.file_name())) {
+            (Kind::Posts, Some(folder)) => format!("{}/{file_name}", folder.to_string_lossy()),
+            _ => file_name.clone(),
+        };
+        let sha = match kind {
+            Kind::Posts => {
+                let mut h = Sha256::new();
+                h.update(parse_name.as_bytes());
+                h.update(b"\n");
+                h.update(bytes);
+                hex(&h.finalize())
+            }
+            _ => hex(&Sha256::digest(bytes)),
+        };
+        if let Some(kind) = self
+            .conn
+            .query_row("SELECT kind FROM sources WHERE sha256 = ?1", [&sha], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            return Ok(Outcome::Unchanged { kind });
+        }
+        let parsed = alphadesk_ingest::parse(kind, &parse_name, bytes).map_err(parse_err)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         tx.execute(
@@ -229,7 +281,9 @@ impl Store {
             fundamentals_rows: n("SELECT count(*) FROM (SELECT DISTINCT ticker, period_end FROM fundamentals_annual)")?,
             snapshot_rows: n("SELECT count(*) FROM (SELECT DISTINCT ticker, as_of FROM market_snapshots)")?,
             sic_codes: n("SELECT count(*) FROM sic_codes")?,
-            articles: 0,
+            articles: n("SELECT count(*) FROM documents WHERE kind = 'article'")?,
+            posts: n("SELECT count(*) FROM documents WHERE kind = 'post'")?,
+            news_signals: n("SELECT count(*) FROM news_signals")?,
         })
     }
 
@@ -268,17 +322,20 @@ pub struct Counts {
     pub fundamentals_rows: i64,
     pub snapshot_rows: i64,
     pub sic_codes: i64,
-    /// News ingest is a later stage; counted here so summaries keep one shape.
     pub articles: i64,
+    pub posts: i64,
+    pub news_signals: i64,
 }
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Extensions a folder walk reads. Anything else under a data folder (READMEs,
-/// licences, PDFs) is not a source and is ignored without comment.
-const SOURCE_EXTENSIONS: &[&str] = &["csv", "json", "xml", "txt", "nc", "tsv"];
+/// Extensions a folder walk reads, besides files with none (StockNet's day files).
+/// Anything else under a data folder (READMEs, PDFs) is not a source and is ignored
+/// without comment; extensionless files that are not sources are skipped as
+/// unrecognised after a look at their content.
+const SOURCE_EXTENSIONS: &[&str] = &["csv", "json", "jsonl", "xml", "txt", "nc", "tsv"];
 
 /// Expands files and folders into the files to ingest, in a stable (sorted) order.
 /// The bool is true for a file the user named explicitly.
@@ -301,12 +358,11 @@ pub fn walk(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, StoreError> {
                     let ft = entry.file_type().map_err(|source| StoreError::Io { path: path.clone(), source })?;
                     if ft.is_dir() {
                         stack.push(path);
-                    } else if path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| SOURCE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                        && !name.to_string_lossy().eq_ignore_ascii_case("SOURCES.md")
-                    {
+                    } else if path.extension().and_then(|e| e.to_str()).is_none_or(|e| {
+                        SOURCE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                            // Day files named by date (`2014-01-02`) have no extension.
+                            || e.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                    }) {
                         found.push(path);
                     }
                 }

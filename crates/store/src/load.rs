@@ -47,6 +47,7 @@ pub(crate) fn write(sink: &mut Sink<'_, '_>, parsed: &Parsed<'_>) -> Result<(), 
         Parsed::Snapshot(s) => snapshot(sink, s),
         Parsed::Listings(l) => listings(sink, l),
         Parsed::SicCodes(c) => sic(sink, c),
+        Parsed::Documents(d) => documents(sink, d),
     }
 }
 
@@ -377,6 +378,54 @@ fn listings(s: &mut Sink<'_, '_>, l: &Listings) -> Result<(), StoreError> {
             r.first_added.map(d)
         ])?;
         s.tick(1)?;
+    }
+    Ok(())
+}
+
+fn documents(s: &mut Sink<'_, '_>, docs: &alphadesk_ingest::documents::Documents) -> Result<(), StoreError> {
+    use sha2::{Digest, Sha256};
+    let mut st = s.tx.prepare_cached(
+        "INSERT OR IGNORE INTO documents (source_id, line, kind, external_id, url, title, body, published_utc, published_raw,
+            known_date, ticker_hint, content_sha) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut duplicates = 0;
+    for doc in &docs.documents {
+        let kind = match doc.kind {
+            alphadesk_ingest::documents::DocKind::Article => "article",
+            alphadesk_ingest::documents::DocKind::Post => "post",
+        };
+        // The same text posted for one company once; the same article under two
+        // URLs once. Posts key on their ticker too: StockNet files one tweet under
+        // every company it names.
+        let mut h = Sha256::new();
+        h.update(kind.as_bytes());
+        h.update(doc.ticker_hint.as_deref().unwrap_or("").as_bytes());
+        h.update(doc.title.as_bytes());
+        h.update(b"\n");
+        h.update(doc.body.as_bytes());
+        let sha: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let n = st.execute(params![
+            s.source_id,
+            doc.line as i64,
+            kind,
+            doc.external_id,
+            doc.url,
+            doc.title,
+            doc.body,
+            doc.published_utc.to_rfc3339(),
+            doc.published_raw,
+            d(doc.known_date),
+            doc.ticker_hint,
+            sha
+        ])?;
+        if n == 0 {
+            duplicates += 1;
+        }
+        s.tick(n)?;
+    }
+    if duplicates > 0 {
+        s.warnings
+            .push(Warning::file(format!("{duplicates} duplicate documents (same URL or content) not stored again")));
     }
     Ok(())
 }

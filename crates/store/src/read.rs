@@ -433,3 +433,69 @@ pub fn priced_securities(conn: &Connection) -> Result<Vec<PricedSecurity>, Store
     }
     Ok(out)
 }
+
+/// A stored article or post.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoredDocument {
+    pub id: i64,
+    pub kind: String,
+    pub external_id: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub published_utc: String,
+    pub known_date: NaiveDate,
+    pub ticker_hint: Option<String>,
+}
+
+/// Documents the news stage has not read yet, oldest first.
+pub fn unprocessed_documents(conn: &Connection) -> Result<Vec<StoredDocument>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT d.id, d.kind, d.external_id, d.title, d.body, d.published_utc, d.known_date, d.ticker_hint
+         FROM documents d LEFT JOIN news_processed p ON p.document_id = d.id
+         WHERE p.document_id IS NULL ORDER BY d.known_date, d.id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(StoredDocument {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            external_id: r.get(2)?,
+            title: r.get(3)?,
+            body: r.get(4)?,
+            published_utc: r.get(5)?,
+            known_date: req_date(r, 6)?,
+            ticker_hint: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One company's share of one document's tone.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NewsSignal {
+    pub document_id: i64,
+    pub ticker: String,
+    pub kind: String,
+    pub known_date: NaiveDate,
+    pub tone: f64,
+    pub salience: f64,
+    pub confidence: f64,
+}
+
+/// Every news signal of `ticker`, by the day it became known.
+pub fn news_signals(conn: &Connection) -> Result<Vec<NewsSignal>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT document_id, ticker, kind, known_date, tone, salience, confidence FROM news_signals ORDER BY ticker, known_date, document_id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(NewsSignal {
+            document_id: r.get(0)?,
+            ticker: r.get(1)?,
+            kind: r.get(2)?,
+            known_date: req_date(r, 3)?,
+            tone: r.get(4)?,
+            salience: r.get(5)?,
+            confidence: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

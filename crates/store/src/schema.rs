@@ -265,6 +265,46 @@ CREATE TABLE price_columns (
     lines  BLOB NOT NULL    -- u32 little-endian, line in the source file
 ) WITHOUT ROWID;
 "#,
+    // 4: news articles and social posts, with the trading day each became known,
+    // and the signals the news stage derives from them.
+    r#"
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    source_id     INTEGER NOT NULL REFERENCES sources(id),
+    line          INTEGER NOT NULL,
+    kind          TEXT NOT NULL,          -- article | post
+    external_id   TEXT,
+    url           TEXT,
+    title         TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    published_utc TEXT NOT NULL,          -- RFC 3339, UTC
+    published_raw TEXT NOT NULL,          -- as the source wrote it, with its own zone
+    known_date    TEXT NOT NULL,          -- US-Eastern trading day whose close first includes it
+    ticker_hint   TEXT,
+    content_sha   TEXT NOT NULL UNIQUE    -- duplicates by content are dropped
+);
+CREATE UNIQUE INDEX documents_url ON documents(url) WHERE url IS NOT NULL;
+CREATE INDEX documents_known ON documents(known_date);
+
+CREATE TABLE news_signals (
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    ticker      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    known_date  TEXT NOT NULL,
+    tone        REAL NOT NULL,            -- [-1, 1], the document's tone for this company
+    salience    REAL NOT NULL,            -- [0, 1], the company's share of the document's mentions
+    confidence  REAL NOT NULL,
+    model       TEXT NOT NULL,
+    PRIMARY KEY (document_id, ticker)
+) WITHOUT ROWID;
+CREATE INDEX news_signals_ticker ON news_signals(ticker, known_date);
+
+-- Documents the news stage has read (with which model), linked to something or not.
+CREATE TABLE news_processed (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+    model       TEXT NOT NULL
+);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -14,7 +14,7 @@ pub struct Args {
 }
 
 /// Folders of the data directory whose sources this build reads.
-const SOURCE_DIRS: &[&str] = &["market", "sec"];
+const SOURCE_DIRS: &[&str] = &["market", "sec", "text/news", "social/stocknet/tweet/preprocessed"];
 
 pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let data = crate::paths::data_dir(a.data.as_deref())?;
@@ -26,8 +26,12 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     }
     let started = std::time::Instant::now();
     let s = ingest_all(&mut store, &dirs, false)?;
+    let derived = super::news::derive_signals(&mut store)?;
     println!("\n== ingest ({:.1} s) ==", started.elapsed().as_secs_f64());
     print_summary(&s);
+    if let Some(d) = derived {
+        println!("  news: read {} new documents into {} company tone signals", d.documents, d.signals);
+    }
 
     let c = store.counts()?;
     println!("\n== store ==");
@@ -43,7 +47,10 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     println!("  insider reports    {} ({} table rows)", c.insider_reports, c.insider_transactions);
     println!("  13F reports        {} ({} holdings)", c.holdings_reports, c.holdings);
     println!("  annual table rows  {} ticker-years; {} dated snapshot rows", c.fundamentals_rows, c.snapshot_rows);
-    println!("  articles           {} (news ingest is not built yet)", c.articles);
+    println!(
+        "  news and posts     {} articles, {} posts, {} company tone signals",
+        c.articles, c.posts, c.news_signals
+    );
 
     println!("\n== Apple's market cap across its 7-for-1 split (2014-06-09) ==");
     for d in ["2014-05-01", "2014-07-01"] {

@@ -112,6 +112,11 @@ pub fn print_summary(s: &Summary) {
 pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(db)?;
     let s = ingest_all(&mut store, &a.paths, a.verbose)?;
+    if let Some(d) = super::news::derive_signals(&mut store)? {
+        if d.documents > 0 {
+            eprintln!("news: read {} new documents into {} company tone signals", d.documents, d.signals);
+        }
+    }
     if a.json {
         crate::output::emit(&serde_json::to_string_pretty(&s)?)?;
     } else {

@@ -34,19 +34,32 @@ pub fn linker(db: &Path, aliases: Option<&Path>) -> anyhow::Result<Linker> {
             db.display()
         );
     }
-    let store = Store::open(db)?;
+    linker_from_store(&Store::open(db)?, aliases)?
+        .ok_or_else(|| anyhow::anyhow!("{} holds no priced securities with names to link to", db.display()))
+}
+
+/// `None` when the store has no priced securities with names yet.
+pub fn linker_from_store(store: &Store, aliases: Option<&Path>) -> anyhow::Result<Option<Linker>> {
     let companies: Vec<Company> = alphadesk_store::read::priced_securities(store.conn())?
         .into_iter()
         .filter_map(|p| Some(Company { name: p.security.name?, ticker: p.security.ticker }))
         .collect();
     if companies.is_empty() {
-        anyhow::bail!("{} holds no priced securities with names to link to", db.display());
+        return Ok(None);
     }
     let alias_text = match aliases {
         Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
         None => DEFAULT_ALIASES.to_string(),
     };
-    Ok(Linker::new(companies, &alias_text))
+    Ok(Some(Linker::new(companies, &alias_text)))
+}
+
+/// Reads stored documents the news stage has not read yet into tone signals. Runs
+/// after every ingest; without a securities master there is nothing to link to and
+/// the documents wait for the next run.
+pub fn derive_signals(store: &mut Store) -> anyhow::Result<Option<alphadesk_news::signals::Derived>> {
+    let Some(linker) = linker_from_store(store, None)? else { return Ok(None) };
+    Ok(Some(alphadesk_news::signals::derive(store, &linker, &LexiconModel, "lexicon-v1")?))
 }
 
 pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {

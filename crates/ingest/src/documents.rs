@@ -1,0 +1,300 @@
+//! News articles and social posts.
+//!
+//! - Articles: JSON Lines of `{"title", "body", "published"}` objects (the shared
+//!   Reuters layout adds `id`, `url` and more, kept where useful).
+//! - Posts: StockNet day files, `TICKER/YYYY-MM-DD`, one tweet per line, either
+//!   preprocessed (`{"text": [tokens], "created_at", "user_id_str"}`) or raw Twitter
+//!   objects (`{"id_str", "text": "...", "created_at", ...}`). The ticker comes from
+//!   the folder, the day bucket from the file name; `created_at` is UTC.
+//!
+//! Every document keeps its publication instant in UTC and the US-Eastern trading
+//! day on which it became known: a document stamped after the 16:00 close belongs
+//! to the next day, so that a score "as of the close of D" never sees it.
+
+use alphadesk_model::{parse_date, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, NaiveTime, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{check_text, ParseError, Warning};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    Article,
+    Post,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Document {
+    pub kind: DocKind,
+    pub external_id: Option<String>,
+    pub url: Option<String>,
+    pub title: String,
+    pub body: String,
+    /// The instant it was published, in UTC.
+    pub published_utc: DateTime<Utc>,
+    /// As the source wrote it (with its own zone offset where it had one).
+    pub published_raw: String,
+    /// US-Eastern trading day on whose close it is first known.
+    pub known_date: NaiveDate,
+    /// The company a post was collected for (StockNet's folder); links of articles
+    /// are found by the news stage, not assumed.
+    pub ticker_hint: Option<String>,
+    /// 1-based line in the file.
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Documents {
+    pub documents: Vec<Document>,
+    pub warnings: Vec<Warning>,
+}
+
+/// US Eastern offset from UTC at an instant: −4 h during daylight saving time
+/// (second Sunday of March 02:00 local to first Sunday of November 02:00 local,
+/// the rule since 2007), −5 h otherwise.
+pub fn eastern_offset_hours(t: DateTime<Utc>) -> i64 {
+    let y = t.year();
+    let nth_sunday = |month: u32, n: u32| -> NaiveDate {
+        let first = NaiveDate::from_ymd_opt(y, month, 1).expect("valid date");
+        let shift = (7 - first.weekday().num_days_from_sunday()) % 7;
+        first + Duration::days((shift + 7 * (n - 1)) as i64)
+    };
+    // 02:00 EST = 07:00 UTC on the March change; 02:00 EDT = 06:00 UTC in November.
+    let start = nth_sunday(3, 2).and_time(NaiveTime::from_hms_opt(7, 0, 0).expect("valid time")).and_utc();
+    let end = nth_sunday(11, 1).and_time(NaiveTime::from_hms_opt(6, 0, 0).expect("valid time")).and_utc();
+    if t >= start && t < end {
+        -4
+    } else {
+        -5
+    }
+}
+
+/// The trading day whose close first includes a document published at `t`: its
+/// US-Eastern date, or the next weekday when published after 16:00 Eastern or on a
+/// weekend. Holidays are not modelled (a holiday's news counts on the holiday, which
+/// no score is computed for, and so on the next trading day's close).
+pub fn known_date(t: DateTime<Utc>) -> NaiveDate {
+    let local = t.naive_utc() + Duration::hours(eastern_offset_hours(t));
+    let mut d = local.date();
+    if local.time() > NaiveTime::from_hms_opt(16, 0, 0).expect("valid time") {
+        d += Duration::days(1);
+    }
+    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+        d += Duration::days(1);
+    }
+    d
+}
+
+pub(crate) fn looks_like(head: &[u8]) -> Option<DocKind> {
+    use crate::companyfacts::contains;
+    let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    if !first.trim_ascii_start().starts_with(b"{") {
+        return None;
+    }
+    if contains(first, b"\"created_at\"") && (contains(first, b"\"text\"")) {
+        return Some(DocKind::Post);
+    }
+    if contains(first, b"\"title\"") && contains(first, b"\"body\"") {
+        return Some(DocKind::Article);
+    }
+    None
+}
+
+#[derive(Deserialize)]
+struct RawArticle {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    published: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawPost {
+    text: serde_json::Value,
+    created_at: String,
+    #[serde(default)]
+    id_str: Option<String>,
+    #[serde(default)]
+    user_id_str: Option<String>,
+}
+
+fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(d) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Some(d.with_timezone(&Utc));
+    }
+    // Twitter: "Thu Jan 02 15:45:02 +0000 2014".
+    if let Ok(d) = DateTime::parse_from_str(s.trim(), "%a %b %d %H:%M:%S %z %Y") {
+        return Some(d.with_timezone(&Utc));
+    }
+    // A bare date is taken as the close of that day in New York.
+    let d = parse_date(s)?;
+    let t = NaiveDateTime::new(d, NaiveTime::from_hms_opt(16, 0, 0)?).and_utc();
+    Some(t - Duration::hours(eastern_offset_hours(t)))
+}
+
+pub fn parse_articles(bytes: &[u8]) -> Result<Documents, ParseError> {
+    check_text(bytes)?;
+    let text = crate::error::decode_text(bytes);
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let a: RawArticle = match serde_json::from_str(line) {
+            Ok(a) => a,
+            Err(e) => {
+                warnings.push(Warning::line(line_no, format!("not an article object ({e}); skipped")));
+                continue;
+            }
+        };
+        let Some(published) = a.published.as_deref().and_then(parse_instant) else {
+            warnings.push(Warning::line(
+                line_no,
+                "no readable `published` time; skipped (an undated article cannot be placed in time)",
+            ));
+            continue;
+        };
+        let (title, body) = (a.title.unwrap_or_default(), a.body.unwrap_or_default());
+        if title.trim().is_empty() && body.trim().is_empty() {
+            warnings.push(Warning::line(line_no, "empty title and body; skipped"));
+            continue;
+        }
+        documents.push(Document {
+            kind: DocKind::Article,
+            external_id: a.id.map(|v| match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            }),
+            url: a.url.filter(|u| !u.trim().is_empty()),
+            title,
+            body,
+            published_utc: published,
+            published_raw: a.published.unwrap_or_default(),
+            known_date: known_date(published),
+            ticker_hint: None,
+            line: line_no,
+        });
+    }
+    if documents.is_empty() {
+        return Err(ParseError::file("no usable articles"));
+    }
+    Ok(Documents { documents, warnings })
+}
+
+/// `name` is `TICKER/YYYY-MM-DD` (the day file and its folder).
+pub fn parse_posts(bytes: &[u8], name: &str) -> Result<Documents, ParseError> {
+    check_text(bytes)?;
+    let (folder, day) = name.rsplit_once('/').unwrap_or(("", name));
+    let ticker = folder.rsplit('/').next().unwrap_or("").trim().to_ascii_uppercase();
+    if ticker.is_empty() || alphadesk_model::Ticker::new(&ticker).is_err() {
+        return Err(ParseError::file(format!("post file {name:?} is not under a TICKER folder")));
+    }
+    let bucket = parse_date(day);
+    let text = crate::error::decode_text(bytes);
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let p: RawPost = match serde_json::from_str(line) {
+            Ok(p) => p,
+            Err(e) => {
+                warnings.push(Warning::line(line_no, format!("not a post object ({e}); skipped")));
+                continue;
+            }
+        };
+        let body = match &p.text {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(tokens) => tokens.iter().filter_map(|t| t.as_str()).collect::<Vec<_>>().join(" "),
+            _ => {
+                warnings.push(Warning::line(line_no, "`text` is neither a string nor tokens; skipped"));
+                continue;
+            }
+        };
+        let Some(t) = parse_instant(&p.created_at) else {
+            warnings.push(Warning::line(line_no, format!("unreadable created_at {:?}; skipped", p.created_at)));
+            continue;
+        };
+        // Known from its own timestamp, which is never later than the end of the
+        // file's day bucket; a timestamp that contradicts its bucket by more than a
+        // day is reported.
+        let known = known_date(t);
+        if let Some(b) = bucket {
+            if (known - b).num_days().abs() > 3 {
+                warnings.push(Warning::line(
+                    line_no,
+                    format!("created_at {} is far from the file's day {b}", p.created_at),
+                ));
+            }
+        }
+        documents.push(Document {
+            kind: DocKind::Post,
+            external_id: p.id_str.or_else(|| p.user_id_str.map(|u| format!("{u}@{}", p.created_at))),
+            url: None,
+            title: String::new(),
+            body,
+            published_utc: t,
+            published_raw: p.created_at,
+            known_date: known,
+            ticker_hint: Some(ticker.clone()),
+            line: line_no,
+        });
+    }
+    Ok(Documents { documents, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn eastern_time_and_the_close() {
+        assert_eq!(eastern_offset_hours(utc("2014-01-02T15:00:00Z")), -5);
+        assert_eq!(eastern_offset_hours(utc("2014-07-02T15:00:00Z")), -4);
+        // 2014 DST began 2014-03-09 07:00 UTC.
+        assert_eq!(eastern_offset_hours(utc("2014-03-09T06:59:00Z")), -5);
+        assert_eq!(eastern_offset_hours(utc("2014-03-09T07:00:00Z")), -4);
+        // 15:45 UTC in January is 10:45 ET: known that day.
+        assert_eq!(known_date(utc("2014-01-02T15:45:02Z")).to_string(), "2014-01-02");
+        // 22:00 UTC is 17:00 ET, after the close: the next day.
+        assert_eq!(known_date(utc("2014-01-02T22:00:00Z")).to_string(), "2014-01-03");
+        // Friday evening: Monday.
+        assert_eq!(known_date(utc("2014-01-03T23:00:00Z")).to_string(), "2014-01-06");
+    }
+
+    #[test]
+    fn reuters_article_and_stocknet_posts() {
+        let a = br#"{"id": "r/1", "title": "Kraft to raise Cadbury bid", "body": "LONDON (Reuters) - Kraft ...", "published": "2010-01-03T09:22:00-05:00", "url": "http://x"}
+not json
+{"title": "", "body": "", "published": "2010-01-03T09:22:00-05:00"}
+"#;
+        let d = parse_articles(a).unwrap();
+        assert_eq!(d.documents.len(), 1);
+        assert_eq!(d.documents[0].published_utc.to_rfc3339(), "2010-01-03T14:22:00+00:00");
+        // A Sunday article is known on Monday's close.
+        assert_eq!(d.documents[0].known_date.to_string(), "2010-01-04");
+        assert_eq!(d.warnings.len(), 2);
+        let p = br#"{"text": ["$", "aapl", "up", "big"], "created_at": "Thu Jan 02 15:45:02 +0000 2014", "user_id_str": "1"}
+{"id_str": "9", "text": "raw tweet $AAPL", "created_at": "Thu Jan 02 23:45:02 +0000 2014"}"#;
+        let d = parse_posts(p, "tweet/preprocessed/AAPL/2014-01-02").unwrap();
+        assert_eq!(d.documents[0].body, "$ aapl up big");
+        assert_eq!(d.documents[0].ticker_hint.as_deref(), Some("AAPL"));
+        assert_eq!(d.documents[1].known_date.to_string(), "2014-01-03");
+        assert!(parse_posts(p, "2014-01-02").is_err());
+    }
+}

@@ -1,0 +1,58 @@
+//! From stored documents to per-company tone signals, the input of the sentiment
+//! pillar's `news_tone` metric.
+//!
+//! An article gives each company it links to one signal: the tone of the sentences
+//! that mention it (the article's tone when none does), weighted by the company's
+//! salience in it. A social post gives its collected ticker one signal with the
+//! post's tone, salience 1. Each document is read once per model; re-running
+//! derives only what is new.
+
+use alphadesk_store::read::{self, NewsSignal};
+use alphadesk_store::{Store, StoreError};
+
+use crate::article::{analyze, ArticleInput};
+use crate::link::Linker;
+use crate::tone::Tone;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Derived {
+    pub documents: usize,
+    pub signals: usize,
+}
+
+pub fn derive(store: &mut Store, linker: &Linker, model: &dyn Tone, model_name: &str) -> Result<Derived, StoreError> {
+    let docs = read::unprocessed_documents(store.conn())?;
+    let mut signals = Vec::new();
+    for d in &docs {
+        if d.kind == "post" {
+            let Some(t) = d.ticker_hint.as_deref().filter(|t| linker.company(t).is_some()) else { continue };
+            signals.push(NewsSignal {
+                document_id: d.id,
+                ticker: t.to_string(),
+                kind: "post".into(),
+                known_date: d.known_date,
+                tone: model.tone(&d.body).score,
+                salience: 1.0,
+                confidence: 1.0,
+            });
+            continue;
+        }
+        let a = ArticleInput { title: d.title.clone(), body: d.body.clone(), ..ArticleInput::default() };
+        let r = analyze(linker, model, &a);
+        for l in &r.links {
+            let tone = r.entity_tone.iter().find(|e| e.ticker == l.ticker).map(|e| e.score).unwrap_or(r.tone.score);
+            signals.push(NewsSignal {
+                document_id: d.id,
+                ticker: l.ticker.clone(),
+                kind: "article".into(),
+                known_date: d.known_date,
+                tone,
+                salience: l.salience,
+                confidence: l.confidence,
+            });
+        }
+    }
+    let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
+    store.write_news_signals(&signals, &ids, model_name)?;
+    Ok(Derived { documents: docs.len(), signals: signals.len() })
+}
