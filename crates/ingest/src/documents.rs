@@ -139,23 +139,29 @@ fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
     Some(t - Duration::hours(eastern_offset_hours(t)))
 }
 
-pub fn parse_articles(bytes: &[u8]) -> Result<Documents, ParseError> {
-    check_text(bytes)?;
-    let text = crate::error::decode_text(bytes);
-    let mut documents = Vec::new();
-    let mut warnings = Vec::new();
+/// The objects of a JSON Lines text with their 1-based line numbers; a line that is
+/// not a `T` becomes a warning naming `what` and is skipped.
+fn json_lines<T: serde::de::DeserializeOwned>(text: &str, what: &str, warnings: &mut Vec<Warning>) -> Vec<(u64, T)> {
+    let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = i as u64 + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let a: RawArticle = match serde_json::from_str(line) {
-            Ok(a) => a,
-            Err(e) => {
-                warnings.push(Warning::line(line_no, format!("not an article object ({e}); skipped")));
-                continue;
-            }
-        };
+        match serde_json::from_str(line) {
+            Ok(v) => out.push((line_no, v)),
+            Err(e) => warnings.push(Warning::line(line_no, format!("not {what} ({e}); skipped"))),
+        }
+    }
+    out
+}
+
+pub fn parse_articles(bytes: &[u8]) -> Result<Documents, ParseError> {
+    check_text(bytes)?;
+    let text = crate::error::decode_text(bytes);
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    for (line_no, a) in json_lines::<RawArticle>(&text, "an article object", &mut warnings) {
         let Some(published) = a.published.as_deref().and_then(parse_instant) else {
             warnings.push(Warning::line(
                 line_no,
@@ -202,18 +208,7 @@ pub fn parse_posts(bytes: &[u8], name: &str) -> Result<Documents, ParseError> {
     let text = crate::error::decode_text(bytes);
     let mut documents = Vec::new();
     let mut warnings = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i as u64 + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let p: RawPost = match serde_json::from_str(line) {
-            Ok(p) => p,
-            Err(e) => {
-                warnings.push(Warning::line(line_no, format!("not a post object ({e}); skipped")));
-                continue;
-            }
-        };
+    for (line_no, p) in json_lines::<RawPost>(&text, "a post object", &mut warnings) {
         let body = match &p.text {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Array(tokens) => tokens.iter().filter_map(|t| t.as_str()).collect::<Vec<_>>().join(" "),

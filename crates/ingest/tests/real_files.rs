@@ -208,3 +208,24 @@ fn birth_line(bytes: &[u8], prefix: &str) -> u64 {
     let text = std::str::from_utf8(bytes).unwrap();
     text.lines().position(|l| l.starts_with(prefix)).unwrap() as u64 + 1
 }
+
+#[test]
+fn reuters_articles_and_stocknet_posts() {
+    let Some((name, bytes)) = read("text/news/reuters_2010_2012_companies.jsonl") else { return };
+    assert_eq!(detect(&name, &bytes).unwrap(), Detected::Kind(Kind::Articles));
+    let Parsed::Documents(d) = parse(Kind::Articles, &name, &bytes).unwrap() else { panic!() };
+    // SOURCES.md: 7,440 articles, every published timestamp parsed.
+    assert_eq!(d.documents.len(), 7440);
+    assert!(d.warnings.is_empty());
+    let k = &d.documents[0];
+    assert_eq!(k.published_utc.to_rfc3339(), "2010-01-03T14:22:00+00:00");
+    assert_eq!(k.known_date.to_string(), "2010-01-04", "a Sunday article counts on Monday's close");
+
+    let dir = data_dir().unwrap().join("social/stocknet/tweet/preprocessed/AAPL");
+    let bytes = std::fs::read(dir.join("2014-01-02")).unwrap();
+    assert_eq!(detect("2014-01-02", &bytes).unwrap(), Detected::Kind(Kind::Posts));
+    let Parsed::Documents(p) = parse(Kind::Posts, "AAPL/2014-01-02", &bytes).unwrap() else { panic!() };
+    let lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+    assert_eq!(p.documents.len(), lines);
+    assert!(p.documents.iter().all(|x| x.ticker_hint.as_deref() == Some("AAPL")));
+}
