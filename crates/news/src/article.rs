@@ -306,12 +306,16 @@ pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis 
             _ => Part::Body,
         };
         let mentioned: Vec<String> = found.iter().map(|m| m.0.clone()).collect();
-        hits.extend(found.into_iter().map(|(t, kind, e, _)| (t, kind, e, part)));
-        for m in &mentioned {
-            let e = per_entity.entry(m.clone()).or_default();
-            e.0 += t.score;
-            e.1 += 1;
+        // Tone towards each company is the tone of the clause naming it.
+        let mut seen = std::collections::BTreeSet::new();
+        for (ticker, _, evidence, _) in &found {
+            if seen.insert(ticker.clone()) {
+                let e = per_entity.entry(ticker.clone()).or_default();
+                e.0 += crate::tone::entity_tone(model, s, evidence).score;
+                e.1 += 1;
+            }
         }
+        hits.extend(found.into_iter().map(|(t, kind, e, _)| (t, kind, e, part)));
         if !headline {
             let len = s.chars().count();
             if (40..=600).contains(&len) {

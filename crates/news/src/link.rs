@@ -323,7 +323,9 @@ fn modifies_a_noun(next: Option<&Word<'_>>) -> bool {
         && !n.lower.ends_with('s')
 }
 
-fn normalise(name: &str) -> Vec<String> {
+/// A company name as the linker matches it: lower case, legal suffixes and a
+/// leading "The" dropped.
+pub fn normalise(name: &str) -> Vec<String> {
     let mut w: Vec<String> = words(name).into_iter().map(|w| w.lower).collect();
     // Drop legal suffixes and share-class tails from the end, "The" from the front.
     while w.first().is_some_and(|x| x == "the") {

@@ -66,3 +66,43 @@ fn collision_cases_precision_and_recall() {
     assert!(precision >= 0.95, "precision {precision}: {failures:#?}");
     assert!(recall >= 0.9, "recall {recall}: {failures:#?}");
 }
+
+/// Linking on SemEval-2017 headlines. The linker is built over the set's own 294
+/// company names (mostly FTSE companies, outside our universe). The set labels one
+/// company per item and repeats a headline once per company it labels, so a
+/// headline's gold set is the union of its items' companies; names normalising alike
+/// ("BG", "BG Group") are one company. Recall: gold companies found. Precision: links
+/// that are gold (a real but unlabelled mention counts as wrong, so this is a lower
+/// bound).
+#[test]
+fn semeval_company_names() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let text = std::fs::read_to_string(data.join("text/fiqa/SemEval2017Task5Headlines.json")).unwrap();
+    let items: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let mut names: Vec<String> = items.iter().map(|i| i["company"].as_str().unwrap().to_string()).collect();
+    names.sort();
+    names.dedup();
+    let companies: Vec<Company> = names.iter().map(|n| Company { ticker: n.to_uppercase(), name: n.clone() }).collect();
+    let l = Linker::new(companies, "");
+    let mut gold: std::collections::BTreeMap<&str, std::collections::BTreeSet<Vec<String>>> = Default::default();
+    for i in &items {
+        let title = i["title"].as_str().unwrap();
+        gold.entry(title).or_default().insert(alphadesk_news::link::normalise(i["company"].as_str().unwrap()));
+    }
+    let (mut tp, mut links, mut wanted) = (0usize, 0usize, 0usize);
+    for (title, want) in &gold {
+        let got: std::collections::BTreeSet<Vec<String>> =
+            l.link(title, "").into_iter().map(|x| alphadesk_news::link::normalise(&x.name)).collect();
+        wanted += want.len();
+        links += got.len();
+        tp += got.intersection(want).count();
+        if std::env::var_os("SHOW").is_some() && got != *want {
+            eprintln!("{title:?} want {want:?} got {got:?}");
+        }
+    }
+    let recall = tp as f64 / wanted as f64;
+    let precision = tp as f64 / links.max(1) as f64;
+    eprintln!("SemEval: {} headlines, recall {recall:.3}, precision (lower bound) {precision:.3}", gold.len());
+    assert!(recall > 0.8, "{recall}");
+    assert!(precision > 0.8, "{precision}");
+}

@@ -33,3 +33,15 @@ fn tone_figures_on_the_held_out_split() {
     }
     assert!(r.train_sentences > 2500);
 }
+
+#[test]
+fn entity_level_tone_on_sentfin() {
+    let Some(data) = data_dir() else { return };
+    let r = alphadesk_news::tone::eval::sentfin(&data.join("text/fiqa/SEntFiN-1.0.csv")).unwrap();
+    eprintln!("{r:#?}");
+    assert_eq!(r.headlines, 10753);
+    assert_eq!(r.sentence_level.n, 14409);
+    // Where a headline names several entities, the clause must do better than
+    // giving every entity the headline's tone.
+    assert!(r.multi_entity_clause_level.accuracy > r.multi_entity_sentence_level.accuracy);
+}

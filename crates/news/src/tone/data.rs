@@ -67,6 +67,10 @@ pub fn read_labelled(path: &str, bytes: &[u8]) -> Result<Vec<Example>, DataError
 }
 
 /// Minimal CSV rows (quoted fields, doubled quotes) for small labelled files.
+pub(crate) fn csv_rows(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
+    csv_lite(text)
+}
+
 fn csv_lite(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
     text.lines().filter(|l| !l.trim().is_empty()).map(|line| {
         let mut fields = Vec::new();

@@ -70,3 +70,55 @@ pub fn phrasebank(dir: &Path, lexicons: Option<&Path>) -> Result<Report, DataErr
         rows,
     })
 }
+
+/// Entity-level tone on SEntFiN's labelled headlines: each (headline, entity, label)
+/// scored by the sentence's tone and by the tone of the entity's clause.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityReport {
+    pub headlines: usize,
+    pub sentence_level: Scores,
+    pub clause_level: Scores,
+    pub multi_entity_sentence_level: Scores,
+    pub multi_entity_clause_level: Scores,
+}
+
+pub fn sentfin(path: &Path) -> Result<EntityReport, DataError> {
+    let err = |line: usize, message: String| DataError { path: path.display().to_string(), line, message };
+    let text = std::fs::read_to_string(path).map_err(|e| err(0, e.to_string()))?;
+    let mut gold = Vec::new();
+    let mut by_sentence = Vec::new();
+    let mut by_clause = Vec::new();
+    let (mut mg, mut ms, mut mc) = (Vec::new(), Vec::new(), Vec::new());
+    let mut headlines = 0;
+    let model = LexiconModel;
+    for (i, row) in super::data::csv_rows(&text).enumerate().skip(1) {
+        let (Some(title), Some(decisions)) = (row.get(1), row.get(2)) else {
+            return Err(err(i + 1, "expected S No.,Title,Decisions".into()));
+        };
+        let labels: std::collections::BTreeMap<String, String> =
+            serde_json::from_str(decisions).map_err(|e| err(i + 1, format!("Decisions is not a JSON object: {e}")))?;
+        headlines += 1;
+        let sentence = model.tone(title).label;
+        for (entity, label) in &labels {
+            let Some(g) = super::Label::parse(label) else {
+                return Err(err(i + 1, format!("unknown label {label:?}")));
+            };
+            let c = super::entity_tone(&model, title, entity).label;
+            gold.push(g);
+            by_sentence.push(sentence);
+            by_clause.push(c);
+            if labels.len() > 1 {
+                mg.push(g);
+                ms.push(sentence);
+                mc.push(c);
+            }
+        }
+    }
+    Ok(EntityReport {
+        headlines,
+        sentence_level: evaluate(&gold, &by_sentence),
+        clause_level: evaluate(&gold, &by_clause),
+        multi_entity_sentence_level: evaluate(&mg, &ms),
+        multi_entity_clause_level: evaluate(&mg, &mc),
+    })
+}

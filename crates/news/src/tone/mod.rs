@@ -110,3 +110,62 @@ mod properties {
         }
     }
 }
+
+/// The clause of `sentence` that contains `span`: the sentence cut at `;`, `:`,
+/// `,`, and the contrast words "but", "while", "whereas", "though", "however".
+/// Headlines that name two companies usually say one thing about each, in its own
+/// clause ("Gold shines on demand; Silver dull"). Falls back to the whole sentence
+/// when the span is not found.
+pub fn clause_containing<'a>(sentence: &'a str, span: &str) -> &'a str {
+    let lower = sentence.to_lowercase();
+    let Some(at) = lower.find(&span.to_lowercase()) else { return sentence };
+    let mut cuts: Vec<usize> = vec![0, sentence.len()];
+    for (i, c) in sentence.char_indices() {
+        if matches!(c, ';' | ':' | ',') {
+            cuts.push(i + 1);
+        }
+    }
+    for word in [" but ", " while ", " whereas ", " though ", " however ", " even as "] {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(word) {
+            cuts.push(from + p + 1);
+            from += p + word.len();
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let start = cuts.iter().copied().filter(|&c| c <= at).max().unwrap_or(0);
+    let end = cuts
+        .iter()
+        .copied()
+        .filter(|&c| c > at + span.len().min(sentence.len() - at).saturating_sub(1))
+        .min()
+        .unwrap_or(sentence.len());
+    // `lower` and `sentence` share byte offsets for ASCII; guard non-ASCII.
+    sentence.get(start..end).map(str::trim).filter(|s| !s.is_empty()).unwrap_or(sentence)
+}
+
+/// Tone towards one entity in a sentence: the tone of its clause, or of the whole
+/// sentence when the clause says nothing.
+pub fn entity_tone(model: &dyn Tone, sentence: &str, entity: &str) -> ToneResult {
+    let clause = model.tone(clause_containing(sentence, entity));
+    if clause.evidence.is_empty() {
+        model.tone(sentence)
+    } else {
+        clause
+    }
+}
+
+#[cfg(test)]
+mod entity_tests {
+    use super::*;
+
+    #[test]
+    fn clauses_split_contrasts() {
+        assert_eq!(clause_containing("Gold shines on demand; Silver dull", "Silver"), "Silver dull");
+        assert_eq!(clause_containing("Apple sales rose, but Dell profit fell", "Dell"), "but Dell profit fell");
+        let m = lexicon::LexiconModel;
+        assert_eq!(entity_tone(&m, "Apple sales rose, but Dell profit fell", "Dell").label, Label::Negative);
+        assert_eq!(entity_tone(&m, "Apple sales rose, but Dell profit fell", "Apple").label, Label::Positive);
+    }
+}
