@@ -249,6 +249,238 @@ pub fn parse_posts(bytes: &[u8], name: &str) -> Result<Documents, ParseError> {
     Ok(Documents { documents, warnings })
 }
 
+/// Which non-JSON article layout a file is, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkupKind {
+    Feed,
+    Html,
+    Text,
+}
+
+/// RSS and Atom feeds by their root element; HTML pages and plain-text or Markdown
+/// articles only when they state a publication time (an undated article cannot be
+/// placed in time, so it is not a source).
+pub(crate) fn markup_kind(lead: &[u8]) -> Option<MarkupKind> {
+    let head = String::from_utf8_lossy(&lead[..lead.len().min(16 * 1024)]).to_lowercase();
+    if head.starts_with('<') {
+        if head.contains("<rss") || head.contains("<feed") && head.contains("atom") {
+            return Some(MarkupKind::Feed);
+        }
+        if (head.contains("<html") || head.contains("<!doctype html")) && html_published(&head).is_some() {
+            return Some(MarkupKind::Html);
+        }
+        return None;
+    }
+    text_header(&head).1.map(|_| MarkupKind::Text)
+}
+
+fn html_published(lower: &str) -> Option<String> {
+    for key in ["article:published_time", "\"datepublished\"", "name=\"date\"", "pubdate"] {
+        if let Some(p) = lower.find(key) {
+            let rest = &lower[p..];
+            let c = rest.find("content=\"").map(|q| q + 9)?;
+            let end = rest[c..].find('"')?;
+            return Some(rest[c..c + end].to_string());
+        }
+    }
+    let p = lower.find("<time")?;
+    let rest = &lower[p..];
+    let c = rest.find("datetime=\"")? + 10;
+    let end = rest[c..].find('"')?;
+    Some(rest[c..c + end].to_string())
+}
+
+/// Title and publication time of a text or Markdown article: YAML front matter
+/// (`title:`, `published:` or `date:`), or `Title:` / `Published:` / `Date:` header
+/// lines, or else the first non-empty line (a `#` heading unwrapped) as the title.
+/// Returns (title, published, body start line).
+fn text_header(text: &str) -> (Option<String>, Option<String>, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    let (mut title, mut published) = (None, None);
+    let mut body_start = 0;
+    let mut i = 0;
+    let front = lines.first().is_some_and(|l| l.trim() == "---");
+    if front {
+        i = 1;
+    }
+    while i < lines.len().min(20) {
+        let l = lines[i].trim();
+        if front && l == "---" {
+            body_start = i + 1;
+            break;
+        }
+        if let Some((k, v)) = l.split_once(':') {
+            let v = v.trim().trim_matches('"').to_string();
+            match k.trim().to_ascii_lowercase().as_str() {
+                "title" => title = Some(v),
+                "published" | "date" | "published_at" => published = Some(v),
+                _ => {}
+            }
+        }
+        if !front && l.is_empty() && (title.is_some() || published.is_some()) {
+            body_start = i + 1;
+            break;
+        }
+        i += 1;
+    }
+    (title, published, body_start)
+}
+
+/// RSS 2.0 (`channel/item`) and Atom (`feed/entry`) items as articles.
+pub fn parse_feed(bytes: &[u8]) -> Result<Documents, ParseError> {
+    check_text(bytes)?;
+    let root = crate::xml::parse(bytes, 0)?;
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    let items: Vec<&crate::xml::Element> = if root.name.eq_ignore_ascii_case("rss") {
+        root.child("channel").map(|c| c.children_named("item").collect()).unwrap_or_default()
+    } else if root.name.eq_ignore_ascii_case("feed") {
+        root.children_named("entry").collect()
+    } else {
+        return Err(ParseError::at(
+            crate::Location::Element { path: root.name.clone(), offset: root.offset },
+            "expected an <rss> or Atom <feed> root element",
+        ));
+    };
+    for (n, it) in items.iter().enumerate() {
+        let line = n as u64 + 1;
+        let title = it.text_at(&["title"]).unwrap_or("").to_string();
+        let raw_body = it
+            .text_at(&["encoded"])
+            .or_else(|| it.text_at(&["content"]))
+            .or_else(|| it.text_at(&["description"]))
+            .or_else(|| it.text_at(&["summary"]))
+            .unwrap_or("");
+        let body = if raw_body.contains('<') { strip_html(raw_body) } else { raw_body.to_string() };
+        let when = it.text_at(&["pubDate"]).or_else(|| it.text_at(&["published"])).or_else(|| it.text_at(&["updated"]));
+        let Some((published, raw)) = when.and_then(|w| {
+            DateTime::parse_from_rfc2822(w)
+                .ok()
+                .map(|d| (d.with_timezone(&Utc), w.to_string()))
+                .or_else(|| parse_instant(w).map(|d| (d, w.to_string())))
+        }) else {
+            warnings.push(Warning {
+                location: crate::Location::Element { path: format!("item[{line}]"), offset: it.offset },
+                message: "no readable publication time; skipped".into(),
+            });
+            continue;
+        };
+        let url = it
+            .child("link")
+            .and_then(|l| l.attr("href").map(str::to_string).or_else(|| Some(l.text.trim().to_string())))
+            .filter(|u| !u.is_empty());
+        documents.push(Document {
+            kind: DocKind::Article,
+            external_id: it.text_at(&["guid"]).or_else(|| it.text_at(&["id"])).map(str::to_string),
+            url,
+            title,
+            body,
+            published_utc: published,
+            published_raw: raw,
+            known_date: known_date(published),
+            ticker_hint: None,
+            line,
+        });
+    }
+    Ok(Documents { documents, warnings })
+}
+
+/// A plain-text, Markdown or HTML article that states when it was published.
+pub fn parse_text_article(bytes: &[u8]) -> Result<Documents, ParseError> {
+    check_text(bytes)?;
+    let text = crate::error::decode_text(bytes);
+    let (title, published, body) = if text.trim_start().starts_with('<') {
+        let lower = text.to_lowercase();
+        let when = html_published(&lower);
+        let plain = strip_html(&text);
+        let mut lines = plain.lines().skip_while(|l| l.trim().is_empty());
+        let title = lines.next().unwrap_or("").trim().to_string();
+        (Some(title), when, lines.collect::<Vec<_>>().join("\n"))
+    } else {
+        let (title, when, start) = text_header(&text);
+        let rest: Vec<&str> = text.lines().skip(start).collect();
+        let mut body_lines = rest.iter().skip_while(|l| l.trim().is_empty());
+        let title = match title {
+            Some(t) => t,
+            None => body_lines.next().map(|l| l.trim().trim_start_matches('#').trim().to_string()).unwrap_or_default(),
+        };
+        (Some(title), when, body_lines.copied().collect::<Vec<_>>().join("\n"))
+    };
+    let raw = published.ok_or_else(|| {
+        ParseError::file(
+            "article states no publication time: add a `published:` line (or HTML `article:published_time`)",
+        )
+    })?;
+    let t = parse_instant(&raw)
+        .or_else(|| DateTime::parse_from_rfc2822(&raw).ok().map(|d| d.with_timezone(&Utc)))
+        .ok_or_else(|| ParseError::file(format!("unreadable publication time {raw:?}")))?;
+    Ok(Documents {
+        documents: vec![Document {
+            kind: DocKind::Article,
+            external_id: None,
+            url: None,
+            title: title.unwrap_or_default(),
+            body,
+            published_utc: t,
+            published_raw: raw,
+            known_date: known_date(t),
+            ticker_hint: None,
+            line: 1,
+        }],
+        warnings: Vec::new(),
+    })
+}
+
+/// Boilerplate-free text of an HTML page: drops `script`, `style`, `nav`, `header`,
+/// `footer` and `aside` blocks and every tag, decodes the common entities, and puts
+/// the `<title>` first.
+pub fn strip_html(html: &str) -> String {
+    // ASCII lower-casing keeps every byte offset valid in both strings.
+    let lower = html.to_ascii_lowercase();
+    let mut keep = vec![true; html.len()];
+    for tag in ["script", "style", "nav", "header", "footer", "aside", "noscript"] {
+        let mut from = 0;
+        while let Some(a) = lower[from..].find(&format!("<{tag}")).map(|p| p + from) {
+            let end = lower[a..].find(&format!("</{tag}>")).map(|p| a + p + tag.len() + 3).unwrap_or(html.len());
+            keep[a..end].iter_mut().for_each(|k| *k = false);
+            from = end;
+        }
+    }
+    let title =
+        lower.find("<title>").and_then(|a| lower[a..].find("</title>").map(|b| html[a + 7..a + b].trim().to_string()));
+    let mut out = String::new();
+    let mut in_tag = false;
+    for (i, c) in html.char_indices() {
+        if !keep[i] {
+            continue;
+        }
+        match c {
+            '<' => {
+                in_tag = true;
+                let t = &lower.as_bytes()[i..];
+                if [&b"<p"[..], b"<br", b"<h", b"<li", b"<di"].iter().any(|p| t.starts_with(p)) {
+                    out.push('\n');
+                }
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ");
+    let body: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    match title {
+        Some(t) if body.first().is_none_or(|f| *f != t) => format!("{t}\n{}", body.join("\n\n")),
+        _ => body.join("\n\n"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +502,33 @@ mod tests {
         assert_eq!(known_date(utc("2014-01-02T22:00:00Z")).to_string(), "2014-01-03");
         // Friday evening: Monday.
         assert_eq!(known_date(utc("2014-01-03T23:00:00Z")).to_string(), "2014-01-06");
+    }
+
+    #[test]
+    fn feeds_text_and_html() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
+<item><title>Apple beats</title><link>http://a/1</link><description>&lt;p&gt;Sales rose.&lt;/p&gt;</description><pubDate>Tue, 24 Jan 2012 16:30:00 -0500</pubDate></item>
+<item><title>Undated</title></item></channel></rss>"#;
+        assert_eq!(markup_kind(rss), Some(MarkupKind::Feed));
+        let d = parse_feed(rss).unwrap();
+        assert_eq!(d.documents.len(), 1);
+        assert_eq!(d.documents[0].body.trim(), "Sales rose.");
+        assert_eq!(d.documents[0].known_date.to_string(), "2012-01-25", "16:30 New York is after the close");
+        assert_eq!(d.warnings.len(), 1);
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>T</title><link href="http://b"/><id>1</id><published>2012-01-24T10:00:00Z</published><summary>S</summary></entry></feed>"#;
+        assert_eq!(parse_feed(atom).unwrap().documents[0].url.as_deref(), Some("http://b"));
+        let md = b"---\ntitle: Sales jump\npublished: 2014-03-03T09:00:00-05:00\n---\n\nSales rose 5 percent.\n";
+        assert_eq!(markup_kind(md), Some(MarkupKind::Text));
+        let d = parse_text_article(md).unwrap();
+        assert_eq!(
+            (d.documents[0].title.as_str(), d.documents[0].body.trim()),
+            ("Sales jump", "Sales rose 5 percent.")
+        );
+        let html = br#"<html><head><title>Big news</title><meta property="article:published_time" content="2014-03-03T09:00:00Z"></head><body><nav>Menu</nav><p>Profit grew.</p></body></html>"#;
+        assert_eq!(markup_kind(html), Some(MarkupKind::Html));
+        assert_eq!(parse_text_article(html).unwrap().documents[0].body.trim(), "Profit grew.");
+        assert!(markup_kind(b"# A title\n\nno date here").is_none());
+        assert!(parse_text_article(b"# A title\n\nno date").unwrap_err().message.contains("publication time"));
     }
 
     #[test]

@@ -146,6 +146,12 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detected, ParseError> {
         }
         return Ok(Detected::Unrecognised("JSON of an unknown layout".into()));
     }
+    if let Some(kind) = documents::markup_kind(lead) {
+        return Ok(Detected::Kind(match kind {
+            documents::MarkupKind::Feed => Kind::Articles,
+            _ => Kind::Articles,
+        }));
+    }
     if sgml::is_submission(bytes) {
         for block in sgml::xml_blocks(bytes) {
             let trimmed = &block.bytes[block.bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0)..];
@@ -187,6 +193,12 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detected, ParseError> {
     }
     let _ = file_name;
     Ok(Detected::Unrecognised("text of an unknown layout".into()))
+}
+
+/// The bytes from the first non-space (after a BOM).
+fn lead_of(bytes: &[u8]) -> &[u8] {
+    let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
+    &b[b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len())..]
 }
 
 /// A parsed file of any kind.
@@ -236,7 +248,15 @@ pub fn parse<'a>(kind: Kind, file_name: &str, bytes: &'a [u8]) -> Result<Parsed<
         Kind::Listings => Parsed::Listings(tables::parse_listing_csv(bytes)?),
         Kind::SecTickers => Parsed::Listings(tables::parse_sec_tickers(bytes)?),
         Kind::SicCodes => Parsed::SicCodes(tables::parse_sic(bytes)?),
-        Kind::Articles => Parsed::Documents(documents::parse_articles(bytes)?),
+        // Articles arrive as JSON Lines, RSS/Atom feeds, HTML or dated text.
+        Kind::Articles => Parsed::Documents(match documents::markup_kind(lead_of(bytes)) {
+            Some(documents::MarkupKind::Feed) => documents::parse_feed(bytes)?,
+            Some(_) => documents::parse_text_article(bytes)?,
+            None if lead_of(bytes).starts_with(b"<") || !lead_of(bytes).starts_with(b"{") => {
+                documents::parse_text_article(bytes)?
+            }
+            None => documents::parse_articles(bytes)?,
+        }),
         // Posts take their ticker from the folder: callers pass `TICKER/DATE`.
         Kind::Posts => Parsed::Documents(documents::parse_posts(bytes, file_name)?),
     })

@@ -64,7 +64,10 @@ struct Columns {
 pub(crate) fn looks_like(header: &str) -> bool {
     let h = header.to_ascii_lowercase();
     let cols: Vec<&str> = h.split(',').map(|c| c.trim().trim_matches('"')).collect();
-    cols.contains(&"date") && cols.contains(&"close")
+    // Price-plus-signal panels (FNSPID's `Sentiment_gpt` columns) are other datasets
+    // that happen to carry prices; reading them as a ticker's price series would
+    // overwrite the real one.
+    cols.contains(&"date") && cols.contains(&"close") && !cols.iter().any(|c| c.contains("sentiment"))
 }
 
 /// Parses a price CSV. `file_stem` supplies the ticker when the file has no `Name`

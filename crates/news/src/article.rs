@@ -362,65 +362,12 @@ pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis 
 /// Text with markup: the title is the first non-empty line (a Markdown `#` heading
 /// is unwrapped); HTML has scripts, styles and tags removed first.
 pub fn from_text(text: &str) -> ArticleInput {
+    use alphadesk_ingest::documents::strip_html;
     let plain = if text.trim_start().starts_with('<') { strip_html(text) } else { text.to_string() };
     let mut lines = plain.lines().skip_while(|l| l.trim().is_empty());
     let title = lines.next().unwrap_or("").trim().trim_start_matches('#').trim().to_string();
     let body = lines.collect::<Vec<_>>().join("\n");
     ArticleInput { title, body, ..ArticleInput::default() }
-}
-
-/// Boilerplate-free text of an HTML page: drops `script`, `style`, `nav`, `header`,
-/// `footer` and `aside` blocks and every tag, decodes the common entities, and puts
-/// the `<title>` first.
-pub fn strip_html(html: &str) -> String {
-    let lower = html.to_lowercase();
-    let mut keep = vec![true; html.len()];
-    for tag in ["script", "style", "nav", "header", "footer", "aside", "noscript"] {
-        let mut from = 0;
-        while let Some(a) = lower[from..].find(&format!("<{tag}")).map(|p| p + from) {
-            let end = lower[a..].find(&format!("</{tag}>")).map(|p| a + p + tag.len() + 3).unwrap_or(html.len());
-            keep[a..end].iter_mut().for_each(|k| *k = false);
-            from = end;
-        }
-    }
-    let title =
-        lower.find("<title>").and_then(|a| lower[a..].find("</title>").map(|b| html[a + 7..a + b].trim().to_string()));
-    let mut out = String::new();
-    let mut in_tag = false;
-    for (i, c) in html.char_indices() {
-        if !keep[i] {
-            continue;
-        }
-        match c {
-            '<' => {
-                in_tag = true;
-                let t = &lower[i..(i + 4).min(lower.len())];
-                if t.starts_with("<p")
-                    || t.starts_with("<br")
-                    || t.starts_with("<h")
-                    || t.starts_with("<li")
-                    || t.starts_with("<di")
-                {
-                    out.push('\n');
-                }
-            }
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let text = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ");
-    let body: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    match title {
-        Some(t) if body.first().is_none_or(|f| *f != t) => format!("{t}\n{}", body.join("\n\n")),
-        _ => body.join("\n\n"),
-    }
 }
 
 #[cfg(test)]

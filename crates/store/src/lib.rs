@@ -335,7 +335,8 @@ fn hex(b: &[u8]) -> String {
 /// Anything else under a data folder (READMEs, PDFs) is not a source and is ignored
 /// without comment; extensionless files that are not sources are skipped as
 /// unrecognised after a look at their content.
-const SOURCE_EXTENSIONS: &[&str] = &["csv", "json", "jsonl", "xml", "txt", "nc", "tsv"];
+const SOURCE_EXTENSIONS: &[&str] =
+    &["csv", "json", "jsonl", "xml", "txt", "nc", "tsv", "md", "markdown", "html", "htm", "rss", "atom"];
 
 /// Expands files and folders into the files to ingest, in a stable (sorted) order.
 /// The bool is true for a file the user named explicitly.

@@ -166,3 +166,27 @@ fn rusqlite_version_bump(path: &std::path::Path) -> alphadesk_store::Connection 
     c.pragma_update(None, "user_version", 999).unwrap();
     c
 }
+
+#[test]
+fn articles_in_every_layout_are_stored_once() {
+    let mut s = store();
+    let md = "---\ntitle: Sales jump\npublished: 2014-03-03T09:00:00-05:00\n---\n\nSales rose 5 percent.\n";
+    let r = s.ingest_bytes("a.md", md.as_bytes(), true);
+    assert!(matches!(r.outcome, Outcome::Stored { rows: 1, .. }), "{:?}", r.outcome);
+    let rss = r#"<rss version="2.0"><channel><item><title>A</title><link>http://x/1</link><description>Profit rose.</description><pubDate>Tue, 24 Jan 2012 10:00:00 -0500</pubDate></item></channel></rss>"#;
+    assert!(matches!(s.ingest_bytes("f.rss", rss.as_bytes(), true).outcome, Outcome::Stored { rows: 1, .. }));
+    // The same URL again, in another feed file: not stored twice.
+    let rss2 = rss.replace("<title>A</title>", "<title>A (updated)</title>");
+    let r = s.ingest_bytes("g.rss", rss2.as_bytes(), true);
+    let Outcome::Stored { rows, warnings, .. } = r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!(rows, 0);
+    assert!(warnings.iter().any(|w| w.message.contains("duplicate")));
+    let undated = s.ingest_bytes("u.md", b"# Title\n\nno date here\n", true);
+    assert!(matches!(undated.outcome, Outcome::Failed { .. }), "an undated article is refused when named");
+    assert_eq!(s.counts().unwrap().articles, 2);
+    let (known,): (String,) = s
+        .conn()
+        .query_row("SELECT known_date FROM documents WHERE url = 'http://x/1'", [], |r| Ok((r.get(0)?,)))
+        .unwrap();
+    assert_eq!(known, "2012-01-24");
+}
