@@ -316,3 +316,40 @@ fn news_links_on_evidence_only() {
     std::fs::write(&empty, "").unwrap();
     assert_eq!(alphadesk(&db, &["news", empty.to_str().unwrap()]).status.code(), Some(2));
 }
+
+#[test]
+fn news_survives_hostile_input() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let out = alphadesk(
+        &db,
+        &[
+            "ingest",
+            data.join("market/securities/securities.csv").to_str().unwrap(),
+            data.join("market/prices/AAPL_data.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    let f = dir.path().join("a.txt");
+    std::fs::write(&f, b"\x00\x01\x02binary").unwrap();
+    let out = alphadesk(&db, &["news", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("binary"));
+    // 10 MB in one sentence of a common-word name with the only company word at the
+    // end: each candidate needs the sentence's context, which must be counted once,
+    // not rescanned per candidate.
+    let mut big = b"Apple ".repeat(1_700_000);
+    big.extend(b"shares");
+    std::fs::write(&f, &big).unwrap();
+    let started = std::time::Instant::now();
+    let out = alphadesk(&db, &["news", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["links"][0]["ticker"], "AAPL");
+    assert!(started.elapsed().as_secs() < 120, "a 10 MB article must not take minutes");
+    // Invalid UTF-8 (latin-1) is decoded, not rejected.
+    std::fs::write(&f, b"Sepp\xe4l\xe4 news\n\nApple Inc. said sales rose.").unwrap();
+    let out = alphadesk(&db, &["news", f.to_str().unwrap()]);
+    assert!(out.status.success());
+}

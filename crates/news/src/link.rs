@@ -401,10 +401,18 @@ impl Linker {
     pub fn mentions(&self, text: &str) -> Vec<(String, Kind, String, usize)> {
         let ws = words(text);
         let mut hits = Vec::new();
+        // Company vocabulary per sentence, counted once: a long sentence full of
+        // candidate names must not be rescanned for each of them.
+        let n_sentences = ws.last().map(|w| w.sentence + 1).unwrap_or(0);
+        let mut context = vec![0usize; n_sentences];
+        for w in &ws {
+            if COMPANY_CONTEXT.contains(&w.lower.as_str()) {
+                context[w.sentence] += 1;
+            }
+        }
         let sentence_has_context = |s: usize, skip: usize| {
-            ws.iter()
-                .enumerate()
-                .any(|(k, w)| w.sentence == s && k != skip && COMPANY_CONTEXT.contains(&w.lower.as_str()))
+            let own = usize::from(COMPANY_CONTEXT.contains(&ws[skip].lower.as_str()));
+            context[s] > own
         };
         let mut i = 0;
         while i < ws.len() {

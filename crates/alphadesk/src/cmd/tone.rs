@@ -93,6 +93,20 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                     row.linear.macro_f1
                 ));
             }
+            for o in &r.other {
+                let lm =
+                    o.loughran_mcdonald.map(|s| format!("{:.3} / {:.3}", s.accuracy, s.macro_f1)).unwrap_or("-".into());
+                t.push_str(&format!(
+                    "{:<24} n={:<5} lexicon {:.3} / {:.3}   LM {:<15}  linear {:.3} / {:.3}\n",
+                    o.set,
+                    o.lexicon.n,
+                    o.lexicon.accuracy,
+                    o.lexicon.macro_f1,
+                    lm,
+                    o.linear.accuracy,
+                    o.linear.macro_f1
+                ));
+            }
             crate::output::emit(t.trim_end())?;
             Ok(ExitCode::SUCCESS)
         }

@@ -24,6 +24,63 @@ pub struct Report {
     pub train_sentences: usize,
     pub split: &'static str,
     pub rows: Vec<Row>,
+    /// Headline and post sets from other sources, labelled by the sign of their
+    /// continuous scores (|score| < 0.05 neutral); the linear model is the one trained
+    /// on PhraseBank above, so these are out-of-domain figures for it.
+    pub other: Vec<OtherRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherRow {
+    pub set: &'static str,
+    pub lexicon: Scores,
+    pub loughran_mcdonald: Option<Scores>,
+    pub linear: Scores,
+}
+
+fn label_of_score(x: f64) -> super::Label {
+    if x >= 0.05 {
+        super::Label::Positive
+    } else if x <= -0.05 {
+        super::Label::Negative
+    } else {
+        super::Label::Neutral
+    }
+}
+
+/// SemEval-2017 task 5 headlines and FiQA task 1 headlines and posts, when present
+/// beside PhraseBank (`../fiqa`).
+fn other_sets(dir: &Path) -> Vec<(&'static str, Vec<Example>)> {
+    let mut out = Vec::new();
+    if let Ok(t) = std::fs::read_to_string(dir.join("SemEval2017Task5Headlines.json")) {
+        if let Ok(items) = serde_json::from_str::<Vec<serde_json::Value>>(&t) {
+            let ex = items
+                .iter()
+                .filter_map(|i| {
+                    Some(Example {
+                        text: i["title"].as_str()?.to_string(),
+                        label: label_of_score(i["sentiment"].as_f64()?),
+                    })
+                })
+                .collect();
+            out.push(("SemEval-2017 headlines", ex));
+        }
+    }
+    for (file, name) in
+        [("task1_headline_ABSA_train.json", "FiQA headlines"), ("task1_post_ABSA_train.json", "FiQA posts")]
+    {
+        let Ok(t) = std::fs::read_to_string(dir.join(file)) else { continue };
+        let Ok(m) = serde_json::from_str::<std::collections::BTreeMap<String, serde_json::Value>>(&t) else { continue };
+        let ex = m
+            .values()
+            .filter_map(|v| {
+                let score: f64 = v["info"][0]["sentiment_score"].as_str()?.parse().ok()?;
+                Some(Example { text: v["sentence"].as_str()?.to_string(), label: label_of_score(score) })
+            })
+            .collect();
+        out.push((name, ex));
+    }
+    out
 }
 
 fn score(model: &dyn Tone, test: &[Example]) -> Scores {
@@ -64,7 +121,20 @@ pub fn phrasebank(dir: &Path, lexicons: Option<&Path>) -> Result<Report, DataErr
             linear: score(&linear, &test),
         });
     }
+    let other = dir
+        .parent()
+        .map(|p| other_sets(&p.join("fiqa")))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(set, ex)| OtherRow {
+            set,
+            lexicon: score(&LexiconModel, &ex),
+            loughran_mcdonald: lm.as_ref().map(|m| score(m, &ex)),
+            linear: score(&linear, &ex),
+        })
+        .collect();
     Ok(Report {
+        other,
         train_sentences: train.len(),
         split: "test = sentences whose salted FNV-1a hash is in the lowest 20% (data::is_test); train = the rest of Sentences_50Agree",
         rows,
