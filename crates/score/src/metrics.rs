@@ -293,9 +293,14 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
     }
 }
 
+/// Signals known in the window, found by binary search: they are sorted by the day
+/// they became known, and a heavily covered name has thousands.
 fn news_window<'a>(c: &'a Ctx<'_>) -> impl Iterator<Item = &'a alphadesk_store::read::NewsSignal> + 'a {
-    let as_of = c.as_of;
-    c.member.news.iter().filter(move |n| n.known_date <= as_of && (as_of - n.known_date).num_days() < NEWS_WINDOW_DAYS)
+    let news = &c.member.news;
+    let first = c.as_of - chrono::Duration::days(NEWS_WINDOW_DAYS - 1);
+    let lo = news.partition_point(|n| n.known_date < first);
+    let hi = news.partition_point(|n| n.known_date <= c.as_of);
+    news[lo..hi.max(lo)].iter()
 }
 
 fn news_weight(n: &alphadesk_store::read::NewsSignal, as_of: NaiveDate) -> f64 {
@@ -576,17 +581,21 @@ mod hand_computed {
                 position("m1", day(290), 160.0),
                 position("m2", day(290), 999.0), // one quarter only: no change
             ],
-            news: (0..4)
-                .map(|k| alphadesk_store::read::NewsSignal {
-                    document_id: k,
-                    ticker: "HAND".into(),
-                    kind: if k == 0 { "article".into() } else { "post".into() },
-                    known_date: day(299 - 7 * k),
-                    tone: [0.8, -0.4, 0.2, 0.5][k as usize],
-                    salience: 1.0,
-                    confidence: 1.0,
-                })
-                .collect(),
+            news: {
+                let mut v: Vec<_> = (0..4)
+                    .map(|k| alphadesk_store::read::NewsSignal {
+                        document_id: k,
+                        ticker: "HAND".into(),
+                        kind: if k == 0 { "article".into() } else { "post".into() },
+                        known_date: day(299 - 7 * k),
+                        tone: [0.8, -0.4, 0.2, 0.5][k as usize],
+                        salience: 1.0,
+                        confidence: 1.0,
+                    })
+                    .collect();
+                v.sort_by_key(|n| n.known_date);
+                v
+            },
         }
     }
 

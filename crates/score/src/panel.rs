@@ -92,7 +92,7 @@ pub struct Member {
     pub margins: Vec<AnnualMargin>,
     pub trades: Vec<OpenMarketTrade>,
     pub positions: Vec<Position>,
-    /// News and social tone signals, by the day each became known.
+    /// News and social tone signals, sorted by the day each became known.
     pub news: Vec<alphadesk_store::read::NewsSignal>,
 }
 
