@@ -25,9 +25,27 @@ fn linker() -> Linker {
             c("JPM", "JPMorgan Chase & Co."),
             c("WMT", "Walmart Inc."),
             c("GPS", "GAP INC"),
+            c("XOM", "Exxon Mobil Corp."),
+            c("GOOGL", "Alphabet Inc Class A"),
         ],
         DEFAULT_ALIASES,
     )
+}
+
+fn tickers(l: &Linker, s: &str) -> Vec<String> {
+    let mut v: Vec<String> = l.mentions(s).into_iter().map(|h| h.0).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn aliases_and_names_link() {
+    let l = linker();
+    assert_eq!(tickers(&l, "Exxon Mobil Corp. raised its dividend."), ["XOM"]);
+    assert_eq!(tickers(&l, "BofA and Wal-Mart reported results."), ["BAC", "WMT"]);
+    assert_eq!(tickers(&l, "Google said on Tuesday it would buy a startup."), ["GOOGL"]);
+    assert_eq!(tickers(&l, "Shares of JPMorgan Chase & Co fell."), ["JPM"]);
 }
 
 #[test]
