@@ -9,30 +9,17 @@
 //! (best of two). Target: under 1 s, and at least 5x faster than pandas.
 //! Set ALPHADESK_BENCH_DB to reuse a store; otherwise one is built from the shared data.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 use alphadesk_score::{ScoreConfig, Universe};
 use alphadesk_store::Store;
 
+mod common;
+
 fn main() {
-    let db = match std::env::var_os("ALPHADESK_BENCH_DB") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let data = std::env::var_os("ALPHADESK_DATA")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-            let dir = std::env::temp_dir().join(format!("alphadesk-bench-bt-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let db = dir.join("bench.db");
-            let mut s = Store::open(&db).unwrap();
-            for (f, explicit) in alphadesk_store::walk(&[data.join("market"), data.join("sec")]).unwrap() {
-                s.ingest_path(&f, explicit);
-            }
-            db
-        }
-    };
+    let db = common::bench_store("backtest", common::DEMO_FOLDERS);
     let cfg = ScoreConfig::default();
     let spec = alphadesk_validate::record_spec();
     let mut best = f64::INFINITY;

@@ -17,19 +17,8 @@ use std::time::{Duration, Instant};
 use alphadesk_ingest::{parse, Kind};
 use alphadesk_store::{Outcome, Store};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("ALPHADESK_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-}
-
-/// Peak resident set size of this process so far (Linux), in MiB.
-fn peak_rss_mib() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
+mod common;
+use common::{data_dir, peak_rss_mib};
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -84,8 +73,8 @@ fn main() {
         counts.price_bars,
         counts.facts,
         wall.as_secs_f64(),
-        peak.unwrap_or(f64::NAN),
-        before.unwrap_or(f64::NAN),
+        peak,
+        before,
     );
     let start = Instant::now();
     let mut store = Store::open(&tmp).unwrap();

@@ -7,7 +7,6 @@
 //! Set ALPHADESK_BENCH_DB to reuse a store; otherwise the market folder is ingested
 //! into a temporary one for the securities master.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use alphadesk_news::article::{analyze, sentences, ArticleInput};
@@ -15,28 +14,15 @@ use alphadesk_news::tone::lexicon::LexiconModel;
 use alphadesk_news::tone::Tone;
 use alphadesk_store::Store;
 
+mod common;
+
 fn main() {
-    let data = std::env::var_os("ALPHADESK_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let db = match std::env::var_os("ALPHADESK_BENCH_DB") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let db = std::env::temp_dir().join(format!("alphadesk-bench-news-{}.db", std::process::id()));
-            let mut s = Store::open(&db).unwrap();
-            for (f, explicit) in alphadesk_store::walk(&[data.join("market")]).unwrap() {
-                s.ingest_path(&f, explicit);
-            }
-            db
-        }
-    };
+    let data = common::data_dir();
+    let db = common::bench_store("news", &["market"]);
     let store = Store::open(&db).unwrap();
-    let companies: Vec<_> = alphadesk_store::read::priced_securities(store.conn())
+    let linker = alphadesk_news::link::Linker::from_store(&store, alphadesk_news::link::DEFAULT_ALIASES)
         .unwrap()
-        .into_iter()
-        .filter_map(|p| Some(alphadesk_news::link::Company { name: p.security.name?, ticker: p.security.ticker }))
-        .collect();
-    let linker = alphadesk_news::link::Linker::new(companies, alphadesk_news::link::DEFAULT_ALIASES);
+        .expect("a store with priced securities");
     let text = std::fs::read_to_string(data.join("text/news/reuters_2010_2012_companies.jsonl")).unwrap();
     let articles: Vec<ArticleInput> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let bytes: usize = articles.iter().map(|a| a.body.len()).sum();

@@ -16,7 +16,7 @@
 //! A benchmark measures; it asserts nothing about speed.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -24,35 +24,11 @@ use alphadesk_model::NaiveDate;
 use alphadesk_score::{score, ScoreConfig, Universe};
 use alphadesk_store::Store;
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("ALPHADESK_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
+mod common;
+use common::peak_rss_mib;
 
 fn main() {
-    let (db, _keep) = match std::env::var_os("ALPHADESK_BENCH_DB") {
-        Some(p) => (PathBuf::from(p), None),
-        None => {
-            let dir = tempfile_dir();
-            let db = dir.join("bench.db");
-            let mut s = Store::open(&db).unwrap();
-            let data = data_dir();
-            for (f, explicit) in alphadesk_store::walk(&[data.join("market"), data.join("sec")]).unwrap() {
-                s.ingest_path(&f, explicit);
-            }
-            (db, Some(dir))
-        }
-    };
+    let db = common::bench_store("score", common::DEMO_FOLDERS);
     let cfg = ScoreConfig::default();
     let (from, to) = ("2014-01-01".parse().unwrap(), "2018-04-30".parse().unwrap());
     let rss_before = peak_rss_mib();
@@ -196,10 +172,4 @@ fn compare(csv_path: &Path, u: &Universe, dates: &[NaiveDate], records: &[Vec<al
         println!("  {n:<24} {w:.2e}  {k:>6}  {miss}");
     }
     println!("  (fundamental metrics of {} XBRL-backed tickers left out: {})", xbrl.len(), xbrl.join(", "));
-}
-
-fn tempfile_dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("alphadesk-bench-score-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }

@@ -353,3 +353,34 @@ fn news_survives_hostile_input() {
     let out = alphadesk(&db, &["news", f.to_str().unwrap()]);
     assert!(out.status.success());
 }
+
+/// The README's first command, on a small data folder linked from the shared data:
+/// the market files and Apple's XBRL facts (news and posts left out for speed).
+#[test]
+fn demo_runs_end_to_end() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("data");
+    std::fs::create_dir_all(small.join("sec/companyfacts")).unwrap();
+    std::os::unix::fs::symlink(data.join("market"), small.join("market")).unwrap();
+    std::os::unix::fs::symlink(
+        data.join("sec/companyfacts/CIK0000320193.json"),
+        small.join("sec/companyfacts/CIK0000320193.json"),
+    )
+    .unwrap();
+    let db = dir.path().join("demo.db");
+    let out = alphadesk(&db, &["demo", "--data", small.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}\n{stdout}", text(&out.stderr));
+    assert!(stdout.contains("stored prices          401 files     491282 rows"), "{stdout}");
+    assert!(stdout.contains("split factor 7"), "Apple's market cap across the split:\n{stdout}");
+    assert!(stdout.contains("== Alpha Score as of 2018-04-30"));
+    let tracks = stdout.lines().filter(|l| l.contains("alphadesk tracks ")).count();
+    let profiles = stdout.lines().filter(|l| l.trim_start().starts_with("Alpha Score of ")).count();
+    assert_eq!((tracks, profiles), (20, 20), "ten highest and ten lowest, two sentences each");
+    assert!(stdout.contains("rank IC alpha_score"), "the backtest of record is printed beside the scores");
+    assert!(dir.path().join("alphadesk-report/README.md").is_file(), "the report lands beside the store");
+    // A second run ingests nothing new.
+    let again = alphadesk(&db, &["demo", "--data", small.to_str().unwrap()]);
+    assert!(text(&again.stdout).contains("nothing changed"));
+}

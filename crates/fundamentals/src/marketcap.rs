@@ -183,9 +183,13 @@ impl PriceBasis {
     /// Product of the factors of dividends with ex-dates in `(date, basis]`, and those
     /// dividends as audit inputs.
     pub fn dividend_factor(&self, date: NaiveDate) -> (f64, Vec<Input>) {
-        let start = self.dividends.partition_point(|(d, _)| d.ex_date <= date);
-        let later = &self.dividends[start..];
+        let later = self.dividends_after(date);
         (later.iter().map(|(_, f)| f).product(), later.iter().map(|(d, _)| Input::from_fact(&d.fact)).collect())
+    }
+
+    /// Dividends whose adjustment the close on `date` carries: ex-dates after it.
+    fn dividends_after(&self, date: NaiveDate) -> &[(Dividend, f64)] {
+        &self.dividends[self.dividends.partition_point(|(d, _)| d.ex_date <= date)..]
     }
 
     /// The market cap's value alone: the formula of [`Self::market_cap`] without
@@ -200,8 +204,7 @@ impl PriceBasis {
         if (as_of - close_date).num_days() > MAX_PRICE_AGE_DAYS {
             return Err(format!("last price is from {close_date}, more than {MAX_PRICE_AGE_DAYS} days before {as_of}"));
         }
-        let start = self.dividends.partition_point(|(d, _)| d.ex_date <= close_date);
-        let div_factor: f64 = self.dividends[start..].iter().map(|(_, f)| f).product();
+        let div_factor: f64 = self.dividends_after(close_date).iter().map(|(_, f)| f).product();
         Ok(close / div_factor * shares.value * split_factor(&self.splits, shares.period_end, self.basis))
     }
 

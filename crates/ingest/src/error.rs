@@ -123,7 +123,7 @@ pub(crate) fn check_text(bytes: &[u8]) -> Result<(), ParseError> {
 
 /// Text decoding that never fails: UTF-8 when valid, otherwise latin-1, which maps
 /// every byte. Older EDGAR documents and some CSV exports are latin-1.
-pub(crate) fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+pub fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|&b| b as char).collect()),

@@ -27,7 +27,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-pub use error::{Location, ParseError, Warning};
+pub use error::{decode_text, Location, ParseError, Warning};
 
 /// The kinds of source file alphadesk understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -121,12 +121,10 @@ pub enum Detected {
 }
 
 /// Decides a file's kind from its first bytes.
-pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detected, ParseError> {
+pub fn detect(bytes: &[u8]) -> Result<Detected, ParseError> {
     error::check_text(bytes)?;
     let head = &bytes[..bytes.len().min(64 * 1024)];
-    let start =
-        head.iter().position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF).unwrap_or(0);
-    let lead = &head[start..];
+    let lead = lead_of(head);
     if lead.starts_with(b"{") {
         match documents::looks_like(lead) {
             Some(documents::DocKind::Article) => return Ok(Detected::Kind(Kind::Articles)),
@@ -146,11 +144,8 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detected, ParseError> {
         }
         return Ok(Detected::Unrecognised("JSON of an unknown layout".into()));
     }
-    if let Some(kind) = documents::markup_kind(lead) {
-        return Ok(Detected::Kind(match kind {
-            documents::MarkupKind::Feed => Kind::Articles,
-            _ => Kind::Articles,
-        }));
+    if documents::markup_kind(lead).is_some() {
+        return Ok(Detected::Kind(Kind::Articles));
     }
     if sgml::is_submission(bytes) {
         for block in sgml::xml_blocks(bytes) {
@@ -191,7 +186,6 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detected, ParseError> {
     if has("sic code") {
         return Ok(Detected::Kind(Kind::SicCodes));
     }
-    let _ = file_name;
     Ok(Detected::Unrecognised("text of an unknown layout".into()))
 }
 
@@ -249,13 +243,12 @@ pub fn parse<'a>(kind: Kind, file_name: &str, bytes: &'a [u8]) -> Result<Parsed<
         Kind::SecTickers => Parsed::Listings(tables::parse_sec_tickers(bytes)?),
         Kind::SicCodes => Parsed::SicCodes(tables::parse_sic(bytes)?),
         // Articles arrive as JSON Lines, RSS/Atom feeds, HTML or dated text.
-        Kind::Articles => Parsed::Documents(match documents::markup_kind(lead_of(bytes)) {
-            Some(documents::MarkupKind::Feed) => documents::parse_feed(bytes)?,
-            Some(_) => documents::parse_text_article(bytes)?,
-            None if lead_of(bytes).starts_with(b"<") || !lead_of(bytes).starts_with(b"{") => {
-                documents::parse_text_article(bytes)?
-            }
-            None => documents::parse_articles(bytes)?,
+        Kind::Articles => Parsed::Documents(if lead_of(bytes).starts_with(b"{") {
+            documents::parse_articles(bytes)?
+        } else if documents::markup_kind(lead_of(bytes)) == Some(documents::MarkupKind::Feed) {
+            documents::parse_feed(bytes)?
+        } else {
+            documents::parse_text_article(bytes)?
         }),
         // Posts take their ticker from the folder: callers pass `TICKER/DATE`.
         Kind::Posts => Parsed::Documents(documents::parse_posts(bytes, file_name)?),
@@ -269,21 +262,21 @@ mod tests {
 
     #[test]
     fn detects_by_content() {
-        let k = |name: &str, b: &[u8]| detect(name, b).unwrap();
-        assert_eq!(k("x.bin", b"date,open,high,low,close,volume,Name\n"), Detected::Kind(Kind::Prices));
-        assert_eq!(k("x", b"  <?xml version=\"1.0\"?>\n<ownershipDocument/>"), Detected::Kind(Kind::Form4));
-        assert_eq!(k("x", b"<ns1:informationTable xmlns:ns1=\"u\"/>"), Detected::Kind(Kind::ThirteenF));
-        assert_eq!(k("x", b"{\"cik\":1,\"entityName\":\"a\",\"facts\":{}}"), Detected::Kind(Kind::CompanyFacts));
-        assert!(matches!(k("README.md", b"# hello\n"), Detected::Unrecognised(_)));
-        assert!(detect("empty", b"").unwrap_err().message.contains("empty"));
-        assert!(detect("bin", b"\x00\x01\x02").unwrap_err().message.contains("binary"));
+        let k = |b: &[u8]| detect(b).unwrap();
+        assert_eq!(k(b"date,open,high,low,close,volume,Name\n"), Detected::Kind(Kind::Prices));
+        assert_eq!(k(b"  <?xml version=\"1.0\"?>\n<ownershipDocument/>"), Detected::Kind(Kind::Form4));
+        assert_eq!(k(b"<ns1:informationTable xmlns:ns1=\"u\"/>"), Detected::Kind(Kind::ThirteenF));
+        assert_eq!(k(b"{\"cik\":1,\"entityName\":\"a\",\"facts\":{}}"), Detected::Kind(Kind::CompanyFacts));
+        assert!(matches!(k(b"# hello\n"), Detected::Unrecognised(_)));
+        assert!(detect(b"").unwrap_err().message.contains("empty"));
+        assert!(detect(b"\x00\x01\x02").unwrap_err().message.contains("binary"));
     }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
         #[test]
         fn no_parser_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-            let _ = detect("f", &bytes);
+            let _ = detect(&bytes);
             for k in Kind::ALL {
                 let _ = parse(k, "CIK0000000001-submissions-001_2018-01-01.csv", &bytes);
             }

@@ -16,7 +16,7 @@ fn read(rel: &str) -> Option<(String, Vec<u8>)> {
 #[test]
 fn apple_form4_full_text_submission() {
     let Some((name, bytes)) = read("sec/form4/form4_AAPL_0000320193-22-000061.txt") else { return };
-    assert_eq!(detect(&name, &bytes).unwrap(), Detected::Kind(Kind::Form4));
+    assert_eq!(detect(&bytes).unwrap(), Detected::Kind(Kind::Form4));
     let Parsed::Ownership(r) = parse(Kind::Form4, &name, &bytes).unwrap() else { panic!() };
     assert_eq!(r.form_type, "4");
     assert_eq!(r.accession.as_ref().unwrap().as_str(), "0000320193-22-000061");
@@ -97,7 +97,7 @@ fn every_ownership_file_parses() {
             }
             let bytes = std::fs::read(&p).unwrap();
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            assert_eq!(detect(&name, &bytes).unwrap(), Detected::Kind(Kind::Form4), "{}", p.display());
+            assert_eq!(detect(&bytes).unwrap(), Detected::Kind(Kind::Form4), "{}", p.display());
             parse(Kind::Form4, &name, &bytes).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             n += 1;
         }
@@ -107,7 +107,7 @@ fn every_ownership_file_parses() {
 
 fn holdings(rel: &str) -> Option<alphadesk_ingest::thirteenf::HoldingsReport> {
     let (name, bytes) = read(rel)?;
-    assert_eq!(detect(&name, &bytes).unwrap(), Detected::Kind(Kind::ThirteenF), "{rel}");
+    assert_eq!(detect(&bytes).unwrap(), Detected::Kind(Kind::ThirteenF), "{rel}");
     match parse(Kind::ThirteenF, &name, &bytes).unwrap() {
         Parsed::Holdings(h) => Some(h),
         _ => panic!(),
@@ -172,7 +172,7 @@ fn submissions_main_file_and_page() {
     assert_eq!(s.filings.len(), 1005);
     assert_eq!(s.filings[0].accession.as_str(), "0001059235-26-000004");
     let (name, bytes) = read("sec/submissions/CIK0001009672-submissions-001.json").unwrap();
-    assert_eq!(detect(&name, &bytes).unwrap(), Detected::Kind(Kind::Submissions));
+    assert_eq!(detect(&bytes).unwrap(), Detected::Kind(Kind::Submissions));
     let Parsed::Submissions(p) = parse(Kind::Submissions, &name, &bytes).unwrap() else { panic!() };
     assert!(p.filer.is_none());
     assert_eq!((p.cik.get(), p.filings.len()), (1009672, 205));
@@ -212,7 +212,7 @@ fn birth_line(bytes: &[u8], prefix: &str) -> u64 {
 #[test]
 fn reuters_articles_and_stocknet_posts() {
     let Some((name, bytes)) = read("text/news/reuters_2010_2012_companies.jsonl") else { return };
-    assert_eq!(detect(&name, &bytes).unwrap(), Detected::Kind(Kind::Articles));
+    assert_eq!(detect(&bytes).unwrap(), Detected::Kind(Kind::Articles));
     let Parsed::Documents(d) = parse(Kind::Articles, &name, &bytes).unwrap() else { panic!() };
     // SOURCES.md: 7,440 articles, every published timestamp parsed.
     assert_eq!(d.documents.len(), 7440);
@@ -223,7 +223,7 @@ fn reuters_articles_and_stocknet_posts() {
 
     let dir = data_dir().unwrap().join("social/stocknet/tweet/preprocessed/AAPL");
     let bytes = std::fs::read(dir.join("2014-01-02")).unwrap();
-    assert_eq!(detect("2014-01-02", &bytes).unwrap(), Detected::Kind(Kind::Posts));
+    assert_eq!(detect(&bytes).unwrap(), Detected::Kind(Kind::Posts));
     let Parsed::Documents(p) = parse(Kind::Posts, "AAPL/2014-01-02", &bytes).unwrap() else { panic!() };
     let lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
     assert_eq!(p.documents.len(), lines);

@@ -311,7 +311,7 @@ pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis 
         for (ticker, _, evidence, _) in &found {
             if seen.insert(ticker.clone()) {
                 let e = per_entity.entry(ticker.clone()).or_default();
-                e.0 += crate::tone::entity_tone(model, s, evidence).score;
+                e.0 += crate::tone::entity_tone_from(model, s, &t, evidence).score;
                 e.1 += 1;
             }
         }
@@ -339,8 +339,7 @@ pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis 
         }
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let take = candidates.len().clamp(0, 5).max(candidates.len().min(3));
-    let mut chosen: Vec<(usize, &str)> = candidates.into_iter().take(take).map(|(_, k, s)| (k, s)).collect();
+    let mut chosen: Vec<(usize, &str)> = candidates.into_iter().take(5).map(|(_, k, s)| (k, s)).collect();
     chosen.sort();
     let score = if weight > 0.0 { weighted / weight } else { 0.0 };
     Analysis {

@@ -258,11 +258,17 @@ const COMPANY_CONTEXT: &[&str] = &[
     "devices",
 ];
 
+fn is_company_context(word: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| COMPANY_CONTEXT.iter().copied().collect()).contains(word)
+}
+
 /// A text word with its byte offsets and sentence number.
 #[derive(Debug, Clone)]
 struct Word<'a> {
     raw: &'a str,
-    lower: String,
+    /// Lower case; borrowed when the word already is.
+    lower: std::borrow::Cow<'a, str>,
     sentence: usize,
 }
 
@@ -293,7 +299,12 @@ fn words(text: &str) -> Vec<Word<'_>> {
                     raw = &raw[..raw.len() - suffix.len()];
                 }
             }
-            out.push(Word { raw, lower: raw.to_lowercase(), sentence });
+            let lower = if raw.chars().any(char::is_uppercase) {
+                std::borrow::Cow::Owned(raw.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(raw)
+            };
+            out.push(Word { raw, lower, sentence });
             i = j;
         } else {
             if matches!(c, '.' | '!' | '?' | '\n') {
@@ -317,8 +328,8 @@ fn modifies_a_noun(next: Option<&Word<'_>>) -> bool {
     let Some(n) = next else { return false };
     let lower_case = n.raw.chars().next().is_some_and(|c| c.is_lowercase());
     lower_case
-        && !COMPANY_CONTEXT.contains(&n.lower.as_str())
-        && !VERBS.contains(&n.lower.as_str())
+        && !is_company_context(&n.lower)
+        && !VERBS.contains(&n.lower.as_ref())
         && !n.lower.ends_with("ed")
         && !n.lower.ends_with('s')
 }
@@ -326,7 +337,7 @@ fn modifies_a_noun(next: Option<&Word<'_>>) -> bool {
 /// A company name as the linker matches it: lower case, legal suffixes and a
 /// leading "The" dropped.
 pub fn normalise(name: &str) -> Vec<String> {
-    let mut w: Vec<String> = words(name).into_iter().map(|w| w.lower).collect();
+    let mut w: Vec<String> = words(name).into_iter().map(|w| w.lower.into_owned()).collect();
     // Drop legal suffixes and share-class tails from the end, "The" from the front.
     while w.first().is_some_and(|x| x == "the") {
         w.remove(0);
@@ -383,7 +394,7 @@ impl Linker {
             if let Some((alias, ticker)) = line.split_once('\t') {
                 let t = ticker.trim().to_ascii_uppercase();
                 if by_ticker.contains_key(&t) {
-                    add(words(alias).into_iter().map(|w| w.lower).collect(), &t, Kind::Alias);
+                    add(words(alias).into_iter().map(|w| w.lower.into_owned()).collect(), &t, Kind::Alias);
                 }
             }
         }
@@ -391,6 +402,19 @@ impl Linker {
             list.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()).then(a.ticker.cmp(&b.ticker)));
         }
         Linker { companies: by_ticker, patterns }
+    }
+
+    /// A linker over the store's priced securities (the universe the score ranks);
+    /// `None` while the store has none with a name.
+    pub fn from_store(
+        store: &alphadesk_store::Store,
+        aliases: &str,
+    ) -> Result<Option<Linker>, alphadesk_store::StoreError> {
+        let companies: Vec<Company> = alphadesk_store::read::priced_securities(store.conn())?
+            .into_iter()
+            .filter_map(|p| Some(Company { name: p.security.name?, ticker: p.security.ticker }))
+            .collect();
+        Ok((!companies.is_empty()).then(|| Linker::new(companies, aliases)))
     }
 
     pub fn company(&self, ticker: &str) -> Option<&Company> {
@@ -401,18 +425,21 @@ impl Linker {
     pub fn mentions(&self, text: &str) -> Vec<(String, Kind, String, usize)> {
         let ws = words(text);
         let mut hits = Vec::new();
-        // Company vocabulary per sentence, counted once: a long sentence full of
-        // candidate names must not be rescanned for each of them.
-        let n_sentences = ws.last().map(|w| w.sentence + 1).unwrap_or(0);
-        let mut context = vec![0usize; n_sentences];
-        for w in &ws {
-            if COMPANY_CONTEXT.contains(&w.lower.as_str()) {
-                context[w.sentence] += 1;
-            }
-        }
+        // Company vocabulary per sentence, counted once and only when a common-word
+        // name first needs it: most text has none, and a long sentence full of such
+        // names must not be rescanned for each of them.
+        let context: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
         let sentence_has_context = |s: usize, skip: usize| {
-            let own = usize::from(COMPANY_CONTEXT.contains(&ws[skip].lower.as_str()));
-            context[s] > own
+            let counts = context.get_or_init(|| {
+                let mut c = vec![0usize; ws.last().map(|w| w.sentence + 1).unwrap_or(0)];
+                for w in &ws {
+                    if is_company_context(&w.lower) {
+                        c[w.sentence] += 1;
+                    }
+                }
+                c
+            });
+            counts[s] > usize::from(is_company_context(&ws[skip].lower))
         };
         let mut i = 0;
         while i < ws.len() {
@@ -426,7 +453,7 @@ impl Linker {
                 continue;
             }
             // Exchange-qualified tickers: NYSE: ALL, (Nasdaq: AAPL), ticker ALL, symbol ALL.
-            let marker = matches!(w.lower.as_str(), "nyse" | "nasdaq" | "amex" | "ticker" | "symbol");
+            let marker = matches!(w.lower.as_ref(), "nyse" | "nasdaq" | "amex" | "ticker" | "symbol");
             if marker {
                 if let Some(next) = ws.get(i + 1) {
                     let between = &text[w.raw.as_ptr() as usize - text.as_ptr() as usize + w.raw.len()
@@ -450,7 +477,7 @@ impl Linker {
             }
             // Names and aliases, longest first.
             let mut matched = false;
-            if let Some(list) = self.patterns.get(&w.lower) {
+            if let Some(list) = self.patterns.get(w.lower.as_ref()) {
                 for p in list {
                     let k = p.tokens.len();
                     if i + k > ws.len() || !(0..k).all(|j| ws[i + j].lower == p.tokens[j]) {

@@ -20,6 +20,18 @@ pub struct Derived {
     pub signals: usize,
 }
 
+/// Derives signals for documents not yet read, with a linker over the store's own
+/// securities and the built-in aliases. Does nothing (and builds nothing) when no
+/// document is pending; `None` when there are documents but no securities to link
+/// them to yet (they wait, unread, for a later run).
+pub fn derive_pending(store: &mut Store, model: &dyn Tone, model_name: &str) -> Result<Option<Derived>, StoreError> {
+    if read::count_unprocessed_documents(store.conn())? == 0 {
+        return Ok(Some(Derived::default()));
+    }
+    let Some(linker) = Linker::from_store(store, crate::link::DEFAULT_ALIASES)? else { return Ok(None) };
+    derive(store, &linker, model, model_name).map(Some)
+}
+
 pub fn derive(store: &mut Store, linker: &Linker, model: &dyn Tone, model_name: &str) -> Result<Derived, StoreError> {
     let docs = read::unprocessed_documents(store.conn())?;
     let mut signals = Vec::new();

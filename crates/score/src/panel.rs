@@ -42,26 +42,28 @@ impl PriceSeries {
         self.dates.partition_point(|x| *x <= d).checked_sub(1)
     }
 
-    /// Date and close of the last bar on or before `d` that has a close.
-    pub fn close_on_or_before(&self, d: NaiveDate) -> Option<(NaiveDate, f64)> {
+    /// Index of the last bar on or before `d` that has a close.
+    fn closed_index_on_or_before(&self, d: NaiveDate) -> Option<usize> {
         let mut i = self.index_on_or_before(d)?;
         while self.close[i].is_nan() {
             i = i.checked_sub(1)?;
         }
-        Some((self.dates[i], self.close[i]))
+        Some(i)
+    }
+
+    /// Date and close of the last bar on or before `d` that has a close.
+    pub fn close_on_or_before(&self, d: NaiveDate) -> Option<(NaiveDate, f64)> {
+        self.closed_index_on_or_before(d).map(|i| (self.dates[i], self.close[i]))
     }
 
     /// The last bar on or before `d` with a close (the store's `close_on_or_before`).
     pub fn bar_on_or_before(&self, d: NaiveDate) -> Option<Bar> {
-        let mut i = self.index_on_or_before(d)?;
-        while self.close[i].is_nan() {
-            i = i.checked_sub(1)?;
-        }
+        let i = self.closed_index_on_or_before(d)?;
         Some(Bar {
             date: self.dates[i],
             close: Some(self.close[i]),
             adj_close: (!self.adj[i].is_nan()).then_some(self.adj[i]),
-            source: SourceRef { path: self.path.clone(), accession: None, line: Some(self.lines[i]) },
+            source: self.source_at(i),
         })
     }
 
@@ -261,15 +263,28 @@ pub enum Every {
     Day,
 }
 
+impl Every {
+    pub const ALL: [Every; 3] = [Every::Month, Every::Week, Every::Day];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Every::Month => "month",
+            Every::Week => "week",
+            Every::Day => "day",
+        }
+    }
+}
+
+impl std::fmt::Display for Every {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl std::str::FromStr for Every {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "month" => Ok(Every::Month),
-            "week" => Ok(Every::Week),
-            "day" => Ok(Every::Day),
-            _ => Err(format!("expected month, week or day, got {s:?}")),
-        }
+        Every::ALL.into_iter().find(|e| e.name() == s).ok_or_else(|| format!("expected month, week or day, got {s:?}"))
     }
 }
 

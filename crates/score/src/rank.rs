@@ -26,31 +26,39 @@ pub fn winsorise(values: &mut [Option<f64>], lower: f64, upper: f64) {
     }
 }
 
+/// Average ranks (1-based; ties share the mean of the ranks they span).
+pub fn average_ranks(xs: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..xs.len()).collect();
+    idx.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
+    let mut out = vec![0.0; xs.len()];
+    let mut k = 0;
+    while k < idx.len() {
+        let end = k + idx[k..].iter().take_while(|&&i| xs[i] == xs[idx[k]]).count();
+        let avg = (k + 1 + end) as f64 / 2.0;
+        for &i in &idx[k..end] {
+            out[i] = avg;
+        }
+        k = end;
+    }
+    out
+}
+
 /// Percentile (0..=100) of each present value among the present values of its
 /// group. `groups[i]` names the group of `values[i]`.
 pub fn group_percentiles<G: Ord + Copy>(values: &[Option<f64>], groups: &[G]) -> Vec<Option<f64>> {
-    let mut out = vec![None; values.len()];
-    let mut idx: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
-    idx.sort_by(|&a, &b| groups[a].cmp(&groups[b]).then(values[a].unwrap_or(0.0).total_cmp(&values[b].unwrap_or(0.0))));
-    let mut start = 0;
-    while start < idx.len() {
-        let g = groups[idx[start]];
-        let end = start + idx[start..].iter().take_while(|&&i| groups[i] == g).count();
-        let members = &idx[start..end];
-        let n = members.len();
-        let mut k = 0;
-        while k < n {
-            let v = values[members[k]];
-            let tie_end = k + members[k..].iter().take_while(|&&i| values[i] == v).count();
-            // Ranks k+1..=tie_end share their average.
-            let avg_rank = (k + 1 + tie_end) as f64 / 2.0;
-            let pct = if n == 1 { 50.0 } else { 100.0 * (avg_rank - 1.0) / (n - 1) as f64 };
-            for &i in &members[k..tie_end] {
-                out[i] = Some(pct);
-            }
-            k = tie_end;
+    let mut members: std::collections::BTreeMap<G, Vec<usize>> = Default::default();
+    for (i, v) in values.iter().enumerate() {
+        if v.is_some() {
+            members.entry(groups[i]).or_default().push(i);
         }
-        start = end;
+    }
+    let mut out = vec![None; values.len()];
+    for idx in members.values() {
+        let n = idx.len();
+        let vals: Vec<f64> = idx.iter().map(|&i| values[i].expect("present")).collect();
+        for (&i, r) in idx.iter().zip(average_ranks(&vals)) {
+            out[i] = Some(if n == 1 { 50.0 } else { 100.0 * (r - 1.0) / (n - 1) as f64 });
+        }
     }
     out
 }

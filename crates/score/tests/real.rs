@@ -29,14 +29,9 @@ fn full_store() -> Option<&'static Path> {
             assert!(!matches!(r.outcome, Outcome::Failed { .. }), "{}: {:?}", r.path, r.outcome);
         }
         // The news stage, as `alphadesk ingest` runs it.
-        let companies = alphadesk_store::read::priced_securities(s.conn())
+        alphadesk_news::signals::derive_pending(&mut s, &alphadesk_news::tone::lexicon::LexiconModel, "lexicon-v1")
             .unwrap()
-            .into_iter()
-            .filter_map(|p| Some(alphadesk_news::link::Company { name: p.security.name?, ticker: p.security.ticker }))
-            .collect();
-        let linker = alphadesk_news::link::Linker::new(companies, alphadesk_news::link::DEFAULT_ALIASES);
-        alphadesk_news::signals::derive(&mut s, &linker, &alphadesk_news::tone::lexicon::LexiconModel, "lexicon-v1")
-            .unwrap();
+            .expect("securities to link to");
         Some((dir, path))
     })
     .as_ref()

@@ -205,7 +205,7 @@ impl Store {
     fn try_ingest(&mut self, path: &str, bytes: &[u8], explicit: bool) -> Result<Outcome, StoreError> {
         let file_name = Path::new(path).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let parse_err = |error: ParseError| StoreError::Parse { path: path.to_string(), error };
-        let kind = match alphadesk_ingest::detect(&file_name, bytes).map_err(parse_err)? {
+        let kind = match alphadesk_ingest::detect(bytes).map_err(parse_err)? {
             Detected::Kind(k) => k,
             Detected::Unrecognised(why) if explicit => {
                 return Err(parse_err(ParseError::file(format!("not a source alphadesk reads: {why}"))))
@@ -327,7 +327,7 @@ pub struct Counts {
     pub news_signals: i64,
 }
 
-fn hex(b: &[u8]) -> String {
+pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 

@@ -403,7 +403,7 @@ fn documents(s: &mut Sink<'_, '_>, docs: &alphadesk_ingest::documents::Documents
         h.update(doc.title.as_bytes());
         h.update(b"\n");
         h.update(doc.body.as_bytes());
-        let sha: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let sha = crate::hex(&h.finalize());
         let n = st.execute(params![
             s.source_id,
             doc.line as i64,

@@ -37,54 +37,54 @@ pub struct Security {
     pub share_classes: Vec<String>,
 }
 
+/// The securities master's choice among listing claims for the tickers `rows`
+/// yields (a SQL row source with a `ticker` column), as the `securities` view
+/// makes it: each field from the highest-priority listing that has it. Written out
+/// per query because the view groups every listing and cannot use the ticker
+/// index. Columns: ticker, name, cik, sector, industry, exchange, sic,
+/// fiscal_year_end, then `extra`.
+fn master_sql(rows: &str, extra: &str) -> String {
+    let pick = |field: &str| {
+        format!(
+            "(SELECT {field} FROM listings l WHERE l.ticker = t.ticker AND {field} IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS {field}"
+        )
+    };
+    format!(
+        "WITH b AS (SELECT t.*, {}, {}, {}, {}, {} FROM ({rows}) t)
+         SELECT b.ticker, b.name, b.cik, b.sector, b.industry, b.exchange, c.sic, c.fiscal_year_end{extra}
+         FROM b LEFT JOIN companies c ON c.cik = b.cik ORDER BY b.ticker",
+        pick("name"),
+        pick("cik"),
+        pick("sector"),
+        pick("industry"),
+        pick("exchange")
+    )
+}
+
+fn security_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Security> {
+    Ok(Security {
+        ticker: r.get(0)?,
+        name: r.get(1)?,
+        cik: r.get(2)?,
+        sector: r.get(3)?,
+        industry: r.get(4)?,
+        exchange: r.get(5)?,
+        sic: r.get(6)?,
+        fiscal_year_end: r.get(7)?,
+        share_classes: Vec::new(),
+    })
+}
+
+/// A ticker known from a listing or, failing that, from a price series.
 pub fn security(conn: &Connection, ticker: &str) -> Result<Option<Security>, StoreError> {
     let t = ticker.trim().to_ascii_uppercase();
-    // The same choice as the `securities` view, asked for one ticker: the view
-    // groups every listing and cannot use the ticker index.
-    let sec = conn
-        .prepare_cached(
-            "WITH b AS (SELECT
-                (SELECT name FROM listings WHERE ticker = ?1 AND name IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS name,
-                (SELECT cik FROM listings WHERE ticker = ?1 AND cik IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS cik,
-                (SELECT sector FROM listings WHERE ticker = ?1 AND sector IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS sector,
-                (SELECT industry FROM listings WHERE ticker = ?1 AND industry IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS industry,
-                (SELECT exchange FROM listings WHERE ticker = ?1 AND exchange IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS exchange
-             WHERE EXISTS (SELECT 1 FROM listings WHERE ticker = ?1))
-             SELECT ?1, b.name, b.cik, b.sector, b.industry, b.exchange, c.sic, c.fiscal_year_end
-             FROM b LEFT JOIN companies c ON c.cik = b.cik",
-        )?
-        .query_row(
-            [&t],
-            |r| {
-                Ok(Security {
-                    ticker: r.get(0)?,
-                    name: r.get(1)?,
-                    cik: r.get(2)?,
-                    sector: r.get(3)?,
-                    industry: r.get(4)?,
-                    exchange: r.get(5)?,
-                    sic: r.get(6)?,
-                    fiscal_year_end: r.get(7)?,
-                    share_classes: Vec::new(),
-                })
-            },
-        )
-        .optional()?;
-    let Some(mut sec) = sec else {
-        // A ticker with prices but no listing row is still a security we know of.
-        let has_prices: bool =
-            conn.query_row("SELECT count(*) FROM price_series WHERE ticker = ?1", [&t], |r| r.get::<_, i64>(0))? > 0;
-        return Ok(has_prices.then(|| Security {
-            ticker: t,
-            name: None,
-            cik: None,
-            sector: None,
-            industry: None,
-            exchange: None,
-            sic: None,
-            fiscal_year_end: None,
-            share_classes: Vec::new(),
-        }));
+    let sql = master_sql(
+        "SELECT ?1 AS ticker WHERE EXISTS (SELECT 1 FROM listings WHERE ticker = ?1)
+            OR EXISTS (SELECT 1 FROM price_series WHERE ticker = ?1)",
+        "",
+    );
+    let Some(mut sec) = conn.prepare_cached(&sql)?.query_row([&t], security_row).optional()? else {
+        return Ok(None);
     };
     if let Some(cik) = sec.cik {
         let mut st = conn
@@ -385,37 +385,18 @@ pub struct PricedSecurity {
 }
 
 pub fn priced_securities(conn: &Connection) -> Result<Vec<PricedSecurity>, StoreError> {
-    // One statement for the whole universe, choosing among listings exactly as
-    // [`security`] does for one ticker.
-    let mut st = conn.prepare(
-        "WITH best AS (
-            SELECT ps.ticker, ps.layout, ps.basis_date, src.path,
-              (SELECT name FROM listings l WHERE l.ticker = ps.ticker AND name IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS name,
-              (SELECT cik FROM listings l WHERE l.ticker = ps.ticker AND cik IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS cik,
-              (SELECT sector FROM listings l WHERE l.ticker = ps.ticker AND sector IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS sector,
-              (SELECT industry FROM listings l WHERE l.ticker = ps.ticker AND industry IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS industry,
-              (SELECT exchange FROM listings l WHERE l.ticker = ps.ticker AND exchange IS NOT NULL ORDER BY priority, source_id LIMIT 1) AS exchange
-            FROM price_series ps JOIN sources src ON src.id = ps.source_id)
-         SELECT b.ticker, b.layout, b.basis_date, b.path, b.name, b.cik, b.sector, b.industry, b.exchange, c.sic, c.fiscal_year_end
-         FROM best b LEFT JOIN companies c ON c.cik = b.cik ORDER BY b.ticker",
-    )?;
+    let sql = master_sql(
+        "SELECT ps.ticker, ps.layout, ps.basis_date, src.path FROM price_series ps JOIN sources src ON src.id = ps.source_id",
+        ", b.layout, b.basis_date, b.path",
+    );
+    let mut st = conn.prepare(&sql)?;
     let mut out: Vec<PricedSecurity> = st
         .query_map([], |r| {
             Ok(PricedSecurity {
-                layout: r.get(1)?,
-                basis_date: req_date(r, 2)?,
-                price_path: r.get(3)?,
-                security: Security {
-                    ticker: r.get(0)?,
-                    name: r.get(4)?,
-                    cik: r.get(5)?,
-                    sector: r.get(6)?,
-                    industry: r.get(7)?,
-                    exchange: r.get(8)?,
-                    sic: r.get(9)?,
-                    fiscal_year_end: r.get(10)?,
-                    share_classes: Vec::new(),
-                },
+                security: security_row(r)?,
+                layout: r.get(8)?,
+                basis_date: req_date(r, 9)?,
+                price_path: r.get(10)?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -445,6 +426,15 @@ pub struct StoredDocument {
     pub published_utc: String,
     pub known_date: NaiveDate,
     pub ticker_hint: Option<String>,
+}
+
+/// How many documents the news stage has not read yet.
+pub fn count_unprocessed_documents(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM documents d LEFT JOIN news_processed p ON p.document_id = d.id WHERE p.document_id IS NULL",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// Documents the news stage has not read yet, oldest first.

@@ -149,7 +149,7 @@ pub fn write(bt: &Backtest, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     );
     let _ = writeln!(
         md,
-        "- configuration hash: `{}`\n- data range: {} to {}\n- rebalance: {:?}, {} dates from {} to {}; forward horizon {} trading days\n- {}\n- observations dropped for a missing price: {} (per date in `backtest.json`)\n",
+        "- configuration hash: `{}`\n- data range: {} to {}\n- rebalance: {}, {} dates from {} to {}; forward horizon {} trading days\n- {}\n- observations dropped for a missing price: {} (per date in `backtest.json`)\n",
         bt.config_hash,
         bt.data_range.0,
         bt.data_range.1,
@@ -205,14 +205,7 @@ pub fn write(bt: &Backtest, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let _ = writeln!(
         md,
         "Rerun: `alphadesk backtest --from {} --to {} --horizon {} --rebalance {} --report DIR`.",
-        bt.from,
-        bt.to,
-        bt.horizon,
-        match bt.rebalance {
-            alphadesk_score::Every::Month => "month",
-            alphadesk_score::Every::Week => "week",
-            alphadesk_score::Every::Day => "day",
-        }
+        bt.from, bt.to, bt.horizon, bt.rebalance
     );
 
     let ic = &e.ic["alpha_score"].series;

@@ -1,21 +1,6 @@
 //! The statistics of a factor evaluation, each small enough to check by hand.
 
-/// Average ranks (1-based; ties share the mean of the ranks they span).
-pub fn ranks(xs: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..xs.len()).collect();
-    idx.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
-    let mut out = vec![0.0; xs.len()];
-    let mut k = 0;
-    while k < idx.len() {
-        let end = k + idx[k..].iter().take_while(|&&i| xs[i] == xs[idx[k]]).count();
-        let avg = (k + 1 + end) as f64 / 2.0;
-        for &i in &idx[k..end] {
-            out[i] = avg;
-        }
-        k = end;
-    }
-    out
-}
+pub use alphadesk_score::rank::average_ranks as ranks;
 
 /// Pearson correlation; `None` when either side has no variance.
 pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {

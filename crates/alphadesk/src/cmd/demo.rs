@@ -69,7 +69,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    score_section(&store)?;
+    score_section(&store, db)?;
     println!("\nNext: alphadesk explain AAPL --as-of 2018-04-30 --db {}", db.display());
     Ok(if s.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -78,7 +78,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
 /// date on which every input of the score existed.
 const DEMO_AS_OF: &str = "2018-04-30";
 
-fn score_section(store: &Store) -> anyhow::Result<()> {
+fn score_section(store: &Store, db: &Path) -> anyhow::Result<()> {
     use alphadesk_score::{profile_sentence, score, tracking_sentence, ScoreConfig, Universe};
     let started = std::time::Instant::now();
     let u = Universe::load(store)?;
@@ -105,8 +105,9 @@ fn score_section(store: &Store) -> anyhow::Result<()> {
     let bt = alphadesk_validate::backtest(&u, &cfg, &alphadesk_validate::record_spec());
     println!("\n== How the score has ranked stocks: the backtest of record ==");
     println!("{}", super::backtest::summary(&bt));
-    let dir = std::path::Path::new("alphadesk-report");
-    alphadesk_validate::report::write(&bt, dir)?;
+    // Beside the store, so that a demo run leaves its outputs in one place.
+    let dir = db.parent().unwrap_or(Path::new("")).join("alphadesk-report");
+    alphadesk_validate::report::write(&bt, &dir)?;
     println!("report with charts: {}/README.md", dir.display());
     if !u.excluded.is_empty() {
         println!(

@@ -1,12 +1,9 @@
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_news::article::{analyze, from_text, ArticleInput};
-use alphadesk_news::link::{Company, Linker, DEFAULT_ALIASES};
+use alphadesk_news::link::{Linker, DEFAULT_ALIASES};
 use alphadesk_news::tone::lexicon::LexiconModel;
-use alphadesk_news::tone::linear::LinearModel;
-use alphadesk_news::tone::Tone;
 use alphadesk_store::Store;
 use anyhow::Context;
 
@@ -34,57 +31,28 @@ pub fn linker(db: &Path, aliases: Option<&Path>) -> anyhow::Result<Linker> {
             db.display()
         );
     }
-    linker_from_store(&Store::open(db)?, aliases)?
-        .ok_or_else(|| anyhow::anyhow!("{} holds no priced securities with names to link to", db.display()))
-}
-
-/// `None` when the store has no priced securities with names yet.
-pub fn linker_from_store(store: &Store, aliases: Option<&Path>) -> anyhow::Result<Option<Linker>> {
-    let companies: Vec<Company> = alphadesk_store::read::priced_securities(store.conn())?
-        .into_iter()
-        .filter_map(|p| Some(Company { name: p.security.name?, ticker: p.security.ticker }))
-        .collect();
-    if companies.is_empty() {
-        return Ok(None);
-    }
     let alias_text = match aliases {
         Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
         None => DEFAULT_ALIASES.to_string(),
     };
-    Ok(Some(Linker::new(companies, &alias_text)))
+    Linker::from_store(&Store::open(db)?, &alias_text)?
+        .ok_or_else(|| anyhow::anyhow!("{} holds no priced securities with names to link to", db.display()))
 }
 
-/// Reads stored documents the news stage has not read yet into tone signals. Runs
-/// after every ingest; without a securities master there is nothing to link to and
-/// the documents wait for the next run.
+/// Reads stored documents the news stage has not read yet into tone signals; run
+/// after every ingest.
 pub fn derive_signals(store: &mut Store) -> anyhow::Result<Option<alphadesk_news::signals::Derived>> {
-    let Some(linker) = linker_from_store(store, None)? else { return Ok(None) };
-    Ok(Some(alphadesk_news::signals::derive(store, &linker, &LexiconModel, "lexicon-v1")?))
+    Ok(alphadesk_news::signals::derive_pending(store, &LexiconModel, "lexicon-v1")?)
 }
 
 pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
-    let bytes = if a.file == "-" {
-        let mut b = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut b)?;
-        b
-    } else {
-        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file))?
-    };
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        anyhow::bail!("{}: binary input (NUL byte); expected text, HTML or JSON Lines", a.file);
-    }
-    let text = alphadesk_news::tone::data::decode(&bytes);
+    let bytes = super::tone::read_text_input(&a.file, "text, HTML or JSON Lines")?;
+    let text = alphadesk_ingest::decode_text(&bytes);
     if text.trim().is_empty() {
         anyhow::bail!("{}: empty input", a.file);
     }
     let linker = linker(db, a.aliases.as_deref())?;
-    let model: Box<dyn Tone> = match &a.model {
-        Some(p) => {
-            let mut f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
-            Box::new(LinearModel::load(&mut f).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
-        }
-        None => Box::new(LexiconModel),
-    };
+    let model = super::tone::load_model(a.model.as_deref())?;
     let mut out = String::new();
     let mut failed = 0;
     if text.trim_start().starts_with('{') {

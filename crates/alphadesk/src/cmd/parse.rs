@@ -18,7 +18,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
     let name = a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let kind = if a.kind.eq_ignore_ascii_case("auto") {
-        match alphadesk_ingest::detect(&name, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))? {
+        match alphadesk_ingest::detect(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))? {
             alphadesk_ingest::Detected::Kind(k) => k,
             alphadesk_ingest::Detected::Unrecognised(why) => {
                 anyhow::bail!("{}: not a source alphadesk reads: {why}", a.file.display())

@@ -180,6 +180,11 @@ fn history(
         }
     }
     w.flush()?;
-    println!("wrote {rows} rows for {} dates ({every:?}) to {} (config {})", dates.len(), out.display(), cfg.hash());
+    println!(
+        "wrote {rows} rows for {} dates (every {every}) to {} (config {})",
+        dates.len(),
+        out.display(),
+        cfg.hash()
+    );
     Ok(ExitCode::SUCCESS)
 }

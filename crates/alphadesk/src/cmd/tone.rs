@@ -112,23 +112,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         }
         None => {
             let file = a.file.ok_or_else(|| anyhow::anyhow!("give a FILE of sentences, or - for standard input"))?;
-            let model: Box<dyn Tone> = match &a.model {
-                Some(p) => {
-                    let mut f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
-                    Box::new(LinearModel::load(&mut f).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
-                }
-                None => Box::new(LexiconModel),
-            };
-            let bytes = if file == "-" {
-                let mut b = Vec::new();
-                std::io::stdin().lock().read_to_end(&mut b)?;
-                b
-            } else {
-                std::fs::read(&file).with_context(|| format!("cannot read {file}"))?
-            };
-            if bytes.iter().take(8192).any(|&b| b == 0) {
-                anyhow::bail!("{file}: binary input (NUL byte); expected one sentence per line");
-            }
+            let model = load_model(a.model.as_deref())?;
+            let bytes = read_text_input(&file, "one sentence per line")?;
             let mut out = String::new();
             for line in decode(&bytes).lines().filter(|l| !l.trim().is_empty()) {
                 out.push_str(&serde_json::to_string(&model.tone(line))?);
@@ -140,4 +125,31 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `--model MODEL` as written by `tone train`, else the built-in lexicon model.
+pub fn load_model(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Tone>> {
+    Ok(match path {
+        Some(p) => {
+            let mut f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            Box::new(LinearModel::load(&mut f).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
+        }
+        None => Box::new(LexiconModel),
+    })
+}
+
+/// A text input named on the command line, `-` for standard input; binary data is
+/// refused with `expected` in the message.
+pub fn read_text_input(file: &str, expected: &str) -> anyhow::Result<Vec<u8>> {
+    let bytes = if file == "-" {
+        let mut b = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut b)?;
+        b
+    } else {
+        std::fs::read(file).with_context(|| format!("cannot read {file}"))?
+    };
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        anyhow::bail!("{file}: binary input (NUL byte); expected {expected}");
+    }
+    Ok(bytes)
 }

@@ -18,13 +18,7 @@ pub struct DataError {
     pub message: String,
 }
 
-/// UTF-8 when valid, else latin-1 (PhraseBank is latin-1 and not valid UTF-8).
-pub fn decode(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| b as char).collect(),
-    }
-}
+pub use alphadesk_ingest::decode_text as decode;
 
 /// Reads `sentence@label` lines (split at the last `@`) or a CSV with a header
 /// naming `text` and `label` columns (`sentence`/`sentiment` accepted too).
@@ -37,7 +31,7 @@ pub fn read_labelled(path: &str, bytes: &[u8]) -> Result<Vec<Example>, DataError
             || first.contains("sentiment") && first.contains(',');
     let mut out = Vec::new();
     if is_csv {
-        let mut rdr = csv_lite(&text);
+        let mut rdr = csv_rows(&text);
         let header = rdr.next().unwrap_or_default();
         let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.trim().to_ascii_lowercase().as_str()));
         let t = col(&["text", "sentence"]).ok_or_else(|| err(1, "no text column".into()))?;
@@ -66,31 +60,16 @@ pub fn read_labelled(path: &str, bytes: &[u8]) -> Result<Vec<Example>, DataError
     Ok(out)
 }
 
-/// Minimal CSV rows (quoted fields, doubled quotes) for small labelled files.
+/// Rows of a small CSV text, header included, every row as strings. Unreadable
+/// rows end the iteration early; callers check counts.
 pub(crate) fn csv_rows(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
-    csv_lite(text)
-}
-
-fn csv_lite(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
-    text.lines().filter(|l| !l.trim().is_empty()).map(|line| {
-        let mut fields = Vec::new();
-        let mut cur = String::new();
-        let mut quoted = false;
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            match (c, quoted) {
-                ('"', true) if chars.peek() == Some(&'"') => {
-                    cur.push('"');
-                    chars.next();
-                }
-                ('"', _) => quoted = !quoted,
-                (',', false) => fields.push(std::mem::take(&mut cur)),
-                _ => cur.push(c),
-            }
-        }
-        fields.push(cur);
-        fields
-    })
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .into_records()
+        .map_while(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
 }
 
 /// The fixed split: a sentence is in the test part when the FNV-1a hash of its
@@ -125,9 +104,9 @@ impl Tone for DictionaryBaseline {
     fn tone(&self, sentence: &str) -> ToneResult {
         let mut evidence = Vec::new();
         for t in tokens(sentence) {
-            if self.positive.contains(&t.text) {
+            if self.positive.contains(t.text.as_ref()) {
                 evidence.push(Evidence { text: t.raw.to_string(), weight: 1.0 });
-            } else if self.negative.contains(&t.text) {
+            } else if self.negative.contains(t.text.as_ref()) {
                 evidence.push(Evidence { text: t.raw.to_string(), weight: -1.0 });
             }
         }

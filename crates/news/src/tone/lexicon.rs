@@ -293,7 +293,6 @@ const NEGATIVE_WORDS: &[(&str, f64)] = &[
     ("default", -1.0),
     ("layoffs", -1.0),
     ("redundancies", -1.0),
-    ("job", 0.0),
     ("impairment", -1.0),
     ("writedown", -1.0),
     ("write-down", -1.0),
@@ -329,7 +328,6 @@ const NEGATIVE_WORDS: &[(&str, f64)] = &[
     ("worst", -1.0),
     ("struggle", -1.0),
     ("struggling", -1.0),
-    ("lawsuit", -1.0),
     ("terminated", -0.75),
     ("dispute", -0.75),
     ("cuts", -0.5),
@@ -448,16 +446,16 @@ impl LexiconModel {
         let mut m = 1.0;
         let mut note = None;
         for t in &toks[i.saturating_sub(3)..i] {
-            if sets().negators.contains(t.text.as_str()) || t.text.ends_with("n't") {
+            if sets().negators.contains(t.text.as_ref()) || t.text.ends_with("n't") {
                 m = -m;
                 note = Some(t.raw.to_string());
             }
         }
         let after = toks.get(end + 1).into_iter();
         for t in toks[i.saturating_sub(2)..i].iter().chain(after) {
-            if STRONG.contains(&t.text.as_str()) {
+            if STRONG.contains(&t.text.as_ref()) {
                 m *= 1.5;
-            } else if WEAK.contains(&t.text.as_str()) {
+            } else if WEAK.contains(&t.text.as_ref()) {
                 m *= 0.5;
             }
         }
@@ -483,7 +481,7 @@ impl Tone for LexiconModel {
         };
         // 1. Phrases, found by their first word.
         for i in 0..n {
-            let Some(candidates) = phrase_index().get(toks[i].text.as_str()) else { continue };
+            let Some(candidates) = phrase_index().get(toks[i].text.as_ref()) else { continue };
             for (words, w) in candidates {
                 let k = words.len();
                 if i + k <= n && !used[i..i + k].iter().any(|u| *u) && (0..k).all(|j| toks[i + j].text == words[j]) {
@@ -499,9 +497,9 @@ impl Tone for LexiconModel {
             if used[i] {
                 continue;
             }
-            let dir = if sets().up.contains(toks[i].text.as_str()) {
+            let dir = if sets().up.contains(toks[i].text.as_ref()) {
                 1.0
-            } else if sets().down.contains(toks[i].text.as_str()) {
+            } else if sets().down.contains(toks[i].text.as_ref()) {
                 -1.0
             } else {
                 continue;
@@ -510,7 +508,7 @@ impl Tone for LexiconModel {
             let hi = (i + METRIC_AFTER + 1).min(n);
             // The nearest metric word wins, looking back first ("profit rose").
             let metric = (lo..i).rev().chain(i + 1..hi).find_map(|j| {
-                let w = toks[j].text.as_str();
+                let w = toks[j].text.as_ref();
                 if sets().good.contains(w) {
                     Some((j, 1.0))
                 } else if sets().bad.contains(w) {
@@ -532,7 +530,7 @@ impl Tone for LexiconModel {
             if used[i] {
                 continue;
             }
-            let w = toks[i].text.as_str();
+            let w = toks[i].text.as_ref();
             if let Some(&v) = sets().words.get(w) {
                 used[i] = true;
                 push(toks[i].raw.to_string(), v, Self::context(&toks, i, i));

@@ -52,7 +52,7 @@ pub fn features(sentence: &str) -> Vec<String> {
     let toks = tokens(sentence);
     let words: Vec<String> = toks
         .iter()
-        .map(|t| if t.text.chars().any(|c| c.is_ascii_digit()) { "<num>".to_string() } else { t.text.clone() })
+        .map(|t| if t.text.chars().any(|c| c.is_ascii_digit()) { "<num>".to_string() } else { t.text.to_string() })
         .collect();
     let mut out = Vec::with_capacity(words.len() * 3 + 4);
     let mut negated = 0usize;

@@ -148,11 +148,21 @@ pub fn clause_containing<'a>(sentence: &'a str, span: &str) -> &'a str {
 /// Tone towards one entity in a sentence: the tone of its clause, or of the whole
 /// sentence when the clause says nothing.
 pub fn entity_tone(model: &dyn Tone, sentence: &str, entity: &str) -> ToneResult {
-    let clause = model.tone(clause_containing(sentence, entity));
-    if clause.evidence.is_empty() {
-        model.tone(sentence)
+    entity_tone_from(model, sentence, &model.tone(sentence), entity)
+}
+
+/// [`entity_tone`] when the sentence's own tone is already known: a one-clause
+/// sentence, or a clause that says nothing, costs no second scoring.
+pub fn entity_tone_from(model: &dyn Tone, sentence: &str, sentence_tone: &ToneResult, entity: &str) -> ToneResult {
+    let clause = clause_containing(sentence, entity);
+    if clause.len() == sentence.trim().len() {
+        return sentence_tone.clone();
+    }
+    let t = model.tone(clause);
+    if t.evidence.is_empty() {
+        sentence_tone.clone()
     } else {
-        clause
+        t
     }
 }
 

@@ -3,7 +3,9 @@
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token<'a> {
-    pub text: String,
+    /// Lower case; borrowed when the word already is (most words are), which
+    /// spares an allocation per token on the tone model's hot path.
+    pub text: std::borrow::Cow<'a, str>,
     pub raw: &'a str,
 }
 
@@ -32,7 +34,12 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
                 }
             }
             let raw = &s[start..j];
-            out.push(Token { text: raw.to_lowercase(), raw });
+            let text = if raw.chars().any(char::is_uppercase) {
+                std::borrow::Cow::Owned(raw.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(raw)
+            };
+            out.push(Token { text, raw });
             i = j;
         } else {
             i += c.len_utf8();
@@ -47,8 +54,10 @@ mod tests {
 
     #[test]
     fn words_numbers_and_contractions() {
-        let t: Vec<String> =
-            tokens("Net sales rose 5.2 % to EUR 1,200 mn; it didn't beat.").into_iter().map(|t| t.text).collect();
+        let t: Vec<String> = tokens("Net sales rose 5.2 % to EUR 1,200 mn; it didn't beat.")
+            .into_iter()
+            .map(|t| t.text.into_owned())
+            .collect();
         assert_eq!(t, ["net", "sales", "rose", "5.2", "%", "to", "eur", "1,200", "mn", "it", "didn't", "beat"]);
         assert!(tokens("").is_empty());
         assert_eq!(tokens("pre-tax loss")[0].text, "pre-tax");

@@ -1,0 +1,53 @@
+//! What the benchmarks share: where the data is, a store to measure against, and
+//! the process's peak memory.
+
+#![allow(dead_code)] // each bench uses a different subset
+
+use std::path::{Path, PathBuf};
+
+/// `$ALPHADESK_DATA`, else `../shared/data` beside the repository.
+pub fn data_dir() -> PathBuf {
+    let d = std::env::var_os("ALPHADESK_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    assert!(d.is_dir(), "no data at {} (set ALPHADESK_DATA)", d.display());
+    d
+}
+
+/// The folders `alphadesk demo` ingests, so that a bench's store is the demo's.
+pub const DEMO_FOLDERS: &[&str] = &["market", "sec", "text/news", "social/stocknet/tweet/preprocessed"];
+
+/// `$ALPHADESK_BENCH_DB` when set; otherwise a fresh store in a temporary folder
+/// with `folders` of the data directory ingested and the news stage run, as
+/// `alphadesk ingest` does.
+pub fn bench_store(name: &str, folders: &[&str]) -> PathBuf {
+    if let Some(p) = std::env::var_os("ALPHADESK_BENCH_DB") {
+        return PathBuf::from(p);
+    }
+    let data = data_dir();
+    let dir = std::env::temp_dir().join(format!("alphadesk-bench-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("bench.db");
+    // Built by the CLI in its own process: the same path as `alphadesk ingest`
+    // (news stage included), and this process's peak memory stays the bench's own.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_alphadesk"))
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .args(folders.iter().map(|f| data.join(f)).filter(|p| p.is_dir()))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run alphadesk ingest");
+    assert!(status.code().is_some_and(|c| c <= 1), "ingest for the bench store failed: {status}");
+    db
+}
+
+/// Peak resident set size of this process so far (Linux), in MiB.
+pub fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
