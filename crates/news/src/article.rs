@@ -142,6 +142,27 @@ fn quarter_end(year: i32, q: u32) -> Option<NaiveDate> {
 
 /// Forward-looking cue of a sentence and the date it resolves to, if any.
 pub fn watch_cue(sentence: &str, published: Option<NaiveDate>) -> Option<(String, Option<NaiveDate>)> {
+    // Every cue below contains one of these words; most sentences have none, and
+    // one pass over the words spares them the cue-by-cue scans.
+    const ANCHORS: &[&str] = &[
+        "next",
+        "coming",
+        "quarter",
+        "end",
+        "later",
+        "expected",
+        "plans",
+        "due",
+        "scheduled",
+        "upcoming",
+        "deadline",
+        "will",
+    ];
+    let anchored =
+        |w: &str| ANCHORS.iter().any(|a| w.eq_ignore_ascii_case(a)) || MONTHS.iter().any(|m| w.eq_ignore_ascii_case(m));
+    if !sentence.split(|c: char| !c.is_alphanumeric()).any(anchored) {
+        return None;
+    }
     let s = sentence.to_lowercase();
     let words: Vec<&str> = s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let find = |pat: &[&str]| words.windows(pat.len()).position(|w| w == pat);
