@@ -385,27 +385,32 @@ pub fn parse_feed(bytes: &[u8]) -> Result<Documents, ParseError> {
     Ok(Documents { documents, warnings })
 }
 
-/// A plain-text, Markdown or HTML article that states when it was published.
-pub fn parse_text_article(bytes: &[u8]) -> Result<Documents, ParseError> {
-    check_text(bytes)?;
-    let text = crate::error::decode_text(bytes);
-    let (title, published, body) = if text.trim_start().starts_with('<') {
-        let lower = text.to_lowercase();
-        let when = html_published(&lower);
-        let plain = strip_html(&text);
+/// Title, stated publication time (as written) and body of a text, Markdown or HTML
+/// article. The one reading of these layouts, for ingest and for `alphadesk news`.
+pub fn split_article(text: &str) -> (String, Option<String>, String) {
+    if text.trim_start().starts_with('<') {
+        let when = html_published(&text.to_lowercase());
+        let plain = strip_html(text);
         let mut lines = plain.lines().skip_while(|l| l.trim().is_empty());
         let title = lines.next().unwrap_or("").trim().to_string();
-        (Some(title), when, lines.collect::<Vec<_>>().join("\n"))
+        (title, when, lines.collect::<Vec<_>>().join("\n"))
     } else {
-        let (title, when, start) = text_header(&text);
+        let (title, when, start) = text_header(text);
         let rest: Vec<&str> = text.lines().skip(start).collect();
         let mut body_lines = rest.iter().skip_while(|l| l.trim().is_empty());
         let title = match title {
             Some(t) => t,
             None => body_lines.next().map(|l| l.trim().trim_start_matches('#').trim().to_string()).unwrap_or_default(),
         };
-        (Some(title), when, body_lines.copied().collect::<Vec<_>>().join("\n"))
-    };
+        (title, when, body_lines.copied().collect::<Vec<_>>().join("\n"))
+    }
+}
+
+/// A plain-text, Markdown or HTML article that states when it was published.
+pub fn parse_text_article(bytes: &[u8]) -> Result<Documents, ParseError> {
+    check_text(bytes)?;
+    let text = crate::error::decode_text(bytes);
+    let (title, published, body) = split_article(&text);
     let raw = published.ok_or_else(|| {
         ParseError::file(
             "article states no publication time: add a `published:` line (or HTML `article:published_time`)",
@@ -419,7 +424,7 @@ pub fn parse_text_article(bytes: &[u8]) -> Result<Documents, ParseError> {
             kind: DocKind::Article,
             external_id: None,
             url: None,
-            title: title.unwrap_or_default(),
+            title,
             body,
             published_utc: t,
             published_raw: raw,

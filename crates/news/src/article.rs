@@ -379,15 +379,11 @@ pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis 
     }
 }
 
-/// Text with markup: the title is the first non-empty line (a Markdown `#` heading
-/// is unwrapped); HTML has scripts, styles and tags removed first.
+/// An article as text, Markdown (front matter or header lines read) or HTML, the
+/// same way ingest reads it; a stated publication time resolves watch-item dates.
 pub fn from_text(text: &str) -> ArticleInput {
-    use alphadesk_ingest::documents::strip_html;
-    let plain = if text.trim_start().starts_with('<') { strip_html(text) } else { text.to_string() };
-    let mut lines = plain.lines().skip_while(|l| l.trim().is_empty());
-    let title = lines.next().unwrap_or("").trim().trim_start_matches('#').trim().to_string();
-    let body = lines.collect::<Vec<_>>().join("\n");
-    ArticleInput { title, body, ..ArticleInput::default() }
+    let (title, published, body) = alphadesk_ingest::documents::split_article(text);
+    ArticleInput { title, body, published, ..ArticleInput::default() }
 }
 
 #[cfg(test)]
@@ -448,6 +444,14 @@ mod tests {
         assert_eq!(r.entity_tone[0].ticker, "AAPL");
         assert!(r.takeaways[0].contains("profit rose 20 percent"));
         assert_eq!(r.watch[0].date, NaiveDate::from_ymd_opt(2012, 4, 23));
+    }
+
+    #[test]
+    fn markdown_front_matter_gives_title_and_time() {
+        let a = from_text("---\ntitle: Sales jump\npublished: 2014-03-03T09:00:00-05:00\n---\n\nSales rose.");
+        assert_eq!((a.title.as_str(), a.body.trim()), ("Sales jump", "Sales rose."));
+        assert_eq!(a.published.as_deref(), Some("2014-03-03T09:00:00-05:00"));
+        assert_eq!(from_text("# Plain title\n\nBody.").title, "Plain title");
     }
 
     #[test]
