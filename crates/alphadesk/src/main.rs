@@ -43,6 +43,12 @@ enum Command {
     News(cmd::news::Args),
     /// Tone of financial sentences (one per line), or `tone train` / `tone eval`.
     Tone(cmd::tone::Args),
+    /// A research note on one ticker as of a date, written only from data.
+    Note(cmd::note::Args),
+    /// Check a note (any Markdown note) against the publishing rules; exit 0 pass, 1 fail.
+    Check(cmd::check::Args),
+    /// Compose and check notes for many tickers; write only those that pass.
+    Publish(cmd::publish::Args),
     /// Ingest the data directory, score it, and print what the store holds.
     Demo(cmd::demo::Args),
 }
@@ -58,6 +64,9 @@ fn main() -> ExitCode {
         Command::Backtest(a) => cmd::backtest::run(&cli.db, a),
         Command::News(a) => cmd::news::run(&cli.db, a),
         Command::Tone(a) => cmd::tone::run(a),
+        Command::Note(a) => cmd::note::run(&cli.db, a),
+        Command::Check(a) => cmd::check::run(&cli.db, a),
+        Command::Publish(a) => cmd::publish::run(&cli.db, a),
         Command::Demo(a) => cmd::demo::run(&cli.db, a),
     };
     match result {

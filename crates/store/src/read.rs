@@ -489,3 +489,128 @@ pub fn news_signals(conn: &Connection) -> Result<Vec<NewsSignal>, StoreError> {
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// A periodic report (10-K, 10-Q and their amendments) of one filer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FilingRef {
+    pub accession: String,
+    pub form: String,
+    /// The day it became public.
+    pub filed: NaiveDate,
+    /// The period it reports on, where known.
+    pub period: Option<NaiveDate>,
+    /// The stored file that names it (submissions index or companyfacts).
+    pub path: String,
+}
+
+/// Periodic reports of `cik`, oldest filing first: the filings index where the
+/// store has the filer's submissions, and every report XBRL facts cite, so that a
+/// filer with only a companyfacts file still has a calendar. One row per accession.
+pub fn periodic_filings(conn: &Connection, cik: i64) -> Result<Vec<FilingRef>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT accession, form, filed, period, path FROM (
+             SELECT f.accession, f.form, f.filed, f.report_date AS period, s.path, 0 AS pri
+             FROM filings f JOIN sources s ON s.id = f.source_id
+             WHERE f.cik = ?1 AND f.form IN ('10-K', '10-Q', '10-K/A', '10-Q/A')
+             UNION ALL
+             SELECT x.accn, x.form, min(x.filed), max(x.end), min(s.path), 1
+             FROM facts x JOIN sources s ON s.id = x.source_id
+             WHERE x.cik = ?1 AND x.form IN ('10-K', '10-Q', '10-K/A', '10-Q/A')
+             GROUP BY x.accn, x.form)
+         ORDER BY filed, accession, pri",
+    )?;
+    let rows = st.query_map([cik], |r| {
+        Ok(FilingRef {
+            accession: r.get(0)?,
+            form: r.get(1)?,
+            filed: req_date(r, 2)?,
+            period: date_col(r, 3)?,
+            path: r.get(4)?,
+        })
+    })?;
+    let mut out: Vec<FilingRef> = Vec::new();
+    for f in rows {
+        let f = f?;
+        // The index's own row comes first and carries the report date as filed.
+        if !out.iter().any(|o| o.accession == f.accession) {
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+/// A stored article or post with where it came from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DocumentRef {
+    pub id: i64,
+    pub kind: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub published_utc: String,
+    pub known_date: NaiveDate,
+    pub path: String,
+    pub line: i64,
+}
+
+/// Documents by id, in the order of `ids` (unknown ids are skipped).
+pub fn documents_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<DocumentRef>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT d.id, d.kind, d.url, d.title, d.body, d.published_utc, d.known_date, s.path, d.line
+         FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let doc = st
+            .query_row([id], |r| {
+                Ok(DocumentRef {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    url: r.get(2)?,
+                    title: r.get(3)?,
+                    body: r.get(4)?,
+                    published_utc: r.get(5)?,
+                    known_date: req_date(r, 6)?,
+                    path: r.get(7)?,
+                    line: r.get(8)?,
+                })
+            })
+            .optional()?;
+        out.extend(doc);
+    }
+    Ok(out)
+}
+
+/// The document stored under `url`, with the tickers the news stage linked it to.
+pub fn document_by_url(conn: &Connection, url: &str) -> Result<Option<(i64, Vec<String>)>, StoreError> {
+    let Some(id) = conn
+        .prepare_cached("SELECT id FROM documents WHERE url = ?1")?
+        .query_row([url], |r| r.get::<_, i64>(0))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut st = conn.prepare_cached("SELECT ticker FROM news_signals WHERE document_id = ?1 ORDER BY ticker")?;
+    let tickers = st.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(Some((id, tickers)))
+}
+
+/// Every accession number the store holds a record of (filings index, XBRL facts,
+/// insider and 13F reports), for resolving citations.
+pub fn known_accessions(conn: &Connection) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT accession FROM filings
+         UNION SELECT DISTINCT accn FROM facts
+         UNION SELECT accession FROM insider_reports WHERE accession IS NOT NULL
+         UNION SELECT accession FROM holdings_reports WHERE accession IS NOT NULL",
+    )?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Paths of every stored source file, sorted.
+pub fn source_paths(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut st = conn.prepare("SELECT DISTINCT path FROM sources ORDER BY path")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,9 +1,12 @@
 pub mod backtest;
+pub mod check;
 pub mod demo;
 pub mod explain;
 pub mod facts;
 pub mod ingest;
 pub mod news;
+pub mod note;
 pub mod parse;
+pub mod publish;
 pub mod score;
 pub mod tone;

@@ -42,6 +42,11 @@ pub fn load_config(path: Option<&Path>) -> anyhow::Result<ScoreConfig> {
 }
 
 pub fn load_universe(db: &Path) -> anyhow::Result<Universe> {
+    Ok(open_scored(db)?.1)
+}
+
+/// The store and the universe loaded from it, or why there is nothing to score.
+pub fn open_scored(db: &Path) -> anyhow::Result<(Store, Universe)> {
     if !db.exists() {
         anyhow::bail!("no store at {}: run `alphadesk ingest` or `alphadesk demo` first", db.display());
     }
@@ -50,7 +55,7 @@ pub fn load_universe(db: &Path) -> anyhow::Result<Universe> {
     if u.members.is_empty() {
         anyhow::bail!("{} holds no priced securities with a sector: ingest prices and listings first", db.display());
     }
-    Ok(u)
+    Ok((store, u))
 }
 
 pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {

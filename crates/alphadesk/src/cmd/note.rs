@@ -1,0 +1,60 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use alphadesk_model::AsOf;
+use alphadesk_notes::{compose, render, Desk};
+
+use super::score::{load_config, open_scored};
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+    Json,
+}
+
+impl Format {
+    pub fn render(self, note: &alphadesk_notes::Note) -> String {
+        match self {
+            Format::Md => render::markdown(note),
+            Format::Html => render::html(note),
+            Format::Json => render::json(note),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Json => "json",
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    ticker: String,
+    #[arg(long)]
+    as_of: AsOf,
+    #[arg(long, value_enum, default_value = "md")]
+    format: Format,
+    /// Write the note here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Score configuration (TOML); default: the shipped one.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
+    let cfg = load_config(a.config.as_deref())?;
+    let (store, u) = open_scored(db)?;
+    let desk = Desk::new(&store, &u, &cfg, a.as_of.date());
+    let note = compose(&desk.dossier(&a.ticker)?);
+    let text = a.format.render(&note);
+    match &a.out {
+        Some(p) => std::fs::write(p, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?,
+        None => crate::output::emit(text.trim_end())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

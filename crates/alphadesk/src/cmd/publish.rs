@@ -1,0 +1,110 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use alphadesk_model::AsOf;
+use alphadesk_notes::{compose, render, Desk};
+use alphadesk_rules::{Checker, Verdict};
+
+use super::check::load_rules;
+use super::note::Format;
+use super::score::{load_config, open_scored};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long)]
+    as_of: AsOf,
+    /// Comma-separated tickers; default: every ticker scored on the date.
+    #[arg(long, value_delimiter = ',')]
+    tickers: Vec<String>,
+    /// Folder for the notes that pass (Markdown, HTML and JSON per ticker).
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+/// What a publishing run did.
+pub struct Outcome {
+    pub published: Vec<String>,
+    pub failed: Vec<(String, Verdict)>,
+    /// Tickers that could not be composed, with why.
+    pub skipped: Vec<(String, String)>,
+    pub seconds: f64,
+}
+
+impl Outcome {
+    pub fn summary(&self) -> String {
+        let checked = self.published.len() + self.failed.len();
+        format!(
+            "published {} of {} notes checked ({:.1}% pass), {} failed, {} not composed; {:.2} s",
+            self.published.len(),
+            checked,
+            if checked == 0 { 0.0 } else { 100.0 * self.published.len() as f64 / checked as f64 },
+            self.failed.len(),
+            self.skipped.len(),
+            self.seconds
+        )
+    }
+}
+
+/// Composes and checks a note per ticker; writes only the passing ones.
+pub fn publish(desk: &Desk<'_>, checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow::Result<Outcome> {
+    let started = std::time::Instant::now();
+    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+    let mut o = Outcome { published: vec![], failed: vec![], skipped: vec![], seconds: 0.0 };
+    for t in tickers {
+        let dossier = match desk.dossier(t) {
+            Ok(d) => d,
+            Err(e) => {
+                o.skipped.push((t.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let note = compose(&dossier);
+        let md = render::markdown(&note);
+        let verdict = checker.check(&md, Some(&note.ticker))?;
+        if !verdict.passed {
+            o.failed.push((note.ticker.clone(), verdict));
+            continue;
+        }
+        for f in [Format::Md, Format::Html, Format::Json] {
+            let path = out.join(format!("{}.{}", note.ticker, f.extension()));
+            let text = if f == Format::Md { md.clone() } else { f.render(&note) };
+            std::fs::write(&path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        }
+        o.published.push(note.ticker.clone());
+    }
+    o.seconds = started.elapsed().as_secs_f64();
+    Ok(o)
+}
+
+pub fn print_failures(o: &Outcome) {
+    for (t, v) in &o.failed {
+        println!("{}", super::check::human(&format!("{t}.md"), v));
+    }
+    for (t, why) in &o.skipped {
+        println!("{t}: not composed: {why}");
+    }
+}
+
+pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
+    let rules = load_rules(a.rules.as_deref())?;
+    let cfg = load_config(a.config.as_deref())?;
+    let (store, u) = open_scored(db)?;
+    let desk = Desk::new(&store, &u, &cfg, a.as_of.date());
+    let checker = Checker::new(&desk, rules)?;
+    let tickers: Vec<String> = if a.tickers.is_empty() {
+        desk.tickers()
+    } else {
+        a.tickers.iter().map(|t| t.trim().to_ascii_uppercase()).filter(|t| !t.is_empty()).collect()
+    };
+    if tickers.is_empty() {
+        anyhow::bail!("no ticker is scored on {}: nothing to publish", a.as_of.date());
+    }
+    let o = publish(&desk, &checker, &tickers, &a.out)?;
+    print_failures(&o);
+    println!("{} -> {}", o.summary(), a.out.display());
+    Ok(if o.failed.is_empty() && o.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,806 @@
+//! What alphadesk knows about one company on one date, every value with its sources.
+//!
+//! The dossier is the only thing a note may say: the composer writes from it and
+//! the checker grounds any note's numbers against it. Everything in it was known
+//! at the close of the note's date (the same point-in-time reads the score uses),
+//! and every value names the records it came from, so a published number can be
+//! traced to a filing's accession number, a price file's lines, an article, or the
+//! score's configuration.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use alphadesk_fundamentals::{FactsReport, FieldValue};
+use alphadesk_model::{NaiveDate, Sector};
+use alphadesk_score::metrics;
+use alphadesk_score::panel::Member;
+use alphadesk_score::{score, ScoreConfig, ScoreRecord, Universe};
+use alphadesk_store::read::{self, DocumentRef, FilingRef, SourceRef};
+use alphadesk_store::{Store, StoreError};
+use chrono::{Datelike, Duration};
+use serde::Serialize;
+
+/// How a source is written in a note's source list and found again by the checker.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Locator {
+    /// An SEC accession number.
+    Accession(String),
+    /// A stored file, by its last three path components (machine-independent).
+    File(String),
+    Url(String),
+    /// The score configuration hash: values alphadesk computed from stored data.
+    Config(String),
+    /// A regulation, by its CFR citation.
+    Rule(String),
+}
+
+/// A record a value came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// A periodic report, or any SEC filing with an accession number.
+    Filing {
+        form: Option<String>,
+        accession: String,
+        filed: Option<NaiveDate>,
+        file: String,
+    },
+    /// Rows of a stored table or price file.
+    File {
+        what: String,
+        file: String,
+        first_line: Option<i64>,
+        last_line: Option<i64>,
+    },
+    Article {
+        title: String,
+        url: Option<String>,
+        published: NaiveDate,
+        file: String,
+        line: i64,
+    },
+    /// Social posts of one company, stored one day file per ticker.
+    Posts {
+        folder: String,
+        count: usize,
+        first: NaiveDate,
+        last: NaiveDate,
+    },
+    /// The Alpha Score and the sector statistics computed with it.
+    Score {
+        config: String,
+        as_of: NaiveDate,
+    },
+    Rule {
+        citation: String,
+        text: String,
+    },
+}
+
+impl Source {
+    /// The identifiers the checker resolves; a filing cited from companyfacts
+    /// resolves by its accession and by the file.
+    pub fn locators(&self) -> Vec<Locator> {
+        match self {
+            Source::Filing { accession, file, .. } => {
+                vec![Locator::Accession(accession.clone()), Locator::File(file.clone())]
+            }
+            Source::File { file, .. } => vec![Locator::File(file.clone())],
+            Source::Article { url: Some(u), .. } => vec![Locator::Url(u.clone())],
+            Source::Article { file, .. } => vec![Locator::File(file.clone())],
+            Source::Posts { folder, .. } => vec![Locator::File(folder.clone())],
+            Source::Score { config, .. } => vec![Locator::Config(config.clone())],
+            Source::Rule { citation, .. } => vec![Locator::Rule(citation.clone())],
+        }
+    }
+}
+
+/// A stored path as notes print it: its last three components, which name the
+/// file without the machine's directory layout (`market/prices/AAPL_data.csv`).
+pub fn display_path(path: &str) -> String {
+    let parts: Vec<&str> = path.trim_end_matches('/').rsplit('/').take(3).collect();
+    parts.into_iter().rev().collect::<Vec<_>>().join("/")
+}
+
+/// A value and its kind: the kind decides how a written number can match it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    Usd(f64),
+    /// A fraction: 0.123 is written `12.3%`.
+    Percent(f64),
+    Count(f64),
+    Shares(f64),
+    /// A dimensionless figure written as a decimal (tone, ratios).
+    Ratio(f64),
+    Date(NaiveDate),
+    /// A look-back window in calendar units: `Window(3, 'm')` is "three months".
+    Window(u32, char),
+}
+
+pub type SourceId = usize;
+
+/// One value alphadesk can stand behind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Datum {
+    pub key: String,
+    pub label: String,
+    pub value: Value,
+    pub sources: Vec<SourceId>,
+}
+
+/// A trailing figure now and a year earlier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub key: &'static str,
+    pub now: FieldValue,
+    pub year_ago: Option<FieldValue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trade {
+    pub owner: String,
+    pub code: String,
+    pub trade_date: Option<NaiveDate>,
+    pub filed: NaiveDate,
+    pub shares: f64,
+    pub price: f64,
+    pub source: SourceId,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holdings {
+    pub period: NaiveDate,
+    pub previous: NaiveDate,
+    pub managers: usize,
+    pub shares_now: f64,
+    pub shares_then: f64,
+    pub sources: Vec<SourceId>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub title: String,
+    pub known_date: NaiveDate,
+    pub tone: f64,
+    pub salience: f64,
+    pub source: SourceId,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct News {
+    pub articles: Vec<Article>,
+    pub posts: usize,
+    pub post_tone: Option<f64>,
+    pub posts_source: Option<SourceId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WatchDate {
+    pub date: NaiveDate,
+    pub what: String,
+    /// The past event the date is projected from, if any.
+    pub basis: Option<(String, NaiveDate)>,
+    pub source: SourceId,
+}
+
+/// Trading-day windows of the price paragraph, with how notes name them.
+pub const WINDOWS: [(usize, u32, char); 4] = [(21, 1, 'm'), (63, 3, 'm'), (126, 6, 'm'), (252, 12, 'm')];
+/// SEC Rule 13f-1: Form 13F is due within 45 days after each calendar quarter.
+pub const THIRTEEN_F_DAYS: i64 = 45;
+pub const THIRTEEN_F_RULE: &str = "17 CFR 240.13f-1";
+
+#[derive(Debug, Clone)]
+pub struct Dossier {
+    pub ticker: String,
+    pub name: String,
+    pub sector: Sector,
+    /// The note's date; data are those known at its close.
+    pub as_of: NaiveDate,
+    pub config_hash: String,
+    pub record: ScoreRecord,
+    /// The record about a month earlier, for changes.
+    pub previous: Option<ScoreRecord>,
+    pub other_classes: Vec<String>,
+    pub sources: Vec<Source>,
+    pub data: Vec<Datum>,
+    index: HashMap<String, usize>,
+    // Views the composer writes from; every number in them is also in `data`.
+    pub close: Option<(NaiveDate, f64)>,
+    pub returns: BTreeMap<u32, (f64, Option<f64>)>,
+    pub from_high: Option<(f64, NaiveDate)>,
+    pub sector_members: usize,
+    pub lines: Vec<Line>,
+    pub trades: Vec<Trade>,
+    pub holdings: Option<Holdings>,
+    pub news: Option<News>,
+    pub watch: Vec<WatchDate>,
+    pub price_source: Option<SourceId>,
+    pub score_source: SourceId,
+}
+
+impl Dossier {
+    pub fn get(&self, key: &str) -> Option<&Datum> {
+        self.index.get(key).map(|&i| &self.data[i])
+    }
+
+    fn source(&mut self, s: Source) -> SourceId {
+        if let Some(i) = self.sources.iter().position(|x| *x == s) {
+            return i;
+        }
+        self.sources.push(s);
+        self.sources.len() - 1
+    }
+
+    fn put(&mut self, key: impl Into<String>, label: impl Into<String>, value: Value, sources: Vec<SourceId>) {
+        let key = key.into();
+        if value_is_finite(&value) {
+            self.index.insert(key.clone(), self.data.len());
+            self.data.push(Datum { key, label: label.into(), value, sources });
+        }
+    }
+}
+
+fn value_is_finite(v: &Value) -> bool {
+    match v {
+        Value::Usd(x) | Value::Percent(x) | Value::Count(x) | Value::Shares(x) | Value::Ratio(x) => x.is_finite(),
+        Value::Date(_) | Value::Window(..) => true,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NoteError {
+    #[error("{0} is not in the scored universe (no priced security with a sector by that ticker)")]
+    UnknownTicker(String),
+    #[error("{ticker} has no fresh price on {as_of}: nothing current to write about")]
+    NotScored { ticker: String, as_of: NaiveDate },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Everything computed once per date and shared by every note of that date.
+pub struct Desk<'a> {
+    pub store: &'a Store,
+    pub universe: &'a Universe,
+    pub cfg: &'a ScoreConfig,
+    pub as_of: NaiveDate,
+    records: HashMap<String, ScoreRecord>,
+    previous: HashMap<String, ScoreRecord>,
+    /// Median return per (sector, months) among the scored members.
+    sector_returns: HashMap<(Sector, u32), f64>,
+    sector_counts: HashMap<Sector, usize>,
+    config_hash: String,
+}
+
+fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    Some(if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 })
+}
+
+/// Return over the last `n` bars ending at bar `idx`, from adjusted closes.
+fn window_return(m: &Member, idx: usize, n: usize) -> Option<f64> {
+    let a = *m.prices.adj.get(idx.checked_sub(n)?)?;
+    let b = m.prices.adj[idx];
+    (a > 0.0 && b.is_finite()).then(|| b / a - 1.0)
+}
+
+impl<'a> Desk<'a> {
+    pub fn new(store: &'a Store, universe: &'a Universe, cfg: &'a ScoreConfig, as_of: NaiveDate) -> Desk<'a> {
+        let records: HashMap<String, ScoreRecord> =
+            score(universe, as_of, cfg).into_iter().map(|r| (r.ticker.clone(), r)).collect();
+        let month_ago = universe.trading_day_on_or_before(as_of - Duration::days(30));
+        let previous = month_ago
+            .map(|d| score(universe, d, cfg).into_iter().map(|r| (r.ticker.clone(), r)).collect())
+            .unwrap_or_default();
+        let mut by_sector: HashMap<(Sector, u32), Vec<f64>> = HashMap::new();
+        let mut sector_counts: HashMap<Sector, usize> = HashMap::new();
+        for r in records.values() {
+            *sector_counts.entry(r.sector).or_default() += 1;
+            let Some(m) = universe.member(&r.ticker) else { continue };
+            let Some(idx) = m.prices.index_on_or_before(as_of) else { continue };
+            for (bars, months, _) in WINDOWS {
+                if let Some(x) = window_return(m, idx, bars) {
+                    by_sector.entry((r.sector, months)).or_default().push(x);
+                }
+            }
+        }
+        let sector_returns = by_sector.into_iter().filter_map(|(k, v)| Some((k, median(v)?))).collect();
+        Desk { store, universe, cfg, as_of, records, previous, sector_returns, sector_counts, config_hash: cfg.hash() }
+    }
+
+    /// Tickers with a score record on the desk's date, sorted.
+    pub fn tickers(&self) -> Vec<String> {
+        let mut t: Vec<String> = self.records.keys().cloned().collect();
+        t.sort();
+        t
+    }
+
+    pub fn record(&self, ticker: &str) -> Option<&ScoreRecord> {
+        self.records.get(&ticker.trim().to_ascii_uppercase())
+    }
+
+    pub fn dossier(&self, ticker: &str) -> Result<Dossier, NoteError> {
+        let t = ticker.trim().to_ascii_uppercase();
+        let m = self.universe.member(&t).ok_or_else(|| NoteError::UnknownTicker(t.clone()))?;
+        let record =
+            self.records.get(&t).cloned().ok_or(NoteError::NotScored { ticker: t.clone(), as_of: self.as_of })?;
+        let mut d = Dossier {
+            ticker: t.clone(),
+            name: m.name.clone().unwrap_or_else(|| t.clone()),
+            sector: m.sector,
+            as_of: self.as_of,
+            config_hash: self.config_hash.clone(),
+            previous: self.previous.get(&t).cloned(),
+            record,
+            other_classes: Vec::new(),
+            sources: Vec::new(),
+            data: Vec::new(),
+            index: HashMap::new(),
+            close: None,
+            returns: BTreeMap::new(),
+            from_high: None,
+            sector_members: self.sector_counts.get(&m.sector).copied().unwrap_or(0),
+            lines: Vec::new(),
+            trades: Vec::new(),
+            holdings: None,
+            news: None,
+            watch: Vec::new(),
+            price_source: None,
+            score_source: 0,
+        };
+        d.score_source = d.source(Source::Score { config: self.config_hash.clone(), as_of: self.as_of });
+        if let Some(sec) = read::security(self.store.conn(), &t)? {
+            d.other_classes = sec.share_classes;
+        }
+        d.put("as_of", "date of the note", Value::Date(self.as_of), vec![d.score_source]);
+        let members = d.sector_members as f64;
+        d.put("sector_members", "stocks scored in the sector", Value::Count(members), vec![d.score_source]);
+        self.prices(m, &mut d);
+        let filings = match m.cik {
+            Some(cik) => read::periodic_filings(self.store.conn(), cik)?,
+            None => Vec::new(),
+        };
+        self.fundamentals(m, &filings, &mut d);
+        self.insiders(m, &mut d);
+        self.holdings(m, &mut d);
+        self.news(&mut d)?;
+        self.calendar(&filings, &mut d);
+        Ok(d)
+    }
+
+    fn prices(&self, m: &Member, d: &mut Dossier) {
+        let Some(idx) = m.prices.index_on_or_before(self.as_of) else { return };
+        let first = idx.saturating_sub(WINDOWS[WINDOWS.len() - 1].0);
+        let src = d.source(Source::File {
+            what: "Daily prices (adjusted for later splits and dividends)".into(),
+            file: display_path(&m.prices.path),
+            first_line: m.prices.lines.get(first).copied(),
+            last_line: m.prices.lines.get(idx).copied(),
+        });
+        d.price_source = Some(src);
+        let day = m.prices.dates[idx];
+        let close = m.prices.close[idx];
+        if close.is_finite() {
+            d.close = Some((day, close));
+            d.put("close", "adjusted close", Value::Usd(close), vec![src]);
+            d.put("close_date", "date of the close", Value::Date(day), vec![src]);
+        }
+        for (bars, months, unit) in WINDOWS {
+            let Some(r) = window_return(m, idx, bars) else { continue };
+            let sector = self.sector_returns.get(&(m.sector, months)).copied();
+            d.returns.insert(months, (r, sector));
+            d.put(format!("return_{months}m"), format!("{months}-month return"), Value::Percent(r), vec![src]);
+            d.put(format!("window_{months}m"), "look-back window", Value::Window(months, unit), vec![src]);
+            if let Some(s) = sector {
+                d.put(
+                    format!("sector_return_{months}m"),
+                    format!("sector median {months}-month return"),
+                    Value::Percent(s),
+                    vec![d.score_source],
+                );
+                d.put(
+                    format!("relative_return_{months}m"),
+                    format!("{months}-month return minus the sector median"),
+                    Value::Percent(r - s),
+                    vec![src, d.score_source],
+                );
+            }
+        }
+        if idx + 1 >= metrics::YEAR {
+            let lo = idx + 1 - metrics::YEAR;
+            let (hi_i, hi) = (lo..=idx)
+                .filter(|&i| m.prices.adj[i].is_finite())
+                .map(|i| (i, m.prices.adj[i]))
+                .fold((idx, f64::NAN), |best, x| if best.1.is_nan() || x.1 > best.1 { x } else { best });
+            if hi > 0.0 {
+                let gap = m.prices.adj[idx] / hi - 1.0;
+                d.from_high = Some((gap, m.prices.dates[hi_i]));
+                d.put("from_52w_high", "distance from the 52-week closing high", Value::Percent(gap), vec![src]);
+                d.put(
+                    "date_52w_high",
+                    "date of the 52-week closing high",
+                    Value::Date(m.prices.dates[hi_i]),
+                    vec![src],
+                );
+                d.put("window_52w", "52-week window", Value::Window(52, 'w'), vec![src]);
+            }
+        }
+    }
+
+    fn field_source(
+        &self,
+        d: &mut Dossier,
+        s: &SourceRef,
+        filed: Option<NaiveDate>,
+        filings: &[FilingRef],
+    ) -> SourceId {
+        match &s.accession {
+            Some(a) => {
+                let form = filings.iter().find(|f| &f.accession == a).map(|f| f.form.clone());
+                d.source(Source::Filing { form, accession: a.clone(), filed, file: display_path(&s.path) })
+            }
+            None => d.source(Source::File {
+                what: "Fundamentals table".into(),
+                file: display_path(&s.path),
+                first_line: s.line,
+                last_line: s.line,
+            }),
+        }
+    }
+
+    fn fundamentals(&self, m: &Member, filings: &[FilingRef], d: &mut Dossier) {
+        const LINES: [&str; 8] = [
+            "revenue_ttm",
+            "gross_profit_ttm",
+            "operating_income_ttm",
+            "net_income_ttm",
+            "operating_cash_flow_ttm",
+            "capex_ttm",
+            "total_debt",
+            "total_equity",
+        ];
+        let Some(now) = m.fundamentals(self.as_of) else { return };
+        let known: Vec<&FactsReport> = m.timeline.iter().filter(|r| r.as_of <= self.as_of).collect();
+        for key in LINES {
+            let Some(f) = now.fields.get(key) else { continue };
+            let src = self.field_source(d, &f.source, f.filed, filings);
+            if key.ends_with("_ttm") {
+                d.put("window_ttm", "trailing twelve months", Value::Window(12, 'm'), vec![src]);
+            }
+            d.put(key, key.replace('_', " "), Value::Usd(f.value), vec![src]);
+            d.put(format!("{key}_period_end"), "period end", Value::Date(f.period_end), vec![src]);
+            if let Some(filed) = f.filed {
+                d.put(format!("{key}_filed"), "filed", Value::Date(filed), vec![src]);
+            }
+            // The same line for the period a year before, as it was known then or since.
+            let year_ago = known.iter().rev().find_map(|r| {
+                let p = r.fields.get(key)?;
+                let gap = (f.period_end - p.period_end).num_days();
+                ((350..=380).contains(&gap) && p.method == f.method).then(|| p.clone())
+            });
+            if let Some(p) = &year_ago {
+                let psrc = self.field_source(d, &p.source, p.filed, filings);
+                d.put(format!("{key}_year_ago"), format!("{key} a year earlier"), Value::Usd(p.value), vec![psrc]);
+                d.put(format!("{key}_year_ago_period_end"), "period end", Value::Date(p.period_end), vec![psrc]);
+                if p.value > 0.0 && f.value > 0.0 {
+                    d.put(
+                        format!("{key}_change"),
+                        format!("{key} change over a year"),
+                        Value::Percent(f.value / p.value - 1.0),
+                        vec![src, psrc],
+                    );
+                }
+            }
+            d.lines.push(Line { key, now: f.clone(), year_ago });
+        }
+        let get = |k: &str| now.fields.get(k);
+        if let (Some(ni), Some(rev)) = (get("net_income_ttm"), get("revenue_ttm")) {
+            if rev.value > 0.0 {
+                let s = vec![self.field_source(d, &ni.source, ni.filed, filings)];
+                d.put("net_margin", "net margin", Value::Percent(ni.value / rev.value), s);
+            }
+        }
+        if let (Some(ocf), Some(capex)) = (get("operating_cash_flow_ttm"), get("capex_ttm")) {
+            let s = vec![self.field_source(d, &ocf.source, ocf.filed, filings)];
+            d.put("free_cash_flow_ttm", "free cash flow", Value::Usd(ocf.value - capex.value), s);
+        }
+        // Market cap as the score computes it: the close with later splits and
+        // dividends undone, times the latest share count known.
+        if let (Some(basis), Some((day, close)), Some(shares), Some(p)) =
+            (&m.basis, m.prices.close_on_or_before(self.as_of), get("shares_outstanding"), d.price_source)
+        {
+            if let Ok(mc) = basis.market_cap_value(close, day, self.as_of, shares) {
+                let s = self.field_source(d, &shares.source, shares.filed, filings);
+                d.put("market_cap", "market capitalisation", Value::Usd(mc), vec![p, s]);
+            }
+        }
+    }
+
+    fn insiders(&self, m: &Member, d: &mut Dossier) {
+        let window = metrics::INSIDER_WINDOW_DAYS;
+        let recent: Vec<_> =
+            m.trades.iter().filter(|t| t.filed <= self.as_of && (self.as_of - t.filed).num_days() < window).collect();
+        if recent.is_empty() {
+            return;
+        }
+        d.put("window_insider", "insider window", Value::Window(window as u32, 'd'), vec![d.score_source]);
+        let (mut sold, mut bought, mut sold_sh, mut bought_sh) = (0.0, 0.0, 0.0, 0.0);
+        let mut owners = BTreeSet::new();
+        let mut sources = Vec::new();
+        for (i, t) in recent.iter().enumerate() {
+            let src = match &t.source.accession {
+                Some(a) => d.source(Source::Filing {
+                    form: Some("4".into()),
+                    accession: a.clone(),
+                    filed: Some(t.filed),
+                    file: display_path(&t.source.path),
+                }),
+                None => d.source(Source::File {
+                    what: "Insider transaction report".into(),
+                    file: display_path(&t.source.path),
+                    first_line: None,
+                    last_line: None,
+                }),
+            };
+            sources.push(src);
+            let owner = t.owner.clone().unwrap_or_else(|| "an unnamed insider".into());
+            owners.insert(owner.clone());
+            let value = t.shares * t.price;
+            if t.code == "P" {
+                bought += value;
+                bought_sh += t.shares;
+            } else {
+                sold += value;
+                sold_sh += t.shares;
+            }
+            d.put(format!("trade_{i}_shares"), "shares traded", Value::Shares(t.shares), vec![src]);
+            d.put(format!("trade_{i}_price"), "trade price", Value::Usd(t.price), vec![src]);
+            d.put(format!("trade_{i}_value"), "trade value", Value::Usd(value), vec![src]);
+            d.put(format!("trade_{i}_filed"), "filed", Value::Date(t.filed), vec![src]);
+            if let Some(td) = t.trade_date {
+                d.put(format!("trade_{i}_date"), "trade date", Value::Date(td), vec![src]);
+            }
+            d.trades.push(Trade {
+                owner,
+                code: t.code.clone(),
+                trade_date: t.trade_date,
+                filed: t.filed,
+                shares: t.shares,
+                price: t.price,
+                source: src,
+            });
+        }
+        sources.sort_unstable();
+        sources.dedup();
+        d.put("insider_trades", "open-market trades", Value::Count(recent.len() as f64), sources.clone());
+        d.put("insiders", "insiders trading", Value::Count(owners.len() as f64), sources.clone());
+        d.put("insider_sold", "value sold", Value::Usd(sold), sources.clone());
+        d.put("insider_bought", "value bought", Value::Usd(bought), sources.clone());
+        d.put("insider_sold_shares", "shares sold", Value::Shares(sold_sh), sources.clone());
+        d.put("insider_bought_shares", "shares bought", Value::Shares(bought_sh), sources.clone());
+        d.put("insider_net", "net bought", Value::Usd(bought - sold), sources);
+    }
+
+    fn holdings(&self, m: &Member, d: &mut Dossier) {
+        let known: Vec<_> = m.positions.iter().filter(|p| p.filed <= self.as_of).collect();
+        let Some(latest) = known.iter().map(|p| p.period).max() else { return };
+        let mut by_manager: BTreeMap<&str, BTreeMap<NaiveDate, (f64, Vec<&SourceRef>)>> = BTreeMap::new();
+        for p in &known {
+            let e = by_manager.entry(p.manager.as_str()).or_default().entry(p.period).or_default();
+            e.0 += p.shares;
+            e.1.push(&p.source);
+        }
+        let (mut now, mut then, mut managers) = (0.0, 0.0, 0);
+        let mut previous = None;
+        let mut refs = Vec::new();
+        for periods in by_manager.values() {
+            let mut it = periods.iter().rev();
+            if let (Some((p1, a)), Some((p0, b))) = (it.next(), it.next()) {
+                if *p1 == latest {
+                    now += a.0;
+                    then += b.0;
+                    managers += 1;
+                    previous = previous.max(Some(*p0));
+                    refs.extend(a.1.iter().chain(&b.1).copied());
+                }
+            }
+        }
+        let Some(previous) = previous else { return };
+        let mut sources: Vec<SourceId> = refs
+            .into_iter()
+            .map(|s| match &s.accession {
+                Some(a) => d.source(Source::Filing {
+                    form: Some("13F-HR".into()),
+                    accession: a.clone(),
+                    filed: None,
+                    file: display_path(&s.path),
+                }),
+                None => d.source(Source::File {
+                    what: "13F holdings report".into(),
+                    file: display_path(&s.path),
+                    first_line: None,
+                    last_line: None,
+                }),
+            })
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        d.put("holdings_period", "13F period", Value::Date(latest), sources.clone());
+        d.put("holdings_previous_period", "previous 13F period", Value::Date(previous), sources.clone());
+        d.put("holdings_managers", "managers reporting both periods", Value::Count(managers as f64), sources.clone());
+        d.put("holdings_shares", "13F shares held", Value::Shares(now), sources.clone());
+        d.put("holdings_shares_before", "13F shares held before", Value::Shares(then), sources.clone());
+        d.put("holdings_change", "change in 13F shares", Value::Shares(now - then), sources.clone());
+        if then > 0.0 {
+            d.put("holdings_change_pct", "change in 13F shares", Value::Percent(now / then - 1.0), sources.clone());
+        }
+        d.holdings = Some(Holdings { period: latest, previous, managers, shares_now: now, shares_then: then, sources });
+    }
+
+    fn news(&self, d: &mut Dossier) -> Result<(), NoteError> {
+        let Some(m) = self.universe.member(&d.ticker) else { return Ok(()) };
+        let window = metrics::NEWS_WINDOW_DAYS;
+        let first = self.as_of - Duration::days(window - 1);
+        let lo = m.news.partition_point(|n| n.known_date < first);
+        let hi = m.news.partition_point(|n| n.known_date <= self.as_of);
+        let signals = &m.news[lo..hi.max(lo)];
+        if signals.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i64> = signals.iter().map(|s| s.document_id).collect();
+        let docs: HashMap<i64, DocumentRef> =
+            read::documents_by_id(self.store.conn(), &ids)?.into_iter().map(|x| (x.id, x)).collect();
+        let mut articles = Vec::new();
+        let mut posts: Vec<(&DocumentRef, f64)> = Vec::new();
+        for s in signals {
+            let Some(doc) = docs.get(&s.document_id) else { continue };
+            if doc.kind == "post" {
+                posts.push((doc, s.tone));
+                continue;
+            }
+            let src = d.source(Source::Article {
+                title: doc.title.clone(),
+                url: doc.url.clone(),
+                published: doc.known_date,
+                file: display_path(&doc.path),
+                line: doc.line,
+            });
+            d.put(format!("article_{}_date", articles.len()), "article date", Value::Date(doc.known_date), vec![src]);
+            articles.push(Article {
+                title: doc.title.clone(),
+                known_date: doc.known_date,
+                tone: s.tone,
+                salience: s.salience,
+                source: src,
+            });
+        }
+        d.put("window_news", "news window", Value::Window(window as u32, 'd'), vec![d.score_source]);
+        let mut news = News { articles, posts: posts.len(), post_tone: None, posts_source: None };
+        if !news.articles.is_empty() {
+            let srcs: Vec<SourceId> = news.articles.iter().map(|a| a.source).collect();
+            d.put("articles", "linked articles", Value::Count(news.articles.len() as f64), srcs.clone());
+            let tone = news.articles.iter().map(|a| a.tone).sum::<f64>() / news.articles.len() as f64;
+            d.put("article_tone", "mean article tone", Value::Ratio(tone), srcs);
+        }
+        if !posts.is_empty() {
+            let folder = display_path(posts[0].0.path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(&posts[0].0.path));
+            let src = d.source(Source::Posts {
+                folder,
+                count: posts.len(),
+                first: posts.iter().map(|p| p.0.known_date).min().unwrap_or(self.as_of),
+                last: posts.iter().map(|p| p.0.known_date).max().unwrap_or(self.as_of),
+            });
+            let tone = posts.iter().map(|p| p.1).sum::<f64>() / posts.len() as f64;
+            d.put("posts", "linked posts", Value::Count(posts.len() as f64), vec![src]);
+            d.put("post_tone", "mean post tone", Value::Ratio(tone), vec![src]);
+            news.post_tone = Some(tone);
+            news.posts_source = Some(src);
+        }
+        d.news = Some(news);
+        Ok(())
+    }
+
+    fn calendar(&self, filings: &[FilingRef], d: &mut Dossier) {
+        // The next periodic report: a year after the same report last year, on the
+        // same weekday (52 weeks), unless that report has already been filed.
+        let mut next: Option<(NaiveDate, &FilingRef)> = None;
+        for f in filings.iter().filter(|f| f.filed <= self.as_of && !f.form.ends_with("/A")) {
+            let expected = f.filed + Duration::weeks(52);
+            let already = filings
+                .iter()
+                .any(|g| g.form == f.form && g.filed > f.filed + Duration::days(300) && g.filed <= self.as_of);
+            if expected > self.as_of && !already && next.is_none_or(|(e, _)| expected < e) {
+                next = Some((expected, f));
+            }
+        }
+        if let Some((date, f)) = next {
+            let src = d.source(Source::Filing {
+                form: Some(f.form.clone()),
+                accession: f.accession.clone(),
+                filed: Some(f.filed),
+                file: display_path(&f.path),
+            });
+            d.put("next_filing_expected", format!("next {} expected", f.form), Value::Date(date), vec![src]);
+            d.put("next_filing_basis", format!("{} a year earlier", f.form), Value::Date(f.filed), vec![src]);
+            d.watch.push(WatchDate {
+                date,
+                what: format!("the next {}", f.form),
+                basis: Some((f.form.clone(), f.filed)),
+                source: src,
+            });
+        }
+        // The next 13F deadline after the note's date.
+        let rule = d.source(Source::Rule {
+            citation: THIRTEEN_F_RULE.into(),
+            text: "SEC Rule 13f-1: Form 13F is due within 45 days after the end of each calendar quarter".into(),
+        });
+        let mut q = quarter_end_on_or_before(self.as_of);
+        while q + Duration::days(THIRTEEN_F_DAYS) <= self.as_of {
+            q = next_quarter_end(q);
+        }
+        let due = q + Duration::days(THIRTEEN_F_DAYS);
+        d.put("thirteen_f_quarter", "quarter end", Value::Date(q), vec![rule]);
+        d.put("thirteen_f_due", "13F deadline", Value::Date(due), vec![rule]);
+        d.put("thirteen_f_days", "13F filing window", Value::Window(THIRTEEN_F_DAYS as u32, 'd'), vec![rule]);
+        d.watch.push(WatchDate {
+            date: due,
+            what: format!("13F reports for the quarter ended {q}"),
+            basis: None,
+            source: rule,
+        });
+        d.watch.sort_by(|a, b| a.date.cmp(&b.date).then(a.what.cmp(&b.what)));
+    }
+}
+
+fn quarter_end_on_or_before(d: NaiveDate) -> NaiveDate {
+    let q_month = (d.month0() / 3) * 3 + 3;
+    let end = last_day(d.year(), q_month);
+    if end <= d {
+        end
+    } else if q_month == 3 {
+        last_day(d.year() - 1, 12)
+    } else {
+        last_day(d.year(), q_month - 3)
+    }
+}
+
+fn next_quarter_end(q: NaiveDate) -> NaiveDate {
+    if q.month() == 12 {
+        last_day(q.year() + 1, 3)
+    } else {
+        last_day(q.year(), q.month() + 3)
+    }
+}
+
+fn last_day(year: i32, month: u32) -> NaiveDate {
+    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).expect("valid month") - Duration::days(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn quarter_ends() {
+        assert_eq!(quarter_end_on_or_before(d("2018-04-30")), d("2018-03-31"));
+        assert_eq!(quarter_end_on_or_before(d("2018-03-31")), d("2018-03-31"));
+        assert_eq!(quarter_end_on_or_before(d("2018-02-15")), d("2017-12-31"));
+        assert_eq!(next_quarter_end(d("2017-12-31")), d("2018-03-31"));
+        assert_eq!(next_quarter_end(d("2018-06-30")), d("2018-09-30"));
+    }
+
+    #[test]
+    fn paths_print_without_the_machine_layout() {
+        assert_eq!(display_path("/work/shared/data/market/prices/AAPL_data.csv"), "market/prices/AAPL_data.csv");
+        assert_eq!(display_path("a/b"), "a/b");
+    }
+}

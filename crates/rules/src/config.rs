@@ -1,0 +1,82 @@
+//! The rule set: which rules run, how severe each is, and their phrase lists.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The documented defaults, shipped with the crate.
+pub const DEFAULT_TOML: &str = include_str!("../default.toml");
+
+/// Every rule, by its stable id.
+pub const RULES: [&str; 10] = [
+    "grounding",
+    "ticker-relevance",
+    "promissory",
+    "personalized-advice",
+    "balance",
+    "projection",
+    "disclaimer",
+    "freshness",
+    "score-consistency",
+    "sources",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Off,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    pub disclaimer: String,
+    pub freshness_days: i64,
+    pub severity: BTreeMap<String, Severity>,
+    pub phrases: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("rules config: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("rules config: {0}")]
+    Invalid(String),
+}
+
+impl Default for RulesConfig {
+    fn default() -> Self {
+        RulesConfig::from_toml(DEFAULT_TOML).expect("the shipped rules config is valid")
+    }
+}
+
+impl RulesConfig {
+    pub fn from_toml(text: &str) -> Result<RulesConfig, ConfigError> {
+        let c: RulesConfig = toml::from_str(text)?;
+        for k in c.severity.keys() {
+            if !RULES.contains(&k.as_str()) {
+                return Err(ConfigError::Invalid(format!("unknown rule {k:?} in [severity]; rules are {RULES:?}")));
+            }
+        }
+        for k in c.phrases.keys() {
+            if !["promissory", "personalized-advice", "projection", "upside", "risk"].contains(&k.as_str()) {
+                return Err(ConfigError::Invalid(format!("unknown phrase list {k:?} in [phrases]")));
+            }
+        }
+        if c.freshness_days < 0 {
+            return Err(ConfigError::Invalid("freshness_days must not be negative".into()));
+        }
+        Ok(c)
+    }
+
+    /// A rule's severity; rules the file leaves out are errors.
+    pub fn severity(&self, rule: &str) -> Severity {
+        self.severity.get(rule).copied().unwrap_or(Severity::Error)
+    }
+
+    pub fn phrases(&self, list: &str) -> &[String] {
+        self.phrases.get(list).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
