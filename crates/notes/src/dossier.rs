@@ -269,6 +269,8 @@ pub struct Desk<'a> {
     /// Median return per (sector, months) among the scored members.
     sector_returns: HashMap<(Sector, u32), f64>,
     sector_counts: HashMap<Sector, usize>,
+    /// Other share classes of each ticker's filer.
+    classes: HashMap<String, Vec<String>>,
     config_hash: String,
 }
 
@@ -289,7 +291,16 @@ fn window_return(m: &Member, idx: usize, n: usize) -> Option<f64> {
 }
 
 impl<'a> Desk<'a> {
-    pub fn new(store: &'a Store, universe: &'a Universe, cfg: &'a ScoreConfig, as_of: NaiveDate) -> Desk<'a> {
+    pub fn new(
+        store: &'a Store,
+        universe: &'a Universe,
+        cfg: &'a ScoreConfig,
+        as_of: NaiveDate,
+    ) -> Result<Desk<'a>, StoreError> {
+        let classes = read::priced_securities(store.conn())?
+            .into_iter()
+            .map(|p| (p.security.ticker, p.security.share_classes))
+            .collect();
         let records: HashMap<String, ScoreRecord> =
             score(universe, as_of, cfg).into_iter().map(|r| (r.ticker.clone(), r)).collect();
         let month_ago = universe.trading_day_on_or_before(as_of - Duration::days(30));
@@ -309,7 +320,18 @@ impl<'a> Desk<'a> {
             }
         }
         let sector_returns = by_sector.into_iter().filter_map(|(k, v)| Some((k, median(v)?))).collect();
-        Desk { store, universe, cfg, as_of, records, previous, sector_returns, sector_counts, config_hash: cfg.hash() }
+        Ok(Desk {
+            store,
+            universe,
+            cfg,
+            as_of,
+            records,
+            previous,
+            sector_returns,
+            sector_counts,
+            classes,
+            config_hash: cfg.hash(),
+        })
     }
 
     /// Tickers with a score record on the desk's date, sorted.
@@ -353,9 +375,7 @@ impl<'a> Desk<'a> {
             score_source: 0,
         };
         d.score_source = d.source(Source::Score { config: self.config_hash.clone(), as_of: self.as_of });
-        if let Some(sec) = read::security(self.store.conn(), &t)? {
-            d.other_classes = sec.share_classes;
-        }
+        d.other_classes = self.classes.get(&t).cloned().unwrap_or_default();
         d.put("as_of", "date of the note", Value::Date(self.as_of), vec![d.score_source]);
         let members = d.sector_members as f64;
         d.put("sector_members", "stocks scored in the sector", Value::Count(members), vec![d.score_source]);

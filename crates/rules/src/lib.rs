@@ -89,7 +89,21 @@ pub struct Checker<'d> {
     files: HashSet<String>,
     paths: Vec<String>,
     config_hash: String,
+    /// One case-insensitive whole-word pattern per phrase list: a note is read once
+    /// per list, not once per phrase.
+    phrases: HashMap<&'static str, Regex>,
     dossiers: Mutex<HashMap<String, Arc<Dossier>>>,
+}
+
+const PHRASE_LISTS: [&str; 5] = ["promissory", "personalized-advice", "projection", "upside", "risk"];
+
+fn phrase_pattern(list: &[String]) -> Regex {
+    // Typographic apostrophes read as plain ones: "can’t lose" is "can't lose".
+    let mut alts: Vec<String> = list.iter().map(|p| regex::escape(&normalise_text(p)).replace('\'', "['’]")).collect();
+    alts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    alts.dedup();
+    let body = if alts.is_empty() { "[^\\s\\S]".to_string() } else { alts.join("|") };
+    Regex::new(&format!(r"(?i)\b(?:{body})\b")).expect("escaped phrases compile")
 }
 
 fn re(pattern: &'static str, cell: &'static OnceLock<Regex>) -> &'static Regex {
@@ -193,10 +207,17 @@ impl<'d> Checker<'d> {
             files,
             paths,
             config_hash: desk.cfg.hash(),
+            phrases: PHRASE_LISTS.iter().map(|l| (*l, phrase_pattern(rules.phrases(l)))).collect(),
             rules,
             desk,
             dossiers: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Forgets the dossiers built so far (after the store changed, or to measure
+    /// checks that build them).
+    pub fn clear_cache(&self) {
+        self.dossiers.lock().expect("dossier cache").clear();
     }
 
     pub fn as_of(&self) -> NaiveDate {
@@ -314,44 +335,42 @@ impl Run<'_, '_> {
         self.freshness(&lines);
         let mut upside: Option<(usize, usize, String)> = None;
         let mut risk = false;
-        let disclaimer = normalise_text(&self.c.rules.disclaimer);
+        let disclaimer = self.c.rules.disclaimer.clone();
         for l in &lines {
-            let lower = normalise_text(l.text);
-            for (rule, list) in [
-                ("promissory", "promissory"),
-                ("personalized-advice", "personalized-advice"),
-                ("projection", "projection"),
-            ] {
-                for p in self.c.rules.phrases(list).to_vec() {
-                    for at in find_phrase(&lower, &p) {
-                        let text = &l.text[at..(at + p.len()).min(l.text.len())];
-                        let message = match rule {
-                            "promissory" => format!(
-                                "“{p}” promises an outcome (FINRA 2210(d)(1)(B): no promissory or exaggerated claims)"
-                            ),
-                            "personalized-advice" => {
-                                format!("“{p}” tells the reader what to do; notes are educational coverage, not advice")
-                            }
-                            _ => {
-                                format!("“{p}” states a price target or predicted return as fact (FINRA 2210(d)(1)(F))")
-                            }
-                        };
-                        self.flag(rule, l.number, column(l.text, at), text, message);
-                    }
+            // Offsets stay those of the line: the disclaimer (which says "not
+            // personalized advice") is blanked, not cut.
+            let text = l.text.to_string();
+            let scan = match (!disclaimer.is_empty()).then(|| text.find(&disclaimer)).flatten() {
+                Some(i) => {
+                    let mut t = text.clone();
+                    t.replace_range(i..i + disclaimer.len(), &" ".repeat(disclaimer.len()));
+                    t
                 }
-            }
-            let scan = if lower.contains(&disclaimer) { lower.replace(&disclaimer, "") } else { lower.clone() };
-            if upside.is_none() {
-                for p in self.c.rules.phrases("upside") {
-                    if let Some(&at) = find_phrase(&scan, p).first() {
-                        if at < l.text.len() {
-                            upside = Some((l.number, column(l.text, at), p.clone()));
-                            break;
+                None => text.clone(),
+            };
+            for rule in ["promissory", "personalized-advice", "projection"] {
+                let hits: Vec<(usize, String)> =
+                    self.c.phrases[rule].find_iter(&scan).map(|m| (m.start(), m.as_str().to_string())).collect();
+                for (at, found) in hits {
+                    let p = found.to_lowercase();
+                    let message = match rule {
+                        "promissory" => format!(
+                            "“{p}” promises an outcome (FINRA 2210(d)(1)(B): no promissory or exaggerated claims)"
+                        ),
+                        "personalized-advice" => {
+                            format!("“{p}” tells the reader what to do; notes are educational coverage, not advice")
                         }
-                    }
+                        _ => format!("“{p}” states a price target or predicted return as fact (FINRA 2210(d)(1)(F))"),
+                    };
+                    self.flag(rule, l.number, column(l.text, at), &found, message);
                 }
             }
-            risk |= self.c.rules.phrases("risk").iter().any(|p| !find_phrase(&scan, p).is_empty());
+            if upside.is_none() {
+                if let Some(m) = self.c.phrases["upside"].find(&scan) {
+                    upside = Some((l.number, column(l.text, m.start()), m.as_str().to_string()));
+                }
+            }
+            risk |= self.c.phrases["risk"].is_match(&scan);
             self.relevance(l, &resolved);
             self.numbers(l, &resolved);
         }

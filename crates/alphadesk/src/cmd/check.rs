@@ -92,7 +92,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let rules = load_rules(a.rules.as_deref())?;
     let cfg = load_config(a.config.as_deref())?;
     let (store, u) = open_scored(db)?;
-    let desk = Desk::new(&store, &u, &cfg, as_of);
+    let desk = Desk::new(&store, &u, &cfg, as_of)?;
     let checker = Checker::new(&desk, rules)?;
     let verdict = checker.check(&text, a.ticker.as_deref())?;
     if a.json {

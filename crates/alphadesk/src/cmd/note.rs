@@ -49,7 +49,7 @@ pub struct Args {
 pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let cfg = load_config(a.config.as_deref())?;
     let (store, u) = open_scored(db)?;
-    let desk = Desk::new(&store, &u, &cfg, a.as_of.date());
+    let desk = Desk::new(&store, &u, &cfg, a.as_of.date())?;
     let note = compose(&desk.dossier(&a.ticker)?);
     let text = a.format.render(&note);
     match &a.out {

@@ -93,7 +93,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let rules = load_rules(a.rules.as_deref())?;
     let cfg = load_config(a.config.as_deref())?;
     let (store, u) = open_scored(db)?;
-    let desk = Desk::new(&store, &u, &cfg, a.as_of.date());
+    let desk = Desk::new(&store, &u, &cfg, a.as_of.date())?;
     let checker = Checker::new(&desk, rules)?;
     let tickers: Vec<String> = if a.tickers.is_empty() {
         desk.tickers()
