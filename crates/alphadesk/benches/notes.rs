@@ -36,14 +36,19 @@ fn main() {
         let checker = Checker::new(&desk, RulesConfig::default()).unwrap();
         let mut passed = 0;
         let mut notes = Vec::new();
+        let mut thin = 0;
         for t in desk.tickers() {
-            let md = render::markdown(&compose(&desk.dossier(&t).unwrap()));
+            let Ok(note) = compose(&desk.dossier(&t).unwrap()) else {
+                thin += 1;
+                continue;
+            };
+            let md = render::markdown(&note);
             passed += usize::from(checker.check(&md, Some(&t)).unwrap().passed);
             notes.push((t, md));
         }
         let whole = started.elapsed().as_secs_f64();
         println!(
-            "notes {date}: compose + check the whole universe ({} notes, {passed} pass) in {whole:.2} s including loading and scoring (target < 5 s)",
+            "notes {date}: compose + check the whole universe ({} notes, {passed} pass, {thin} with too little data) in {whole:.2} s including loading and scoring (target < 5 s)",
             notes.len()
         );
 

@@ -11,7 +11,7 @@ use alphadesk_model::NaiveDate;
 use alphadesk_score::{profile_sentence, tracking_sentence, Pillar};
 use serde::Serialize;
 
-use crate::dossier::{Datum, Dossier, Source, SourceId, Value};
+use crate::dossier::{Datum, Dossier, NoteError, Source, SourceId, Value};
 use crate::format;
 
 pub const DISCLAIMER: &str = "Educational coverage, not personalized advice.";
@@ -215,7 +215,11 @@ fn possessive(name: &str) -> String {
     }
 }
 
-pub fn compose(d: &Dossier) -> Note {
+/// Fewest key takeaways a note may have; with less data than that there is no note.
+pub const MIN_TAKEAWAYS: usize = 3;
+
+/// The note for a dossier, or why the data cannot carry one.
+pub fn compose(d: &Dossier) -> Result<Note, NoteError> {
     let mut pen = Pen { d, order: Vec::new(), claims: Vec::new(), cites: BTreeSet::new() };
     let r = &d.record;
     let name = d.name.as_str();
@@ -289,7 +293,17 @@ pub fn compose(d: &Dossier) -> Note {
     };
     score.push(pen.finish(text));
 
-    let takeaways = takeaways(&mut pen, &price, &fundamentals, &insiders, &news);
+    let fallback: Vec<Sentence> =
+        std::iter::once(lead.clone()).chain(watch.iter().map(|w| w.sentence.clone())).collect();
+    let takeaways = takeaways(&mut pen, &price, &fundamentals, &insiders, &news, &fallback);
+    if takeaways.len() < MIN_TAKEAWAYS {
+        return Err(NoteError::TooLittleData {
+            ticker: d.ticker.clone(),
+            as_of: d.as_of,
+            statements: takeaways.len(),
+            needed: MIN_TAKEAWAYS,
+        });
+    }
     let sections: Vec<Section> = [
         ("Price action", price),
         ("Fundamentals", fundamentals),
@@ -308,7 +322,7 @@ pub fn compose(d: &Dossier) -> Note {
         .enumerate()
         .map(|(i, &s)| NoteSource { number: i + 1, source: d.sources[s].clone(), text: source_text(&d.sources[s]) })
         .collect();
-    Note {
+    Ok(Note {
         ticker: d.ticker.clone(),
         company: d.name.clone(),
         sector: d.sector.to_string(),
@@ -325,7 +339,7 @@ pub fn compose(d: &Dossier) -> Note {
         watch,
         sources,
         disclaimer: DISCLAIMER.to_string(),
-    }
+    })
 }
 
 /// What the score is not: said in every note that states one.
@@ -676,6 +690,7 @@ fn takeaways(
     fundamentals: &[Sentence],
     insiders: &[Sentence],
     news: &[Sentence],
+    fallback: &[Sentence],
 ) -> Vec<Sentence> {
     let d = pen.d;
     let mut out = Vec::new();
@@ -701,9 +716,9 @@ fn takeaways(
     ];
     out.extend(firsts.into_iter().flatten().cloned());
     out.truncate(5);
-    // Three at least: the 52-week high and the balance sheet fill in when a
-    // company has little else on record.
-    for extra in price.iter().chain(fundamentals.iter().skip(1)) {
+    // Three at least: the rest of the price and fundamentals paragraphs, then the
+    // lead and the calendar, fill in when a company has little else on record.
+    for extra in price.iter().chain(fundamentals.iter().skip(1)).chain(fallback) {
         if out.len() >= 3 {
             break;
         }

@@ -254,6 +254,8 @@ pub enum NoteError {
     UnknownTicker(String),
     #[error("{ticker} has no fresh price on {as_of}: nothing current to write about")]
     NotScored { ticker: String, as_of: NaiveDate },
+    #[error("{ticker} has too little data on {as_of} for a note: {statements} data-backed statement(s) for the key takeaways, a note needs {needed}")]
+    TooLittleData { ticker: String, as_of: NaiveDate, statements: usize, needed: usize },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

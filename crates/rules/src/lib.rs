@@ -86,6 +86,9 @@ pub struct Checker<'d> {
     rules: RulesConfig,
     linker: Option<Linker>,
     accessions: HashSet<String>,
+    /// Every ticker of the securities master: a written ticker is checked even
+    /// when the company has no prices here.
+    tickers: HashSet<String>,
     files: HashSet<String>,
     paths: Vec<String>,
     config_hash: String,
@@ -135,9 +138,10 @@ fn cfr_re() -> &'static Regex {
     re(r"\b\d+ CFR \d+(?:\.[0-9A-Za-z]+)*(?:-\d+)?", &R)
 }
 
+/// `(XOM)`, `(NYSE: XOM)`, `$XOM`: tickers written as tickers.
 fn paren_ticker_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(r"\(([A-Z]{1,5}(?:\.[A-Z])?)\)", &R)
+    re(r"\((?:(?:NYSE|Nasdaq|NASDAQ|AMEX)\s*:\s*)?([A-Z]{1,5}(?:\.[A-Z])?)\)|\$([A-Z]{1,5}(?:\.[A-Z])?)\b", &R)
 }
 
 fn quote_re() -> &'static Regex {
@@ -204,6 +208,7 @@ impl<'d> Checker<'d> {
         Ok(Checker {
             linker: Linker::from_store(desk.store, alphadesk_news::link::DEFAULT_ALIASES)?,
             accessions: read::known_accessions(conn)?,
+            tickers: read::all_tickers(conn)?,
             files,
             paths,
             config_hash: desk.cfg.hash(),
@@ -234,7 +239,8 @@ impl<'d> Checker<'d> {
                 self.dossiers.lock().expect("dossier cache").insert(ticker.to_string(), d.clone());
                 Ok(Some(d))
             }
-            Err(NoteError::NotScored { .. }) => Ok(None),
+            // A dossier never refuses for thin data; that is the composer's call.
+            Err(NoteError::NotScored { .. } | NoteError::TooLittleData { .. }) => Ok(None),
             Err(NoteError::UnknownTicker(t)) => Err(CheckError::UnknownSubject(t)),
             Err(NoteError::Store(e)) => Err(e.into()),
         }
@@ -252,9 +258,9 @@ impl<'d> Checker<'d> {
         }
         for l in note.lines.iter().filter(|l| matches!(l.part, Part::Body | Part::Heading)) {
             for c in paren_ticker_re().captures_iter(l.text) {
-                let t = &c[1];
-                if self.desk.universe.member(t).is_some() {
-                    return Ok(t.to_string());
+                let Some(t) = c.get(1).or(c.get(2)) else { continue };
+                if self.desk.universe.member(t.as_str()).is_some() {
+                    return Ok(t.as_str().to_string());
                 }
             }
             if let Some(linker) = &self.linker {
@@ -592,9 +598,10 @@ impl Run<'_, '_> {
         }
         let mut found: Vec<(usize, String, String)> = Vec::new();
         for c in paren_ticker_re().captures_iter(l.text) {
-            let m = c.get(1).expect("group");
-            if self.c.desk.universe.member(m.as_str()).is_some() {
-                found.push((m.start(), m.as_str().to_string(), m.as_str().to_string()));
+            let Some(m) = c.get(1).or(c.get(2)) else { continue };
+            if self.c.tickers.contains(m.as_str()) {
+                let whole = c.get(0).expect("whole");
+                found.push((whole.start(), m.as_str().to_string(), whole.as_str().to_string()));
             }
         }
         if let Some(linker) = &self.c.linker {
@@ -603,6 +610,8 @@ impl Run<'_, '_> {
                 found.push((at, t, evidence));
             }
         }
+        found.sort();
+        found.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         // The subject's own name may contain another company's ("Baker Hughes, a GE Company").
         let own: Vec<(usize, usize)> = self
             .dossier
@@ -613,14 +622,18 @@ impl Run<'_, '_> {
                 continue;
             }
             if !allowed.contains(t.as_str()) {
-                let name =
-                    self.c.linker.as_ref().and_then(|k| k.company(&t)).map(|c| c.name.clone()).unwrap_or_default();
+                let name = read::security(self.c.desk.store.conn(), &t)
+                    .ok()
+                    .flatten()
+                    .and_then(|s| s.name)
+                    .map(|n| format!("{n} ({t})"))
+                    .unwrap_or(t.clone());
                 self.flag(
                     "ticker-relevance",
                     l.number,
                     column(l.text, at),
                     &evidence,
-                    format!("{name} ({t}) is not {} and no cited source about {} names it", self.subject, self.subject),
+                    format!("{name} is not {} and no cited source about {} names it", self.subject, self.subject),
                 );
             }
         }

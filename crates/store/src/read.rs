@@ -614,3 +614,10 @@ pub fn source_paths(conn: &Connection) -> Result<Vec<String>, StoreError> {
     let rows = st.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Every ticker the securities master knows, priced or not.
+pub fn all_tickers(conn: &Connection) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut st = conn.prepare("SELECT ticker FROM listings UNION SELECT ticker FROM price_series")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

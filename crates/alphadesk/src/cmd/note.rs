@@ -50,7 +50,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let cfg = load_config(a.config.as_deref())?;
     let (store, u) = open_scored(db)?;
     let desk = Desk::new(&store, &u, &cfg, a.as_of.date())?;
-    let note = compose(&desk.dossier(&a.ticker)?);
+    let note = compose(&desk.dossier(&a.ticker)?)?;
     let text = a.format.render(&note);
     match &a.out {
         Some(p) => std::fs::write(p, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?,

@@ -55,14 +55,13 @@ pub fn publish(desk: &Desk<'_>, checker: &Checker<'_>, tickers: &[String], out: 
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
     let mut o = Outcome { published: vec![], failed: vec![], skipped: vec![], seconds: 0.0 };
     for t in tickers {
-        let dossier = match desk.dossier(t) {
-            Ok(d) => d,
+        let note = match desk.dossier(t).and_then(|d| compose(&d)) {
+            Ok(n) => n,
             Err(e) => {
                 o.skipped.push((t.clone(), e.to_string()));
                 continue;
             }
         };
-        let note = compose(&dossier);
         let md = render::markdown(&note);
         let verdict = checker.check(&md, Some(&note.ticker))?;
         if !verdict.passed {

@@ -1,0 +1,331 @@
+//! The checker against notes composed from the shared data: every composed note
+//! passes on several dates, every number in them is cited, one injected fault of
+//! each kind is reported as exactly its rule, and each rule has passing and
+//! failing examples.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use alphadesk_model::NaiveDate;
+use alphadesk_notes::{compose, render, Desk};
+use alphadesk_rules::{Checker, RulesConfig, Verdict};
+use alphadesk_score::{ScoreConfig, Universe};
+use alphadesk_store::{Outcome, Store};
+use alphadesk_testkit::data_dir;
+
+/// Market files, SEC files and two tickers' StockNet posts (news in 2015 notes).
+fn store_path() -> Option<&'static Path> {
+    static DB: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let data = data_dir()?;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        let mut s = Store::open(&path).unwrap();
+        let dirs = [
+            data.join("market"),
+            data.join("sec"),
+            data.join("social/stocknet/tweet/preprocessed/AAPL"),
+            data.join("social/stocknet/tweet/preprocessed/XOM"),
+        ];
+        for (f, explicit) in alphadesk_store::walk(&dirs).unwrap() {
+            let r = s.ingest_path(&f, explicit);
+            assert!(!matches!(r.outcome, Outcome::Failed { .. }), "{}: {:?}", r.path, r.outcome);
+        }
+        alphadesk_news::signals::derive_pending(&mut s, &alphadesk_news::tone::lexicon::LexiconModel, "lexicon-v1")
+            .unwrap();
+        Some((dir, path))
+    })
+    .as_ref()
+    .map(|(_, p)| p.as_path())
+}
+
+struct World {
+    universe: Universe,
+    cfg: ScoreConfig,
+}
+
+fn world() -> Option<&'static World> {
+    static W: OnceLock<Option<World>> = OnceLock::new();
+    W.get_or_init(|| {
+        // A store is not Sync: the universe is shared, each test opens its own store.
+        let universe = Universe::load(&Store::open(store_path()?).unwrap()).unwrap();
+        Some(World { universe, cfg: ScoreConfig::default() })
+    })
+    .as_ref()
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Runs `f` with a desk and a checker for `date`.
+fn with_checker<T>(date: &str, f: impl FnOnce(&Desk<'_>, &Checker<'_>) -> T) -> Option<T> {
+    let w = world()?;
+    let store = Store::open(store_path()?).unwrap();
+    let desk = Desk::new(&store, &w.universe, &w.cfg, d(date)).unwrap();
+    let checker = Checker::new(&desk, RulesConfig::default()).unwrap();
+    Some(f(&desk, &checker))
+}
+
+fn note_md(desk: &Desk<'_>, ticker: &str) -> Option<String> {
+    Some(render::markdown(&compose(&desk.dossier(ticker).unwrap()).ok()?))
+}
+
+fn show(v: &Verdict) -> String {
+    v.violations
+        .iter()
+        .map(|x| format!("  {}:{} [{}] {} — {}\n", x.line, x.column, x.rule, x.text, x.message))
+        .collect()
+}
+
+#[test]
+fn every_composed_note_passes_and_cites_every_number() {
+    for date in ["2014-03-31", "2015-06-30", "2018-04-30"] {
+        let done = with_checker(date, |desk, checker| {
+            let tickers = desk.tickers();
+            assert!(tickers.len() > 350, "{date}: {} tickers", tickers.len());
+            let mut with_news = 0;
+            let mut thin = Vec::new();
+            for t in &tickers {
+                let note = match compose(&desk.dossier(t).unwrap()) {
+                    Ok(n) => n,
+                    Err(alphadesk_notes::NoteError::TooLittleData { statements, .. }) => {
+                        thin.push(t.clone());
+                        assert!(statements < 3);
+                        continue;
+                    }
+                    Err(e) => panic!("{t}: {e}"),
+                };
+                let md = render::markdown(&note);
+                let v = checker.check(&md, None).unwrap();
+                assert!(v.passed, "{t} on {date}:\n{}\n{md}", show(&v));
+                assert_eq!(v.subject.as_deref(), Some(t.as_str()), "subject read from the front matter");
+                // Every claim names its sources, and every sentence with claims cites.
+                let body = [&note.lead].into_iter().chain(&note.score).chain(&note.takeaways).chain(
+                    note.sections.iter().flat_map(|s| &s.sentences).chain(note.watch.iter().map(|w| &w.sentence)),
+                );
+                for s in body {
+                    for c in &s.claims {
+                        assert!(!c.sources.is_empty(), "{t}: {} has no source", c.key);
+                        assert!(c.sources.iter().all(|n| s.cites.contains(n)), "{t}: {:?} not cited in {}", c, s.text);
+                    }
+                }
+                assert!((3..=5).contains(&note.takeaways.len()), "{t}: {} takeaways", note.takeaways.len());
+                assert!(md.ends_with("Educational coverage, not personalized advice.\n"));
+                with_news += usize::from(note.sections.iter().any(|s| s.title == "News"));
+                // Deterministic: the same data give the same bytes.
+                assert_eq!(Some(md), note_md(desk, t));
+            }
+            // Only tickers that started trading days before the date lack the data.
+            assert!(thin.len() <= 2, "{date}: too little data for {thin:?}");
+            if date == "2015-06-30" {
+                assert_eq!(with_news, 2, "AAPL and XOM have posts in the window");
+            }
+        });
+        if done.is_none() {
+            return;
+        }
+    }
+}
+
+/// One fault of each kind, injected into composed notes: the checker must report
+/// exactly the injected rule.
+#[test]
+fn each_injected_fault_is_reported_as_exactly_its_rule() {
+    for date in ["2015-06-30", "2018-04-30"] {
+        let done = with_checker(date, |desk, checker| {
+            let tickers: Vec<String> = desk.tickers().into_iter().step_by(9).collect();
+            let mut tried = 0;
+            for t in &tickers {
+                let Some(md) = note_md(desk, t) else { continue };
+                assert!(checker.check(&md, None).unwrap().passed);
+                let record = desk.record(t).unwrap();
+                for (rule, faulty) in mutations(&md, t, record.alpha_score, d(date)) {
+                    let v = checker.check(&faulty, None).unwrap();
+                    let rules: BTreeSet<&str> = v.rules();
+                    assert_eq!(rules, BTreeSet::from([rule]), "{t} {date} {rule}:\n{}\n{faulty}", show(&v));
+                    assert!(!v.passed);
+                    tried += 1;
+                }
+            }
+            assert!(tried > 8 * tickers.len(), "{tried} mutations");
+        });
+        if done.is_none() {
+            return;
+        }
+    }
+}
+
+/// The faults, each as (rule it must trip, note with the fault).
+fn mutations(md: &str, ticker: &str, score: Option<u8>, date: NaiveDate) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let lines: Vec<&str> = md.lines().collect();
+    let lead = lines.iter().position(|l| l.contains(&format!("({ticker}) ended"))).unwrap();
+    let with_line = |i: usize, new: String| {
+        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        l[i] = new;
+        l.join("\n") + "\n"
+    };
+    // An altered number: the first dollar amount of the lead, times 1.37.
+    let m = alphadesk_rules::numbers::mentions(lines[lead])
+        .into_iter()
+        .find(|m| m.kind == alphadesk_rules::numbers::Kind::Usd)
+        .unwrap();
+    let wrong = alphadesk_notes::format::usd(m.value * 1.37);
+    out.push(("grounding", with_line(lead, format!("{}{wrong}{}", &lines[lead][..m.start], &lines[lead][m.end..]))));
+    // A foreign ticker, in a sentence that says nothing else.
+    let other = if ticker == "XOM" { "Chevron Corp. (CVX)" } else { "Exxon Mobil Corp. (XOM)" };
+    out.push(("ticker-relevance", with_line(lead, format!("{} Shares of {other} were discussed too.", lines[lead]))));
+    out.push(("promissory", with_line(lead, format!("{} Gains here are guaranteed.", lines[lead]))));
+    out.push(("personalized-advice", with_line(lead, format!("{} You should buy the shares.", lines[lead]))));
+    out.push(("projection", with_line(lead, format!("{} The shares will rise.", lines[lead]))));
+    out.push(("sources", with_line(lead, format!("{} That is all [99].", lines[lead]))));
+    out.push(("disclaimer", md.replace("Educational coverage, not personalized advice.\n", "")));
+    let stale = date - chrono::Duration::days(60);
+    out.push(("freshness", md.replacen(&format!("as_of: {date}"), &format!("as_of: {stale}"), 1)));
+    if let Some(a) = score {
+        let w = (a + 37) % 101;
+        out.push((
+            "score-consistency",
+            md.replace(&format!("Alpha Score of {a}/100"), &format!("Alpha Score of {w}/100"))
+                .replace(&format!("Alpha Score of {a} "), &format!("Alpha Score of {w} ")),
+        ));
+    }
+    out
+}
+
+/// A small hand-written note about Apple on 2018-04-30 that passes every rule;
+/// each case edits it one way and names the rules it must (or must not) trip.
+const BASE: &str = "---
+ticker: AAPL
+as_of: 2018-04-30
+---
+
+# Apple on April 30, 2018
+
+Apple Inc. (AAPL) ended April 30, 2018 at an adjusted close of $164.63 [1]. Revenue for the four quarters to December 30, 2017 was $239.2 billion [2].
+
+## Sources
+
+1. Daily prices, market/prices/AAPL_data.csv
+2. Apple 10-Q, accession 0000320193-18-000007
+
+Educational coverage, not personalized advice.
+";
+
+#[test]
+fn each_rule_has_passing_and_failing_examples() {
+    with_checker("2018-04-30", |desk, checker| {
+        let r = desk.record("AAPL").unwrap().clone();
+        let a = r.alpha_score.unwrap();
+        let cat = r.category.unwrap().word();
+        let lead = "Revenue for the four quarters to December 30, 2017 was $239.2 billion [2].";
+        let cases: Vec<(&str, String, &[&str])> = vec![
+            ("base", BASE.to_string(), &[]),
+            // grounding
+            ("coarser precision", BASE.replace("$239.2 billion", "$239 billion"), &[]),
+            ("wrong amount", BASE.replace("$239.2 billion", "$250.0 billion"), &["grounding"]),
+            ("uncited number", BASE.replace("$239.2 billion [2]", "$239.2 billion"), &["grounding"]),
+            ("cites the wrong record", BASE.replace("$239.2 billion [2]", "$239.2 billion [1]"), &["grounding"]),
+            ("unknown quote", BASE.replace(lead, "Apple said “sales were great” [2]."), &["grounding"]),
+            ("wrong date", BASE.replace("ended April 30, 2018", "ended April 27, 2018"), &["grounding"]),
+            // ticker-relevance
+            ("own cashtag", BASE.replace("Apple Inc. (AAPL)", "Apple Inc. ($AAPL)"), &[]),
+            ("the word all", BASE.replace(lead, &format!("{lead} ALL of it is on file.")), &[]),
+            ("foreign cashtag", BASE.replace(lead, &format!("{lead} Compare $XOM.")), &["ticker-relevance"]),
+            (
+                "foreign company",
+                BASE.replace(lead, &format!("{lead} The Allstate Corp (ALL) is another.")),
+                &["ticker-relevance"],
+            ),
+            // promissory
+            ("uncertain words", BASE.replace(lead, &format!("{lead} Nothing about the future is certain.")), &[]),
+            ("can't lose", BASE.replace(lead, &format!("{lead} Holders can’t lose.")), &["promissory"]),
+            ("risk-free", BASE.replace(lead, &format!("{lead} A risk-free holding.")), &["promissory"]),
+            // personalized-advice
+            ("insiders bought", BASE.replace(lead, &format!("{lead} Buyers were active.")), &[]),
+            ("we recommend", BASE.replace(lead, &format!("{lead} We recommend buying.")), &["personalized-advice"]),
+            // projection
+            ("expected filing", BASE.replace(lead, &format!("{lead} A 10-Q is expected next.")), &[]),
+            ("price target", BASE.replace(lead, &format!("{lead} Our price target is unchanged.")), &["projection"]),
+            ("will rise", BASE.replace(lead, &format!("{lead} The stock will rise.")), &["projection"]),
+            // balance
+            (
+                "upside with a limitation",
+                BASE.replace(lead, &format!("{lead} Revenue grew; the score is not a forecast.")),
+                &[],
+            ),
+            ("upside alone", BASE.replace(lead, &format!("{lead} Revenue grew strongly.")), &["balance"]),
+            // disclaimer
+            ("no disclaimer", BASE.replace("Educational coverage, not personalized advice.\n", ""), &["disclaimer"]),
+            ("altered disclaimer", BASE.replace("not personalized", "not"), &["disclaimer"]),
+            // freshness
+            ("a week old", BASE.replace("as_of: 2018-04-30", "as_of: 2018-04-25"), &[]),
+            ("two months old", BASE.replace("as_of: 2018-04-30", "as_of: 2018-03-01"), &["freshness"]),
+            ("dated in the future", BASE.replace("as_of: 2018-04-30", "as_of: 2018-05-10"), &["freshness"]),
+            // score-consistency
+            (
+                "right score",
+                BASE.replace(lead, &format!("{lead} It has an Alpha Score of {a}/100, categorized as {cat}.")),
+                &[],
+            ),
+            (
+                "wrong score",
+                BASE.replace(lead, &format!("{lead} It has an Alpha Score of {}/100.", (a + 30) % 101)),
+                &["score-consistency"],
+            ),
+            (
+                "wrong label",
+                BASE.replace(
+                    lead,
+                    &format!(
+                        "{lead} Its Alpha Score of {a} is categorized as {}.",
+                        if cat == "Weak" { "Strong" } else { "Weak" }
+                    ),
+                ),
+                &["score-consistency"],
+            ),
+            // sources
+            ("missing entry", BASE.replace("$239.2 billion [2]", "$239.2 billion [2][3]"), &["sources"]),
+            (
+                "unknown accession",
+                BASE.replace("0000320193-18-000007", "0000320193-18-000007, 0000000000-18-000001"),
+                &["sources"],
+            ),
+            (
+                "unknown file",
+                BASE.replace("market/prices/AAPL_data.csv", "market/prices/AAPL_data.csv and prices/NOPE.csv"),
+                &["sources"],
+            ),
+            (
+                "no locator",
+                BASE.replace("2. Apple 10-Q, accession 0000320193-18-000007", "2. Apple's quarterly report"),
+                &["grounding", "sources"],
+            ),
+        ];
+        for (name, text, want) in cases {
+            let v = checker.check(&text, None).unwrap();
+            let got: BTreeSet<&str> = v.rules();
+            let want: BTreeSet<&str> = want.iter().copied().collect();
+            assert_eq!(got, want, "{name}:\n{}\n{text}", show(&v));
+            assert_eq!(v.passed, want.is_empty(), "{name}");
+        }
+        // Violations carry the place: the foreign cashtag's line and column.
+        let v = checker.check(&BASE.replace(lead, &format!("{lead} Compare $XOM.")), None).unwrap();
+        let x = &v.violations[0];
+        assert_eq!((x.rule, x.line, x.text.as_str()), ("ticker-relevance", 8, "$XOM"));
+        assert_eq!(x.column, "Apple Inc. (AAPL) ended April 30, 2018 at an adjusted close of $164.63 [1]. Revenue for the four quarters to December 30, 2017 was $239.2 billion [2]. Compare ".chars().count() + 1);
+    });
+}
+
+#[test]
+fn subject_comes_from_the_text_when_nothing_names_it() {
+    with_checker("2018-04-30", |_, checker| {
+        let plain = BASE.replace("ticker: AAPL\n", "");
+        assert_eq!(checker.check(&plain, None).unwrap().subject.as_deref(), Some("AAPL"));
+        let nobody = "Shares moved.\n\nEducational coverage, not personalized advice.\n";
+        assert!(matches!(checker.check(nobody, None), Err(alphadesk_rules::CheckError::NoSubject)));
+        assert!(matches!(checker.check(BASE, Some("NOPE")), Err(alphadesk_rules::CheckError::UnknownSubject(_))));
+    });
+}
