@@ -11,7 +11,7 @@ use alphadesk_model::NaiveDate;
 use alphadesk_score::{profile_sentence, tracking_sentence, Pillar};
 use serde::Serialize;
 
-use crate::dossier::{Datum, Dossier, NoteError, Source, SourceId, Value};
+use crate::dossier::{Datum, Dossier, NoteError, Source, SourceId, Value, WatchKind};
 use crate::format;
 
 pub const DISCLAIMER: &str = "Educational coverage, not personalized advice.";
@@ -236,33 +236,35 @@ pub fn compose(d: &Dossier) -> Result<Note, NoteError> {
     let watch: Vec<WatchItem> = d
         .watch
         .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let date = pen.say(&watch_key(d, i)).unwrap_or_else(|| format::date(w.date));
-            let text = match &w.basis {
-                Some((form, _)) => {
+        .map(|w| {
+            let date = pen.say(&w.key).unwrap_or_else(|| format::date(w.date));
+            let text = match &w.kind {
+                WatchKind::Filing { form, .. } => {
                     let basis = pen.say("next_filing_basis").unwrap_or_default();
                     format!("{date}: {}, expected a year after the {form} filed {basis}", w.what)
                 }
-                None => {
+                WatchKind::ThirteenF { .. } => {
                     let q = pen.say("thirteen_f_quarter").unwrap_or_default();
                     let days = pen.say("thirteen_f_days").unwrap_or_default();
                     format!("{date}: 13F reports for the quarter ended {q} are due, {days} after quarter end")
                 }
+                // The sentence as the article wrote it; the checker finds it there.
+                WatchKind::Article { quote } => format!("{date}: “{}”", quote.trim_end_matches('.')),
             };
             pen.cite(w.source);
             WatchItem { date: w.date, sentence: pen.finish(text) }
         })
         .collect();
     let lead_watch = d.watch.first().map(|w| {
-        let date = pen.say(&watch_key(d, 0)).unwrap_or_default();
+        let date = pen.say(&w.key).unwrap_or_default();
         pen.cite(w.source);
-        let text = match &w.basis {
-            Some(_) => format!("Watch for {} around {date}", w.what),
-            None => {
+        let text = match &w.kind {
+            WatchKind::Filing { .. } => format!("Watch for {} around {date}", w.what),
+            WatchKind::ThirteenF { .. } => {
                 let q = pen.say("thirteen_f_quarter").unwrap_or_default();
                 format!("Watch for the 13F reports for the quarter ended {q}, due by {date}")
             }
+            WatchKind::Article { .. } => format!("Watch for {date}, a date named in a linked article"),
         };
         pen.finish(text)
     });
@@ -359,13 +361,6 @@ fn limitation(pen: &mut Pen<'_>, members: &str, as_of: &str) -> String {
             "The rank compares {name} with {members} {} peers using data known by {as_of}; it is not a forecast, and the score's out-of-sample record is published with alphadesk's validation report",
             d.sector
         ),
-    }
-}
-
-fn watch_key(d: &Dossier, i: usize) -> String {
-    match d.watch[i].basis {
-        Some(_) => "next_filing_expected".into(),
-        None => "thirteen_f_due".into(),
     }
 }
 
@@ -655,9 +650,10 @@ fn news_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
         };
         let tone = pen.say("article_tone").unwrap_or_default();
         out.push(pen.finish(format!(
-            "alphadesk linked {count} {} to {} in the {window} to the note's date; their average tone was {} ({tone})",
+            "alphadesk linked {count} {} to {} in the {window} to the note's date; {} {} ({tone})",
             if n.articles.len() == 1 { "article" } else { "articles" },
             d.name,
+            if n.articles.len() == 1 { "its tone was" } else { "their average tone was" },
             tone_word(tone_v)
         )));
         let mut top: Vec<(usize, &crate::dossier::Article)> = n.articles.iter().enumerate().collect();

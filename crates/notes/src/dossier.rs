@@ -179,10 +179,27 @@ pub struct News {
 pub struct WatchDate {
     pub date: NaiveDate,
     pub what: String,
-    /// The past event the date is projected from, if any.
-    pub basis: Option<(String, NaiveDate)>,
+    pub kind: WatchKind,
     pub source: SourceId,
+    /// The datum holding the date.
+    pub key: String,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WatchKind {
+    /// The next periodic report, a year after the same report (form, filed).
+    Filing { form: String, basis: NaiveDate },
+    /// The next 13F deadline for a quarter end.
+    ThirteenF { quarter: NaiveDate },
+    /// A dated sentence of a linked article, quoted verbatim.
+    Article { quote: String },
+}
+
+/// Watch items taken from one note's articles, at most.
+const ARTICLE_WATCH: usize = 2;
+/// An article's own watch items count only when the article is mostly about the subject.
+const ARTICLE_WATCH_SALIENCE: f64 = 0.3;
 
 /// Trading-day windows of the price paragraph, with how notes name them.
 pub const WINDOWS: [(usize, u32, char); 4] = [(21, 1, 'm'), (63, 3, 'm'), (126, 6, 'm'), (252, 12, 'm')];
@@ -692,6 +709,29 @@ impl<'a> Desk<'a> {
                 line: doc.line,
             });
             d.put(format!("article_{}_date", articles.len()), "article date", Value::Date(doc.known_date), vec![src]);
+            if s.salience >= ARTICLE_WATCH_SALIENCE {
+                for sentence in alphadesk_news::article::sentences(&doc.body) {
+                    let n = d.watch.iter().filter(|w| matches!(w.kind, WatchKind::Article { .. })).count();
+                    if n >= ARTICLE_WATCH || sentence.chars().count() > alphadesk_news::article::MAX_QUOTE {
+                        continue;
+                    }
+                    let Some((_, Some(date))) = alphadesk_news::article::watch_cue(sentence, Some(doc.known_date))
+                    else {
+                        continue;
+                    };
+                    if date > self.as_of && (date - self.as_of).num_days() <= 366 {
+                        let key = format!("article_watch_{n}");
+                        d.put(key.clone(), "date named in an article", Value::Date(date), vec![src]);
+                        d.watch.push(WatchDate {
+                            date,
+                            what: "a date named in a linked article".into(),
+                            kind: WatchKind::Article { quote: sentence.trim().to_string() },
+                            source: src,
+                            key,
+                        });
+                    }
+                }
+            }
             articles.push(Article {
                 title: doc.title.clone(),
                 known_date: doc.known_date,
@@ -751,8 +791,9 @@ impl<'a> Desk<'a> {
             d.watch.push(WatchDate {
                 date,
                 what: format!("the next {}", f.form),
-                basis: Some((f.form.clone(), f.filed)),
+                kind: WatchKind::Filing { form: f.form.clone(), basis: f.filed },
                 source: src,
+                key: "next_filing_expected".into(),
             });
         }
         // The next 13F deadline after the note's date.
@@ -771,8 +812,9 @@ impl<'a> Desk<'a> {
         d.watch.push(WatchDate {
             date: due,
             what: format!("13F reports for the quarter ended {q}"),
-            basis: None,
+            kind: WatchKind::ThirteenF { quarter: q },
             source: rule,
+            key: "thirteen_f_due".into(),
         });
         d.watch.sort_by(|a, b| a.date.cmp(&b.date).then(a.what.cmp(&b.what)));
     }

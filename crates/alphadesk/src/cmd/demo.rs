@@ -70,8 +70,27 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
         }
     }
     score_section(&store, db)?;
+    let notes = notes_section(&store, db)?;
     println!("\nNext: alphadesk explain AAPL --as-of 2018-04-30 --db {}", db.display());
+    println!("      alphadesk check {}/AAPL.md --db {}", notes.display(), db.display());
     Ok(if s.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Composes and checks a note for every ticker scored on the demo date; writes the
+/// passing ones beside the store and prints the pass rate and every failure.
+fn notes_section(store: &Store, db: &Path) -> anyhow::Result<PathBuf> {
+    let u = alphadesk_score::Universe::load(store)?;
+    let cfg = alphadesk_score::ScoreConfig::default();
+    let as_of = DEMO_AS_OF.parse()?;
+    let desk = alphadesk_notes::Desk::new(store, &u, &cfg, as_of)?;
+    let checker = alphadesk_rules::Checker::new(&desk, alphadesk_rules::RulesConfig::default())?;
+    let dir = db.parent().unwrap_or(Path::new("")).join("alphadesk-notes");
+    let o = super::publish::publish(&desk, &checker, &desk.tickers(), &dir)?;
+    println!("\n== Research notes as of {as_of}, each checked against the publishing rules ==");
+    super::publish::print_failures(&o);
+    println!("  {}", o.summary());
+    println!("  notes (Markdown, HTML, JSON): {}/", dir.display());
+    Ok(dir)
 }
 
 /// The latest month end of the shared prices: recent enough to show, and a
