@@ -380,7 +380,116 @@ fn demo_runs_end_to_end() {
     assert_eq!((tracks, profiles), (20, 20), "ten highest and ten lowest, two sentences each");
     assert!(stdout.contains("rank IC alpha_score"), "the backtest of record is printed beside the scores");
     assert!(dir.path().join("alphadesk-report/README.md").is_file(), "the report lands beside the store");
+    assert!(stdout.contains("== Research notes as of 2018-04-30"), "{stdout}");
+    assert!(stdout.contains("notes checked (100.0% pass), 0 failed"), "every composed note passes:\n{stdout}");
+    assert!(dir.path().join("alphadesk-notes/AAPL.md").is_file(), "published notes land beside the store");
     // A second run ingests nothing new.
     let again = alphadesk(&db, &["demo", "--data", small.to_str().unwrap()]);
     assert!(text(&again.stdout).contains("nothing changed"));
+}
+
+/// `note`, `check` and `publish` on a small real store: formats, exit codes
+/// (0 pass, 1 a rule failed, 2 usage or input error) and the published files.
+#[test]
+fn note_check_and_publish() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("n.db");
+    let mut args = vec!["ingest".to_string()];
+    for rel in [
+        "market/securities/securities.csv",
+        "market/fundamentals/fundamentals.csv",
+        "market/prices/XOM_data.csv",
+        "market/prices/CVX_data.csv",
+        "market/prices/OXY_data.csv",
+        "market/prices/AAPL_data.csv",
+        "sec/companyfacts/CIK0000320193.json",
+        "sec/submissions/CIK0000320193.json",
+    ] {
+        args.push(data.join(rel).to_string_lossy().into_owned());
+    }
+    let out = alphadesk(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = alphadesk(&db, &["note", "AAPL", "--as-of", "2016-06-30"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.starts_with("---\nticker: AAPL\n"), "{md}");
+    for part in ["## Key takeaways", "■ ", "## Watch for:", "## Sources", "accession 0001193125-16-559625"] {
+        assert!(md.contains(part), "missing {part}:\n{md}");
+    }
+    assert!(md.trim_end().ends_with("Educational coverage, not personalized advice."));
+    let note = dir.path().join("AAPL.md");
+    std::fs::write(&note, &md).unwrap();
+
+    // The note passes; --as-of comes from its front matter when not given.
+    let out = alphadesk(&db, &["check", note.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!((v["passed"].as_bool(), v["subject"].as_str()), (Some(true), Some("AAPL")));
+
+    // One fault: exit 1 and a violation that names rule, line and column.
+    let bad = dir.path().join("bad.md");
+    std::fs::write(&bad, md.replace("Educational coverage, not personalized advice.", "Read this.")).unwrap();
+    let out = alphadesk(&db, &["check", bad.to_str().unwrap(), "--as-of", "2016-06-30", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(v["passed"], false);
+    let x = &v["violations"][0];
+    assert_eq!(x["rule"], "disclaimer");
+    assert!(x["line"].as_u64().unwrap() > 1 && x["column"].as_u64().unwrap() == 1, "{x}");
+    let out = alphadesk(&db, &["check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains(": error [disclaimer] the disclaimer"), "{}", text(&out.stdout));
+
+    // Usage and input errors: exit 2 with a message naming the problem.
+    let out = alphadesk(&db, &["check", "/nonexistent/note.md", "--as-of", "2016-06-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("/nonexistent/note.md"));
+    let undated = dir.path().join("undated.md");
+    std::fs::write(&undated, "Apple Inc. (AAPL) shares rose.\n").unwrap();
+    let out = alphadesk(&db, &["check", undated.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--as-of"), "{}", text(&out.stderr));
+    let nobody = dir.path().join("nobody.md");
+    std::fs::write(&nobody, "Shares rose.\n").unwrap();
+    let out = alphadesk(&db, &["check", nobody.to_str().unwrap(), "--as-of", "2016-06-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("which company"), "{}", text(&out.stderr));
+    let binary = dir.path().join("binary.md");
+    std::fs::write(&binary, b"\xff\xfe\x00 not text").unwrap();
+    let out = alphadesk(&db, &["check", binary.to_str().unwrap(), "--as-of", "2016-06-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not UTF-8"), "{}", text(&out.stderr));
+
+    // HTML and JSON forms, and --out.
+    let html = dir.path().join("AAPL.html");
+    let out =
+        alphadesk(&db, &["note", "AAPL", "--as-of", "2016-06-30", "--format", "html", "--out", html.to_str().unwrap()]);
+    assert!(out.status.success() && out.stdout.is_empty());
+    assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!doctype html>"));
+    let out = alphadesk(&db, &["note", "aapl", "--as-of", "2016-06-30", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["ticker"], "AAPL");
+    let out = alphadesk(&db, &["note", "NOPE", "--as-of", "2016-06-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("NOPE"));
+
+    // publish: every scored ticker, only passing notes written, a summary line.
+    let pubdir = dir.path().join("pub");
+    let out = alphadesk(&db, &["publish", "--as-of", "2016-06-30", "--out", pubdir.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("published 4 of 4 notes checked (100.0% pass), 0 failed"), "{stdout}");
+    for t in ["AAPL", "CVX", "OXY", "XOM"] {
+        for ext in ["md", "html", "json"] {
+            assert!(pubdir.join(format!("{t}.{ext}")).is_file(), "{t}.{ext}");
+        }
+    }
+    let out = alphadesk(
+        &db,
+        &["publish", "--as-of", "2016-06-30", "--tickers", "XOM,NOPE", "--out", pubdir.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "a ticker that cannot be composed is a failure of the run");
+    assert!(text(&out.stdout).contains("NOPE: not composed"), "{}", text(&out.stdout));
 }

@@ -581,7 +581,7 @@ fn insider_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let who = pen.say("insiders").unwrap_or_default();
     let window = pen.say("window_insider").unwrap_or_default();
     let plural = |key: &str, one: &'static str, many: &'static str| match d.get(key).map(|x| x.value) {
-        Some(Value::Count(c)) if c == 1.0 => one,
+        Some(Value::Count(1.0)) => one,
         _ => many,
     };
     let mut text = format!(

@@ -287,7 +287,6 @@ pub fn mentions(line: &str) -> Vec<Mention> {
         let (v, tol) = decimal(c.get(0)?.as_str())?;
         Some((0, full(c), Kind::Plain, v, tol))
     });
-    drop(each);
     out.sort_by_key(|m| m.start);
     out
 }

@@ -86,7 +86,7 @@ fn as_of() -> NaiveDate {
     "2017-03-31".parse().unwrap()
 }
 
-fn section<'n>(n: &'n Note, title: &str) -> String {
+fn section(n: &Note, title: &str) -> String {
     let s = n.sections.iter().find(|s| s.title == title).unwrap_or_else(|| panic!("no {title} section"));
     s.sentences.iter().map(|x| x.text.as_str()).collect::<Vec<_>>().join(" | ")
 }

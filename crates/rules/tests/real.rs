@@ -113,6 +113,10 @@ fn every_composed_note_passes_and_cites_every_number() {
                 }
                 assert!((3..=5).contains(&note.takeaways.len()), "{t}: {} takeaways", note.takeaways.len());
                 assert!(md.ends_with("Educational coverage, not personalized advice.\n"));
+                // No slot left empty: a missing value would leave a gap in the prose.
+                for gap in ["  ", " ,", " .", " ;", "( ", "$ ", " %"] {
+                    assert!(!md.contains(gap), "{t} on {date}: {gap:?} in\n{md}");
+                }
                 with_news += usize::from(note.sections.iter().any(|s| s.title == "News"));
                 // Deterministic: the same data give the same bytes.
                 assert_eq!(Some(md), note_md(desk, t));
