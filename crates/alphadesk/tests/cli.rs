@@ -490,6 +490,21 @@ fn note_check_and_publish() {
         &db,
         &["publish", "--as-of", "2016-06-30", "--tickers", "XOM,NOPE", "--out", pubdir.to_str().unwrap()],
     );
-    assert_eq!(out.status.code(), Some(1), "a ticker that cannot be composed is a failure of the run");
+    assert_eq!(out.status.code(), Some(1), "a ticker asked for by name that cannot be composed fails the run");
     assert!(text(&out.stdout).contains("NOPE: not composed"), "{}", text(&out.stdout));
+    // A stricter rule set that fails a note withdraws the copy published before.
+    let strict = dir.path().join("strict.toml");
+    let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/default.toml")).unwrap();
+    std::fs::write(
+        &strict,
+        rules.replace("Educational coverage, not personalized advice.", "A disclaimer no note has."),
+    )
+    .unwrap();
+    let (strict, out_dir) = (strict.to_str().unwrap(), pubdir.to_str().unwrap());
+    let out =
+        alphadesk(&db, &["publish", "--as-of", "2016-06-30", "--tickers", "XOM", "--rules", strict, "--out", out_dir]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("error [disclaimer]"), "{}", text(&out.stdout));
+    assert!(!pubdir.join("XOM.md").exists() && !pubdir.join("XOM.html").exists(), "withdrawn");
+    assert!(pubdir.join("CVX.md").exists(), "other tickers' notes stay");
 }

@@ -11,7 +11,7 @@ use alphadesk_model::NaiveDate;
 use alphadesk_score::{profile_sentence, tracking_sentence, Pillar};
 use serde::Serialize;
 
-use crate::dossier::{Datum, Dossier, NoteError, Source, SourceId, Value, WatchKind};
+use crate::dossier::{Datum, Dossier, NoteError, Source, SourceId, Value, WatchDate, WatchKind};
 use crate::format;
 
 pub const DISCLAIMER: &str = "Educational coverage, not personalized advice.";
@@ -144,11 +144,27 @@ impl<'d> Pen<'d> {
         }
     }
 
-    /// A sentence without citations (headings): claims kept, markers dropped.
-    fn finish_uncited(&mut self, text: String) -> Sentence {
-        let mut s = self.finish(text);
+    /// One sentence, or none when a value it needs is missing: `f` states its
+    /// values with `say(..)?`, so a sentence is never printed with a gap, and a
+    /// dropped one leaves no claims, citations or source numbers behind.
+    fn write(&mut self, f: impl FnOnce(&mut Self) -> Option<String>) -> Option<Sentence> {
+        let (order, claims, cites) = (self.order.len(), self.claims.len(), self.cites.clone());
+        match f(self) {
+            Some(text) => Some(self.finish(text)),
+            None => {
+                self.order.truncate(order);
+                self.claims.truncate(claims);
+                self.cites = cites;
+                None
+            }
+        }
+    }
+
+    /// A heading: claims kept (a heading states only what the body cites), no markers.
+    fn write_uncited(&mut self, f: impl FnOnce(&mut Self) -> Option<String>) -> Option<Sentence> {
+        let mut s = self.write(f)?;
         s.cites.clear();
-        s
+        Some(s)
     }
 
     /// Deterministic choice among `n` wordings for `slot`.
@@ -194,24 +210,30 @@ fn tone_word(t: f64) -> &'static str {
 fn line_name(key: &str) -> &'static str {
     match key {
         "revenue_ttm" => "revenue",
-        "gross_profit_ttm" => "gross profit",
-        "operating_income_ttm" => "operating income",
         "net_income_ttm" => "net income",
-        "operating_cash_flow_ttm" => "operating cash flow",
-        "capex_ttm" => "capital expenditure",
-        "total_debt" => "total debt",
-        _ => "shareholders' equity",
+        _ => "operating cash flow",
     }
 }
 
-/// The company as a sentence subject: the name without a trailing legal suffix
-/// would be friendlier, but the full name is what the linker and readers can
-/// check, so notes use it.
+/// The full registered name is what the linker and readers can check, so notes
+/// use it, possessive and all.
 fn possessive(name: &str) -> String {
     if name.ends_with('s') {
         format!("{name}'")
     } else {
         format!("{name}'s")
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn value_of(d: &Dossier, key: &str) -> Option<f64> {
+    match d.get(key)?.value {
+        Value::Usd(x) | Value::Percent(x) | Value::Count(x) | Value::Shares(x) | Value::Ratio(x) => Some(x),
+        Value::Date(_) | Value::Window(..) => None,
     }
 }
 
@@ -222,7 +244,6 @@ pub const MIN_TAKEAWAYS: usize = 3;
 pub fn compose(d: &Dossier) -> Result<Note, NoteError> {
     let mut pen = Pen { d, order: Vec::new(), claims: Vec::new(), cites: BTreeSet::new() };
     let r = &d.record;
-    let name = d.name.as_str();
 
     // Body first: it decides which sources exist; the headline and lead reuse data.
     let price = price_section(&mut pen);
@@ -232,68 +253,20 @@ pub fn compose(d: &Dossier) -> Result<Note, NoteError> {
     let news = news_section(&mut pen);
 
     let headline = headline(&mut pen);
-    let lead = lead(&mut pen);
-    let watch: Vec<WatchItem> = d
-        .watch
-        .iter()
-        .map(|w| {
-            let date = pen.say(&w.key).unwrap_or_else(|| format::date(w.date));
-            let text = match &w.kind {
-                WatchKind::Filing { form, .. } => {
-                    let basis = pen.say("next_filing_basis").unwrap_or_default();
-                    format!("{date}: {}, expected a year after the {form} filed {basis}", w.what)
-                }
-                WatchKind::ThirteenF { .. } => {
-                    let q = pen.say("thirteen_f_quarter").unwrap_or_default();
-                    let days = pen.say("thirteen_f_days").unwrap_or_default();
-                    format!("{date}: 13F reports for the quarter ended {q} are due, {days} after quarter end")
-                }
-                // The sentence as the article wrote it; the checker finds it there.
-                WatchKind::Article { quote } => format!("{date}: “{}”", quote.trim_end_matches('.')),
-            };
-            pen.cite(w.source);
-            WatchItem { date: w.date, sentence: pen.finish(text) }
-        })
-        .collect();
-    let lead_watch = d.watch.first().map(|w| {
-        let date = pen.say(&w.key).unwrap_or_default();
-        pen.cite(w.source);
-        let text = match &w.kind {
-            WatchKind::Filing { .. } => format!("Watch for {} around {date}", w.what),
-            WatchKind::ThirteenF { .. } => {
-                let q = pen.say("thirteen_f_quarter").unwrap_or_default();
-                format!("Watch for the 13F reports for the quarter ended {q}, due by {date}")
-            }
-            WatchKind::Article { .. } => format!("Watch for {date}, a date named in a linked article"),
-        };
-        pen.finish(text)
-    });
+    let lead = lead(&mut pen).ok_or(NoteError::NotScored { ticker: d.ticker.clone(), as_of: d.as_of })?;
+    let watch: Vec<WatchItem> =
+        d.watch.iter().filter_map(|w| Some(WatchItem { date: w.date, sentence: watch_item(&mut pen, w)? })).collect();
+    let lead_watch = d.watch.first().and_then(|w| lead_watch(&mut pen, w));
 
     let mut score = Vec::new();
-    let members = pen.say("sector_members").unwrap_or_default();
-    let as_of = pen.say("as_of").unwrap_or_default();
-    pen.cite(d.score_source);
-    let text = if r.alpha_score.is_none() {
-        // The score crate's no-score sentences speak in ISO dates and pillar
-        // counts; a note says the same in its own words, citing the score.
-        format!(
-            "alphadesk tracks {name} ({}) among {members} {} stocks but gives it no Alpha Score on {as_of}: too few of its pillars have the data a sector rank needs, so this note reports the data alone and makes no forecast",
-            d.ticker, d.sector
-        )
-    } else {
-        score.push(Sentence {
-            text: tracking_sentence(r).trim_end_matches('.').to_string(),
-            cites: vec![],
-            claims: vec![],
-        });
-        score.push(Sentence {
-            text: profile_sentence(r).trim_end_matches('.').to_string(),
-            cites: vec![],
-            claims: vec![],
-        });
-        limitation(&mut pen, &members, &as_of)
-    };
-    score.push(pen.finish(text));
+    if r.alpha_score.is_some() {
+        for text in [tracking_sentence(r), profile_sentence(r)] {
+            // The score crate's sentences in their published shapes; their numbers
+            // are checked by score-consistency, not cited.
+            score.push(Sentence { text: text.trim_end_matches('.').to_string(), cites: vec![], claims: vec![] });
+        }
+    }
+    score.extend(limitation(&mut pen));
 
     let fallback: Vec<Sentence> =
         std::iter::once(lead.clone()).chain(watch.iter().map(|w| w.sentence.clone())).collect();
@@ -344,133 +317,180 @@ pub fn compose(d: &Dossier) -> Result<Note, NoteError> {
     })
 }
 
-/// What the score is not: said in every note that states one.
-fn limitation(pen: &mut Pen<'_>, members: &str, as_of: &str) -> String {
-    let d = pen.d;
-    let name = d.name.as_str();
-    match pen.pick("limitation", 3) {
-        0 => format!(
-            "The score ranks {name} against the {members} {} stocks alphadesk scores, on data known by {as_of}; it describes the present and is not a forecast",
-            d.sector
-        ),
-        1 => format!(
-            "It is a rank among {members} {} stocks on data known by {as_of}, not a forecast of returns",
-            d.sector
-        ),
-        _ => format!(
-            "The rank compares {name} with {members} {} peers using data known by {as_of}; it is not a forecast, and the score's out-of-sample record is published with alphadesk's validation report",
-            d.sector
-        ),
-    }
+fn watch_item(pen: &mut Pen<'_>, w: &WatchDate) -> Option<Sentence> {
+    pen.write(|p| {
+        let date = p.say(&w.key)?;
+        let text = match &w.kind {
+            WatchKind::Filing { form, .. } => {
+                let basis = p.say("next_filing_basis")?;
+                format!("{date}: {}, expected a year after the {form} filed {basis}", w.what)
+            }
+            WatchKind::ThirteenF { .. } => {
+                let q = p.say("thirteen_f_quarter")?;
+                let days = p.say("thirteen_f_days")?;
+                format!("{date}: 13F reports for the quarter ended {q} are due, {days} after quarter end")
+            }
+            // The sentence as the article wrote it; the checker finds it there.
+            WatchKind::Article { quote } => format!("{date}: “{}”", quote.trim_end_matches('.')),
+        };
+        p.cite(w.source);
+        Some(text)
+    })
 }
 
+fn lead_watch(pen: &mut Pen<'_>, w: &WatchDate) -> Option<Sentence> {
+    pen.write(|p| {
+        let date = p.say(&w.key)?;
+        let text = match &w.kind {
+            WatchKind::Filing { .. } => format!("Watch for {} around {date}", w.what),
+            WatchKind::ThirteenF { .. } => {
+                let q = p.say("thirteen_f_quarter")?;
+                format!("Watch for the 13F reports for the quarter ended {q}, due by {date}")
+            }
+            WatchKind::Article { .. } => format!("Watch for {date}, a date named in a linked article"),
+        };
+        p.cite(w.source);
+        Some(text)
+    })
+}
+
+/// What the score is not, said in every note; for an unscored ticker, why there
+/// is no score.
+fn limitation(pen: &mut Pen<'_>) -> Option<Sentence> {
+    let d = pen.d;
+    let name = d.name.as_str();
+    let variant = pen.pick("limitation", 3);
+    pen.write(|p| {
+        let members = p.say("sector_members")?;
+        let as_of = p.say("as_of")?;
+        p.cite(d.score_source);
+        Some(match (d.record.alpha_score, variant) {
+            // The score crate's no-score sentences speak in ISO dates and pillar
+            // counts; a note says the same in its own words.
+            (None, _) => format!(
+                "alphadesk tracks {name} ({}) among {members} {} stocks but gives it no Alpha Score on {as_of}: too few of its pillars have the data a sector rank needs, so this note reports the data alone and makes no forecast",
+                d.ticker, d.sector
+            ),
+            (Some(_), 0) => format!(
+                "The score ranks {name} against the {members} {} stocks alphadesk scores, on data known by {as_of}; it describes the present and is not a forecast",
+                d.sector
+            ),
+            (Some(_), 1) => format!(
+                "It is a rank among {members} {} stocks on data known by {as_of}, not a forecast of returns",
+                d.sector
+            ),
+            (Some(_), _) => format!(
+                "The rank compares {name} with {members} {} peers using data known by {as_of}; it is not a forecast, and the score's out-of-sample record is published with alphadesk's validation report",
+                d.sector
+            ),
+        })
+    })
+}
+
+/// The most notable change, first that applies.
 fn headline(pen: &mut Pen<'_>) -> Sentence {
     let d = pen.d;
     let name = d.name.as_str();
+    let pick2 = pen.pick("headline", 2);
+    let pick3 = pen.pick("move", 3);
     // 1. Several insiders trading in the window.
-    if d.get("insiders").is_some_and(|x| matches!(x.value, Value::Count(n) if n >= 2.0)) {
-        let sold = matches!(d.get("insider_net").map(|x| x.value), Some(Value::Usd(v)) if v < 0.0);
-        let n = pen.say("insiders").unwrap_or_default();
-        let amount = pen.say(if sold { "insider_sold" } else { "insider_bought" }).unwrap_or_default();
+    let insiders = value_of(d, "insiders").is_some_and(|n| n >= 2.0);
+    let sold = value_of(d, "insider_net").is_some_and(|v| v < 0.0);
+    let several_insiders = |p: &mut Pen<'_>| {
+        insiders.then_some(())?;
+        let n = p.say("insiders")?;
+        let amount = p.say(if sold { "insider_sold" } else { "insider_bought" })?;
         let verb = if sold { "sell" } else { "buy" };
-        let text = match pen.pick("headline", 2) {
-            0 => format!("{} insiders {verb} {amount} of {} stock", capitalise(&n), name),
+        Some(match pick2 {
+            0 => format!("{} insiders {verb} {amount} of {name} stock", capitalise(&n)),
             _ => format!("{name}: {n} insiders {verb} {amount} of stock on the open market"),
-        };
-        return pen.finish_uncited(text);
-    }
+        })
+    };
     // 2. A pillar that moved by 15 points or more in a month.
+    let mut moved: Option<(Pillar, u8, u8)> = None;
     if let Some(prev) = &d.previous {
-        let mut best: Option<(Pillar, u8, u8)> = None;
         for (p, s) in &d.record.pillars {
             if let (Some(now), Some(then)) = (s.score, prev.pillars.get(p).and_then(|x| x.score)) {
-                let delta = (i16::from(now) - i16::from(then)).abs();
-                if delta >= 15 && best.is_none_or(|(_, a, b)| delta > (i16::from(a) - i16::from(b)).abs()) {
-                    best = Some((*p, now, then));
+                let delta = now.abs_diff(then);
+                if delta >= 15 && moved.is_none_or(|(_, a, b)| delta > a.abs_diff(b)) {
+                    moved = Some((*p, now, then));
                 }
             }
         }
-        if let Some((p, now, then)) = best {
-            let verb = if now > then {
-                ["climbs", "rises", "jumps"][pen.pick("move", 3)]
-            } else {
-                ["falls", "drops", "slips"][pen.pick("move", 3)]
-            };
-            return pen.finish_uncited(format!("{} {p} score {verb} to {now} from {then}", possessive(name)));
-        }
     }
+    let pillar_move = |_: &mut Pen<'_>| {
+        let (p, now, then) = moved?;
+        let verb = if now > then { ["climbs", "rises", "jumps"][pick3] } else { ["falls", "drops", "slips"][pick3] };
+        Some(format!("{} {p} score {verb} to {now} from {then}", possessive(name)))
+    };
     // 3. A big move in the shares over a month.
-    if let Some(&(r, _)) = d.returns.get(&1) {
-        if r.abs() >= 0.10 {
-            let pct = pen.say("return_1m").unwrap_or_default();
-            let verb =
-                if r > 0.0 { ["rally", "climb"][pen.pick("move", 2)] } else { ["slide", "fall"][pen.pick("move", 2)] };
-            return pen.finish_uncited(format!("{name} shares {verb} {pct} in a month"));
-        }
-    }
+    let month_move = |p: &mut Pen<'_>| {
+        let r = value_of(d, "return_1m").filter(|r| r.abs() >= 0.10)?;
+        let pct = p.say("return_1m")?;
+        let verb = if r > 0.0 { ["rally", "climb"][pick2] } else { ["slide", "fall"][pick2] };
+        Some(format!("{name} shares {verb} {pct} in a month"))
+    };
     // 4. Trailing revenue against a year earlier.
-    if let Some(Value::Percent(c)) = d.get("revenue_ttm_change").map(|x| x.value) {
-        let pct = pen.say("revenue_ttm_change").unwrap_or_default();
+    let revenue = |p: &mut Pen<'_>| {
+        let c = value_of(d, "revenue_ttm_change")?;
+        let pct = p.say("revenue_ttm_change")?;
         let dir = up_down(c, "grows", "shrinks");
-        let text = match (pen.pick("headline", 2), d.record.alpha_score) {
+        Some(match (pick2, d.record.alpha_score) {
             (0, Some(a)) => {
                 format!("{} trailing revenue {dir} {pct} as its Alpha Score stands at {a}", possessive(name))
             }
             _ => format!("{} trailing revenue {dir} {pct} on the year", possessive(name)),
-        };
-        return pen.finish_uncited(text);
-    }
-    match (d.record.alpha_score, d.record.category) {
-        (Some(a), Some(c)) => {
-            pen.finish_uncited(format!("{name} holds an Alpha Score of {a}, {} within {}", c.word(), d.sector))
-        }
-        _ => pen.finish_uncited(format!("{name}: the data as of {}", format::date(d.as_of))),
-    }
+        })
+    };
+    let score = |_: &mut Pen<'_>| match (d.record.alpha_score, d.record.category) {
+        (Some(a), Some(c)) => Some(format!("{name} holds an Alpha Score of {a}, {} within {}", c.word(), d.sector)),
+        _ => Some(format!("{name}: the data as of {}", format::date(d.as_of))),
+    };
+    pen.write_uncited(several_insiders)
+        .or_else(|| pen.write_uncited(pillar_move))
+        .or_else(|| pen.write_uncited(month_move))
+        .or_else(|| pen.write_uncited(revenue))
+        .or_else(|| pen.write_uncited(score))
+        .expect("the last headline always has words")
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
-fn lead(pen: &mut Pen<'_>) -> Sentence {
+fn lead(pen: &mut Pen<'_>) -> Option<Sentence> {
     let d = pen.d;
-    let name = d.name.as_str();
-    let close = pen.say("close").unwrap_or_default();
-    let day = pen.say("close_date").unwrap_or_default();
-    let months = [12, 6, 3, 1].into_iter().find(|m| d.returns.contains_key(m));
-    let mut text = format!("{name} ({}) ended {day} at an adjusted close of {close}", d.ticker);
-    if let Some(m) = months {
-        let (r, s) = d.returns[&m];
-        let pct = pen.say(&format!("return_{m}m")).unwrap_or_default();
-        let window = pen.say(&format!("window_{m}m")).unwrap_or_default();
-        text.push_str(&format!(", {} {pct} over {window}", up_down(r, "up", "down")));
-        if let Some(s) = s {
-            let sp = pen.say(&format!("sector_return_{m}m")).unwrap_or_default();
-            let word = if s >= 0.0 { "a gain" } else { "a loss" };
-            text.push_str(&format!(" against {word} of {sp} for the median {} stock", d.sector));
+    let months = [12, 6, 3, 1].into_iter().find(|m| d.get(&format!("return_{m}m")).is_some());
+    pen.write(|p| {
+        let close = p.say("close")?;
+        let day = p.say("close_date")?;
+        let mut text = format!("{} ({}) ended {day} at an adjusted close of {close}", d.name, d.ticker);
+        if let Some(m) = months {
+            let r = value_of(d, &format!("return_{m}m"))?;
+            let pct = p.say(&format!("return_{m}m"))?;
+            let window = p.say(&format!("window_{m}m"))?;
+            text.push_str(&format!(", {} {pct} over {window}", up_down(r, "up", "down")));
+            if let Some(s) = value_of(d, &format!("sector_return_{m}m")) {
+                let sp = p.say(&format!("sector_return_{m}m"))?;
+                let word = if s >= 0.0 { "a gain" } else { "a loss" };
+                text.push_str(&format!(" against {word} of {sp} for the median {} stock", d.sector));
+            }
         }
-    }
-    pen.finish(text)
+        Some(text)
+    })
 }
 
 fn price_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
-    let mut out = Vec::new();
-    let Some((_, _)) = d.close else { return out };
-    let short = d.returns.get(&1).copied();
-    let mid = d.returns.get(&3).copied();
-    if let (Some((r1, _)), Some((r3, s3))) = (short, mid) {
-        let a = pen.say("return_1m").unwrap_or_default();
-        let b = pen.say("return_3m").unwrap_or_default();
-        let w3 = pen.say("window_3m").unwrap_or_default();
+    let high_variant = pen.pick("high", 2);
+    let short = pen.write(|p| {
+        let (r1, r3) = (value_of(d, "return_1m")?, value_of(d, "return_3m")?);
+        let a = p.say("return_1m")?;
+        let b = p.say("return_3m")?;
+        let w3 = p.say("window_3m")?;
         let mut text = format!(
             "Over the past month the shares {} {a}, and over {w3} they {} {b}",
             up_down(r1, "gained", "lost"),
             up_down(r3, "gained", "lost")
         );
-        if let Some(s3) = s3 {
-            let sp = pen.say("sector_return_3m").unwrap_or_default();
+        if let Some(s3) = value_of(d, "sector_return_3m") {
+            let sp = p.say("sector_return_3m")?;
             text.push_str(&format!(
                 ", {} the {} median {} of {sp}",
                 if r3 >= s3 { "ahead of" } else { "behind" },
@@ -478,205 +498,203 @@ fn price_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
                 if s3 >= 0.0 { "gain" } else { "loss" }
             ));
         }
-        out.push(pen.finish(text));
-    }
-    if let Some((r12, s12)) = d.returns.get(&12).copied() {
-        let a = pen.say("return_12m").unwrap_or_default();
-        let w = pen.say("window_12m").unwrap_or_default();
+        Some(text)
+    });
+    let year = pen.write(|p| {
+        let r12 = value_of(d, "return_12m")?;
+        let a = p.say("return_12m")?;
+        let w = p.say("window_12m")?;
         let mut text = format!("Across {w} the stock {} {a}", up_down(r12, "returned", "lost"));
-        if let Some(s) = s12 {
-            let rel = pen.say("relative_return_12m").unwrap_or_default();
+        if let Some(s) = value_of(d, "sector_return_12m") {
+            let rel = p.say("relative_return_12m")?;
+            let sp = p.say("sector_return_12m")?;
             text.push_str(&format!(
-                ", {rel} {} the median {} stock (which {} {})",
+                ", {rel} {} the median {} stock (which {} {sp})",
                 if r12 >= s { "better than" } else { "worse than" },
                 d.sector,
                 up_down(s, "returned", "lost"),
-                pen.say("sector_return_12m").unwrap_or_default()
             ));
         }
-        out.push(pen.finish(text));
-    }
-    if let Some((gap, _)) = d.from_high {
-        let pct = pen.say("from_52w_high").unwrap_or_default();
-        let when = pen.say("date_52w_high").unwrap_or_default();
-        let text = if gap > -0.0005 {
-            format!("The close matched its 52-week high, set on {when}")
-        } else {
-            match pen.pick("high", 2) {
-                0 => format!("The close sat {pct} below the 52-week closing high of {when}"),
-                _ => format!("That left the shares {pct} under their 52-week closing high, reached on {when}"),
-            }
-        };
-        out.push(pen.finish(text));
-    }
-    out
+        Some(text)
+    });
+    let high = pen.write(|p| {
+        let gap = value_of(d, "from_52w_high")?;
+        let when = p.say("date_52w_high")?;
+        if gap > -0.0005 {
+            return Some(format!("The close matched its 52-week high, set on {when}"));
+        }
+        let pct = p.say("from_52w_high")?;
+        Some(match high_variant {
+            0 => format!("The close sat {pct} below the 52-week closing high of {when}"),
+            _ => format!("That left the shares {pct} under their 52-week closing high, reached on {when}"),
+        })
+    });
+    [short, year, high].into_iter().flatten().collect()
 }
 
 fn fundamentals_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
     let mut out = Vec::new();
-    for line in &d.lines {
-        let key = line.key;
-        if !matches!(key, "revenue_ttm" | "net_income_ttm" | "operating_cash_flow_ttm") {
-            continue;
-        }
+    for key in ["revenue_ttm", "net_income_ttm", "operating_cash_flow_ttm"] {
         let what = line_name(key);
-        let v = line.now.value;
-        let amount = pen.say(key).unwrap_or_default();
-        let end = pen.say(&format!("{key}_period_end")).unwrap_or_default();
-        let mut text = if key == "net_income_ttm" && v < 0.0 {
-            format!("Over the {} to {end} the company lost {amount}", pen.say("window_ttm").unwrap_or_default())
-        } else {
-            match pen.pick(key, 2) {
-                0 => format!("Trailing-twelve-month {what} to {end} was {amount}"),
-                _ => format!(
-                    "{} for the {} to {end} came to {amount}",
-                    capitalise(what),
-                    pen.say("window_ttm").unwrap_or_default()
-                ),
+        let variant = pen.pick(key, 2);
+        out.extend(pen.write(|p| {
+            let v = value_of(d, key)?;
+            let amount = p.say(key)?;
+            let end = p.say(&format!("{key}_period_end"))?;
+            let mut text = if key == "net_income_ttm" && v < 0.0 {
+                format!("Over the {} to {end} the company lost {amount}", p.say("window_ttm")?)
+            } else if variant == 0 {
+                format!("Trailing-twelve-month {what} to {end} was {amount}")
+            } else {
+                format!("{} for the {} to {end} came to {amount}", capitalise(what), p.say("window_ttm")?)
+            };
+            if let Some(c) = value_of(d, &format!("{key}_change")) {
+                let pct = p.say(&format!("{key}_change"))?;
+                let before = p.say(&format!("{key}_year_ago"))?;
+                text.push_str(&format!(", {} {pct} from {before} a year earlier", up_down(c, "up", "down")));
             }
-        };
-        if let Some(Value::Percent(c)) = d.get(&format!("{key}_change")).map(|x| x.value) {
-            let pct = pen.say(&format!("{key}_change")).unwrap_or_default();
-            let before = pen.say(&format!("{key}_year_ago")).unwrap_or_default();
-            text.push_str(&format!(", {} {pct} from {before} a year earlier", up_down(c, "up", "down")));
-        }
-        if key == "net_income_ttm" && d.get("net_margin").is_some() {
-            let m = pen.say("net_margin").unwrap_or_default();
-            text.push_str(&format!(", a net margin of {m}"));
-        }
-        if key == "operating_cash_flow_ttm" {
-            if let Some(Value::Usd(f)) = d.get("free_cash_flow_ttm").map(|x| x.value) {
-                let fcf = pen.say("free_cash_flow_ttm").unwrap_or_default();
-                let capex = pen.say("capex_ttm").unwrap_or_default();
-                text.push_str(&format!(
-                    "; after {capex} of capital expenditure, free cash flow was {}{fcf}",
-                    if f < 0.0 { "negative " } else { "" }
-                ));
+            if key == "net_income_ttm" && d.get("net_margin").is_some() {
+                text.push_str(&format!(", a net margin of {}", p.say("net_margin")?));
             }
-        }
-        out.push(pen.finish(text));
+            if key == "operating_cash_flow_ttm" {
+                if let Some(f) = value_of(d, "free_cash_flow_ttm") {
+                    let fcf = p.say("free_cash_flow_ttm")?;
+                    let capex = p.say("capex_ttm")?;
+                    text.push_str(&format!(
+                        "; after {capex} of capital expenditure, free cash flow was {}{fcf}",
+                        if f < 0.0 { "negative " } else { "" }
+                    ));
+                }
+            }
+            Some(text)
+        }));
     }
-    if let (Some(_), Some(_)) = (d.get("total_debt"), d.get("total_equity")) {
-        let debt = pen.say("total_debt").unwrap_or_default();
-        let equity = pen.say("total_equity").unwrap_or_default();
-        let end = pen.say("total_debt_period_end").unwrap_or_default();
-        out.push(pen.finish(format!("At {end} the balance sheet carried {debt} of debt against {equity} of equity")));
-    }
-    if d.get("market_cap").is_some() {
-        let mc = pen.say("market_cap").unwrap_or_default();
-        let day = pen.say("close_date").unwrap_or_default();
-        out.push(pen.finish(format!("The market valued the company at {mc} at the close of {day}")));
-    }
+    out.extend(pen.write(|p| {
+        let debt = p.say("total_debt")?;
+        let equity = p.say("total_equity")?;
+        let end = p.say("total_debt_period_end")?;
+        Some(format!("At {end} the balance sheet carried {debt} of debt against {equity} of equity"))
+    }));
+    out.extend(pen.write(|p| {
+        let mc = p.say("market_cap")?;
+        let day = p.say("close_date")?;
+        Some(format!("The market valued the company at {mc} at the close of {day}"))
+    }));
     out
 }
 
 fn insider_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
-    let mut out = Vec::new();
-    if d.trades.is_empty() {
-        return out;
-    }
-    let n = pen.say("insider_trades").unwrap_or_default();
-    let who = pen.say("insiders").unwrap_or_default();
-    let window = pen.say("window_insider").unwrap_or_default();
-    let plural = |key: &str, one: &'static str, many: &'static str| match d.get(key).map(|x| x.value) {
-        Some(Value::Count(1.0)) => one,
-        _ => many,
-    };
-    let mut text = format!(
-        "Form 4 filings in the {window} to the note's date report {n} open-market {} by {who} {}",
-        plural("insider_trades", "trade", "trades"),
-        plural("insiders", "insider", "insiders")
-    );
-    if matches!(d.get("insider_sold").map(|x| x.value), Some(Value::Usd(v)) if v > 0.0) {
-        let sold = pen.say("insider_sold").unwrap_or_default();
-        text.push_str(&format!(": sales of {sold}"));
-        if matches!(d.get("insider_bought").map(|x| x.value), Some(Value::Usd(v)) if v > 0.0) {
-            let bought = pen.say("insider_bought").unwrap_or_default();
-            text.push_str(&format!(" and purchases of {bought}"));
-        }
-    } else if d.get("insider_bought").is_some() {
-        let bought = pen.say("insider_bought").unwrap_or_default();
-        text.push_str(&format!(": purchases of {bought}"));
-    }
-    out.push(pen.finish(text));
-    for (i, t) in d.trades.iter().enumerate().take(5) {
-        let shares = pen.say(&format!("trade_{i}_shares")).unwrap_or_default();
-        let price = pen.say(&format!("trade_{i}_price")).unwrap_or_default();
-        let filed = pen.say(&format!("trade_{i}_filed")).unwrap_or_default();
-        let verb = if t.code == "P" { "bought" } else { "sold" };
-        let text = match t.trade_date {
-            Some(_) => {
-                let day = pen.say(&format!("trade_{i}_date")).unwrap_or_default();
-                format!("{} {verb} {shares} at {price} on {day}, reported on {filed}", t.owner)
+    let plural =
+        |key: &str, one: &'static str, many: &'static str| if value_of(d, key) == Some(1.0) { one } else { many };
+    let mut out: Vec<Sentence> = pen
+        .write(|p| {
+            let n = p.say("insider_trades")?;
+            let who = p.say("insiders")?;
+            let window = p.say("window_insider")?;
+            let mut text = format!(
+                "Form 4 filings in the {window} to the note's date report {n} open-market {} by {who} {}",
+                plural("insider_trades", "trade", "trades"),
+                plural("insiders", "insider", "insiders")
+            );
+            let sold = value_of(d, "insider_sold").filter(|v| *v > 0.0);
+            let bought = value_of(d, "insider_bought").filter(|v| *v > 0.0);
+            match (sold, bought) {
+                (Some(_), Some(_)) => text.push_str(&format!(
+                    ": sales of {} and purchases of {}",
+                    p.say("insider_sold")?,
+                    p.say("insider_bought")?
+                )),
+                (Some(_), None) => text.push_str(&format!(": sales of {}", p.say("insider_sold")?)),
+                (None, Some(_)) => text.push_str(&format!(": purchases of {}", p.say("insider_bought")?)),
+                (None, None) => {}
             }
-            None => format!("{} {verb} {shares} at {price}, reported on {filed}", t.owner),
-        };
-        out.push(pen.finish(text));
+            Some(text)
+        })
+        .into_iter()
+        .collect();
+    for (i, t) in d.trades.iter().enumerate().take(5) {
+        out.extend(pen.write(|p| {
+            let shares = p.say(&format!("trade_{i}_shares"))?;
+            let price = p.say(&format!("trade_{i}_price"))?;
+            let filed = p.say(&format!("trade_{i}_filed"))?;
+            let verb = if t.code == "P" { "bought" } else { "sold" };
+            Some(match t.trade_date {
+                Some(_) => {
+                    let day = p.say(&format!("trade_{i}_date"))?;
+                    format!("{} {verb} {shares} at {price} on {day}, reported on {filed}", t.owner)
+                }
+                None => format!("{} {verb} {shares} at {price}, reported on {filed}", t.owner),
+            })
+        }));
     }
     out
 }
 
 fn holdings_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
-    let Some(h) = &d.holdings else { return Vec::new() };
-    let managers = pen.say("holdings_managers").unwrap_or_default();
-    let period = pen.say("holdings_period").unwrap_or_default();
-    let before = pen.say("holdings_previous_period").unwrap_or_default();
-    let now = pen.say("holdings_shares").unwrap_or_default();
-    let mut text = format!(
-        "{} {} filing 13F reports for both {before} and {period} held {now} at the later date",
-        capitalise(&managers),
-        if h.managers == 1 { "manager" } else { "managers" }
-    );
-    if d.get("holdings_change_pct").is_some() {
-        let pct = pen.say("holdings_change_pct").unwrap_or_default();
-        text.push_str(&format!(", {} {pct}", up_down(h.shares_now - h.shares_then, "up", "down")));
-    }
-    vec![pen.finish(text)]
+    pen.write(|p| {
+        let h = d.holdings.as_ref()?;
+        let managers = p.say("holdings_managers")?;
+        let period = p.say("holdings_period")?;
+        let before = p.say("holdings_previous_period")?;
+        let now = p.say("holdings_shares")?;
+        let mut text = format!(
+            "{} {} filing 13F reports for both {before} and {period} held {now} at the later date",
+            capitalise(&managers),
+            if h.managers == 1 { "manager" } else { "managers" }
+        );
+        if d.get("holdings_change_pct").is_some() {
+            let pct = p.say("holdings_change_pct")?;
+            text.push_str(&format!(", {} {pct}", up_down(h.shares_now - h.shares_then, "up", "down")));
+        }
+        Some(text)
+    })
+    .into_iter()
+    .collect()
 }
 
 fn news_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
     let Some(n) = &d.news else { return Vec::new() };
     let mut out = Vec::new();
-    let window = pen.say("window_news").unwrap_or_default();
-    if !n.articles.is_empty() {
-        let count = pen.say("articles").unwrap_or_default();
-        let tone_v = match d.get("article_tone").map(|x| x.value) {
-            Some(Value::Ratio(t)) => t,
-            _ => 0.0,
-        };
-        let tone = pen.say("article_tone").unwrap_or_default();
-        out.push(pen.finish(format!(
-            "alphadesk linked {count} {} to {} in the {window} to the note's date; {} {} ({tone})",
-            if n.articles.len() == 1 { "article" } else { "articles" },
+    out.extend(pen.write(|p| {
+        let tone = value_of(d, "article_tone")?;
+        let count = p.say("articles")?;
+        let window = p.say("window_news")?;
+        let written = p.say("article_tone")?;
+        let one = n.articles.len() == 1;
+        Some(format!(
+            "alphadesk linked {count} {} to {} in the {window} to the note's date; {} {} ({written})",
+            if one { "article" } else { "articles" },
             d.name,
-            if n.articles.len() == 1 { "its tone was" } else { "their average tone was" },
-            tone_word(tone_v)
-        )));
-        let mut top: Vec<(usize, &crate::dossier::Article)> = n.articles.iter().enumerate().collect();
-        top.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
-        for (i, a) in top.into_iter().take(3) {
-            let day = pen.say(&format!("article_{i}_date")).unwrap_or_default();
-            pen.cite(a.source);
-            out.push(pen.finish(format!("“{}” ({day}) read as {}", a.title.trim(), tone_word(a.tone))));
-        }
+            if one { "its tone was" } else { "their average tone was" },
+            tone_word(tone)
+        ))
+    }));
+    let mut top: Vec<(usize, &crate::dossier::Article)> = n.articles.iter().enumerate().collect();
+    top.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
+    for (i, a) in top.into_iter().take(3) {
+        out.extend(pen.write(|p| {
+            let day = p.say(&format!("article_{i}_date"))?;
+            p.cite(a.source);
+            Some(format!("“{}” ({day}) read as {}", a.title.trim(), tone_word(a.tone)))
+        }));
     }
-    if n.posts > 0 {
-        let count = pen.say("posts").unwrap_or_default();
-        let tone = pen.say("post_tone").unwrap_or_default();
-        let t = n.post_tone.unwrap_or(0.0);
-        let w = if n.articles.is_empty() { window } else { "the same window".into() };
-        out.push(pen.finish(format!(
-            "{} StockNet {} about {} in {w} had an average tone of {tone}, {}",
+    out.extend(pen.write(|p| {
+        let tone = value_of(d, "post_tone")?;
+        let count = p.say("posts")?;
+        let written = p.say("post_tone")?;
+        let window = if n.articles.is_empty() { p.say("window_news")? } else { "the same window".into() };
+        Some(format!(
+            "{} StockNet {} about {} in {window} had an average tone of {written}, {}",
             capitalise(&count),
             if n.posts == 1 { "post" } else { "posts" },
             d.ticker,
-            tone_word(t)
-        )));
-    }
+            tone_word(tone)
+        ))
+    }));
     out
 }
 
@@ -692,16 +710,16 @@ fn takeaways(
     let mut out = Vec::new();
     // Strongest and weakest pillar: the balance of the profile in one line.
     let scored: Vec<(Pillar, u8)> = d.record.pillars.iter().filter_map(|(p, s)| Some((*p, s.score?))).collect();
-    if scored.len() >= 2 {
-        let best = scored.iter().max_by_key(|(p, s)| (*s, std::cmp::Reverse(*p))).copied();
-        let worst = scored.iter().min_by_key(|(p, s)| (*s, *p)).copied();
-        if let (Some((bp, bs)), Some((wp, ws))) = (best, worst) {
-            pen.cite(d.score_source);
-            out.push(pen.finish(format!(
+    let best = scored.iter().max_by_key(|(p, s)| (*s, std::cmp::Reverse(*p))).copied();
+    let worst = scored.iter().min_by_key(|(p, s)| (*s, *p)).copied();
+    if let (true, Some((bp, bs)), Some((wp, ws))) = (scored.len() >= 2, best, worst) {
+        out.extend(pen.write(|p| {
+            p.cite(d.score_source);
+            Some(format!(
                 "{} is the strongest pillar at {bs}/100 and {wp} the weakest at {ws}/100",
                 capitalise(bp.name())
-            )));
-        }
+            ))
+        }));
     }
     // The first sentence of each body section that has one, in reading order.
     let firsts = [

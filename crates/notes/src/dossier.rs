@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use alphadesk_fundamentals::{FactsReport, FieldValue};
+use alphadesk_fundamentals::FactsReport;
 use alphadesk_model::{NaiveDate, Sector};
 use alphadesk_score::metrics;
 use alphadesk_score::panel::Member;
@@ -129,14 +129,6 @@ pub struct Datum {
     pub sources: Vec<SourceId>,
 }
 
-/// A trailing figure now and a year earlier.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    pub key: &'static str,
-    pub now: FieldValue,
-    pub year_ago: Option<FieldValue>,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trade {
     pub owner: String,
@@ -224,10 +216,7 @@ pub struct Dossier {
     index: HashMap<String, usize>,
     // Views the composer writes from; every number in them is also in `data`.
     pub close: Option<(NaiveDate, f64)>,
-    pub returns: BTreeMap<u32, (f64, Option<f64>)>,
-    pub from_high: Option<(f64, NaiveDate)>,
     pub sector_members: usize,
-    pub lines: Vec<Line>,
     pub trades: Vec<Trade>,
     pub holdings: Option<Holdings>,
     pub news: Option<News>,
@@ -382,10 +371,7 @@ impl<'a> Desk<'a> {
             data: Vec::new(),
             index: HashMap::new(),
             close: None,
-            returns: BTreeMap::new(),
-            from_high: None,
             sector_members: self.sector_counts.get(&m.sector).copied().unwrap_or(0),
-            lines: Vec::new(),
             trades: Vec::new(),
             holdings: None,
             news: None,
@@ -431,7 +417,6 @@ impl<'a> Desk<'a> {
         for (bars, months, unit) in WINDOWS {
             let Some(r) = window_return(m, idx, bars) else { continue };
             let sector = self.sector_returns.get(&(m.sector, months)).copied();
-            d.returns.insert(months, (r, sector));
             d.put(format!("return_{months}m"), format!("{months}-month return"), Value::Percent(r), vec![src]);
             d.put(format!("window_{months}m"), "look-back window", Value::Window(months, unit), vec![src]);
             if let Some(s) = sector {
@@ -457,7 +442,6 @@ impl<'a> Desk<'a> {
                 .fold((idx, f64::NAN), |best, x| if best.1.is_nan() || x.1 > best.1 { x } else { best });
             if hi > 0.0 {
                 let gap = m.prices.adj[idx] / hi - 1.0;
-                d.from_high = Some((gap, m.prices.dates[hi_i]));
                 d.put("from_52w_high", "distance from the 52-week closing high", Value::Percent(gap), vec![src]);
                 d.put(
                     "date_52w_high",
@@ -534,7 +518,6 @@ impl<'a> Desk<'a> {
                     );
                 }
             }
-            d.lines.push(Line { key, now: f.clone(), year_ago });
         }
         let get = |k: &str| now.fields.get(k);
         if let (Some(ni), Some(rev)) = (get("net_income_ttm"), get("revenue_ttm")) {
