@@ -423,14 +423,36 @@ fn headline(pen: &mut Pen<'_>) -> Sentence {
         let verb = if now > then { ["climbs", "rises", "jumps"][pick3] } else { ["falls", "drops", "slips"][pick3] };
         Some(format!("{} {p} score {verb} to {now} from {then}", possessive(name)))
     };
-    // 3. A big move in the shares over a month.
+    // 3. A periodic report filed in the last week, by the figure it brought.
+    let recent_filing = |p: &mut Pen<'_>| {
+        let filed = match d.get("revenue_ttm_filed")?.value {
+            Value::Date(f) => f,
+            _ => return None,
+        };
+        ((d.as_of - filed).num_days() <= 7).then_some(())?;
+        let form = d.get("revenue_ttm")?.sources.iter().find_map(|&s| match &d.sources[s] {
+            Source::Filing { form: Some(f), .. } => Some(f.clone()),
+            _ => None,
+        })?;
+        let amount = p.say("revenue_ttm")?;
+        Some(format!("{} {form} puts trailing revenue at {amount}", possessive(name)))
+    };
+    // 4. A run of articles with a clear tone.
+    let news_event = |p: &mut Pen<'_>| {
+        let tone = value_of(d, "article_tone").filter(|t| t.abs() >= alphadesk_news::article::ARTICLE_THRESHOLD)?;
+        value_of(d, "articles").filter(|n| *n >= 3.0)?;
+        let n = p.say("articles")?;
+        let window = p.say("window_news")?;
+        Some(format!("News on {name} runs {}: {n} articles in {window}", tone_word(tone)))
+    };
+    // 5. A big move in the shares over a month.
     let month_move = |p: &mut Pen<'_>| {
         let r = value_of(d, "return_1m").filter(|r| r.abs() >= 0.10)?;
         let pct = p.say("return_1m")?;
         let verb = if r > 0.0 { ["rally", "climb"][pick2] } else { ["slide", "fall"][pick2] };
         Some(format!("{name} shares {verb} {pct} in a month"))
     };
-    // 4. Trailing revenue against a year earlier.
+    // 6. Trailing revenue against a year earlier.
     let revenue = |p: &mut Pen<'_>| {
         let c = value_of(d, "revenue_ttm_change")?;
         let pct = p.say("revenue_ttm_change")?;
@@ -448,6 +470,8 @@ fn headline(pen: &mut Pen<'_>) -> Sentence {
     };
     pen.write_uncited(several_insiders)
         .or_else(|| pen.write_uncited(pillar_move))
+        .or_else(|| pen.write_uncited(recent_filing))
+        .or_else(|| pen.write_uncited(news_event))
         .or_else(|| pen.write_uncited(month_move))
         .or_else(|| pen.write_uncited(revenue))
         .or_else(|| pen.write_uncited(score))

@@ -333,3 +333,53 @@ fn subject_comes_from_the_text_when_nothing_names_it() {
         assert!(matches!(checker.check(BASE, Some("NOPE")), Err(alphadesk_rules::CheckError::UnknownSubject(_))));
     });
 }
+
+/// A note in the style a language model drafts, not written by alphadesk: right
+/// figures next to invented ones, a forecast, a stray ticker, advice, no balance.
+/// The verdict names each problem where it is.
+#[test]
+fn a_drafted_note_gets_every_problem_named_in_place() {
+    let note = "# Apple: strong quarter ahead
+
+**AAPL** | April 30, 2018
+
+Apple Inc. (AAPL) closed at $164.63 on April 30, 2018, up 16.9% over the past 12 months [1]. Trailing revenue reached $239.2 billion [2], and the company's services business grew 30% [2].
+
+Apple's Alpha Score of 71/100 is categorized as Moderate. Analysts expect the stock will rise after earnings on May 1, 2018, and Microsoft (MSFT) is also worth a look.
+
+You should consider buying ahead of the report.
+
+Sources:
+1. market/prices/AAPL_data.csv
+2. 10-Q, accession 0000320193-18-000007
+
+Educational coverage, not personalized advice.
+";
+    with_checker("2018-04-30", |desk, checker| {
+        assert_eq!(desk.record("AAPL").unwrap().alpha_score, Some(71), "the score the draft states is right");
+        let v = checker.check(note, None).unwrap();
+        assert_eq!(v.subject.as_deref(), Some("AAPL"), "subject from `Apple Inc. (AAPL)`");
+        let got: Vec<(&str, usize, usize, &str)> =
+            v.violations.iter().map(|x| (x.rule, x.line, x.column, x.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("balance", 1, 10, "strong"),
+                ("grounding", 3, 12, "April 30, 2018"),
+                ("grounding", 5, 180, "30%"),
+                ("projection", 7, 79, "stock will"),
+                ("grounding", 7, 113, "May 1, 2018"),
+                ("ticker-relevance", 7, 130, "Microsoft"),
+                ("ticker-relevance", 7, 140, "(MSFT)"),
+                ("personalized-advice", 9, 1, "You should"),
+                ("personalized-advice", 9, 12, "consider buying"),
+            ],
+            "{}",
+            show(&v)
+        );
+        // The right figures ($164.63, 16.9%, 12 months, $239.2 billion, 71/100,
+        // Moderate) drew nothing.
+        assert!(v.violations[1].message.contains("not cited"));
+        assert!(v.violations[2].message.contains("matches nothing"));
+    });
+}
