@@ -106,7 +106,7 @@ fn phrase_pattern(list: &[String]) -> Regex {
     alts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     alts.dedup();
     let body = if alts.is_empty() { "[^\\s\\S]".to_string() } else { alts.join("|") };
-    Regex::new(&format!(r"(?i)\b(?:{body})\b")).expect("escaped phrases compile")
+    Regex::new(&format!(r"(?i)(?-u:\b)(?:{body})(?-u:\b)")).expect("escaped phrases compile")
 }
 
 fn re(pattern: &'static str, cell: &'static OnceLock<Regex>) -> &'static Regex {
@@ -115,7 +115,7 @@ fn re(pattern: &'static str, cell: &'static OnceLock<Regex>) -> &'static Regex {
 
 fn accession_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(r"\b\d{10}-\d{2}-\d{6}\b", &R)
+    re(r"(?-u:\b)\d{10}-\d{2}-\d{6}(?-u:\b)", &R)
 }
 
 fn url_re() -> &'static Regex {
@@ -130,18 +130,18 @@ fn path_re() -> &'static Regex {
 
 fn config_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(r"(?i)\bconfig(?:uration)?\s+([0-9a-f]{16})\b", &R)
+    re(r"(?i)(?-u:\b)config(?:uration)?\s+([0-9a-f]{16})(?-u:\b)", &R)
 }
 
 fn cfr_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(r"\b\d+ CFR \d+(?:\.[0-9A-Za-z]+)*(?:-\d+)?", &R)
+    re(r"(?-u:\b)\d+ CFR \d+(?:\.[0-9A-Za-z]+)*(?:-\d+)?", &R)
 }
 
 /// `(XOM)`, `(NYSE: XOM)`, `$XOM`: tickers written as tickers.
 fn paren_ticker_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(r"\((?:(?:NYSE|Nasdaq|NASDAQ|AMEX)\s*:\s*)?([A-Z]{1,5}(?:\.[A-Z])?)\)|\$([A-Z]{1,5}(?:\.[A-Z])?)\b", &R)
+    re(r"\((?:(?:NYSE|Nasdaq|NASDAQ|AMEX)\s*:\s*)?([A-Z]{1,5}(?:\.[A-Z])?)\)|\$([A-Z]{1,5}(?:\.[A-Z])?)(?-u:\b)", &R)
 }
 
 fn quote_re() -> &'static Regex {
@@ -825,7 +825,7 @@ impl Run<'_, '_> {
     fn score_labels(&mut self, l: &Line<'_>) {
         static R: OnceLock<Regex> = OnceLock::new();
         let r = re(
-            r"(?i)\b(?:categori[sz]ed as (weak|moderate|strong)|(weak|moderate|strong) overall profile|(weak|moderate|strong|unscored) (momentum|value|quality|sentiment))\b",
+            r"(?i)(?-u:\b)(?:categori[sz]ed as (weak|moderate|strong)|(weak|moderate|strong) overall profile|(weak|moderate|strong|unscored) (momentum|value|quality|sentiment))(?-u:\b)",
             &R,
         );
         let Some(d) = self.dossier else { return };

@@ -70,25 +70,25 @@ fn patterns() -> &'static Patterns {
         let r = |s: &str| Regex::new(s).expect("pattern compiles");
         Patterns {
             mask: r(
-                r"(?i)https?://\S+|\b\d{10}-\d{2}-\d{6}\b|\[\d+(?:\s*[,–-]\s*\d+)*\]|\b(?:10-K|10-Q|8-K|20-F|6-K|S-1|S-3|S-4|13F(?:-HR)?|13D|13G|DEF 14A)(?:/A)?\b|\bForms? [345](?:/A)?\b|\bRule \d+[a-z]?(?:-\d+)?\b|\b(?:trailing[- ]twelve[- ]months?|ttm)\b|\bS&P 500\b|\bCIK\s?\d+\b",
+                r"(?i)https?://\S+|(?-u:\b)\d{10}-\d{2}-\d{6}(?-u:\b)|\[\d+(?:\s*[,–-]\s*\d+)*\]|(?-u:\b)(?:10-K|10-Q|8-K|20-F|6-K|S-1|S-3|S-4|13F(?:-HR)?|13D|13G|DEF 14A)(?:/A)?(?-u:\b)|(?-u:\b)Forms? [345](?:/A)?(?-u:\b)|(?-u:\b)Rule \d+[a-z]?(?:-\d+)?(?-u:\b)|(?-u:\b)(?:trailing[- ]twelve[- ]months?|ttm)(?-u:\b)|(?-u:\b)S&P 500(?-u:\b)|(?-u:\b)CIK\s?\d+(?-u:\b)",
             ),
-            iso: r(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
-            full_date: r(&format!(r"(?i)\b{MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})\b")),
+            iso: r(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?-u:\b)"),
+            full_date: r(&format!(r"(?i)(?-u:\b){MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})(?-u:\b)")),
             quarter: r(
-                r"(?i)\b(?:Q([1-4])\s*(?:FY\s*)?'?(\d{4})|(first|second|third|fourth)[- ]quarter(?:\s+of)?\s+(?:fiscal\s+)?(\d{4})|FY\s?(\d{4})|fiscal\s+(?:year\s+)?(\d{4}))\b",
+                r"(?i)(?-u:\b)(?:Q([1-4])\s*(?:FY\s*)?'?(\d{4})|(first|second|third|fourth)[- ]quarter(?:\s+of)?\s+(?:fiscal\s+)?(\d{4})|FY\s?(\d{4})|fiscal\s+(?:year\s+)?(\d{4}))(?-u:\b)",
             ),
-            month_year: r(&format!(r"(?i)\b{MONTH}\s+(\d{{4}})\b")),
-            money: r(r"(?i)\$\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(trillion|billion|million|thousand|bn|mn|tn)\b)?"),
-            percent: r(r"(?i)([+\-−]?)(\d[\d,]*(?:\.\d+)?)\s*(%|percent\b|per cent\b|percentage points?\b|pp\b)"),
-            out_of_100: r(r"\b(\d{1,3})\s*/\s*100\b"),
-            shares: r(r"(?i)\b(\d[\d,]*(?:\.\d+)?)\s*(billion|million|thousand)?\s+(?:common\s+)?shares\b"),
-            window: r(&format!(r"(?i)\b(\d+|{WORD_NUMBERS})[\s-](day|week|month|year|quarter)s?\b")),
-            signed: r(r"(?:^|[\s(])([+\-−]\d*\.\d+)\b"),
+            month_year: r(&format!(r"(?i)(?-u:\b){MONTH}\s+(\d{{4}})(?-u:\b)")),
+            money: r(r"(?i)\$\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(trillion|billion|million|thousand|bn|mn|tn)(?-u:\b))?"),
+            percent: r(r"(?i)([+\-−]?)(\d[\d,]*(?:\.\d+)?)\s*(%|percent(?-u:\b)|per cent(?-u:\b)|percentage points?(?-u:\b)|pp(?-u:\b))"),
+            out_of_100: r(r"(?-u:\b)(\d{1,3})\s*/\s*100(?-u:\b)"),
+            shares: r(r"(?i)(?-u:\b)(\d[\d,]*(?:\.\d+)?)\s*(billion|million|thousand)?\s+(?:common\s+)?shares(?-u:\b)"),
+            window: r(&format!(r"(?i)(?-u:\b)(\d+|{WORD_NUMBERS})[\s-](day|week|month|year|quarter)s?(?-u:\b)")),
+            signed: r(r"(?:^|[\s(])([+\-−]\d*\.\d+)(?-u:\b)"),
             // A number word counts only before a lower-case word: "three insiders",
             // not "Capital One Financial".
-            counted: r(&format!(r"\b((?i:{WORD_NUMBERS}))\s+[a-z]")),
-            year: r(r"\b(1[89]\d{2}|20\d{2})\b"),
-            plain: r(r"\b\d[\d,]*(?:\.\d+)?\b"),
+            counted: r(&format!(r"(?-u:\b)((?i:{WORD_NUMBERS}))\s+[a-z]")),
+            year: r(r"(?-u:\b)(1[89]\d{2}|20\d{2})(?-u:\b)"),
+            plain: r(r"(?-u:\b)\d[\d,]*(?:\.\d+)?(?-u:\b)"),
         }
     })
 }
