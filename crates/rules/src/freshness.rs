@@ -1,0 +1,81 @@
+//! `freshness`: the note's data date against its publication date.
+
+use crate::note::Line;
+use crate::numbers::{self, Kind};
+use crate::Run;
+
+impl Run<'_, '_> {
+    pub(crate) fn freshness(&mut self, lines: &[Line<'_>]) {
+        let publish = self.c.desk.as_of;
+        let window = self.c.rules.freshness_days;
+        let declared = ["as_of", "data_as_of", "date"]
+            .iter()
+            .find_map(|k| self.note.front.get(*k))
+            .map(|(v, line)| (alphadesk_model::parse_date(v), *line, v.clone()));
+        let (date, line, text) = match declared {
+            Some((Some(d), line, text)) => (d, line, text),
+            Some((None, line, text)) => {
+                self.flag("freshness", line, 1, &text, format!("the note's date “{text}” is not a date"));
+                return;
+            }
+            None => {
+                // No declared date: the newest date the note states about the past.
+                let newest = lines
+                    .iter()
+                    .flat_map(|l| numbers::mentions(l.text).into_iter().map(move |m| (m, l)))
+                    .filter_map(|(m, l)| match m.kind {
+                        Kind::Date(d) if d <= publish => Some((d, l.number, l.text[m.start..m.end].to_string())),
+                        _ => None,
+                    })
+                    .max_by_key(|x| x.0);
+                match newest {
+                    Some(x) => x,
+                    None => {
+                        self.flag("freshness", 1, 1, "", "the note states no date for its data".into());
+                        return;
+                    }
+                }
+            }
+        };
+        if date > publish {
+            self.flag(
+                "freshness",
+                line,
+                1,
+                &text,
+                format!("the note is dated {date}, after its publication date {publish}: it cannot be checked against data known then"),
+            );
+        } else if (publish - date).num_days() > window {
+            self.flag(
+                "freshness",
+                line,
+                1,
+                &text,
+                format!(
+                    "the note's data are as of {date}, {} days before publication on {publish}; the limit is {window}",
+                    (publish - date).num_days()
+                ),
+            );
+        }
+        match self.dossier.and_then(|d| d.close) {
+            Some((day, _)) if (publish - day).num_days() > window => self.flag(
+                "freshness",
+                line,
+                1,
+                &text,
+                format!(
+                    "the newest close of {} on record is {day}, older than {window} days on {publish}",
+                    self.subject
+                ),
+            ),
+            Some(_) => {}
+            None => self.flag(
+                "freshness",
+                line,
+                1,
+                &text,
+                format!("{} has no price within the score's freshness window on {publish}", self.subject),
+            ),
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! `grounding`: every number matches a value alphadesk holds for the subject, within
+//! the precision written, and its sentence cites a record it came from; quotations
+//! are verbatim in a cited article. Numbers that state a score go to `scores`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use alphadesk_notes::dossier::{Datum, Locator, Value};
+use alphadesk_score::Pillar;
+use chrono::Datelike;
+use regex::Regex;
+
+use crate::note::{self, Line, Part};
+use crate::numbers::{self, Kind, Mention};
+use crate::phrases::{find_phrase, normalise_text};
+use crate::scores::pillar_named;
+use crate::sources::Resolved;
+use crate::{column, re, Run};
+
+pub(crate) fn quote_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r#"“([^”]+)”|"([^"]+)""#, &R)
+}
+
+pub(crate) fn show(v: &Value) -> String {
+    use alphadesk_notes::format;
+    match *v {
+        Value::Usd(x) => format::usd(x),
+        Value::Percent(x) => format!("{:.1}%", x * 100.0),
+        Value::Count(x) => format!("{x}"),
+        Value::Shares(x) => format::shares(x),
+        Value::Ratio(x) => format::signed(x),
+        Value::Date(d) => d.to_string(),
+        Value::Window(n, u) => alphadesk_notes::compose::window_words(n, u),
+    }
+}
+
+pub(crate) fn close_enough(written: f64, tol: f64, actual: f64) -> bool {
+    (written - actual).abs() <= tol * (1.0 + 1e-9) + 1e-9 * actual.abs()
+}
+
+/// Whether a written number can be this value.
+pub(crate) fn matches(m: &Mention, v: &Value) -> bool {
+    match (m.kind, *v) {
+        (Kind::Usd, Value::Usd(x)) => close_enough(m.value, m.tolerance, x.abs()),
+        (Kind::Percent, Value::Percent(f)) => {
+            let p = f * 100.0;
+            if m.value < 0.0 {
+                close_enough(m.value, m.tolerance, p)
+            } else if m.direction != 0 {
+                close_enough(f64::from(m.direction) * m.value, m.tolerance, p)
+            } else {
+                close_enough(m.value, m.tolerance, p.abs())
+            }
+        }
+        (Kind::Shares, Value::Shares(x) | Value::Count(x)) => close_enough(m.value, m.tolerance, x.abs()),
+        (Kind::Plain, Value::Count(x)) => close_enough(m.value, m.tolerance.max(0.0), x),
+        (Kind::Plain, Value::Shares(x)) => close_enough(m.value, m.tolerance, x.abs()),
+        (Kind::Plain, Value::Ratio(x)) => m.tolerance < 0.5 && close_enough(m.value, m.tolerance, x.abs()),
+        (Kind::Signed, Value::Ratio(x)) => close_enough(m.value, m.tolerance, x),
+        (Kind::Date(a), Value::Date(b)) => a == b,
+        (Kind::Month(y, mo), Value::Date(b)) => b.year() == y && b.month() == mo,
+        (Kind::Year(y), Value::Date(b)) => b.year() == y,
+        (Kind::Quarter(y, q), Value::Date(b)) => b.year() == y && b.month0() / 3 + 1 == q,
+        (Kind::Window(n, u), Value::Window(a, b)) => n == a && u == b,
+        _ => false,
+    }
+}
+
+/// The closest value of the mention's kind, as a hint for the author.
+pub(crate) fn nearest<'a>(m: &Mention, data: &'a [Datum]) -> Option<&'a Datum> {
+    let magnitude = |v: &Value| -> Option<f64> {
+        match (m.kind, v) {
+            (Kind::Usd, Value::Usd(x)) => Some(x.abs()),
+            (Kind::Percent, Value::Percent(x)) => Some((x * 100.0).abs()),
+            (Kind::Shares, Value::Shares(x)) => Some(x.abs()),
+            (Kind::Plain, Value::Count(x)) => Some(*x),
+            (Kind::Signed, Value::Ratio(x)) => Some(*x),
+            _ => None,
+        }
+    };
+    data.iter()
+        .filter_map(|d| Some((d, (magnitude(&d.value)? - m.value.abs()).abs() / m.value.abs().max(1e-9))))
+        .filter(|(_, rel)| *rel < 0.5)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(d, _)| d)
+}
+
+impl Run<'_, '_> {
+    pub(crate) fn numbers(&mut self, l: &Line<'_>, resolved: &HashMap<usize, Resolved>) {
+        // Digits inside the subject's name are not claims ("Phillips 66", "L3 Technologies").
+        let scanned = match self.dossier {
+            Some(d) if l.text.contains(d.name.as_str()) => l.text.replace(d.name.as_str(), &" ".repeat(d.name.len())),
+            _ => l.text.to_string(),
+        };
+        let mentions = numbers::mentions(&scanned);
+        let quotes: Vec<(usize, usize, String)> = quote_re()
+            .captures_iter(l.text)
+            .map(|c| {
+                let m = c.get(0).expect("whole");
+                let inner = c.get(1).or(c.get(2)).map(|g| g.as_str().to_string()).unwrap_or_default();
+                (m.start(), m.end(), inner)
+            })
+            .collect();
+        let sentences = note::sentences(l.text);
+        let cites_of = |at: usize| -> Vec<usize> {
+            let (s, e) = sentences.iter().copied().find(|(s, e)| at >= *s && at < *e).unwrap_or((0, l.text.len()));
+            note::citations(&l.text[s..e], l.number).into_iter().map(|c| c.number).collect()
+        };
+        // Citations that point nowhere.
+        if self.on("sources") {
+            for c in note::citations(l.text, l.number) {
+                if !self.note.sources.contains_key(&c.number) {
+                    self.flag(
+                        "sources",
+                        l.number,
+                        column(l.text, c.start),
+                        &l.text[c.start..c.end],
+                        format!("citation [{}] has no numbered entry in the source list", c.number),
+                    );
+                }
+            }
+        }
+        // Quotations must be verbatim in a cited article.
+        if self.on("grounding") {
+            for (s, e, inner) in &quotes {
+                let cited = cites_of(*s);
+                let norm = |x: &str| x.split_whitespace().collect::<Vec<_>>().join(" ");
+                let found = cited
+                    .iter()
+                    .filter_map(|n| resolved.get(n)?.text.as_deref())
+                    .any(|t| norm(t).contains(&norm(inner)));
+                if !found && l.part != Part::Heading {
+                    self.flag(
+                        "grounding",
+                        l.number,
+                        column(l.text, *s),
+                        &l.text[*s..*e],
+                        "quotation not found in any cited article".into(),
+                    );
+                }
+            }
+        }
+        let mut prev_end = 0;
+        let mut prev_score: Option<(Option<Pillar>, bool)> = None;
+        let sentence_lower = normalise_text(l.text);
+        for m in &mentions {
+            let text = &l.text[m.start..m.end];
+            if quotes.iter().any(|(s, e, _)| m.start >= *s && m.end <= *e) {
+                prev_end = m.end;
+                continue;
+            }
+            let sentence_start =
+                sentences.iter().find(|(s, e)| m.start >= *s && m.start < *e).map(|(s, _)| *s).unwrap_or(0);
+            let ctx = sentence_lower[prev_end.max(sentence_start).min(m.start)..m.start].to_string();
+            let says = |w: &str| !find_phrase(&ctx, w).is_empty();
+            // "score of 71", "pillar at 84", "score climbs to 82": the number follows
+            // the word closely; "the score ranks X against the 48 stocks" is a count.
+            let follows = |w: &str| {
+                find_phrase(&ctx, w).last().is_some_and(|&i| ctx[i + w.len()..].split_whitespace().count() <= 3)
+            };
+            let score_like = matches!(m.kind, Kind::OutOf100 | Kind::Plain);
+            let connective = ctx
+                .split_whitespace()
+                .all(|w| matches!(w, "from" | "and" | "to" | "vs" | "versus" | "against" | "," | "of"));
+            let score_target = if score_like && (follows("score") || m.kind == Kind::OutOf100 || follows("pillar")) {
+                let p = pillar_named(&ctx).filter(|_| !says("alpha score"));
+                Some((p, ctx.trim_end().ends_with("from")))
+            } else if score_like && connective && !ctx.is_empty() {
+                prev_score.map(|(p, _)| (p, ctx.trim_end().ends_with("from")))
+            } else {
+                None
+            };
+            prev_end = m.end;
+            if let Some((pillar, previous)) = score_target {
+                prev_score = Some((pillar, previous));
+                self.score_number(l, m, pillar, previous);
+                continue;
+            }
+            prev_score = None;
+            if !self.on("grounding") {
+                continue;
+            }
+            let Some(d) = self.dossier else { continue };
+            let candidates: Vec<&Datum> = d.data.iter().filter(|x| matches(m, &x.value)).collect();
+            if candidates.is_empty() {
+                let hint = nearest(m, &d.data)
+                    .map(|x| format!("; the nearest value of its kind is {} ({})", show(&x.value), x.label))
+                    .unwrap_or_default();
+                self.flag(
+                    "grounding",
+                    l.number,
+                    column(l.text, m.start),
+                    text,
+                    format!("{text} matches nothing alphadesk holds for {} as of {}{hint}", self.subject, d.as_of),
+                );
+                continue;
+            }
+            if l.part == Part::Heading {
+                continue;
+            }
+            let cited = cites_of(m.start);
+            if cited.is_empty() {
+                self.flag(
+                    "grounding",
+                    l.number,
+                    column(l.text, m.start),
+                    text,
+                    format!("{text} is not cited: its sentence names no source"),
+                );
+                continue;
+            }
+            let cited_locators: HashSet<&Locator> =
+                cited.iter().filter_map(|n| resolved.get(n)).flat_map(|r| r.locators.iter()).collect();
+            let supported = candidates.iter().any(|x| {
+                x.sources.iter().any(|&s| d.sources[s].locators().iter().any(|loc| cited_locators.contains(loc)))
+            });
+            if !supported {
+                let from = candidates[0]
+                    .sources
+                    .first()
+                    .map(|&s| alphadesk_notes::compose::source_text(&d.sources[s]))
+                    .unwrap_or_default();
+                self.flag(
+                    "grounding",
+                    l.number,
+                    column(l.text, m.start),
+                    text,
+                    format!(
+                        "{text} matches {} but the sentence cites {}, not the record it comes from ({from})",
+                        candidates[0].label,
+                        cited.iter().map(|n| format!("[{n}]")).collect::<String>()
+                    ),
+                );
+            }
+        }
+        self.score_labels(l);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_direction_decides_the_sign() {
+        let down = &numbers::mentions("the shares lost 1.5%")[0];
+        assert!(matches(down, &Value::Percent(-0.015)));
+        assert!(!matches(down, &Value::Percent(0.015)));
+        let bare = &numbers::mentions("sat 9.1% below")[0];
+        assert!(matches(bare, &Value::Percent(-0.0912)));
+        let usd = &numbers::mentions("$239.2 billion")[0];
+        assert!(matches(usd, &Value::Usd(239_176_000_000.0)));
+        assert!(!matches(usd, &Value::Usd(239_300_000_000.0)));
+    }
+}

@@ -1,0 +1,156 @@
+//! `sources`: every citation resolves to a numbered source, and every source to a
+//! record the store holds (or the score configuration, or a known regulation).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use alphadesk_notes::dossier::{display_path, Locator, THIRTEEN_F_RULE};
+use alphadesk_store::read;
+use regex::Regex;
+
+use crate::{column, re, Checker, Run};
+
+pub(crate) fn accession_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r"(?-u:\b)\d{10}-\d{2}-\d{6}(?-u:\b)", &R)
+}
+
+pub(crate) fn url_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r#"https?://[^\s<>"”]+"#, &R)
+}
+
+pub(crate) fn path_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r"[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+/?", &R)
+}
+
+pub(crate) fn config_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r"(?i)(?-u:\b)config(?:uration)?\s+([0-9a-f]{16})(?-u:\b)", &R)
+}
+
+pub(crate) fn cfr_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r"(?-u:\b)\d+ CFR \d+(?:\.[0-9A-Za-z]+)*(?:-\d+)?", &R)
+}
+
+/// Regulations a source line may cite.
+pub(crate) const KNOWN_RULES: &[&str] = &[THIRTEEN_F_RULE];
+
+/// A cited source, resolved.
+pub(crate) struct Resolved {
+    pub(crate) locators: Vec<Locator>,
+    /// Tickers linked to a cited article that is about the subject.
+    pub(crate) tickers: Vec<String>,
+    /// Title and body of a cited article, for quotations.
+    pub(crate) text: Option<String>,
+}
+
+impl Run<'_, '_> {
+    pub(crate) fn sources(&mut self) -> HashMap<usize, Resolved> {
+        let mut out = HashMap::new();
+        let entries: Vec<_> = self.note.sources.values().cloned().collect();
+        for e in entries {
+            let mut locators = Vec::new();
+            let mut tickers = Vec::new();
+            let mut text = None;
+            let mut problems: Vec<(usize, String, String)> = Vec::new();
+            let line_text = e.text;
+            let urls: Vec<(usize, &str)> = url_re()
+                .find_iter(line_text)
+                .map(|m| (m.start(), m.as_str().trim_end_matches(['.', ',', ';', ')'])))
+                .collect();
+            for (at, u) in &urls {
+                match read::document_by_url(self.c.desk.store.conn(), u) {
+                    Ok(Some((id, linked))) => {
+                        if linked.iter().any(|t| t == self.subject) {
+                            tickers.extend(linked);
+                        }
+                        if let Ok(docs) = read::documents_by_id(self.c.desk.store.conn(), &[id]) {
+                            text = docs.into_iter().next().map(|d| format!("{}\n{}", d.title, d.body));
+                        }
+                        locators.push(Locator::Url(u.to_string()));
+                    }
+                    _ => problems.push((*at, u.to_string(), format!("no stored article has the URL {u}"))),
+                }
+            }
+            let mut masked = line_text.to_string();
+            for m in url_re().find_iter(line_text) {
+                masked.replace_range(m.range(), &" ".repeat(m.len()));
+            }
+            for m in accession_re().find_iter(&masked) {
+                if self.c.accessions.contains(m.as_str()) {
+                    locators.push(Locator::Accession(m.as_str().to_string()));
+                } else {
+                    problems.push((
+                        m.start(),
+                        m.as_str().into(),
+                        format!("accession {} is not in the store", m.as_str()),
+                    ));
+                }
+            }
+            for c in config_re().captures_iter(&masked) {
+                let h = &c[1];
+                if h == self.c.config_hash {
+                    locators.push(Locator::Config(h.to_string()));
+                } else {
+                    problems.push((
+                        c.get(1).map(|m| m.start()).unwrap_or(0),
+                        h.into(),
+                        format!("score config {h} is not the configuration in use ({})", self.c.config_hash),
+                    ));
+                }
+            }
+            for m in cfr_re().find_iter(&masked) {
+                if KNOWN_RULES.contains(&m.as_str()) {
+                    locators.push(Locator::Rule(m.as_str().to_string()));
+                } else {
+                    problems.push((
+                        m.start(),
+                        m.as_str().into(),
+                        format!("{} is not a regulation alphadesk cites", m.as_str()),
+                    ));
+                }
+            }
+            for m in path_re().find_iter(&masked) {
+                let token = m.as_str().trim_end_matches('.');
+                // Dates written with slashes and fractions are not paths.
+                if token.chars().all(|c| c.is_ascii_digit() || c == '/' || c == '.' || c == '-') {
+                    continue;
+                }
+                if self.c.file_known(token) {
+                    locators.push(Locator::File(display_path(token.trim_end_matches('/'))));
+                } else {
+                    problems.push((m.start(), token.into(), format!("no stored file matches {token}")));
+                }
+            }
+            let line = self.note.lines.iter().find(|l| l.number == e.line).map(|l| l.text).unwrap_or("");
+            let offset = line.find(line_text).unwrap_or(0);
+            for (at, t, msg) in problems {
+                self.flag("sources", e.line, column(line, offset + at), &t, msg);
+            }
+            if locators.is_empty() && self.out.iter().all(|v| v.line != e.line) {
+                self.flag(
+                    "sources",
+                    e.line,
+                    1,
+                    line_text,
+                    format!(
+                        "source {} names no accession number, stored file, article URL, score config or regulation",
+                        e.number
+                    ),
+                );
+            }
+            out.insert(e.number, Resolved { locators, tickers, text });
+        }
+        out
+    }
+}
+
+impl Checker<'_> {
+    pub(crate) fn file_known(&self, token: &str) -> bool {
+        let t = token.trim_end_matches('/');
+        self.files.contains(&display_path(t)) || self.paths.iter().any(|p| p.ends_with(&format!("/{t}")) || p == t)
+    }
+}
