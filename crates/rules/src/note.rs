@@ -182,3 +182,25 @@ mod tests {
         assert_eq!(s, ["Apple Inc. closed at $164.63 [1].", "It rose 1.5%.", "“Quote” here."]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_parses_without_panic(s in "(\\PC|\n|---\n|## Sources\n|1\\. |\\[[0-9]\\]){0,80}") {
+            let n = parse(&s);
+            for l in &n.lines {
+                for (a, b) in sentences(l.text) {
+                    prop_assert!(a <= b && b <= l.text.len());
+                    prop_assert!(l.text.is_char_boundary(a) && l.text.is_char_boundary(b));
+                }
+                let _ = citations(l.text, l.number);
+            }
+        }
+    }
+}

@@ -357,3 +357,48 @@ mod tests {
         assert_eq!(m.value, -4.5);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Any text: no panic, spans inside the line on char boundaries, in order.
+        #[test]
+        fn any_text_reads_without_panic(s in "\\PC{0,200}") {
+            let ms = mentions(&s);
+            let mut last = 0;
+            for m in &ms {
+                prop_assert!(m.start <= m.end && m.end <= s.len());
+                prop_assert!(s.is_char_boundary(m.start) && s.is_char_boundary(m.end));
+                prop_assert!(m.start >= last);
+                prop_assert!(m.tolerance >= 0.0);
+                last = m.start;
+            }
+        }
+
+        /// A dollar amount written at any precision reads back as itself.
+        #[test]
+        fn written_amounts_read_back(v in 0.01f64..5e12) {
+            let w = alphadesk_notes::format::usd(v);
+            let ms = mentions(&format!("revenue of {w} in all"));
+            prop_assert_eq!(ms.len(), 1, "{}", w);
+            prop_assert_eq!(ms[0].kind, Kind::Usd);
+            prop_assert!((ms[0].value - v).abs() <= ms[0].tolerance * (1.0 + 1e-9) + 1e-6, "{} read as {} ± {}", w, ms[0].value, ms[0].tolerance);
+        }
+
+        /// A percentage written by the composer grounds its own value.
+        #[test]
+        fn written_percentages_read_back(f in -5.0f64..5.0) {
+            let w = alphadesk_notes::format::pct(f);
+            let word = if f >= 0.0 { "up" } else { "down" };
+            let ms = mentions(&format!("shares {word} {w} this year"));
+            prop_assert_eq!(ms.len(), 1);
+            let signed = f64::from(ms[0].direction) * ms[0].value;
+            prop_assert!((signed - f * 100.0).abs() <= ms[0].tolerance + 1e-9, "{} {} read as {}", word, w, signed);
+        }
+    }
+}

@@ -383,3 +383,34 @@ Educational coverage, not personalized advice.
         assert!(v.violations[2].message.contains("matches nothing"));
     });
 }
+
+/// Composed notes with random text spliced in: the checker returns a verdict or
+/// an input error, never panics, and every violation points inside the note.
+#[test]
+fn hostile_edits_never_panic() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    with_checker("2018-04-30", |desk, checker| {
+        let notes: Vec<String> = ["AAPL", "XOM", "BHGE"].iter().filter_map(|t| note_md(desk, t)).collect();
+        let mut runner = TestRunner::new(Config { cases: 200, ..Config::default() });
+        let edit = (0..notes.len(), any::<prop::sample::Index>(), "(\\PC|\n|\\$|%|\\[9\\]|“|”|---|/100){0,40}");
+        runner
+            .run(&edit, |(which, at, insert)| {
+                let base = &notes[which];
+                let mut cut = at.index(base.len() + 1);
+                while !base.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let text = format!("{}{insert}{}", &base[..cut], &base[cut..]);
+                if let Ok(v) = checker.check(&text, None) {
+                    let lines = text.lines().count().max(1);
+                    for x in &v.violations {
+                        prop_assert!(x.line >= 1 && x.line <= lines, "{x:?}");
+                        prop_assert!(x.column >= 1);
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+    });
+}
