@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 
 use alphadesk_model::NaiveDate;
+use alphadesk_score::metrics::MetricId;
 use alphadesk_score::{profile_sentence, tracking_sentence, Pillar};
 use serde::Serialize;
 
@@ -737,10 +738,15 @@ fn takeaways(
     let best = scored.iter().max_by_key(|(p, s)| (*s, std::cmp::Reverse(*p))).copied();
     let worst = scored.iter().min_by_key(|(p, s)| (*s, *p)).copied();
     if let (true, Some((bp, bs)), Some((wp, ws))) = (scored.len() >= 2, best, worst) {
+        let (lead, lag) = (pillar_metric(d, bp, true), pillar_metric(d, wp, false));
         out.extend(pen.write(|p| {
             p.cite(d.score_source);
+            let why_best =
+                lead.and_then(|id| metric_phrase(p, id)).map(|s| format!(", led by {s}")).unwrap_or_default();
+            let why_worst =
+                lag.and_then(|id| metric_phrase(p, id)).map(|s| format!(", held back by {s}")).unwrap_or_default();
             Some(format!(
-                "{} is the strongest pillar at {bs}/100 and {wp} the weakest at {ws}/100",
+                "{} is the strongest pillar at {bs}/100{why_best}; {wp} is the weakest at {ws}/100{why_worst}",
                 capitalise(bp.name())
             ))
         }));
@@ -765,6 +771,59 @@ fn takeaways(
         }
     }
     out
+}
+
+/// The metric of `pillar` with the highest (or lowest) sector percentile that a
+/// note can state.
+fn pillar_metric(d: &Dossier, pillar: Pillar, highest: bool) -> Option<MetricId> {
+    let candidates = d.record.metrics.iter().filter(|m| {
+        m.id.pillar() == pillar && m.percentile.is_some() && d.get(&format!("metric_{}", m.id.name())).is_some()
+    });
+    let key = |m: &&alphadesk_score::MetricScore| m.percentile.unwrap_or(f64::NAN);
+    let pick = if highest {
+        candidates.max_by(|a, b| key(a).total_cmp(&key(b)))
+    } else {
+        candidates.min_by(|a, b| key(a).total_cmp(&key(b)))
+    };
+    pick.map(|m| m.id)
+}
+
+/// A metric in words with its value: "an earnings yield of 6.0%".
+fn metric_phrase(p: &mut Pen<'_>, id: MetricId) -> Option<String> {
+    use MetricId::*;
+    let key = format!("metric_{}", id.name());
+    let v = value_of(p.d, &key)?;
+    let neg = if v < 0.0 { "negative " } else { "" };
+    Some(match id {
+        Mom12_1 => {
+            let x = p.say(&key)?;
+            format!("a {} of {x} from a year ago to a month ago", up_down(v, "gain", "loss"))
+        }
+        Mom6_1 => {
+            let x = p.say(&key)?;
+            let w = p.say("window_6m")?;
+            format!("a {} of {x} from {w} ago to a month ago", up_down(v, "gain", "loss"))
+        }
+        Dist52wHigh => {
+            let x = p.say(&key)?;
+            let w = p.say("window_52w")?;
+            format!("a close {x} below its high of the last {w}")
+        }
+        EarningsYield => format!("a {neg}earnings yield of {}", p.say(&key)?),
+        FcfYield => format!("a {neg}free-cash-flow yield of {}", p.say(&key)?),
+        Roe => format!("a {neg}return on equity of {}", p.say(&key)?),
+        BookToPrice => format!("a book-to-price ratio of {}", p.claim(p.get(&key)?, format::ratio(v))),
+        SalesToPrice => format!("a sales-to-price ratio of {}", p.claim(p.get(&key)?, format::ratio(v))),
+        GrossProfitToAssets => format!("{neg}gross profit of {} of assets", p.say(&key)?),
+        Accruals => format!("{neg}accruals of {} of assets", p.say(&key)?),
+        Leverage => format!("debt equal to {} of assets", p.say(&key)?),
+        InstitutionalSharesChange => {
+            let x = p.say(&key)?;
+            format!("{} in 13F holdings equal to {x} of shares outstanding", up_down(v, "an increase", "a decrease"))
+        }
+        NewsTone => format!("a news tone of {}", p.say(&key)?),
+        GrossMarginStability | InsiderNetBuying90d => return None,
+    })
 }
 
 /// A source as its numbered line reads.

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use alphadesk_fundamentals::FactsReport;
 use alphadesk_model::{NaiveDate, Sector};
-use alphadesk_score::metrics;
+use alphadesk_score::metrics::{self, MetricId};
 use alphadesk_score::panel::Member;
 use alphadesk_score::{score, ScoreConfig, ScoreRecord, Universe};
 use alphadesk_store::read::{self, DocumentRef, FilingRef, SourceRef};
@@ -384,6 +384,14 @@ impl<'a> Desk<'a> {
         d.put("as_of", "date of the note", Value::Date(self.as_of), vec![d.score_source]);
         let members = d.sector_members as f64;
         d.put("sector_members", "stocks scored in the sector", Value::Count(members), vec![d.score_source]);
+        // The metrics behind the pillars, as the score computed them (`alphadesk
+        // explain` traces each to its inputs).
+        let metrics: Vec<(MetricId, f64)> = d.record.metrics.iter().filter_map(|m| Some((m.id, m.raw?))).collect();
+        for (id, raw) in metrics {
+            if let Some(value) = metric_value(id, raw) {
+                d.put(format!("metric_{}", id.name()), id.describe(), value, vec![d.score_source]);
+            }
+        }
         self.prices(m, &mut d);
         let filings = match m.cik {
             Some(cik) => read::periodic_filings(self.store.conn(), cik)?,
@@ -800,6 +808,19 @@ impl<'a> Desk<'a> {
             key: "thirteen_f_due".into(),
         });
         d.watch.sort_by(|a, b| a.date.cmp(&b.date).then(a.what.cmp(&b.what)));
+    }
+}
+
+/// How a metric is stated in a note: fractions as percentages, multiples as ratios.
+/// Two are never stated: margin stability (a negative standard deviation reads as
+/// nonsense in prose) and insider buying over market cap (too small to print).
+pub fn metric_value(id: MetricId, raw: f64) -> Option<Value> {
+    use MetricId::*;
+    match id {
+        BookToPrice | SalesToPrice => Some(Value::Ratio(raw)),
+        NewsTone => Some(Value::Ratio(raw)),
+        GrossMarginStability | InsiderNetBuying90d => None,
+        _ => Some(Value::Percent(raw)),
     }
 }
 

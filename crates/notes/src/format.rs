@@ -85,6 +85,11 @@ pub fn signed(v: f64) -> String {
     format!("{v:+.2}")
 }
 
+/// A multiple: `0.45`.
+pub fn ratio(v: f64) -> String {
+    format!("{v:.2}")
+}
+
 /// Small counts in words, larger ones in digits: `three`, `12`.
 pub fn count(n: usize) -> String {
     const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];

@@ -105,7 +105,10 @@ impl Run<'_, '_> {
         let sentences = note::sentences(l.text);
         let cites_of = |at: usize| -> Vec<usize> {
             let (s, e) = sentences.iter().copied().find(|(s, e)| at >= *s && at < *e).unwrap_or((0, l.text.len()));
-            note::citations(&l.text[s..e], l.number).into_iter().map(|c| c.number).collect()
+            let mut n: Vec<usize> = note::citations(&l.text[s..e], l.number).into_iter().map(|c| c.number).collect();
+            n.sort_unstable();
+            n.dedup();
+            n
         };
         // Citations that point nowhere.
         if self.on("sources") {

@@ -380,7 +380,10 @@ Educational coverage, not personalized advice.
         // The right figures ($164.63, 16.9%, 12 months, $239.2 billion, 71/100,
         // Moderate) drew nothing.
         assert!(v.violations[1].message.contains("not cited"));
-        assert!(v.violations[2].message.contains("matches nothing"));
+        // "30%" is either nothing alphadesk holds or, at its coarse precision, a
+        // value from a record the sentence does not cite: wrong either way.
+        let m = &v.violations[2].message;
+        assert!(m.contains("matches nothing") || m.contains("not the record it comes from"), "{m}");
     });
 }
 
