@@ -442,6 +442,25 @@ fn note_check_and_publish() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains(": error [disclaimer] the disclaimer"), "{}", text(&out.stdout));
 
+    // Several notes, and folders of them, each against its own date: JSON lines
+    // name the file; one failure makes exit 1, one unreadable file exit 2 (the
+    // others are still checked).
+    let out = alphadesk(&db, &["check", note.to_str().unwrap(), bad.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!((lines[0]["passed"].as_bool(), lines[1]["passed"].as_bool()), (Some(true), Some(false)));
+    assert!(lines[1]["file"].as_str().unwrap().ends_with("bad.md"));
+    let out = alphadesk(&db, &["check", dir.path().to_str().unwrap(), "/nonexistent/x.md", "--as-of", "2016-06-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("/nonexistent/x.md"), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("AAPL.md: passed") && text(&out.stdout).contains("bad.md: FAILED"));
+    assert!(
+        text(&out.stdout).contains("checked 3 notes: 1 passed, 1 failed, 1 could not be checked"),
+        "{}",
+        text(&out.stdout)
+    );
+
     // Usage and input errors: exit 2 with a message naming the problem.
     let out = alphadesk(&db, &["check", "/nonexistent/note.md", "--as-of", "2016-06-30"]);
     assert_eq!(out.status.code(), Some(2));

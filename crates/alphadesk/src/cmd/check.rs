@@ -1,8 +1,9 @@
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use alphadesk_model::AsOf;
+use alphadesk_model::{AsOf, NaiveDate};
 use alphadesk_notes::Desk;
 use alphadesk_rules::{Checker, RulesConfig, Verdict};
 
@@ -10,9 +11,10 @@ use super::score::{load_config, open_scored};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The note (Markdown), or `-` for standard input.
-    note: PathBuf,
-    /// Publication date; default: the note's `as_of` front-matter field.
+    /// Notes (Markdown), folders of them, or `-` for standard input.
+    #[arg(required = true)]
+    notes: Vec<PathBuf>,
+    /// Publication date; default: each note's `as_of` front-matter field.
     #[arg(long)]
     as_of: Option<AsOf>,
     /// The note's subject; default: front matter, else the first `Company (TICKER)`.
@@ -63,42 +65,151 @@ pub fn human(file: &str, v: &Verdict) -> String {
     t
 }
 
-pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
-    let text = if a.note.as_os_str() == "-" {
+/// A note to check, read and dated, or why it cannot be.
+struct Input {
+    name: String,
+    note: Result<(String, NaiveDate), String>,
+}
+
+fn read_note(path: &Path, as_of: Option<NaiveDate>) -> Input {
+    let name = path.display().to_string();
+    let text = if path.as_os_str() == "-" {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
-        s
+        std::io::stdin().read_to_string(&mut s).map(|_| s).map_err(|e| format!("standard input: {e}"))
     } else {
-        let bytes = std::fs::read(&a.note).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", a.note.display()))?;
-        String::from_utf8(bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "{}: not UTF-8 text (invalid byte at offset {})",
-                a.note.display(),
-                e.utf8_error().valid_up_to()
-            )
-        })?
+        std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}")).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                format!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+            })
+        })
     };
-    let as_of = match a.as_of {
-        Some(d) => d.date(),
-        None => {
-            let parsed = alphadesk_rules::note::parse(&text);
-            let (v, _) = parsed.front.get("as_of").ok_or_else(|| {
-                anyhow::anyhow!("{}: give --as-of (the note has no `as_of:` front matter)", a.note.display())
-            })?;
-            alphadesk_model::parse_date(v)
-                .ok_or_else(|| anyhow::anyhow!("{}: front matter as_of {v:?} is not a date", a.note.display()))?
+    let note = text.and_then(|text| {
+        let date = match as_of {
+            Some(d) => d,
+            None => {
+                let parsed = alphadesk_rules::note::parse(&text);
+                let (v, _) = parsed
+                    .front
+                    .get("as_of")
+                    .ok_or_else(|| format!("{name}: give --as-of (the note has no `as_of:` front matter)"))?;
+                alphadesk_model::parse_date(v)
+                    .ok_or_else(|| format!("{name}: front matter as_of {v:?} is not a date"))?
+            }
+        };
+        Ok((text, date))
+    });
+    Input { name, note }
+}
+
+/// Files as given; a folder stands for the Markdown files under it, sorted.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = walk_md(p);
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
         }
-    };
+    }
+    out
+}
+
+fn walk_md(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return vec![dir.to_path_buf()] };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                walk_md(&p)
+            } else if p.extension().is_some_and(|x| x == "md" || x == "markdown") {
+                vec![p]
+            } else {
+                vec![]
+            }
+        })
+        .collect()
+}
+
+pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
+    let paths = expand(&a.notes);
+    if paths.is_empty() {
+        anyhow::bail!("no Markdown notes in {:?}", a.notes);
+    }
+    let inputs: Vec<Input> = paths.iter().map(|p| read_note(p, a.as_of.map(|d| d.date()))).collect();
+    // One note: its problem is the command's (exit 2 with the message).
+    if let [Input { note: Err(e), .. }] = inputs.as_slice() {
+        anyhow::bail!("{e}");
+    }
     let rules = load_rules(a.rules.as_deref())?;
     let cfg = load_config(a.config.as_deref())?;
     let (store, u) = open_scored(db)?;
-    let desk = Desk::new(&store, &u, &cfg, as_of)?;
-    let checker = Checker::new(&desk, rules)?;
-    let verdict = checker.check(&text, a.ticker.as_deref())?;
-    if a.json {
-        crate::output::emit(&serde_json::to_string_pretty(&verdict)?)?;
-    } else {
-        crate::output::emit(&human(&a.note.display().to_string(), &verdict))?;
+    // Notes are checked against their own publication dates: one desk per date.
+    let mut by_date: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if let Ok((_, d)) = &input.note {
+            by_date.entry(*d).or_default().push(i);
+        }
     }
-    Ok(if verdict.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let mut verdicts: Vec<Option<Result<Verdict, String>>> = inputs.iter().map(|_| None).collect();
+    for (date, idx) in by_date {
+        let desk = Desk::new(&store, &u, &cfg, date)?;
+        let checker = Checker::new(&desk, rules.clone())?;
+        for i in idx {
+            let Ok((text, _)) = &inputs[i].note else { continue };
+            verdicts[i] =
+                Some(checker.check(text, a.ticker.as_deref()).map_err(|e| format!("{}: {e}", inputs[i].name)));
+        }
+    }
+    let single = inputs.len() == 1;
+    let (mut failed, mut errors, mut passed) = (0usize, 0usize, 0usize);
+    for (input, verdict) in inputs.iter().zip(verdicts) {
+        let problem = match (verdict, &input.note) {
+            (Some(Ok(v)), _) => Ok(v),
+            (Some(Err(e)), _) => Err(e),
+            (None, Err(e)) => Err(e.clone()),
+            (None, Ok(_)) => continue,
+        };
+        let verdict = match problem {
+            Ok(v) => v,
+            Err(e) => {
+                if single {
+                    anyhow::bail!("{e}");
+                }
+                eprintln!("error: {e}");
+                errors += 1;
+                continue;
+            }
+        };
+        if verdict.passed {
+            passed += 1;
+        } else {
+            failed += 1;
+        }
+        let text = match (a.json, single) {
+            (true, true) => serde_json::to_string_pretty(&verdict)?,
+            (true, false) => {
+                let mut v = serde_json::to_value(&verdict)?;
+                v["file"] = serde_json::Value::String(input.name.clone());
+                v.to_string()
+            }
+            (false, _) => human(&input.name, &verdict),
+        };
+        crate::output::emit(&text)?;
+    }
+    if !single && !a.json {
+        crate::output::emit(&format!(
+            "checked {} notes: {passed} passed, {failed} failed, {errors} could not be checked",
+            inputs.len()
+        ))?;
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
