@@ -145,6 +145,19 @@ impl<'d> Pen<'d> {
         }
     }
 
+    /// A percentage move in words: `up 1.2%` / `down 1.2%` with the words given, or
+    /// `flat` when it rounds to 0.0% — "gained 0.0%" says a direction the number
+    /// does not have.
+    fn moved(&mut self, key: &str, up: &str, down: &str, flat: &str) -> Option<String> {
+        let datum = self.get(key)?;
+        let Value::Percent(v) = datum.value else { return None };
+        if (v * 100.0).abs() < 0.05 {
+            return Some(self.claim(datum, flat.to_string()));
+        }
+        let pct = self.say(key)?;
+        Some(format!("{} {pct}", if v >= 0.0 { up } else { down }))
+    }
+
     /// One sentence, or none when a value it needs is missing: `f` states its
     /// values with `say(..)?`, so a sentence is never printed with a gap, and a
     /// dropped one leaves no claims, citations or source numbers behind.
@@ -455,7 +468,7 @@ fn headline(pen: &mut Pen<'_>) -> Sentence {
     };
     // 6. Trailing revenue against a year earlier.
     let revenue = |p: &mut Pen<'_>| {
-        let c = value_of(d, "revenue_ttm_change")?;
+        let c = value_of(d, "revenue_ttm_change").filter(|c| (c * 100.0).abs() >= 0.05)?;
         let pct = p.say("revenue_ttm_change")?;
         let dir = up_down(c, "grows", "shrinks");
         Some(match (pick2, d.record.alpha_score) {
@@ -487,14 +500,12 @@ fn lead(pen: &mut Pen<'_>) -> Option<Sentence> {
         let day = p.say("close_date")?;
         let mut text = format!("{} ({}) ended {day} at an adjusted close of {close}", d.name, d.ticker);
         if let Some(m) = months {
-            let r = value_of(d, &format!("return_{m}m"))?;
-            let pct = p.say(&format!("return_{m}m"))?;
+            let r = p.moved(&format!("return_{m}m"), "up", "down", "flat")?;
             let window = p.say(&format!("window_{m}m"))?;
-            text.push_str(&format!(", {} {pct} over {window}", up_down(r, "up", "down")));
-            if let Some(s) = value_of(d, &format!("sector_return_{m}m")) {
-                let sp = p.say(&format!("sector_return_{m}m"))?;
-                let word = if s >= 0.0 { "a gain" } else { "a loss" };
-                text.push_str(&format!(" against {word} of {sp} for the median {} stock", d.sector));
+            text.push_str(&format!(", {r} over {window}"));
+            if d.get(&format!("sector_return_{m}m")).is_some() {
+                let s = p.moved(&format!("sector_return_{m}m"), "a gain of", "a loss of", "no change")?;
+                text.push_str(&format!(" against {s} for the median {} stock", d.sector));
             }
         }
         Some(text)
@@ -505,40 +516,30 @@ fn price_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
     let high_variant = pen.pick("high", 2);
     let short = pen.write(|p| {
-        let (r1, r3) = (value_of(d, "return_1m")?, value_of(d, "return_3m")?);
-        let a = p.say("return_1m")?;
-        let b = p.say("return_3m")?;
+        let r3 = value_of(d, "return_3m")?;
+        let a = p.moved("return_1m", "gained", "lost", "were unchanged")?;
         let w3 = p.say("window_3m")?;
-        let mut text = format!(
-            "Over the past month the shares {} {a}, and over {w3} they {} {b}",
-            up_down(r1, "gained", "lost"),
-            up_down(r3, "gained", "lost")
-        );
+        let b = p.moved("return_3m", "gained", "lost", "were unchanged")?;
+        let mut text = format!("Over the past month the shares {a}, and over {w3} they {b}");
         if let Some(s3) = value_of(d, "sector_return_3m") {
-            let sp = p.say("sector_return_3m")?;
-            text.push_str(&format!(
-                ", {} the {} median {} of {sp}",
-                if r3 >= s3 { "ahead of" } else { "behind" },
-                d.sector,
-                if s3 >= 0.0 { "gain" } else { "loss" }
-            ));
+            let sp = p.moved("sector_return_3m", "gain of", "loss of", "change of zero")?;
+            text.push_str(&format!(", {} the {} median {sp}", if r3 >= s3 { "ahead of" } else { "behind" }, d.sector));
         }
         Some(text)
     });
     let year = pen.write(|p| {
-        let r12 = value_of(d, "return_12m")?;
-        let a = p.say("return_12m")?;
         let w = p.say("window_12m")?;
-        let mut text = format!("Across {w} the stock {} {a}", up_down(r12, "returned", "lost"));
-        if let Some(s) = value_of(d, "sector_return_12m") {
-            let rel = p.say("relative_return_12m")?;
-            let sp = p.say("sector_return_12m")?;
-            text.push_str(&format!(
-                ", {rel} {} the median {} stock (which {} {sp})",
-                if r12 >= s { "better than" } else { "worse than" },
-                d.sector,
-                up_down(s, "returned", "lost"),
-            ));
+        let a = p.moved("return_12m", "returned", "lost", "was unchanged")?;
+        let mut text = format!("Across {w} the stock {a}");
+        if d.get("sector_return_12m").is_some() {
+            let rel = value_of(d, "relative_return_12m")?;
+            let versus = if (rel * 100.0).abs() < 0.05 {
+                p.claim(p.get("relative_return_12m")?, "in line with".into())
+            } else {
+                format!("{} {}", p.say("relative_return_12m")?, if rel >= 0.0 { "better than" } else { "worse than" })
+            };
+            let sp = p.moved("sector_return_12m", "returned", "lost", "was unchanged")?;
+            text.push_str(&format!(", {versus} the median {} stock (which {sp})", d.sector));
         }
         Some(text)
     });
@@ -574,10 +575,10 @@ fn fundamentals_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
             } else {
                 format!("{} for the {} to {end} came to {amount}", capitalise(what), p.say("window_ttm")?)
             };
-            if let Some(c) = value_of(d, &format!("{key}_change")) {
-                let pct = p.say(&format!("{key}_change"))?;
+            if d.get(&format!("{key}_change")).is_some() {
+                let change = p.moved(&format!("{key}_change"), "up", "down", "unchanged")?;
                 let before = p.say(&format!("{key}_year_ago"))?;
-                text.push_str(&format!(", {} {pct} from {before} a year earlier", up_down(c, "up", "down")));
+                text.push_str(&format!(", {change} from {before} a year earlier"));
             }
             if key == "net_income_ttm" && d.get("net_margin").is_some() {
                 text.push_str(&format!(", a net margin of {}", p.say("net_margin")?));
@@ -596,10 +597,15 @@ fn fundamentals_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
         }));
     }
     out.extend(pen.write(|p| {
-        let debt = p.say("total_debt")?;
+        let none = value_of(d, "total_debt")? == 0.0;
+        let debt = if none { p.claim(p.get("total_debt")?, "no reported debt".into()) } else { p.say("total_debt")? };
         let equity = p.say("total_equity")?;
         let end = p.say("total_debt_period_end")?;
-        Some(format!("At {end} the balance sheet carried {debt} of debt against {equity} of equity"))
+        Some(if none {
+            format!("At {end} the balance sheet carried {debt} and {equity} of equity")
+        } else {
+            format!("At {end} the balance sheet carried {debt} of debt against {equity} of equity")
+        })
     }));
     out.extend(pen.write(|p| {
         let mc = p.say("market_cap")?;
@@ -671,8 +677,7 @@ fn holdings_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
             if h.managers == 1 { "manager" } else { "managers" }
         );
         if d.get("holdings_change_pct").is_some() {
-            let pct = p.say("holdings_change_pct")?;
-            text.push_str(&format!(", {} {pct}", up_down(h.shares_now - h.shares_then, "up", "down")));
+            text.push_str(&format!(", {}", p.moved("holdings_change_pct", "up", "down", "unchanged")?));
         }
         Some(text)
     })
@@ -776,8 +781,15 @@ fn takeaways(
 /// The metric of `pillar` with the highest (or lowest) sector percentile that a
 /// note can state.
 fn pillar_metric(d: &Dossier, pillar: Pillar, highest: bool) -> Option<MetricId> {
+    // A metric that prints as zero is no finding worth a sentence; exactly zero is
+    // usually a table that does not report its input (banks carry no gross profit).
+    let says_something = |key: &str| match d.get(key).map(|x| x.value) {
+        Some(Value::Percent(v)) => (v * 100.0).abs() >= 0.05,
+        Some(Value::Ratio(v)) => v.abs() >= 0.005,
+        _ => false,
+    };
     let candidates = d.record.metrics.iter().filter(|m| {
-        m.id.pillar() == pillar && m.percentile.is_some() && d.get(&format!("metric_{}", m.id.name())).is_some()
+        m.id.pillar() == pillar && m.percentile.is_some() && says_something(&format!("metric_{}", m.id.name()))
     });
     let key = |m: &&alphadesk_score::MetricScore| m.percentile.unwrap_or(f64::NAN);
     let pick = if highest {

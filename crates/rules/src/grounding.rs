@@ -146,7 +146,6 @@ impl Run<'_, '_> {
         }
         let mut prev_end = 0;
         let mut prev_score: Option<(Option<Pillar>, bool)> = None;
-        let sentence_lower = normalise_text(l.text);
         for m in &mentions {
             let text = &l.text[m.start..m.end];
             if quotes.iter().any(|(s, e, _)| m.start >= *s && m.end <= *e) {
@@ -155,7 +154,9 @@ impl Run<'_, '_> {
             }
             let sentence_start =
                 sentences.iter().find(|(s, e)| m.start >= *s && m.start < *e).map(|(s, _)| *s).unwrap_or(0);
-            let ctx = sentence_lower[prev_end.max(sentence_start).min(m.start)..m.start].to_string();
+            // Lower-cased after slicing: lower-casing can change byte lengths, and the
+            // offsets are the line's.
+            let ctx = normalise_text(&l.text[prev_end.max(sentence_start).min(m.start)..m.start]);
             let says = |w: &str| !find_phrase(&ctx, w).is_empty();
             // "score of 71", "pillar at 84", "score climbs to 82": the number follows
             // the word closely; "the score ranks X against the 48 stocks" is a count.

@@ -114,7 +114,8 @@ fn every_composed_note_passes_and_cites_every_number() {
                 assert!((3..=5).contains(&note.takeaways.len()), "{t}: {} takeaways", note.takeaways.len());
                 assert!(md.ends_with("Educational coverage, not personalized advice.\n"));
                 // No slot left empty: a missing value would leave a gap in the prose.
-                for gap in ["  ", " ,", " .", " ;", "( ", "$ ", " %"] {
+                // Nor a move that rounds to nothing stated with a direction, nor "$0.00".
+                for gap in ["  ", " ,", " .", " ;", "( ", "$ ", " %", " 0.0%", "$0.00"] {
                     assert!(!md.contains(gap), "{t} on {date}: {gap:?} in\n{md}");
                 }
                 with_news += usize::from(note.sections.iter().any(|s| s.title == "News"));
@@ -395,8 +396,16 @@ fn hostile_edits_never_panic() {
     use proptest::test_runner::{Config, TestRunner};
     with_checker("2018-04-30", |desk, checker| {
         let notes: Vec<String> = ["AAPL", "XOM", "BHGE"].iter().filter_map(|t| note_md(desk, t)).collect();
-        let mut runner = TestRunner::new(Config { cases: 200, ..Config::default() });
-        let edit = (0..notes.len(), any::<prop::sample::Index>(), "(\\PC|\n|\\$|%|\\[9\\]|“|”|---|/100){0,40}");
+        // A fixed seed, so CI is repeatable; characters whose lower case has another
+        // byte length (İ, ẞ) and typographic quotes are in the alphabet because
+        // they once broke offsets.
+        let rng = proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha);
+        let mut runner = TestRunner::new_with_rng(Config { cases: 400, ..Config::default() }, rng);
+        let edit = (
+            0..notes.len(),
+            any::<prop::sample::Index>(),
+            "(\\PC|\n|\\$|%|\\[9\\]|“|”|’|İ|ẞ|---|/100| score of |Alpha Score ){0,40}",
+        );
         runner
             .run(&edit, |(which, at, insert)| {
                 let base = &notes[which];
