@@ -58,6 +58,9 @@ def main(db, start, end, out, horizon=None):
     # Annual table rows, known LAG_DAYS after period end.
     wide = annual.pivot_table(index=["ticker", "period_end"], columns="item", values="value", aggfunc="first").reset_index()
     wide["known"] = wide["period_end"] + pd.Timedelta(days=LAG_DAYS)
+    # The table writes 0 for a line it does not report (UNREPORTED_AS_ZERO in Rust).
+    for col in ("Gross Profit", "Operating Income", "Capital Expenditures"):
+        wide[col] = wide[col].where(wide[col] != 0)
     wide["gm"] = wide["Gross Profit"] / wide["Total Revenue"].where(wide["Total Revenue"] > 0)
     wide = wide.sort_values(["ticker", "period_end"])
     wide["gm_std"] = wide.groupby("ticker")["gm"].transform(

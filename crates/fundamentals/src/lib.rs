@@ -260,9 +260,9 @@ pub fn fundamentals_without_market_cap(
             fields.insert("shares_outstanding".into(), v);
         }
     }
-    table_fallback(src, &sec.ticker, as_of, &mut fields)?;
+    table_fallback(src, &sec.ticker, as_of, &mut fields, &mut missing)?;
     for f in FIELDS {
-        if *f != "market_cap" && !fields.contains_key(*f) {
+        if *f != "market_cap" && !fields.contains_key(*f) && !missing.contains_key(*f) {
             let why = if sec.cik.is_none() {
                 "no CIK for this ticker and no table row known by this date".to_string()
             } else {
@@ -275,11 +275,19 @@ pub fn fundamentals_without_market_cap(
 }
 
 /// Fills fields XBRL left empty from the annual table, known after the lag.
+/// Table columns where the annual table writes 0 for a line the company does not
+/// report: banks have no cost of revenue, so no gross profit or operating income
+/// line, and many report no capital expenditure line. Read as a value, that 0 ranks every bank last on
+/// gross profit to assets, first on margin stability, and inflates its free cash
+/// flow; it is read as missing instead, with the reason.
+pub const UNREPORTED_AS_ZERO: &[&str] = &["Gross Profit", "Operating Income", "Capital Expenditures"];
+
 fn table_fallback(
     src: &dyn Records,
     ticker: &str,
     as_of: NaiveDate,
     fields: &mut BTreeMap<String, FieldValue>,
+    missing: &mut BTreeMap<String, String>,
 ) -> Result<(), StoreError> {
     let by = as_of - chrono::Duration::days(TABLE_LAG_DAYS);
     let rows = src.annual_values(ticker, by)?;
@@ -315,8 +323,13 @@ fn table_fallback(
         filed: None,
         source: r.source.clone(),
     };
+    let mut unreported = Vec::new();
     for (name, col) in TABLE_COLUMNS {
         if let Some(r) = at(col) {
+            if r.value == 0.0 && UNREPORTED_AS_ZERO.contains(col) {
+                unreported.push((*name, *col));
+                continue;
+            }
             // The table prints capital expenditure as a negative cash flow; the field
             // is the amount spent, as XBRL's PaymentsToAcquire... reports it.
             let v = if *name == "capex_ttm" { -r.value } else { r.value };
@@ -354,6 +367,14 @@ fn table_fallback(
                     inputs: vec![input(r)],
                     price_basis: Vec::new(),
                 },
+            );
+        }
+    }
+    for (name, col) in unreported {
+        if !fields.contains_key(name) {
+            missing.insert(
+                name.to_string(),
+                format!("the {latest} table row has 0 for {col}, which that table writes for a line not reported"),
             );
         }
     }

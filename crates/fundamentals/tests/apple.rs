@@ -99,3 +99,29 @@ fn ticker_without_xbrl_uses_the_lagged_table_row() {
     assert_eq!(rev.concept, "table:Total Revenue");
     assert!(rev.source.line.is_some());
 }
+
+/// The annual table writes 0 for a line a company does not report. Bank of
+/// America has no gross profit, operating income or capex line: those are missing
+/// with the reason, not zeros a score would rank; its revenue and net income stand.
+#[test]
+fn table_zeros_for_unreported_lines_are_missing() {
+    let Some(dir) = data_dir() else { return };
+    let mut s = Store::open_in_memory().unwrap();
+    for rel in
+        ["market/securities/securities.csv", "market/prices/BAC_data.csv", "market/fundamentals/fundamentals.csv"]
+    {
+        s.ingest_path(&dir.join(rel), true);
+    }
+    let r = facts(&s, "BAC", d("2016-06-30")).unwrap().unwrap();
+    for f in ["gross_profit_ttm", "operating_income_ttm", "capex_ttm"] {
+        assert!(!r.fields.contains_key(f), "{f} = {:?}", r.fields.get(f));
+        assert!(r.missing[f].contains("which that table writes for a line not reported"), "{f}: {}", r.missing[f]);
+    }
+    assert!(r.fields["revenue_ttm"].value > 0.0 && r.fields["net_income_ttm"].value > 0.0);
+    // 3M reports all three: nothing is dropped there.
+    s.ingest_path(&dir.join("market/prices/MMM_data.csv"), true);
+    let m = facts(&s, "MMM", d("2016-06-30")).unwrap().unwrap();
+    for f in ["gross_profit_ttm", "operating_income_ttm", "capex_ttm"] {
+        assert!(m.fields[f].value > 0.0, "{f}");
+    }
+}

@@ -781,8 +781,7 @@ fn takeaways(
 /// The metric of `pillar` with the highest (or lowest) sector percentile that a
 /// note can state.
 fn pillar_metric(d: &Dossier, pillar: Pillar, highest: bool) -> Option<MetricId> {
-    // A metric that prints as zero is no finding worth a sentence; exactly zero is
-    // usually a table that does not report its input (banks carry no gross profit).
+    // A metric that prints as zero is no finding worth a sentence.
     let says_something = |key: &str| match d.get(key).map(|x| x.value) {
         Some(Value::Percent(v)) => (v * 100.0).abs() >= 0.05,
         Some(Value::Ratio(v)) => v.abs() >= 0.005,

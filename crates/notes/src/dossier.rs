@@ -534,10 +534,7 @@ impl<'a> Desk<'a> {
                 d.put("net_margin", "net margin", Value::Percent(ni.value / rev.value), s);
             }
         }
-        // A capex of exactly zero is a table that does not report it (banks), not a
-        // company that spent nothing: no free cash flow from it.
-        if let (Some(ocf), Some(capex)) = (get("operating_cash_flow_ttm"), get("capex_ttm").filter(|c| c.value != 0.0))
-        {
+        if let (Some(ocf), Some(capex)) = (get("operating_cash_flow_ttm"), get("capex_ttm")) {
             let s = vec![self.field_source(d, &ocf.source, ocf.filed, filings)];
             d.put("free_cash_flow_ttm", "free cash flow", Value::Usd(ocf.value - capex.value), s);
         }

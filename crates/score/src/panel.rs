@@ -352,7 +352,8 @@ fn margins(rows: &[AnnualValue]) -> Vec<AnnualMargin> {
     for r in rows {
         let e = by_period.entry(r.period_end).or_default();
         match r.item.as_str() {
-            "Gross Profit" => e.0 = Some(r),
+            // 0 is the table's "not reported" (alphadesk_fundamentals::UNREPORTED_AS_ZERO).
+            "Gross Profit" if r.value != 0.0 => e.0 = Some(r),
             "Total Revenue" => e.1 = Some(r),
             _ => {}
         }
