@@ -426,3 +426,32 @@ fn hostile_edits_never_panic() {
             .unwrap();
     });
 }
+
+/// Severities from the TOML: a warning is reported and the note passes; an `off`
+/// rule is not checked; the disclaimer text is the configured one.
+#[test]
+fn configured_severities_and_disclaimer() {
+    let Some(w) = world() else { return };
+    let store = Store::open(store_path().unwrap()).unwrap();
+    let desk = Desk::new(&store, &w.universe, &w.cfg, d("2018-04-30")).unwrap();
+    let toml = alphadesk_rules::config::DEFAULT_TOML
+        .replace("promissory = \"error\"", "promissory = \"warning\"")
+        .replace("projection = \"error\"", "projection = \"off\"")
+        .replace("disclaimer = \"Educational coverage, not personalized advice.\"", "disclaimer = \"Not advice.\"");
+    let rules = RulesConfig::from_toml(&toml).unwrap();
+    let checker = Checker::new(&desk, rules).unwrap();
+    let lead = "Revenue for the four quarters to December 30, 2017 was $239.2 billion [2].";
+    let note = BASE
+        .replace(lead, &format!("{lead} It is guaranteed. The stock will rise."))
+        .replace("Educational coverage, not personalized advice.", "Not advice.");
+    let v = checker.check(&note, None).unwrap();
+    assert!(v.passed, "{}", show(&v));
+    assert_eq!(v.rules().into_iter().collect::<Vec<_>>(), ["promissory"]);
+    assert_eq!(v.violations[0].severity, alphadesk_rules::Severity::Warning);
+    // The shipped disclaimer no longer satisfies this configuration.
+    let v = checker.check(BASE, None).unwrap();
+    assert_eq!(v.rules().into_iter().collect::<Vec<_>>(), ["disclaimer"]);
+    // Unknown rule names are refused, so a typo cannot switch a rule off.
+    let typo = alphadesk_rules::config::DEFAULT_TOML.replace("balance = \"error\"", "balanse = \"off\"");
+    assert!(RulesConfig::from_toml(&typo).unwrap_err().to_string().contains("balanse"));
+}
