@@ -10,7 +10,8 @@
 //!   (within the precision written) and its sentence cites a source it came from;
 //!   quotations appear verbatim in a cited article;
 //! - `ticker-relevance`: no company but the subject, unless a cited article about
-//!   the subject names it;
+//!   the subject, or a cited 13F or Form 4 about it (its manager, its insiders),
+//!   names it;
 //! - `promissory`, `personalized-advice`, `projection`: phrase lists;
 //! - `balance`: upside language needs a stated risk or limitation;
 //! - `disclaimer`: the configured text, verbatim;

@@ -48,6 +48,19 @@ pub(crate) struct Resolved {
 }
 
 impl Run<'_, '_> {
+    /// Whether a locator is one of the records the subject's dossier was built from.
+    fn about_subject(&self, locator: &Locator) -> bool {
+        self.dossier.is_some_and(|d| d.sources.iter().any(|s| s.locators().contains(locator)))
+    }
+
+    /// Companies the filer names of an accession (13F manager, Form 4 owners) link to.
+    fn companies_named_by(&self, accession: &str) -> Vec<String> {
+        let (Some(linker), Ok(names)) = (&self.c.linker, read::filer_names(self.c.desk.store.conn(), accession)) else {
+            return Vec::new();
+        };
+        names.iter().flat_map(|n| linker.mentions(n)).map(|(t, ..)| t).collect()
+    }
+
     pub(crate) fn sources(&mut self) -> HashMap<usize, Resolved> {
         let mut out = HashMap::new();
         let entries: Vec<_> = self.note.sources.values().cloned().collect();
@@ -81,7 +94,13 @@ impl Run<'_, '_> {
             }
             for m in accession_re().find_iter(&masked) {
                 if self.c.accessions.contains(m.as_str()) {
-                    locators.push(Locator::Accession(m.as_str().to_string()));
+                    let locator = Locator::Accession(m.as_str().to_string());
+                    // A 13F or Form 4 alphadesk holds about the subject names its
+                    // manager or insiders; a company among them may be named.
+                    if self.about_subject(&locator) {
+                        tickers.extend(self.companies_named_by(m.as_str()));
+                    }
+                    locators.push(locator);
                 } else {
                     problems.push((
                         m.start(),

@@ -15,6 +15,7 @@ const SECURITIES: &str = "\"Ticker symbol\",\"Security\",\"SEC filings\",\"GICS 
 \"WID\",\"Widget Works Inc\",\"reports\",\"Industrials\",\"Industrial Machinery\",\"Springfield, Ohio\",\"\",\"0000000077\"
 \"GAD\",\"Gadget Corp\",\"reports\",\"Industrials\",\"Industrial Machinery\",\"Dayton, Ohio\",\"\",\"0000000078\"
 \"GIZ\",\"Gizmo Holdings\",\"reports\",\"Industrials\",\"Industrial Machinery\",\"Akron, Ohio\",\"\",\"0000000079\"
+\"DOO\",\"Doohickey Inc\",\"reports\",\"Industrials\",\"Industrial Machinery\",\"Toledo, Ohio\",\"\",\"0000000080\"
 ";
 
 /// Weekday closes from 2015-12-01 to 2017-04-28 on a smooth path per ticker.
@@ -47,7 +48,7 @@ fn form4(owner: &str, day: &str, shares: u32, price: &str) -> String {
 fn thirteen_f(accession: &str, period: &str, filed: &str, quarter: &str, shares: u32) -> String {
     format!(
         r#"<SUBMISSION>
-<ACCESSION-NUMBER>{accession}<TYPE>13F-HR<PUBLIC-DOCUMENT-COUNT>2<PERIOD>{period}<FILING-DATE>{filed}<FILER><COMPANY-DATA><CONFORMED-NAME>ORCHARD CAPITAL LLC<CIK>0000000555</COMPANY-DATA></FILER><DOCUMENT><TYPE>13F-HR<SEQUENCE>1<FILENAME>primary_doc.xml<TEXT><XML><?xml version="1.0" encoding="UTF-8"?><edgarSubmission xmlns="http://www.sec.gov/edgar/thirteenffiler"><headerData><submissionType>13F-HR</submissionType><filerInfo><filer><credentials><cik>0000000555</cik></credentials></filer><periodOfReport>{quarter}</periodOfReport></filerInfo></headerData><formData><coverPage><reportCalendarOrQuarter>{quarter}</reportCalendarOrQuarter><filingManager><name>ORCHARD CAPITAL LLC</name></filingManager><reportType>13F HOLDINGS REPORT</reportType></coverPage><summaryPage><tableEntryTotal>1</tableEntryTotal><tableValueTotal>{value}</tableValueTotal></summaryPage></formData></edgarSubmission></XML></TEXT></DOCUMENT><DOCUMENT><TYPE>INFORMATION TABLE<SEQUENCE>2<FILENAME>table.xml<TEXT><XML><?xml version="1.0" encoding="UTF-8"?><informationTable xmlns="http://www.sec.gov/edgar/document/thirteenf/informationtable"><infoTable><nameOfIssuer>WIDGET WORKS INC</nameOfIssuer><titleOfClass>COM</titleOfClass><cusip>958100106</cusip><value>{value}</value><shrsOrPrnAmt><sshPrnamt>{shares}</sshPrnamt><sshPrnamtType>SH</sshPrnamtType></shrsOrPrnAmt><investmentDiscretion>SOLE</investmentDiscretion><votingAuthority><Sole>{shares}</Sole><Shared>0</Shared><None>0</None></votingAuthority></infoTable></informationTable></XML></TEXT></DOCUMENT></SUBMISSION>"#,
+<ACCESSION-NUMBER>{accession}<TYPE>13F-HR<PUBLIC-DOCUMENT-COUNT>2<PERIOD>{period}<FILING-DATE>{filed}<FILER><COMPANY-DATA><CONFORMED-NAME>GIZMO HOLDINGS<CIK>0000000555</COMPANY-DATA></FILER><DOCUMENT><TYPE>13F-HR<SEQUENCE>1<FILENAME>primary_doc.xml<TEXT><XML><?xml version="1.0" encoding="UTF-8"?><edgarSubmission xmlns="http://www.sec.gov/edgar/thirteenffiler"><headerData><submissionType>13F-HR</submissionType><filerInfo><filer><credentials><cik>0000000555</cik></credentials></filer><periodOfReport>{quarter}</periodOfReport></filerInfo></headerData><formData><coverPage><reportCalendarOrQuarter>{quarter}</reportCalendarOrQuarter><filingManager><name>GIZMO HOLDINGS</name></filingManager><reportType>13F HOLDINGS REPORT</reportType></coverPage><summaryPage><tableEntryTotal>1</tableEntryTotal><tableValueTotal>{value}</tableValueTotal></summaryPage></formData></edgarSubmission></XML></TEXT></DOCUMENT><DOCUMENT><TYPE>INFORMATION TABLE<SEQUENCE>2<FILENAME>table.xml<TEXT><XML><?xml version="1.0" encoding="UTF-8"?><informationTable xmlns="http://www.sec.gov/edgar/document/thirteenf/informationtable"><infoTable><nameOfIssuer>WIDGET WORKS INC</nameOfIssuer><titleOfClass>COM</titleOfClass><cusip>958100106</cusip><value>{value}</value><shrsOrPrnAmt><sshPrnamt>{shares}</sshPrnamt><sshPrnamtType>SH</sshPrnamtType></shrsOrPrnAmt><investmentDiscretion>SOLE</investmentDiscretion><votingAuthority><Sole>{shares}</Sole><Shared>0</Shared><None>0</None></votingAuthority></infoTable></informationTable></XML></TEXT></DOCUMENT></SUBMISSION>"#,
         value = shares * 40
     )
 }
@@ -141,16 +142,29 @@ fn every_section_is_written_from_its_records_and_passes() {
     let v = checker.check(&md, None).unwrap();
     assert!(v.passed, "{:#?}\n{md}", v.violations);
 
-    // Gadget Corp is named in the cited article about Widget Works, so a note may
-    // name it; Gizmo Holdings is named in no cited source.
+    // Gadget Corp is named in the cited article about Widget Works, and Gizmo
+    // Holdings filed the cited 13F reports that hold it, so a note may name both;
+    // Doohickey Inc (listed, never priced here) is named in no cited source.
     let lead = md.lines().find(|l| l.contains("(WID) ended")).unwrap();
     let article_n = note.sources.iter().find(|x| x.text.contains("widget-rail")).unwrap().number;
     let with = |extra: &str| md.replace(lead, &format!("{lead} {extra}"));
     let v =
         checker.check(&with(&format!("The contract was won against Gadget Corp (GAD) [{article_n}].")), None).unwrap();
     assert!(v.passed, "{:#?}", v.violations);
-    let v = checker.check(&with("Gizmo Holdings (GIZ) makes gizmos."), None).unwrap();
+    let v = checker.check(&with("Gizmo Holdings (GIZ) is the manager behind those 13F reports."), None).unwrap();
+    assert!(v.passed, "{:#?}", v.violations);
+    let v = checker.check(&with("Doohickey Inc (DOO) makes gizmos."), None).unwrap();
     assert_eq!(v.rules().into_iter().collect::<Vec<_>>(), ["ticker-relevance"], "{:#?}", v.violations);
+    assert_eq!(v.violations[0].text, "(DOO)");
+    // Without the 13F among its sources, the same note may not name Gizmo.
+    let no_13f: String = md
+        .lines()
+        .filter(|l| !l.contains("13F-HR, accession"))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .replace(lead, &format!("{lead} Gizmo Holdings (GIZ) is the manager behind those 13F reports."));
+    let v = checker.check(&no_13f, None).unwrap();
+    assert!(v.rules().contains("ticker-relevance"), "{:#?}", v.violations);
     // A quotation must be verbatim in the cited article.
     let v = checker
         .check(&with(&format!("The article said “Shares of Widget Works rose after the news” [{article_n}].")), None)

@@ -621,3 +621,16 @@ pub fn all_tickers(conn: &Connection) -> Result<std::collections::HashSet<String
     let rows = st.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Who stands behind a 13F or Form 3/4/5 filing: the manager, or the reporting
+/// owners. Empty for other accessions.
+pub fn filer_names(conn: &Connection, accession: &str) -> Result<Vec<String>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT manager FROM holdings_reports WHERE accession = ?1 AND manager IS NOT NULL
+         UNION ALL
+         SELECT o.name FROM insider_owners o JOIN insider_reports r ON r.id = o.report_id
+         WHERE r.accession = ?1 AND o.name IS NOT NULL",
+    )?;
+    let rows = st.query_map([accession], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
