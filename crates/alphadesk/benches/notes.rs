@@ -38,7 +38,9 @@ fn main() {
         let mut notes = Vec::new();
         let mut thin = 0;
         for t in desk.tickers() {
-            let Ok(note) = compose(&desk.dossier(&t).unwrap()) else {
+            // As `publish` does: compose from the dossier the checker keeps.
+            let Some(dossier) = checker.dossier(&t).unwrap() else { continue };
+            let Ok(note) = compose(&dossier) else {
                 thin += 1;
                 continue;
             };

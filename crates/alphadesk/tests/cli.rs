@@ -1,7 +1,7 @@
 //! The command line end to end: exit codes, messages, JSON shapes, and a real
 //! process killed mid-ingest.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use alphadesk_testkit::data_dir;
@@ -165,13 +165,9 @@ fn killed_ingest_leaves_a_consistent_store_and_rerun_completes() {
     assert_eq!(a, b, "killed ({status:?} after {} sources) + rerun must equal a clean run", mid.sources);
 }
 
-/// `score`, `explain` and `score --history` on a small real store (three energy
-/// stocks plus Apple, with the listing and fundamentals tables).
-#[test]
-fn score_explain_and_history() {
-    let Some(data) = data_dir() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
+/// A small real store: three energy stocks and Apple, with the listing and
+/// fundamentals tables and Apple's XBRL facts, plus `extra` files.
+fn small_store(data: &Path, db: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["ingest".to_string()];
     for rel in [
         "market/securities/securities.csv",
@@ -181,11 +177,24 @@ fn score_explain_and_history() {
         "market/prices/OXY_data.csv",
         "market/prices/AAPL_data.csv",
         "sec/companyfacts/CIK0000320193.json",
-    ] {
+    ]
+    .iter()
+    .chain(extra)
+    {
         args.push(data.join(rel).to_string_lossy().into_owned());
     }
-    let out = alphadesk(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = alphadesk(db, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", text(&out.stderr));
+    db.to_path_buf()
+}
+
+/// `score`, `explain` and `score --history` on a small real store (three energy
+/// stocks plus Apple, with the listing and fundamentals tables).
+#[test]
+fn score_explain_and_history() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_store(&data, &dir.path().join("s.db"), &[]);
 
     let out = alphadesk(&db, &["score", "--as-of", "2016-06-30", "--json", "--sector", "Energy"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -394,22 +403,7 @@ fn demo_runs_end_to_end() {
 fn note_check_and_publish() {
     let Some(data) = data_dir() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("n.db");
-    let mut args = vec!["ingest".to_string()];
-    for rel in [
-        "market/securities/securities.csv",
-        "market/fundamentals/fundamentals.csv",
-        "market/prices/XOM_data.csv",
-        "market/prices/CVX_data.csv",
-        "market/prices/OXY_data.csv",
-        "market/prices/AAPL_data.csv",
-        "sec/companyfacts/CIK0000320193.json",
-        "sec/submissions/CIK0000320193.json",
-    ] {
-        args.push(data.join(rel).to_string_lossy().into_owned());
-    }
-    let out = alphadesk(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let db = small_store(&data, &dir.path().join("n.db"), &["sec/submissions/CIK0000320193.json"]);
 
     let out = alphadesk(&db, &["note", "AAPL", "--as-of", "2016-06-30"]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -125,16 +125,7 @@ impl<'d> Pen<'d> {
     /// The datum under `key` in the note's style.
     fn say(&mut self, key: &str) -> Option<String> {
         let datum = self.get(key)?;
-        let written = match datum.value {
-            Value::Usd(v) => format::usd(v),
-            Value::Percent(v) => format::pct(v),
-            Value::Count(v) => format::count(v as usize),
-            Value::Shares(v) => format::shares(v),
-            Value::Ratio(v) => format::signed(v),
-            Value::Date(d) => format::date(d),
-            Value::Window(n, unit) => window_words(n, unit),
-        };
-        Some(self.claim(datum, written))
+        Some(self.claim(datum, datum.value.written()))
     }
 
     fn finish(&mut self, text: String) -> Sentence {
@@ -191,16 +182,6 @@ impl<'d> Pen<'d> {
         }
         (h % n as u64) as usize
     }
-}
-
-/// `three months`, `12 months`, `52 weeks`, `90 days`.
-pub fn window_words(n: u32, unit: char) -> String {
-    let (one, many) = match unit {
-        'm' => ("month", "months"),
-        'w' => ("week", "weeks"),
-        _ => ("day", "days"),
-    };
-    format::counted(n as usize, one, many)
 }
 
 fn up_down(v: f64, up: &'static str, down: &'static str) -> &'static str {
@@ -339,7 +320,7 @@ fn watch_item(pen: &mut Pen<'_>, w: &WatchDate) -> Option<Sentence> {
                 let basis = p.say("next_filing_basis")?;
                 format!("{date}: {}, expected a year after the {form} filed {basis}", w.what)
             }
-            WatchKind::ThirteenF { .. } => {
+            WatchKind::ThirteenF => {
                 let q = p.say("thirteen_f_quarter")?;
                 let days = p.say("thirteen_f_days")?;
                 format!("{date}: 13F reports for the quarter ended {q} are due, {days} after quarter end")
@@ -357,7 +338,7 @@ fn lead_watch(pen: &mut Pen<'_>, w: &WatchDate) -> Option<Sentence> {
         let date = p.say(&w.key)?;
         let text = match &w.kind {
             WatchKind::Filing { .. } => format!("Watch for {} around {date}", w.what),
-            WatchKind::ThirteenF { .. } => {
+            WatchKind::ThirteenF => {
                 let q = p.say("thirteen_f_quarter")?;
                 format!("Watch for the 13F reports for the quarter ended {q}, due by {date}")
             }
@@ -516,11 +497,13 @@ fn price_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
     let high_variant = pen.pick("high", 2);
     let short = pen.write(|p| {
-        let r3 = value_of(d, "return_3m")?;
         let a = p.moved("return_1m", "gained", "lost", "were unchanged")?;
+        let mut text = format!("Over the past month the shares {a}");
+        // A stock listed less than three months ago still has its month.
+        let Some(r3) = value_of(d, "return_3m") else { return Some(text) };
         let w3 = p.say("window_3m")?;
         let b = p.moved("return_3m", "gained", "lost", "were unchanged")?;
-        let mut text = format!("Over the past month the shares {a}, and over {w3} they {b}");
+        text.push_str(&format!(", and over {w3} they {b}"));
         if let Some(s3) = value_of(d, "sector_return_3m") {
             let sp = p.moved("sector_return_3m", "gain of", "loss of", "change of zero")?;
             text.push_str(&format!(", {} the {} median {sp}", if r3 >= s3 { "ahead of" } else { "behind" }, d.sector));
@@ -651,7 +634,8 @@ fn insider_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
             let price = p.say(&format!("trade_{i}_price"))?;
             let filed = p.say(&format!("trade_{i}_filed"))?;
             let verb = if t.code == "P" { "bought" } else { "sold" };
-            Some(match t.trade_date {
+            // The trade date is optional in a Form 4; the report date is not.
+            Some(match d.get(&format!("trade_{i}_date")) {
                 Some(_) => {
                     let day = p.say(&format!("trade_{i}_date"))?;
                     format!("{} {verb} {shares} at {price} on {day}, reported on {filed}", t.owner)
@@ -666,7 +650,7 @@ fn insider_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
 fn holdings_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
     pen.write(|p| {
-        let h = d.holdings.as_ref()?;
+        let one = value_of(d, "holdings_managers")? == 1.0;
         let managers = p.say("holdings_managers")?;
         let period = p.say("holdings_period")?;
         let before = p.say("holdings_previous_period")?;
@@ -674,7 +658,7 @@ fn holdings_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
         let mut text = format!(
             "{} {} filing 13F reports for both {before} and {period} held {now} at the later date",
             capitalise(&managers),
-            if h.managers == 1 { "manager" } else { "managers" }
+            if one { "manager" } else { "managers" }
         );
         if d.get("holdings_change_pct").is_some() {
             text.push_str(&format!(", {}", p.moved("holdings_change_pct", "up", "down", "unchanged")?));
@@ -687,14 +671,13 @@ fn holdings_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
 
 fn news_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
     let d = pen.d;
-    let Some(n) = &d.news else { return Vec::new() };
     let mut out = Vec::new();
     out.extend(pen.write(|p| {
         let tone = value_of(d, "article_tone")?;
         let count = p.say("articles")?;
         let window = p.say("window_news")?;
         let written = p.say("article_tone")?;
-        let one = n.articles.len() == 1;
+        let one = d.articles.len() == 1;
         Some(format!(
             "alphadesk linked {count} {} to {} in the {window} to the note's date; {} {} ({written})",
             if one { "article" } else { "articles" },
@@ -703,7 +686,7 @@ fn news_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
             tone_word(tone)
         ))
     }));
-    let mut top: Vec<(usize, &crate::dossier::Article)> = n.articles.iter().enumerate().collect();
+    let mut top: Vec<(usize, &crate::dossier::Article)> = d.articles.iter().enumerate().collect();
     top.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
     for (i, a) in top.into_iter().take(3) {
         out.extend(pen.write(|p| {
@@ -716,11 +699,12 @@ fn news_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
         let tone = value_of(d, "post_tone")?;
         let count = p.say("posts")?;
         let written = p.say("post_tone")?;
-        let window = if n.articles.is_empty() { p.say("window_news")? } else { "the same window".into() };
+        let one = value_of(d, "posts")? == 1.0;
+        let window = if d.articles.is_empty() { p.say("window_news")? } else { "the same window".into() };
         Some(format!(
             "{} StockNet {} about {} in {window} had an average tone of {written}, {}",
             capitalise(&count),
-            if n.posts == 1 { "post" } else { "posts" },
+            if one { "post" } else { "posts" },
             d.ticker,
             tone_word(tone)
         ))

@@ -7,16 +7,18 @@
 //! traced to a filing's accession number, a price file's lines, an article, or the
 //! score's configuration.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use alphadesk_fundamentals::FactsReport;
 use alphadesk_model::{NaiveDate, Sector};
 use alphadesk_score::metrics::{self, MetricId};
 use alphadesk_score::panel::Member;
 use alphadesk_score::{score, ScoreConfig, ScoreRecord, Universe};
-use alphadesk_store::read::{self, DocumentRef, FilingRef, SourceRef};
+use alphadesk_store::read::{self, FilingRef, SourceRef, StoredDocument};
 use alphadesk_store::{Store, StoreError};
 use chrono::{Datelike, Duration};
+
+use crate::format;
 use serde::Serialize;
 
 /// How a source is written in a note's source list and found again by the checker.
@@ -118,6 +120,21 @@ pub enum Value {
     Window(u32, char),
 }
 
+impl Value {
+    /// The value as a note writes it (signs are the sentence's words).
+    pub fn written(&self) -> String {
+        match *self {
+            Value::Usd(v) => format::usd(v),
+            Value::Percent(v) => format::pct(v),
+            Value::Count(v) => format::count(v as usize),
+            Value::Shares(v) => format::shares(v),
+            Value::Ratio(v) => format::signed(v),
+            Value::Date(d) => format::date(d),
+            Value::Window(n, unit) => format::window(n, unit),
+        }
+    }
+}
+
 pub type SourceId = usize;
 
 /// One value alphadesk can stand behind.
@@ -133,38 +150,15 @@ pub struct Datum {
 pub struct Trade {
     pub owner: String,
     pub code: String,
-    pub trade_date: Option<NaiveDate>,
-    pub filed: NaiveDate,
-    pub shares: f64,
-    pub price: f64,
-    pub source: SourceId,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Holdings {
-    pub period: NaiveDate,
-    pub previous: NaiveDate,
-    pub managers: usize,
-    pub shares_now: f64,
-    pub shares_then: f64,
-    pub sources: Vec<SourceId>,
-}
-
+/// A linked article; its date is the datum `article_{i}_date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     pub title: String,
-    pub known_date: NaiveDate,
     pub tone: f64,
     pub salience: f64,
     pub source: SourceId,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct News {
-    pub articles: Vec<Article>,
-    pub posts: usize,
-    pub post_tone: Option<f64>,
-    pub posts_source: Option<SourceId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -180,10 +174,11 @@ pub struct WatchDate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WatchKind {
-    /// The next periodic report, a year after the same report (form, filed).
-    Filing { form: String, basis: NaiveDate },
-    /// The next 13F deadline for a quarter end.
-    ThirteenF { quarter: NaiveDate },
+    /// The next periodic report, a year after the same report (its date is the
+    /// datum `next_filing_basis`).
+    Filing { form: String },
+    /// The next 13F deadline (its quarter end is the datum `thirteen_f_quarter`).
+    ThirteenF,
     /// A dated sentence of a linked article, quoted verbatim.
     Article { quote: String },
 }
@@ -214,12 +209,12 @@ pub struct Dossier {
     pub sources: Vec<Source>,
     pub data: Vec<Datum>,
     index: HashMap<String, usize>,
-    // Views the composer writes from; every number in them is also in `data`.
-    pub close: Option<(NaiveDate, f64)>,
-    pub sector_members: usize,
+    // What the composer needs beyond `data`: names, titles and the order of things.
+    // Every number lives in `data` alone.
+    /// Insiders' trades in the window, in the order of `trade_{i}_*` data.
     pub trades: Vec<Trade>,
-    pub holdings: Option<Holdings>,
-    pub news: Option<News>,
+    /// Linked articles in the window, in the order of `article_{i}_date` data.
+    pub articles: Vec<Article>,
     pub watch: Vec<WatchDate>,
     pub price_source: Option<SourceId>,
     pub score_source: SourceId,
@@ -277,8 +272,6 @@ pub struct Desk<'a> {
     /// Median return per (sector, months) among the scored members.
     sector_returns: HashMap<(Sector, u32), f64>,
     sector_counts: HashMap<Sector, usize>,
-    /// Other share classes of each ticker's filer.
-    classes: HashMap<String, Vec<String>>,
     config_hash: String,
 }
 
@@ -291,13 +284,6 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
     Some(if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 })
 }
 
-/// Return over the last `n` bars ending at bar `idx`, from adjusted closes.
-fn window_return(m: &Member, idx: usize, n: usize) -> Option<f64> {
-    let a = *m.prices.adj.get(idx.checked_sub(n)?)?;
-    let b = m.prices.adj[idx];
-    (a > 0.0 && b.is_finite()).then(|| b / a - 1.0)
-}
-
 impl<'a> Desk<'a> {
     pub fn new(
         store: &'a Store,
@@ -305,10 +291,6 @@ impl<'a> Desk<'a> {
         cfg: &'a ScoreConfig,
         as_of: NaiveDate,
     ) -> Result<Desk<'a>, StoreError> {
-        let classes = read::priced_securities(store.conn())?
-            .into_iter()
-            .map(|p| (p.security.ticker, p.security.share_classes))
-            .collect();
         let records: HashMap<String, ScoreRecord> =
             score(universe, as_of, cfg).into_iter().map(|r| (r.ticker.clone(), r)).collect();
         let month_ago = universe.trading_day_on_or_before(as_of - Duration::days(30));
@@ -322,7 +304,7 @@ impl<'a> Desk<'a> {
             let Some(m) = universe.member(&r.ticker) else { continue };
             let Some(idx) = m.prices.index_on_or_before(as_of) else { continue };
             for (bars, months, _) in WINDOWS {
-                if let Some(x) = window_return(m, idx, bars) {
+                if let Some(x) = m.prices.return_over(idx, bars) {
                     by_sector.entry((r.sector, months)).or_default().push(x);
                 }
             }
@@ -337,7 +319,6 @@ impl<'a> Desk<'a> {
             previous,
             sector_returns,
             sector_counts,
-            classes,
             config_hash: cfg.hash(),
         })
     }
@@ -370,19 +351,16 @@ impl<'a> Desk<'a> {
             sources: Vec::new(),
             data: Vec::new(),
             index: HashMap::new(),
-            close: None,
-            sector_members: self.sector_counts.get(&m.sector).copied().unwrap_or(0),
             trades: Vec::new(),
-            holdings: None,
-            news: None,
+            articles: Vec::new(),
             watch: Vec::new(),
             price_source: None,
             score_source: 0,
         };
         d.score_source = d.source(Source::Score { config: self.config_hash.clone(), as_of: self.as_of });
-        d.other_classes = self.classes.get(&t).cloned().unwrap_or_default();
+        d.other_classes = m.share_classes.clone();
         d.put("as_of", "date of the note", Value::Date(self.as_of), vec![d.score_source]);
-        let members = d.sector_members as f64;
+        let members = self.sector_counts.get(&m.sector).copied().unwrap_or(0) as f64;
         d.put("sector_members", "stocks scored in the sector", Value::Count(members), vec![d.score_source]);
         // The metrics behind the pillars, as the score computed them (`alphadesk
         // explain` traces each to its inputs).
@@ -400,7 +378,7 @@ impl<'a> Desk<'a> {
         self.fundamentals(m, &filings, &mut d);
         self.insiders(m, &mut d);
         self.holdings(m, &mut d);
-        self.news(&mut d)?;
+        self.news(m, &mut d)?;
         self.calendar(&filings, &mut d);
         Ok(d)
     }
@@ -418,12 +396,11 @@ impl<'a> Desk<'a> {
         let day = m.prices.dates[idx];
         let close = m.prices.close[idx];
         if close.is_finite() {
-            d.close = Some((day, close));
             d.put("close", "adjusted close", Value::Usd(close), vec![src]);
             d.put("close_date", "date of the close", Value::Date(day), vec![src]);
         }
         for (bars, months, unit) in WINDOWS {
-            let Some(r) = window_return(m, idx, bars) else { continue };
+            let Some(r) = m.prices.return_over(idx, bars) else { continue };
             let sector = self.sector_returns.get(&(m.sector, months)).copied();
             d.put(format!("return_{months}m"), format!("{months}-month return"), Value::Percent(r), vec![src]);
             d.put(format!("window_{months}m"), "look-back window", Value::Window(months, unit), vec![src]);
@@ -442,13 +419,8 @@ impl<'a> Desk<'a> {
                 );
             }
         }
-        if idx + 1 >= metrics::YEAR {
-            let lo = idx + 1 - metrics::YEAR;
-            let (hi_i, hi) = (lo..=idx)
-                .filter(|&i| m.prices.adj[i].is_finite())
-                .map(|i| (i, m.prices.adj[i]))
-                .fold((idx, f64::NAN), |best, x| if best.1.is_nan() || x.1 > best.1 { x } else { best });
-            if hi > 0.0 {
+        if let Some((hi_i, hi)) = m.prices.high_over(idx, metrics::YEAR).filter(|(_, h)| *h > 0.0) {
+            {
                 let gap = m.prices.adj[idx] / hi - 1.0;
                 d.put("from_52w_high", "distance from the 52-week closing high", Value::Percent(gap), vec![src]);
                 d.put(
@@ -484,25 +456,18 @@ impl<'a> Desk<'a> {
     }
 
     fn fundamentals(&self, m: &Member, filings: &[FilingRef], d: &mut Dossier) {
-        const LINES: [&str; 8] = [
-            "revenue_ttm",
-            "gross_profit_ttm",
-            "operating_income_ttm",
-            "net_income_ttm",
-            "operating_cash_flow_ttm",
-            "capex_ttm",
-            "total_debt",
-            "total_equity",
-        ];
         let Some(now) = m.fundamentals(self.as_of) else { return };
         let known: Vec<&FactsReport> = m.timeline.iter().filter(|r| r.as_of <= self.as_of).collect();
-        for key in LINES {
+        // Every standard field known on the date (market cap is computed below, on
+        // the close of the date, as the score computes it).
+        for &key in alphadesk_fundamentals::FIELDS.iter().filter(|k| **k != "market_cap") {
             let Some(f) = now.fields.get(key) else { continue };
+            let value = |v: f64| if key == "shares_outstanding" { Value::Shares(v) } else { Value::Usd(v) };
             let src = self.field_source(d, &f.source, f.filed, filings);
             if key.ends_with("_ttm") {
                 d.put("window_ttm", "trailing twelve months", Value::Window(12, 'm'), vec![src]);
             }
-            d.put(key, key.replace('_', " "), Value::Usd(f.value), vec![src]);
+            d.put(key, key.replace('_', " "), value(f.value), vec![src]);
             d.put(format!("{key}_period_end"), "period end", Value::Date(f.period_end), vec![src]);
             if let Some(filed) = f.filed {
                 d.put(format!("{key}_filed"), "filed", Value::Date(filed), vec![src]);
@@ -515,7 +480,7 @@ impl<'a> Desk<'a> {
             });
             if let Some(p) = &year_ago {
                 let psrc = self.field_source(d, &p.source, p.filed, filings);
-                d.put(format!("{key}_year_ago"), format!("{key} a year earlier"), Value::Usd(p.value), vec![psrc]);
+                d.put(format!("{key}_year_ago"), format!("{key} a year earlier"), value(p.value), vec![psrc]);
                 d.put(format!("{key}_year_ago_period_end"), "period end", Value::Date(p.period_end), vec![psrc]);
                 if p.value > 0.0 && f.value > 0.0 {
                     d.put(
@@ -552,8 +517,7 @@ impl<'a> Desk<'a> {
 
     fn insiders(&self, m: &Member, d: &mut Dossier) {
         let window = metrics::INSIDER_WINDOW_DAYS;
-        let recent: Vec<_> =
-            m.trades.iter().filter(|t| t.filed <= self.as_of && (self.as_of - t.filed).num_days() < window).collect();
+        let recent: Vec<_> = metrics::insider_window(&m.trades, self.as_of).collect();
         if recent.is_empty() {
             return;
         }
@@ -594,15 +558,7 @@ impl<'a> Desk<'a> {
             if let Some(td) = t.trade_date {
                 d.put(format!("trade_{i}_date"), "trade date", Value::Date(td), vec![src]);
             }
-            d.trades.push(Trade {
-                owner,
-                code: t.code.clone(),
-                trade_date: t.trade_date,
-                filed: t.filed,
-                shares: t.shares,
-                price: t.price,
-                source: src,
-            });
+            d.trades.push(Trade { owner, code: t.code.clone() });
         }
         sources.sort_unstable();
         sources.dedup();
@@ -615,43 +571,22 @@ impl<'a> Desk<'a> {
         d.put("insider_net", "net bought", Value::Usd(bought - sold), sources);
     }
 
+    /// The same 13F figure the sentiment pillar uses, with its filings.
     fn holdings(&self, m: &Member, d: &mut Dossier) {
-        let known: Vec<_> = m.positions.iter().filter(|p| p.filed <= self.as_of).collect();
-        let Some(latest) = known.iter().map(|p| p.period).max() else { return };
-        let mut by_manager: BTreeMap<&str, BTreeMap<NaiveDate, (f64, Vec<&SourceRef>)>> = BTreeMap::new();
-        for p in &known {
-            let e = by_manager.entry(p.manager.as_str()).or_default().entry(p.period).or_default();
-            e.0 += p.shares;
-            e.1.push(&p.source);
-        }
-        let (mut now, mut then, mut managers) = (0.0, 0.0, 0);
-        let mut previous = None;
-        let mut refs = Vec::new();
-        for periods in by_manager.values() {
-            let mut it = periods.iter().rev();
-            if let (Some((p1, a)), Some((p0, b))) = (it.next(), it.next()) {
-                if *p1 == latest {
-                    now += a.0;
-                    then += b.0;
-                    managers += 1;
-                    previous = previous.max(Some(*p0));
-                    refs.extend(a.1.iter().chain(&b.1).copied());
-                }
-            }
-        }
-        let Some(previous) = previous else { return };
-        let mut sources: Vec<SourceId> = refs
-            .into_iter()
-            .map(|s| match &s.accession {
+        let Ok(ch) = metrics::institutional_change(&m.positions, self.as_of) else { return };
+        let mut sources: Vec<SourceId> = ch
+            .counted
+            .iter()
+            .map(|p| match &p.source.accession {
                 Some(a) => d.source(Source::Filing {
                     form: Some("13F-HR".into()),
                     accession: a.clone(),
                     filed: None,
-                    file: display_path(&s.path),
+                    file: display_path(&p.source.path),
                 }),
                 None => d.source(Source::File {
                     what: "13F holdings report".into(),
-                    file: display_path(&s.path),
+                    file: display_path(&p.source.path),
                     first_line: None,
                     last_line: None,
                 }),
@@ -659,33 +594,33 @@ impl<'a> Desk<'a> {
             .collect();
         sources.sort_unstable();
         sources.dedup();
-        d.put("holdings_period", "13F period", Value::Date(latest), sources.clone());
-        d.put("holdings_previous_period", "previous 13F period", Value::Date(previous), sources.clone());
-        d.put("holdings_managers", "managers reporting both periods", Value::Count(managers as f64), sources.clone());
+        let (now, then) = (ch.shares_now, ch.shares_then);
+        d.put("holdings_period", "13F period", Value::Date(ch.latest), sources.clone());
+        d.put("holdings_previous_period", "previous 13F period", Value::Date(ch.previous), sources.clone());
+        d.put(
+            "holdings_managers",
+            "managers reporting both periods",
+            Value::Count(ch.managers as f64),
+            sources.clone(),
+        );
         d.put("holdings_shares", "13F shares held", Value::Shares(now), sources.clone());
         d.put("holdings_shares_before", "13F shares held before", Value::Shares(then), sources.clone());
-        d.put("holdings_change", "change in 13F shares", Value::Shares(now - then), sources.clone());
+        d.put("holdings_change", "change in 13F shares", Value::Shares(ch.change), sources.clone());
         if then > 0.0 {
-            d.put("holdings_change_pct", "change in 13F shares", Value::Percent(now / then - 1.0), sources.clone());
+            d.put("holdings_change_pct", "change in 13F shares", Value::Percent(now / then - 1.0), sources);
         }
-        d.holdings = Some(Holdings { period: latest, previous, managers, shares_now: now, shares_then: then, sources });
     }
 
-    fn news(&self, d: &mut Dossier) -> Result<(), NoteError> {
-        let Some(m) = self.universe.member(&d.ticker) else { return Ok(()) };
+    fn news(&self, m: &Member, d: &mut Dossier) -> Result<(), NoteError> {
         let window = metrics::NEWS_WINDOW_DAYS;
-        let first = self.as_of - Duration::days(window - 1);
-        let lo = m.news.partition_point(|n| n.known_date < first);
-        let hi = m.news.partition_point(|n| n.known_date <= self.as_of);
-        let signals = &m.news[lo..hi.max(lo)];
+        let signals = metrics::news_window(&m.news, self.as_of);
         if signals.is_empty() {
             return Ok(());
         }
         let ids: Vec<i64> = signals.iter().map(|s| s.document_id).collect();
-        let docs: HashMap<i64, DocumentRef> =
+        let docs: HashMap<i64, StoredDocument> =
             read::documents_by_id(self.store.conn(), &ids)?.into_iter().map(|x| (x.id, x)).collect();
-        let mut articles = Vec::new();
-        let mut posts: Vec<(&DocumentRef, f64)> = Vec::new();
+        let mut posts: Vec<(&StoredDocument, f64)> = Vec::new();
         for s in signals {
             let Some(doc) = docs.get(&s.document_id) else { continue };
             if doc.kind == "post" {
@@ -699,7 +634,7 @@ impl<'a> Desk<'a> {
                 file: display_path(&doc.path),
                 line: doc.line,
             });
-            d.put(format!("article_{}_date", articles.len()), "article date", Value::Date(doc.known_date), vec![src]);
+            d.put(format!("article_{}_date", d.articles.len()), "article date", Value::Date(doc.known_date), vec![src]);
             if s.salience >= ARTICLE_WATCH_SALIENCE {
                 for sentence in alphadesk_news::article::sentences(&doc.body) {
                     let n = d.watch.iter().filter(|w| matches!(w.kind, WatchKind::Article { .. })).count();
@@ -723,20 +658,14 @@ impl<'a> Desk<'a> {
                     }
                 }
             }
-            articles.push(Article {
-                title: doc.title.clone(),
-                known_date: doc.known_date,
-                tone: s.tone,
-                salience: s.salience,
-                source: src,
-            });
+            d.articles.push(Article { title: doc.title.clone(), tone: s.tone, salience: s.salience, source: src });
         }
         d.put("window_news", "news window", Value::Window(window as u32, 'd'), vec![d.score_source]);
-        let mut news = News { articles, posts: posts.len(), post_tone: None, posts_source: None };
-        if !news.articles.is_empty() {
-            let srcs: Vec<SourceId> = news.articles.iter().map(|a| a.source).collect();
-            d.put("articles", "linked articles", Value::Count(news.articles.len() as f64), srcs.clone());
-            let tone = news.articles.iter().map(|a| a.tone).sum::<f64>() / news.articles.len() as f64;
+        if !d.articles.is_empty() {
+            let srcs: Vec<SourceId> = d.articles.iter().map(|a| a.source).collect();
+            let n = d.articles.len() as f64;
+            let tone = d.articles.iter().map(|a| a.tone).sum::<f64>() / n;
+            d.put("articles", "linked articles", Value::Count(n), srcs.clone());
             d.put("article_tone", "mean article tone", Value::Ratio(tone), srcs);
         }
         if !posts.is_empty() {
@@ -750,10 +679,7 @@ impl<'a> Desk<'a> {
             let tone = posts.iter().map(|p| p.1).sum::<f64>() / posts.len() as f64;
             d.put("posts", "linked posts", Value::Count(posts.len() as f64), vec![src]);
             d.put("post_tone", "mean post tone", Value::Ratio(tone), vec![src]);
-            news.post_tone = Some(tone);
-            news.posts_source = Some(src);
         }
-        d.news = Some(news);
         Ok(())
     }
 
@@ -782,7 +708,7 @@ impl<'a> Desk<'a> {
             d.watch.push(WatchDate {
                 date,
                 what: format!("the next {}", f.form),
-                kind: WatchKind::Filing { form: f.form.clone(), basis: f.filed },
+                kind: WatchKind::Filing { form: f.form.clone() },
                 source: src,
                 key: "next_filing_expected".into(),
             });
@@ -803,7 +729,7 @@ impl<'a> Desk<'a> {
         d.watch.push(WatchDate {
             date: due,
             what: format!("13F reports for the quarter ended {q}"),
-            kind: WatchKind::ThirteenF { quarter: q },
+            kind: WatchKind::ThirteenF,
             source: rule,
             key: "thirteen_f_due".into(),
         });

@@ -96,6 +96,16 @@ pub fn count(n: usize) -> String {
     WORDS.get(n).map(|w| w.to_string()).unwrap_or_else(|| n.to_string())
 }
 
+/// `three months`, `12 months`, `52 weeks`, `90 days`.
+pub fn window(n: u32, unit: char) -> String {
+    let (one, many) = match unit {
+        'm' => ("month", "months"),
+        'w' => ("week", "weeks"),
+        _ => ("day", "days"),
+    };
+    counted(n as usize, one, many)
+}
+
 /// `1 article`, `two insiders`: a count with its noun, plural when needed.
 pub fn counted(n: usize, singular: &str, plural: &str) -> String {
     format!("{} {}", count(n), if n == 1 { singular } else { plural })
@@ -127,5 +137,7 @@ mod tests {
         assert_eq!(grouped(-999.0), "-999");
         assert_eq!(counted(1, "post", "posts"), "one post");
         assert_eq!(counted(42, "post", "posts"), "42 posts");
+        assert_eq!(window(3, 'm'), "three months");
+        assert_eq!(window(52, 'w'), "52 weeks");
     }
 }

@@ -3,6 +3,7 @@
 use crate::note::Line;
 use crate::numbers::{self, Kind};
 use crate::Run;
+use alphadesk_notes::dossier::Value;
 
 impl Run<'_, '_> {
     pub(crate) fn freshness(&mut self, lines: &[Line<'_>]) {
@@ -57,8 +58,12 @@ impl Run<'_, '_> {
                 ),
             );
         }
-        match self.dossier.and_then(|d| d.close) {
-            Some((day, _)) if (publish - day).num_days() > window => self.flag(
+        let close_date = self.dossier.and_then(|d| match d.get("close_date")?.value {
+            Value::Date(day) => Some(day),
+            _ => None,
+        });
+        match close_date {
+            Some(day) if (publish - day).num_days() > window => self.flag(
                 "freshness",
                 line,
                 1,

@@ -22,16 +22,11 @@ pub(crate) fn quote_re() -> &'static Regex {
     re(r#"“([^”]+)”|"([^"]+)""#, &R)
 }
 
+/// A value for a hint: as notes write it, but a percentage keeps its sign.
 pub(crate) fn show(v: &Value) -> String {
-    use alphadesk_notes::format;
     match *v {
-        Value::Usd(x) => format::usd(x),
         Value::Percent(x) => format!("{:.1}%", x * 100.0),
-        Value::Count(x) => format!("{x}"),
-        Value::Shares(x) => format::shares(x),
-        Value::Ratio(x) => format::signed(x),
-        Value::Date(d) => d.to_string(),
-        Value::Window(n, u) => alphadesk_notes::compose::window_words(n, u),
+        _ => v.written(),
     }
 }
 
@@ -187,55 +182,40 @@ impl Run<'_, '_> {
             }
             let Some(d) = self.dossier else { continue };
             let candidates: Vec<&Datum> = d.data.iter().filter(|x| matches(m, &x.value)).collect();
-            if candidates.is_empty() {
+            let problem = if candidates.is_empty() {
                 let hint = nearest(m, &d.data)
                     .map(|x| format!("; the nearest value of its kind is {} ({})", show(&x.value), x.label))
                     .unwrap_or_default();
-                self.flag(
-                    "grounding",
-                    l.number,
-                    column(l.text, m.start),
-                    text,
-                    format!("{text} matches nothing alphadesk holds for {} as of {}{hint}", self.subject, d.as_of),
-                );
-                continue;
-            }
-            if l.part == Part::Heading {
-                continue;
-            }
-            let cited = cites_of(m.start);
-            if cited.is_empty() {
-                self.flag(
-                    "grounding",
-                    l.number,
-                    column(l.text, m.start),
-                    text,
-                    format!("{text} is not cited: its sentence names no source"),
-                );
-                continue;
-            }
-            let cited_locators: HashSet<&Locator> =
-                cited.iter().filter_map(|n| resolved.get(n)).flat_map(|r| r.locators.iter()).collect();
-            let supported = candidates.iter().any(|x| {
-                x.sources.iter().any(|&s| d.sources[s].locators().iter().any(|loc| cited_locators.contains(loc)))
-            });
-            if !supported {
-                let from = candidates[0]
-                    .sources
-                    .first()
-                    .map(|&s| alphadesk_notes::compose::source_text(&d.sources[s]))
-                    .unwrap_or_default();
-                self.flag(
-                    "grounding",
-                    l.number,
-                    column(l.text, m.start),
-                    text,
-                    format!(
+                Some(format!("{text} matches nothing alphadesk holds for {} as of {}{hint}", self.subject, d.as_of))
+            } else if l.part == Part::Heading {
+                // Headings state what the body cites; they carry no markers.
+                None
+            } else {
+                let cited = cites_of(m.start);
+                let cited_locators: HashSet<&Locator> =
+                    cited.iter().filter_map(|n| resolved.get(n)).flat_map(|r| r.locators.iter()).collect();
+                let supported = candidates.iter().any(|x| {
+                    x.sources.iter().any(|&s| d.sources[s].locators().iter().any(|loc| cited_locators.contains(loc)))
+                });
+                if cited.is_empty() {
+                    Some(format!("{text} is not cited: its sentence names no source"))
+                } else if !supported {
+                    let from = candidates[0]
+                        .sources
+                        .first()
+                        .map(|&s| alphadesk_notes::compose::source_text(&d.sources[s]))
+                        .unwrap_or_default();
+                    Some(format!(
                         "{text} matches {} but the sentence cites {}, not the record it comes from ({from})",
                         candidates[0].label,
                         cited.iter().map(|n| format!("[{n}]")).collect::<String>()
-                    ),
-                );
+                    ))
+                } else {
+                    None
+                }
+            };
+            if let Some(message) = problem {
+                self.flag("grounding", l.number, column(l.text, m.start), text, message);
             }
         }
         self.score_labels(l);

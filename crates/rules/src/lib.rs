@@ -154,7 +154,10 @@ impl<'d> Checker<'d> {
         self.desk.as_of
     }
 
-    fn dossier(&self, ticker: &str) -> Result<Option<Arc<Dossier>>, CheckError> {
+    /// The subject's dossier on the checker's date, built once and kept: a
+    /// publisher composes from the same one it is checked against. `None` when the
+    /// ticker has no fresh price on the date.
+    pub fn dossier(&self, ticker: &str) -> Result<Option<Arc<Dossier>>, CheckError> {
         if let Some(d) = self.dossiers.lock().expect("dossier cache").get(ticker) {
             return Ok(Some(d.clone()));
         }
@@ -251,8 +254,9 @@ impl Run<'_, '_> {
         self.disclaimer();
         self.freshness(&lines);
         self.phrases(&lines);
+        let allowed = self.allowed_companies(&resolved);
         for l in &lines {
-            self.relevance(l, &resolved);
+            self.relevance(l, &allowed);
             self.numbers(l, &resolved);
         }
         self.front_matter_score();

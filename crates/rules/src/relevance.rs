@@ -9,6 +9,7 @@ use regex::Regex;
 
 use crate::note::Line;
 use crate::sources::Resolved;
+
 use crate::{column, re, Run};
 
 /// `(XOM)`, `(NYSE: XOM)`, `$XOM`: tickers written as tickers.
@@ -18,16 +19,20 @@ pub(crate) fn paren_ticker_re() -> &'static Regex {
 }
 
 impl Run<'_, '_> {
-    pub(crate) fn relevance(&mut self, l: &Line<'_>, resolved: &HashMap<usize, Resolved>) {
+    /// The companies a note about the subject may name: the subject, its other
+    /// share classes, and those its cited sources about it name.
+    pub(crate) fn allowed_companies(&self, resolved: &HashMap<usize, Resolved>) -> HashSet<String> {
+        let mut allowed: HashSet<String> = HashSet::from([self.subject.to_string()]);
+        if let Some(d) = self.dossier {
+            allowed.extend(d.other_classes.iter().cloned());
+        }
+        allowed.extend(resolved.values().flat_map(|r| r.tickers.iter().cloned()));
+        allowed
+    }
+
+    pub(crate) fn relevance(&mut self, l: &Line<'_>, allowed: &HashSet<String>) {
         if !self.on("ticker-relevance") {
             return;
-        }
-        let mut allowed: HashSet<&str> = HashSet::from([self.subject]);
-        if let Some(d) = self.dossier {
-            allowed.extend(d.other_classes.iter().map(String::as_str));
-        }
-        for r in resolved.values() {
-            allowed.extend(r.tickers.iter().map(String::as_str));
         }
         let mut found: Vec<(usize, String, String)> = Vec::new();
         for c in paren_ticker_re().captures_iter(l.text) {
@@ -54,7 +59,7 @@ impl Run<'_, '_> {
             if own.iter().any(|(s, e)| at >= *s && at < *e) {
                 continue;
             }
-            if !allowed.contains(t.as_str()) {
+            if !allowed.contains(&t) {
                 let name = read::security(self.c.desk.store.conn(), &t)
                     .ok()
                     .flatten()

@@ -8,7 +8,7 @@ use std::fmt;
 
 use alphadesk_fundamentals::{FactsReport, FieldValue};
 use alphadesk_model::NaiveDate;
-use alphadesk_store::read::SourceRef;
+use alphadesk_store::read::{NewsSignal, OpenMarketTrade, Position, SourceRef};
 use serde::{Deserialize, Serialize};
 
 use crate::panel::Member;
@@ -228,8 +228,7 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
             if c.idx + 1 < YEAR {
                 return Err(format!("needs {YEAR} trading days of history, has {}", c.idx + 1));
             }
-            let window = &c.member.prices.adj[c.idx + 1 - YEAR..=c.idx];
-            let high = window.iter().copied().filter(|p| !p.is_nan()).fold(f64::NAN, f64::max);
+            let (_, high) = c.member.prices.high_over(c.idx, YEAR).ok_or("no close in the last 52 weeks")?;
             Ok(c.close_back(0)? / high - 1.0)
         }
         EarningsYield => c.over_mcap(c.field("net_income_ttm")?.value),
@@ -265,11 +264,11 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
             if !covered {
                 return Err("no insider filings on record in the year before this date".into());
             }
-            let net: f64 = insider_window(c).map(signed_value).sum();
+            let net: f64 = insider_window(&c.member.trades, c.as_of).map(signed_value).sum();
             c.over_mcap(net)
         }
         InstitutionalSharesChange => {
-            let (change, _) = institutional_change(c)?;
+            let change = institutional_change(&c.member.positions, c.as_of)?.change;
             let shares = c.field("shares_outstanding")?.value;
             if shares <= 0.0 {
                 return Err("shares_outstanding is not positive".into());
@@ -277,7 +276,8 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
             Ok(change / shares)
         }
         NewsTone => {
-            let items: Vec<(f64, f64)> = news_window(c).map(|n| (news_weight(n, c.as_of), n.tone)).collect();
+            let items: Vec<(f64, f64)> =
+                news_window(&c.member.news, c.as_of).iter().map(|n| (news_weight(n, c.as_of), n.tone)).collect();
             if items.len() < NEWS_MIN_ITEMS {
                 return Err(format!(
                     "{} news items or posts in the {NEWS_WINDOW_DAYS} days to this date, needs {NEWS_MIN_ITEMS}",
@@ -293,23 +293,22 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
     }
 }
 
-/// Signals known in the window, found by binary search: they are sorted by the day
-/// they became known, and a heavily covered name has thousands.
-fn news_window<'a>(c: &'a Ctx<'_>) -> impl Iterator<Item = &'a alphadesk_store::read::NewsSignal> + 'a {
-    let news = &c.member.news;
-    let first = c.as_of - chrono::Duration::days(NEWS_WINDOW_DAYS - 1);
+/// Signals known in the news window to `as_of`, found by binary search: they are
+/// sorted by the day they became known, and a heavily covered name has thousands.
+pub fn news_window(news: &[NewsSignal], as_of: NaiveDate) -> &[NewsSignal] {
+    let first = as_of - chrono::Duration::days(NEWS_WINDOW_DAYS - 1);
     let lo = news.partition_point(|n| n.known_date < first);
-    let hi = news.partition_point(|n| n.known_date <= c.as_of);
-    news[lo..hi.max(lo)].iter()
+    let hi = news.partition_point(|n| n.known_date <= as_of);
+    &news[lo..hi.max(lo)]
 }
 
-fn news_weight(n: &alphadesk_store::read::NewsSignal, as_of: NaiveDate) -> f64 {
+fn news_weight(n: &NewsSignal, as_of: NaiveDate) -> f64 {
     let age = (as_of - n.known_date).num_days() as f64;
     let kind = if n.kind == "post" { POST_WEIGHT } else { 1.0 };
     kind * n.salience * n.confidence * 0.5f64.powf(age / NEWS_HALF_LIFE_DAYS)
 }
 
-fn signed_value(t: &alphadesk_store::read::OpenMarketTrade) -> f64 {
+fn signed_value(t: &OpenMarketTrade) -> f64 {
     let v = t.shares * t.price;
     if t.code == "P" {
         v
@@ -318,9 +317,9 @@ fn signed_value(t: &alphadesk_store::read::OpenMarketTrade) -> f64 {
     }
 }
 
-fn insider_window<'a>(c: &'a Ctx<'_>) -> impl Iterator<Item = &'a alphadesk_store::read::OpenMarketTrade> + 'a {
-    let as_of = c.as_of;
-    c.member.trades.iter().filter(move |t| t.filed <= as_of && (as_of - t.filed).num_days() < INSIDER_WINDOW_DAYS)
+/// Open-market trades filed in the insider window to `as_of`.
+pub fn insider_window(trades: &[OpenMarketTrade], as_of: NaiveDate) -> impl Iterator<Item = &OpenMarketTrade> {
+    trades.iter().filter(move |t| t.filed <= as_of && (as_of - t.filed).num_days() < INSIDER_WINDOW_DAYS)
 }
 
 fn known_margins<'a>(c: &'a Ctx<'_>) -> Vec<&'a crate::panel::AnnualMargin> {
@@ -330,34 +329,67 @@ fn known_margins<'a>(c: &'a Ctx<'_>) -> Vec<&'a crate::panel::AnnualMargin> {
     m
 }
 
-/// Sum over managers with reports for the two latest quarters known by the date of
-/// (shares now - shares then). Managers seen only once say nothing about a change.
-fn institutional_change<'a>(c: &'a Ctx<'_>) -> Result<(f64, Vec<&'a alphadesk_store::read::Position>), String> {
+/// The 13F picture of one issuer on a date: managers with reports for the latest
+/// quarter known and an earlier one, their shares then and now.
+pub struct InstitutionalChange<'a> {
+    pub latest: NaiveDate,
+    /// The latest earlier quarter among those managers.
+    pub previous: NaiveDate,
+    pub managers: usize,
+    pub shares_now: f64,
+    pub shares_then: f64,
+    /// Sum over those managers of (shares now - shares then).
+    pub change: f64,
+    /// Positions of the managers counted, both quarters.
+    pub counted: Vec<&'a Position>,
+    /// Every position known by the date.
+    pub known: Vec<&'a Position>,
+}
+
+/// Managers seen only once say nothing about a change; with none seen twice there
+/// is no figure.
+pub fn institutional_change(positions: &[Position], as_of: NaiveDate) -> Result<InstitutionalChange<'_>, String> {
     use std::collections::BTreeMap;
-    let known: Vec<_> = c.member.positions.iter().filter(|p| p.filed <= c.as_of).collect();
+    let known: Vec<&Position> = positions.iter().filter(|p| p.filed <= as_of).collect();
     if known.is_empty() {
         return Err("no 13F positions known for this issuer by this date".into());
     }
-    let mut by_manager: BTreeMap<&str, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
+    let mut by_manager: BTreeMap<&str, BTreeMap<NaiveDate, (f64, Vec<&Position>)>> = BTreeMap::new();
     for p in &known {
-        *by_manager.entry(p.manager.as_str()).or_default().entry(p.period).or_default() += p.shares;
+        let e = by_manager.entry(p.manager.as_str()).or_default().entry(p.period).or_default();
+        e.0 += p.shares;
+        e.1.push(p);
     }
     let latest = known.iter().map(|p| p.period).max().ok_or("no 13F period")?;
-    let mut change = 0.0;
-    let mut managers = 0;
+    let (mut change, mut now_total, mut then_total, mut managers) = (0.0, 0.0, 0.0, 0);
+    let mut previous: Option<NaiveDate> = None;
+    let mut counted = Vec::new();
     for periods in by_manager.values() {
         let mut it = periods.iter().rev();
-        if let (Some((p1, now)), Some((_, then))) = (it.next(), it.next()) {
+        if let (Some((p1, (now, a))), Some((p0, (then, b)))) = (it.next(), it.next()) {
             if *p1 == latest {
                 change += now - then;
                 managers += 1;
+                now_total += now;
+                then_total += then;
+                previous = previous.max(Some(*p0));
+                counted.extend(a.iter().chain(b));
             }
         }
     }
-    if managers == 0 {
+    let Some(previous) = previous else {
         return Err("no manager with 13F reports for two quarters".into());
-    }
-    Ok((change, known))
+    };
+    Ok(InstitutionalChange {
+        latest,
+        previous,
+        managers,
+        shares_now: now_total,
+        shares_then: then_total,
+        change,
+        counted,
+        known,
+    })
 }
 
 /// The inputs behind a metric, for `alphadesk explain`.
@@ -395,19 +427,13 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
         Mom6_1 => vec![bar(MONTH), bar(HALF_YEAR)],
         Dist52wHigh => {
             let mut v = vec![bar(0)];
-            if c.idx + 1 >= YEAR {
-                let lo = c.idx + 1 - YEAR;
-                let hi = (lo..=c.idx)
-                    .filter(|&i| !c.member.prices.adj[i].is_nan())
-                    .max_by(|&a, &b| c.member.prices.adj[a].total_cmp(&c.member.prices.adj[b]));
-                if let Some(i) = hi {
-                    v.push(Some(Evidence {
-                        name: "52-week high close".into(),
-                        value: c.member.prices.adj[i],
-                        date: c.member.prices.dates[i],
-                        source: c.member.prices.source_at(i),
-                    }));
-                }
+            if let Some((i, high)) = c.member.prices.high_over(c.idx, YEAR) {
+                v.push(Some(Evidence {
+                    name: "52-week high close".into(),
+                    value: high,
+                    date: c.member.prices.dates[i],
+                    source: c.member.prices.source_at(i),
+                }));
             }
             v
         }
@@ -431,7 +457,7 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
             })
             .collect(),
         InsiderNetBuying90d => {
-            let mut v: Vec<Option<Evidence>> = insider_window(c)
+            let mut v: Vec<Option<Evidence>> = insider_window(&c.member.trades, c.as_of)
                 .map(|t| {
                     Some(Evidence {
                         name: format!(
@@ -450,8 +476,9 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
             v.push(mcap());
             v
         }
-        InstitutionalSharesChange => match institutional_change(c) {
-            Ok((_, ps)) => ps
+        InstitutionalSharesChange => match institutional_change(&c.member.positions, c.as_of) {
+            Ok(ch) => ch
+                .known
                 .into_iter()
                 .map(|p| {
                     Some(Evidence {
@@ -467,7 +494,7 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
         },
         NewsTone => {
             let (mut articles, mut posts) = (0, 0);
-            for n in news_window(c) {
+            for n in news_window(&c.member.news, c.as_of) {
                 if n.kind == "post" {
                     posts += 1;
                 } else {
@@ -581,6 +608,7 @@ mod hand_computed {
                 position("m1", day(290), 160.0),
                 position("m2", day(290), 999.0), // one quarter only: no change
             ],
+            share_classes: Vec::new(),
             news: {
                 let mut v: Vec<_> = (0..4)
                     .map(|k| alphadesk_store::read::NewsSignal {

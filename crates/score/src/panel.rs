@@ -67,6 +67,23 @@ impl PriceSeries {
         })
     }
 
+    /// Return from the adjusted close `n` bars before bar `idx` to bar `idx`.
+    pub fn return_over(&self, idx: usize, n: usize) -> Option<f64> {
+        let a = *self.adj.get(idx.checked_sub(n)?)?;
+        let b = *self.adj.get(idx)?;
+        (a > 0.0 && b.is_finite()).then(|| b / a - 1.0)
+    }
+
+    /// The highest adjusted close among the `n` bars ending at `idx`, with its
+    /// index; `None` with fewer than `n` bars or no close among them.
+    pub fn high_over(&self, idx: usize, n: usize) -> Option<(usize, f64)> {
+        let lo = (idx + 1).checked_sub(n)?;
+        (lo..=idx)
+            .filter(|&i| !self.adj[i].is_nan())
+            .max_by(|&a, &b| self.adj[a].total_cmp(&self.adj[b]))
+            .map(|i| (i, self.adj[i]))
+    }
+
     pub fn source_at(&self, i: usize) -> SourceRef {
         SourceRef { path: self.path.clone(), accession: None, line: Some(self.lines[i]) }
     }
@@ -96,6 +113,8 @@ pub struct Member {
     pub positions: Vec<Position>,
     /// News and social tone signals, sorted by the day each became known.
     pub news: Vec<alphadesk_store::read::NewsSignal>,
+    /// Other tickers of the same filer (share classes).
+    pub share_classes: Vec<String>,
 }
 
 impl Member {
@@ -216,6 +235,7 @@ impl Universe {
                 trades: member_trades,
                 positions: member_positions,
                 news: news.remove(&sec.ticker).unwrap_or_default(),
+                share_classes: sec.share_classes.clone(),
             });
         }
         let index = out.iter().enumerate().map(|(i, m)| (m.ticker.clone(), i)).collect();

@@ -415,17 +415,39 @@ pub fn priced_securities(conn: &Connection) -> Result<Vec<PricedSecurity>, Store
     Ok(out)
 }
 
-/// A stored article or post.
+/// A stored article or post, with where it came from.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StoredDocument {
     pub id: i64,
     pub kind: String,
     pub external_id: Option<String>,
+    pub url: Option<String>,
     pub title: String,
     pub body: String,
     pub published_utc: String,
     pub known_date: NaiveDate,
     pub ticker_hint: Option<String>,
+    pub path: String,
+    pub line: i64,
+}
+
+const DOCUMENT_COLUMNS: &str =
+    "d.id, d.kind, d.external_id, d.url, d.title, d.body, d.published_utc, d.known_date, d.ticker_hint, s.path, d.line";
+
+fn document_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
+    Ok(StoredDocument {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        external_id: r.get(2)?,
+        url: r.get(3)?,
+        title: r.get(4)?,
+        body: r.get(5)?,
+        published_utc: r.get(6)?,
+        known_date: req_date(r, 7)?,
+        ticker_hint: r.get(8)?,
+        path: r.get(9)?,
+        line: r.get(10)?,
+    })
 }
 
 /// How many documents the news stage has not read yet.
@@ -439,23 +461,12 @@ pub fn count_unprocessed_documents(conn: &Connection) -> Result<i64, StoreError>
 
 /// Documents the news stage has not read yet, oldest first.
 pub fn unprocessed_documents(conn: &Connection) -> Result<Vec<StoredDocument>, StoreError> {
-    let mut st = conn.prepare(
-        "SELECT d.id, d.kind, d.external_id, d.title, d.body, d.published_utc, d.known_date, d.ticker_hint
-         FROM documents d LEFT JOIN news_processed p ON p.document_id = d.id
-         WHERE p.document_id IS NULL ORDER BY d.known_date, d.id",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(StoredDocument {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            external_id: r.get(2)?,
-            title: r.get(3)?,
-            body: r.get(4)?,
-            published_utc: r.get(5)?,
-            known_date: req_date(r, 6)?,
-            ticker_hint: r.get(7)?,
-        })
-    })?;
+    let mut st = conn.prepare(&format!(
+        "SELECT {DOCUMENT_COLUMNS}
+         FROM documents d JOIN sources s ON s.id = d.source_id LEFT JOIN news_processed p ON p.document_id = d.id
+         WHERE p.document_id IS NULL ORDER BY d.known_date, d.id"
+    ))?;
+    let rows = st.query_map([], document_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -539,46 +550,15 @@ pub fn periodic_filings(conn: &Connection, cik: i64) -> Result<Vec<FilingRef>, S
     Ok(out)
 }
 
-/// A stored article or post with where it came from.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct DocumentRef {
-    pub id: i64,
-    pub kind: String,
-    pub url: Option<String>,
-    pub title: String,
-    pub body: String,
-    pub published_utc: String,
-    pub known_date: NaiveDate,
-    pub path: String,
-    pub line: i64,
-}
-
-/// Documents by id, in the order of `ids` (unknown ids are skipped).
-pub fn documents_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<DocumentRef>, StoreError> {
-    let mut st = conn.prepare_cached(
-        "SELECT d.id, d.kind, d.url, d.title, d.body, d.published_utc, d.known_date, s.path, d.line
-         FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?1",
-    )?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let doc = st
-            .query_row([id], |r| {
-                Ok(DocumentRef {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    url: r.get(2)?,
-                    title: r.get(3)?,
-                    body: r.get(4)?,
-                    published_utc: r.get(5)?,
-                    known_date: req_date(r, 6)?,
-                    path: r.get(7)?,
-                    line: r.get(8)?,
-                })
-            })
-            .optional()?;
-        out.extend(doc);
-    }
-    Ok(out)
+/// Documents by id, in one query, by id (unknown ids are skipped).
+pub fn documents_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<StoredDocument>, StoreError> {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN sources s ON s.id = d.source_id
+         WHERE d.id IN (SELECT value FROM json_each(?1)) ORDER BY d.id"
+    ))?;
+    let rows = st.query_map([list], document_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The document stored under `url`, with the tickers the news stage linked it to.

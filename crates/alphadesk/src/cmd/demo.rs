@@ -85,7 +85,7 @@ fn notes_section(store: &Store, db: &Path) -> anyhow::Result<PathBuf> {
     let desk = alphadesk_notes::Desk::new(store, &u, &cfg, as_of)?;
     let checker = alphadesk_rules::Checker::new(&desk, alphadesk_rules::RulesConfig::default())?;
     let dir = db.parent().unwrap_or(Path::new("")).join("alphadesk-notes");
-    let o = super::publish::publish(&desk, &checker, &desk.tickers(), &dir)?;
+    let o = super::publish::publish(&checker, &desk.tickers(), &dir)?;
     println!("\n== Research notes as of {as_of}, each checked against the publishing rules ==");
     super::publish::print_failures(&o);
     println!("  {}", o.summary());

@@ -50,7 +50,7 @@ impl Outcome {
 }
 
 /// Composes and checks a note per ticker; writes only the passing ones.
-pub fn publish(desk: &Desk<'_>, checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow::Result<Outcome> {
+pub fn publish(checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow::Result<Outcome> {
     let started = std::time::Instant::now();
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
     let mut o = Outcome { published: vec![], failed: vec![], skipped: vec![], seconds: 0.0 };
@@ -66,11 +66,18 @@ pub fn publish(desk: &Desk<'_>, checker: &Checker<'_>, tickers: &[String], out: 
         anyhow::Ok(())
     };
     for t in tickers {
-        let note = match desk.dossier(t).and_then(|d| compose(&d)) {
+        // The checker keeps the dossier it builds: composing from it means the
+        // note is checked against exactly what it was written from, built once.
+        let note = match checker.dossier(t) {
+            Ok(Some(d)) => compose(&d).map_err(|e| e.to_string()),
+            Ok(None) => Err(format!("{t} has no fresh price on {}: nothing current to write about", checker.as_of())),
+            Err(e) => Err(e.to_string()),
+        };
+        let note = match note {
             Ok(n) => n,
-            Err(e) => {
+            Err(why) => {
                 withdraw(t)?;
-                o.skipped.push((t.clone(), e.to_string()));
+                o.skipped.push((t.clone(), why));
                 continue;
             }
         };
@@ -115,7 +122,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     if tickers.is_empty() {
         anyhow::bail!("no ticker is scored on {}: nothing to publish", a.as_of.date());
     }
-    let o = publish(&desk, &checker, &tickers, &a.out)?;
+    let o = publish(&checker, &tickers, &a.out)?;
     print_failures(&o);
     println!("{} -> {}", o.summary(), a.out.display());
     // A ticker asked for by name must be published; across the whole universe, a
