@@ -113,6 +113,17 @@ struct RawArticle {
     body: Option<String>,
     #[serde(default)]
     published: Option<String>,
+    /// Reuters company pages that listed the item (the 2013–2018 crawl); its
+    /// presence marks that crawl's layout.
+    #[serde(default)]
+    pages: Option<serde_json::Value>,
+}
+
+/// The Reuters company-page crawl wrote every comma of its text as two spaces
+/// ("Chase & Co  the biggest U.S. bank"); put them back so that names split at
+/// commas and quotations read as published.
+fn restore_crawler_commas(s: &str) -> String {
+    s.replace("  ", ", ")
 }
 
 #[derive(Deserialize)]
@@ -133,9 +144,11 @@ fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_str(s.trim(), "%a %b %d %H:%M:%S %z %Y") {
         return Some(d.with_timezone(&Utc));
     }
-    // A bare date is taken as the close of that day in New York.
+    // A bare date says nothing of the hour: the item may have come after the close,
+    // so it is taken as the last second of that day in New York and is known at the
+    // next trading day's close. Early by a day is look-ahead; late by a day is not.
     let d = parse_date(s)?;
-    let t = NaiveDateTime::new(d, NaiveTime::from_hms_opt(16, 0, 0)?).and_utc();
+    let t = NaiveDateTime::new(d, NaiveTime::from_hms_opt(23, 59, 59)?).and_utc();
     Some(t - Duration::hours(eastern_offset_hours(t)))
 }
 
@@ -169,7 +182,11 @@ pub fn parse_articles(bytes: &[u8]) -> Result<Documents, ParseError> {
             ));
             continue;
         };
-        let (title, body) = (a.title.unwrap_or_default(), a.body.unwrap_or_default());
+        let (mut title, mut body) = (a.title.unwrap_or_default(), a.body.unwrap_or_default());
+        if a.pages.is_some() {
+            title = restore_crawler_commas(&title);
+            body = restore_crawler_commas(&body);
+        }
         if title.trim().is_empty() && body.trim().is_empty() {
             warnings.push(Warning::line(line_no, "empty title and body; skipped"));
             continue;
@@ -555,5 +572,19 @@ not json
         assert_eq!(d.documents[0].ticker_hint.as_deref(), Some("AAPL"));
         assert_eq!(d.documents[1].known_date.to_string(), "2014-01-03");
         assert!(parse_posts(p, "2014-01-02").is_err());
+    }
+
+    #[test]
+    fn company_page_leads_get_their_commas_and_a_conservative_day() {
+        // The 2013–2018 crawl: a date without a time, commas written as two spaces.
+        let a = br#"{"id": "reuters-lead/20180412/x", "published": "2018-04-12", "title": "Exxon  Chevron hurt", "body": "PARIS  April 12 Total  the oil major  said", "pages": [{"ticker": "XOM", "company": "Exxon"}]}
+{"id": "plain", "published": "2018-04-13", "title": "Two  spaces kept", "body": "b"}"#;
+        let d = parse_articles(a).unwrap();
+        assert_eq!(d.documents[0].title, "Exxon, Chevron hurt");
+        assert_eq!(d.documents[0].body, "PARIS, April 12 Total, the oil major, said");
+        assert_eq!(d.documents[1].title, "Two  spaces kept", "only the crawl's layout is rewritten");
+        // Thursday with no time: it may have come after the close, so Friday.
+        assert_eq!(d.documents[0].known_date.to_string(), "2018-04-13");
+        assert_eq!(d.documents[0].published_raw, "2018-04-12");
     }
 }

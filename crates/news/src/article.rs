@@ -80,7 +80,13 @@ pub fn sentences(text: &str) -> Vec<&str> {
                 let after = chars[k + 1..].iter().find(|(_, n)| !n.is_whitespace()).map(|(_, n)| *n);
                 let starts = after.is_none_or(|n| n.is_uppercase() || n.is_ascii_digit() || n == '"' || n == '“');
                 let word_start =
-                    text[start..i].rfind(|ch: char| ch.is_whitespace()).map(|p| start + p + 1).unwrap_or(start);
+                    // The white space found may be wider than a byte (a no-break space in
+                    // Reuters text): step over the whole character.
+                    text[start..i]
+                        .char_indices()
+                        .rfind(|(_, ch)| ch.is_whitespace())
+                        .map(|(p, ch)| start + p + ch.len_utf8())
+                        .unwrap_or(start);
                 let word =
                     text[word_start..i].trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '.').to_lowercase();
                 let abbrev = c == '.'
@@ -406,6 +412,13 @@ mod tests {
                 "New paragraph"
             ]
         );
+    }
+
+    #[test]
+    fn sentences_after_a_wide_space() {
+        // Reuters 2013 text has no-break spaces before a full stop's word.
+        let s = sentences("Shares rose\u{a0}5 pct. Then\u{a0}Inc. fell. Next one");
+        assert_eq!(s, ["Shares rose\u{a0}5 pct.", "Then\u{a0}Inc. fell.", "Next one"]);
     }
 
     #[test]

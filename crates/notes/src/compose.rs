@@ -839,9 +839,9 @@ pub fn source_text(s: &Source) -> String {
             (_, Some(b)) => format!("{what}, {file}, line {b}"),
             _ => format!("{what}, {file}"),
         },
-        Source::Article { title, url, published, file, line } => match url {
-            Some(u) => format!("“{}”, published {published}, {u}", title.trim()),
-            None => format!("“{}”, published {published}, {file}, line {line}", title.trim()),
+        Source::Article { title, url, known, file, line } => match url {
+            Some(u) => format!("“{}”, known {known}, {u}", title.trim()),
+            None => format!("“{}”, known {known}, {file}, line {line}", title.trim()),
         },
         Source::Posts { folder, count, first, last } => {
             format!("StockNet posts, {folder}/, {count} posts known {first} to {last}")

@@ -57,7 +57,9 @@ pub enum Source {
     Article {
         title: String,
         url: Option<String>,
-        published: NaiveDate,
+        /// The trading day on whose close it was first known (a source that gives
+        /// only a date counts from the next trading day).
+        known: NaiveDate,
         file: String,
         line: i64,
     },
@@ -630,7 +632,7 @@ impl<'a> Desk<'a> {
             let src = d.source(Source::Article {
                 title: doc.title.clone(),
                 url: doc.url.clone(),
-                published: doc.known_date,
+                known: doc.known_date,
                 file: display_path(&doc.path),
                 line: doc.line,
             });

@@ -22,6 +22,44 @@ pub(crate) fn quote_re() -> &'static Regex {
     re(r#"“([^”]+)”|"([^"]+)""#, &R)
 }
 
+/// A quotation in a line, and whether a source its sentence cites holds it verbatim.
+pub(crate) struct Quotation {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) verified: bool,
+}
+
+/// The citation numbers of the sentence (of `sentences`) that holds byte `at`.
+fn cited_in_sentence(l: &Line<'_>, sentences: &[(usize, usize)], at: usize) -> Vec<usize> {
+    let (s, e) = sentences.iter().copied().find(|(s, e)| at >= *s && at < *e).unwrap_or((0, l.text.len()));
+    let mut n: Vec<usize> = note::citations(&l.text[s..e], l.number).into_iter().map(|c| c.number).collect();
+    n.sort_unstable();
+    n.dedup();
+    n
+}
+
+/// Quotations of a line, each checked against the articles its sentence cites
+/// (white space compared loosely).
+pub(crate) fn quotations(
+    l: &Line<'_>,
+    sentences: &[(usize, usize)],
+    resolved: &HashMap<usize, Resolved>,
+) -> Vec<Quotation> {
+    let norm = |x: &str| x.split_whitespace().collect::<Vec<_>>().join(" ");
+    quote_re()
+        .captures_iter(l.text)
+        .map(|c| {
+            let m = c.get(0).expect("whole");
+            let inner = norm(c.get(1).or(c.get(2)).map(|g| g.as_str()).unwrap_or_default());
+            let verified = cited_in_sentence(l, sentences, m.start())
+                .iter()
+                .filter_map(|n| resolved.get(n)?.text.as_deref())
+                .any(|t| norm(t).contains(&inner));
+            Quotation { start: m.start(), end: m.end(), verified }
+        })
+        .collect()
+}
+
 /// A value for a hint: as notes write it, but a percentage keeps its sign.
 pub(crate) fn show(v: &Value) -> String {
     match *v {
@@ -89,22 +127,9 @@ impl Run<'_, '_> {
             _ => l.text.to_string(),
         };
         let mentions = numbers::mentions(&scanned);
-        let quotes: Vec<(usize, usize, String)> = quote_re()
-            .captures_iter(l.text)
-            .map(|c| {
-                let m = c.get(0).expect("whole");
-                let inner = c.get(1).or(c.get(2)).map(|g| g.as_str().to_string()).unwrap_or_default();
-                (m.start(), m.end(), inner)
-            })
-            .collect();
-        let sentences = note::sentences(l.text);
-        let cites_of = |at: usize| -> Vec<usize> {
-            let (s, e) = sentences.iter().copied().find(|(s, e)| at >= *s && at < *e).unwrap_or((0, l.text.len()));
-            let mut n: Vec<usize> = note::citations(&l.text[s..e], l.number).into_iter().map(|c| c.number).collect();
-            n.sort_unstable();
-            n.dedup();
-            n
-        };
+        let sentences = note::sentences(&scanned);
+        let cites_of = |at: usize| cited_in_sentence(l, &sentences, at);
+        let quotes = quotations(l, &sentences, resolved);
         // Citations that point nowhere.
         if self.on("sources") {
             for c in note::citations(l.text, l.number) {
@@ -121,29 +146,21 @@ impl Run<'_, '_> {
         }
         // Quotations must be verbatim in a cited article.
         if self.on("grounding") {
-            for (s, e, inner) in &quotes {
-                let cited = cites_of(*s);
-                let norm = |x: &str| x.split_whitespace().collect::<Vec<_>>().join(" ");
-                let found = cited
-                    .iter()
-                    .filter_map(|n| resolved.get(n)?.text.as_deref())
-                    .any(|t| norm(t).contains(&norm(inner)));
-                if !found && l.part != Part::Heading {
-                    self.flag(
-                        "grounding",
-                        l.number,
-                        column(l.text, *s),
-                        &l.text[*s..*e],
-                        "quotation not found in any cited article".into(),
-                    );
-                }
+            for q in quotes.iter().filter(|q| !q.verified && l.part != Part::Heading) {
+                self.flag(
+                    "grounding",
+                    l.number,
+                    column(l.text, q.start),
+                    &l.text[q.start..q.end],
+                    "quotation not found in any cited article".into(),
+                );
             }
         }
         let mut prev_end = 0;
         let mut prev_score: Option<(Option<Pillar>, bool)> = None;
         for m in &mentions {
             let text = &l.text[m.start..m.end];
-            if quotes.iter().any(|(s, e, _)| m.start >= *s && m.end <= *e) {
+            if quotes.iter().any(|q| m.start >= q.start && m.end <= q.end) {
                 prev_end = m.end;
                 continue;
             }

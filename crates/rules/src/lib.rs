@@ -253,7 +253,7 @@ impl Run<'_, '_> {
             self.note.lines.iter().filter(|l| matches!(l.part, Part::Body | Part::Heading)).cloned().collect();
         self.disclaimer();
         self.freshness(&lines);
-        self.phrases(&lines);
+        self.phrases(&lines, &resolved);
         let allowed = self.allowed_companies(&resolved);
         for l in &lines {
             self.relevance(l, &allowed);

@@ -135,8 +135,15 @@ pub fn sentences(line: &str) -> Vec<(usize, usize)> {
     let b = line.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
+    // A quoted headline is one piece of its sentence, whatever stops it holds.
+    let mut quoted = false;
     for i in 0..b.len() {
-        if !matches!(b[i], b'.' | b'!' | b'?') || i + 2 > b.len() || b[i + 1] != b' ' {
+        if b[i..].starts_with("“".as_bytes()) {
+            quoted = true;
+        } else if b[i..].starts_with("”".as_bytes()) {
+            quoted = false;
+        }
+        if quoted || !matches!(b[i], b'.' | b'!' | b'?') || i + 2 > b.len() || b[i + 1] != b' ' {
             continue;
         }
         let next = line[i + 2..].chars().next();
@@ -144,7 +151,9 @@ pub fn sentences(line: &str) -> Vec<(usize, usize)> {
             continue;
         }
         let word = line[start..i].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
-        if b[i] == b'.' && ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str()) {
+        // An initial ("Arthur J. Gallagher") is not the end of a sentence.
+        let initial = word.len() == 1 && word.bytes().all(|c| c.is_ascii_uppercase());
+        if b[i] == b'.' && (initial || ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str())) {
             continue;
         }
         out.push((start, i + 1));
@@ -180,6 +189,17 @@ mod tests {
         let l = "Apple Inc. closed at $164.63 [1]. It rose 1.5%. “Quote” here.";
         let s: Vec<&str> = sentences(l).into_iter().map(|(a, b)| &l[a..b]).collect();
         assert_eq!(s, ["Apple Inc. closed at $164.63 [1].", "It rose 1.5%.", "“Quote” here."]);
+        let l =
+            "Arthur J. Gallagher & Co. rose [1]. “BRIEF-U.S. Bank Expands. Again” (May 1) read as neutral [2]. Next.";
+        let s: Vec<&str> = sentences(l).into_iter().map(|(a, b)| &l[a..b]).collect();
+        assert_eq!(
+            s,
+            [
+                "Arthur J. Gallagher & Co. rose [1].",
+                "“BRIEF-U.S. Bank Expands. Again” (May 1) read as neutral [2].",
+                "Next."
+            ]
+        );
     }
 }
 

@@ -1,9 +1,13 @@
 //! The phrase rules (`promissory`, `personalized-advice`, `projection`), `balance`
 //! and `disclaimer`: what a note must not say, and what it must.
 
+use std::collections::HashMap;
+
 use regex::Regex;
 
+use crate::grounding::quotations;
 use crate::note::Line;
+use crate::sources::Resolved;
 use crate::{column, Run};
 
 /// One case-insensitive whole-word pattern for a phrase list: a note is read once
@@ -43,7 +47,7 @@ pub(crate) fn normalise_text(s: &str) -> String {
 impl Run<'_, '_> {
     /// `promissory`, `personalized-advice` and `projection` per occurrence, and
     /// `balance` over the whole note.
-    pub(crate) fn phrases(&mut self, lines: &[Line<'_>]) {
+    pub(crate) fn phrases(&mut self, lines: &[Line<'_>], resolved: &HashMap<usize, Resolved>) {
         let mut upside: Option<(usize, usize, String)> = None;
         let mut risk = false;
         let disclaimer = self.c.rules.disclaimer.clone();
@@ -53,6 +57,12 @@ impl Run<'_, '_> {
             let mut scan = l.text.to_string();
             if let Some(i) = (!disclaimer.is_empty()).then(|| scan.find(&disclaimer)).flatten() {
                 scan.replace_range(i..i + disclaimer.len(), &" ".repeat(disclaimer.len()));
+            }
+            // A headline quoted verbatim from a cited article is that article's
+            // words, attributed, not the note's claim ("… price target" in a
+            // Reuters headline); an unverified quotation is read like the rest.
+            for q in quotations(l, &crate::note::sentences(l.text), resolved).iter().filter(|q| q.verified) {
+                scan.replace_range(q.start..q.end, &" ".repeat(q.end - q.start));
             }
             for rule in ["promissory", "personalized-advice", "projection"] {
                 let hits: Vec<(usize, String)> =

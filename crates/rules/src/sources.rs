@@ -25,6 +25,18 @@ pub(crate) fn path_re() -> &'static Regex {
     re(r"[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+/?", &R)
 }
 
+/// A title in curly quotes.
+fn quoted_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r"“[^”]*”", &R)
+}
+
+/// `, line 123` right after a cited file.
+fn line_after_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r"^,?\s*line\s+(\d{1,9})(?-u:\b)", &R)
+}
+
 pub(crate) fn config_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(r"(?i)(?-u:\b)config(?:uration)?\s+([0-9a-f]{16})(?-u:\b)", &R)
@@ -74,23 +86,33 @@ impl Run<'_, '_> {
                 .find_iter(line_text)
                 .map(|m| (m.start(), m.as_str().trim_end_matches(['.', ',', ';', ')'])))
                 .collect();
-            for (at, u) in &urls {
-                match read::document_by_url(self.c.desk.store.conn(), u) {
-                    Ok(Some((id, linked))) => {
-                        if linked.iter().any(|t| t == self.subject) {
-                            tickers.extend(linked);
-                        }
-                        if let Ok(docs) = read::documents_by_id(self.c.desk.store.conn(), &[id]) {
-                            text = docs.into_iter().next().map(|d| format!("{}\n{}", d.title, d.body));
-                        }
-                        locators.push(Locator::Url(u.to_string()));
-                    }
-                    _ => problems.push((*at, u.to_string(), format!("no stored article has the URL {u}"))),
+            let subject = self.subject;
+            let conn = self.c.desk.store.conn();
+            let article = |found: Option<(i64, Vec<String>)>, tickers: &mut Vec<String>, text: &mut Option<String>| {
+                let Some((id, linked)) = found else { return false };
+                if linked.iter().any(|t| t == subject) {
+                    tickers.extend(linked);
                 }
-            }
+                if let Ok(docs) = read::documents_by_id(conn, &[id]) {
+                    *text = docs.into_iter().next().map(|d| format!("{}\n{}", d.title, d.body));
+                }
+                true
+            };
             let mut masked = line_text.to_string();
             for m in url_re().find_iter(line_text) {
                 masked.replace_range(m.range(), &" ".repeat(m.len()));
+            }
+            // A quoted title is the record's name, not a locator: "F/A-18" in a
+            // headline is no file.
+            for m in quoted_re().find_iter(line_text) {
+                masked.replace_range(m.range(), &" ".repeat(m.len()));
+            }
+            for (at, u) in &urls {
+                if article(read::document_by_url(conn, u).ok().flatten(), &mut tickers, &mut text) {
+                    locators.push(Locator::Url(u.to_string()));
+                } else {
+                    problems.push((*at, u.to_string(), format!("no stored article has the URL {u}")));
+                }
             }
             for m in accession_re().find_iter(&masked) {
                 if self.c.accessions.contains(m.as_str()) {
@@ -139,6 +161,12 @@ impl Run<'_, '_> {
                     continue;
                 }
                 if self.c.file_known(token) {
+                    // An article without a URL is cited as `FILE, line N`.
+                    if let Some(n) = line_after_re().captures(&masked[m.end()..]).and_then(|c| c[1].parse().ok()) {
+                        let found =
+                            self.c.paths_matching(token).find_map(|p| read::document_at(conn, p, n).ok().flatten());
+                        article(found, &mut tickers, &mut text);
+                    }
                     locators.push(Locator::File(display_path(token.trim_end_matches('/'))));
                 } else {
                     problems.push((m.start(), token.into(), format!("no stored file matches {token}")));
@@ -170,6 +198,12 @@ impl Run<'_, '_> {
 impl Checker<'_> {
     pub(crate) fn file_known(&self, token: &str) -> bool {
         let t = token.trim_end_matches('/');
-        self.files.contains(&display_path(t)) || self.paths.iter().any(|p| p.ends_with(&format!("/{t}")) || p == t)
+        self.files.contains(&display_path(t)) || self.paths_matching(t).next().is_some()
+    }
+
+    /// Stored source paths a path written in a note can mean (it may be a suffix).
+    pub(crate) fn paths_matching<'a>(&'a self, token: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        let t = token.trim_end_matches('/');
+        self.paths.iter().filter(move |p| p.as_str() == t || (p.ends_with(t) && p[..p.len() - t.len()].ends_with('/')))
     }
 }

@@ -563,13 +563,28 @@ pub fn documents_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<StoredDocum
 
 /// The document stored under `url`, with the tickers the news stage linked it to.
 pub fn document_by_url(conn: &Connection, url: &str) -> Result<Option<(i64, Vec<String>)>, StoreError> {
-    let Some(id) = conn
+    let id = conn
         .prepare_cached("SELECT id FROM documents WHERE url = ?1")?
         .query_row([url], |r| r.get::<_, i64>(0))
-        .optional()?
-    else {
-        return Ok(None);
-    };
+        .optional()?;
+    with_linked(conn, id)
+}
+
+/// The document stored from line `line` of the source file at `path` (articles
+/// without a URL are cited by file and line), with the tickers linked to it.
+pub fn document_at(conn: &Connection, path: &str, line: i64) -> Result<Option<(i64, Vec<String>)>, StoreError> {
+    let id = conn
+        .prepare_cached(
+            "SELECT d.id FROM documents d JOIN sources s ON s.id = d.source_id
+             WHERE s.path = ?1 AND d.line = ?2 ORDER BY d.id LIMIT 1",
+        )?
+        .query_row(params![path, line], |r| r.get::<_, i64>(0))
+        .optional()?;
+    with_linked(conn, id)
+}
+
+fn with_linked(conn: &Connection, id: Option<i64>) -> Result<Option<(i64, Vec<String>)>, StoreError> {
+    let Some(id) = id else { return Ok(None) };
     let mut st = conn.prepare_cached("SELECT ticker FROM news_signals WHERE document_id = ?1 ORDER BY ticker")?;
     let tickers = st.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(Some((id, tickers)))

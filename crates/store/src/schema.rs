@@ -305,6 +305,11 @@ CREATE TABLE news_processed (
     model       TEXT NOT NULL
 );
 "#,
+    // 5: articles without a URL are cited by file and line; find them by both.
+    r#"
+CREATE INDEX sources_path ON sources(path);
+CREATE INDEX documents_source_line ON documents(source_id, line);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -108,6 +108,15 @@ mod properties {
             prop_assert!((-1.0..=1.0).contains(&r.score));
             let _ = linear::features(&s);
         }
+
+        #[test]
+        fn clauses_and_sentences_never_split_a_character(
+            s in "[A-Za-z \u{a0}\u{2009}\u{3000}İ’.,;!?\n]{0,120}",
+            span in "[A-Za-zİ]{1,4}",
+        ) {
+            let _ = clause_containing(&s, &span);
+            let _ = crate::article::sentences(&s);
+        }
     }
 }
 
@@ -117,8 +126,10 @@ mod properties {
 /// clause ("Gold shines on demand; Silver dull"). Falls back to the whole sentence
 /// when the span is not found.
 pub fn clause_containing<'a>(sentence: &'a str, span: &str) -> &'a str {
-    let lower = sentence.to_lowercase();
-    let Some(at) = lower.find(&span.to_lowercase()) else { return sentence };
+    // ASCII lower-casing keeps byte offsets, so positions found in `lower` slice
+    // `sentence` (full Unicode lower-casing changes lengths: `İ`).
+    let lower = sentence.to_ascii_lowercase();
+    let Some(at) = lower.find(&span.to_ascii_lowercase()) else { return sentence };
     let mut cuts: Vec<usize> = vec![0, sentence.len()];
     for (i, c) in sentence.char_indices() {
         if matches!(c, ';' | ':' | ',') {
