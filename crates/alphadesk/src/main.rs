@@ -1,10 +1,13 @@
-//! `alphadesk`: the command line over the stage crates.
+//! `alphadesk`: the command line, one of three faces over `alphadesk-service`.
 //!
-//! This crate parses flags, resolves paths and prints; the work happens in
-//! `alphadesk-ingest` (parsers), `alphadesk-store` (SQLite, point-in-time reads) and
-//! `alphadesk-fundamentals` (standardised fields). Exit codes: 0 success, 1 the
-//! command ran but found failures (a file that did not ingest), 2 a usage or input
-//! error.
+//! This crate parses flags, calls the service and prints; the work happens in the
+//! service and the stage crates beneath it. Exit codes: 0 success, 1 the command
+//! ran and found failures (a file that did not ingest, a note that failed a
+//! rule), 2 a usage or input error. Every command writes standard output through
+//! [`output::Out`], which ends quietly on a closed pipe and keeps the command's
+//! own exit status.
+
+#![deny(clippy::print_stdout)]
 
 mod cmd;
 mod output;
@@ -16,7 +19,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "alphadesk", version, about = "An open equity research desk: ingest, score, explain, check.")]
+#[command(name = "alphadesk", version, about = "An open equity research desk: ingest, score, explain, check, serve.")]
 struct Cli {
     /// Store file. Default: $ALPHADESK_DB, else ./alphadesk.db.
     #[arg(long, global = true, env = "ALPHADESK_DB", default_value = "alphadesk.db")]
@@ -55,27 +58,34 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut out = output::Out::stdout();
+    let db = cli.db;
     let result = match cli.command {
-        Command::Ingest(a) => cmd::ingest::run(&cli.db, a),
-        Command::Parse(a) => cmd::parse::run(a),
-        Command::Facts(a) => cmd::facts::run(&cli.db, a),
-        Command::Score(a) => cmd::score::run(&cli.db, a),
-        Command::Explain(a) => cmd::explain::run(&cli.db, a),
-        Command::Backtest(a) => cmd::backtest::run(&cli.db, a),
-        Command::News(a) => cmd::news::run(&cli.db, a),
-        Command::Tone(a) => cmd::tone::run(a),
-        Command::Note(a) => cmd::note::run(&cli.db, a),
-        Command::Check(a) => cmd::check::run(&cli.db, a),
-        Command::Publish(a) => cmd::publish::run(&cli.db, a),
-        Command::Demo(a) => cmd::demo::run(&cli.db, a),
+        Command::Ingest(a) => cmd::ingest::run(&db, a, &mut out),
+        Command::Parse(a) => cmd::parse::run(a, &mut out),
+        Command::Facts(a) => cmd::facts::run(&db, a, &mut out),
+        Command::Score(a) => cmd::score::run(&db, a, &mut out),
+        Command::Explain(a) => cmd::explain::run(&db, a, &mut out),
+        Command::Backtest(a) => cmd::backtest::run(&db, a, &mut out),
+        Command::News(a) => cmd::news::run(&db, a, &mut out),
+        Command::Tone(a) => cmd::tone::run(a, &mut out),
+        Command::Note(a) => cmd::note::run(&db, a, &mut out),
+        Command::Check(a) => cmd::check::run(&db, a, &mut out),
+        Command::Publish(a) => cmd::publish::run(&db, a, &mut out),
+        Command::Demo(a) => cmd::demo::run(&db, a, &mut out),
     };
-    match result {
-        Ok(code) => code,
+    let flushed = std::io::Write::flush(&mut out);
+    match (result, flushed) {
+        (Ok(code), Ok(())) => code,
         // Anything that stops a command before it could do its job is a usage or
         // input error (exit 2); commands that ran and found failures return 1
         // themselves.
-        Err(e) => {
+        (Err(e), _) => {
             eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        (Ok(_), Err(e)) => {
+            eprintln!("error: cannot write to standard output: {e}");
             ExitCode::from(2)
         }
     }

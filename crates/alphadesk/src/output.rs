@@ -1,14 +1,50 @@
-//! Writing to standard output the way a Unix tool should: a closed pipe
-//! (`alphadesk parse ... | head`) ends the program quietly instead of panicking.
+//! The one writer for standard output.
+//!
+//! Rust ignores SIGPIPE, so a write to a pipe whose reader has gone (`alphadesk
+//! check note.md | head -1`) fails with `BrokenPipe` instead of killing the
+//! process. A closed pipe is a normal way for a reader to say "enough": this
+//! writer swallows the error, stops writing, and lets the command finish, so that
+//! the command's own exit status survives (a failing check still exits 1 under
+//! `set -o pipefail`). Every command writes through it; nothing else prints to
+//! standard output (`clippy::print_stdout` is denied in this crate).
 
-use std::io::Write;
+use std::io::{self, Write};
 
-/// Writes `text` and a newline to standard output.
-pub fn emit(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(e.into()),
+pub struct Out {
+    inner: io::StdoutLock<'static>,
+    closed: bool,
+}
+
+impl Out {
+    pub fn stdout() -> Out {
+        Out { inner: io::stdout().lock(), closed: false }
+    }
+
+    fn swallow<T>(&mut self, r: io::Result<T>, none: T) -> io::Result<T> {
+        match r {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(none)
+            }
+            r => r,
+        }
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.swallow(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.swallow(r, ())
     }
 }

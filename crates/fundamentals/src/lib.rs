@@ -13,7 +13,11 @@
 //! XBRL wins where both exist, because it is dated by filing and quarterly.
 //! Concept fallbacks and every method are in `docs/fundamentals.md`.
 
+pub mod audit;
+pub mod balance;
+pub mod flows;
 pub mod marketcap;
+pub mod revenue;
 mod source;
 pub mod ttm;
 
@@ -32,7 +36,7 @@ pub use source::Records;
 pub const TABLE_LAG_DAYS: i64 = 90;
 
 /// How a field's value was obtained.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FieldValue {
     pub value: f64,
     pub unit: String,
@@ -59,7 +63,7 @@ pub struct FieldValue {
     pub price_basis: Vec<Input>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Input {
     pub concept: String,
     pub value: f64,
@@ -82,7 +86,7 @@ impl Input {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FactsReport {
     pub ticker: String,
     pub cik: Option<i64>,
@@ -108,21 +112,11 @@ pub const FIELDS: &[&str] = &[
     "market_cap",
 ];
 
-/// XBRL concepts per flow field, in order of preference. When several have data the
-/// one with the most recent period wins (filers switch concepts over time: Apple
-/// moved from `SalesRevenueNet` to `RevenueFromContractWithCustomerExcludingAssessedTax`
-/// with ASC 606), the order breaking ties.
+/// XBRL concepts per flow field, in order of preference; see [`flows`] for how
+/// concepts that a filer switches between are combined, and [`revenue`] for
+/// revenue, which is chosen as a total and has its own rules for banks.
 pub const FLOW_CONCEPTS: &[(&str, &[&str])] = &[
-    (
-        "revenue_ttm",
-        &[
-            "RevenueFromContractWithCustomerExcludingAssessedTax",
-            "Revenues",
-            "SalesRevenueNet",
-            "RevenueFromContractWithCustomerIncludingAssessedTax",
-            "SalesRevenueGoodsNet",
-        ],
-    ),
+    ("revenue_ttm", revenue::REVENUE_CONCEPTS),
     ("gross_profit_ttm", &["GrossProfit"]),
     ("operating_income_ttm", &["OperatingIncomeLoss"]),
     ("net_income_ttm", &["NetIncomeLoss", "ProfitLoss", "NetIncomeLossAvailableToCommonStockholdersBasic"]),
@@ -136,20 +130,19 @@ pub const FLOW_CONCEPTS: &[(&str, &[&str])] = &[
     ("capex_ttm", &["PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets"]),
 ];
 
+/// Balance-sheet concepts per field, read on the latest balance sheet (see
+/// [`balance`]).
 pub const INSTANT_CONCEPTS: &[(&str, &[&str])] = &[
     ("total_assets", &["Assets"]),
     ("total_liabilities", &["Liabilities"]),
     ("total_equity", &["StockholdersEquity", "StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest"]),
 ];
 
+/// Cost of revenue, for gross profit by difference.
+const COST_CONCEPTS: &[&str] = &["CostOfRevenue", "CostOfGoodsAndServicesSold", "CostOfGoodsSold"];
+
 /// Concepts read by `ttm` and `marketcap` beyond the field lists above.
 const OTHER_CONCEPTS: &[&str] = &[
-    "LiabilitiesAndStockholdersEquity",
-    "LongTermDebt",
-    "LongTermDebtNoncurrent",
-    "LongTermDebtCurrent",
-    "ShortTermBorrowings",
-    "CommercialPaper",
     "CostOfRevenue",
     "CostOfGoodsAndServicesSold",
     "CostOfGoodsSold",
@@ -167,6 +160,9 @@ pub fn concepts_read() -> Vec<&'static str> {
         .chain(INSTANT_CONCEPTS)
         .flat_map(|(_, cs)| cs.iter().copied())
         .chain(OTHER_CONCEPTS.iter().copied())
+        .chain(COST_CONCEPTS.iter().copied())
+        .chain(revenue::concepts())
+        .chain(balance::concepts())
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -232,35 +228,43 @@ pub fn fundamentals_without_market_cap(
 ) -> Result<FactsReport, StoreError> {
     let mut fields = BTreeMap::new();
     let mut missing = BTreeMap::new();
+    let mut sheet_date = None;
     if let Some(cik) = sec.cik {
         for (name, concepts) in FLOW_CONCEPTS {
-            if let Some(v) = ttm::best_ttm(src, cik, concepts, as_of)? {
-                fields.insert(name.to_string(), v);
-            }
-        }
-        for (name, concepts) in INSTANT_CONCEPTS {
-            if let Some(v) = ttm::best_instant(src, cik, concepts, as_of)? {
-                fields.insert(name.to_string(), v);
-            }
+            let r = if *name == "revenue_ttm" {
+                revenue::revenue_ttm(src, cik, as_of)?
+            } else {
+                flows::flow_ttm(src, cik, concepts, flows::Choice::Preference, as_of)?
+            };
+            record(&mut fields, &mut missing, name, r);
         }
         if let (None, Some(rev)) = (fields.get("gross_profit_ttm"), fields.get("revenue_ttm")) {
-            if let Some(v) = ttm::gross_profit_by_difference(src, cik, rev, as_of)? {
-                fields.insert("gross_profit_ttm".into(), v);
+            if let Ok(cost) = flows::flow_ttm(src, cik, COST_CONCEPTS, flows::Choice::Preference, as_of)? {
+                if let Some(v) = ttm::gross_profit_by_difference(rev, &cost) {
+                    record(&mut fields, &mut missing, "gross_profit_ttm", Ok(v));
+                }
             }
         }
-        if !fields.contains_key("total_liabilities") {
-            if let Some(v) = ttm::liabilities_by_difference(src, cik, as_of)? {
-                fields.insert("total_liabilities".into(), v);
+        let sheet = balance::latest_balance_sheet(src, cik, as_of)?;
+        if let Some(sheet) = &sheet {
+            sheet_date = Some(sheet.date);
+            for (name, concepts) in INSTANT_CONCEPTS {
+                let mut v = balance::at_sheet(src, cik, concepts, sheet, as_of, "USD")?;
+                if v.is_none() && *name == "total_liabilities" {
+                    v = balance::liabilities_by_difference(src, cik, sheet, as_of)?;
+                }
+                let r = match v {
+                    Some(v) => Ok(v),
+                    None => Err(balance::stale_reason(src, cik, concepts, sheet, as_of, "USD")?),
+                };
+                record(&mut fields, &mut missing, name, r);
             }
+            record(&mut fields, &mut missing, "total_debt", balance::total_debt(src, cik, sheet, as_of)?);
         }
-        if let Some(v) = ttm::total_debt(src, cik, as_of)? {
-            fields.insert("total_debt".into(), v);
-        }
-        if let Some(v) = marketcap::shares_outstanding(src, cik, as_of)? {
-            fields.insert("shares_outstanding".into(), v);
-        }
+        let shares = marketcap::shares_outstanding(src, cik, sheet.as_ref(), as_of)?;
+        record(&mut fields, &mut missing, "shares_outstanding", shares);
     }
-    table_fallback(src, &sec.ticker, as_of, &mut fields, &mut missing)?;
+    table_fallback(src, &sec.ticker, as_of, sheet_date, &mut fields, &mut missing)?;
     for f in FIELDS {
         if *f != "market_cap" && !fields.contains_key(*f) && !missing.contains_key(*f) {
             let why = if sec.cik.is_none() {
@@ -274,6 +278,26 @@ pub fn fundamentals_without_market_cap(
     Ok(FactsReport { ticker: sec.ticker.clone(), cik: sec.cik, as_of, fields, missing })
 }
 
+/// Files a field's value, or the reason it has none (an empty reason: the filer
+/// tags nothing for it, and the generic reason is given later).
+fn record(
+    fields: &mut BTreeMap<String, FieldValue>,
+    missing: &mut BTreeMap<String, String>,
+    name: &str,
+    r: Result<FieldValue, String>,
+) {
+    match r {
+        Ok(v) => {
+            missing.remove(name);
+            fields.insert(name.to_string(), v);
+        }
+        Err(why) if !why.is_empty() => {
+            missing.insert(name.to_string(), why);
+        }
+        Err(_) => {}
+    }
+}
+
 /// Fills fields XBRL left empty from the annual table, known after the lag.
 /// Table columns where the annual table writes 0 for a line the company does not
 /// report: banks have no cost of revenue, so no gross profit or operating income
@@ -282,21 +306,27 @@ pub fn fundamentals_without_market_cap(
 /// flow; it is read as missing instead, with the reason.
 pub const UNREPORTED_AS_ZERO: &[&str] = &["Gross Profit", "Operating Income", "Capital Expenditures"];
 
+/// `xbrl_sheet` is the filer's latest XBRL balance sheet: a table row older than it
+/// describes an older company and fills nothing.
 fn table_fallback(
     src: &dyn Records,
     ticker: &str,
     as_of: NaiveDate,
+    xbrl_sheet: Option<NaiveDate>,
     fields: &mut BTreeMap<String, FieldValue>,
     missing: &mut BTreeMap<String, String>,
 ) -> Result<(), StoreError> {
     let by = as_of - chrono::Duration::days(TABLE_LAG_DAYS);
     let rows = src.annual_values(ticker, by)?;
     let Some(latest) = rows.iter().map(|r| r.period_end).max() else { return Ok(()) };
-    let at = |item: &str| rows.iter().find(|r| r.period_end == latest && r.item == item);
+    if xbrl_sheet.is_some_and(|d| latest < d) {
+        return Ok(());
+    }
     let mut put = |name: &str, value: f64, concept: String, source: SourceRef, inputs: Vec<Input>| {
         if fields.contains_key(name) {
             return;
         }
+        missing.remove(name);
         let is_flow = name.ends_with("_ttm");
         fields.insert(
             name.to_string(),
@@ -315,6 +345,7 @@ fn table_fallback(
             },
         );
     };
+    let at = |item: &str| rows.iter().find(|r| r.period_end == latest && r.item == item);
     let input = |r: &read::AnnualValue| Input {
         concept: format!("table:{}", r.item),
         value: r.value,
@@ -349,6 +380,7 @@ fn table_fallback(
     // better basis for a market cap than none.
     if !fields.contains_key("shares_outstanding") {
         if let Some(r) = rows.iter().rev().find(|r| r.item == "Estimated Shares Outstanding") {
+            missing.remove("shares_outstanding");
             fields.insert(
                 "shares_outstanding".into(),
                 FieldValue {

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use alphadesk_model::NaiveDate;
-use alphadesk_store::read::{self, AnnualValue, Bar, Security, Split, StoredFact};
+use alphadesk_store::read::{self, AnnualValue, Bar, Dated, Security, Split, StoredFact};
 use alphadesk_store::{Connection, StoreError};
 
 pub trait Records {
@@ -23,6 +23,10 @@ pub trait Records {
     fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError>;
     /// Annual table rows with period end on or before `period_end_by`.
     fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError>;
+    /// Dated snapshot prices of the ticker (as traded on the snapshot's date), oldest first.
+    fn snapshot_prices(&self, ticker: &str) -> Result<Vec<Dated>, StoreError>;
+    /// Dated snapshot market caps of the ticker (as traded), oldest first.
+    fn snapshot_market_caps(&self, ticker: &str) -> Result<Vec<Dated>, StoreError>;
 }
 
 impl Records for Connection {
@@ -43,5 +47,11 @@ impl Records for Connection {
     }
     fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError> {
         read::annual_values(self, ticker, period_end_by)
+    }
+    fn snapshot_prices(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
+        Ok(read::snapshot_values(self, "price")?.remove(ticker).unwrap_or_default())
+    }
+    fn snapshot_market_caps(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
+        Ok(read::snapshot_values(self, "market_cap_usd")?.remove(ticker).unwrap_or_default())
     }
 }

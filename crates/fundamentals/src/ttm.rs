@@ -25,7 +25,7 @@ use crate::{FieldValue, Input, Records};
 const QUARTER_DAYS: std::ops::RangeInclusive<i64> = 80..=100;
 const YEAR_DAYS: std::ops::RangeInclusive<i64> = 350..=380;
 /// Fiscal calendars on 52/53-week years do not line up to the day.
-const DATE_SLACK_DAYS: i64 = 3;
+pub(crate) const DATE_SLACK_DAYS: i64 = 3;
 
 fn days(f: &StoredFact) -> Option<i64> {
     f.start.map(|s| (f.end - s).num_days() + 1)
@@ -36,7 +36,7 @@ fn close(a: NaiveDate, b: NaiveDate) -> bool {
 }
 
 /// Latest filing per (start, end) in one unit. Facts arrive ordered by filing date.
-fn latest_per_period(facts: &[StoredFact], want_duration: bool, unit: &str) -> Vec<StoredFact> {
+pub(crate) fn latest_per_period(facts: &[StoredFact], want_duration: bool, unit: &str) -> Vec<StoredFact> {
     let mut by: std::collections::BTreeMap<(Option<NaiveDate>, NaiveDate), &StoredFact> = Default::default();
     for f in facts {
         if f.unit != unit || f.start.is_some() != want_duration {
@@ -74,7 +74,7 @@ fn quarter_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Quarter> {
     None
 }
 
-struct Ttm {
+pub(crate) struct Ttm {
     value: f64,
     start: NaiveDate,
     end: NaiveDate,
@@ -82,7 +82,7 @@ struct Ttm {
     inputs: Vec<StoredFact>,
 }
 
-fn ttm_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
+pub(crate) fn ttm_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
     if let Some(a) = facts.iter().find(|f| f.end == end && days(f).is_some_and(|d| YEAR_DAYS.contains(&d))) {
         return Some(Ttm { value: a.value, start: a.start?, end, method: "annual", inputs: vec![a.clone()] });
     }
@@ -103,6 +103,13 @@ fn ttm_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
     Some(Ttm { value: total, start, end, method: "four quarters", inputs })
 }
 
+/// The field value of a TTM, named for the concept of its most recent input and
+/// sourced to the filing that completed it.
+pub(crate) fn finish_ttm(t: Ttm) -> FieldValue {
+    let concept = t.inputs.iter().max_by_key(|f| f.end).cloned().expect("a TTM has inputs");
+    finish(t, &concept)
+}
+
 fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
     let latest = t.inputs.iter().max_by_key(|f| f.filed).unwrap_or(concept);
     FieldValue {
@@ -120,54 +127,8 @@ fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
     }
 }
 
-/// TTM of one concept as of `as_of`: the most recent period end that yields one.
-pub fn ttm(src: &dyn Records, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let facts = latest_per_period(&src.facts_known(cik, concept, as_of)?, true, "USD");
-    let mut ends: Vec<NaiveDate> = facts.iter().map(|f| f.end).collect();
-    ends.sort();
-    ends.dedup();
-    for end in ends.into_iter().rev() {
-        if let Some(t) = ttm_ending(&facts, end) {
-            let rep = t.inputs[0].clone();
-            return Ok(Some(finish(t, &rep)));
-        }
-    }
-    Ok(None)
-}
-
-/// Of several concepts, the value with the most recent period; list order breaks
-/// ties.
-fn most_recent(
-    concepts: &[&str],
-    mut value: impl FnMut(&str) -> Result<Option<FieldValue>, StoreError>,
-) -> Result<Option<FieldValue>, StoreError> {
-    let mut best: Option<FieldValue> = None;
-    for c in concepts {
-        if let Some(v) = value(c)? {
-            if best.as_ref().is_none_or(|b| v.period_end > b.period_end) {
-                best = Some(v);
-            }
-        }
-    }
-    Ok(best)
-}
-
-/// The concept with the most recent TTM period.
-pub fn best_ttm(
-    src: &dyn Records,
-    cik: i64,
-    concepts: &[&str],
-    as_of: NaiveDate,
-) -> Result<Option<FieldValue>, StoreError> {
-    most_recent(concepts, |c| ttm(src, cik, c, as_of))
-}
-
-/// Latest USD instant value of one concept filed by `as_of`.
-pub fn instant(src: &dyn Records, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    instant_in(src, cik, concept, as_of, "USD")
-}
-
-/// Latest instant value of one concept in `unit` filed by `as_of`.
+/// Latest instant value of one concept in `unit` filed by `as_of` (used where no
+/// balance sheet is known to anchor the date).
 pub fn instant_in(
     src: &dyn Records,
     cik: i64,
@@ -176,120 +137,14 @@ pub fn instant_in(
     unit: &str,
 ) -> Result<Option<FieldValue>, StoreError> {
     let facts = latest_per_period(&src.facts_known(cik, concept, as_of)?, false, unit);
-    let Some(f) = facts.into_iter().max_by_key(|f| f.end) else { return Ok(None) };
-    Ok(Some(FieldValue {
-        value: f.value,
-        unit: f.unit.clone(),
-        concept: format!("{}:{}", f.taxonomy, f.concept),
-        period_start: None,
-        period_end: f.end,
-        filed: Some(f.filed),
-        known_from: f.filed,
-        method: "instant".into(),
-        source: SourceRef { path: f.source_path.clone(), accession: Some(f.accn.clone()), line: None },
-        inputs: vec![Input::from_fact(&f)],
-        price_basis: Vec::new(),
-    }))
-}
-
-pub fn best_instant(
-    src: &dyn Records,
-    cik: i64,
-    concepts: &[&str],
-    as_of: NaiveDate,
-) -> Result<Option<FieldValue>, StoreError> {
-    most_recent(concepts, |c| instant(src, cik, c, as_of))
-}
-
-/// Sum of instants that share the latest common period end.
-fn sum_at_common_end(parts: Vec<FieldValue>, method: &str) -> Option<FieldValue> {
-    let end = parts.iter().map(|p| p.period_end).max()?;
-    let used: Vec<FieldValue> = parts.into_iter().filter(|p| p.period_end == end).collect();
-    let latest = used.iter().max_by_key(|p| p.known_from)?.clone();
-    Some(FieldValue {
-        value: used.iter().map(|p| p.value).sum(),
-        unit: latest.unit.clone(),
-        concept: used.iter().map(|p| p.concept.as_str()).collect::<Vec<_>>().join(" + "),
-        period_start: None,
-        period_end: end,
-        filed: latest.filed,
-        known_from: latest.known_from,
-        method: method.into(),
-        source: latest.source.clone(),
-        inputs: used.iter().flat_map(|p| p.inputs.clone()).collect(),
-        price_basis: Vec::new(),
-    })
-}
-
-/// Total liabilities for filers that do not tag `Liabilities`: liabilities and
-/// equity minus total equity (including non-controlling interests), same instant.
-pub fn liabilities_by_difference(
-    src: &dyn Records,
-    cik: i64,
-    as_of: NaiveDate,
-) -> Result<Option<FieldValue>, StoreError> {
-    let le = instant(src, cik, "LiabilitiesAndStockholdersEquity", as_of)?;
-    let eq = best_instant(
-        src,
-        cik,
-        &["StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest", "StockholdersEquity"],
-        as_of,
-    )?;
-    Ok(match (le, eq) {
-        (Some(le), Some(eq)) if le.period_end == eq.period_end => {
-            let mut v = le.clone();
-            v.value = le.value - eq.value;
-            v.concept = format!("{} - {}", le.concept, eq.concept);
-            v.method = "difference of instants".into();
-            v.known_from = le.known_from.max(eq.known_from);
-            v.inputs.extend(eq.inputs);
-            Some(v)
-        }
-        _ => None,
-    })
-}
-
-/// Debt = long-term debt (the total, or noncurrent plus current portion, whichever
-/// is more recent) plus short-term borrowings (or commercial paper when that is all
-/// that is tagged) reported at the same instant. Long-term debt sets the date: a
-/// short-term figure from another balance sheet is left out, not mixed in.
-pub fn total_debt(src: &dyn Records, cik: i64, as_of: NaiveDate) -> Result<Option<FieldValue>, StoreError> {
-    let mut long_term: Vec<FieldValue> = Vec::new();
-    if let Some(lt) = instant(src, cik, "LongTermDebt", as_of)? {
-        long_term.push(lt);
-    }
-    let split: Vec<FieldValue> = ["LongTermDebtNoncurrent", "LongTermDebtCurrent"]
-        .iter()
-        .filter_map(|c| instant(src, cik, c, as_of).transpose())
-        .collect::<Result<_, _>>()?;
-    if let Some(sum) = sum_at_common_end(split, "sum of debt instants") {
-        long_term.push(sum);
-    }
-    let lt = long_term.into_iter().reduce(|a, b| if b.period_end > a.period_end { b } else { a });
-    let st = best_instant(src, cik, &["ShortTermBorrowings", "CommercialPaper"], as_of)?;
-    let parts: Vec<FieldValue> = match (lt, st) {
-        (Some(lt), Some(st)) if st.period_end == lt.period_end => vec![lt, st],
-        (Some(lt), _) => vec![lt],
-        (None, Some(st)) => vec![st],
-        (None, None) => vec![],
-    };
-    Ok(sum_at_common_end(parts, "sum of debt instants"))
+    Ok(facts.into_iter().max_by_key(|f| f.end).map(|f| crate::balance::field_of(&f, "instant")))
 }
 
 /// Gross profit for filers that tag revenue and cost of revenue but not
 /// `GrossProfit`: the difference of the two TTM values over the same period.
-pub fn gross_profit_by_difference(
-    src: &dyn Records,
-    cik: i64,
-    revenue: &FieldValue,
-    as_of: NaiveDate,
-) -> Result<Option<FieldValue>, StoreError> {
-    let Some(cost) = best_ttm(src, cik, &["CostOfRevenue", "CostOfGoodsAndServicesSold", "CostOfGoodsSold"], as_of)?
-    else {
-        return Ok(None);
-    };
+pub fn gross_profit_by_difference(revenue: &FieldValue, cost: &FieldValue) -> Option<FieldValue> {
     if cost.period_end != revenue.period_end || cost.period_start != revenue.period_start {
-        return Ok(None);
+        return None;
     }
     let mut v = revenue.clone();
     v.value = revenue.value - cost.value;
@@ -297,18 +152,22 @@ pub fn gross_profit_by_difference(
     v.method = format!("{} difference", revenue.method);
     v.known_from = revenue.known_from.max(cost.known_from);
     v.filed = revenue.filed.max(cost.filed);
-    v.inputs.extend(cost.inputs);
-    Ok(Some(v))
+    v.inputs.extend(cost.inputs.iter().cloned());
+    Some(v)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn fact(start: Option<&str>, end: &str, value: f64, filed: &str) -> StoredFact {
+        fact_of("Revenues", start, end, value, filed)
+    }
+
+    pub(crate) fn fact_of(concept: &str, start: Option<&str>, end: &str, value: f64, filed: &str) -> StoredFact {
         StoredFact {
             taxonomy: "us-gaap".into(),
-            concept: "Revenues".into(),
+            concept: concept.into(),
             unit: "USD".into(),
             start: start.map(|s| s.parse().unwrap()),
             end: end.parse().unwrap(),

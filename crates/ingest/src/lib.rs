@@ -221,6 +221,7 @@ impl Parsed<'_> {
             Parsed::Snapshot(s) => &s.warnings,
             Parsed::Listings(l) => &l.warnings,
             Parsed::Documents(d) => &d.warnings,
+            Parsed::Holdings(h) => &h.warnings,
             _ => &[],
         }
     }

@@ -3,20 +3,27 @@
 //!
 //! ## The value unit
 //! The `value` column was in thousands of dollars until the SEC's change effective
-//! 2023-01-03, and in dollars after. Filers did not all switch on time (a Q4 2022
-//! report filed in February 2023 in thousands, a 2021 amendment re-filed in 2023 in
-//! dollars), so neither the period nor the filing date settles it. We decide from the
-//! data: the median implied price (`value / shares` over share rows) of a table in
-//! dollars is a share price, tens to hundreds of dollars; in thousands it is a
-//! thousandth of that. A median below $1 means thousands. Only when a table has no
-//! share rows do we fall back to the calendar: filed (or, lacking a filing date,
-//! period ending) on or after the cutover means dollars. The choice and its reason
-//! travel with the report.
+//! for filings on and after 2023-01-03, and in dollars from then on. The filing
+//! date is the rule: a report filed before the cutover is read in thousands, one
+//! filed on or after it in dollars. (A bare cover page has no filing date; its
+//! signature date stands in. With neither, a quarter ending 2022-12-31 or later
+//! was due after the cutover.)
+//!
+//! The data may contradict the rule: some early-2023 filers still wrote
+//! thousands. The check is the median implied price (`value / shares` over share
+//! rows): a share price in dollars is tens to hundreds of dollars, in thousands a
+//! thousandth of that. A contradiction is always flagged (a warning stored with
+//! the file); it overrides the date only for a report filed on or after the
+//! cutover whose table has at least [`MIN_ROWS_TO_OVERRIDE`] share rows with a
+//! median below $1. A small table of high-priced shares proves nothing (five rows
+//! of Amazon and Alphabet in thousands look like $0.26 to $1.75 "prices"), and
+//! before the cutover there was only one unit. Only a report with no date at all
+//! is decided by the data alone. The choice and its reason travel with the report.
 
 use alphadesk_model::{parse_date, Accession, NaiveDate};
 use serde::Serialize;
 
-use crate::error::{check_text, Location, ParseError};
+use crate::error::{check_text, Location, ParseError, Warning};
 use crate::ownership::number;
 use crate::sgml;
 use crate::xml::{self, Element};
@@ -71,6 +78,8 @@ pub struct HoldingsReport {
     pub has_table: bool,
     pub value_unit: ValueUnit,
     pub value_unit_reason: String,
+    /// A value unit the data contradicts, and what was done about it.
+    pub warnings: Vec<Warning>,
 }
 
 /// First filing date on which 13F values had to be reported in dollars.
@@ -188,7 +197,8 @@ fn build(raw: Raw, header: sgml::Header) -> Result<HoldingsReport, ParseError> {
     // A bare cover page has no filing date, but its signature date is the day the
     // filer signed it, within days of filing: good enough to place it against the
     // cutover.
-    let (value_unit, value_unit_reason) = decide_unit(&rows, header.filed.or(signed), period);
+    let (value_unit, value_unit_reason, flag) = decide_unit(&rows, header.filed.or(signed), period);
+    let warnings = flag.map(|f| vec![Warning::file(format!("13F value unit: {f}"))]).unwrap_or_default();
     let scale = if value_unit == ValueUnit::Thousands { 1000.0 } else { 1.0 };
     for r in &mut rows {
         r.value_usd *= scale;
@@ -217,11 +227,21 @@ fn build(raw: Raw, header: sgml::Header) -> Result<HoldingsReport, ParseError> {
         has_table: raw.table.is_some(),
         value_unit,
         value_unit_reason,
+        warnings,
     })
 }
 
-/// See the module documentation for why the data decides before the calendar does.
-pub fn decide_unit(rows: &[Holding], filed: Option<NaiveDate>, period: Option<NaiveDate>) -> (ValueUnit, String) {
+/// Share rows a post-cutover report needs before its implied prices may overrule
+/// its filing date (see the module documentation).
+pub const MIN_ROWS_TO_OVERRIDE: usize = 20;
+
+/// The unit of a report's `value` column, why, and a warning when the data
+/// contradicts the calendar. See the module documentation.
+pub fn decide_unit(
+    rows: &[Holding],
+    filed: Option<NaiveDate>,
+    period: Option<NaiveDate>,
+) -> (ValueUnit, String, Option<String>) {
     let mut implied: Vec<f64> = rows
         .iter()
         .filter(|r| r.put_call.is_none() && r.share_type.as_deref().is_none_or(|t| t.eq_ignore_ascii_case("SH")))
@@ -230,42 +250,54 @@ pub fn decide_unit(rows: &[Holding], filed: Option<NaiveDate>, period: Option<Na
             _ => None,
         })
         .collect();
-    if !implied.is_empty() {
-        implied.sort_by(|a, b| a.total_cmp(b));
-        let median = implied[implied.len() / 2];
-        let unit = if median < 1.0 { ValueUnit::Thousands } else { ValueUnit::Dollars };
-        let reason = format!(
-            "median value/shares over {} share rows is {median:.4}: {}",
-            implied.len(),
-            if unit == ValueUnit::Thousands {
-                "a share price in thousands of dollars"
-            } else {
-                "a share price in dollars"
-            }
-        );
-        return (unit, reason);
-    }
+    implied.sort_by(|a, b| a.total_cmp(b));
+    let median = implied.get(implied.len() / 2).copied();
+    let data_says = median.map(|m| if m < 1.0 { ValueUnit::Thousands } else { ValueUnit::Dollars });
+    let evidence = median.map(|m| format!("median value/shares over {} share rows is {m:.4}", implied.len()));
     let cut = dollar_cutover();
-    match (filed, period) {
-        (Some(f), _) => {
-            if f >= cut {
-                (
-                    ValueUnit::Dollars,
-                    format!("no share rows; filed or signed {f}, on or after the {cut} dollar cutover"),
-                )
-            } else {
-                (ValueUnit::Thousands, format!("no share rows; filed or signed {f}, before the {cut} dollar cutover"))
-            }
+    let by_date = match (filed, period) {
+        (Some(f), _) if f >= cut => {
+            Some((ValueUnit::Dollars, format!("filed or signed {f}, on or after the {cut} dollar cutover")))
+        }
+        (Some(f), _) => Some((ValueUnit::Thousands, format!("filed or signed {f}, before the {cut} dollar cutover"))),
+        // A quarter ending 2022-12-31 or later was due after the cutover.
+        (None, Some(p)) if p >= NaiveDate::from_ymd_opt(2022, 12, 31).expect("valid date") => {
+            Some((ValueUnit::Dollars, format!("no filing date; period {p} was reported after the cutover")))
         }
         (None, Some(p)) => {
-            // A quarter ending 2022-12-31 or later was due after the cutover.
-            if p >= NaiveDate::from_ymd_opt(2022, 12, 31).expect("valid date") {
-                (ValueUnit::Dollars, format!("no share rows or filing date; period {p} reported after the cutover"))
-            } else {
-                (ValueUnit::Thousands, format!("no share rows or filing date; period {p} reported before the cutover"))
-            }
+            Some((ValueUnit::Thousands, format!("no filing date; period {p} was reported before the cutover")))
         }
-        (None, None) => (ValueUnit::Dollars, "no share rows, filing date or period; values taken as dollars".into()),
+        (None, None) => None,
+    };
+    let unit_name = |u: ValueUnit| if u == ValueUnit::Thousands { "thousands of dollars" } else { "dollars" };
+    match (by_date, data_says, evidence) {
+        (None, Some(unit), Some(ev)) => {
+            (unit, format!("no filing date or period; {ev}: a share price in {}", unit_name(unit)), None)
+        }
+        (None, _, _) => {
+            (ValueUnit::Dollars, "no share rows, filing date or period; values taken as dollars".into(), None)
+        }
+        (Some((unit, why)), Some(data), Some(ev)) if data != unit => {
+            let overrule = unit == ValueUnit::Dollars && implied.len() >= MIN_ROWS_TO_OVERRIDE;
+            let chosen = if overrule { data } else { unit };
+            let flag = format!(
+                "{ev}, which reads as {} though the report was {why}; values taken in {}{}",
+                unit_name(data),
+                unit_name(chosen),
+                if overrule {
+                    format!(" (a table of {} share rows outweighs the date)", implied.len())
+                } else if unit == ValueUnit::Thousands {
+                    " (before the cutover there was one unit)".to_string()
+                } else {
+                    format!(" (fewer than {MIN_ROWS_TO_OVERRIDE} share rows cannot overrule the date)")
+                }
+            );
+            (chosen, flag.clone(), Some(flag))
+        }
+        (Some((unit, why)), _, ev) => {
+            let agree = ev.map(|e| format!("; {e}, consistent")).unwrap_or_default();
+            (unit, format!("{why}{agree}"), None)
+        }
     }
 }
 
@@ -288,6 +320,64 @@ mod tests {
         assert_eq!(r.value_unit, ValueUnit::Dollars);
         assert_eq!(r.total_value_usd, 287_000.0);
         assert_eq!(r.holdings[0].voting.none, Some(2397.0));
+    }
+
+    /// A full-text 13F-HR filed on `filed` (YYYYMMDD) whose table holds `rows` of
+    /// (issuer, cusip, value as written, shares).
+    fn submission(filed: &str, rows: &[(&str, &str, u64, u64)]) -> Vec<u8> {
+        let mut table = String::new();
+        for (issuer, cusip, value, shares) in rows {
+            table.push_str(&format!(
+                "<infoTable><nameOfIssuer>{issuer}</nameOfIssuer><titleOfClass>COM</titleOfClass><cusip>{cusip}</cusip><value>{value}</value><shrsOrPrnAmt><sshPrnamt>{shares}</sshPrnamt><sshPrnamtType>SH</sshPrnamtType></shrsOrPrnAmt><investmentDiscretion>SOLE</investmentDiscretion><votingAuthority><Sole>{shares}</Sole><Shared>0</Shared><None>0</None></votingAuthority></infoTable>"
+            ));
+        }
+        format!(
+            "<SEC-DOCUMENT>0000999999-21-000001.txt : {filed}\n<SEC-HEADER>0000999999-21-000001.hdr.sgml : {filed}\nACCESSION NUMBER:\t\t0000999999-21-000001\nCONFORMED SUBMISSION TYPE:\t13F-HR\nCONFORMED PERIOD OF REPORT:\t20201231\nFILED AS OF DATE:\t\t{filed}\n</SEC-HEADER>\n<DOCUMENT>\n<TYPE>INFORMATION TABLE\n<TEXT>\n<XML>\n<informationTable xmlns=\"http://www.sec.gov/edgar/document/thirteenf/informationtable\">{table}</informationTable>\n</XML>\n</TEXT>\n</DOCUMENT>\n</SEC-DOCUMENT>\n"
+        )
+        .into_bytes()
+    }
+
+    /// Five high-priced holdings in thousands, as a European manager filed them in
+    /// February 2021: implied "prices" of $1.19 to $3.26 look like dollars.
+    const HIGH_PRICED: &[(&str, &str, u64, u64)] = &[
+        ("AMAZON COM INC", "023135106", 3_257, 1_000),
+        ("ALPHABET INC", "02079K305", 1_752, 1_000),
+        ("BOOKING HOLDINGS INC", "09857L108", 2_227, 1_000),
+        ("CHIPOTLE MEXICAN GRILL", "169656105", 1_387, 1_000),
+        ("AUTOZONE INC", "053332102", 1_185, 1_000),
+    ];
+
+    #[test]
+    fn the_filing_date_decides_on_a_small_table() {
+        let r = parse(&submission("20210210", HIGH_PRICED)).unwrap();
+        assert_eq!(r.value_unit, ValueUnit::Thousands, "{}", r.value_unit_reason);
+        assert_eq!(r.holdings[0].value_usd, 3_257_000.0);
+        assert_eq!(r.total_value_usd, 9_808_000.0);
+        // The contradiction is flagged, with the evidence, but does not decide.
+        assert_eq!(r.warnings.len(), 1);
+        let w = r.warnings[0].to_string();
+        assert!(w.contains("median value/shares over 5 share rows is 1.7520") && w.contains("one unit"), "{w}");
+        // Filed after the cutover, the same rows are dollars, and nothing disagrees.
+        let r = parse(&submission("20230210", HIGH_PRICED)).unwrap();
+        assert_eq!((r.value_unit, r.warnings.len()), (ValueUnit::Dollars, 0));
+        // Five rows that look like thousands cannot overrule a post-cutover date.
+        let r = parse(&submission("20230210", &[("3M CO", "88579Y101", 287, 2_397); 5])).unwrap();
+        assert_eq!(r.value_unit, ValueUnit::Dollars);
+        assert!(r.warnings[0].to_string().contains("fewer than 20 share rows"), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn a_large_post_cutover_table_in_thousands_is_scaled() {
+        let rows: Vec<(&str, &str, u64, u64)> = (0..25).map(|_| ("3M CO", "88579Y101", 287, 2_397)).collect();
+        let r = parse(&submission("20230214", &rows)).unwrap();
+        assert_eq!(r.value_unit, ValueUnit::Thousands, "{}", r.value_unit_reason);
+        assert_eq!(r.holdings[0].value_usd, 287_000.0);
+        assert!(r.warnings[0].to_string().contains("25 share rows outweighs the date"));
+        // Consistent data raises nothing.
+        let rows: Vec<(&str, &str, u64, u64)> = (0..25).map(|_| ("3M CO", "88579Y101", 287_000, 2_397)).collect();
+        let r = parse(&submission("20230214", &rows)).unwrap();
+        assert_eq!((r.value_unit, r.warnings.len()), (ValueUnit::Dollars, 0));
+        assert!(r.value_unit_reason.contains("consistent"), "{}", r.value_unit_reason);
     }
 
     #[test]

@@ -129,9 +129,14 @@ fn thirteenf_row_counts_totals_and_units() {
     assert_eq!(h.value_unit, ValueUnit::Thousands);
     assert_eq!(h.holdings[0].value_usd, 287_000.0);
     assert_eq!(h.total_value_usd, 192_767_000.0);
+    // Filed after the cutover, so the date says dollars: 90 share rows overrule it,
+    // and the file carries the warning.
+    assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
+    assert!(h.value_unit_reason.contains("90 share rows outweighs the date"), "{}", h.value_unit_reason);
     // A 2021 period re-filed in 2023 in dollars: 6 rows, $11,019,796.
     let h = holdings("sec/13f/13F-HR_METLIFE_INC_0001140361-23-013281.txt").unwrap();
     assert_eq!((h.holdings.len(), h.total_value_usd, h.value_unit), (6, 11_019_796.0, ValueUnit::Dollars));
+    assert!(h.warnings.is_empty() && h.value_unit_reason.contains("consistent"), "{}", h.value_unit_reason);
     let h = holdings("sec/13f/13F-HR_LTS_One_Management_LP_0001894188-23-000007.txt").unwrap();
     assert_eq!((h.holdings.len(), h.total_value_usd), (14, 454_926_000.0));
     // Bare information table with a default namespace and a stray `n1` prefix.

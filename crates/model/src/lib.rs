@@ -72,21 +72,34 @@ impl fmt::Display for Cik {
     }
 }
 
-/// An exchange ticker symbol, upper case. Share classes keep their separator as the
-/// source wrote it (`BRK.B`, `BF-B`, `TWO-PA`), because the sources disagree on it and
-/// rewriting would break the join back to the source row.
+/// An exchange ticker symbol, upper case: letters, digits, and `.` or `-` between
+/// them (`BRK.B`, `BF-B`, `TWO-PA`). Nothing else: a ticker names files (`AAPL.md`)
+/// and URL paths (`/t/AAPL`), so `/`, `..` and the like are refused where they
+/// enter. Share classes keep their separator as the source wrote it, because the
+/// sources disagree on it and rewriting would break the join back to the source
+/// row; [`Ticker::alternate`] gives the other spelling, so that `BRK-B` finds
+/// `BRK.B`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Ticker(String);
 
 impl Ticker {
+    pub const MAX_LEN: usize = 12;
+
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
         let t = s.trim();
-        if t.is_empty() || t.len() > 12 {
+        if t.is_empty() || t.len() > Self::MAX_LEN {
             return Err(invalid("ticker", s, "expected 1 to 12 characters"));
         }
-        if !t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b'^')) {
-            return Err(invalid("ticker", s, "unexpected character"));
+        if !t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')) {
+            return Err(invalid("ticker", s, "only letters, digits, '.' and '-' are allowed"));
+        }
+        let b = t.as_bytes();
+        if !b[0].is_ascii_alphanumeric() || !b[b.len() - 1].is_ascii_alphanumeric() {
+            return Err(invalid("ticker", s, "must start and end with a letter or digit"));
+        }
+        if b.windows(2).any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric()) {
+            return Err(invalid("ticker", s, "two separators in a row"));
         }
         if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
             return Err(invalid("ticker", s, "no letter"));
@@ -96,6 +109,21 @@ impl Ticker {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The same symbol with the other share-class separator (`BRK.B` ↔ `BRK-B`),
+    /// when it has one.
+    pub fn alternate(&self) -> Option<Ticker> {
+        let swapped: String = self
+            .0
+            .chars()
+            .map(|c| match c {
+                '.' => '-',
+                '-' => '.',
+                c => c,
+            })
+            .collect();
+        (swapped != self.0).then_some(Ticker(swapped))
     }
 }
 
@@ -269,7 +297,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// The eleven GICS sectors under their current names. Sources spell some of them
 /// differently ("Telecommunications Services", "Telecommunication Services"); every
 /// spelling maps here so that "rank within sector" means one thing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Sector {
     #[serde(rename = "Communication Services")]
     CommunicationServices,
@@ -371,9 +399,11 @@ mod tests {
     fn ticker_upper_cases_and_rejects_junk() {
         assert_eq!(Ticker::new(" aapl ").unwrap().as_str(), "AAPL");
         assert_eq!(Ticker::new("BRK.B").unwrap().as_str(), "BRK.B");
-        assert!(Ticker::new("").is_err());
-        assert!(Ticker::new("A B").is_err());
-        assert!(Ticker::new("123").is_err());
+        assert_eq!(Ticker::new("brk-b").unwrap().alternate().unwrap().as_str(), "BRK.B");
+        assert_eq!(Ticker::new("AAPL").unwrap().alternate(), None);
+        for bad in ["", "A B", "123", "../PWN", "A/B", "..", ".A", "A.", "A..B", "A.-B", "^GSPC", "AAPL\0", "ÅPL"] {
+            assert!(Ticker::new(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -390,6 +420,25 @@ mod tests {
         assert!(Cusip::new("88579Y101").unwrap().check_digit_ok()); // 3M
         assert!(!Cusip::new("037833101").unwrap().check_digit_ok());
         assert!(Cusip::new("0378331").is_err());
+    }
+
+    proptest::proptest! {
+        /// Whatever the input, an accepted ticker is safe as a file name and a URL
+        /// path segment, and round-trips through serde.
+        #[test]
+        fn accepted_tickers_are_safe_names(s in "\\PC{0,16}") {
+            if let Ok(t) = Ticker::new(&s) {
+                let v = t.as_str();
+                proptest::prop_assert!(v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'.' || b == b'-'));
+                proptest::prop_assert!(!v.contains("..") && !v.starts_with('.') && !v.starts_with('-'));
+                proptest::prop_assert!(v.len() <= Ticker::MAX_LEN);
+                let json = serde_json::to_string(&t).unwrap();
+                proptest::prop_assert_eq!(serde_json::from_str::<Ticker>(&json).unwrap(), t);
+            } else {
+                let json = serde_json::to_string(&s).unwrap();
+                proptest::prop_assert!(serde_json::from_str::<Ticker>(&json).is_err());
+            }
+        }
     }
 
     #[test]

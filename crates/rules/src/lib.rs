@@ -55,7 +55,7 @@ use note::{Line, ParsedNote, Part};
 use phrases::phrase_pattern;
 use relevance::paren_ticker_re;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Violation {
     pub rule: &'static str,
     pub severity: Severity,
@@ -66,7 +66,7 @@ pub struct Violation {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Verdict {
     pub passed: bool,
     pub subject: Option<String>,
@@ -152,6 +152,11 @@ impl<'d> Checker<'d> {
 
     pub fn as_of(&self) -> NaiveDate {
         self.desk.as_of
+    }
+
+    /// Tickers scored on the checker's date, sorted.
+    pub fn tickers(&self) -> Vec<String> {
+        self.desk.tickers()
     }
 
     /// The subject's dossier on the checker's date, built once and kept: a

@@ -10,7 +10,7 @@ use crate::Pillar;
 /// The documented defaults, shipped with the crate.
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Higher,

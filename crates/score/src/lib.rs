@@ -29,7 +29,7 @@ pub use config::ScoreConfig;
 use metrics::{Ctx, Evidence, MetricId};
 pub use panel::{Every, Universe};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Pillar {
     Momentum,
@@ -58,7 +58,7 @@ impl fmt::Display for Pillar {
 }
 
 /// One scale for pillars and the total: 0–39 Weak, 40–74 Moderate, 75–100 Strong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Label {
     Weak,
     Moderate,
@@ -83,7 +83,7 @@ impl Label {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct PillarScore {
     pub score: Option<u8>,
     pub label: Option<Label>,
@@ -94,7 +94,7 @@ pub struct PillarScore {
     pub metrics_total: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Coverage {
     pub metrics_available: usize,
     pub metrics_total: usize,
@@ -104,7 +104,7 @@ pub struct Coverage {
 }
 
 /// One metric for one ticker: raw value, value after winsorising, sector percentile.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct MetricScore {
     pub id: MetricId,
     pub raw: Option<f64>,
@@ -114,7 +114,7 @@ pub struct MetricScore {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ScoreRecord {
     pub ticker: String,
     pub name: Option<String>,
@@ -341,7 +341,7 @@ pub fn tracking_sentence(r: &ScoreRecord) -> String {
 }
 
 /// A metric with the records behind it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExplainedMetric {
     pub id: MetricId,
     pub pillar: Pillar,
@@ -355,7 +355,7 @@ pub struct ExplainedMetric {
     pub inputs: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Explanation {
     pub record: ScoreRecord,
     pub sentences: [String; 2],

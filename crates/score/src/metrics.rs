@@ -34,7 +34,7 @@ pub const POST_WEIGHT: f64 = 0.5;
 pub const MIN_MARGIN_YEARS: usize = 3;
 pub const MAX_MARGIN_YEARS: usize = 4;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricId {
     #[serde(rename = "mom_12_1")]
@@ -149,7 +149,7 @@ impl fmt::Display for MetricId {
 }
 
 /// One input of a metric, traceable to its record.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Evidence {
     pub name: String,
     pub value: f64,

@@ -16,7 +16,7 @@ use alphadesk_fundamentals::marketcap::PriceBasis;
 use alphadesk_fundamentals::{fundamentals_without_market_cap, FactsReport, Records, TABLE_LAG_DAYS};
 use alphadesk_model::{NaiveDate, Sector};
 use alphadesk_store::read::{
-    self, AnnualValue, Bar, OpenMarketTrade, Position, Security, SourceRef, Split, StoredFact,
+    self, AnnualValue, Bar, Dated, OpenMarketTrade, Position, Security, SourceRef, Split, StoredFact,
 };
 use alphadesk_store::{Store, StoreError};
 
@@ -169,7 +169,11 @@ impl Universe {
         let positions: Vec<(String, Position)> =
             read::positions(conn)?.into_iter().map(|p| (name_key(&p.issuer), p)).collect();
 
-        let mut mem = MemRecords::default();
+        let mut mem = MemRecords {
+            snapshots: read::snapshot_values(basis_store.conn(), "price")?,
+            snapshot_caps: read::snapshot_values(basis_store.conn(), "market_cap_usd")?,
+            ..MemRecords::default()
+        };
         let mut annual = read::all_annual_values(conn, &alphadesk_fundamentals::table_items_read())?;
         let mut concepts = alphadesk_fundamentals::concepts_read();
         concepts.extend_from_slice(alphadesk_fundamentals::marketcap::DIVIDEND_CONCEPTS);
@@ -401,6 +405,8 @@ struct MemRecords {
     series: HashMap<String, PriceSeries>,
     bases: HashMap<String, (String, NaiveDate)>,
     annual: HashMap<String, Vec<AnnualValue>>,
+    snapshots: HashMap<String, Vec<Dated>>,
+    snapshot_caps: HashMap<String, Vec<Dated>>,
 }
 
 impl Records for MemRecords {
@@ -433,6 +439,12 @@ impl Records for MemRecords {
             .get(ticker)
             .map(|v| v.iter().filter(|r| r.period_end <= period_end_by).cloned().collect())
             .unwrap_or_default())
+    }
+    fn snapshot_prices(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
+        Ok(self.snapshots.get(ticker).cloned().unwrap_or_default())
+    }
+    fn snapshot_market_caps(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
+        Ok(self.snapshot_caps.get(ticker).cloned().unwrap_or_default())
     }
 }
 

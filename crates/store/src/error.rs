@@ -21,4 +21,19 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
     #[error("injected fault after {0} rows (test hook)")]
     InjectedFault(u64),
+    /// Another process held the write lock for longer than the busy timeout.
+    #[error("the store is busy: another process has held its write lock for over {waited_ms} ms ({holder}); try again when it is done")]
+    Busy { waited_ms: u64, holder: String },
+}
+
+impl StoreError {
+    /// Whether SQLite gave up waiting for another connection's lock.
+    pub fn is_busy(&self) -> bool {
+        let e = match self {
+            StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } => e,
+            StoreError::Busy { .. } => return true,
+            _ => return false,
+        };
+        matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
 }

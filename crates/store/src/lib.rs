@@ -28,9 +28,40 @@ pub use error::StoreError;
 pub use load::add_business_days;
 pub use rusqlite::Connection;
 
+/// How long a writer waits for another process's write transaction before giving
+/// up with [`StoreError::Busy`]: 30 s, or `ALPHADESK_BUSY_TIMEOUT_MS`. Readers never
+/// wait (WAL).
+pub fn busy_timeout() -> std::time::Duration {
+    static T: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+    *T.get_or_init(|| {
+        let ms = std::env::var("ALPHADESK_BUSY_TIMEOUT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(30_000);
+        std::time::Duration::from_millis(ms)
+    })
+}
+
 pub struct Store {
     conn: Connection,
     fault_after_rows: Option<u64>,
+    /// The store file, for the writer note beside it (none in memory).
+    path: Option<PathBuf>,
+    /// Whether this process wrote the writer note (and so removes it).
+    announced: bool,
+}
+
+/// The note a writing process leaves beside the store (`STORE-writer`), so that
+/// another writer that times out waiting can say who holds the lock.
+fn writer_note(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-writer");
+    PathBuf::from(name)
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let (true, Some(p)) = (self.announced, &self.path) {
+            let _ = std::fs::remove_file(writer_note(p));
+        }
+    }
 }
 
 /// What happened to one file.
@@ -67,22 +98,148 @@ impl Store {
     /// Opens or creates a store file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
-        Self::init(conn)
+        let mut s = Self::init(conn, Some(path.to_path_buf()));
+        if let Err(e) = &s {
+            if e.is_busy() {
+                s = Err(Self::busy_error(Some(path)));
+            }
+        }
+        s
+    }
+
+    /// Opens an existing store for reading only: nothing is created (a mistyped
+    /// path is an error, not an empty store) and nothing is written. A file at an
+    /// older schema version is upgraded first when it can be written; in a
+    /// read-only directory, where SQLite cannot create its shared-memory file, the
+    /// file is opened as immutable.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        use rusqlite::OpenFlags;
+        if !path.is_file() {
+            return Err(StoreError::Invalid {
+                path: path.display().to_string(),
+                message: "no store here: run `alphadesk ingest` or `alphadesk demo` first, or give --db".into(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let open = |uri: String| -> Result<Connection, rusqlite::Error> {
+            let c = Connection::open_with_flags(uri, flags)?;
+            c.busy_timeout(busy_timeout())?;
+            // Touch the file now, so that a refused open surfaces here.
+            c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?;
+            Ok(c)
+        };
+        let uri = |immutable: bool| {
+            let p = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            let escaped: String = p.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23");
+            format!("file:{escaped}{}", if immutable { "?immutable=1" } else { "" })
+        };
+        let conn = match open(uri(false)) {
+            Ok(c) => c,
+            Err(_) => open(uri(true))?,
+        };
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > schema::LATEST {
+            return Err(StoreError::TooNew { found: version, supported: schema::LATEST });
+        }
+        if version < schema::LATEST {
+            // An older file: upgrade it with a writing connection if the file allows,
+            // then read.
+            drop(conn);
+            Store::open(path).map_err(|e| StoreError::Invalid {
+                path: path.display().to_string(),
+                message: format!(
+                    "the store is at schema version {version} and must be upgraded to {} by a command that can write it: {e}",
+                    schema::LATEST
+                ),
+            })?;
+            return Store::open_read_only(path);
+        }
+        Ok(Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false })
+    }
+
+    /// The store's generation: a number every write raises. Results computed from
+    /// the store are valid for the generation they were computed at.
+    pub fn generation(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT value FROM store_meta WHERE key = 'generation'", [], |r| r.get(0))?)
+    }
+
+    /// A result cached for (`kind`, `config_hash`) at the current generation.
+    pub fn cached(&self, kind: &str, config_hash: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT json FROM cached_results c JOIN store_meta m ON m.key = 'generation'
+                 WHERE c.kind = ?1 AND c.config_hash = ?2 AND c.generation = m.value",
+                params![kind, config_hash],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Caches a result computed at `generation` (a later write makes it stale).
+    pub fn cache(&self, kind: &str, config_hash: &str, generation: i64, json: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO cached_results (kind, config_hash, generation, json) VALUES (?1, ?2, ?3, ?4)",
+            params![kind, config_hash, generation, json],
+        )?;
+        Ok(())
     }
 
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Self::init(Connection::open_in_memory()?)
+        Self::init(Connection::open_in_memory()?, None)
     }
 
-    fn init(conn: Connection) -> Result<Store, StoreError> {
+    /// Says, in a note beside the store, that this process is about to write it
+    /// (`what`: the command). A second writer that times out names it.
+    pub fn announce_writer(&mut self, what: &str) {
+        if let Some(p) = &self.path {
+            // Another live writer's note stays: it is the one a waiting process
+            // must be able to name.
+            if let Ok(note) = std::fs::read_to_string(writer_note(p)) {
+                let pid = note.split("(pid ").nth(1).and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next());
+                let alive =
+                    pid.is_some_and(|pid| !Path::new("/proc").is_dir() || Path::new("/proc").join(pid).exists());
+                if alive && pid != Some(std::process::id().to_string().as_str()) {
+                    return;
+                }
+            }
+            let note = format!(
+                "{what} (pid {}, since {})",
+                std::process::id(),
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            self.announced = std::fs::write(writer_note(p), note).is_ok();
+        }
+    }
+
+    fn busy_error(path: Option<&Path>) -> StoreError {
+        let holder = path
+            .and_then(|p| std::fs::read_to_string(writer_note(p)).ok())
+            .map(|n| format!("alphadesk {}", n.trim()))
+            .unwrap_or_else(|| "another program, or an alphadesk that did not say which command".into());
+        StoreError::Busy { waited_ms: busy_timeout().as_millis() as u64, holder }
+    }
+
+    /// `e`, or the busy error naming the other writer when `e` is a lock timeout.
+    pub fn explain(&self, e: StoreError) -> StoreError {
+        if e.is_busy() {
+            Self::busy_error(self.path.as_deref())
+        } else {
+            e
+        }
+    }
+
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store, StoreError> {
+        // The timeout first: switching a new file to WAL takes a lock that a second
+        // process creating the same store may hold for a moment.
+        conn.busy_timeout(busy_timeout())?;
         // WAL keeps readers (the server, a second CLI) working during an ingest;
         // NORMAL sync is durable across application crashes, which is what the
         // per-file transaction promises.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        let mut store = Store { conn, fault_after_rows: None };
+        let mut store = Store { conn, fault_after_rows: None, path, announced: false };
         let before = store.schema_version()?;
         store.migrate_to(schema::LATEST)?;
         // A file upgraded past migration 3 has prices but no cached columns yet.
@@ -106,6 +263,13 @@ impl Store {
         for version in current + 1..=target.min(schema::LATEST) {
             let sql = schema::MIGRATIONS[(version - 1) as usize];
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+            // Another process may have applied it while this one waited for the
+            // lock (two first runs on a new store): the version read inside the
+            // exclusive transaction is the truth.
+            let applied: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if applied >= version {
+                continue;
+            }
             tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
@@ -116,7 +280,7 @@ impl Store {
     /// Opens a store file at exactly `version` (tests of the upgrade path).
     pub fn open_at_version(path: &Path, version: i64) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
-        let mut s = Store { conn, fault_after_rows: None };
+        let mut s = Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false };
         s.migrate_to(version)?;
         Ok(s)
     }
@@ -197,7 +361,7 @@ impl Store {
             Err(StoreError::Parse { error, .. }) => {
                 Outcome::Failed { location: Some(error.location.clone()), error: error.to_string() }
             }
-            Err(e) => Outcome::Failed { error: e.to_string(), location: None },
+            Err(e) => Outcome::Failed { error: self.explain(e).to_string(), location: None },
         };
         FileReport { path: path.to_string(), outcome }
     }
@@ -238,6 +402,12 @@ impl Store {
         }
         let parsed = alphadesk_ingest::parse(kind, &parse_name, bytes).map_err(parse_err)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // A second process may have stored the same file while this one parsed it.
+        if let Some(kind) =
+            tx.query_row("SELECT kind FROM sources WHERE sha256 = ?1", [&sha], |r| r.get::<_, String>(0)).optional()?
+        {
+            return Ok(Outcome::Unchanged { kind });
+        }
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         tx.execute(
             "INSERT INTO sources (path, sha256, kind, bytes, ingested_at, rows) VALUES (?1, ?2, ?3, ?4, ?5, 0)",

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::StoreError;
 
 /// Where a stored value came from, precisely enough to open the file and find it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct SourceRef {
     pub path: String,
     /// Accession number for SEC records.
@@ -23,7 +23,7 @@ pub struct SourceRef {
     pub line: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Security {
     pub ticker: String,
     pub name: Option<String>,
@@ -170,8 +170,11 @@ pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<Split>, StoreError> {
          GROUP BY f.end, f.value ORDER BY f.end",
     )?;
     let rows = st.query_map([cik], |r| {
+        let effective = req_date(r, 0)?;
         Ok(Split {
-            effective: req_date(r, 0)?,
+            after: effective.pred_opt().unwrap_or(effective),
+            effective,
+            evidence: "XBRL StockholdersEquityNoteStockSplitConversionRatio1".into(),
             ratio: r.get(1)?,
             source: SourceRef { path: r.get(3)?, accession: Some(r.get(2)?), line: None },
         })
@@ -179,11 +182,16 @@ pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<Split>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// A stock split: `ratio` new shares per old share from `effective` on.
+/// A stock split: `ratio` new shares per old share, effective after `after` and
+/// on or before `effective` (the day before and the day itself for a dated split;
+/// a wider window when the split is inferred from records a year apart).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Split {
+    pub after: NaiveDate,
     pub effective: NaiveDate,
     pub ratio: f64,
+    /// How the split is known.
+    pub evidence: String,
     pub source: SourceRef,
 }
 
@@ -212,6 +220,33 @@ pub fn close_on_or_before(conn: &Connection, ticker: &str, date: NaiveDate) -> R
             },
         )
         .optional()?)
+}
+
+/// One dated value of a snapshot file, with its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    pub date: NaiveDate,
+    pub value: f64,
+    pub source: SourceRef,
+}
+
+/// A dated snapshot value of one field (`price`, `market_cap_usd`, ...) per
+/// ticker, oldest first: the constituents-financials files.
+pub fn snapshot_values(
+    conn: &Connection,
+    field: &str,
+) -> Result<std::collections::HashMap<String, Vec<Dated>>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT m.ticker, m.as_of, m.value, s.path, m.line FROM market_snapshots m JOIN sources s ON s.id = m.source_id
+         WHERE m.field = ?1 ORDER BY m.ticker, m.as_of",
+    )?;
+    let mut out: std::collections::HashMap<String, Vec<Dated>> = Default::default();
+    let mut rows = st.query([field])?;
+    while let Some(r) = rows.next()? {
+        let source = SourceRef { path: r.get(3)?, accession: None, line: r.get(4)? };
+        out.entry(r.get(0)?).or_default().push(Dated { date: req_date(r, 1)?, value: r.get(2)?, source });
+    }
+    Ok(out)
 }
 
 /// The series' layout and the date its adjusted prices are adjusted to.
@@ -280,7 +315,7 @@ pub fn annual_values(
 }
 
 /// An open-market insider purchase (`P`) or sale (`S`) from a non-derivative table.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct OpenMarketTrade {
     pub issuer_cik: Option<i64>,
     pub issuer_ticker: Option<String>,
@@ -326,7 +361,7 @@ pub fn open_market_trades(conn: &Connection) -> Result<Vec<OpenMarketTrade>, Sto
 }
 
 /// One 13F share position (no options, no principal amounts).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Position {
     /// Manager CIK, or the manager's name when the report has no cover page CIK.
     pub manager: String,

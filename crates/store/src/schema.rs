@@ -310,6 +310,32 @@ CREATE TABLE news_processed (
 CREATE INDEX sources_path ON sources(path);
 CREATE INDEX documents_source_line ON documents(source_id, line);
 "#,
+    // 6: a generation number that every write bumps, so that results computed from
+    // the store (the figures of record) can be cached under it and known stale;
+    // and the cache itself.
+    r#"
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO store_meta (key, value) VALUES ('generation', 0);
+CREATE TRIGGER sources_bump_insert AFTER INSERT ON sources BEGIN
+    UPDATE store_meta SET value = value + 1 WHERE key = 'generation';
+END;
+CREATE TRIGGER sources_bump_delete AFTER DELETE ON sources BEGIN
+    UPDATE store_meta SET value = value + 1 WHERE key = 'generation';
+END;
+CREATE TRIGGER sources_bump_update AFTER UPDATE ON sources BEGIN
+    UPDATE store_meta SET value = value + 1 WHERE key = 'generation';
+END;
+CREATE TRIGGER news_bump AFTER INSERT ON news_processed BEGIN
+    UPDATE store_meta SET value = value + 1 WHERE key = 'generation';
+END;
+CREATE TABLE cached_results (
+    kind        TEXT NOT NULL,     -- what was computed (e.g. 'figures_of_record')
+    config_hash TEXT NOT NULL,
+    generation  INTEGER NOT NULL,  -- store_meta.generation it was computed from
+    json        TEXT NOT NULL,
+    PRIMARY KEY (kind, config_hash)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use alphadesk_model::{NaiveDate, Sector};
 use alphadesk_score::{score, Every, Pillar, ScoreConfig, Universe};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The factors evaluated, in report order.
 pub const FACTORS: [&str; 5] = ["alpha_score", "momentum", "value", "quality", "sentiment"];
@@ -393,6 +393,93 @@ pub fn backtest(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Backtest {
         dates_without_horizon: panel.dates_without_horizon,
         evaluation,
         dropped: panel.dropped,
+    }
+}
+
+/// One factor's rank IC in brief.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct IcBrief {
+    pub mean: Option<f64>,
+    pub ir: Option<f64>,
+    pub t_stat: Option<f64>,
+    pub hit_rate: Option<f64>,
+    pub n_dates: usize,
+}
+
+/// A backtest in brief: what is stated beside a score (by `explain`, the stock
+/// pages and the agent tools), and what the store caches per configuration and
+/// store generation so that stating it costs nothing.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct Figures {
+    /// What these figures are, and are not.
+    pub label: String,
+    pub config_hash: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Forward return horizon, trading days.
+    pub horizon: usize,
+    pub rebalance: String,
+    pub dates: usize,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    /// Rank IC of the Alpha Score (`alpha_score`) and each pillar with forward returns.
+    pub ic: BTreeMap<String, IcBrief>,
+    /// Mean forward return per Alpha Score quintile, Q1 (lowest) to Q5.
+    pub quintile_mean_returns: Vec<Option<f64>>,
+    pub spread_mean: Option<f64>,
+    pub spread_t_stat: Option<f64>,
+    pub top_quintile_turnover: Option<f64>,
+    pub dropped_total: usize,
+    pub t_stat_method: String,
+}
+
+impl From<&Backtest> for Figures {
+    fn from(bt: &Backtest) -> Figures {
+        let e = &bt.evaluation;
+        Figures {
+            label: bt.label.to_string(),
+            config_hash: bt.config_hash.clone(),
+            from: bt.from,
+            to: bt.to,
+            horizon: bt.horizon,
+            rebalance: bt.rebalance.to_string(),
+            dates: bt.dates.len(),
+            first_date: bt.dates.first().copied(),
+            last_date: bt.dates.last().copied(),
+            ic: e
+                .ic
+                .iter()
+                .map(|(k, s)| {
+                    let brief =
+                        IcBrief { mean: s.mean, ir: s.ir, t_stat: s.t_stat, hit_rate: s.hit_rate, n_dates: s.n_dates };
+                    (k.to_string(), brief)
+                })
+                .collect(),
+            quintile_mean_returns: e.quantiles.mean_returns.clone(),
+            spread_mean: e.quantiles.spread_mean,
+            spread_t_stat: e.quantiles.spread_t_stat,
+            top_quintile_turnover: e.turnover.top_quantile_mean,
+            dropped_total: bt.dropped_total,
+            t_stat_method: e.t_stat_method.clone(),
+        }
+    }
+}
+
+impl Figures {
+    /// The figures in one sentence, labelled as a historical simulation.
+    pub fn sentence(&self, of_record: bool) -> String {
+        let which = if of_record { "Figures of record" } else { "Backtest of this configuration" };
+        let ic = self.ic.get("alpha_score");
+        format!(
+            "{which} (a backtest: a historical simulation on survivorship-biased data, not a forecast): over {} monthly rebalances {}..{}, the Alpha Score's mean rank IC with {}-day forward returns was {} (t {}), and the top quintile beat the bottom by {} per period on average.",
+            self.dates,
+            self.first_date.map(|d| d.to_string()).unwrap_or_default(),
+            self.last_date.map(|d| d.to_string()).unwrap_or_default(),
+            self.horizon,
+            ic.and_then(|i| i.mean).map(|x| format!("{x:+.3}")).unwrap_or("n/a".into()),
+            ic.and_then(|i| i.t_stat).map(|x| format!("{x:+.2}")).unwrap_or("n/a".into()),
+            self.spread_mean.map(|x| format!("{:+.2}%", x * 100.0)).unwrap_or("n/a".into())
+        )
     }
 }
 

@@ -136,8 +136,21 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// Writes the report into `dir` and returns the files written.
+/// Writes the report's files (see [`files`]) into `dir`.
 pub fn write(bt: &Backtest, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for (name, body) in files(bt) {
+        let p = dir.join(name);
+        std::fs::write(&p, body)?;
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// The report as named files: `README.md`, three SVG charts and `backtest.json`.
+/// The web page shows the same charts.
+pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
     let e = &bt.evaluation;
     let mut md = String::new();
     let _ = writeln!(md, "# Alpha Score backtest\n");
@@ -231,11 +244,5 @@ pub fn write(bt: &Backtest, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         ),
         ("backtest.json", serde_json::to_string_pretty(bt).unwrap_or_default()),
     ];
-    let mut out = Vec::new();
-    for (name, body) in files {
-        let p = dir.join(name);
-        std::fs::write(&p, body)?;
-        out.push(p);
-    }
-    Ok(out)
+    files.into()
 }

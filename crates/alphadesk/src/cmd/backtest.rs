@@ -1,11 +1,12 @@
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::AsOf;
 use alphadesk_score::Every;
-use alphadesk_validate::{backtest, report, Spec, FACTORS};
+use alphadesk_validate::{report, Spec, FACTORS};
 
-use super::score::{load_config, load_universe};
+use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,17 +30,16 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     if a.horizon == 0 {
         anyhow::bail!("--horizon must be at least one trading day");
     }
     if a.from > a.to {
         anyhow::bail!("--from {} is after --to {}", a.from, a.to);
     }
-    let cfg = load_config(a.config.as_deref())?;
-    let u = load_universe(db)?;
+    let service = super::service(db, a.config.as_deref(), None)?;
     let spec = Spec { from: a.from.date(), to: a.to.date(), horizon: a.horizon, rebalance: a.rebalance };
-    let bt = backtest(&u, &cfg, &spec);
+    let bt = service.backtest(&spec)?;
     if bt.dates.is_empty() {
         anyhow::bail!(
             "no rebalance date in {}..{} has {} trading days of prices after it (prices run {}..{})",
@@ -55,10 +55,10 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
         eprintln!("report: {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
     }
     if a.json {
-        crate::output::emit(&serde_json::to_string_pretty(&bt)?)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&bt)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    crate::output::emit(&summary(&bt))?;
+    writeln!(out, "{}", summary(&bt))?;
     Ok(ExitCode::SUCCESS)
 }
 

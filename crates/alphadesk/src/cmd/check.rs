@@ -1,13 +1,12 @@
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::{AsOf, NaiveDate};
-use alphadesk_notes::Desk;
-use alphadesk_rules::{Checker, RulesConfig, Verdict};
+use alphadesk_rules::Verdict;
 
-use super::score::{load_config, open_scored};
+use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,16 +27,6 @@ pub struct Args {
     config: Option<PathBuf>,
     #[arg(long)]
     json: bool,
-}
-
-pub fn load_rules(path: Option<&Path>) -> anyhow::Result<RulesConfig> {
-    match path {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?;
-            RulesConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("in {}: {e}", p.display()))
-        }
-        None => Ok(RulesConfig::default()),
-    }
 }
 
 /// A verdict for people: one line per violation, like a compiler.
@@ -133,7 +122,7 @@ fn walk_md(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let paths = expand(&a.notes);
     if paths.is_empty() {
         anyhow::bail!("no Markdown notes in {:?}", a.notes);
@@ -143,9 +132,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     if let [Input { note: Err(e), .. }] = inputs.as_slice() {
         anyhow::bail!("{e}");
     }
-    let rules = load_rules(a.rules.as_deref())?;
-    let cfg = load_config(a.config.as_deref())?;
-    let (store, u) = open_scored(db)?;
+    let service = super::service(db, a.config.as_deref(), a.rules.as_deref())?;
     // Notes are checked against their own publication dates: one desk per date.
     let mut by_date: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
     for (i, input) in inputs.iter().enumerate() {
@@ -155,13 +142,16 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     }
     let mut verdicts: Vec<Option<Result<Verdict, String>>> = inputs.iter().map(|_| None).collect();
     for (date, idx) in by_date {
-        let desk = Desk::new(&store, &u, &cfg, date)?;
-        let checker = Checker::new(&desk, rules.clone())?;
-        for i in idx {
-            let Ok((text, _)) = &inputs[i].note else { continue };
-            verdicts[i] =
-                Some(checker.check(text, a.ticker.as_deref()).map_err(|e| format!("{}: {e}", inputs[i].name)));
-        }
+        service.with_checker(date, |checker| {
+            for i in idx {
+                let Ok((text, _)) = &inputs[i].note else { continue };
+                verdicts[i] = Some(
+                    alphadesk_service::check_note(checker, text, a.ticker.as_deref())
+                        .map_err(|e| format!("{}: {e}", inputs[i].name)),
+                );
+            }
+            Ok(())
+        })?;
     }
     let single = inputs.len() == 1;
     let (mut failed, mut errors, mut passed) = (0usize, 0usize, 0usize);
@@ -197,13 +187,14 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
             }
             (false, _) => human(&input.name, &verdict),
         };
-        crate::output::emit(&text)?;
+        writeln!(out, "{text}")?;
     }
     if !single && !a.json {
-        crate::output::emit(&format!(
+        writeln!(
+            out,
             "checked {} notes: {passed} passed, {failed} failed, {errors} could not be checked",
             inputs.len()
-        ))?;
+        )?;
     }
     Ok(if errors > 0 {
         ExitCode::from(2)

@@ -1,11 +1,12 @@
-use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use alphadesk_store::{FileReport, Outcome, Store};
+use alphadesk_service::write::{Summary, Writer};
+use alphadesk_store::Outcome;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
+
+use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -20,30 +21,11 @@ pub struct Args {
     verbose: bool,
 }
 
-#[derive(Debug, Default, Serialize)]
-pub struct Summary {
-    pub files: usize,
-    /// Per kind: files stored and rows written.
-    pub stored: BTreeMap<String, (u64, u64)>,
-    pub unchanged: usize,
-    pub skipped: usize,
-    pub failed: Vec<FileReport>,
-    pub warnings: usize,
-    pub reports: Vec<FileReport>,
-}
-
-impl Summary {
-    pub fn changed_nothing(&self) -> bool {
-        self.stored.is_empty() && self.failed.is_empty()
-    }
-}
-
-/// Ingests every file under `paths`, one transaction per file, reporting failures
-/// as they happen and going on with the rest.
-pub fn ingest_all(store: &mut Store, paths: &[PathBuf], verbose: bool) -> anyhow::Result<Summary> {
-    let files = alphadesk_store::walk(paths)?;
+/// Ingests every file under `paths` with a progress bar on a terminal, reporting
+/// failures as they happen and going on with the rest.
+pub fn ingest_all(w: &mut Writer, paths: &[PathBuf], verbose: bool) -> anyhow::Result<Summary> {
     let bar = if std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(files.len() as u64);
+        let b = ProgressBar::new(0);
         b.set_style(
             ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {wide_msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -52,75 +34,74 @@ pub fn ingest_all(store: &mut Store, paths: &[PathBuf], verbose: bool) -> anyhow
     } else {
         ProgressBar::hidden()
     };
-    let mut s = Summary { files: files.len(), ..Summary::default() };
-    for (path, explicit) in files {
-        bar.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        let report = store.ingest_path(&path, explicit);
+    let s = w.ingest(paths, |i, total, report| {
+        bar.set_length(total as u64);
+        bar.set_position(i as u64 + 1);
+        bar.set_message(report.path.rsplit('/').next().unwrap_or_default().to_string());
         match &report.outcome {
-            Outcome::Stored { kind, rows, warnings } => {
-                let e = s.stored.entry(kind.name().to_string()).or_default();
-                e.0 += 1;
-                e.1 += rows;
-                s.warnings += warnings.len();
-                if verbose {
-                    for w in warnings {
-                        bar.suspend(|| eprintln!("warning: {}: {w}", report.path));
-                    }
+            Outcome::Stored { warnings, .. } if verbose => {
+                for w in warnings {
+                    bar.suspend(|| eprintln!("warning: {}: {w}", report.path));
                 }
             }
-            Outcome::Unchanged { .. } => s.unchanged += 1,
-            Outcome::Skipped { .. } => s.skipped += 1,
-            Outcome::Failed { error, .. } => {
-                bar.suspend(|| eprintln!("error: {}: {error}", report.path));
-                s.failed.push(report.clone());
-            }
+            Outcome::Failed { error, .. } => bar.suspend(|| eprintln!("error: {}: {error}", report.path)),
+            _ => {}
         }
-        s.reports.push(report);
-        bar.inc(1);
-    }
+    })?;
     bar.finish_and_clear();
     Ok(s)
 }
 
-pub fn print_summary(s: &Summary) {
-    println!("{} files examined", s.files);
+pub fn print_summary(out: &mut Out, s: &Summary) -> std::io::Result<()> {
+    writeln!(out, "{} files examined", s.files)?;
     for (kind, (files, rows)) in &s.stored {
-        println!("  stored {kind:<13} {files:>5} files {rows:>10} rows");
+        writeln!(out, "  stored {kind:<13} {files:>5} files {rows:>10} rows")?;
     }
     if s.unchanged > 0 {
-        println!("  unchanged      {:>5} files (already stored, same sha256)", s.unchanged);
+        writeln!(out, "  unchanged      {:>5} files (already stored, same sha256)", s.unchanged)?;
     }
     if s.skipped > 0 {
-        println!("  skipped        {:>5} files (not a source alphadesk reads)", s.skipped);
+        writeln!(out, "  skipped        {:>5} files (not a source alphadesk reads)", s.skipped)?;
     }
     if s.warnings > 0 {
-        println!("  warnings       {:>5} (rerun with --verbose to list them)", s.warnings);
+        writeln!(out, "  warnings       {:>5} (rerun with --verbose to list them)", s.warnings)?;
     }
     if !s.failed.is_empty() {
-        println!("  FAILED         {:>5} files:", s.failed.len());
+        writeln!(out, "  FAILED         {:>5} files:", s.failed.len())?;
         for f in &s.failed {
             if let Outcome::Failed { error, .. } = &f.outcome {
-                println!("    {}: {error}", f.path);
+                writeln!(out, "    {}: {error}", f.path)?;
             }
         }
     }
     if s.changed_nothing() {
-        println!("nothing changed: every file was already stored or is not a source");
+        writeln!(out, "nothing changed: every file was already stored or is not a source")?;
     }
+    Ok(())
 }
 
-pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
-    let mut store = Store::open(db)?;
-    let s = ingest_all(&mut store, &a.paths, a.verbose)?;
-    if let Some(d) = super::news::derive_signals(&mut store)? {
+/// After new data: read the news it brought and refresh the cached figures of
+/// record, so that readers state them without recomputing a backtest.
+pub fn after_ingest(w: &mut Writer, s: &Summary) -> anyhow::Result<Option<alphadesk_news::signals::Derived>> {
+    let derived = w.derive_news()?;
+    if !s.stored.is_empty() || derived.as_ref().is_some_and(|d| d.documents > 0) {
+        w.refresh_figures(&alphadesk_score::ScoreConfig::default())?;
+    }
+    Ok(derived)
+}
+
+pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let mut w = Writer::open(db, "ingest")?;
+    let s = ingest_all(&mut w, &a.paths, a.verbose)?;
+    if let Some(d) = after_ingest(&mut w, &s)? {
         if d.documents > 0 {
             eprintln!("news: read {} new documents into {} company tone signals", d.documents, d.signals);
         }
     }
     if a.json {
-        crate::output::emit(&serde_json::to_string_pretty(&s)?)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
     } else {
-        print_summary(&s);
+        print_summary(out, &s)?;
     }
     Ok(if s.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

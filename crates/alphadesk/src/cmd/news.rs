@@ -1,11 +1,12 @@
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_news::article::{analyze, from_text, ArticleInput};
 use alphadesk_news::link::{Linker, DEFAULT_ALIASES};
-use alphadesk_news::tone::lexicon::LexiconModel;
-use alphadesk_store::Store;
 use anyhow::Context;
+
+use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,27 +26,16 @@ pub struct Args {
 
 /// The companies news can be linked to: every priced security in the store.
 pub fn linker(db: &Path, aliases: Option<&Path>) -> anyhow::Result<Linker> {
-    if !db.exists() {
-        anyhow::bail!(
-            "no store at {}: the linker needs the securities master (run `alphadesk demo` or `ingest`)",
-            db.display()
-        );
-    }
     let alias_text = match aliases {
         Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
         None => DEFAULT_ALIASES.to_string(),
     };
-    Linker::from_store(&Store::open(db)?, &alias_text)?
-        .ok_or_else(|| anyhow::anyhow!("{} holds no priced securities with names to link to", db.display()))
+    let service = alphadesk_service::Service::open(db, alphadesk_service::Options { readers: 1, ..Default::default() })
+        .map_err(|e| anyhow::anyhow!("the linker needs the securities master in {}: {e}", db.display()))?;
+    Ok(service.linker(&alias_text)?)
 }
 
-/// Reads stored documents the news stage has not read yet into tone signals; run
-/// after every ingest.
-pub fn derive_signals(store: &mut Store) -> anyhow::Result<Option<alphadesk_news::signals::Derived>> {
-    Ok(alphadesk_news::signals::derive_pending(store, &LexiconModel, "lexicon-v1")?)
-}
-
-pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let bytes = super::tone::read_text_input(&a.file, "text, HTML or JSON Lines")?;
     let text = alphadesk_ingest::decode_text(&bytes);
     if text.trim().is_empty() {
@@ -53,7 +43,6 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
     }
     let linker = linker(db, a.aliases.as_deref())?;
     let model = super::tone::load_model(a.model.as_deref())?;
-    let mut out = String::new();
     let mut failed = 0;
     if text.trim_start().starts_with('{') {
         for (i, line) in text.lines().enumerate() {
@@ -62,8 +51,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
             }
             match serde_json::from_str::<ArticleInput>(line) {
                 Ok(article) => {
-                    out.push_str(&serde_json::to_string(&analyze(&linker, model.as_ref(), &article))?);
-                    out.push('\n');
+                    writeln!(out, "{}", serde_json::to_string(&analyze(&linker, model.as_ref(), &article))?)?
                 }
                 Err(e) => {
                     failed += 1;
@@ -72,10 +60,7 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
             }
         }
     } else {
-        out.push_str(&serde_json::to_string(&analyze(&linker, model.as_ref(), &from_text(&text)))?);
-    }
-    if !out.is_empty() {
-        crate::output::emit(out.trim_end())?;
+        writeln!(out, "{}", serde_json::to_string(&analyze(&linker, model.as_ref(), &from_text(&text)))?)?;
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -1,10 +1,11 @@
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::AsOf;
-use alphadesk_notes::{compose, render, Desk};
+use alphadesk_notes::{compose, render};
 
-use super::score::{load_config, open_scored};
+use crate::output::Out;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -46,15 +47,14 @@ pub struct Args {
     config: Option<PathBuf>,
 }
 
-pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
-    let cfg = load_config(a.config.as_deref())?;
-    let (store, u) = open_scored(db)?;
-    let desk = Desk::new(&store, &u, &cfg, a.as_of.date())?;
-    let note = compose(&desk.dossier(&a.ticker)?)?;
-    let text = a.format.render(&note);
+pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let service = super::service(db, a.config.as_deref(), None)?;
+    let snap = service.snapshot()?;
+    let ticker = service.ticker(&snap, &a.ticker)?;
+    let text = service.with_desk(a.as_of.date(), |desk| Ok(a.format.render(&compose(&desk.dossier(&ticker)?)?)))?;
     match &a.out {
         Some(p) => std::fs::write(p, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?,
-        None => crate::output::emit(text.trim_end())?,
+        None => writeln!(out, "{}", text.trim_end())?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,11 @@
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use alphadesk_ingest::Kind;
 use anyhow::Context;
+
+use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -14,7 +17,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
     let name = a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let kind = if a.kind.eq_ignore_ascii_case("auto") {
@@ -29,8 +32,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     };
     let parsed =
         alphadesk_ingest::parse(kind, &name, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
-    let out = if a.json { serde_json::to_string(&parsed)? } else { serde_json::to_string_pretty(&parsed)? };
-    crate::output::emit(&out)?;
+    let text = if a.json { serde_json::to_string(&parsed)? } else { serde_json::to_string_pretty(&parsed)? };
+    writeln!(out, "{text}")?;
     for w in parsed.warnings() {
         eprintln!("warning: {}: {w}", a.file.display());
     }

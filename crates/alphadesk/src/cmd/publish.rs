@@ -1,13 +1,13 @@
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use alphadesk_model::AsOf;
-use alphadesk_notes::{compose, render, Desk};
+use alphadesk_model::{AsOf, Ticker};
+use alphadesk_notes::{compose, render};
 use alphadesk_rules::{Checker, Verdict};
 
-use super::check::load_rules;
 use super::note::Format;
-use super::score::{load_config, open_scored};
+use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -49,23 +49,36 @@ impl Outcome {
     }
 }
 
-/// Composes and checks a note per ticker; writes only the passing ones.
+/// The file of a ticker's note in `dir`: only a valid ticker names a file, and
+/// the name stays inside `dir` (a ticker is letters, digits, `.` and `-`, never a
+/// path; see `Ticker`).
+fn note_path(dir: &Path, ticker: &str, f: Format) -> Result<PathBuf, String> {
+    let t = Ticker::new(ticker).map_err(|e| e.to_string())?;
+    Ok(dir.join(format!("{}.{}", t.as_str(), f.extension())))
+}
+
+/// Composes and checks a note per ticker; writes only the passing ones. One
+/// ticker that cannot be written does not stop the others.
 pub fn publish(checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow::Result<Outcome> {
     let started = std::time::Instant::now();
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
     let mut o = Outcome { published: vec![], failed: vec![], skipped: vec![], seconds: 0.0 };
     // A note published by an earlier run must not outlive a failure in this one:
     // the folder holds exactly the notes that pass on this date.
-    let withdraw = |t: &str| {
+    let withdraw = |t: &str| -> Result<(), String> {
         for f in [Format::Md, Format::Html, Format::Json] {
-            let path = out.join(format!("{t}.{}", f.extension()));
+            let path = note_path(out, t, f)?;
             if path.exists() {
-                std::fs::remove_file(&path).map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", path.display()))?;
+                std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
             }
         }
-        anyhow::Ok(())
+        Ok(())
     };
+    let mut seen = std::collections::BTreeSet::new();
     for t in tickers {
+        if !seen.insert(t.clone()) {
+            continue;
+        }
         // The checker keeps the dossier it builds: composing from it means the
         // note is checked against exactly what it was written from, built once.
         let note = match checker.dossier(t) {
@@ -76,7 +89,10 @@ pub fn publish(checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow:
         let note = match note {
             Ok(n) => n,
             Err(why) => {
-                withdraw(t)?;
+                let why = match withdraw(t) {
+                    Ok(()) => why,
+                    Err(e) => format!("{why}; {e}"),
+                };
                 o.skipped.push((t.clone(), why));
                 continue;
             }
@@ -84,47 +100,65 @@ pub fn publish(checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow:
         let md = render::markdown(&note);
         let verdict = checker.check(&md, Some(&note.ticker))?;
         if !verdict.passed {
-            withdraw(&note.ticker)?;
+            if let Err(e) = withdraw(&note.ticker) {
+                o.skipped.push((note.ticker.clone(), e));
+            }
             o.failed.push((note.ticker.clone(), verdict));
             continue;
         }
-        for f in [Format::Md, Format::Html, Format::Json] {
-            let path = out.join(format!("{}.{}", note.ticker, f.extension()));
+        let written = [Format::Md, Format::Html, Format::Json].into_iter().try_for_each(|f| {
+            let path = note_path(out, &note.ticker, f)?;
             let text = if f == Format::Md { md.clone() } else { f.render(&note) };
-            std::fs::write(&path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        });
+        match written {
+            Ok(()) => o.published.push(note.ticker.clone()),
+            Err(e) => o.skipped.push((note.ticker.clone(), e)),
         }
-        o.published.push(note.ticker.clone());
     }
     o.seconds = started.elapsed().as_secs_f64();
     Ok(o)
 }
 
-pub fn print_failures(o: &Outcome) {
+pub fn print_failures(out: &mut Out, o: &Outcome) -> std::io::Result<()> {
     for (t, v) in &o.failed {
-        println!("{}", super::check::human(&format!("{t}.md"), v));
+        writeln!(out, "{}", super::check::human(&format!("{t}.md"), v))?;
     }
     for (t, why) in &o.skipped {
-        println!("{t}: not composed: {why}");
+        writeln!(out, "{t}: not composed: {why}")?;
     }
+    Ok(())
 }
 
-pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
-    let rules = load_rules(a.rules.as_deref())?;
-    let cfg = load_config(a.config.as_deref())?;
-    let (store, u) = open_scored(db)?;
-    let desk = Desk::new(&store, &u, &cfg, a.as_of.date())?;
-    let checker = Checker::new(&desk, rules)?;
-    let tickers: Vec<String> = if a.tickers.is_empty() {
-        desk.tickers()
-    } else {
-        a.tickers.iter().map(|t| t.trim().to_ascii_uppercase()).filter(|t| !t.is_empty()).collect()
-    };
-    if tickers.is_empty() {
-        anyhow::bail!("no ticker is scored on {}: nothing to publish", a.as_of.date());
-    }
-    let o = publish(&checker, &tickers, &a.out)?;
-    print_failures(&o);
-    println!("{} -> {}", o.summary(), a.out.display());
+pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let service = super::service(db, a.config.as_deref(), a.rules.as_deref())?;
+    let as_of = a.as_of.date();
+    let o = service.with_checker(as_of, |checker| {
+        let mut tickers: Vec<String> = Vec::new();
+        if a.tickers.is_empty() {
+            tickers = checker.tickers();
+        } else {
+            for t in &a.tickers {
+                let t = t.trim();
+                if t.is_empty() {
+                    continue;
+                }
+                match Ticker::new(t) {
+                    Ok(t) => tickers.push(t.as_str().to_string()),
+                    Err(e) => return Err(alphadesk_service::ServiceError::bad_input(format!("--tickers: {e}"))),
+                }
+            }
+        }
+        if tickers.is_empty() {
+            return Err(alphadesk_service::ServiceError::not_found(format!(
+                "no ticker is scored on {as_of}: nothing to publish"
+            )));
+        }
+        publish(checker, &tickers, &a.out)
+            .map_err(|e| alphadesk_service::ServiceError::new(alphadesk_service::Kind::Internal, format!("{e:#}")))
+    })?;
+    print_failures(out, &o)?;
+    writeln!(out, "{} -> {}", o.summary(), a.out.display())?;
     // A ticker asked for by name must be published; across the whole universe, a
     // ticker with too little data for a note is reported, not a failure.
     let explicit_skipped = !a.tickers.is_empty() && !o.skipped.is_empty();

@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use alphadesk_model::{AsOf, NaiveDate, Sector};
 use alphadesk_score::{score, Every, Pillar, ScoreConfig, ScoreRecord, Universe};
-use alphadesk_store::Store;
+use alphadesk_service::{Sort, MAX_LIMIT};
 use anyhow::Context;
+
+use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,71 +33,50 @@ pub struct Args {
     json: bool,
 }
 
-pub fn load_config(path: Option<&Path>) -> anyhow::Result<ScoreConfig> {
-    match path {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-            ScoreConfig::from_toml(&text).with_context(|| format!("in {}", p.display()))
-        }
-        None => Ok(ScoreConfig::default()),
-    }
-}
-
-pub fn load_universe(db: &Path) -> anyhow::Result<Universe> {
-    Ok(open_scored(db)?.1)
-}
-
-/// The store and the universe loaded from it, or why there is nothing to score.
-pub fn open_scored(db: &Path) -> anyhow::Result<(Store, Universe)> {
-    if !db.exists() {
-        anyhow::bail!("no store at {}: run `alphadesk ingest` or `alphadesk demo` first", db.display());
-    }
-    let store = Store::open(db)?;
-    let u = Universe::load(&store)?;
-    if u.members.is_empty() {
-        anyhow::bail!("{} holds no priced securities with a sector: ingest prices and listings first", db.display());
-    }
-    Ok((store, u))
-}
-
-pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
-    let cfg = load_config(a.config.as_deref())?;
-    let sector = match &a.sector {
-        Some(s) => Some(Sector::from_label(s).ok_or_else(|| anyhow::anyhow!("unknown sector {s:?}"))?),
-        None => None,
-    };
-    let u = load_universe(db)?;
+pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let service = super::service(db, a.config.as_deref(), None)?;
     if let Some(h) = &a.history {
-        let out = a.out.as_deref().ok_or_else(|| anyhow::anyhow!("--history needs --out FILE"))?;
-        return history(&u, &cfg, h, a.every, out, sector);
-    }
-    let as_of = a.as_of.expect("clap requires --as-of without --history").date();
-    let mut records = score(&u, as_of, &cfg);
-    if let Some(s) = sector {
-        records.retain(|r| r.sector == s);
-    }
-    if records.is_empty() {
-        anyhow::bail!("no ticker has a fresh price on {as_of} (the store's prices run {}..{})", first(&u), last(&u));
-    }
-    if a.json {
-        let mut text = String::new();
-        for r in &records {
-            text.push_str(&serde_json::to_string(r)?);
-            text.push('\n');
-        }
-        crate::output::emit(text.trim_end())?;
+        let file = a.out.as_deref().ok_or_else(|| anyhow::anyhow!("--history needs --out FILE"))?;
+        let sector = match &a.sector {
+            Some(s) => Some(Sector::from_label(s).ok_or_else(|| anyhow::anyhow!("unknown sector {s:?}"))?),
+            None => None,
+        };
+        let cfg = service.config().clone();
+        let line = service.with_universe(|u| history(u, &cfg, h, a.every, file, sector))??;
+        writeln!(out, "{line}")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut text = format!(
-        "{:<7} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}  {}\n",
-        "ticker", "sector", "alpha", "category", "mom", "val", "qual", "sent", "coverage"
-    );
+    let as_of = a.as_of.expect("clap requires --as-of without --history").date();
+    // Every record, in ticker order: the CLI prints the whole universe.
+    let mut records = Vec::new();
+    let mut offset = 0;
+    loop {
+        let view = service.scores(Some(as_of), a.sector.as_deref(), Sort::Ticker, Some(MAX_LIMIT), offset)?;
+        let n = view.page.items.len();
+        records.extend(view.page.items);
+        offset += n;
+        if n == 0 || offset >= view.page.total {
+            break;
+        }
+    }
+    if a.json {
+        for r in &records {
+            writeln!(out, "{}", serde_json::to_string(r)?)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{:<7} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}  coverage",
+        "ticker", "sector", "alpha", "category", "mom", "val", "qual", "sent"
+    )?;
     let cell = |r: &ScoreRecord, p: Pillar| {
         r.pillars.get(&p).and_then(|s| s.score).map(|s| s.to_string()).unwrap_or("-".into())
     };
     for r in &records {
-        text.push_str(&format!(
-            "{:<7} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}  {}/{}\n",
+        writeln!(
+            out,
+            "{:<7} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}  {}/{}",
             r.ticker,
             r.sector.name(),
             r.alpha_score.map(|s| s.to_string()).unwrap_or("-".into()),
@@ -106,20 +87,11 @@ pub fn run(db: &Path, a: Args) -> anyhow::Result<ExitCode> {
             cell(r, Pillar::Sentiment),
             r.coverage.metrics_available,
             r.coverage.metrics_total
-        ));
+        )?;
     }
     let scored = records.iter().filter(|r| r.alpha_score.is_some()).count();
-    text.push_str(&format!("{scored} of {} tickers scored as of {as_of} (config {})", records.len(), cfg.hash()));
-    crate::output::emit(&text)?;
+    writeln!(out, "{scored} of {} tickers scored as of {as_of} (config {})", records.len(), service.config_hash())?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn first(u: &Universe) -> String {
-    u.calendar.first().map(|d| d.to_string()).unwrap_or_default()
-}
-
-fn last(u: &Universe) -> String {
-    u.calendar.last().map(|d| d.to_string()).unwrap_or_default()
 }
 
 pub fn parse_range(h: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
@@ -132,6 +104,7 @@ pub fn parse_range(h: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
     Ok((from.date(), to.date()))
 }
 
+/// Writes the panel CSV; returns the line that says what was written.
 fn history(
     u: &Universe,
     cfg: &ScoreConfig,
@@ -139,11 +112,15 @@ fn history(
     every: Every,
     out: &Path,
     sector: Option<Sector>,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<String> {
     let (from, to) = parse_range(range)?;
     let dates = u.rebalance_dates(from, to, every);
     if dates.is_empty() {
-        anyhow::bail!("no trading days in {range} (the store's prices run {}..{})", first(u), last(u));
+        anyhow::bail!(
+            "no trading days in {range} (the store's prices run {}..{})",
+            u.calendar.first().map(|d| d.to_string()).unwrap_or_default(),
+            u.calendar.last().map(|d| d.to_string()).unwrap_or_default()
+        );
     }
     let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
     let mut w = std::io::BufWriter::new(file);
@@ -185,11 +162,10 @@ fn history(
         }
     }
     w.flush()?;
-    println!(
+    Ok(format!(
         "wrote {rows} rows for {} dates (every {every}) to {} (config {})",
         dates.len(),
         out.display(),
         cfg.hash()
-    );
-    Ok(ExitCode::SUCCESS)
+    ))
 }

@@ -8,6 +8,8 @@ use alphadesk_news::tone::linear::{LinearModel, TrainOptions};
 use alphadesk_news::tone::Tone;
 use anyhow::Context;
 
+use crate::output::Out;
+
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
@@ -45,9 +47,9 @@ enum Action {
     },
 }
 
-pub fn run(a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     match a.action {
-        Some(Action::Train { data, out, epochs }) => {
+        Some(Action::Train { data, out: model_path, epochs }) => {
             let mut examples = Vec::new();
             for p in &data {
                 let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
@@ -57,11 +59,11 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             }
             let model = LinearModel::train(&examples, TrainOptions { epochs, ..TrainOptions::default() });
             let mut f = std::io::BufWriter::new(
-                std::fs::File::create(&out).with_context(|| format!("cannot write {}", out.display()))?,
+                std::fs::File::create(&model_path).with_context(|| format!("cannot write {}", model_path.display()))?,
             );
             model.save(&mut f)?;
             f.flush()?;
-            eprintln!("trained on {} sentences, {epochs} epochs -> {}", examples.len(), out.display());
+            eprintln!("trained on {} sentences, {epochs} epochs -> {}", examples.len(), model_path.display());
             Ok(ExitCode::SUCCESS)
         }
         Some(Action::Eval { phrasebank, lexicons, json }) => {
@@ -72,7 +74,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             let lx = lexicons.or_else(|| data.as_ref().map(|d| d.join("text/lexicons")));
             let r = alphadesk_news::tone::eval::phrasebank(&pb, lx.as_deref())?;
             if json {
-                crate::output::emit(&serde_json::to_string_pretty(&r)?)?;
+                writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
                 return Ok(ExitCode::SUCCESS);
             }
             let mut t = format!("split: {}\ntrained on {} sentences\n", r.split, r.train_sentences);
@@ -107,20 +109,15 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                     o.linear.macro_f1
                 ));
             }
-            crate::output::emit(t.trim_end())?;
+            writeln!(out, "{}", t.trim_end())?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
             let file = a.file.ok_or_else(|| anyhow::anyhow!("give a FILE of sentences, or - for standard input"))?;
             let model = load_model(a.model.as_deref())?;
             let bytes = read_text_input(&file, "one sentence per line")?;
-            let mut out = String::new();
             for line in decode(&bytes).lines().filter(|l| !l.trim().is_empty()) {
-                out.push_str(&serde_json::to_string(&model.tone(line))?);
-                out.push('\n');
-            }
-            if !out.is_empty() {
-                crate::output::emit(out.trim_end())?;
+                writeln!(out, "{}", serde_json::to_string(&model.tone(line))?)?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -1,0 +1,690 @@
+//! The service layer: the one place that opens the store, loads the scored
+//! universe and answers questions about it.
+//!
+//! The CLI, the HTTP API with its stock pages, and the MCP server for agents are
+//! thin faces over a [`Service`]: a face parses its input, calls one method here
+//! and renders the answer. None of them opens the store or assembles a universe,
+//! so the three cannot drift apart: `alphadesk score --json`, `GET
+//! /api/v1/tickers/AAPL` and the `get_score` tool print the same record.
+//!
+//! A service owns a pool of read-only connections and a [`Snapshot`]: the
+//! universe loaded at one store generation, with caches of what has been computed
+//! from it (scores per date, explanations, notes, the figures of record). Before
+//! answering, it asks SQLite whether another connection has written the file
+//! (`PRAGMA data_version`); when the generation moved, a new snapshot is loaded
+//! and the old caches go with the old snapshot. Figures of record are also kept
+//! in the store, per configuration and generation, so that a CLI process does not
+//! recompute a whole backtest to state them.
+
+pub mod error;
+pub mod views;
+pub mod write;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
+
+use alphadesk_model::{NaiveDate, Sector, Ticker};
+use alphadesk_notes::{compose, render, Desk};
+use alphadesk_rules::{Checker, RulesConfig, Verdict};
+use alphadesk_score::{score, Pillar, ScoreConfig, ScoreRecord, Universe};
+use alphadesk_store::Store;
+use alphadesk_validate::{Backtest, Figures, Spec};
+
+pub use error::{Kind, Result, ServiceError};
+pub use views::*;
+
+/// The most results one page may hold.
+pub const MAX_LIMIT: usize = 500;
+/// The largest note `check` accepts, in bytes.
+pub const MAX_NOTE_BYTES: usize = 1 << 20;
+/// Cached explanations and notes per snapshot before the oldest are dropped.
+const CACHE_ENTRIES: usize = 4096;
+
+/// What a service is opened with.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub config: ScoreConfig,
+    pub rules: RulesConfig,
+    /// Read connections in the pool (the server's worker threads share them).
+    pub readers: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { config: ScoreConfig::default(), rules: RulesConfig::default(), readers: 4 }
+    }
+}
+
+/// The universe at one store generation, and what has been computed from it.
+pub struct Snapshot {
+    pub generation: i64,
+    pub universe: Universe,
+    scores: Mutex<HashMap<NaiveDate, Arc<Vec<ScoreRecord>>>>,
+    explained: Mutex<HashMap<(NaiveDate, String), Arc<TickerView>>>,
+    notes: Mutex<HashMap<(NaiveDate, String), Arc<NoteView>>>,
+    record: OnceLock<Arc<Backtest>>,
+    figures: OnceLock<Arc<Figures>>,
+}
+
+impl Snapshot {
+    /// The latest date any security traded in the store.
+    pub fn latest(&self) -> Option<NaiveDate> {
+        self.universe.calendar.last().copied()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a cache lock leaves a cache, not an invariant: go on.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, k: K, v: V) {
+    if map.len() >= CACHE_ENTRIES {
+        map.clear();
+    }
+    map.insert(k, v);
+}
+
+pub struct Service {
+    db: PathBuf,
+    cfg: ScoreConfig,
+    cfg_hash: String,
+    rules: RulesConfig,
+    readers: Vec<Mutex<Store>>,
+    next: AtomicUsize,
+    /// A connection kept only to ask whether anyone else wrote the file.
+    watch: Mutex<Store>,
+    seen_version: AtomicI64,
+    current: RwLock<Arc<Snapshot>>,
+    reload: Mutex<()>,
+}
+
+impl Service {
+    /// Opens an existing store read-only and loads its universe.
+    pub fn open(db: &Path, opts: Options) -> Result<Service> {
+        let watch = Store::open_read_only(db)?;
+        let readers = (0..opts.readers.max(1))
+            .map(|_| Store::open_read_only(db).map(Mutex::new))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let seen = data_version(&watch)?;
+        let snapshot = load_snapshot(&lock(&readers[0]))?;
+        Ok(Service {
+            db: db.to_path_buf(),
+            cfg_hash: opts.config.hash(),
+            cfg: opts.config,
+            rules: opts.rules,
+            readers,
+            next: AtomicUsize::new(0),
+            watch: Mutex::new(watch),
+            seen_version: AtomicI64::new(seen),
+            current: RwLock::new(Arc::new(snapshot)),
+            reload: Mutex::new(()),
+        })
+    }
+
+    pub fn db(&self) -> &Path {
+        &self.db
+    }
+
+    pub fn config(&self) -> &ScoreConfig {
+        &self.cfg
+    }
+
+    pub fn config_hash(&self) -> &str {
+        &self.cfg_hash
+    }
+
+    pub fn rules(&self) -> &RulesConfig {
+        &self.rules
+    }
+
+    /// Whether the configuration in use is the shipped default (whose backtest
+    /// is the one of record).
+    pub fn default_config(&self) -> bool {
+        self.cfg_hash == ScoreConfig::default().hash()
+    }
+
+    /// A read connection from the pool: the first free one, else the next in turn.
+    fn reader(&self) -> MutexGuard<'_, Store> {
+        for r in &self.readers {
+            if let Ok(g) = r.try_lock() {
+                return g;
+            }
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        lock(&self.readers[i])
+    }
+
+    /// The current snapshot, reloaded first if the store was written since.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
+        let version = data_version(&lock(&self.watch))?;
+        if version != self.seen_version.load(Ordering::Acquire) {
+            let _one = lock(&self.reload);
+            let version = data_version(&lock(&self.watch))?;
+            if version != self.seen_version.load(Ordering::Acquire) {
+                let generation = self.reader().generation()?;
+                let stale = self.current.read().unwrap_or_else(|p| p.into_inner()).generation != generation;
+                if stale {
+                    let fresh = Arc::new(load_snapshot(&self.reader())?);
+                    *self.current.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+                }
+                self.seen_version.store(version, Ordering::Release);
+            }
+        }
+        Ok(self.current.read().unwrap_or_else(|p| p.into_inner()).clone())
+    }
+
+    /// The date a question is about: the one asked, else the latest in the store.
+    fn date(&self, snap: &Snapshot, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
+        match as_of.or_else(|| snap.latest()) {
+            Some(d) => Ok(d),
+            None => Err(ServiceError::not_found("the store holds no prices")),
+        }
+    }
+
+    /// A ticker from a request: validated, upper-cased, and in the universe.
+    pub fn ticker(&self, snap: &Snapshot, raw: &str) -> Result<String> {
+        let t = Ticker::new(raw).map_err(|e| ServiceError::bad_input(e.to_string()))?;
+        match snap.universe.member(t.as_str()) {
+            Some(m) => Ok(m.ticker.clone()),
+            None => Err(ServiceError::not_found(format!(
+                "{t} is not in the scored universe (no prices or no sector in {})",
+                self.db.display()
+            ))),
+        }
+    }
+
+    /// Every record scored on a date (cached per snapshot and date).
+    pub fn scores_on(&self, snap: &Snapshot, as_of: NaiveDate) -> Arc<Vec<ScoreRecord>> {
+        if let Some(r) = lock(&snap.scores).get(&as_of) {
+            return r.clone();
+        }
+        let r = Arc::new(score(&snap.universe, as_of, &self.cfg));
+        bounded_insert(&mut lock(&snap.scores), as_of, r.clone());
+        r
+    }
+
+    /// Scores of a date (default: the latest), optionally one sector, sorted and
+    /// paged.
+    pub fn scores(
+        &self,
+        as_of: Option<NaiveDate>,
+        sector: Option<&str>,
+        sort: Sort,
+        limit: Option<usize>,
+        offset: usize,
+    ) -> Result<ScoresView> {
+        let limit = limit.unwrap_or(50);
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(ServiceError::bad_input(format!("limit must be 1 to {MAX_LIMIT}, got {limit}")));
+        }
+        let snap = self.snapshot()?;
+        let as_of = self.date(&snap, as_of)?;
+        let sector = match sector {
+            Some(s) => Some(Sector::from_label(s).ok_or_else(|| {
+                ServiceError::bad_input(format!(
+                    "unknown sector {s:?}: expected one of {}",
+                    Sector::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        let all = self.scores_on(&snap, as_of);
+        let mut items: Vec<&ScoreRecord> = all.iter().filter(|r| sector.is_none_or(|s| r.sector == s)).collect();
+        if items.is_empty() {
+            return Err(ServiceError::not_found(format!(
+                "no ticker has a fresh price on {as_of} (the store's prices run {}..{})",
+                snap.universe.calendar.first().map(|d| d.to_string()).unwrap_or_default(),
+                snap.latest().map(|d| d.to_string()).unwrap_or_default()
+            )));
+        }
+        let key = |r: &ScoreRecord| -> Option<u8> {
+            match sort {
+                Sort::AlphaScore => r.alpha_score,
+                Sort::Momentum => r.pillars.get(&Pillar::Momentum).and_then(|p| p.score),
+                Sort::Value => r.pillars.get(&Pillar::Value).and_then(|p| p.score),
+                Sort::Quality => r.pillars.get(&Pillar::Quality).and_then(|p| p.score),
+                Sort::Sentiment => r.pillars.get(&Pillar::Sentiment).and_then(|p| p.score),
+                Sort::Ticker => None,
+            }
+        };
+        if sort != Sort::Ticker {
+            // Highest first, unscored last, ties by ticker: reproducible pages.
+            items.sort_by(|a, b| {
+                key(b)
+                    .map(i16::from)
+                    .unwrap_or(-1)
+                    .cmp(&key(a).map(i16::from).unwrap_or(-1))
+                    .then(a.ticker.cmp(&b.ticker))
+            });
+        }
+        let total = items.len();
+        let page: Vec<ScoreRecord> = items.into_iter().skip(offset).take(limit).cloned().collect();
+        Ok(ScoresView { as_of, config_hash: self.cfg_hash.clone(), page: Page { total, offset, limit, items: page } })
+    }
+
+    /// One ticker's record, explanation and metrics with sources.
+    pub fn explain(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<Arc<TickerView>> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let as_of = self.date(&snap, as_of)?;
+        if let Some(v) = lock(&snap.explained).get(&(as_of, t.clone())) {
+            return Ok(v.clone());
+        }
+        let Some(e) = alphadesk_score::explain(&snap.universe, &t, as_of, &self.cfg) else {
+            return Err(ServiceError::not_found(format!(
+                "{t} has no fresh price on {as_of}, so it is not scored then"
+            )));
+        };
+        let view = Arc::new(TickerView {
+            record: e.record,
+            explanation: e.sentences,
+            metrics: e.metrics.into_iter().map(MetricView::from).collect(),
+            config_hash: e.config_hash,
+        });
+        bounded_insert(&mut lock(&snap.explained), (as_of, t), view.clone());
+        Ok(view)
+    }
+
+    /// Standardised fundamentals known at the close of a date.
+    pub fn facts(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<alphadesk_fundamentals::FactsReport> {
+        let snap = self.snapshot()?;
+        let as_of = self.date(&snap, as_of)?;
+        // Any ticker of the securities master, priced or not.
+        let t = Ticker::new(ticker).map_err(|e| ServiceError::bad_input(e.to_string()))?;
+        alphadesk_fundamentals::facts(&self.reader(), t.as_str(), as_of)?.ok_or_else(|| {
+            ServiceError::not_found(format!(
+                "unknown ticker {t} in {}: ingest its listing or prices first",
+                self.db.display()
+            ))
+        })
+    }
+
+    /// Daily bars from `from` to `to` (default: the year to the latest date).
+    pub fn prices(&self, ticker: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<PricesView> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let m = snap.universe.member(&t).expect("checked member");
+        let to = to.or_else(|| m.prices.dates.last().copied()).ok_or_else(|| ServiceError::not_found("no prices"))?;
+        let from = from.unwrap_or(to - chrono::Duration::days(365));
+        if from > to {
+            return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
+        }
+        let (a, b) = (m.prices.dates.partition_point(|d| *d < from), m.prices.dates.partition_point(|d| *d <= to));
+        let opt = |v: f64| (!v.is_nan()).then_some(v);
+        let bars = (a..b)
+            .map(|i| PriceBar {
+                date: m.prices.dates[i],
+                close: opt(m.prices.close[i]),
+                adj_close: opt(m.prices.adj[i]),
+                source: m.prices.source_at(i),
+            })
+            .collect();
+        let week52 = m.prices.index_on_or_before(to).and_then(|idx| {
+            let start = m.prices.dates.partition_point(|d| *d <= to - chrono::Duration::days(365));
+            if start == 0 && m.prices.dates.first().is_none_or(|d| *d > to - chrono::Duration::days(365)) {
+                return None;
+            }
+            let window = start..=idx;
+            let pick = |better: fn(f64, f64) -> bool| {
+                window.clone().filter(|&i| !m.prices.close[i].is_nan()).reduce(|x, y| {
+                    if better(m.prices.close[y], m.prices.close[x]) {
+                        y
+                    } else {
+                        x
+                    }
+                })
+            };
+            let (hi, lo) = (pick(|a, b| a > b)?, pick(|a, b| a < b)?);
+            Some(Range52 {
+                high: m.prices.close[hi],
+                high_date: m.prices.dates[hi],
+                low: m.prices.close[lo],
+                low_date: m.prices.dates[lo],
+            })
+        });
+        Ok(PricesView { ticker: t, from, to, week52, bars })
+    }
+
+    /// The Alpha Score at each month end from `from` to `to`.
+    pub fn score_history(&self, ticker: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<ScorePoint>> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        Ok(snap
+            .universe
+            .rebalance_dates(from, to, alphadesk_score::Every::Month)
+            .into_iter()
+            .map(|d| {
+                let records = self.scores_on(&snap, d);
+                let alpha_score = records.iter().find(|r| r.ticker == t).and_then(|r| r.alpha_score);
+                ScorePoint { as_of: d, alpha_score }
+            })
+            .collect())
+    }
+
+    /// Open-market insider trades filed by a date, newest first.
+    pub fn insiders(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<InsidersView> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let as_of = self.date(&snap, as_of)?;
+        let m = snap.universe.member(&t).expect("checked member");
+        let mut trades: Vec<_> = m.trades.iter().filter(|x| x.filed <= as_of).cloned().collect();
+        trades.reverse();
+        Ok(InsidersView { ticker: t, as_of, trades })
+    }
+
+    /// Each manager's latest 13F share position filed by a date, largest first.
+    pub fn holders(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<HoldersView> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let as_of = self.date(&snap, as_of)?;
+        let m = snap.universe.member(&t).expect("checked member");
+        // Per manager and quarter, the latest filing; then each manager's latest quarter.
+        let mut by: std::collections::BTreeMap<(String, NaiveDate), &alphadesk_store::read::Position> =
+            Default::default();
+        for p in m.positions.iter().filter(|p| p.filed <= as_of) {
+            by.insert((p.manager.clone(), p.period), p);
+        }
+        let mut holders: Vec<Holder> = Vec::new();
+        let managers: std::collections::BTreeSet<&String> = by.keys().map(|(m, _)| m).collect();
+        for manager in managers {
+            let mine: Vec<_> = by.iter().filter(|((m, _), _)| m == manager).map(|(_, p)| *p).collect();
+            let Some(last) = mine.last() else { continue };
+            let previous = mine.len().checked_sub(2).map(|i| mine[i].shares);
+            holders.push(Holder {
+                manager: manager.clone(),
+                period: last.period,
+                filed: last.filed,
+                shares: last.shares,
+                previous_shares: previous,
+                cusip: last.cusip.clone(),
+                source: last.source.clone(),
+            });
+        }
+        holders.sort_by(|a, b| b.shares.total_cmp(&a.shares).then(a.manager.cmp(&b.manager)));
+        Ok(HoldersView { ticker: t, as_of, holders })
+    }
+
+    /// Tickers whose symbol or name contains every word of `q`, exact symbols first.
+    pub fn search(&self, q: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let q = q.trim();
+        if q.is_empty() || q.len() > 100 {
+            return Err(ServiceError::bad_input("q must be 1 to 100 characters"));
+        }
+        let snap = self.snapshot()?;
+        let words: Vec<String> = q.to_lowercase().split_whitespace().map(str::to_string).collect();
+        let upper = q.to_ascii_uppercase();
+        let mut hits: Vec<(u8, SearchHit)> = snap
+            .universe
+            .members
+            .iter()
+            .filter_map(|m| {
+                let name = m.name.clone().unwrap_or_default().to_lowercase();
+                let rank = if m.ticker == upper {
+                    0
+                } else if m.ticker.starts_with(&upper) {
+                    1
+                } else if words.iter().all(|w| name.contains(w.as_str())) {
+                    2
+                } else {
+                    return None;
+                };
+                Some((
+                    rank,
+                    SearchHit {
+                        ticker: m.ticker.clone(),
+                        name: m.name.clone(),
+                        sector: Some(m.sector.name().to_string()),
+                        scored: true,
+                    },
+                ))
+            })
+            .collect();
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.ticker.cmp(&b.1.ticker)));
+        Ok(hits.into_iter().take(limit.clamp(1, MAX_LIMIT)).map(|(_, h)| h).collect())
+    }
+
+    /// The backtest of the configuration in use over the shared period (the
+    /// figures of record for the default configuration).
+    pub fn record_backtest(&self) -> Result<Arc<Backtest>> {
+        let snap = self.snapshot()?;
+        Ok(snap
+            .record
+            .get_or_init(|| {
+                Arc::new(alphadesk_validate::backtest(&snap.universe, &self.cfg, &alphadesk_validate::record_spec()))
+            })
+            .clone())
+    }
+
+    /// The figures of record in brief: from this snapshot, else from the store's
+    /// cache for this generation, else computed (and cached when the store can
+    /// be written).
+    pub fn figures(&self) -> Result<Arc<Figures>> {
+        let snap = self.snapshot()?;
+        if let Some(f) = snap.figures.get() {
+            return Ok(f.clone());
+        }
+        let cached = self
+            .reader()
+            .cached(FIGURES_KIND, &self.cfg_hash)?
+            .and_then(|json| serde_json::from_str::<Figures>(&json).ok());
+        let figures = match cached {
+            Some(f) => f,
+            None => {
+                let f = Figures::from(self.record_backtest()?.as_ref());
+                // Read-only here; a writer refreshes the cache (see `write`).
+                f
+            }
+        };
+        Ok(snap.figures.get_or_init(|| Arc::new(figures)).clone())
+    }
+
+    /// A backtest with any specification (not cached).
+    pub fn backtest(&self, spec: &Spec) -> Result<Backtest> {
+        let snap = self.snapshot()?;
+        Ok(alphadesk_validate::backtest(&snap.universe, &self.cfg, spec))
+    }
+
+    /// Runs `f` with the universe of the current snapshot (panels, research).
+    pub fn with_universe<T>(&self, f: impl FnOnce(&Universe) -> T) -> Result<T> {
+        Ok(f(&self.snapshot()?.universe))
+    }
+
+    /// Runs `f` with the desk of `as_of`: what every note of that date is composed
+    /// from.
+    pub fn with_desk<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
+        let snap = self.snapshot()?;
+        let store = self.reader();
+        let desk = Desk::new(&store, &snap.universe, &self.cfg, as_of)?;
+        f(&desk)
+    }
+
+    /// Runs `f` with a publishing desk and checker for `as_of`: the shared work of
+    /// composing and checking notes on one date.
+    pub fn with_checker<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Checker<'_>) -> Result<T>) -> Result<T> {
+        self.with_desk(as_of, |desk| {
+            let checker = Checker::new(desk, self.rules.clone())?;
+            f(&checker)
+        })
+    }
+
+    /// A note on a ticker as of a date (default: the latest), composed from data
+    /// and checked, with the verdict. Cached per snapshot.
+    pub fn note(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<Arc<NoteView>> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let as_of = self.date(&snap, as_of)?;
+        if let Some(n) = lock(&snap.notes).get(&(as_of, t.clone())) {
+            return Ok(n.clone());
+        }
+        let view = Arc::new(self.with_checker(as_of, |checker| note_view(checker, &t))?);
+        bounded_insert(&mut lock(&snap.notes), (as_of, t), view.clone());
+        Ok(view)
+    }
+
+    /// A note by its id, `TICKER-YYYY-MM-DD`.
+    pub fn note_by_id(&self, id: &str) -> Result<Arc<NoteView>> {
+        let (ticker, date) = parse_note_id(id)?;
+        self.note(&ticker, Some(date))
+    }
+
+    /// Notes of a ticker at the latest date and the three month ends before it.
+    pub fn ticker_notes(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<Vec<NoteSummary>> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let to = self.date(&snap, as_of)?;
+        let mut dates =
+            snap.universe.rebalance_dates(to - chrono::Duration::days(95), to, alphadesk_score::Every::Month);
+        if !dates.contains(&to) {
+            dates.push(to);
+        }
+        dates.sort_by(|a, b| b.cmp(a));
+        let mut out = Vec::new();
+        for d in dates.into_iter().take(4) {
+            match self.note(&t, Some(d)) {
+                Ok(n) => out.push(NoteSummary::from(n.as_ref())),
+                // A date with too little data has no note; that is not an error here.
+                Err(e) if matches!(e.kind, Kind::NotFound | Kind::Unprocessable) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Checks a Markdown note against the publishing rules on its date (`as_of`,
+    /// else its front matter's `as_of`, else the latest date).
+    pub fn check(&self, markdown: &str, as_of: Option<NaiveDate>, ticker: Option<&str>) -> Result<Verdict> {
+        within_limit(markdown)?;
+        let front = alphadesk_rules::note::parse(markdown);
+        let date = match (as_of, front.front.get("as_of")) {
+            (Some(d), _) => d,
+            (None, Some((v, _))) => alphadesk_model::parse_date(v)
+                .ok_or_else(|| ServiceError::unprocessable(format!("front matter as_of {v:?} is not a date")))?,
+            (None, None) => {
+                let snap = self.snapshot()?;
+                self.date(&snap, None)?
+            }
+        };
+        self.with_checker(date, |checker| check_note(checker, markdown, ticker))
+    }
+
+    /// A linker over the store's priced securities and the given aliases
+    /// (`alias<TAB>ticker` lines), for reading articles.
+    pub fn linker(&self, aliases: &str) -> Result<alphadesk_news::link::Linker> {
+        alphadesk_news::link::Linker::from_store(&self.reader(), aliases)?.ok_or_else(|| {
+            ServiceError::not_found(format!("{} holds no priced securities with names to link to", self.db.display()))
+        })
+    }
+
+    /// Row counts of every table of the store.
+    pub fn counts(&self) -> Result<alphadesk_store::Counts> {
+        Ok(self.reader().counts()?)
+    }
+
+    /// Health: the generation, the universe's size, the latest date.
+    pub fn health(&self) -> Result<Health> {
+        let snap = self.snapshot()?;
+        Ok(Health {
+            status: "ok".into(),
+            generation: snap.generation,
+            tickers: snap.universe.members.len(),
+            latest_date: snap.latest(),
+            config_hash: self.cfg_hash.clone(),
+        })
+    }
+}
+
+/// The cache key of the figures of record in the store.
+pub const FIGURES_KIND: &str = "figures_of_record";
+
+fn data_version(store: &Store) -> Result<i64> {
+    Ok(store
+        .conn()
+        .pragma_query_value(None, "data_version", |r| r.get(0))
+        .map_err(alphadesk_store::StoreError::from)?)
+}
+
+fn load_snapshot(store: &Store) -> Result<Snapshot> {
+    let generation = store.generation()?;
+    let universe = Universe::load(store)?;
+    Ok(Snapshot {
+        generation,
+        universe,
+        scores: Mutex::new(HashMap::new()),
+        explained: Mutex::new(HashMap::new()),
+        notes: Mutex::new(HashMap::new()),
+        record: OnceLock::new(),
+        figures: OnceLock::new(),
+    })
+}
+
+/// `AAPL-2018-04-30` → (AAPL, 2018-04-30). Tickers may hold `-` (`BF-B`): the
+/// date is the last ten characters.
+pub fn parse_note_id(id: &str) -> Result<(String, NaiveDate)> {
+    let bad = || ServiceError::bad_input(format!("note id {id:?} is not TICKER-YYYY-MM-DD"));
+    if id.len() < 12 || !id.is_char_boundary(id.len() - 11) {
+        return Err(bad());
+    }
+    let (ticker, rest) = id.split_at(id.len() - 11);
+    let date = rest.strip_prefix('-').and_then(alphadesk_model::parse_date).ok_or_else(bad)?;
+    let t = Ticker::new(ticker).map_err(|_| bad())?;
+    Ok((t.as_str().to_string(), date))
+}
+
+pub fn note_id(ticker: &str, as_of: NaiveDate) -> String {
+    format!("{ticker}-{as_of}")
+}
+
+fn within_limit(markdown: &str) -> Result<()> {
+    if markdown.len() > MAX_NOTE_BYTES {
+        return Err(ServiceError::new(
+            Kind::TooLarge,
+            format!("the note is {} bytes; the limit is {MAX_NOTE_BYTES}", markdown.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks one note with a checker, within the size limit.
+pub fn check_note(checker: &Checker<'_>, markdown: &str, ticker: Option<&str>) -> Result<Verdict> {
+    within_limit(markdown)?;
+    Ok(checker.check(markdown, ticker)?)
+}
+
+/// Composes and checks one note with a checker's desk.
+pub fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView> {
+    let dossier = checker
+        .dossier(ticker)?
+        .ok_or_else(|| ServiceError::not_found(format!("{ticker} has no fresh price on {}", checker.as_of())))?;
+    let note = compose(&dossier)?;
+    let markdown = render::markdown(&note);
+    let verdict = checker.check(&markdown, Some(&note.ticker))?;
+    Ok(NoteView {
+        id: note_id(&note.ticker, note.as_of),
+        ticker: note.ticker.clone(),
+        as_of: note.as_of,
+        headline: note.headline.text.clone(),
+        note: serde_json::from_str(&render::json(&note)).unwrap_or(serde_json::Value::Null),
+        markdown,
+        verdict,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_ids_round_trip_with_dashes_in_tickers() {
+        let d: NaiveDate = "2018-04-30".parse().unwrap();
+        assert_eq!(parse_note_id("AAPL-2018-04-30").unwrap(), ("AAPL".into(), d));
+        assert_eq!(parse_note_id("BF-B-2018-04-30").unwrap(), ("BF-B".into(), d));
+        assert_eq!(parse_note_id(&note_id("BRK.B", d)).unwrap(), ("BRK.B".into(), d));
+        for bad in ["", "AAPL", "AAPL-2018-13-01", "-2018-04-30", "AAPL_2018-04-30", "../x-2018-04-30", "é-2018-04-30"]
+        {
+            assert!(parse_note_id(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! What the service answers with: the shapes every face returns (the CLI prints
+//! them as JSON, the HTTP API serves them, the MCP tools return them as
+//! structured content). Each derives a JSON Schema, which is where the OpenAPI
+//! document and the MCP tool schemas come from, so the three cannot disagree.
+
+use alphadesk_model::NaiveDate;
+use alphadesk_score::metrics::Evidence;
+use alphadesk_score::{ExplainedMetric, ScoreRecord};
+use alphadesk_store::read::SourceRef;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Page<T> {
+    /// How many results there are in all, before paging.
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub items: Vec<T>,
+}
+
+/// How to order a list of scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Highest Alpha Score first (unscored last), then ticker.
+    #[default]
+    AlphaScore,
+    Momentum,
+    Value,
+    Quality,
+    Sentiment,
+    /// Alphabetical.
+    Ticker,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "alpha_score" | "score" => Sort::AlphaScore,
+            "momentum" => Sort::Momentum,
+            "value" => Sort::Value,
+            "quality" => Sort::Quality,
+            "sentiment" => Sort::Sentiment,
+            "ticker" => Sort::Ticker,
+            other => {
+                return Err(format!(
+                    "unknown sort {other:?}: expected alpha_score, momentum, value, quality, sentiment or ticker"
+                ))
+            }
+        })
+    }
+}
+
+/// Scores of a date, filtered and paged.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScoresView {
+    pub as_of: NaiveDate,
+    /// The score configuration's hash: every figure here was computed with it.
+    pub config_hash: String,
+    #[serde(flatten)]
+    pub page: Page<ScoreRecord>,
+}
+
+/// One ticker's Alpha Score with its explanation and every metric's sources.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TickerView {
+    #[serde(flatten)]
+    pub record: ScoreRecord,
+    /// The two published sentences: the profile and the tracking sentence.
+    pub explanation: [String; 2],
+    pub metrics: Vec<MetricView>,
+    pub config_hash: String,
+}
+
+/// One metric: its value, sector percentile, inputs and the records they came from.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct MetricView {
+    #[serde(flatten)]
+    pub metric: ExplainedMetric,
+    /// Every distinct record the inputs came from.
+    pub sources: Vec<SourceRef>,
+}
+
+impl From<ExplainedMetric> for MetricView {
+    fn from(metric: ExplainedMetric) -> MetricView {
+        let mut sources: Vec<SourceRef> = Vec::new();
+        for Evidence { source, .. } in &metric.inputs {
+            if !sources.contains(source) {
+                sources.push(source.clone());
+            }
+        }
+        MetricView { metric, sources }
+    }
+}
+
+/// A daily bar with the file and line it was read from.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PriceBar {
+    pub date: NaiveDate,
+    /// As-traded (split-adjusted) close where the file has one, else the adjusted close.
+    pub close: Option<f64>,
+    /// Split- and dividend-adjusted close, from which returns are computed.
+    pub adj_close: Option<f64>,
+    pub source: SourceRef,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PricesView {
+    pub ticker: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Highest and lowest close of the 52 weeks to `to`, where a year of prices exists.
+    pub week52: Option<Range52>,
+    pub bars: Vec<PriceBar>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Range52 {
+    pub high: f64,
+    pub high_date: NaiveDate,
+    pub low: f64,
+    pub low_date: NaiveDate,
+}
+
+/// A monthly Alpha Score, for a page's score history.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScorePoint {
+    pub as_of: NaiveDate,
+    pub alpha_score: Option<u8>,
+}
+
+/// Open-market insider trades (Form 4 codes P and S) known by a date.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct InsidersView {
+    pub ticker: String,
+    pub as_of: NaiveDate,
+    pub trades: Vec<alphadesk_store::read::OpenMarketTrade>,
+}
+
+/// One manager's latest 13F position in the company known by a date, with the
+/// change from its previous report.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Holder {
+    /// Manager CIK, or name when the report has none.
+    pub manager: String,
+    /// The quarter the position is for.
+    pub period: NaiveDate,
+    pub filed: NaiveDate,
+    pub shares: f64,
+    pub previous_shares: Option<f64>,
+    pub cusip: String,
+    pub source: SourceRef,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct HoldersView {
+    pub ticker: String,
+    pub as_of: NaiveDate,
+    pub holders: Vec<Holder>,
+}
+
+/// A ticker found by a search.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SearchHit {
+    pub ticker: String,
+    pub name: Option<String>,
+    pub sector: Option<String>,
+    /// Whether it is in the scored universe (priced, with a sector).
+    pub scored: bool,
+}
+
+/// A research note and the checker's verdict on it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NoteView {
+    /// `TICKER-YYYY-MM-DD`.
+    pub id: String,
+    pub ticker: String,
+    pub as_of: NaiveDate,
+    pub headline: String,
+    /// The note as published (what the checker reads).
+    pub markdown: String,
+    pub verdict: alphadesk_rules::Verdict,
+    /// Every claim with its value and sources (the note's JSON rendering).
+    pub note: serde_json::Value,
+}
+
+/// A note in a list.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NoteSummary {
+    pub id: String,
+    pub ticker: String,
+    pub as_of: NaiveDate,
+    pub headline: String,
+    pub passed: bool,
+}
+
+impl From<&NoteView> for NoteSummary {
+    fn from(n: &NoteView) -> NoteSummary {
+        NoteSummary {
+            id: n.id.clone(),
+            ticker: n.ticker.clone(),
+            as_of: n.as_of,
+            headline: n.headline.clone(),
+            passed: n.verdict.passed,
+        }
+    }
+}
+
+/// The service's state, for health checks.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Health {
+    pub status: String,
+    /// The store's generation: every write raises it.
+    pub generation: i64,
+    pub tickers: usize,
+    pub latest_date: Option<NaiveDate>,
+    pub config_hash: String,
+}
