@@ -9,7 +9,10 @@
 //!   has seen the subject before (a service checking drafts);
 //! - compose + check for the whole universe on one date, loading the universe and
 //!   scoring it included (target < 5 s), as `alphadesk publish` does minus the file
-//!   writes.
+//!   writes;
+//! - the time to check one note of 1 MiB in each of several shapes (one sentence of
+//!   numbers, many short sentences, a table, one paragraph with no stops, many
+//!   quotations), the size a server accepts from anyone (target < 1 s each).
 //!
 //! Set ALPHADESK_BENCH_DB to reuse a store; otherwise the demo's folders are ingested.
 //! A benchmark measures; it asserts nothing about speed.
@@ -81,5 +84,52 @@ fn main() {
             setup * 1e3
         );
     }
+    large_notes(&store, &cfg);
     println!("peak memory {:.0} MiB", common::peak_rss_mib());
+}
+
+/// Notes of about 1 MiB in shapes a hostile or careless author could send.
+fn large_notes(store: &Store, cfg: &ScoreConfig) {
+    let as_of = "2018-04-30".parse().unwrap();
+    let u = Universe::load(store).unwrap();
+    let desk = Desk::new(store, &u, cfg, as_of).unwrap();
+    let checker = Checker::new(&desk, RulesConfig::default()).unwrap();
+    let note = compose(&checker.dossier("AAPL").unwrap().unwrap()).unwrap();
+    let md = render::markdown(&note);
+    let (front, _) = md.split_once("\n---\n").unwrap();
+    const TARGET: usize = 1 << 20;
+    let fill = |unit: &dyn Fn(usize) -> String, sep: &str| {
+        let mut body = String::new();
+        let mut i = 0;
+        while body.len() < TARGET - 2048 {
+            body.push_str(&unit(i));
+            body.push_str(sep);
+            i += 1;
+        }
+        format!("{front}\n---\n\n# A long note\n\n{body}\n\nEducational coverage, not personalized advice.\n")
+    };
+    let shapes: Vec<(&str, String)> = vec![
+        ("one sentence of numbers", fill(&|i| format!("${}.{:02} and {}.{}%", i % 997, i % 100, i % 89, i % 10), " ")),
+        (
+            "many short sentences",
+            fill(&|i| format!("Apple rose {}.{}% to ${}.{:02} [1].", i % 89, i % 10, i % 997, i % 100), " "),
+        ),
+        ("a table", fill(&|i| format!("| {i} | ${}.{:02} | {}% |", i % 997, i % 100, i % 89), "\n")),
+        ("no stops at all", fill(&|i| format!("apple {} widgets {} gadgets", i % 1000, i % 7), " ")),
+        ("many quotations", fill(&|i| format!("“Apple sold {i} phones” [2]."), " ")),
+        ("many lines", fill(&|i| format!("Line {i} of $5.{:02} [1].", i % 100), "\n")),
+    ];
+    for (shape, text) in shapes {
+        let mb = text.len() as f64 / (1 << 20) as f64;
+        let t = Instant::now();
+        let v = checker.check(&text, Some("AAPL")).unwrap();
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "large note ({shape}): {:.2} MiB checked in {:.0} ms ({:.0} ms per MiB), {} violations (target < 1 s)",
+            mb,
+            s * 1e3,
+            s * 1e3 / mb,
+            v.violations.len()
+        );
+    }
 }

@@ -54,6 +54,8 @@ enum Command {
     Publish(cmd::publish::Args),
     /// Ingest the data directory, score it, and print what the store holds.
     Demo(cmd::demo::Args),
+    /// Check the store: SQLite integrity, and every source against its file; `--rebuild` repairs.
+    Verify(cmd::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd::check::run(&db, a, &mut out),
         Command::Publish(a) => cmd::publish::run(&db, a, &mut out),
         Command::Demo(a) => cmd::demo::run(&db, a, &mut out),
+        Command::Verify(a) => cmd::verify::run(&db, a, &mut out),
     };
     let flushed = std::io::Write::flush(&mut out);
     match (result, flushed) {

@@ -125,3 +125,46 @@ fn table_zeros_for_unreported_lines_are_missing() {
         assert!(m.fields[f].value > 0.0, "{f}");
     }
 }
+
+/// Appending recent days (the usual update, and what `sync` does) leaves every
+/// older figure and citation as it was; a file on another adjustment basis is
+/// refused, and a file covering the whole history replaces the series.
+#[test]
+fn a_partial_price_file_appends_without_rewriting_history() {
+    let Some(dir) = data_dir() else { return };
+    let Some(mut s) = apple_store() else { return };
+    let full = std::fs::read_to_string(dir.join("market/prices/AAPL_data.csv")).unwrap();
+    let lines: Vec<&str> = full.lines().collect();
+    let before = facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap();
+    let mcap = before.fields["market_cap"].clone();
+    assert!((mcap.value / 523.447684844e9 - 1.0).abs() < 1e-9, "{}", mcap.value);
+    assert!(mcap.source.path.ends_with("AAPL_data.csv") && mcap.source.line == Some(786), "{:?}", mcap.source);
+
+    // The last 100 days, as a short file: same basis, nothing new.
+    let short = format!("{}\n{}\n", lines[0], lines[lines.len() - 100..].join("\n"));
+    let r = s.ingest_bytes("short/AAPL_data.csv", short.as_bytes(), true);
+    assert!(matches!(r.outcome, Outcome::Stored { .. }), "{:?}", r.outcome);
+    let after = facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap();
+    assert_eq!(after.fields["market_cap"], mcap, "older figures and their citations stay");
+
+    // Recent days on a later basis (a dividend adjusted in, 0.42%): refused.
+    let rebased: Vec<String> = lines[lines.len() - 100..]
+        .iter()
+        .map(|l| {
+            let mut c: Vec<String> = l.split(',').map(str::to_string).collect();
+            for v in &mut c[1..5] {
+                *v = format!("{:.4}", v.parse::<f64>().unwrap() * 0.9958);
+            }
+            c.join(",")
+        })
+        .collect();
+    let other = format!("{}\n{}\n", lines[0], rebased.join("\n"));
+    let r = s.ingest_bytes("other/AAPL_data.csv", other.as_bytes(), true);
+    match &r.outcome {
+        Outcome::Failed { error, .. } => {
+            assert!(error.contains("another adjustment basis") && error.contains("×0.9958"), "{error}")
+        }
+        o => panic!("a file on another basis must be refused: {o:?}"),
+    }
+    assert_eq!(facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap().fields["market_cap"], mcap);
+}

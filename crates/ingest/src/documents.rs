@@ -50,6 +50,16 @@ pub struct Documents {
     pub warnings: Vec<Warning>,
 }
 
+/// The largest article (title and body) alphadesk reads, in bytes. Real articles
+/// are a few kilobytes; reading a 50 MB "article" costs gigabytes of memory in the
+/// news stage, and no reader is served by it.
+pub const MAX_ARTICLE_BYTES: usize = 1 << 20;
+
+fn too_large(title: &str, body: &str) -> Option<String> {
+    let n = title.len() + body.len();
+    (n > MAX_ARTICLE_BYTES).then(|| format!("article of {n} bytes is over the {MAX_ARTICLE_BYTES}-byte limit"))
+}
+
 /// US Eastern offset from UTC at an instant: −4 h during daylight saving time
 /// (second Sunday of March 02:00 local to first Sunday of November 02:00 local,
 /// the rule since 2007), −5 h otherwise.
@@ -183,6 +193,10 @@ pub fn parse_articles(bytes: &[u8]) -> Result<Documents, ParseError> {
             continue;
         };
         let (mut title, mut body) = (a.title.unwrap_or_default(), a.body.unwrap_or_default());
+        if let Some(why) = too_large(&title, &body) {
+            warnings.push(Warning::line(line_no, format!("{why}; skipped")));
+            continue;
+        }
         if a.pages.is_some() {
             title = restore_crawler_commas(&title);
             body = restore_crawler_commas(&body);
@@ -428,6 +442,9 @@ pub fn parse_text_article(bytes: &[u8]) -> Result<Documents, ParseError> {
     check_text(bytes)?;
     let text = crate::error::decode_text(bytes);
     let (title, published, body) = split_article(&text);
+    if let Some(why) = too_large(&title, &body) {
+        return Err(ParseError::file(why));
+    }
     let raw = published.ok_or_else(|| {
         ParseError::file(
             "article states no publication time: add a `published:` line (or HTML `article:published_time`)",

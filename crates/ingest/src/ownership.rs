@@ -90,6 +90,8 @@ pub struct OwnershipReport {
     /// From the full-text submission header; `None` for bare XML.
     pub accession: Option<Accession>,
     pub filed: Option<NaiveDate>,
+    /// An amendment (`4/A`) names the filing date of the report it replaces.
+    pub original_filed: Option<NaiveDate>,
 }
 
 pub(crate) fn looks_like_root(name: &str) -> bool {
@@ -206,6 +208,7 @@ fn from_root(root: &Element) -> Result<OwnershipReport, ParseError> {
         footnotes,
         accession: None,
         filed: None,
+        original_filed: date(root.text_at(&["dateOfOriginalSubmission"])),
     })
 }
 

@@ -26,6 +26,116 @@ pub struct PriceBar {
     pub volume: Option<f64>,
     /// 1-based line in the source file.
     pub line: u64,
+    /// What the ingest found wrong with the row, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flag: Option<PriceFlag>,
+}
+
+/// A row the data contradicts (see [`flag_bad_rows`]).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PriceFlag {
+    /// A jump that reverts within days: a bad print, left out of every metric.
+    BadPrint { note: String },
+    /// A row before an unadjusted split or share dividend: its prices are
+    /// multiplied by `factor` onto the later rows' basis (the file's values are
+    /// `value / factor`).
+    Rebased { factor: f64, note: String },
+}
+
+impl PriceFlag {
+    pub fn note(&self) -> &str {
+        match self {
+            PriceFlag::BadPrint { note } | PriceFlag::Rebased { note, .. } => note,
+        }
+    }
+}
+
+/// A close this many times the previous one (or its reciprocal) is a jump worth a look.
+const JUMP: f64 = 1.6;
+/// A jump that returns within this many rows to within [`REVERT`] of the close before
+/// it is a bad print.
+const REVERT_ROWS: usize = 5;
+const REVERT: f64 = 0.2;
+/// Ratios an unadjusted split or share dividend leaves (old price over new).
+const SPLIT_RATIOS: &[f64] = &[2.0, 3.0, 4.0, 5.0, 10.0];
+const SPLIT_TOLERANCE: f64 = 0.03;
+
+/// Finds rows the file's own neighbours contradict, on the adjusted close:
+/// - a jump of more than ×1.6 (or ÷1.6) that comes back within five rows to within
+///   20% of the close before it: every row of the excursion is a bad print;
+/// - a jump that stays, by a split ratio (÷2, ÷3, ...) within 3%: an unadjusted
+///   split or share dividend; the rows before it are re-based onto the later rows
+///   by the exact ratio.
+///
+/// Other persistent moves are markets (a biotech halving on a trial) and stay.
+/// Each finding is a warning naming its line.
+pub fn flag_bad_rows(bars: &mut [PriceBar], warnings: &mut Vec<Warning>) {
+    let value = |b: &PriceBar| b.adj_close.filter(|v| *v > 0.0);
+    let mut prev: Option<usize> = None;
+    let mut i = 0;
+    while i < bars.len() {
+        let Some(now) = value(&bars[i]) else {
+            i += 1;
+            continue;
+        };
+        let Some(p) = prev else {
+            prev = Some(i);
+            i += 1;
+            continue;
+        };
+        let before = value(&bars[p]).expect("prev has a value");
+        let r = now / before;
+        if r < JUMP && r > 1.0 / JUMP {
+            prev = Some(i);
+            i += 1;
+            continue;
+        }
+        // Does it come back?
+        let back = (i + 1..bars.len().min(i + 1 + REVERT_ROWS))
+            .find(|&k| value(&bars[k]).is_some_and(|v| (v / before - 1.0).abs() <= REVERT));
+        if let Some(k) = back {
+            let before_date = bars[p].date;
+            for row in &mut bars[i..k] {
+                let msg = format!(
+                    "close {:.4} on {} is ×{r:.2} the close of {} and returns within {} rows: a bad print, left out of metrics",
+                    row.adj_close.unwrap_or(f64::NAN),
+                    row.date,
+                    before_date,
+                    k - i
+                );
+                row.flag = Some(PriceFlag::BadPrint { note: format!("line {}: {msg}", row.line) });
+                warnings.push(Warning::line(row.line, msg));
+            }
+            i = k;
+            continue;
+        }
+        if let Some(ratio) =
+            SPLIT_RATIOS.iter().flat_map(|x| [*x, 1.0 / x]).find(|x| (r * x - 1.0).abs() <= SPLIT_TOLERANCE)
+        {
+            // r ≈ 1/ratio: the price fell by the split; earlier rows × (1/ratio).
+            let factor = 1.0 / ratio;
+            let msg = format!(
+                "close moves ×{r:.3} on {} and stays: an unadjusted split or share dividend ({}); the {} rows before are re-based ×{factor}",
+                bars[i].date,
+                if ratio >= 1.0 { format!("{ratio}-for-1") } else { format!("1-for-{}", 1.0 / ratio) },
+                i
+            );
+            let note = format!("line {}: {msg}", bars[i].line);
+            warnings.push(Warning::line(bars[i].line, msg));
+            for row in &mut bars[..i] {
+                for v in [&mut row.open, &mut row.high, &mut row.low, &mut row.close, &mut row.adj_close] {
+                    *v = v.map(|x| x * factor);
+                }
+                // A bad print stays a bad print; its values move with the rest.
+                if row.flag.is_none() {
+                    row.flag = Some(PriceFlag::Rebased { factor, note: note.clone() });
+                }
+            }
+        }
+        prev = Some(i);
+        i += 1;
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -98,7 +208,9 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
             continue;
         };
         if let (None, Some(i)) = (&ticker, cols.name) {
-            ticker = Ticker::new(&rec[i]).ok();
+            // A ticker names files and URL paths: one that is not a ticker is an
+            // error in the file, never a fallback.
+            ticker = Some(Ticker::new(&rec[i]).map_err(|e| ParseError::line(line, format!("Name column: {e}")))?);
         }
         let mut bad = Vec::new();
         let mut num = |idx: Option<usize>, what: &'static str| -> Option<f64> {
@@ -143,7 +255,7 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
             PriceLayout::AdjustedOhlcv => close,
             PriceLayout::CloseAndAdjClose => adj,
         };
-        bars.push(PriceBar { date, open, high, low, close, adj_close, volume, line });
+        bars.push(PriceBar { date, open, high, low, close, adj_close, volume, line, flag: None });
     }
     let ticker = match ticker {
         Some(t) => t,
@@ -158,6 +270,7 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
     if bars.is_empty() {
         return Err(ParseError::file("no usable price rows"));
     }
+    flag_bad_rows(&mut bars, &mut warnings);
     if empty_cells > 0 {
         warnings.push(Warning::file(format!("{empty_cells} empty or invalid cells in total")));
     }
@@ -167,6 +280,44 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn series(closes: &[f64]) -> Vec<PriceBar> {
+        closes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| PriceBar {
+                date: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Duration::days(i as i64),
+                open: None,
+                high: None,
+                low: None,
+                close: Some(*c),
+                adj_close: Some(*c),
+                volume: None,
+                line: i as u64 + 2,
+                flag: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bad_prints_and_unadjusted_splits_are_found() {
+        // A single wild print, three days at 3x, then a share dividend halving the
+        // price for good; a real fall of 40% stays untouched.
+        let mut closes = vec![100.0, 101.0, 990.0, 102.0, 103.0, 309.0, 310.0, 311.0, 104.0, 105.0];
+        closes.extend([52.6, 53.0, 54.0, 32.0, 31.0, 30.0]);
+        let mut bars = series(&closes);
+        let mut w = Vec::new();
+        flag_bad_rows(&mut bars, &mut w);
+        let bad: Vec<u64> =
+            bars.iter().filter(|b| matches!(b.flag, Some(PriceFlag::BadPrint { .. }))).map(|b| b.line).collect();
+        assert_eq!(bad, [4, 7, 8, 9], "{w:?}");
+        let rebased = bars.iter().filter(|b| matches!(b.flag, Some(PriceFlag::Rebased { .. }))).count();
+        assert_eq!(rebased, 6, "the ten rows before the halving, less the four bad prints");
+        assert_eq!(bars[0].close, Some(50.0));
+        assert_eq!(bars[13].close, Some(32.0), "a 40% fall that stays is a market, not a split");
+        assert_eq!(w.len(), 5);
+        assert!(w.iter().any(|x| x.to_string().contains("line 12") && x.to_string().contains("2-for-1")), "{w:?}");
+    }
 
     #[test]
     fn shared_layout_with_empty_cell_and_gap() {

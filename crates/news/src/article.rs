@@ -259,14 +259,32 @@ pub fn watch_cue(sentence: &str, published: Option<NaiveDate>) -> Option<(String
             if !forward {
                 continue;
             }
-            let day: Option<u32> = words.get(i + 1).and_then(|d| d.parse().ok());
-            let date = published.and_then(|p| NaiveDate::from_ymd_opt(p.year(), m as u32 + 1, day.unwrap_or(1)));
+            // "July 30", "July 30, 2018", "July 2018": a stated year wins over the
+            // publication's.
+            let num = |k: usize| words.get(k).and_then(|d| d.parse::<u32>().ok());
+            let (day, year) = match (num(i + 1), num(i + 2)) {
+                (Some(y), _) if (1900..=2100).contains(&y) => (None, Some(y as i32)),
+                (Some(d), Some(y)) if d <= 31 && (1900..=2100).contains(&y) => (Some(d), Some(y as i32)),
+                (Some(d), _) if d <= 31 => (Some(d), None),
+                _ => (None, None),
+            };
+            let date = published
+                .map(|p| year.unwrap_or(p.year()))
+                .or(year)
+                .and_then(|y| NaiveDate::from_ymd_opt(y, m as u32 + 1, day.unwrap_or(1)));
             if let (Some(d), Some(p)) = (date, published) {
                 if d < p {
                     continue;
                 }
             }
-            return Some((format!("{prev} {w}{}", day.map(|d| format!(" {d}")).unwrap_or_default()), date));
+            return Some((
+                format!(
+                    "{prev} {w}{}{}",
+                    day.map(|d| format!(" {d}")).unwrap_or_default(),
+                    year.map(|y| format!(" {y}")).unwrap_or_default()
+                ),
+                date,
+            ));
         }
     }
     for cue in [
@@ -433,6 +451,14 @@ mod tests {
         assert!(watch_cue("Sales rose in the third quarter.", p).is_none(), "a past quarter is not a watch item");
         assert!(watch_cue("Cadbury said on December 14 it had received bids.", p).is_none(), "a dated past event");
         assert!(watch_cue("The vote will take place on February 1.", p).is_some());
+        // A stated year is the year, even with no publication date at all.
+        let (cue, d) = watch_cue("Results are due by July 30, 2018.", p).unwrap();
+        assert_eq!((cue.as_str(), d), ("by july 30 2018", NaiveDate::from_ymd_opt(2018, 7, 30)));
+        assert_eq!(
+            watch_cue("The deal is due by July 30, 2018.", None).unwrap().1,
+            NaiveDate::from_ymd_opt(2018, 7, 30)
+        );
+        assert_eq!(watch_cue("Closing is expected by June 2011.", p).unwrap().1, NaiveDate::from_ymd_opt(2011, 6, 1));
     }
 
     #[test]

@@ -547,6 +547,10 @@ impl Linker {
             }
         }
         let mut out: Vec<Link> = by.into_values().collect();
+        // A share of the article's mentions: sums of shares can round past 1.
+        for l in &mut out {
+            l.salience = l.salience.clamp(0.0, 1.0);
+        }
         out.sort_by(|a, b| b.salience.total_cmp(&a.salience).then(a.ticker.cmp(&b.ticker)));
         out
     }
@@ -557,6 +561,27 @@ pub const DEFAULT_ALIASES: &str = include_str!("../aliases.tsv");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A link's salience is its share of the article's mentions: in [0, 1],
+        /// and the shares of one article add up to at most 1.
+        #[test]
+        fn salience_is_a_share(words in proptest::collection::vec(proptest::sample::select(vec!["Apple", "Apple Inc", "Exxon Mobil", "said", "rose", "."]), 0..60), cut in 0usize..60) {
+            let linker = Linker::new(
+                vec![
+                    Company { name: "Apple Inc".into(), ticker: "AAPL".into() },
+                    Company { name: "Exxon Mobil Corp".into(), ticker: "XOM".into() },
+                ],
+                "",
+            );
+            let text = words.join(" ");
+            let at = text.char_indices().map(|(i, _)| i).nth(cut.min(words.len())).unwrap_or(text.len());
+            let links = linker.link(&text[..at], &text[at..]);
+            let total: f64 = links.iter().map(|l| l.salience).sum();
+            proptest::prop_assert!(links.iter().all(|l| (0.0..=1.0).contains(&l.salience)));
+            proptest::prop_assert!(total <= 1.0 + 1e-9, "{total}");
+        }
+    }
 
     #[test]
     fn names_normalise() {

@@ -388,12 +388,24 @@ impl<'a> Desk<'a> {
     fn prices(&self, m: &Member, d: &mut Dossier) {
         let Some(idx) = m.prices.index_on_or_before(self.as_of) else { return };
         let first = idx.saturating_sub(WINDOWS[WINDOWS.len() - 1].0);
-        let src = d.source(Source::File {
-            what: "Daily prices (adjusted for later splits and dividends)".into(),
-            file: display_path(&m.prices.path),
-            first_line: m.prices.lines.get(first).copied(),
-            last_line: m.prices.lines.get(idx).copied(),
-        });
+        // Every file the window's rows came from (a series extended by later files
+        // cites each); the close of the day is in the last.
+        let segments = m.prices.segments(first, idx);
+        let mut srcs: Vec<SourceId> = segments
+            .iter()
+            .map(|(path, a, b)| {
+                d.source(Source::File {
+                    what: "Daily prices (adjusted for later splits and dividends)".into(),
+                    file: display_path(path),
+                    first_line: Some(*a),
+                    last_line: Some(*b),
+                })
+            })
+            .collect();
+        let close_path = m.prices.path_at(idx);
+        let close_at = segments.iter().position(|(p, ..)| *p == close_path).unwrap_or(0);
+        let src = srcs[close_at];
+        srcs.swap(0, close_at);
         d.price_source = Some(src);
         let day = m.prices.dates[idx];
         let close = m.prices.close[idx];
@@ -404,8 +416,8 @@ impl<'a> Desk<'a> {
         for (bars, months, unit) in WINDOWS {
             let Some(r) = m.prices.return_over(idx, bars) else { continue };
             let sector = self.sector_returns.get(&(m.sector, months)).copied();
-            d.put(format!("return_{months}m"), format!("{months}-month return"), Value::Percent(r), vec![src]);
-            d.put(format!("window_{months}m"), "look-back window", Value::Window(months, unit), vec![src]);
+            d.put(format!("return_{months}m"), format!("{months}-month return"), Value::Percent(r), srcs.clone());
+            d.put(format!("window_{months}m"), "look-back window", Value::Window(months, unit), srcs.clone());
             if let Some(s) = sector {
                 d.put(
                     format!("sector_return_{months}m"),
@@ -417,21 +429,21 @@ impl<'a> Desk<'a> {
                     format!("relative_return_{months}m"),
                     format!("{months}-month return minus the sector median"),
                     Value::Percent(r - s),
-                    vec![src, d.score_source],
+                    srcs.iter().copied().chain([d.score_source]).collect(),
                 );
             }
         }
         if let Some((hi_i, hi)) = m.prices.high_over(idx, metrics::YEAR).filter(|(_, h)| *h > 0.0) {
             {
                 let gap = m.prices.adj[idx] / hi - 1.0;
-                d.put("from_52w_high", "distance from the 52-week closing high", Value::Percent(gap), vec![src]);
+                d.put("from_52w_high", "distance from the 52-week closing high", Value::Percent(gap), srcs.clone());
                 d.put(
                     "date_52w_high",
                     "date of the 52-week closing high",
                     Value::Date(m.prices.dates[hi_i]),
-                    vec![src],
+                    srcs.clone(),
                 );
-                d.put("window_52w", "52-week window", Value::Window(52, 'w'), vec![src]);
+                d.put("window_52w", "52-week window", Value::Window(52, 'w'), srcs.clone());
             }
         }
     }

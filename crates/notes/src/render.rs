@@ -8,12 +8,24 @@ pub const WATCH_HEADING: &str = "## Watch for:";
 pub const SOURCES_HEADING: &str = "## Sources";
 pub const BULLET: char = '■';
 
+/// Markdown passes raw HTML through to every renderer: a company name or an
+/// article title holding `<script>` must reach the reader as text. Only the angle
+/// brackets are escaped (`&lt;`, `&gt;`), so that `AT&T` reads as written.
+pub fn markdown_text(s: &str) -> String {
+    if s.contains(['<', '>']) {
+        s.replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        s.to_string()
+    }
+}
+
 fn cited(s: &Sentence) -> String {
     let marks: String = s.cites.iter().map(|n| format!("[{n}]")).collect();
+    let text = markdown_text(&s.text);
     if marks.is_empty() {
-        format!("{}.", s.text)
+        format!("{text}.")
     } else {
-        format!("{} {marks}.", s.text)
+        format!("{text} {marks}.")
     }
 }
 
@@ -43,7 +55,7 @@ pub fn markdown(n: &Note) -> String {
     out.push_str(&format!("config: {}\n", n.config));
     out.push_str(concat!("generator: alphadesk ", env!("CARGO_PKG_VERSION"), "\n"));
     out.push_str("---\n\n");
-    out.push_str(&format!("# {}\n\n", n.headline.text));
+    out.push_str(&format!("# {}\n\n", markdown_text(&n.headline.text)));
     let mut lead = vec![n.lead.clone()];
     lead.extend(n.lead_watch.clone());
     out.push_str(&paragraph(&lead));
@@ -66,7 +78,7 @@ pub fn markdown(n: &Note) -> String {
     }
     out.push_str(&format!("\n{SOURCES_HEADING}\n\n"));
     for s in &n.sources {
-        out.push_str(&format!("{}. {}\n", s.number, s.text));
+        out.push_str(&format!("{}. {}\n", s.number, markdown_text(&s.text)));
     }
     out.push_str(&format!("\n{}\n", n.disclaimer));
     out
@@ -143,4 +155,18 @@ pub fn html(n: &Note) -> String {
 /// The note with every claim, its value and source numbers, for programs and agents.
 pub fn json(n: &Note) -> String {
     serde_json::to_string_pretty(n).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_in_a_name_reaches_markdown_as_text() {
+        assert_eq!(
+            markdown_text("Evil <script>alert(1)</script> Corp"),
+            "Evil &lt;script&gt;alert(1)&lt;/script&gt; Corp"
+        );
+        assert_eq!(markdown_text("AT&T Inc"), "AT&T Inc");
+    }
 }

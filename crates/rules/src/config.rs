@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
 
 /// Every rule, by its stable id.
-pub const RULES: [&str; 10] = [
+pub const RULES: [&str; 11] = [
     "grounding",
     "ticker-relevance",
     "promissory",
@@ -19,6 +19,7 @@ pub const RULES: [&str; 10] = [
     "freshness",
     "score-consistency",
     "sources",
+    "language",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -15,7 +15,7 @@ use crate::numbers::{self, Kind, Mention};
 use crate::phrases::{find_phrase, normalise_text};
 use crate::scores::pillar_named;
 use crate::sources::Resolved;
-use crate::{column, re, Run};
+use crate::{re, Run};
 
 pub(crate) fn quote_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -29,9 +29,16 @@ pub(crate) struct Quotation {
     pub(crate) verified: bool,
 }
 
-/// The citation numbers of the sentence (of `sentences`) that holds byte `at`.
+/// The citation numbers of the sentence (of `sentences`, in order) that holds byte
+/// `at`; of the whole line when none does.
 fn cited_in_sentence(l: &Line<'_>, sentences: &[(usize, usize)], at: usize) -> Vec<usize> {
-    let (s, e) = sentences.iter().copied().find(|(s, e)| at >= *s && at < *e).unwrap_or((0, l.text.len()));
+    let i = sentences.partition_point(|&(_, e)| e <= at);
+    let (s, e) = sentences.get(i).copied().filter(|(s, _)| at >= *s).unwrap_or((0, l.text.len()));
+    cited_in_range(l, s, e)
+}
+
+/// The distinct citation numbers in bytes `s..e` of a line.
+fn cited_in_range(l: &Line<'_>, s: usize, e: usize) -> Vec<usize> {
     let mut n: Vec<usize> = note::citations(&l.text[s..e], l.number).into_iter().map(|c| c.number).collect();
     n.sort_unstable();
     n.dedup();
@@ -45,16 +52,30 @@ pub(crate) fn quotations(
     sentences: &[(usize, usize)],
     resolved: &HashMap<usize, Resolved>,
 ) -> Vec<Quotation> {
-    let norm = |x: &str| x.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Markdown escapes angle brackets (`&lt;AAPL.O&gt;` in a Reuters headline);
+    // the article holds them as written.
+    let norm = |x: &str| {
+        x.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Each cited article normalised once per line, however many quotations cite it.
+    let mut texts: HashMap<usize, Option<String>> = HashMap::new();
     quote_re()
         .captures_iter(l.text)
         .map(|c| {
             let m = c.get(0).expect("whole");
             let inner = norm(c.get(1).or(c.get(2)).map(|g| g.as_str()).unwrap_or_default());
-            let verified = cited_in_sentence(l, sentences, m.start())
-                .iter()
-                .filter_map(|n| resolved.get(n)?.text.as_deref())
-                .any(|t| norm(t).contains(&inner));
+            let verified = cited_in_sentence(l, sentences, m.start()).iter().any(|n| {
+                texts
+                    .entry(*n)
+                    .or_insert_with(|| resolved.get(n).and_then(|r| r.text.as_deref()).map(norm))
+                    .as_deref()
+                    .is_some_and(|t| t.contains(&inner))
+            });
             Quotation { start: m.start(), end: m.end(), verified }
         })
         .collect()
@@ -128,7 +149,16 @@ impl Run<'_, '_> {
         };
         let mentions = numbers::mentions(&scanned);
         let sentences = note::sentences(&scanned);
-        let cites_of = |at: usize| cited_in_sentence(l, &sentences, at);
+        // Citations per sentence, read once: a sentence of thousands of numbers
+        // must not be re-read for each.
+        let cited: Vec<Vec<usize>> = sentences.iter().map(|&(s, e)| cited_in_range(l, s, e)).collect();
+        let cites_of = |at: usize| -> Vec<usize> {
+            let i = sentences.partition_point(|&(_, e)| e <= at);
+            match sentences.get(i) {
+                Some(&(s, e)) if at >= s && at < e => cited[i].clone(),
+                _ => cited_in_range(l, 0, l.text.len()),
+            }
+        };
         let quotes = quotations(l, &sentences, resolved);
         // Citations that point nowhere.
         if self.on("sources") {
@@ -137,7 +167,7 @@ impl Run<'_, '_> {
                     self.flag(
                         "sources",
                         l.number,
-                        column(l.text, c.start),
+                        self.column(l.text, c.start),
                         &l.text[c.start..c.end],
                         format!("citation [{}] has no numbered entry in the source list", c.number),
                     );
@@ -150,7 +180,7 @@ impl Run<'_, '_> {
                 self.flag(
                     "grounding",
                     l.number,
-                    column(l.text, q.start),
+                    self.column(l.text, q.start),
                     &l.text[q.start..q.end],
                     "quotation not found in any cited article".into(),
                 );
@@ -164,8 +194,8 @@ impl Run<'_, '_> {
                 prev_end = m.end;
                 continue;
             }
-            let sentence_start =
-                sentences.iter().find(|(s, e)| m.start >= *s && m.start < *e).map(|(s, _)| *s).unwrap_or(0);
+            let i = sentences.partition_point(|&(_, e)| e <= m.start);
+            let sentence_start = sentences.get(i).filter(|(s, _)| m.start >= *s).map(|(s, _)| *s).unwrap_or(0);
             // Lower-cased after slicing: lower-casing can change byte lengths, and the
             // offsets are the line's.
             let ctx = normalise_text(&l.text[prev_end.max(sentence_start).min(m.start)..m.start]);
@@ -232,7 +262,7 @@ impl Run<'_, '_> {
                 }
             };
             if let Some(message) = problem {
-                self.flag("grounding", l.number, column(l.text, m.start), text, message);
+                self.flag("grounding", l.number, self.column(l.text, m.start), text, message);
             }
         }
         self.score_labels(l);

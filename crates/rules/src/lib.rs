@@ -107,6 +107,9 @@ pub struct Checker<'d> {
     /// per list, not once per phrase.
     phrases: HashMap<&'static str, Regex>,
     dossiers: Mutex<HashMap<String, Arc<Dossier>>>,
+    /// Cited articles and source paths, looked up once per checker.
+    articles: Mutex<HashMap<String, Option<Arc<sources::CitedArticle>>>>,
+    path_matches: Mutex<HashMap<String, Vec<String>>>,
 }
 
 const PHRASE_LISTS: [&str; 5] = ["promissory", "personalized-advice", "projection", "upside", "risk"];
@@ -115,9 +118,45 @@ fn re(pattern: &'static str, cell: &'static OnceLock<Regex>) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("pattern compiles"))
 }
 
-fn column(line: &str, byte: usize) -> usize {
-    line[..byte.min(line.len())].chars().count() + 1
+/// The lines of one note indexed for columns: the byte offset and the extra bytes
+/// so far of each multibyte character, per line (by its address in the note,
+/// which outlives the check).
+#[derive(Default)]
+struct Columns {
+    lines: HashMap<(usize, usize), Vec<(usize, usize)>>,
 }
+
+impl Columns {
+    /// The 1-based column, in characters, of byte `byte` of `line`. A line's
+    /// columns are asked for many times (a violation per number), so its multibyte
+    /// characters are indexed once: a line of a megabyte costs one pass, not one per
+    /// violation.
+    fn of(&mut self, line: &str, byte: usize) -> usize {
+        let byte = byte.min(line.len());
+        if line.len() < 256 && line.is_ascii() {
+            return byte + 1;
+        }
+        let index = self.lines.entry((line.as_ptr() as usize, line.len())).or_insert_with(|| {
+            let mut extra = 0;
+            let mut multibyte = Vec::new();
+            for (i, ch) in line.char_indices() {
+                if ch.len_utf8() > 1 {
+                    extra += ch.len_utf8() - 1;
+                    multibyte.push((i, extra));
+                }
+            }
+            multibyte
+        });
+        // Extra bytes of the multibyte characters that start before `byte`.
+        let k = index.partition_point(|(at, _)| *at < byte);
+        byte - if k == 0 { 0 } else { index[k - 1].1 } + 1
+    }
+}
+
+/// Violations listed per rule and note; the rest are counted in one more. A note
+/// of a megabyte can break a rule a hundred thousand times, and a verdict of tens
+/// of megabytes helps no one.
+pub const MAX_VIOLATIONS_PER_RULE: usize = 200;
 
 impl<'d> Checker<'d> {
     pub fn new(desk: &'d Desk<'d>, rules: RulesConfig) -> Result<Checker<'d>, StoreError> {
@@ -141,6 +180,8 @@ impl<'d> Checker<'d> {
             rules,
             desk,
             dossiers: Mutex::new(HashMap::new()),
+            articles: Mutex::new(HashMap::new()),
+            path_matches: Mutex::new(HashMap::new()),
         })
     }
 
@@ -212,12 +253,20 @@ impl<'d> Checker<'d> {
         let note = note::parse(markdown);
         let subject = self.subject(&note, ticker)?;
         let dossier = self.dossier(&subject)?;
-        let mut run = Run { c: self, note: &note, subject: &subject, dossier: dossier.as_deref(), out: Vec::new() };
+        let mut run = Run {
+            c: self,
+            note: &note,
+            subject: &subject,
+            dossier: dossier.as_deref(),
+            out: Vec::new(),
+            columns: Default::default(),
+        };
         run.all();
         let mut violations = run.out;
         violations.retain(|v| v.severity != Severity::Off);
         violations.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
         violations.dedup();
+        let violations = cap_per_rule(violations);
         Ok(Verdict {
             passed: !violations.iter().any(|v| v.severity == Severity::Error),
             subject: Some(subject),
@@ -227,6 +276,34 @@ impl<'d> Checker<'d> {
     }
 }
 
+/// Keeps the first [`MAX_VIOLATIONS_PER_RULE`] violations of each rule and adds,
+/// for a rule with more, one that counts the rest at the first one left out.
+fn cap_per_rule(violations: Vec<Violation>) -> Vec<Violation> {
+    let mut seen: HashMap<&'static str, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(violations.len().min(4096));
+    let mut dropped: Vec<(Violation, usize)> = Vec::new();
+    for v in violations {
+        let n = seen.entry(v.rule).or_default();
+        *n += 1;
+        if *n <= MAX_VIOLATIONS_PER_RULE {
+            out.push(v);
+        } else if let Some(d) = dropped.iter_mut().find(|(d, _)| d.rule == v.rule) {
+            d.1 += 1;
+        } else {
+            dropped.push((v, 1));
+        }
+    }
+    for (first, n) in dropped {
+        out.push(Violation {
+            message: format!("{n} more violations of {} from here on are not listed", first.rule),
+            text: String::new(),
+            ..first
+        });
+    }
+    out.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
+    out
+}
+
 /// One check in progress.
 struct Run<'c, 'd> {
     c: &'c Checker<'d>,
@@ -234,6 +311,7 @@ struct Run<'c, 'd> {
     subject: &'c str,
     dossier: Option<&'c Dossier>,
     out: Vec<Violation>,
+    columns: std::cell::RefCell<Columns>,
 }
 
 impl Run<'_, '_> {
@@ -248,6 +326,11 @@ impl Run<'_, '_> {
         });
     }
 
+    /// The 1-based column, in characters, of byte `byte` of `line` (a line of the note).
+    fn column(&self, line: &str, byte: usize) -> usize {
+        self.columns.borrow_mut().of(line, byte)
+    }
+
     fn on(&self, rule: &str) -> bool {
         self.c.rules.severity(rule) != Severity::Off
     }
@@ -259,6 +342,7 @@ impl Run<'_, '_> {
         self.disclaimer();
         self.freshness(&lines);
         self.phrases(&lines, &resolved);
+        self.language(&lines);
         let allowed = self.allowed_companies(&resolved);
         for l in &lines {
             self.relevance(l, &allowed);

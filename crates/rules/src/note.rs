@@ -64,6 +64,9 @@ fn is_sources_heading(t: &str) -> bool {
 }
 
 pub fn parse(text: &str) -> ParsedNote<'_> {
+    // A UTF-8 byte-order mark (editors on Windows write one) is not text: without
+    // this the front matter's `---` would not be seen.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut note = ParsedNote::default();
     let mut in_front = false;
     let mut in_sources = false;
@@ -182,6 +185,13 @@ mod tests {
         assert_eq!((last.part, last.number), (Part::Body, 17));
         let c = citations("Body [1]. More [2, 3].", 9);
         assert_eq!(c.iter().map(|c| c.number).collect::<Vec<_>>(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_front_matter() {
+        let n = parse("\u{feff}---\nticker: AAPL\nas_of: 2018-04-30\n---\n\nBody.\n");
+        assert_eq!(n.front["ticker"].0, "AAPL");
+        assert_eq!(n.front["as_of"].0, "2018-04-30");
     }
 
     #[test]

@@ -78,7 +78,9 @@ fn patterns() -> &'static Patterns {
                 r"(?i)(?-u:\b)(?:Q([1-4])\s*(?:FY\s*)?'?(\d{4})|(first|second|third|fourth)[- ]quarter(?:\s+of)?\s+(?:fiscal\s+)?(\d{4})|FY\s?(\d{4})|fiscal\s+(?:year\s+)?(\d{4}))(?-u:\b)",
             ),
             month_year: r(&format!(r"(?i)(?-u:\b){MONTH}\s+(\d{{4}})(?-u:\b)")),
-            money: r(r"(?i)\$\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(trillion|billion|million|thousand|bn|mn|tn)(?-u:\b))?"),
+            // `$239.2 billion`, `$239.2bn`, and the tickers' shorthand `$239.2B`,
+            // `$1.5M`, `$3T` (upper case, straight after the digits: `$5 m` is not).
+            money: r(r"(?i)\$\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(trillion|billion|million|thousand|bn|mn|tn)(?-u:\b)|(?-i)([TBMK])(?-u:\b))?"),
             percent: r(r"(?i)([+\-−]?)(\d[\d,]*(?:\.\d+)?)\s*(%|percent(?-u:\b)|per cent(?-u:\b)|percentage points?(?-u:\b)|pp(?-u:\b))"),
             out_of_100: r(r"(?-u:\b)(\d{1,3})\s*/\s*100(?-u:\b)"),
             shares: r(r"(?i)(?-u:\b)(\d[\d,]*(?:\.\d+)?)\s*(billion|million|thousand)?\s+(?:common\s+)?shares(?-u:\b)"),
@@ -114,10 +116,10 @@ fn decimal(s: &str) -> Option<(f64, f64)> {
 
 fn scale(word: Option<&str>) -> f64 {
     match word.map(|w| w.to_ascii_lowercase()) {
-        Some(w) if w == "trillion" || w == "tn" => 1e12,
-        Some(w) if w == "billion" || w == "bn" => 1e9,
-        Some(w) if w == "million" || w == "mn" => 1e6,
-        Some(w) if w == "thousand" => 1e3,
+        Some(w) if w == "trillion" || w == "tn" || w == "t" => 1e12,
+        Some(w) if w == "billion" || w == "bn" || w == "b" => 1e9,
+        Some(w) if w == "million" || w == "mn" || w == "m" => 1e6,
+        Some(w) if w == "thousand" || w == "k" => 1e3,
         _ => 1.0,
     }
 }
@@ -164,7 +166,15 @@ const DOWN: &[&str] = &[
 
 /// Which way the nearest direction word before `at` (within its clause) points.
 fn direction(line: &str, at: usize) -> i8 {
-    let before = &line[..at];
+    // The word that gives a number its direction stands just before it ("up 9.7%",
+    // "fell to"); looking further back than this would make a sentence of many
+    // numbers quadratic to read.
+    const LOOK_BACK: usize = 160;
+    let mut from = at.saturating_sub(LOOK_BACK);
+    while !line.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &line[from..at];
     let clause_start = before
         .rfind([',', ';', ':', '(', ')'])
         .map(|i| i + 1)
@@ -240,7 +250,7 @@ pub fn mentions(line: &str) -> Vec<Mention> {
     });
     each(&p.money, &|c| {
         let (v, tol) = decimal(&g(c, 1)?)?;
-        let k = scale(g(c, 2).as_deref());
+        let k = scale(g(c, 2).or_else(|| g(c, 3)).as_deref());
         Some((0, full(c), Kind::Usd, v * k, tol * k))
     });
     each(&p.percent, &|c| {
@@ -351,6 +361,14 @@ mod tests {
     fn precision_sets_tolerance() {
         let m = &mentions("$1.2 billion")[0];
         assert!((m.value - 1.2e9).abs() < 1.0 && (m.tolerance - 0.05e9).abs() < 1.0);
+        // The shorthand reads the same: $239.2B is $239.2 billion.
+        for (text, value) in
+            [("$239.2B", 239.2e9), ("$1.5M", 1.5e6), ("$3T", 3e12), ("$12K", 12e3), ("$239.2bn", 239.2e9)]
+        {
+            let m = &mentions(text)[0];
+            assert!((m.value - value).abs() < 1e-3 * value, "{text}: {}", m.value);
+        }
+        assert_eq!(mentions("$5 made")[0].value, 5.0, "a word after a space is no unit");
         let m = &mentions("$45,120")[0];
         assert_eq!((m.value, m.tolerance), (45_120.0, 0.5));
         let m = &mentions("-4.5%")[0];

@@ -8,7 +8,7 @@ use regex::Regex;
 use crate::grounding::quotations;
 use crate::note::Line;
 use crate::sources::Resolved;
-use crate::{column, Run};
+use crate::Run;
 
 /// One case-insensitive whole-word pattern for a phrase list: a note is read once
 /// per list, not once per phrase.
@@ -78,12 +78,12 @@ impl Run<'_, '_> {
                         }
                         _ => format!("“{p}” states a price target or predicted return as fact (FINRA 2210(d)(1)(F))"),
                     };
-                    self.flag(rule, l.number, column(l.text, at), &found, message);
+                    self.flag(rule, l.number, self.column(l.text, at), &found, message);
                 }
             }
             if upside.is_none() {
                 if let Some(m) = self.c.phrases["upside"].find(&scan) {
-                    upside = Some((l.number, column(l.text, m.start()), m.as_str().to_string()));
+                    upside = Some((l.number, self.column(l.text, m.start()), m.as_str().to_string()));
                 }
             }
             risk |= self.c.phrases["risk"].is_match(&scan);
@@ -102,7 +102,87 @@ impl Run<'_, '_> {
     }
 }
 
+/// English function words: a note of fifteen words or more in which fewer than
+/// one in twelve are among them is not in English.
+const ENGLISH: &[&str] = &[
+    "the", "of", "and", "to", "in", "a", "is", "for", "on", "with", "as", "by", "at", "from", "its", "it", "was",
+    "that", "an", "be", "are", "this", "has", "have", "were", "which", "than", "over", "after", "up", "down", "not",
+    "or", "their", "into", "about", "against", "per", "while", "had", "will",
+];
+
+/// Function words of the languages a note is most often written in instead.
+const OTHERS: &[(&str, &[&str])] = &[
+    ("Spanish", &["el", "la", "de", "que", "los", "las", "del", "para", "con", "una", "por", "está", "es", "y", "se"]),
+    ("French", &["le", "la", "les", "des", "est", "une", "pour", "avec", "que", "du", "et", "sur", "dans", "pas"]),
+    ("German", &["der", "die", "das", "und", "ist", "nicht", "mit", "für", "von", "zu", "ein", "eine", "auf", "den"]),
+    ("Portuguese", &["o", "os", "da", "do", "não", "uma", "para", "com", "que", "em", "e", "ações"]),
+    ("Italian", &["il", "di", "che", "per", "una", "non", "con", "della", "sono", "e", "le", "gli"]),
+];
+
+/// The language a text is in, when it is not English: a script other than Latin
+/// for a fifth of its letters, or too few English function words.
+pub(crate) fn not_english(text: &str) -> Option<String> {
+    let (mut latin, mut other) = (0usize, std::collections::BTreeMap::<&str, usize>::new());
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        let script = match c as u32 {
+            0x0000..=0x024F | 0x1E00..=0x1EFF => {
+                latin += 1;
+                continue;
+            }
+            0x0370..=0x03FF => "Greek",
+            0x0400..=0x04FF => "Cyrillic (Russian or another)",
+            0x0590..=0x05FF => "Hebrew",
+            0x0600..=0x06FF => "Arabic",
+            0x3040..=0x30FF => "Japanese",
+            0xAC00..=0xD7AF | 0x1100..=0x11FF => "Korean",
+            0x4E00..=0x9FFF | 0x3400..=0x4DBF => "Chinese",
+            _ => "a script other than Latin",
+        };
+        *other.entry(script).or_default() += 1;
+    }
+    let others: usize = other.values().sum();
+    if others * 5 > latin + others && others >= 10 {
+        let (script, _) = other.iter().max_by_key(|(_, n)| **n).expect("some other script");
+        return Some((*script).to_string());
+    }
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_uppercase()))
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() < 15 {
+        return None;
+    }
+    let count = |list: &[&str]| words.iter().filter(|w| list.contains(&w.as_str())).count();
+    if count(ENGLISH) * 12 >= words.len() {
+        return None;
+    }
+    let best = OTHERS.iter().map(|(name, list)| (count(list), *name)).max().filter(|(n, _)| *n * 12 >= words.len());
+    Some(best.map(|(_, name)| name.to_string()).unwrap_or_else(|| "a language other than English".into()))
+}
+
 impl Run<'_, '_> {
+    /// The phrase rules read English: a note in another language fails `language`
+    /// instead of passing them unread.
+    pub(crate) fn language(&mut self, lines: &[Line<'_>]) {
+        if !self.on("language") {
+            return;
+        }
+        let text: String = lines.iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
+        if let Some(lang) = not_english(&text) {
+            let line = lines.iter().find(|l| !l.text.trim().is_empty()).map(|l| l.number).unwrap_or(1);
+            self.flag(
+                "language",
+                line,
+                1,
+                &lang,
+                format!(
+                    "the note reads as {lang}; the phrase rules (promissory, personalized-advice, projection, balance) read English only, so they could not check it"
+                ),
+            );
+        }
+    }
+
     pub(crate) fn disclaimer(&mut self) {
         let want: String = self.c.rules.disclaimer.split_whitespace().collect::<Vec<_>>().join(" ");
         let have: String = self
@@ -125,6 +205,17 @@ impl Run<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_not_in_english_are_named() {
+        let es = "El precio de la acción está garantizado para duplicarse. Compre ahora, la empresa es la mejor del sector y no hay riesgo para el inversor.";
+        assert_eq!(not_english(es).as_deref(), Some("Spanish"));
+        let zh = "该公司股价保证翻倍，现在就买入。这是一个无风险的投资机会，适合所有投资者。";
+        assert_eq!(not_english(zh).as_deref(), Some("Chinese"));
+        let en = "Apple Inc. (AAPL) ended April 30, 2018 at an adjusted close of $164.63, up 16.9% over 12 months against a gain of 21.9% for the median stock.";
+        assert_eq!(not_english(en), None);
+        assert_eq!(not_english("Kurz."), None, "too short to tell");
+    }
 
     #[test]
     fn phrases_match_whole_words_only() {

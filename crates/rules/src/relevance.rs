@@ -10,7 +10,7 @@ use regex::Regex;
 use crate::note::Line;
 use crate::sources::Resolved;
 
-use crate::{column, re, Run};
+use crate::{re, Run};
 
 /// `(XOM)`, `(NYSE: XOM)`, `$XOM`: tickers written as tickers.
 pub(crate) fn paren_ticker_re() -> &'static Regex {
@@ -69,7 +69,7 @@ impl Run<'_, '_> {
                 self.flag(
                     "ticker-relevance",
                     l.number,
-                    column(l.text, at),
+                    self.column(l.text, at),
                     &evidence,
                     format!("{name} is not {} and no cited source about {} names it", self.subject, self.subject),
                 );

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use crate::note::{self, Line};
 use crate::numbers::Mention;
-use crate::{column, re, Run};
+use crate::{re, Run};
 
 pub(crate) fn pillar_named(text: &str) -> Option<Pillar> {
     let lower = text.to_lowercase();
@@ -44,14 +44,14 @@ impl Run<'_, '_> {
             Some(e) => self.flag(
                 "score-consistency",
                 l.number,
-                column(l.text, m.start),
+                self.column(l.text, m.start),
                 text,
                 format!("the {what} of {} {when} ({}) is {e}, not {}", self.subject, d.as_of, m.value),
             ),
             None => self.flag(
                 "score-consistency",
                 l.number,
-                column(l.text, m.start),
+                self.column(l.text, m.start),
                 text,
                 format!("{} has no {what} {when} ({})", self.subject, d.as_of),
             ),
@@ -90,7 +90,7 @@ impl Run<'_, '_> {
                     self.flag(
                         "score-consistency",
                         l.number,
-                        column(l.text, s + m.start()),
+                        self.column(l.text, s + m.start()),
                         m.as_str(),
                         format!(
                             "the {what} of {} on {} is {}, not {}",

@@ -2,13 +2,13 @@
 //! record the store holds (or the score configuration, or a known regulation).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use alphadesk_notes::dossier::{display_path, Locator, THIRTEEN_F_RULE};
 use alphadesk_store::read;
 use regex::Regex;
 
-use crate::{column, re, Checker, Run};
+use crate::{re, Checker, Run};
 
 pub(crate) fn accession_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -87,15 +87,12 @@ impl Run<'_, '_> {
                 .map(|m| (m.start(), m.as_str().trim_end_matches(['.', ',', ';', ')'])))
                 .collect();
             let subject = self.subject;
-            let conn = self.c.desk.store.conn();
-            let article = |found: Option<(i64, Vec<String>)>, tickers: &mut Vec<String>, text: &mut Option<String>| {
-                let Some((id, linked)) = found else { return false };
-                if linked.iter().any(|t| t == subject) {
-                    tickers.extend(linked);
+            let article = |found: Option<Arc<CitedArticle>>, tickers: &mut Vec<String>, text: &mut Option<String>| {
+                let Some(a) = found else { return false };
+                if a.linked.iter().any(|t| t == subject) {
+                    tickers.extend(a.linked.iter().cloned());
                 }
-                if let Ok(docs) = read::documents_by_id(conn, &[id]) {
-                    *text = docs.into_iter().next().map(|d| format!("{}\n{}", d.title, d.body));
-                }
+                *text = Some(a.text.clone());
                 true
             };
             let mut masked = line_text.to_string();
@@ -108,7 +105,11 @@ impl Run<'_, '_> {
                 masked.replace_range(m.range(), &" ".repeat(m.len()));
             }
             for (at, u) in &urls {
-                if article(read::document_by_url(conn, u).ok().flatten(), &mut tickers, &mut text) {
+                if article(
+                    self.c.cited_article(&format!("url {u}"), |conn| read::document_by_url(conn, u)),
+                    &mut tickers,
+                    &mut text,
+                ) {
                     locators.push(Locator::Url(u.to_string()));
                 } else {
                     problems.push((*at, u.to_string(), format!("no stored article has the URL {u}")));
@@ -162,9 +163,16 @@ impl Run<'_, '_> {
                 }
                 if self.c.file_known(token) {
                     // An article without a URL is cited as `FILE, line N`.
-                    if let Some(n) = line_after_re().captures(&masked[m.end()..]).and_then(|c| c[1].parse().ok()) {
-                        let found =
-                            self.c.paths_matching(token).find_map(|p| read::document_at(conn, p, n).ok().flatten());
+                    if let Some(n) = line_after_re().captures(&masked[m.end()..]).and_then(|c| c[1].parse::<i64>().ok())
+                    {
+                        let found = self.c.cited_article(&format!("file {token} line {n}"), |conn| {
+                            for p in self.c.paths_matching(token) {
+                                if let Some(hit) = read::document_at(conn, &p, n)? {
+                                    return Ok(Some(hit));
+                                }
+                            }
+                            Ok(None)
+                        });
                         article(found, &mut tickers, &mut text);
                     }
                     locators.push(Locator::File(display_path(token.trim_end_matches('/'))));
@@ -175,7 +183,7 @@ impl Run<'_, '_> {
             let line = self.note.lines.iter().find(|l| l.number == e.line).map(|l| l.text).unwrap_or("");
             let offset = line.find(line_text).unwrap_or(0);
             for (at, t, msg) in problems {
-                self.flag("sources", e.line, column(line, offset + at), &t, msg);
+                self.flag("sources", e.line, self.column(line, offset + at), &t, msg);
             }
             if locators.is_empty() && self.out.iter().all(|v| v.line != e.line) {
                 self.flag(
@@ -195,15 +203,52 @@ impl Run<'_, '_> {
     }
 }
 
+/// A stored article a note cites: the tickers linked to it and its text.
+pub(crate) struct CitedArticle {
+    linked: Vec<String>,
+    text: String,
+}
+
 impl Checker<'_> {
     pub(crate) fn file_known(&self, token: &str) -> bool {
         let t = token.trim_end_matches('/');
-        self.files.contains(&display_path(t)) || self.paths_matching(t).next().is_some()
+        self.files.contains(&display_path(t)) || !self.paths_matching(t).is_empty()
     }
 
-    /// Stored source paths a path written in a note can mean (it may be a suffix).
-    pub(crate) fn paths_matching<'a>(&'a self, token: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+    /// Stored source paths a path written in a note can mean (it may be a suffix),
+    /// looked up once per checker.
+    pub(crate) fn paths_matching(&self, token: &str) -> Vec<String> {
         let t = token.trim_end_matches('/');
-        self.paths.iter().filter(move |p| p.as_str() == t || (p.ends_with(t) && p[..p.len() - t.len()].ends_with('/')))
+        let mut cache = self.path_matches.lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .entry(t.to_string())
+            .or_insert_with(|| {
+                self.paths
+                    .iter()
+                    .filter(|p| p.as_str() == t || (p.ends_with(t) && p[..p.len() - t.len()].ends_with('/')))
+                    .cloned()
+                    .collect()
+            })
+            .clone()
+    }
+
+    /// The stored article a citation names (`key`: its URL or file and line),
+    /// found by `find` once per checker: the notes of a date cite the same
+    /// articles again and again.
+    pub(crate) fn cited_article(
+        &self,
+        key: &str,
+        find: impl FnOnce(&alphadesk_store::Connection) -> Result<Option<(i64, Vec<String>)>, alphadesk_store::StoreError>,
+    ) -> Option<Arc<CitedArticle>> {
+        if let Some(hit) = self.articles.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
+            return hit.clone();
+        }
+        let conn = self.desk.store.conn();
+        let found = find(conn).ok().flatten().and_then(|(id, linked)| {
+            let doc = read::documents_by_id(conn, &[id]).ok()?.into_iter().next()?;
+            Some(Arc::new(CitedArticle { linked, text: format!("{}\n{}", doc.title, doc.body) }))
+        });
+        self.articles.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), found.clone());
+        found
     }
 }

@@ -319,7 +319,7 @@ fn signed_value(t: &OpenMarketTrade) -> f64 {
 
 /// Open-market trades filed in the insider window to `as_of`.
 pub fn insider_window(trades: &[OpenMarketTrade], as_of: NaiveDate) -> impl Iterator<Item = &OpenMarketTrade> {
-    trades.iter().filter(move |t| t.filed <= as_of && (as_of - t.filed).num_days() < INSIDER_WINDOW_DAYS)
+    trades.iter().filter(move |t| t.current_on(as_of) && (as_of - t.filed).num_days() < INSIDER_WINDOW_DAYS)
 }
 
 fn known_margins<'a>(c: &'a Ctx<'_>) -> Vec<&'a crate::panel::AnnualMargin> {
@@ -396,13 +396,20 @@ pub fn institutional_change(positions: &[Position], as_of: NaiveDate) -> Result<
 pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
     use MetricId::*;
     let bar = |n: usize| -> Option<Evidence> {
-        let i = c.idx.checked_sub(n)?;
-        Some(Evidence {
-            name: if n == 0 { "close".into() } else { format!("close {n} trading days back") },
-            value: c.member.prices.adj[i],
-            date: c.member.prices.dates[i],
-            source: c.member.prices.source_at(i),
-        })
+        let p = &c.member.prices;
+        // The row a return starts from: the last with a close (as `return_over`).
+        let mut i = c.idx.checked_sub(n)?;
+        let mut name = if n == 0 { "close".to_string() } else { format!("close {n} trading days back") };
+        while p.adj[i].is_nan() {
+            if let Some(note) = p.flags.get(&i) {
+                name.push_str(&format!(" (the row of {} is left out: {note})", p.dates[i]));
+            }
+            i = i.checked_sub(1)?;
+        }
+        if let Some(note) = p.flags.get(&i) {
+            name.push_str(&format!(" ({note})"));
+        }
+        Some(Evidence { name, value: p.adj[i], date: p.dates[i], source: p.source_at(i) })
     };
     let field = |name: &str| -> Option<Evidence> {
         let f = c.field(name).ok()?;
@@ -578,7 +585,9 @@ mod hand_computed {
                 close: adj.clone(),
                 adj,
                 lines: (2..n as i64 + 2).collect(),
-                path: "hand.csv".into(),
+                files: vec![0; n],
+                paths: vec!["hand.csv".into()],
+                flags: Default::default(),
             },
             timeline: vec![FactsReport {
                 ticker: "HAND".into(),
@@ -639,6 +648,7 @@ mod hand_computed {
             shares,
             price,
             source: src(),
+            superseded: None,
         }
     }
 

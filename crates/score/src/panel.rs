@@ -26,15 +26,51 @@ pub struct PriceSeries {
     pub dates: Vec<NaiveDate>,
     /// As-traded (split-adjusted) close where the layout has one; else the adjusted close.
     pub close: Vec<f64>,
-    /// Split- and dividend-adjusted close: what returns are computed from.
+    /// Split- and dividend-adjusted close: what returns are computed from. NaN where
+    /// the file's cell is empty or the ingest found a bad print.
     pub adj: Vec<f64>,
     pub lines: Vec<i64>,
-    pub path: String,
+    /// The stored file of each row (an index into `paths`): a series may be
+    /// extended by later files, and every row cites its own.
+    pub files: Vec<u32>,
+    pub paths: Vec<String>,
+    /// What the ingest found wrong with a row (a bad print left out, a row re-based
+    /// across an unadjusted split), by row index.
+    pub flags: std::collections::BTreeMap<usize, String>,
 }
 
 impl PriceSeries {
-    fn new(path: String) -> Self {
-        PriceSeries { dates: Vec::new(), close: Vec::new(), adj: Vec::new(), lines: Vec::new(), path }
+    fn new() -> Self {
+        PriceSeries {
+            dates: Vec::new(),
+            close: Vec::new(),
+            adj: Vec::new(),
+            lines: Vec::new(),
+            files: Vec::new(),
+            paths: Vec::new(),
+            flags: Default::default(),
+        }
+    }
+
+    /// The stored file row `i` came from.
+    pub fn path_at(&self, i: usize) -> &str {
+        self.files.get(i).and_then(|f| self.paths.get(*f as usize)).map(String::as_str).unwrap_or("")
+    }
+
+    /// Rows `a..=b` as runs of one file each: (path, first line, last line).
+    pub fn segments(&self, a: usize, b: usize) -> Vec<(&str, i64, i64)> {
+        let mut out: Vec<(&str, i64, i64)> = Vec::new();
+        for i in a..=b.min(self.dates.len().saturating_sub(1)) {
+            let path = self.path_at(i);
+            match out.iter_mut().find(|(p, ..)| *p == path) {
+                Some(seg) => {
+                    seg.1 = seg.1.min(self.lines[i]);
+                    seg.2 = seg.2.max(self.lines[i]);
+                }
+                None => out.push((path, self.lines[i], self.lines[i])),
+            }
+        }
+        out
     }
 
     /// Index of the last bar on or before `d`.
@@ -67,9 +103,15 @@ impl PriceSeries {
         })
     }
 
-    /// Return from the adjusted close `n` bars before bar `idx` to bar `idx`.
+    /// Return from the adjusted close `n` bars before bar `idx` to bar `idx`. A bar
+    /// without a close at the start (an empty cell, a bad print) takes the last
+    /// close before it, as a market does; none at `idx` is no return.
     pub fn return_over(&self, idx: usize, n: usize) -> Option<f64> {
-        let a = *self.adj.get(idx.checked_sub(n)?)?;
+        let mut from = idx.checked_sub(n)?;
+        while self.adj.get(from)?.is_nan() {
+            from = from.checked_sub(1)?;
+        }
+        let a = self.adj[from];
         let b = *self.adj.get(idx)?;
         (a > 0.0 && b.is_finite()).then(|| b / a - 1.0)
     }
@@ -85,7 +127,7 @@ impl PriceSeries {
     }
 
     pub fn source_at(&self, i: usize) -> SourceRef {
-        SourceRef { path: self.path.clone(), accession: None, line: Some(self.lines[i]) }
+        SourceRef { path: self.path_at(i).to_string(), accession: None, line: Some(self.lines[i]) }
     }
 }
 
@@ -150,15 +192,22 @@ impl Universe {
         let conn = store.conn();
         let priced = read::priced_securities(conn)?;
         let mut series: HashMap<String, PriceSeries> =
-            priced.iter().map(|p| (p.security.ticker.clone(), PriceSeries::new(p.price_path.clone()))).collect();
+            priced.iter().map(|p| (p.security.ticker.clone(), PriceSeries::new())).collect();
+        let paths = read::source_paths_by_id(conn)?;
         let mut calendar = BTreeSet::new();
         for c in alphadesk_store::columns::all(conn)? {
             if let Some(s) = series.get_mut(&c.ticker) {
                 calendar.extend(c.dates.iter().copied());
+                let mut ids: Vec<i64> = c.sources.clone();
+                ids.sort_unstable();
+                ids.dedup();
+                s.paths = ids.iter().map(|id| paths.get(id).cloned().unwrap_or_default()).collect();
+                s.files = c.sources.iter().map(|id| ids.binary_search(id).unwrap_or(0) as u32).collect();
                 s.dates = c.dates;
                 s.close = c.close;
                 s.adj = c.adj;
                 s.lines = c.lines;
+                s.flags = c.flags;
             }
         }
         let trades = read::open_market_trades(conn)?;
@@ -204,7 +253,7 @@ impl Universe {
 
         let mut out = Vec::with_capacity(members.len());
         for (sec, sector) in members {
-            let prices = mem.series.get(&sec.ticker).cloned().unwrap_or_else(|| PriceSeries::new(String::new()));
+            let prices = mem.series.get(&sec.ticker).cloned().unwrap_or_else(PriceSeries::new);
             let Some(&first) = prices.dates.first() else {
                 excluded.push((sec.ticker.clone(), "no price rows".into()));
                 continue;

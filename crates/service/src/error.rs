@@ -75,6 +75,12 @@ impl ServiceError {
 
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
+        if e.is_corrupt() {
+            return ServiceError::new(
+                Kind::Unavailable,
+                format!("{e}: the store file is damaged; `alphadesk verify` says where, `alphadesk verify --rebuild` repairs it from its sources"),
+            );
+        }
         let kind = if e.is_busy() {
             Kind::Unavailable
         } else {

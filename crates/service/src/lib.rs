@@ -370,7 +370,7 @@ impl Service {
         let t = self.ticker(&snap, ticker)?;
         let as_of = self.date(&snap, as_of)?;
         let m = snap.universe.member(&t).expect("checked member");
-        let mut trades: Vec<_> = m.trades.iter().filter(|x| x.filed <= as_of).cloned().collect();
+        let mut trades: Vec<_> = m.trades.iter().filter(|x| x.current_on(as_of)).cloned().collect();
         trades.reverse();
         Ok(InsidersView { ticker: t, as_of, trades })
     }

@@ -121,3 +121,69 @@ impl Writer {
         Ok(())
     }
 }
+
+/// What a rebuild did.
+#[derive(Debug, Default, Serialize)]
+pub struct Rebuilt {
+    /// Where the damaged store was moved.
+    pub damaged_kept_at: String,
+    pub summary: Summary,
+    /// Sources the damaged store named that could not be read again.
+    pub lost: Vec<String>,
+}
+
+/// Rebuilds a damaged store from the files it was ingested from: every source the
+/// store still names (in ingest order) is read again into a new store, which then
+/// takes the old one's place; the old file is kept beside it. What cannot be read
+/// again is listed, not silently dropped.
+pub fn rebuild(db: &Path, mut each: impl FnMut(usize, usize, &FileReport)) -> Result<Rebuilt> {
+    let paths: Vec<String> = {
+        let old = alphadesk_store::Store::open_read_only(db)?;
+        let mut st =
+            old.conn().prepare("SELECT path FROM sources ORDER BY id").map_err(alphadesk_store::StoreError::from)?;
+        let rows = st.query_map([], |r| r.get(0)).map_err(alphadesk_store::StoreError::from)?;
+        rows.filter_map(|r| r.ok()).collect()
+    };
+    let fresh = db.with_extension("rebuilding");
+    let _ = std::fs::remove_file(&fresh);
+    let mut w = Writer::open(&fresh, "verify --rebuild")?;
+    let files: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let mut summary = Summary { files: files.len(), ..Summary::default() };
+    let mut lost = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let report = if f.is_file() {
+            w.store.ingest_path(f, true)
+        } else {
+            FileReport {
+                path: f.display().to_string(),
+                outcome: Outcome::Failed { error: "no longer on disk".into(), location: None },
+            }
+        };
+        if matches!(report.outcome, Outcome::Failed { .. }) {
+            lost.push(report.path.clone());
+        }
+        each(i, files.len(), &report);
+        summary.add(report);
+    }
+    w.derive_news()?;
+    w.refresh_figures(&ScoreConfig::default())?;
+    drop(w);
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let kept = PathBuf::from(format!("{}.damaged-{stamp}", db.display()));
+    let io = |e: std::io::Error, what: &str| ServiceError::new(crate::Kind::Internal, format!("{what}: {e}"));
+    std::fs::rename(db, &kept).map_err(|e| io(e, "cannot move the damaged store aside"))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", db.display()));
+        if side.exists() {
+            let _ = std::fs::rename(&side, format!("{}{suffix}", kept.display()));
+        }
+    }
+    std::fs::rename(&fresh, db).map_err(|e| io(e, "cannot put the rebuilt store in place"))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", fresh.display()));
+        if side.exists() {
+            let _ = std::fs::rename(&side, format!("{}{suffix}", db.display()));
+        }
+    }
+    Ok(Rebuilt { damaged_kept_at: kept.display().to_string(), summary, lost })
+}

@@ -27,6 +27,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether SQLite found the file damaged.
+    pub fn is_corrupt(&self) -> bool {
+        let e = match self {
+            StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } => e,
+            _ => return false,
+        };
+        matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
+    }
+
     /// Whether SQLite gave up waiting for another connection's lock.
     pub fn is_busy(&self) -> bool {
         let e = match self {

@@ -242,8 +242,9 @@ impl Store {
         let mut store = Store { conn, fault_after_rows: None, path, announced: false };
         let before = store.schema_version()?;
         store.migrate_to(schema::LATEST)?;
-        // A file upgraded past migration 3 has prices but no cached columns yet.
-        if before < 3 {
+        // A file upgraded past migration 3 (or 8) has prices but no cached columns
+        // (or no per-row sources in them) yet.
+        if before < 8 {
             store.rebuild_price_columns()?;
         }
         Ok(store)
@@ -345,6 +346,19 @@ impl Store {
     /// (an unrecognised file is then an error, not a skip).
     pub fn ingest_path(&mut self, path: &Path, explicit: bool) -> FileReport {
         let shown = path.display().to_string();
+        // A FIFO, socket or device found in a folder would block the read (a FIFO
+        // with no writer waits forever) or never end: only regular files are
+        // sources. A pipe the user names is read (`ingest <(curl ...)`).
+        if !explicit {
+            if let Ok(meta) = std::fs::metadata(path) {
+                if !meta.is_file() {
+                    return FileReport {
+                        path: shown,
+                        outcome: Outcome::Skipped { reason: "not a regular file (a FIFO, socket or device)".into() },
+                    };
+                }
+            }
+        }
         match std::fs::read(path) {
             Ok(bytes) => self.ingest_bytes(&shown, &bytes, explicit),
             Err(e) => FileReport {
@@ -383,16 +397,7 @@ impl Store {
             (Kind::Posts, Some(folder)) => format!("{}/{file_name}", folder.to_string_lossy()),
             _ => file_name.clone(),
         };
-        let sha = match kind {
-            Kind::Posts => {
-                let mut h = Sha256::new();
-                h.update(parse_name.as_bytes());
-                h.update(b"\n");
-                h.update(bytes);
-                hex(&h.finalize())
-            }
-            _ => hex(&Sha256::digest(bytes)),
-        };
+        let sha = source_sha(path, bytes, kind == Kind::Posts);
         if let Some(kind) = self
             .conn
             .query_row("SELECT kind FROM sources WHERE sha256 = ?1", [&sha], |r| r.get::<_, String>(0))
@@ -416,6 +421,7 @@ impl Store {
         let source_id = tx.last_insert_rowid();
         let mut sink = load::Sink {
             tx: &tx,
+            path: path.to_string(),
             source_id,
             rows: 0,
             fault_after: self.fault_after_rows,
@@ -457,6 +463,44 @@ impl Store {
         })
     }
 
+    /// Checks the store: SQLite's own integrity check and foreign keys, then every
+    /// stored source against its file where the file is still there (its content
+    /// hash must be the one recorded when it was ingested).
+    pub fn verify(&self) -> Result<Verification, StoreError> {
+        let mut v = Verification::default();
+        match self.check_integrity() {
+            Ok(()) => {}
+            Err(e) => v.problems.push(format!("the store file is damaged: {e}")),
+        }
+        let rows: Vec<(i64, String, String, String)> = match self
+            .conn
+            .prepare("SELECT id, path, sha256, kind FROM sources ORDER BY id")
+            .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
+        {
+            Ok(rows) => rows,
+            Err(e) => {
+                v.problems.push(format!("the sources table cannot be read: {e}"));
+                return Ok(v);
+            }
+        };
+        for (id, path, sha, kind) in rows {
+            let p = Path::new(&path);
+            match std::fs::read(p) {
+                Err(_) => v.missing.push(path),
+                Ok(bytes) => {
+                    let now = source_sha(&path, &bytes, kind == Kind::Posts.name());
+                    if now == sha {
+                        v.matching += 1;
+                    } else {
+                        v.problems.push(format!("source {id} ({path}) has changed on disk since it was ingested"));
+                        v.changed.push(path);
+                    }
+                }
+            }
+        }
+        Ok(v)
+    }
+
     /// `PRAGMA integrity_check` and foreign keys; `Ok(())` when the file is sound.
     pub fn check_integrity(&self) -> Result<(), String> {
         let ok: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
@@ -471,6 +515,45 @@ impl Store {
             return Err(format!("{bad} rows violate foreign keys"));
         }
         Ok(())
+    }
+}
+
+/// A source's identity: its content hash, with a post file's `FOLDER/FILE` name
+/// in front, because StockNet files the same day of tweets, byte for byte, under
+/// every company they name.
+fn source_sha(path: &str, bytes: &[u8], posts: bool) -> String {
+    if posts {
+        let p = Path::new(path);
+        let name = match (p.parent().and_then(|d| d.file_name()), p.file_name()) {
+            (Some(dir), Some(f)) => format!("{}/{}", dir.to_string_lossy(), f.to_string_lossy()),
+            (_, f) => f.map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        };
+        let mut h = Sha256::new();
+        h.update(name.as_bytes());
+        h.update(b"\n");
+        h.update(bytes);
+        hex(&h.finalize())
+    } else {
+        hex(&Sha256::digest(bytes))
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Verification {
+    /// Sources whose file is there and hashes as recorded.
+    pub matching: usize,
+    /// Sources whose file is no longer at its path (nothing to compare).
+    pub missing: Vec<String>,
+    /// Sources whose file now hashes differently.
+    pub changed: Vec<String>,
+    /// Everything wrong, in words.
+    pub problems: Vec<String>,
+}
+
+impl Verification {
+    pub fn sound(&self) -> bool {
+        self.problems.is_empty()
     }
 }
 
@@ -529,6 +612,9 @@ pub fn walk(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, StoreError> {
                     let ft = entry.file_type().map_err(|source| StoreError::Io { path: path.clone(), source })?;
                     if ft.is_dir() {
                         stack.push(path);
+                    } else if !ft.is_file() && !ft.is_symlink() {
+                        // Reported as skipped by `ingest_path`, with the reason.
+                        found.push(path);
                     } else if path.extension().and_then(|e| e.to_str()).is_none_or(|e| {
                         SOURCE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
                             // Day files named by date (`2014-01-02`) have no extension.

@@ -11,13 +11,15 @@ use alphadesk_ingest::{companyfacts::CompanyFacts, ownership::OwnershipReport, p
 use alphadesk_ingest::{submissions::Submissions, thirteenf::HoldingsReport, Parsed, Warning};
 use alphadesk_model::NaiveDate;
 use chrono::{Datelike, Duration, Weekday};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::StoreError;
 
 /// Counts rows and fires the injected fault used by crash-safety tests.
 pub(crate) struct Sink<'t, 'c> {
     pub tx: &'t Transaction<'c>,
+    /// The file being stored, for messages.
+    pub path: String,
     pub source_id: i64,
     pub rows: u64,
     pub fault_after: Option<u64>,
@@ -55,15 +57,86 @@ fn d(x: NaiveDate) -> String {
     x.to_string()
 }
 
+/// How a price file relates to the series already stored for its ticker.
+enum Fit {
+    /// Nothing stored yet, or the file covers every stored day: it is the series.
+    Whole,
+    /// It agrees with the stored rows on every day both hold (same adjustment
+    /// basis): its new days are added, stored rows keep their own citations.
+    Extends,
+}
+
+/// Two adjusted closes of one day agree when they differ by less than this share
+/// (files round to four or six decimals).
+const SAME_BASIS: f64 = 2e-4;
+
+/// Decides how a price file may join the stored series, or refuses it: rows on
+/// two adjustment bases would make every return across the seam wrong, silently.
+fn fit(s: &mut Sink<'_, '_>, p: &PriceFile) -> Result<Fit, StoreError> {
+    let ticker = p.ticker.as_str();
+    let stored: Option<(String, String, String)> =
+        s.tx.query_row("SELECT first_date, last_date, layout FROM price_series WHERE ticker = ?1", [ticker], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((first, last, layout)) = stored else { return Ok(Fit::Whole) };
+    let (Some(new_first), Some(new_last)) = (p.bars.first(), p.bars.last()) else { return Ok(Fit::Whole) };
+    let file_layout =
+        serde_json::to_value(p.layout).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    if d(new_first.date) <= first && d(new_last.date) >= last {
+        return Ok(Fit::Whole);
+    }
+    let refuse = |message: String| StoreError::Invalid { path: s.path.clone(), message };
+    if file_layout != layout {
+        return Err(refuse(format!(
+            "{ticker}: this file's layout ({file_layout}) differs from the stored series' ({layout}), and it covers only part of it; ingest the whole history from one source instead"
+        )));
+    }
+    let mut st =
+        s.tx.prepare_cached("SELECT date, adj_close FROM prices WHERE ticker = ?1 AND date >= ?2 AND date <= ?3")?;
+    let stored_closes: std::collections::HashMap<String, Option<f64>> = st
+        .query_map(params![ticker, d(new_first.date), d(new_last.date)], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut shared = 0usize;
+    let mut worst: Option<(NaiveDate, f64)> = None;
+    for b in &p.bars {
+        let (Some(Some(old)), Some(new)) = (stored_closes.get(&d(b.date)), b.adj_close) else { continue };
+        shared += 1;
+        let ratio = new / old;
+        if (ratio - 1.0).abs() > SAME_BASIS && worst.is_none_or(|(_, w)| (ratio - 1.0).abs() > (w - 1.0).abs()) {
+            worst = Some((b.date, ratio));
+        }
+    }
+    if let Some((day, ratio)) = worst {
+        return Err(refuse(format!(
+            "{ticker}: this file's adjusted closes are on another adjustment basis than the stored series ({first}..{last}): on {day} they differ ×{ratio:.4} (a split or dividend adjusted in one and not the other); refused so as not to mix bases. Ingest the whole history from one source: a file covering every stored day replaces the series"
+        )));
+    }
+    if shared == 0 {
+        s.warnings.push(Warning::file(format!(
+            "{ticker}: no day in common with the stored series ({first}..{last}), so the adjustment basis could not be compared; rows added"
+        )));
+    }
+    Ok(Fit::Extends)
+}
+
 fn prices(s: &mut Sink<'_, '_>, p: &PriceFile) -> Result<(), StoreError> {
     let ticker = p.ticker.as_str();
+    let fit = fit(s, p)?;
+    if let Fit::Whole = fit {
+        let replaced = s.tx.execute("DELETE FROM prices WHERE ticker = ?1", [ticker])?;
+        if replaced > 0 {
+            s.warnings.push(Warning::file(format!(
+                "{ticker}: this file covers every stored day ({replaced} rows) and replaces the stored series, on its own adjustment basis"
+            )));
+        }
+    }
     {
+        // New days only when extending: a stored row keeps the file and line it
+        // came from.
         let mut st = s.tx.prepare_cached(
-            "INSERT INTO prices (ticker, date, open, high, low, close, adj_close, volume, source_id, line)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT(ticker, date) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
-               close = excluded.close, adj_close = excluded.adj_close, volume = excluded.volume,
-               source_id = excluded.source_id, line = excluded.line",
+            "INSERT OR IGNORE INTO prices (ticker, date, open, high, low, close, adj_close, volume, source_id, line, flag)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for b in &p.bars {
             st.execute(params![
@@ -76,7 +149,8 @@ fn prices(s: &mut Sink<'_, '_>, p: &PriceFile) -> Result<(), StoreError> {
                 b.adj_close,
                 b.volume,
                 s.source_id,
-                b.line as i64
+                b.line as i64,
+                b.flag.as_ref().and_then(|f| serde_json::to_string(f).ok())
             ])?;
             s.tick(1)?;
         }
@@ -84,11 +158,16 @@ fn prices(s: &mut Sink<'_, '_>, p: &PriceFile) -> Result<(), StoreError> {
     let first = p.bars.first().map(|b| d(b.date)).unwrap_or_default();
     let last = p.bars.last().map(|b| d(b.date)).unwrap_or_default();
     let layout = serde_json::to_value(p.layout).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    // The basis is the last date any file of the series was adjusted to; files on
+    // one basis agree on their shared days, so extending moves it forward only.
     s.tx.execute(
         "INSERT INTO price_series (ticker, layout, first_date, last_date, basis_date, source_id) VALUES (?1, ?2, ?3, ?4, ?4, ?5)
-         ON CONFLICT(ticker) DO UPDATE SET layout = excluded.layout, first_date = min(first_date, excluded.first_date),
-           last_date = max(last_date, excluded.last_date), basis_date = excluded.basis_date, source_id = excluded.source_id",
-        params![ticker, layout, first, last, s.source_id],
+         ON CONFLICT(ticker) DO UPDATE SET layout = excluded.layout,
+           first_date = CASE WHEN ?6 THEN excluded.first_date ELSE min(first_date, excluded.first_date) END,
+           last_date = CASE WHEN ?6 THEN excluded.last_date ELSE max(last_date, excluded.last_date) END,
+           basis_date = CASE WHEN ?6 THEN excluded.basis_date ELSE max(basis_date, excluded.basis_date) END,
+           source_id = CASE WHEN ?6 OR excluded.last_date >= last_date THEN excluded.source_id ELSE source_id END",
+        params![ticker, layout, first, last, s.source_id, matches!(fit, Fit::Whole)],
     )?;
     crate::columns::rebuild(s.tx, ticker)
 }
@@ -202,8 +281,8 @@ fn ownership(s: &mut Sink<'_, '_>, o: &OwnershipReport) -> Result<(), StoreError
     };
     let n = s.tx.execute(
         "INSERT OR IGNORE INTO insider_reports (source_id, accession, form_type, schema_version, issuer_cik, issuer_name, issuer_ticker,
-            period_of_report, filed, filed_estimated, footnotes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            period_of_report, filed, filed_estimated, footnotes, original_filed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             s.source_id,
             o.accession.as_ref().map(|a| a.as_str()),
@@ -215,7 +294,8 @@ fn ownership(s: &mut Sink<'_, '_>, o: &OwnershipReport) -> Result<(), StoreError
             o.period_of_report.map(d),
             filed.map(d),
             estimated,
-            serde_json::to_string(&o.footnotes).unwrap_or_default()
+            serde_json::to_string(&o.footnotes).unwrap_or_default(),
+            o.original_filed.map(d)
         ],
     )?;
     if n == 0 {
@@ -269,6 +349,39 @@ fn ownership(s: &mut Sink<'_, '_>, o: &OwnershipReport) -> Result<(), StoreError
         ])?;
         s.tick(1)?;
     }
+    link_amendments(s.tx, id)?;
+    Ok(())
+}
+
+/// Links report `id` with the report it amends, or the amendments of it stored
+/// before it (files arrive in any order). An amendment names its original by the
+/// original's filing date; the two share the issuer, the period of report and the
+/// first reporting owner. The latest amendment replaces the original.
+fn link_amendments(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<(), StoreError> {
+    const SAME: &str = "o.issuer_cik IS a.issuer_cik AND o.period_of_report IS a.period_of_report
+        AND o.id <> a.id AND o.form_type || '/A' = a.form_type AND o.filed = a.original_filed
+        AND (SELECT owner_cik FROM insider_owners WHERE report_id = o.id ORDER BY seq LIMIT 1)
+            IS (SELECT owner_cik FROM insider_owners WHERE report_id = a.id ORDER BY seq LIMIT 1)";
+    // `id` is an amendment: point its original at it, unless a later one already is.
+    tx.execute(
+        &format!(
+            "UPDATE insider_reports AS o SET amended_by = ?1
+             WHERE o.id IN (SELECT o.id FROM insider_reports o, insider_reports a WHERE a.id = ?1 AND {SAME})
+               AND (o.amended_by IS NULL OR (SELECT filed FROM insider_reports WHERE id = o.amended_by)
+                    <= (SELECT filed FROM insider_reports WHERE id = ?1))"
+        ),
+        [id],
+    )?;
+    // `id` is an original: the latest amendment already stored replaces it.
+    tx.execute(
+        &format!(
+            "UPDATE insider_reports SET amended_by = (
+                 SELECT a.id FROM insider_reports o, insider_reports a WHERE o.id = ?1 AND {SAME}
+                 ORDER BY a.filed DESC, a.id DESC LIMIT 1)
+             WHERE id = ?1 AND amended_by IS NULL"
+        ),
+        [id],
+    )?;
     Ok(())
 }
 

@@ -328,6 +328,18 @@ pub struct OpenMarketTrade {
     pub shares: f64,
     pub price: f64,
     pub source: SourceRef,
+    /// The filing date of the amendment that replaces this trade's report, if any:
+    /// from then on the amendment's trades count instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<NaiveDate>,
+}
+
+impl OpenMarketTrade {
+    /// Whether the trade was public, and not yet replaced by an amendment, at the
+    /// close of `d`.
+    pub fn current_on(&self, d: NaiveDate) -> bool {
+        self.filed <= d && self.superseded.is_none_or(|s| s > d)
+    }
 }
 
 /// Every stored open-market trade with shares, price and a known filing date. Only
@@ -337,7 +349,8 @@ pub fn open_market_trades(conn: &Connection) -> Result<Vec<OpenMarketTrade>, Sto
     let mut st = conn.prepare(
         "SELECT r.issuer_cik, r.issuer_ticker,
                 (SELECT name FROM insider_owners o WHERE o.report_id = r.id ORDER BY seq LIMIT 1),
-                r.filed, r.filed_estimated, t.trade_date, t.code, t.shares, t.price, s.path, r.accession
+                r.filed, r.filed_estimated, t.trade_date, t.code, t.shares, t.price, s.path, r.accession,
+                (SELECT filed FROM insider_reports a WHERE a.id = r.amended_by)
          FROM insider_transactions t JOIN insider_reports r ON r.id = t.report_id JOIN sources s ON s.id = r.source_id
          WHERE t.tbl = 'non_derivative' AND t.kind = 'transaction' AND t.code IN ('P', 'S')
            AND t.shares IS NOT NULL AND t.price IS NOT NULL AND r.filed IS NOT NULL
@@ -355,6 +368,7 @@ pub fn open_market_trades(conn: &Connection) -> Result<Vec<OpenMarketTrade>, Sto
             shares: r.get(7)?,
             price: r.get(8)?,
             source: SourceRef { path: r.get(9)?, accession: r.get(10)?, line: None },
+            superseded: date_col(r, 11)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -635,6 +649,13 @@ pub fn known_accessions(conn: &Connection) -> Result<std::collections::HashSet<S
          UNION SELECT accession FROM holdings_reports WHERE accession IS NOT NULL",
     )?;
     let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The path of every stored source, by its id.
+pub fn source_paths_by_id(conn: &Connection) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let mut st = conn.prepare("SELECT id, path FROM sources")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

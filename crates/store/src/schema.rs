@@ -336,6 +336,20 @@ CREATE TABLE cached_results (
     PRIMARY KEY (kind, config_hash)
 ) WITHOUT ROWID;
 "#,
+    // 7: a Form 3/4/5 amendment replaces its original in every figure; both stay
+    // stored. `amended_by` points an original at the latest amendment of it.
+    r#"
+ALTER TABLE insider_reports ADD COLUMN original_filed TEXT;
+ALTER TABLE insider_reports ADD COLUMN amended_by INTEGER REFERENCES insider_reports(id);
+CREATE INDEX insider_reports_period ON insider_reports(issuer_cik, period_of_report);
+"#,
+    // 8: each price row cites its own file (a later partial file no longer
+    // repoints the series), and a row the ingest found wrong carries why.
+    r#"
+ALTER TABLE prices ADD COLUMN flag TEXT;  -- JSON {kind, note, factor?} from the ingest
+ALTER TABLE price_columns ADD COLUMN sources BLOB;  -- u32 little-endian source id per row
+ALTER TABLE price_columns ADD COLUMN flags TEXT NOT NULL DEFAULT '{}';  -- JSON {row index: note}
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

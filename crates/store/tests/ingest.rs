@@ -190,3 +190,43 @@ fn articles_in_every_layout_are_stored_once() {
         .unwrap();
     assert_eq!(known, "2012-01-24");
 }
+
+/// A Form 4 (or 4/A) as an EDGAR full-text submission: `shares` sold at $50.
+fn form4_filing(accession: &str, filed: &str, amendment_of: Option<&str>, shares: u32) -> String {
+    let (doc_type, original) = match amendment_of {
+        Some(d) => ("4/A", format!("<dateOfOriginalSubmission>{d}</dateOfOriginalSubmission>")),
+        None => ("4", String::new()),
+    };
+    let compact = filed.replace('-', "");
+    format!(
+        "<SEC-DOCUMENT>{accession}.txt : {compact}\n<SEC-HEADER>{accession}.hdr.sgml : {compact}\nACCESSION NUMBER:\t\t{accession}\nCONFORMED SUBMISSION TYPE:\t{doc_type}\nFILED AS OF DATE:\t\t{compact}\n</SEC-HEADER>\n<DOCUMENT>\n<TYPE>{doc_type}\n<TEXT>\n<XML>\n<?xml version=\"1.0\"?><ownershipDocument><schemaVersion>X0306</schemaVersion><documentType>{doc_type}</documentType>\
+<periodOfReport>2017-02-27</periodOfReport>{original}<issuer><issuerCik>0000000001</issuerCik><issuerName>ABC</issuerName><issuerTradingSymbol>ABC</issuerTradingSymbol></issuer>\
+<reportingOwner><reportingOwnerId><rptOwnerCik>0000000009</rptOwnerCik><rptOwnerName>Doe Jane</rptOwnerName></reportingOwnerId><reportingOwnerRelationship><isOfficer>1</isOfficer></reportingOwnerRelationship></reportingOwner>\
+<nonDerivativeTable><nonDerivativeTransaction><securityTitle><value>Common</value></securityTitle><transactionDate><value>2017-02-27</value></transactionDate>\
+<transactionCoding><transactionCode>S</transactionCode></transactionCoding><transactionAmounts><transactionShares><value>{shares}</value></transactionShares>\
+<transactionPricePerShare><value>50</value></transactionPricePerShare><transactionAcquiredDisposedCode><value>D</value></transactionAcquiredDisposedCode></transactionAmounts>\
+<postTransactionAmounts><sharesOwnedFollowingTransaction><value>0</value></sharesOwnedFollowingTransaction></postTransactionAmounts></nonDerivativeTransaction></nonDerivativeTable></ownershipDocument>\n</XML>\n</TEXT>\n</DOCUMENT>\n</SEC-DOCUMENT>\n"
+    )
+}
+
+#[test]
+fn an_amendment_replaces_its_original_from_its_filing_date() {
+    let original = form4_filing("0000000009-17-000001", "2017-03-01", None, 10_000);
+    let amendment = form4_filing("0000000009-17-000002", "2017-03-10", Some("2017-03-01"), 1_000);
+    // Either order of arrival links the two.
+    for order in [[&original, &amendment], [&amendment, &original]] {
+        let mut s = store();
+        for (i, f) in order.iter().enumerate() {
+            let r = s.ingest_bytes(&format!("f{i}.txt"), f.as_bytes(), true);
+            assert!(matches!(r.outcome, Outcome::Stored { .. }), "{:?}", r.outcome);
+        }
+        let trades = alphadesk_store::read::open_market_trades(s.conn()).unwrap();
+        assert_eq!(trades.len(), 2, "both stay stored");
+        let d = |x: &str| x.parse::<alphadesk_model::NaiveDate>().unwrap();
+        let counted =
+            |on: &str| -> Vec<f64> { trades.iter().filter(|t| t.current_on(d(on))).map(|t| t.shares).collect() };
+        assert_eq!(counted("2017-03-05"), [10_000.0], "before the amendment, the original counts");
+        assert_eq!(counted("2017-03-10"), [1_000.0], "from its filing, the amendment replaces it");
+        assert_eq!(counted("2017-02-28"), Vec::<f64>::new());
+    }
+}

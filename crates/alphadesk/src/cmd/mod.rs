@@ -12,6 +12,7 @@ pub mod parse;
 pub mod publish;
 pub mod score;
 pub mod tone;
+pub mod verify;
 
 use std::path::Path;
 

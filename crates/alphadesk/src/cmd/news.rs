@@ -2,6 +2,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use alphadesk_ingest::documents::MAX_ARTICLE_BYTES;
 use alphadesk_news::article::{analyze, from_text, ArticleInput};
 use alphadesk_news::link::{Linker, DEFAULT_ALIASES};
 use anyhow::Context;
@@ -50,6 +51,10 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
                 continue;
             }
             match serde_json::from_str::<ArticleInput>(line) {
+                Ok(art) if art.title.len() + art.body.len() > MAX_ARTICLE_BYTES => {
+                    failed += 1;
+                    eprintln!("error: {}: line {}: article over the {MAX_ARTICLE_BYTES}-byte limit", a.file, i + 1);
+                }
                 Ok(article) => {
                     writeln!(out, "{}", serde_json::to_string(&analyze(&linker, model.as_ref(), &article))?)?
                 }
@@ -60,6 +65,9 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
             }
         }
     } else {
+        if text.len() > MAX_ARTICLE_BYTES {
+            anyhow::bail!("{}: an article of {} bytes is over the {MAX_ARTICLE_BYTES}-byte limit", a.file, text.len());
+        }
         writeln!(out, "{}", serde_json::to_string(&analyze(&linker, model.as_ref(), &from_text(&text)))?)?;
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
