@@ -345,10 +345,10 @@ fn news_survives_hostile_input() {
     let out = alphadesk(&db, &["news", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("binary"));
-    // 10 MB in one sentence of a common-word name with the only company word at the
+    // 1 MB in one sentence of a common-word name with the only company word at the
     // end: each candidate needs the sentence's context, which must be counted once,
     // not rescanned per candidate.
-    let mut big = b"Apple ".repeat(1_700_000);
+    let mut big = b"Apple ".repeat(170_000);
     big.extend(b"shares");
     std::fs::write(&f, &big).unwrap();
     let started = std::time::Instant::now();
@@ -356,7 +356,13 @@ fn news_survives_hostile_input() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["links"][0]["ticker"], "AAPL");
-    assert!(started.elapsed().as_secs() < 120, "a 10 MB article must not take minutes");
+    assert!(started.elapsed().as_secs() < 120, "a 1 MB article must not take minutes");
+    // Past the article limit, refused before it is read.
+    big = b"Apple ".repeat(1_700_000);
+    std::fs::write(&f, &big).unwrap();
+    let out = alphadesk(&db, &["news", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("byte limit"), "{}", text(&out.stderr));
     // Invalid UTF-8 (latin-1) is decoded, not rejected.
     std::fs::write(&f, b"Sepp\xe4l\xe4 news\n\nApple Inc. said sales rose.").unwrap();
     let out = alphadesk(&db, &["news", f.to_str().unwrap()]);

@@ -92,12 +92,29 @@ fn a_closed_pipe_ends_quietly_and_keeps_the_exit_status() {
         (vec!["check", failing], 1),
         (vec!["check", failing, "--json"], 1),
         (vec!["check", note, failing], 1),
+        (vec!["backtest", "--from", "2015-01-01", "--to", "2016-06-30"], 0),
+        (vec!["backtest", "--from", "2015-01-01", "--to", "2016-06-30", "--json"], 0),
+        (vec!["verify"], 0),
+        (vec!["verify", "--json"], 0),
     ];
     for (args, want) in cases {
         let (code, err) = with_closed_pipe(db, &args, None);
         assert_eq!(code, Some(want), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
+    // Commands that write: their work is done and their status kept.
+    let pubdir = dir.path().join("pub");
+    let (code, err) =
+        with_closed_pipe(db, &["publish", "--as-of", "2016-06-30", "--out", pubdir.to_str().unwrap()], None);
+    assert!(code == Some(0) || code == Some(1), "{err}");
+    assert!(pubdir.join("AAPL.md").exists(), "publish wrote its notes before its reader went");
+    let copy = dir.path().join("copy.db");
+    let (code, err) = with_closed_pipe(
+        &copy,
+        &["ingest", "--json", data_dir().unwrap().join("market/prices/AAPL_data.csv").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, Some(0), "{err}");
     // Commands that need no store.
     let Some(data) = data_dir() else { return };
     let prices = data.join("market/prices/AAPL_data.csv");

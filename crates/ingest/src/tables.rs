@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use alphadesk_model::{parse_date, NaiveDate, Sector};
+use alphadesk_model::{parse_date, NaiveDate, Sector, Ticker};
 use serde::{Deserialize, Serialize};
 
 use crate::csvrows::Rows;
@@ -42,7 +42,7 @@ impl ListingSource {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Listing {
-    pub ticker: String,
+    pub ticker: Ticker,
     pub cik: Option<u64>,
     pub name: Option<String>,
     pub sector: Option<Sector>,
@@ -70,7 +70,7 @@ pub struct SicCode {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FundamentalsRow {
-    pub ticker: String,
+    pub ticker: Ticker,
     /// Fiscal period end as printed; the row was *known* only some time later.
     pub period_end: NaiveDate,
     pub items: BTreeMap<String, f64>,
@@ -85,7 +85,7 @@ pub struct FundamentalsTable {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SnapshotRow {
-    pub ticker: String,
+    pub ticker: Ticker,
     pub name: Option<String>,
     pub sector_label: Option<String>,
     /// Normalised fields: `market_cap_usd` and `ebitda_usd` in dollars,
@@ -120,6 +120,22 @@ fn num(s: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// A ticker cell, or why the row is skipped: a ticker names files and URL paths,
+/// so anything outside the ticker alphabet is refused where it enters.
+fn ticker_at(cell: Option<&str>, line: u64, warnings: &mut Vec<Warning>) -> Option<Ticker> {
+    let Some(raw) = opt(cell) else {
+        warnings.push(Warning::line(line, "row without a ticker skipped"));
+        return None;
+    };
+    match Ticker::new(&raw) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            warnings.push(Warning::line(line, format!("{e}; row skipped")));
+            None
+        }
+    }
+}
+
 /// `securities.csv` (GICS) and `constituents.csv`.
 pub fn parse_listing_csv(bytes: &[u8]) -> Result<Listings, ParseError> {
     check_text(bytes)?;
@@ -140,17 +156,14 @@ pub fn parse_listing_csv(bytes: &[u8]) -> Result<Listings, ParseError> {
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
     while let Some((line, rec)) = rows_in.next_row(&mut warnings, false) {
-        let Some(ticker) = opt(rec.get(ticker_col)) else {
-            warnings.push(Warning::line(line, "row without a ticker skipped"));
-            continue;
-        };
+        let Some(ticker) = ticker_at(rec.get(ticker_col), line, &mut warnings) else { continue };
         let sector_label = sector.and_then(|i| opt(rec.get(i)));
         let sec = sector_label.as_deref().and_then(Sector::from_label);
         if sector_label.is_some() && sec.is_none() {
             warnings.push(Warning::line(line, format!("unknown sector {:?}", sector_label.as_deref().unwrap_or(""))));
         }
         rows.push(Listing {
-            ticker: ticker.to_ascii_uppercase(),
+            ticker,
             cik: cik.and_then(|i| rec.get(i)).and_then(|s| s.trim().parse().ok()),
             name: name.and_then(|i| opt(rec.get(i))),
             sector: sec,
@@ -193,12 +206,9 @@ pub fn parse_sec_tickers(bytes: &[u8]) -> Result<Listings, ParseError> {
         let mut warnings = Vec::new();
         for (i, r) in t.data.iter().enumerate() {
             let s = |j: usize| r.get(j).and_then(|v| v.as_str()).map(str::to_string);
-            let Some(ticker) = s(tk) else {
-                warnings.push(Warning::file(format!("data[{i}] has no ticker; skipped")));
-                continue;
-            };
+            let Some(ticker) = ticker_at(s(tk).as_deref(), i as u64 + 1, &mut warnings) else { continue };
             rows.push(Listing {
-                ticker: ticker.to_ascii_uppercase(),
+                ticker,
                 cik: r.get(c).and_then(|v| v.as_u64()),
                 name: s(nm),
                 sector: None,
@@ -215,10 +225,15 @@ pub fn parse_sec_tickers(bytes: &[u8]) -> Result<Listings, ParseError> {
     let mut entries: Vec<(u64, TickerEntry)> =
         m.into_iter().map(|(k, v)| (k.parse::<u64>().unwrap_or(u64::MAX), v)).collect();
     entries.sort_by_key(|(k, _)| *k);
+    let mut warnings = Vec::new();
     let rows = entries
         .into_iter()
-        .map(|(k, e)| Listing {
-            ticker: e.ticker.to_ascii_uppercase(),
+        .filter_map(|(k, e)| {
+            let line = k.saturating_add(1);
+            Some((ticker_at(Some(&e.ticker), line, &mut warnings)?, line, e))
+        })
+        .map(|(ticker, line, e)| Listing {
+            ticker,
             cik: Some(e.cik_str),
             name: Some(e.title),
             sector: None,
@@ -226,10 +241,10 @@ pub fn parse_sec_tickers(bytes: &[u8]) -> Result<Listings, ParseError> {
             industry: None,
             exchange: None,
             first_added: None,
-            line: k.saturating_add(1),
+            line,
         })
         .collect();
-    Ok(Listings { source: ListingSource::SecTickers, rows, warnings: Vec::new() })
+    Ok(Listings { source: ListingSource::SecTickers, rows, warnings })
 }
 
 pub fn parse_sic(bytes: &[u8]) -> Result<Vec<SicCode>, ParseError> {
@@ -280,10 +295,7 @@ pub fn parse_fundamentals(bytes: &[u8]) -> Result<FundamentalsTable, ParseError>
                 .push(Warning::line(line, format!("row has {} fields, header has {}; skipped", rec.len(), h.len())));
             continue;
         }
-        let Some(ticker) = opt(rec.get(t)) else {
-            warnings.push(Warning::line(line, "row without a ticker skipped"));
-            continue;
-        };
+        let Some(ticker) = ticker_at(rec.get(t), line, &mut warnings) else { continue };
         let Some(period_end) = rec.get(p).and_then(parse_date) else {
             warnings
                 .push(Warning::line(line, format!("unparsable Period Ending {:?}; skipped", rec.get(p).unwrap_or(""))));
@@ -295,7 +307,7 @@ pub fn parse_fundamentals(bytes: &[u8]) -> Result<FundamentalsTable, ParseError>
                 values.insert(name.clone(), v);
             }
         }
-        rows.push(FundamentalsRow { ticker: ticker.to_ascii_uppercase(), period_end, items: values, line });
+        rows.push(FundamentalsRow { ticker, period_end, items: values, line });
     }
     Ok(FundamentalsTable { rows, warnings })
 }
@@ -333,7 +345,7 @@ pub fn parse_snapshot(bytes: &[u8], file_name: &str) -> Result<MarketSnapshot, P
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
     while let Some((line, rec)) = rows_in.next_row(&mut warnings, false) {
-        let Some(ticker) = opt(rec.get(sym)) else { continue };
+        let Some(ticker) = ticker_at(rec.get(sym), line, &mut warnings) else { continue };
         let mut fields = BTreeMap::new();
         for (i, n) in &numeric {
             if let Some(v) = rec.get(*i).and_then(num) {
@@ -355,7 +367,7 @@ pub fn parse_snapshot(bytes: &[u8], file_name: &str) -> Result<MarketSnapshot, P
             }
         }
         rows.push(SnapshotRow {
-            ticker: ticker.to_ascii_uppercase(),
+            ticker,
             name: name.and_then(|i| opt(rec.get(i))),
             sector_label: sector.and_then(|i| opt(rec.get(i))),
             fields,

@@ -33,12 +33,14 @@ fn paragraph(sentences: &[Sentence]) -> String {
     sentences.iter().map(cited).collect::<Vec<_>>().join(" ")
 }
 
-/// YAML front matter values are quoted when they could read as something else.
+/// YAML front matter values are quoted when they could read as something else;
+/// angle brackets are written as `\u003c`/`\u003e` escapes (valid in YAML and JSON
+/// double-quoted strings), so that no raw HTML reaches a renderer.
 fn yaml(s: &str) -> String {
     if s.chars().all(|c| c.is_ascii_alphanumeric() || " .-_&".contains(c)) && !s.ends_with(' ') {
         s.to_string()
     } else {
-        serde_json::to_string(s).unwrap_or_default()
+        serde_json::to_string(s).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e")
     }
 }
 
@@ -168,5 +170,8 @@ mod tests {
             "Evil &lt;script&gt;alert(1)&lt;/script&gt; Corp"
         );
         assert_eq!(markdown_text("AT&T Inc"), "AT&T Inc");
+        let quoted = yaml("Widget <b>Works</b>");
+        assert!(!quoted.contains('<'), "{quoted}");
+        assert_eq!(serde_json::from_str::<String>(&quoted).unwrap(), "Widget <b>Works</b>");
     }
 }

@@ -350,7 +350,7 @@ fn a_drafted_note_gets_every_problem_named_in_place() {
 
 Apple Inc. (AAPL) closed at $164.63 on April 30, 2018, up 16.9% over the past 12 months [1]. Trailing revenue reached $239.2 billion [2], and the company's services business grew 30% [2].
 
-Apple's Alpha Score of 71/100 is categorized as Moderate. Analysts expect the stock will rise after earnings on May 1, 2018, and Microsoft (MSFT) is also worth a look.
+Apple's Alpha Score of 73/100 is categorized as Moderate. Analysts expect the stock will rise after earnings on May 1, 2018, and Microsoft (MSFT) is also worth a look.
 
 You should consider buying ahead of the report.
 
@@ -361,7 +361,7 @@ Sources:
 Educational coverage, not personalized advice.
 ";
     with_checker("2018-04-30", |desk, checker| {
-        assert_eq!(desk.record("AAPL").unwrap().alpha_score, Some(71), "the score the draft states is right");
+        assert_eq!(desk.record("AAPL").unwrap().alpha_score, Some(73), "the score the draft states is right");
         let v = checker.check(note, None).unwrap();
         assert_eq!(v.subject.as_deref(), Some("AAPL"), "subject from `Apple Inc. (AAPL)`");
         let got: Vec<(&str, usize, usize, &str)> =
@@ -382,7 +382,7 @@ Educational coverage, not personalized advice.
             "{}",
             show(&v)
         );
-        // The right figures ($164.63, 16.9%, 12 months, $239.2 billion, 71/100,
+        // The right figures ($164.63, 16.9%, 12 months, $239.2 billion, 73/100,
         // Moderate) drew nothing.
         assert!(v.violations[1].message.contains("not cited"));
         // "30%" is either nothing alphadesk holds or, at its coarse precision, a

@@ -448,7 +448,7 @@ fn fundamentals(s: &mut Sink<'_, '_>, f: &FundamentalsTable) -> Result<(), Store
     )?;
     for r in &f.rows {
         for (item, v) in &r.items {
-            st.execute(params![r.ticker, d(r.period_end), item, v, s.source_id, r.line as i64])?;
+            st.execute(params![r.ticker.as_str(), d(r.period_end), item, v, s.source_id, r.line as i64])?;
         }
         s.tick(1)?;
     }
@@ -461,7 +461,7 @@ fn snapshot(s: &mut Sink<'_, '_>, m: &MarketSnapshot) -> Result<(), StoreError> 
     )?;
     for r in &m.rows {
         for (k, v) in &r.fields {
-            st.execute(params![r.ticker, d(m.as_of), k, v, s.source_id, r.line as i64])?;
+            st.execute(params![r.ticker.as_str(), d(m.as_of), k, v, s.source_id, r.line as i64])?;
         }
         s.tick(1)?;
     }
@@ -481,7 +481,7 @@ fn listings(s: &mut Sink<'_, '_>, l: &Listings) -> Result<(), StoreError> {
             s.source_id,
             r.line as i64,
             l.source.priority(),
-            r.ticker,
+            r.ticker.as_str(),
             r.cik.map(|c| c as i64),
             r.name,
             r.sector.map(|x| x.name()),

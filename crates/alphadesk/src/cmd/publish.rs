@@ -164,3 +164,26 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let explicit_skipped = !a.tickers.is_empty() && !o.skipped.is_empty();
     Ok(if o.failed.is_empty() && !explicit_skipped { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever string is offered as a ticker, a note's file is either refused
+        /// or a plain file name directly inside the output folder.
+        #[test]
+        fn a_note_path_never_leaves_its_folder(t in "\\PC{0,20}|[A-Za-z./\\\\-]{1,12}") {
+            let dir = Path::new("/srv/out");
+            for f in [Format::Md, Format::Html, Format::Json] {
+                if let Ok(p) = note_path(dir, &t, f) {
+                    prop_assert_eq!(p.parent(), Some(dir));
+                    let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                    prop_assert!(!name.starts_with('.') && !name.contains('/') && !name.contains('\\'));
+                    prop_assert!(p.components().all(|c| matches!(c, std::path::Component::RootDir | std::path::Component::Normal(_))));
+                }
+            }
+        }
+    }
+}
