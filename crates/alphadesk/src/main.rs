@@ -56,6 +56,10 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Check the store: SQLite integrity, and every source against its file; `--rebuild` repairs.
     Verify(cmd::verify::Args),
+    /// Serve the JSON API (OpenAPI at /api/v1/openapi.json), the stock pages and MCP at /mcp.
+    Serve(cmd::serve::Args),
+    /// The MCP server for AI agents on standard input and output.
+    Mcp(cmd::mcp::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +80,8 @@ fn main() -> ExitCode {
         Command::Publish(a) => cmd::publish::run(&db, a, &mut out),
         Command::Demo(a) => cmd::demo::run(&db, a, &mut out),
         Command::Verify(a) => cmd::verify::run(&db, a, &mut out),
+        Command::Serve(a) => cmd::serve::run(&db, a, &mut out),
+        Command::Mcp(a) => cmd::mcp::run(&db, a, &mut out),
     };
     let flushed = std::io::Write::flush(&mut out);
     match (result, flushed) {

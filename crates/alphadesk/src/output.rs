@@ -8,16 +8,21 @@
 //! `set -o pipefail`). Every command writes through it; nothing else prints to
 //! standard output (`clippy::print_stdout` is denied in this crate).
 
+//!
+//! It takes the standard-output lock per write, not for the life of the
+//! process: `alphadesk mcp` hands standard output to the protocol's writer task,
+//! which would wait forever on a lock held by the main thread.
+
 use std::io::{self, Write};
 
 pub struct Out {
-    inner: io::StdoutLock<'static>,
+    inner: io::Stdout,
     closed: bool,
 }
 
 impl Out {
     pub fn stdout() -> Out {
-        Out { inner: io::stdout().lock(), closed: false }
+        Out { inner: io::stdout(), closed: false }
     }
 
     fn swallow<T>(&mut self, r: io::Result<T>, none: T) -> io::Result<T> {

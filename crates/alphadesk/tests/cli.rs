@@ -236,7 +236,7 @@ fn score_explain_and_history() {
 
     let out = alphadesk(&db, &["score", "--as-of", "2009-01-01"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("no ticker has a fresh price"));
+    assert!(text(&out.stderr).contains("before the store's first trading day"), "{}", text(&out.stderr));
     let out = alphadesk(&db, &["score", "--as-of", "2016-06-30", "--config", "/nonexistent.toml"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -384,7 +384,7 @@ fn demo_runs_end_to_end() {
     )
     .unwrap();
     let db = dir.path().join("demo.db");
-    let out = alphadesk(&db, &["demo", "--data", small.to_str().unwrap()]);
+    let out = alphadesk(&db, &["demo", "--no-serve", "--data", small.to_str().unwrap()]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}\n{stdout}", text(&out.stderr));
     assert!(stdout.contains("stored prices          401 files     491282 rows"), "{stdout}");
@@ -399,7 +399,7 @@ fn demo_runs_end_to_end() {
     assert!(stdout.contains("notes checked (100.0% pass), 0 failed"), "every composed note passes:\n{stdout}");
     assert!(dir.path().join("alphadesk-notes/AAPL.md").is_file(), "published notes land beside the store");
     // A second run ingests nothing new.
-    let again = alphadesk(&db, &["demo", "--data", small.to_str().unwrap()]);
+    let again = alphadesk(&db, &["demo", "--no-serve", "--data", small.to_str().unwrap()]);
     assert!(text(&again.stdout).contains("nothing changed"));
 }
 

@@ -119,6 +119,15 @@ pub fn html(n: &Note) -> String {
     o.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
     o.push_str(&format!("<title>{} ({}) — {}</title>\n", escape(&n.company), n.ticker, n.as_of));
     o.push_str("<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}.meta{color:#666}.cite{text-decoration:none;font-size:.8em}ul.takeaways{list-style:none;padding-left:0}ul.takeaways li::before{content:\"■ \"}.disclaimer{border-top:1px solid #ccc;padding-top:.5em;color:#555}</style>\n</head><body>\n");
+    o.push_str(&html_article(n));
+    o.push_str("</body></html>\n");
+    o
+}
+
+/// The note's body as HTML (no page around it): for pages that show a note
+/// within their own layout.
+pub fn html_article(n: &Note) -> String {
+    let mut o = String::with_capacity(8192);
     o.push_str(&format!(
         "<p class=\"meta\">{} · {} · as of {}</p>\n<h1>{}</h1>\n",
         n.ticker,
@@ -150,7 +159,7 @@ pub fn html(n: &Note) -> String {
         o.push_str(&format!("<li id=\"s{}\">{}</li>\n", s.number, escape(&s.text)));
     }
     o.push_str("</ol>\n");
-    o.push_str(&format!("<p class=\"disclaimer\">{}</p>\n</body></html>\n", escape(&n.disclaimer)));
+    o.push_str(&format!("<p class=\"disclaimer\">{}</p>\n", escape(&n.disclaimer)));
     o
 }
 

@@ -8,7 +8,7 @@ use alphadesk_notes::dossier::Value;
 impl Run<'_, '_> {
     pub(crate) fn freshness(&mut self, lines: &[Line<'_>]) {
         let publish = self.c.desk.as_of;
-        let window = self.c.rules.freshness_days;
+        let window = self.c.catalog.rules.freshness_days;
         let declared = ["as_of", "data_as_of", "date"]
             .iter()
             .find_map(|k| self.note.front.get(*k))

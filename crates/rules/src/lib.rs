@@ -46,7 +46,7 @@ use alphadesk_model::NaiveDate;
 use alphadesk_news::link::Linker;
 use alphadesk_notes::dossier::display_path;
 use alphadesk_notes::{Desk, Dossier, NoteError};
-use alphadesk_store::{read, StoreError};
+use alphadesk_store::{read, Store, StoreError};
 use regex::Regex;
 use serde::Serialize;
 
@@ -91,9 +91,11 @@ pub enum CheckError {
     Store(#[from] StoreError),
 }
 
-/// What a check needs beyond the note: built once per publication date.
-pub struct Checker<'d> {
-    desk: &'d Desk<'d>,
+/// What a check needs from the store that does not depend on the date: the
+/// linker over the securities master, every ticker, accession and source file,
+/// and the rules with their phrase lists compiled. Built once per store state and
+/// shared by the checkers of every date (a server checks notes of many dates).
+pub struct Catalog {
     rules: RulesConfig,
     linker: Option<Linker>,
     accessions: HashSet<String>,
@@ -102,14 +104,50 @@ pub struct Checker<'d> {
     tickers: HashSet<String>,
     files: HashSet<String>,
     paths: Vec<String>,
-    config_hash: String,
     /// One case-insensitive whole-word pattern per phrase list: a note is read once
     /// per list, not once per phrase.
     phrases: HashMap<&'static str, Regex>,
-    dossiers: Mutex<HashMap<String, Arc<Dossier>>>,
-    /// Cited articles and source paths, looked up once per checker.
+    /// Cited articles and source paths, looked up once.
     articles: Mutex<HashMap<String, Option<Arc<sources::CitedArticle>>>>,
     path_matches: Mutex<HashMap<String, Vec<String>>>,
+}
+
+impl Catalog {
+    pub fn load(store: &Store, rules: RulesConfig) -> Result<Catalog, StoreError> {
+        let conn = store.conn();
+        let paths = read::source_paths(conn)?;
+        let mut files = HashSet::new();
+        for p in &paths {
+            files.insert(display_path(p));
+            if let Some((dir, _)) = p.rsplit_once('/') {
+                files.insert(display_path(dir));
+            }
+        }
+        Ok(Catalog {
+            linker: Linker::from_store(store, alphadesk_news::link::DEFAULT_ALIASES)?,
+            accessions: read::known_accessions(conn)?,
+            tickers: read::all_tickers(conn)?,
+            files,
+            paths,
+            phrases: PHRASE_LISTS.iter().map(|l| (*l, phrase_pattern(rules.phrases(l)))).collect(),
+            rules,
+            articles: Mutex::new(HashMap::new()),
+            path_matches: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn rules(&self) -> &RulesConfig {
+        &self.rules
+    }
+}
+
+/// What a check needs beyond the note: the catalog, and the desk of one
+/// publication date with the dossiers built from it.
+pub struct Checker<'d> {
+    desk: &'d Desk<'d>,
+    catalog: Arc<Catalog>,
+    config_hash: String,
+    dossiers: Mutex<HashMap<String, Arc<Dossier>>>,
 }
 
 const PHRASE_LISTS: [&str; 5] = ["promissory", "personalized-advice", "projection", "upside", "risk"];
@@ -159,30 +197,14 @@ impl Columns {
 pub const MAX_VIOLATIONS_PER_RULE: usize = 200;
 
 impl<'d> Checker<'d> {
+    /// A checker with its own catalog (one-off checks: the CLI).
     pub fn new(desk: &'d Desk<'d>, rules: RulesConfig) -> Result<Checker<'d>, StoreError> {
-        let conn = desk.store.conn();
-        let paths = read::source_paths(conn)?;
-        let mut files = HashSet::new();
-        for p in &paths {
-            files.insert(display_path(p));
-            if let Some((dir, _)) = p.rsplit_once('/') {
-                files.insert(display_path(dir));
-            }
-        }
-        Ok(Checker {
-            linker: Linker::from_store(desk.store, alphadesk_news::link::DEFAULT_ALIASES)?,
-            accessions: read::known_accessions(conn)?,
-            tickers: read::all_tickers(conn)?,
-            files,
-            paths,
-            config_hash: desk.cfg.hash(),
-            phrases: PHRASE_LISTS.iter().map(|l| (*l, phrase_pattern(rules.phrases(l)))).collect(),
-            rules,
-            desk,
-            dossiers: Mutex::new(HashMap::new()),
-            articles: Mutex::new(HashMap::new()),
-            path_matches: Mutex::new(HashMap::new()),
-        })
+        Ok(Checker::with_catalog(desk, Arc::new(Catalog::load(desk.store, rules)?)))
+    }
+
+    /// A checker for the desk's date over a catalog already loaded.
+    pub fn with_catalog(desk: &'d Desk<'d>, catalog: Arc<Catalog>) -> Checker<'d> {
+        Checker { desk, catalog, config_hash: desk.cfg.hash(), dossiers: Mutex::new(HashMap::new()) }
     }
 
     /// Forgets the dossiers built so far (after the store changed, or to measure
@@ -237,7 +259,7 @@ impl<'d> Checker<'d> {
                     return Ok(t.as_str().to_string());
                 }
             }
-            if let Some(linker) = &self.linker {
+            if let Some(linker) = &self.catalog.linker {
                 if let Some((t, _, _, _)) = linker.mentions(l.text).into_iter().find(|m| {
                     matches!(m.1, alphadesk_news::link::Kind::Cashtag | alphadesk_news::link::Kind::ExchangeTicker)
                 }) {
@@ -318,7 +340,7 @@ impl Run<'_, '_> {
     fn flag(&mut self, rule: &'static str, line: usize, col: usize, text: &str, message: String) {
         self.out.push(Violation {
             rule,
-            severity: self.c.rules.severity(rule),
+            severity: self.c.catalog.rules.severity(rule),
             line,
             column: col,
             text: text.to_string(),
@@ -332,7 +354,7 @@ impl Run<'_, '_> {
     }
 
     fn on(&self, rule: &str) -> bool {
-        self.c.rules.severity(rule) != Severity::Off
+        self.c.catalog.rules.severity(rule) != Severity::Off
     }
 
     fn all(&mut self) {

@@ -50,7 +50,7 @@ impl Run<'_, '_> {
     pub(crate) fn phrases(&mut self, lines: &[Line<'_>], resolved: &HashMap<usize, Resolved>) {
         let mut upside: Option<(usize, usize, String)> = None;
         let mut risk = false;
-        let disclaimer = self.c.rules.disclaimer.clone();
+        let disclaimer = self.c.catalog.rules.disclaimer.clone();
         for l in lines {
             // Offsets stay those of the line: the disclaimer (which says "not
             // personalized advice") is blanked, not cut.
@@ -65,8 +65,10 @@ impl Run<'_, '_> {
                 scan.replace_range(q.start..q.end, &" ".repeat(q.end - q.start));
             }
             for rule in ["promissory", "personalized-advice", "projection"] {
-                let hits: Vec<(usize, String)> =
-                    self.c.phrases[rule].find_iter(&scan).map(|m| (m.start(), m.as_str().to_string())).collect();
+                let hits: Vec<(usize, String)> = self.c.catalog.phrases[rule]
+                    .find_iter(&scan)
+                    .map(|m| (m.start(), m.as_str().to_string()))
+                    .collect();
                 for (at, found) in hits {
                     let p = found.to_lowercase();
                     let message = match rule {
@@ -82,11 +84,11 @@ impl Run<'_, '_> {
                 }
             }
             if upside.is_none() {
-                if let Some(m) = self.c.phrases["upside"].find(&scan) {
+                if let Some(m) = self.c.catalog.phrases["upside"].find(&scan) {
                     upside = Some((l.number, self.column(l.text, m.start()), m.as_str().to_string()));
                 }
             }
-            risk |= self.c.phrases["risk"].is_match(&scan);
+            risk |= self.c.catalog.phrases["risk"].is_match(&scan);
         }
         if let (Some((line, col, p)), false) = (upside, risk) {
             if self.on("balance") {
@@ -184,7 +186,7 @@ impl Run<'_, '_> {
     }
 
     pub(crate) fn disclaimer(&mut self) {
-        let want: String = self.c.rules.disclaimer.split_whitespace().collect::<Vec<_>>().join(" ");
+        let want: String = self.c.catalog.rules.disclaimer.split_whitespace().collect::<Vec<_>>().join(" ");
         let have: String = self
             .note
             .lines

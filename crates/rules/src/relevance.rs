@@ -37,12 +37,12 @@ impl Run<'_, '_> {
         let mut found: Vec<(usize, String, String)> = Vec::new();
         for c in paren_ticker_re().captures_iter(l.text) {
             let Some(m) = c.get(1).or(c.get(2)) else { continue };
-            if self.c.tickers.contains(m.as_str()) {
+            if self.c.catalog.tickers.contains(m.as_str()) {
                 let whole = c.get(0).expect("whole");
                 found.push((whole.start(), m.as_str().to_string(), whole.as_str().to_string()));
             }
         }
-        if let Some(linker) = &self.c.linker {
+        if let Some(linker) = &self.c.catalog.linker {
             for (t, _, evidence, _) in linker.mentions(l.text) {
                 let at = l.text.find(&evidence).unwrap_or(0);
                 found.push((at, t, evidence));

@@ -67,7 +67,9 @@ impl Run<'_, '_> {
 
     /// Companies the filer names of an accession (13F manager, Form 4 owners) link to.
     fn companies_named_by(&self, accession: &str) -> Vec<String> {
-        let (Some(linker), Ok(names)) = (&self.c.linker, read::filer_names(self.c.desk.store.conn(), accession)) else {
+        let (Some(linker), Ok(names)) =
+            (&self.c.catalog.linker, read::filer_names(self.c.desk.store.conn(), accession))
+        else {
             return Vec::new();
         };
         names.iter().flat_map(|n| linker.mentions(n)).map(|(t, ..)| t).collect()
@@ -116,7 +118,7 @@ impl Run<'_, '_> {
                 }
             }
             for m in accession_re().find_iter(&masked) {
-                if self.c.accessions.contains(m.as_str()) {
+                if self.c.catalog.accessions.contains(m.as_str()) {
                     let locator = Locator::Accession(m.as_str().to_string());
                     // A 13F or Form 4 alphadesk holds about the subject names its
                     // manager or insiders; a company among them may be named.
@@ -212,18 +214,19 @@ pub(crate) struct CitedArticle {
 impl Checker<'_> {
     pub(crate) fn file_known(&self, token: &str) -> bool {
         let t = token.trim_end_matches('/');
-        self.files.contains(&display_path(t)) || !self.paths_matching(t).is_empty()
+        self.catalog.files.contains(&display_path(t)) || !self.paths_matching(t).is_empty()
     }
 
     /// Stored source paths a path written in a note can mean (it may be a suffix),
     /// looked up once per checker.
     pub(crate) fn paths_matching(&self, token: &str) -> Vec<String> {
         let t = token.trim_end_matches('/');
-        let mut cache = self.path_matches.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self.catalog.path_matches.lock().unwrap_or_else(|p| p.into_inner());
         cache
             .entry(t.to_string())
             .or_insert_with(|| {
-                self.paths
+                self.catalog
+                    .paths
                     .iter()
                     .filter(|p| p.as_str() == t || (p.ends_with(t) && p[..p.len() - t.len()].ends_with('/')))
                     .cloned()
@@ -240,7 +243,7 @@ impl Checker<'_> {
         key: &str,
         find: impl FnOnce(&alphadesk_store::Connection) -> Result<Option<(i64, Vec<String>)>, alphadesk_store::StoreError>,
     ) -> Option<Arc<CitedArticle>> {
-        if let Some(hit) = self.articles.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
+        if let Some(hit) = self.catalog.articles.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
             return hit.clone();
         }
         let conn = self.desk.store.conn();
@@ -248,7 +251,7 @@ impl Checker<'_> {
             let doc = read::documents_by_id(conn, &[id]).ok()?.into_iter().next()?;
             Some(Arc::new(CitedArticle { linked, text: format!("{}\n{}", doc.title, doc.body) }))
         });
-        self.articles.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), found.clone());
+        self.catalog.articles.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), found.clone());
         found
     }
 }

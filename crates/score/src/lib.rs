@@ -133,26 +133,27 @@ pub struct ScoreRecord {
 
 /// Member indices scored on `as_of`, with their context.
 fn eligible<'u>(u: &'u Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<Ctx<'u>> {
-    u.members
-        .iter()
-        .filter_map(|m| {
-            let idx = m.prices.index_on_or_before(as_of)?;
-            if (as_of - m.prices.dates[idx]).num_days() > cfg.max_price_age_days || m.prices.adj[idx].is_nan() {
-                return None;
-            }
-            let fundamentals = m.fundamentals(as_of);
-            let market_cap = match (&m.basis, m.prices.close_on_or_before(as_of), fundamentals) {
-                (Some(b), Some((day, close)), Some(f)) => match f.fields.get("shares_outstanding") {
-                    Some(s) => b.market_cap_value(close, day, as_of, s),
-                    None => Err("no share count known by this date".into()),
-                },
-                (None, _, _) => Err("price series has no recorded basis".into()),
-                (_, None, _) => Err("no price".into()),
-                (_, _, None) => Err("no fundamentals known by this date".into()),
-            };
-            Some(Ctx { member: m, as_of, idx, fundamentals, market_cap })
-        })
-        .collect()
+    u.members.iter().filter_map(|m| context(m, as_of, cfg)).collect()
+}
+
+/// What one member's metrics are computed from on `as_of`; `None` when it has no
+/// fresh price then (it is not scored).
+fn context<'u>(m: &'u crate::panel::Member, as_of: NaiveDate, cfg: &ScoreConfig) -> Option<Ctx<'u>> {
+    let idx = m.prices.index_on_or_before(as_of)?;
+    if (as_of - m.prices.dates[idx]).num_days() > cfg.max_price_age_days || m.prices.adj[idx].is_nan() {
+        return None;
+    }
+    let fundamentals = m.fundamentals(as_of);
+    let market_cap = match (&m.basis, m.prices.close_on_or_before(as_of), fundamentals) {
+        (Some(b), Some((day, close)), Some(f)) => match f.fields.get("shares_outstanding") {
+            Some(s) => b.market_cap_value(close, day, as_of, s),
+            None => Err("no share count known by this date".into()),
+        },
+        (None, _, _) => Err("price series has no recorded basis".into()),
+        (_, None, _) => Err("no price".into()),
+        (_, _, None) => Err("no fundamentals known by this date".into()),
+    };
+    Some(Ctx { member: m, as_of, idx, fundamentals, market_cap })
 }
 
 /// Per member: pillar percentile, metrics available, why null.
@@ -365,10 +366,22 @@ pub struct Explanation {
 
 /// The score of one ticker with every metric's inputs and sources.
 pub fn explain(u: &Universe, ticker: &str, as_of: NaiveDate, cfg: &ScoreConfig) -> Option<Explanation> {
-    let records = score(u, as_of, cfg);
-    let record = records.into_iter().find(|r| r.ticker.eq_ignore_ascii_case(ticker.trim()))?;
-    let ctxs = eligible(u, as_of, cfg);
-    let ctx = ctxs.iter().find(|c| c.member.ticker == record.ticker)?;
+    explain_scored(u, &score(u, as_of, cfg), ticker, as_of, cfg)
+}
+
+/// [`explain`] with the date's records already computed by [`score`] (a server
+/// scores a date once and explains many tickers of it): only this ticker's
+/// inputs are gathered.
+pub fn explain_scored(
+    u: &Universe,
+    records: &[ScoreRecord],
+    ticker: &str,
+    as_of: NaiveDate,
+    cfg: &ScoreConfig,
+) -> Option<Explanation> {
+    let record = records.iter().find(|r| r.ticker.eq_ignore_ascii_case(ticker.trim()))?.clone();
+    let member = u.member(&record.ticker)?;
+    let ctx = &context(member, as_of, cfg)?;
     let metrics = cfg
         .pillars
         .iter()

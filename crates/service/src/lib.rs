@@ -17,17 +17,18 @@
 //! recompute a whole backtest to state them.
 
 pub mod error;
+pub mod params;
 pub mod views;
 pub mod write;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use alphadesk_model::{NaiveDate, Sector, Ticker};
 use alphadesk_notes::{compose, render, Desk};
-use alphadesk_rules::{Checker, RulesConfig, Verdict};
+use alphadesk_rules::{Catalog, Checker, RulesConfig, Verdict};
 use alphadesk_score::{score, Pillar, ScoreConfig, ScoreRecord, Universe};
 use alphadesk_store::Store;
 use alphadesk_validate::{Backtest, Figures, Spec};
@@ -41,6 +42,9 @@ pub const MAX_LIMIT: usize = 500;
 pub const MAX_NOTE_BYTES: usize = 1 << 20;
 /// Cached explanations and notes per snapshot before the oldest are dropped.
 const CACHE_ENTRIES: usize = 4096;
+
+/// How far back a stock page's score history reaches (two years of month ends).
+pub const SCORE_HISTORY_DAYS: i64 = 730;
 
 /// What a service is opened with.
 #[derive(Debug, Clone)]
@@ -64,8 +68,18 @@ pub struct Snapshot {
     scores: Mutex<HashMap<NaiveDate, Arc<Vec<ScoreRecord>>>>,
     explained: Mutex<HashMap<(NaiveDate, String), Arc<TickerView>>>,
     notes: Mutex<HashMap<(NaiveDate, String), Arc<NoteView>>>,
+    facts: Mutex<HashMap<(NaiveDate, String), Arc<alphadesk_fundamentals::FactsReport>>>,
     record: OnceLock<Arc<Backtest>>,
     figures: OnceLock<Arc<Figures>>,
+    /// What every date's checker shares (names, accessions, files, rules).
+    catalog: OnceLock<Arc<Catalog>>,
+    /// Every ticker's note of a date, summarised (headline, verdict): composed
+    /// for the whole date at once with one checker, which costs little more than
+    /// one note, and kept small.
+    summaries: Mutex<HashMap<NaiveDate, Arc<BTreeMap<String, NoteSummary>>>>,
+    /// One date's notes are composed at a time: concurrent requests for the same
+    /// date wait for the first instead of repeating it, and memory stays bounded.
+    composing: Mutex<()>,
 }
 
 impl Snapshot {
@@ -176,12 +190,48 @@ impl Service {
         Ok(self.current.read().unwrap_or_else(|p| p.into_inner()).clone())
     }
 
-    /// The date a question is about: the one asked, else the latest in the store.
-    fn date(&self, snap: &Snapshot, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
-        match as_of.or_else(|| snap.latest()) {
-            Some(d) => Ok(d),
-            None => Err(ServiceError::not_found("the store holds no prices")),
+    /// Loads what the first requests need (the universe, the latest date's
+    /// scores and notes, the figures of record), so that a server's first visitors are not
+    /// the ones who wait for it.
+    pub fn warm(&self) -> Result<()> {
+        let snap = self.snapshot()?;
+        if let Some(latest) = snap.latest() {
+            let records = self.scores_on(&snap, latest);
+            for d in Self::note_dates(&snap, latest) {
+                self.date_notes(&snap, d)?;
+            }
+            // What a stock page of the latest date shows: two years of month-end
+            // scores (shared by every ticker), then each ticker's own record and facts.
+            for d in snap.universe.rebalance_dates(
+                latest - chrono::Duration::days(SCORE_HISTORY_DAYS),
+                latest,
+                alphadesk_score::Every::Month,
+            ) {
+                self.scores_on(&snap, d);
+            }
+            for r in records.iter() {
+                self.explain(&r.ticker, Some(latest))?;
+                self.facts(&r.ticker, Some(latest))?;
+            }
         }
+        self.figures()?;
+        Ok(())
+    }
+
+    /// The date a question is about: the close of the trading day on or before
+    /// the one asked (a weekend or holiday has no close of its own), else the
+    /// latest in the store.
+    fn date(&self, snap: &Snapshot, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
+        let Some(latest) = snap.latest() else {
+            return Err(ServiceError::not_found("the store holds no prices"));
+        };
+        let Some(asked) = as_of else { return Ok(latest) };
+        snap.universe.trading_day_on_or_before(asked).ok_or_else(|| {
+            ServiceError::not_found(format!(
+                "{asked} is before the store's first trading day ({})",
+                snap.universe.calendar.first().map(|d| d.to_string()).unwrap_or_default()
+            ))
+        })
     }
 
     /// A ticker from a request: validated, upper-cased, and in the universe.
@@ -273,7 +323,8 @@ impl Service {
         if let Some(v) = lock(&snap.explained).get(&(as_of, t.clone())) {
             return Ok(v.clone());
         }
-        let Some(e) = alphadesk_score::explain(&snap.universe, &t, as_of, &self.cfg) else {
+        let records = self.scores_on(&snap, as_of);
+        let Some(e) = alphadesk_score::explain_scored(&snap.universe, &records, &t, as_of, &self.cfg) else {
             return Err(ServiceError::not_found(format!(
                 "{t} has no fresh price on {as_of}, so it is not scored then"
             )));
@@ -294,12 +345,18 @@ impl Service {
         let as_of = self.date(&snap, as_of)?;
         // Any ticker of the securities master, priced or not.
         let t = Ticker::new(ticker).map_err(|e| ServiceError::bad_input(e.to_string()))?;
-        alphadesk_fundamentals::facts(&self.reader(), t.as_str(), as_of)?.ok_or_else(|| {
+        let key = (as_of, t.as_str().to_string());
+        if let Some(f) = lock(&snap.facts).get(&key) {
+            return Ok(f.as_ref().clone());
+        }
+        let report = alphadesk_fundamentals::facts(&self.reader(), t.as_str(), as_of)?.ok_or_else(|| {
             ServiceError::not_found(format!(
                 "unknown ticker {t} in {}: ingest its listing or prices first",
                 self.db.display()
             ))
-        })
+        })?;
+        bounded_insert(&mut lock(&snap.facts), key, Arc::new(report.clone()));
+        Ok(report)
     }
 
     /// Daily bars from `from` to `to` (default: the year to the latest date).
@@ -413,6 +470,9 @@ impl Service {
         if q.is_empty() || q.len() > 100 {
             return Err(ServiceError::bad_input("q must be 1 to 100 characters"));
         }
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(ServiceError::bad_input(format!("limit must be 1 to {MAX_LIMIT}, got {limit}")));
+        }
         let snap = self.snapshot()?;
         let words: Vec<String> = q.to_lowercase().split_whitespace().map(str::to_string).collect();
         let upper = q.to_ascii_uppercase();
@@ -443,7 +503,7 @@ impl Service {
             })
             .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.ticker.cmp(&b.1.ticker)));
-        Ok(hits.into_iter().take(limit.clamp(1, MAX_LIMIT)).map(|(_, h)| h).collect())
+        Ok(hits.into_iter().take(limit).map(|(_, h)| h).collect())
     }
 
     /// The backtest of the configuration in use over the shared period (the
@@ -504,10 +564,17 @@ impl Service {
     /// Runs `f` with a publishing desk and checker for `as_of`: the shared work of
     /// composing and checking notes on one date.
     pub fn with_checker<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Checker<'_>) -> Result<T>) -> Result<T> {
-        self.with_desk(as_of, |desk| {
-            let checker = Checker::new(desk, self.rules.clone())?;
-            f(&checker)
-        })
+        let snap = self.snapshot()?;
+        let store = self.reader();
+        let catalog = match snap.catalog.get() {
+            Some(c) => c.clone(),
+            None => {
+                let c = Arc::new(Catalog::load(&store, self.rules.clone())?);
+                snap.catalog.get_or_init(|| c).clone()
+            }
+        };
+        let desk = Desk::new(&store, &snap.universe, &self.cfg, as_of)?;
+        f(&Checker::with_catalog(&desk, catalog))
     }
 
     /// A note on a ticker as of a date (default: the latest), composed from data
@@ -530,24 +597,72 @@ impl Service {
         self.note(&ticker, Some(date))
     }
 
-    /// Notes of a ticker at the latest date and the three month ends before it.
-    pub fn ticker_notes(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<Vec<NoteSummary>> {
+    /// Every scored ticker's note of a date (default: the latest), paged, with
+    /// verdicts.
+    pub fn notes(&self, as_of: Option<NaiveDate>, limit: Option<usize>, offset: usize) -> Result<Page<NoteSummary>> {
+        let limit = limit.unwrap_or(50);
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(ServiceError::bad_input(format!("limit must be 1 to {MAX_LIMIT}, got {limit}")));
+        }
         let snap = self.snapshot()?;
-        let t = self.ticker(&snap, ticker)?;
-        let to = self.date(&snap, as_of)?;
+        let as_of = self.date(&snap, as_of)?;
+        let all = self.date_notes(&snap, as_of)?;
+        let total = all.len();
+        Ok(Page { total, offset, limit, items: all.values().skip(offset).take(limit).cloned().collect() })
+    }
+
+    /// The summaries of every note of a date, composed and checked once per
+    /// snapshot and date.
+    fn date_notes(&self, snap: &Snapshot, as_of: NaiveDate) -> Result<Arc<BTreeMap<String, NoteSummary>>> {
+        if let Some(n) = lock(&snap.summaries).get(&as_of) {
+            return Ok(n.clone());
+        }
+        let _one = lock(&snap.composing);
+        if let Some(n) = lock(&snap.summaries).get(&as_of) {
+            return Ok(n.clone());
+        }
+        let all = self.with_checker(as_of, |checker| {
+            let mut all = BTreeMap::new();
+            for t in checker.tickers() {
+                match note_view(checker, &t) {
+                    Ok(v) => {
+                        all.insert(t, NoteSummary::from(&v));
+                    }
+                    // A ticker with too little data for a note has none.
+                    Err(e) if matches!(e.kind, Kind::NotFound | Kind::Unprocessable) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(Arc::new(all))
+        })?;
+        bounded_insert(&mut lock(&snap.summaries), as_of, all.clone());
+        Ok(all)
+    }
+
+    /// The dates a stock page lists notes of: the date and the three month ends
+    /// before it, newest first.
+    fn note_dates(snap: &Snapshot, to: NaiveDate) -> Vec<NaiveDate> {
         let mut dates =
             snap.universe.rebalance_dates(to - chrono::Duration::days(95), to, alphadesk_score::Every::Month);
         if !dates.contains(&to) {
             dates.push(to);
         }
         dates.sort_by(|a, b| b.cmp(a));
+        dates.truncate(4);
+        dates
+    }
+
+    /// Notes of a ticker at the date (default: the latest) and the three month
+    /// ends before it.
+    pub fn ticker_notes(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<Vec<NoteSummary>> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let to = self.date(&snap, as_of)?;
         let mut out = Vec::new();
-        for d in dates.into_iter().take(4) {
-            match self.note(&t, Some(d)) {
-                Ok(n) => out.push(NoteSummary::from(n.as_ref())),
-                // A date with too little data has no note; that is not an error here.
-                Err(e) if matches!(e.kind, Kind::NotFound | Kind::Unprocessable) => {}
-                Err(e) => return Err(e),
+        for d in Self::note_dates(&snap, to) {
+            // A date with too little data for this ticker has no note.
+            if let Some(n) = self.date_notes(&snap, d)?.get(&t) {
+                out.push(n.clone());
             }
         }
         Ok(out)
@@ -615,8 +730,12 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
         scores: Mutex::new(HashMap::new()),
         explained: Mutex::new(HashMap::new()),
         notes: Mutex::new(HashMap::new()),
+        facts: Mutex::new(HashMap::new()),
         record: OnceLock::new(),
         figures: OnceLock::new(),
+        catalog: OnceLock::new(),
+        summaries: Mutex::new(HashMap::new()),
+        composing: Mutex::new(()),
     })
 }
 
@@ -667,6 +786,7 @@ pub fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView> {
         as_of: note.as_of,
         headline: note.headline.text.clone(),
         note: serde_json::from_str(&render::json(&note)).unwrap_or(serde_json::Value::Null),
+        html: render::html_article(&note),
         markdown,
         verdict,
     })

@@ -182,6 +182,8 @@ pub struct NoteView {
     pub headline: String,
     /// The note as published (what the checker reads).
     pub markdown: String,
+    /// The note's body as HTML (escaped text, citation links).
+    pub html: String,
     pub verdict: alphadesk_rules::Verdict,
     /// Every claim with its value and sources (the note's JSON rendering).
     pub note: serde_json::Value,

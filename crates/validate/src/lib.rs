@@ -470,15 +470,20 @@ impl Figures {
     pub fn sentence(&self, of_record: bool) -> String {
         let which = if of_record { "Figures of record" } else { "Backtest of this configuration" };
         let ic = self.ic.get("alpha_score");
+        // "beat by -3%" says the opposite of what it means.
+        let spread = match self.spread_mean {
+            Some(x) if x < 0.0 => format!("trailed the bottom by {:.2}%", -x * 100.0),
+            Some(x) => format!("beat the bottom by {:.2}%", x * 100.0),
+            None => "was not compared with the bottom (too few dates)".into(),
+        };
         format!(
-            "{which} (a backtest: a historical simulation on survivorship-biased data, not a forecast): over {} monthly rebalances {}..{}, the Alpha Score's mean rank IC with {}-day forward returns was {} (t {}), and the top quintile beat the bottom by {} per period on average.",
+            "{which} (a backtest: a historical simulation on survivorship-biased data, not a forecast): over {} monthly rebalances {}..{}, the Alpha Score's mean rank IC with {}-day forward returns was {} (t {}), and the top quintile {spread} per period on average.",
             self.dates,
             self.first_date.map(|d| d.to_string()).unwrap_or_default(),
             self.last_date.map(|d| d.to_string()).unwrap_or_default(),
             self.horizon,
             ic.and_then(|i| i.mean).map(|x| format!("{x:+.3}")).unwrap_or("n/a".into()),
             ic.and_then(|i| i.t_stat).map(|x| format!("{x:+.2}")).unwrap_or("n/a".into()),
-            self.spread_mean.map(|x| format!("{:+.2}%", x * 100.0)).unwrap_or("n/a".into())
         )
     }
 }

@@ -14,6 +14,12 @@ pub struct Args {
     /// Data directory. Default: $ALPHADESK_DATA, else ../shared/data beside the repository.
     #[arg(long)]
     data: Option<PathBuf>,
+    /// End after the report instead of serving the pages, API and MCP.
+    #[arg(long)]
+    no_serve: bool,
+    /// Where to serve; a free port on the same address when this one is taken.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
 }
 
 /// Folders of the data directory whose sources this build reads.
@@ -43,7 +49,8 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         s
     };
 
-    let service = super::service(db, None, None)?;
+    // Read connections enough to serve from at the end.
+    let service = super::serve::open(db, None, None, super::serve::readers())?;
     let c = service.counts()?;
     writeln!(out, "\n== store ==")?;
     writeln!(out, "  securities master  {} tickers ({} with prices)", c.securities, c.tickers_with_prices)?;
@@ -89,7 +96,16 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let notes = notes_section(&service, db, out)?;
     writeln!(out, "\nNext: alphadesk explain AAPL --as-of 2018-04-30 --db {}", db.display())?;
     writeln!(out, "      alphadesk check {}/AAPL.md --db {}", notes.display(), db.display())?;
-    Ok(if s.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let code = if s.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    if a.no_serve {
+        return Ok(code);
+    }
+    writeln!(out)?;
+    // The demo's own service: its caches are warm (scores, figures of record),
+    // so the first page is as quick as the rest.
+    super::serve::logging();
+    super::serve::run_server(service, a.addr, true, out)?;
+    Ok(code)
 }
 
 /// Composes and checks a note for every ticker scored on the demo date; writes the

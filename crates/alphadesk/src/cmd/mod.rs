@@ -6,11 +6,13 @@ pub mod demo;
 pub mod explain;
 pub mod facts;
 pub mod ingest;
+pub mod mcp;
 pub mod news;
 pub mod note;
 pub mod parse;
 pub mod publish;
 pub mod score;
+pub mod serve;
 pub mod tone;
 pub mod verify;
 

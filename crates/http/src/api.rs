@@ -1,0 +1,432 @@
+//! The JSON API under `/api/v1`, and its OpenAPI 3.1 document.
+//!
+//! Routes are declared once, in [`api!`]: the same declaration registers the
+//! handler on the router and writes the route into the OpenAPI document, with the
+//! JSON Schemas of its query, body and answer (the service's own types, which the
+//! MCP tools use too). A route cannot be served without being documented, or
+//! documented without being served.
+
+use std::sync::Arc;
+
+use alphadesk_service::params::{AsOfParams, CheckQuery, NotesParams, RangeParams, SearchParams, TickersParams};
+use alphadesk_service::{
+    Health, HoldersView, InsidersView, NoteSummary, NoteView, Page, PricesView, ScoresView, SearchHit, Service,
+    TickerView,
+};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Map, Value};
+
+use crate::error::{ApiError, ErrorBody};
+
+/// The largest note `POST /check` reads.
+pub const MAX_BODY: usize = alphadesk_service::MAX_NOTE_BYTES;
+
+/// Runs blocking service work (SQLite, scoring) off the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> alphadesk_service::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(ApiError::from),
+        Err(e) => {
+            Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the request stopped: {e}")))
+        }
+    }
+}
+
+/// A query string read into `T`; a malformed one is a 400 naming the parameter.
+pub struct Q<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or("");
+        serde_urlencoded_like(query).map(Q)
+    }
+}
+
+/// Deserialises a query string, naming the parameter that is wrong. Every
+/// component is checked first: a malformed percent-escape or invalid UTF-8 is a
+/// 400, where `serde_urlencoded` alone would read it leniently.
+fn serde_urlencoded_like<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let mut seen = std::collections::HashSet::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = decode(k)?;
+        decode(v)?;
+        if !seen.insert(k.clone()) {
+            return Err(ApiError::bad_input(format!("query parameter {k:?} is given twice")));
+        }
+    }
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." || path.is_empty() {
+            ApiError::bad_input(format!("query: {}", e.inner()))
+        } else {
+            ApiError::bad_input(format!("query parameter {path:?}: {}", e.inner()))
+        }
+    })
+}
+
+/// Percent-decoding of one query component (`+` is a space); malformed escapes
+/// and invalid UTF-8 are a 400.
+fn decode(s: &str) -> Result<String, ApiError> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+                let Some(byte) = hex else {
+                    return Err(ApiError::bad_input(format!("malformed percent-escape in query: {s:?}")));
+                };
+                out.push(byte);
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| ApiError::bad_input("query is not UTF-8 after percent-decoding"))
+}
+
+/// A ticker from the path, validated as a ticker before anything uses it.
+pub struct TickerPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for TickerPath {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_input(format!("path: {e}")))?;
+        let t = alphadesk_model::Ticker::new(&raw).map_err(|e| ApiError::bad_input(e.to_string()))?;
+        Ok(TickerPath(t.as_str().to_string()))
+    }
+}
+
+/// A note posted as the raw body (`text/markdown`, `text/plain`), or as JSON
+/// `{"markdown": ...}`; at most [`MAX_BODY`] bytes.
+pub struct NoteBody(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for NoteBody {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            let status = e.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(status, "too_large", format!("the body is over the {MAX_BODY}-byte limit"))
+            } else {
+                ApiError::new(status, "bad_input", format!("body: {e}"))
+            }
+        })?;
+        let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", format!("the note is not UTF-8: {e}"))
+        })?;
+        if json {
+            #[derive(serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Wrapped {
+                markdown: String,
+            }
+            let w: Wrapped = serde_json::from_str(&text).map_err(|e| ApiError::bad_input(format!("body: {e}")))?;
+            return Ok(NoteBody(w.markdown));
+        }
+        Ok(NoteBody(text))
+    }
+}
+
+type Svc = State<Arc<Service>>;
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+async fn list_tickers(State(s): Svc, Q(p): Q<TickersParams>) -> ApiResult<ScoresView> {
+    let v = blocking(move || {
+        s.scores(p.as_of, p.sector.as_deref(), p.sort.unwrap_or_default(), p.limit, p.offset.unwrap_or(0))
+    })
+    .await?;
+    Ok(Json(v))
+}
+
+async fn get_ticker(State(s): Svc, TickerPath(t): TickerPath, Q(p): Q<AsOfParams>) -> ApiResult<TickerView> {
+    Ok(Json(blocking(move || s.explain(&t, p.as_of)).await?.as_ref().clone()))
+}
+
+async fn get_facts(
+    State(s): Svc,
+    TickerPath(t): TickerPath,
+    Q(p): Q<AsOfParams>,
+) -> ApiResult<alphadesk_fundamentals::FactsReport> {
+    Ok(Json(blocking(move || s.facts(&t, p.as_of)).await?))
+}
+
+async fn get_prices(State(s): Svc, TickerPath(t): TickerPath, Q(p): Q<RangeParams>) -> ApiResult<PricesView> {
+    Ok(Json(blocking(move || s.prices(&t, p.from, p.to)).await?))
+}
+
+async fn get_insiders(State(s): Svc, TickerPath(t): TickerPath, Q(p): Q<AsOfParams>) -> ApiResult<InsidersView> {
+    Ok(Json(blocking(move || s.insiders(&t, p.as_of)).await?))
+}
+
+async fn get_holders(State(s): Svc, TickerPath(t): TickerPath, Q(p): Q<AsOfParams>) -> ApiResult<HoldersView> {
+    Ok(Json(blocking(move || s.holders(&t, p.as_of)).await?))
+}
+
+async fn get_ticker_notes(
+    State(s): Svc,
+    TickerPath(t): TickerPath,
+    Q(p): Q<AsOfParams>,
+) -> ApiResult<Vec<NoteSummary>> {
+    Ok(Json(blocking(move || s.ticker_notes(&t, p.as_of)).await?))
+}
+
+async fn list_notes(State(s): Svc, Q(p): Q<NotesParams>) -> ApiResult<Page<NoteSummary>> {
+    Ok(Json(blocking(move || s.notes(p.as_of, p.limit, p.offset.unwrap_or(0))).await?))
+}
+
+async fn get_note(State(s): Svc, Path(id): Path<String>) -> ApiResult<NoteView> {
+    Ok(Json(blocking(move || s.note_by_id(&id)).await?.as_ref().clone()))
+}
+
+async fn post_check(State(s): Svc, Q(p): Q<CheckQuery>, NoteBody(md): NoteBody) -> ApiResult<alphadesk_rules::Verdict> {
+    Ok(Json(blocking(move || s.check(&md, p.as_of, p.ticker.as_deref())).await?))
+}
+
+async fn get_validation(State(s): Svc) -> ApiResult<alphadesk_validate::Figures> {
+    Ok(Json(blocking(move || s.figures()).await?.as_ref().clone()))
+}
+
+async fn search(State(s): Svc, Q(p): Q<SearchParams>) -> ApiResult<Vec<SearchHit>> {
+    Ok(Json(blocking(move || s.search(&p.q, p.limit.unwrap_or(20))).await?))
+}
+
+async fn healthz(State(s): Svc) -> ApiResult<Health> {
+    Ok(Json(blocking(move || s.health()).await?))
+}
+
+/// One route as the OpenAPI document describes it.
+pub struct Endpoint {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub path_params: &'static [(&'static str, &'static str)],
+    pub query: Option<fn(&mut SchemaGenerator) -> Schema>,
+    /// Content types and schema of the request body.
+    pub body: Option<fn(&mut SchemaGenerator) -> Schema>,
+    pub response: fn(&mut SchemaGenerator) -> Schema,
+}
+
+const TICKER: &[(&str, &str)] = &[("ticker", "The ticker symbol, e.g. AAPL (BRK.B and BRK-B are one security).")];
+const NOTE_ID: &[(&str, &str)] = &[("id", "A note id, TICKER-YYYY-MM-DD.")];
+
+/// Declares the API: each line registers a handler and documents it.
+macro_rules! api {
+    ($( $method:ident $path:literal $handler:ident, $summary:literal, params: $params:expr, query: $query:ty, body: $body:ty, response: $resp:ty; )*) => {
+        /// The API routes (relative to `/api/v1`).
+        pub fn routes() -> Router<Arc<Service>> {
+            Router::new()$(.route($path, $method($handler)))*
+        }
+
+        /// Every route, for the OpenAPI document.
+        pub fn endpoints() -> Vec<Endpoint> {
+            vec![$(Endpoint {
+                method: stringify!($method),
+                path: $path,
+                summary: $summary,
+                path_params: $params,
+                query: schema_of::<$query>(),
+                body: schema_of::<$body>(),
+                response: |g| g.subschema_for::<$resp>(),
+            }),*]
+        }
+    };
+}
+
+/// `None` for the unit type (no query, no body), else `T`'s schema.
+fn schema_of<T: JsonSchema + 'static>() -> Option<fn(&mut SchemaGenerator) -> Schema> {
+    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<()>() {
+        None
+    } else {
+        Some(|g| g.subschema_for::<T>())
+    }
+}
+
+api! {
+    get "/tickers" list_tickers, "Alpha Scores of a date: filter by sector, sort, page.", params: &[], query: TickersParams, body: (), response: ScoresView;
+    get "/tickers/{ticker}" get_ticker, "One ticker's score record, both explanation sentences, and every metric with its inputs and sources.", params: TICKER, query: AsOfParams, body: (), response: TickerView;
+    get "/tickers/{ticker}/facts" get_facts, "Standardised fundamentals known at the close of a date, each with concept, period, filing date and source.", params: TICKER, query: AsOfParams, body: (), response: alphadesk_fundamentals::FactsReport;
+    get "/tickers/{ticker}/prices" get_prices, "Daily closes with the file and line of each, and the 52-week range.", params: TICKER, query: RangeParams, body: (), response: PricesView;
+    get "/tickers/{ticker}/insiders" get_insiders, "Open-market insider trades (Form 4, codes P and S) filed by a date.", params: TICKER, query: AsOfParams, body: (), response: InsidersView;
+    get "/tickers/{ticker}/holders" get_holders, "Each 13F manager's latest position filed by a date.", params: TICKER, query: AsOfParams, body: (), response: HoldersView;
+    get "/tickers/{ticker}/notes" get_ticker_notes, "The ticker's notes at the date and the three month ends before, with their verdicts.", params: TICKER, query: AsOfParams, body: (), response: Vec<NoteSummary>;
+    get "/notes" list_notes, "Every ticker's note of a date, with its verdict.", params: &[], query: NotesParams, body: (), response: Page<NoteSummary>;
+    get "/notes/{id}" get_note, "A note: its Markdown, claims with sources, and the checker's verdict.", params: NOTE_ID, query: (), body: (), response: NoteView;
+    post "/check" post_check, "Check a Markdown note (the body, or JSON {\"markdown\"}) against the publishing rules.", params: &[], query: CheckQuery, body: alphadesk_service::params::CheckParams, response: alphadesk_rules::Verdict;
+    get "/validation" get_validation, "The figures of record: a walk-forward backtest of the Alpha Score (historical simulation, not a forecast).", params: &[], query: (), body: (), response: alphadesk_validate::Figures;
+    get "/search" search, "Tickers by symbol or company-name words.", params: &[], query: SearchParams, body: (), response: Vec<SearchHit>;
+    get "/healthz" healthz, "The service's state: store generation, universe size, latest date.", params: &[], query: (), body: (), response: Health;
+}
+
+/// The OpenAPI 3.1 document of the API, generated from [`endpoints`].
+pub fn openapi() -> Value {
+    let mut g = SchemaGenerator::new(schemars::generate::SchemaSettings::draft2020_12().with(|s| {
+        s.definitions_path = "#/components/schemas/".into();
+    }));
+    let error = g.subschema_for::<ErrorBody>();
+    let mut paths = Map::new();
+    for e in endpoints() {
+        let mut parameters: Vec<Value> = e
+            .path_params
+            .iter()
+            .map(|(name, desc)| json!({"name": name, "in": "path", "required": true, "description": desc, "schema": {"type": "string"}}))
+            .collect();
+        if let Some(q) = e.query {
+            let s = q(&mut g);
+            let resolved = resolve(&g, &s);
+            let required: Vec<String> = resolved
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            if let Some(props) = resolved.get("properties").and_then(Value::as_object) {
+                for (name, schema) in props {
+                    let mut schema = schema.clone();
+                    let description = schema.as_object_mut().and_then(|o| o.remove("description"));
+                    let mut p =
+                        json!({"name": name, "in": "query", "required": required.contains(name), "schema": schema});
+                    if let Some(d) = description {
+                        p["description"] = d;
+                    }
+                    parameters.push(p);
+                }
+            }
+        }
+        let mut op = json!({
+            "summary": e.summary,
+            "operationId": operation_id(e.method, e.path),
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": (e.response)(&mut g)}}},
+                "400": {"description": "A malformed or out-of-range parameter.", "content": {"application/json": {"schema": error.clone()}}},
+                "404": {"description": "An unknown ticker, note or route, or no data on the date.", "content": {"application/json": {"schema": error.clone()}}},
+            },
+        });
+        if let Some(b) = e.body {
+            let schema = b(&mut g);
+            op["requestBody"] = json!({
+                "required": true,
+                "content": {
+                    "text/markdown": {"schema": {"type": "string", "maxLength": MAX_BODY}},
+                    "application/json": {"schema": schema},
+                },
+            });
+            op["responses"]["413"] = json!({"description": "A body over 1 MiB.", "content": {"application/json": {"schema": error.clone()}}});
+            op["responses"]["422"] = json!({"description": "A note that cannot be read (no subject in the universe, not UTF-8).", "content": {"application/json": {"schema": error.clone()}}});
+        }
+        let entry = paths.entry(format!("/api/v1{}", e.path)).or_insert_with(|| json!({}));
+        entry[e.method] = op;
+    }
+    let components: Map<String, Value> =
+        g.take_definitions(true).into_iter().map(|(k, v)| (k, strip_schema_keyword(v))).collect();
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "alphadesk",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "An open equity research desk: Alpha Scores with their explanations, fundamentals, prices, insider trades, 13F holders, research notes and the publishing-rules checker, every number with its source and as-of date. Read-only. Scores are within-sector ranks, not forecasts.",
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        },
+        "paths": paths,
+        "components": {"schemas": components},
+    })
+}
+
+/// `get /tickers/{ticker}/facts` → `get_tickers_ticker_facts`.
+fn operation_id(method: &str, path: &str) -> String {
+    let clean: String = path.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let mut id = format!("{method}{clean}");
+    while id.contains("__") {
+        id = id.replace("__", "_");
+    }
+    id.trim_end_matches('_').to_string()
+}
+
+/// A schema with its `$ref` followed into the generator's definitions.
+fn resolve(g: &SchemaGenerator, s: &Schema) -> Value {
+    let v = s.as_value().clone();
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap_or(r);
+            g.definitions().get(name).cloned().unwrap_or(v)
+        }
+        None => v,
+    }
+}
+
+fn strip_schema_keyword(mut v: Value) -> Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("$schema");
+    }
+    v
+}
+
+/// Every path the router serves, in OpenAPI form (for the test that holds the
+/// document to the router).
+pub fn served_paths() -> Vec<(String, String)> {
+    endpoints().into_iter().map(|e| (e.method.to_string(), format!("/api/v1{}", e.path))).collect()
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_json() -> Response {
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = DOC.get_or_init(|| openapi().to_string()).clone();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_decode_and_name_what_is_wrong() {
+        let p: TickersParams = serde_urlencoded_like("as_of=2018-04-30&sector=Health%20Care&limit=10").unwrap();
+        assert_eq!(
+            (p.as_of.unwrap().to_string(), p.sector.as_deref(), p.limit),
+            ("2018-04-30".into(), Some("Health Care"), Some(10))
+        );
+        let e = serde_urlencoded_like::<TickersParams>("as_of=2018-13-40").err().unwrap();
+        assert!(e.message.contains("as_of") || e.message.contains("input"), "{}", e.message);
+        assert!(serde_urlencoded_like::<TickersParams>("limit=ten").err().unwrap().message.contains("limit"));
+        assert!(serde_urlencoded_like::<TickersParams>("bogus=1").err().unwrap().message.contains("bogus"));
+        assert!(serde_urlencoded_like::<TickersParams>("a=%zz").is_err());
+        assert!(serde_urlencoded_like::<TickersParams>("sector=%ff%fe").is_err());
+        assert!(serde_urlencoded_like::<TickersParams>("limit=1&limit=2").is_err());
+        // A text parameter that looks like a number stays text.
+        let q: SearchParams = serde_urlencoded_like("q=3M").unwrap();
+        assert_eq!(q.q, "3M");
+        let q: SearchParams = serde_urlencoded_like("q=007&limit=5").unwrap();
+        assert_eq!((q.q.as_str(), q.limit), ("007", Some(5)));
+    }
+
+    #[test]
+    fn every_route_is_documented() {
+        let doc = openapi();
+        for (method, path) in served_paths() {
+            assert!(doc["paths"][&path][&method].is_object(), "{method} {path} is not in the OpenAPI document");
+        }
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert!(doc["components"]["schemas"]["ScoreRecord"].is_object());
+    }
+}

@@ -1,0 +1,67 @@
+//! Errors into responses: one shape for every failure,
+//! `{"error": {"code", "message"}}`, with the status the service's error kind
+//! names. Internals are logged, not shown.
+
+use alphadesk_service::{Kind, ServiceError};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// What every failed request returns.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ErrorDetail {
+    /// bad_input, not_found, unprocessable, too_large, unavailable, internal,
+    /// or timeout.
+    pub code: String,
+    pub message: String,
+}
+
+/// A failed request.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into() }
+    }
+
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_input", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let status = StatusCode::from_u16(e.kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let message = if e.kind == Kind::Internal {
+            // The message may name files on the server; the log keeps it.
+            tracing::error!(error = %e.message, "internal error");
+            "the server failed to answer; the error is in its log".to_string()
+        } else {
+            e.message
+        };
+        ApiError { status, code: e.kind.code(), message }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { error: ErrorDetail { code: self.code.to_string(), message: self.message } };
+        (self.status, Json(body)).into_response()
+    }
+}

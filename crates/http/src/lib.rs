@@ -1,0 +1,197 @@
+//! alphadesk on the web: one router over the service layer.
+//!
+//! - `/api/v1/...`: the JSON API ([`api`]), its OpenAPI 3.1 document at
+//!   `/api/v1/openapi.json`, generated from the same declarations that route it;
+//! - `/`, `/t/{ticker}`, `/notes/{id}`, `/validation`, `/methodology`: pages
+//!   ([`pages`]), server-rendered, no scripts, no remote assets;
+//! - `/mcp`: the MCP tools over streamable HTTP (`alphadesk-mcp`).
+//!
+//! Handlers parse, call the service and render; none opens the store. The router
+//! is read-only: no route changes the store. Around it: request logs (`tracing`),
+//! a panic turned into a 500 (the server keeps answering), a request timeout, a
+//! concurrency limit, gzip/brotli, and an ETag with `Cache-Control` on every
+//! successful GET (a matching `If-None-Match` gets 304). [`app`] builds the
+//! router, which the tests drive in-process; [`serve`] runs it on a socket with a
+//! graceful shutdown on SIGTERM and Ctrl-C.
+
+pub mod api;
+pub mod error;
+mod markdown;
+pub mod pages;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use alphadesk_service::Service;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sha2::{Digest, Sha256};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::ApiError;
+
+/// How the server is run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A request that takes longer is answered 408.
+    pub timeout: Duration,
+    /// Requests served at once; more wait their turn.
+    pub concurrency: usize,
+    /// Host names accepted by `/mcp` besides loopback (DNS-rebinding defence).
+    pub hosts: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { timeout: Duration::from_secs(20), concurrency: 256, hosts: Vec::new() }
+    }
+}
+
+/// The whole site: API, pages and MCP, with the middleware around them.
+pub fn app(service: Arc<Service>, opts: &Options) -> Router {
+    let api = api::routes()
+        .route("/openapi.json", get(api::openapi_json))
+        // JSON 404 for unknown API routes.
+        .fallback(|| async { ApiError::not_found("no such API route; see /api/v1/openapi.json") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route answers another method; see /api/v1/openapi.json",
+            )
+        })
+        .layer(DefaultBodyLimit::max(api::MAX_BODY));
+    let pages = Router::new()
+        .route("/", get(pages::leaderboard))
+        .route("/t/{ticker}", get(pages::stock))
+        .route("/notes/{id}", get(pages::note))
+        .route("/validation", get(pages::validation))
+        .route("/methodology", get(pages::methodology))
+        .route("/static/site.css", get(pages::css));
+    let mcp = alphadesk_mcp::http_service(service.clone(), opts.hosts.clone());
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(pages)
+        .nest_service("/mcp", mcp)
+        .fallback(pages::not_found)
+        .with_state(service)
+        .layer(middleware::from_fn(etag))
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(opts.concurrency))
+        .layer(middleware::from_fn_with_state(opts.timeout, timeout))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed to answer this request")
+                .into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// A request that takes longer than `limit` (a slow client sending its body, a
+/// slow answer) is answered 408 in the one error shape; the work it started is
+/// dropped.
+async fn timeout(axum::extract::State(limit): axum::extract::State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            format!("the request took longer than {} s", limit.as_secs_f64()),
+        )
+        .into_response(),
+    }
+}
+
+/// An ETag (a hash of the body) and `Cache-Control` on successful GETs; 304 when
+/// the client's `If-None-Match` names the same body.
+async fn etag(req: Request, next: Next) -> Response {
+    let get = req.method() == Method::GET;
+    let is_mcp = req.uri().path().starts_with("/mcp");
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let res = next.run(req).await;
+    if !get || is_mcp || res.status() != StatusCode::OK {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the answer could not be read")
+            .into_response();
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag = format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, v);
+    }
+    if !parts.headers.contains_key(header::CACHE_CONTROL) {
+        // Answers change when the store does (an ingest, a sync): short-lived, and
+        // revalidated cheaply by the ETag.
+        parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    }
+    let matches = if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Binds `addr`; when `or_free_port` and the port is taken, a free port on the
+/// same address instead (the demo's "8080, or whatever is free").
+pub async fn bind(addr: SocketAddr, or_free_port: bool) -> std::io::Result<tokio::net::TcpListener> {
+    match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => Ok(l),
+        Err(e) if or_free_port && e.kind() == std::io::ErrorKind::AddrInUse => {
+            tokio::net::TcpListener::bind(SocketAddr::new(addr.ip(), 0))
+                .await
+                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {}: {e}", addr.ip())))
+        }
+        Err(e) => Err(std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}"))),
+    }
+}
+
+/// Serves `app` on `listener` until SIGTERM or Ctrl-C, then finishes the
+/// requests in flight. `ready` is called with the bound address.
+pub async fn serve(
+    service: Arc<Service>,
+    listener: tokio::net::TcpListener,
+    opts: Options,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let bound = listener.local_addr()?;
+    let mut opts = opts;
+    opts.hosts.push(bound.ip().to_string());
+    opts.hosts.push(bound.to_string());
+    let router = app(service, &opts);
+    ready(bound);
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

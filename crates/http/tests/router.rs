@@ -1,0 +1,433 @@
+//! The router in-process: every route, every error status, and hostile input
+//! (path traversal, junk escapes, oversized bodies, a slow client) on a small
+//! store built from the shared data.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use alphadesk_http::{app, Options};
+use alphadesk_service::write::Writer;
+use alphadesk_service::Service;
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// Two sectors (three IT, three Energy), Apple's XBRL facts, filings index and a
+/// Form 4: enough for every route to have something to say.
+const FILES: &[&str] = &[
+    "market/securities/securities.csv",
+    "market/fundamentals/fundamentals.csv",
+    "market/prices/AAPL_data.csv",
+    "market/prices/MSFT_data.csv",
+    "market/prices/ADBE_data.csv",
+    "market/prices/XOM_data.csv",
+    "market/prices/CVX_data.csv",
+    "market/prices/OXY_data.csv",
+    "sec/companyfacts/CIK0000320193.json",
+    "sec/submissions/CIK0000320193.json",
+];
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    service: Arc<Service>,
+}
+
+fn fixture() -> Option<&'static Fixture> {
+    static F: OnceLock<Option<Fixture>> = OnceLock::new();
+    F.get_or_init(|| {
+        let data = alphadesk_testkit::data_dir()?;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("router.db");
+        {
+            let mut w = Writer::open(&db, "test").unwrap();
+            let paths: Vec<PathBuf> = FILES.iter().map(|f| data.join(f)).collect();
+            let s = w.ingest(&paths, |_, _, _| {}).unwrap();
+            assert!(s.failed.is_empty(), "{:?}", s.failed);
+            w.refresh_figures(&Default::default()).unwrap();
+        }
+        let service = Arc::new(Service::open(&db, Default::default()).unwrap());
+        Some(Fixture { _dir: dir, service })
+    })
+    .as_ref()
+}
+
+fn router(f: &Fixture) -> Router {
+    app(f.service.clone(), &Options::default())
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    /// The one error shape, with its code.
+    fn error_code(&self) -> String {
+        let v = self.json();
+        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+        v["error"]["code"].as_str().unwrap().to_string()
+    }
+}
+
+async fn send(r: &Router, req: Request<Body>) -> Answer {
+    let res = r.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec();
+    Answer { status, headers, body }
+}
+
+async fn get(r: &Router, uri: &str) -> Answer {
+    send(r, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn post(r: &Router, uri: &str, content_type: &str, body: impl Into<Body>) -> Answer {
+    send(r, Request::post(uri).header(header::CONTENT_TYPE, content_type).body(body.into()).unwrap()).await
+}
+
+#[tokio::test]
+async fn scores_list_filter_sort_and_page() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let a = get(&r, "/api/v1/tickers?as_of=2016-06-30").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["as_of"], "2016-06-30");
+    assert_eq!(v["total"], 6);
+    let scores: Vec<u64> = v["items"].as_array().unwrap().iter().filter_map(|i| i["alpha_score"].as_u64()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "highest first: {scores:?}");
+
+    let v = get(&r, "/api/v1/tickers?as_of=2016-06-30&sector=Energy&sort=ticker&limit=2&offset=1").await.json();
+    let tickers: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["ticker"].as_str().unwrap()).collect();
+    assert_eq!((v["total"].as_u64(), tickers), (Some(3), vec!["OXY", "XOM"]));
+
+    // A weekend date is the close of the trading day before.
+    assert_eq!(get(&r, "/api/v1/tickers?as_of=2016-07-03").await.json()["as_of"], "2016-07-01");
+
+    for (q, names) in [
+        ("limit=501", "limit"),
+        ("limit=0", "limit"),
+        ("limit=ten", "limit"),
+        ("limit=-1", "limit"),
+        ("as_of=2016-13-45", "as_of"),
+        ("as_of=yesterday", "as_of"),
+        ("sort=best", "sort"),
+        ("bogus=1", "bogus"),
+        ("limit=1&limit=2", "limit"),
+        ("sector=%zz", "escape"),
+        ("sector=%ff%fe", "UTF-8"),
+    ] {
+        let a = get(&r, &format!("/api/v1/tickers?{q}")).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{q}: {}", a.text());
+        assert_eq!(a.error_code(), "bad_input");
+        assert!(a.json()["error"]["message"].as_str().unwrap().contains(names), "{q}: {}", a.text());
+    }
+    let a = get(&r, "/api/v1/tickers?sector=Astrology").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    assert!(a.text().contains("Health Care"), "the sectors are listed: {}", a.text());
+    let a = get(&r, "/api/v1/tickers?as_of=1999-01-04").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "before the first price: {}", a.text());
+}
+
+#[tokio::test]
+async fn one_ticker_with_explanation_metrics_and_sources() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let v = get(&r, "/api/v1/tickers/AAPL?as_of=2016-06-30").await.json();
+    assert_eq!((v["ticker"].as_str(), v["as_of"].as_str()), (Some("AAPL"), Some("2016-06-30")));
+    assert_eq!(v["explanation"].as_array().unwrap().len(), 2);
+    assert!(v["explanation"][0].as_str().unwrap().starts_with("Alpha Score of "), "{}", v["explanation"][0]);
+    let metrics = v["metrics"].as_array().unwrap();
+    assert!(metrics.len() >= 10, "{}", metrics.len());
+    let cited = metrics.iter().filter(|m| m["sources"].as_array().is_some_and(|s| !s.is_empty())).count();
+    assert!(cited >= 8, "metrics with a value cite their records: {cited}");
+    assert!(v.to_string().contains("AAPL_data.csv"), "a price input names its file");
+    // The same record the service gives the CLI.
+    let direct = f.service.explain("AAPL", Some("2016-06-30".parse().unwrap())).unwrap();
+    assert_eq!(v["alpha_score"], serde_json::json!(direct.record.alpha_score));
+    // Lower case and the dash form are the same security.
+    assert_eq!(get(&r, "/api/v1/tickers/aapl?as_of=2016-06-30").await.json()["alpha_score"], v["alpha_score"]);
+    // Without a date: the latest in the store.
+    assert_eq!(get(&r, "/api/v1/tickers/AAPL").await.json()["as_of"], "2018-05-18");
+}
+
+#[tokio::test]
+async fn ticker_sub_resources() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let facts = get(&r, "/api/v1/tickers/AAPL/facts?as_of=2016-06-30").await;
+    assert_eq!(facts.status, StatusCode::OK, "{}", facts.text());
+    let rev = &facts.json()["fields"]["revenue_ttm"];
+    assert!(rev["value"].as_f64().unwrap() > 2.0e11, "{rev}");
+    assert!(rev.to_string().contains("0001"), "revenue cites its accession: {rev}");
+
+    let p = get(&r, "/api/v1/tickers/AAPL/prices?from=2016-06-01&to=2016-06-30").await.json();
+    let bars = p["bars"].as_array().unwrap();
+    assert_eq!(bars.len(), 22, "June 2016 trading days");
+    assert!(bars[0]["source"].to_string().contains("AAPL_data.csv"));
+    let a = get(&r, "/api/v1/tickers/AAPL/prices?from=2016-07-01&to=2016-06-01").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+
+    for sub in ["insiders", "holders", "notes"] {
+        let a = get(&r, &format!("/api/v1/tickers/AAPL/{sub}?as_of=2016-06-30")).await;
+        assert_eq!(a.status, StatusCode::OK, "{sub}: {}", a.text());
+    }
+    let notes = get(&r, "/api/v1/tickers/AAPL/notes?as_of=2016-06-30").await.json();
+    assert!(notes.as_array().unwrap().iter().any(|n| n["id"] == "AAPL-2016-06-30"), "{notes}");
+}
+
+#[tokio::test]
+async fn unknown_and_hostile_tickers() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    for uri in ["/api/v1/tickers/ZZZZ", "/api/v1/tickers/ZZZZ/facts", "/api/v1/tickers/IBM/prices"] {
+        let a = get(&r, uri).await;
+        assert_eq!((a.status, a.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"), "{uri}: {}", a.text());
+    }
+    for uri in [
+        "/api/v1/tickers/..%2F..%2Fetc%2Fpasswd",
+        "/api/v1/tickers/..%2Fprices",
+        "/api/v1/tickers/%2e%2e",
+        "/api/v1/tickers/%00",
+        "/api/v1/tickers/%ZZ",
+        "/api/v1/tickers/%C0%AF",
+        "/api/v1/tickers/AAPL%3Cscript%3E",
+        "/api/v1/tickers/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ] {
+        let a = get(&r, uri).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{uri}: {}", a.text());
+        assert_eq!(a.error_code(), "bad_input");
+        assert!(a.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+    }
+    // Pages answer HTML errors; the same traversal never reaches a file.
+    let a = get(&r, "/t/..%2F..%2Fetc%2Fpasswd").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.text().contains("<html") && !a.text().contains("root:"));
+    let a = get(&r, "/t/AAPL%3Cscript%3E").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.text().contains("AAPL&lt;script&gt;") && !a.text().contains("<script>"), "escaped: {}", a.text());
+    let a = get(&r, "/static/..%2F..%2FCargo.toml").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn notes_list_one_and_check() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let v = get(&r, "/api/v1/notes?as_of=2016-06-30&limit=4").await.json();
+    assert_eq!((v["total"].as_u64(), v["items"].as_array().unwrap().len()), (Some(6), 4));
+    let note = get(&r, "/api/v1/notes/AAPL-2016-06-30").await;
+    assert_eq!(note.status, StatusCode::OK, "{}", note.text());
+    let note = note.json();
+    assert_eq!(note["verdict"]["passed"], true, "{}", note["verdict"]);
+    let md = note["markdown"].as_str().unwrap().to_string();
+    assert!(note["html"].as_str().unwrap().contains("<h2"));
+    for (id, status) in
+        [("AAPL-2016-13-01", 400), ("nonsense", 400), ("ZZZZ-2016-06-30", 404), ("AAPL-1990-01-02", 404)]
+    {
+        let a = get(&r, &format!("/api/v1/notes/{id}")).await;
+        assert_eq!(a.status.as_u16(), status, "{id}: {}", a.text());
+    }
+
+    // Check: the published note passes as Markdown and as JSON; an edited one fails
+    // with the rule named, exactly as `check --json`.
+    let a = post(&r, "/api/v1/check", "text/markdown", md.clone()).await;
+    assert_eq!((a.status, a.json()["passed"].as_bool()), (StatusCode::OK, Some(true)), "{}", a.text());
+    let body = serde_json::json!({"markdown": md}).to_string();
+    assert_eq!(post(&r, "/api/v1/check", "application/json", body).await.json()["passed"], true);
+    let tampered = md.replacen("## Key takeaways", "## Key takeaways\n\nApple will surely double in 2017.", 1);
+    let v = post(&r, "/api/v1/check", "text/markdown", tampered).await.json();
+    assert_eq!(v["passed"], false, "{v}");
+    assert!(!v["violations"].as_array().unwrap().is_empty());
+    // The verdict equals the CLI's checker on the same text.
+    let direct = f.service.check(&md, None, None).unwrap();
+    assert_eq!(
+        serde_json::to_value(&direct).unwrap(),
+        post(&r, "/api/v1/check", "text/plain", md.clone()).await.json()
+    );
+
+    // Bodies: malformed JSON 400, unknown field 400, not UTF-8 422, no subject 422,
+    // over 1 MiB 413 (also at 10 MiB).
+    let a = post(&r, "/api/v1/check", "application/json", "{\"markdown\": ").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    let a = post(&r, "/api/v1/check", "application/json", "{\"markdown\": \"x\", \"extra\": 1}").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    let a = post(&r, "/api/v1/check", "text/markdown", vec![0xff, 0xfe, 0x41]).await;
+    assert_eq!((a.status, a.error_code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"));
+    let a = post(&r, "/api/v1/check", "text/markdown", "Nothing about any company here.").await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    for size in [(1 << 20) + 1, 10 << 20] {
+        let a = post(&r, "/api/v1/check", "text/markdown", vec![b'a'; size]).await;
+        assert_eq!((a.status, a.error_code().as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "too_large"), "{size}");
+    }
+    let a = post(&r, "/api/v1/check?as_of=someday", "text/markdown", md).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn validation_search_health_and_routes() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let v = get(&r, "/api/v1/validation").await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.text());
+    assert!(v.json()["label"].as_str().is_some_and(|s| s.contains("historical simulation")), "{}", v.text());
+    assert_eq!(v.json()["dates"], 47);
+    let hits = get(&r, "/api/v1/search?q=apple").await.json();
+    assert_eq!(hits[0]["ticker"], "AAPL", "{hits}");
+    assert_eq!(get(&r, "/api/v1/search?q=XOM&limit=1").await.json()[0]["ticker"], "XOM");
+    assert_eq!(get(&r, "/api/v1/search").await.status, StatusCode::BAD_REQUEST, "q is required");
+    assert_eq!(get(&r, "/api/v1/search?q=apple&limit=0").await.status, StatusCode::BAD_REQUEST);
+    let h = get(&r, "/api/v1/healthz").await.json();
+    assert_eq!((h["status"].as_str(), h["tickers"].as_u64()), (Some("ok"), Some(6)));
+
+    let a = get(&r, "/api/v1/no/such/route").await;
+    assert_eq!((a.status, a.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    let a = send(&r, Request::delete("/api/v1/tickers/AAPL").body(Body::empty()).unwrap()).await;
+    assert_eq!((a.status, a.error_code().as_str()), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+    let a = send(&r, Request::post("/api/v1/tickers").body(Body::from("x")).unwrap()).await;
+    assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
+    let a = get(&r, "/no/such/page").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+
+    // The OpenAPI document lists every route the router serves.
+    let doc = get(&r, "/api/v1/openapi.json").await.json();
+    for (method, path) in alphadesk_http::api::served_paths() {
+        assert!(doc["paths"][&path][&method].is_object(), "{method} {path}");
+        // And every documented route answers something other than "no such route".
+        let uri = path.replace("{ticker}", "AAPL").replace("{id}", "AAPL-2016-06-30");
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let a = send(&r, Request::builder().method(m).uri(&uri).body(Body::from("Apple Inc. (AAPL)")).unwrap()).await;
+        assert!(
+            a.status != StatusCode::NOT_FOUND
+                || a.error_code() != "not_found"
+                || !a.text().contains("no such API route"),
+            "{method} {uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn caching_and_compression() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let a = get(&r, "/api/v1/tickers/AAPL?as_of=2016-06-30").await;
+    let tag = a.headers[header::ETAG].to_str().unwrap().to_string();
+    assert!(a.headers[header::CACHE_CONTROL].to_str().unwrap().contains("max-age"));
+    let req = Request::get("/api/v1/tickers/AAPL?as_of=2016-06-30")
+        .header(header::IF_NONE_MATCH, &tag)
+        .body(Body::empty())
+        .unwrap();
+    let b = send(&r, req).await;
+    assert_eq!((b.status, b.body.len()), (StatusCode::NOT_MODIFIED, 0));
+    let req = Request::get("/api/v1/tickers/AAPL?as_of=2016-06-29")
+        .header(header::IF_NONE_MATCH, &tag)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&r, req).await.status, StatusCode::OK, "another date, another body");
+    let req = Request::get("/api/v1/tickers?as_of=2016-06-30")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let c = send(&r, req).await;
+    assert_eq!(c.headers[header::CONTENT_ENCODING], "gzip");
+    let req =
+        Request::get("/t/AAPL?as_of=2016-06-30").header(header::ACCEPT_ENCODING, "br").body(Body::empty()).unwrap();
+    assert_eq!(send(&r, req).await.headers[header::CONTENT_ENCODING], "br");
+    // Errors are not cached.
+    assert!(get(&r, "/api/v1/tickers/ZZZZ").await.headers.get(header::ETAG).is_none());
+}
+
+#[tokio::test]
+async fn pages() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let a = get(&r, "/?as_of=2016-06-30&sort=momentum&sector=Energy").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let html = a.text();
+    assert!(html.contains("href=\"/t/XOM") && !html.contains("href=\"/t/AAPL"), "Energy only");
+    assert!(html.contains("<th scope=\"col\""));
+
+    let html = get(&r, "/t/AAPL?as_of=2016-06-30").await.text();
+    for part in [
+        "Apple Inc. (AAPL)",
+        "role=\"img\"",
+        "<svg",
+        "Momentum",
+        "Value",
+        "Quality",
+        "Sentiment",
+        "52-week",
+        "historical simulation, not a forecast",
+        "application/ld+json",
+        "\"@type\":\"Corporation\"",
+        "https://www.sec.gov/Archives/edgar/data/",
+        "AAPL-2016-06-30",
+        "type=\"date\"",
+    ] {
+        assert!(html.contains(part), "stock page lacks {part}");
+    }
+    let direct = f.service.explain("AAPL", Some("2016-06-30".parse().unwrap())).unwrap();
+    assert!(html.contains(&direct.explanation[0]), "the page states the service's sentence");
+
+    for uri in ["/notes/AAPL-2016-06-30", "/validation", "/methodology", "/static/site.css"] {
+        let a = get(&r, uri).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}");
+    }
+    assert!(get(&r, "/validation").await.text().contains("historical simulation, not a forecast"));
+    let a = get(&r, "/t/ZZZZ").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.text().contains("Not found"));
+    let a = get(&r, "/?limit=abc").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+}
+
+/// A slow client on a real loopback socket: one that stalls mid-headers and one
+/// that stalls mid-body. The stalled body is answered 408 after the timeout, and
+/// other clients are answered meanwhile.
+#[tokio::test]
+async fn slow_clients_do_not_stop_the_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(f) = fixture() else { return };
+    let opts = Options { timeout: Duration::from_millis(700), ..Options::default() };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = app(f.service.clone(), &opts);
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let mut stalled_headers = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stalled_headers.write_all(b"GET /api/v1/healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut stalled_body = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stalled_body
+        .write_all(b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/markdown\r\nContent-Length: 1000\r\n\r\nApple")
+        .await
+        .unwrap();
+
+    let answer = |path: &'static str| async move {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+        let mut buf = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await.unwrap().unwrap();
+        String::from_utf8_lossy(&buf).into_owned()
+    };
+    assert!(answer("/api/v1/healthz").await.starts_with("HTTP/1.1 200"));
+
+    let mut buf = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stalled_body.read_to_end(&mut buf)).await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("\"timeout\""), "{text}");
+    assert!(answer("/t/AAPL?as_of=2016-06-30").await.starts_with("HTTP/1.1 200"));
+    drop(stalled_headers);
+    server.abort();
+}

@@ -1,0 +1,329 @@
+//! alphadesk for AI agents: the Model Context Protocol face of the service layer.
+//!
+//! Ten read-only tools, each a thin call into [`alphadesk_service::Service`]:
+//! its input schema is the JSON Schema of the service's parameter type (the same
+//! type the HTTP API reads its query from) and its output schema that of the
+//! service's answer, so the tools, the API and the CLI cannot drift apart. Every
+//! number a tool returns travels with its source (an accession, a file and line,
+//! or the score configuration's hash) and its as-of date, and each description
+//! says what its figures are and are not: an agent that gets a number without its
+//! source repeats it wrongly.
+//!
+//! The protocol itself is the official Rust SDK (`rmcp`), pinned to one exact
+//! version and used only in this module's [`Tools`] handler and the two
+//! transports: [`serve_stdio`] for `alphadesk mcp`, and [`http_service`], which
+//! `alphadesk serve` mounts at `/mcp` (streamable HTTP).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use alphadesk_service::params::{CheckParams, NoParams, NoteParams, PricesParams, SearchParams, TickerParams};
+use alphadesk_service::{Kind, Service, ServiceError};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, JsonObject, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+};
+use rmcp::service::{RequestContext, RoleServer};
+use rmcp::{ErrorData as McpError, ServerHandler, ServiceExt};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// What every tool says about its figures.
+const PROVENANCE: &str = "Every number comes with its source (SEC accession, stored file and line, or the score configuration's hash) and the date it was known by; quote them with the number.";
+
+/// One tool: its name, what it does, and how it is answered.
+struct Spec {
+    name: &'static str,
+    description: &'static str,
+    input: fn() -> JsonObject,
+    output: fn() -> JsonObject,
+    call: fn(&Service, Value) -> Result<Value, Failure>,
+}
+
+/// Why a call did not answer: the caller's arguments, or the question.
+enum Failure {
+    /// The arguments do not fit the tool's schema or are out of range: a JSON-RPC
+    /// invalid-params error.
+    Arguments(String),
+    /// The question has no answer (unknown ticker, no data on the date): a tool
+    /// result marked as an error, which the model reads.
+    Answer(ServiceError),
+    /// The server cannot answer now.
+    Server(String),
+}
+
+impl From<ServiceError> for Failure {
+    fn from(e: ServiceError) -> Self {
+        match e.kind {
+            Kind::BadInput => Failure::Arguments(e.message),
+            Kind::NotFound | Kind::Unprocessable | Kind::TooLarge => Failure::Answer(e),
+            Kind::Unavailable | Kind::Internal => Failure::Server(e.message),
+        }
+    }
+}
+
+fn schema<T: JsonSchema>() -> JsonObject {
+    let v = serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default();
+    match v {
+        Value::Object(m) => m,
+        _ => JsonObject::new(),
+    }
+}
+
+/// Tool results are objects: a list goes under a key.
+#[derive(Serialize, JsonSchema)]
+struct Hits {
+    hits: Vec<alphadesk_service::SearchHit>,
+}
+
+/// `get_score`: the record `alphadesk score --json` prints, with where it comes from.
+#[derive(Serialize, JsonSchema)]
+struct ScoreAnswer {
+    /// Exactly the record `alphadesk score --as-of DATE --json` prints for the ticker.
+    score: alphadesk_score::ScoreRecord,
+    /// The score configuration every figure here was computed with.
+    config_hash: String,
+    /// What the score is and is not.
+    meaning: String,
+}
+
+fn args<T: DeserializeOwned>(v: Value) -> Result<T, Failure> {
+    serde_json::from_value(v).map_err(|e| Failure::Arguments(format!("arguments: {e}")))
+}
+
+fn to_value<T: Serialize>(t: &T) -> Result<Value, Failure> {
+    serde_json::to_value(t).map_err(|e| Failure::Server(e.to_string()))
+}
+
+const SCORE_MEANING: &str = "The Alpha Score ranks the ticker from 0 to 100 within its GICS sector on the as-of date, from four pillars (momentum, value, quality, sentiment), each a sector percentile of metrics computed only from data public by that close. It is a rank, not a forecast, a price target or a recommendation; its walk-forward record is get_validation.";
+
+fn specs() -> Vec<Spec> {
+    vec![
+        Spec {
+            name: "search_tickers",
+            description: "Find tickers in alphadesk's scored universe by symbol or company-name words (exact symbols first). Returns ticker, name and GICS sector; use the ticker with the other tools.",
+            input: schema::<SearchParams>,
+            output: schema::<Hits>,
+            call: |s, v| {
+                let p: SearchParams = args(v)?;
+                to_value(&Hits { hits: s.search(&p.q, p.limit.unwrap_or(20))? })
+            },
+        },
+        Spec {
+            name: "get_score",
+            description: "The Alpha Score of one ticker as of a date (default: the latest date in the store): total 0-100, category (Weak 0-39, Moderate 40-74, Strong 75-100), the four pillar scores with labels, and coverage (how many metrics had data). A within-sector rank on data known at that close, not a forecast or a recommendation. The config_hash names the scoring configuration.",
+            input: schema::<TickerParams>,
+            output: schema::<ScoreAnswer>,
+            call: |s, v| {
+                let p: TickerParams = args(v)?;
+                let e = s.explain(&p.ticker, p.as_of)?;
+                to_value(&ScoreAnswer {
+                    score: e.record.clone(),
+                    config_hash: e.config_hash.clone(),
+                    meaning: SCORE_MEANING.into(),
+                })
+            },
+        },
+        Spec {
+            name: "explain_score",
+            description: "Why a ticker has its Alpha Score: the two published explanation sentences, then every metric with its raw value, sector percentile and direction, and the inputs it was computed from, each with its source (filing accession, or stored file and line) and date. Use it to quote a figure behind a score.",
+            input: schema::<TickerParams>,
+            output: schema::<alphadesk_service::TickerView>,
+            call: |s, v| {
+                let p: TickerParams = args(v)?;
+                to_value(s.explain(&p.ticker, p.as_of)?.as_ref())
+            },
+        },
+        Spec {
+            name: "get_facts",
+            description: "Standardised fundamentals of a ticker as known at the close of a date: trailing-twelve-month revenue, profits and cash flows, balance-sheet items from the latest balance sheet, shares and a split-consistent market cap. Each value has its XBRL concept, period, filing date ('filed', when it became public, distinct from the period end) and source accession; fields with no value say why.",
+            input: schema::<TickerParams>,
+            output: schema::<alphadesk_fundamentals::FactsReport>,
+            call: |s, v| {
+                let p: TickerParams = args(v)?;
+                to_value(&s.facts(&p.ticker, p.as_of)?)
+            },
+        },
+        Spec {
+            name: "get_prices",
+            description: "Daily closes of a ticker from `from` to `to` (default: the year to its latest price), each with the stored file and line it was read from, and the 52-week high and low. Adjusted closes are split- and dividend-adjusted: compare them with each other, not with prices quoted elsewhere.",
+            input: schema::<PricesParams>,
+            output: schema::<alphadesk_service::PricesView>,
+            call: |s, v| {
+                let p: PricesParams = args(v)?;
+                to_value(&s.prices(&p.ticker, p.from, p.to)?)
+            },
+        },
+        Spec {
+            name: "get_insider_trades",
+            description: "Open-market insider purchases (code P) and sales (code S) from Forms 4 filed by the date, newest first, each with the insider, trade date, shares, price and the filing's accession. An amendment (4/A) replaces its original from its filing date. Grants, exercises and tax withholding are left out: they say nothing about what an insider thinks of the price.",
+            input: schema::<TickerParams>,
+            output: schema::<alphadesk_service::InsidersView>,
+            call: |s, v| {
+                let p: TickerParams = args(v)?;
+                to_value(&s.insiders(&p.ticker, p.as_of)?)
+            },
+        },
+        Spec {
+            name: "get_holders",
+            description: "Institutional managers' latest 13F share positions in the company filed by the date, largest first, with the quarter, filing date, previous quarter's shares and the 13F accession. 13Fs are filed up to 45 days after the quarter: they describe the past quarter's end, not today.",
+            input: schema::<TickerParams>,
+            output: schema::<alphadesk_service::HoldersView>,
+            call: |s, v| {
+                let p: TickerParams = args(v)?;
+                to_value(&s.holders(&p.ticker, p.as_of)?)
+            },
+        },
+        Spec {
+            name: "get_note",
+            description: "A research note alphadesk writes only from data, by id (TICKER-YYYY-MM-DD) or by ticker and date: the Markdown, every claim with its value and numbered sources, and the publishing-rules checker's verdict on it. Educational coverage, not personalized advice.",
+            input: schema::<NoteParams>,
+            output: schema::<alphadesk_service::NoteView>,
+            call: |s, v| {
+                let p: NoteParams = args(v)?;
+                let note = match (&p.id, &p.ticker) {
+                    (Some(id), _) => s.note_by_id(id)?,
+                    (None, Some(t)) => s.note(t, p.as_of)?,
+                    (None, None) => return Err(Failure::Arguments("give `id` or `ticker`".into())),
+                };
+                to_value(note.as_ref())
+            },
+        },
+        Spec {
+            name: "check_note",
+            description: "Check a Markdown note or story (yours, a person's, a model's) against alphadesk's publishing rules on its date: every number grounded in stored data and cited, no company brought in without relevance, no promises, advice or price targets, balance, the disclaimer, fresh data, scores equal to the computed ones, citations that resolve. Returns a verdict with each violation's rule, line, column, text and reason.",
+            input: schema::<CheckParams>,
+            output: schema::<alphadesk_rules::Verdict>,
+            call: |s, v| {
+                let p: CheckParams = args(v)?;
+                to_value(&s.check(&p.markdown, p.as_of, p.ticker.as_deref())?)
+            },
+        },
+        Spec {
+            name: "get_validation",
+            description: "The Alpha Score's figures of record: a walk-forward backtest (historical simulation on survivorship-biased data, not a forecast) of monthly rank correlation (IC) between the score and the next 21 trading days' returns, per pillar, with t-statistics, quintile returns and turnover. Small positive ICs that are not statistically significant mean the score has not ranked stocks badly, not that it predicts returns.",
+            input: schema::<NoParams>,
+            output: schema::<alphadesk_validate::Figures>,
+            call: |s, v| {
+                let _: NoParams = args(v)?;
+                to_value(s.figures()?.as_ref())
+            },
+        },
+    ]
+}
+
+/// The tools of a service, as an MCP server handler.
+#[derive(Clone)]
+pub struct Tools {
+    service: Arc<Service>,
+    specs: Arc<Vec<Spec>>,
+}
+
+impl Tools {
+    pub fn new(service: Arc<Service>) -> Tools {
+        Tools { service, specs: Arc::new(specs()) }
+    }
+
+    /// The tool list as the protocol sends it (also for snapshot tests).
+    pub fn list(&self) -> Vec<Tool> {
+        self.specs
+            .iter()
+            .map(|s| {
+                let read_only =
+                    ToolAnnotations::new().read_only(true).destructive(false).idempotent(true).open_world(false);
+                Tool::new(s.name, format!("{} {PROVENANCE}", s.description), (s.input)())
+                    .with_raw_output_schema(Arc::new((s.output)()))
+                    .with_annotations(read_only)
+            })
+            .collect()
+    }
+
+    /// Calls a tool by name with JSON arguments (the protocol-free core, shared by
+    /// both transports and the tests).
+    pub async fn call(&self, name: &str, arguments: Value) -> Result<CallToolResult, McpError> {
+        let Some(i) = self.specs.iter().position(|s| s.name == name) else {
+            return Err(McpError::invalid_params(format!("unknown tool {name:?}"), None));
+        };
+        let (service, specs) = (self.service.clone(), self.specs.clone());
+        // The service reads SQLite and scores in memory: blocking work, off the
+        // async workers.
+        let answer = tokio::task::spawn_blocking(move || (specs[i].call)(&service, arguments))
+            .await
+            .map_err(|e| McpError::internal_error(format!("tool {name} stopped: {e}"), None))?;
+        match answer {
+            Ok(v) => Ok(CallToolResult::structured(v)),
+            Err(Failure::Arguments(m)) => Err(McpError::invalid_params(m, None)),
+            Err(Failure::Answer(e)) => {
+                Ok(CallToolResult::structured_error(json!({"error": {"code": e.kind.code(), "message": e.message}})))
+            }
+            Err(Failure::Server(m)) => Err(McpError::internal_error(m, None)),
+        }
+    }
+}
+
+impl ServerHandler for Tools {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("alphadesk", env!("CARGO_PKG_VERSION")))
+            .with_instructions(
+                "alphadesk is an open equity research desk over primary data (prices, SEC XBRL, Forms 4, 13F, news). \
+                 Start with search_tickers, then get_score or explain_score. Every figure carries its source and as-of date: \
+                 cite them. Scores are within-sector ranks, not forecasts; nothing here is personalized advice.",
+            )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        Ok(ListToolsResult::with_all_items(self.list()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let arguments = Value::Object(request.arguments.unwrap_or_default());
+        self.call(&request.name, arguments).await.map(CallToolResponse::from)
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.list().into_iter().find(|t| t.name == Cow::<str>::Owned(name.to_string()))
+    }
+}
+
+/// Serves the tools on standard input and output until the client closes them.
+pub async fn serve_stdio(service: Arc<Service>) -> std::io::Result<()> {
+    let running = Tools::new(service)
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| std::io::Error::other(format!("MCP initialization failed: {e}")))?;
+    running.waiting().await.map_err(|e| std::io::Error::other(format!("MCP session ended: {e}")))?;
+    Ok(())
+}
+
+/// The tools over streamable HTTP, as a tower service to mount at `/mcp`.
+/// `hosts` are the Host headers accepted besides loopback (DNS-rebinding defence).
+pub fn http_service(
+    service: Arc<Service>,
+    hosts: Vec<String>,
+) -> rmcp::transport::streamable_http_server::StreamableHttpService<
+    Tools,
+    rmcp::transport::streamable_http_server::session::local::LocalSessionManager,
+> {
+    let tools = Tools::new(service);
+    let mut allowed = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
+    allowed.extend(hosts);
+    let config = rmcp::transport::streamable_http_server::StreamableHttpServerConfig::default()
+        .with_allowed_hosts(allowed)
+        .with_json_response(true);
+    rmcp::transport::streamable_http_server::StreamableHttpService::new(
+        move || Ok(tools.clone()),
+        Arc::new(Default::default()),
+        config,
+    )
+}
