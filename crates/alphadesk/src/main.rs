@@ -50,6 +50,10 @@ enum Command {
     Note(cmd::note::Args),
     /// Check a note (any Markdown note) against the publishing rules; exit 0 pass, 1 fail.
     Check(cmd::check::Args),
+    /// Themes of the stored articles of a window, with the companies they concern.
+    Themes(cmd::themes::Args),
+    /// A story on a theme as of a date, written only from data and checked.
+    Story(cmd::story::Args),
     /// Compose and check notes for many tickers; write only those that pass.
     Publish(cmd::publish::Args),
     /// Ingest the data directory, score it, and print what the store holds.
@@ -77,6 +81,8 @@ fn main() -> ExitCode {
         Command::Tone(a) => cmd::tone::run(a, &mut out),
         Command::Note(a) => cmd::note::run(&db, a, &mut out),
         Command::Check(a) => cmd::check::run(&db, a, &mut out),
+        Command::Themes(a) => cmd::themes::run(&db, a, &mut out),
+        Command::Story(a) => cmd::story::run(&db, a, &mut out),
         Command::Publish(a) => cmd::publish::run(&db, a, &mut out),
         Command::Demo(a) => cmd::demo::run(&db, a, &mut out),
         Command::Verify(a) => cmd::verify::run(&db, a, &mut out),

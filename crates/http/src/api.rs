@@ -8,10 +8,13 @@
 
 use std::sync::Arc;
 
-use alphadesk_service::params::{AsOfParams, CheckQuery, NotesParams, RangeParams, SearchParams, TickersParams};
+use alphadesk_service::params::{
+    subject_list, AsOfParams, CheckQuery, NotesParams, RangeParams, SearchParams, StoryParams, ThemesParams,
+    TickersParams,
+};
 use alphadesk_service::{
     Health, HoldersView, InsidersView, NoteSummary, NoteView, Page, PricesView, ScoresView, SearchHit, Service,
-    TickerView,
+    StoryView, ThemeView, TickerView,
 };
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
@@ -201,7 +204,21 @@ async fn get_note(State(s): Svc, Path(id): Path<String>) -> ApiResult<NoteView> 
 }
 
 async fn post_check(State(s): Svc, Q(p): Q<CheckQuery>, NoteBody(md): NoteBody) -> ApiResult<alphadesk_rules::Verdict> {
-    Ok(Json(blocking(move || s.check(&md, p.as_of, p.ticker.as_deref())).await?))
+    Ok(Json(blocking(move || s.check(&md, p.as_of, &subject_list(p.ticker.as_deref())?)).await?))
+}
+
+async fn list_themes(State(s): Svc, Q(p): Q<ThemesParams>) -> ApiResult<Vec<ThemeView>> {
+    Ok(Json(
+        blocking(move || match &p.query {
+            Some(q) => Ok(vec![s.theme_matching(p.from, p.to, p.min_articles, q)?]),
+            None => s.themes(p.from, p.to, p.min_articles),
+        })
+        .await?,
+    ))
+}
+
+async fn get_story(State(s): Svc, Q(p): Q<StoryParams>) -> ApiResult<StoryView> {
+    Ok(Json(blocking(move || s.story(&p.theme_ref()?, p.as_of, p.from)).await?))
 }
 
 async fn get_validation(State(s): Svc) -> ApiResult<alphadesk_validate::Figures> {
@@ -274,6 +291,8 @@ api! {
     get "/notes" list_notes, "Every ticker's note of a date, with its verdict.", params: &[], query: NotesParams, body: (), response: Page<NoteSummary>;
     get "/notes/{id}" get_note, "A note: its Markdown, claims with sources, and the checker's verdict.", params: NOTE_ID, query: (), body: (), response: NoteView;
     post "/check" post_check, "Check a Markdown note (the body, or JSON {\"markdown\"}) against the publishing rules.", params: &[], query: CheckQuery, body: alphadesk_service::params::CheckParams, response: alphadesk_rules::Verdict;
+    get "/themes" list_themes, "Themes of the stored articles of a window, with the companies they concern; with `query`, the one theme that matches.", params: &[], query: ThemesParams, body: (), response: Vec<ThemeView>;
+    get "/stories" get_story, "A theme story composed from data as of a date, with the checker's verdict.", params: &[], query: StoryParams, body: (), response: StoryView;
     get "/validation" get_validation, "The figures of record: a walk-forward backtest of the Alpha Score (historical simulation, not a forecast).", params: &[], query: (), body: (), response: alphadesk_validate::Figures;
     get "/search" search, "Tickers by symbol or company-name words.", params: &[], query: SearchParams, body: (), response: Vec<SearchHit>;
     get "/healthz" healthz, "The service's state: store generation, universe size, latest date.", params: &[], query: (), body: (), response: Health;
@@ -333,7 +352,7 @@ pub fn openapi() -> Value {
                 },
             });
             op["responses"]["413"] = json!({"description": "A body over 1 MiB.", "content": {"application/json": {"schema": error.clone()}}});
-            op["responses"]["422"] = json!({"description": "A note that cannot be read (no subject in the universe, not UTF-8).", "content": {"application/json": {"schema": error.clone()}}});
+            op["responses"]["422"] = json!({"description": "A note that cannot be read (not UTF-8).", "content": {"application/json": {"schema": error.clone()}}});
         }
         let entry = paths.entry(format!("/api/v1{}", e.path)).or_insert_with(|| json!({}));
         entry[e.method] = op;

@@ -250,13 +250,13 @@ async fn notes_list_one_and_check() {
     assert_eq!(v["passed"], false, "{v}");
     assert!(!v["violations"].as_array().unwrap().is_empty());
     // The verdict equals the CLI's checker on the same text.
-    let direct = f.service.check(&md, None, None).unwrap();
+    let direct = f.service.check(&md, None, &[]).unwrap();
     assert_eq!(
         serde_json::to_value(&direct).unwrap(),
         post(&r, "/api/v1/check", "text/plain", md.clone()).await.json()
     );
 
-    // Bodies: malformed JSON 400, unknown field 400, not UTF-8 422, no subject 422,
+    // Bodies: malformed JSON 400, unknown field 400, not UTF-8 422,
     // over 1 MiB 413 (also at 10 MiB).
     let a = post(&r, "/api/v1/check", "application/json", "{\"markdown\": ").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
@@ -264,8 +264,18 @@ async fn notes_list_one_and_check() {
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
     let a = post(&r, "/api/v1/check", "text/markdown", vec![0xff, 0xfe, 0x41]).await;
     assert_eq!((a.status, a.error_code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"));
+    // A story about no company in the universe is checked as such: a verdict,
+    // not an error (this one lacks the disclaimer).
     let a = post(&r, "/api/v1/check", "text/markdown", "Nothing about any company here.").await;
-    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json()["subjects"], serde_json::json!([]), "{}", a.text());
+    assert_eq!(a.json()["passed"], false, "{}", a.text());
+    assert!(a.text().contains("\"disclaimer\""), "{}", a.text());
+    // Several subjects, comma-separated; a malformed one is a 400 naming it.
+    let a = post(&r, "/api/v1/check?ticker=AAPL,MSFT", "text/markdown", "Nothing about any company here.").await;
+    assert_eq!(a.json()["subjects"], serde_json::json!(["AAPL", "MSFT"]), "{}", a.text());
+    let a = post(&r, "/api/v1/check?ticker=AAPL,../x", "text/markdown", "x").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
     for size in [(1 << 20) + 1, 10 << 20] {
         let a = post(&r, "/api/v1/check", "text/markdown", vec![b'a'; size]).await;
         assert_eq!((a.status, a.error_code().as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "too_large"), "{size}");

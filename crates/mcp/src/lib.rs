@@ -17,7 +17,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use alphadesk_service::params::{CheckParams, NoParams, NoteParams, PricesParams, SearchParams, TickerParams};
+use alphadesk_service::params::{
+    subject_list, CheckParams, NoParams, NoteParams, PricesParams, SearchParams, StoryParams, ThemesParams,
+    TickerParams,
+};
 use alphadesk_service::{Kind, Service, ServiceError};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, JsonObject, ListToolsResult,
@@ -192,13 +195,36 @@ fn specs() -> Vec<Spec> {
             },
         },
         Spec {
+            name: "find_themes",
+            description: "Themes of the stored Reuters articles of a window (at most 366 days): articles grouped by shared key phrases and companies, each with a label, its article ids, and the companies its articles are about with their relevance (0-100; 40 and above: the article is about the company, below: a passing mention). Give `query` to get the one theme about those words.",
+            input: schema::<ThemesParams>,
+            output: schema::<Vec<alphadesk_service::ThemeView>>,
+            call: |s, v| {
+                let p: ThemesParams = args(v)?;
+                match &p.query {
+                    Some(q) => to_value(&vec![s.theme_matching(p.from, p.to, p.min_articles, q)?]),
+                    None => to_value(&s.themes(p.from, p.to, p.min_articles)?),
+                }
+            },
+        },
+        Spec {
+            name: "get_story",
+            description: "A story on a theme (by id from find_themes over the same window, or by words), written only from data as of a date: what the articles said (quoted, cited), a paragraph per company the articles are about with its Alpha Score when it has one, watch items, numbered sources, and the checker's verdict. Companies the theme is not about never appear.",
+            input: schema::<StoryParams>,
+            output: schema::<alphadesk_service::StoryView>,
+            call: |s, v| {
+                let p: StoryParams = args(v)?;
+                to_value(&s.story(&p.theme_ref()?, p.as_of, p.from)?)
+            },
+        },
+        Spec {
             name: "check_note",
             description: "Check a Markdown note or story (yours, a person's, a model's) against alphadesk's publishing rules on its date: every number grounded in stored data and cited, no company brought in without relevance, no promises, advice or price targets, balance, the disclaimer, fresh data, scores equal to the computed ones, citations that resolve. Returns a verdict with each violation's rule, line, column, text and reason.",
             input: schema::<CheckParams>,
             output: schema::<alphadesk_rules::Verdict>,
             call: |s, v| {
                 let p: CheckParams = args(v)?;
-                to_value(&s.check(&p.markdown, p.as_of, p.ticker.as_deref())?)
+                to_value(&s.check(&p.markdown, p.as_of, &subject_list(p.ticker.as_deref())?)?)
             },
         },
         Spec {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::link::{Link, Linker, Part};
+use crate::relevance::{self, Presence, Role};
 use crate::tone::{Label, Tone};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -337,6 +338,7 @@ pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis 
     let mut weighted = 0.0;
     let mut weight = 0.0;
     let mut per_entity: std::collections::BTreeMap<String, (f64, usize)> = Default::default();
+    let mut presence: std::collections::BTreeMap<String, Presence> = Default::default();
     let mut candidates: Vec<(f64, usize, &str)> = Vec::new();
     let mut watch = Vec::new();
     for (k, (s, headline)) in parts.iter().enumerate() {
@@ -353,11 +355,24 @@ pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis 
         let mentioned: Vec<String> = found.iter().map(|m| m.0.clone()).collect();
         // Tone towards each company is the tone of the clause naming it.
         let mut seen = std::collections::BTreeSet::new();
+        let companies = found.iter().map(|m| m.0.as_str()).collect::<std::collections::BTreeSet<_>>().len();
         for (ticker, _, evidence, _) in &found {
             if seen.insert(ticker.clone()) {
                 let e = per_entity.entry(ticker.clone()).or_default();
                 e.0 += crate::tone::entity_tone_from(model, s, &t, evidence).score;
                 e.1 += 1;
+                let p = presence.entry(ticker.clone()).or_default();
+                p.sentences += 1;
+                p.headline |= part == Part::Headline;
+                p.lead |= part == Part::Lead;
+                match relevance::role(s, evidence, companies) {
+                    Role::Listed => p.listed += 1,
+                    Role::Actor(words) => {
+                        p.lead_actor |= part == Part::Lead;
+                        p.actor.get_or_insert(words);
+                    }
+                    Role::Mentioned => {}
+                }
             }
         }
         hits.extend(found.into_iter().map(|(t, kind, e, _)| (t, kind, e, part)));
@@ -387,9 +402,15 @@ pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis 
     let mut chosen: Vec<(usize, &str)> = candidates.into_iter().take(5).map(|(_, k, s)| (k, s)).collect();
     chosen.sort();
     let score = if weight > 0.0 { weighted / weight } else { 0.0 };
+    let mut links = linker.links_from(hits);
+    for l in &mut links {
+        let r = relevance::score(&presence.get(&l.ticker).cloned().unwrap_or_default(), parts.len());
+        l.relevance = r.score;
+        l.relevance_evidence = r.evidence;
+    }
     Analysis {
         id: a.id.clone(),
-        links: linker.links_from(hits),
+        links,
         tone: ArticleTone { label: label_of(score), score, sentences: parts.len() },
         entity_tone: per_entity
             .into_iter()

@@ -15,5 +15,7 @@
 
 pub mod article;
 pub mod link;
+pub mod relevance;
 pub mod signals;
+pub mod themes;
 pub mod tone;

@@ -56,6 +56,11 @@ pub struct Link {
     pub kind: Kind,
     pub mentions: usize,
     pub salience: f64,
+    /// How much the article is about the company, 0–100 (see [`crate::relevance`]);
+    /// set when an article is analysed, 0 from [`Linker::link`] alone.
+    pub relevance: u8,
+    /// Why the relevance is what it is.
+    pub relevance_evidence: Vec<String>,
 }
 
 /// Where in an article a piece of text sits, for salience.
@@ -423,6 +428,13 @@ impl Linker {
 
     /// Links in one piece of text, as (ticker, kind, evidence, sentence index) hits.
     pub fn mentions(&self, text: &str) -> Vec<(String, Kind, String, usize)> {
+        self.mentions_at(text).into_iter().map(|(t, k, e, s, _)| (t, k, e, s)).collect()
+    }
+
+    /// Links with the byte offset where each starts in `text` (its evidence is
+    /// the words joined, which need not occur verbatim: "U.S. Bancorp" → "U.S Bancorp").
+    pub fn mentions_at(&self, text: &str) -> Vec<(String, Kind, String, usize, usize)> {
+        let at = |w: &Word<'_>| w.raw.as_ptr() as usize - text.as_ptr() as usize;
         let ws = words(text);
         let mut hits = Vec::new();
         // Company vocabulary per sentence, counted once and only when a common-word
@@ -447,7 +459,7 @@ impl Linker {
             // Cashtags: $AAPL.
             if let Some(t) = w.raw.strip_prefix('$') {
                 if self.companies.contains_key(t) && t.chars().all(|c| c.is_ascii_uppercase() || c == '.') {
-                    hits.push((t.to_string(), Kind::Cashtag, w.raw.to_string(), w.sentence));
+                    hits.push((t.to_string(), Kind::Cashtag, w.raw.to_string(), w.sentence, at(w)));
                 }
                 i += 1;
                 continue;
@@ -469,6 +481,7 @@ impl Linker {
                             Kind::ExchangeTicker,
                             format!("{}{between}{}", w.raw, next.raw),
                             w.sentence,
+                            at(w),
                         ));
                         i += 2;
                         continue;
@@ -500,7 +513,7 @@ impl Linker {
                         // the company; names are written capitalised.
                         continue;
                     }
-                    hits.push((p.ticker.clone(), kind, span.join(" "), w.sentence));
+                    hits.push((p.ticker.clone(), kind, span.join(" "), w.sentence, at(w)));
                     i += k;
                     matched = true;
                     break;
@@ -537,6 +550,8 @@ impl Linker {
                 kind: k,
                 mentions: 0,
                 salience: 0.0,
+                relevance: 0,
+                relevance_evidence: Vec::new(),
             });
             l.mentions += 1;
             l.salience += part.weight() / total;

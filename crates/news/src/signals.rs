@@ -46,6 +46,7 @@ pub fn derive(store: &mut Store, linker: &Linker, model: &dyn Tone, model_name: 
                 tone: model.tone(&d.body).score,
                 salience: 1.0,
                 confidence: 1.0,
+                relevance: None,
             });
             continue;
         }
@@ -61,6 +62,7 @@ pub fn derive(store: &mut Store, linker: &Linker, model: &dyn Tone, model_name: 
                 tone,
                 salience: l.salience,
                 confidence: l.confidence,
+                relevance: Some(l.relevance),
             });
         }
     }

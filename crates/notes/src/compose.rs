@@ -80,28 +80,67 @@ pub struct Note {
 }
 
 /// Builds sentences, collecting the claims and citations of the one in progress
-/// and numbering sources in order of first citation.
-struct Pen<'d> {
-    d: &'d Dossier,
-    order: Vec<SourceId>,
+/// and numbering sources in order of first citation. A note's pen writes about
+/// one dossier; a story's moves from company to company (`d`), numbering the
+/// sources of all of them, and the articles it cites, in one list.
+pub(crate) struct Pen<'d> {
+    d: Option<&'d Dossier>,
+    /// What varies the wording between documents: the ticker and date of a
+    /// note, the theme and date of a story.
+    seed: String,
+    order: Vec<Source>,
     claims: Vec<Claim>,
     cites: BTreeSet<usize>,
 }
 
 impl<'d> Pen<'d> {
-    fn number(&mut self, s: SourceId) -> usize {
-        match self.order.iter().position(|&x| x == s) {
+    pub(crate) fn new(d: Option<&'d Dossier>, seed: String) -> Pen<'d> {
+        Pen { d, seed, order: Vec::new(), claims: Vec::new(), cites: BTreeSet::new() }
+    }
+
+    /// The dossier being written about; note sections are only ever called with
+    /// one set.
+    fn dossier(&self) -> &'d Dossier {
+        self.d.expect("a note section writes about a dossier")
+    }
+
+    pub(crate) fn about(&mut self, d: &'d Dossier) {
+        self.d = Some(d);
+    }
+
+    fn number_source(&mut self, s: &Source) -> usize {
+        match self.order.iter().position(|x| x == s) {
             Some(i) => i + 1,
             None => {
-                self.order.push(s);
+                self.order.push(s.clone());
                 self.order.len()
             }
         }
     }
 
-    fn cite(&mut self, s: SourceId) {
+    fn number(&mut self, s: SourceId) -> usize {
+        let source = &self.dossier().sources[s];
+        self.number_source(source)
+    }
+
+    pub(crate) fn cite(&mut self, s: SourceId) {
         let n = self.number(s);
         self.cites.insert(n);
+    }
+
+    /// Cites a record that is not in the dossier (an article a story reads).
+    pub(crate) fn cite_source(&mut self, s: &Source) {
+        let n = self.number_source(s);
+        self.cites.insert(n);
+    }
+
+    /// The sources cited so far, numbered from 1.
+    pub(crate) fn sources(&self) -> Vec<NoteSource> {
+        self.order
+            .iter()
+            .enumerate()
+            .map(|(i, s)| NoteSource { number: i + 1, source: s.clone(), text: source_text(s) })
+            .collect()
     }
 
     /// States a datum as `written`, citing its sources.
@@ -119,11 +158,11 @@ impl<'d> Pen<'d> {
     }
 
     fn get(&self, key: &str) -> Option<&'d Datum> {
-        self.d.get(key)
+        self.d?.get(key)
     }
 
     /// The datum under `key` in the note's style.
-    fn say(&mut self, key: &str) -> Option<String> {
+    pub(crate) fn say(&mut self, key: &str) -> Option<String> {
         let datum = self.get(key)?;
         Some(self.claim(datum, datum.value.written()))
     }
@@ -139,7 +178,7 @@ impl<'d> Pen<'d> {
     /// A percentage move in words: `up 1.2%` / `down 1.2%` with the words given, or
     /// `flat` when it rounds to 0.0% — "gained 0.0%" says a direction the number
     /// does not have.
-    fn moved(&mut self, key: &str, up: &str, down: &str, flat: &str) -> Option<String> {
+    pub(crate) fn moved(&mut self, key: &str, up: &str, down: &str, flat: &str) -> Option<String> {
         let datum = self.get(key)?;
         let Value::Percent(v) = datum.value else { return None };
         if (v * 100.0).abs() < 0.05 {
@@ -152,7 +191,7 @@ impl<'d> Pen<'d> {
     /// One sentence, or none when a value it needs is missing: `f` states its
     /// values with `say(..)?`, so a sentence is never printed with a gap, and a
     /// dropped one leaves no claims, citations or source numbers behind.
-    fn write(&mut self, f: impl FnOnce(&mut Self) -> Option<String>) -> Option<Sentence> {
+    pub(crate) fn write(&mut self, f: impl FnOnce(&mut Self) -> Option<String>) -> Option<Sentence> {
         let (order, claims, cites) = (self.order.len(), self.claims.len(), self.cites.clone());
         match f(self) {
             Some(text) => Some(self.finish(text)),
@@ -173,10 +212,10 @@ impl<'d> Pen<'d> {
     }
 
     /// Deterministic choice among `n` wordings for `slot`.
-    fn pick(&self, slot: &str, n: usize) -> usize {
+    pub(crate) fn pick(&self, slot: &str, n: usize) -> usize {
         // FNV-1a: stable across platforms and releases, unlike std's hasher.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in self.d.ticker.bytes().chain(self.d.as_of.to_string().bytes()).chain(slot.bytes()) {
+        for b in self.seed.bytes().chain(slot.bytes()) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
@@ -192,7 +231,7 @@ fn up_down(v: f64, up: &'static str, down: &'static str) -> &'static str {
     }
 }
 
-fn tone_word(t: f64) -> &'static str {
+pub(crate) fn tone_word(t: f64) -> &'static str {
     if t >= alphadesk_news::article::ARTICLE_THRESHOLD {
         "positive"
     } else if t <= -alphadesk_news::article::ARTICLE_THRESHOLD {
@@ -212,7 +251,7 @@ fn line_name(key: &str) -> &'static str {
 
 /// The full registered name is what the linker and readers can check, so notes
 /// use it, possessive and all.
-fn possessive(name: &str) -> String {
+pub(crate) fn possessive(name: &str) -> String {
     if name.ends_with('s') {
         format!("{name}'")
     } else {
@@ -220,12 +259,12 @@ fn possessive(name: &str) -> String {
     }
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
-fn value_of(d: &Dossier, key: &str) -> Option<f64> {
+pub(crate) fn value_of(d: &Dossier, key: &str) -> Option<f64> {
     match d.get(key)?.value {
         Value::Usd(x) | Value::Percent(x) | Value::Count(x) | Value::Shares(x) | Value::Ratio(x) => Some(x),
         Value::Date(_) | Value::Window(..) => None,
@@ -237,7 +276,7 @@ pub const MIN_TAKEAWAYS: usize = 3;
 
 /// The note for a dossier, or why the data cannot carry one.
 pub fn compose(d: &Dossier) -> Result<Note, NoteError> {
-    let mut pen = Pen { d, order: Vec::new(), claims: Vec::new(), cites: BTreeSet::new() };
+    let mut pen = Pen::new(Some(d), format!("{}{}", d.ticker, d.as_of));
     let r = &d.record;
 
     // Body first: it decides which sources exist; the headline and lead reuse data.
@@ -286,12 +325,7 @@ pub fn compose(d: &Dossier) -> Result<Note, NoteError> {
     .map(|(t, sentences)| Section { title: t.to_string(), sentences })
     .collect();
 
-    let sources = pen
-        .order
-        .iter()
-        .enumerate()
-        .map(|(i, &s)| NoteSource { number: i + 1, source: d.sources[s].clone(), text: source_text(&d.sources[s]) })
-        .collect();
+    let sources = pen.sources();
     Ok(Note {
         ticker: d.ticker.clone(),
         company: d.name.clone(),
@@ -312,7 +346,7 @@ pub fn compose(d: &Dossier) -> Result<Note, NoteError> {
     })
 }
 
-fn watch_item(pen: &mut Pen<'_>, w: &WatchDate) -> Option<Sentence> {
+pub(crate) fn watch_item(pen: &mut Pen<'_>, w: &WatchDate) -> Option<Sentence> {
     pen.write(|p| {
         let date = p.say(&w.key)?;
         let text = match &w.kind {
@@ -352,7 +386,7 @@ fn lead_watch(pen: &mut Pen<'_>, w: &WatchDate) -> Option<Sentence> {
 /// What the score is not, said in every note; for an unscored ticker, why there
 /// is no score.
 fn limitation(pen: &mut Pen<'_>) -> Option<Sentence> {
-    let d = pen.d;
+    let d = pen.dossier();
     let name = d.name.as_str();
     let variant = pen.pick("limitation", 3);
     pen.write(|p| {
@@ -384,7 +418,7 @@ fn limitation(pen: &mut Pen<'_>) -> Option<Sentence> {
 
 /// The most notable change, first that applies.
 fn headline(pen: &mut Pen<'_>) -> Sentence {
-    let d = pen.d;
+    let d = pen.dossier();
     let name = d.name.as_str();
     let pick2 = pen.pick("headline", 2);
     let pick3 = pen.pick("move", 3);
@@ -474,7 +508,7 @@ fn headline(pen: &mut Pen<'_>) -> Sentence {
 }
 
 fn lead(pen: &mut Pen<'_>) -> Option<Sentence> {
-    let d = pen.d;
+    let d = pen.dossier();
     let months = [12, 6, 3, 1].into_iter().find(|m| d.get(&format!("return_{m}m")).is_some());
     pen.write(|p| {
         let close = p.say("close")?;
@@ -494,7 +528,7 @@ fn lead(pen: &mut Pen<'_>) -> Option<Sentence> {
 }
 
 fn price_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
-    let d = pen.d;
+    let d = pen.dossier();
     let high_variant = pen.pick("high", 2);
     let short = pen.write(|p| {
         let a = p.moved("return_1m", "gained", "lost", "were unchanged")?;
@@ -542,7 +576,7 @@ fn price_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
 }
 
 fn fundamentals_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
-    let d = pen.d;
+    let d = pen.dossier();
     let mut out = Vec::new();
     for key in ["revenue_ttm", "net_income_ttm", "operating_cash_flow_ttm"] {
         let what = line_name(key);
@@ -599,7 +633,7 @@ fn fundamentals_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
 }
 
 fn insider_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
-    let d = pen.d;
+    let d = pen.dossier();
     let plural =
         |key: &str, one: &'static str, many: &'static str| if value_of(d, key) == Some(1.0) { one } else { many };
     let mut out: Vec<Sentence> = pen
@@ -648,7 +682,7 @@ fn insider_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
 }
 
 fn holdings_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
-    let d = pen.d;
+    let d = pen.dossier();
     pen.write(|p| {
         let one = value_of(d, "holdings_managers")? == 1.0;
         let managers = p.say("holdings_managers")?;
@@ -670,7 +704,7 @@ fn holdings_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
 }
 
 fn news_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
-    let d = pen.d;
+    let d = pen.dossier();
     let mut out = Vec::new();
     out.extend(pen.write(|p| {
         let tone = value_of(d, "article_tone")?;
@@ -720,7 +754,7 @@ fn takeaways(
     news: &[Sentence],
     fallback: &[Sentence],
 ) -> Vec<Sentence> {
-    let d = pen.d;
+    let d = pen.dossier();
     let mut out = Vec::new();
     // Strongest and weakest pillar: the balance of the profile in one line.
     let scored: Vec<(Pillar, u8)> = d.record.pillars.iter().filter_map(|(p, s)| Some((*p, s.score?))).collect();
@@ -787,7 +821,7 @@ fn pillar_metric(d: &Dossier, pillar: Pillar, highest: bool) -> Option<MetricId>
 fn metric_phrase(p: &mut Pen<'_>, id: MetricId) -> Option<String> {
     use MetricId::*;
     let key = format!("metric_{}", id.name());
-    let v = value_of(p.d, &key)?;
+    let v = value_of(p.dossier(), &key)?;
     let neg = if v < 0.0 { "negative " } else { "" };
     Some(match id {
         Mom12_1 => {

@@ -259,6 +259,8 @@ pub enum NoteError {
     NotScored { ticker: String, as_of: NaiveDate },
     #[error("{ticker} has too little data on {as_of} for a note: {statements} data-backed statement(s) for the key takeaways, a note needs {needed}")]
     TooLittleData { ticker: String, as_of: NaiveDate, statements: usize, needed: usize },
+    #[error("theme {theme} has no article to write from")]
+    NoArticles { theme: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

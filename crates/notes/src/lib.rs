@@ -15,6 +15,7 @@ pub mod compose;
 pub mod dossier;
 pub mod format;
 pub mod render;
+pub mod story;
 
 pub use compose::{compose, Note, DISCLAIMER};
 pub use dossier::{Desk, Dossier, NoteError};

@@ -1,6 +1,7 @@
 //! A note as Markdown (the published form the checker reads), HTML, or JSON.
 
 use crate::compose::{Note, Sentence};
+use crate::story::Story;
 
 /// How the checker and other readers find the parts of a note.
 pub const TAKEAWAYS_HEADING: &str = "## Key takeaways";
@@ -113,15 +114,23 @@ fn html_paragraph(sentences: &[Sentence]) -> String {
     sentences.iter().map(html_sentence).collect::<Vec<_>>().join(" ")
 }
 
-/// A standalone page: no scripts, no external assets.
-pub fn html(n: &Note) -> String {
-    let mut o = String::with_capacity(8192);
+const PAGE_STYLE: &str = "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}.meta{color:#666}.cite{text-decoration:none;font-size:.8em}ul.takeaways{list-style:none;padding-left:0}ul.takeaways li::before{content:\"■ \"}.disclaimer{border-top:1px solid #ccc;padding-top:.5em;color:#555}</style>\n";
+
+/// A standalone page around an article's HTML: no scripts, no external assets.
+pub fn page(title: &str, article_html: &str) -> String {
+    let mut o = String::with_capacity(article_html.len() + 1024);
     o.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
-    o.push_str(&format!("<title>{} ({}) — {}</title>\n", escape(&n.company), n.ticker, n.as_of));
-    o.push_str("<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}.meta{color:#666}.cite{text-decoration:none;font-size:.8em}ul.takeaways{list-style:none;padding-left:0}ul.takeaways li::before{content:\"■ \"}.disclaimer{border-top:1px solid #ccc;padding-top:.5em;color:#555}</style>\n</head><body>\n");
-    o.push_str(&html_article(n));
+    o.push_str(&format!("<title>{}</title>\n", escape(title)));
+    o.push_str(PAGE_STYLE);
+    o.push_str("</head><body>\n");
+    o.push_str(article_html);
     o.push_str("</body></html>\n");
     o
+}
+
+/// A note as a standalone page.
+pub fn html(n: &Note) -> String {
+    page(&format!("{} ({}) — {}", n.company, n.ticker, n.as_of), &html_article(n))
 }
 
 /// The note's body as HTML (no page around it): for pages that show a note
@@ -166,6 +175,111 @@ pub fn html_article(n: &Note) -> String {
 /// The note with every claim, its value and source numbers, for programs and agents.
 pub fn json(n: &Note) -> String {
     serde_json::to_string_pretty(n).unwrap_or_default()
+}
+
+/// The heading of a story's "What the sources say" section.
+pub const SOURCES_SAY_HEADING: &str = "## What the sources say";
+
+/// A theme story as Markdown: front matter naming the theme and its subjects
+/// (`tickers:`), then the same parts as a note's.
+pub fn story_markdown(s: &Story) -> String {
+    let mut out = String::with_capacity(6144);
+    out.push_str("---\n");
+    out.push_str(&format!("theme: {}\n", yaml(&s.theme)));
+    out.push_str(&format!("label: {}\n", yaml(&s.label)));
+    out.push_str(&format!("tickers: [{}]\n", s.tickers.join(", ")));
+    out.push_str(&format!("as_of: {}\nfrom: {}\nto: {}\n", s.as_of, s.from, s.to));
+    out.push_str(&format!("config: {}\n", s.config));
+    out.push_str(concat!("generator: alphadesk ", env!("CARGO_PKG_VERSION"), "\n"));
+    out.push_str("---\n\n");
+    out.push_str(&format!("# {}\n\n", markdown_text(&s.headline.text)));
+    out.push_str(&paragraph(std::slice::from_ref(&s.lead)));
+    out.push_str("\n\n");
+    out.push_str(TAKEAWAYS_HEADING);
+    out.push_str("\n\n");
+    for t in &s.takeaways {
+        out.push_str(&format!("{BULLET} {}\n", cited(t)));
+    }
+    if !s.sources_say.is_empty() {
+        out.push_str(&format!("\n{SOURCES_SAY_HEADING}\n\n"));
+        for q in &s.sources_say {
+            out.push_str(&format!("- {}\n", cited(q)));
+        }
+    }
+    for c in &s.companies {
+        out.push_str(&format!("\n### {} ({})\n\n{}\n", markdown_text(&c.name), c.ticker, paragraph(&c.sentences)));
+    }
+    out.push_str(&format!("\n{}\n", paragraph(std::slice::from_ref(&s.limits))));
+    if !s.watch.is_empty() {
+        out.push_str(&format!("\n{WATCH_HEADING}\n\n"));
+        for w in &s.watch {
+            out.push_str(&format!("- {}\n", cited(&w.sentence)));
+        }
+    }
+    out.push_str(&format!("\n{SOURCES_HEADING}\n\n"));
+    for src in &s.sources {
+        out.push_str(&format!("{}. {}\n", src.number, markdown_text(&src.text)));
+    }
+    out.push_str(&format!("\n{}\n", s.disclaimer));
+    out
+}
+
+/// A theme story's body as HTML (no page around it).
+pub fn story_html_article(s: &Story) -> String {
+    let mut o = String::with_capacity(8192);
+    o.push_str(&format!(
+        "<p class=\"meta\">Theme {} · {} to {} · as of {}</p>\n<h1>{}</h1>\n",
+        escape(&s.theme),
+        s.from,
+        s.to,
+        s.as_of,
+        escape(&s.headline.text)
+    ));
+    o.push_str(&format!("<p class=\"lead\">{}</p>\n", html_paragraph(std::slice::from_ref(&s.lead))));
+    o.push_str("<h2>Key takeaways</h2>\n<ul class=\"takeaways\">\n");
+    for t in &s.takeaways {
+        o.push_str(&format!("<li>{}</li>\n", html_sentence(t)));
+    }
+    o.push_str("</ul>\n");
+    if !s.sources_say.is_empty() {
+        o.push_str("<h2>What the sources say</h2>\n<ul>\n");
+        for q in &s.sources_say {
+            o.push_str(&format!("<li>{}</li>\n", html_sentence(q)));
+        }
+        o.push_str("</ul>\n");
+    }
+    for c in &s.companies {
+        o.push_str(&format!("<h3>{} ({})</h3>\n<p>{}</p>\n", escape(&c.name), c.ticker, html_paragraph(&c.sentences)));
+    }
+    o.push_str(&format!("<p>{}</p>\n", html_sentence(&s.limits)));
+    if !s.watch.is_empty() {
+        o.push_str("<h2>Watch for:</h2>\n<ul>\n");
+        for w in &s.watch {
+            o.push_str(&format!("<li>{}</li>\n", html_sentence(&w.sentence)));
+        }
+        o.push_str("</ul>\n");
+    }
+    o.push_str("<h2>Sources</h2>\n<ol>\n");
+    for src in &s.sources {
+        o.push_str(&format!("<li id=\"s{}\">{}</li>\n", src.number, escape(&src.text)));
+    }
+    o.push_str("</ol>\n");
+    o.push_str(&format!("<p class=\"disclaimer\">{}</p>\n", escape(&s.disclaimer)));
+    o
+}
+
+/// A theme story as a standalone page.
+pub fn story_html(s: &Story) -> String {
+    page(&story_title(&s.headline.text, s.as_of), &story_html_article(s))
+}
+
+/// A story page's title.
+pub fn story_title(headline: &str, as_of: alphadesk_model::NaiveDate) -> String {
+    format!("{headline} — {as_of}")
+}
+
+pub fn story_json(s: &Story) -> String {
+    serde_json::to_string_pretty(s).unwrap_or_default()
 }
 
 #[cfg(test)]

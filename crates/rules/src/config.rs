@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
 
 /// Every rule, by its stable id.
-pub const RULES: [&str; 11] = [
+pub const RULES: [&str; 12] = [
     "grounding",
     "ticker-relevance",
     "promissory",
@@ -20,7 +20,11 @@ pub const RULES: [&str; 11] = [
     "score-consistency",
     "sources",
     "language",
+    "entity",
 ];
+
+/// The phrase lists a rules file may set.
+pub const PHRASE_LISTS: [&str; 6] = ["promissory", "personalized-advice", "projection", "upside", "risk", "off-topic"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -62,7 +66,7 @@ impl RulesConfig {
             }
         }
         for k in c.phrases.keys() {
-            if !["promissory", "personalized-advice", "projection", "upside", "risk"].contains(&k.as_str()) {
+            if !PHRASE_LISTS.contains(&k.as_str()) {
                 return Err(ConfigError::Invalid(format!("unknown phrase list {k:?} in [phrases]")));
             }
         }

@@ -58,7 +58,30 @@ impl Run<'_, '_> {
                 ),
             );
         }
-        let close_date = self.dossier.and_then(|d| match d.get("close_date")?.value {
+        if !self.single {
+            // A story: each covered company's newest close must be fresh; a
+            // company without data is described without figures.
+            let mut stale: Vec<(String, chrono::NaiveDate)> = self
+                .dossiers
+                .iter()
+                .filter_map(|(t, d)| match d.get("close_date")?.value {
+                    Value::Date(day) if (publish - day).num_days() > window => Some((t.clone(), day)),
+                    _ => None,
+                })
+                .collect();
+            stale.sort();
+            for (t, day) in stale {
+                self.flag(
+                    "freshness",
+                    line,
+                    1,
+                    &text,
+                    format!("the newest close of {t} on record is {day}, older than {window} days on {publish}"),
+                );
+            }
+            return;
+        }
+        let close_date = self.dossier.as_ref().and_then(|d| match d.get("close_date")?.value {
             Value::Date(day) => Some(day),
             _ => None,
         });

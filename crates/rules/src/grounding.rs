@@ -142,10 +142,16 @@ pub(crate) fn nearest<'a>(m: &Mention, data: &'a [Datum]) -> Option<&'a Datum> {
 
 impl Run<'_, '_> {
     pub(crate) fn numbers(&mut self, l: &Line<'_>, resolved: &HashMap<usize, Resolved>) {
-        // Digits inside the subject's name are not claims ("Phillips 66", "L3 Technologies").
-        let scanned = match self.dossier {
-            Some(d) if l.text.contains(d.name.as_str()) => l.text.replace(d.name.as_str(), &" ".repeat(d.name.len())),
-            _ => l.text.to_string(),
+        // Digits inside a subject's name are not claims ("Phillips 66", "L3 Technologies").
+        let mut scanned = l.text.to_string();
+        for d in self.dossiers.values() {
+            if scanned.contains(d.name.as_str()) {
+                scanned = scanned.replace(d.name.as_str(), &" ".repeat(d.name.len()));
+            }
+        }
+        let focus = self.line_focus(l);
+        let focus_at = |at: usize| -> Option<String> {
+            focus.iter().find(|((s, e), _)| at >= *s && at < *e).or(focus.last()).and_then(|(_, t)| t.clone())
         };
         let mentions = numbers::mentions(&scanned);
         let sentences = note::sentences(&scanned);
@@ -194,6 +200,9 @@ impl Run<'_, '_> {
                 prev_end = m.end;
                 continue;
             }
+            if !self.single {
+                self.focus_on(focus_at(m.start).as_deref());
+            }
             let i = sentences.partition_point(|&(_, e)| e <= m.start);
             let sentence_start = sentences.get(i).filter(|(s, _)| m.start >= *s).map(|(s, _)| *s).unwrap_or(0);
             // Lower-cased after slicing: lower-casing can change byte lengths, and the
@@ -227,7 +236,28 @@ impl Run<'_, '_> {
             if !self.on("grounding") {
                 continue;
             }
-            let Some(d) = self.dossier else { continue };
+            let cited = cites_of(m.start);
+            // A story's date stated with a cited article: the day it was known.
+            let dated = matches!(m.kind, Kind::Date(_) | Kind::Month(..) | Kind::Year(_));
+            if !self.single && l.part != Part::Heading && dated && article_states(m, text, &cited, resolved) {
+                continue;
+            }
+            let Some(d) = self.dossier.clone() else {
+                // A story's sentence about no company with data: its figure must
+                // be one a cited article states.
+                if !self.single && l.part != Part::Heading && !article_states(m, text, &cited, resolved) {
+                    let message = if self.subject.is_empty() {
+                        format!("{text} is about no company this story covers (its sentence names none) and no cited article states it")
+                    } else {
+                        format!(
+                            "{text} is about {}, which alphadesk holds no data for on {}, and no cited article states it",
+                            self.subject, self.c.desk.as_of
+                        )
+                    };
+                    self.flag("grounding", l.number, self.column(l.text, m.start), text, message);
+                }
+                continue;
+            };
             let candidates: Vec<&Datum> = d.data.iter().filter(|x| matches(m, &x.value)).collect();
             let problem = if candidates.is_empty() {
                 let hint = nearest(m, &d.data)
@@ -238,7 +268,6 @@ impl Run<'_, '_> {
                 // Headings state what the body cites; they carry no markers.
                 None
             } else {
-                let cited = cites_of(m.start);
                 let cited_locators: HashSet<&Locator> =
                     cited.iter().filter_map(|n| resolved.get(n)).flat_map(|r| r.locators.iter()).collect();
                 let supported = candidates.iter().any(|x| {
@@ -269,9 +298,55 @@ impl Run<'_, '_> {
     }
 }
 
+/// Whether a cited article states the figure: a date equal to the day it was
+/// known, or the figure's digits as a number in its text.
+fn article_states(m: &Mention, written: &str, cited: &[usize], resolved: &HashMap<usize, Resolved>) -> bool {
+    let digits: String = written
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .filter(|c| *c != ',')
+        .collect::<String>()
+        .trim_end_matches('.')
+        .to_string();
+    cited.iter().filter_map(|n| resolved.get(n)).any(|r| {
+        let by_date = match (m.kind, r.known) {
+            (Kind::Date(a), Some(k)) => a == k,
+            (Kind::Month(y, mo), Some(k)) => k.year() == y && k.month() == mo,
+            (Kind::Year(y), Some(k)) => k.year() == y,
+            _ => false,
+        };
+        by_date
+            || (!digits.is_empty()
+                && !matches!(m.kind, Kind::Date(_) | Kind::Month(..) | Kind::Year(_))
+                && r.text.as_deref().is_some_and(|t| contains_number(t, &digits)))
+    })
+}
+
+/// `digits` as a whole number in `text` (not inside a longer one).
+fn contains_number(text: &str, digits: &str) -> bool {
+    text.match_indices(digits).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + digits.len()..].chars().next();
+        let after_digit = text[i + digits.len()..].strip_prefix('.').and_then(|r| r.chars().next());
+        !before.is_some_and(|c| c.is_ascii_digit() || c == '.')
+            && !after.is_some_and(|c| c.is_ascii_digit())
+            && !after_digit.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_articles_are_whole() {
+        assert!(contains_number("won a $354 million contract.", "354"));
+        assert!(!contains_number("won a $1354 million contract", "354"));
+        assert!(!contains_number("rose 3.54 percent", "354"));
+        assert!(!contains_number("rose 354.5 percent", "354"));
+        assert!(contains_number("rose 2.5 percent.", "2.5"));
+    }
 
     #[test]
     fn percent_direction_decides_the_sign() {

@@ -30,6 +30,7 @@
 //! one-note `Run` defined here.
 
 pub mod config;
+mod entity;
 mod freshness;
 mod grounding;
 pub mod note;
@@ -50,7 +51,7 @@ use alphadesk_store::{read, Store, StoreError};
 use regex::Regex;
 use serde::Serialize;
 
-pub use config::{RulesConfig, Severity, RULES};
+pub use config::{RulesConfig, Severity, PHRASE_LISTS, RULES};
 use note::{Line, ParsedNote, Part};
 use phrases::phrase_pattern;
 use relevance::paren_ticker_re;
@@ -69,7 +70,11 @@ pub struct Violation {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Verdict {
     pub passed: bool,
+    /// The subject of a one-company note.
     pub subject: Option<String>,
+    /// Every subject: one for a note, any number for a story (none for a story
+    /// about no company alphadesk covers).
+    pub subjects: Vec<String>,
     pub as_of: NaiveDate,
     pub violations: Vec<Violation>,
 }
@@ -83,8 +88,6 @@ impl Verdict {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
-    #[error("cannot tell which company the note is about: give --ticker, a `ticker:` front-matter field, or name it as `Company (TICKER)`")]
-    NoSubject,
     #[error("{0} is not in the store's universe")]
     UnknownSubject(String),
     #[error(transparent)]
@@ -149,8 +152,6 @@ pub struct Checker<'d> {
     config_hash: String,
     dossiers: Mutex<HashMap<String, Arc<Dossier>>>,
 }
-
-const PHRASE_LISTS: [&str; 5] = ["promissory", "personalized-advice", "projection", "upside", "risk"];
 
 fn re(pattern: &'static str, cell: &'static OnceLock<Regex>) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("pattern compiles"))
@@ -236,50 +237,125 @@ impl<'d> Checker<'d> {
                 Ok(Some(d))
             }
             // A dossier never refuses for thin data; that is the composer's call.
-            Err(NoteError::NotScored { .. } | NoteError::TooLittleData { .. }) => Ok(None),
+            Err(NoteError::NotScored { .. } | NoteError::TooLittleData { .. } | NoteError::NoArticles { .. }) => {
+                Ok(None)
+            }
             Err(NoteError::UnknownTicker(t)) => Err(CheckError::UnknownSubject(t)),
             Err(NoteError::Store(e)) => Err(e.into()),
         }
     }
 
-    /// The note's subject: `ticker` if given, else front matter, else the first
-    /// `Company (TICKER)`, cashtag or exchange ticker in the text.
-    fn subject(&self, note: &ParsedNote<'_>, ticker: Option<&str>) -> Result<String, CheckError> {
-        if let Some(t) = ticker.map(str::to_string).or_else(|| note.front.get("ticker").map(|(t, _)| t.clone())) {
-            let t = t.trim().to_ascii_uppercase();
-            return match self.desk.universe.member(&t) {
-                Some(_) => Ok(t),
-                None => Err(CheckError::UnknownSubject(t)),
-            };
+    /// The note's subjects: the tickers given, else front matter (`ticker:` or
+    /// `tickers: [A, B]`), else the companies named in the headline and the lead,
+    /// else the first `Company (TICKER)`, cashtag or exchange ticker in the text.
+    /// Empty when the note is about no company alphadesk knows.
+    fn subjects(&self, note: &ParsedNote<'_>, tickers: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |t: &str| {
+            let t = t.trim().trim_matches(['"', '\'']).to_ascii_uppercase();
+            if !t.is_empty() && !out.contains(&t) {
+                out.push(t);
+            }
+        };
+        if !tickers.is_empty() {
+            tickers.iter().for_each(|t| push(t));
+            return out;
+        }
+        if let Some((list, _)) = note.front.get("tickers") {
+            list.trim().trim_start_matches('[').trim_end_matches(']').split(',').for_each(&mut push);
+            return out;
+        }
+        if let Some((t, _)) = note.front.get("ticker") {
+            push(t);
+            return out;
+        }
+        // The headline and the lead: what a reader is told the note is about.
+        let headline = note.lines.iter().find(|l| l.part == Part::Heading && l.text.trim_start().starts_with("# "));
+        let lead = note.lines.iter().find(|l| {
+            l.part == Part::Body && !l.text.trim().is_empty() && headline.is_none_or(|h| l.number > h.number)
+        });
+        for l in headline.into_iter().chain(lead) {
+            for (_, t) in self.companies_in(l.text) {
+                push(&t);
+            }
+        }
+        if !out.is_empty() {
+            return out;
         }
         for l in note.lines.iter().filter(|l| matches!(l.part, Part::Body | Part::Heading)) {
             for c in paren_ticker_re().captures_iter(l.text) {
                 let Some(t) = c.get(1).or(c.get(2)) else { continue };
                 if self.desk.universe.member(t.as_str()).is_some() {
-                    return Ok(t.as_str().to_string());
+                    return vec![t.as_str().to_string()];
                 }
             }
             if let Some(linker) = &self.catalog.linker {
                 if let Some((t, _, _, _)) = linker.mentions(l.text).into_iter().find(|m| {
                     matches!(m.1, alphadesk_news::link::Kind::Cashtag | alphadesk_news::link::Kind::ExchangeTicker)
                 }) {
-                    return Ok(t);
+                    return vec![t];
                 }
             }
         }
-        Err(CheckError::NoSubject)
+        out
     }
 
-    /// Checks one Markdown note for publication on the checker's date.
+    /// Companies a text names, by position: tickers written as tickers that the
+    /// securities master holds, and names the linker finds.
+    pub(crate) fn companies_in(&self, text: &str) -> Vec<(usize, String)> {
+        let mut found: Vec<(usize, String)> = Vec::new();
+        for c in paren_ticker_re().captures_iter(text) {
+            let Some(m) = c.get(1).or(c.get(2)) else { continue };
+            if self.catalog.tickers.contains(m.as_str()) {
+                found.push((c.get(0).map(|w| w.start()).unwrap_or(0), m.as_str().to_string()));
+            }
+        }
+        if let Some(linker) = &self.catalog.linker {
+            for (t, _, _, _, at) in linker.mentions_at(text) {
+                found.push((at, t));
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// Checks one Markdown note for publication on the checker's date; `ticker`
+    /// names its subject when the note does not.
     pub fn check(&self, markdown: &str, ticker: Option<&str>) -> Result<Verdict, CheckError> {
+        let tickers: Vec<String> = ticker.map(|t| vec![t.to_string()]).unwrap_or_default();
+        self.check_story(markdown, &tickers)
+    }
+
+    /// Checks a note or a story on any number of companies (`tickers`, else its
+    /// front matter, else the companies of its headline and lead; none is a story
+    /// about no company alphadesk covers, checked as such).
+    pub fn check_story(&self, markdown: &str, tickers: &[String]) -> Result<Verdict, CheckError> {
         let note = note::parse(markdown);
-        let subject = self.subject(&note, ticker)?;
-        let dossier = self.dossier(&subject)?;
+        let subjects = self.subjects(&note, tickers);
+        let mut dossiers = HashMap::new();
+        for t in &subjects {
+            match self.dossier(t) {
+                Ok(Some(d)) => {
+                    dossiers.insert(t.clone(), d);
+                }
+                // A subject outside the universe has no data here: the note is
+                // checked without it (its figures cannot be grounded).
+                Ok(None) | Err(CheckError::UnknownSubject(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let first = subjects.first().cloned().unwrap_or_default();
         let mut run = Run {
             c: self,
             note: &note,
-            subject: &subject,
-            dossier: dossier.as_deref(),
+            dossier: dossiers.get(&first).cloned(),
+            subject: first,
+            // A story (front matter `theme:` or `tickers:`) on one company is
+            // still a story: its figures may come from its articles.
+            single: subjects.len() == 1 && !note.front.contains_key("theme") && !note.front.contains_key("tickers"),
+            subjects: subjects.clone(),
+            dossiers,
+            heading_focus: None,
             out: Vec::new(),
             columns: Default::default(),
         };
@@ -291,7 +367,8 @@ impl<'d> Checker<'d> {
         let violations = cap_per_rule(violations);
         Ok(Verdict {
             passed: !violations.iter().any(|v| v.severity == Severity::Error),
-            subject: Some(subject),
+            subject: (subjects.len() == 1).then(|| subjects[0].clone()),
+            subjects,
             as_of: self.desk.as_of,
             violations,
         })
@@ -330,8 +407,17 @@ fn cap_per_rule(violations: Vec<Violation>) -> Vec<Violation> {
 struct Run<'c, 'd> {
     c: &'c Checker<'d>,
     note: &'c ParsedNote<'c>,
-    subject: &'c str,
-    dossier: Option<&'c Dossier>,
+    subjects: Vec<String>,
+    /// Subjects with data on the date.
+    dossiers: HashMap<String, Arc<Dossier>>,
+    /// One subject: every figure is about it, as in a one-ticker note.
+    single: bool,
+    /// The company the text being checked is about (see [`Run::focus_on`]), and
+    /// its dossier.
+    subject: String,
+    dossier: Option<Arc<Dossier>>,
+    /// The subject the last heading named (a story's per-company section).
+    heading_focus: Option<String>,
     out: Vec<Violation>,
     columns: std::cell::RefCell<Columns>,
 }
@@ -365,11 +451,72 @@ impl Run<'_, '_> {
         self.freshness(&lines);
         self.phrases(&lines, &resolved);
         self.language(&lines);
+        self.entities(&lines, &resolved);
         let allowed = self.allowed_companies(&resolved);
         for l in &lines {
-            self.relevance(l, &allowed);
+            if l.part == Part::Heading && !self.single {
+                self.heading_focus = self.named_subject(l.text);
+            }
+            self.relevance(l, &allowed, &resolved);
             self.numbers(l, &resolved);
         }
-        self.front_matter_score();
+        if self.single {
+            self.front_matter_score();
+        }
+    }
+
+    /// The subject a text names first, if any.
+    fn named_subject(&self, text: &str) -> Option<String> {
+        let mut best: Option<(usize, String)> = None;
+        for t in &self.subjects {
+            let mut at = Vec::new();
+            if let Some(d) = self.dossiers.get(t) {
+                at.extend(text.find(d.name.as_str()));
+            }
+            at.extend(text.find(&format!("({t})")));
+            at.extend(text.find(&format!("${t}")));
+            if let Some(a) = at.into_iter().min() {
+                if best.as_ref().is_none_or(|(b, _)| a < *b) {
+                    best = Some((a, t.clone()));
+                }
+            }
+        }
+        if best.is_none() {
+            best = self.c.companies_in(text).into_iter().find(|(_, t)| self.subjects.contains(t));
+        }
+        best.map(|(_, t)| t)
+    }
+
+    /// The company each sentence of a line is about: the subject it names first,
+    /// else the previous sentence's, else the one the last heading named. A
+    /// one-subject note is always about its subject.
+    fn line_focus(&self, l: &Line<'_>) -> Vec<((usize, usize), Option<String>)> {
+        if self.single {
+            return vec![((0, l.text.len()), Some(self.subjects[0].clone()))];
+        }
+        let mut current = self.heading_focus.clone();
+        note::sentences(l.text)
+            .into_iter()
+            .map(|(s, e)| {
+                if let Some(t) = self.named_subject(&l.text[s..e]) {
+                    current = Some(t);
+                }
+                ((s, e), current.clone())
+            })
+            .collect()
+    }
+
+    /// Makes `ticker` (or no company) the one the checks are about.
+    fn focus_on(&mut self, ticker: Option<&str>) {
+        match ticker {
+            Some(t) => {
+                self.subject = t.to_string();
+                self.dossier = self.dossiers.get(t).cloned();
+            }
+            None => {
+                self.subject.clear();
+                self.dossier = None;
+            }
+        }
     }
 }

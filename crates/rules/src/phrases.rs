@@ -83,6 +83,23 @@ impl Run<'_, '_> {
                     self.flag(rule, l.number, self.column(l.text, at), &found, message);
                 }
             }
+            // Words that concede a company is off the topic: it was brought in for
+            // its figures, not its relevance.
+            if self.on("ticker-relevance") {
+                let hits: Vec<(usize, String)> = self.c.catalog.phrases["off-topic"]
+                    .find_iter(&scan)
+                    .map(|m| (m.start(), m.as_str().to_string()))
+                    .collect();
+                for (at, found) in hits {
+                    self.flag(
+                        "ticker-relevance",
+                        l.number,
+                        self.column(l.text, at),
+                        &found,
+                        format!("“{}” concedes that what the sentence brings in is off the story's topic: name only companies the story is about", found.to_lowercase()),
+                    );
+                }
+            }
             if upside.is_none() {
                 if let Some(m) = self.c.catalog.phrases["upside"].find(&scan) {
                     upside = Some((l.number, self.column(l.text, m.start()), m.as_str().to_string()));

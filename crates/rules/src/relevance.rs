@@ -1,5 +1,6 @@
-//! `ticker-relevance`: no company but the subject, unless a cited article about
-//! the subject names it.
+//! `ticker-relevance`: no company but the subjects, unless a cited source is
+//! about it, or a cited article about a subject names it; and no company brought
+//! in with words that concede it is off the topic.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -19,21 +20,31 @@ pub(crate) fn paren_ticker_re() -> &'static Regex {
 }
 
 impl Run<'_, '_> {
-    /// The companies a note about the subject may name: the subject, its other
-    /// share classes, and those its cited sources about it name.
+    /// The companies a note may name: its subjects and their other share
+    /// classes, the companies its cited sources about a subject name, and those
+    /// a cited source is about.
     pub(crate) fn allowed_companies(&self, resolved: &HashMap<usize, Resolved>) -> HashSet<String> {
-        let mut allowed: HashSet<String> = HashSet::from([self.subject.to_string()]);
-        if let Some(d) = self.dossier {
+        let mut allowed: HashSet<String> = self.subjects.iter().cloned().collect();
+        for d in self.dossiers.values() {
             allowed.extend(d.other_classes.iter().cloned());
         }
-        allowed.extend(resolved.values().flat_map(|r| r.tickers.iter().cloned()));
+        allowed.extend(resolved.values().flat_map(|r| r.tickers.iter().chain(&r.about).cloned()));
         allowed
     }
 
-    pub(crate) fn relevance(&mut self, l: &Line<'_>, allowed: &HashSet<String>) {
+    pub(crate) fn relevance(&mut self, l: &Line<'_>, allowed: &HashSet<String>, resolved: &HashMap<usize, Resolved>) {
         if !self.on("ticker-relevance") {
             return;
         }
+        // A company named inside a verbatim quotation of a cited article is the
+        // source's word, not the story's claim (an unverified quotation is
+        // `grounding`'s error, and its names are checked like any text).
+        let sentences = crate::note::sentences(l.text);
+        let quoted: Vec<(usize, usize)> = crate::grounding::quotations(l, &sentences, resolved)
+            .into_iter()
+            .filter(|q| q.verified)
+            .map(|q| (q.start, q.end))
+            .collect();
         let mut found: Vec<(usize, String, String)> = Vec::new();
         for c in paren_ticker_re().captures_iter(l.text) {
             let Some(m) = c.get(1).or(c.get(2)) else { continue };
@@ -43,20 +54,20 @@ impl Run<'_, '_> {
             }
         }
         if let Some(linker) = &self.c.catalog.linker {
-            for (t, _, evidence, _) in linker.mentions(l.text) {
-                let at = l.text.find(&evidence).unwrap_or(0);
+            for (t, _, evidence, _, at) in linker.mentions_at(l.text) {
                 found.push((at, t, evidence));
             }
         }
         found.sort();
         found.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        // The subject's own name may contain another company's ("Baker Hughes, a GE Company").
+        // A subject's own name may contain another company's ("Baker Hughes, a GE Company").
         let own: Vec<(usize, usize)> = self
-            .dossier
-            .map(|d| l.text.match_indices(d.name.as_str()).map(|(i, m)| (i, i + m.len())).collect())
-            .unwrap_or_default();
+            .dossiers
+            .values()
+            .flat_map(|d| l.text.match_indices(d.name.as_str()).map(|(i, m)| (i, i + m.len())))
+            .collect();
         for (at, t, evidence) in found {
-            if own.iter().any(|(s, e)| at >= *s && at < *e) {
+            if own.iter().chain(&quoted).any(|(s, e)| at >= *s && at < *e) {
                 continue;
             }
             if !allowed.contains(&t) {
@@ -66,13 +77,15 @@ impl Run<'_, '_> {
                     .and_then(|s| s.name)
                     .map(|n| format!("{n} ({t})"))
                     .unwrap_or(t.clone());
-                self.flag(
-                    "ticker-relevance",
-                    l.number,
-                    self.column(l.text, at),
-                    &evidence,
-                    format!("{name} is not {} and no cited source about {} names it", self.subject, self.subject),
-                );
+                let message = match self.subjects.as_slice() {
+                    [one] => format!("{name} is not {one} and no cited source about {one} names it"),
+                    [] => format!("{name} is named, but no cited source is about it and the story is about no company alphadesk covers"),
+                    many => format!(
+                        "{name} is not a subject of this story ({}: named in its headline or lead or its front matter) and no cited source is about it",
+                        many.join(", ")
+                    ),
+                };
+                self.flag("ticker-relevance", l.number, self.column(l.text, at), &evidence, message);
             }
         }
     }

@@ -30,7 +30,7 @@ impl Run<'_, '_> {
         if !self.on("score-consistency") {
             return;
         }
-        let Some(d) = self.dossier else { return };
+        let Some(d) = self.dossier.clone() else { return };
         let record = if previous { d.previous.as_ref() } else { Some(&d.record) };
         let what = pillar.map(|p| format!("{p} score")).unwrap_or_else(|| "Alpha Score".into());
         let when = if previous { "a month before the note's date" } else { "on the note's date" };
@@ -65,15 +65,20 @@ impl Run<'_, '_> {
             r"(?i)(?-u:\b)(?:categori[sz]ed as (weak|moderate|strong)|(weak|moderate|strong) overall profile|(weak|moderate|strong|unscored) (momentum|value|quality|sentiment))(?-u:\b)",
             &R,
         );
-        let Some(d) = self.dossier else { return };
         if !self.on("score-consistency") {
             return;
         }
+        let focus = self.line_focus(l);
         for (s, e) in note::sentences(l.text) {
             let sentence = &l.text[s..e];
             if !sentence.to_lowercase().contains("alpha score") {
                 continue;
             }
+            if !self.single {
+                let f = focus.iter().find(|((a, b), _)| s >= *a && s < *b).and_then(|(_, t)| t.clone());
+                self.focus_on(f.as_deref());
+            }
+            let Some(d) = self.dossier.clone() else { continue };
             for c in r.captures_iter(sentence) {
                 let m = c.get(0).expect("whole");
                 let (said, expected, what) = if let Some(w) = c.get(1).or(c.get(2)) {
@@ -106,7 +111,7 @@ impl Run<'_, '_> {
     }
 
     pub(crate) fn front_matter_score(&mut self) {
-        let Some(d) = self.dossier else { return };
+        let Some(d) = self.dossier.clone() else { return };
         if let Some((v, line)) = self.note.front.get("alpha_score") {
             let want = d.record.alpha_score.map(|a| a.to_string()).unwrap_or_else(|| "none".into());
             if v.trim() != want {

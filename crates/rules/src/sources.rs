@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use alphadesk_model::NaiveDate;
+use alphadesk_news::relevance::RELEVANT;
 use alphadesk_notes::dossier::{display_path, Locator, THIRTEEN_F_RULE};
-use alphadesk_store::read;
+use alphadesk_store::read::{self, ArticleLink};
 use regex::Regex;
 
 use crate::{re, Checker, Run};
@@ -53,16 +55,30 @@ pub(crate) const KNOWN_RULES: &[&str] = &[THIRTEEN_F_RULE];
 /// A cited source, resolved.
 pub(crate) struct Resolved {
     pub(crate) locators: Vec<Locator>,
-    /// Tickers linked to a cited article that is about the subject.
+    /// Tickers linked to a cited article that names a subject (or a cited
+    /// filing about one names).
     pub(crate) tickers: Vec<String>,
+    /// Companies a cited article is about (relevance at least `RELEVANT`).
+    pub(crate) about: Vec<String>,
     /// Title and body of a cited article, for quotations.
     pub(crate) text: Option<String>,
+    /// The trading day a cited article was first known.
+    pub(crate) known: Option<NaiveDate>,
+}
+
+/// Whether an article is about a company it names: its relevance, or for an
+/// article linked before relevance was stored, its share of the mentions.
+fn is_about(l: &ArticleLink) -> bool {
+    match l.relevance {
+        Some(r) => r >= RELEVANT,
+        None => l.salience >= 0.3,
+    }
 }
 
 impl Run<'_, '_> {
-    /// Whether a locator is one of the records the subject's dossier was built from.
+    /// Whether a locator is one of the records a subject's dossier was built from.
     fn about_subject(&self, locator: &Locator) -> bool {
-        self.dossier.is_some_and(|d| d.sources.iter().any(|s| s.locators().contains(locator)))
+        self.dossiers.values().any(|d| d.sources.iter().any(|s| s.locators().contains(locator)))
     }
 
     /// Companies the filer names of an accession (13F manager, Form 4 owners) link to.
@@ -81,20 +97,28 @@ impl Run<'_, '_> {
         for e in entries {
             let mut locators = Vec::new();
             let mut tickers = Vec::new();
+            let mut about = Vec::new();
             let mut text = None;
+            let mut known = None;
             let mut problems: Vec<(usize, String, String)> = Vec::new();
             let line_text = e.text;
             let urls: Vec<(usize, &str)> = url_re()
                 .find_iter(line_text)
                 .map(|m| (m.start(), m.as_str().trim_end_matches(['.', ',', ';', ')'])))
                 .collect();
-            let subject = self.subject;
-            let article = |found: Option<Arc<CitedArticle>>, tickers: &mut Vec<String>, text: &mut Option<String>| {
+            let subjects = &self.subjects;
+            let article = |found: Option<Arc<CitedArticle>>,
+                           tickers: &mut Vec<String>,
+                           about: &mut Vec<String>,
+                           text: &mut Option<String>,
+                           known: &mut Option<NaiveDate>| {
                 let Some(a) = found else { return false };
-                if a.linked.iter().any(|t| t == subject) {
-                    tickers.extend(a.linked.iter().cloned());
+                if a.links.iter().any(|l| subjects.contains(&l.ticker)) {
+                    tickers.extend(a.links.iter().map(|l| l.ticker.clone()));
                 }
+                about.extend(a.links.iter().filter(|l| is_about(l)).map(|l| l.ticker.clone()));
                 *text = Some(a.text.clone());
+                *known = Some(a.known);
                 true
             };
             let mut masked = line_text.to_string();
@@ -110,7 +134,9 @@ impl Run<'_, '_> {
                 if article(
                     self.c.cited_article(&format!("url {u}"), |conn| read::document_by_url(conn, u)),
                     &mut tickers,
+                    &mut about,
                     &mut text,
+                    &mut known,
                 ) {
                     locators.push(Locator::Url(u.to_string()));
                 } else {
@@ -175,7 +201,7 @@ impl Run<'_, '_> {
                             }
                             Ok(None)
                         });
-                        article(found, &mut tickers, &mut text);
+                        article(found, &mut tickers, &mut about, &mut text, &mut known);
                     }
                     locators.push(Locator::File(display_path(token.trim_end_matches('/'))));
                 } else {
@@ -199,16 +225,36 @@ impl Run<'_, '_> {
                     ),
                 );
             }
-            out.insert(e.number, Resolved { locators, tickers, text });
+            out.insert(e.number, Resolved { locators, tickers, about, text, known });
+        }
+        if self.note.sources.is_empty() {
+            // Reported at the headline: the story as a whole names no record.
+            let at = self
+                .note
+                .lines
+                .iter()
+                .find(|l| l.part == crate::note::Part::Heading)
+                .or(self.note.lines.first())
+                .map(|l| l.number)
+                .unwrap_or(1);
+            self.flag(
+                "sources",
+                at,
+                1,
+                "",
+                "the note names no sources: a published note lists the records it was written from (a numbered list under `## Sources`) and cites them".into(),
+            );
         }
         out
     }
 }
 
-/// A stored article a note cites: the tickers linked to it and its text.
+/// A stored article a note cites: the companies linked to it, its text and the
+/// day it was first known.
 pub(crate) struct CitedArticle {
-    linked: Vec<String>,
+    links: Vec<ArticleLink>,
     text: String,
+    known: NaiveDate,
 }
 
 impl Checker<'_> {
@@ -241,15 +287,17 @@ impl Checker<'_> {
     pub(crate) fn cited_article(
         &self,
         key: &str,
-        find: impl FnOnce(&alphadesk_store::Connection) -> Result<Option<(i64, Vec<String>)>, alphadesk_store::StoreError>,
+        find: impl FnOnce(
+            &alphadesk_store::Connection,
+        ) -> Result<Option<(i64, Vec<ArticleLink>)>, alphadesk_store::StoreError>,
     ) -> Option<Arc<CitedArticle>> {
         if let Some(hit) = self.catalog.articles.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
             return hit.clone();
         }
         let conn = self.desk.store.conn();
-        let found = find(conn).ok().flatten().and_then(|(id, linked)| {
+        let found = find(conn).ok().flatten().and_then(|(id, links)| {
             let doc = read::documents_by_id(conn, &[id]).ok()?.into_iter().next()?;
-            Some(Arc::new(CitedArticle { linked, text: format!("{}\n{}", doc.title, doc.body) }))
+            Some(Arc::new(CitedArticle { links, text: format!("{}\n{}", doc.title, doc.body), known: doc.known_date }))
         });
         self.catalog.articles.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), found.clone());
         found

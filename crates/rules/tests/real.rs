@@ -333,9 +333,17 @@ fn subject_comes_from_the_text_when_nothing_names_it() {
     with_checker("2018-04-30", |_, checker| {
         let plain = BASE.replace("ticker: AAPL\n", "");
         assert_eq!(checker.check(&plain, None).unwrap().subject.as_deref(), Some("AAPL"));
+        // A note about no company alphadesk covers is checked as such: the rules
+        // that need no subject run (here it states no date for its data and
+        // lists no sources).
         let nobody = "Shares moved.\n\nEducational coverage, not personalized advice.\n";
-        assert!(matches!(checker.check(nobody, None), Err(alphadesk_rules::CheckError::NoSubject)));
-        assert!(matches!(checker.check(BASE, Some("NOPE")), Err(alphadesk_rules::CheckError::UnknownSubject(_))));
+        let v = checker.check(nobody, None).unwrap();
+        assert!(v.subjects.is_empty() && v.subject.is_none());
+        assert_eq!(v.rules().into_iter().collect::<Vec<_>>(), ["freshness", "sources"], "{:#?}", v.violations);
+        // A subject outside the universe: no data to ground it, so it fails.
+        let v = checker.check(BASE, Some("NOPE")).unwrap();
+        assert_eq!(v.subjects, ["NOPE"]);
+        assert!(!v.passed && v.rules().contains("freshness"), "{:#?}", v.violations);
     });
 }
 

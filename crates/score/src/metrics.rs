@@ -628,6 +628,7 @@ mod hand_computed {
                         tone: [0.8, -0.4, 0.2, 0.5][k as usize],
                         salience: 1.0,
                         confidence: 1.0,
+                        relevance: None,
                     })
                     .collect();
                 v.sort_by_key(|n| n.known_date);

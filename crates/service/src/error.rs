@@ -11,8 +11,8 @@ pub enum Kind {
     BadInput,
     /// An unknown ticker, note or date with no data (HTTP 404, exit 2).
     NotFound,
-    /// Input that is well-formed but cannot be processed: a note with no subject in
-    /// the universe (HTTP 422, exit 2).
+    /// Input that is well-formed but cannot be processed: a note that is not
+    /// UTF-8, a ticker with too little data for a note (HTTP 422, exit 2).
     Unprocessable,
     /// Input larger than the limit (HTTP 413, exit 2).
     TooLarge,
@@ -99,7 +99,7 @@ impl From<alphadesk_notes::NoteError> for ServiceError {
         use alphadesk_notes::NoteError::*;
         match e {
             UnknownTicker(_) | NotScored { .. } => ServiceError::not_found(e.to_string()),
-            TooLittleData { .. } => ServiceError::unprocessable(e.to_string()),
+            TooLittleData { .. } | NoArticles { .. } => ServiceError::unprocessable(e.to_string()),
             Store(s) => s.into(),
         }
     }
@@ -109,7 +109,7 @@ impl From<alphadesk_rules::CheckError> for ServiceError {
     fn from(e: alphadesk_rules::CheckError) -> Self {
         use alphadesk_rules::CheckError::*;
         match e {
-            NoSubject | UnknownSubject(_) => ServiceError::unprocessable(e.to_string()),
+            UnknownSubject(_) => ServiceError::unprocessable(e.to_string()),
             Store(s) => s.into(),
         }
     }

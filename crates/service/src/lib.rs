@@ -18,6 +18,7 @@
 
 pub mod error;
 pub mod params;
+pub mod stories;
 pub mod views;
 pub mod write;
 
@@ -34,6 +35,7 @@ use alphadesk_store::Store;
 use alphadesk_validate::{Backtest, Figures, Spec};
 
 pub use error::{Kind, Result, ServiceError};
+pub use stories::ThemeRef;
 pub use views::*;
 
 /// The most results one page may hold.
@@ -80,6 +82,8 @@ pub struct Snapshot {
     /// One date's notes are composed at a time: concurrent requests for the same
     /// date wait for the first instead of repeating it, and memory stays bounded.
     composing: Mutex<()>,
+    /// Themes per window (from, to, minimum articles).
+    themes: Mutex<HashMap<(NaiveDate, NaiveDate, usize), Arc<stories::Window>>>,
 }
 
 impl Snapshot {
@@ -221,7 +225,7 @@ impl Service {
     /// The date a question is about: the close of the trading day on or before
     /// the one asked (a weekend or holiday has no close of its own), else the
     /// latest in the store.
-    fn date(&self, snap: &Snapshot, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
+    pub(crate) fn date(&self, snap: &Snapshot, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
         let Some(latest) = snap.latest() else {
             return Err(ServiceError::not_found("the store holds no prices"));
         };
@@ -670,7 +674,9 @@ impl Service {
 
     /// Checks a Markdown note against the publishing rules on its date (`as_of`,
     /// else its front matter's `as_of`, else the latest date).
-    pub fn check(&self, markdown: &str, as_of: Option<NaiveDate>, ticker: Option<&str>) -> Result<Verdict> {
+    /// `tickers` name its subjects when the note does not (none: from its front
+    /// matter, headline and lead).
+    pub fn check(&self, markdown: &str, as_of: Option<NaiveDate>, tickers: &[String]) -> Result<Verdict> {
         within_limit(markdown)?;
         let front = alphadesk_rules::note::parse(markdown);
         let date = match (as_of, front.front.get("as_of")) {
@@ -682,7 +688,7 @@ impl Service {
                 self.date(&snap, None)?
             }
         };
-        self.with_checker(date, |checker| check_note(checker, markdown, ticker))
+        self.with_checker(date, |checker| check_note(checker, markdown, tickers))
     }
 
     /// A linker over the store's priced securities and the given aliases
@@ -736,6 +742,7 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
         catalog: OnceLock::new(),
         summaries: Mutex::new(HashMap::new()),
         composing: Mutex::new(()),
+        themes: Mutex::new(HashMap::new()),
     })
 }
 
@@ -767,9 +774,9 @@ fn within_limit(markdown: &str) -> Result<()> {
 }
 
 /// Checks one note with a checker, within the size limit.
-pub fn check_note(checker: &Checker<'_>, markdown: &str, ticker: Option<&str>) -> Result<Verdict> {
+pub fn check_note(checker: &Checker<'_>, markdown: &str, tickers: &[String]) -> Result<Verdict> {
     within_limit(markdown)?;
-    Ok(checker.check(markdown, ticker)?)
+    Ok(checker.check_story(markdown, tickers)?)
 }
 
 /// Composes and checks one note with a checker's desk.

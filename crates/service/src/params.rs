@@ -105,7 +105,8 @@ pub struct CheckParams {
     pub markdown: String,
     /// Publication date (YYYY-MM-DD); default: the note's `as_of` front matter, else the latest date.
     pub as_of: Option<NaiveDate>,
-    /// The note's subject; default: front matter, else the first `Company (TICKER)`.
+    /// The story's subjects, comma-separated (`NVDA,AMD`); default: front matter
+    /// (`ticker:` or `tickers:`), else the companies of the headline and lead.
     pub ticker: Option<String>,
 }
 
@@ -115,8 +116,60 @@ pub struct CheckParams {
 pub struct CheckQuery {
     /// Publication date (YYYY-MM-DD); default: the note's `as_of` front matter, else the latest date.
     pub as_of: Option<NaiveDate>,
-    /// The note's subject; default: front matter, else the first `Company (TICKER)`.
+    /// The story's subjects, comma-separated (`NVDA,AMD`); default: front matter
+    /// (`ticker:` or `tickers:`), else the companies of the headline and lead.
     pub ticker: Option<String>,
+}
+
+/// Subjects given as `A,B,C`: each a valid ticker, upper-cased; empty items are
+/// skipped.
+pub fn subject_list(raw: Option<&str>) -> crate::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for t in raw.unwrap_or_default().split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let t = alphadesk_model::Ticker::new(t).map_err(|e| crate::ServiceError::bad_input(format!("ticker: {e}")))?;
+        if !out.iter().any(|x: &String| x == t.as_str()) {
+            out.push(t.as_str().to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Themes of a window of articles.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThemesParams {
+    /// First day of the window (YYYY-MM-DD): articles known from its close.
+    pub from: NaiveDate,
+    /// Last day of the window (YYYY-MM-DD); at most 366 days after `from`.
+    pub to: NaiveDate,
+    /// Articles a theme needs, 2 to 1000 (default 3).
+    pub min_articles: Option<usize>,
+    /// Words the theme should be about ("chip export"): only the best match is returned.
+    pub query: Option<String>,
+}
+
+/// A theme story.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StoryParams {
+    /// A theme id from the themes of the same window (`2013-06-19-fed-bernanke`).
+    pub theme: Option<String>,
+    /// Words to find the theme by, instead of an id.
+    pub query: Option<String>,
+    /// The story's date (YYYY-MM-DD): the window ends here and figures are as of its close.
+    pub as_of: NaiveDate,
+    /// First day of the window; default: 30 days before `as_of` (or the theme id's day, if earlier).
+    pub from: Option<NaiveDate>,
+}
+
+impl StoryParams {
+    pub fn theme_ref(&self) -> crate::Result<crate::ThemeRef> {
+        match (&self.theme, &self.query) {
+            (Some(id), None) => Ok(crate::ThemeRef::Id(id.clone())),
+            (None, Some(q)) => Ok(crate::ThemeRef::Query(q.clone())),
+            _ => Err(crate::ServiceError::bad_input("give exactly one of `theme` and `query`")),
+        }
+    }
 }
 
 /// No parameters.

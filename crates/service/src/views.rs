@@ -189,6 +189,56 @@ pub struct NoteView {
     pub note: serde_json::Value,
 }
 
+/// A theme: articles of a window grouped by what they are about.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ThemeView {
+    /// The theme's first day and leading terms (`2013-06-19-fed-bernanke`);
+    /// stable for the same window of articles.
+    pub id: String,
+    /// Its key phrases.
+    pub label: String,
+    /// The days its first and last article were known.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Article ids, oldest first.
+    pub articles: Vec<i64>,
+    /// Companies its articles are about, most relevant first.
+    pub companies: Vec<ThemeCompanyView>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ThemeCompanyView {
+    pub ticker: String,
+    pub name: Option<String>,
+    /// Mean relevance of the theme's articles to it, 0-100 (an article that
+    /// does not name it counts 0).
+    pub relevance: u8,
+    /// Articles of the theme about it (relevance at least 40).
+    pub articles: usize,
+}
+
+/// A theme story and the checker's verdict on it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StoryView {
+    /// `THEME@YYYY-MM-DD`.
+    pub id: String,
+    pub theme: String,
+    pub label: String,
+    pub as_of: NaiveDate,
+    /// The days its first and last article were known.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Its subjects: the companies given a paragraph.
+    pub tickers: Vec<String>,
+    pub headline: String,
+    /// The story as published (what the checker reads).
+    pub markdown: String,
+    pub html: String,
+    pub verdict: alphadesk_rules::Verdict,
+    /// Every claim with its value and sources.
+    pub story: serde_json::Value,
+}
+
 /// A note in a list.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct NoteSummary {

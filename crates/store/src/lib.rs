@@ -306,8 +306,8 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut st = tx.prepare_cached(
-                "INSERT OR REPLACE INTO news_signals (document_id, ticker, kind, known_date, tone, salience, confidence, model)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT OR REPLACE INTO news_signals (document_id, ticker, kind, known_date, tone, salience, confidence, model, relevance)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for s in signals {
                 st.execute(params![
@@ -318,7 +318,8 @@ impl Store {
                     s.tone,
                     s.salience,
                     s.confidence,
-                    model
+                    model,
+                    s.relevance
                 ])?;
             }
             let mut p =

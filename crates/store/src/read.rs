@@ -529,12 +529,14 @@ pub struct NewsSignal {
     pub tone: f64,
     pub salience: f64,
     pub confidence: f64,
+    /// How much the article is about the company, 0–100; `None` for posts.
+    pub relevance: Option<u8>,
 }
 
 /// Every news signal of `ticker`, by the day it became known.
 pub fn news_signals(conn: &Connection) -> Result<Vec<NewsSignal>, StoreError> {
     let mut st = conn.prepare(
-        "SELECT document_id, ticker, kind, known_date, tone, salience, confidence FROM news_signals ORDER BY ticker, known_date, document_id",
+        "SELECT document_id, ticker, kind, known_date, tone, salience, confidence, relevance FROM news_signals ORDER BY ticker, known_date, document_id",
     )?;
     let rows = st.query_map([], |r| {
         Ok(NewsSignal {
@@ -545,6 +547,7 @@ pub fn news_signals(conn: &Connection) -> Result<Vec<NewsSignal>, StoreError> {
             tone: r.get(4)?,
             salience: r.get(5)?,
             confidence: r.get(6)?,
+            relevance: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -599,6 +602,51 @@ pub fn periodic_filings(conn: &Connection, cik: i64) -> Result<Vec<FilingRef>, S
     Ok(out)
 }
 
+/// A company an article names, with how much the article is about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleLink {
+    pub ticker: String,
+    /// 0–100; `None` when the article was linked before relevance was stored
+    /// (the next writer reads it again).
+    pub relevance: Option<u8>,
+    /// The company's share of the article's mentions, 0–1.
+    pub salience: f64,
+}
+
+/// Articles first known on trading days `from..=to`, oldest first, each with
+/// the companies it names.
+pub fn articles_between(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(StoredDocument, Vec<ArticleLink>)>, StoreError> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN sources s ON s.id = d.source_id
+         WHERE d.kind = 'article' AND d.known_date BETWEEN ?1 AND ?2 ORDER BY d.known_date, d.id"
+    ))?;
+    let docs: Vec<StoredDocument> =
+        st.query_map(params![from.to_string(), to.to_string()], document_row)?.collect::<Result<_, _>>()?;
+    let mut links: std::collections::HashMap<i64, Vec<ArticleLink>> = std::collections::HashMap::new();
+    let mut st = conn.prepare_cached(
+        "SELECT document_id, ticker, relevance, salience FROM news_signals
+         WHERE kind = 'article' AND known_date BETWEEN ?1 AND ?2 ORDER BY document_id, ticker",
+    )?;
+    let rows = st.query_map(params![from.to_string(), to.to_string()], |r| {
+        Ok((r.get::<_, i64>(0)?, ArticleLink { ticker: r.get(1)?, relevance: r.get(2)?, salience: r.get(3)? }))
+    })?;
+    for row in rows {
+        let (id, l) = row?;
+        links.entry(id).or_default().push(l);
+    }
+    Ok(docs
+        .into_iter()
+        .map(|d| {
+            let l = links.remove(&d.id).unwrap_or_default();
+            (d, l)
+        })
+        .collect())
+}
+
 /// Documents by id, in one query, by id (unknown ids are skipped).
 pub fn documents_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<StoredDocument>, StoreError> {
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
@@ -610,8 +658,8 @@ pub fn documents_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<StoredDocum
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The document stored under `url`, with the tickers the news stage linked it to.
-pub fn document_by_url(conn: &Connection, url: &str) -> Result<Option<(i64, Vec<String>)>, StoreError> {
+/// The document stored under `url`, with the companies the news stage linked it to.
+pub fn document_by_url(conn: &Connection, url: &str) -> Result<Option<(i64, Vec<ArticleLink>)>, StoreError> {
     let id = conn
         .prepare_cached("SELECT id FROM documents WHERE url = ?1")?
         .query_row([url], |r| r.get::<_, i64>(0))
@@ -620,8 +668,8 @@ pub fn document_by_url(conn: &Connection, url: &str) -> Result<Option<(i64, Vec<
 }
 
 /// The document stored from line `line` of the source file at `path` (articles
-/// without a URL are cited by file and line), with the tickers linked to it.
-pub fn document_at(conn: &Connection, path: &str, line: i64) -> Result<Option<(i64, Vec<String>)>, StoreError> {
+/// without a URL are cited by file and line), with the companies linked to it.
+pub fn document_at(conn: &Connection, path: &str, line: i64) -> Result<Option<(i64, Vec<ArticleLink>)>, StoreError> {
     let id = conn
         .prepare_cached(
             "SELECT d.id FROM documents d JOIN sources s ON s.id = d.source_id
@@ -632,11 +680,14 @@ pub fn document_at(conn: &Connection, path: &str, line: i64) -> Result<Option<(i
     with_linked(conn, id)
 }
 
-fn with_linked(conn: &Connection, id: Option<i64>) -> Result<Option<(i64, Vec<String>)>, StoreError> {
+fn with_linked(conn: &Connection, id: Option<i64>) -> Result<Option<(i64, Vec<ArticleLink>)>, StoreError> {
     let Some(id) = id else { return Ok(None) };
-    let mut st = conn.prepare_cached("SELECT ticker FROM news_signals WHERE document_id = ?1 ORDER BY ticker")?;
-    let tickers = st.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(Some((id, tickers)))
+    let mut st = conn.prepare_cached(
+        "SELECT ticker, relevance, salience FROM news_signals WHERE document_id = ?1 ORDER BY ticker",
+    )?;
+    let rows =
+        st.query_map([id], |r| Ok(ArticleLink { ticker: r.get(0)?, relevance: r.get(1)?, salience: r.get(2)? }))?;
+    Ok(Some((id, rows.collect::<Result<_, _>>()?)))
 }
 
 /// Every accession number the store holds a record of (filings index, XBRL facts,

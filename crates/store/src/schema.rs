@@ -350,6 +350,13 @@ ALTER TABLE prices ADD COLUMN flag TEXT;  -- JSON {kind, note, factor?} from the
 ALTER TABLE price_columns ADD COLUMN sources BLOB;  -- u32 little-endian source id per row
 ALTER TABLE price_columns ADD COLUMN flags TEXT NOT NULL DEFAULT '{}';  -- JSON {row index: note}
 "#,
+    // 9: how much an article is about each company it names (0-100), for themes
+    // and stories. Articles read before it existed are read again by the next
+    // writer (their old signals stay until then, with no relevance).
+    r#"
+ALTER TABLE news_signals ADD COLUMN relevance INTEGER;  -- 0-100; NULL for posts and until re-read
+DELETE FROM news_processed WHERE document_id IN (SELECT id FROM documents WHERE kind = 'article');
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

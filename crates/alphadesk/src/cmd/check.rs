@@ -16,9 +16,10 @@ pub struct Args {
     /// Publication date; default: each note's `as_of` front-matter field.
     #[arg(long)]
     as_of: Option<AsOf>,
-    /// The note's subject; default: front matter, else the first `Company (TICKER)`.
+    /// A subject of the story (repeat for several); default: front matter
+    /// (`ticker:` or `tickers:`), else the companies of the headline and lead.
     #[arg(long)]
-    ticker: Option<String>,
+    ticker: Vec<String>,
     /// Rules configuration (TOML); default: the shipped one (docs/rules.md).
     #[arg(long)]
     rules: Option<PathBuf>,
@@ -46,7 +47,7 @@ pub fn human(file: &str, v: &Verdict) -> String {
     t.push_str(&format!(
         "{file}: {} ({} on {}, {} violation{})",
         if v.passed { "passed" } else { "FAILED" },
-        v.subject.as_deref().unwrap_or("?"),
+        if v.subjects.is_empty() { "no subject in the universe".to_string() } else { v.subjects.join(", ") },
         v.as_of,
         v.violations.len(),
         if v.violations.len() == 1 { "" } else { "s" }
@@ -132,6 +133,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     if let [Input { note: Err(e), .. }] = inputs.as_slice() {
         anyhow::bail!("{e}");
     }
+    let tickers = alphadesk_service::params::subject_list(Some(&a.ticker.join(",")))?;
     let service = super::service(db, a.config.as_deref(), a.rules.as_deref())?;
     // Notes are checked against their own publication dates: one desk per date.
     let mut by_date: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
@@ -146,7 +148,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
             for i in idx {
                 let Ok((text, _)) = &inputs[i].note else { continue };
                 verdicts[i] = Some(
-                    alphadesk_service::check_note(checker, text, a.ticker.as_deref())
+                    alphadesk_service::check_note(checker, text, &tickers)
                         .map_err(|e| format!("{}: {e}", inputs[i].name)),
                 );
             }

@@ -94,8 +94,15 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     score_section(&service, db, out)?;
     let notes = notes_section(&service, db, out)?;
+    let stories = stories_section(&service, db, out)?;
     writeln!(out, "\nNext: alphadesk explain AAPL --as-of 2018-04-30 --db {}", db.display())?;
     writeln!(out, "      alphadesk check {}/AAPL.md --db {}", notes.display(), db.display())?;
+    writeln!(
+        out,
+        "      alphadesk themes --from {STORY_FROM} --to {STORY_AS_OF} --db {}; stories in {}/",
+        db.display(),
+        stories.display()
+    )?;
     let code = if s.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
     if a.no_serve {
         return Ok(code);
@@ -106,6 +113,55 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     super::serve::logging();
     super::serve::run_server(service, a.addr, true, out)?;
     Ok(code)
+}
+
+/// The demo's theme window: June 2013, when every Reuters article is stored
+/// and the price history has begun, so stories can quote prices.
+const STORY_FROM: &str = "2013-06-01";
+const STORY_AS_OF: &str = "2013-06-28";
+/// Themes the demo prints (all of them are published).
+const THEMES_SHOWN: usize = 8;
+
+/// Finds the themes of the demo window, prints the largest, and publishes the
+/// stories of all of them that pass the checker.
+fn stories_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<PathBuf> {
+    let (from, as_of) = (STORY_FROM.parse()?, STORY_AS_OF.parse()?);
+    let dir = db.parent().unwrap_or(Path::new("")).join("alphadesk-stories");
+    let started = std::time::Instant::now();
+    let themes = service.themes(from, as_of, None)?;
+    writeln!(
+        out,
+        "\n== Themes of the Reuters articles of {from}..{as_of}: {} found in {:.2} s; the largest ==",
+        themes.len(),
+        started.elapsed().as_secs_f64()
+    )?;
+    for t in themes.iter().take(THEMES_SHOWN) {
+        let about: Vec<String> = t
+            .companies
+            .iter()
+            .filter(|c| c.articles > 0)
+            .take(4)
+            .map(|c| format!("{} ({})", c.name.as_deref().unwrap_or(&c.ticker), c.ticker))
+            .collect();
+        writeln!(
+            out,
+            "  {:<44} {:>3} articles  {}{}",
+            t.id,
+            t.articles.len(),
+            t.label,
+            if about.is_empty() { String::new() } else { format!("; about {}", about.join(", ")) }
+        )?;
+    }
+    let started = std::time::Instant::now();
+    let stories = service.stories(as_of, Some(from), None)?;
+    let o = super::publish::publish_stories(stories, &dir)?;
+    super::publish::print_story_failures(out, &o)?;
+    writeln!(out, "  {} in {:.2} s", o.summary(), started.elapsed().as_secs_f64())?;
+    if let Some(s) = o.published.iter().find(|s| !s.tickers.is_empty()) {
+        writeln!(out, "  for example: {}/{}.md", dir.display(), s.theme)?;
+        writeln!(out, "    {}", s.headline)?;
+    }
+    Ok(dir)
 }
 
 /// Composes and checks a note for every ticker scored on the demo date; writes the

@@ -13,6 +13,8 @@ pub mod parse;
 pub mod publish;
 pub mod score;
 pub mod serve;
+pub mod story;
+pub mod themes;
 pub mod tone;
 pub mod verify;
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use alphadesk_model::{AsOf, Ticker};
 use alphadesk_notes::{compose, render};
 use alphadesk_rules::{Checker, Verdict};
+use alphadesk_service::StoryView;
 
 use super::note::Format;
 use crate::output::Out;
@@ -19,6 +20,13 @@ pub struct Args {
     /// Folder for the notes that pass (Markdown, HTML and JSON per ticker).
     #[arg(long)]
     out: PathBuf,
+    /// First day of the window whose theme stories are published too; default:
+    /// 30 days before --as-of.
+    #[arg(long)]
+    stories_from: Option<AsOf>,
+    /// Publish notes only, no theme stories.
+    #[arg(long)]
+    no_stories: bool,
     #[arg(long)]
     rules: Option<PathBuf>,
     #[arg(long)]
@@ -120,6 +128,80 @@ pub fn publish(checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow:
     Ok(o)
 }
 
+/// The theme stories of a window that passed, failed or could not be written.
+pub struct StoriesOutcome {
+    pub published: Vec<StoryView>,
+    pub failed: Vec<StoryView>,
+    pub skipped: Vec<(String, String)>,
+}
+
+impl StoriesOutcome {
+    pub fn summary(&self) -> String {
+        format!(
+            "published {} of {} theme stories checked, {} failed, {} not written",
+            self.published.len(),
+            self.published.len() + self.failed.len(),
+            self.failed.len(),
+            self.skipped.len()
+        )
+    }
+}
+
+/// A story's file in `dir`: theme ids are dates, letters, digits and dashes,
+/// never a path.
+fn story_path(dir: &Path, theme: &str, f: Format) -> Result<PathBuf, String> {
+    if theme.is_empty() || theme.len() > 120 || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(format!("theme id {theme:?} cannot name a file"));
+    }
+    Ok(dir.join(format!("{theme}.{}", f.extension())))
+}
+
+/// Writes the stories that passed into `dir` (Markdown, HTML, JSON each) and
+/// withdraws an earlier file of a story that fails now.
+pub fn publish_stories(stories: Vec<StoryView>, dir: &Path) -> anyhow::Result<StoriesOutcome> {
+    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    let mut o = StoriesOutcome { published: vec![], failed: vec![], skipped: vec![] };
+    for s in stories {
+        let files: Result<Vec<(PathBuf, Format)>, String> = [Format::Md, Format::Html, Format::Json]
+            .into_iter()
+            .map(|f| story_path(dir, &s.theme, f).map(|p| (p, f)))
+            .collect();
+        let files = match files {
+            Ok(f) => f,
+            Err(e) => {
+                o.skipped.push((s.theme.clone(), e));
+                continue;
+            }
+        };
+        let result = if s.verdict.passed {
+            files.iter().try_for_each(|(p, f)| {
+                std::fs::write(p, super::story::rendered(&s, *f))
+                    .map_err(|e| format!("cannot write {}: {e}", p.display()))
+            })
+        } else {
+            files.iter().filter(|(p, _)| p.exists()).try_for_each(|(p, _)| {
+                std::fs::remove_file(p).map_err(|e| format!("cannot remove {}: {e}", p.display()))
+            })
+        };
+        match result {
+            Err(e) => o.skipped.push((s.theme.clone(), e)),
+            Ok(()) if s.verdict.passed => o.published.push(s),
+            Ok(()) => o.failed.push(s),
+        }
+    }
+    Ok(o)
+}
+
+pub fn print_story_failures(out: &mut Out, o: &StoriesOutcome) -> std::io::Result<()> {
+    for s in &o.failed {
+        writeln!(out, "{}", super::check::human(&format!("stories/{}.md", s.theme), &s.verdict))?;
+    }
+    for (t, why) in &o.skipped {
+        writeln!(out, "stories/{t}: not written: {why}")?;
+    }
+    Ok(())
+}
+
 pub fn print_failures(out: &mut Out, o: &Outcome) -> std::io::Result<()> {
     for (t, v) in &o.failed {
         writeln!(out, "{}", super::check::human(&format!("{t}.md"), v))?;
@@ -159,10 +241,19 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     })?;
     print_failures(out, &o)?;
     writeln!(out, "{} -> {}", o.summary(), a.out.display())?;
+    let mut stories_ok = true;
+    if !a.no_stories {
+        let dir = a.out.join("stories");
+        let stories = service.stories(as_of, a.stories_from.map(|d| d.date()), None)?;
+        let so = publish_stories(stories, &dir)?;
+        print_story_failures(out, &so)?;
+        writeln!(out, "{} -> {}", so.summary(), dir.display())?;
+        stories_ok = so.failed.is_empty() && so.skipped.is_empty();
+    }
     // A ticker asked for by name must be published; across the whole universe, a
     // ticker with too little data for a note is reported, not a failure.
     let explicit_skipped = !a.tickers.is_empty() && !o.skipped.is_empty();
-    Ok(if o.failed.is_empty() && !explicit_skipped { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if o.failed.is_empty() && !explicit_skipped && stories_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 #[cfg(test)]

@@ -1,0 +1,769 @@
+//! Themes: the stories of a window of articles, found by what their headlines and
+//! leads say and which companies they are about.
+//!
+//! 1. Each article becomes a sparse vector of the words and two-word phrases of its
+//!    headline and lead (stop words, numbers, dates, datelines and wire-service
+//!    furniture such as "UPDATE 2-" removed), weighted by tf-idf over the window,
+//!    plus one feature per company the article is about (relevance at least
+//!    [`RELEVANT`]): two articles about the same company share a strong term.
+//!    Terms found in a single article cannot join two and are dropped.
+//! 2. Articles are taken in time order and each joins the theme whose centroid it
+//!    is most similar to (cosine at least [`JOIN`]), or starts a new one; a second
+//!    pass moves each article to its most similar centroid, which undoes most of
+//!    what the order decided. The result depends only on the articles.
+//! 3. Themes with at least `min_articles` articles are kept. A theme's label is its
+//!    heaviest terms (a phrase before the words inside it); its companies are those
+//!    some article of it is about, with an aggregate relevance: the mean, over the
+//!    theme's articles, of each article's relevance to the company (0 where the
+//!    article does not name it).
+//!
+//! `matching` finds the theme for a few words ("chip export"): the theme whose
+//! centroid weighs the query's words and phrases most.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::relevance::RELEVANT;
+
+/// Cosine similarity for an article to join a theme.
+pub const JOIN: f64 = 0.22;
+/// Terms in more than this share of the window's articles say nothing about a theme.
+const MAX_DOC_SHARE: f64 = 0.15;
+/// Weight of a company feature before normalisation (a term's tf-idf is ~3-8).
+const COMPANY_WEIGHT: f64 = 6.0;
+/// Terms kept per centroid (the rest weigh little and cost time).
+const CENTROID_TERMS: usize = 60;
+
+/// An article as themes see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeArticle {
+    pub id: i64,
+    /// The trading day it was first known.
+    pub known: NaiveDate,
+    pub title: String,
+    /// The first sentence of the body.
+    pub lead: String,
+    /// Companies it names, with its relevance to each.
+    pub links: Vec<(String, u8)>,
+}
+
+/// A company a theme concerns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeCompany {
+    pub ticker: String,
+    /// Mean relevance of the theme's articles to the company, 0-100.
+    pub relevance: u8,
+    /// Articles of the theme about it (relevance at least [`RELEVANT`]).
+    pub articles: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Theme {
+    /// The first day and the label's leading terms: `2013-06-17-paris-airshow`.
+    pub id: String,
+    pub label: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Article ids, oldest first.
+    pub articles: Vec<i64>,
+    /// Companies some article is about, most relevant first.
+    pub companies: Vec<ThemeCompany>,
+    /// The centroid's heaviest terms and their weights (for `matching`).
+    #[serde(skip)]
+    pub terms: Vec<(String, f64)>,
+}
+
+const STOP: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "more",
+    "most",
+    "my",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "own",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "said",
+    "says",
+    "say",
+    "told",
+    "according",
+    "reuters",
+    "update",
+    "brief",
+    "exclusive",
+    "corrected",
+    "refile",
+    "wrapup",
+    "factbox",
+    "analysis",
+    "instant",
+    "view",
+    "snap",
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "plc",
+    "llc",
+    "company",
+    "companies",
+    "percent",
+    "pct",
+    "year",
+    "years",
+    "quarter",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mln",
+    "bln",
+    "million",
+    "billion",
+    "new",
+    "one",
+    "two",
+    "first",
+    "last",
+    "next",
+    "per",
+    "share",
+    "shares",
+    "u.s",
+    "us",
+    "may",
+    "ago",
+    "since",
+    "amid",
+    "expected",
+    "sees",
+    "see",
+    "set",
+    "get",
+    "make",
+    "makes",
+    "made",
+    "take",
+    "takes",
+    "says",
+    "vs",
+    "via",
+    "yet",
+    "still",
+];
+
+fn stop_words() -> &'static HashSet<&'static str> {
+    static S: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    S.get_or_init(|| STOP.iter().copied().collect())
+}
+
+/// "UPDATE 2-", "BRIEF-", "AIRSHOW-": a wire headline's prefix, with what it says
+/// kept when it names a topic ("AIRSHOW").
+/// A headline without its wire prefixes (`AIRSHOW-WRAPUP 1-`), case and
+/// punctuation: the same story filed twice, or updated, has the same key.
+pub fn headline_key(title: &str) -> String {
+    let mut t = title.trim();
+    while let Some((head, rest)) = t.split_once('-') {
+        let is_prefix = !head.is_empty()
+            && head.len() <= 24
+            && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' ' || c == '/');
+        if !is_prefix {
+            break;
+        }
+        t = rest.trim_start();
+    }
+    t.chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ')
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn strip_wire_prefix(title: &str) -> String {
+    let Some((head, rest)) = title.split_once('-') else { return title.to_string() };
+    let is_prefix = !head.is_empty()
+        && head.len() <= 24
+        && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' ' || c == '/');
+    if is_prefix {
+        format!("{head} {rest}")
+    } else {
+        title.to_string()
+    }
+}
+
+const MONTH_WORDS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// "PARIS, June 17 (Reuters) - " or "PARIS  June 17 ": a lead's dateline.
+fn strip_dateline(lead: &str) -> &str {
+    if let Some(i) = lead.find("(Reuters) -") {
+        if i < 60 {
+            return &lead[i + "(Reuters) -".len()..];
+        }
+    }
+    // The leads file drops the "(Reuters) -": a capitalised place, a month and a
+    // day, then the sentence.
+    let words: Vec<(usize, &str)> =
+        lead.split_whitespace().map(|w| (w.as_ptr() as usize - lead.as_ptr() as usize, w)).take(8).collect();
+    for (k, (_, w)) in words.iter().enumerate() {
+        let month = w.trim_end_matches(['.', ',']).to_lowercase();
+        let is_month = MONTH_WORDS.contains(&month.as_str());
+        if is_month && k >= 1 && words[..k].iter().all(|(_, p)| p.chars().all(|c| !c.is_lowercase())) {
+            if let Some((at, day)) = words.get(k + 1) {
+                if day.trim_end_matches(',').chars().all(|c| c.is_ascii_digit()) {
+                    return &lead[at + day.len()..];
+                }
+            }
+        }
+    }
+    lead
+}
+
+/// The words of a text a theme can be made of.
+pub fn words(text: &str) -> Vec<String> {
+    let stop = stop_words();
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '.' || c == '-'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).trim_end_matches("'s").to_lowercase())
+        .filter(|w| w.chars().count() >= 3 && !w.chars().any(|c| c.is_ascii_digit()) && !stop.contains(w.as_str()))
+        .map(|w| w.replace('\'', ""))
+        .collect()
+}
+
+/// Words and two-word phrases (of words adjacent once stop words are gone).
+pub fn terms(text: &str) -> Vec<String> {
+    let w = words(text);
+    let mut out = w.clone();
+    out.extend(w.windows(2).filter(|p| p[0] != p[1]).map(|p| format!("{} {}", p[0], p[1])));
+    out
+}
+
+/// A sparse vector sorted by term: sums and norms in one order, so that the
+/// themes are the same on every run.
+type Vector = Vec<(u32, f64)>;
+
+fn normalise(v: &mut Vector) {
+    let n = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
+    if n > 0.0 {
+        v.iter_mut().for_each(|(_, x)| *x /= n);
+    }
+}
+
+fn dot(a: &Vector, b: &Vector) -> f64 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+struct Cluster {
+    sum: BTreeMap<u32, f64>,
+    centroid: Vector,
+    members: Vec<usize>,
+}
+
+impl Cluster {
+    fn add(&mut self, v: &Vector) {
+        for (k, x) in v {
+            *self.sum.entry(*k).or_default() += x;
+        }
+    }
+
+    fn refresh(&mut self) {
+        let mut top: Vec<(u32, f64)> = self.sum.iter().map(|(k, v)| (*k, *v)).collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        top.truncate(CENTROID_TERMS);
+        top.sort_by_key(|t| t.0);
+        self.centroid = top;
+        normalise(&mut self.centroid);
+    }
+}
+
+/// The themes of `articles` with at least `min_articles` articles each, largest first.
+pub fn find(articles: &[ThemeArticle], min_articles: usize) -> Vec<Theme> {
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by_key(|&i| (articles[i].known, articles[i].id));
+
+    // Vocabulary and document frequencies.
+    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut docs: Vec<HashMap<u32, f64>> = Vec::with_capacity(articles.len());
+    let mut df: HashMap<u32, usize> = HashMap::new();
+    for a in articles {
+        let text = format!("{} {}", strip_wire_prefix(&a.title), strip_dateline(&a.lead));
+        let mut tf: HashMap<u32, f64> = HashMap::new();
+        for t in terms(&text) {
+            let id = *vocab.entry(t.clone()).or_insert_with(|| {
+                names.push(t);
+                (names.len() - 1) as u32
+            });
+            *tf.entry(id).or_default() += 1.0;
+        }
+        for (ticker, r) in &a.links {
+            if *r >= RELEVANT {
+                let key = format!("${ticker}");
+                let id = *vocab.entry(key.clone()).or_insert_with(|| {
+                    names.push(key);
+                    (names.len() - 1) as u32
+                });
+                tf.insert(id, f64::NAN); // marks a company feature
+            }
+        }
+        for k in tf.keys() {
+            *df.entry(*k).or_default() += 1;
+        }
+        docs.push(tf);
+    }
+    let n = articles.len().max(1) as f64;
+    let vectors: Vec<Vector> = docs
+        .into_iter()
+        .map(|tf| {
+            let mut v: Vector = tf
+                .into_iter()
+                .filter_map(|(k, f)| {
+                    let d = df[&k] as f64;
+                    // In a small window a story's words are in most articles.
+                    if d < 2.0 || d > (MAX_DOC_SHARE * n).max(8.0) {
+                        return None;
+                    }
+                    let w = if f.is_nan() { COMPANY_WEIGHT } else { (1.0 + f.ln()) * (n / d).ln() };
+                    Some((k, w))
+                })
+                .collect();
+            v.sort_by_key(|t| t.0);
+            normalise(&mut v);
+            v
+        })
+        .collect();
+
+    // Pass 1: in time order, join the most similar theme or start one. Candidate
+    // themes come from an index of the terms in their centroids.
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut index: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut assignment = vec![usize::MAX; articles.len()];
+    for &i in &order {
+        let v = &vectors[i];
+        if v.is_empty() {
+            continue;
+        }
+        let best = best_cluster(v, &clusters, &index);
+        let c = match best {
+            Some((c, sim)) if sim >= JOIN => c,
+            _ => {
+                clusters.push(Cluster { sum: BTreeMap::new(), centroid: Vector::new(), members: Vec::new() });
+                clusters.len() - 1
+            }
+        };
+        clusters[c].add(v);
+        clusters[c].members.push(i);
+        let before: HashSet<u32> = clusters[c].centroid.iter().map(|t| t.0).collect();
+        clusters[c].refresh();
+        for (k, _) in &clusters[c].centroid {
+            if !before.contains(k) {
+                index.entry(*k).or_default().push(c);
+            }
+        }
+        assignment[i] = c;
+    }
+
+    // Pass 2: each article to its most similar centroid.
+    let mut moved: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    for &i in &order {
+        if assignment[i] == usize::MAX {
+            continue;
+        }
+        let c = match best_cluster(&vectors[i], &clusters, &index) {
+            Some((c, sim)) if sim >= JOIN => c,
+            _ => assignment[i],
+        };
+        moved[c].push(i);
+    }
+    for (c, members) in moved.into_iter().enumerate() {
+        clusters[c].sum.clear();
+        for &i in &members {
+            clusters[c].add(&vectors[i]);
+        }
+        clusters[c].members = members;
+        clusters[c].refresh();
+    }
+
+    let mut themes: Vec<Theme> = clusters
+        .into_iter()
+        .filter(|c| c.members.len() >= min_articles.max(1))
+        .map(|c| theme(&c, articles, &names))
+        .collect();
+    themes.sort_by(|a, b| b.articles.len().cmp(&a.articles.len()).then(a.from.cmp(&b.from)).then(a.id.cmp(&b.id)));
+    // Ids are unique in a listing.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for t in &mut themes {
+        let k = seen.entry(t.id.clone()).or_default();
+        *k += 1;
+        if *k > 1 {
+            t.id = format!("{}-{k}", t.id);
+        }
+    }
+    themes
+}
+
+fn best_cluster(v: &Vector, clusters: &[Cluster], index: &HashMap<u32, Vec<usize>>) -> Option<(usize, f64)> {
+    let mut candidates: Vec<usize> = v.iter().filter_map(|(k, _)| index.get(k)).flatten().copied().collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .map(|c| (c, dot(v, &clusters[c].centroid)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+}
+
+/// Words that state a quantity ("seven", "two-year"): a label of them would be
+/// read as a figure the story must ground.
+const NUMBER_WORDS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
+    "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion", "trillion", "bln", "mln", "half",
+    "quarter", "first", "second", "third", "fourth", "percent", "pct",
+];
+
+/// Whether a term may stand in a label: no figures, no quantity words, no
+/// instrument codes (`rbs.l`).
+fn label_worthy(term: &str) -> bool {
+    term.split([' ', '-']).all(|w| {
+        !w.chars().any(|c| c.is_ascii_digit() || c == '.')
+            && !NUMBER_WORDS.iter().any(|n| w == *n || w.strip_suffix('s') == Some(n))
+    })
+}
+
+fn theme(c: &Cluster, articles: &[ThemeArticle], names: &[String]) -> Theme {
+    let mut members: Vec<&ThemeArticle> = c.members.iter().map(|&i| &articles[i]).collect();
+    members.sort_by_key(|a| (a.known, a.id));
+    let mut terms: Vec<(String, f64)> = c.centroid.iter().map(|(k, w)| (names[*k as usize].clone(), *w)).collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // The label: the heaviest words and phrases, a phrase (which says more than
+    // its words) standing for the words in it, companies left to the company list.
+    let mut ranked: Vec<(&String, f64)> =
+        terms.iter().map(|(t, w)| (t, if t.contains(' ') { w * 1.25 } else { *w })).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut label: Vec<String> = Vec::new();
+    for (t, _) in ranked {
+        if t.starts_with('$')
+            || !label_worthy(t)
+            || label.iter().any(|l| l.split(' ').any(|w| t.split(' ').any(|x| x == w)))
+        {
+            continue;
+        }
+        label.push(t.clone());
+        if label.len() == 3 {
+            break;
+        }
+    }
+    let label_text = if label.is_empty() { "companies in the news".to_string() } else { label.join(", ") };
+    let from = members.first().map(|a| a.known).unwrap_or_default();
+    let to = members.last().map(|a| a.known).unwrap_or_default();
+    let slug: String = label
+        .iter()
+        .take(2)
+        .flat_map(|l| l.split(' '))
+        .take(3)
+        .map(|w| w.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let mut by: BTreeMap<String, (u32, usize)> = BTreeMap::new();
+    for a in &members {
+        for (t, r) in &a.links {
+            let e = by.entry(t.clone()).or_default();
+            e.0 += u32::from(*r);
+            if *r >= RELEVANT {
+                e.1 += 1;
+            }
+        }
+    }
+    let mut companies: Vec<ThemeCompany> = by
+        .into_iter()
+        .filter(|(_, (_, n))| *n > 0)
+        .map(|(ticker, (sum, n))| ThemeCompany {
+            ticker,
+            relevance: (f64::from(sum) / members.len() as f64).round().min(100.0) as u8,
+            articles: n,
+        })
+        .collect();
+    companies
+        .sort_by(|a, b| b.relevance.cmp(&a.relevance).then(b.articles.cmp(&a.articles)).then(a.ticker.cmp(&b.ticker)));
+    Theme {
+        id: format!("{from}-{}", if slug.is_empty() { "theme" } else { &slug }),
+        label: label_text,
+        from,
+        to,
+        articles: members.iter().map(|a| a.id).collect(),
+        companies,
+        terms: terms.into_iter().filter(|(t, _)| !t.starts_with('$')).take(20).collect(),
+    }
+}
+
+/// The theme whose terms weigh `query`'s words and phrases most; `None` when no
+/// theme has any of them.
+pub fn matching<'t>(themes: &'t [Theme], query: &str) -> Option<&'t Theme> {
+    let q: HashSet<String> = terms(query).into_iter().collect();
+    themes
+        .iter()
+        .map(|t| (t, t.terms.iter().filter(|(term, _)| q.contains(term)).map(|(_, w)| w).sum::<f64>()))
+        .filter(|(_, s)| *s > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.id.cmp(&a.0.id)))
+        .map(|(t, _)| t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn art(id: i64, day: u32, title: &str, links: &[(&str, u8)]) -> ThemeArticle {
+        ThemeArticle {
+            id,
+            known: NaiveDate::from_ymd_opt(2013, 6, day).unwrap(),
+            title: title.into(),
+            lead: String::new(),
+            links: links.iter().map(|(t, r)| (t.to_string(), *r)).collect(),
+        }
+    }
+
+    #[test]
+    fn labels_hold_no_figures_or_codes() {
+        for t in ["two-year", "seven", "rbs.l", "2013", "second quarter", "billion"] {
+            assert!(!label_worthy(t), "{t}");
+        }
+        for t in ["boeing", "paris airshow", "fed", "oneok", "settlement"] {
+            assert!(label_worthy(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn updates_of_a_headline_share_its_key() {
+        let k = headline_key("Orders top $100 bln as Ryanair gives Boeing a boost");
+        assert_eq!(headline_key("AIRSHOW-WRAPUP 1-Orders top $100 bln as Ryanair gives Boeing a boost"), k);
+        assert_eq!(headline_key("AIRSHOW-WRAPUP 2-Orders top $100 bln as Ryanair gives Boeing a boost"), k);
+        assert_ne!(headline_key("Boeing-Airbus duel heats up"), headline_key("Airbus duel heats up"));
+    }
+
+    #[test]
+    fn wire_furniture_is_not_a_theme() {
+        assert_eq!(strip_wire_prefix("UPDATE 2-Boeing wins order"), "UPDATE 2 Boeing wins order");
+        assert_eq!(words("UPDATE 2 Boeing wins order"), ["boeing", "wins", "order"]);
+        assert_eq!(
+            strip_dateline("PARIS  June 17 Boeing Co on Monday said it won."),
+            " Boeing Co on Monday said it won."
+        );
+        assert_eq!(strip_dateline("LONDON, June 3 (Reuters) - Oil rose."), " Oil rose.");
+        assert_eq!(strip_dateline("Apple said on June 3 it would."), "Apple said on June 3 it would.");
+    }
+
+    #[test]
+    fn articles_on_one_story_group_and_a_query_finds_them() {
+        let mut a = vec![
+            art(1, 3, "Senate panel backs chip export curbs on China", &[]),
+            art(2, 4, "Chip makers warn export curbs will cost sales in China", &[("INTC", 60)]),
+            art(3, 5, "China condemns U.S. chip export curbs", &[]),
+            art(4, 6, "Intel says chip export curbs hit China orders", &[("INTC", 90)]),
+            art(5, 3, "Boeing wins jet order at Paris airshow", &[("BA", 95)]),
+            art(6, 4, "Airbus and Boeing trade orders at Paris airshow", &[("BA", 70)]),
+            art(7, 5, "Paris airshow ends with record jet orders", &[("BA", 30)]),
+        ];
+        // Unrelated noise, each on its own.
+        for (k, t) in
+            ["Coffee prices climb", "Wheat harvest delayed by rain", "Gold slips as dollar firms"].iter().enumerate()
+        {
+            a.push(art(10 + k as i64, 7, t, &[]));
+        }
+        let themes = find(&a, 3);
+        assert_eq!(themes.len(), 2, "{themes:#?}");
+        let chips = themes.iter().find(|t| t.articles.contains(&1)).unwrap();
+        assert_eq!(chips.articles, [1, 2, 3, 4]);
+        assert!(chips.label.contains("export curbs") || chips.label.contains("chip export"), "{}", chips.label);
+        assert_eq!(chips.companies, [ThemeCompany { ticker: "INTC".into(), relevance: 38, articles: 2 }]);
+        let air = themes.iter().find(|t| t.articles.contains(&5)).unwrap();
+        assert_eq!(air.articles, [5, 6, 7]);
+        assert_eq!(air.from.to_string(), "2013-06-03");
+        assert_eq!(matching(&themes, "chip export").map(|t| &t.id), Some(&chips.id));
+        assert_eq!(matching(&themes, "airshow").map(|t| &t.id), Some(&air.id));
+        assert!(matching(&themes, "bananas").is_none());
+        // The same articles in another order: the same themes.
+        let mut b = a.clone();
+        b.reverse();
+        assert_eq!(find(&b, 3), themes);
+    }
+}

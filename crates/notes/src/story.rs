@@ -1,0 +1,357 @@
+//! Theme stories: what a window of articles said about a theme, and where the
+//! companies it concerns stand, in the notes' house style and with the notes'
+//! pen (the same claims, citations and wording rules; see docs/stories.md).
+//!
+//! A story is written from three things only: the theme (its label, window and
+//! the companies its articles are about, with their relevance), the articles
+//! themselves (headlines and leads, quoted verbatim and cited), and the dossier
+//! of each relevant company on the story's date. A company appears only when an
+//! article of the theme is about it; a company with no Alpha Score is described
+//! without one, never given another's.
+
+use alphadesk_model::NaiveDate;
+use alphadesk_score::{profile_sentence, tracking_sentence};
+use serde::Serialize;
+
+use crate::compose::{possessive, value_of, watch_item, NoteSource, Pen, Sentence, WatchItem, DISCLAIMER};
+use crate::dossier::{Dossier, NoteError, Source};
+
+/// Companies given a paragraph, at most.
+pub const MAX_COMPANIES: usize = 5;
+/// Articles quoted under "What the sources say", at most.
+pub const MAX_QUOTED: usize = 5;
+/// A lead longer than this (in words) is not quoted: a story quotes briefly.
+const MAX_LEAD_WORDS: usize = 45;
+/// Watch items of the story, at most.
+const MAX_WATCH: usize = 3;
+
+/// An article of the theme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryArticle {
+    pub id: i64,
+    pub title: String,
+    /// Its first sentence, as stored.
+    pub lead: String,
+    pub known: NaiveDate,
+    pub source: Source,
+    /// Companies it names and its relevance to each.
+    pub links: Vec<(String, u8)>,
+}
+
+/// A company of the theme, with its dossier on the story's date when it has one.
+#[derive(Debug, Clone)]
+pub struct StoryCompany<'a> {
+    pub ticker: String,
+    pub name: String,
+    /// The theme's aggregate relevance to it, 0-100.
+    pub relevance: u8,
+    /// Why it has no dossier (not in the scored universe, no fresh price).
+    pub dossier: Result<&'a Dossier, String>,
+}
+
+pub struct StoryInput<'a> {
+    pub theme: String,
+    pub label: String,
+    pub as_of: NaiveDate,
+    pub config: String,
+    /// Oldest first.
+    pub articles: Vec<StoryArticle>,
+    /// Most relevant first.
+    pub companies: Vec<StoryCompany<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompanySection {
+    pub ticker: String,
+    pub name: String,
+    pub alpha_score: Option<u8>,
+    pub sentences: Vec<Sentence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Story {
+    pub theme: String,
+    pub label: String,
+    pub as_of: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub config: String,
+    /// The story's subjects: the companies given a paragraph.
+    pub tickers: Vec<String>,
+    pub headline: Sentence,
+    pub lead: Sentence,
+    pub takeaways: Vec<Sentence>,
+    /// "What the sources say": headlines and leads, verbatim.
+    pub sources_say: Vec<Sentence>,
+    pub companies: Vec<CompanySection>,
+    /// What the figures are and are not: the story's statement of limits.
+    pub limits: Sentence,
+    pub watch: Vec<WatchItem>,
+    pub sources: Vec<NoteSource>,
+    pub disclaimer: String,
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A label's phrases as prose: "boeing, order, airshow" → "boeing, order and airshow".
+fn label_words(label: &str) -> String {
+    let parts: Vec<String> = label.split(", ").map(str::to_string).collect();
+    and_list(&parts)
+}
+
+/// Whether a stored first sentence is a whole sentence worth quoting: not a
+/// summary's bullet, not a quote within the quote, not cut at an abbreviation
+/// ("… has appointed J.P").
+fn quotable_lead(lead: &str) -> bool {
+    let words: Vec<&str> = lead.split_whitespace().collect();
+    let cut = words.last().is_some_and(|w| {
+        let n = w.chars().count();
+        w.chars().next().is_some_and(char::is_uppercase) && (n <= 2 || (n <= 5 && w.contains('.')))
+    });
+    words.len() > 5
+        && words.len() <= MAX_LEAD_WORDS
+        && !cut
+        && !lead.starts_with(['*', '-', '•'])
+        && !lead.contains('“')
+        && !lead.contains('"')
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A date as notes write it ("June 17, 2013"), for text that is not a claim.
+fn day(d: NaiveDate) -> String {
+    crate::format::date(d)
+}
+
+/// The story for a theme, or why it cannot be written (no article).
+pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
+    let (Some(first), Some(last)) = (input.articles.first(), input.articles.last()) else {
+        return Err(NoteError::NoArticles { theme: input.theme.clone() });
+    };
+    let mut pen = Pen::new(None, format!("{}{}", input.theme, input.as_of));
+    let companies: Vec<&StoryCompany<'_>> = input.companies.iter().take(MAX_COMPANIES).collect();
+    let named: Vec<String> = companies.iter().map(|c| format!("{} ({})", c.name, c.ticker)).collect();
+
+    // Lead: the window, cited to its first and last article, and who it is about.
+    let lead = pen
+        .write(|p| {
+            p.cite_source(&first.source);
+            let mut text = if first.known == last.known {
+                format!("Reuters reported on {} on {}", label_words(&input.label), day(first.known))
+            } else {
+                p.cite_source(&last.source);
+                format!(
+                    "Reuters reports on {} ran from {} to {}",
+                    label_words(&input.label),
+                    day(first.known),
+                    day(last.known)
+                )
+            };
+            if !named.is_empty() {
+                text.push_str(&format!("; the companies they are most about are {}", and_list(&named)));
+            }
+            Some(text)
+        })
+        .unwrap_or_else(|| Sentence { text: String::new(), cites: vec![], claims: vec![] });
+
+    // What the sources say: the articles about the most companies of the story,
+    // then the newest; each headline verbatim, and its lead when it is short.
+    let mut quoted: Vec<&StoryArticle> = input.articles.iter().collect();
+    let about_story = |a: &StoryArticle| {
+        a.links
+            .iter()
+            .filter(|(t, r)| *r >= alphadesk_news::relevance::RELEVANT && companies.iter().any(|c| &c.ticker == t))
+            .count()
+    };
+    quoted.sort_by(|a, b| about_story(b).cmp(&about_story(a)).then(b.known.cmp(&a.known)).then(a.id.cmp(&b.id)));
+    // The same report filed twice, or updated, is quoted once.
+    let mut seen = std::collections::HashSet::new();
+    quoted.retain(|a| seen.insert(alphadesk_news::themes::headline_key(&a.title)));
+    quoted.truncate(MAX_QUOTED);
+    quoted.sort_by_key(|a| (a.known, a.id));
+    let mut sources_say = Vec::new();
+    for a in &quoted {
+        sources_say.extend(pen.write(|p| {
+            p.cite_source(&a.source);
+            // A quotation is one line of Markdown: runs of white space (a stored
+            // lead may hold a line break) are one space, which the checker's
+            // comparison allows.
+            let lead = one_line(&a.lead);
+            let lead = lead.as_str();
+            Some(if quotable_lead(lead) {
+                format!("“{}” (known {}): “{}”", one_line(&a.title), day(a.known), lead.trim_end_matches('.'))
+            } else {
+                format!("“{}” (known {})", one_line(&a.title), day(a.known))
+            })
+        }));
+    }
+
+    // A paragraph per company: its score sentences or why it has none, how its
+    // shares moved over the month to the story's date against its sector, and
+    // the theme's article most about it.
+    let mut sections = Vec::new();
+    let mut takeaways = Vec::new();
+    let mut watch = Vec::new();
+    for c in &companies {
+        let mut sentences = Vec::new();
+        let mut alpha_score = None;
+        match &c.dossier {
+            Ok(d) => {
+                pen.about(d);
+                let r = &d.record;
+                alpha_score = r.alpha_score;
+                if r.alpha_score.is_some() {
+                    for text in [tracking_sentence(r), profile_sentence(r)] {
+                        sentences.extend(pen.write(|p| {
+                            p.cite(d.score_source);
+                            Some(text.trim_end_matches('.').to_string())
+                        }));
+                    }
+                } else {
+                    sentences.extend(pen.write(|p| {
+                        let members = p.say("sector_members")?;
+                        p.cite(d.score_source);
+                        Some(format!(
+                            "{} ({}) has no Alpha Score on the story's date: too few of its pillars have data among the {members} {} stocks alphadesk scores",
+                            d.name, d.ticker, d.sector
+                        ))
+                    }));
+                }
+                let month = pen.write(|p| {
+                    let a = p.moved("return_1m", "gained", "lost", "were unchanged")?;
+                    let r1 = value_of(d, "return_1m")?;
+                    let mut text = format!("{} shares {a} over the month to {}", possessive(&d.name), day(d.as_of));
+                    if let Some(s1) = value_of(d, "sector_return_1m") {
+                        let sp = p.moved("sector_return_1m", "gain of", "loss of", "change of zero")?;
+                        text.push_str(&format!(
+                            ", {} the {} median {sp}",
+                            if r1 >= s1 { "ahead of" } else { "behind" },
+                            d.sector
+                        ));
+                    }
+                    Some(text)
+                });
+                if let Some(m) = &month {
+                    if takeaways.len() < 3 {
+                        takeaways.push(m.clone());
+                    }
+                }
+                sentences.extend(month);
+                for w in d.watch.iter().take(1) {
+                    if watch.len() < MAX_WATCH {
+                        if let Some(mut s) = watch_item(&mut pen, w) {
+                            s.text = format!("{} ({}), {}", d.name, d.ticker, s.text);
+                            watch.push(WatchItem { date: w.date, sentence: s });
+                        }
+                    }
+                }
+            }
+            Err(why) => {
+                sentences.push(Sentence {
+                    text: format!("{} ({}) has no Alpha Score here: {why}", c.name, c.ticker),
+                    cites: vec![],
+                    claims: vec![],
+                });
+            }
+        }
+        // The theme's article most about the company, its headline verbatim.
+        let best = input
+            .articles
+            .iter()
+            .filter_map(|a| a.links.iter().find(|(t, _)| *t == c.ticker).map(|(_, r)| (a, *r)))
+            .max_by(|x, y| x.1.cmp(&y.1).then(x.0.known.cmp(&y.0.known)).then(y.0.id.cmp(&x.0.id)));
+        if let Some((a, _)) = best {
+            sentences.extend(pen.write(|p| {
+                p.cite_source(&a.source);
+                Some(format!("Reuters on {}: “{}”", c.name, one_line(&a.title)))
+            }));
+        }
+        sections.push(CompanySection { ticker: c.ticker.clone(), name: c.name.clone(), alpha_score, sentences });
+    }
+
+    // Key takeaways: the month's moves of the leading companies (three at most),
+    // then the headlines most about the story's companies, to three at least.
+    for s in sources_say.iter().rev() {
+        if takeaways.len() >= 3 {
+            break;
+        }
+        if !takeaways.contains(s) {
+            takeaways.push(s.clone());
+        }
+    }
+
+    let headline = Sentence {
+        // The label is lower-case key phrases: written first and capitalised,
+        // "apple pies" would read as the company.
+        text: if companies.is_empty() {
+            format!("What Reuters reported on {}", label_words(&input.label))
+        } else {
+            let names: Vec<String> = companies.iter().take(2).map(|c| c.name.clone()).collect();
+            let (more, verb) = match companies.len() {
+                1 => ("", "stands"),
+                2 => ("", "stand"),
+                _ => (" and others", "stand"),
+            };
+            format!(
+                "What Reuters reported on {}, and where {}{more} {verb}",
+                label_words(&input.label),
+                and_list(&names)
+            )
+        },
+        cites: vec![],
+        claims: vec![],
+    };
+    watch.sort_by_key(|w| w.date);
+    Ok(Story {
+        theme: input.theme.clone(),
+        label: input.label.clone(),
+        as_of: input.as_of,
+        from: first.known,
+        to: last.known,
+        config: input.config.clone(),
+        tickers: companies.iter().map(|c| c.ticker.clone()).collect(),
+        headline,
+        lead,
+        takeaways,
+        sources_say,
+        companies: sections,
+        limits: Sentence {
+            text: format!(
+                "{}; this is not a forecast, and shares can fall as well as rise",
+                if companies.is_empty() {
+                    "alphadesk covers none of the companies these reports are about, so this story reports the articles alone"
+                } else {
+                    "The moves and scores above describe data known by the story's date, and an Alpha Score is a rank within a company's sector"
+                }
+            ),
+            cites: vec![],
+            claims: vec![],
+        },
+        watch,
+        sources: pen.sources(),
+        disclaimer: DISCLAIMER.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leads_cut_at_an_abbreviation_are_not_quoted() {
+        assert!(!quotable_lead("June 19 Bank of America has appointed J.P"));
+        assert!(!quotable_lead("* Ryanair finalises Boeing order worth $15.6 bln at list prices"));
+        assert!(quotable_lead("Ryanair finalised an order for 175 Boeing 737-800 aircraft on Wednesday"));
+        assert_eq!(label_words("boeing, order, airshow"), "boeing, order and airshow");
+        assert_eq!(and_list(&["A".into(), "B".into(), "C".into()]), "A, B and C");
+    }
+}
