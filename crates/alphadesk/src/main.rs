@@ -40,6 +40,8 @@ enum Command {
     Score(cmd::score::Args),
     /// One ticker's Alpha Score with every metric, its inputs and their sources.
     Explain(cmd::explain::Args),
+    /// The store's tables and month-end scores as Apache Parquet, with provenance on every row.
+    Export(cmd::export::Args),
     /// Walk-forward evaluation of the Alpha Score: rank IC, quintile returns, turnover.
     Backtest(cmd::backtest::Args),
     /// Read articles: linked companies with evidence, tone, tone per company, takeaways, watch items.
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         Command::Facts(a) => cmd::facts::run(&db, a, &mut out),
         Command::Score(a) => cmd::score::run(&db, a, &mut out),
         Command::Explain(a) => cmd::explain::run(&db, a, &mut out),
+        Command::Export(a) => cmd::export::run(&db, a, &mut out),
         Command::Backtest(a) => cmd::backtest::run(&db, a, &mut out),
         Command::News(a) => cmd::news::run(&db, a, &mut out),
         Command::Tone(a) => cmd::tone::run(a, &mut out),

@@ -472,9 +472,13 @@ fn note_check_and_publish() {
     assert!(text(&out.stderr).contains("--as-of"), "{}", text(&out.stderr));
     let nobody = dir.path().join("nobody.md");
     std::fs::write(&nobody, "Shares rose.\n").unwrap();
+    // A note about no company in the universe is checked as such: a verdict
+    // (here: no sources, no disclaimer), not an input error.
     let out = alphadesk(&db, &["check", nobody.to_str().unwrap(), "--as-of", "2016-06-30"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("which company"), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("error [sources]") && stdout.contains("error [disclaimer]"), "{stdout}");
+    assert!(stdout.contains("FAILED (no subject in the universe on 2016-06-30"), "{stdout}");
     let binary = dir.path().join("binary.md");
     std::fs::write(&binary, b"\xff\xfe\x00 not text").unwrap();
     let out = alphadesk(&db, &["check", binary.to_str().unwrap(), "--as-of", "2016-06-30"]);

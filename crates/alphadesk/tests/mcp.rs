@@ -114,6 +114,8 @@ fn every_tool_answers_with_sources_and_dates() {
             "get_insider_trades",
             "get_holders",
             "get_note",
+            "find_themes",
+            "get_story",
             "check_note",
             "get_validation"
         ]
@@ -164,6 +166,11 @@ fn every_tool_answers_with_sources_and_dates() {
     assert_eq!(verdict["passed"], true);
     let bad = ok(&c.call("check_note", json!({"markdown": "Apple Inc. (AAPL) will double by 2017. Buy it."})));
     assert_eq!(bad["passed"], false);
+    // This store holds no articles: no themes, and a story is a clear miss.
+    let themes = ok(&c.call("find_themes", json!({"from": "2016-06-01", "to": "2016-06-30"})));
+    assert_eq!(themes["themes"], json!([]), "{themes}");
+    let story = c.call("get_story", json!({"query": "chip export", "as_of": "2016-06-30"}));
+    assert_eq!(story["result"]["isError"], true, "{story}");
     let figures = ok(&c.call("get_validation", json!({})));
     assert!(figures["label"].as_str().unwrap().contains("not a forecast"));
 

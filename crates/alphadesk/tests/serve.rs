@@ -150,6 +150,8 @@ fn openapi_document_validates() {
         "/api/v1/notes",
         "/api/v1/notes/{id}",
         "/api/v1/check",
+        "/api/v1/themes",
+        "/api/v1/stories",
         "/api/v1/validation",
         "/api/v1/search",
         "/api/v1/healthz",

@@ -14,7 +14,7 @@ use alphadesk_service::params::{
 };
 use alphadesk_service::{
     Health, HoldersView, InsidersView, NoteSummary, NoteView, Page, PricesView, ScoresView, SearchHit, Service,
-    StoryView, ThemeView, TickerView,
+    StoryView, ThemesView, TickerView,
 };
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
@@ -207,11 +207,14 @@ async fn post_check(State(s): Svc, Q(p): Q<CheckQuery>, NoteBody(md): NoteBody) 
     Ok(Json(blocking(move || s.check(&md, p.as_of, &subject_list(p.ticker.as_deref())?)).await?))
 }
 
-async fn list_themes(State(s): Svc, Q(p): Q<ThemesParams>) -> ApiResult<Vec<ThemeView>> {
+async fn list_themes(State(s): Svc, Q(p): Q<ThemesParams>) -> ApiResult<ThemesView> {
     Ok(Json(
-        blocking(move || match &p.query {
-            Some(q) => Ok(vec![s.theme_matching(p.from, p.to, p.min_articles, q)?]),
-            None => s.themes(p.from, p.to, p.min_articles),
+        blocking(move || {
+            let themes = match &p.query {
+                Some(q) => vec![s.theme_matching(p.from, p.to, p.min_articles, q)?],
+                None => s.themes(p.from, p.to, p.min_articles)?,
+            };
+            Ok(ThemesView { from: p.from, to: p.to, themes })
         })
         .await?,
     ))
@@ -291,7 +294,7 @@ api! {
     get "/notes" list_notes, "Every ticker's note of a date, with its verdict.", params: &[], query: NotesParams, body: (), response: Page<NoteSummary>;
     get "/notes/{id}" get_note, "A note: its Markdown, claims with sources, and the checker's verdict.", params: NOTE_ID, query: (), body: (), response: NoteView;
     post "/check" post_check, "Check a Markdown note (the body, or JSON {\"markdown\"}) against the publishing rules.", params: &[], query: CheckQuery, body: alphadesk_service::params::CheckParams, response: alphadesk_rules::Verdict;
-    get "/themes" list_themes, "Themes of the stored articles of a window, with the companies they concern; with `query`, the one theme that matches.", params: &[], query: ThemesParams, body: (), response: Vec<ThemeView>;
+    get "/themes" list_themes, "Themes of the stored articles of a window, with the companies they concern; with `query`, the one theme that matches.", params: &[], query: ThemesParams, body: (), response: ThemesView;
     get "/stories" get_story, "A theme story composed from data as of a date, with the checker's verdict.", params: &[], query: StoryParams, body: (), response: StoryView;
     get "/validation" get_validation, "The figures of record: a walk-forward backtest of the Alpha Score (historical simulation, not a forecast).", params: &[], query: (), body: (), response: alphadesk_validate::Figures;
     get "/search" search, "Tickers by symbol or company-name words.", params: &[], query: SearchParams, body: (), response: Vec<SearchHit>;

@@ -198,13 +198,14 @@ fn specs() -> Vec<Spec> {
             name: "find_themes",
             description: "Themes of the stored Reuters articles of a window (at most 366 days): articles grouped by shared key phrases and companies, each with a label, its article ids, and the companies its articles are about with their relevance (0-100; 40 and above: the article is about the company, below: a passing mention). Give `query` to get the one theme about those words.",
             input: schema::<ThemesParams>,
-            output: schema::<Vec<alphadesk_service::ThemeView>>,
+            output: schema::<alphadesk_service::ThemesView>,
             call: |s, v| {
                 let p: ThemesParams = args(v)?;
-                match &p.query {
-                    Some(q) => to_value(&vec![s.theme_matching(p.from, p.to, p.min_articles, q)?]),
-                    None => to_value(&s.themes(p.from, p.to, p.min_articles)?),
-                }
+                let themes = match &p.query {
+                    Some(q) => vec![s.theme_matching(p.from, p.to, p.min_articles, q)?],
+                    None => s.themes(p.from, p.to, p.min_articles)?,
+                };
+                to_value(&alphadesk_service::ThemesView { from: p.from, to: p.to, themes })
             },
         },
         Spec {

@@ -116,3 +116,15 @@ impl From<alphadesk_rules::CheckError> for ServiceError {
 }
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+impl From<alphadesk_export::ExportError> for ServiceError {
+    fn from(e: alphadesk_export::ExportError) -> Self {
+        use alphadesk_export::ExportError::*;
+        let kind = match &e {
+            UnknownTable(_) => Kind::BadInput,
+            Io { .. } => Kind::Unavailable,
+            Store { .. } | Value { .. } | Parquet { .. } | Arrow { .. } => Kind::Internal,
+        };
+        ServiceError::new(kind, e.to_string())
+    }
+}

@@ -17,6 +17,7 @@
 //! recompute a whole backtest to state them.
 
 pub mod error;
+pub mod export;
 pub mod params;
 pub mod stories;
 pub mod views;

@@ -189,6 +189,14 @@ pub struct NoteView {
     pub note: serde_json::Value,
 }
 
+/// The themes of a window of articles, largest first.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ThemesView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub themes: Vec<ThemeView>,
+}
+
 /// A theme: articles of a window grouped by what they are about.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ThemeView {

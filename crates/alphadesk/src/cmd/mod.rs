@@ -4,6 +4,7 @@ pub mod backtest;
 pub mod check;
 pub mod demo;
 pub mod explain;
+pub mod export;
 pub mod facts;
 pub mod ingest;
 pub mod mcp;

@@ -26,7 +26,7 @@ pub struct Args {
     /// Rebalance frequency of --history: the last trading day of each period.
     #[arg(long, default_value = "month")]
     every: Every,
-    /// Output file of --history (CSV).
+    /// Output file of --history: CSV, or Parquet when it ends in `.parquet`.
     #[arg(long, requires = "history")]
     out: Option<PathBuf>,
     #[arg(long)]
@@ -121,6 +121,19 @@ fn history(
             u.calendar.first().map(|d| d.to_string()).unwrap_or_default(),
             u.calendar.last().map(|d| d.to_string()).unwrap_or_default()
         );
+    }
+    if out.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet")) {
+        let panels: Vec<Vec<alphadesk_score::ScoreRecord>> = dates.iter().map(|d| score(u, *d, cfg)).collect();
+        let w = alphadesk_export::write_scores_file(out, &cfg.hash(), panels.iter().map(Vec::as_slice), |r| {
+            sector.is_none_or(|s| s == r.sector)
+        })?;
+        return Ok(format!(
+            "wrote {} rows for {} dates (every {every}) to {} (config {}; Parquet holds the scores, the CSV form also the raw metrics)",
+            w.rows,
+            dates.len(),
+            out.display(),
+            cfg.hash()
+        ));
     }
     let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
     let mut w = std::io::BufWriter::new(file);

@@ -1,0 +1,651 @@
+//! Columnar export: the store's point-in-time tables, and score panels, as
+//! Apache Parquet for Polars, DuckDB, pandas and Spark (see docs/export.md).
+//!
+//! Every table is written from one SQL query in batches (memory does not grow
+//! with the table), to `NAME.parquet.partial` first and renamed when complete, so
+//! a failed or interrupted export never leaves a half file under the real name.
+//! Dates are `date32`, instants `timestamp[us, UTC]`, money `float64` with its
+//! unit in the column's description; every row carries its provenance (the
+//! stored file and line, the accession, or the URL). Facts keep `filed` beside
+//! `period_end`, so a reader can make their own point-in-time joins.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use alphadesk_score::{Pillar, ScoreRecord};
+use alphadesk_store::Store;
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use chrono::NaiveDate;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use rusqlite::types::ValueRef;
+
+/// Rows per record batch (and so per row group's pages): large enough for good
+/// compression, small enough that memory stays flat.
+const BATCH_ROWS: usize = 65_536;
+
+/// What went wrong, naming the table and file.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{table}: reading the store: {source}")]
+    Store { table: &'static str, source: rusqlite::Error },
+    #[error("{table}: column {column}, row {row}: {why}")]
+    Value { table: &'static str, column: &'static str, row: usize, why: String },
+    #[error("{table}: writing Parquet: {source}")]
+    Parquet { table: &'static str, source: parquet::errors::ParquetError },
+    #[error("{table}: building a batch: {source}")]
+    Arrow { table: &'static str, source: arrow_schema::ArrowError },
+    #[error(
+        "unknown table {0:?}: expected one of prices, facts, filings, insiders, holdings, articles, links, scores"
+    )]
+    UnknownTable(String),
+}
+
+/// The tables an export can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    Prices,
+    Facts,
+    Filings,
+    Insiders,
+    Holdings,
+    Articles,
+    Links,
+    Scores,
+}
+
+impl Table {
+    pub const ALL: [Table; 8] = [
+        Table::Prices,
+        Table::Facts,
+        Table::Filings,
+        Table::Insiders,
+        Table::Holdings,
+        Table::Articles,
+        Table::Links,
+        Table::Scores,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Prices => "prices",
+            Table::Facts => "facts",
+            Table::Filings => "filings",
+            Table::Insiders => "insiders",
+            Table::Holdings => "holdings",
+            Table::Articles => "articles",
+            Table::Links => "links",
+            Table::Scores => "scores",
+        }
+    }
+}
+
+impl std::str::FromStr for Table {
+    type Err = ExportError;
+    fn from_str(s: &str) -> Result<Table, ExportError> {
+        Table::ALL.into_iter().find(|t| t.name() == s.trim()).ok_or_else(|| ExportError::UnknownTable(s.to_string()))
+    }
+}
+
+/// A column's type in Arrow, and how a stored value becomes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+    Float,
+    /// `YYYY-MM-DD` text → days since 1970-01-01.
+    Date,
+    /// RFC 3339 text → microseconds since the epoch, UTC.
+    Instant,
+    /// 0/1 → boolean.
+    Flag,
+}
+
+/// One column: its name, type, whether it may be null, and what it means (the
+/// field's `description` metadata in the file).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub nullable: bool,
+    pub doc: &'static str,
+}
+
+const fn col(name: &'static str, kind: Kind, nullable: bool, doc: &'static str) -> Column {
+    Column { name, kind, nullable, doc }
+}
+
+use Kind::*;
+
+/// The columns of a stored table, in order, and the query that reads them
+/// (`?1` is the as-of date: only what was known by then).
+pub fn columns(t: Table) -> (&'static [Column], &'static str) {
+    match t {
+        Table::Prices => (
+            {
+                const C: &[Column] = &[
+                col("ticker", Text, false, "exchange ticker"),
+                col("date", Date, false, "trading day (US-Eastern)"),
+                col("open", Float, true, "USD per share, as the source wrote it"),
+                col("high", Float, true, "USD per share"),
+                col("low", Float, true, "USD per share"),
+                col("close", Float, true, "USD per share, unadjusted"),
+                col("adj_close", Float, true, "USD per share, adjusted for splits and dividends after it (as of the series' basis date)"),
+                col("volume", Float, true, "shares"),
+                col("flag", Text, true, "JSON note from the ingest on a suspicious bar, else null"),
+                col("source_file", Text, false, "stored file the bar was read from"),
+                col("source_line", Int, false, "line in that file"),
+                ];
+                C
+            },
+            "SELECT p.ticker, p.date, p.open, p.high, p.low, p.close, p.adj_close, p.volume, p.flag, s.path, p.line
+             FROM prices p JOIN sources s ON s.id = p.source_id WHERE p.date <= ?1 ORDER BY p.ticker, p.date",
+        ),
+        Table::Facts => (
+            {
+                const C: &[Column] = &[
+                col("cik", Int, false, "SEC Central Index Key of the filer"),
+                col("taxonomy", Text, false, "us-gaap, dei, ifrs-full, ..."),
+                col("concept", Text, false, "XBRL concept"),
+                col("unit", Text, false, "unit of value (USD, shares, USD/shares, pure)"),
+                col("period_start", Date, true, "start of a duration; null for an instant"),
+                col("period_end", Date, false, "end of the period, or the instant"),
+                col("value", Float, false, "in `unit`"),
+                col("filed", Date, false, "the day the filing became public: the point-in-time key"),
+                col("form", Text, false, "form of the filing (10-K, 10-Q, 8-K, ...)"),
+                col("fiscal_year", Int, true, "fy as filed"),
+                col("fiscal_period", Text, true, "fp as filed (FY, Q1, ...)"),
+                col("frame", Text, true, "SEC calendar frame, when assigned"),
+                col("accession", Text, false, "accession number of the filing that reported it"),
+                col("source_file", Text, false, "stored companyfacts file"),
+                ];
+                C
+            },
+            "SELECT f.cik, f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.filed, f.form, f.fy, f.fp, f.frame, f.accn, s.path
+             FROM facts f JOIN sources s ON s.id = f.source_id WHERE f.filed <= ?1 ORDER BY f.cik, f.concept, f.end, f.filed, f.id",
+        ),
+        Table::Filings => (
+            {
+                const C: &[Column] = &[
+                col("accession", Text, false, "accession number"),
+                col("cik", Int, false, "filer"),
+                col("form", Text, false, "form type"),
+                col("filed", Date, false, "filing date"),
+                col("report_date", Date, true, "period of report"),
+                col("accepted", Instant, true, "EDGAR acceptance time, UTC"),
+                col("primary_document", Text, true, "file name of the primary document"),
+                col("description", Text, true, "as EDGAR lists it"),
+                col("source_file", Text, false, "stored submissions file"),
+                ];
+                C
+            },
+            "SELECT f.accession, f.cik, f.form, f.filed, f.report_date, f.acceptance_datetime, f.primary_document, f.description, s.path
+             FROM filings f JOIN sources s ON s.id = f.source_id WHERE f.filed <= ?1 ORDER BY f.cik, f.filed, f.accession",
+        ),
+        Table::Insiders => (
+            {
+                const C: &[Column] = &[
+                col("accession", Text, true, "accession number of the Form 3/4/5"),
+                col("form", Text, false, "3, 4, 5, 4/A, ..."),
+                col("issuer_cik", Int, true, "issuer"),
+                col("issuer_ticker", Text, true, "as the form states it"),
+                col("filed", Date, true, "filing date (estimated when filed_estimated)"),
+                col("filed_estimated", Flag, false, "true when the filing date was not in the document"),
+                col("period_of_report", Date, true, "the form's period of report"),
+                col("seq", Int, false, "row in document order"),
+                col("table", Text, false, "non_derivative or derivative"),
+                col("row_kind", Text, false, "transaction or holding"),
+                col("security", Text, true, "security title"),
+                col("trade_date", Date, true, "transaction date"),
+                col("code", Text, true, "transaction code (P open-market purchase, S sale, A grant, ...)"),
+                col("shares", Float, true, "shares"),
+                col("price", Float, true, "USD per share"),
+                col("acquired_disposed", Text, true, "A or D"),
+                col("shares_owned_after", Float, true, "shares"),
+                col("ownership", Text, true, "D direct or I indirect"),
+                col("amended_by", Int, true, "internal id of the report that amends this one"),
+                col("source_file", Text, false, "stored document"),
+                ];
+                C
+            },
+            "SELECT r.accession, r.form_type, r.issuer_cik, r.issuer_ticker, r.filed, r.filed_estimated, r.period_of_report,
+                    t.seq, t.tbl, t.kind, t.security_title, t.trade_date, t.code, t.shares, t.price, t.acquired_disposed,
+                    t.shares_owned_after, t.ownership, r.amended_by, s.path
+             FROM insider_transactions t JOIN insider_reports r ON r.id = t.report_id JOIN sources s ON s.id = r.source_id
+             WHERE r.filed IS NULL OR r.filed <= ?1 ORDER BY r.filed, r.id, t.seq",
+        ),
+        Table::Holdings => (
+            {
+                const C: &[Column] = &[
+                col("accession", Text, true, "accession number of the 13F-HR"),
+                col("manager", Text, true, "filing manager"),
+                col("manager_cik", Int, true, "manager's CIK"),
+                col("period", Date, true, "quarter end reported"),
+                col("filed", Date, true, "filing date"),
+                col("is_amendment", Flag, false, "13F-HR/A"),
+                col("value_unit", Text, false, "how the filing's values were read (dollars or thousands)"),
+                col("seq", Int, false, "row in document order"),
+                col("issuer", Text, false, "name of issuer"),
+                col("class", Text, true, "title of class"),
+                col("cusip", Text, false, "CUSIP"),
+                col("value_usd", Float, false, "USD, after the unit above"),
+                col("shares", Float, true, "shares or principal amount"),
+                col("share_type", Text, true, "SH or PRN"),
+                col("put_call", Text, true, "Put, Call or null"),
+                col("source_file", Text, false, "stored document"),
+                ];
+                C
+            },
+            "SELECT r.accession, r.manager, r.manager_cik, r.period, r.filed, r.is_amendment, r.value_unit,
+                    h.seq, h.issuer, h.class, h.cusip, h.value_usd, h.shares, h.share_type, h.put_call, s.path
+             FROM holdings h JOIN holdings_reports r ON r.id = h.report_id JOIN sources s ON s.id = r.source_id
+             WHERE r.filed IS NULL OR r.filed <= ?1 ORDER BY r.filed, r.id, h.seq",
+        ),
+        Table::Articles => (
+            {
+                const C: &[Column] = &[
+                col("id", Int, false, "document id (the links table refers to it)"),
+                col("kind", Text, false, "article or post"),
+                col("title", Text, false, "headline"),
+                col("body", Text, false, "text"),
+                col("published", Instant, false, "publication time, UTC"),
+                col("published_raw", Text, false, "as the source wrote it, with its own zone"),
+                col("known_date", Date, false, "US-Eastern trading day whose close first includes it"),
+                col("url", Text, true, "URL, when the source gives one"),
+                col("source_file", Text, false, "stored file"),
+                col("source_line", Int, false, "line in that file"),
+                ];
+                C
+            },
+            "SELECT d.id, d.kind, d.title, d.body, d.published_utc, d.published_raw, d.known_date, d.url, s.path, d.line
+             FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.known_date <= ?1 ORDER BY d.known_date, d.id",
+        ),
+        Table::Links => (
+            {
+                const C: &[Column] = &[
+                col("document_id", Int, false, "articles.id"),
+                col("ticker", Text, false, "linked company"),
+                col("kind", Text, false, "article or post"),
+                col("known_date", Date, false, "as the document's"),
+                col("tone", Float, false, "the document's tone for this company, -1 to 1"),
+                col("salience", Float, false, "the company's share of the document's mentions, 0 to 1"),
+                col("relevance", Int, true, "how much the article is about the company, 0-100 (40 and above: about it); null for posts"),
+                col("confidence", Float, false, "confidence of the link, 0 to 1"),
+                col("model", Text, false, "tone model"),
+                ];
+                C
+            },
+            "SELECT document_id, ticker, kind, known_date, tone, salience, relevance, confidence, model
+             FROM news_signals WHERE known_date <= ?1 ORDER BY known_date, document_id, ticker",
+        ),
+        Table::Scores => (SCORE_COLUMNS, ""),
+    }
+}
+
+const SCORE_COLUMNS: &[Column] = &[
+    col("as_of", Date, false, "the close the score is computed at, from data known then"),
+    col("ticker", Text, false, "ticker"),
+    col("sector", Text, false, "GICS sector the rank is within"),
+    col("alpha_score", Int, true, "0-100; null when too few pillars have data"),
+    col("category", Text, true, "Weak, Moderate or Strong"),
+    col("momentum", Int, true, "pillar score 0-100"),
+    col("value", Int, true, "pillar score 0-100"),
+    col("quality", Int, true, "pillar score 0-100"),
+    col("sentiment", Int, true, "pillar score 0-100"),
+    col("metrics_available", Int, false, "metrics with data"),
+    col("metrics_total", Int, false, "metrics configured"),
+    col("config_hash", Text, false, "the score configuration: the provenance of a computed score"),
+];
+
+fn arrow_type(k: Kind) -> DataType {
+    match k {
+        Text => DataType::Utf8,
+        Int => DataType::Int64,
+        Float => DataType::Float64,
+        Date => DataType::Date32,
+        Instant => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+        Flag => DataType::Boolean,
+    }
+}
+
+/// The Arrow schema of a table, with each column's description as metadata.
+pub fn schema(t: Table) -> Schema {
+    Schema::new(
+        columns(t)
+            .0
+            .iter()
+            .map(|c| {
+                Field::new(c.name, arrow_type(c.kind), c.nullable)
+                    .with_metadata(HashMap::from([("description".to_string(), c.doc.to_string())]))
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+enum Builder {
+    Text(StringBuilder),
+    Int(Int64Builder),
+    Float(Float64Builder),
+    Date(Date32Builder),
+    Instant(TimestampMicrosecondBuilder),
+    Flag(BooleanBuilder),
+}
+
+impl Builder {
+    fn new(k: Kind) -> Builder {
+        match k {
+            Text => Builder::Text(StringBuilder::new()),
+            Int => Builder::Int(Int64Builder::with_capacity(BATCH_ROWS)),
+            Float => Builder::Float(Float64Builder::with_capacity(BATCH_ROWS)),
+            Date => Builder::Date(Date32Builder::with_capacity(BATCH_ROWS)),
+            Instant => Builder::Instant(TimestampMicrosecondBuilder::with_capacity(BATCH_ROWS).with_timezone("UTC")),
+            Flag => Builder::Flag(BooleanBuilder::with_capacity(BATCH_ROWS)),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Text(b) => Arc::new(b.finish()),
+            Builder::Int(b) => Arc::new(b.finish()),
+            Builder::Float(b) => Arc::new(b.finish()),
+            Builder::Date(b) => Arc::new(b.finish()),
+            Builder::Instant(b) => Arc::new(b.finish()),
+            Builder::Flag(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// A typed value on its way into a column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Text(&'a str),
+    Int(i64),
+    Float(f64),
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+pub fn date32(s: &str) -> Option<i32> {
+    let d = NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()?;
+    i32::try_from((d - epoch()).num_days()).ok()
+}
+
+/// Microseconds since the epoch of an RFC 3339 instant (`Z` or an offset).
+pub fn micros(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| t.timestamp_micros())
+}
+
+fn append(b: &mut Builder, c: &Column, v: Cell<'_>) -> Result<(), String> {
+    if v == Cell::Null {
+        if !c.nullable {
+            return Err("null in a column that has no nulls".into());
+        }
+        match b {
+            Builder::Text(b) => b.append_null(),
+            Builder::Int(b) => b.append_null(),
+            Builder::Float(b) => b.append_null(),
+            Builder::Date(b) => b.append_null(),
+            Builder::Instant(b) => b.append_null(),
+            Builder::Flag(b) => b.append_null(),
+        }
+        return Ok(());
+    }
+    match (b, v) {
+        (Builder::Text(b), Cell::Text(s)) => b.append_value(s),
+        (Builder::Int(b), Cell::Int(i)) => b.append_value(i),
+        (Builder::Float(b), Cell::Float(x)) => b.append_value(x),
+        (Builder::Float(b), Cell::Int(i)) => b.append_value(i as f64),
+        (Builder::Date(b), Cell::Text(s)) => b.append_value(date32(s).ok_or_else(|| format!("{s:?} is not a date"))?),
+        (Builder::Instant(b), Cell::Text(s)) => {
+            b.append_value(micros(s).ok_or_else(|| format!("{s:?} is not an RFC 3339 instant"))?)
+        }
+        (Builder::Flag(b), Cell::Int(i)) => b.append_value(i != 0),
+        (_, v) => return Err(format!("{v:?} does not fit a {:?} column", c.kind)),
+    }
+    Ok(())
+}
+
+/// What was written for one table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Written {
+    pub table: &'static str,
+    pub path: PathBuf,
+    pub rows: usize,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+/// A Parquet file being written: batches of rows, renamed into place on finish.
+struct Sink {
+    table: Table,
+    columns: &'static [Column],
+    schema: Arc<Schema>,
+    builders: Vec<Builder>,
+    pending: usize,
+    rows: usize,
+    writer: ArrowWriter<File>,
+    partial: PathBuf,
+    path: PathBuf,
+    started: Instant,
+}
+
+impl Sink {
+    fn open(dir: &Path, table: Table) -> Result<Sink, ExportError> {
+        Sink::create(dir.join(format!("{}.parquet", table.name())), table)
+    }
+
+    fn create(path: PathBuf, table: Table) -> Result<Sink, ExportError> {
+        let (columns, _) = columns(table);
+        let schema = Arc::new(schema(table));
+        let mut partial = path.clone().into_os_string();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let file = File::create(&partial).map_err(|source| ExportError::Io { path: partial.clone(), source })?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_created_by(concat!("alphadesk ", env!("CARGO_PKG_VERSION")).to_string())
+            .build();
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
+            .map_err(|source| ExportError::Parquet { table: table.name(), source })?;
+        Ok(Sink {
+            table,
+            columns,
+            builders: columns.iter().map(|c| Builder::new(c.kind)).collect(),
+            schema,
+            pending: 0,
+            rows: 0,
+            writer,
+            partial,
+            path,
+            started: Instant::now(),
+        })
+    }
+
+    fn push(&mut self, cells: &[Cell<'_>]) -> Result<(), ExportError> {
+        for ((b, c), v) in self.builders.iter_mut().zip(self.columns).zip(cells) {
+            append(b, c, v.clone()).map_err(|why| ExportError::Value {
+                table: self.table.name(),
+                column: c.name,
+                row: self.rows + 1,
+                why,
+            })?;
+        }
+        self.pending += 1;
+        self.rows += 1;
+        if self.pending == BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ExportError> {
+        if self.pending == 0 {
+            return Ok(());
+        }
+        let arrays: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays)
+            .map_err(|source| ExportError::Arrow { table: self.table.name(), source })?;
+        self.writer.write(&batch).map_err(|source| ExportError::Parquet { table: self.table.name(), source })?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Written, ExportError> {
+        self.flush()?;
+        self.writer.close().map_err(|source| ExportError::Parquet { table: self.table.name(), source })?;
+        std::fs::rename(&self.partial, &self.path)
+            .map_err(|source| ExportError::Io { path: self.path.clone(), source })?;
+        let bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        Ok(Written {
+            table: self.table.name(),
+            path: self.path,
+            rows: self.rows,
+            bytes,
+            seconds: self.started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+/// Writes one stored table (not `Scores`) with what was known by `as_of`.
+pub fn write_table(store: &Store, dir: &Path, table: Table, as_of: NaiveDate) -> Result<Written, ExportError> {
+    let (cols, sql) = columns(table);
+    assert!(table != Table::Scores, "scores are computed, not stored: see write_scores");
+    let store_err = |source| ExportError::Store { table: table.name(), source };
+    let mut sink = Sink::open(dir, table)?;
+    let mut st = store.conn().prepare(sql).map_err(store_err)?;
+    let mut rows = st.query([as_of.to_string()]).map_err(store_err)?;
+    while let Some(r) = rows.next().map_err(store_err)? {
+        // Cells borrow the row's text: no copy of a body or a path per row.
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(cols.len());
+        for (i, c) in cols.iter().enumerate() {
+            cells.push(match r.get_ref(i).map_err(store_err)? {
+                ValueRef::Null => Cell::Null,
+                ValueRef::Integer(x) => Cell::Int(x),
+                ValueRef::Real(x) => Cell::Float(x),
+                ValueRef::Text(t) => Cell::Text(std::str::from_utf8(t).map_err(|e| ExportError::Value {
+                    table: table.name(),
+                    column: c.name,
+                    row: sink.rows + 1,
+                    why: e.to_string(),
+                })?),
+                ValueRef::Blob(_) => Cell::Null,
+            });
+        }
+        sink.push(&cells)?;
+    }
+    sink.finish()
+}
+
+/// Writes score panels into `dir/scores.parquet`: every record of every date
+/// given, in the order given.
+pub fn write_scores<'a>(
+    dir: &Path,
+    config_hash: &str,
+    dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
+) -> Result<Written, ExportError> {
+    write_scores_file(&dir.join("scores.parquet"), config_hash, dates, |_| true)
+}
+
+/// Writes score panels into one file (`score --history --out FILE.parquet`),
+/// keeping the records `keep` accepts.
+pub fn write_scores_file<'a>(
+    path: &Path,
+    config_hash: &str,
+    dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
+    keep: impl Fn(&ScoreRecord) -> bool,
+) -> Result<Written, ExportError> {
+    let mut sink = Sink::create(path.to_path_buf(), Table::Scores)?;
+    for records in dates {
+        for r in records.iter().filter(|r| keep(r)) {
+            let date = r.as_of.to_string();
+            let pillar =
+                |p: Pillar| r.pillars.get(&p).and_then(|s| s.score).map(|s| Cell::Int(s.into())).unwrap_or(Cell::Null);
+            sink.push(&[
+                Cell::Text(&date),
+                Cell::Text(&r.ticker),
+                Cell::Text(r.sector.name()),
+                r.alpha_score.map(|s| Cell::Int(s.into())).unwrap_or(Cell::Null),
+                r.category.map(|c| Cell::Text(c.word())).unwrap_or(Cell::Null),
+                pillar(Pillar::Momentum),
+                pillar(Pillar::Value),
+                pillar(Pillar::Quality),
+                pillar(Pillar::Sentiment),
+                Cell::Int(r.coverage.metrics_available as i64),
+                Cell::Int(r.coverage.metrics_total as i64),
+                Cell::Text(config_hash),
+            ])?;
+        }
+    }
+    sink.finish()
+}
+
+/// Removes partial files a killed export left (the complete files stay).
+pub fn clean_partials(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "partial") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_instants_convert_exactly() {
+        assert_eq!(date32("1970-01-01"), Some(0));
+        assert_eq!(date32("2018-04-30"), Some(17651));
+        assert_eq!(date32("2018-02-30"), None);
+        assert_eq!(micros("1970-01-01T00:00:01Z"), Some(1_000_000));
+        assert_eq!(micros("2013-06-03T14:22:00-04:00"), micros("2013-06-03T18:22:00+00:00"));
+        assert_eq!(micros("yesterday"), None);
+    }
+
+    #[test]
+    fn every_table_has_a_schema_and_a_name_that_parses_back() {
+        for t in Table::ALL {
+            assert_eq!(t.name().parse::<Table>().unwrap(), t);
+            let s = schema(t);
+            assert!(!s.fields().is_empty());
+            for f in s.fields() {
+                assert!(!f.metadata()["description"].is_empty(), "{}.{}", t.name(), f.name());
+            }
+            // Provenance: a stored table names its source file, or (scores) the config.
+            assert!(
+                s.field_with_name("source_file").is_ok()
+                    || s.field_with_name("config_hash").is_ok()
+                    || t == Table::Links
+            );
+        }
+        assert!("nope".parse::<Table>().is_err());
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_names_its_column_and_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = Sink::open(dir.path(), Table::Scores).unwrap();
+        let mut cells = vec![Cell::Text("2018-04-30"); SCORE_COLUMNS.len()];
+        cells[0] = Cell::Text("not a date");
+        let e = sink.push(&cells).unwrap_err().to_string();
+        assert!(e.contains("scores: column as_of, row 1"), "{e}");
+        // Nothing under the real name: the partial file is all there is.
+        assert!(!dir.path().join("scores.parquet").exists());
+    }
+}
