@@ -97,14 +97,23 @@ pub struct FileReport {
 impl Store {
     /// Opens or creates a store file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open(path)?;
-        let mut s = Self::init(conn, Some(path.to_path_buf()));
-        if let Err(e) = &s {
-            if e.is_busy() {
-                s = Err(Self::busy_error(Some(path)));
+        // Two processes creating one store race on its first locks: switching a
+        // new file to WAL, and reading the schema version while the other
+        // migrates, can answer "busy" at once instead of waiting on the busy
+        // handler. Opening is idempotent (each migration re-reads the version
+        // under its exclusive lock), so a busy open is simply tried again until
+        // the timeout.
+        let started = std::time::Instant::now();
+        loop {
+            let conn = Connection::open(path)?;
+            match Self::init(conn, Some(path.to_path_buf())) {
+                Err(e) if e.is_busy() && started.elapsed() < busy_timeout() => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) if e.is_busy() => return Err(Self::busy_error(Some(path))),
+                other => return other,
             }
         }
-        s
     }
 
     /// Opens an existing store for reading only: nothing is created (a mistyped

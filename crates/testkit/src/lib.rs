@@ -5,6 +5,8 @@
 //! are absent the tests say so and pass only outside CI: in CI (`CI` set) a missing
 //! data directory is a failure, so a broken checkout cannot go green by skipping.
 
+pub mod synthetic;
+
 use std::path::PathBuf;
 
 /// The shared data directory, or `None` (after saying why) when it is absent

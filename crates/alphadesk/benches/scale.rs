@@ -1,0 +1,122 @@
+//! How costs grow: a synthetic universe at 1×, 4× and 16× today's ticker-days,
+//! every stage run as the CLI runs it, with wall time, peak memory and the
+//! growth exponent per stage.
+//!
+//!     cargo bench -p alphadesk --bench scale                       # 1,4,16
+//!     ALPHADESK_SCALE=1,4 cargo bench -p alphadesk --bench scale
+//!
+//! Sizes (`testkit::synthetic`, seed 42): 1× = 500 tickers × 5 years (today's
+//! shared universe), 4× = 1,000 × 10, 16× = 4,000 × 10. Each stage is a separate
+//! `alphadesk` process timed by GNU `time` (wall seconds, peak RSS): ingest of the
+//! whole tree, one as-of score, the monthly score panel to Parquet, the walk-forward
+//! backtest, composing and checking a note per ticker, the themes of a month, and
+//! the Parquet export. The exponent is log(t_k / t_1) / log(k): 1 is linear in
+//! ticker-days. A benchmark measures; it asserts nothing about speed.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn size(k: usize) -> (usize, i32) {
+    match k {
+        0 => (60, 3), // a smoke run
+        1 => (500, 5),
+        4 => (1_000, 10),
+        16 => (4_000, 10),
+        k => (500 * k / 2, 10),
+    }
+}
+
+/// (seconds, peak MiB) of one alphadesk run; panics with its stderr on failure.
+fn timed(db: &Path, args: &[&str]) -> (f64, f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("time");
+    let out = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%e %M")
+        .arg("-o")
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_alphadesk"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("GNU time (/usr/bin/time) and the alphadesk binary");
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let t = std::fs::read_to_string(&report).unwrap();
+    let last = t.lines().last().unwrap_or_default();
+    let mut it = last.split_whitespace();
+    let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+    let kib: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+    (secs, kib / 1024.0)
+}
+
+fn main() {
+    let ks: Vec<usize> = std::env::var("ALPHADESK_SCALE")
+        .unwrap_or_else(|_| "1,4,16".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let stages = ["ingest", "score as-of", "panel (monthly)", "backtest", "notes (all)", "themes (a month)", "export"];
+    let mut results: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
+    for &k in &ks {
+        let (tickers, years) = size(k);
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("data");
+        let spec = alphadesk_testkit::synthetic::Spec::new(tickers, years);
+        let w = alphadesk_testkit::synthetic::write(&data, &spec).unwrap();
+        println!(
+            "{k}×: {tickers} tickers × {years} years ({}..{}): {} price rows, {} facts, {} articles, {:.0} MiB of files",
+            w.first_day,
+            w.last_day,
+            w.price_rows,
+            w.facts,
+            w.articles,
+            w.bytes as f64 / 1048576.0
+        );
+        let db = root.path().join("scale.db");
+        let last = w.last_day.clone();
+        let from = format!("{}-01-01", spec.last_year - years + 2);
+        let month = format!("{}-12-01", spec.last_year);
+        let bt_to = format!("{}-10-31", spec.last_year);
+        let (notes, export) = (root.path().join("notes"), root.path().join("export"));
+        let history = format!("{from}..{last}");
+        let panel = root.path().join("panel.parquet");
+        let runs: Vec<Vec<&str>> = vec![
+            vec!["ingest", data.to_str().unwrap()],
+            vec!["score", "--as-of", &last, "--json"],
+            vec!["score", "--history", &history, "--every", "month", "--out", panel.to_str().unwrap()],
+            vec!["backtest", "--from", &from, "--to", &bt_to, "--json"],
+            vec!["publish", "--as-of", &last, "--no-stories", "--out", notes.to_str().unwrap()],
+            vec!["themes", "--from", &month, "--to", &last, "--json"],
+            vec!["export", "--to", export.to_str().unwrap()],
+        ];
+        let mut row = Vec::new();
+        for (stage, args) in stages.iter().zip(&runs) {
+            let (s, m) = timed(&db, args);
+            println!("  {stage:<18} {s:>8.2} s {m:>8.0} MiB");
+            row.push((s, m));
+        }
+        // What the stages worked on: how many tickers had a score, and facts.
+        let said = |args: &[&str]| {
+            let o = Command::new(env!("CARGO_BIN_EXE_alphadesk")).arg("--db").arg(&db).args(args).output().unwrap();
+            String::from_utf8_lossy(&o.stdout).lines().last().unwrap_or_default().to_string()
+        };
+        println!("  {}", said(&["score", "--as-of", &last]));
+        let facts = said(&["facts", &alphadesk_testkit::synthetic::ticker(0), "--as-of", &last]);
+        println!("  facts of the first ticker, last line: {facts}");
+        let store = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+        println!("  store {:.0} MiB", store as f64 / 1048576.0);
+        results.push((k, row));
+    }
+    if let Some((k1, base)) = results.iter().find(|(k, _)| *k == 1) {
+        println!("\ngrowth exponent per stage against ticker-days (1 = linear), time / memory:");
+        for (k, row) in results.iter().filter(|(k, _)| *k > *k1) {
+            let ln = (*k as f64).ln();
+            for ((stage, (t, m)), (t1, m1)) in stages.iter().zip(row).zip(base) {
+                println!("  {k:>2}×  {stage:<18} {:>5.2} / {:>5.2}", (t / t1).ln() / ln, (m / m1).ln() / ln);
+            }
+        }
+    }
+}
