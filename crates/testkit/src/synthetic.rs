@@ -96,8 +96,8 @@ const SECTORS: [&str; 11] = [
 ];
 
 const SYLLABLES: [&str; 24] = [
-    "ka", "lo", "mi", "ran", "tev", "sol", "bri", "dor", "qua", "zen", "vel", "nor", "pax", "tri", "mon", "sil",
-    "gar", "hel", "jun", "ler", "ost", "pry", "cur", "wex",
+    "ka", "lo", "mi", "ran", "tev", "sol", "bri", "dor", "qua", "zen", "vel", "nor", "pax", "tri", "mon", "sil", "gar",
+    "hel", "jun", "ler", "ost", "pry", "cur", "wex",
 ];
 const SUFFIXES: [&str; 6] = ["Holdings", "Industries", "Systems", "Group", "Labs", "Partners"];
 
@@ -159,6 +159,14 @@ fn cik(i: usize) -> u64 {
 
 fn accession(rng: &mut Rng, year: i32) -> String {
     format!("{:010}-{:02}-{:06}", 1_000_000 + rng.below(8_999_999), year % 100, rng.below(999_999))
+}
+
+/// A filing of a company: accession, form, filed day, period end.
+struct Filing {
+    accession: String,
+    form: &'static str,
+    filed: i64,
+    period: i64,
 }
 
 /// One fact of companyfacts' shape.
@@ -280,7 +288,7 @@ pub fn write(dir: &Path, spec: &Spec) -> io::Result<Written> {
         let mut shares = 1e7 * (1.0 + 100.0 * rng.unit());
         let split_year = (rng.below(8) == 0).then(|| spec.last_year - rng.below(spec.years as usize) as i32);
         let (mut rev, mut ni, mut ast, mut lia, mut eq, mut sh) = (vec![], vec![], vec![], vec![], vec![], vec![]);
-        let mut filings: Vec<(String, &'static str, i64, i64)> = Vec::new();
+        let mut filings: Vec<Filing> = Vec::new();
         let first_year = civil(days[start]).0;
         let last_year = civil(days[end - 1]).0;
         let mut year_rev = Vec::new();
@@ -300,7 +308,7 @@ pub fn write(dir: &Path, spec: &Spec) -> io::Result<Written> {
                 let (form, fp) = if annual { ("10-K", "FY") } else { ("10-Q", ["Q1", "Q2", "Q3"][q as usize - 1]) };
                 let filed = qend + if annual { 60 + rng.below(15) as i64 } else { 30 + rng.below(15) as i64 };
                 let accn = accession(&mut rng, year);
-                filings.push((accn.clone(), form, filed, qend));
+                filings.push(Filing { accession: accn.clone(), form, filed, period: qend });
                 let income = revenue * margin * (1.0 + 0.3 * rng.normal());
                 year_rev.push((revenue, income));
                 let fact = |start, end, val: f64, accn: &str| Fact {
@@ -355,19 +363,17 @@ pub fn write(dir: &Path, spec: &Spec) -> io::Result<Written> {
         fs::write(dir.join(format!("sec/companyfacts/CIK{:010}.json", cik(i))), json)?;
 
         let mut sub = String::new();
-        let col = |f: &dyn Fn(&(String, &'static str, i64, i64)) -> String| {
-            filings.iter().map(f).collect::<Vec<_>>().join(",")
-        };
+        let col = |f: &dyn Fn(&Filing) -> String| filings.iter().map(f).collect::<Vec<_>>().join(",");
         let _ = write!(
             sub,
             "{{\"cik\":\"{}\",\"name\":\"{}\",\"tickers\":[\"{t}\"],\"exchanges\":[\"NYSE\"],\"sic\":\"9999\",\"fiscalYearEnd\":\"1231\",\"filings\":{{\"recent\":{{\"accessionNumber\":[{}],\"filingDate\":[{}],\"reportDate\":[{}],\"form\":[{}],\"primaryDocument\":[{}]}},\"files\":[]}}}}",
             cik(i),
             name(i),
-            col(&|x| format!("\"{}\"", x.0)),
-            col(&|x| format!("\"{}\"", iso(x.2))),
-            col(&|x| format!("\"{}\"", iso(x.3))),
-            col(&|x| format!("\"{}\"", x.1)),
-            col(&|x| format!("\"{}.htm\"", x.0)),
+            col(&|x| format!("\"{}\"", x.accession)),
+            col(&|x| format!("\"{}\"", iso(x.filed))),
+            col(&|x| format!("\"{}\"", iso(x.period))),
+            col(&|x| format!("\"{}\"", x.form)),
+            col(&|x| format!("\"{}.htm\"", x.accession)),
         );
         fs::create_dir_all(dir.join("sec/submissions"))?;
         fs::write(dir.join(format!("sec/submissions/CIK{:010}.json", cik(i))), sub)?;
@@ -388,7 +394,10 @@ pub fn write(dir: &Path, spec: &Spec) -> io::Result<Written> {
             let what = if good { UP[rng.below(4)] } else { DOWN[rng.below(4)] };
             let others: Vec<String> = live[1..].iter().map(|&i| name(i)).collect();
             let body = if others.is_empty() {
-                format!("NEW YORK (Reuters) - {} {what}, the company said on Tuesday. Analysts expect more news.", name(lead))
+                format!(
+                    "NEW YORK (Reuters) - {} {what}, the company said on Tuesday. Analysts expect more news.",
+                    name(lead)
+                )
             } else {
                 format!(
                     "NEW YORK (Reuters) - {} {what}, the company said on Tuesday. Rivals such as {} are watching.",
