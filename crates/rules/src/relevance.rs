@@ -36,15 +36,6 @@ impl Run<'_, '_> {
         if !self.on("ticker-relevance") {
             return;
         }
-        // A company named inside a verbatim quotation of a cited article is the
-        // source's word, not the story's claim (an unverified quotation is
-        // `grounding`'s error, and its names are checked like any text).
-        let sentences = crate::note::sentences(l.text);
-        let quoted: Vec<(usize, usize)> = crate::grounding::quotations(l, &sentences, resolved)
-            .into_iter()
-            .filter(|q| q.verified)
-            .map(|q| (q.start, q.end))
-            .collect();
         let mut found: Vec<(usize, String, String)> = Vec::new();
         for c in paren_ticker_re().captures_iter(l.text) {
             let Some(m) = c.get(1).or(c.get(2)) else { continue };
@@ -66,6 +57,21 @@ impl Run<'_, '_> {
             .values()
             .flat_map(|d| l.text.match_indices(d.name.as_str()).map(|(i, m)| (i, i + m.len())))
             .collect();
+        // A company named inside a verbatim quotation of a cited article is the
+        // source's word, not the story's claim (an unverified quotation is
+        // `grounding`'s error, and its names are checked like any text). Quotations
+        // are verified only for a line that names a company not allowed: most
+        // lines name none.
+        let quoted: Vec<(usize, usize)> = if found.iter().any(|(_, t, _)| !allowed.contains(t)) {
+            let sentences = crate::note::sentences(l.text);
+            crate::grounding::quotations(l, &sentences, resolved)
+                .into_iter()
+                .filter(|q| q.verified)
+                .map(|q| (q.start, q.end))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (at, t, evidence) in found {
             if own.iter().chain(&quoted).any(|(s, e)| at >= *s && at < *e) {
                 continue;
