@@ -31,16 +31,7 @@ fn main() {
         let (from_d, to_d) = (from.parse().unwrap(), to.parse().unwrap());
         let t0 = Instant::now();
         let rows = alphadesk_store::read::articles_between(store.conn(), from_d, to_d).unwrap();
-        let articles: Vec<ThemeArticle> = rows
-            .into_iter()
-            .map(|(d, links)| ThemeArticle {
-                id: d.id,
-                known: d.known_date,
-                lead: alphadesk_news::article::sentences(&d.body).first().map(|s| s.to_string()).unwrap_or_default(),
-                title: d.title,
-                links: links.into_iter().map(|l| (l.ticker, l.relevance.unwrap_or(0))).collect(),
-            })
-            .collect();
+        let articles: Vec<ThemeArticle> = rows.iter().map(|(d, links)| ThemeArticle::from_stored(d, links)).collect();
         let read = t0.elapsed().as_secs_f64();
         let (mut n, mut found, start) = (0usize, 0usize, Instant::now());
         while start.elapsed() < Duration::from_secs(3) {

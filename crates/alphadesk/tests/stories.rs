@@ -190,6 +190,42 @@ fn every_story_of_the_month_passes_and_each_mutation_is_caught_by_its_rule() {
         }
     }
 
+    // A rule set every story fails withdraws the stories published before, and
+    // the run says so (exit 1); nothing of them is left under the old names.
+    let strict = tempfile::tempdir().unwrap();
+    let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/default.toml")).unwrap();
+    let strict_rules = strict.path().join("strict.toml");
+    std::fs::write(
+        &strict_rules,
+        rules.replace("Educational coverage, not personalized advice.", "A disclaimer no story has."),
+    )
+    .unwrap();
+    let copy = strict.path().join("out");
+    std::fs::create_dir_all(copy.join("stories")).unwrap();
+    for p in &stories {
+        std::fs::copy(p, copy.join("stories").join(p.file_name().unwrap())).unwrap();
+    }
+    let o = run(
+        db,
+        &[
+            "publish",
+            "--as-of",
+            AS_OF,
+            "--stories-from",
+            FROM,
+            "--tickers",
+            "XOM",
+            "--rules",
+            strict_rules.to_str().unwrap(),
+            "--out",
+            copy.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains(&format!("published 0 of {} theme stories checked", stories.len())), "{}", stdout(&o));
+    let left = std::fs::read_dir(copy.join("stories")).unwrap().count();
+    assert_eq!(left, 0, "failing stories are withdrawn");
+
     // A story with two scored subjects to mutate.
     let (path, text, first, second) = stories
         .iter()

@@ -15,21 +15,6 @@ use axum::Router;
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// Two sectors (three IT, three Energy), Apple's XBRL facts, filings index and a
-/// Form 4: enough for every route to have something to say.
-const FILES: &[&str] = &[
-    "market/securities/securities.csv",
-    "market/fundamentals/fundamentals.csv",
-    "market/prices/AAPL_data.csv",
-    "market/prices/MSFT_data.csv",
-    "market/prices/ADBE_data.csv",
-    "market/prices/XOM_data.csv",
-    "market/prices/CVX_data.csv",
-    "market/prices/OXY_data.csv",
-    "sec/companyfacts/CIK0000320193.json",
-    "sec/submissions/CIK0000320193.json",
-];
-
 struct Fixture {
     _dir: tempfile::TempDir,
     service: Arc<Service>,
@@ -43,7 +28,7 @@ fn fixture() -> Option<&'static Fixture> {
         let db = dir.path().join("router.db");
         {
             let mut w = Writer::open(&db, "test").unwrap();
-            let paths: Vec<PathBuf> = FILES.iter().map(|f| data.join(f)).collect();
+            let paths: Vec<PathBuf> = alphadesk_testkit::SMALL_STORE_FILES.iter().map(|f| data.join(f)).collect();
             let s = w.ingest(&paths, |_, _, _| {}).unwrap();
             assert!(s.failed.is_empty(), "{:?}", s.failed);
             w.refresh_figures(&Default::default()).unwrap();

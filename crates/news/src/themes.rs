@@ -49,6 +49,30 @@ pub struct ThemeArticle {
     pub links: Vec<(String, u8)>,
 }
 
+impl ThemeArticle {
+    /// A stored article and its links as themes read them: its first sentence as
+    /// the lead, and each link's relevance (a link stored before relevance was
+    /// measured counts by its salience).
+    pub fn from_stored(
+        doc: &alphadesk_store::read::StoredDocument,
+        links: &[alphadesk_store::read::ArticleLink],
+    ) -> ThemeArticle {
+        ThemeArticle {
+            id: doc.id,
+            known: doc.known_date,
+            title: doc.title.clone(),
+            lead: crate::article::sentences(&doc.body).first().map(|s| s.trim().to_string()).unwrap_or_default(),
+            links: links
+                .iter()
+                .map(|l| {
+                    let r = l.relevance.unwrap_or_else(|| (l.salience * 100.0).round().clamp(0.0, 100.0) as u8);
+                    (l.ticker.clone(), r)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A company a theme concerns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThemeCompany {
@@ -235,30 +259,6 @@ const STOP: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
     "mln",
     "bln",
     "million",
@@ -297,22 +297,26 @@ const STOP: &[&str] = &[
 
 fn stop_words() -> &'static HashSet<&'static str> {
     static S: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
-    S.get_or_init(|| STOP.iter().copied().collect())
+    S.get_or_init(|| {
+        STOP.iter().chain(crate::article::MONTHS.iter()).chain(crate::article::MONTH_ABBREVIATIONS).copied().collect()
+    })
 }
 
-/// "UPDATE 2-", "BRIEF-", "AIRSHOW-": a wire headline's prefix, with what it says
-/// kept when it names a topic ("AIRSHOW").
+/// `("AIRSHOW", "rest")` when a headline starts with a wire prefix ("UPDATE 2-",
+/// "BRIEF-", "AIRSHOW-"): capitals, digits and spaces before the first dash.
+fn wire_prefix(title: &str) -> Option<(&str, &str)> {
+    let (head, rest) = title.split_once('-')?;
+    let is_prefix = !head.is_empty()
+        && head.len() <= 24
+        && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' ' || c == '/');
+    is_prefix.then_some((head, rest))
+}
+
 /// A headline without its wire prefixes (`AIRSHOW-WRAPUP 1-`), case and
 /// punctuation: the same story filed twice, or updated, has the same key.
 pub fn headline_key(title: &str) -> String {
     let mut t = title.trim();
-    while let Some((head, rest)) = t.split_once('-') {
-        let is_prefix = !head.is_empty()
-            && head.len() <= 24
-            && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' ' || c == '/');
-        if !is_prefix {
-            break;
-        }
+    while let Some((_, rest)) = wire_prefix(t) {
         t = rest.trim_start();
     }
     t.chars()
@@ -324,44 +328,14 @@ pub fn headline_key(title: &str) -> String {
         .join(" ")
 }
 
+/// A headline with its wire prefix read as words: what it says is kept when it
+/// names a topic ("AIRSHOW").
 fn strip_wire_prefix(title: &str) -> String {
-    let Some((head, rest)) = title.split_once('-') else { return title.to_string() };
-    let is_prefix = !head.is_empty()
-        && head.len() <= 24
-        && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' ' || c == '/');
-    if is_prefix {
-        format!("{head} {rest}")
-    } else {
-        title.to_string()
+    match wire_prefix(title) {
+        Some((head, rest)) => format!("{head} {rest}"),
+        None => title.to_string(),
     }
 }
-
-const MONTH_WORDS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
 
 /// "PARIS, June 17 (Reuters) - " or "PARIS  June 17 ": a lead's dateline.
 fn strip_dateline(lead: &str) -> &str {
@@ -376,7 +350,7 @@ fn strip_dateline(lead: &str) -> &str {
         lead.split_whitespace().map(|w| (w.as_ptr() as usize - lead.as_ptr() as usize, w)).take(8).collect();
     for (k, (_, w)) in words.iter().enumerate() {
         let month = w.trim_end_matches(['.', ',']).to_lowercase();
-        let is_month = MONTH_WORDS.contains(&month.as_str());
+        let is_month = crate::article::is_month_word(&month);
         if is_month && k >= 1 && words[..k].iter().all(|(_, p)| p.chars().all(|c| !c.is_lowercase())) {
             if let Some((at, day)) = words.get(k + 1) {
                 if day.trim_end_matches(',').chars().all(|c| c.is_ascii_digit()) {

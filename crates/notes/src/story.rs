@@ -16,6 +16,10 @@ use serde::Serialize;
 use crate::compose::{possessive, value_of, watch_item, NoteSource, Pen, Sentence, WatchItem, DISCLAIMER};
 use crate::dossier::{Dossier, NoteError, Source};
 
+/// A company gets a paragraph when some article of the theme is about it and the
+/// theme's mean relevance to it is at least this (half of "about": a company
+/// one article of twenty mentions in passing does not qualify).
+pub const MIN_THEME_RELEVANCE: u8 = alphadesk_news::relevance::RELEVANT / 2;
 /// Companies given a paragraph, at most.
 pub const MAX_COMPANIES: usize = 5;
 /// Articles quoted under "What the sources say", at most.

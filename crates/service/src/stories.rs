@@ -9,11 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use alphadesk_model::NaiveDate;
-use alphadesk_news::relevance::RELEVANT;
 use alphadesk_news::themes::{self, Theme, ThemeArticle};
 use alphadesk_notes::dossier::{display_path, Source};
 use alphadesk_notes::render;
-use alphadesk_notes::story::{compose_story, StoryArticle, StoryCompany, StoryInput};
+use alphadesk_notes::story::{compose_story, StoryArticle, StoryCompany, StoryInput, MIN_THEME_RELEVANCE};
 use alphadesk_rules::{CheckError, Checker};
 use alphadesk_store::read;
 
@@ -121,22 +120,7 @@ impl Service {
         let mut articles = HashMap::with_capacity(rows.len());
         let mut input = Vec::with_capacity(rows.len());
         for (doc, links) in rows {
-            let lead =
-                alphadesk_news::article::sentences(&doc.body).first().map(|s| s.trim().to_string()).unwrap_or_default();
-            let links: Vec<(String, u8)> = links
-                .into_iter()
-                // A link stored before relevance was measured counts by its salience.
-                .map(|l| {
-                    (l.ticker, l.relevance.unwrap_or_else(|| (l.salience * 100.0).round().clamp(0.0, 100.0) as u8))
-                })
-                .collect();
-            input.push(ThemeArticle {
-                id: doc.id,
-                known: doc.known_date,
-                title: doc.title.clone(),
-                lead: lead.clone(),
-                links: links.clone(),
-            });
+            let a = ThemeArticle::from_stored(&doc, &links);
             let source = Source::Article {
                 title: doc.title.clone(),
                 url: doc.url.clone(),
@@ -146,8 +130,16 @@ impl Service {
             };
             articles.insert(
                 doc.id,
-                StoryArticle { id: doc.id, title: doc.title, lead, known: doc.known_date, source, links },
+                StoryArticle {
+                    id: doc.id,
+                    title: doc.title,
+                    lead: a.lead.clone(),
+                    known: doc.known_date,
+                    source,
+                    links: a.links.clone(),
+                },
             );
+            input.push(a);
         }
         let w = Arc::new(Window { themes: themes::find(&input, min), articles });
         let mut cache = lock(&snap.themes);
@@ -239,7 +231,8 @@ fn story_view(svc: &Service, snap: &Snapshot, checker: &Checker<'_>, w: &Window,
     let articles: Vec<StoryArticle> = t.articles.iter().filter_map(|id| w.articles.get(id).cloned()).collect();
     // Only companies some article of the theme is about; a passing mention
     // earns no paragraph.
-    let relevant: Vec<_> = t.companies.iter().filter(|c| c.articles > 0 && c.relevance >= RELEVANT / 2).collect();
+    let relevant: Vec<_> =
+        t.companies.iter().filter(|c| c.articles > 0 && c.relevance >= MIN_THEME_RELEVANCE).collect();
     let mut dossiers = Vec::with_capacity(relevant.len());
     for c in &relevant {
         let d = match checker.dossier(&c.ticker) {

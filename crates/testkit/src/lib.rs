@@ -26,6 +26,22 @@ pub fn data_dir() -> Option<PathBuf> {
     None
 }
 
+/// The small real store the serving tests share (router, CLI end to end, MCP):
+/// two sectors (three IT, three Energy), the tables, Apple's XBRL facts and
+/// filings index — enough for every route and tool to have something to say.
+pub const SMALL_STORE_FILES: &[&str] = &[
+    "market/securities/securities.csv",
+    "market/fundamentals/fundamentals.csv",
+    "market/prices/AAPL_data.csv",
+    "market/prices/MSFT_data.csv",
+    "market/prices/ADBE_data.csv",
+    "market/prices/XOM_data.csv",
+    "market/prices/CVX_data.csv",
+    "market/prices/OXY_data.csv",
+    "sec/companyfacts/CIK0000320193.json",
+    "sec/submissions/CIK0000320193.json",
+];
+
 /// A file under the data directory.
 pub fn data_file(rel: &str) -> Option<PathBuf> {
     data_dir().map(|d| d.join(rel))

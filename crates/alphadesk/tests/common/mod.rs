@@ -17,29 +17,15 @@ pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_alphadesk"))
 }
 
-/// Two sectors' prices, the tables, Apple's XBRL facts and filings index, built
-/// once per test binary with the real `ingest`.
+/// The shared small store (`testkit::SMALL_STORE_FILES`), built once per test
+/// binary with the real `ingest`.
 pub fn store() -> Option<&'static Path> {
     static DB: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
     DB.get_or_init(|| {
         let data = data_dir()?;
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("served.db");
-        let files: Vec<PathBuf> = [
-            "market/securities/securities.csv",
-            "market/fundamentals/fundamentals.csv",
-            "market/prices/AAPL_data.csv",
-            "market/prices/MSFT_data.csv",
-            "market/prices/ADBE_data.csv",
-            "market/prices/XOM_data.csv",
-            "market/prices/CVX_data.csv",
-            "market/prices/OXY_data.csv",
-            "sec/companyfacts/CIK0000320193.json",
-            "sec/submissions/CIK0000320193.json",
-        ]
-        .iter()
-        .map(|r| data.join(r))
-        .collect();
+        let files: Vec<PathBuf> = alphadesk_testkit::SMALL_STORE_FILES.iter().map(|r| data.join(r)).collect();
         let out = bin().arg("--db").arg(&db).arg("ingest").args(&files).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         Some((dir, db))
