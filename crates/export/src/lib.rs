@@ -429,7 +429,42 @@ pub struct Written {
     pub seconds: f64,
 }
 
-/// A Parquet file being written: batches of rows, renamed into place on finish.
+/// A complete Parquet file not yet in place: [`Staged::commit`] renames it to
+/// its name; dropped uncommitted (an error elsewhere in the export), it is
+/// removed, so a failed export leaves the folder as it was.
+#[derive(Debug)]
+pub struct Staged {
+    partial: PathBuf,
+    written: Option<Written>,
+}
+
+impl Staged {
+    /// Puts the file in place under its name.
+    pub fn commit(mut self) -> Result<Written, ExportError> {
+        let written = self.written.take().expect("committed once");
+        std::fs::rename(&self.partial, &written.path)
+            .map_err(|source| ExportError::Io { path: written.path.clone(), source })?;
+        let bytes = std::fs::metadata(&written.path).map(|m| m.len()).unwrap_or(written.bytes);
+        Ok(Written { bytes, ..written })
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if self.written.is_some() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// Commits every staged file, or none when one cannot be written (the files
+/// already renamed stay: a rename fails only for reasons outside the export).
+pub fn commit_all(staged: Vec<Staged>) -> Result<Vec<Written>, ExportError> {
+    staged.into_iter().map(Staged::commit).collect()
+}
+
+/// A Parquet file being written: batches of rows into `NAME.partial`; removed
+/// if dropped before [`Sink::finish`] (an error, ENOSPC, a panic).
 struct Sink {
     table: Table,
     columns: &'static [Column],
@@ -437,10 +472,11 @@ struct Sink {
     builders: Vec<Builder>,
     pending: usize,
     rows: usize,
-    writer: ArrowWriter<File>,
+    writer: Option<ArrowWriter<File>>,
     partial: PathBuf,
     path: PathBuf,
     started: Instant,
+    done: bool,
 }
 
 impl Sink {
@@ -468,10 +504,11 @@ impl Sink {
             schema,
             pending: 0,
             rows: 0,
-            writer,
+            writer: Some(writer),
             partial,
             path,
             started: Instant::now(),
+            done: false,
         })
     }
 
@@ -499,29 +536,46 @@ impl Sink {
         let arrays: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
         let batch = RecordBatch::try_new(self.schema.clone(), arrays)
             .map_err(|source| ExportError::Arrow { table: self.table.name(), source })?;
-        self.writer.write(&batch).map_err(|source| ExportError::Parquet { table: self.table.name(), source })?;
+        let Some(writer) = self.writer.as_mut() else { unreachable!("no rows after finish") };
+        writer.write(&batch).map_err(|source| ExportError::Parquet { table: self.table.name(), source })?;
         self.pending = 0;
         Ok(())
     }
 
-    fn finish(mut self) -> Result<Written, ExportError> {
+    /// Closes the file, complete, still under its `.partial` name.
+    fn finish(mut self) -> Result<Staged, ExportError> {
         self.flush()?;
-        self.writer.close().map_err(|source| ExportError::Parquet { table: self.table.name(), source })?;
-        std::fs::rename(&self.partial, &self.path)
-            .map_err(|source| ExportError::Io { path: self.path.clone(), source })?;
-        let bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
-        Ok(Written {
-            table: self.table.name(),
-            path: self.path,
-            rows: self.rows,
-            bytes,
-            seconds: self.started.elapsed().as_secs_f64(),
-        })
+        let table = self.table.name();
+        let Some(writer) = self.writer.take() else { unreachable!("a sink is finished once") };
+        writer.close().map_err(|source| ExportError::Parquet { table, source })?;
+        let bytes = std::fs::metadata(&self.partial).map(|m| m.len()).unwrap_or(0);
+        let staged = Staged {
+            partial: self.partial.clone(),
+            written: Some(Written {
+                table,
+                path: self.path.clone(),
+                rows: self.rows,
+                bytes,
+                seconds: self.started.elapsed().as_secs_f64(),
+            }),
+        };
+        self.done = true;
+        Ok(staged)
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        if !self.done {
+            drop(self.writer.take());
+            let _ = std::fs::remove_file(&self.partial);
+        }
     }
 }
 
 /// Writes one stored table (not `Scores`) with what was known by `as_of`.
-pub fn write_table(store: &Store, dir: &Path, table: Table, as_of: NaiveDate) -> Result<Written, ExportError> {
+/// The file is staged: [`Staged::commit`] puts it in place.
+pub fn write_table(store: &Store, dir: &Path, table: Table, as_of: NaiveDate) -> Result<Staged, ExportError> {
     let (cols, sql) = columns(table);
     assert!(table != Table::Scores, "scores are computed, not stored: see write_scores");
     let store_err = |source| ExportError::Store { table: table.name(), source };
@@ -551,13 +605,13 @@ pub fn write_table(store: &Store, dir: &Path, table: Table, as_of: NaiveDate) ->
 }
 
 /// Writes score panels into `dir/scores.parquet`: every record of every date
-/// given, in the order given.
+/// given, in the order given. The file is staged like [`write_table`]'s.
 pub fn write_scores<'a>(
     dir: &Path,
     config_hash: &str,
     dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
-) -> Result<Written, ExportError> {
-    write_scores_file(&dir.join("scores.parquet"), config_hash, dates, |_| true)
+) -> Result<Staged, ExportError> {
+    stage_scores(&dir.join("scores.parquet"), config_hash, dates, |_| true)
 }
 
 /// Writes score panels into one file (`score --history --out FILE.parquet`),
@@ -568,6 +622,15 @@ pub fn write_scores_file<'a>(
     dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
     keep: impl Fn(&ScoreRecord) -> bool,
 ) -> Result<Written, ExportError> {
+    stage_scores(path, config_hash, dates, keep)?.commit()
+}
+
+fn stage_scores<'a>(
+    path: &Path,
+    config_hash: &str,
+    dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
+    keep: impl Fn(&ScoreRecord) -> bool,
+) -> Result<Staged, ExportError> {
     let mut sink = Sink::create(path.to_path_buf(), Table::Scores)?;
     for records in dates {
         for r in records.iter().filter(|r| keep(r)) {

@@ -31,11 +31,15 @@ use crate::error::{ApiError, ErrorBody};
 /// The largest note `POST /check` reads.
 pub const MAX_BODY: usize = alphadesk_service::MAX_NOTE_BYTES;
 
-/// Runs blocking service work (SQLite, scoring) off the async workers.
+/// Runs blocking service work (SQLite, scoring) off the async workers, on
+/// behalf of this request: when the request goes away (its timeout, a closed
+/// connection), the future is dropped and the work it alone waited for stops.
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> alphadesk_service::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
-    match tokio::task::spawn_blocking(f).await {
+    let request = alphadesk_service::Request::new();
+    let _cancel = request.cancel_on_drop();
+    match tokio::task::spawn_blocking(move || request.enter(f)).await {
         Ok(r) => r.map_err(ApiError::from),
         Err(e) => {
             Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the request stopped: {e}")))
@@ -123,11 +127,22 @@ pub struct NoteBody(pub String);
 impl<S: Send + Sync> FromRequest<S> for NoteBody {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let json = req
+        let essence = req
             .headers()
             .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
+            .map(|v| v.to_str().unwrap_or("?").split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let json = essence.as_deref() == Some("application/json");
+        let text = matches!(essence.as_deref(), None | Some("text/markdown" | "text/x-markdown" | "text/plain"));
+        if !json && !text {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!(
+                    "a note is posted as text/markdown, text/plain or application/json {{\"markdown\": ...}}, not {}",
+                    essence.unwrap_or_default()
+                ),
+            ));
+        }
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
             let status = e.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -139,16 +154,25 @@ impl<S: Send + Sync> FromRequest<S> for NoteBody {
         let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", format!("the note is not UTF-8: {e}"))
         })?;
-        if json {
+        let note = if json {
             #[derive(serde::Deserialize)]
             #[serde(deny_unknown_fields)]
             struct Wrapped {
                 markdown: String,
             }
             let w: Wrapped = serde_json::from_str(&text).map_err(|e| ApiError::bad_input(format!("body: {e}")))?;
-            return Ok(NoteBody(w.markdown));
+            w.markdown
+        } else {
+            text
+        };
+        if note.trim().is_empty() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unprocessable",
+                "the note is empty: post the Markdown to check",
+            ));
         }
-        Ok(NoteBody(text))
+        Ok(NoteBody(note))
     }
 }
 

@@ -18,7 +18,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ErrorDetail {
     /// bad_input, not_found, unprocessable, too_large, unavailable, internal,
-    /// or timeout.
+    /// timeout, or unsupported_media_type.
     pub code: String,
     pub message: String,
 }
@@ -61,7 +61,16 @@ impl From<ServiceError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let busy = self.status == StatusCode::SERVICE_UNAVAILABLE;
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_string(), message: self.message } };
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if busy {
+            // A busy server says when to come back rather than queueing callers.
+            let secs = alphadesk_service::work::RETRY_AFTER_SECS.to_string();
+            if let Ok(v) = axum::http::HeaderValue::from_str(&secs) {
+                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        res
     }
 }

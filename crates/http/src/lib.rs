@@ -8,15 +8,20 @@
 //!
 //! Handlers parse, call the service and render; none opens the store. The router
 //! is read-only: no route changes the store. Around it: request logs (`tracing`),
-//! a panic turned into a 500 (the server keeps answering), a request timeout, a
-//! concurrency limit, gzip/brotli, and an ETag with `Cache-Control` on every
-//! successful GET (a matching `If-None-Match` gets 304). [`app`] builds the
-//! router, which the tests drive in-process; [`serve`] runs it on a socket with a
-//! graceful shutdown on SIGTERM and Ctrl-C.
+//! a panic turned into a 500 (the server keeps answering), a request timeout
+//! whose expiry also abandons the computation nobody else waits for (see
+//! `alphadesk_service::work`), gzip/brotli, an ETag per content coding with
+//! `Cache-Control` on every successful GET (a matching `If-None-Match` gets 304),
+//! and the security headers every answer carries. [`app`] builds the router,
+//! which the tests drive in-process; [`serve`] runs it on a socket through
+//! [`conn`] (connection cap, header timeout) with a graceful shutdown on SIGTERM
+//! and Ctrl-C.
 
 pub mod api;
+pub mod conn;
 pub mod error;
 mod markdown;
+mod mcp_guard;
 pub mod pages;
 
 use std::net::SocketAddr;
@@ -43,16 +48,52 @@ use crate::error::ApiError;
 pub struct Options {
     /// A request that takes longer is answered 408.
     pub timeout: Duration,
-    /// Requests served at once; more wait their turn.
-    pub concurrency: usize,
     /// Host names accepted by `/mcp` besides loopback (DNS-rebinding defence).
     pub hosts: Vec<String>,
+    /// Browser origins allowed to call `/mcp` besides the server's own loopback
+    /// address (`http://127.0.0.1:PORT`, `http://localhost:PORT`); a request
+    /// without `Origin` (not a browser) is allowed.
+    pub origins: Vec<String>,
+    /// MCP sessions alive at once; an `initialize` past it is refused (503).
+    pub max_sessions: usize,
+    /// An MCP session unused this long is closed.
+    pub session_idle: Duration,
+    /// Connection limits and timeouts.
+    pub limits: conn::Limits,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { timeout: Duration::from_secs(20), concurrency: 256, hosts: Vec::new() }
+        Options {
+            timeout: Duration::from_secs(20),
+            hosts: Vec::new(),
+            origins: Vec::new(),
+            max_sessions: 1000,
+            session_idle: Duration::from_secs(600),
+            limits: conn::Limits::default(),
+        }
     }
+}
+
+/// The headers every answer carries: pages load only their own stylesheet and
+/// are never framed; no answer is sniffed as another type.
+const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+];
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    res
 }
 
 /// The whole site: API, pages and MCP, with the middleware around them.
@@ -76,16 +117,26 @@ pub fn app(service: Arc<Service>, opts: &Options) -> Router {
         .route("/validation", get(pages::validation))
         .route("/methodology", get(pages::methodology))
         .route("/static/site.css", get(pages::css));
-    let mcp = alphadesk_mcp::http_service(service.clone(), opts.hosts.clone());
+    let mcp_config = alphadesk_mcp::HttpConfig {
+        hosts: opts.hosts.clone(),
+        origins: opts.origins.clone(),
+        session_idle: opts.session_idle,
+    };
+    let (mcp, sessions) = alphadesk_mcp::http_service(service.clone(), &mcp_config);
+    let guard = mcp_guard::Guard::new(sessions, opts.max_sessions);
+    let mcp =
+        Router::new().fallback_service(mcp).layer(middleware::from_fn_with_state(Arc::new(guard), mcp_guard::guard));
     Router::new()
         .nest("/api/v1", api)
         .merge(pages)
         .nest_service("/mcp", mcp)
         .fallback(pages::not_found)
         .with_state(service)
-        .layer(middleware::from_fn(etag))
         .layer(CompressionLayer::new().gzip(true).br(true))
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(opts.concurrency))
+        // Outside compression: the tag is of the bytes sent, so a gzip answer and
+        // an identity answer never share one.
+        .layer(middleware::from_fn(etag))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(opts.timeout, timeout))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed to answer this request")
@@ -168,13 +219,35 @@ pub async fn serve(
     opts: Options,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    serve_until(service, listener, opts, Arc::default(), ready, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` resolves, counting connections in `registry`
+/// (tests stop it without a signal and read the counts).
+pub async fn serve_until(
+    service: Arc<Service>,
+    listener: tokio::net::TcpListener,
+    opts: Options,
+    registry: Arc<conn::Registry>,
+    ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
     let bound = listener.local_addr()?;
     let mut opts = opts;
     opts.hosts.push(bound.ip().to_string());
     opts.hosts.push(bound.to_string());
+    // The server's own pages may call /mcp from a browser; so may the loopback
+    // names of its address.
+    let port = bound.port();
+    opts.origins.extend([
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+        format!("http://[::1]:{port}"),
+        format!("http://{bound}"),
+    ]);
     let router = app(service, &opts);
     ready(bound);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+    conn::run(listener, router, opts.limits.clone(), registry, shutdown).await
 }
 
 async fn shutdown_signal() {

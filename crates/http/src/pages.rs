@@ -110,12 +110,38 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
     let Q(p) = q?;
     let sort = p.sort.unwrap_or_default();
     let sector = p.sector.clone().filter(|x| !x.is_empty());
-    let (view, latest) = blocking(move || {
-        let latest = s.health()?.latest_date;
-        Ok((s.scores(p.as_of, sector.as_deref(), sort, Some(500), 0)?, latest))
+    let (view, health) = blocking(move || {
+        let health = s.health()?;
+        Ok((s.scores(p.as_of, sector.as_deref(), sort, Some(500), 0)?, health))
     })
     .await?;
+    let latest = health.latest_date;
     let as_of = view.as_of;
+    // On the default date, say who is not on it: a few tickers ingested ahead
+    // do not move everyone's date, and stale ones are named, not hidden.
+    let out_of_step = (Some(as_of) == latest).then(|| {
+        let mut parts = Vec::new();
+        if !health.tickers_ahead.is_empty() {
+            let shown: Vec<&str> = health.tickers_ahead.iter().take(10).map(String::as_str).collect();
+            let more = health.tickers_ahead.len().saturating_sub(shown.len());
+            parts.push(format!(
+                "{} {} closes after this date ({}{}), shown here at their close of this date",
+                health.tickers_ahead.len(),
+                if health.tickers_ahead.len() == 1 { "ticker has" } else { "tickers have" },
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ));
+        }
+        if health.tickers_behind > 0 {
+            parts.push(format!(
+                "{} {} no close on this date (stale or delisted) and {} not listed",
+                health.tickers_behind,
+                if health.tickers_behind == 1 { "ticker has" } else { "tickers have" },
+                if health.tickers_behind == 1 { "is" } else { "are" }
+            ));
+        }
+        parts.join("; ")
+    });
     let link = |by: &str| -> String {
         let mut q = format!("/?as_of={as_of}&sort={by}");
         if let Some(sec) = &p.sector {
@@ -127,6 +153,9 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
     let body = html! {
         h1 { "Alpha Scores" }
         p.muted { "As of the close of " (as_of) " · " (view.page.total) " tickers · configuration " code { (view.config_hash) } }
+        @if let Some(note) = out_of_step.filter(|n| !n.is_empty()) {
+            p.muted.out-of-step { (note) "." }
+        }
         form.pick method="get" action="/" {
             label { "Date" input type="date" name="as_of" value=(as_of) max=[latest.map(|d| d.to_string())]; }
             label { "Sector"
@@ -392,7 +421,11 @@ fn stock_page(
                             li.pillar data-pillar=(p.name()) {
                                 span { (capitalise(p.name())) }
                                 span.bar role="meter" aria-label=(format!("{} pillar", p.name())) aria-valuemin="0" aria-valuemax="100" aria-valuenow=[score] {
-                                    span style=(format!("width:{}%", score.unwrap_or(0))) {}
+                                    // An SVG rect's width is an attribute, not an inline
+                                    // style: the pages' CSP allows no inline styles.
+                                    svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" {
+                                        rect x="0" y="0" height="10" width=(score.unwrap_or(0)) {}
+                                    }
                                 }
                                 span.(label_class(score)) {
                                     (score.map(|x| format!("{x} {}", ps.and_then(|p| p.label).map(|l| l.word()).unwrap_or(""))).unwrap_or_else(|| "unscored".into()))

@@ -276,7 +276,11 @@ impl Tools {
         let (service, specs) = (self.service.clone(), self.specs.clone());
         // The service reads SQLite and scores in memory: blocking work, off the
         // async workers.
-        let answer = tokio::task::spawn_blocking(move || (specs[i].call)(&service, arguments))
+        // A call the client gave up on (a closed connection, a cancelled
+        // request) stops the computation nobody else waits for.
+        let request = alphadesk_service::Request::new();
+        let _cancel = request.cancel_on_drop();
+        let answer = tokio::task::spawn_blocking(move || request.enter(|| (specs[i].call)(&service, arguments)))
             .await
             .map_err(|e| McpError::internal_error(format!("tool {name} stopped: {e}"), None))?;
         match answer {
@@ -333,24 +337,58 @@ pub async fn serve_stdio(service: Arc<Service>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The tools over streamable HTTP, as a tower service to mount at `/mcp`.
-/// `hosts` are the Host headers accepted besides loopback (DNS-rebinding defence).
+/// How `/mcp` is served over HTTP.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// `Host` headers accepted besides loopback (DNS-rebinding defence).
+    pub hosts: Vec<String>,
+    /// Browser origins accepted; any other `Origin` (including `null`) is
+    /// refused with 403. A request without `Origin` is not from a browser page
+    /// and is accepted.
+    pub origins: Vec<String>,
+    /// A session unused this long is closed.
+    pub session_idle: std::time::Duration,
+}
+
+type SessionManager = rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+
+/// The live MCP sessions of an HTTP service, for the server's session cap.
+#[derive(Clone)]
+pub struct Sessions(Arc<SessionManager>);
+
+impl Sessions {
+    /// Sessions alive now.
+    pub async fn live(&self) -> usize {
+        self.0.sessions.read().await.len()
+    }
+
+    /// The ids of the sessions alive now.
+    pub async fn ids(&self) -> std::collections::HashSet<String> {
+        self.0.sessions.read().await.keys().map(|k| k.to_string()).collect()
+    }
+}
+
+/// The tools over streamable HTTP, as a tower service to mount at `/mcp`, and
+/// a handle on its sessions.
 pub fn http_service(
     service: Arc<Service>,
-    hosts: Vec<String>,
-) -> rmcp::transport::streamable_http_server::StreamableHttpService<
-    Tools,
-    rmcp::transport::streamable_http_server::session::local::LocalSessionManager,
-> {
+    config: &HttpConfig,
+) -> (rmcp::transport::streamable_http_server::StreamableHttpService<Tools, SessionManager>, Sessions) {
     let tools = Tools::new(service);
     let mut allowed = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
-    allowed.extend(hosts);
-    let config = rmcp::transport::streamable_http_server::StreamableHttpServerConfig::default()
+    allowed.extend(config.hosts.iter().cloned());
+    let http = rmcp::transport::streamable_http_server::StreamableHttpServerConfig::default()
         .with_allowed_hosts(allowed)
+        .with_allowed_origins(config.origins.iter().cloned())
+        .enforce_origin_validation()
         .with_json_response(true);
-    rmcp::transport::streamable_http_server::StreamableHttpService::new(
+    let mut manager = SessionManager::default();
+    manager.session_config.keep_alive = Some(config.session_idle);
+    let manager = Arc::new(manager);
+    let service = rmcp::transport::streamable_http_server::StreamableHttpService::new(
         move || Ok(tools.clone()),
-        Arc::new(Default::default()),
-        config,
-    )
+        manager.clone(),
+        http,
+    );
+    (service, Sessions(manager))
 }

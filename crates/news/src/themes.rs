@@ -432,6 +432,13 @@ impl Cluster {
 
 /// The themes of `articles` with at least `min_articles` articles each, largest first.
 pub fn find(articles: &[ThemeArticle], min_articles: usize) -> Vec<Theme> {
+    find_until(articles, min_articles, &|| false).unwrap_or_default()
+}
+
+/// [`find`], giving up (`None`) as soon as `stop` says so: a server abandons a
+/// window nobody waits for any more. `stop` is asked every 64 articles.
+pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn() -> bool) -> Option<Vec<Theme>> {
+    const CHECK_EVERY: usize = 64;
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by_key(|&i| (articles[i].known, articles[i].id));
 
@@ -440,7 +447,10 @@ pub fn find(articles: &[ThemeArticle], min_articles: usize) -> Vec<Theme> {
     let mut names: Vec<String> = Vec::new();
     let mut docs: Vec<HashMap<u32, f64>> = Vec::with_capacity(articles.len());
     let mut df: HashMap<u32, usize> = HashMap::new();
-    for a in articles {
+    for (n, a) in articles.iter().enumerate() {
+        if n % CHECK_EVERY == 0 && stop() {
+            return None;
+        }
         let text = format!("{} {}", strip_wire_prefix(&a.title), strip_dateline(&a.lead));
         let mut tf: HashMap<u32, f64> = HashMap::new();
         for t in terms(&text) {
@@ -492,7 +502,10 @@ pub fn find(articles: &[ThemeArticle], min_articles: usize) -> Vec<Theme> {
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut index: HashMap<u32, Vec<usize>> = HashMap::new();
     let mut assignment = vec![usize::MAX; articles.len()];
-    for &i in &order {
+    for (n, &i) in order.iter().enumerate() {
+        if n % CHECK_EVERY == 0 && stop() {
+            return None;
+        }
         let v = &vectors[i];
         if v.is_empty() {
             continue;
@@ -519,7 +532,10 @@ pub fn find(articles: &[ThemeArticle], min_articles: usize) -> Vec<Theme> {
 
     // Pass 2: each article to its most similar centroid.
     let mut moved: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
-    for &i in &order {
+    for (n, &i) in order.iter().enumerate() {
+        if n % CHECK_EVERY == 0 && stop() {
+            return None;
+        }
         if assignment[i] == usize::MAX {
             continue;
         }
@@ -553,7 +569,7 @@ pub fn find(articles: &[ThemeArticle], min_articles: usize) -> Vec<Theme> {
             t.id = format!("{}-{k}", t.id);
         }
     }
-    themes
+    Some(themes)
 }
 
 fn best_cluster(v: &Vector, clusters: &[Cluster], index: &HashMap<u32, Vec<usize>>) -> Option<(usize, f64)> {

@@ -21,6 +21,9 @@ impl Service {
             .map_err(|e| ServiceError::bad_input(format!("cannot create {}: {e}", dir.display())))?;
         alphadesk_export::clean_partials(dir);
         let tables: Vec<Table> = if tables.is_empty() { Table::ALL.to_vec() } else { tables.to_vec() };
+        // Every table is written complete under a `.partial` name first, and
+        // renamed only when all are: a failure (a full disk) leaves the folder
+        // as it was, and the staged files are removed as they are dropped.
         let mut out = Vec::with_capacity(tables.len());
         for t in tables {
             if t == Table::Scores {
@@ -29,12 +32,12 @@ impl Service {
                 if dates.last() != Some(&as_of) {
                     dates.push(as_of);
                 }
-                let panels: Vec<_> = dates.iter().map(|d| self.scores_on(&snap, *d)).collect();
+                let panels = dates.iter().map(|d| self.scores_on(&snap, *d)).collect::<Result<Vec<_>>>()?;
                 out.push(alphadesk_export::write_scores(dir, self.config_hash(), panels.iter().map(|p| p.as_slice()))?);
             } else {
-                out.push(alphadesk_export::write_table(&self.reader(), dir, t, known_by)?);
+                out.push(alphadesk_export::write_table(&self.reader().get(), dir, t, known_by)?);
             }
         }
-        Ok(out)
+        Ok(alphadesk_export::commit_all(out)?)
     }
 }

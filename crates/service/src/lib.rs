@@ -21,11 +21,12 @@ pub mod export;
 pub mod params;
 pub mod stories;
 pub mod views;
+pub mod work;
 pub mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use alphadesk_model::{NaiveDate, Sector, Ticker};
@@ -38,6 +39,8 @@ use alphadesk_validate::{Backtest, Figures, Spec};
 pub use error::{Kind, Result, ServiceError};
 pub use stories::ThemeRef;
 pub use views::*;
+use work::Flights;
+pub use work::{Pool, Request};
 
 /// The most results one page may hold.
 pub const MAX_LIMIT: usize = 500;
@@ -56,42 +59,86 @@ pub struct Options {
     pub rules: RulesConfig,
     /// Read connections in the pool (the server's worker threads share them).
     pub readers: usize,
+    /// Load a new store generation on a thread of its own and keep answering
+    /// from the previous one until the new one is warm (a server); otherwise the
+    /// caller that notices the change loads it (the CLI, tests).
+    pub reload_in_background: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { config: ScoreConfig::default(), rules: RulesConfig::default(), readers: 4 }
+        Options {
+            config: ScoreConfig::default(),
+            rules: RulesConfig::default(),
+            readers: 4,
+            reload_in_background: false,
+        }
     }
 }
 
 /// The universe at one store generation, and what has been computed from it.
+/// Every cache computes a missing answer once however many callers ask at once
+/// ([`work::Flights`]).
 pub struct Snapshot {
     pub generation: i64,
     pub universe: Universe,
-    scores: Mutex<HashMap<NaiveDate, Arc<Vec<ScoreRecord>>>>,
-    explained: Mutex<HashMap<(NaiveDate, String), Arc<TickerView>>>,
-    notes: Mutex<HashMap<(NaiveDate, String), Arc<NoteView>>>,
-    facts: Mutex<HashMap<(NaiveDate, String), Arc<alphadesk_fundamentals::FactsReport>>>,
-    record: OnceLock<Arc<Backtest>>,
+    /// The date a question without one is about: the latest close most of the
+    /// universe has (a few tickers ingested ahead do not move everyone's date).
+    default_date: Option<NaiveDate>,
+    scores: Flights<NaiveDate, Vec<ScoreRecord>>,
+    explained: Flights<(NaiveDate, String), TickerView>,
+    notes: Flights<(NaiveDate, String), NoteView>,
+    facts: Flights<(NaiveDate, String), alphadesk_fundamentals::FactsReport>,
+    record: Flights<(), Backtest>,
     figures: OnceLock<Arc<Figures>>,
     /// What every date's checker shares (names, accessions, files, rules).
-    catalog: OnceLock<Arc<Catalog>>,
+    catalog: Flights<(), Catalog>,
     /// Every ticker's note of a date, summarised (headline, verdict): composed
     /// for the whole date at once with one checker, which costs little more than
     /// one note, and kept small.
-    summaries: Mutex<HashMap<NaiveDate, Arc<BTreeMap<String, NoteSummary>>>>,
-    /// One date's notes are composed at a time: concurrent requests for the same
-    /// date wait for the first instead of repeating it, and memory stays bounded.
-    composing: Mutex<()>,
+    summaries: Flights<NaiveDate, BTreeMap<String, NoteSummary>>,
     /// Themes per window (from, to, minimum articles).
-    themes: Mutex<HashMap<(NaiveDate, NaiveDate, usize), Arc<stories::Window>>>,
+    themes: Flights<(NaiveDate, NaiveDate, usize), stories::Window>,
 }
 
 impl Snapshot {
-    /// The latest date any security traded in the store.
+    /// The date questions without one are about: the latest close that at least
+    /// half of the universe has. A ticker ingested a few days ahead of the rest
+    /// does not move everyone onto stale closes.
     pub fn latest(&self) -> Option<NaiveDate> {
+        self.default_date
+    }
+
+    /// The latest date any security traded in the store.
+    pub fn newest(&self) -> Option<NaiveDate> {
         self.universe.calendar.last().copied()
     }
+
+    /// Tickers whose last close is before the default date (stale or delisted)
+    /// and tickers with closes after it (ingested ahead of the rest).
+    pub fn out_of_step(&self) -> (Vec<String>, Vec<String>) {
+        let Some(d) = self.default_date else { return Default::default() };
+        let mut behind = Vec::new();
+        let mut ahead = Vec::new();
+        for m in &self.universe.members {
+            match m.prices.dates.last() {
+                Some(last) if *last < d => behind.push(m.ticker.clone()),
+                Some(last) if *last > d => ahead.push(m.ticker.clone()),
+                _ => {}
+            }
+        }
+        (behind, ahead)
+    }
+}
+
+/// The latest close at least half of the universe has.
+fn majority_date(universe: &Universe) -> Option<NaiveDate> {
+    let mut last: Vec<NaiveDate> = universe.members.iter().filter_map(|m| m.prices.dates.last().copied()).collect();
+    if last.is_empty() {
+        return universe.calendar.last().copied();
+    }
+    last.sort_unstable_by(|a, b| b.cmp(a));
+    Some(last[(last.len() - 1) / 2])
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -99,48 +146,134 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, k: K, v: V) {
-    if map.len() >= CACHE_ENTRIES {
-        map.clear();
-    }
-    map.insert(k, v);
-}
-
+/// The service: the open store, its current [`Snapshot`], and the pool every
+/// expensive computation runs in. See the crate documentation.
 pub struct Service {
     db: PathBuf,
     cfg: ScoreConfig,
     cfg_hash: String,
     rules: RulesConfig,
+    /// The open files: replaced whole when the store file itself is replaced.
+    files: RwLock<Arc<Files>>,
+    current: RwLock<Arc<Snapshot>>,
+    reload: Mutex<()>,
+    /// A background reload is loading the next generation.
+    reloading: AtomicBool,
+    reload_in_background: bool,
+    readers_wanted: usize,
+    /// Where expensive answers are computed: bounded, one per question.
+    pool: Pool,
+    /// The service itself, for the background reload's thread (set by
+    /// [`Service::open_shared`]).
+    me: std::sync::Weak<Service>,
+}
+
+/// The connections to one store file, and which file they are on.
+struct Files {
     readers: Vec<Mutex<Store>>,
     next: AtomicUsize,
     /// A connection kept only to ask whether anyone else wrote the file.
     watch: Mutex<Store>,
     seen_version: AtomicI64,
-    current: RwLock<Arc<Snapshot>>,
-    reload: Mutex<()>,
+    identity: Option<FileIdentity>,
+}
+
+/// What tells one file from another at the same path (a store replaced by a
+/// rename has a new inode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    device: u64,
+    inode: u64,
+}
+
+fn identity(path: &Path) -> Option<FileIdentity> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| FileIdentity { device: m.dev(), inode: m.ino() })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+impl Files {
+    fn open(db: &Path, readers: usize) -> Result<Files> {
+        let identity = identity(db);
+        let watch = Store::open_read_only(db)?;
+        let readers = (0..readers.max(1))
+            .map(|_| Store::open_read_only(db).map(Mutex::new))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let seen = data_version(&watch)?;
+        Ok(Files {
+            readers,
+            next: AtomicUsize::new(0),
+            watch: Mutex::new(watch),
+            seen_version: AtomicI64::new(seen),
+            identity,
+        })
+    }
+
+    /// A read connection: the first free one, else the next in turn.
+    fn reader(&self) -> MutexGuard<'_, Store> {
+        for r in &self.readers {
+            if let Ok(g) = r.try_lock() {
+                return g;
+            }
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        lock(&self.readers[i])
+    }
+}
+
+/// A read connection held for one call (it keeps its files open meanwhile).
+pub(crate) struct Reader {
+    files: Arc<Files>,
+}
+
+impl Reader {
+    pub(crate) fn get(&self) -> MutexGuard<'_, Store> {
+        self.files.reader()
+    }
 }
 
 impl Service {
     /// Opens an existing store read-only and loads its universe.
     pub fn open(db: &Path, opts: Options) -> Result<Service> {
-        let watch = Store::open_read_only(db)?;
-        let readers = (0..opts.readers.max(1))
-            .map(|_| Store::open_read_only(db).map(Mutex::new))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let seen = data_version(&watch)?;
-        let snapshot = load_snapshot(&lock(&readers[0]))?;
-        Ok(Service {
+        let (files, snapshot) = Self::load(db, &opts)?;
+        Ok(Self::assemble(db, opts, files, snapshot, std::sync::Weak::new()))
+    }
+
+    /// Opens a store for sharing between threads (a server): the form a
+    /// background reload needs, since its thread holds the service.
+    pub fn open_shared(db: &Path, opts: Options) -> Result<Arc<Service>> {
+        let (files, snapshot) = Self::load(db, &opts)?;
+        Ok(Arc::new_cyclic(|me| Self::assemble(db, opts, files, snapshot, me.clone())))
+    }
+
+    fn load(db: &Path, opts: &Options) -> Result<(Files, Snapshot)> {
+        let files = Files::open(db, opts.readers)?;
+        let snapshot = load_snapshot(&files.reader())?;
+        Ok((files, snapshot))
+    }
+
+    fn assemble(db: &Path, opts: Options, files: Files, snapshot: Snapshot, me: std::sync::Weak<Service>) -> Service {
+        Service {
             db: db.to_path_buf(),
             cfg_hash: opts.config.hash(),
             cfg: opts.config,
             rules: opts.rules,
-            readers,
-            next: AtomicUsize::new(0),
-            watch: Mutex::new(watch),
-            seen_version: AtomicI64::new(seen),
+            files: RwLock::new(Arc::new(files)),
             current: RwLock::new(Arc::new(snapshot)),
             reload: Mutex::new(()),
-        })
+            reloading: AtomicBool::new(false),
+            reload_in_background: opts.reload_in_background,
+            readers_wanted: opts.readers,
+            pool: Pool::for_machine(),
+            me,
+        }
     }
 
     pub fn db(&self) -> &Path {
@@ -165,34 +298,128 @@ impl Service {
         self.cfg_hash == ScoreConfig::default().hash()
     }
 
-    /// A read connection from the pool: the first free one, else the next in turn.
-    fn reader(&self) -> MutexGuard<'_, Store> {
-        for r in &self.readers {
-            if let Ok(g) = r.try_lock() {
-                return g;
-            }
-        }
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.readers.len();
-        lock(&self.readers[i])
+    fn files(&self) -> Arc<Files> {
+        self.files.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// The current snapshot, reloaded first if the store was written since.
+    /// A read connection of the current files.
+    pub(crate) fn reader(&self) -> Reader {
+        Reader { files: self.files() }
+    }
+
+    /// The pool expensive answers are computed in.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The current snapshot. A store file replaced at its path is reopened at
+    /// once; a write to the store (another process's ingest or sync) loads a new
+    /// snapshot: in the background when the service was opened so (the previous
+    /// snapshot answers meanwhile, and the new one is warmed with what the
+    /// previous one had computed), else here.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
-        let version = data_version(&lock(&self.watch))?;
-        if version != self.seen_version.load(Ordering::Acquire) {
-            let _one = lock(&self.reload);
-            let version = data_version(&lock(&self.watch))?;
-            if version != self.seen_version.load(Ordering::Acquire) {
-                let generation = self.reader().generation()?;
-                let stale = self.current.read().unwrap_or_else(|p| p.into_inner()).generation != generation;
-                if stale {
-                    let fresh = Arc::new(load_snapshot(&self.reader())?);
-                    *self.current.write().unwrap_or_else(|p| p.into_inner()) = fresh;
-                }
-                self.seen_version.store(version, Ordering::Release);
+        let files = self.files();
+        if files.identity.is_some() {
+            let now = identity(&self.db);
+            if now.is_some() && now != files.identity {
+                return self.reopen(&files);
             }
         }
-        Ok(self.current.read().unwrap_or_else(|p| p.into_inner()).clone())
+        let version = data_version(&lock(&files.watch))?;
+        if version != files.seen_version.load(Ordering::Acquire) {
+            if self.reload_in_background {
+                self.reload_later(files, version);
+            } else {
+                let _one = lock(&self.reload);
+                let version = data_version(&lock(&files.watch))?;
+                if version != files.seen_version.load(Ordering::Acquire) {
+                    let generation = files.reader().generation()?;
+                    if self.current().generation != generation {
+                        let fresh = Arc::new(load_snapshot(&files.reader())?);
+                        self.install(fresh);
+                    }
+                    files.seen_version.store(version, Ordering::Release);
+                }
+            }
+        }
+        Ok(self.current())
+    }
+
+    fn current(&self) -> Arc<Snapshot> {
+        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn install(&self, fresh: Arc<Snapshot>) {
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+    }
+
+    /// The store file at our path is another file now: open it, load it, and
+    /// answer from it from this request on.
+    fn reopen(&self, old: &Arc<Files>) -> Result<Arc<Snapshot>> {
+        let _one = lock(&self.reload);
+        if !Arc::ptr_eq(old, &self.files()) {
+            return Ok(self.current());
+        }
+        log(&format!("the store file {} was replaced: reopening it", self.db.display()));
+        let files = Arc::new(Files::open(&self.db, self.readers_wanted)?);
+        let fresh = Arc::new(load_snapshot(&files.reader())?);
+        *self.files.write().unwrap_or_else(|p| p.into_inner()) = files;
+        self.install(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Starts loading the new generation on a thread of its own, unless one is
+    /// loading already. The snapshot in use answers until the new one is ready.
+    fn reload_later(&self, files: Arc<Files>, version: i64) {
+        if self.reloading.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        // The thread needs the service for warming; a service is shared as an
+        // `Arc` by every face that reloads in the background.
+        let Some(me) = self.me.upgrade() else {
+            self.reloading.store(false, Ordering::Release);
+            return;
+        };
+        std::thread::spawn(move || {
+            let result = (|| -> Result<()> {
+                let generation = files.reader().generation()?;
+                if me.current().generation != generation {
+                    let old = me.current();
+                    let fresh = Arc::new(load_snapshot(&files.reader())?);
+                    me.warm_like(&fresh, &old);
+                    me.install(fresh);
+                    log(&format!("store generation {generation} loaded"));
+                }
+                files.seen_version.store(version, Ordering::Release);
+                Ok(())
+            })();
+            if let Err(e) = result {
+                log(&format!("loading the new store generation failed (answering from the previous one): {e}"));
+            }
+            me.reloading.store(false, Ordering::Release);
+        });
+    }
+
+    /// Computes on `fresh` the scores and note summaries `old` had computed, so
+    /// that the routes that were fast stay fast when `fresh` is installed.
+    fn warm_like(&self, fresh: &Snapshot, old: &Snapshot) {
+        let mut dates = old.scores.keys();
+        dates.sort_unstable_by(|a, b| b.cmp(a));
+        if let (Some(was), Some(now)) = (old.latest(), fresh.latest()) {
+            // The old latest date's work moves to the new latest date.
+            for d in dates.iter_mut() {
+                if *d == was {
+                    *d = now;
+                }
+            }
+        }
+        for d in dates.into_iter().take(64) {
+            let _ = self.scores_on(fresh, d);
+        }
+        for d in old.summaries.keys().into_iter().take(8) {
+            let d = if Some(d) == old.latest() { fresh.latest().unwrap_or(d) } else { d };
+            let _ = self.date_notes(fresh, d);
+        }
     }
 
     /// Loads what the first requests need (the universe, the latest date's
@@ -201,7 +428,7 @@ impl Service {
     pub fn warm(&self) -> Result<()> {
         let snap = self.snapshot()?;
         if let Some(latest) = snap.latest() {
-            let records = self.scores_on(&snap, latest);
+            let records = self.scores_on(&snap, latest)?;
             for d in Self::note_dates(&snap, latest) {
                 self.date_notes(&snap, d)?;
             }
@@ -212,7 +439,7 @@ impl Service {
                 latest,
                 alphadesk_score::Every::Month,
             ) {
-                self.scores_on(&snap, d);
+                self.scores_on(&snap, d)?;
             }
             for r in records.iter() {
                 self.explain(&r.ticker, Some(latest))?;
@@ -245,20 +472,15 @@ impl Service {
         match snap.universe.member(t.as_str()) {
             Some(m) => Ok(m.ticker.clone()),
             None => Err(ServiceError::not_found(format!(
-                "{t} is not in the scored universe (no prices or no sector in {})",
-                self.db.display()
+                "{t} is not in the scored universe (the store holds no prices or no sector for it)"
             ))),
         }
     }
 
-    /// Every record scored on a date (cached per snapshot and date).
-    pub fn scores_on(&self, snap: &Snapshot, as_of: NaiveDate) -> Arc<Vec<ScoreRecord>> {
-        if let Some(r) = lock(&snap.scores).get(&as_of) {
-            return r.clone();
-        }
-        let r = Arc::new(score(&snap.universe, as_of, &self.cfg));
-        bounded_insert(&mut lock(&snap.scores), as_of, r.clone());
-        r
+    /// Every record scored on a date (cached per snapshot and date, computed
+    /// once however many ask at once).
+    pub fn scores_on(&self, snap: &Snapshot, as_of: NaiveDate) -> Result<Arc<Vec<ScoreRecord>>> {
+        snap.scores.get_or_compute(&self.pool, as_of, |_| Ok(score(&snap.universe, as_of, &self.cfg)))
     }
 
     /// Scores of a date (default: the latest), optionally one sector, sorted and
@@ -286,7 +508,7 @@ impl Service {
             })?),
             None => None,
         };
-        let all = self.scores_on(&snap, as_of);
+        let all = self.scores_on(&snap, as_of)?;
         let mut items: Vec<&ScoreRecord> = all.iter().filter(|r| sector.is_none_or(|s| r.sector == s)).collect();
         if items.is_empty() {
             return Err(ServiceError::not_found(format!(
@@ -325,23 +547,20 @@ impl Service {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
         let as_of = self.date(&snap, as_of)?;
-        if let Some(v) = lock(&snap.explained).get(&(as_of, t.clone())) {
-            return Ok(v.clone());
-        }
-        let records = self.scores_on(&snap, as_of);
-        let Some(e) = alphadesk_score::explain_scored(&snap.universe, &records, &t, as_of, &self.cfg) else {
-            return Err(ServiceError::not_found(format!(
-                "{t} has no fresh price on {as_of}, so it is not scored then"
-            )));
-        };
-        let view = Arc::new(TickerView {
-            record: e.record,
-            explanation: e.sentences,
-            metrics: e.metrics.into_iter().map(MetricView::from).collect(),
-            config_hash: e.config_hash,
-        });
-        bounded_insert(&mut lock(&snap.explained), (as_of, t), view.clone());
-        Ok(view)
+        snap.explained.get_or_compute(&self.pool, (as_of, t.clone()), |_| {
+            let records = self.scores_on(&snap, as_of)?;
+            let Some(e) = alphadesk_score::explain_scored(&snap.universe, &records, &t, as_of, &self.cfg) else {
+                return Err(ServiceError::not_found(format!(
+                    "{t} has no fresh price on {as_of}, so it is not scored then"
+                )));
+            };
+            Ok(TickerView {
+                record: e.record,
+                explanation: e.sentences,
+                metrics: e.metrics.into_iter().map(MetricView::from).collect(),
+                config_hash: e.config_hash,
+            })
+        })
     }
 
     /// Standardised fundamentals known at the close of a date.
@@ -351,17 +570,12 @@ impl Service {
         // Any ticker of the securities master, priced or not.
         let t = Ticker::new(ticker).map_err(|e| ServiceError::bad_input(e.to_string()))?;
         let key = (as_of, t.as_str().to_string());
-        if let Some(f) = lock(&snap.facts).get(&key) {
-            return Ok(f.as_ref().clone());
-        }
-        let report = alphadesk_fundamentals::facts(&self.reader(), t.as_str(), as_of)?.ok_or_else(|| {
-            ServiceError::not_found(format!(
-                "unknown ticker {t} in {}: ingest its listing or prices first",
-                self.db.display()
-            ))
+        let report = snap.facts.get_or_compute(&self.pool, key, |_| {
+            alphadesk_fundamentals::facts(&self.reader().get(), t.as_str(), as_of)?.ok_or_else(|| {
+                ServiceError::not_found(format!("unknown ticker {t}: ingest its listing or prices first"))
+            })
         })?;
-        bounded_insert(&mut lock(&snap.facts), key, Arc::new(report.clone()));
-        Ok(report)
+        Ok(report.as_ref().clone())
     }
 
     /// Daily bars from `from` to `to` (default: the year to the latest date).
@@ -414,16 +628,15 @@ impl Service {
     pub fn score_history(&self, ticker: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<ScorePoint>> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        Ok(snap
-            .universe
+        snap.universe
             .rebalance_dates(from, to, alphadesk_score::Every::Month)
             .into_iter()
             .map(|d| {
-                let records = self.scores_on(&snap, d);
+                let records = self.scores_on(&snap, d)?;
                 let alpha_score = records.iter().find(|r| r.ticker == t).and_then(|r| r.alpha_score);
-                ScorePoint { as_of: d, alpha_score }
+                Ok(ScorePoint { as_of: d, alpha_score })
             })
-            .collect())
+            .collect()
     }
 
     /// Open-market insider trades filed by a date, newest first.
@@ -515,17 +728,14 @@ impl Service {
     /// figures of record for the default configuration).
     pub fn record_backtest(&self) -> Result<Arc<Backtest>> {
         let snap = self.snapshot()?;
-        Ok(snap
-            .record
-            .get_or_init(|| {
-                Arc::new(alphadesk_validate::backtest(&snap.universe, &self.cfg, &alphadesk_validate::record_spec()))
-            })
-            .clone())
+        snap.record.get_or_compute(&self.pool, (), |_| {
+            Ok(alphadesk_validate::backtest(&snap.universe, &self.cfg, &alphadesk_validate::record_spec()))
+        })
     }
 
     /// The figures of record in brief: from this snapshot, else from the store's
-    /// cache for this generation, else computed (and cached when the store can
-    /// be written).
+    /// cache for this generation, else computed (a writer refreshes the store's
+    /// cache, see `write`; the service only reads).
     pub fn figures(&self) -> Result<Arc<Figures>> {
         let snap = self.snapshot()?;
         if let Some(f) = snap.figures.get() {
@@ -533,15 +743,12 @@ impl Service {
         }
         let cached = self
             .reader()
+            .get()
             .cached(FIGURES_KIND, &self.cfg_hash)?
             .and_then(|json| serde_json::from_str::<Figures>(&json).ok());
         let figures = match cached {
             Some(f) => f,
-            None => {
-                let f = Figures::from(self.record_backtest()?.as_ref());
-                // Read-only here; a writer refreshes the cache (see `write`).
-                f
-            }
+            None => Figures::from(self.record_backtest()?.as_ref()),
         };
         Ok(snap.figures.get_or_init(|| Arc::new(figures)).clone())
     }
@@ -561,7 +768,8 @@ impl Service {
     /// from.
     pub fn with_desk<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
         let snap = self.snapshot()?;
-        let store = self.reader();
+        let reader = self.reader();
+        let store = reader.get();
         let desk = Desk::new(&store, &snap.universe, &self.cfg, as_of)?;
         f(&desk)
     }
@@ -570,14 +778,15 @@ impl Service {
     /// composing and checking notes on one date.
     pub fn with_checker<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Checker<'_>) -> Result<T>) -> Result<T> {
         let snap = self.snapshot()?;
-        let store = self.reader();
-        let catalog = match snap.catalog.get() {
-            Some(c) => c.clone(),
-            None => {
-                let c = Arc::new(Catalog::load(&store, self.rules.clone())?);
-                snap.catalog.get_or_init(|| c).clone()
-            }
-        };
+        self.checker_on(&snap, as_of, f)
+    }
+
+    fn checker_on<T>(&self, snap: &Snapshot, as_of: NaiveDate, f: impl FnOnce(&Checker<'_>) -> Result<T>) -> Result<T> {
+        let catalog = snap
+            .catalog
+            .get_or_compute(&self.pool, (), |_| Ok(Catalog::load(&self.reader().get(), self.rules.clone())?))?;
+        let reader = self.reader();
+        let store = reader.get();
         let desk = Desk::new(&store, &snap.universe, &self.cfg, as_of)?;
         f(&Checker::with_catalog(&desk, catalog))
     }
@@ -588,18 +797,30 @@ impl Service {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
         let as_of = self.date(&snap, as_of)?;
-        if let Some(n) = lock(&snap.notes).get(&(as_of, t.clone())) {
-            return Ok(n.clone());
-        }
-        let view = Arc::new(self.with_checker(as_of, |checker| note_view(checker, &t))?);
-        bounded_insert(&mut lock(&snap.notes), (as_of, t), view.clone());
-        Ok(view)
+        snap.notes.get_or_compute(&self.pool, (as_of, t.clone()), |_| {
+            self.checker_on(&snap, as_of, |checker| note_view(checker, &t))
+        })
     }
 
     /// A note by its id, `TICKER-YYYY-MM-DD`.
+    /// The id names one date: a date without a close of its own (a weekend, a
+    /// date past the last price) has no note, and is not answered with another
+    /// date's.
     pub fn note_by_id(&self, id: &str) -> Result<Arc<NoteView>> {
         let (ticker, date) = parse_note_id(id)?;
-        self.note(&ticker, Some(date))
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, &ticker)?;
+        let closed = snap.universe.member(&t).is_some_and(|m| m.prices.dates.binary_search(&date).is_ok());
+        if !closed {
+            let nearest = snap
+                .universe
+                .member(&t)
+                .and_then(|m| m.prices.index_on_or_before(date).map(|i| m.prices.dates[i]))
+                .map(|d| format!("; the nearest earlier note is {}", note_id(&t, d)))
+                .unwrap_or_default();
+            return Err(ServiceError::not_found(format!("{t} has no close on {date}, so no note {id}{nearest}")));
+        }
+        self.note(&t, Some(date))
     }
 
     /// Every scored ticker's note of a date (default: the latest), paged, with
@@ -619,29 +840,25 @@ impl Service {
     /// The summaries of every note of a date, composed and checked once per
     /// snapshot and date.
     fn date_notes(&self, snap: &Snapshot, as_of: NaiveDate) -> Result<Arc<BTreeMap<String, NoteSummary>>> {
-        if let Some(n) = lock(&snap.summaries).get(&as_of) {
-            return Ok(n.clone());
-        }
-        let _one = lock(&snap.composing);
-        if let Some(n) = lock(&snap.summaries).get(&as_of) {
-            return Ok(n.clone());
-        }
-        let all = self.with_checker(as_of, |checker| {
-            let mut all = BTreeMap::new();
-            for t in checker.tickers() {
-                match note_view(checker, &t) {
-                    Ok(v) => {
-                        all.insert(t, NoteSummary::from(&v));
+        snap.summaries.get_or_compute(&self.pool, as_of, |stop| {
+            self.checker_on(snap, as_of, |checker| {
+                let mut all = BTreeMap::new();
+                for t in checker.tickers() {
+                    if stop.stopped() {
+                        return Err(work::abandoned());
                     }
-                    // A ticker with too little data for a note has none.
-                    Err(e) if matches!(e.kind, Kind::NotFound | Kind::Unprocessable) => {}
-                    Err(e) => return Err(e),
+                    match note_view(checker, &t) {
+                        Ok(v) => {
+                            all.insert(t, NoteSummary::from(&v));
+                        }
+                        // A ticker with too little data for a note has none.
+                        Err(e) if matches!(e.kind, Kind::NotFound | Kind::Unprocessable) => {}
+                        Err(e) => return Err(e),
+                    }
                 }
-            }
-            Ok(Arc::new(all))
-        })?;
-        bounded_insert(&mut lock(&snap.summaries), as_of, all.clone());
-        Ok(all)
+                Ok(all)
+            })
+        })
     }
 
     /// The dates a stock page lists notes of: the date and the three month ends
@@ -689,30 +906,34 @@ impl Service {
                 self.date(&snap, None)?
             }
         };
-        self.with_checker(date, |checker| check_note(checker, markdown, tickers))
+        self.pool.run(|| self.with_checker(date, |checker| check_note(checker, markdown, tickers)))
     }
 
     /// A linker over the store's priced securities and the given aliases
     /// (`alias<TAB>ticker` lines), for reading articles.
     pub fn linker(&self, aliases: &str) -> Result<alphadesk_news::link::Linker> {
-        alphadesk_news::link::Linker::from_store(&self.reader(), aliases)?.ok_or_else(|| {
+        alphadesk_news::link::Linker::from_store(&self.reader().get(), aliases)?.ok_or_else(|| {
             ServiceError::not_found(format!("{} holds no priced securities with names to link to", self.db.display()))
         })
     }
 
     /// Row counts of every table of the store.
     pub fn counts(&self) -> Result<alphadesk_store::Counts> {
-        Ok(self.reader().counts()?)
+        Ok(self.reader().get().counts()?)
     }
 
     /// Health: the generation, the universe's size, the latest date.
     pub fn health(&self) -> Result<Health> {
         let snap = self.snapshot()?;
+        let (behind, ahead) = snap.out_of_step();
         Ok(Health {
             status: "ok".into(),
             generation: snap.generation,
             tickers: snap.universe.members.len(),
             latest_date: snap.latest(),
+            newest_price_date: snap.newest(),
+            tickers_behind: behind.len(),
+            tickers_ahead: ahead,
             config_hash: self.cfg_hash.clone(),
         })
     }
@@ -722,10 +943,12 @@ impl Service {
 pub const FIGURES_KIND: &str = "figures_of_record";
 
 fn data_version(store: &Store) -> Result<i64> {
-    Ok(store
-        .conn()
-        .pragma_query_value(None, "data_version", |r| r.get(0))
-        .map_err(alphadesk_store::StoreError::from)?)
+    Ok(store.data_version()?)
+}
+
+/// A line in the log of whoever runs the service (a server's request log).
+fn log(message: &str) {
+    tracing::info!("{message}");
 }
 
 fn load_snapshot(store: &Store) -> Result<Snapshot> {
@@ -733,17 +956,17 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
     let universe = Universe::load(store)?;
     Ok(Snapshot {
         generation,
+        default_date: majority_date(&universe),
         universe,
-        scores: Mutex::new(HashMap::new()),
-        explained: Mutex::new(HashMap::new()),
-        notes: Mutex::new(HashMap::new()),
-        facts: Mutex::new(HashMap::new()),
-        record: OnceLock::new(),
+        scores: Flights::new(CACHE_ENTRIES),
+        explained: Flights::new(CACHE_ENTRIES),
+        notes: Flights::new(CACHE_ENTRIES),
+        facts: Flights::new(CACHE_ENTRIES),
+        record: Flights::new(1),
         figures: OnceLock::new(),
-        catalog: OnceLock::new(),
-        summaries: Mutex::new(HashMap::new()),
-        composing: Mutex::new(()),
-        themes: Mutex::new(HashMap::new()),
+        catalog: Flights::new(1),
+        summaries: Flights::new(CACHE_ENTRIES),
+        themes: Flights::new(stories::THEME_WINDOWS),
     })
 }
 

@@ -16,7 +16,7 @@ use alphadesk_notes::story::{compose_story, StoryArticle, StoryCompany, StoryInp
 use alphadesk_rules::{CheckError, Checker};
 use alphadesk_store::read;
 
-use crate::{lock, Result, Service, ServiceError, Snapshot, StoryView, ThemeCompanyView, ThemeView};
+use crate::{work, Result, Service, ServiceError, Snapshot, StoryView, ThemeCompanyView, ThemeView};
 
 /// The longest window themes are found over: a year of articles is grouped in
 /// seconds; longer windows mix unrelated years.
@@ -26,7 +26,7 @@ pub const DEFAULT_MIN_ARTICLES: usize = 3;
 /// A story's window when only its date is given: the month before it.
 pub const DEFAULT_STORY_DAYS: i64 = 30;
 /// Windows of themes kept per snapshot.
-const THEME_WINDOWS: usize = 64;
+pub(crate) const THEME_WINDOWS: usize = 64;
 
 /// Which theme a story is about.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ impl Service {
         let from = story_from(theme, as_of, from)?;
         let w = self.window(&snap, from, as_of, None)?;
         let t = find_theme(&w, theme, from, as_of)?;
-        self.with_checker(as_of, |checker| story_view(self, &snap, checker, &w, t))
+        self.pool.run(|| self.with_checker(as_of, |checker| story_view(self, &snap, checker, &w, t)))
     }
 
     /// Every theme of the window `from..=as_of` composed into a story and checked,
@@ -87,8 +87,19 @@ impl Service {
         let as_of = self.date(&snap, Some(as_of))?;
         let from = from.unwrap_or(as_of - chrono::Duration::days(DEFAULT_STORY_DAYS));
         let w = self.window(&snap, from, as_of, min_articles)?;
-        self.with_checker(as_of, |checker| {
-            w.themes.iter().map(|t| story_view(self, &snap, checker, &w, t)).collect::<Result<Vec<_>>>()
+        let request = crate::Request::current_or_default();
+        self.pool.run(|| {
+            self.with_checker(as_of, |checker| {
+                w.themes
+                    .iter()
+                    .map(|t| {
+                        if request.is_gone() {
+                            return Err(work::abandoned());
+                        }
+                        story_view(self, &snap, checker, &w, t)
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
         })
     }
 
@@ -112,49 +123,50 @@ impl Service {
         if !(2..=1000).contains(&min) {
             return Err(ServiceError::bad_input(format!("min_articles must be 2 to 1000, got {min}")));
         }
-        let key = (from, to, min);
-        if let Some(w) = lock(&snap.themes).get(&key) {
-            return Ok(w.clone());
-        }
-        let rows = read::articles_between(self.reader().conn(), from, to)?;
-        let mut articles = HashMap::with_capacity(rows.len());
-        let mut input = Vec::with_capacity(rows.len());
-        for (doc, links) in rows {
-            let a = ThemeArticle::from_stored(&doc, &links);
-            let source = Source::Article {
-                title: doc.title.clone(),
-                url: doc.url.clone(),
-                known: doc.known_date,
-                file: display_path(&doc.path),
-                line: doc.line,
-            };
-            articles.insert(
-                doc.id,
-                StoryArticle {
-                    id: doc.id,
-                    title: doc.title,
-                    lead: a.lead.clone(),
+        snap.themes.get_or_compute(&self.pool, (from, to, min), |stop| {
+            let rows = read::articles_between(self.reader().get().conn(), from, to)?;
+            tracing::info!("finding the themes of {from}..{to} ({} articles)", rows.len());
+            if stop.stopped() {
+                tracing::info!("abandoned the themes of {from}..{to}: nobody waits for them");
+                return Err(work::abandoned());
+            }
+            let mut articles = HashMap::with_capacity(rows.len());
+            let mut input = Vec::with_capacity(rows.len());
+            for (doc, links) in rows {
+                let a = ThemeArticle::from_stored(&doc, &links);
+                let source = Source::Article {
+                    title: doc.title.clone(),
+                    url: doc.url.clone(),
                     known: doc.known_date,
-                    source,
-                    links: a.links.clone(),
-                },
-            );
-            input.push(a);
-        }
-        let w = Arc::new(Window { themes: themes::find(&input, min), articles });
-        let mut cache = lock(&snap.themes);
-        if cache.len() >= THEME_WINDOWS {
-            cache.clear();
-        }
-        cache.insert(key, w.clone());
-        Ok(w)
+                    file: display_path(&doc.path),
+                    line: doc.line,
+                };
+                articles.insert(
+                    doc.id,
+                    StoryArticle {
+                        id: doc.id,
+                        title: doc.title,
+                        lead: a.lead.clone(),
+                        known: doc.known_date,
+                        source,
+                        links: a.links.clone(),
+                    },
+                );
+                input.push(a);
+            }
+            let Some(themes) = themes::find_until(&input, min, &|| stop.stopped()) else {
+                tracing::info!("abandoned the themes of {from}..{to}: nobody waits for them");
+                return Err(work::abandoned());
+            };
+            Ok(Window { themes, articles })
+        })
     }
 
     fn company_name(&self, snap: &Snapshot, ticker: &str) -> Option<String> {
         if let Some(m) = snap.universe.member(ticker) {
             return m.name.clone();
         }
-        read::security(self.reader().conn(), ticker).ok().flatten().and_then(|s| s.name)
+        read::security(self.reader().get().conn(), ticker).ok().flatten().and_then(|s| s.name)
     }
 
     fn theme_view(&self, snap: &Snapshot, t: &Theme) -> ThemeView {

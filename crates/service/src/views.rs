@@ -276,6 +276,15 @@ pub struct Health {
     /// The store's generation: every write raises it.
     pub generation: i64,
     pub tickers: usize,
+    /// The date questions without one are about: the latest close at least half
+    /// of the universe has.
     pub latest_date: Option<NaiveDate>,
+    /// The latest close of any ticker (after `latest_date` when a few tickers
+    /// were ingested ahead of the rest).
+    pub newest_price_date: Option<NaiveDate>,
+    /// Tickers whose last close is before `latest_date` (stale or delisted).
+    pub tickers_behind: usize,
+    /// Tickers with closes after `latest_date`.
+    pub tickers_ahead: Vec<String>,
     pub config_hash: String,
 }

@@ -166,6 +166,13 @@ impl Store {
         Ok(Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false })
     }
 
+    /// SQLite's `PRAGMA data_version`: changes on this connection whenever
+    /// another connection commits to the file, so a reader can tell cheaply
+    /// whether to look again.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     /// The store's generation: a number every write raises. Results computed from
     /// the store are valid for the generation they were computed at.
     pub fn generation(&self) -> Result<i64, StoreError> {

@@ -111,7 +111,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     // The demo's own service: its caches are warm (scores, figures of record),
     // so the first page is as quick as the rest.
     super::serve::logging();
-    super::serve::run_server(service, a.addr, true, out)?;
+    super::serve::run_server(service, a.addr, true, &Default::default(), out)?;
     Ok(code)
 }
 
@@ -188,7 +188,7 @@ fn score_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<
         .trading_day_on_or_before(DEMO_AS_OF.parse()?)
         .ok_or_else(|| anyhow::anyhow!("no prices by {DEMO_AS_OF}"))?;
     let mut records: Vec<_> =
-        service.scores_on(&snap, as_of).iter().filter(|r| r.alpha_score.is_some()).cloned().collect();
+        service.scores_on(&snap, as_of)?.iter().filter(|r| r.alpha_score.is_some()).cloned().collect();
     writeln!(
         out,
         "\n== Alpha Score as of {as_of} ({} tickers scored; config {}) ==",

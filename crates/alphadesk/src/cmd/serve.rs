@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use alphadesk_service::{Options, Service};
 
@@ -19,14 +20,89 @@ pub struct Args {
     /// Rules configuration (TOML) for `POST /api/v1/check`; default: the shipped one.
     #[arg(long)]
     rules: Option<PathBuf>,
+    #[command(flatten)]
+    limits: Limits,
+}
+
+/// The server's limits (docs/serving.md states each default and why).
+#[derive(clap::Args, Debug, Clone)]
+pub struct Limits {
+    /// Seconds a request may take before it is answered 408 (and the work only
+    /// it waited for stops).
+    #[arg(long, default_value_t = 20.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Seconds a connection may wait for a request head (the first, or the next
+    /// on a kept-alive connection) before it is closed.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    header_timeout: f64,
+    /// Open connections at once; default: the open-file limit less 128 (the
+    /// idlest connection is closed to make room for a new one).
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
+    /// MCP sessions alive at once over HTTP; an `initialize` past it gets 503.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    max_sessions: usize,
+    /// Seconds an MCP session may stay unused before it is closed.
+    #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
+    session_idle: f64,
+    /// A browser origin allowed to call /mcp besides the server's own address
+    /// (repeat for several), e.g. https://desk.example.com.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    origins: Vec<String>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: 20.0,
+            header_timeout: 10.0,
+            max_connections: None,
+            max_sessions: 1000,
+            session_idle: 600.0,
+            origins: Vec::new(),
+        }
+    }
+}
+
+impl Limits {
+    fn options(&self) -> anyhow::Result<alphadesk_http::Options> {
+        let secs = |flag: &str, v: f64| -> anyhow::Result<Duration> {
+            if v.is_finite() && v > 0.0 && v <= 86_400.0 {
+                Ok(Duration::from_secs_f64(v))
+            } else {
+                Err(anyhow::anyhow!("--{flag} must be a number of seconds above 0 and at most 86400, got {v}"))
+            }
+        };
+        if self.max_sessions == 0 || self.max_connections == Some(0) {
+            anyhow::bail!("--max-sessions and --max-connections must be at least 1");
+        }
+        Ok(alphadesk_http::Options {
+            timeout: secs("timeout", self.timeout)?,
+            hosts: Vec::new(),
+            origins: self.origins.clone(),
+            max_sessions: self.max_sessions,
+            session_idle: secs("session-idle", self.session_idle)?,
+            limits: alphadesk_http::conn::Limits {
+                max_connections: self.max_connections,
+                header_timeout: secs("header-timeout", self.header_timeout)?,
+                ..Default::default()
+            },
+        })
+    }
 }
 
 /// The service the server and the MCP server answer from: read connections for
 /// the server's worker threads.
 pub fn open(db: &Path, config: Option<&Path>, rules: Option<&Path>, readers: usize) -> anyhow::Result<Arc<Service>> {
-    let opts = Options { config: super::load_config(config)?, rules: super::load_rules(rules)?, readers };
-    let s = Service::open(db, opts).map_err(|e| anyhow::anyhow!("cannot open the store {}: {e}", db.display()))?;
-    Ok(Arc::new(s))
+    // A long-running face keeps answering from the loaded generation while a
+    // write by another process (an ingest, a sync) is loaded beside it.
+    let opts = Options {
+        config: super::load_config(config)?,
+        rules: super::load_rules(rules)?,
+        readers,
+        reload_in_background: true,
+    };
+    Service::open_shared(db, opts).map_err(|e| anyhow::anyhow!("cannot open the store {}: {e}", db.display()))
 }
 
 /// Logs to standard error, one line per request; `RUST_LOG` overrides the level.
@@ -43,22 +119,29 @@ pub fn run_server(
     service: Arc<Service>,
     addr: SocketAddr,
     or_free_port: bool,
+    limits: &Limits,
     out: &mut Out,
 ) -> anyhow::Result<ExitCode> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let opts = limits.options()?;
+    // Blocking threads run service calls; most wait on a computation others
+    // started (one per question) and hold little. Bounded well above the
+    // connection cap's share of simultaneous requests.
+    let rt = tokio::runtime::Builder::new_multi_thread().max_blocking_threads(256).enable_all().build()?;
     rt.block_on(async {
         let listener = alphadesk_http::bind(addr, or_free_port).await?;
         let warm = service.clone();
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = warm.warm() {
-                tracing::warn!("warming the caches failed: {e}");
+            let started = std::time::Instant::now();
+            match warm.warm() {
+                Ok(()) => tracing::info!("caches warm in {:.1} s", started.elapsed().as_secs_f64()),
+                Err(e) => tracing::warn!("warming the caches failed: {e}"),
             }
         });
         if or_free_port && listener.local_addr()?.port() != addr.port() {
             writeln!(out, "{addr} is taken; listening on a free port instead")?;
         }
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let server = tokio::spawn(alphadesk_http::serve(service, listener, alphadesk_http::Options::default(), move |b| {
+        let server = tokio::spawn(alphadesk_http::serve(service, listener, opts, move |b| {
             let _ = tx.send(b);
         }));
         if let Ok(bound) = rx.await {
@@ -83,5 +166,5 @@ pub fn readers() -> usize {
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     logging();
     let service = open(db, a.config.as_deref(), a.rules.as_deref(), readers())?;
-    run_server(service, a.addr, false, out)
+    run_server(service, a.addr, false, &a.limits, out)
 }

@@ -44,7 +44,15 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Server {
-        let mut child = bin().args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut cmd = bin();
+        cmd.args(args).stderr(Stdio::null());
+        Server::start_cmd(cmd)
+    }
+
+    /// A server from a command the caller has set up (its standard error, its
+    /// limits); standard output is read here.
+    pub fn start_cmd(mut cmd: Command) -> Server {
+        let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap());
         let mut banner = String::new();
         let mut addr = None;

@@ -1,0 +1,473 @@
+//! Expensive answers computed once per question, on a bounded number of threads,
+//! and abandoned when nobody waits for them any more.
+//!
+//! A server answers many requests at once, and the expensive ones (a date's
+//! scores, a year of themes, every note of a date) are the ones that arrive
+//! together: a page and its API twin, a crawler, a client retrying after a
+//! timeout. Without care each caller computes the same answer, each holding its
+//! own working set, and a timed-out request leaves its thread computing for
+//! nobody. Three rules here prevent that:
+//!
+//! - **One computation per key** ([`Flights`]): the first caller computes;
+//!   callers asking for the same key meanwhile wait for that computation and
+//!   share its answer (its error too).
+//! - **Admission** ([`Pool`]): at most `running` computations at once, sized to
+//!   the machine, and a short queue behind them; past that a new computation is
+//!   refused at once with [`Kind::Unavailable`] (HTTP 503 with `Retry-After`),
+//!   instead of queueing without bound. A caller that joins a computation already
+//!   running needs no place: it adds no work.
+//! - **Abandonment** ([`Request`]): each caller carries a token that its face
+//!   sets when the request goes away (a timeout, a closed connection). A
+//!   computation asks [`Stop::stopped`] at its checkpoints and gives up once every
+//!   caller waiting for it has gone; a waiting caller whose own request has gone
+//!   stops waiting.
+//!
+//! The token travels in a thread-local set by [`Request::enter`], so the service
+//! methods keep their signatures: a face wraps a call, the service's computations
+//! find the token where they need it. Callers without a token (the CLI, tests)
+//! are never abandoned.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use crate::{lock, Kind, Result, ServiceError};
+
+/// How often a waiting caller looks whether its own request is still there.
+const POLL: Duration = Duration::from_millis(25);
+
+/// A request's cancellation token: set by the face when the request goes away.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    gone: Arc<AtomicBool>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Request>> = const { RefCell::new(None) };
+    /// Whether this thread already holds a place in the pool (a computation
+    /// that asks for another answer on the way does not queue for a second one).
+    static HOLDS_PLACE: Cell<bool> = const { Cell::new(false) };
+}
+
+impl Request {
+    pub fn new() -> Request {
+        Request::default()
+    }
+
+    /// Marks the request as gone: computations that only it waited for stop.
+    pub fn cancel(&self) {
+        self.gone.store(true, Ordering::Release);
+    }
+
+    pub fn is_gone(&self) -> bool {
+        self.gone.load(Ordering::Acquire)
+    }
+
+    /// A guard that cancels the request when dropped: a face holds it for as
+    /// long as someone waits for the answer.
+    pub fn cancel_on_drop(&self) -> CancelOnDrop {
+        CancelOnDrop(self.clone())
+    }
+
+    /// Runs `f` on this thread on behalf of this request.
+    pub fn enter<T>(&self, f: impl FnOnce() -> T) -> T {
+        let previous = CURRENT.with(|c| c.replace(Some(self.clone())));
+        struct Restore(Option<Request>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let previous = self.0.take();
+                CURRENT.with(|c| *c.borrow_mut() = previous);
+            }
+        }
+        let _restore = Restore(previous);
+        f()
+    }
+
+    /// The request this thread works for; a fresh, never-cancelled one outside
+    /// any request (the CLI).
+    pub fn current_or_default() -> Request {
+        Self::current()
+    }
+
+    fn current() -> Request {
+        CURRENT.with(|c| c.borrow().clone()).unwrap_or_default()
+    }
+}
+
+/// Cancels its request when dropped (see [`Request::cancel_on_drop`]).
+#[derive(Debug)]
+pub struct CancelOnDrop(Request);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+/// What a computation asks at its checkpoints.
+pub trait Stop {
+    /// True once nobody waits for the answer any more.
+    fn stopped(&self) -> bool;
+}
+
+impl<F: Fn() -> bool> Stop for F {
+    fn stopped(&self) -> bool {
+        self()
+    }
+}
+
+/// The error of a computation given up because nobody waited for it.
+pub fn abandoned() -> ServiceError {
+    ServiceError::new(Kind::Unavailable, "the computation was abandoned: no request waits for it")
+}
+
+/// How many computations run at once, and how many wait for a place.
+#[derive(Debug)]
+pub struct Pool {
+    running: usize,
+    queued: usize,
+    busy: Mutex<usize>,
+    freed: Condvar,
+    /// Computations started since the pool was made (for tests and logs).
+    started: AtomicU64,
+    /// Callers refused because the pool and its queue were full.
+    refused: AtomicU64,
+    waiting: AtomicUsize,
+}
+
+/// The seconds a refused caller is told to wait (`Retry-After`).
+pub const RETRY_AFTER_SECS: u64 = 2;
+
+impl Pool {
+    /// `running` computations at once (at least one), `queued` more waiting.
+    pub fn new(running: usize, queued: usize) -> Pool {
+        Pool {
+            running: running.max(1),
+            queued,
+            busy: Mutex::new(0),
+            freed: Condvar::new(),
+            started: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            waiting: AtomicUsize::new(0),
+        }
+    }
+
+    /// Sized to the machine: one computation per core, as many again queued.
+    pub fn for_machine() -> Pool {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Pool::new(cores, cores * 2)
+    }
+
+    /// Computations started so far.
+    pub fn started(&self) -> u64 {
+        self.started.load(Ordering::Relaxed)
+    }
+
+    /// Callers refused so far.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` in a place of the pool: at once when one is free, after a wait in
+    /// the bounded queue, or not at all (503) when the queue is full or the
+    /// request goes away while it waits. Re-entrant on one thread.
+    pub fn run<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if HOLDS_PLACE.with(Cell::get) {
+            return f();
+        }
+        let request = Request::current();
+        {
+            let mut busy = lock(&self.busy);
+            if *busy >= self.running {
+                if self.waiting.load(Ordering::Acquire) >= self.queued {
+                    self.refused.fetch_add(1, Ordering::Relaxed);
+                    return Err(busy_error());
+                }
+                self.waiting.fetch_add(1, Ordering::AcqRel);
+                while *busy >= self.running {
+                    if request.is_gone() {
+                        self.waiting.fetch_sub(1, Ordering::AcqRel);
+                        return Err(abandoned());
+                    }
+                    busy = self.freed.wait_timeout(busy, POLL).unwrap_or_else(|p| p.into_inner()).0;
+                }
+                self.waiting.fetch_sub(1, Ordering::AcqRel);
+            }
+            *busy += 1;
+        }
+        self.started.fetch_add(1, Ordering::Relaxed);
+        struct Place<'a>(&'a Pool);
+        impl Drop for Place<'_> {
+            fn drop(&mut self) {
+                HOLDS_PLACE.with(|h| h.set(false));
+                *lock(&self.0.busy) -= 1;
+                self.0.freed.notify_one();
+            }
+        }
+        HOLDS_PLACE.with(|h| h.set(true));
+        let _place = Place(self);
+        f()
+    }
+}
+
+fn busy_error() -> ServiceError {
+    ServiceError::new(
+        Kind::Unavailable,
+        format!("the server is busy computing other answers; retry in {RETRY_AFTER_SECS} s"),
+    )
+}
+
+/// One computation in flight: its answer when done, and who waits for it.
+struct Flight<V> {
+    state: Mutex<FlightState<V>>,
+    done: Condvar,
+}
+
+struct FlightState<V> {
+    answer: Option<Result<Arc<V>>>,
+    waiters: Vec<Request>,
+}
+
+impl<V> Flight<V> {
+    fn new(first: Request) -> Flight<V> {
+        Flight { state: Mutex::new(FlightState { answer: None, waiters: vec![first] }), done: Condvar::new() }
+    }
+
+    /// True when every caller that waited has gone.
+    fn abandoned(&self) -> bool {
+        lock(&self.state).waiters.iter().all(Request::is_gone)
+    }
+
+    fn finish(&self, answer: Result<Arc<V>>) {
+        lock(&self.state).answer = Some(answer);
+        self.done.notify_all();
+    }
+
+    /// Waits for the answer while `request` is there.
+    fn wait(&self, request: &Request) -> Option<Result<Arc<V>>> {
+        let mut s = lock(&self.state);
+        s.waiters.push(request.clone());
+        loop {
+            if let Some(a) = &s.answer {
+                return Some(a.clone());
+            }
+            if request.is_gone() {
+                return None;
+            }
+            s = self.done.wait_timeout(s, POLL).unwrap_or_else(|p| p.into_inner()).0;
+        }
+    }
+}
+
+enum Slot<V> {
+    Ready(Arc<V>),
+    Pending(Arc<Flight<V>>),
+}
+
+/// A cache whose misses are computed once, however many callers ask at once.
+pub struct Flights<K, V> {
+    slots: Mutex<HashMap<K, Slot<V>>>,
+    /// Answers kept before the cache starts over.
+    capacity: usize,
+}
+
+impl<K: Hash + Eq + Clone, V> Flights<K, V> {
+    pub fn new(capacity: usize) -> Self {
+        Flights { slots: Mutex::new(HashMap::new()), capacity: capacity.max(1) }
+    }
+
+    /// The answer for `key` when it is computed already.
+    pub fn get(&self, key: &K) -> Option<Arc<V>> {
+        match lock(&self.slots).get(key) {
+            Some(Slot::Ready(v)) => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    /// The keys answered so far (what a successor warms).
+    pub fn keys(&self) -> Vec<K> {
+        lock(&self.slots).iter().filter(|(_, s)| matches!(s, Slot::Ready(_))).map(|(k, _)| k.clone()).collect()
+    }
+
+    /// The answer for `key`: cached, or joined while another caller computes it,
+    /// or computed here in a place of `pool`. `compute` is given a [`Stop`] to ask
+    /// at its checkpoints; it returns [`abandoned`] when told to stop.
+    pub fn get_or_compute(&self, pool: &Pool, key: K, compute: impl FnOnce(&dyn Stop) -> Result<V>) -> Result<Arc<V>> {
+        let request = Request::current();
+        let mut compute = Some(compute);
+        loop {
+            let flight = {
+                let mut slots = lock(&self.slots);
+                match slots.get(&key) {
+                    Some(Slot::Ready(v)) => return Ok(v.clone()),
+                    Some(Slot::Pending(f)) => Some(f.clone()),
+                    None => {
+                        let f = Arc::new(Flight::new(request.clone()));
+                        slots.insert(key.clone(), Slot::Pending(f.clone()));
+                        drop(slots);
+                        let compute = compute.take().expect("computed at most once per call");
+                        return self.compute(pool, key, f, compute);
+                    }
+                }
+            };
+            if let Some(f) = flight {
+                match f.wait(&request) {
+                    // Given up by its last waiter just as this caller came: ask again.
+                    Some(Err(e)) if is_abandoned(&e) && !request.is_gone() => continue,
+                    Some(answer) => return answer,
+                    None => return Err(abandoned()),
+                }
+            }
+        }
+    }
+
+    fn compute(
+        &self,
+        pool: &Pool,
+        key: K,
+        flight: Arc<Flight<V>>,
+        compute: impl FnOnce(&dyn Stop) -> Result<V>,
+    ) -> Result<Arc<V>> {
+        // Whatever happens below (an error, a panic), the slot is settled and
+        // the waiters are woken.
+        struct Settle<'a, K: Hash + Eq + Clone, V> {
+            flights: &'a Flights<K, V>,
+            key: Option<K>,
+            flight: Arc<Flight<V>>,
+        }
+        impl<K: Hash + Eq + Clone, V> Drop for Settle<'_, K, V> {
+            fn drop(&mut self) {
+                if let Some(key) = self.key.take() {
+                    lock(&self.flights.slots).remove(&key);
+                    self.flight.finish(Err(ServiceError::new(Kind::Internal, "the computation failed")));
+                }
+            }
+        }
+        let mut settle = Settle { flights: self, key: Some(key), flight: flight.clone() };
+        let stop = || flight.abandoned();
+        let answer = pool.run(|| compute(&stop)).map(Arc::new);
+        let key = settle.key.take().expect("settled once");
+        {
+            let mut slots = lock(&self.slots);
+            match &answer {
+                Ok(v) => {
+                    if slots.len() >= self.capacity {
+                        slots.retain(|_, s| matches!(s, Slot::Pending(_)));
+                    }
+                    slots.insert(key, Slot::Ready(v.clone()));
+                }
+                Err(_) => {
+                    slots.remove(&key);
+                }
+            }
+        }
+        flight.finish(answer.clone());
+        answer
+    }
+}
+
+fn is_abandoned(e: &ServiceError) -> bool {
+    e.kind == Kind::Unavailable && e.message == abandoned().message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Barrier;
+
+    #[test]
+    fn concurrent_callers_share_one_computation() {
+        let flights: Arc<Flights<u32, u32>> = Arc::new(Flights::new(8));
+        let pool = Arc::new(Pool::new(2, 2));
+        let computed = Arc::new(AtomicUsize::new(0));
+        let barrier = Arc::new(Barrier::new(8));
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let (flights, pool, computed, barrier) =
+                    (flights.clone(), pool.clone(), computed.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    *flights
+                        .get_or_compute(&pool, 7, |_| {
+                            computed.fetch_add(1, Ordering::SeqCst);
+                            std::thread::sleep(Duration::from_millis(200));
+                            Ok(49)
+                        })
+                        .unwrap()
+                })
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), 49);
+        }
+        assert_eq!(computed.load(Ordering::SeqCst), 1);
+        assert_eq!(pool.started(), 1);
+        assert_eq!(*flights.get(&7).unwrap(), 49);
+    }
+
+    #[test]
+    fn a_computation_nobody_waits_for_stops() {
+        let flights: Arc<Flights<u32, u32>> = Arc::new(Flights::new(8));
+        let pool = Arc::new(Pool::new(1, 0));
+        let request = Request::new();
+        let stopped = Arc::new(AtomicBool::new(false));
+        let (f2, p2, r2, s2) = (flights.clone(), pool.clone(), request.clone(), stopped.clone());
+        let worker = std::thread::spawn(move || {
+            r2.enter(|| {
+                f2.get_or_compute(&p2, 1, |stop| {
+                    for _ in 0..400 {
+                        if stop.stopped() {
+                            s2.store(true, Ordering::SeqCst);
+                            return Err(abandoned());
+                        }
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    Ok(1)
+                })
+            })
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        request.cancel();
+        let r = worker.join().unwrap();
+        assert!(r.is_err() && stopped.load(Ordering::SeqCst));
+        // The slot is free again, and so is the pool's one place.
+        assert_eq!(*flights.get_or_compute(&pool, 1, |_| Ok(2)).unwrap(), 2);
+    }
+
+    #[test]
+    fn a_full_pool_refuses_at_once_and_a_panic_frees_its_place() {
+        let pool = Arc::new(Pool::new(1, 0));
+        let barrier = Arc::new(Barrier::new(2));
+        let (p2, b2) = (pool.clone(), barrier.clone());
+        let busy = std::thread::spawn(move || {
+            p2.run(|| {
+                b2.wait();
+                std::thread::sleep(Duration::from_millis(200));
+                Ok(())
+            })
+        });
+        barrier.wait();
+        let e = pool.run(|| Ok(())).unwrap_err();
+        assert_eq!(e.kind, Kind::Unavailable);
+        assert_eq!(pool.refused(), 1);
+        busy.join().unwrap().unwrap();
+
+        let flights: Flights<u8, u8> = Flights::new(2);
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = flights.get_or_compute(&pool, 1, |_| panic!("boom"));
+        }));
+        assert!(r.is_err());
+        assert_eq!(*flights.get_or_compute(&pool, 1, |_| Ok(3)).unwrap(), 3);
+    }
+
+    #[test]
+    fn nested_computations_do_not_queue_for_a_second_place() {
+        let pool = Pool::new(1, 0);
+        let flights: Flights<u8, u8> = Flights::new(4);
+        let v = flights.get_or_compute(&pool, 1, |_| Ok(*flights.get_or_compute(&pool, 2, |_| Ok(5))? + 1)).unwrap();
+        assert_eq!(*v, 6);
+    }
+}
