@@ -202,15 +202,21 @@ fn tickers(addr: SocketAddr) -> Vec<String> {
     let mut c = Client::connect(addr).unwrap();
     let _ = c.get("/api/v1/healthz");
     let mut s = TcpStream::connect(addr).unwrap();
-    s.write_all(format!("GET /api/v1/tickers?limit=500&sort=ticker HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
-        .unwrap();
+    s.write_all(
+        format!("GET /api/v1/tickers?limit=500&sort=ticker HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .unwrap();
     let mut raw = String::new();
     s.read_to_string(&mut raw).unwrap();
     let body = &raw[raw.find("\r\n\r\n").unwrap() + 4..];
     let start = body.find('{').unwrap_or(0);
     let end = body.rfind('}').map(|e| e + 1).unwrap_or(body.len());
     let v: serde_json::Value = serde_json::from_str(&body[start..end]).unwrap_or_default();
-    v["page"]["items"].as_array().map(|a| a.iter().filter_map(|r| r["ticker"].as_str().map(String::from)).collect()).unwrap_or_default()
+    v["page"]["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["ticker"].as_str().map(String::from)).collect())
+        .unwrap_or_default()
 }
 
 fn main() {

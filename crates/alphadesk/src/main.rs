@@ -58,6 +58,8 @@ enum Command {
     Story(cmd::story::Args),
     /// Compose and check notes for many tickers; write only those that pass.
     Publish(cmd::publish::Args),
+    /// Fetch what is new from a source (`sync sec`: SEC EDGAR) into the store.
+    Sync(cmd::sync::Args),
     /// Ingest the data directory, score it, and print what the store holds.
     Demo(cmd::demo::Args),
     /// Check the store: SQLite integrity, and every source against its file; `--rebuild` repairs.
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Themes(a) => cmd::themes::run(&db, a, &mut out),
         Command::Story(a) => cmd::story::run(&db, a, &mut out),
         Command::Publish(a) => cmd::publish::run(&db, a, &mut out),
+        Command::Sync(a) => cmd::sync::run(&db, a, &mut out),
         Command::Demo(a) => cmd::demo::run(&db, a, &mut out),
         Command::Verify(a) => cmd::verify::run(&db, a, &mut out),
         Command::Serve(a) => cmd::serve::run(&db, a, &mut out),

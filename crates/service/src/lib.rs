@@ -36,6 +36,8 @@ use alphadesk_score::{score, Pillar, ScoreConfig, ScoreRecord, Universe};
 use alphadesk_store::Store;
 use alphadesk_validate::{Backtest, Figures, Spec};
 
+/// The sync crate's plan and policy types, for the faces that start a sync.
+pub use alphadesk_sync as sync;
 pub use error::{Kind, Result, ServiceError};
 pub use stories::ThemeRef;
 pub use views::*;

@@ -122,6 +122,100 @@ impl Writer {
     }
 }
 
+/// What `sync sec` needs besides the plan: where EDGAR is and how to ask it.
+pub struct SecSync {
+    pub hosts: alphadesk_sync::Hosts,
+    pub policy: alphadesk_sync::Policy,
+    pub plan: alphadesk_sync::Plan,
+}
+
+impl Writer {
+    /// Brings the store's SEC documents up to date: fetched by `sync`, stored
+    /// through the same parsers and per-document transaction as `ingest`, each
+    /// with its URL, fetch time, status and validators. `notify` hears progress
+    /// (pauses, retries).
+    pub fn sync_sec(&mut self, job: &SecSync, notify: alphadesk_sync::fetch::Notify) -> Result<alphadesk_sync::Report> {
+        alphadesk_sync::check_user_agent(&job.policy.user_agent).map_err(ServiceError::bad_input)?;
+        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify);
+        let mut sink = StoreSink { store: &mut self.store };
+        Ok(alphadesk_sync::sec::sync(&fetcher, &job.hosts, &job.plan, &mut sink))
+    }
+}
+
+/// The store as a sync's destination.
+struct StoreSink<'a> {
+    store: &'a mut Store,
+}
+
+impl alphadesk_sync::Sink for StoreSink<'_> {
+    fn ciks_of(&mut self, ticker: &str) -> Vec<u64> {
+        self.store
+            .ciks_of_ticker(ticker)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|c| u64::try_from(c).ok())
+            .collect()
+    }
+
+    fn listed(&mut self) -> Vec<(u64, String)> {
+        self.store
+            .listed_ciks()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(c, t)| Some((u64::try_from(c).ok()?, t)))
+            .collect()
+    }
+
+    fn filings(
+        &mut self,
+        cik: u64,
+        since: Option<chrono::NaiveDate>,
+        until: Option<chrono::NaiveDate>,
+    ) -> Vec<(String, String, String)> {
+        let (from, to) = (since.map(|d| d.to_string()), until.map(|d| d.to_string()));
+        self.store.filings_of(cik as i64, from.as_deref(), to.as_deref()).unwrap_or_default()
+    }
+
+    fn validators(&mut self, url: &str) -> Option<alphadesk_sync::Validators> {
+        let f = self.store.last_fetch(url).ok().flatten()?;
+        Some(alphadesk_sync::Validators { etag: f.etag, last_modified: f.last_modified })
+    }
+
+    fn has(&mut self, url: &str) -> bool {
+        self.store.has_source(url).unwrap_or(false)
+    }
+
+    fn store(&mut self, doc: &alphadesk_sync::Fetched) -> alphadesk_sync::Stored {
+        let fetch = alphadesk_store::Fetch {
+            fetched_at: doc.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            status: doc.status,
+            etag: doc.validators.etag.clone(),
+            last_modified: doc.validators.last_modified.clone(),
+        };
+        match self.store.ingest_fetched(&doc.url, &doc.body, &fetch).outcome {
+            Outcome::Stored { kind, rows, .. } => alphadesk_sync::Stored::New { kind: kind.name().to_string(), rows },
+            Outcome::Unchanged { .. } => alphadesk_sync::Stored::Unchanged,
+            Outcome::Skipped { reason } => {
+                alphadesk_sync::Stored::Failed(format!("not a document alphadesk reads: {reason}"))
+            }
+            Outcome::Failed { error, location } => alphadesk_sync::Stored::Failed(match location {
+                Some(l) => format!("{error} (at {l})"),
+                None => error,
+            }),
+        }
+    }
+
+    fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>) {
+        let fetch = alphadesk_store::Fetch {
+            fetched_at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            status: 304,
+            etag: None,
+            last_modified: None,
+        };
+        let _ = self.store.record_fetch(url, None, &fetch);
+    }
+}
+
 /// What a rebuild did.
 #[derive(Debug, Default, Serialize)]
 pub struct Rebuilt {

@@ -87,6 +87,17 @@ pub enum Outcome {
     },
 }
 
+/// How a fetched document came: the answer's status and validators exactly as
+/// received, and when.
+#[derive(Debug, Clone, Default)]
+pub struct Fetch {
+    /// UTC, RFC 3339.
+    pub fetched_at: String,
+    pub status: u16,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
     pub path: String,
@@ -387,7 +398,119 @@ impl Store {
 
     /// Detects, parses and stores one file's bytes in a single transaction.
     pub fn ingest_bytes(&mut self, path: &str, bytes: &[u8], explicit: bool) -> FileReport {
-        let outcome = match self.try_ingest(path, bytes, explicit) {
+        self.ingest_with(path, bytes, explicit, None)
+    }
+
+    /// Stores a fetched document like a file (its URL is its path), with the
+    /// fetch's provenance in the same transaction as its rows. A document whose
+    /// bytes are stored already records the fetch against that source.
+    pub fn ingest_fetched(&mut self, url: &str, bytes: &[u8], fetch: &Fetch) -> FileReport {
+        let report = self.ingest_with(url, bytes, true, Some(fetch));
+        if let Outcome::Unchanged { .. } = report.outcome {
+            let sha = source_sha(url, bytes, false);
+            if let Err(e) = self.record_fetch(url, Some(&sha), fetch) {
+                return FileReport {
+                    path: url.into(),
+                    outcome: Outcome::Failed { error: e.to_string(), location: None },
+                };
+            }
+        }
+        report
+    }
+
+    /// Records a fetch that stored nothing new (a 304: the stored copy stands).
+    pub fn record_fetch(&self, url: &str, sha256: Option<&str>, fetch: &Fetch) -> Result<(), StoreError> {
+        let source: Option<i64> = match sha256 {
+            Some(sha) => {
+                self.conn.query_row("SELECT id FROM sources WHERE sha256 = ?1", [sha], |r| r.get(0)).optional()?
+            }
+            None => self
+                .conn
+                .query_row(
+                    "SELECT source_id FROM fetches WHERE url = ?1 AND source_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+                    [url],
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
+        self.conn.execute(
+            "INSERT INTO fetches (url, source_id, fetched_at, status, etag, last_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![url, source, fetch.fetched_at, fetch.status, fetch.etag, fetch.last_modified],
+        )?;
+        Ok(())
+    }
+
+    /// The latest fetch of `url` that stored a copy (not a 304): its validators
+    /// are what a conditional request sends back.
+    pub fn last_fetch(&self, url: &str) -> Result<Option<Fetch>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT fetched_at, status, etag, last_modified FROM fetches
+                  WHERE url = ?1 AND source_id IS NOT NULL AND status <> 304 ORDER BY id DESC LIMIT 1",
+                [url],
+                |r| Ok(Fetch { fetched_at: r.get(0)?, status: r.get(1)?, etag: r.get(2)?, last_modified: r.get(3)? }),
+            )
+            .optional()?)
+    }
+
+    /// Whether a source was stored from this path or URL.
+    pub fn has_source(&self, path: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM sources WHERE path = ?1)", [path], |r| r.get(0))?)
+    }
+
+    /// The CIKs listed for a ticker (by any listing source; `BRK.B` and `BRK-B`
+    /// are one ticker).
+    pub fn ciks_of_ticker(&self, ticker: &str) -> Result<Vec<i64>, StoreError> {
+        let dotted = ticker.replace('-', ".");
+        let dashed = ticker.replace('.', "-");
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT cik FROM listings WHERE ticker IN (?1, ?2) AND cik IS NOT NULL ORDER BY priority, cik",
+        )?;
+        let rows = st.query_map([dotted, dashed], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every CIK a listing names, with a ticker for it.
+    pub fn listed_ciks(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT cik, min(ticker) FROM listings WHERE cik IS NOT NULL GROUP BY cik ORDER BY cik")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A filer's stored filings (accession, form, filing date), filed within
+    /// `from..=to` where given.
+    pub fn filings_of(
+        &self,
+        cik: i64,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT accession, form, filed FROM filings WHERE cik = ?1
+               AND (?2 IS NULL OR filed >= ?2) AND (?3 IS NULL OR filed <= ?3) ORDER BY filed, accession",
+        )?;
+        let rows = st.query_map(params![cik, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A value a sync kept (where it stopped).
+    pub fn sync_state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_sync_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    fn ingest_with(&mut self, path: &str, bytes: &[u8], explicit: bool, fetch: Option<&Fetch>) -> FileReport {
+        let outcome = match self.try_ingest(path, bytes, explicit, fetch) {
             Ok(o) => o,
             Err(StoreError::Parse { error, .. }) => {
                 Outcome::Failed { location: Some(error.location.clone()), error: error.to_string() }
@@ -397,7 +520,13 @@ impl Store {
         FileReport { path: path.to_string(), outcome }
     }
 
-    fn try_ingest(&mut self, path: &str, bytes: &[u8], explicit: bool) -> Result<Outcome, StoreError> {
+    fn try_ingest(
+        &mut self,
+        path: &str,
+        bytes: &[u8],
+        explicit: bool,
+        fetch: Option<&Fetch>,
+    ) -> Result<Outcome, StoreError> {
         let file_name = Path::new(path).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let parse_err = |error: ParseError| StoreError::Parse { path: path.to_string(), error };
         let kind = match alphadesk_ingest::detect(bytes).map_err(parse_err)? {
@@ -436,6 +565,12 @@ impl Store {
             params![path, sha, kind.name(), bytes.len() as i64, now],
         )?;
         let source_id = tx.last_insert_rowid();
+        if let Some(f) = fetch {
+            tx.execute(
+                "INSERT INTO fetches (url, source_id, fetched_at, status, etag, last_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![path, source_id, f.fetched_at, f.status, f.etag, f.last_modified],
+            )?;
+        }
         let mut sink = load::Sink {
             tx: &tx,
             path: path.to_string(),

@@ -357,6 +357,25 @@ ALTER TABLE price_columns ADD COLUMN flags TEXT NOT NULL DEFAULT '{}';  -- JSON 
 ALTER TABLE news_signals ADD COLUMN relevance INTEGER;  -- 0-100; NULL for posts and until re-read
 DELETE FROM news_processed WHERE document_id IN (SELECT id FROM documents WHERE kind = 'article');
 "#,
+    // 10: documents fetched by `sync`: every fetch of a URL with its status and
+    // validators exactly as received (the source they gave, by sha256), and where
+    // each sync stopped.
+    r#"
+CREATE TABLE fetches (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL,
+    source_id     INTEGER REFERENCES sources(id),  -- NULL for a 304
+    fetched_at    TEXT NOT NULL,                   -- UTC, RFC 3339
+    status        INTEGER NOT NULL,
+    etag          TEXT,
+    last_modified TEXT
+);
+CREATE INDEX fetches_url ON fetches(url, id);
+CREATE TABLE sync_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -90,6 +90,12 @@ pub fn after_ingest(w: &mut Writer, s: &Summary) -> anyhow::Result<Option<alphad
     Ok(derived)
 }
 
+/// After a sync stored new documents: the figures of record follow the store.
+pub fn after_sync(w: &mut Writer) -> anyhow::Result<()> {
+    w.refresh_figures(&alphadesk_score::ScoreConfig::default())?;
+    Ok(())
+}
+
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let mut w = Writer::open(db, "ingest")?;
     let s = ingest_all(&mut w, &a.paths, a.verbose)?;

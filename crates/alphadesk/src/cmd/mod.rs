@@ -15,6 +15,7 @@ pub mod publish;
 pub mod score;
 pub mod serve;
 pub mod story;
+pub mod sync;
 pub mod themes;
 pub mod tone;
 pub mod verify;

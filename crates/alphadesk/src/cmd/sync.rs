@@ -1,0 +1,197 @@
+//! `alphadesk sync sec`: bring the store's SEC documents up to date from EDGAR.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use alphadesk_model::AsOf;
+use alphadesk_service::sync::{Hosts, Plan, Policy};
+use alphadesk_service::write::{SecSync, Writer};
+
+use crate::output::Out;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    source: Source,
+}
+
+#[derive(clap::Subcommand)]
+enum Source {
+    /// SEC EDGAR: the ticker map, each company's submissions and companyfacts,
+    /// its Form 3/4/5 filings, and the 13F filings of the managers named.
+    Sec(SecArgs),
+}
+
+#[derive(clap::Args)]
+pub struct SecArgs {
+    /// Companies by ticker, comma-separated (resolved through EDGAR's ticker map).
+    #[arg(long, value_delimiter = ',', conflicts_with = "all")]
+    tickers: Vec<String>,
+    /// A file of tickers, one per line (`#` starts a comment).
+    #[arg(long, value_name = "FILE", conflicts_with = "all")]
+    universe: Option<PathBuf>,
+    /// Every company in EDGAR's ticker map.
+    #[arg(long)]
+    all: bool,
+    /// Only filings on or after this date (YYYY-MM-DD); default: every filing listed.
+    #[arg(long)]
+    since: Option<AsOf>,
+    /// Only filings on or before this date (backfill in slices).
+    #[arg(long)]
+    until: Option<AsOf>,
+    /// 13F filers (CIKs, comma-separated) whose holdings reports to fetch.
+    #[arg(long, value_delimiter = ',')]
+    managers: Vec<u64>,
+    /// Fetch the ticker map only and list the documents a sync would fetch.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the summary as one JSON record.
+    #[arg(long)]
+    json: bool,
+    /// Your name and e-mail, as the SEC requires of every client ("Jane Doe jane@example.com").
+    #[arg(long, env = "ALPHADESK_USER_AGENT", value_name = "NAME EMAIL")]
+    user_agent: Option<String>,
+    /// The EDGAR data host (submissions, companyfacts).
+    #[arg(long, default_value = "https://data.sec.gov", value_name = "URL")]
+    sec_base: String,
+    /// The EDGAR archives host (ticker map, filings, indexes).
+    #[arg(long, default_value = "https://www.sec.gov", value_name = "URL")]
+    sec_archives_base: String,
+    /// Seconds every request pauses after a rate-limit answer without Retry-After.
+    #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
+    ban_pause: f64,
+    /// Requests per second across all workers (the SEC allows 10).
+    #[arg(long, default_value_t = 9.0, value_name = "N")]
+    rate: f64,
+    /// Documents fetched at once (they share the rate).
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    workers: usize,
+    /// Seconds one request may take, connect to last byte.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Attempts per document for server errors, drops and timeouts.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    attempts: u32,
+    /// The first retry's wait in seconds (doubled each attempt, with jitter).
+    #[arg(long, default_value_t = 0.5, value_name = "SECONDS")]
+    backoff: f64,
+}
+
+pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
+    match a.source {
+        Source::Sec(a) => sec(db, a, out),
+    }
+}
+
+fn seconds(flag: &str, v: f64) -> anyhow::Result<Duration> {
+    anyhow::ensure!(v.is_finite() && (0.0..=86_400.0).contains(&v), "--{flag} must be 0 to 86400 seconds, got {v}");
+    Ok(Duration::from_secs_f64(v))
+}
+
+fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let Some(user_agent) = a.user_agent.clone().filter(|u| !u.trim().is_empty()) else {
+        anyhow::bail!(
+            "sync needs a User-Agent naming you and a contact e-mail, as the SEC requires of every client: \
+             --user-agent \"Jane Doe jane@example.com\" or ALPHADESK_USER_AGENT"
+        );
+    };
+    alphadesk_service::sync::check_user_agent(&user_agent).map_err(|e| anyhow::anyhow!("--user-agent: {e}"))?;
+    anyhow::ensure!(
+        a.rate > 0.0 && a.rate <= 10.0,
+        "--rate must be above 0 and at most 10 (the SEC's limit), got {}",
+        a.rate
+    );
+    anyhow::ensure!((1..=16).contains(&a.workers), "--workers must be 1 to 16, got {}", a.workers);
+    for (flag, url) in [("sec-base", &a.sec_base), ("sec-archives-base", &a.sec_archives_base)] {
+        anyhow::ensure!(
+            url.starts_with("https://") || url.starts_with("http://"),
+            "--{flag} must be an http(s) URL, got {url:?}"
+        );
+    }
+    let mut tickers = a.tickers.clone();
+    if let Some(f) = &a.universe {
+        let text = std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("--universe {}: {e}", f.display()))?;
+        tickers.extend(
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        );
+    }
+    tickers.retain(|t| !t.trim().is_empty());
+    anyhow::ensure!(
+        a.all || !tickers.is_empty() || !a.managers.is_empty(),
+        "say what to sync: --tickers, --universe FILE, --all or --managers"
+    );
+    let mut policy = Policy::new(user_agent);
+    policy.rate = a.rate;
+    policy.ban_pause = seconds("ban-pause", a.ban_pause)?;
+    policy.timeout = seconds("timeout", a.timeout)?;
+    policy.attempts = a.attempts.max(1);
+    policy.backoff = seconds("backoff", a.backoff)?;
+    let job = SecSync {
+        hosts: Hosts::new(&a.sec_base, &a.sec_archives_base),
+        policy,
+        plan: Plan {
+            tickers,
+            all: a.all,
+            managers: a.managers.clone(),
+            since: a.since.map(|d| d.date()),
+            until: a.until.map(|d| d.date()),
+            dry_run: a.dry_run,
+            workers: a.workers,
+        },
+    };
+    let mut w = Writer::open(db, "sync sec")?;
+    let quiet = a.json || !std::io::stderr().is_terminal();
+    let notify: alphadesk_service::sync::fetch::Notify = Box::new(move |line: &str| {
+        if !quiet || line.contains("pausing") {
+            eprintln!("sync: {line}");
+        }
+    });
+    let report = w.sync_sec(&job, notify)?;
+    let changed = report.companies.values().any(|c| !c.documents.is_empty());
+    if changed {
+        super::ingest::after_sync(&mut w)?;
+    }
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        print(out, &report)?;
+    }
+    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print(out: &mut Out, r: &alphadesk_service::sync::Report) -> std::io::Result<()> {
+    if !r.would_fetch.is_empty() {
+        writeln!(out, "dry run: {} documents would be fetched (and the filings they list):", r.would_fetch.len())?;
+        for u in &r.would_fetch {
+            writeln!(out, "  {u}")?;
+        }
+    }
+    for (cik, c) in &r.companies {
+        if c.documents.is_empty() {
+            continue;
+        }
+        let docs: Vec<String> = c.documents.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let rows: u64 = c.rows.values().sum();
+        writeln!(out, "  {} (CIK {cik}): {} new, {rows} rows", c.ticker.as_deref().unwrap_or("-"), docs.join(", "))?;
+    }
+    writeln!(
+        out,
+        "{} requests, {} bytes, {} unchanged (304), {} already stored, {} retries, {} rate-limit pauses",
+        r.requests, r.bytes, r.not_modified, r.skipped_stored, r.retries, r.bans
+    )?;
+    for f in &r.faults {
+        writeln!(out, "  recovered: {}: {}", f.url, f.why)?;
+    }
+    for t in &r.unknown_tickers {
+        writeln!(out, "  FAILED: {t} is not in EDGAR's ticker map")?;
+    }
+    for f in &r.failures {
+        writeln!(out, "  FAILED: {}", f.why)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,558 @@
+//! `alphadesk sync sec` against a local EDGAR that misbehaves on purpose: a
+//! server started in the test (loopback only) serves the real files of
+//! `../shared/data/sec` under EDGAR's paths, with ETags, and injects a 429 with
+//! `Retry-After`, a 503, a connection dropped mid-body, a stall past the
+//! client's timeout, a 403 and a 200 "Request Rate Threshold Exceeded" page, a
+//! 404 and a truncated JSON. The store a sync leaves must hold exactly the rows
+//! `ingest` of the same files gives, each fault must be reported once with its
+//! URL, and the server's log must never show more than 10 requests in a second.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::bin;
+
+/// The day of the one Form 4 in the shared data that AAPL's submissions list.
+const DAY: &str = "2022-05-06";
+const FORM4: &str = "sec/form4/form4_AAPL_0000320193-22-000061.txt";
+const UA: &str = "alphadesk tests tests@alphadesk.invalid";
+
+#[derive(Debug, Clone)]
+enum Fault {
+    TooMany { retry_after: u64 },
+    Unavailable,
+    DropMidBody,
+    Stall(Duration),
+    Threshold403,
+    Threshold200,
+    Truncate,
+    Html,
+}
+
+const THRESHOLD: &str = "<!DOCTYPE html><html><head><title>SEC.gov | Request Rate Threshold Exceeded</title></head><body><h1>Your Request Originates from an Undeclared Automated Tool</h1><p>Request Rate Threshold Exceeded</p></body></html>";
+
+/// A local EDGAR: paths to files, faults to inject (each once, unless `always`),
+/// and a log of every request.
+struct Edgar {
+    addr: SocketAddr,
+    log: Arc<Mutex<Vec<(Instant, String, u16)>>>,
+    _stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+struct Routes {
+    data: PathBuf,
+    faults: Mutex<HashMap<String, VecDeque<Fault>>>,
+    always: HashMap<String, Fault>,
+    /// Extra latency on every answer (to kill a sync midway).
+    delay: Duration,
+}
+
+impl Routes {
+    fn file(&self, path: &str) -> Option<PathBuf> {
+        let d = &self.data;
+        if path == "/files/company_tickers.json" {
+            return Some(d.join("sec/reference/company_tickers.json"));
+        }
+        if let Some(name) = path.strip_prefix("/submissions/") {
+            return Some(d.join("sec/submissions").join(name)).filter(|p| p.is_file());
+        }
+        if let Some(name) = path.strip_prefix("/api/xbrl/companyfacts/") {
+            return Some(d.join("sec/companyfacts").join(name)).filter(|p| p.is_file());
+        }
+        if let Some(rest) = path.strip_prefix("/Archives/edgar/data/") {
+            let acc = rest.rsplit('/').next()?.strip_suffix(".txt")?;
+            let dir = d.join("sec/form4");
+            return std::fs::read_dir(&dir)
+                .ok()?
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(acc)));
+        }
+        None
+    }
+}
+
+fn etag_of(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(bytes);
+    format!("\"{}\"", d[..8].iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+impl Edgar {
+    fn start(routes: Routes) -> Edgar {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let log: Arc<Mutex<Vec<(Instant, String, u16)>>> = Arc::default();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let routes = Arc::new(routes);
+        let (log2, stop2) = (log.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop2.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (routes, log) = (routes.clone(), log2.clone());
+                std::thread::spawn(move || serve(conn, &routes, &log));
+            }
+        });
+        Edgar { addr, log, _stop: stop }
+    }
+
+    fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn requests(&self) -> Vec<(Instant, String, u16)> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+fn serve(mut conn: TcpStream, routes: &Routes, log: &Mutex<Vec<(Instant, String, u16)>>) {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    let path = line.split(' ').nth(1).unwrap_or("/").to_string();
+    let mut if_none_match = None;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.trim().eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(v.trim().to_string());
+            }
+        }
+    }
+    let at = Instant::now();
+    std::thread::sleep(routes.delay);
+    let fault = routes
+        .always
+        .get(&path)
+        .cloned()
+        .or_else(|| routes.faults.lock().unwrap().get_mut(&path).and_then(|q| q.pop_front()));
+    let respond = |conn: &mut TcpStream, status: u16, extra: &str, body: &[u8]| {
+        let reason = match status {
+            200 => "OK",
+            304 => "Not Modified",
+            403 => "Forbidden",
+            404 => "Not Found",
+            429 => "Too Many Requests",
+            _ => "Service Unavailable",
+        };
+        let head =
+            format!("HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n", body.len());
+        let _ = conn.write_all(head.as_bytes());
+        let _ = conn.write_all(body);
+    };
+    let file = routes.file(&path);
+    let status = match (fault, &file) {
+        (Some(Fault::TooMany { retry_after }), _) => {
+            respond(&mut conn, 429, &format!("Retry-After: {retry_after}\r\n"), b"Too Many Requests");
+            429
+        }
+        (Some(Fault::Unavailable), _) => {
+            respond(&mut conn, 503, "", b"busy");
+            503
+        }
+        (Some(Fault::Threshold403), _) => {
+            respond(&mut conn, 403, "Content-Type: text/html\r\n", THRESHOLD.as_bytes());
+            403
+        }
+        (Some(Fault::Threshold200), _) => {
+            respond(&mut conn, 200, "Content-Type: text/html\r\n", THRESHOLD.as_bytes());
+            200
+        }
+        (Some(Fault::Html), _) => {
+            respond(&mut conn, 200, "Content-Type: text/html\r\n", b"<html><body>Maintenance</body></html>");
+            200
+        }
+        (Some(Fault::Stall(d)), _) => {
+            std::thread::sleep(d);
+            0
+        }
+        (Some(Fault::DropMidBody), Some(f)) => {
+            let body = std::fs::read(f).unwrap();
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = conn.write_all(head.as_bytes());
+            let _ = conn.write_all(&body[..body.len() / 3]);
+            200
+        }
+        (Some(Fault::Truncate), Some(f)) => {
+            let body = std::fs::read(f).unwrap();
+            respond(&mut conn, 200, "Content-Type: application/json\r\n", &body[..body.len() / 2]);
+            200
+        }
+        (_, Some(f)) => {
+            let body = std::fs::read(f).unwrap();
+            let tag = etag_of(&body);
+            if if_none_match.as_deref() == Some(tag.as_str()) {
+                respond(&mut conn, 304, &format!("ETag: {tag}\r\n"), b"");
+                304
+            } else {
+                respond(
+                    &mut conn,
+                    200,
+                    &format!("ETag: {tag}\r\nLast-Modified: Fri, 06 May 2022 18:30:57 GMT\r\n"),
+                    &body,
+                );
+                200
+            }
+        }
+        (_, None) => {
+            respond(&mut conn, 404, "", b"Not Found");
+            404
+        }
+    };
+    let _ = conn.flush();
+    let _ = conn.shutdown(std::net::Shutdown::Both);
+    log.lock().unwrap().push((at, path, status));
+    let mut rest = Vec::new();
+    let _ = reader.read_to_end(&mut rest);
+}
+
+fn sync_cmd(db: &Path, edgar: &Edgar, extra: &[&str]) -> std::process::Output {
+    let mut args: Vec<String> = vec![
+        "--db".into(),
+        db.display().to_string(),
+        "sync".into(),
+        "sec".into(),
+        "--sec-base".into(),
+        edgar.base(),
+        "--sec-archives-base".into(),
+        edgar.base(),
+        "--user-agent".into(),
+        UA.into(),
+        "--ban-pause".into(),
+        "1".into(),
+        "--timeout".into(),
+        "2".into(),
+        "--backoff".into(),
+        "0.1".into(),
+        "--workers".into(),
+        "4".into(),
+        "--json".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    common::run_bounded(bin().args(&args), Duration::from_secs(300))
+}
+
+fn report(out: &std::process::Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+        panic!("not a JSON report ({e}):\n{text}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr))
+    })
+}
+
+/// Every row of every data table, without the ids and sources that differ
+/// between two stores built from the same documents.
+fn rows(db: &Path) -> BTreeMap<String, Vec<String>> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .filter(|t: &String| {
+            !matches!(t.as_str(), "sources" | "fetches" | "sync_state" | "store_meta" | "cached_results")
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for t in tables {
+        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let names: Vec<String> = st.column_names().map(|s| s.to_string()).collect();
+        let keep: Vec<usize> = (0..names.len())
+            .filter(|&i| names[i] != "id" && !names[i].ends_with("_id") && names[i] != "ingested_at")
+            .collect();
+        let mut rows: Vec<String> = st
+            .query_map([], |r| {
+                Ok(keep
+                    .iter()
+                    .map(|&i| format!("{:?}", r.get_ref(i).map(|v| v.to_owned()).ok()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        rows.sort();
+        out.insert(t, rows);
+    }
+    out
+}
+
+fn most_in_one_second(log: &[(Instant, String, u16)]) -> usize {
+    let mut t: Vec<Instant> = log.iter().map(|e| e.0).collect();
+    t.sort();
+    (0..t.len())
+        .map(|i| t[i..].iter().take_while(|b| b.duration_since(t[i]) < Duration::from_secs(1)).count())
+        .max()
+        .unwrap_or(0)
+}
+
+fn faulty(data: &Path) -> Routes {
+    let q = |f: Fault| VecDeque::from([f]);
+    let faults = HashMap::from([
+        ("/files/company_tickers.json".to_string(), q(Fault::TooMany { retry_after: 1 })),
+        ("/submissions/CIK0000320193.json".to_string(), q(Fault::Unavailable)),
+        ("/api/xbrl/companyfacts/CIK0000320193.json".to_string(), q(Fault::DropMidBody)),
+        ("/api/xbrl/companyfacts/CIK0001835632.json".to_string(), q(Fault::Stall(Duration::from_secs(4)))),
+        ("/submissions/CIK0001835632.json".to_string(), q(Fault::Threshold403)),
+        ("/Archives/edgar/data/320193/000032019322000061/0000320193-22-000061.txt".to_string(), q(Fault::Threshold200)),
+    ]);
+    // TSLA: its submissions always truncated; it has no companyfacts here (404).
+    let always = HashMap::from([("/submissions/CIK0001318605.json".to_string(), Fault::Truncate)]);
+    Routes { data: data.to_path_buf(), faults: Mutex::new(faults), always, delay: Duration::ZERO }
+}
+
+#[test]
+fn a_sync_through_every_fault_stores_what_ingest_stores() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let edgar = Edgar::start(faulty(&data));
+    let dir = tempfile::tempdir().unwrap();
+    let synced = dir.path().join("synced.db");
+    let out = sync_cmd(&synced, &edgar, &["--tickers", "AAPL,MRVL,TSLA", "--since", DAY, "--until", DAY]);
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(1), "failures make exit 1: {r}");
+
+    // What failed, once each, with its URL.
+    let failures: Vec<(String, String)> = r["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["url"].as_str().unwrap().to_string(), f["why"].as_str().unwrap().to_string()))
+        .collect();
+    let base = edgar.base();
+    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert!(
+        failures
+            .iter()
+            .any(|(u, w)| u == &format!("{base}/api/xbrl/companyfacts/CIK0001318605.json") && w.contains("404")),
+        "{failures:?}"
+    );
+    assert!(
+        failures
+            .iter()
+            .any(|(u, w)| u == &format!("{base}/submissions/CIK0001318605.json") && w.contains("does not parse")),
+        "{failures:?}"
+    );
+    // What was recovered from, once each, with its URL.
+    let faults: Vec<(String, String)> = r["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["url"].as_str().unwrap().to_string(), f["why"].as_str().unwrap().to_string()))
+        .collect();
+    for (path, what) in [
+        ("/files/company_tickers.json", "HTTP 429"),
+        ("/submissions/CIK0000320193.json", "HTTP 503"),
+        ("/api/xbrl/companyfacts/CIK0000320193.json", "broke off"),
+        ("/api/xbrl/companyfacts/CIK0001835632.json", "timed out"),
+        ("/submissions/CIK0001835632.json", "HTTP 403"),
+        ("/Archives/edgar/data/320193/000032019322000061/0000320193-22-000061.txt", "HTTP 200"),
+    ] {
+        let url = format!("{base}{path}");
+        let seen: Vec<_> = faults.iter().filter(|(u, _)| *u == url).collect();
+        assert_eq!(seen.len(), 1, "{url}: {faults:?}");
+        assert!(seen[0].1.contains(what), "{url}: {} lacks {what}", seen[0].1);
+    }
+    assert!(r["bans"].as_u64().unwrap() >= 3, "{r}");
+
+    // The rate, from the server's own log.
+    let log = edgar.requests();
+    assert!(most_in_one_second(&log) <= 10, "{} requests within a second", most_in_one_second(&log));
+
+    // The same rows as ingest of the same files.
+    let ingested = dir.path().join("ingested.db");
+    let files: Vec<PathBuf> = [
+        "sec/reference/company_tickers.json",
+        "sec/submissions/CIK0000320193.json",
+        "sec/companyfacts/CIK0000320193.json",
+        "sec/submissions/CIK0001835632.json",
+        "sec/companyfacts/CIK0001835632.json",
+        FORM4,
+    ]
+    .iter()
+    .map(|f| data.join(f))
+    .collect();
+    let out = bin().arg("--db").arg(&ingested).arg("ingest").args(&files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (a, b) = (rows(&synced), rows(&ingested));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (table, rows) in &a {
+        assert_eq!(rows.len(), b[table].len(), "{table}: {} synced rows, {} ingested", rows.len(), b[table].len());
+        assert!(rows == &b[table], "{table} differs");
+    }
+    assert!(a["facts"].len() > 10_000 && !a["insider_transactions"].is_empty(), "a real sync");
+
+    // Provenance: every document stored is a source named by its URL, with the
+    // fetch's status and validators.
+    let conn = rusqlite::Connection::open(&synced).unwrap();
+    let (sources, with_fetch): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(f.id) FROM sources s LEFT JOIN fetches f ON f.source_id = s.id AND f.status = 200 AND f.etag IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((sources, with_fetch), (6, 6));
+    let form4: String = conn.query_row("SELECT path FROM sources WHERE kind = 'form4'", [], |r| r.get(0)).unwrap();
+    assert_eq!(form4, format!("{base}/Archives/edgar/data/320193/000032019322000061/0000320193-22-000061.txt"));
+
+    // A second run: mutable documents answer 304, the filing is not asked for
+    // again, nothing changes.
+    let before = edgar.requests().len();
+    let out = sync_cmd(&synced, &edgar, &["--tickers", "AAPL,MRVL", "--since", DAY, "--until", DAY]);
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(0), "{r}");
+    let second: Vec<_> = edgar.requests()[before..].to_vec();
+    assert!(second.iter().all(|(_, _, s)| *s == 304), "{second:?}");
+    assert_eq!(second.len(), 5, "the map, two submissions, two companyfacts: {second:?}");
+    assert_eq!(r["skipped_stored"], 1);
+    assert_eq!(rows(&synced), a);
+}
+
+#[test]
+fn no_user_agent_an_unreachable_host_and_a_non_json_answer_change_nothing() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store.db");
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg(data.join("sec/companyfacts/CIK0000320193.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let before = rows(&db);
+
+    // No User-Agent: refused before any request, exit 2, saying why.
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "sec", "--tickers", "AAPL"])
+        .env_remove("ALPHADESK_USER_AGENT")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("User-Agent"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "sec", "--tickers", "AAPL", "--user-agent", "curl/8"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    // Nothing listens on this port (bound, then closed): a clear failure naming the URL.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let base = format!("http://{closed}");
+    let out = common::run_bounded(
+        bin().arg("--db").arg(&db).args([
+            "sync",
+            "sec",
+            "--tickers",
+            "AAPL",
+            "--sec-base",
+            &base,
+            "--sec-archives-base",
+            &base,
+            "--user-agent",
+            UA,
+            "--attempts",
+            "2",
+            "--backoff",
+            "0.05",
+        ]),
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("{base}/files/company_tickers.json")) && text.contains("connection"), "{text}");
+
+    // An HTML page where JSON was promised, served with 200.
+    let mut routes = faulty(&data);
+    routes.always.insert("/files/company_tickers.json".into(), Fault::Html);
+    let edgar = Edgar::start(routes);
+    let out = sync_cmd(&db, &edgar, &["--tickers", "AAPL"]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = report(&out);
+    assert!(r["failures"][0]["why"].as_str().unwrap().contains("HTML"), "{r}");
+    assert_eq!(rows(&db), before, "nothing stored changed");
+}
+
+#[test]
+fn a_killed_sync_resumes_without_duplicates_or_refetching() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let routes = Routes {
+        data: data.clone(),
+        faults: Mutex::default(),
+        always: HashMap::new(),
+        delay: Duration::from_millis(400),
+    };
+    let edgar = Edgar::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("killed.db");
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "sec", "--tickers", "AAPL,MRVL", "--since", DAY, "--until", DAY, "--workers", "1", "--json"])
+        .args(["--sec-base", &edgar.base(), "--sec-archives-base", &edgar.base(), "--user-agent", UA])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed after the map and the first company documents are stored.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while edgar.requests().iter().filter(|e| e.2 == 200).count() < 3 {
+        assert!(Instant::now() < deadline, "the sync made no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(150));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first: Vec<String> = edgar.requests().iter().filter(|e| e.2 == 200).map(|e| e.1.clone()).collect();
+
+    let before = edgar.requests().len();
+    let out = sync_cmd(&db, &edgar, &["--tickers", "AAPL,MRVL", "--since", DAY, "--until", DAY]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let second = edgar.requests()[before..].to_vec();
+    // A document stored by the killed run is asked for conditionally (304) or not
+    // at all; none is downloaded twice unless the kill came before it was stored.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored_paths: Vec<String> = conn
+        .prepare("SELECT path FROM sources")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let refetched: Vec<&(Instant, String, u16)> =
+        second.iter().filter(|e| e.2 == 200 && first.contains(&e.1)).collect();
+    assert!(refetched.len() <= 1, "at most the document in flight at the kill is fetched again: {refetched:?}");
+    assert!(second.iter().any(|e| e.2 == 304), "stored documents are revalidated, not downloaded: {second:?}");
+    assert_eq!(stored_paths.len(), 6, "{stored_paths:?}");
+
+    // The same rows as a clean sync, no duplicates.
+    let clean = dir.path().join("clean.db");
+    let out = sync_cmd(&clean, &edgar, &["--tickers", "AAPL,MRVL", "--since", DAY, "--until", DAY]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(rows(&db), rows(&clean));
+
+    // A third run is all 304s and skips.
+    let before = edgar.requests().len();
+    let out = sync_cmd(&db, &edgar, &["--tickers", "AAPL,MRVL", "--since", DAY, "--until", DAY]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(edgar.requests()[before..].iter().all(|e| e.2 == 304));
+}

@@ -1,0 +1,16 @@
+//! Fetching primary data from its sources, so that alphadesk can bring itself up
+//! to date: `alphadesk sync sec` (see docs/sync.md).
+//!
+//! Two layers: [`fetch`] is a polite HTTP client (one pace for every worker, ban
+//! pauses, backoff with jitter, conditional requests, bodies checked against what
+//! their URL promises), and [`sec`] knows EDGAR — which documents a sync needs,
+//! at which paths, in which order. Neither stores anything: documents go to a
+//! [`sec::Sink`], which the service's writer implements with the same parsers
+//! and per-document transaction `ingest` uses, so a synced document and the same
+//! file ingested from disk give the same rows.
+
+pub mod fetch;
+pub mod sec;
+
+pub use fetch::{check_user_agent, Expect, FetchError, Fetched, Fetcher, Policy, Validators};
+pub use sec::{Hosts, Plan, Report, Sink, Stored};

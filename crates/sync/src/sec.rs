@@ -1,0 +1,411 @@
+//! SEC EDGAR: which documents a sync needs and where they live, fetched by a
+//! few workers through one [`Fetcher`] and handed one at a time to a [`Sink`]
+//! (the store's single writer).
+//!
+//! A sync runs in phases, each planned from what the previous one stored:
+//!
+//! 1. the ticker↔CIK map (`/files/company_tickers.json` on the archives host),
+//!    stored, then asked of the store (so a 304 resolves tickers as well as a
+//!    fresh copy);
+//! 2. each company's submissions and companyfacts (data host), conditionally:
+//!    an unchanged document costs a 304;
+//! 3. the older submission pages that `filings.files[]` lists, for the years
+//!    the sync covers (from a submissions file fetched in this run);
+//! 4. the Form 3/4/5 (and /A) filings, and the 13F-HR (and /A) filings of the
+//!    managers asked for, in the window — planned from the filings the *store*
+//!    holds, so a sync killed after storing a company's submissions fetches that
+//!    company's filings when re-run, even though its submissions answer 304. Each
+//!    is fetched as its full submission `.txt`, whose SGML header carries the
+//!    filing date (the bare XML carries none). A filing is immutable, so one
+//!    already stored is not asked for again.
+//!
+//! Every URL is a base (configurable, so tests point at a local server) plus
+//! EDGAR's own path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::fetch::{Answer, Expect, FetchError, Fetched, Fetcher, Validators};
+
+/// Where EDGAR is: the data host (`https://data.sec.gov`) and the archives host
+/// (`https://www.sec.gov`), without a trailing slash.
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    pub data: String,
+    pub archives: String,
+}
+
+impl Default for Hosts {
+    fn default() -> Self {
+        Hosts { data: "https://data.sec.gov".into(), archives: "https://www.sec.gov".into() }
+    }
+}
+
+impl Hosts {
+    pub fn new(data: &str, archives: &str) -> Hosts {
+        Hosts { data: data.trim_end_matches('/').into(), archives: archives.trim_end_matches('/').into() }
+    }
+
+    pub fn tickers(&self) -> String {
+        format!("{}/files/company_tickers.json", self.archives)
+    }
+
+    pub fn submissions(&self, cik: u64) -> String {
+        format!("{}/submissions/CIK{cik:010}.json", self.data)
+    }
+
+    pub fn submissions_page(&self, name: &str) -> String {
+        format!("{}/submissions/{name}", self.data)
+    }
+
+    pub fn companyfacts(&self, cik: u64) -> String {
+        format!("{}/api/xbrl/companyfacts/CIK{cik:010}.json", self.data)
+    }
+
+    /// A filing's full submission text.
+    pub fn filing(&self, cik: u64, accession: &str) -> String {
+        format!("{}/Archives/edgar/data/{cik}/{}/{accession}.txt", self.archives, accession.replace('-', ""))
+    }
+}
+
+/// The forms whose documents a sync fetches.
+fn ownership_form(form: &str) -> bool {
+    matches!(form, "3" | "4" | "5" | "3/A" | "4/A" | "5/A")
+}
+
+fn holdings_form(form: &str) -> bool {
+    matches!(form, "13F-HR" | "13F-HR/A")
+}
+
+/// What a sync covers.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Companies by ticker (resolved through the ticker map).
+    pub tickers: Vec<String>,
+    /// Every company in the ticker map.
+    pub all: bool,
+    /// 13F filers whose holdings to fetch.
+    pub managers: Vec<u64>,
+    /// Filings on or after this date (default: everything listed).
+    pub since: Option<NaiveDate>,
+    /// Filings on or before this date (a backfill in slices).
+    pub until: Option<NaiveDate>,
+    /// Fetch nothing past the ticker map; say what would be fetched.
+    pub dry_run: bool,
+    /// Workers fetching at once (they share one pace).
+    pub workers: usize,
+}
+
+/// Where fetched documents go, and what is known already: the store's writer.
+pub trait Sink {
+    /// The CIKs the stored listings give a ticker.
+    fn ciks_of(&mut self, ticker: &str) -> Vec<u64>;
+    /// Every listed CIK, with a ticker.
+    fn listed(&mut self) -> Vec<(u64, String)>;
+    /// A filer's stored filings (accession, form, filed) within the window.
+    fn filings(
+        &mut self,
+        cik: u64,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> Vec<(String, String, String)>;
+    /// The validators of the stored copy of `url`.
+    fn validators(&mut self, url: &str) -> Option<Validators>;
+    /// Whether a document was stored from `url` already.
+    fn has(&mut self, url: &str) -> bool;
+    /// Stores a document (parsed, one transaction with its provenance).
+    fn store(&mut self, doc: &Fetched) -> Stored;
+    /// Records a 304.
+    fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>);
+}
+
+/// What storing a document did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    New { kind: String, rows: u64 },
+    Unchanged,
+    Failed(String),
+}
+
+/// What a sync did, per company and in all.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Report {
+    /// Per CIK: new documents by kind, rows written.
+    pub companies: BTreeMap<u64, CompanyReport>,
+    pub requests: u64,
+    pub bytes: u64,
+    pub not_modified: u64,
+    pub retries: u64,
+    pub bans: u64,
+    /// Documents not fetched again because they are stored.
+    pub skipped_stored: u64,
+    /// URLs that gave nothing usable, with why.
+    pub failures: Vec<Failure>,
+    /// Every transient fault seen and recovered from (a 503, a drop, a ban).
+    pub faults: Vec<Failure>,
+    /// Dry run: the URLs a sync would fetch.
+    pub would_fetch: Vec<String>,
+    /// Tickers the ticker map does not know.
+    pub unknown_tickers: Vec<String>,
+}
+
+#[derive(Debug, Default, serde::Serialize)]
+pub struct CompanyReport {
+    pub ticker: Option<String>,
+    /// New documents per kind.
+    pub documents: BTreeMap<String, u64>,
+    /// Rows written per kind (facts, filings, insider trades, holdings).
+    pub rows: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Failure {
+    pub url: String,
+    pub why: String,
+}
+
+impl Report {
+    /// Whether anything failed.
+    pub fn failed(&self) -> bool {
+        !self.failures.is_empty() || !self.unknown_tickers.is_empty()
+    }
+}
+
+/// One document to fetch, and whose it is.
+#[derive(Debug, Clone)]
+struct Job {
+    url: String,
+    expect: Expect,
+    cik: u64,
+    /// Only when changed (a mutable document): send the stored validators.
+    conditional: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct PageRef {
+    name: String,
+    #[serde(rename = "filingFrom")]
+    from: Option<String>,
+    #[serde(rename = "filingTo")]
+    to: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Filings {
+    #[serde(default)]
+    files: Vec<PageRef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Submissions {
+    #[serde(default)]
+    filings: Filings,
+}
+
+/// Runs a sync of `plan` against `hosts`.
+pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) -> Report {
+    let mut report = Report::default();
+
+    // 1. The ticker map (conditionally), then tickers resolved by the store.
+    let map_url = hosts.tickers();
+    let map_job = Job { url: map_url.clone(), expect: Expect::Json, cik: 0, conditional: true };
+    run(fetcher, plan.workers, vec![map_job], sink, &mut report, |_| {});
+    if report.failures.iter().any(|f| f.url == map_url) {
+        return finish(fetcher, report);
+    }
+    let mut ciks: BTreeMap<u64, Option<String>> = BTreeMap::new();
+    if plan.all {
+        for (cik, ticker) in sink.listed() {
+            ciks.entry(cik).or_insert(Some(ticker));
+        }
+    }
+    for t in &plan.tickers {
+        let t = t.trim().to_ascii_uppercase();
+        let found = sink.ciks_of(&t);
+        if found.is_empty() {
+            report.unknown_tickers.push(t.clone());
+        }
+        for cik in found {
+            ciks.insert(cik, Some(t.clone()));
+        }
+    }
+    for m in &plan.managers {
+        ciks.entry(*m).or_insert(None);
+    }
+    for (cik, ticker) in &ciks {
+        report.companies.entry(*cik).or_default().ticker = ticker.clone();
+    }
+
+    // 2. Submissions and companyfacts.
+    let managers: BTreeSet<u64> = plan.managers.iter().copied().collect();
+    let mut jobs = Vec::new();
+    for cik in ciks.keys() {
+        jobs.push(Job { url: hosts.submissions(*cik), expect: Expect::Json, cik: *cik, conditional: true });
+        // A manager that is not also a company asked for has no facts to sync.
+        if ciks[cik].is_some() {
+            jobs.push(Job { url: hosts.companyfacts(*cik), expect: Expect::Json, cik: *cik, conditional: true });
+        }
+    }
+    if plan.dry_run {
+        report.would_fetch = jobs.into_iter().map(|j| j.url).collect();
+        return finish(fetcher, report);
+    }
+    // Submissions as fetched (or, when unchanged, not needed again: their
+    // filings are stored already).
+    let submissions: Mutex<BTreeMap<u64, Vec<u8>>> = Mutex::new(BTreeMap::new());
+    run(fetcher, plan.workers, jobs, sink, &mut report, |doc| {
+        if let Some(cik) = cik_of_submissions(&doc.url) {
+            submissions.lock().unwrap_or_else(|p| p.into_inner()).insert(cik, doc.body.clone());
+        }
+    });
+    let submissions = submissions.into_inner().unwrap_or_else(|p| p.into_inner());
+
+    // 3. Older pages that reach into the period asked for.
+    let mut pages = Vec::new();
+    for (cik, body) in &submissions {
+        let Ok(s) = serde_json::from_slice::<Submissions>(body) else { continue };
+        for p in &s.filings.files {
+            let reaches = match (plan.since, p.to.as_deref().and_then(|d| d.parse::<NaiveDate>().ok())) {
+                (Some(since), Some(to)) => to >= since,
+                _ => true,
+            } && match (plan.until, p.from.as_deref().and_then(|d| d.parse::<NaiveDate>().ok())) {
+                (Some(until), Some(from)) => from <= until,
+                _ => true,
+            };
+            if reaches {
+                pages.push(Job {
+                    url: hosts.submissions_page(&p.name),
+                    expect: Expect::Json,
+                    cik: *cik,
+                    conditional: true,
+                });
+            }
+        }
+    }
+    run(fetcher, plan.workers, pages, sink, &mut report, |_| {});
+
+    // 4. Ownership filings of the companies, 13F filings of the managers, from
+    // the filings the store holds now.
+    let mut docs = Vec::new();
+    for (cik, ticker) in &ciks {
+        for (accession, form, _) in sink.filings(*cik, plan.since, plan.until) {
+            let wanted =
+                (ownership_form(&form) && ticker.is_some()) || (holdings_form(&form) && managers.contains(cik));
+            if !wanted {
+                continue;
+            }
+            let url = hosts.filing(*cik, &accession);
+            if sink.has(&url) {
+                report.skipped_stored += 1;
+                continue;
+            }
+            docs.push(Job { url, expect: Expect::Submission, cik: *cik, conditional: false });
+        }
+    }
+    run(fetcher, plan.workers, docs, sink, &mut report, |_| {});
+    finish(fetcher, report)
+}
+
+fn finish(fetcher: &Fetcher, mut report: Report) -> Report {
+    use std::sync::atomic::Ordering::Relaxed;
+    let s = &fetcher.stats;
+    report.requests = s.requests.load(Relaxed);
+    report.bytes = s.bytes.load(Relaxed);
+    report.not_modified = s.not_modified.load(Relaxed);
+    report.retries = s.retries.load(Relaxed);
+    report.bans = s.bans.load(Relaxed);
+    let failed: BTreeSet<&str> = report.failures.iter().map(|f| f.url.as_str()).collect();
+    report.faults = s
+        .faults
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .filter(|(u, _)| !failed.contains(u.as_str()))
+        .map(|(url, why)| Failure { url: url.clone(), why: why.clone() })
+        .collect();
+    report
+}
+
+fn cik_of_submissions(url: &str) -> Option<u64> {
+    let name = url.rsplit('/').next()?;
+    let digits = name.strip_prefix("CIK")?.strip_suffix(".json")?;
+    digits.parse().ok()
+}
+
+/// Fetches `jobs` on `workers` threads and stores each answer on this thread, in
+/// the order they arrive; `seen` is shown every stored (new or unchanged) body.
+fn run(
+    fetcher: &Fetcher,
+    workers: usize,
+    jobs: Vec<Job>,
+    sink: &mut dyn Sink,
+    report: &mut Report,
+    mut seen: impl FnMut(&Fetched),
+) {
+    if jobs.is_empty() {
+        return;
+    }
+    // Validators are read here, on the writer's thread, before the workers start.
+    let jobs: Vec<(Job, Option<Validators>)> = jobs
+        .into_iter()
+        .map(|j| {
+            let v = if j.conditional { sink.validators(&j.url) } else { None };
+            (j, v)
+        })
+        .collect();
+    let queue = Mutex::new(jobs.into_iter());
+    let (tx, rx) = mpsc::channel::<(Job, Result<Answer, FetchError>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            let tx = tx.clone();
+            let queue = &queue;
+            scope.spawn(move || loop {
+                let next = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
+                let Some((job, known)) = next else { break };
+                let answer = fetcher.get(&job.url, job.expect, known.as_ref());
+                if tx.send((job, answer)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        for (job, answer) in rx {
+            match answer {
+                Ok(Answer::Body(doc)) => match sink.store(&doc) {
+                    Stored::New { kind, rows } => {
+                        let c = report.companies.entry(job.cik).or_default();
+                        *c.documents.entry(kind.clone()).or_default() += 1;
+                        *c.rows.entry(kind).or_default() += rows;
+                        seen(&doc);
+                    }
+                    Stored::Unchanged => seen(&doc),
+                    Stored::Failed(why) => report.failures.push(Failure { url: job.url, why }),
+                },
+                Ok(Answer::NotModified { url, fetched_at }) => sink.not_modified(&url, fetched_at),
+                Err(e) => report.failures.push(Failure { url: e.url().to_string(), why: e.to_string() }),
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edgar_paths_under_any_base() {
+        let h = Hosts::new("http://127.0.0.1:9/", "http://127.0.0.1:9");
+        assert_eq!(h.submissions(320193), "http://127.0.0.1:9/submissions/CIK0000320193.json");
+        assert_eq!(h.companyfacts(320193), "http://127.0.0.1:9/api/xbrl/companyfacts/CIK0000320193.json");
+        assert_eq!(
+            h.filing(320193, "0000320193-22-000061"),
+            "http://127.0.0.1:9/Archives/edgar/data/320193/000032019322000061/0000320193-22-000061.txt"
+        );
+        assert_eq!(cik_of_submissions(&h.submissions(320193)), Some(320193));
+        assert_eq!(cik_of_submissions(&h.submissions_page("CIK0001318605-submissions-001.json")), None);
+    }
+}
