@@ -95,6 +95,11 @@ impl Client {
 
     /// The status, or an error when the connection failed.
     fn get(&mut self, path: &str) -> std::io::Result<u16> {
+        self.fetch(path).map(|(status, _)| status)
+    }
+
+    /// The status and the body.
+    fn fetch(&mut self, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
         let head = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr);
         self.stream.get_mut().write_all(head.as_bytes())?;
         let mut line = String::new();
@@ -117,6 +122,7 @@ impl Client {
                 close = true;
             }
         }
+        let mut body = Vec::new();
         if chunked {
             loop {
                 line.clear();
@@ -127,15 +133,16 @@ impl Client {
                 if size == 0 {
                     break;
                 }
+                body.extend_from_slice(&buf[..size]);
             }
         } else {
-            let mut buf = vec![0; length];
-            self.stream.read_exact(&mut buf)?;
+            body.resize(length, 0);
+            self.stream.read_exact(&mut body)?;
         }
         if close {
             *self = Client::connect(self.addr)?;
         }
-        Ok(status)
+        Ok((status, body))
     }
 }
 
@@ -200,20 +207,9 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
 
 fn tickers(addr: SocketAddr) -> Vec<String> {
     let mut c = Client::connect(addr).unwrap();
-    let _ = c.get("/api/v1/healthz");
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.write_all(
-        format!("GET /api/v1/tickers?limit=500&sort=ticker HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-            .as_bytes(),
-    )
-    .unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let body = &raw[raw.find("\r\n\r\n").unwrap() + 4..];
-    let start = body.find('{').unwrap_or(0);
-    let end = body.rfind('}').map(|e| e + 1).unwrap_or(body.len());
-    let v: serde_json::Value = serde_json::from_str(&body[start..end]).unwrap_or_default();
-    v["page"]["items"]
+    let (_, body) = c.fetch("/api/v1/tickers?limit=500&sort=ticker").unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    v["items"]
         .as_array()
         .map(|a| a.iter().filter_map(|r| r["ticker"].as_str().map(String::from)).collect())
         .unwrap_or_default()
@@ -234,6 +230,7 @@ fn main() {
         let _ = warm.get(&format!("/api/v1/tickers/{t}"));
     }
     let every = |prefix: &str| -> Vec<String> { tickers.iter().map(|t| format!("{prefix}{t}")).collect() };
+    assert!(!tickers.is_empty(), "the store has no scored tickers");
     let routes: Vec<(&str, Vec<String>)> = vec![
         ("/api/v1/healthz", vec!["/api/v1/healthz".into()]),
         ("/api/v1/tickers/{T}", every("/api/v1/tickers/")),

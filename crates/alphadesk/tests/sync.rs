@@ -51,10 +51,15 @@ struct Routes {
     always: HashMap<String, Fault>,
     /// Extra latency on every answer (to kill a sync midway).
     delay: Duration,
+    /// Files served at paths of their own (bulk archives built by the test).
+    extra: HashMap<String, PathBuf>,
 }
 
 impl Routes {
     fn file(&self, path: &str) -> Option<PathBuf> {
+        if let Some(p) = self.extra.get(path) {
+            return Some(p.clone());
+        }
         let d = &self.data;
         if path == "/files/company_tickers.json" {
             return Some(d.join("sec/reference/company_tickers.json"));
@@ -312,7 +317,13 @@ fn faulty(data: &Path) -> Routes {
     ]);
     // TSLA: its submissions always truncated; it has no companyfacts here (404).
     let always = HashMap::from([("/submissions/CIK0001318605.json".to_string(), Fault::Truncate)]);
-    Routes { data: data.to_path_buf(), faults: Mutex::new(faults), always, delay: Duration::ZERO }
+    Routes {
+        data: data.to_path_buf(),
+        faults: Mutex::new(faults),
+        always,
+        delay: Duration::ZERO,
+        extra: HashMap::new(),
+    }
 }
 
 #[test]
@@ -500,6 +511,7 @@ fn a_killed_sync_resumes_without_duplicates_or_refetching() {
         faults: Mutex::default(),
         always: HashMap::new(),
         delay: Duration::from_millis(400),
+        extra: HashMap::new(),
     };
     let edgar = Edgar::start(routes);
     let dir = tempfile::tempdir().unwrap();
@@ -555,4 +567,107 @@ fn a_killed_sync_resumes_without_duplicates_or_refetching() {
     let out = sync_cmd(&db, &edgar, &["--tickers", "AAPL,MRVL", "--since", DAY, "--until", DAY]);
     assert_eq!(out.status.code(), Some(0));
     assert!(edgar.requests()[before..].iter().all(|e| e.2 == 304));
+}
+
+/// A zip of `files` (name in the archive, file on disk), deflated.
+fn archive(path: &Path, files: &[(&str, PathBuf)]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, file) in files {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(&std::fs::read(file).unwrap()).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+/// Flips bytes in the middle of one entry's compressed data.
+fn corrupt(path: &Path, entry: &str) {
+    let (start, size) = {
+        let mut a = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let e = a.by_name(entry).unwrap();
+        (e.data_start().unwrap(), e.compressed_size())
+    };
+    let mut bytes = std::fs::read(path).unwrap();
+    for b in &mut bytes[(start + size / 2) as usize..(start + size / 2 + 64) as usize] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn bulk_archives_are_read_entry_by_entry_and_a_corrupt_entry_is_named() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let sub = |n: &str| data.join("sec/submissions").join(n);
+    let facts = |n: &str| data.join("sec/companyfacts").join(n);
+    let submissions_zip = dir.path().join("submissions.zip");
+    archive(
+        &submissions_zip,
+        &[
+            ("CIK0000320193.json", sub("CIK0000320193.json")),
+            ("CIK0001318605-submissions-001.json", sub("CIK0001318605-submissions-001.json")),
+            ("CIK0001835632.json", sub("CIK0001835632.json")),
+            ("CIK0001318605.json", sub("CIK0001318605.json")),
+        ],
+    );
+    let companyfacts_zip = dir.path().join("companyfacts.zip");
+    archive(
+        &companyfacts_zip,
+        &[("CIK0000320193.json", facts("CIK0000320193.json")), ("CIK0001835632.json", facts("CIK0001835632.json"))],
+    );
+    corrupt(&companyfacts_zip, "CIK0001835632.json");
+    let routes = Routes {
+        data: data.clone(),
+        faults: Mutex::default(),
+        always: HashMap::new(),
+        delay: Duration::ZERO,
+        extra: HashMap::from([
+            ("/Archives/edgar/daily-index/bulkdata/submissions.zip".to_string(), submissions_zip),
+            ("/Archives/edgar/daily-index/xbrl/companyfacts.zip".to_string(), companyfacts_zip),
+        ]),
+    };
+    let edgar = Edgar::start(routes);
+    let db = dir.path().join("bulk.db");
+    let out = sync_cmd(&db, &edgar, &["--bulk", "--tickers", "AAPL,MRVL", "--since", DAY, "--until", DAY]);
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(1), "{r}");
+    let base = edgar.base();
+    let failures = r["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{r}");
+    assert_eq!(
+        failures[0]["url"],
+        format!("{base}/Archives/edgar/daily-index/xbrl/companyfacts.zip/CIK0001835632.json")
+    );
+    assert!(failures[0]["why"].as_str().unwrap().contains("corrupt entry"), "{r}");
+    // No request per company: the two archives, the map and the one filing.
+    let paths: Vec<String> = edgar.requests().iter().map(|e| e.1.clone()).collect();
+    assert_eq!(paths.len(), 4, "{paths:?}");
+    assert!(!paths.iter().any(|p| p.starts_with("/submissions/") || p.starts_with("/api/")), "{paths:?}");
+
+    // The same rows as ingest of the entries that were whole (TSLA's two were not
+    // asked for).
+    let ingested = dir.path().join("ingested.db");
+    let files: Vec<PathBuf> = [
+        "sec/reference/company_tickers.json",
+        "sec/submissions/CIK0000320193.json",
+        "sec/companyfacts/CIK0000320193.json",
+        "sec/submissions/CIK0001835632.json",
+        FORM4,
+    ]
+    .iter()
+    .map(|f| data.join(f))
+    .collect();
+    let out = bin().arg("--db").arg(&ingested).arg("ingest").args(&files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (a, b) = (rows(&db), rows(&ingested));
+    for (table, rows) in &a {
+        assert!(rows == &b[table], "{table}: {} synced rows, {} ingested", rows.len(), b[table].len());
+    }
+
+    // Again: both archives answer 304 and nothing changes.
+    let before = edgar.requests().len();
+    let out = sync_cmd(&db, &edgar, &["--bulk", "--tickers", "AAPL", "--since", DAY, "--until", DAY]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(edgar.requests()[before..].iter().all(|e| e.2 == 304), "{:?}", &edgar.requests()[before..]);
+    assert_eq!(rows(&db), a);
 }

@@ -136,9 +136,56 @@ impl Writer {
     /// (pauses, retries).
     pub fn sync_sec(&mut self, job: &SecSync, notify: alphadesk_sync::fetch::Notify) -> Result<alphadesk_sync::Report> {
         alphadesk_sync::check_user_agent(&job.policy.user_agent).map_err(ServiceError::bad_input)?;
+        // One sync per store at a time: two would double the rate the SEC sees.
+        let _lock = match self.store.path() {
+            Some(db) => Some(SyncLock::acquire(db, &*notify)?),
+            None => None,
+        };
         let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify);
         let mut sink = StoreSink { store: &mut self.store };
         Ok(alphadesk_sync::sec::sync(&fetcher, &job.hosts, &job.plan, &mut sink))
+    }
+}
+
+/// An exclusive lock on `STORE.sync.lock`, held while a sync runs; a second
+/// sync waits for it and says so. The kernel releases it if the process dies.
+struct SyncLock {
+    _file: std::fs::File,
+}
+
+impl SyncLock {
+    fn acquire(db: &Path, notify: &dyn Fn(&str)) -> Result<SyncLock> {
+        let path = PathBuf::from(format!("{}.sync.lock", db.display()));
+        let file =
+            std::fs::OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(
+                |e| ServiceError::new(crate::Kind::Unavailable, format!("cannot open {}: {e}", path.display())),
+            )?;
+        #[cfg(unix)]
+        {
+            use std::io::{Read, Seek, Write};
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: flock on a descriptor this struct owns.
+            let try_lock = |how| unsafe { libc::flock(file.as_raw_fd(), how) } == 0;
+            if !try_lock(libc::LOCK_EX | libc::LOCK_NB) {
+                let mut holder = String::new();
+                let _ = (&file).read_to_string(&mut holder);
+                notify(&format!(
+                    "another sync holds this store ({}); waiting for it to finish",
+                    holder.trim().trim_end_matches('.')
+                ));
+                if !try_lock(libc::LOCK_EX) {
+                    return Err(ServiceError::new(
+                        crate::Kind::Unavailable,
+                        format!("cannot lock {}: {}", path.display(), std::io::Error::last_os_error()),
+                    ));
+                }
+            }
+            let mut f = &file;
+            let _ = f.set_len(0);
+            let _ = f.seek(std::io::SeekFrom::Start(0));
+            let _ = write!(f, "sync pid {}, since {}", std::process::id(), chrono::Utc::now().to_rfc3339());
+        }
+        Ok(SyncLock { _file: file })
     }
 }
 
@@ -203,6 +250,24 @@ impl alphadesk_sync::Sink for StoreSink<'_> {
                 None => error,
             }),
         }
+    }
+
+    fn state(&mut self, key: &str) -> Option<String> {
+        self.store.sync_state(key).ok().flatten()
+    }
+
+    fn set_state(&mut self, key: &str, value: &str) {
+        let _ = self.store.set_sync_state(key, value);
+    }
+
+    fn archive_fetched(&mut self, archive: &alphadesk_sync::Fetched) {
+        let fetch = alphadesk_store::Fetch {
+            fetched_at: archive.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            status: archive.status,
+            etag: archive.validators.etag.clone(),
+            last_modified: archive.validators.last_modified.clone(),
+        };
+        let _ = self.store.record_fetch(&archive.url, None, &fetch);
     }
 
     fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>) {

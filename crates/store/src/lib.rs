@@ -177,6 +177,11 @@ impl Store {
         Ok(Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false })
     }
 
+    /// The store file, when it is one (not in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
     /// SQLite's `PRAGMA data_version`: changes on this connection whenever
     /// another connection commits to the file, so a reader can tell cheaply
     /// whether to look again.
@@ -440,14 +445,15 @@ impl Store {
         Ok(())
     }
 
-    /// The latest fetch of `url` that stored a copy (not a 304): its validators
-    /// are what a conditional request sends back.
+    /// The latest fetch of `url` that brought a copy (not a 304; a bulk archive's
+    /// fetch has no source of its own): its validators are what a conditional
+    /// request sends back.
     pub fn last_fetch(&self, url: &str) -> Result<Option<Fetch>, StoreError> {
         Ok(self
             .conn
             .query_row(
                 "SELECT fetched_at, status, etag, last_modified FROM fetches
-                  WHERE url = ?1 AND source_id IS NOT NULL AND status <> 304 ORDER BY id DESC LIMIT 1",
+                  WHERE url = ?1 AND status <> 304 ORDER BY id DESC LIMIT 1",
                 [url],
                 |r| Ok(Fetch { fetched_at: r.get(0)?, status: r.get(1)?, etag: r.get(2)?, last_modified: r.get(3)? }),
             )

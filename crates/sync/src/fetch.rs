@@ -314,6 +314,28 @@ impl Fetcher {
 
     /// Fetches `url`, expecting `expect`; `known` are the stored copy's validators.
     pub fn get(&self, url: &str, expect: Expect, known: Option<&Validators>) -> Result<Answer, FetchError> {
+        self.request(url, expect, known, None)
+    }
+
+    /// Fetches `url` into `file` (a bulk archive: over a gigabyte, so never held
+    /// in memory). The answer's `body` is empty; the file holds it.
+    pub fn download(
+        &self,
+        url: &str,
+        expect: Expect,
+        known: Option<&Validators>,
+        file: &std::fs::File,
+    ) -> Result<Answer, FetchError> {
+        self.request(url, expect, known, Some(file))
+    }
+
+    fn request(
+        &self,
+        url: &str,
+        expect: Expect,
+        known: Option<&Validators>,
+        file: Option<&std::fs::File>,
+    ) -> Result<Answer, FetchError> {
         let mut attempt = 0u32;
         let mut bans = 0u32;
         loop {
@@ -357,7 +379,11 @@ impl Fetcher {
                 self.stats.not_modified.fetch_add(1, Ordering::Relaxed);
                 return Ok(Answer::NotModified { url: url.into(), fetched_at });
             }
-            let body = match resp.body_mut().with_config().limit(self.policy.max_body).read_to_vec() {
+            let read = match file {
+                None => resp.body_mut().with_config().limit(self.policy.max_body).read_to_vec(),
+                Some(f) => to_file(resp.body_mut(), f).map_err(ureq::Error::Io),
+            };
+            let body = match read {
                 Ok(b) => b,
                 Err(e) => {
                     let why = format!("the body broke off: {}", describe(&e));
@@ -369,7 +395,11 @@ impl Fetcher {
                     continue;
                 }
             };
-            self.stats.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+            let size = match file {
+                Some(f) => f.metadata().map(|m| m.len()).unwrap_or(0),
+                None => body.len() as u64,
+            };
+            self.stats.bytes.fetch_add(size, Ordering::Relaxed);
             if status == 429 || ((status == 403 || status == 200) && is_threshold_page(&body)) {
                 bans += 1;
                 self.stats.bans.fetch_add(1, Ordering::Relaxed);
@@ -406,6 +436,7 @@ impl Fetcher {
                 self.stats.fault(url, format!("not {}: {why}", expect.name()));
                 return Err(FetchError::Invalid { url: url.into(), expected: expect.name(), why });
             }
+            let body = if file.is_some() { Vec::new() } else { body };
             return Ok(Answer::Body(Fetched { url: url.into(), status, validators, fetched_at, body }));
         }
     }
@@ -422,6 +453,31 @@ impl Fetcher {
         ));
         std::thread::sleep(d);
     }
+}
+
+/// Streams a body into `file` from its start; returns its first 8 KiB, which is
+/// all the checks (magic bytes, a rate-limit page) look at.
+fn to_file(body: &mut ureq::Body, file: &std::fs::File) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, Write};
+    let mut f = file;
+    f.set_len(0)?;
+    f.seek(std::io::SeekFrom::Start(0))?;
+    let mut reader = body.with_config().limit(u64::MAX).reader();
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    let mut head = Vec::with_capacity(8192);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if head.len() < 8192 {
+            head.extend_from_slice(&buf[..n.min(8192 - head.len())]);
+        }
+        w.write_all(&buf[..n])?;
+    }
+    w.flush()?;
+    Ok(head)
 }
 
 /// A number in [0, 1) from the clock: jitter needs spread, not quality.

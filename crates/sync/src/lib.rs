@@ -13,4 +13,4 @@ pub mod fetch;
 pub mod sec;
 
 pub use fetch::{check_user_agent, Expect, FetchError, Fetched, Fetcher, Policy, Validators};
-pub use sec::{Hosts, Plan, Report, Sink, Stored};
+pub use sec::{Bulk, Hosts, Plan, Report, Sink, Stored};

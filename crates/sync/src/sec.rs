@@ -66,10 +66,26 @@ impl Hosts {
         format!("{}/api/xbrl/companyfacts/CIK{cik:010}.json", self.data)
     }
 
+    /// A bulk archive of every filer's documents.
+    pub fn bulk(&self, which: Bulk) -> String {
+        match which {
+            Bulk::CompanyFacts => format!("{}/Archives/edgar/daily-index/xbrl/companyfacts.zip", self.archives),
+            Bulk::Submissions => format!("{}/Archives/edgar/daily-index/bulkdata/submissions.zip", self.archives),
+        }
+    }
+
     /// A filing's full submission text.
     pub fn filing(&self, cik: u64, accession: &str) -> String {
         format!("{}/Archives/edgar/data/{cik}/{}/{accession}.txt", self.archives, accession.replace('-', ""))
     }
+}
+
+/// EDGAR's nightly bulk archives: every filer's companyfacts, or every filer's
+/// submissions (with their older pages), one JSON entry per file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bulk {
+    CompanyFacts,
+    Submissions,
 }
 
 /// The forms whose documents a sync fetches.
@@ -90,7 +106,9 @@ pub struct Plan {
     pub all: bool,
     /// 13F filers whose holdings to fetch.
     pub managers: Vec<u64>,
-    /// Filings on or after this date (default: everything listed).
+    /// Filings on or after this date (default: for each company, the day its
+    /// last sync completed, less a day; everything listed for a company never
+    /// synced).
     pub since: Option<NaiveDate>,
     /// Filings on or before this date (a backfill in slices).
     pub until: Option<NaiveDate>,
@@ -98,6 +116,9 @@ pub struct Plan {
     pub dry_run: bool,
     /// Workers fetching at once (they share one pace).
     pub workers: usize,
+    /// Load submissions and companyfacts from the bulk archives instead of one
+    /// request per company (a first load of many companies).
+    pub bulk: bool,
 }
 
 /// Where fetched documents go, and what is known already: the store's writer.
@@ -121,6 +142,16 @@ pub trait Sink {
     fn store(&mut self, doc: &Fetched) -> Stored;
     /// Records a 304.
     fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>);
+    /// Records the fetch of a bulk archive (its entries are the sources).
+    fn archive_fetched(&mut self, archive: &Fetched);
+    /// A value the last sync kept (`sec.synced.CIK`: the day a company's sync
+    /// last completed).
+    fn state(&mut self, key: &str) -> Option<String>;
+    fn set_state(&mut self, key: &str, value: &str);
+}
+
+fn synced_key(cik: u64) -> String {
+    format!("sec.synced.{cik}")
 }
 
 /// What storing a document did.
@@ -240,8 +271,18 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
         report.companies.entry(*cik).or_default().ticker = ticker.clone();
     }
 
-    // 2. Submissions and companyfacts.
     let managers: BTreeSet<u64> = plan.managers.iter().copied().collect();
+    if plan.bulk && !plan.dry_run {
+        // 2–3 from the bulk archives: only the entries of the companies asked for
+        // (every entry with --all).
+        let only: Option<BTreeSet<u64>> = (!plan.all).then(|| ciks.keys().copied().collect());
+        for which in [Bulk::Submissions, Bulk::CompanyFacts] {
+            bulk_load(fetcher, hosts, which, only.as_ref(), sink, &mut report);
+        }
+        return filings_and_finish(fetcher, hosts, plan, &ciks, &managers, sink, report);
+    }
+
+    // 2. Submissions and companyfacts.
     let mut jobs = Vec::new();
     for cik in ciks.keys() {
         jobs.push(Job { url: hosts.submissions(*cik), expect: Expect::Json, cik: *cik, conditional: true });
@@ -288,11 +329,27 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
     }
     run(fetcher, plan.workers, pages, sink, &mut report, |_| {});
 
-    // 4. Ownership filings of the companies, 13F filings of the managers, from
-    // the filings the store holds now.
+    filings_and_finish(fetcher, hosts, plan, &ciks, &managers, sink, report)
+}
+
+/// 4. Ownership filings of the companies, 13F filings of the managers, from the
+/// filings the store holds now; then each company's mark.
+fn filings_and_finish(
+    fetcher: &Fetcher,
+    hosts: &Hosts,
+    plan: &Plan,
+    ciks: &BTreeMap<u64, Option<String>>,
+    managers: &BTreeSet<u64>,
+    sink: &mut dyn Sink,
+    mut report: Report,
+) -> Report {
     let mut docs = Vec::new();
-    for (cik, ticker) in &ciks {
-        for (accession, form, _) in sink.filings(*cik, plan.since, plan.until) {
+    for (cik, ticker) in ciks {
+        let since = plan.since.or_else(|| {
+            let last: NaiveDate = sink.state(&synced_key(*cik))?.parse().ok()?;
+            last.pred_opt()
+        });
+        for (accession, form, _) in sink.filings(*cik, since, plan.until) {
             let wanted =
                 (ownership_form(&form) && ticker.is_some()) || (holdings_form(&form) && managers.contains(cik));
             if !wanted {
@@ -307,7 +364,109 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
         }
     }
     run(fetcher, plan.workers, docs, sink, &mut report, |_| {});
+
+    // A company whose documents all came (or were current) is synced as of today.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let failed: BTreeSet<u64> = report.failures.iter().filter_map(|f| failed_cik(hosts, &f.url, ciks)).collect();
+    if plan.until.is_none() {
+        for cik in ciks.keys().filter(|c| !failed.contains(c)) {
+            sink.set_state(&synced_key(*cik), &today);
+        }
+    }
     finish(fetcher, report)
+}
+
+/// Downloads a bulk archive to a scratch file (conditionally), then stores the
+/// entries wanted one at a time: memory holds one entry, whatever the archive's
+/// size. Each entry is a source named `ARCHIVE_URL/ENTRY`; a corrupt entry is a
+/// failure naming it, and the rest go on.
+fn bulk_load(
+    fetcher: &Fetcher,
+    hosts: &Hosts,
+    which: Bulk,
+    only: Option<&BTreeSet<u64>>,
+    sink: &mut dyn Sink,
+    report: &mut Report,
+) {
+    use std::io::Read;
+    let url = hosts.bulk(which);
+    let fail = |report: &mut Report, url: String, why: String| report.failures.push(Failure { url, why });
+    let scratch = match tempfile::tempfile() {
+        Ok(f) => f,
+        Err(e) => return fail(report, url, format!("no scratch file for the archive: {e}")),
+    };
+    let known = sink.validators(&url);
+    let meta = match fetcher.download(&url, Expect::Zip, known.as_ref(), &scratch) {
+        Ok(Answer::Body(meta)) => meta,
+        Ok(Answer::NotModified { url, fetched_at }) => return sink.not_modified(&url, fetched_at),
+        Err(e) => return fail(report, e.url().to_string(), e.to_string()),
+    };
+    let mut archive = match zip::ZipArchive::new(&scratch) {
+        Ok(a) => a,
+        Err(e) => return fail(report, url, format!("not a readable zip archive: {e}")),
+    };
+    for i in 0..archive.len() {
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                fail(report, format!("{url}#{i}"), format!("entry {i} cannot be read: {e}"));
+                continue;
+            }
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let Ok(full) = entry.name() else { continue };
+        let name = full.rsplit('/').next().unwrap_or_default().to_string();
+        let Some(cik) = cik_of_entry(&name) else { continue };
+        if only.is_some_and(|o| !o.contains(&cik)) {
+            continue;
+        }
+        let entry_url = format!("{url}/{name}");
+        let mut body = Vec::with_capacity(entry.size().min(1 << 28) as usize);
+        if let Err(e) = entry.read_to_end(&mut body) {
+            fail(report, entry_url, format!("a corrupt entry in the archive: {e}"));
+            continue;
+        }
+        if let Some(why) = Expect::Json.check(&body) {
+            fail(report, entry_url, format!("the entry is not JSON: it is {why}"));
+            continue;
+        }
+        let doc = Fetched {
+            url: entry_url.clone(),
+            status: meta.status,
+            validators: meta.validators.clone(),
+            fetched_at: meta.fetched_at,
+            body,
+        };
+        match sink.store(&doc) {
+            Stored::New { kind, rows } => {
+                let c = report.companies.entry(cik).or_default();
+                *c.documents.entry(kind.clone()).or_default() += 1;
+                *c.rows.entry(kind).or_default() += rows;
+            }
+            Stored::Unchanged => {}
+            Stored::Failed(why) => fail(report, entry_url, why),
+        }
+    }
+    sink.archive_fetched(&meta);
+}
+
+/// `CIK0000320193.json`, `CIK0000320193-submissions-001.json` → 320193.
+fn cik_of_entry(name: &str) -> Option<u64> {
+    let digits: String = name.strip_prefix("CIK")?.chars().take_while(|c| c.is_ascii_digit()).collect();
+    (digits.len() == 10).then(|| digits.parse().ok()).flatten()
+}
+
+/// The company a failed URL belongs to.
+fn failed_cik(hosts: &Hosts, url: &str, ciks: &BTreeMap<u64, Option<String>>) -> Option<u64> {
+    ciks.keys().copied().find(|cik| {
+        url == hosts.submissions(*cik)
+            || url == hosts.companyfacts(*cik)
+            || url.starts_with(&format!("{}/Archives/edgar/data/{cik}/", hosts.archives))
+            || url.starts_with(&format!("{}/submissions/CIK{cik:010}-", hosts.data))
+            || url.ends_with(&format!("/CIK{cik:010}.json"))
+    })
 }
 
 fn finish(fetcher: &Fetcher, mut report: Report) -> Report {
@@ -407,5 +566,9 @@ mod tests {
         );
         assert_eq!(cik_of_submissions(&h.submissions(320193)), Some(320193));
         assert_eq!(cik_of_submissions(&h.submissions_page("CIK0001318605-submissions-001.json")), None);
+        assert_eq!(cik_of_entry("CIK0001318605-submissions-001.json"), Some(1318605));
+        assert_eq!(cik_of_entry("CIK0000320193.json"), Some(320193));
+        assert_eq!(cik_of_entry("README.txt"), None);
+        assert_eq!(h.bulk(Bulk::CompanyFacts), "http://127.0.0.1:9/Archives/edgar/daily-index/xbrl/companyfacts.zip");
     }
 }

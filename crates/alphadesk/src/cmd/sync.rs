@@ -44,6 +44,11 @@ pub struct SecArgs {
     /// 13F filers (CIKs, comma-separated) whose holdings reports to fetch.
     #[arg(long, value_delimiter = ',')]
     managers: Vec<u64>,
+    /// Load submissions and companyfacts from EDGAR's nightly bulk archives
+    /// (submissions.zip, companyfacts.zip: over a gigabyte each, streamed to a
+    /// scratch file and read entry by entry) instead of a request per company.
+    #[arg(long)]
+    bulk: bool,
     /// Fetch the ticker map only and list the documents a sync would fetch.
     #[arg(long)]
     dry_run: bool,
@@ -142,6 +147,7 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
             until: a.until.map(|d| d.date()),
             dry_run: a.dry_run,
             workers: a.workers,
+            bulk: a.bulk,
         },
     };
     let mut w = Writer::open(db, "sync sec")?;
