@@ -671,3 +671,56 @@ fn bulk_archives_are_read_entry_by_entry_and_a_corrupt_entry_is_named() {
     assert!(edgar.requests()[before..].iter().all(|e| e.2 == 304), "{:?}", &edgar.requests()[before..]);
     assert_eq!(rows(&db), a);
 }
+
+#[test]
+fn daily_indexes_find_new_filings_and_refresh_only_the_filers() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edgar/form.20220506.idx");
+    let routes = Routes {
+        data: data.clone(),
+        faults: Mutex::default(),
+        always: HashMap::new(),
+        delay: Duration::ZERO,
+        extra: HashMap::from([("/Archives/edgar/daily-index/2022/QTR2/form.20220506.idx".to_string(), fixture)]),
+    };
+    let edgar = Edgar::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("index.db");
+
+    // The first time needs a start.
+    let out = sync_cmd(&db, &edgar, &["--daily-index", "--tickers", "AAPL,MRVL"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(report(&out)["failures"][0]["why"].as_str().unwrap().contains("needs --since"));
+
+    // Thursday to Monday: Thursday and Monday have no index here (404, passed
+    // over), the weekend is not asked for, Friday's lists AAPL's Form 4.
+    let before = edgar.requests().len();
+    let out = sync_cmd(
+        &db,
+        &edgar,
+        &["--daily-index", "--tickers", "AAPL,MRVL", "--since", "2022-05-05", "--until", "2022-05-09"],
+    );
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(0), "{r}");
+    let paths: Vec<String> = edgar.requests()[before..].iter().map(|e| e.1.clone()).collect();
+    for day in ["20220505", "20220506", "20220509"] {
+        assert!(paths.iter().any(|p| p.ends_with(&format!("form.{day}.idx"))), "{paths:?}");
+    }
+    assert!(!paths.iter().any(|p| p.contains("form.20220507") || p.contains("form.20220508")), "{paths:?}");
+    // AAPL filed: its submissions, companyfacts and the Form 4; MRVL did not.
+    assert!(paths.contains(&"/submissions/CIK0000320193.json".to_string()), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.contains("1835632")), "MRVL filed nothing: {paths:?}");
+    assert!(paths.iter().any(|p| p.ends_with("0000320193-22-000061.txt")), "{paths:?}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mark: String =
+        conn.query_row("SELECT value FROM sync_state WHERE key = 'sec.daily_index.last'", [], |r| r.get(0)).unwrap();
+    assert_eq!(mark, "2022-05-09");
+
+    // The next run starts the day after the mark.
+    let before = edgar.requests().len();
+    let out = sync_cmd(&db, &edgar, &["--daily-index", "--tickers", "AAPL,MRVL", "--until", "2022-05-10"]);
+    assert_eq!(out.status.code(), Some(0));
+    let paths: Vec<String> = edgar.requests()[before..].iter().map(|e| e.1.clone()).collect();
+    let indexes: Vec<&String> = paths.iter().filter(|p| p.ends_with(".idx")).collect();
+    assert_eq!(indexes, vec!["/Archives/edgar/daily-index/2022/QTR2/form.20220510.idx"], "{paths:?}");
+}

@@ -74,6 +74,18 @@ impl Hosts {
         }
     }
 
+    /// EDGAR's form index of one day's filings.
+    pub fn daily_index(&self, day: NaiveDate) -> String {
+        use chrono::Datelike;
+        let quarter = (day.month() - 1) / 3 + 1;
+        format!(
+            "{}/Archives/edgar/daily-index/{}/QTR{quarter}/form.{}.idx",
+            self.archives,
+            day.year(),
+            day.format("%Y%m%d")
+        )
+    }
+
     /// A filing's full submission text.
     pub fn filing(&self, cik: u64, accession: &str) -> String {
         format!("{}/Archives/edgar/data/{cik}/{}/{accession}.txt", self.archives, accession.replace('-', ""))
@@ -119,6 +131,41 @@ pub struct Plan {
     /// Load submissions and companyfacts from the bulk archives instead of one
     /// request per company (a first load of many companies).
     pub bulk: bool,
+    /// Find new filings from EDGAR's daily form indexes (one request per day for
+    /// every filer), and refresh only the companies that filed.
+    pub daily_index: bool,
+}
+
+/// The key of the last daily index a sync read.
+pub const DAILY_INDEX_KEY: &str = "sec.daily_index.last";
+
+/// One line of a daily form index: (form, CIK, filing date, accession).
+pub fn parse_form_index(text: &str) -> Vec<(String, u64, NaiveDate, String)> {
+    let mut lines = text.lines();
+    // The header names the columns; the form type is the text before "Company Name".
+    let mut form_width = 12;
+    for l in lines.by_ref() {
+        if let Some(i) = l.find("Company Name") {
+            form_width = i;
+        }
+        if l.starts_with("---") {
+            break;
+        }
+    }
+    lines
+        .filter_map(|l| {
+            let tokens: Vec<&str> = l.split_whitespace().collect();
+            if tokens.len() < 4 || l.len() <= form_width {
+                return None;
+            }
+            let file = tokens[tokens.len() - 1];
+            let date = NaiveDate::parse_from_str(tokens[tokens.len() - 2], "%Y%m%d").ok()?;
+            let cik: u64 = tokens[tokens.len() - 3].parse().ok()?;
+            let accession = file.rsplit('/').next()?.strip_suffix(".txt")?.to_string();
+            let form = l.get(..form_width)?.trim().to_string();
+            (!form.is_empty()).then_some((form, cik, date, accession))
+        })
+        .collect()
 }
 
 /// Where fetched documents go, and what is known already: the store's writer.
@@ -282,9 +329,27 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
         return filings_and_finish(fetcher, hosts, plan, &ciks, &managers, sink, report);
     }
 
+    // With the daily indexes, only the companies that filed are refreshed.
+    let mut refresh: Option<BTreeSet<u64>> = None;
+    let mut windowed;
+    let mut plan = plan;
+    if plan.daily_index && !plan.dry_run {
+        match read_daily_indexes(fetcher, hosts, plan, &ciks, sink, &mut report) {
+            Some((filed, from, to)) => {
+                refresh = Some(filed);
+                // The filings to fetch are the ones of the days read.
+                windowed = plan.clone();
+                windowed.since = Some(from);
+                windowed.until = Some(to);
+                plan = &windowed;
+            }
+            None => return finish(fetcher, report),
+        }
+    }
+
     // 2. Submissions and companyfacts.
     let mut jobs = Vec::new();
-    for cik in ciks.keys() {
+    for cik in ciks.keys().filter(|c| refresh.as_ref().is_none_or(|r| r.contains(c))) {
         jobs.push(Job { url: hosts.submissions(*cik), expect: Expect::Json, cik: *cik, conditional: true });
         // A manager that is not also a company asked for has no facts to sync.
         if ciks[cik].is_some() {
@@ -376,6 +441,79 @@ fn filings_and_finish(
     finish(fetcher, report)
 }
 
+/// Reads the daily form indexes from the day after the last one read (or
+/// `--since`) to `--until` (or today): the companies of `ciks` that filed
+/// anything and the days read, or `None` when no start is known. A day without an index (a
+/// weekend, a holiday) is passed over; the mark moves to the last day read
+/// without a gap of failures.
+fn read_daily_indexes(
+    fetcher: &Fetcher,
+    hosts: &Hosts,
+    plan: &Plan,
+    ciks: &BTreeMap<u64, Option<String>>,
+    sink: &mut dyn Sink,
+    report: &mut Report,
+) -> Option<(BTreeSet<u64>, NaiveDate, NaiveDate)> {
+    use chrono::Datelike;
+    let start = match plan.since {
+        Some(d) => d,
+        None => match sink.state(DAILY_INDEX_KEY).and_then(|d| d.parse::<NaiveDate>().ok()) {
+            Some(last) => last.succ_opt()?,
+            None => {
+                report.failures.push(Failure {
+                    url: hosts.daily_index(chrono::Utc::now().date_naive()),
+                    why: "--daily-index needs --since the first time (no daily index was read into this store yet)"
+                        .into(),
+                });
+                return None;
+            }
+        },
+    };
+    let end = plan.until.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let days: Vec<NaiveDate> = start
+        .iter_days()
+        .take_while(|d| *d <= end)
+        .filter(|d| !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun))
+        .collect();
+    let queue = Mutex::new(days.iter().copied());
+    let answers: Mutex<BTreeMap<NaiveDate, Result<Answer, FetchError>>> = Mutex::default();
+    std::thread::scope(|scope| {
+        for _ in 0..plan.workers.max(1) {
+            scope.spawn(|| loop {
+                let Some(day) = queue.lock().unwrap_or_else(|p| p.into_inner()).next() else { break };
+                let a = fetcher.get(&hosts.daily_index(day), Expect::Text, None);
+                answers.lock().unwrap_or_else(|p| p.into_inner()).insert(day, a);
+            });
+        }
+    });
+    let mut filed = BTreeSet::new();
+    let mut mark = None;
+    let mut gap = false;
+    for (day, answer) in answers.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        match answer {
+            Ok(Answer::Body(index)) => {
+                for (_, cik, _, _) in parse_form_index(&String::from_utf8_lossy(&index.body)) {
+                    if ciks.contains_key(&cik) {
+                        filed.insert(cik);
+                    }
+                }
+            }
+            Ok(Answer::NotModified { .. }) | Err(FetchError::NotFound { .. }) => {}
+            Err(e) => {
+                report.failures.push(Failure { url: e.url().to_string(), why: e.to_string() });
+                gap = true;
+            }
+        }
+        if !gap {
+            mark = Some(day);
+        }
+    }
+    if let Some(day) = mark.or_else(|| start.pred_opt().filter(|_| days.is_empty())) {
+        sink.set_state(DAILY_INDEX_KEY, &day.to_string());
+    }
+    Some((filed, start, end))
+}
+
 /// Downloads a bulk archive to a scratch file (conditionally), then stores the
 /// entries wanted one at a time: memory holds one entry, whatever the archive's
 /// size. Each entry is a source named `ARCHIVE_URL/ENTRY`; a corrupt entry is a
@@ -428,8 +566,10 @@ fn bulk_load(
             fail(report, entry_url, format!("a corrupt entry in the archive: {e}"));
             continue;
         }
-        if let Some(why) = Expect::Json.check(&body) {
-            fail(report, entry_url, format!("the entry is not JSON: it is {why}"));
+        // The parser checks the whole document as it reads it; here only that it
+        // is a JSON object and not an error page packed by mistake.
+        if body.iter().find(|c| !c.is_ascii_whitespace()) != Some(&b'{') {
+            fail(report, entry_url, "the entry is not a JSON object".into());
             continue;
         }
         let doc = Fetched {
@@ -570,5 +710,25 @@ mod tests {
         assert_eq!(cik_of_entry("CIK0000320193.json"), Some(320193));
         assert_eq!(cik_of_entry("README.txt"), None);
         assert_eq!(h.bulk(Bulk::CompanyFacts), "http://127.0.0.1:9/Archives/edgar/daily-index/xbrl/companyfacts.zip");
+        assert_eq!(
+            h.daily_index("2022-05-06".parse().unwrap()),
+            "http://127.0.0.1:9/Archives/edgar/daily-index/2022/QTR2/form.20220506.idx"
+        );
+    }
+
+    #[test]
+    fn a_form_index_reads_forms_with_spaces_and_names_of_any_width() {
+        let idx = "Description:           Daily Index of EDGAR Dissemination Feed by Form Type\n\
+Last Data Received:    May 6, 2022\n\
+\n\
+Form Type   Company Name                                                  CIK         Date Filed  File Name\n\
+---------------------------------------------------------------------------------------------------------------------------------------------\n\
+4           Apple Inc.                                                    320193      20220506    edgar/data/320193/0000320193-22-000061.txt\n\
+4           O'BRIEN DEIRDRE                                               1767094     20220506    edgar/data/320193/0000320193-22-000061.txt\n\
+SC 13G/A    SOME FUND, L.P.                                               1234567     20220506    edgar/data/1234567/0001234567-22-000001.txt\n";
+        let rows = parse_form_index(idx);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0], ("4".into(), 320193, "2022-05-06".parse().unwrap(), "0000320193-22-000061".into()));
+        assert_eq!(rows[2].0, "SC 13G/A");
     }
 }

@@ -49,6 +49,11 @@ pub struct SecArgs {
     /// scratch file and read entry by entry) instead of a request per company.
     #[arg(long)]
     bulk: bool,
+    /// Find new filings from EDGAR's daily form indexes (one request per weekday,
+    /// for every filer) and refresh only the companies that filed; starts the
+    /// day after the last index read, or at --since.
+    #[arg(long)]
+    daily_index: bool,
     /// Fetch the ticker map only and list the documents a sync would fetch.
     #[arg(long)]
     dry_run: bool,
@@ -148,6 +153,7 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
             dry_run: a.dry_run,
             workers: a.workers,
             bulk: a.bulk,
+            daily_index: a.daily_index,
         },
     };
     let mut w = Writer::open(db, "sync sec")?;
