@@ -397,8 +397,8 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
     filings_and_finish(fetcher, hosts, plan, &ciks, &managers, sink, report)
 }
 
-/// 4. Ownership filings of the companies, 13F filings of the managers, from the
-/// filings the store holds now; then each company's mark.
+/// Phase 4: the ownership filings of the companies and the 13F filings of the
+/// managers, from the filings the store holds now; then each company's mark.
 fn filings_and_finish(
     fetcher: &Fetcher,
     hosts: &Hosts,
