@@ -132,16 +132,21 @@ pub struct SecSync {
 impl Writer {
     /// Brings the store's SEC documents up to date: fetched by `sync`, stored
     /// through the same parsers and per-document transaction as `ingest`, each
-    /// with its URL, fetch time, status and validators. `notify` hears progress
-    /// (pauses, retries).
-    pub fn sync_sec(&mut self, job: &SecSync, notify: alphadesk_sync::fetch::Notify) -> Result<alphadesk_sync::Report> {
+    /// with its URL, fetch time, status and validators. `notify` hears what
+    /// happens (pauses, retries), `progress` how far each stage is.
+    pub fn sync_sec(
+        &mut self,
+        job: &SecSync,
+        notify: alphadesk_sync::fetch::Notify,
+        progress: alphadesk_sync::fetch::Progress,
+    ) -> Result<alphadesk_sync::Report> {
         alphadesk_sync::check_user_agent(&job.policy.user_agent).map_err(ServiceError::bad_input)?;
         // One sync per store at a time: two would double the rate the SEC sees.
         let _lock = match self.store.path() {
             Some(db) => Some(SyncLock::acquire(db, &*notify)?),
             None => None,
         };
-        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify);
+        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify).with_progress(progress);
         let mut sink = StoreSink { store: &mut self.store };
         Ok(alphadesk_sync::sec::sync(&fetcher, &job.hosts, &job.plan, &mut sink))
     }

@@ -288,6 +288,9 @@ impl Stats {
 /// Progress lines ("paused 600 s: …") go to whoever runs the sync.
 pub type Notify = Box<dyn Fn(&str) + Send + Sync>;
 
+/// Progress of a stage: (stage, done, total), for a progress bar.
+pub type Progress = Box<dyn Fn(&str, u64, u64) + Send + Sync>;
+
 /// The HTTP client of one sync: shared by its workers.
 pub struct Fetcher {
     agent: ureq::Agent,
@@ -295,6 +298,7 @@ pub struct Fetcher {
     pace: Pace,
     pub stats: Stats,
     notify: Notify,
+    progress: Option<Progress>,
 }
 
 impl Fetcher {
@@ -305,7 +309,27 @@ impl Fetcher {
             .user_agent(policy.user_agent.clone())
             .max_idle_connections_per_host(8)
             .build();
-        Fetcher { agent: config.into(), pace: Pace::new(policy.rate), policy, stats: Stats::default(), notify }
+        Fetcher {
+            agent: config.into(),
+            pace: Pace::new(policy.rate),
+            policy,
+            stats: Stats::default(),
+            notify,
+            progress: None,
+        }
+    }
+
+    /// Reports each stage's progress to `f`.
+    pub fn with_progress(mut self, f: Progress) -> Fetcher {
+        self.progress = Some(f);
+        self
+    }
+
+    /// Tells the progress listener how far `stage` is.
+    pub fn progress(&self, stage: &str, done: u64, total: u64) {
+        if let Some(p) = &self.progress {
+            p(stage, done, total);
+        }
     }
 
     pub fn policy(&self) -> &Policy {

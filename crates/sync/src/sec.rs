@@ -291,7 +291,7 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
     // 1. The ticker map (conditionally), then tickers resolved by the store.
     let map_url = hosts.tickers();
     let map_job = Job { url: map_url.clone(), expect: Expect::Json, cik: 0, conditional: true };
-    run(fetcher, plan.workers, vec![map_job], sink, &mut report, |_| {});
+    run(fetcher, "ticker map", plan.workers, vec![map_job], sink, &mut report, |_| {});
     if report.failures.iter().any(|f| f.url == map_url) {
         return finish(fetcher, report);
     }
@@ -363,7 +363,7 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
     // Submissions as fetched (or, when unchanged, not needed again: their
     // filings are stored already).
     let submissions: Mutex<BTreeMap<u64, Vec<u8>>> = Mutex::new(BTreeMap::new());
-    run(fetcher, plan.workers, jobs, sink, &mut report, |doc| {
+    run(fetcher, "submissions and companyfacts", plan.workers, jobs, sink, &mut report, |doc| {
         if let Some(cik) = cik_of_submissions(&doc.url) {
             submissions.lock().unwrap_or_else(|p| p.into_inner()).insert(cik, doc.body.clone());
         }
@@ -392,7 +392,7 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
             }
         }
     }
-    run(fetcher, plan.workers, pages, sink, &mut report, |_| {});
+    run(fetcher, "older submission pages", plan.workers, pages, sink, &mut report, |_| {});
 
     filings_and_finish(fetcher, hosts, plan, &ciks, &managers, sink, report)
 }
@@ -428,7 +428,7 @@ fn filings_and_finish(
             docs.push(Job { url, expect: Expect::Submission, cik: *cik, conditional: false });
         }
     }
-    run(fetcher, plan.workers, docs, sink, &mut report, |_| {});
+    run(fetcher, "filings", plan.workers, docs, sink, &mut report, |_| {});
 
     // A company whose documents all came (or were current) is synced as of today.
     let today = chrono::Utc::now().date_naive().to_string();
@@ -477,12 +477,15 @@ fn read_daily_indexes(
         .collect();
     let queue = Mutex::new(days.iter().copied());
     let answers: Mutex<BTreeMap<NaiveDate, Result<Answer, FetchError>>> = Mutex::default();
+    let total = days.len() as u64;
     std::thread::scope(|scope| {
         for _ in 0..plan.workers.max(1) {
             scope.spawn(|| loop {
                 let Some(day) = queue.lock().unwrap_or_else(|p| p.into_inner()).next() else { break };
                 let a = fetcher.get(&hosts.daily_index(day), Expect::Text, None);
-                answers.lock().unwrap_or_else(|p| p.into_inner()).insert(day, a);
+                let mut answers = answers.lock().unwrap_or_else(|p| p.into_inner());
+                answers.insert(day, a);
+                fetcher.progress("daily indexes", answers.len() as u64, total);
             });
         }
     });
@@ -543,7 +546,10 @@ fn bulk_load(
         Ok(a) => a,
         Err(e) => return fail(report, url, format!("not a readable zip archive: {e}")),
     };
+    let stage = format!("{} entries", url.rsplit('/').next().unwrap_or("archive"));
+    let entries = archive.len() as u64;
     for i in 0..archive.len() {
+        fetcher.progress(&stage, i as u64 + 1, entries);
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
@@ -639,6 +645,7 @@ fn cik_of_submissions(url: &str) -> Option<u64> {
 /// the order they arrive; `seen` is shown every stored (new or unchanged) body.
 fn run(
     fetcher: &Fetcher,
+    stage: &str,
     workers: usize,
     jobs: Vec<Job>,
     sink: &mut dyn Sink,
@@ -656,6 +663,9 @@ fn run(
             (j, v)
         })
         .collect();
+    let total = jobs.len() as u64;
+    let mut done = 0u64;
+    fetcher.progress(stage, 0, total);
     let queue = Mutex::new(jobs.into_iter());
     let (tx, rx) = mpsc::channel::<(Job, Result<Answer, FetchError>)>();
     std::thread::scope(|scope| {
@@ -673,6 +683,8 @@ fn run(
         }
         drop(tx);
         for (job, answer) in rx {
+            done += 1;
+            fetcher.progress(stage, done, total);
             match answer {
                 Ok(Answer::Body(doc)) => match sink.store(&doc) {
                     Stored::New { kind, rows } => {

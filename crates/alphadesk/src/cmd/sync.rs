@@ -8,6 +8,7 @@ use std::time::Duration;
 use alphadesk_model::AsOf;
 use alphadesk_service::sync::{Hosts, Plan, Policy};
 use alphadesk_service::write::{SecSync, Writer};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::output::Out;
 
@@ -158,12 +159,36 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     };
     let mut w = Writer::open(db, "sync sec")?;
     let quiet = a.json || !std::io::stderr().is_terminal();
+    // A bar per stage on a terminal; nothing but pauses otherwise.
+    let bar = std::sync::Arc::new(std::sync::Mutex::new((String::new(), ProgressBar::hidden())));
+    let style =
+        ProgressStyle::with_template("{spinner} {prefix:<30} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let progress_bar = bar.clone();
+    let progress: alphadesk_service::sync::fetch::Progress = Box::new(move |stage: &str, done: u64, total: u64| {
+        if quiet {
+            return;
+        }
+        let mut b = progress_bar.lock().unwrap_or_else(|p| p.into_inner());
+        if b.0 != stage {
+            b.1.finish();
+            let next = ProgressBar::new(total).with_style(style.clone()).with_prefix(stage.to_string());
+            *b = (stage.to_string(), next);
+        }
+        b.1.set_length(total);
+        b.1.set_position(done);
+    });
+    let notify_bar = bar.clone();
     let notify: alphadesk_service::sync::fetch::Notify = Box::new(move |line: &str| {
-        if !quiet || line.contains("pausing") {
+        let b = notify_bar.lock().unwrap_or_else(|p| p.into_inner());
+        if !quiet {
+            b.1.suspend(|| eprintln!("sync: {line}"));
+        } else if line.contains("pausing") {
             eprintln!("sync: {line}");
         }
     });
-    let report = w.sync_sec(&job, notify)?;
+    let report = w.sync_sec(&job, notify, progress)?;
+    bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish_and_clear();
     let changed = report.companies.values().any(|c| !c.documents.is_empty());
     if changed {
         super::ingest::after_sync(&mut w)?;
