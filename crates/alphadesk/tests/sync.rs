@@ -72,10 +72,9 @@ impl Routes {
         }
         if let Some(rest) = path.strip_prefix("/Archives/edgar/data/") {
             let acc = rest.rsplit('/').next()?.strip_suffix(".txt")?;
-            let dir = d.join("sec/form4");
-            return std::fs::read_dir(&dir)
-                .ok()?
-                .flatten()
+            return ["sec/form4", "sec/13f"]
+                .iter()
+                .flat_map(|dir| std::fs::read_dir(d.join(dir)).into_iter().flatten().flatten())
                 .map(|e| e.path())
                 .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(acc)));
         }
@@ -723,4 +722,45 @@ fn daily_indexes_find_new_filings_and_refresh_only_the_filers() {
     let paths: Vec<String> = edgar.requests()[before..].iter().map(|e| e.1.clone()).collect();
     let indexes: Vec<&String> = paths.iter().filter(|p| p.ends_with(".idx")).collect();
     assert_eq!(indexes, vec!["/Archives/edgar/daily-index/2022/QTR2/form.20220510.idx"], "{paths:?}");
+}
+
+#[test]
+fn a_manager_s_13f_filings_are_fetched_and_stored_like_ingest_stores_them() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    // MetLife's submissions, written by hand to list its real 13F-HR in the
+    // shared data (and an 8-K, which a manager's sync does not fetch).
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edgar/CIK0001099219.json");
+    let routes = Routes {
+        data: data.clone(),
+        faults: Mutex::default(),
+        always: HashMap::new(),
+        delay: Duration::ZERO,
+        extra: HashMap::from([("/submissions/CIK0001099219.json".to_string(), fixture.clone())]),
+    };
+    let edgar = Edgar::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("managers.db");
+    let out = sync_cmd(&db, &edgar, &["--managers", "1099219", "--since", "2023-03-01", "--until", "2023-03-31"]);
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(0), "{r}");
+    let paths: Vec<String> = edgar.requests().iter().map(|e| e.1.clone()).collect();
+    assert!(
+        paths.contains(&"/Archives/edgar/data/1099219/000114036123013281/0001140361-23-013281.txt".to_string()),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.contains("companyfacts") || p.contains("000109921923000010")), "{paths:?}");
+
+    let ingested = dir.path().join("ingested.db");
+    let files = [
+        data.join("sec/reference/company_tickers.json"),
+        fixture,
+        data.join("sec/13f/13F-HR_METLIFE_INC_0001140361-23-013281.txt"),
+    ];
+    let out = bin().arg("--db").arg(&ingested).arg("ingest").args(&files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (a, b) = (rows(&db), rows(&ingested));
+    assert!(!a["holdings"].is_empty(), "the 13F's holdings are stored");
+    for (table, rows) in &a {
+        assert!(rows == &b[table], "{table}: {} synced rows, {} ingested", rows.len(), b[table].len());
+    }
 }

@@ -188,7 +188,7 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
         }
     });
     let report = w.sync_sec(&job, notify, progress)?;
-    bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish_and_clear();
+    bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish();
     let changed = report.companies.values().any(|c| !c.documents.is_empty());
     if changed {
         super::ingest::after_sync(&mut w)?;
@@ -213,13 +213,23 @@ fn print(out: &mut Out, r: &alphadesk_service::sync::Report) -> std::io::Result<
             continue;
         }
         let docs: Vec<String> = c.documents.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let rows: u64 = c.rows.values().sum();
-        writeln!(out, "  {} (CIK {cik}): {} new, {rows} rows", c.ticker.as_deref().unwrap_or("-"), docs.join(", "))?;
+        let rows = super::format_value(c.rows.values().sum::<u64>() as f64);
+        let who = match (cik, c.ticker.as_deref()) {
+            (0, _) => "EDGAR's ticker map".to_string(),
+            (_, Some(t)) => format!("{t} (CIK {cik})"),
+            (_, None) => format!("CIK {cik}"),
+        };
+        writeln!(out, "  {who}: {} new, {rows} rows", docs.join(", "))?;
     }
     writeln!(
         out,
         "{} requests, {} bytes, {} unchanged (304), {} already stored, {} retries, {} rate-limit pauses",
-        r.requests, r.bytes, r.not_modified, r.skipped_stored, r.retries, r.bans
+        r.requests,
+        super::format_value(r.bytes as f64),
+        r.not_modified,
+        r.skipped_stored,
+        r.retries,
+        r.bans
     )?;
     for f in &r.faults {
         writeln!(out, "  recovered: {}: {}", f.url, f.why)?;
