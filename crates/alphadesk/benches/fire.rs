@@ -17,7 +17,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,27 +33,7 @@ fn binary() -> String {
 }
 
 fn start(db: &Path) -> (Child, SocketAddr) {
-    let mut child = Command::new(binary())
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start alphadesk serve");
-    let mut lines = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    lines.read_line(&mut first).unwrap();
-    let addr: SocketAddr = first
-        .trim()
-        .strip_prefix("alphadesk is serving on http://")
-        .and_then(|a| a.trim_end_matches('/').parse().ok())
-        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"));
-    std::thread::spawn(move || {
-        let _ = std::io::copy(&mut lines, &mut std::io::sink());
-    });
-    (child, addr)
+    common::start_server(&binary(), db)
 }
 
 fn stop(mut child: Child) {

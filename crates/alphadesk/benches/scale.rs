@@ -14,7 +14,9 @@
 //! ticker-days. A benchmark measures; it asserts nothing about speed.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+mod common;
 
 fn size(k: usize) -> (usize, i32) {
     match k {
@@ -28,28 +30,9 @@ fn size(k: usize) -> (usize, i32) {
 
 /// (seconds, peak MiB) of one alphadesk run; panics with its stderr on failure.
 fn timed(db: &Path, args: &[&str]) -> (f64, f64) {
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("time");
-    let out = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%e %M")
-        .arg("-o")
-        .arg(&report)
-        .arg(env!("CARGO_BIN_EXE_alphadesk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("GNU time (/usr/bin/time) and the alphadesk binary");
-    assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    let t = std::fs::read_to_string(&report).unwrap();
-    let last = t.lines().last().unwrap_or_default();
-    let mut it = last.split_whitespace();
-    let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    let kib: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    (secs, kib / 1024.0)
+    let mut all: Vec<std::ffi::OsString> = vec!["--db".into(), db.into()];
+    all.extend(args.iter().map(Into::into));
+    common::timed(&all)
 }
 
 fn main() {

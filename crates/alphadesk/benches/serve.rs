@@ -18,9 +18,8 @@
 //! ALPHADESK_BENCH_DB reuses a store; otherwise the demo's folders are ingested.
 //! A benchmark measures; it asserts nothing about speed.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,26 +34,7 @@ const CONNECTIONS: usize = 64;
 
 fn main() {
     let db = common::bench_store("serve", common::DEMO_FOLDERS);
-    let mut server = Command::new(env!("CARGO_BIN_EXE_alphadesk"))
-        .arg("--db")
-        .arg(&db)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start alphadesk serve");
-    let mut lines = BufReader::new(server.stdout.take().unwrap());
-    let mut first = String::new();
-    lines.read_line(&mut first).unwrap();
-    let addr: SocketAddr = first
-        .trim()
-        .strip_prefix("alphadesk is serving on http://")
-        .and_then(|a| a.trim_end_matches('/').parse().ok())
-        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"));
-    std::thread::spawn(move || {
-        let _ = std::io::copy(&mut lines, &mut std::io::sink());
-    });
+    let (mut server, addr) = common::start_server(env!("CARGO_BIN_EXE_alphadesk"), &db);
     println!("serve: alphadesk serve on {addr} (pid {}), store {}", server.id(), db.display());
     println!("serve: after start, server RSS {:.0} MiB", rss_mib(server.id(), "VmRSS:"));
 

@@ -15,7 +15,6 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 mod common;
@@ -89,25 +88,12 @@ fn empty_zip(out: &Path) {
 fn timed_sync(base: &str, work: &Path) -> (f64, f64) {
     let db = work.join("bench.db");
     let _ = std::fs::remove_file(&db);
-    let report = work.join("time");
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "%e %M", "-o"])
-        .arg(&report)
-        .arg(env!("CARGO_BIN_EXE_alphadesk"))
-        .arg("--db")
-        .arg(&db)
-        .args(["sync", "sec", "--bulk", "--all", "--json", "--sec-base", base, "--sec-archives-base", base])
-        .args(["--user-agent", "alphadesk bench bench@alphadesk.invalid"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("GNU time (/usr/bin/time) and the alphadesk binary");
-    assert!(out.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&out.stderr));
-    let t = std::fs::read_to_string(&report).unwrap();
-    let mut it = t.lines().last().unwrap_or_default().split_whitespace();
-    let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    let kib: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    (secs, kib / 1024.0)
+    let args = ["--db", &db.display().to_string(), "sync", "sec", "--bulk", "--all", "--json", "--sec-base", base]
+        .iter()
+        .chain(["--sec-archives-base", base, "--user-agent", "alphadesk bench bench@alphadesk.invalid"].iter())
+        .map(Into::into)
+        .collect::<Vec<std::ffi::OsString>>();
+    common::timed(&args)
 }
 
 fn main() {

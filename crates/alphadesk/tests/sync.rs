@@ -295,6 +295,19 @@ fn rows(db: &Path) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// Ingests `files` into `ingested` and asserts that the synced store holds the
+/// same rows, table by table; the synced rows.
+fn same_rows_as_ingest(synced: &Path, ingested: &Path, files: &[PathBuf]) -> BTreeMap<String, Vec<String>> {
+    let out = bin().arg("--db").arg(ingested).arg("ingest").args(files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (a, b) = (rows(synced), rows(ingested));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (table, rows) in &a {
+        assert!(rows == &b[table], "{table}: {} synced rows, {} ingested, or rows differ", rows.len(), b[table].len());
+    }
+    a
+}
+
 fn most_in_one_second(log: &[(Instant, String, u16)]) -> usize {
     let mut t: Vec<Instant> = log.iter().map(|e| e.0).collect();
     t.sort();
@@ -395,14 +408,7 @@ fn a_sync_through_every_fault_stores_what_ingest_stores() {
     .iter()
     .map(|f| data.join(f))
     .collect();
-    let out = bin().arg("--db").arg(&ingested).arg("ingest").args(&files).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (a, b) = (rows(&synced), rows(&ingested));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (table, rows) in &a {
-        assert_eq!(rows.len(), b[table].len(), "{table}: {} synced rows, {} ingested", rows.len(), b[table].len());
-        assert!(rows == &b[table], "{table} differs");
-    }
+    let a = same_rows_as_ingest(&synced, &ingested, &files);
     assert!(a["facts"].len() > 10_000 && !a["insider_transactions"].is_empty(), "a real sync");
 
     // Provenance: every document stored is a source named by its URL, with the
@@ -656,12 +662,7 @@ fn bulk_archives_are_read_entry_by_entry_and_a_corrupt_entry_is_named() {
     .iter()
     .map(|f| data.join(f))
     .collect();
-    let out = bin().arg("--db").arg(&ingested).arg("ingest").args(&files).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (a, b) = (rows(&db), rows(&ingested));
-    for (table, rows) in &a {
-        assert!(rows == &b[table], "{table}: {} synced rows, {} ingested", rows.len(), b[table].len());
-    }
+    let a = same_rows_as_ingest(&db, &ingested, &files);
 
     // Again: both archives answer 304 and nothing changes.
     let before = edgar.requests().len();
@@ -756,11 +757,6 @@ fn a_manager_s_13f_filings_are_fetched_and_stored_like_ingest_stores_them() {
         fixture,
         data.join("sec/13f/13F-HR_METLIFE_INC_0001140361-23-013281.txt"),
     ];
-    let out = bin().arg("--db").arg(&ingested).arg("ingest").args(&files).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (a, b) = (rows(&db), rows(&ingested));
+    let a = same_rows_as_ingest(&db, &ingested, &files);
     assert!(!a["holdings"].is_empty(), "the 13F's holdings are stored");
-    for (table, rows) in &a {
-        assert!(rows == &b[table], "{table}: {} synced rows, {} ingested", rows.len(), b[table].len());
-    }
 }

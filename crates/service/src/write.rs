@@ -194,6 +194,16 @@ impl SyncLock {
     }
 }
 
+/// How a document came, as the store records it.
+fn provenance(doc: &alphadesk_sync::Fetched) -> alphadesk_store::Fetch {
+    alphadesk_store::Fetch {
+        fetched_at: doc.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        status: doc.status,
+        etag: doc.validators.etag.clone(),
+        last_modified: doc.validators.last_modified.clone(),
+    }
+}
+
 /// The store as a sync's destination.
 struct StoreSink<'a> {
     store: &'a mut Store,
@@ -238,13 +248,7 @@ impl alphadesk_sync::Sink for StoreSink<'_> {
     }
 
     fn store(&mut self, doc: &alphadesk_sync::Fetched) -> alphadesk_sync::Stored {
-        let fetch = alphadesk_store::Fetch {
-            fetched_at: doc.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            status: doc.status,
-            etag: doc.validators.etag.clone(),
-            last_modified: doc.validators.last_modified.clone(),
-        };
-        match self.store.ingest_fetched(&doc.url, &doc.body, &fetch).outcome {
+        match self.store.ingest_fetched(&doc.url, &doc.body, &provenance(doc)).outcome {
             Outcome::Stored { kind, rows, .. } => alphadesk_sync::Stored::New { kind: kind.name().to_string(), rows },
             Outcome::Unchanged { .. } => alphadesk_sync::Stored::Unchanged,
             Outcome::Skipped { reason } => {
@@ -266,13 +270,7 @@ impl alphadesk_sync::Sink for StoreSink<'_> {
     }
 
     fn archive_fetched(&mut self, archive: &alphadesk_sync::Fetched) {
-        let fetch = alphadesk_store::Fetch {
-            fetched_at: archive.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            status: archive.status,
-            etag: archive.validators.etag.clone(),
-            last_modified: archive.validators.last_modified.clone(),
-        };
-        let _ = self.store.record_fetch(&archive.url, None, &fetch);
+        let _ = self.store.record_fetch(&archive.url, None, &provenance(archive));
     }
 
     fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>) {

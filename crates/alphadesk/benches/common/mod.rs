@@ -1,5 +1,5 @@
-//! What the benchmarks share: where the data is, a store to measure against, and
-//! the process's peak memory.
+//! What the benchmarks share: where the data is, a store to measure against, a
+//! server to load, an `alphadesk` run timed by GNU time, and peak memory.
 
 #![allow(dead_code)] // each bench uses a different subset
 
@@ -50,4 +50,53 @@ pub fn peak_rss_mib() -> f64 {
         .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
+}
+
+/// `BINARY serve` on a free loopback port over `db`: the child and its address,
+/// read from its first line (the rest of its output is drained).
+pub fn start_server(binary: &str, db: &Path) -> (std::process::Child, std::net::SocketAddr) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(binary)
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start alphadesk serve");
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    lines.read_line(&mut first).unwrap();
+    let addr: std::net::SocketAddr = first
+        .trim()
+        .strip_prefix("alphadesk is serving on http://")
+        .and_then(|a| a.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"));
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut lines, &mut std::io::sink());
+    });
+    (child, addr)
+}
+
+/// (seconds, peak MiB) of one `alphadesk` run under GNU time; panics with its
+/// standard error when it fails (exit 1, "ran and found failures", counts as run).
+pub fn timed(args: &[std::ffi::OsString]) -> (f64, f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("time");
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%e %M", "-o"])
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_alphadesk"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("GNU time (/usr/bin/time) and the alphadesk binary");
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let t = std::fs::read_to_string(&report).unwrap();
+    let mut it = t.lines().last().unwrap_or_default().split_whitespace();
+    let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+    let kib: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+    (secs, kib / 1024.0)
 }
