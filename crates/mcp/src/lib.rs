@@ -67,8 +67,21 @@ impl From<ServiceError> for Failure {
     }
 }
 
+/// The schema of what a tool reads (what a caller may send).
 fn schema<T: JsonSchema>() -> JsonObject {
-    let v = serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default();
+    object(serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default())
+}
+
+/// The schema of what a tool answers: as the answer is *serialized*, so a field
+/// left out when empty is optional — the deserialize form would mark it required,
+/// and a client that validates structured output (the official SDKs do) would
+/// reject the answer.
+fn output<T: JsonSchema>() -> JsonObject {
+    let generator = schemars::generate::SchemaSettings::default().for_serialize().into_generator();
+    object(serde_json::to_value(generator.into_root_schema_for::<T>()).unwrap_or_default())
+}
+
+fn object(v: Value) -> JsonObject {
     match v {
         Value::Object(m) => m,
         _ => JsonObject::new(),
@@ -92,8 +105,24 @@ struct ScoreAnswer {
     meaning: String,
 }
 
+/// Arguments read into `T`; an error names the argument and, for a date, the
+/// form expected.
 fn args<T: DeserializeOwned>(v: Value) -> Result<T, Failure> {
-    serde_json::from_value(v).map_err(|e| Failure::Arguments(format!("arguments: {e}")))
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.inner().to_string();
+        // chrono's own words do not say what a date should look like.
+        let date =
+            ["input contains invalid characters", "premature end of input", "input is out of range", "trailing input"]
+                .iter()
+                .any(|m| inner.contains(m));
+        let hint = if date { " (a date is YYYY-MM-DD, e.g. 2018-04-30)" } else { "" };
+        if path.is_empty() || path == "." {
+            Failure::Arguments(format!("arguments: {inner}{hint}"))
+        } else {
+            Failure::Arguments(format!("argument `{path}`: {inner}{hint}"))
+        }
+    })
 }
 
 fn to_value<T: Serialize>(t: &T) -> Result<Value, Failure> {
@@ -108,7 +137,7 @@ fn specs() -> Vec<Spec> {
             name: "search_tickers",
             description: "Find tickers in alphadesk's scored universe by symbol or company-name words (exact symbols first). Returns ticker, name and GICS sector; use the ticker with the other tools.",
             input: schema::<SearchParams>,
-            output: schema::<Hits>,
+            output: output::<Hits>,
             call: |s, v| {
                 let p: SearchParams = args(v)?;
                 to_value(&Hits { hits: s.search(&p.q, p.limit.unwrap_or(20))? })
@@ -118,7 +147,7 @@ fn specs() -> Vec<Spec> {
             name: "get_score",
             description: "The Alpha Score of one ticker as of a date (default: the latest date in the store): total 0-100, category (Weak 0-39, Moderate 40-74, Strong 75-100), the four pillar scores with labels, and coverage (how many metrics had data). A within-sector rank on data known at that close, not a forecast or a recommendation. The config_hash names the scoring configuration.",
             input: schema::<TickerParams>,
-            output: schema::<ScoreAnswer>,
+            output: output::<ScoreAnswer>,
             call: |s, v| {
                 let p: TickerParams = args(v)?;
                 let e = s.explain(&p.ticker, p.as_of)?;
@@ -133,7 +162,7 @@ fn specs() -> Vec<Spec> {
             name: "explain_score",
             description: "Why a ticker has its Alpha Score: the two published explanation sentences, then every metric with its raw value, sector percentile and direction, and the inputs it was computed from, each with its source (filing accession, or stored file and line) and date. Use it to quote a figure behind a score.",
             input: schema::<TickerParams>,
-            output: schema::<alphadesk_service::TickerView>,
+            output: output::<alphadesk_service::TickerView>,
             call: |s, v| {
                 let p: TickerParams = args(v)?;
                 to_value(s.explain(&p.ticker, p.as_of)?.as_ref())
@@ -143,7 +172,7 @@ fn specs() -> Vec<Spec> {
             name: "get_facts",
             description: "Standardised fundamentals of a ticker as known at the close of a date: trailing-twelve-month revenue, profits and cash flows, balance-sheet items from the latest balance sheet, shares and a split-consistent market cap. Each value has its XBRL concept, period, filing date ('filed', when it became public, distinct from the period end) and source accession; fields with no value say why.",
             input: schema::<TickerParams>,
-            output: schema::<alphadesk_fundamentals::FactsReport>,
+            output: output::<alphadesk_fundamentals::FactsReport>,
             call: |s, v| {
                 let p: TickerParams = args(v)?;
                 to_value(&s.facts(&p.ticker, p.as_of)?)
@@ -153,7 +182,7 @@ fn specs() -> Vec<Spec> {
             name: "get_prices",
             description: "Daily closes of a ticker from `from` to `to` (default: the year to its latest price), each with the stored file and line it was read from, and the 52-week high and low. Adjusted closes are split- and dividend-adjusted: compare them with each other, not with prices quoted elsewhere.",
             input: schema::<PricesParams>,
-            output: schema::<alphadesk_service::PricesView>,
+            output: output::<alphadesk_service::PricesView>,
             call: |s, v| {
                 let p: PricesParams = args(v)?;
                 to_value(&s.prices(&p.ticker, p.from, p.to)?)
@@ -163,7 +192,7 @@ fn specs() -> Vec<Spec> {
             name: "get_insider_trades",
             description: "Open-market insider purchases (code P) and sales (code S) from Forms 4 filed by the date, newest first, each with the insider, trade date, shares, price and the filing's accession. An amendment (4/A) replaces its original from its filing date. Grants, exercises and tax withholding are left out: they say nothing about what an insider thinks of the price.",
             input: schema::<TickerParams>,
-            output: schema::<alphadesk_service::InsidersView>,
+            output: output::<alphadesk_service::InsidersView>,
             call: |s, v| {
                 let p: TickerParams = args(v)?;
                 to_value(&s.insiders(&p.ticker, p.as_of)?)
@@ -173,7 +202,7 @@ fn specs() -> Vec<Spec> {
             name: "get_holders",
             description: "Institutional managers' latest 13F share positions in the company filed by the date, largest first, with the quarter, filing date, previous quarter's shares and the 13F accession. 13Fs are filed up to 45 days after the quarter: they describe the past quarter's end, not today.",
             input: schema::<TickerParams>,
-            output: schema::<alphadesk_service::HoldersView>,
+            output: output::<alphadesk_service::HoldersView>,
             call: |s, v| {
                 let p: TickerParams = args(v)?;
                 to_value(&s.holders(&p.ticker, p.as_of)?)
@@ -183,7 +212,7 @@ fn specs() -> Vec<Spec> {
             name: "get_note",
             description: "A research note alphadesk writes only from data, by id (TICKER-YYYY-MM-DD) or by ticker and date: the Markdown, every claim with its value and numbered sources, and the publishing-rules checker's verdict on it. Educational coverage, not personalized advice.",
             input: schema::<NoteParams>,
-            output: schema::<alphadesk_service::NoteView>,
+            output: output::<alphadesk_service::NoteView>,
             call: |s, v| {
                 let p: NoteParams = args(v)?;
                 let note = match (&p.id, &p.ticker) {
@@ -198,7 +227,7 @@ fn specs() -> Vec<Spec> {
             name: "find_themes",
             description: "Themes of the stored Reuters articles of a window (at most 366 days): articles grouped by shared key phrases and companies, each with a label, its article ids, and the companies its articles are about with their relevance (0-100; 40 and above: the article is about the company, below: a passing mention). Give `query` to get the one theme about those words.",
             input: schema::<ThemesParams>,
-            output: schema::<alphadesk_service::ThemesView>,
+            output: output::<alphadesk_service::ThemesView>,
             call: |s, v| {
                 let p: ThemesParams = args(v)?;
                 let themes = match &p.query {
@@ -212,7 +241,7 @@ fn specs() -> Vec<Spec> {
             name: "get_story",
             description: "A story on a theme (by id from find_themes over the same window, or by words), written only from data as of a date: what the articles said (quoted, cited), a paragraph per company the articles are about with its Alpha Score when it has one, watch items, numbered sources, and the checker's verdict. Companies the theme is not about never appear.",
             input: schema::<StoryParams>,
-            output: schema::<alphadesk_service::StoryView>,
+            output: output::<alphadesk_service::StoryView>,
             call: |s, v| {
                 let p: StoryParams = args(v)?;
                 to_value(&s.story(&p.theme_ref()?, p.as_of, p.from)?)
@@ -222,7 +251,7 @@ fn specs() -> Vec<Spec> {
             name: "check_note",
             description: "Check a Markdown note or story (yours, a person's, a model's) against alphadesk's publishing rules on its date: every number grounded in stored data and cited, no company brought in without relevance, no promises, advice or price targets, balance, the disclaimer, fresh data, scores equal to the computed ones, citations that resolve. Returns a verdict with each violation's rule, line, column, text and reason.",
             input: schema::<CheckParams>,
-            output: schema::<alphadesk_rules::Verdict>,
+            output: output::<alphadesk_rules::Verdict>,
             call: |s, v| {
                 let p: CheckParams = args(v)?;
                 to_value(&s.check(&p.markdown, p.as_of, &subject_list(p.ticker.as_deref())?)?)
@@ -232,7 +261,7 @@ fn specs() -> Vec<Spec> {
             name: "get_validation",
             description: "The Alpha Score's figures of record: a walk-forward backtest (historical simulation on survivorship-biased data, not a forecast) of monthly rank correlation (IC) between the score and the next 21 trading days' returns, per pillar, with t-statistics, quintile returns and turnover. Small positive ICs that are not statistically significant mean the score has not ranked stocks badly, not that it predicts returns.",
             input: schema::<NoParams>,
-            output: schema::<alphadesk_validate::Figures>,
+            output: output::<alphadesk_validate::Figures>,
             call: |s, v| {
                 let _: NoParams = args(v)?;
                 to_value(s.figures()?.as_ref())
