@@ -1,7 +1,8 @@
 //! Every MCP tool through the official MCP Python SDK, over stdio and over HTTP:
 //! the SDK checks each tool's structured output against the schema the tool
 //! declares, and each tool is also called with bad arguments, which must be
-//! refused with a message naming the argument (`tests/scripts/mcp_sdk.py`).
+//! refused with a message naming the argument, and no answer may name the
+//! server's store or data folder (`tests/scripts/mcp_sdk.py`).
 
 mod common;
 
@@ -31,9 +32,16 @@ fn the_official_sdk_validates_every_tool_on_both_transports() {
     let out = bin().arg("--db").arg(&db).arg("ingest").args(&files).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/mcp_sdk.py");
+    // No answer may name where the server keeps its store or its data.
+    let forbidden = std::env::join_paths([dir.path().canonicalize().unwrap(), data.canonicalize().unwrap()]).unwrap();
 
     let out = run_bounded(
-        Command::new(&python).arg(&script).arg("stdio").arg(env!("CARGO_BIN_EXE_alphadesk")).arg(&db),
+        Command::new(&python)
+            .env("ALPHADESK_FORBIDDEN", &forbidden)
+            .arg(&script)
+            .arg("stdio")
+            .arg(env!("CARGO_BIN_EXE_alphadesk"))
+            .arg(&db),
         Duration::from_secs(600),
     );
     let text = String::from_utf8_lossy(&out.stdout);
@@ -42,7 +50,10 @@ fn the_official_sdk_validates_every_tool_on_both_transports() {
 
     let server = Server::start(&["--db", db.to_str().unwrap(), "serve", "--addr", "127.0.0.1:0"]);
     let url = format!("http://{}/mcp", server.addr);
-    let out = run_bounded(Command::new(&python).arg(&script).arg("http").arg(&url), Duration::from_secs(600));
+    let out = run_bounded(
+        Command::new(&python).env("ALPHADESK_FORBIDDEN", &forbidden).arg(&script).arg("http").arg(&url),
+        Duration::from_secs(600),
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "http:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(text.lines().filter(|l| l.contains("\"valid\": true, \"ok\": true")).count(), 12, "{text}");

@@ -267,6 +267,16 @@ impl fmt::Display for AsOf {
     }
 }
 
+/// A stored path as a reader is shown it: its last three components, which name
+/// the file without the machine's directory layout (`market/prices/AAPL_data.csv`,
+/// `sec/companyfacts/CIK0000320193.json`). Notes cite files this way, and every
+/// answer the faces give names a source this way, so no answer reveals where the
+/// server keeps its data.
+pub fn display_path(path: &str) -> String {
+    let parts: Vec<&str> = path.trim_end_matches('/').rsplit('/').take(3).collect();
+    parts.into_iter().rev().collect::<Vec<_>>().join("/")
+}
+
 /// Parses the date spellings the sources use: ISO `2014-06-06`, EDGAR's compact
 /// `20140606`, and the 13F cover page's `06-30-2014`. Anything else is `None`: the
 /// caller knows which file and field it was reading and reports it.

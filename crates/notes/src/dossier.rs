@@ -99,12 +99,7 @@ impl Source {
     }
 }
 
-/// A stored path as notes print it: its last three components, which name the
-/// file without the machine's directory layout (`market/prices/AAPL_data.csv`).
-pub fn display_path(path: &str) -> String {
-    let parts: Vec<&str> = path.trim_end_matches('/').rsplit('/').take(3).collect();
-    parts.into_iter().rev().collect::<Vec<_>>().join("/")
-}
+pub use alphadesk_model::display_path;
 
 /// A value and its kind: the kind decides how a written number can match it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

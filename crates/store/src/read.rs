@@ -11,9 +11,16 @@ use serde::Serialize;
 
 use crate::StoreError;
 
+fn shown_path<S: serde::Serializer>(path: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&alphadesk_model::display_path(path))
+}
+
 /// Where a stored value came from, precisely enough to open the file and find it.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct SourceRef {
+    /// The stored path; answers show it as [`alphadesk_model::display_path`]
+    /// does (no machine's directory layout leaves the server).
+    #[serde(serialize_with = "shown_path")]
     pub path: String,
     /// Accession number for SEC records.
     #[serde(skip_serializing_if = "Option::is_none")]

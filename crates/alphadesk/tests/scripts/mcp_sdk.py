@@ -8,11 +8,13 @@ output schema the tool declared; a tool whose answer does not match raises. For
 each tool this calls it with valid arguments (and expects a result that is not an
 error), then with bad arguments (and expects the server to refuse: a JSON-RPC
 error or a result marked as an error). Prints one JSON line per call and exits 1
-if any expectation fails.
+if any expectation fails. Paths listed in ALPHADESK_FORBIDDEN (separated by the
+OS path separator: the store's folder, the data folder) must appear in no answer.
 """
 
 import asyncio
 import json
+import os
 import sys
 
 from mcp import ClientSession, StdioServerParameters
@@ -82,7 +84,11 @@ async def exercise(session):
             result = await session.call_tool(name, args)
             structured = attr(result, "structured_content", "structuredContent")
             ok = not attr(result, "is_error", "isError") and structured is not None
-            size = len(json.dumps(structured or {}))
+            blob = json.dumps(structured or {})
+            size = len(blob)
+            for p in filter(None, os.environ.get("ALPHADESK_FORBIDDEN", "").split(os.pathsep)):
+                if p in blob:
+                    failures.append(f"{name}: the answer names the server path {p}")
             print(json.dumps({"tool": name, "valid": True, "ok": ok, "bytes": size}))
             if not ok:
                 failures.append(f"{name} {args}: an error result: {result.content}")
