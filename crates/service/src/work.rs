@@ -295,6 +295,12 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
     /// The answer for `key`: cached, or joined while another caller computes it,
     /// or computed here in a place of `pool`. `compute` is given a [`Stop`] to ask
     /// at its checkpoints; it returns [`abandoned`] when told to stop.
+    ///
+    /// A caller takes its place in the pool *before* it claims a key: a claimed
+    /// key is always being computed, never waiting in the queue. Otherwise a
+    /// caller could claim `d` and queue while every place is held by
+    /// computations that need `d` and wait for it — a deadlock that no
+    /// cancellation ends for callers without a request (warming, reloading).
     pub fn get_or_compute(&self, pool: &Pool, key: K, compute: impl FnOnce(&dyn Stop) -> Result<V>) -> Result<Arc<V>> {
         let request = Request::current();
         let mut compute = Some(compute);
@@ -304,33 +310,32 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
                 match slots.get(&key) {
                     Some(Slot::Ready(v)) => return Ok(v.clone()),
                     Some(Slot::Pending(f)) => Some(f.clone()),
+                    None if !HOLDS_PLACE.with(Cell::get) => None,
                     None => {
                         let f = Arc::new(Flight::new(request.clone()));
                         slots.insert(key.clone(), Slot::Pending(f.clone()));
                         drop(slots);
                         let compute = compute.take().expect("computed at most once per call");
-                        return self.compute(pool, key, f, compute);
+                        return self.compute(key, f, compute);
                     }
                 }
             };
-            if let Some(f) = flight {
-                match f.wait(&request) {
-                    // Given up by its last waiter just as this caller came: ask again.
-                    Some(Err(e)) if is_abandoned(&e) && !request.is_gone() => continue,
-                    Some(answer) => return answer,
-                    None => return Err(abandoned()),
-                }
+            let Some(flight) = flight else {
+                // Take a place first, then look again (another caller may have
+                // computed the key meanwhile) and claim it with the place held.
+                let compute = compute.take().expect("computed at most once per call");
+                return pool.run(|| self.get_or_compute(pool, key, compute));
+            };
+            match flight.wait(&request) {
+                // Given up by its last waiter just as this caller came: ask again.
+                Some(Err(e)) if is_abandoned(&e) && !request.is_gone() => continue,
+                Some(answer) => return answer,
+                None => return Err(abandoned()),
             }
         }
     }
 
-    fn compute(
-        &self,
-        pool: &Pool,
-        key: K,
-        flight: Arc<Flight<V>>,
-        compute: impl FnOnce(&dyn Stop) -> Result<V>,
-    ) -> Result<Arc<V>> {
+    fn compute(&self, key: K, flight: Arc<Flight<V>>, compute: impl FnOnce(&dyn Stop) -> Result<V>) -> Result<Arc<V>> {
         // Whatever happens below (an error, a panic), the slot is settled and
         // the waiters are woken.
         struct Settle<'a, K: Hash + Eq + Clone, V> {
@@ -348,7 +353,8 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
         }
         let mut settle = Settle { flights: self, key: Some(key), flight: flight.clone() };
         let stop = || flight.abandoned();
-        let answer = pool.run(|| compute(&stop)).map(Arc::new);
+        // The caller holds its place already (see `get_or_compute`).
+        let answer = compute(&stop).map(Arc::new);
         let key = settle.key.take().expect("settled once");
         {
             let mut slots = lock(&self.slots);
@@ -461,6 +467,34 @@ mod tests {
         }));
         assert!(r.is_err());
         assert_eq!(*flights.get_or_compute(&pool, 1, |_| Ok(3)).unwrap(), 3);
+    }
+
+    #[test]
+    fn a_caller_queued_for_a_place_never_holds_a_key_others_wait_for() {
+        // One place. T2 holds it computing `e`, which needs `d`; T1 asks for `d`
+        // meanwhile and must queue. Had T1 claimed `d` before queueing, T2 would
+        // wait for T1 and T1 for T2's place, for ever.
+        let pool = Arc::new(Pool::new(1, 4));
+        let d: Arc<Flights<u8, u8>> = Arc::new(Flights::new(4));
+        let e: Arc<Flights<u8, u8>> = Arc::new(Flights::new(4));
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (p2, d2, e2) = (pool.clone(), d.clone(), e.clone());
+        let t2 = std::thread::spawn(move || {
+            e2.get_or_compute(&p2, 1, |_| {
+                started_tx.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+                Ok(*d2.get_or_compute(&p2, 7, |_| Ok(70))? + 1)
+            })
+            .map(|v| *v)
+        });
+        started_rx.recv().unwrap();
+        let (p1, d1) = (pool.clone(), d.clone());
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done_tx.send(d1.get_or_compute(&p1, 7, |_| Ok(99)).map(|v| *v)).unwrap());
+        let t1 = done_rx.recv_timeout(Duration::from_secs(10)).expect("no deadlock");
+        assert_eq!(t2.join().unwrap().unwrap(), 71);
+        // T2 computed `d` itself; T1 found it computed once it had a place.
+        assert_eq!(t1.unwrap(), 70);
     }
 
     #[test]
