@@ -108,6 +108,9 @@ fn every_tool_answers_with_sources_and_dates() {
         [
             "search_tickers",
             "get_score",
+            "list_scores",
+            "get_score_history",
+            "compare",
             "explain_score",
             "get_facts",
             "get_prices",

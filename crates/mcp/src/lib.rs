@@ -1,6 +1,6 @@
 //! alphadesk for AI agents: the Model Context Protocol face of the service layer.
 //!
-//! Ten read-only tools, each a thin call into [`alphadesk_service::Service`]:
+//! Read-only tools, each a thin call into [`alphadesk_service::Service`]:
 //! its input schema is the JSON Schema of the service's parameter type (the same
 //! type the HTTP API reads its query from) and its output schema that of the
 //! service's answer, so the tools, the API and the CLI cannot drift apart. Every
@@ -18,8 +18,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use alphadesk_service::params::{
-    subject_list, CheckParams, NoParams, NoteParams, PricesParams, SearchParams, StoryParams, ThemesParams,
-    TickerParams,
+    subject_list, CheckParams, CompareParams, ListScoresParams, NoParams, NoteParams, PricesParams, ScoreHistoryParams,
+    SearchParams, StoryParams, ThemesParams, TickerParams,
 };
 use alphadesk_service::{Kind, Service, ServiceError};
 use rmcp::model::{
@@ -107,6 +107,80 @@ struct ScoreAnswer {
 
 /// Arguments read into `T`; an error names the argument and, for a date, the
 /// form expected.
+/// One ticker's score in a list: the figures an agent compares, without the
+/// per-pillar detail (`get_score` and `explain_score` have it).
+#[derive(Serialize, JsonSchema)]
+struct ScoreRow {
+    ticker: String,
+    name: Option<String>,
+    /// GICS sector: the score ranks the ticker within it.
+    sector: String,
+    /// 0-100, or null when fewer pillars than the configuration needs had data.
+    alpha_score: Option<u8>,
+    /// Weak (0-39), Moderate (40-74) or Strong (75-100).
+    category: Option<String>,
+    momentum: Option<u8>,
+    value: Option<u8>,
+    quality: Option<u8>,
+    sentiment: Option<u8>,
+    /// Pillars that had data, of four.
+    pillars_available: usize,
+}
+
+impl From<&alphadesk_score::ScoreRecord> for ScoreRow {
+    fn from(r: &alphadesk_score::ScoreRecord) -> Self {
+        use alphadesk_score::Pillar;
+        let pillar = |p: Pillar| r.pillars.get(&p).and_then(|s| s.score);
+        ScoreRow {
+            ticker: r.ticker.clone(),
+            name: r.name.clone(),
+            sector: r.sector.name().to_string(),
+            alpha_score: r.alpha_score,
+            category: r.category.map(|c| c.word().to_string()),
+            momentum: pillar(Pillar::Momentum),
+            value: pillar(Pillar::Value),
+            quality: pillar(Pillar::Quality),
+            sentiment: pillar(Pillar::Sentiment),
+            pillars_available: r.coverage.pillars_available,
+        }
+    }
+}
+
+/// `list_scores`: a date's scores, filtered and ordered.
+#[derive(Serialize, JsonSchema)]
+struct ScoreList {
+    /// The close the scores are of.
+    as_of: chrono::NaiveDate,
+    config_hash: String,
+    /// Rows that matched the sector and thresholds (before `limit`).
+    matching: usize,
+    rows: Vec<ScoreRow>,
+}
+
+/// `get_score_history`: month-end scores of one ticker.
+#[derive(Serialize, JsonSchema)]
+struct ScoreHistory {
+    ticker: String,
+    config_hash: String,
+    points: Vec<alphadesk_service::ScorePoint>,
+}
+
+/// `compare`: tickers side by side on one date.
+#[derive(Serialize, JsonSchema)]
+struct Comparison {
+    as_of: chrono::NaiveDate,
+    config_hash: String,
+    rows: Vec<ComparedRow>,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct ComparedRow {
+    #[serde(flatten)]
+    score: ScoreRow,
+    /// The published sentence that says why ("Alpha Score of 68 reflects ...").
+    explanation: String,
+}
+
 fn args<T: DeserializeOwned>(v: Value) -> Result<T, Failure> {
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = e.path().to_string();
@@ -155,6 +229,87 @@ fn specs() -> Vec<Spec> {
                     score: e.record.clone(),
                     config_hash: e.config_hash.clone(),
                     meaning: SCORE_MEANING.into(),
+                })
+            },
+        },
+        Spec {
+            name: "list_scores",
+            description: "The Alpha Scores of one date as a ranked list: optionally one GICS sector (\"Financials\", \"Health Care\", ...), ordered by the total or a pillar, within score thresholds, at most `limit` rows (default 20). Answers \"which Financials scored highest on 2017-12-29?\" in one call. Each row has the total, category, the four pillar scores and how many pillars had data; `get_score` gives one ticker's detail.",
+            input: schema::<ListScoresParams>,
+            output: output::<ScoreList>,
+            call: |s, v| {
+                let p: ListScoresParams = args(v)?;
+                let limit = p.limit.unwrap_or(20);
+                if !(1..=100).contains(&limit) {
+                    return Err(Failure::Arguments(format!("argument `limit`: 1 to 100, got {limit}")));
+                }
+                if let (Some(lo), Some(hi)) = (p.min_score, p.max_score) {
+                    if lo > hi {
+                        return Err(Failure::Arguments(format!("argument `min_score` {lo} is above `max_score` {hi}")));
+                    }
+                }
+                let view = s.scores(p.as_of, p.sector.as_deref(), p.sort.unwrap_or_default(), Some(alphadesk_service::MAX_LIMIT), 0)?;
+                let within = |r: &&alphadesk_score::ScoreRecord| {
+                    let score = r.alpha_score;
+                    p.min_score.is_none_or(|lo| score.is_some_and(|x| x >= lo))
+                        && p.max_score.is_none_or(|hi| score.is_some_and(|x| x <= hi))
+                };
+                let matched: Vec<&alphadesk_score::ScoreRecord> = view.page.items.iter().filter(within).collect();
+                to_value(&ScoreList {
+                    as_of: view.as_of,
+                    config_hash: view.config_hash.clone(),
+                    matching: matched.len(),
+                    rows: matched.into_iter().take(limit).map(ScoreRow::from).collect(),
+                })
+            },
+        },
+        Spec {
+            name: "get_score_history",
+            description: "One ticker's Alpha Score at each month end from `from` to `to` (default: the two years to the latest date), in one call: how its rank within its sector moved. Each point is a score computed from data known at that month's close; null where the ticker was not scored.",
+            input: schema::<ScoreHistoryParams>,
+            output: output::<ScoreHistory>,
+            call: |s, v| {
+                let p: ScoreHistoryParams = args(v)?;
+                let to = match p.to {
+                    Some(d) => d,
+                    None => s.health()?.latest_date.ok_or_else(|| Failure::Answer(alphadesk_service::ServiceError::not_found("the store holds no prices")))?,
+                };
+                let from = p.from.unwrap_or(to - chrono::Duration::days(alphadesk_service::SCORE_HISTORY_DAYS));
+                if from > to {
+                    return Err(Failure::Arguments(format!("argument `from` {from} is after `to` {to}")));
+                }
+                if (to - from).num_days() > 3660 {
+                    return Err(Failure::Arguments("the span is over ten years: ask for a shorter one".into()));
+                }
+                let ticker = alphadesk_model::Ticker::new(&p.ticker).map_err(|e| Failure::Arguments(format!("argument `ticker`: {e}")))?;
+                to_value(&ScoreHistory {
+                    ticker: ticker.as_str().to_string(),
+                    config_hash: s.config_hash().to_string(),
+                    points: s.score_history(ticker.as_str(), from, to)?,
+                })
+            },
+        },
+        Spec {
+            name: "compare",
+            description: "Two to ten tickers side by side on one date: each one's Alpha Score, category, four pillar scores and its published explanation sentence. Scores rank a ticker within its own sector, so tickers of different sectors are compared by how they stand among their peers, not against each other.",
+            input: schema::<CompareParams>,
+            output: output::<Comparison>,
+            call: |s, v| {
+                let p: CompareParams = args(v)?;
+                if !(2..=10).contains(&p.tickers.len()) {
+                    return Err(Failure::Arguments(format!("argument `tickers`: 2 to 10 tickers, got {}", p.tickers.len())));
+                }
+                let mut rows = Vec::with_capacity(p.tickers.len());
+                let mut as_of = None;
+                for t in &p.tickers {
+                    let e = s.explain(t, p.as_of)?;
+                    as_of = Some(e.record.as_of);
+                    rows.push(ComparedRow { score: ScoreRow::from(&e.record), explanation: e.explanation.first().cloned().unwrap_or_default() });
+                }
+                to_value(&Comparison {
+                    as_of: as_of.unwrap_or_default(),
+                    config_hash: s.config_hash().to_string(),
+                    rows,
                 })
             },
         },

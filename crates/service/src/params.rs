@@ -176,3 +176,44 @@ impl StoryParams {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}
+
+/// The highest (or lowest) scores of a date, optionally of one sector, within
+/// score thresholds.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListScoresParams {
+    /// The close of this date (YYYY-MM-DD); default: the latest date in the store.
+    pub as_of: Option<NaiveDate>,
+    /// One GICS sector, e.g. "Financials" or "Health Care".
+    pub sector: Option<String>,
+    /// Order: alpha_score (default, highest first), momentum, value, quality, sentiment or ticker.
+    pub sort: Option<Sort>,
+    /// Only scores of at least this (0-100).
+    pub min_score: Option<u8>,
+    /// Only scores of at most this (0-100).
+    pub max_score: Option<u8>,
+    /// Rows to return, 1 to 100 (default 20).
+    pub limit: Option<usize>,
+}
+
+/// One ticker's month-end Alpha Scores over a span.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreHistoryParams {
+    /// The ticker symbol, e.g. AAPL.
+    pub ticker: String,
+    /// First month end considered (YYYY-MM-DD); default: two years before `to`.
+    pub from: Option<NaiveDate>,
+    /// Last date (YYYY-MM-DD); default: the latest date in the store.
+    pub to: Option<NaiveDate>,
+}
+
+/// Several tickers side by side on one date.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompareParams {
+    /// 2 to 10 ticker symbols, e.g. ["AAPL", "MSFT"].
+    pub tickers: Vec<String>,
+    /// The close of this date (YYYY-MM-DD); default: the latest date in the store.
+    pub as_of: Option<NaiveDate>,
+}

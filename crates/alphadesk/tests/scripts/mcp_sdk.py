@@ -41,6 +41,9 @@ VALID = {
     "get_story": {"query": "Boeing", "as_of": "2013-06-28", "from": "2013-06-01"},
     "check_note": {"markdown": NOTE, "as_of": "2018-04-30", "ticker": "AAPL"},
     "get_validation": {},
+    "list_scores": {"sector": "Information Technology", "as_of": "2017-12-29", "limit": 3},
+    "get_score_history": {"ticker": "AAPL", "from": "2017-01-01", "to": "2017-12-31"},
+    "compare": {"tickers": ["AAPL", "MSFT"], "as_of": "2018-04-30"},
 }
 
 BAD = {
@@ -56,6 +59,9 @@ BAD = {
     "get_story": {"as_of": "2013-06-28"},
     "check_note": {"ticker": "AAPL"},
     "get_validation": {"unexpected": True},
+    "list_scores": {"limit": 1000},
+    "get_score_history": {"ticker": "AAPL", "from": "2018-01-01", "to": "2017-01-01"},
+    "compare": {"tickers": ["AAPL"]},
 }
 
 
@@ -107,6 +113,12 @@ async def exercise(session):
             failures.append(f"{name} {BAD[name]}: accepted")
         if "/" in detail and ("/tmp/" in detail or "/work/" in detail or "/root/" in detail):
             failures.append(f"{name}: a server path in an error: {detail[:200]}")
+    # "Which Information Technology stocks scored highest on 2017-12-29?" in one call.
+    result = await session.call_tool("list_scores", {"sector": "Information Technology", "as_of": "2017-12-29", "limit": 2})
+    rows = attr(result, "structured_content", "structuredContent")["rows"]
+    scores = [r["alpha_score"] for r in rows]
+    if not rows or any(r["sector"] != "Information Technology" for r in rows) or scores != sorted(scores, reverse=True):
+        failures.append(f"list_scores did not answer the sector question: {rows}")
     return failures
 
 
