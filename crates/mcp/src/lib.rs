@@ -18,8 +18,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use alphadesk_service::params::{
-    subject_list, CheckParams, CompareParams, ListScoresParams, NoParams, NoteParams, PricesParams, ScoreHistoryParams,
-    SearchParams, StoryParams, ThemesParams, TickerParams,
+    subject_list, CheckParams, CompareParams, ListScoresParams, NoParams, NoteFormat, NoteParams, PricesParams,
+    ScoreHistoryParams, SearchParams, StoryParams, ThemesParams, TickerParams,
 };
 use alphadesk_service::{Kind, Service, ServiceError};
 use rmcp::model::{
@@ -103,6 +103,42 @@ struct ScoreAnswer {
     config_hash: String,
     /// What the score is and is not.
     meaning: String,
+}
+
+/// `get_note`: the note in the rendering asked for, with its verdict. One
+/// rendering by default: an agent's context is a budget, and the three together
+/// are four times the Markdown.
+#[derive(Serialize, JsonSchema)]
+struct NoteAnswer {
+    /// `TICKER-YYYY-MM-DD`.
+    id: String,
+    ticker: String,
+    as_of: chrono::NaiveDate,
+    headline: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markdown: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    html: Option<String>,
+    /// Every claim with its value and sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claims: Option<Value>,
+    verdict: alphadesk_rules::Verdict,
+}
+
+impl NoteAnswer {
+    fn new(n: &alphadesk_service::NoteView, format: NoteFormat) -> NoteAnswer {
+        let all = format == NoteFormat::All;
+        NoteAnswer {
+            id: n.id.clone(),
+            ticker: n.ticker.clone(),
+            as_of: n.as_of,
+            headline: n.headline.clone(),
+            markdown: (all || format == NoteFormat::Markdown).then(|| n.markdown.clone()),
+            html: (all || format == NoteFormat::Html).then(|| n.html.clone()),
+            claims: (all || format == NoteFormat::Claims).then(|| n.note.clone()),
+            verdict: n.verdict.clone(),
+        }
+    }
 }
 
 /// Arguments read into `T`; an error names the argument and, for a date, the
@@ -365,9 +401,9 @@ fn specs() -> Vec<Spec> {
         },
         Spec {
             name: "get_note",
-            description: "A research note alphadesk writes only from data, by id (TICKER-YYYY-MM-DD) or by ticker and date: the Markdown, every claim with its value and numbered sources, and the publishing-rules checker's verdict on it. Educational coverage, not personalized advice.",
+            description: "A research note alphadesk writes only from data, by id (TICKER-YYYY-MM-DD) or by ticker and date, with the publishing-rules checker's verdict on it. `format`: markdown (default; the note as published with its numbered sources), html, claims (every claim with its value and sources) or all. Educational coverage, not personalized advice.",
             input: schema::<NoteParams>,
-            output: output::<alphadesk_service::NoteView>,
+            output: output::<NoteAnswer>,
             call: |s, v| {
                 let p: NoteParams = args(v)?;
                 let note = match (&p.id, &p.ticker) {
@@ -375,7 +411,7 @@ fn specs() -> Vec<Spec> {
                     (None, Some(t)) => s.note(t, p.as_of)?,
                     (None, None) => return Err(Failure::Arguments("give `id` or `ticker`".into())),
                 };
-                to_value(note.as_ref())
+                to_value(&NoteAnswer::new(&note, p.format.unwrap_or_default()))
             },
         },
         Spec {

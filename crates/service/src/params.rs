@@ -95,6 +95,21 @@ pub struct NoteParams {
     pub ticker: Option<String>,
     /// The note's date (YYYY-MM-DD); default: the latest date in the store.
     pub as_of: Option<NaiveDate>,
+    /// Which rendering to return: markdown (default: the note as published, with
+    /// its numbered sources), html, claims (every claim with its value and
+    /// sources, as JSON), or all. The verdict comes with each.
+    pub format: Option<NoteFormat>,
+}
+
+/// A note's renderings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteFormat {
+    #[default]
+    Markdown,
+    Html,
+    Claims,
+    All,
 }
 
 /// A note to check against the publishing rules.

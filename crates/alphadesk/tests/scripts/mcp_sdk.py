@@ -113,6 +113,13 @@ async def exercise(session):
             failures.append(f"{name} {BAD[name]}: accepted")
         if "/" in detail and ("/tmp/" in detail or "/work/" in detail or "/root/" in detail):
             failures.append(f"{name}: a server path in an error: {detail[:200]}")
+    # A note in one rendering by default, all on request.
+    note = attr(await session.call_tool("get_note", {"ticker": "AAPL", "as_of": "2018-04-30"}), "structured_content", "structuredContent")
+    full = attr(await session.call_tool("get_note", {"ticker": "AAPL", "as_of": "2018-04-30", "format": "all"}), "structured_content", "structuredContent")
+    if "markdown" not in note or "html" in note or "claims" in note or not all(k in full for k in ("markdown", "html", "claims")):
+        failures.append(f"get_note formats: default {sorted(note)}, all {sorted(full)}")
+    print(json.dumps({"note_bytes": {"markdown": len(json.dumps(note)), "all": len(json.dumps(full))}}))
+
     # "Which Information Technology stocks scored highest on 2017-12-29?" in one call.
     result = await session.call_tool("list_scores", {"sector": "Information Technology", "as_of": "2017-12-29", "limit": 2})
     rows = attr(result, "structured_content", "structuredContent")["rows"]
