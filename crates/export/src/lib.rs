@@ -671,6 +671,38 @@ pub fn clean_partials(dir: &Path) {
 mod tests {
     use super::*;
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn an_export_that_fails_leaves_the_folder_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("scores.parquet"), b"the previous export").unwrap();
+        let before = names(dir.path());
+        // A file written whole but not committed (another table failed), and one
+        // dropped half-written (an error or ENOSPC mid-table): both leave nothing.
+        {
+            let staged = write_scores(dir.path(), "cfg", std::iter::empty::<&[ScoreRecord]>()).unwrap();
+            let mut half = Sink::open(dir.path(), Table::Prices).unwrap();
+            half.flush().unwrap();
+            assert!(names(dir.path()).iter().any(|n| n.ends_with(".partial")));
+            drop(half);
+            drop(staged);
+        }
+        assert_eq!(names(dir.path()), before);
+        assert_eq!(std::fs::read(dir.path().join("scores.parquet")).unwrap(), b"the previous export");
+        // Committed, the new file takes the old one's place and no partial remains.
+        let written =
+            commit_all(vec![write_scores(dir.path(), "cfg", std::iter::empty::<&[ScoreRecord]>()).unwrap()]).unwrap();
+        assert_eq!(written[0].rows, 0);
+        assert_eq!(names(dir.path()), before);
+        assert_ne!(std::fs::read(dir.path().join("scores.parquet")).unwrap(), b"the previous export");
+    }
+
     #[test]
     fn dates_and_instants_convert_exactly() {
         assert_eq!(date32("1970-01-01"), Some(0));
