@@ -760,3 +760,41 @@ fn a_manager_s_13f_filings_are_fetched_and_stored_like_ingest_stores_them() {
     let a = same_rows_as_ingest(&db, &ingested, &files);
     assert!(!a["holdings"].is_empty(), "the 13F's holdings are stored");
 }
+
+#[test]
+fn a_second_sync_on_one_store_waits_for_the_first_and_says_so() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let routes = Routes {
+        data,
+        faults: Mutex::default(),
+        always: HashMap::new(),
+        delay: Duration::from_millis(300),
+        extra: HashMap::new(),
+    };
+    let edgar = Edgar::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    let args = ["--tickers", "AAPL", "--since", DAY, "--until", DAY];
+    let (db1, base) = (db.clone(), edgar.base());
+    let first = std::thread::spawn(move || {
+        let mut cmd = bin();
+        cmd.arg("--db").arg(&db1).args(["sync", "sec", "--json", "--user-agent", UA]);
+        cmd.args(["--sec-base", &base, "--sec-archives-base", &base]).args(args);
+        common::run_bounded(&mut cmd, Duration::from_secs(120))
+    });
+    // The second starts once the first is fetching.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while edgar.requests().is_empty() {
+        assert!(Instant::now() < deadline, "the first sync made no request");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = sync_cmd(&db, &edgar, &args);
+    let first = first.join().unwrap();
+    assert_eq!((first.status.code(), second.status.code()), (Some(0), Some(0)));
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("another sync holds this store") && said.contains("waiting"), "{said}");
+    // It ran after the first: the map, AAPL's submissions and companyfacts were
+    // current (304) and its filing stored.
+    let r = report(&second);
+    assert_eq!((r["not_modified"].as_u64(), r["skipped_stored"].as_u64()), (Some(3), Some(1)), "{r}");
+}

@@ -127,10 +127,7 @@ pub struct NoteBody(pub String);
 impl<S: Send + Sync> FromRequest<S> for NoteBody {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let essence = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap_or("?").split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let essence = crate::media_type(req.headers());
         let json = essence.as_deref() == Some("application/json");
         let text = matches!(essence.as_deref(), None | Some("text/markdown" | "text/x-markdown" | "text/plain"));
         if !json && !text {

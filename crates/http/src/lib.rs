@@ -160,6 +160,15 @@ async fn timeout(axum::extract::State(limit): axum::extract::State<Duration>, re
     }
 }
 
+/// A request's media type without its parameters, lower-cased
+/// (`Application/JSON; charset=utf-8` → `application/json`); `?` when the header
+/// is not text.
+pub(crate) fn media_type(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("?").split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+}
+
 /// An ETag (a hash of the body) and `Cache-Control` on successful GETs; 304 when
 /// the client's `If-None-Match` names the same body.
 async fn etag(req: Request, next: Next) -> Response {

@@ -73,12 +73,7 @@ pub(crate) async fn guard(State(g): State<Arc<Guard>>, req: Request, next: Next)
     if req.method() != Method::POST {
         return next.run(req).await;
     }
-    let json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"));
-    if !json {
+    if crate::media_type(req.headers()).as_deref() != Some("application/json") {
         return rpc_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             -32600,
@@ -100,18 +95,15 @@ pub(crate) async fn guard(State(g): State<Arc<Guard>>, req: Request, next: Next)
         Ok(v) => v,
         Err(e) => return rpc_error(StatusCode::BAD_REQUEST, -32700, format!("Parse error: {e}")),
     };
-    let initializes = |m: &Value| m.get("method").and_then(Value::as_str) == Some("initialize");
-    let is_initialize = match &message {
-        Value::Array(batch) => batch.iter().any(initializes),
-        m => initializes(m),
+    // A batch or one message.
+    let messages: Vec<&Value> = match &message {
+        Value::Array(batch) => batch.iter().collect(),
+        m => vec![m],
     };
+    let method = |m: &Value| m.get("method").and_then(Value::as_str).map(str::to_string);
+    let is_initialize = messages.iter().any(|m| method(m).as_deref() == Some("initialize"));
     let session = parts.headers.get("mcp-session-id").and_then(|v| v.to_str().ok()).map(str::to_string);
     if let Some(session) = &session {
-        let method = |m: &Value| m.get("method").and_then(Value::as_str).map(str::to_string);
-        let messages: Vec<&Value> = match &message {
-            Value::Array(batch) => batch.iter().collect(),
-            m => vec![m],
-        };
         if messages.iter().any(|m| method(m).as_deref() == Some("notifications/initialized")) {
             g.mark_initialized(session).await;
         }

@@ -87,6 +87,10 @@ pub struct Snapshot {
     /// The date a question without one is about: the latest close most of the
     /// universe has (a few tickers ingested ahead do not move everyone's date).
     default_date: Option<NaiveDate>,
+    /// Tickers whose last close is before `default_date`, and those with closes
+    /// after it (what `/healthz` and the leaderboard say on every request).
+    behind: Vec<String>,
+    ahead: Vec<String>,
     scores: Flights<NaiveDate, Vec<ScoreRecord>>,
     explained: Flights<(NaiveDate, String), TickerView>,
     notes: Flights<(NaiveDate, String), NoteView>,
@@ -118,19 +122,23 @@ impl Snapshot {
 
     /// Tickers whose last close is before the default date (stale or delisted)
     /// and tickers with closes after it (ingested ahead of the rest).
-    pub fn out_of_step(&self) -> (Vec<String>, Vec<String>) {
-        let Some(d) = self.default_date else { return Default::default() };
-        let mut behind = Vec::new();
-        let mut ahead = Vec::new();
-        for m in &self.universe.members {
-            match m.prices.dates.last() {
-                Some(last) if *last < d => behind.push(m.ticker.clone()),
-                Some(last) if *last > d => ahead.push(m.ticker.clone()),
-                _ => {}
-            }
-        }
-        (behind, ahead)
+    pub fn out_of_step(&self) -> (&[String], &[String]) {
+        (&self.behind, &self.ahead)
     }
+}
+
+/// Tickers whose last close is before `d`, and those with closes after it.
+fn out_of_step(universe: &Universe, d: Option<NaiveDate>) -> (Vec<String>, Vec<String>) {
+    let Some(d) = d else { return Default::default() };
+    let (mut behind, mut ahead) = (Vec::new(), Vec::new());
+    for m in &universe.members {
+        match m.prices.dates.last() {
+            Some(last) if *last < d => behind.push(m.ticker.clone()),
+            Some(last) if *last > d => ahead.push(m.ticker.clone()),
+            _ => {}
+        }
+    }
+    (behind, ahead)
 }
 
 /// The latest close at least half of the universe has.
@@ -935,7 +943,7 @@ impl Service {
             latest_date: snap.latest(),
             newest_price_date: snap.newest(),
             tickers_behind: behind.len(),
-            tickers_ahead: ahead,
+            tickers_ahead: ahead.to_vec(),
             config_hash: self.cfg_hash.clone(),
         })
     }
@@ -956,9 +964,13 @@ fn log(message: &str) {
 fn load_snapshot(store: &Store) -> Result<Snapshot> {
     let generation = store.generation()?;
     let universe = Universe::load(store)?;
+    let default_date = majority_date(&universe);
+    let (behind, ahead) = out_of_step(&universe, default_date);
     Ok(Snapshot {
         generation,
-        default_date: majority_date(&universe),
+        default_date,
+        behind,
+        ahead,
         universe,
         scores: Flights::new(CACHE_ENTRIES),
         explained: Flights::new(CACHE_ENTRIES),
@@ -1028,6 +1040,43 @@ pub fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_is_loaded_beside_the_snapshot_in_use_and_warmed_before_it_replaces_it() {
+        let Some(data) = alphadesk_testkit::data_dir() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("reload.db");
+        let ingest = |files: &[&str]| {
+            let mut w = write::Writer::open(&db, "test").unwrap();
+            let paths: Vec<PathBuf> = files.iter().map(|f| data.join(f)).collect();
+            let s = w.ingest(&paths, |_, _, _| {}).unwrap();
+            assert!(s.failed.is_empty(), "{:?}", s.failed);
+        };
+        ingest(&["market/securities/securities.csv", "market/prices/AAPL_data.csv"]);
+        let opts = Options { reload_in_background: true, ..Options::default() };
+        let service = Service::open_shared(&db, opts).unwrap();
+        let old = service.snapshot().unwrap();
+        let latest = old.latest().unwrap();
+        service.scores_on(&old, latest).unwrap();
+
+        ingest(&["market/prices/MSFT_data.csv"]);
+        // The request that notices the write is answered from the snapshot in use.
+        let noticed = service.snapshot().unwrap();
+        assert!(Arc::ptr_eq(&noticed, &old), "the write was loaded in the caller's request");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let fresh = loop {
+            let s = service.snapshot().unwrap();
+            if !Arc::ptr_eq(&s, &old) {
+                break s;
+            }
+            assert!(std::time::Instant::now() < deadline, "the new generation was never installed");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert!(fresh.generation > old.generation);
+        assert_eq!(fresh.universe.members.len(), 2);
+        // What the old snapshot had computed was computed on the new one first.
+        assert!(fresh.scores.get(&latest).is_some(), "the latest date's scores were not warmed");
+    }
 
     #[test]
     fn note_ids_round_trip_with_dashes_in_tickers() {

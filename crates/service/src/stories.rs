@@ -87,7 +87,7 @@ impl Service {
         let as_of = self.date(&snap, Some(as_of))?;
         let from = from.unwrap_or(as_of - chrono::Duration::days(DEFAULT_STORY_DAYS));
         let w = self.window(&snap, from, as_of, min_articles)?;
-        let request = crate::Request::current_or_default();
+        let request = crate::Request::current();
         self.pool.run(|| {
             self.with_checker(as_of, |checker| {
                 w.themes

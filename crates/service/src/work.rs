@@ -30,7 +30,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -88,11 +88,7 @@ impl Request {
 
     /// The request this thread works for; a fresh, never-cancelled one outside
     /// any request (the CLI).
-    pub fn current_or_default() -> Request {
-        Self::current()
-    }
-
-    fn current() -> Request {
+    pub(crate) fn current() -> Request {
         CURRENT.with(|c| c.borrow().clone()).unwrap_or_default()
     }
 }
@@ -129,13 +125,19 @@ pub fn abandoned() -> ServiceError {
 pub struct Pool {
     running: usize,
     queued: usize,
-    busy: Mutex<usize>,
+    /// Places taken, and callers waiting for one.
+    busy: Mutex<Places>,
     freed: Condvar,
     /// Computations started since the pool was made (for tests and logs).
     started: AtomicU64,
     /// Callers refused because the pool and its queue were full.
     refused: AtomicU64,
-    waiting: AtomicUsize,
+}
+
+#[derive(Debug, Default)]
+struct Places {
+    taken: usize,
+    waiting: usize,
 }
 
 /// The seconds a refused caller is told to wait (`Retry-After`).
@@ -147,11 +149,10 @@ impl Pool {
         Pool {
             running: running.max(1),
             queued,
-            busy: Mutex::new(0),
+            busy: Mutex::new(Places::default()),
             freed: Condvar::new(),
             started: AtomicU64::new(0),
             refused: AtomicU64::new(0),
-            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -180,30 +181,30 @@ impl Pool {
         }
         let request = Request::current();
         {
-            let mut busy = lock(&self.busy);
-            if *busy >= self.running {
-                if self.waiting.load(Ordering::Acquire) >= self.queued {
+            let mut places = lock(&self.busy);
+            if places.taken >= self.running {
+                if places.waiting >= self.queued {
                     self.refused.fetch_add(1, Ordering::Relaxed);
                     return Err(busy_error());
                 }
-                self.waiting.fetch_add(1, Ordering::AcqRel);
-                while *busy >= self.running {
+                places.waiting += 1;
+                while places.taken >= self.running {
                     if request.is_gone() {
-                        self.waiting.fetch_sub(1, Ordering::AcqRel);
+                        places.waiting -= 1;
                         return Err(abandoned());
                     }
-                    busy = self.freed.wait_timeout(busy, POLL).unwrap_or_else(|p| p.into_inner()).0;
+                    places = self.freed.wait_timeout(places, POLL).unwrap_or_else(|p| p.into_inner()).0;
                 }
-                self.waiting.fetch_sub(1, Ordering::AcqRel);
+                places.waiting -= 1;
             }
-            *busy += 1;
+            places.taken += 1;
         }
         self.started.fetch_add(1, Ordering::Relaxed);
         struct Place<'a>(&'a Pool);
         impl Drop for Place<'_> {
             fn drop(&mut self) {
                 HOLDS_PLACE.with(|h| h.set(false));
-                *lock(&self.0.busy) -= 1;
+                lock(&self.0.busy).taken -= 1;
                 self.0.freed.notify_one();
             }
         }
@@ -382,6 +383,7 @@ fn is_abandoned(e: &ServiceError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
     use std::sync::Barrier;
 
     #[test]

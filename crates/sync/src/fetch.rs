@@ -65,11 +65,8 @@ impl Expect {
                 .map(|e| format!("JSON that does not parse ({e}; {} bytes)", body.len())),
             Expect::Zip => (!body.starts_with(b"PK\x03\x04")).then(|| "no zip signature".into()),
             Expect::Xml => (!head.starts_with(b"<")).then(|| "no XML".into()),
-            Expect::Submission => (!(head.starts_with(b"<SEC-DOCUMENT>")
-                || head.starts_with(b"<SEC-HEADER>")
-                || head.starts_with(b"<?xml")
-                || head.starts_with(b"<")))
-            .then(|| "no SGML header".into()),
+            Expect::Submission => (!(head.starts_with(b"<SEC-DOCUMENT>") || head.starts_with(b"<SEC-HEADER>")))
+                .then(|| "no SGML header".into()),
             Expect::Text => std::str::from_utf8(body).err().map(|_| "text that is not UTF-8".into()),
         }
     }
@@ -539,6 +536,7 @@ mod tests {
         assert!(Expect::Zip.check(b"PK\x03\x04rest").is_none());
         assert!(Expect::Zip.check(b"{}").is_some());
         assert!(Expect::Submission.check(b"<SEC-DOCUMENT>0001-1.txt").is_none());
+        assert!(Expect::Submission.check(b"<?xml version=\"1.0\"?><ownershipDocument/>").is_some());
         assert!(Expect::Xml.check(b"  <?xml version=\"1.0\"?><ownershipDocument/>").is_none());
         assert!(Expect::Xml.check(b"\n<HTML><body>Request Rate Threshold Exceeded</body>").is_some());
         assert!(is_threshold_page(b"<html><h1>Request Rate Threshold Exceeded</h1></html>"));

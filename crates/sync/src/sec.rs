@@ -244,6 +244,9 @@ pub struct CompanyReport {
 pub struct Failure {
     pub url: String,
     pub why: String,
+    /// The company the document belongs to (none for the map and indexes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cik: Option<u64>,
 }
 
 impl Report {
@@ -263,6 +266,13 @@ struct Job {
     conditional: bool,
 }
 
+impl Job {
+    /// The company the document belongs to (the ticker map belongs to none).
+    fn company(&self) -> Option<u64> {
+        (self.cik != 0).then_some(self.cik)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct PageRef {
     name: String,
@@ -270,6 +280,15 @@ struct PageRef {
     from: Option<String>,
     #[serde(rename = "filingTo")]
     to: Option<String>,
+}
+
+impl PageRef {
+    /// Whether the page's span of filings meets `since..=until`.
+    fn reaches(&self, since: Option<NaiveDate>, until: Option<NaiveDate>) -> bool {
+        let day = |d: &Option<String>| d.as_deref().and_then(|d| d.parse::<NaiveDate>().ok());
+        since.zip(day(&self.to)).is_none_or(|(since, to)| to >= since)
+            && until.zip(day(&self.from)).is_none_or(|(until, from)| from <= until)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -360,38 +379,17 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
         report.would_fetch = jobs.into_iter().map(|j| j.url).collect();
         return finish(fetcher, report);
     }
-    // Submissions as fetched (or, when unchanged, not needed again: their
-    // filings are stored already).
-    let submissions: Mutex<BTreeMap<u64, Vec<u8>>> = Mutex::new(BTreeMap::new());
+    // 3. Older pages that reach into the period asked for, read from each
+    // submissions file as it arrives (an unchanged one listed them last time);
+    // only the page list is kept, not the ~1 MB body.
+    let mut pages = Vec::new();
     run(fetcher, "submissions and companyfacts", plan.workers, jobs, sink, &mut report, |doc| {
-        if let Some(cik) = cik_of_submissions(&doc.url) {
-            submissions.lock().unwrap_or_else(|p| p.into_inner()).insert(cik, doc.body.clone());
+        let Some(cik) = cik_of_submissions(&doc.url) else { return };
+        let Ok(s) = serde_json::from_slice::<Submissions>(&doc.body) else { return };
+        for p in s.filings.files.iter().filter(|p| p.reaches(plan.since, plan.until)) {
+            pages.push(Job { url: hosts.submissions_page(&p.name), expect: Expect::Json, cik, conditional: true });
         }
     });
-    let submissions = submissions.into_inner().unwrap_or_else(|p| p.into_inner());
-
-    // 3. Older pages that reach into the period asked for.
-    let mut pages = Vec::new();
-    for (cik, body) in &submissions {
-        let Ok(s) = serde_json::from_slice::<Submissions>(body) else { continue };
-        for p in &s.filings.files {
-            let reaches = match (plan.since, p.to.as_deref().and_then(|d| d.parse::<NaiveDate>().ok())) {
-                (Some(since), Some(to)) => to >= since,
-                _ => true,
-            } && match (plan.until, p.from.as_deref().and_then(|d| d.parse::<NaiveDate>().ok())) {
-                (Some(until), Some(from)) => from <= until,
-                _ => true,
-            };
-            if reaches {
-                pages.push(Job {
-                    url: hosts.submissions_page(&p.name),
-                    expect: Expect::Json,
-                    cik: *cik,
-                    conditional: true,
-                });
-            }
-        }
-    }
     run(fetcher, "older submission pages", plan.workers, pages, sink, &mut report, |_| {});
 
     filings_and_finish(fetcher, hosts, plan, &ciks, &managers, sink, report)
@@ -432,7 +430,7 @@ fn filings_and_finish(
 
     // A company whose documents all came (or were current) is synced as of today.
     let today = chrono::Utc::now().date_naive().to_string();
-    let failed: BTreeSet<u64> = report.failures.iter().filter_map(|f| failed_cik(hosts, &f.url, ciks)).collect();
+    let failed: BTreeSet<u64> = report.failures.iter().filter_map(|f| f.cik).collect();
     if plan.until.is_none() {
         for cik in ciks.keys().filter(|c| !failed.contains(c)) {
             sink.set_state(&synced_key(*cik), &today);
@@ -461,6 +459,7 @@ fn read_daily_indexes(
             Some(last) => last.succ_opt()?,
             None => {
                 report.failures.push(Failure {
+                    cik: None,
                     url: hosts.daily_index(chrono::Utc::now().date_naive()),
                     why: "--daily-index needs --since the first time (no daily index was read into this store yet)"
                         .into(),
@@ -503,7 +502,7 @@ fn read_daily_indexes(
             }
             Ok(Answer::NotModified { .. }) | Err(FetchError::NotFound { .. }) => {}
             Err(e) => {
-                report.failures.push(Failure { url: e.url().to_string(), why: e.to_string() });
+                report.failures.push(Failure { url: e.url().to_string(), why: e.to_string(), cik: None });
                 gap = true;
             }
         }
@@ -531,20 +530,22 @@ fn bulk_load(
 ) {
     use std::io::Read;
     let url = hosts.bulk(which);
-    let fail = |report: &mut Report, url: String, why: String| report.failures.push(Failure { url, why });
+    let fail = |report: &mut Report, url: String, why: String, cik: Option<u64>| {
+        report.failures.push(Failure { url, why, cik })
+    };
     let scratch = match tempfile::tempfile() {
         Ok(f) => f,
-        Err(e) => return fail(report, url, format!("no scratch file for the archive: {e}")),
+        Err(e) => return fail(report, url, format!("no scratch file for the archive: {e}"), None),
     };
     let known = sink.validators(&url);
     let meta = match fetcher.download(&url, Expect::Zip, known.as_ref(), &scratch) {
         Ok(Answer::Body(meta)) => meta,
         Ok(Answer::NotModified { url, fetched_at }) => return sink.not_modified(&url, fetched_at),
-        Err(e) => return fail(report, e.url().to_string(), e.to_string()),
+        Err(e) => return fail(report, e.url().to_string(), e.to_string(), None),
     };
     let mut archive = match zip::ZipArchive::new(&scratch) {
         Ok(a) => a,
-        Err(e) => return fail(report, url, format!("not a readable zip archive: {e}")),
+        Err(e) => return fail(report, url, format!("not a readable zip archive: {e}"), None),
     };
     let stage = format!("{} entries", url.rsplit('/').next().unwrap_or("archive"));
     let entries = archive.len() as u64;
@@ -553,7 +554,7 @@ fn bulk_load(
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                fail(report, format!("{url}#{i}"), format!("entry {i} cannot be read: {e}"));
+                fail(report, format!("{url}#{i}"), format!("entry {i} cannot be read: {e}"), None);
                 continue;
             }
         };
@@ -569,13 +570,13 @@ fn bulk_load(
         let entry_url = format!("{url}/{name}");
         let mut body = Vec::with_capacity(entry.size().min(1 << 28) as usize);
         if let Err(e) = entry.read_to_end(&mut body) {
-            fail(report, entry_url, format!("a corrupt entry in the archive: {e}"));
+            fail(report, entry_url, format!("a corrupt entry in the archive: {e}"), Some(cik));
             continue;
         }
         // The parser checks the whole document as it reads it; here only that it
         // is a JSON object and not an error page packed by mistake.
         if body.iter().find(|c| !c.is_ascii_whitespace()) != Some(&b'{') {
-            fail(report, entry_url, "the entry is not a JSON object".into());
+            fail(report, entry_url, "the entry is not a JSON object".into(), Some(cik));
             continue;
         }
         let doc = Fetched {
@@ -592,7 +593,7 @@ fn bulk_load(
                 *c.rows.entry(kind).or_default() += rows;
             }
             Stored::Unchanged => {}
-            Stored::Failed(why) => fail(report, entry_url, why),
+            Stored::Failed(why) => fail(report, entry_url, why, Some(cik)),
         }
     }
     sink.archive_fetched(&meta);
@@ -602,17 +603,6 @@ fn bulk_load(
 fn cik_of_entry(name: &str) -> Option<u64> {
     let digits: String = name.strip_prefix("CIK")?.chars().take_while(|c| c.is_ascii_digit()).collect();
     (digits.len() == 10).then(|| digits.parse().ok()).flatten()
-}
-
-/// The company a failed URL belongs to.
-fn failed_cik(hosts: &Hosts, url: &str, ciks: &BTreeMap<u64, Option<String>>) -> Option<u64> {
-    ciks.keys().copied().find(|cik| {
-        url == hosts.submissions(*cik)
-            || url == hosts.companyfacts(*cik)
-            || url.starts_with(&format!("{}/Archives/edgar/data/{cik}/", hosts.archives))
-            || url.starts_with(&format!("{}/submissions/CIK{cik:010}-", hosts.data))
-            || url.ends_with(&format!("/CIK{cik:010}.json"))
-    })
 }
 
 fn finish(fetcher: &Fetcher, mut report: Report) -> Report {
@@ -630,7 +620,7 @@ fn finish(fetcher: &Fetcher, mut report: Report) -> Report {
         .unwrap_or_else(|p| p.into_inner())
         .iter()
         .filter(|(u, _)| !failed.contains(u.as_str()))
-        .map(|(url, why)| Failure { url: url.clone(), why: why.clone() })
+        .map(|(url, why)| Failure { url: url.clone(), why: why.clone(), cik: None })
         .collect();
     report
 }
@@ -694,10 +684,12 @@ fn run(
                         seen(&doc);
                     }
                     Stored::Unchanged => seen(&doc),
-                    Stored::Failed(why) => report.failures.push(Failure { url: job.url, why }),
+                    Stored::Failed(why) => report.failures.push(Failure { cik: job.company(), url: job.url, why }),
                 },
                 Ok(Answer::NotModified { url, fetched_at }) => sink.not_modified(&url, fetched_at),
-                Err(e) => report.failures.push(Failure { url: e.url().to_string(), why: e.to_string() }),
+                Err(e) => {
+                    report.failures.push(Failure { url: e.url().to_string(), why: e.to_string(), cik: job.company() })
+                }
             }
         }
     });

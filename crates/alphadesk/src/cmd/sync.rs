@@ -183,7 +183,9 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
         let b = notify_bar.lock().unwrap_or_else(|p| p.into_inner());
         if !quiet {
             b.1.suspend(|| eprintln!("sync: {line}"));
-        } else if line.contains("pausing") {
+        } else if line.contains("pausing") || line.contains("another sync") {
+            // Waits are said even in quiet mode: a cron log should show why a
+            // sync took ten minutes.
             eprintln!("sync: {line}");
         }
     });
