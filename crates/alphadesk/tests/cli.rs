@@ -389,13 +389,13 @@ fn demo_runs_end_to_end() {
     assert!(out.status.success(), "{}\n{stdout}", text(&out.stderr));
     assert!(stdout.contains("stored prices          401 files     491282 rows"), "{stdout}");
     assert!(stdout.contains("split factor 7"), "Apple's market cap across the split:\n{stdout}");
-    assert!(stdout.contains("== Alpha Score as of 2018-04-30"));
+    assert!(stdout.contains("== Alpha Score as of 2017-03-31"));
     let tracks = stdout.lines().filter(|l| l.contains("alphadesk tracks ")).count();
     let profiles = stdout.lines().filter(|l| l.trim_start().starts_with("Alpha Score of ")).count();
     assert_eq!((tracks, profiles), (20, 20), "ten highest and ten lowest, two sentences each");
     assert!(stdout.contains("rank IC alpha_score"), "the backtest of record is printed beside the scores");
     assert!(dir.path().join("alphadesk-report/README.md").is_file(), "the report lands beside the store");
-    assert!(stdout.contains("== Research notes as of 2018-04-30"), "{stdout}");
+    assert!(stdout.contains("== Research notes as of 2017-03-31"), "{stdout}");
     assert!(stdout.contains("notes checked (100.0% pass), 0 failed"), "every composed note passes:\n{stdout}");
     assert!(dir.path().join("alphadesk-notes/AAPL.md").is_file(), "published notes land beside the store");
     // A second run ingests nothing new.

@@ -162,6 +162,13 @@ fn every_tool_answers_with_sources_and_dates() {
     assert_eq!(prices["bars"].as_array().unwrap().len(), 22);
     assert!(prices["bars"][0]["source"]["line"].is_u64());
     ok(&c.call("get_insider_trades", json!({"ticker": "AAPL", "as_of": date})));
+    // Past the last price: filings and insider trades as known on the date asked,
+    // and the close price-based values use, stated.
+    let later = ok(&c.call("get_facts", json!({"ticker": "AAPL", "as_of": "2022-06-30"})));
+    assert_eq!((later["as_of"].as_str(), later["price_date"].as_str()), (Some("2022-06-30"), Some("2018-05-18")));
+    assert!(later["fields"]["revenue_ttm"]["period_end"].as_str().unwrap() >= "2022-03-26", "{later}");
+    let trades = ok(&c.call("get_insider_trades", json!({"ticker": "AAPL", "as_of": "2022-06-30"})));
+    assert!(trades["trades"].to_string().contains("0000320193-22-000061"), "{trades}");
     ok(&c.call("get_holders", json!({"ticker": "AAPL", "as_of": date})));
     let note = ok(&c.call("get_note", json!({"id": "AAPL-2016-06-30"})));
     assert_eq!(note["verdict"]["passed"], true);

@@ -322,6 +322,29 @@ fn stories_written_like_published_failures_fail_on_the_right_rule_and_line() {
     assert_eq!(v["subjects"], serde_json::json!([]), "a story about no company in the universe is checked as such");
 }
 
+/// The audit's four watch items filed under a company their words never name
+/// (Morgan Stanley ← GM's trucks, Facebook ← Salesforce/ExactTarget, Citigroup
+/// ← an Aeromexico strike, Apple ← Iran sanctions) fail `quote-relevance` on
+/// their lines; the GM quotation under GM passes it; a comma added to a
+/// quotation fails `verbatim`.
+#[test]
+fn quotations_under_a_company_that_they_do_not_name_fail() {
+    let Some(db) = store() else { return };
+    let path = fixture("quotes_under_the_wrong_company.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (code, v) = check(db, &path, &[]);
+    assert_eq!(code, Some(1), "{v}");
+    let found = errors(&v);
+    let relevance: BTreeSet<u64> = found.iter().filter(|(r, _)| r == "quote-relevance").map(|(_, l)| *l).collect();
+    let expected: BTreeSet<u64> = ["Morgan Stanley (MS)", "Facebook (FB)", "Citigroup (C)", "Apple (AAPL)"]
+        .iter()
+        .map(|n| line_of(&text, n))
+        .collect();
+    assert_eq!(relevance, expected, "{v}");
+    let verbatim: Vec<u64> = found.iter().filter(|(r, _)| r == "verbatim").map(|(_, l)| *l).collect();
+    assert_eq!(verbatim, [line_of(&text, "big trucks, as it makes")], "{v}");
+}
+
 #[test]
 fn check_takes_several_subjects_and_a_story_about_none() {
     let Some(db) = store() else { return };

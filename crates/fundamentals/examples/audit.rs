@@ -55,7 +55,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             for f in AUDITED {
                 if let Some(why) = r.report.missing.get(*f) {
-                    let kind = if why.contains("half of a pair") {
+                    let kind = if why.starts_with("stale:") {
+                        "stale (more than 15 months old)"
+                    } else if why.contains("half of a pair") {
                         "half of a debt pair"
                     } else if why.contains("older balance sheet") {
                         "only a stale value"
@@ -76,7 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("# Fundamentals audit (generated)\n");
     println!("Every companyfacts file in `../shared/data/sec/companyfacts` ({} filers), on every quarter end from 2012 to 2025 from the filer's first balance sheet on: {rows_total} company-dates. Regenerate with `cargo run --release -p alphadesk-fundamentals --example audit > docs/fundamentals-audit.md`; the rules are in [fundamentals.md](fundamentals.md).\n", companies.len());
     println!(
-        "Invariant violations (an instant off the latest balance sheet, a share count older than it): **{}**.\n",
+        "Invariant violations (an instant off the latest balance sheet, a share count older than it, a value in use more than 15 months old): **{}**.\n",
         problems.len()
     );
     for p in &problems {

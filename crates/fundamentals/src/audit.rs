@@ -16,7 +16,16 @@ use crate::flows::{flow_report, FlowReport};
 use crate::{fundamentals_without_market_cap, FactsReport, Records};
 
 /// Fields the audit reports on.
-pub const AUDITED: &[&str] = &["revenue_ttm", "total_debt", "total_liabilities", "total_equity", "shares_outstanding"];
+pub const AUDITED: &[&str] = &[
+    "revenue_ttm",
+    "net_income_ttm",
+    "operating_cash_flow_ttm",
+    "capex_ttm",
+    "total_debt",
+    "total_liabilities",
+    "total_equity",
+    "shares_outstanding",
+];
 
 /// One filer on one date.
 #[derive(Debug, Clone)]
@@ -50,6 +59,12 @@ impl AuditRow {
                     "shares_outstanding is from {}, before the balance sheet of {}",
                     v.period_end, sheet.date
                 ));
+            }
+        }
+        // No value in use is stale (docs/fundamentals.md, 15 months).
+        for (name, v) in &self.report.fields {
+            if crate::stale_from(v.period_end) <= self.as_of {
+                out.push(format!("{name} is stale: its period ended {}", v.period_end));
             }
         }
         if let (Ok(chosen), Some(rev)) = (&self.revenue.chosen, self.report.fields.get("revenue_ttm")) {

@@ -33,7 +33,13 @@ pub const ANCHORS: &[&str] = &[
 ];
 
 /// Debt that already includes its current portion.
-pub const DEBT_LONG_TERM: &[&str] = &["LongTermDebt", "DebtLongtermAndShorttermCombinedAmount"];
+pub const DEBT_LONG_TERM: &[&str] = &["LongTermDebt", "DebtLongtermAndShorttermCombinedAmount", "NotesPayable"];
+
+/// Secured and unsecured debt, each whole (current portion included): REITs tag
+/// their mortgages and their notes this way. Both halves add up when both are
+/// reported; either alone is the total when the filer has no debt of the other
+/// kind on that sheet and none on the sheet before (else: half a pair).
+pub const DEBT_SECURED_UNSECURED: (&str, &str) = ("SecuredDebt", "UnsecuredDebt");
 
 /// Noncurrent and current halves of long-term debt: within a half, the first
 /// concept reported wins; the halves add up.
@@ -230,6 +236,31 @@ pub fn total_debt(
         parts.extend(short);
         return Ok(Ok(sum_of(parts, "debt on the latest balance sheet").expect("one part")));
     }
+    let (secured, unsecured) = DEBT_SECURED_UNSECURED;
+    let halves =
+        (at_sheet(src, cik, &[secured], sheet, as_of, "USD")?, at_sheet(src, cik, &[unsecured], sheet, as_of, "USD")?);
+    if halves.0.is_some() || halves.1.is_some() {
+        let missing_half = match &halves {
+            (Some(_), None) => Some(unsecured),
+            (None, Some(_)) => Some(secured),
+            _ => None,
+        };
+        if let Some(other) = missing_half {
+            let earlier = instants(src, cik, other, as_of, "USD")?
+                .into_iter()
+                .filter(|f| f.end < sheet.date && f.value > 0.0)
+                .max_by_key(|f| f.end);
+            if let Some(e) = earlier {
+                return Ok(Err(format!(
+                    "the latest balance sheet ({}) reports no {other}, while {} had {} of it; half of a pair is not the total",
+                    sheet.date, e.end, e.value
+                )));
+            }
+        }
+        let mut parts: Vec<FieldValue> = [halves.0, halves.1, short].into_iter().flatten().collect();
+        parts.sort_by(|a, b| a.concept.cmp(&b.concept));
+        return Ok(Ok(sum_of(parts, "secured and unsecured debt on the latest balance sheet").expect("parts")));
+    }
     let noncurrent = at_sheet(src, cik, DEBT_PARTS.0, sheet, as_of, "USD")?;
     let current = at_sheet(src, cik, DEBT_PARTS.1, sheet, as_of, "USD")?;
     // A current portion alone is half a pair when an earlier balance sheet carried a
@@ -276,6 +307,7 @@ pub fn concepts() -> Vec<&'static str> {
         .chain(DEBT_PARTS.0)
         .chain(DEBT_PARTS.1)
         .chain(DEBT_SHORT_TERM)
+        .chain([&DEBT_SECURED_UNSECURED.0, &DEBT_SECURED_UNSECURED.1])
         .copied()
         .collect()
 }

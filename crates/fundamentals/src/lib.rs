@@ -35,6 +35,36 @@ pub use source::Records;
 /// category (non-accelerated), so no row is used before it could have been public.
 pub const TABLE_LAG_DAYS: i64 = 90;
 
+/// A value whose period ended more than this many months before the date is
+/// stale and is not used: an annual filer's next figures are due at most three
+/// months after its next fiscal year ends, so a value that old means at least
+/// one report is missing from the record. Applies to every field, flows (by
+/// their period end) and instants alike; the reason names the value set aside.
+pub const MAX_PERIOD_AGE_MONTHS: u32 = 15;
+
+/// The first date on which a value for the period ending `period_end` is stale.
+pub fn stale_from(period_end: NaiveDate) -> NaiveDate {
+    period_end
+        .checked_add_months(chrono::Months::new(MAX_PERIOD_AGE_MONTHS))
+        .and_then(|d| d.succ_opt())
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Banks, brokers and insurers (SIC 6000–6411, or the GICS Financials sector
+/// where no SIC is known) report no cost of revenue: gross profit is not a
+/// measure of their business, and the annual table's "Gross Profit" for them
+/// is their revenue again.
+pub fn gross_profit_applies(sec: &read::Security) -> bool {
+    match sec.sic {
+        Some(sic) => !(6000..=6411).contains(&sic),
+        None => sec.sector.as_deref() != Some("Financials"),
+    }
+}
+
+/// Why gross profit is missing for a filer it does not apply to.
+pub const GROSS_PROFIT_NOT_APPLICABLE: &str =
+    "gross profit does not apply to banks, brokers and insurers (no cost of revenue; SIC 6000-6411 or the Financials sector)";
+
 /// How a field's value was obtained.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FieldValue {
@@ -90,7 +120,12 @@ impl Input {
 pub struct FactsReport {
     pub ticker: String,
     pub cik: Option<i64>,
+    /// The date asked about: filings are read as known at its close, whether or
+    /// not the store has a price on it.
     pub as_of: NaiveDate,
+    /// The last close on or before `as_of`, which the market cap is priced at
+    /// (`None`: no price on or before it). Never replaces `as_of`.
+    pub price_date: Option<NaiveDate>,
     pub fields: BTreeMap<String, FieldValue>,
     /// Fields with no value on the date, and why.
     pub missing: BTreeMap<String, String>,
@@ -127,7 +162,21 @@ pub const FLOW_CONCEPTS: &[(&str, &[&str])] = &[
             "NetCashProvidedByUsedInOperatingActivitiesContinuingOperations",
         ],
     ),
-    ("capex_ttm", &["PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets"]),
+    ("capex_ttm", CAPEX_CONCEPTS),
+];
+
+/// Capital expenditure as filers tag it, in order of preference: the general
+/// concepts first, then the ones real-estate and oil and gas filers use for
+/// the same line. Each is the whole line for the filers that use it; where a
+/// filer tags two (components), the freshest twelve months win and the order
+/// breaks ties, as for every flow.
+pub const CAPEX_CONCEPTS: &[&str] = &[
+    "PaymentsToAcquirePropertyPlantAndEquipment",
+    "PaymentsToAcquireProductiveAssets",
+    "PaymentsToAcquireOtherPropertyPlantAndEquipment",
+    "PaymentsForCapitalImprovements",
+    "PaymentsToAcquireOilAndGasPropertyAndEquipment",
+    "PaymentsToDevelopRealEstateAssets",
 ];
 
 /// Balance-sheet concepts per field, read on the latest balance sheet (see
@@ -207,6 +256,7 @@ pub fn facts(
 pub fn facts_from(src: &dyn Records, ticker: &str, as_of: NaiveDate) -> Result<Option<FactsReport>, StoreError> {
     let Some(sec) = src.security(ticker)? else { return Ok(None) };
     let mut report = fundamentals_without_market_cap(src, &sec, as_of)?;
+    report.price_date = src.close_on_or_before(&sec.ticker, as_of)?.map(|b| b.date);
     match marketcap::market_cap(src, &sec.ticker, sec.cik, as_of, report.fields.get("shares_outstanding"))? {
         Ok(v) => {
             report.fields.insert("market_cap".into(), v);
@@ -264,7 +314,16 @@ pub fn fundamentals_without_market_cap(
         let shares = marketcap::shares_outstanding(src, cik, sheet.as_ref(), as_of)?;
         record(&mut fields, &mut missing, "shares_outstanding", shares);
     }
+    // Stale XBRL values are set aside first, so that a fresher table row may
+    // take their place; then whatever is stale after the table is set aside too.
+    expire_stale(&mut fields, &mut missing, as_of);
     table_fallback(src, &sec.ticker, as_of, sheet_date, &mut fields, &mut missing)?;
+    marketcap::fresher_shares(src, &sec.ticker, sec.cik, as_of, &mut fields)?;
+    expire_stale(&mut fields, &mut missing, as_of);
+    if !gross_profit_applies(sec) {
+        fields.remove("gross_profit_ttm");
+        missing.insert("gross_profit_ttm".into(), GROSS_PROFIT_NOT_APPLICABLE.into());
+    }
     for f in FIELDS {
         if *f != "market_cap" && !fields.contains_key(*f) && !missing.contains_key(*f) {
             let why = if sec.cik.is_none() {
@@ -275,7 +334,24 @@ pub fn fundamentals_without_market_cap(
             missing.insert(f.to_string(), why);
         }
     }
-    Ok(FactsReport { ticker: sec.ticker.clone(), cik: sec.cik, as_of, fields, missing })
+    Ok(FactsReport { ticker: sec.ticker.clone(), cik: sec.cik, as_of, price_date: None, fields, missing })
+}
+
+/// Moves every value whose period ended [`MAX_PERIOD_AGE_MONTHS`] or more
+/// before `as_of` to `missing`, with the value it would have been.
+fn expire_stale(fields: &mut BTreeMap<String, FieldValue>, missing: &mut BTreeMap<String, String>, as_of: NaiveDate) {
+    let stale: Vec<String> =
+        fields.iter().filter(|(_, v)| stale_from(v.period_end) <= as_of).map(|(k, _)| k.clone()).collect();
+    for name in stale {
+        let v = fields.remove(&name).expect("listed");
+        missing.insert(
+            name,
+            format!(
+                "stale: the latest value ({} from {}, period ending {}) is more than {MAX_PERIOD_AGE_MONTHS} months old on {as_of}",
+                v.value, v.concept, v.period_end
+            ),
+        );
+    }
 }
 
 /// Files a field's value, or the reason it has none (an empty reason: the filer

@@ -113,6 +113,163 @@ pub fn shares_outstanding(
     }))
 }
 
+/// A change between consecutive share counts beyond this share is flagged and
+/// explained (a split, a merger's share issue, a large buyback).
+pub const SHARE_JUMP: f64 = 0.20;
+
+/// Share counts implied by the dated snapshots (market cap over price, both as
+/// traded on the snapshot's date), known on that date, oldest first, each with
+/// its price basis (the snapshot's price over the adjusted close of its date:
+/// the adjustment made since, a split's ratio among them).
+///
+/// A snapshot whose price shows a split since the previous snapshot while its
+/// market cap does not (ICE's 2017 file: a post-split price beside a pre-split
+/// market cap, so a count 5 times too small) is left out: its count is not one.
+fn snapshot_counts(src: &dyn Records, ticker: &str, as_of: NaiveDate) -> Result<Vec<(FieldValue, f64)>, StoreError> {
+    let prices = src.snapshot_prices(ticker)?;
+    let mut out: Vec<(FieldValue, f64)> = Vec::new();
+    for cap in src.snapshot_market_caps(ticker)?.into_iter().filter(|c| c.date <= as_of && c.value > 0.0) {
+        let Some(price) = prices.iter().find(|p| p.date == cap.date && p.value > 0.0) else { continue };
+        let Some(adjusted) = src.close_on_or_before(ticker, cap.date)?.and_then(|b| b.close).filter(|c| *c > 0.0)
+        else {
+            continue;
+        };
+        let basis = price.value / adjusted;
+        let count = (cap.value / price.value).round();
+        if let Some((prev, prev_basis)) = out.last() {
+            let price_step = prev_basis / basis;
+            let count_step = count / prev.value;
+            let split_like = !(1.0 / 1.3..=1.3).contains(&price_step);
+            if split_like && (count_step / price_step - 1.0).abs() > 0.35 {
+                continue;
+            }
+        }
+        let input = |concept: &str, d: &read::Dated| Input {
+            concept: concept.into(),
+            value: d.value,
+            start: None,
+            end: d.date,
+            filed: None,
+            source: d.source.clone(),
+        };
+        out.push((
+            FieldValue {
+                value: count,
+                unit: "shares".into(),
+                concept: "snapshot:market cap / price".into(),
+                period_start: None,
+                period_end: cap.date,
+                filed: None,
+                known_from: cap.date,
+                method: format!("implied by the {} snapshot's market cap and price, both as traded", cap.date),
+                source: cap.source.clone(),
+                inputs: vec![input("snapshot:market_cap_usd", &cap), input("snapshot:price", price)],
+                price_basis: Vec::new(),
+            },
+            basis,
+        ));
+    }
+    Ok(out)
+}
+
+/// The freshest share count known on `as_of` among the one chosen so far (cover
+/// page, balance sheet or table row) and the snapshots' implied counts, with a
+/// jump of more than [`SHARE_JUMP`] from the count before it flagged in its
+/// `method` and explained where the record shows why (a split in between).
+pub fn fresher_shares(
+    src: &dyn Records,
+    ticker: &str,
+    cik: Option<i64>,
+    as_of: NaiveDate,
+    fields: &mut std::collections::BTreeMap<String, FieldValue>,
+) -> Result<(), StoreError> {
+    let snapshots = snapshot_counts(src, ticker, as_of)?;
+    // The price basis of each snapshot's count, to tell a split from an issue.
+    let basis_of = |c: &FieldValue| {
+        snapshots.iter().find(|(s, _)| c.concept == s.concept && c.period_end == s.period_end).map(|(_, b)| *b)
+    };
+    let mut counts: Vec<FieldValue> = snapshots.iter().map(|(c, _)| c.clone()).collect();
+    let by = as_of - chrono::Duration::days(crate::TABLE_LAG_DAYS);
+    counts.extend(src.annual_values(ticker, by)?.into_iter().filter(|r| r.item == "Estimated Shares Outstanding").map(
+        |r| FieldValue {
+            value: r.value,
+            unit: "shares".into(),
+            concept: "table:Estimated Shares Outstanding".into(),
+            period_start: None,
+            period_end: r.period_end,
+            filed: None,
+            known_from: r.period_end + chrono::Duration::days(crate::TABLE_LAG_DAYS),
+            method: "annual table row".into(),
+            source: r.source.clone(),
+            inputs: vec![Input {
+                concept: "table:Estimated Shares Outstanding".into(),
+                value: r.value,
+                start: None,
+                end: r.period_end,
+                filed: None,
+                source: r.source.clone(),
+            }],
+            price_basis: Vec::new(),
+        },
+    ));
+    let current = fields.get("shares_outstanding").cloned();
+    if let Some(c) = &current {
+        counts.retain(|x| x.period_end != c.period_end);
+        counts.push(c.clone());
+    }
+    counts.retain(|x| x.value > 0.0);
+    // Oldest first; at one date the chosen count stays last.
+    counts.sort_by_key(|x| (x.period_end, current.as_ref().is_some_and(|c| c.period_end == x.period_end)));
+    let Some(mut chosen) = counts.pop() else { return Ok(()) };
+    if current.as_ref().is_some_and(|c| c.period_end < chosen.period_end) {
+        chosen.method = format!(
+            "{}; fresher than the {} count of {}",
+            chosen.method,
+            current.as_ref().map(|c| c.concept.as_str()).unwrap_or_default(),
+            current.as_ref().map(|c| c.period_end.to_string()).unwrap_or_default()
+        );
+    }
+    if let Some(prev) = counts.last() {
+        let change = chosen.value / prev.value - 1.0;
+        if change.abs() > SHARE_JUMP {
+            let splits = match cik {
+                Some(c) => src.splits(c)?,
+                None => Vec::new(),
+            };
+            let split = splits.iter().find(|s| s.effective > prev.period_end && s.effective <= chosen.period_end);
+            // Two snapshots whose prices stepped by the same ratio as their counts.
+            let shown = match (basis_of(prev), basis_of(&chosen)) {
+                (Some(a), Some(b)) if ((chosen.value / prev.value) / (a / b) - 1.0).abs() <= 0.15 => Some(a / b),
+                _ => None,
+            };
+            let why = match (split, shown) {
+                (Some(s), _) => format!("the {}-for-1 split effective {}", ratio_words(s.ratio), s.effective),
+                (None, Some(r)) => format!(
+                    "a split of about {}-for-1 between {} and {} (the snapshots' prices step by the same ratio)",
+                    ratio_words((r * 4.0).round() / 4.0),
+                    prev.period_end,
+                    chosen.period_end
+                ),
+                (None, None) if change > 0.0 => {
+                    "no split is recorded in between: a merger's or an offering's share issue".to_string()
+                }
+                (None, None) => "no reverse split is recorded in between: a buyback or a spin-off".to_string(),
+            };
+            chosen.method = format!(
+                "{}; {} {:.0}% from {:.0} at {} ({}): {why}",
+                chosen.method,
+                if change > 0.0 { "up" } else { "down" },
+                change.abs() * 100.0,
+                prev.value,
+                prev.period_end,
+                prev.concept
+            );
+        }
+    }
+    fields.insert("shares_outstanding".into(), chosen);
+    Ok(())
+}
+
 /// The date whose share basis a count is on. A cover-page count (and a table row)
 /// is as of its own date. A balance-sheet or weighted-average count is restated
 /// for any split between its period end and the filing (ASC 260 and SAB Topic 4C
@@ -120,7 +277,11 @@ pub fn shares_outstanding(
 /// balance sheet, filed after the July 20-for-1 split, already counts post-split
 /// shares.
 pub fn share_basis_date(shares: &FieldValue) -> NaiveDate {
-    if shares.concept.starts_with("dei:") || shares.concept.starts_with("table:") {
+    if shares.concept.starts_with("snapshot:") {
+        // A snapshot's figures may be some days older than its file's date, as
+        // the split windows inferred from them assume.
+        shares.period_end - chrono::Duration::days(SNAPSHOT_LAG_DAYS)
+    } else if shares.concept.starts_with("dei:") || shares.concept.starts_with("table:") {
         shares.period_end
     } else {
         shares.filed.unwrap_or(shares.period_end).max(shares.period_end)

@@ -7,7 +7,11 @@
 //! 1. the annual value ending at E (a 10-K period), else
 //! 2. the sum of the four consecutive quarters ending at E, where a quarter is a
 //!    reported 3-month value or, when only cumulative values exist, the difference of
-//!    two cumulative values with the same start (Q4 = FY - 9M, Q2 = 6M - 3M, ...).
+//!    two cumulative values with the same start (Q4 = FY - 9M, Q2 = 6M - 3M, ...), else
+//! 3. the fiscal year before E plus the year to date at E minus the same span a
+//!    year earlier (FY + YTD - prior YTD): the form a 10-Q's comparatives always
+//!    allow, for filers that report only cumulative figures after the first quarter
+//!    and whose prior-year quarters cannot be rebuilt.
 //!
 //! Before any of that, restatements are resolved: for each (start, end) the value
 //! from the latest filing on or before the as-of date wins. E is the most recent
@@ -86,6 +90,10 @@ pub(crate) fn ttm_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
     if let Some(a) = facts.iter().find(|f| f.end == end && days(f).is_some_and(|d| YEAR_DAYS.contains(&d))) {
         return Some(Ttm { value: a.value, start: a.start?, end, method: "annual", inputs: vec![a.clone()] });
     }
+    four_quarters(facts, end).or_else(|| ytd_ttm(facts, end))
+}
+
+fn four_quarters(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
     let mut total = 0.0;
     let mut inputs = Vec::new();
     let mut at = end;
@@ -101,6 +109,45 @@ pub(crate) fn ttm_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
         return None;
     }
     Some(Ttm { value: total, start, end, method: "four quarters", inputs })
+}
+
+/// A year to date at one end and the same span a year earlier differ in length
+/// by at most this (52/53-week years).
+const SAME_SPAN_DAYS: i64 = 7;
+
+/// FY + YTD - prior YTD at `end`: a cumulative value F ending at `end` that is
+/// longer than a quarter and shorter than a year, the fiscal year that ends the
+/// day before F starts, and the cumulative value G of that fiscal year with its
+/// start and F's length.
+fn ytd_ttm(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
+    let spans = |f: &StoredFact| days(f).is_some_and(|d| d > *QUARTER_DAYS.end() && d < *YEAR_DAYS.start());
+    for f in facts.iter().filter(|f| close(f.end, end) && spans(f)) {
+        let (fs, fd) = (f.start?, days(f)?);
+        let Some(fy) = facts.iter().find(|y| {
+            days(y).is_some_and(|d| YEAR_DAYS.contains(&d)) && fs.pred_opt().is_some_and(|p| close(y.end, p))
+        }) else {
+            continue;
+        };
+        let Some(g) = facts.iter().find(|g| {
+            g.start.is_some_and(|gs| close(gs, fy.start.unwrap_or(gs)))
+                && days(g).is_some_and(|gd| (gd - fd).abs() <= SAME_SPAN_DAYS)
+                && g.end < f.end
+        }) else {
+            continue;
+        };
+        let start = g.end.succ_opt()?;
+        if !YEAR_DAYS.contains(&((end - start).num_days() + 1)) {
+            continue;
+        }
+        return Some(Ttm {
+            value: fy.value + f.value - g.value,
+            start,
+            end,
+            method: "fiscal year + year to date - prior year to date",
+            inputs: vec![fy.clone(), f.clone(), g.clone()],
+        });
+    }
+    None
 }
 
 /// The field value of a TTM, named for the concept of its most recent input and
@@ -231,5 +278,27 @@ pub(crate) mod tests {
         let t = ttm_ending(&facts, "2018-03-31".parse().unwrap()).unwrap();
         assert_eq!(t.value, 14.0 + 17.0 + 12.0 + 11.0);
         assert!(ttm_ending(&facts, "2017-09-30".parse().unwrap()).is_none(), "no Q4 2016 data: no TTM");
+    }
+
+    /// A filer whose 10-Qs report the second to fourth quarters only as year to
+    /// date, with no quarter of the year before to rebuild: FY + YTD - prior YTD.
+    #[test]
+    fn fiscal_year_plus_year_to_date_minus_prior_year_to_date() {
+        let facts = latest_per_period(
+            &[
+                fact(Some("2016-01-01"), "2016-06-30", 2.0, "2017-08-01"),
+                fact(Some("2016-01-01"), "2016-12-31", 5.7, "2017-02-20"),
+                fact(Some("2017-01-01"), "2017-06-30", 96.1, "2017-08-01"),
+            ],
+            true,
+            "USD",
+        );
+        let t = ttm_ending(&facts, "2017-06-30".parse().unwrap()).unwrap();
+        assert_eq!(t.method, "fiscal year + year to date - prior year to date");
+        assert!((t.value - 99.8).abs() < 1e-9, "{}", t.value);
+        assert_eq!((t.start.to_string(), t.inputs.len()), ("2016-07-01".to_string(), 3));
+        // Without the prior year to date the twelve months cannot be built.
+        let short = latest_per_period(&facts[1..], true, "USD");
+        assert!(ttm_ending(&short, "2017-06-30".parse().unwrap()).is_none());
     }
 }

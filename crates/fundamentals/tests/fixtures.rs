@@ -36,6 +36,10 @@ fn companyfacts(facts: &[F<'_>]) -> String {
 }
 
 fn report(facts: &[F<'_>], as_of: &str) -> FactsReport {
+    report_for(facts, as_of, None)
+}
+
+fn report_for(facts: &[F<'_>], as_of: &str, sic: Option<i64>) -> FactsReport {
     let mut store = Store::open_in_memory().unwrap();
     let json = companyfacts(facts);
     let r = store.ingest_bytes("fixture/CIK0000000999.json", json.as_bytes(), true);
@@ -47,7 +51,7 @@ fn report(facts: &[F<'_>], as_of: &str) -> FactsReport {
         sector: None,
         industry: None,
         exchange: None,
-        sic: None,
+        sic,
         fiscal_year_end: None,
         share_classes: Vec::new(),
     };
@@ -232,4 +236,106 @@ fn a_zero_share_count_is_no_count() {
         "2024-03-31",
     );
     assert_eq!(r.fields["shares_outstanding"].value, 12e6);
+}
+
+/// Four Corners' pattern: net income for the second to fourth quarters only as
+/// year to date. FY 2016 + 6M 2017 - 6M 2016, not the stale fiscal year.
+#[test]
+fn a_year_to_date_only_filer_gets_fresh_twelve_months() {
+    let ni = "us-gaap:NetIncomeLoss";
+    let r = report(
+        &[
+            (ni, "USD", "2016-01-01", "2016-12-31", 5.7e6, "0000000999-17-000001", K, "2017-02-20"),
+            (ni, "USD", "2016-01-01", "2016-06-30", 2.0e6, "0000000999-17-000009", Q, "2017-08-01"),
+            (ni, "USD", "2017-01-01", "2017-06-30", 96.1e6, "0000000999-17-000009", Q, "2017-08-01"),
+        ],
+        "2017-09-29",
+    );
+    let v = &r.fields["net_income_ttm"];
+    assert!((v.value - 99.8e6).abs() < 1.0, "{v:?}");
+    assert_eq!(v.method, "fiscal year + year to date - prior year to date");
+    assert_eq!(
+        (v.period_start.unwrap().to_string(), v.period_end.to_string()),
+        ("2016-07-01".into(), "2017-06-30".into())
+    );
+    assert_eq!(v.inputs.len(), 3);
+}
+
+/// NVIDIA's pattern: capex last tagged under a listed concept in 2012. On a 2018
+/// date that twelve months is stale: missing, with the value named, never used.
+#[test]
+fn a_flow_from_2012_is_not_used_in_2018() {
+    let capex = "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment";
+    let facts = [
+        (capex, "USD", "2011-10-31", "2012-10-28", 480.0e6, "0000000999-12-000001", K, "2012-11-20"),
+        ("us-gaap:Assets", "USD", "", "2018-04-29", 11.2e9, "0000000999-18-000002", Q, "2018-05-24"),
+    ];
+    let r = report(&facts, "2018-05-25");
+    assert!(!r.fields.contains_key("capex_ttm"));
+    let why = &r.missing["capex_ttm"];
+    assert!(why.starts_with("stale:") && why.contains("2012-10-28") && why.contains("15 months"), "{why}");
+    // Fifteen months after its period end it was still current.
+    assert_eq!(report(&facts, "2014-01-28").fields["capex_ttm"].value, 480.0e6);
+    // A later capex concept of the wider set takes over when the filer switches.
+    let mut more = facts.to_vec();
+    more.push((
+        "us-gaap:PaymentsToAcquireProductiveAssets",
+        "USD",
+        "2017-01-30",
+        "2018-01-28",
+        593.0e6,
+        "0000000999-18-000001",
+        K,
+        "2018-02-28",
+    ));
+    assert_eq!(report(&more, "2018-05-25").fields["capex_ttm"].value, 593.0e6);
+}
+
+/// Four Corners' debt is `NotesPayable`; a REIT's mortgages and notes are
+/// secured and unsecured debt, which add up.
+#[test]
+fn notes_payable_and_secured_plus_unsecured_are_debt() {
+    let sheet = ("us-gaap:Assets", "USD", "", "2018-03-31", 1.2e9, "0000000999-18-000003", Q, "2018-05-08");
+    let r = report(
+        &[sheet, ("us-gaap:NotesPayable", "USD", "", "2018-03-31", 400.0e6, "0000000999-18-000003", Q, "2018-05-08")],
+        "2018-05-18",
+    );
+    assert_eq!(r.fields["total_debt"].value, 400.0e6);
+    assert_eq!(r.fields["total_debt"].concept, "us-gaap:NotesPayable");
+    let r = report(
+        &[
+            sheet,
+            ("us-gaap:SecuredDebt", "USD", "", "2018-03-31", 100.0e6, "0000000999-18-000003", Q, "2018-05-08"),
+            ("us-gaap:UnsecuredDebt", "USD", "", "2018-03-31", 250.0e6, "0000000999-18-000003", Q, "2018-05-08"),
+        ],
+        "2018-05-18",
+    );
+    assert_eq!(r.fields["total_debt"].value, 350.0e6);
+    // Unsecured notes repaid but still on the previous sheet: half a pair.
+    let r = report(
+        &[
+            sheet,
+            ("us-gaap:Assets", "USD", "", "2017-12-31", 1.1e9, "0000000999-18-000001", K, "2018-02-20"),
+            ("us-gaap:SecuredDebt", "USD", "", "2017-12-31", 90.0e6, "0000000999-18-000001", K, "2018-02-20"),
+            ("us-gaap:UnsecuredDebt", "USD", "", "2017-12-31", 240.0e6, "0000000999-18-000001", K, "2018-02-20"),
+            ("us-gaap:SecuredDebt", "USD", "", "2018-03-31", 100.0e6, "0000000999-18-000003", Q, "2018-05-08"),
+        ],
+        "2018-05-18",
+    );
+    assert!(r.missing["total_debt"].contains("half of a pair"), "{:?}", r.missing.get("total_debt"));
+}
+
+/// A bank has no gross profit: missing with the reason, never its revenue.
+#[test]
+fn a_bank_has_no_gross_profit() {
+    let facts = [
+        ("us-gaap:Revenues", "USD", "2017-01-01", "2017-12-31", 99.6e9, "0000000999-18-000001", K, "2018-02-20"),
+        ("us-gaap:GrossProfit", "USD", "2017-01-01", "2017-12-31", 99.6e9, "0000000999-18-000001", K, "2018-02-20"),
+    ];
+    let bank = report_for(&facts, "2018-03-29", Some(6021));
+    assert!(!bank.fields.contains_key("gross_profit_ttm"));
+    assert!(bank.missing["gross_profit_ttm"].contains("does not apply to banks"), "{:?}", bank.missing);
+    assert!(bank.fields.contains_key("revenue_ttm"));
+    let maker = report_for(&facts, "2018-03-29", Some(3571));
+    assert_eq!(maker.fields["gross_profit_ttm"].value, 99.6e9);
 }

@@ -152,7 +152,10 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
     let sectors = alphadesk_model::Sector::ALL;
     let body = html! {
         h1 { "Alpha Scores" }
-        p.muted { "As of the close of " (as_of) " · " (view.page.total) " tickers · configuration " code { (view.config_hash) } }
+        p.muted { "As of the close of " (view.price_date) " · " (view.page.total) " tickers · configuration " code { (view.config_hash) } }
+        @if let Some(said) = alphadesk_service::price_date_sentence(as_of, Some(view.price_date)) {
+            p.notice role="note" { (said) }
+        }
         @if let Some(note) = out_of_step.filter(|n| !n.is_empty()) {
             p.muted.out-of-step { (note) "." }
         }
@@ -170,7 +173,7 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
         }
         div.table-wrap {
             table {
-                caption.muted { "Sorted by " (sort_name(sort)) "; select a column heading to sort by it." }
+                caption.muted { "Sorted by " (sort_name(sort)) "; select a column heading to sort by it. † provisional: fewer than three of the four pillars have data, so the score is held between 40 and 74." }
                 thead {
                     tr {
                         th scope="col" { a href=(link("ticker")) { "Ticker" } }
@@ -187,7 +190,11 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
                             th scope="row" { a href=(format!("/t/{}?as_of={as_of}", r.ticker)) { (r.ticker) } }
                             td.wide { (r.name.clone().unwrap_or_default()) }
                             td.wide { (r.sector.name()) }
-                            (cell(r.alpha_score))
+                            @if let Some(words) = alphadesk_score::provisional_words(r) {
+                                td.num.(label_class(r.alpha_score)) { (r.alpha_score.map(|x| x.to_string()).unwrap_or_default()) abbr title=(words) { "†" } }
+                            } @else {
+                                (cell(r.alpha_score))
+                            }
                             (cell(pillar_score(r, Pillar::Momentum)))
                             (cell(pillar_score(r, Pillar::Value)))
                             (cell(pillar_score(r, Pillar::Quality)))
@@ -355,14 +362,16 @@ pub async fn stock(
         let t = s.ticker(&snap, &t)?;
         let latest = snap.latest();
         let view = s.explain(&t, p.as_of)?;
-        let as_of = view.record.as_of;
-        let prices = s.prices(&t, None, Some(as_of))?;
+        // Filings, trades and holdings as known on the date asked; prices, the
+        // score and notes at the close it uses (the page says so where they differ).
+        let (as_of, close) = (view.record.as_of, view.price_date);
+        let prices = s.prices(&t, None, Some(close))?;
         let history =
-            s.score_history(&t, as_of - chrono::Duration::days(alphadesk_service::SCORE_HISTORY_DAYS), as_of)?;
+            s.score_history(&t, close - chrono::Duration::days(alphadesk_service::SCORE_HISTORY_DAYS), close)?;
         let facts = s.facts(&t, Some(as_of))?;
         let insiders = s.insiders(&t, Some(as_of))?;
         let holders = s.holders(&t, Some(as_of))?;
-        let notes = s.ticker_notes(&t, Some(as_of))?;
+        let notes = s.ticker_notes(&t, Some(close))?;
         let figures = s.figures()?;
         let cik = snap.universe.member(&t).and_then(|m| m.cik);
         Ok(stock_page(
@@ -404,9 +413,12 @@ fn stock_page(
     let body = html! {
         script type="application/ld+json" { (PreEscaped(json_ld)) }
         h1 { (title) }
-        p.muted { (r.sector.name()) " · as of the close of " (r.as_of) " · configuration " code { (v.config_hash) } }
+        p.muted { (r.sector.name()) " · as of the close of " (v.price_date) " · configuration " code { (v.config_hash) } }
+        @if let Some(said) = alphadesk_service::price_date_sentence(r.as_of, Some(v.price_date)) {
+            p.notice role="note" { (said) @if let Some(l) = latest { " The store's prices end " (l) "." } }
+        }
         form.pick method="get" action=(format!("/t/{}", r.ticker)) {
-            label { "Date" input type="date" name="as_of" value=(r.as_of) max=[latest.map(|d| d.to_string())]; }
+            label { "Date" input type="date" name="as_of" value=(r.as_of); }
             button type="submit" { "Show" }
         }
         section aria-labelledby="score" {

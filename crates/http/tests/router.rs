@@ -96,8 +96,9 @@ async fn scores_list_filter_sort_and_page() {
     let tickers: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["ticker"].as_str().unwrap()).collect();
     assert_eq!((v["total"].as_u64(), tickers), (Some(3), vec!["OXY", "XOM"]));
 
-    // A weekend date is the close of the trading day before.
-    assert_eq!(get(&r, "/api/v1/tickers?as_of=2016-07-03").await.json()["as_of"], "2016-07-01");
+    // A weekend date is answered for itself, at the close of the trading day before.
+    let v = get(&r, "/api/v1/tickers?as_of=2016-07-03").await.json();
+    assert_eq!((v["as_of"].as_str(), v["price_date"].as_str()), (Some("2016-07-03"), Some("2016-07-01")));
 
     for (q, names) in [
         ("limit=501", "limit"),
@@ -169,6 +170,39 @@ async fn ticker_sub_resources() {
     }
     let notes = get(&r, "/api/v1/tickers/AAPL/notes?as_of=2016-06-30").await.json();
     assert!(notes.as_array().unwrap().iter().any(|n| n["id"] == "AAPL-2016-06-30"), "{notes}");
+}
+
+/// A date past the last price is answered for itself: filings and insider trades
+/// as known on it, and price-based values at the last close, which is stated.
+#[tokio::test]
+async fn dates_past_the_last_price_are_answered_not_moved() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let facts = get(&r, "/api/v1/tickers/AAPL/facts?as_of=2021-06-30").await.json();
+    assert_eq!(facts["as_of"], "2021-06-30");
+    assert_eq!(facts["price_date"], "2018-05-18");
+    let rev = &facts["fields"]["revenue_ttm"];
+    // Apple's four quarters to 2021-03-27 (fiscal Q2 2021), filed 2021-04-29.
+    assert_eq!(rev["period_end"], "2021-03-27", "{rev}");
+    assert_eq!(rev["value"].as_f64().unwrap(), 325_406_000_000.0, "{rev}");
+    let why = facts["missing"]["market_cap"].as_str().unwrap();
+    assert!(why.contains("2018-05-18"), "the market cap says its price is stale: {why}");
+
+    let score = get(&r, "/api/v1/tickers/AAPL?as_of=2021-06-30").await.json();
+    assert_eq!((score["as_of"].as_str(), score["price_date"].as_str()), (Some("2021-06-30"), Some("2018-05-18")));
+    let scores = get(&r, "/api/v1/tickers?as_of=2016-07-02").await.json();
+    assert_eq!((scores["as_of"].as_str(), scores["price_date"].as_str()), (Some("2016-07-02"), Some("2016-07-01")));
+
+    let before = get(&r, "/api/v1/tickers/AAPL/insiders?as_of=2022-05-01").await.json();
+    assert_eq!(before["trades"].as_array().unwrap().len(), 0, "filed 2022-05-06: not known before");
+    let after = get(&r, "/api/v1/tickers/AAPL/insiders?as_of=2022-06-30").await.json();
+    assert_eq!(after["as_of"], "2022-06-30");
+    let trades = after["trades"].as_array().unwrap();
+    assert!(!trades.is_empty() && trades.iter().all(|t| t["code"] == "S"), "{after}");
+
+    let html = get(&r, "/t/AAPL?as_of=2022-06-30").await.text();
+    assert!(html.contains("2022-06-30 has no close in the store"), "the page states the price date");
+    assert!(html.contains("0000320193-22-000061"), "the page lists the 2022 Form 4");
 }
 
 #[tokio::test]

@@ -312,14 +312,7 @@ pub fn parse_fundamentals(bytes: &[u8]) -> Result<FundamentalsTable, ParseError>
     Ok(FundamentalsTable { rows, warnings })
 }
 
-/// Snapshot date from a file name such as `constituents-financials_2017-03-08.csv`.
-pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
-    let b = name.as_bytes();
-    (0..b.len().saturating_sub(9)).find_map(|i| {
-        name.get(i..i + 10)
-            .and_then(|s| (s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-').then(|| parse_date(s)).flatten())
-    })
-}
+pub use alphadesk_model::date_from_file_name;
 
 /// A dated constituents-financials snapshot. Its units drift between versions (market
 /// cap in billions in 2016/2017, in dollars in 2018; the 2018 file swaps the 52-week

@@ -280,6 +280,41 @@ pub fn display_path(path: &str) -> String {
 /// Parses the date spellings the sources use: ISO `2014-06-06`, EDGAR's compact
 /// `20140606`, and the 13F cover page's `06-30-2014`. Anything else is `None`: the
 /// caller knows which file and field it was reading and reports it.
+/// Month names, lower case.
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Short month names wire copy uses ("June 17", "Jun 17", "Sept. 3").
+pub const MONTH_ABBREVIATIONS: &[&str] =
+    &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];
+
+/// A lower-case month name, full or short.
+pub fn is_month_word(w: &str) -> bool {
+    MONTHS.contains(&w) || MONTH_ABBREVIATIONS.contains(&w)
+}
+
+/// The date a file's name carries, such as `constituents-financials_2017-03-08.csv`:
+/// the day a dated snapshot describes.
+pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(9)).find_map(|i| {
+        name.get(i..i + 10)
+            .and_then(|s| (s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-').then(|| parse_date(s)).flatten())
+    })
+}
+
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let t = s.trim();
     let b = t.as_bytes();

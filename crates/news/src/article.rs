@@ -122,29 +122,7 @@ fn published_date(a: &ArticleInput) -> Option<NaiveDate> {
         .or_else(|| p.get(..10).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()))
 }
 
-pub(crate) const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// Short month names wire copy uses ("June 17", "Jun 17", "Sept. 3").
-pub(crate) const MONTH_ABBREVIATIONS: &[&str] =
-    &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];
-
-/// A lower-case month name, full or short.
-pub(crate) fn is_month_word(w: &str) -> bool {
-    MONTHS.contains(&w) || MONTH_ABBREVIATIONS.contains(&w)
-}
+pub(crate) use alphadesk_model::{is_month_word, MONTHS, MONTH_ABBREVIATIONS};
 
 fn quarter_end(year: i32, q: u32) -> Option<NaiveDate> {
     let (m, d) = match q {

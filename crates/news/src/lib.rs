@@ -19,3 +19,4 @@ pub mod relevance;
 pub mod signals;
 pub mod themes;
 pub mod tone;
+pub mod wire;

@@ -419,7 +419,18 @@ impl Linker {
             .into_iter()
             .filter_map(|p| Some(Company { name: p.security.name?, ticker: p.security.ticker }))
             .collect();
-        Ok((!companies.is_empty()).then(|| Linker::new(companies, aliases)))
+        // A name a dated listing gives (TechnipFMC for FTI, where the master still
+        // says FMC Technologies) names the same company: an alias.
+        let mut all = aliases.to_string();
+        for (ticker, names) in alphadesk_store::read::dated_names(store.conn())? {
+            if !companies.iter().any(|c| c.ticker == ticker) {
+                continue;
+            }
+            for (_, name) in names {
+                all.push_str(&format!("\n{name}\t{ticker}"));
+            }
+        }
+        Ok((!companies.is_empty()).then(|| Linker::new(companies, &all)))
     }
 
     pub fn company(&self, ticker: &str) -> Option<&Company> {

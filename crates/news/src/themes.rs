@@ -302,21 +302,11 @@ fn stop_words() -> &'static HashSet<&'static str> {
     })
 }
 
-/// `("AIRSHOW", "rest")` when a headline starts with a wire prefix ("UPDATE 2-",
-/// "BRIEF-", "AIRSHOW-"): capitals, digits and spaces before the first dash.
-fn wire_prefix(title: &str) -> Option<(&str, &str)> {
-    let (head, rest) = title.split_once('-')?;
-    let is_prefix = !head.is_empty()
-        && head.len() <= 24
-        && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' ' || c == '/');
-    is_prefix.then_some((head, rest))
-}
-
 /// A headline without its wire prefixes (`AIRSHOW-WRAPUP 1-`), case and
 /// punctuation: the same story filed twice, or updated, has the same key.
 pub fn headline_key(title: &str) -> String {
     let mut t = title.trim();
-    while let Some((_, rest)) = wire_prefix(t) {
+    while let Some((_, rest)) = crate::wire::wire_prefix(t) {
         t = rest.trim_start();
     }
     t.chars()
@@ -331,35 +321,10 @@ pub fn headline_key(title: &str) -> String {
 /// A headline with its wire prefix read as words: what it says is kept when it
 /// names a topic ("AIRSHOW").
 fn strip_wire_prefix(title: &str) -> String {
-    match wire_prefix(title) {
+    match crate::wire::wire_prefix(title) {
         Some((head, rest)) => format!("{head} {rest}"),
         None => title.to_string(),
     }
-}
-
-/// "PARIS, June 17 (Reuters) - " or "PARIS  June 17 ": a lead's dateline.
-fn strip_dateline(lead: &str) -> &str {
-    if let Some(i) = lead.find("(Reuters) -") {
-        if i < 60 {
-            return &lead[i + "(Reuters) -".len()..];
-        }
-    }
-    // The leads file drops the "(Reuters) -": a capitalised place, a month and a
-    // day, then the sentence.
-    let words: Vec<(usize, &str)> =
-        lead.split_whitespace().map(|w| (w.as_ptr() as usize - lead.as_ptr() as usize, w)).take(8).collect();
-    for (k, (_, w)) in words.iter().enumerate() {
-        let month = w.trim_end_matches(['.', ',']).to_lowercase();
-        let is_month = crate::article::is_month_word(&month);
-        if is_month && k >= 1 && words[..k].iter().all(|(_, p)| p.chars().all(|c| !c.is_lowercase())) {
-            if let Some((at, day)) = words.get(k + 1) {
-                if day.trim_end_matches(',').chars().all(|c| c.is_ascii_digit()) {
-                    return &lead[at + day.len()..];
-                }
-            }
-        }
-    }
-    lead
 }
 
 /// The words of a text a theme can be made of.
@@ -451,7 +416,7 @@ pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn(
         if n % CHECK_EVERY == 0 && stop() {
             return None;
         }
-        let text = format!("{} {}", strip_wire_prefix(&a.title), strip_dateline(&a.lead));
+        let text = format!("{} {}", strip_wire_prefix(&a.title), crate::wire::strip_dateline(&a.lead));
         let mut tf: HashMap<u32, f64> = HashMap::new();
         for t in terms(&text) {
             let id = *vocab.entry(t.clone()).or_insert_with(|| {
@@ -715,11 +680,11 @@ mod tests {
         assert_eq!(strip_wire_prefix("UPDATE 2-Boeing wins order"), "UPDATE 2 Boeing wins order");
         assert_eq!(words("UPDATE 2 Boeing wins order"), ["boeing", "wins", "order"]);
         assert_eq!(
-            strip_dateline("PARIS  June 17 Boeing Co on Monday said it won."),
-            " Boeing Co on Monday said it won."
+            crate::wire::strip_dateline("PARIS  June 17 Boeing Co on Monday said it won."),
+            "Boeing Co on Monday said it won."
         );
-        assert_eq!(strip_dateline("LONDON, June 3 (Reuters) - Oil rose."), " Oil rose.");
-        assert_eq!(strip_dateline("Apple said on June 3 it would."), "Apple said on June 3 it would.");
+        assert_eq!(crate::wire::strip_dateline("LONDON, June 3 (Reuters) - Oil rose."), "Oil rose.");
+        assert_eq!(crate::wire::strip_dateline("Apple said on June 3 it would."), "Apple said on June 3 it would.");
     }
 
     #[test]

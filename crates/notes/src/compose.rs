@@ -393,12 +393,17 @@ fn limitation(pen: &mut Pen<'_>) -> Option<Sentence> {
         let members = p.say("sector_members")?;
         let as_of = p.say("as_of")?;
         p.cite(d.score_source);
+        let peers = if d.record.alpha_score.is_some() { p.say("sector_peers")? } else { String::new() };
         Some(match (d.record.alpha_score, variant) {
             // The score crate's no-score sentences speak in ISO dates and pillar
             // counts; a note says the same in its own words.
+            (None, _) if value_of(d, "sector_members") == Some(0.0) => format!(
+                "alphadesk gives no {} stock an Alpha Score on {as_of}, {name} ({}) included: too few of their pillars have the data a sector rank needs, so this note reports the data alone and makes no forecast",
+                d.sector, d.ticker
+            ),
             (None, _) => format!(
-                "alphadesk tracks {name} ({}) among {members} {} stocks but gives it no Alpha Score on {as_of}: too few of its pillars have the data a sector rank needs, so this note reports the data alone and makes no forecast",
-                d.ticker, d.sector
+                "alphadesk scores {members} {} stocks on {as_of} but gives {name} ({}) no Alpha Score: too few of its pillars have the data a sector rank needs, so this note reports the data alone and makes no forecast",
+                d.sector, d.ticker
             ),
             (Some(_), 0) => format!(
                 "The score ranks {name} against the {members} {} stocks alphadesk scores, on data known by {as_of}; it describes the present and is not a forecast",
@@ -409,7 +414,7 @@ fn limitation(pen: &mut Pen<'_>) -> Option<Sentence> {
                 d.sector
             ),
             (Some(_), _) => format!(
-                "The rank compares {name} with {members} {} peers using data known by {as_of}; it is not a forecast, and the score's out-of-sample record is published with alphadesk's validation report",
+                "The rank compares {name} with {peers} {} peers using data known by {as_of}; it is not a forecast, and the score's out-of-sample record is published with alphadesk's validation report",
                 d.sector
             ),
         })
@@ -720,13 +725,24 @@ fn news_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
             tone_word(tone)
         ))
     }));
-    let mut top: Vec<(usize, &crate::dossier::Article)> = d.articles.iter().enumerate().collect();
+    // Only headlines of articles about the company are quoted under it.
+    let mut top: Vec<(usize, &crate::dossier::Article)> =
+        d.articles.iter().enumerate().filter(|(_, a)| a.about).collect();
     top.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
     for (i, a) in top.into_iter().take(3) {
         out.extend(pen.write(|p| {
-            let day = p.say(&format!("article_{i}_date"))?;
+            // Published on one day, first known at the next close when it came
+            // after that day's: both are said, so no date reads as the other.
+            let (published, known) = (format!("article_{i}_published"), format!("article_{i}_date"));
+            let when = match (d.get(&published), d.get(&known)) {
+                (Some(a), Some(b)) if a.value != b.value => {
+                    format!("published {}, known {}", p.say(&published)?, p.say(&known)?)
+                }
+                (Some(_), _) => format!("published {}", p.say(&published)?),
+                _ => format!("known {}", p.say(&known)?),
+            };
             p.cite(a.source);
-            Some(format!("“{}” ({day}) read as {}", a.title.trim(), tone_word(a.tone)))
+            Some(format!("“{}” ({when}) read as {}", a.title.trim(), tone_word(a.tone)))
         }));
     }
     out.extend(pen.write(|p| {

@@ -152,10 +152,73 @@ pub struct Trade {
 /// A linked article; its date is the datum `article_{i}_date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
+    /// The headline as a reader sees it (`alphadesk_news::wire::clean_title`).
     pub title: String,
     pub tone: f64,
     pub salience: f64,
     pub source: SourceId,
+    /// About the company: its headline names it, or its relevance to it is at
+    /// the cut. Only such an article's headline is quoted under the company.
+    pub about: bool,
+}
+
+/// A company's name without its legal form ("Apple" for "Apple Inc.",
+/// "Exxon Mobil" for "Exxon Mobil Corp."): how wire copy names it.
+pub fn short_name(name: &str) -> String {
+    const FORMS: &[&str] = &[
+        "inc",
+        "inc.",
+        "corp",
+        "corp.",
+        "corporation",
+        "co",
+        "co.",
+        "company",
+        "plc",
+        "ltd",
+        "ltd.",
+        "limited",
+        "llc",
+        "lp",
+        "l.p.",
+        "n.v.",
+        "s.a.",
+        "ag",
+        "se",
+        "holdings",
+        "group",
+        "the",
+        "&",
+    ];
+    let mut words: Vec<&str> = name.split_whitespace().collect();
+    while words.len() > 1
+        && words.last().is_some_and(|w| FORMS.contains(&w.trim_end_matches(',').to_lowercase().as_str()))
+    {
+        words.pop();
+    }
+    if words.len() > 1 && words[0].eq_ignore_ascii_case("the") {
+        words.remove(0);
+    }
+    words.join(" ").trim_end_matches(',').to_string()
+}
+
+/// Whether `text` holds `phrase` as whole words.
+fn holds_words(text: &str, phrase: &str) -> bool {
+    !phrase.is_empty()
+        && text.match_indices(phrase).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + phrase.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+}
+
+/// Whether a text names the company: its short name as whole words, or its
+/// ticker as a word of its own ("GM is expected"), unless the ticker is also an
+/// English word wire copy writes in capitals ("ALL", "IT").
+pub fn names_company(text: &str, name: &str, ticker: &str) -> bool {
+    const WORDS: &[&str] =
+        &["A", "ALL", "ARE", "IT", "ON", "ANY", "CAN", "NOW", "SEE", "BIG", "KEY", "LOW", "CAT", "HAS", "WELL"];
+    holds_words(text, &short_name(name)) || (ticker.len() >= 2 && !WORDS.contains(&ticker) && holds_words(text, ticker))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -268,8 +331,9 @@ pub struct Desk<'a> {
     pub as_of: NaiveDate,
     records: HashMap<String, ScoreRecord>,
     previous: HashMap<String, ScoreRecord>,
-    /// Median return per (sector, months) among the scored members.
+    /// Median return per (sector, months) among the members with an Alpha Score.
     sector_returns: HashMap<(Sector, u32), f64>,
+    /// Members with an Alpha Score, per sector.
     sector_counts: HashMap<Sector, usize>,
     config_hash: String,
 }
@@ -298,7 +362,7 @@ impl<'a> Desk<'a> {
             .unwrap_or_default();
         let mut by_sector: HashMap<(Sector, u32), Vec<f64>> = HashMap::new();
         let mut sector_counts: HashMap<Sector, usize> = HashMap::new();
-        for r in records.values() {
+        for r in records.values().filter(|r| r.alpha_score.is_some()) {
             *sector_counts.entry(r.sector).or_default() += 1;
             let Some(m) = universe.member(&r.ticker) else { continue };
             let Some(idx) = m.prices.index_on_or_before(as_of) else { continue };
@@ -340,7 +404,7 @@ impl<'a> Desk<'a> {
             self.records.get(&t).cloned().ok_or(NoteError::NotScored { ticker: t.clone(), as_of: self.as_of })?;
         let mut d = Dossier {
             ticker: t.clone(),
-            name: m.name.clone().unwrap_or_else(|| t.clone()),
+            name: m.name_on(self.as_of).map(str::to_string).unwrap_or_else(|| t.clone()),
             sector: m.sector,
             as_of: self.as_of,
             config_hash: self.config_hash.clone(),
@@ -361,6 +425,14 @@ impl<'a> Desk<'a> {
         d.put("as_of", "date of the note", Value::Date(self.as_of), vec![d.score_source]);
         let members = self.sector_counts.get(&m.sector).copied().unwrap_or(0) as f64;
         d.put("sector_members", "stocks scored in the sector", Value::Count(members), vec![d.score_source]);
+        if d.record.alpha_score.is_some() {
+            d.put(
+                "sector_peers",
+                "other stocks scored in the sector",
+                Value::Count(members - 1.0),
+                vec![d.score_source],
+            );
+        }
         // The metrics behind the pillars, as the score computed them (`alphadesk
         // explain` traces each to its inputs).
         let metrics: Vec<(MetricId, f64)> = d.record.metrics.iter().filter_map(|m| Some((m.id, m.raw?))).collect();
@@ -645,11 +717,24 @@ impl<'a> Desk<'a> {
                 file: display_path(&doc.path),
                 line: doc.line,
             });
-            d.put(format!("article_{}_date", d.articles.len()), "article date", Value::Date(doc.known_date), vec![src]);
+            let i = d.articles.len();
+            d.put(format!("article_{i}_date"), "day the article was known", Value::Date(doc.known_date), vec![src]);
+            // The day it was published, where the source gives one (its first
+            // close may be the next trading day's).
+            if let Some(published) = doc.published_utc.get(..10).and_then(alphadesk_model::parse_date) {
+                d.put(format!("article_{i}_published"), "article publication date", Value::Date(published), vec![src]);
+            }
+            // The text as a reader sees it: codes, datelines and slugs removed.
+            let title = alphadesk_news::wire::clean_title(&doc.title);
+            let body = alphadesk_news::wire::clean(&doc.body);
             if s.salience >= ARTICLE_WATCH_SALIENCE {
-                for sentence in alphadesk_news::article::sentences(&doc.body) {
+                for sentence in alphadesk_news::article::sentences(&body) {
                     let n = d.watch.iter().filter(|w| matches!(w.kind, WatchKind::Article { .. })).count();
                     if n >= ARTICLE_WATCH || sentence.chars().count() > alphadesk_news::article::MAX_QUOTE {
+                        continue;
+                    }
+                    // A sentence filed under the company names it, or its headline does.
+                    if !names_company(sentence, &d.name, &d.ticker) && !names_company(&title, &d.name, &d.ticker) {
                         continue;
                     }
                     let Some((_, Some(date))) = alphadesk_news::article::watch_cue(sentence, Some(doc.known_date))
@@ -669,7 +754,9 @@ impl<'a> Desk<'a> {
                     }
                 }
             }
-            d.articles.push(Article { title: doc.title.clone(), tone: s.tone, salience: s.salience, source: src });
+            let about = names_company(&title, &d.name, &d.ticker)
+                || s.relevance.is_some_and(|r| r >= alphadesk_news::relevance::RELEVANT);
+            d.articles.push(Article { title, tone: s.tone, salience: s.salience, source: src, about });
         }
         d.put("window_news", "news window", Value::Window(window as u32, 'd'), vec![d.score_source]);
         if !d.articles.is_empty() {

@@ -127,6 +127,40 @@ fn quotable_lead(lead: &str) -> bool {
         && !lead.contains('"')
 }
 
+/// Whether a headline states a figure: digits, or a number in words.
+fn has_figure(title: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "dozen",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "billion",
+        "trillion",
+        "percent",
+        "half",
+        "third",
+        "quarter",
+        "double",
+        "triple",
+    ];
+    title.chars().any(|c| c.is_ascii_digit())
+        || title.split(|c: char| !c.is_alphabetic()).any(|w| WORDS.contains(&w.to_lowercase().as_str()))
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -145,23 +179,62 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
     let companies: Vec<&StoryCompany<'_>> = input.companies.iter().take(MAX_COMPANIES).collect();
     let named: Vec<String> = companies.iter().map(|c| format!("{} ({})", c.name, c.ticker)).collect();
 
+    // The theme's most central report: the one about the most of the story's
+    // companies, then the newest. Its headline is the story's headline, and the
+    // lead quotes it: what happened, to whom, and when, in the source's words.
+    let about_story = |a: &StoryArticle| {
+        a.links
+            .iter()
+            .filter(|(t, r)| *r >= alphadesk_news::relevance::RELEVANT && companies.iter().any(|c| &c.ticker == t))
+            .count()
+    };
+    // A headline with a figure (in digits or words) is passed over: a heading's
+    // figures must match a company's data, and a report's need not.
+    let central = input
+        .articles
+        .iter()
+        .filter(|a| !has_figure(&a.title) && a.title.split_whitespace().count() >= 4)
+        .max_by(|a, b| about_story(a).cmp(&about_story(b)).then(a.known.cmp(&b.known)).then(b.id.cmp(&a.id)));
+
     // Lead: the window, cited to its first and last article, and who it is about.
     let lead = pen
         .write(|p| {
             p.cite_source(&first.source);
-            let mut text = if first.known == last.known {
-                format!("Reuters reported on {} on {}", label_words(&input.label), day(first.known))
-            } else {
-                p.cite_source(&last.source);
-                format!(
-                    "Reuters reports on {} ran from {} to {}",
-                    label_words(&input.label),
-                    day(first.known),
-                    day(last.known)
-                )
+            let mut text = match central {
+                Some(c) if first.known == last.known => {
+                    p.cite_source(&c.source);
+                    format!("Reuters reported on {}: “{}”", day(c.known), one_line(&c.title))
+                }
+                Some(c) => {
+                    p.cite_source(&c.source);
+                    p.cite_source(&last.source);
+                    format!(
+                        "Reuters reports from {} to {} led with “{}” on {}",
+                        day(first.known),
+                        day(last.known),
+                        one_line(&c.title),
+                        day(c.known)
+                    )
+                }
+                None if first.known == last.known => {
+                    format!("Reuters reported on {} on {}", label_words(&input.label), day(first.known))
+                }
+                None => {
+                    p.cite_source(&last.source);
+                    format!(
+                        "Reuters reports on {} ran from {} to {}",
+                        label_words(&input.label),
+                        day(first.known),
+                        day(last.known)
+                    )
+                }
             };
             if !named.is_empty() {
-                text.push_str(&format!("; the companies they are most about are {}", and_list(&named)));
+                text.push_str(&if named.len() == 1 {
+                    format!("; the company they are most about is {}", named[0])
+                } else {
+                    format!("; the companies they are most about are {}", and_list(&named))
+                });
             }
             Some(text)
         })
@@ -170,12 +243,6 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
     // What the sources say: the articles about the most companies of the story,
     // then the newest; each headline verbatim, and its lead when it is short.
     let mut quoted: Vec<&StoryArticle> = input.articles.iter().collect();
-    let about_story = |a: &StoryArticle| {
-        a.links
-            .iter()
-            .filter(|(t, r)| *r >= alphadesk_news::relevance::RELEVANT && companies.iter().any(|c| &c.ticker == t))
-            .count()
-    };
     quoted.sort_by(|a, b| about_story(b).cmp(&about_story(a)).then(b.known.cmp(&a.known)).then(a.id.cmp(&b.id)));
     // The same report filed twice, or updated, is quoted once.
     let mut seen = std::collections::HashSet::new();
@@ -273,6 +340,11 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
             .iter()
             .filter_map(|a| a.links.iter().find(|(t, _)| *t == c.ticker).map(|(_, r)| (a, *r)))
             .max_by(|x, y| x.1.cmp(&y.1).then(x.0.known.cmp(&y.0.known)).then(y.0.id.cmp(&x.0.id)));
+        // Quoted under the company only when it is about the company: its
+        // headline names it, or its relevance is at the cut.
+        let best = best.filter(|(a, r)| {
+            *r >= alphadesk_news::relevance::RELEVANT || crate::dossier::names_company(&a.title, &c.name, &c.ticker)
+        });
         if let Some((a, _)) = best {
             sentences.extend(pen.write(|p| {
                 p.cite_source(&a.source);
@@ -293,23 +365,19 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
         }
     }
 
+    // The headline is the news itself: the headline of the theme's most central
+    // report (the one about the most of the story's companies, then the newest),
+    // as the source wrote it, cleaned. A headline with a figure is passed over
+    // (a heading's figures must match the company's data, and a report's need
+    // not); without a usable one, the label says what the reports were about.
     let headline = Sentence {
-        // The label is lower-case key phrases: written first and capitalised,
-        // "apple pies" would read as the company.
-        text: if companies.is_empty() {
-            format!("What Reuters reported on {}", label_words(&input.label))
-        } else {
-            let names: Vec<String> = companies.iter().take(2).map(|c| c.name.clone()).collect();
-            let (more, verb) = match companies.len() {
-                1 => ("", "stands"),
-                2 => ("", "stand"),
-                _ => (" and others", "stand"),
-            };
-            format!(
-                "What Reuters reported on {}, and where {}{more} {verb}",
-                label_words(&input.label),
-                and_list(&names)
-            )
+        text: match central {
+            Some(a) => one_line(&a.title),
+            None if companies.is_empty() => format!("What Reuters reported on {}", label_words(&input.label)),
+            None => {
+                let names: Vec<String> = companies.iter().take(2).map(|c| c.name.clone()).collect();
+                format!("What Reuters reported on {}, and where {} stand", label_words(&input.label), and_list(&names))
+            }
         },
         cites: vec![],
         claims: vec![],

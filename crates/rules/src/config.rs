@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
 
 /// Every rule, by its stable id.
-pub const RULES: [&str; 12] = [
+pub const RULES: [&str; 14] = [
     "grounding",
+    "verbatim",
+    "quote-relevance",
     "ticker-relevance",
     "promissory",
     "personalized-advice",

@@ -22,6 +22,12 @@ pub(crate) fn quote_re() -> &'static Regex {
     re(r#"“([^”]+)”|"([^"]+)""#, &R)
 }
 
+/// "2 of 4 pillars": a score's coverage.
+fn pillar_count_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(r"\b(\d+) of (\d+) pillars\b", &R)
+}
+
 /// A quotation in a line, and whether a source its sentence cites holds it verbatim.
 pub(crate) struct Quotation {
     pub(crate) start: usize,
@@ -181,22 +187,48 @@ impl Run<'_, '_> {
             }
         }
         // Quotations must be verbatim in a cited article.
-        if self.on("grounding") {
+        if self.on("verbatim") {
             for q in quotes.iter().filter(|q| !q.verified && l.part != Part::Heading) {
                 self.flag(
-                    "grounding",
+                    "verbatim",
                     l.number,
                     self.column(l.text, q.start),
                     &l.text[q.start..q.end],
-                    "quotation not found in any cited article".into(),
+                    "quotation is not the words of any cited article (compared with its text as published, exchange codes, datelines and wire slugs removed)".into(),
                 );
             }
         }
+        // "(provisional: 2 of 4 pillars)": the score's coverage, checked against
+        // the record like the score itself, not cited.
+        let coverage: Vec<(usize, usize)> = pillar_count_re()
+            .captures_iter(&scanned)
+            .filter_map(|c| {
+                let whole = c.get(0)?;
+                let (k, n): (usize, usize) = (c[1].parse().ok()?, c[2].parse().ok()?);
+                if self.on("scores") {
+                    if let Some(d) = self.dossier.clone() {
+                        let held = (d.record.coverage.pillars_available, d.record.pillars.len());
+                        if (k, n) != held {
+                            self.flag(
+                                "scores",
+                                l.number,
+                                self.column(l.text, whole.start()),
+                                whole.as_str(),
+                                format!("{} has {} of {} pillars scored on {}", d.ticker, held.0, held.1, d.as_of),
+                            );
+                        }
+                    }
+                }
+                Some((whole.start(), whole.end()))
+            })
+            .collect();
         let mut prev_end = 0;
         let mut prev_score: Option<(Option<Pillar>, bool)> = None;
         for m in &mentions {
             let text = &l.text[m.start..m.end];
-            if quotes.iter().any(|q| m.start >= q.start && m.end <= q.end) {
+            if quotes.iter().any(|q| m.start >= q.start && m.end <= q.end)
+                || coverage.iter().any(|&(s, e)| m.start >= s && m.end <= e)
+            {
                 prev_end = m.end;
                 continue;
             }
@@ -258,8 +290,22 @@ impl Run<'_, '_> {
                 }
                 continue;
             };
-            let candidates: Vec<&Datum> = d.data.iter().filter(|x| matches(m, &x.value)).collect();
-            let problem = if candidates.is_empty() {
+            let mut candidates: Vec<&Datum> = d.data.iter().filter(|x| matches(m, &x.value)).collect();
+            // "48 Financials stocks", "47 Financials peers": a count of the sector
+            // is the recount alphadesk holds, not any value that happens to match.
+            let counted = counted_key(&l.text[m.end..], d.sector.name());
+            if let Some(key) = counted {
+                candidates.retain(|x| x.key == key);
+            }
+            let problem = if let (Some(key), true) = (counted, candidates.is_empty()) {
+                let held = d.get(key).map(|x| show(&x.value)).unwrap_or_else(|| "no count".into());
+                Some(format!(
+                    "{text} does not count what it names: alphadesk holds {held} ({}) for {} on {}",
+                    d.get(key).map(|x| x.label.as_str()).unwrap_or(key),
+                    self.subject,
+                    d.as_of
+                ))
+            } else if candidates.is_empty() {
                 let hint = nearest(m, &d.data)
                     .map(|x| format!("; the nearest value of its kind is {} ({})", show(&x.value), x.label))
                     .unwrap_or_default();
@@ -295,6 +341,19 @@ impl Run<'_, '_> {
             }
         }
         self.score_labels(l);
+    }
+}
+
+/// The dossier count a number followed by these words claims: "`N` Financials
+/// peers" is `sector_peers`, "`N` Financials stocks" is `sector_members`.
+fn counted_key(after: &str, sector: &str) -> Option<&'static str> {
+    let rest = after.trim_start();
+    let rest = rest.strip_prefix(sector).map(str::trim_start).unwrap_or(rest);
+    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+    match word.as_str() {
+        "peers" | "peer" => Some("sector_peers"),
+        "stocks" | "companies" if rest.len() < after.trim_start().len() => Some("sector_members"),
+        _ => None,
     }
 }
 

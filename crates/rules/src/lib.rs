@@ -36,6 +36,8 @@ mod grounding;
 pub mod note;
 pub mod numbers;
 mod phrases;
+mod quotes;
+mod reading;
 mod relevance;
 mod scores;
 mod sources;
@@ -330,7 +332,9 @@ impl<'d> Checker<'d> {
     /// front matter, else the companies of its headline and lead; none is a story
     /// about no company alphadesk covers, checked as such).
     pub fn check_story(&self, markdown: &str, tickers: &[String]) -> Result<Verdict, CheckError> {
-        let note = note::parse(markdown);
+        // Every rule reads the note as it is shown; columns are mapped back.
+        let reading = reading::read_as_shown(markdown);
+        let note = note::parse(reading.as_ref().map_or(markdown, |r| r.text.as_str()));
         let subjects = self.subjects(&note, tickers);
         let mut dossiers = HashMap::new();
         for t in &subjects {
@@ -356,11 +360,17 @@ impl<'d> Checker<'d> {
             subjects: subjects.clone(),
             dossiers,
             heading_focus: None,
+            section: None,
             out: Vec::new(),
             columns: Default::default(),
         };
         run.all();
         let mut violations = run.out;
+        if let Some(r) = &reading {
+            for v in &mut violations {
+                v.column = r.column(v.line, v.column);
+            }
+        }
         violations.retain(|v| v.severity != Severity::Off);
         violations.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
         violations.dedup();
@@ -418,6 +428,9 @@ struct Run<'c, 'd> {
     dossier: Option<Arc<Dossier>>,
     /// The subject the last heading named (a story's per-company section).
     heading_focus: Option<String>,
+    /// The subject the current section's heading names, in any note or story
+    /// (a story's "### Delta Air Lines (DAL)").
+    section: Option<String>,
     out: Vec<Violation>,
     columns: std::cell::RefCell<Columns>,
 }
@@ -454,11 +467,15 @@ impl Run<'_, '_> {
         self.entities(&lines, &resolved);
         let allowed = self.allowed_companies(&resolved);
         for l in &lines {
-            if l.part == Part::Heading && !self.single {
-                self.heading_focus = self.named_subject(l.text);
+            if l.part == Part::Heading {
+                self.section = self.named_subject(l.text);
+                if !self.single {
+                    self.heading_focus = self.section.clone();
+                }
             }
             self.relevance(l, &allowed, &resolved);
             self.numbers(l, &resolved);
+            self.quote_relevance(l, &resolved);
         }
         if self.single {
             self.front_matter_score();

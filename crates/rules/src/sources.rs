@@ -249,8 +249,8 @@ impl Run<'_, '_> {
     }
 }
 
-/// A stored article a note cites: the companies linked to it, its text and the
-/// day it was first known.
+/// A stored article a note cites: the companies linked to it, its text as a
+/// reader sees it (`alphadesk_news::wire`) and the day it was first known.
 pub(crate) struct CitedArticle {
     links: Vec<ArticleLink>,
     text: String,
@@ -297,7 +297,14 @@ impl Checker<'_> {
         let conn = self.desk.store.conn();
         let found = find(conn).ok().flatten().and_then(|(id, links)| {
             let doc = read::documents_by_id(conn, &[id]).ok()?.into_iter().next()?;
-            Some(Arc::new(CitedArticle { links, text: format!("{}\n{}", doc.title, doc.body), known: doc.known_date }))
+            // Quotations are checked against the text as a reader sees it: the
+            // one cleaning of wire copy the composers quote from.
+            let text = format!(
+                "{}\n{}",
+                alphadesk_news::wire::clean_title(&doc.title),
+                alphadesk_news::wire::clean(&doc.body)
+            );
+            Some(Arc::new(CitedArticle { links, text, known: doc.known_date }))
         });
         self.catalog.articles.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), found.clone());
         found

@@ -81,12 +81,18 @@ fn show(v: &Verdict) -> String {
 
 #[test]
 fn every_composed_note_passes_and_cites_every_number() {
+    let counts = regex::Regex::new(r"(\d+) ([A-Z][A-Za-z ]+?) (peers|stocks)\b").unwrap();
     for date in ["2013-12-31", "2014-03-31", "2015-06-30", "2016-12-30", "2017-09-29", "2018-04-30"] {
         let done = with_checker(date, |desk, checker| {
             let tickers = desk.tickers();
             assert!(tickers.len() > 350, "{date}: {} tickers", tickers.len());
             let mut with_news = 0;
             let mut thin = Vec::new();
+            // Counts in prose are recounted from the scores themselves.
+            let mut scored: std::collections::HashMap<String, usize> = Default::default();
+            for r in tickers.iter().filter_map(|t| desk.record(t)).filter(|r| r.alpha_score.is_some()) {
+                *scored.entry(r.sector.name().to_string()).or_default() += 1;
+            }
             for t in &tickers {
                 let note = match compose(&desk.dossier(t).unwrap()) {
                     Ok(n) => n,
@@ -118,6 +124,11 @@ fn every_composed_note_passes_and_cites_every_number() {
                 for gap in ["  ", " ,", " .", " ;", "( ", "$ ", " %", " 0.0%", "$0.00"] {
                     assert!(!md.contains(gap), "{t} on {date}: {gap:?} in\n{md}");
                 }
+                for c in counts.captures_iter(&md) {
+                    let Some(&n) = scored.get(&c[2]) else { continue };
+                    let expected = if &c[3] == "peers" { n - 1 } else { n };
+                    assert_eq!(c[1].parse::<usize>().unwrap(), expected, "{t} on {date}: {}", &c[0]);
+                }
                 with_news += usize::from(note.sections.iter().any(|s| s.title == "News"));
                 // Deterministic: the same data give the same bytes.
                 assert_eq!(Some(md), note_md(desk, t));
@@ -145,11 +156,13 @@ fn each_injected_fault_is_reported_as_exactly_its_rule() {
     for date in ["2015-06-30", "2018-04-30"] {
         let done = with_checker(date, |desk, checker| {
             let tickers: Vec<String> = desk.tickers().into_iter().step_by(9).collect();
-            let mut tried = 0;
+            let (mut tried, mut expected) = (0, 0);
             for t in &tickers {
                 let Some(md) = note_md(desk, t) else { continue };
                 assert!(checker.check(&md, None).unwrap().passed);
                 let record = desk.record(t).unwrap();
+                // Eight faults in every note, a ninth where there is a score to alter.
+                expected += 8 + usize::from(record.alpha_score.is_some());
                 for (rule, faulty) in mutations(&md, t, record.alpha_score, d(date)) {
                     let v = checker.check(&faulty, None).unwrap();
                     let rules: BTreeSet<&str> = v.rules();
@@ -158,7 +171,7 @@ fn each_injected_fault_is_reported_as_exactly_its_rule() {
                     tried += 1;
                 }
             }
-            assert!(tried > 8 * tickers.len(), "{tried} mutations");
+            assert!(tried == expected && tried > 8 * tickers.len() * 3 / 4, "{tried} mutations of {expected}");
         });
         if done.is_none() {
             return;
@@ -230,14 +243,33 @@ fn each_rule_has_passing_and_failing_examples() {
         let a = r.alpha_score.unwrap();
         let cat = r.category.unwrap().word();
         let lead = "Revenue for the four quarters to December 30, 2017 was $239.2 billion [2].";
+        let scored = desk
+            .tickers()
+            .iter()
+            .filter_map(|t| desk.record(t))
+            .filter(|x| x.sector == r.sector && x.alpha_score.is_some())
+            .count();
+        let sector = r.sector.name();
         let cases: Vec<(&str, String, &[&str])> = vec![
             ("base", BASE.to_string(), &[]),
+            // counts: "N peers" is the scored members but one (the audit's Chubb
+            // "with 54 Financials peers" counted every member, scored or not)
+            (
+                "members counted as peers",
+                BASE.replace(lead, &format!("{lead} It ranks against {scored} {sector} peers [1].")),
+                &["grounding"],
+            ),
+            (
+                "every member counted",
+                BASE.replace(lead, &format!("{lead} alphadesk scores {} {sector} stocks [1].", scored + 6)),
+                &["grounding"],
+            ),
             // grounding
             ("coarser precision", BASE.replace("$239.2 billion", "$239 billion"), &[]),
             ("wrong amount", BASE.replace("$239.2 billion", "$250.0 billion"), &["grounding"]),
             ("uncited number", BASE.replace("$239.2 billion [2]", "$239.2 billion"), &["grounding"]),
             ("cites the wrong record", BASE.replace("$239.2 billion [2]", "$239.2 billion [1]"), &["grounding"]),
-            ("unknown quote", BASE.replace(lead, "Apple said “sales were great” [2]."), &["grounding"]),
+            ("unknown quote", BASE.replace(lead, "Apple said “sales were great” [2]."), &["verbatim"]),
             ("wrong date", BASE.replace("ended April 30, 2018", "ended April 27, 2018"), &["grounding"]),
             // ticker-relevance
             ("own cashtag", BASE.replace("Apple Inc. (AAPL)", "Apple Inc. ($AAPL)"), &[]),
@@ -248,6 +280,22 @@ fn each_rule_has_passing_and_failing_examples() {
                 BASE.replace(lead, &format!("{lead} The Allstate Corp (ALL) is another.")),
                 &["ticker-relevance"],
             ),
+            // read as shown: invisible characters, look-alikes and emphasis do
+            // not hide a name, a ticker or a phrase
+            (
+                "zero-width spaces in a name and ticker",
+                BASE.replace(lead, &format!("{lead} Exx\u{200b}on Mobil Corp. (X\u{200b}OM) is another.")),
+                &["ticker-relevance"],
+            ),
+            (
+                "a Cyrillic look-alike",
+                BASE.replace(lead, &format!("{lead} Holders can’t l\u{043e}se.")),
+                &["promissory"],
+            ),
+            ("emphasis inside a word", BASE.replace(lead, &format!("{lead} Holders can’t l*os*e.")), &["promissory"]),
+            ("a soft hyphen", BASE.replace(lead, &format!("{lead} A ri\u{ad}sk-free holding.")), &["promissory"]),
+            ("a non-breaking space", BASE.replace(lead, &format!("{lead} It is a sure\u{a0}thing.")), &["promissory"]),
+            ("full-width digits", BASE.replace("$239.2 billion", "$２５０.０ billion"), &["grounding"]),
             // promissory
             ("uncertain words", BASE.replace(lead, &format!("{lead} Nothing about the future is certain.")), &[]),
             ("can't lose", BASE.replace(lead, &format!("{lead} Holders can’t lose.")), &["promissory"]),
@@ -320,6 +368,14 @@ fn each_rule_has_passing_and_failing_examples() {
             assert_eq!(got, want, "{name}:\n{}\n{text}", show(&v));
             assert_eq!(v.passed, want.is_empty(), "{name}");
         }
+        // A hidden character moves no column: "(XOM)" after two zero-width
+        // spaces is reported where it stands in the text as written.
+        let written = format!("{lead} Exx\u{200b}on Mobil Corp. (X\u{200b}OM) is another.");
+        let v = checker.check(&BASE.replace(lead, &written), None).unwrap();
+        let x = v.violations.iter().find(|x| x.text.contains("XOM")).unwrap();
+        let line = BASE.replace(lead, &written).lines().nth(x.line - 1).unwrap().to_string();
+        let at = line.char_indices().position(|(i, _)| line[i..].starts_with("(X\u{200b}OM)")).unwrap() + 1;
+        assert_eq!(x.column, at, "{x:?}");
         // Violations carry the place: the foreign cashtag's line and column.
         let v = checker.check(&BASE.replace(lead, &format!("{lead} Compare $XOM.")), None).unwrap();
         let x = &v.violations[0];
@@ -352,13 +408,13 @@ fn subject_comes_from_the_text_when_nothing_names_it() {
 /// The verdict names each problem where it is.
 #[test]
 fn a_drafted_note_gets_every_problem_named_in_place() {
-    let note = "# Apple: strong quarter ahead
+    let draft = "# Apple: strong quarter ahead
 
 **AAPL** | April 30, 2018
 
 Apple Inc. (AAPL) closed at $164.63 on April 30, 2018, up 16.9% over the past 12 months [1]. Trailing revenue reached $239.2 billion [2], and the company's services business grew 30% [2].
 
-Apple's Alpha Score of 73/100 is categorized as Moderate. Analysts expect the stock will rise after earnings on May 1, 2018, and Microsoft (MSFT) is also worth a look.
+Apple's Alpha Score of SCORE/100 is categorized as LABEL. Analysts expect the stock will rise after earnings on May 1, 2018, and Microsoft (MSFT) is also worth a look.
 
 You should consider buying ahead of the report.
 
@@ -369,7 +425,14 @@ Sources:
 Educational coverage, not personalized advice.
 ";
     with_checker("2018-04-30", |desk, checker| {
-        assert_eq!(desk.record("AAPL").unwrap().alpha_score, Some(73), "the score the draft states is right");
+        // The draft states the right score and label (two digits keep the columns).
+        let r = desk.record("AAPL").unwrap();
+        let (score, label) = (r.alpha_score.unwrap(), r.category.unwrap().word());
+        assert!((10..100).contains(&score), "{score}");
+        let note = draft.replace("SCORE", &score.to_string()).replace("LABEL", label);
+        let note = note.as_str();
+        // Columns after the label, as written for "Moderate".
+        let at = |c: usize| (c as isize + label.len() as isize - "Moderate".len() as isize) as usize;
         let v = checker.check(note, None).unwrap();
         assert_eq!(v.subject.as_deref(), Some("AAPL"), "subject from `Apple Inc. (AAPL)`");
         let got: Vec<(&str, usize, usize, &str)> =
@@ -380,18 +443,18 @@ Educational coverage, not personalized advice.
                 ("balance", 1, 10, "strong"),
                 ("grounding", 3, 12, "April 30, 2018"),
                 ("grounding", 5, 180, "30%"),
-                ("projection", 7, 79, "stock will"),
-                ("grounding", 7, 113, "May 1, 2018"),
-                ("ticker-relevance", 7, 130, "Microsoft"),
-                ("ticker-relevance", 7, 140, "(MSFT)"),
+                ("projection", 7, at(79), "stock will"),
+                ("grounding", 7, at(113), "May 1, 2018"),
+                ("ticker-relevance", 7, at(130), "Microsoft"),
+                ("ticker-relevance", 7, at(140), "(MSFT)"),
                 ("personalized-advice", 9, 1, "You should"),
                 ("personalized-advice", 9, 12, "consider buying"),
             ],
             "{}",
             show(&v)
         );
-        // The right figures ($164.63, 16.9%, 12 months, $239.2 billion, 73/100,
-        // Moderate) drew nothing.
+        // The right figures ($164.63, 16.9%, 12 months, $239.2 billion, the score
+        // and its label) drew nothing.
         assert!(v.violations[1].message.contains("not cited"));
         // "30%" is either nothing alphadesk holds or, at its coarse precision, a
         // value from a record the sentence does not cite: wrong either way.
@@ -466,4 +529,20 @@ fn configured_severities_and_disclaimer() {
     // Unknown rule names are refused, so a typo cannot switch a rule off.
     let typo = alphadesk_rules::config::DEFAULT_TOML.replace("balance = \"error\"", "balanse = \"off\"");
     assert!(RulesConfig::from_toml(&typo).unwrap_err().to_string().contains("balanse"));
+}
+
+/// A company's name is the one in force on the note's date where a dated
+/// listing gives it: FTI is TechnipFMC in the 2018-04-02 constituents list, FMC
+/// Technologies in the securities master (before the 2017 merger).
+#[test]
+fn names_are_the_ones_in_force_on_the_date() {
+    for (date, name) in [("2016-06-30", "FMC Technologies Inc."), ("2018-04-30", "TechnipFMC")] {
+        let done = with_checker(date, |desk, _| {
+            assert_eq!(desk.dossier("FTI").unwrap().name, name, "{date}");
+            assert_eq!(desk.record("FTI").unwrap().name.as_deref(), Some(name), "{date}");
+        });
+        if done.is_none() {
+            return;
+        }
+    }
 }

@@ -39,6 +39,9 @@ pub struct ScoreConfig {
     pub winsor_upper: f64,
     pub max_price_age_days: i64,
     pub min_pillars: usize,
+    /// Fewer pillars than this make a provisional score (0: no such rule).
+    #[serde(default)]
+    pub full_pillars: usize,
     pub pillars: BTreeMap<Pillar, PillarSpec>,
 }
 
@@ -89,6 +92,9 @@ impl ScoreConfig {
         }
         if self.min_pillars == 0 || self.min_pillars > self.pillars.len() {
             return bad(format!("min_pillars must be between 1 and {}", self.pillars.len()));
+        }
+        if self.full_pillars > self.pillars.len() {
+            return bad(format!("full_pillars must be at most {}", self.pillars.len()));
         }
         if self.pillars.values().all(|s| s.weight == 0.0) {
             return bad("at least one pillar needs a positive weight".into());

@@ -9,7 +9,9 @@
 //! 4. a pillar is the mean of its metrics' percentiles when at least `min_metrics`
 //!    exist, re-ranked within the sector;
 //! 5. the Alpha Score is the weighted mean of available pillars (at least
-//!    `min_pillars`), re-ranked within the sector and rounded.
+//!    `min_pillars`), scaled towards 50 by the square root of their share of the
+//!    weight, re-ranked within the sector and rounded; a score from fewer than
+//!    `full_pillars` is provisional and held in the Moderate band ([`PROVISIONAL_BAND`]).
 //!
 //! Everything is deterministic: records come out sorted by ticker, ties share a
 //! percentile, and the same store and config give byte-identical output.
@@ -122,6 +124,9 @@ pub struct ScoreRecord {
     pub as_of: NaiveDate,
     pub alpha_score: Option<u8>,
     pub category: Option<Label>,
+    /// Built on fewer pillars than the configuration's `full_pillars`: held in
+    /// the Moderate band, and said to be provisional wherever it is shown.
+    pub provisional: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub pillars: BTreeMap<Pillar, PillarScore>,
@@ -220,6 +225,8 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
 
     let mut totals = vec![None; n];
     let mut total_why = vec![None; n];
+    let mut pillars_scored = vec![0; n];
+    let all_weight: f64 = cfg.pillars.values().map(|s| s.weight).sum();
     for i in 0..n {
         let mut sum = 0.0;
         let mut w = 0.0;
@@ -231,13 +238,19 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
                 k += 1;
             }
         }
+        pillars_scored[i] = k;
         if k >= cfg.min_pillars && w > 0.0 {
-            totals[i] = Some(sum / w);
+            let mean = sum / w;
+            // The mean of fewer pillars spreads wider (its variance grows as the
+            // weight behind it shrinks); scaled by the square root of its share of
+            // the weight it spreads as a full composite would before the rank.
+            totals[i] = Some(if cfg.full_pillars > 0 { 50.0 + (mean - 50.0) * (w / all_weight).sqrt() } else { mean });
         } else {
             total_why[i] = Some(format!("{k} of {} pillars scored, needs {}", cfg.pillars.len(), cfg.min_pillars));
         }
     }
     let alpha = rank::group_percentiles(&totals, &sectors);
+    let provisional = |i: usize| pillars_scored[i] < cfg.full_pillars;
 
     let mut out: Vec<ScoreRecord> = ctxs
         .iter()
@@ -263,14 +276,21 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
                 .collect();
             let metrics_available = pillars.values().map(|p| p.metrics_available).sum();
             let metrics_total = specs.len();
-            let a = alpha[i].map(round_score);
+            let a = alpha[i].map(round_score).map(|a| {
+                if provisional(i) {
+                    a.clamp(*PROVISIONAL_BAND.start(), *PROVISIONAL_BAND.end())
+                } else {
+                    a
+                }
+            });
             ScoreRecord {
                 ticker: c.member.ticker.clone(),
-                name: c.member.name.clone(),
+                name: c.member.name_on(as_of).map(str::to_string),
                 sector: c.member.sector,
                 as_of,
                 alpha_score: a,
                 category: a.map(Label::of),
+                provisional: a.is_some() && provisional(i),
                 reason: total_why[i].clone(),
                 coverage: Coverage {
                     metrics_available,
@@ -295,6 +315,14 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
         .collect();
     out.sort_by(|a, b| a.ticker.cmp(&b.ticker));
     out
+}
+
+/// Where a provisional score is held: the Moderate band of [`Label::of`].
+pub const PROVISIONAL_BAND: std::ops::RangeInclusive<u8> = 40..=74;
+
+/// `provisional: 2 of 4 pillars`, for a provisional score; `None` otherwise.
+pub fn provisional_words(r: &ScoreRecord) -> Option<String> {
+    r.provisional.then(|| format!("provisional: {} of {} pillars", r.coverage.pillars_available, r.pillars.len()))
 }
 
 /// `Alpha Score of 68 reflects moderate overall profile with strong momentum,
@@ -329,10 +357,11 @@ pub fn tracking_sentence(r: &ScoreRecord) -> String {
     let name = r.name.as_deref().unwrap_or(&r.ticker);
     match r.alpha_score {
         Some(a) => format!(
-            "alphadesk tracks {name} ({}) with an Alpha Score of {a}/100, categorized as {} within the {} sector.",
+            "alphadesk tracks {name} ({}) with an Alpha Score of {a}/100, categorized as {} within the {} sector{}.",
             r.ticker,
             Label::of(a).word(),
-            r.sector
+            r.sector,
+            provisional_words(r).map(|p| format!(" ({p})")).unwrap_or_default()
         ),
         None => format!(
             "alphadesk tracks {name} ({}) in the {} sector; it has no Alpha Score on {}.",
@@ -437,6 +466,7 @@ mod tests {
             as_of: "2017-06-30".parse().unwrap(),
             alpha_score: Some(68),
             category: Some(Label::Moderate),
+            provisional: false,
             reason: None,
             pillars: [
                 (Pillar::Momentum, p(80)),

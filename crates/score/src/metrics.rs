@@ -246,6 +246,9 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
         }
         Leverage => c.ratio("total_debt", "total_assets"),
         GrossMarginStability => {
+            if !c.member.gross_margin_applies {
+                return Err(alphadesk_fundamentals::GROSS_PROFIT_NOT_APPLICABLE.to_string());
+            }
             let m = known_margins(c);
             if m.len() < MIN_MARGIN_YEARS {
                 return Err(format!("needs {MIN_MARGIN_YEARS} annual gross margins, {} known", m.len()));
@@ -429,6 +432,17 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
             source: m.source.clone(),
         })
     };
+    // The count behind the market cap, with how it was chosen: a jump from the
+    // count before it (a split, a merger) is said in its method.
+    let shares = || -> Option<Evidence> {
+        let f = c.field("shares_outstanding").ok()?;
+        Some(Evidence {
+            name: format!("shares_outstanding ({}: {})", f.concept, f.method),
+            value: f.value,
+            date: f.period_end,
+            source: f.source.clone(),
+        })
+    };
     let out: Vec<Option<Evidence>> = match id {
         Mom12_1 => vec![bar(MONTH), bar(YEAR)],
         Mom6_1 => vec![bar(MONTH), bar(HALF_YEAR)],
@@ -444,10 +458,10 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
             }
             v
         }
-        EarningsYield => vec![field("net_income_ttm"), mcap()],
-        BookToPrice => vec![field("total_equity"), mcap()],
-        SalesToPrice => vec![field("revenue_ttm"), mcap()],
-        FcfYield => vec![field("operating_cash_flow_ttm"), field("capex_ttm"), mcap()],
+        EarningsYield => vec![field("net_income_ttm"), mcap(), shares()],
+        BookToPrice => vec![field("total_equity"), mcap(), shares()],
+        SalesToPrice => vec![field("revenue_ttm"), mcap(), shares()],
+        FcfYield => vec![field("operating_cash_flow_ttm"), field("capex_ttm"), mcap(), shares()],
         Roe => vec![field("net_income_ttm"), field("total_equity")],
         GrossProfitToAssets => vec![field("gross_profit_ttm"), field("total_assets")],
         Accruals => vec![field("net_income_ttm"), field("operating_cash_flow_ttm"), field("total_assets")],
@@ -578,6 +592,8 @@ mod hand_computed {
         Member {
             ticker: "HAND".into(),
             name: None,
+            dated_names: Vec::new(),
+            gross_margin_applies: true,
             sector: Sector::Industrials,
             cik: None,
             prices: PriceSeries {
@@ -593,6 +609,7 @@ mod hand_computed {
                 ticker: "HAND".into(),
                 cik: None,
                 as_of: day(0),
+                price_date: None,
                 fields,
                 missing: BTreeMap::new(),
             }],

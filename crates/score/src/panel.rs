@@ -13,7 +13,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use alphadesk_fundamentals::marketcap::PriceBasis;
-use alphadesk_fundamentals::{fundamentals_without_market_cap, FactsReport, Records, TABLE_LAG_DAYS};
+use alphadesk_fundamentals::{fundamentals_without_market_cap, stale_from, FactsReport, Records, TABLE_LAG_DAYS};
 use alphadesk_model::{NaiveDate, Sector};
 use alphadesk_store::read::{
     self, AnnualValue, Bar, Dated, OpenMarketTrade, Position, Security, SourceRef, Split, StoredFact,
@@ -143,7 +143,13 @@ pub struct AnnualMargin {
 #[derive(Debug, Clone)]
 pub struct Member {
     pub ticker: String,
+    /// The securities master's name.
     pub name: Option<String>,
+    /// Names read from dated listings, oldest first ([`Member::name_on`]).
+    pub dated_names: Vec<(NaiveDate, String)>,
+    /// Whether gross profit measures the business (not for banks and insurers:
+    /// `alphadesk_fundamentals::gross_profit_applies`).
+    pub gross_margin_applies: bool,
     pub sector: Sector,
     pub cik: Option<i64>,
     pub prices: PriceSeries,
@@ -160,6 +166,14 @@ pub struct Member {
 }
 
 impl Member {
+    /// The name in force on `d`: the latest dated listing's on or before it (FTI
+    /// is TechnipFMC in a 2018 constituents list, FMC Technologies in the master),
+    /// else the master's.
+    pub fn name_on(&self, d: NaiveDate) -> Option<&str> {
+        let i = self.dated_names.partition_point(|(at, _)| *at <= d);
+        i.checked_sub(1).map(|i| self.dated_names[i].1.as_str()).or(self.name.as_deref())
+    }
+
     /// Fundamentals known at the close of `d`.
     pub fn fundamentals(&self, d: NaiveDate) -> Option<&FactsReport> {
         let i = self.timeline.partition_point(|r| r.as_of <= d).checked_sub(1)?;
@@ -217,6 +231,7 @@ impl Universe {
         }
         let positions: Vec<(String, Position)> =
             read::positions(conn)?.into_iter().map(|p| (name_key(&p.issuer), p)).collect();
+        let mut dated_names = read::dated_names(conn)?;
 
         let mut mem = MemRecords {
             snapshots: read::snapshot_values(basis_store.conn(), "price")?,
@@ -264,7 +279,13 @@ impl Universe {
             } else {
                 PriceBasis::load(basis_store.conn(), &sec.ticker, sec.cik)?
             };
-            let margins = margins(mem.annual.get(&sec.ticker).map(Vec::as_slice).unwrap_or(&[]));
+            // A bank's or insurer's "gross margin" is its revenue over itself.
+            let gross_margin_applies = alphadesk_fundamentals::gross_profit_applies(&sec);
+            let margins = if gross_margin_applies {
+                margins(mem.annual.get(&sec.ticker).map(Vec::as_slice).unwrap_or(&[]))
+            } else {
+                Vec::new()
+            };
             let member_trades = trades
                 .iter()
                 .filter(|t| match (t.issuer_cik, sec.cik) {
@@ -279,6 +300,8 @@ impl Universe {
             out.push(Member {
                 ticker: sec.ticker.clone(),
                 name: sec.name.clone(),
+                dated_names: dated_names.remove(&sec.ticker).unwrap_or_default(),
+                gross_margin_applies,
                 sector,
                 cik: sec.cik,
                 prices,
@@ -389,18 +412,26 @@ pub fn name_key(name: &str) -> String {
         .join(" ")
 }
 
-/// Dates on which any input of the ticker's fundamentals became known: each XBRL
-/// filing date and each table row's period end plus the reporting lag. Dates before
-/// the first price collapse into the last of them.
+/// Dates on which the ticker's fundamentals can change: each XBRL filing date,
+/// each table row's period end plus the reporting lag, each snapshot's date, and
+/// the day each of those values turns stale. Dates before the first price
+/// collapse into the last of them.
 fn change_dates(mem: &MemRecords, sec: &Security, first_price: NaiveDate) -> Vec<NaiveDate> {
     let mut dates = BTreeSet::new();
     if let Some(facts) = sec.cik.and_then(|c| mem.facts.get(&c)) {
         for fs in facts.values() {
-            dates.extend(fs.iter().map(|f| f.filed));
+            // A value turns stale no earlier than it is filed: a comparative filed
+            // years later must not add a date before anything was known.
+            dates.extend(fs.iter().flat_map(|f| [f.filed, stale_from(f.end).max(f.filed)]));
         }
     }
     if let Some(rows) = mem.annual.get(&sec.ticker) {
-        dates.extend(rows.iter().map(|r| r.period_end + chrono::Duration::days(TABLE_LAG_DAYS)));
+        dates.extend(
+            rows.iter().flat_map(|r| [r.period_end + chrono::Duration::days(TABLE_LAG_DAYS), stale_from(r.period_end)]),
+        );
+    }
+    if let Some(caps) = mem.snapshot_caps.get(&sec.ticker) {
+        dates.extend(caps.iter().flat_map(|c| [c.date, stale_from(c.date)]));
     }
     let before: Option<NaiveDate> = dates.range(..first_price).next_back().copied();
     before.into_iter().chain(dates.range(first_price..).copied()).collect()

@@ -187,7 +187,8 @@ fn market_caps_agree_with_the_dated_snapshots() {
 #[test]
 fn every_sector_spans_0_to_100_on_every_date() {
     let Some(u) = universe() else { return };
-    let cfg = ScoreConfig::default();
+    // The ranks themselves, without the provisional band (tested below).
+    let cfg = ScoreConfig { full_pillars: 0, ..ScoreConfig::default() };
     for date in ["2014-06-30", "2015-06-30", "2016-06-30", "2017-06-30", "2018-04-30"] {
         let records = score(u, d(date), &cfg);
         assert!(records.len() > 350, "{date}: {} records", records.len());
@@ -206,6 +207,29 @@ fn every_sector_spans_0_to_100_on_every_date() {
             // Sentiment exists only where news or posts do (StockNet: 2014-2015).
         }
     }
+}
+
+/// A score from fewer than three pillars is neither Strong nor Weak, and says it
+/// is provisional; full scores still reach both ends.
+#[test]
+fn scores_from_two_pillars_are_provisional_and_never_extreme() {
+    let Some(u) = universe() else { return };
+    let cfg = ScoreConfig::default();
+    let (mut provisional, mut full_extremes) = (0, 0);
+    for date in ["2014-06-30", "2016-06-30", "2017-06-30", "2018-04-30"] {
+        for r in score(u, d(date), &cfg) {
+            let Some(a) = r.alpha_score else { continue };
+            if r.coverage.pillars_available < 3 {
+                provisional += 1;
+                assert!(r.provisional && (40..=74).contains(&a), "{date} {}: {a} from 2 pillars", r.ticker);
+                assert!(alphadesk_score::tracking_sentence(&r).contains("(provisional: 2 of 4 pillars)"));
+            } else {
+                assert!(!r.provisional);
+                full_extremes += usize::from(a <= 10 || a >= 90);
+            }
+        }
+    }
+    assert!(provisional > 0 && full_extremes > 0, "{provisional} provisional, {full_extremes} full at the extremes");
 }
 
 /// Ranks span 0..=100: the lowest is 0 and the highest 100, unless values tie at an

@@ -460,9 +460,21 @@ impl Service {
         Ok(())
     }
 
-    /// The date a question is about: the close of the trading day on or before
-    /// the one asked (a weekend or holiday has no close of its own), else the
-    /// latest in the store.
+    /// The date a question is about: the one asked, else the latest close. It is
+    /// never moved: filings, insider trades, holdings and news are answered for it
+    /// whether or not the store has a price on it, and price-based values say
+    /// which close they use ([`Self::date`]).
+    pub(crate) fn asked(&self, snap: &Snapshot, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
+        match as_of {
+            Some(d) => Ok(d),
+            None => snap.latest().ok_or_else(|| ServiceError::not_found("the store holds no prices")),
+        }
+    }
+
+    /// The close price-based values of a date use: the trading day on or before
+    /// it (a weekend or holiday has no close of its own; a date past the last
+    /// price uses the last), else the latest in the store. Views carry it as
+    /// `price_date` beside the date asked.
     pub(crate) fn date(&self, snap: &Snapshot, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
         let Some(latest) = snap.latest() else {
             return Err(ServiceError::not_found("the store holds no prices"));
@@ -470,7 +482,7 @@ impl Service {
         let Some(asked) = as_of else { return Ok(latest) };
         snap.universe.trading_day_on_or_before(asked).ok_or_else(|| {
             ServiceError::not_found(format!(
-                "{asked} is before the store's first trading day ({})",
+                "{asked} is before the store's first trading day ({}), so nothing priced is known on it",
                 snap.universe.calendar.first().map(|d| d.to_string()).unwrap_or_default()
             ))
         })
@@ -508,7 +520,8 @@ impl Service {
             return Err(ServiceError::bad_input(format!("limit must be 1 to {MAX_LIMIT}, got {limit}")));
         }
         let snap = self.snapshot()?;
-        let as_of = self.date(&snap, as_of)?;
+        let asked = self.asked(&snap, as_of)?;
+        let as_of = self.date(&snap, Some(asked))?;
         let sector = match sector {
             Some(s) => Some(Sector::from_label(s).ok_or_else(|| {
                 ServiceError::bad_input(format!(
@@ -549,15 +562,21 @@ impl Service {
         }
         let total = items.len();
         let page: Vec<ScoreRecord> = items.into_iter().skip(offset).take(limit).cloned().collect();
-        Ok(ScoresView { as_of, config_hash: self.cfg_hash.clone(), page: Page { total, offset, limit, items: page } })
+        Ok(ScoresView {
+            as_of: asked,
+            price_date: as_of,
+            config_hash: self.cfg_hash.clone(),
+            page: Page { total, offset, limit, items: page },
+        })
     }
 
     /// One ticker's record, explanation and metrics with sources.
     pub fn explain(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<Arc<TickerView>> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        let as_of = self.date(&snap, as_of)?;
-        snap.explained.get_or_compute(&self.pool, (as_of, t.clone()), |_| {
+        let asked = self.asked(&snap, as_of)?;
+        let as_of = self.date(&snap, Some(asked))?;
+        let view = snap.explained.get_or_compute(&self.pool, (as_of, t.clone()), |_| {
             let records = self.scores_on(&snap, as_of)?;
             let Some(e) = alphadesk_score::explain_scored(&snap.universe, &records, &t, as_of, &self.cfg) else {
                 return Err(ServiceError::not_found(format!(
@@ -566,17 +585,26 @@ impl Service {
             };
             Ok(TickerView {
                 record: e.record,
+                price_date: as_of,
                 explanation: e.sentences,
                 metrics: e.metrics.into_iter().map(MetricView::from).collect(),
                 config_hash: e.config_hash,
             })
+        })?;
+        Ok(if asked == as_of {
+            view
+        } else {
+            let mut v = view.as_ref().clone();
+            v.record.as_of = asked;
+            Arc::new(v)
         })
     }
 
     /// Standardised fundamentals known at the close of a date.
     pub fn facts(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<alphadesk_fundamentals::FactsReport> {
         let snap = self.snapshot()?;
-        let as_of = self.date(&snap, as_of)?;
+        // Filings need no price: the date asked is the date answered.
+        let as_of = self.asked(&snap, as_of)?;
         // Any ticker of the securities master, priced or not.
         let t = Ticker::new(ticker).map_err(|e| ServiceError::bad_input(e.to_string()))?;
         let key = (as_of, t.as_str().to_string());
@@ -653,7 +681,7 @@ impl Service {
     pub fn insiders(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<InsidersView> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        let as_of = self.date(&snap, as_of)?;
+        let as_of = self.asked(&snap, as_of)?;
         let m = snap.universe.member(&t).expect("checked member");
         let mut trades: Vec<_> = m.trades.iter().filter(|x| x.current_on(as_of)).cloned().collect();
         trades.reverse();
@@ -664,7 +692,7 @@ impl Service {
     pub fn holders(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<HoldersView> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        let as_of = self.date(&snap, as_of)?;
+        let as_of = self.asked(&snap, as_of)?;
         let m = snap.universe.member(&t).expect("checked member");
         // Per manager and quarter, the latest filing; then each manager's latest quarter.
         let mut by: std::collections::BTreeMap<(String, NaiveDate), &alphadesk_store::read::Position> =
@@ -709,12 +737,14 @@ impl Service {
             .members
             .iter()
             .filter_map(|m| {
-                let name = m.name.clone().unwrap_or_default().to_lowercase();
+                // Every name it has gone by: the master's and the dated listings'.
+                let names: Vec<String> =
+                    m.name.iter().chain(m.dated_names.iter().map(|(_, n)| n)).map(|n| n.to_lowercase()).collect();
                 let rank = if m.ticker == upper {
                     0
                 } else if m.ticker.starts_with(&upper) {
                     1
-                } else if words.iter().all(|w| name.contains(w.as_str())) {
+                } else if names.iter().any(|name| words.iter().all(|w| name.contains(w.as_str()))) {
                     2
                 } else {
                     return None;
@@ -723,7 +753,7 @@ impl Service {
                     rank,
                     SearchHit {
                         ticker: m.ticker.clone(),
-                        name: m.name.clone(),
+                        name: m.dated_names.last().map(|(_, n)| n.clone()).or_else(|| m.name.clone()),
                         sector: Some(m.sector.name().to_string()),
                         scored: true,
                     },
@@ -806,9 +836,17 @@ impl Service {
     pub fn note(&self, ticker: &str, as_of: Option<NaiveDate>) -> Result<Arc<NoteView>> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        let as_of = self.date(&snap, as_of)?;
-        snap.notes.get_or_compute(&self.pool, (as_of, t.clone()), |_| {
+        let asked = self.asked(&snap, as_of)?;
+        let as_of = self.date(&snap, Some(asked))?;
+        let view = snap.notes.get_or_compute(&self.pool, (as_of, t.clone()), |_| {
             self.checker_on(&snap, as_of, |checker| note_view(checker, &t))
+        })?;
+        Ok(if asked == as_of {
+            view
+        } else {
+            let mut v = view.as_ref().clone();
+            v.as_of = asked;
+            Arc::new(v)
         })
     }
 
@@ -1029,6 +1067,7 @@ pub fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView> {
         id: note_id(&note.ticker, note.as_of),
         ticker: note.ticker.clone(),
         as_of: note.as_of,
+        price_date: note.as_of,
         headline: note.headline.text.clone(),
         note: serde_json::from_str(&render::json(&note)).unwrap_or(serde_json::Value::Null),
         html: render::html_article(&note),

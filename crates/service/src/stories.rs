@@ -145,8 +145,9 @@ impl Service {
                     doc.id,
                     StoryArticle {
                         id: doc.id,
-                        title: doc.title,
-                        lead: a.lead.clone(),
+                        // Quoted as a reader sees them: codes, datelines and slugs removed.
+                        title: alphadesk_news::wire::clean_title(&doc.title),
+                        lead: alphadesk_news::wire::clean(&a.lead),
                         known: doc.known_date,
                         source,
                         links: a.links.clone(),
@@ -162,9 +163,9 @@ impl Service {
         })
     }
 
-    fn company_name(&self, snap: &Snapshot, ticker: &str) -> Option<String> {
+    fn company_name(&self, snap: &Snapshot, ticker: &str, on: NaiveDate) -> Option<String> {
         if let Some(m) = snap.universe.member(ticker) {
-            return m.name.clone();
+            return m.name_on(on).map(str::to_string);
         }
         read::security(self.reader().get().conn(), ticker).ok().flatten().and_then(|s| s.name)
     }
@@ -181,7 +182,7 @@ impl Service {
                 .iter()
                 .map(|c| ThemeCompanyView {
                     ticker: c.ticker.clone(),
-                    name: self.company_name(snap, &c.ticker),
+                    name: self.company_name(snap, &c.ticker, t.to),
                     relevance: c.relevance,
                     articles: c.articles,
                 })
@@ -262,7 +263,7 @@ fn story_view(svc: &Service, snap: &Snapshot, checker: &Checker<'_>, w: &Window,
             ticker: c.ticker.clone(),
             name: match d {
                 Ok(d) => d.name.clone(),
-                Err(_) => svc.company_name(snap, &c.ticker).unwrap_or_else(|| c.ticker.clone()),
+                Err(_) => svc.company_name(snap, &c.ticker, checker.as_of()).unwrap_or_else(|| c.ticker.clone()),
             },
             relevance: c.relevance,
             dossier: d.as_ref().map(|d| d.as_ref()).map_err(Clone::clone),

@@ -57,7 +57,11 @@ impl std::str::FromStr for Sort {
 /// Scores of a date, filtered and paged.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScoresView {
+    /// The date asked about (default: the latest close).
     pub as_of: NaiveDate,
+    /// The close the scores are computed at: the last trading day on or before
+    /// `as_of`. It differs on a weekend, a holiday, or a date past the last price.
+    pub price_date: NaiveDate,
     /// The score configuration's hash: every figure here was computed with it.
     pub config_hash: String,
     #[serde(flatten)]
@@ -67,8 +71,12 @@ pub struct ScoresView {
 /// One ticker's Alpha Score with its explanation and every metric's sources.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TickerView {
+    /// `as_of` is the date asked about.
     #[serde(flatten)]
     pub record: ScoreRecord,
+    /// The close the score is computed at: the last trading day on or before
+    /// `as_of`.
+    pub price_date: NaiveDate,
     /// The two published sentences: the profile and the tracking sentence.
     pub explanation: [String; 2],
     pub metrics: Vec<MetricView>,
@@ -178,7 +186,11 @@ pub struct NoteView {
     /// `TICKER-YYYY-MM-DD`.
     pub id: String,
     pub ticker: String,
+    /// The date asked about.
     pub as_of: NaiveDate,
+    /// The close the note is written at (the one its id names): the last
+    /// trading day on or before `as_of`.
+    pub price_date: NaiveDate,
     pub headline: String,
     /// The note as published (what the checker reads).
     pub markdown: String,
@@ -262,7 +274,7 @@ impl From<&NoteView> for NoteSummary {
         NoteSummary {
             id: n.id.clone(),
             ticker: n.ticker.clone(),
-            as_of: n.as_of,
+            as_of: n.price_date,
             headline: n.headline.clone(),
             passed: n.verdict.passed,
         }
@@ -287,4 +299,19 @@ pub struct Health {
     /// Tickers with closes after `latest_date`.
     pub tickers_ahead: Vec<String>,
     pub config_hash: String,
+}
+
+/// What every face says when the close a date's price-based values use is not
+/// the date itself (a weekend, a holiday, a date past the last price), or when
+/// there is none; `None` when the date has its own close.
+pub fn price_date_sentence(as_of: NaiveDate, price_date: Option<NaiveDate>) -> Option<String> {
+    match price_date {
+        Some(p) if p == as_of => None,
+        Some(p) => Some(format!(
+            "{as_of} has no close in the store: price-based figures (the score, returns, market cap) use the close of {p}, the last on or before it; filings, insider trades and holdings are as known on {as_of}."
+        )),
+        None => Some(format!(
+            "The store has no price on or before {as_of}: price-based figures are missing; filings are as known on {as_of}."
+        )),
+    }
 }

@@ -229,6 +229,30 @@ pub fn close_on_or_before(conn: &Connection, ticker: &str, date: NaiveDate) -> R
         .optional()?)
 }
 
+/// Names of listings read from dated files (a constituents list of 2018-04-02),
+/// per ticker, oldest first: the name in force from that date, where the
+/// securities master's own name may be an older one.
+pub fn dated_names(
+    conn: &Connection,
+) -> Result<std::collections::HashMap<String, Vec<(NaiveDate, String)>>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT l.ticker, l.name, s.path FROM listings l JOIN sources s ON s.id = l.source_id WHERE l.name IS NOT NULL",
+    )?;
+    let mut out: std::collections::HashMap<String, Vec<(NaiveDate, String)>> = Default::default();
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let path: String = r.get(2)?;
+        let file = std::path::Path::new(&path).file_name().and_then(|f| f.to_str()).unwrap_or_default();
+        if let Some(date) = alphadesk_model::date_from_file_name(file) {
+            out.entry(r.get(0)?).or_default().push((date, r.get(1)?));
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    Ok(out)
+}
+
 /// One dated value of a snapshot file, with its line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dated {

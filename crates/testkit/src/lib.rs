@@ -40,6 +40,8 @@ pub const SMALL_STORE_FILES: &[&str] = &[
     "market/prices/OXY_data.csv",
     "sec/companyfacts/CIK0000320193.json",
     "sec/submissions/CIK0000320193.json",
+    // Seven open-market sales filed 2022-05: insider trades past the last price.
+    "sec/form4/form4_AAPL_0000320193-22-000061.txt",
 ];
 
 /// A file under the data directory.

@@ -9,8 +9,11 @@ use crate::output::Out;
 #[derive(clap::Args)]
 pub struct Args {
     ticker: String,
+    /// Date (YYYY-MM-DD; default: the latest close). Never moved: a date
+    /// without a close of its own is answered for itself, and price-based
+    /// figures say which close they use.
     #[arg(long)]
-    as_of: AsOf,
+    as_of: Option<AsOf>,
     #[arg(long)]
     config: Option<PathBuf>,
     #[arg(long)]
@@ -27,10 +30,13 @@ fn num(v: Option<f64>) -> String {
 
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), None)?;
-    let e = service.explain(&a.ticker, Some(a.as_of.date()))?;
+    let e = service.explain(&a.ticker, a.as_of.map(AsOf::date))?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(e.as_ref())?)?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(said) = alphadesk_service::price_date_sentence(e.record.as_of, Some(e.price_date)) {
+        writeln!(out, "{said}")?;
     }
     writeln!(out, "{}\n{}", e.explanation[0], e.explanation[1])?;
     for (p, s) in &e.record.pillars {

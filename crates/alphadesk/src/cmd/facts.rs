@@ -11,8 +11,11 @@ use crate::output::Out;
 pub struct Args {
     ticker: String,
     /// Date (YYYY-MM-DD): only what was public at its close is used.
+    /// Date (YYYY-MM-DD; default: the latest close). Never moved: a date
+    /// without a close of its own is answered for itself, and price-based
+    /// figures say which close they use.
     #[arg(long)]
-    as_of: AsOf,
+    as_of: Option<AsOf>,
     #[arg(long)]
     json: bool,
 }
@@ -21,7 +24,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     // Fundamentals need no prices: any store with the filer's facts will do.
     let service = alphadesk_service::Service::open(db, alphadesk_service::Options { readers: 1, ..Default::default() })
         .map_err(|e| anyhow::anyhow!("cannot open the store {}: {e}", db.display()))?;
-    let report = service.facts(&a.ticker, Some(a.as_of.date()))?;
+    let report = service.facts(&a.ticker, a.as_of.map(AsOf::date))?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -33,6 +36,9 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         report.cik.map(|c| c.to_string()).unwrap_or("-".into()),
         report.as_of
     )?;
+    if let Some(said) = alphadesk_service::price_date_sentence(report.as_of, report.price_date) {
+        writeln!(out, "  {said}")?;
+    }
     for name in alphadesk_fundamentals::FIELDS {
         match report.fields.get(*name) {
             Some(f) => writeln!(

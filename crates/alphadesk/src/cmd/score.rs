@@ -59,6 +59,11 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
             break;
         }
     }
+    if let Some(said) = alphadesk_service::price_date_sentence(as_of, records.first().map(|r| r.as_of)) {
+        // Beside the table, not inside the JSON lines (each record carries the
+        // close it was scored at).
+        eprintln!("{said}");
+    }
     if a.json {
         for r in &records {
             writeln!(out, "{}", serde_json::to_string(r)?)?;

@@ -32,9 +32,10 @@ VALID = {
     "search_tickers": {"q": "apple"},
     "get_score": {"ticker": "AAPL"},
     "explain_score": {"ticker": "AAPL", "as_of": "2018-04-30"},
-    "get_facts": {"ticker": "AAPL", "as_of": "2018-04-30"},
+    # Past the last price (2018-05-18): answered for the date, the price date stated.
+    "get_facts": {"ticker": "AAPL", "as_of": "2022-06-30"},
     "get_prices": {"ticker": "AAPL", "from": "2018-04-01", "to": "2018-04-30"},
-    "get_insider_trades": {"ticker": "AAPL"},
+    "get_insider_trades": {"ticker": "AAPL", "as_of": "2022-06-30"},
     "get_holders": {"ticker": "AAPL"},
     "get_note": {"ticker": "AAPL", "as_of": "2018-04-30"},
     "find_themes": {"from": "2013-06-01", "to": "2013-06-30"},

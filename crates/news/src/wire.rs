@@ -1,0 +1,200 @@
+//! Wire copy as a reader sees it: the one cleaning of Reuters text that the
+//! story and note composers quote from and the checker verifies quotations
+//! against (docs/stories.md, "Clean source text").
+//!
+//! Wire copy carries marks meant for terminals, not readers: exchange codes
+//! ("Boeing Co ( BA.N ) said", "<AAPL.O>", "General Motors Co GM.UL Chairman"),
+//! datelines ("OVERLAND PARK, Kansas (Reuters) - "), and slugs before the
+//! headline ("UPDATE 2-", "BRIEF-", "EXCLUSIVE-"). [`clean`] and [`clean_title`]
+//! remove exactly those and collapse the white space they leave; they never add
+//! a word or a comma, so a quotation of the cleaned text is the source's words
+//! in the source's order.
+
+/// Slugs that mark a version or a format of a report, not its subject; removed
+/// from the front of a headline (a topic slug such as "AIRSHOW-" is kept).
+const SLUGS: &[&str] = &[
+    "UPDATE",
+    "BRIEF",
+    "EXCLUSIVE",
+    "RPT",
+    "REFILE",
+    "CORRECTED",
+    "CORRECTION",
+    "WRAPUP",
+    "INSIGHT",
+    "ANALYSIS",
+    "FACTBOX",
+    "TIMELINE",
+    "SPECIAL REPORT",
+    "BREAKINGVIEWS",
+    "COLUMN",
+    "FEATURE",
+    "PRESS DIGEST",
+    "BUZZ",
+    "DIARY",
+    "INTERVIEW",
+    "NEWSMAKER",
+    "PREVIEW",
+    "TABLE",
+    "URGENT",
+];
+
+/// Exchange suffixes a bare code carries in running text ("GM.UL", "BAC.N").
+const BARE_SUFFIXES: &[&str] = &["N", "O", "OQ", "UL", "K", "A", "P"];
+
+/// `UPDATE 2-Boeing wins order` → (`UPDATE 2`, `Boeing wins order`): an
+/// upper-case head of at most 24 characters before a hyphen.
+pub fn wire_prefix(title: &str) -> Option<(&str, &str)> {
+    let (head, rest) = title.split_once('-')?;
+    let is_prefix = !head.is_empty()
+        && head.len() <= 24
+        && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' ' || c == '/');
+    is_prefix.then_some((head, rest))
+}
+
+/// Whether a wire prefix is a slug ("UPDATE 2", "EXCLUSIVE", "RPT-UPDATE 1").
+fn is_slug(head: &str) -> bool {
+    let words: String = head.trim().trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ').to_string();
+    SLUGS.contains(&words.as_str())
+}
+
+/// "PARIS, June 17 (Reuters) - " or "PARIS  June 17 ": a lead's dateline, removed.
+pub fn strip_dateline(lead: &str) -> &str {
+    for mark in ["(Reuters) -", "(Reuters)-", "(Reuters) —", "(Reuters) –"] {
+        if let Some(i) = lead.find(mark) {
+            if i < 80 {
+                return lead[i + mark.len()..].trim_start();
+            }
+        }
+    }
+    // The leads file drops the "(Reuters) -": a capitalised place, a month and a
+    // day, then the sentence.
+    let words: Vec<(usize, &str)> =
+        lead.split_whitespace().map(|w| (w.as_ptr() as usize - lead.as_ptr() as usize, w)).take(8).collect();
+    for (k, (_, w)) in words.iter().enumerate() {
+        let month = w.trim_end_matches(['.', ',']).to_lowercase();
+        let is_month = crate::article::is_month_word(&month);
+        // "PARIS  June 17 ...", or the bare "June 26 Dish Network said" the
+        // leads file writes when the place is missing.
+        if is_month && words[..k].iter().all(|(_, p)| p.chars().all(|c| !c.is_lowercase())) {
+            if let Some((at, day)) = words.get(k + 1) {
+                // Without a place, only before a capitalised word: "May 5 percent"
+                // is a sentence, "June 26 Dish Network said" a dateline.
+                let sentence_follows =
+                    k >= 1 || words.get(k + 2).is_some_and(|(_, w)| w.chars().next().is_some_and(char::is_uppercase));
+                if day.trim_end_matches(',').chars().all(|c| c.is_ascii_digit()) && sentence_follows {
+                    return lead[at + day.len()..].trim_start();
+                }
+            }
+        }
+    }
+    lead
+}
+
+/// An exchange code: `BA.N`, `9984.T`, `BRKb.N`, `005930.KS` (a symbol, a dot,
+/// a suffix of one to three letters).
+fn is_code(s: &str) -> bool {
+    let Some((sym, suffix)) = s.split_once('.') else { return false };
+    (1..=8).contains(&sym.len())
+        && sym.chars().all(|c| c.is_ascii_alphanumeric())
+        && sym.chars().any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && (1..=3).contains(&suffix.len())
+        && suffix.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// Text without exchange codes, collapsed to single spaces.
+fn without_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['(', '<']) {
+        let close = if rest.as_bytes()[i] == b'(' { ')' } else { '>' };
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find(close) {
+            Some(j) if j <= 20 && is_code(after[..j].trim()) => rest = &after[j + 1..],
+            _ => {
+                out.push_str(&rest[i..i + 1]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    // A bare code keeps the punctuation that follows it ("VA.UL, said").
+    // Not an abbreviation: "U.N." is no code, "GM.UL" is.
+    let bare =
+        |w: &str| is_code(w) && w.split_once('.').is_some_and(|(sym, s)| sym.len() >= 2 && BARE_SUFFIXES.contains(&s));
+    let words: Vec<String> = out
+        .split_whitespace()
+        .filter_map(|w| {
+            let core = w.trim_end_matches([',', ';', ':', '.', '”', '"', ')']);
+            if !bare(core) {
+                return Some(w.to_string());
+            }
+            let tail = &w[core.len()..];
+            (!tail.is_empty()).then(|| tail.to_string())
+        })
+        .collect();
+    let mut joined = words.join(" ");
+    // A code removed before punctuation leaves a space in front of it.
+    for p in [",", ".", ";", ":", "'s", "’s", "”"] {
+        joined = joined.replace(&format!(" {p}"), p);
+    }
+    joined
+}
+
+/// Body or lead text as a reader sees it: no dateline, no exchange codes,
+/// single spaces.
+pub fn clean(text: &str) -> String {
+    without_codes(strip_dateline(text.trim()))
+}
+
+/// A headline as a reader sees it: no version or format slugs, no exchange
+/// codes, single spaces.
+pub fn clean_title(title: &str) -> String {
+    let mut t = title.trim();
+    while let Some((head, rest)) = wire_prefix(t) {
+        if !is_slug(head) {
+            break;
+        }
+        t = rest.trim_start();
+    }
+    without_codes(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_datelines_and_slugs_go_and_nothing_is_added() {
+        assert_eq!(
+            clean("OVERLAND PARK, Kansas (Reuters) - Sprint Nextel Corp ( S.N ) said on Monday"),
+            "Sprint Nextel Corp said on Monday"
+        );
+        assert_eq!(clean("Bank of America Corp ( BAC.N ) has rejected"), "Bank of America Corp has rejected");
+        assert_eq!(clean("SoftBank Corp (9984.T) and Dish ( DISH.O ), both"), "SoftBank Corp and Dish, both");
+        assert_eq!(clean("General Motors Co GM.UL Chairman Ed Whitacre"), "General Motors Co Chairman Ed Whitacre");
+        assert_eq!(clean("Apple <AAPL.O> shares rose"), "Apple shares rose");
+        assert_eq!(
+            clean("a stake in Britain's Virgin Atlantic VA.UL, said the two"),
+            "a stake in Britain's Virgin Atlantic, said the two"
+        );
+        assert_eq!(clean("its unit Residential Capital LLC RESC.UL."), "its unit Residential Capital LLC.");
+        assert_eq!(clean("WASHINGTON (Reuters)- Consumer credit rose"), "Consumer credit rose");
+        assert_eq!(clean("June 26 Dish Network said on Wednesday"), "Dish Network said on Wednesday");
+        assert_eq!(
+            clean("a suggestion by U.N. experts, the U.S. and the E.U."),
+            "a suggestion by U.N. experts, the U.S. and the E.U."
+        );
+        assert_eq!(clean("May 5 percent of sales"), "May 5 percent of sales");
+        assert_eq!(
+            clean("the U.S. economy (GDP) grew 2.5 percent (annualised)"),
+            "the U.S. economy (GDP) grew 2.5 percent (annualised)"
+        );
+        assert_eq!(clean_title("UPDATE 2-Boeing wins order"), "Boeing wins order");
+        assert_eq!(clean_title("RPT-EXCLUSIVE-Boeing wins order"), "Boeing wins order");
+        assert_eq!(clean_title("AIRSHOW-Boeing wins order"), "AIRSHOW-Boeing wins order");
+        assert_eq!(clean_title("BRIEF-Apple Inc says board approves"), "Apple Inc says board approves");
+        assert_eq!(clean_title("US-China trade talks resume"), "US-China trade talks resume");
+    }
+}
