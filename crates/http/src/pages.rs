@@ -173,7 +173,7 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
         }
         div.table-wrap {
             table {
-                caption.muted { "Sorted by " (sort_name(sort)) "; select a column heading to sort by it. † provisional: fewer than three of the four pillars have data, so the score is held between 40 and 74." }
+                caption.muted { "Sorted by " (sort_name(sort)) "; select a column heading to sort by it. † provisional: fewer than three of the four pillars have data, so its sector rank is mapped onto 40–74: never Strong or Weak." }
                 thead {
                     tr {
                         th scope="col" { a href=(link("ticker")) { "Ticker" } }

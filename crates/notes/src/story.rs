@@ -161,6 +161,34 @@ fn has_figure(title: &str) -> bool {
         || title.split(|c: char| !c.is_alphabetic()).any(|w| WORDS.contains(&w.to_lowercase().as_str()))
 }
 
+/// Whether a headline speaks of the future or of certainty in its own words.
+fn forecasts(title: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "expect",
+        "expects",
+        "expected",
+        "forecast",
+        "forecasts",
+        "sees",
+        "see",
+        "guarantee",
+        "guarantees",
+        "guaranteed",
+        "target",
+        "outlook",
+        "predicts",
+        "likely",
+        "set",
+    ];
+    title.split(|c: char| !c.is_alphabetic()).any(|w| WORDS.contains(&w.to_lowercase().as_str()))
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -190,10 +218,20 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
     };
     // A headline with a figure (in digits or words) is passed over: a heading's
     // figures must match a company's data, and a report's need not.
+    // Nor one about a company the story is not about (it would name a company
+    // the story does not cover), nor one that forecasts or promises in its own
+    // words (a headline is the story's voice, not a quotation).
+    // An article linked to no company may still name one the linker missed at
+    // ingest ("BRIEF-JPMorgan ..."): only a report linked to the story's
+    // companies, and to no other, gives the headline.
+    let foreign =
+        |a: &StoryArticle| a.links.is_empty() || a.links.iter().any(|(t, _)| !companies.iter().any(|c| &c.ticker == t));
     let central = input
         .articles
         .iter()
-        .filter(|a| !has_figure(&a.title) && a.title.split_whitespace().count() >= 4)
+        .filter(|a| {
+            !has_figure(&a.title) && !forecasts(&a.title) && !foreign(a) && a.title.split_whitespace().count() >= 4
+        })
         .max_by(|a, b| about_story(a).cmp(&about_story(b)).then(a.known.cmp(&b.known)).then(b.id.cmp(&a.id)));
 
     // Lead: the window, cited to its first and last article, and who it is about.

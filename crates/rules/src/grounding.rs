@@ -151,8 +151,9 @@ impl Run<'_, '_> {
         // Digits inside a subject's name are not claims ("Phillips 66", "L3 Technologies").
         let mut scanned = l.text.to_string();
         for d in self.dossiers.values() {
-            if scanned.contains(d.name.as_str()) {
-                scanned = scanned.replace(d.name.as_str(), &" ".repeat(d.name.len()));
+            let name = crate::reading::shown(&d.name);
+            if scanned.contains(name.as_ref()) {
+                scanned = scanned.replace(name.as_ref(), &" ".repeat(name.len()));
             }
         }
         let focus = self.line_focus(l);
@@ -206,7 +207,14 @@ impl Run<'_, '_> {
                 let whole = c.get(0)?;
                 let (k, n): (usize, usize) = (c[1].parse().ok()?, c[2].parse().ok()?);
                 if self.on("scores") {
-                    if let Some(d) = self.dossier.clone() {
+                    // The company the sentence holding the count is about.
+                    let about = self
+                        .line_focus(l)
+                        .into_iter()
+                        .find(|((s, e), _)| whole.start() >= *s && whole.start() < *e)
+                        .and_then(|(_, t)| t);
+                    if let Some(d) = about.and_then(|t| self.dossiers.get(&t).cloned()).or_else(|| self.dossier.clone())
+                    {
                         let held = (d.record.coverage.pillars_available, d.record.pillars.len());
                         if (k, n) != held {
                             self.flag(

@@ -488,7 +488,8 @@ impl Run<'_, '_> {
         for t in &self.subjects {
             let mut at = Vec::new();
             if let Some(d) = self.dossiers.get(t) {
-                at.extend(text.find(d.name.as_str()));
+                // The name as shown, as the text is read ("E*Trade" reads "ETrade").
+                at.extend(text.find(reading::shown(&d.name).as_ref()));
             }
             at.extend(text.find(&format!("({t})")));
             at.extend(text.find(&format!("${t}")));

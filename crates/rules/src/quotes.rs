@@ -67,6 +67,9 @@ impl Run<'_, '_> {
     /// (the composers' test, `alphadesk_notes::dossier::names_company`).
     fn names_company(&self, text: &str, ticker: &str) -> bool {
         self.c.companies_in(text).iter().any(|(_, t)| t == ticker)
-            || self.dossiers.get(ticker).is_some_and(|d| alphadesk_notes::dossier::names_company(text, &d.name, ticker))
+            || self.dossiers.get(ticker).is_some_and(|d| {
+                // The name read as shown, as the note is ("E*Trade" reads "ETrade").
+                alphadesk_notes::dossier::names_company(text, &crate::reading::shown(&d.name), ticker)
+            })
     }
 }

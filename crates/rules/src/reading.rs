@@ -84,6 +84,15 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
+/// Any text as shown (a cited article, for quotations: "E*Trade" in a source
+/// reads "ETrade" as a note's quotation of it does).
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    match read_as_shown(text) {
+        Some(r) => std::borrow::Cow::Owned(r.text),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// The note as shown, or `None` when it reads as written (most notes).
 pub(crate) fn read_as_shown(markdown: &str) -> Option<Reading> {
     let touches = |c: char| matches!(fold(c), Some(f) if f == c);

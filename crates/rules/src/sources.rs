@@ -304,6 +304,8 @@ impl Checker<'_> {
                 alphadesk_news::wire::clean_title(&doc.title),
                 alphadesk_news::wire::clean(&doc.body)
             );
+            // Read as shown, as the note quoting it is.
+            let text = crate::reading::shown(&text).into_owned();
             Some(Arc::new(CitedArticle { links, text, known: doc.known_date }))
         });
         self.catalog.articles.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), found.clone());

@@ -276,11 +276,15 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
                 .collect();
             let metrics_available = pillars.values().map(|p| p.metrics_available).sum();
             let metrics_total = specs.len();
-            let a = alpha[i].map(round_score).map(|a| {
+            // A provisional score keeps its order but is mapped into the band:
+            // rank 0 is 40, rank 100 is 74 (clamping would pile every strong
+            // provisional rank on 74 and tie them).
+            let a = alpha[i].map(|x| {
                 if provisional(i) {
-                    a.clamp(*PROVISIONAL_BAND.start(), *PROVISIONAL_BAND.end())
+                    let (lo, hi) = (f64::from(*PROVISIONAL_BAND.start()), f64::from(*PROVISIONAL_BAND.end()));
+                    round_score(lo + x / 100.0 * (hi - lo))
                 } else {
-                    a
+                    round_score(x)
                 }
             });
             ScoreRecord {
@@ -317,7 +321,8 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
     out
 }
 
-/// Where a provisional score is held: the Moderate band of [`Label::of`].
+/// Where a provisional score is held, its sector rank mapped linearly onto it:
+/// the Moderate band of [`Label::of`].
 pub const PROVISIONAL_BAND: std::ops::RangeInclusive<u8> = 40..=74;
 
 /// `provisional: 2 of 4 pillars`, for a provisional score; `None` otherwise.
