@@ -106,8 +106,12 @@ fn is_code(s: &str) -> bool {
 fn without_codes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(i) = rest.find(['(', '<']) {
-        let close = if rest.as_bytes()[i] == b'(' { ')' } else { '>' };
+    while let Some(i) = rest.find(['(', '<', '[']) {
+        let close = match rest.as_bytes()[i] {
+            b'(' => ')',
+            b'<' => '>',
+            _ => ']',
+        };
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
         match after.find(close) {
@@ -175,6 +179,10 @@ mod tests {
         assert_eq!(clean("SoftBank Corp (9984.T) and Dish ( DISH.O ), both"), "SoftBank Corp and Dish, both");
         assert_eq!(clean("General Motors Co GM.UL Chairman Ed Whitacre"), "General Motors Co Chairman Ed Whitacre");
         assert_eq!(clean("Apple <AAPL.O> shares rose"), "Apple shares rose");
+        assert_eq!(
+            clean("PricewaterhouseCoopers LLP [PWC.UL] pinned blame"),
+            "PricewaterhouseCoopers LLP pinned blame"
+        );
         assert_eq!(
             clean("a stake in Britain's Virgin Atlantic VA.UL, said the two"),
             "a stake in Britain's Virgin Atlantic, said the two"

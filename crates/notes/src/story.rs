@@ -414,7 +414,16 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
             None if companies.is_empty() => format!("What Reuters reported on {}", label_words(&input.label)),
             None => {
                 let names: Vec<String> = companies.iter().take(2).map(|c| c.name.clone()).collect();
-                format!("What Reuters reported on {}, and where {} stand", label_words(&input.label), and_list(&names))
+                let (more, verb) = match companies.len() {
+                    1 => ("", "stands"),
+                    2 => ("", "stand"),
+                    _ => (" and others", "stand"),
+                };
+                format!(
+                    "What Reuters reported on {}, and where {}{more} {verb}",
+                    label_words(&input.label),
+                    and_list(&names)
+                )
             }
         },
         cites: vec![],
