@@ -190,6 +190,33 @@ fn every_story_of_the_month_passes_and_each_mutation_is_caught_by_its_rule() {
         }
     }
 
+    // Every count of a sector in a story is the recount from the scores
+    // themselves: "N <sector> stocks" the scored members, "N <sector> peers"
+    // all but one.
+    let o = run(db, &["score", "--as-of", AS_OF, "--json"]);
+    let mut scored: std::collections::HashMap<String, usize> = Default::default();
+    for r in stdout(&o).lines().map(|l| serde_json::from_str::<Value>(l).unwrap()) {
+        if r["alpha_score"].is_u64() {
+            *scored.entry(r["sector"].as_str().unwrap().to_string()).or_default() += 1;
+        }
+    }
+    let mut recounted = 0;
+    for p in &stories {
+        let text = std::fs::read_to_string(p).unwrap();
+        for sector in alphadesk_model::Sector::ALL {
+            for (word, less) in [("stocks", 0), ("peers", 1)] {
+                let phrase = format!(" {} {word}", sector.name());
+                for (at, _) in text.match_indices(&phrase) {
+                    let Some(n) = text[..at].rsplit(' ').next().and_then(|w| w.parse::<usize>().ok()) else { continue };
+                    let expected = scored.get(sector.name()).copied().unwrap_or(0).saturating_sub(less);
+                    assert_eq!(n, expected, "{}: {n}{phrase}", p.display());
+                    recounted += 1;
+                }
+            }
+        }
+    }
+    assert!(recounted > 0, "the stories state sector counts");
+
     // A rule set every story fails withdraws the stories published before, and
     // the run says so (exit 1); nothing of them is left under the old names.
     let strict = tempfile::tempdir().unwrap();
