@@ -374,7 +374,6 @@ fn record(
     }
 }
 
-/// Fills fields XBRL left empty from the annual table, known after the lag.
 /// Table columns where the annual table writes 0 for a line the company does not
 /// report: banks have no cost of revenue, so no gross profit or operating income
 /// line, and many report no capital expenditure line. Read as a value, that 0 ranks every bank last on
@@ -382,6 +381,32 @@ fn record(
 /// flow; it is read as missing instead, with the reason.
 pub const UNREPORTED_AS_ZERO: &[&str] = &["Gross Profit", "Operating Income", "Capital Expenditures"];
 
+/// A table row's share count as a field, known [`TABLE_LAG_DAYS`] after its
+/// period end.
+pub(crate) fn table_share_count(r: &read::AnnualValue, method: String) -> FieldValue {
+    FieldValue {
+        value: r.value,
+        unit: "shares".into(),
+        concept: format!("table:{}", r.item),
+        period_start: None,
+        period_end: r.period_end,
+        filed: None,
+        known_from: r.period_end + chrono::Duration::days(TABLE_LAG_DAYS),
+        method,
+        source: r.source.clone(),
+        inputs: vec![Input {
+            concept: format!("table:{}", r.item),
+            value: r.value,
+            start: None,
+            end: r.period_end,
+            filed: None,
+            source: r.source.clone(),
+        }],
+        price_basis: Vec::new(),
+    }
+}
+
+/// Fills fields XBRL left empty from the annual table, known after the lag.
 /// `xbrl_sheet` is the filer's latest XBRL balance sheet: a table row older than it
 /// describes an older company and fills nothing.
 fn table_fallback(
@@ -457,25 +482,11 @@ fn table_fallback(
     if !fields.contains_key("shares_outstanding") {
         if let Some(r) = rows.iter().rev().find(|r| r.item == "Estimated Shares Outstanding") {
             missing.remove("shares_outstanding");
-            fields.insert(
-                "shares_outstanding".into(),
-                FieldValue {
-                    value: r.value,
-                    unit: "shares".into(),
-                    concept: "table:Estimated Shares Outstanding".into(),
-                    period_start: None,
-                    period_end: r.period_end,
-                    filed: None,
-                    known_from: r.period_end + chrono::Duration::days(TABLE_LAG_DAYS),
-                    method: format!(
-                        "annual table row for {}, the latest that reports shares (the {latest} row has none)",
-                        r.period_end
-                    ),
-                    source: r.source.clone(),
-                    inputs: vec![input(r)],
-                    price_basis: Vec::new(),
-                },
+            let method = format!(
+                "annual table row for {}, the latest that reports shares (the {latest} row has none)",
+                r.period_end
             );
+            fields.insert("shares_outstanding".into(), table_share_count(r, method));
         }
     }
     for (name, col) in unreported {

@@ -190,28 +190,12 @@ pub fn fresher_shares(
     };
     let mut counts: Vec<FieldValue> = snapshots.iter().map(|(c, _)| c.clone()).collect();
     let by = as_of - chrono::Duration::days(crate::TABLE_LAG_DAYS);
-    counts.extend(src.annual_values(ticker, by)?.into_iter().filter(|r| r.item == "Estimated Shares Outstanding").map(
-        |r| FieldValue {
-            value: r.value,
-            unit: "shares".into(),
-            concept: "table:Estimated Shares Outstanding".into(),
-            period_start: None,
-            period_end: r.period_end,
-            filed: None,
-            known_from: r.period_end + chrono::Duration::days(crate::TABLE_LAG_DAYS),
-            method: "annual table row".into(),
-            source: r.source.clone(),
-            inputs: vec![Input {
-                concept: "table:Estimated Shares Outstanding".into(),
-                value: r.value,
-                start: None,
-                end: r.period_end,
-                filed: None,
-                source: r.source.clone(),
-            }],
-            price_basis: Vec::new(),
-        },
-    ));
+    counts.extend(
+        src.annual_values(ticker, by)?
+            .iter()
+            .filter(|r| r.item == "Estimated Shares Outstanding")
+            .map(|r| crate::table_share_count(r, "annual table row".into())),
+    );
     let current = fields.get("shares_outstanding").cloned();
     if let Some(c) = &current {
         counts.retain(|x| x.period_end != c.period_end);

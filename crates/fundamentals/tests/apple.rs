@@ -4,20 +4,18 @@
 //! comments) and checked against StockNet's independent Yahoo price file, which
 //! carries as-traded (split-adjusted, not dividend-adjusted) closes.
 
+mod common;
+
 use alphadesk_fundamentals::facts;
 use alphadesk_store::{Outcome, Store};
 use alphadesk_testkit::data_dir;
 
 fn apple_store() -> Option<Store> {
-    let dir = data_dir()?;
-    let mut s = Store::open_in_memory().unwrap();
-    for rel in
-        ["market/securities/securities.csv", "market/prices/AAPL_data.csv", "sec/companyfacts/CIK0000320193.json"]
-    {
-        let r = s.ingest_path(&dir.join(rel), true);
-        assert!(matches!(r.outcome, Outcome::Stored { .. }), "{rel}: {:?}", r.outcome);
-    }
-    Some(s)
+    common::store_of(&[
+        "market/securities/securities.csv",
+        "market/prices/AAPL_data.csv",
+        "sec/companyfacts/CIK0000320193.json",
+    ])
 }
 
 fn d(s: &str) -> alphadesk_model::NaiveDate {

@@ -1,14 +1,13 @@
 //! Share counts across a merger and a bank's gross profit, on the shared market
 //! files: Chubb (ACE until the January 2016 merger) and JPMorgan.
 
+mod common;
+
 use alphadesk_fundamentals::facts;
-use alphadesk_store::{Outcome, Store};
-use alphadesk_testkit::data_dir;
+use alphadesk_store::Store;
 
 fn store() -> Option<Store> {
-    let dir = data_dir()?;
-    let mut s = Store::open_in_memory().unwrap();
-    for rel in [
+    common::store_of(&[
         "market/securities/securities.csv",
         "market/fundamentals/fundamentals.csv",
         "market/fundamentals/constituents-financials_2016-07-10.csv",
@@ -16,11 +15,7 @@ fn store() -> Option<Store> {
         "market/fundamentals/constituents-financials_2018-02-08.csv",
         "market/prices/CB_data.csv",
         "market/prices/JPM_data.csv",
-    ] {
-        let r = s.ingest_path(&dir.join(rel), true);
-        assert!(matches!(r.outcome, Outcome::Stored { .. }), "{rel}: {:?}", r.outcome);
-    }
-    Some(s)
+    ])
 }
 
 fn d(s: &str) -> alphadesk_model::NaiveDate {

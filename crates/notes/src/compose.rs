@@ -390,10 +390,10 @@ fn limitation(pen: &mut Pen<'_>) -> Option<Sentence> {
     let name = d.name.as_str();
     let variant = pen.pick("limitation", 3);
     pen.write(|p| {
-        let members = p.say("sector_members")?;
+        // Each count is said only where the sentence writes it: a said value
+        // is a claim of the note.
         let as_of = p.say("as_of")?;
         p.cite(d.score_source);
-        let peers = if d.record.alpha_score.is_some() { p.say("sector_peers")? } else { String::new() };
         Some(match (d.record.alpha_score, variant) {
             // The score crate's no-score sentences speak in ISO dates and pillar
             // counts; a note says the same in its own words.
@@ -402,19 +402,24 @@ fn limitation(pen: &mut Pen<'_>) -> Option<Sentence> {
                 d.sector, d.ticker
             ),
             (None, _) => format!(
-                "alphadesk scores {members} {} stocks on {as_of} but gives {name} ({}) no Alpha Score: too few of its pillars have the data a sector rank needs, so this note reports the data alone and makes no forecast",
-                d.sector, d.ticker
+                "alphadesk scores {} {} stocks on {as_of} but gives {name} ({}) no Alpha Score: too few of its pillars have the data a sector rank needs, so this note reports the data alone and makes no forecast",
+                p.say("sector_members")?,
+                d.sector,
+                d.ticker
             ),
             (Some(_), 0) => format!(
-                "The score ranks {name} against the {members} {} stocks alphadesk scores, on data known by {as_of}; it describes the present and is not a forecast",
+                "The score ranks {name} against the {} {} stocks alphadesk scores, on data known by {as_of}; it describes the present and is not a forecast",
+                p.say("sector_members")?,
                 d.sector
             ),
             (Some(_), 1) => format!(
-                "It is a rank among {members} {} stocks on data known by {as_of}, not a forecast of returns",
+                "It is a rank among {} {} stocks on data known by {as_of}, not a forecast of returns",
+                p.say("sector_members")?,
                 d.sector
             ),
             (Some(_), _) => format!(
-                "The rank compares {name} with {peers} {} peers using data known by {as_of}; it is not a forecast, and the score's out-of-sample record is published with alphadesk's validation report",
+                "The rank compares {name} with {} {} peers using data known by {as_of}; it is not a forecast, and the score's out-of-sample record is published with alphadesk's validation report",
+                p.say("sector_peers")?,
                 d.sector
             ),
         })

@@ -412,40 +412,48 @@ pub fn name_key(name: &str) -> String {
         .join(" ")
 }
 
-/// Dates on which the ticker's fundamentals can change: each XBRL filing date,
-/// each table row's period end plus the reporting lag, each snapshot's date, and
-/// the day each of those values turns stale. Dates before the first price
-/// collapse into the last of them.
+/// Dates on which an input of the ticker's fundamentals becomes known: each XBRL
+/// filing date, each table row's period end plus the reporting lag, each
+/// snapshot's date. Dates before the first price collapse into the last of
+/// them. (The days a value in use turns stale are added by [`timeline`].)
 fn change_dates(mem: &MemRecords, sec: &Security, first_price: NaiveDate) -> Vec<NaiveDate> {
     let mut dates = BTreeSet::new();
     if let Some(facts) = sec.cik.and_then(|c| mem.facts.get(&c)) {
         for fs in facts.values() {
-            // A value turns stale no earlier than it is filed: a comparative filed
-            // years later must not add a date before anything was known.
-            dates.extend(fs.iter().flat_map(|f| [f.filed, stale_from(f.end).max(f.filed)]));
+            dates.extend(fs.iter().map(|f| f.filed));
         }
     }
     if let Some(rows) = mem.annual.get(&sec.ticker) {
-        dates.extend(
-            rows.iter().flat_map(|r| [r.period_end + chrono::Duration::days(TABLE_LAG_DAYS), stale_from(r.period_end)]),
-        );
+        dates.extend(rows.iter().map(|r| r.period_end + chrono::Duration::days(TABLE_LAG_DAYS)));
     }
     if let Some(caps) = mem.snapshot_caps.get(&sec.ticker) {
-        dates.extend(caps.iter().flat_map(|c| [c.date, stale_from(c.date)]));
+        dates.extend(caps.iter().map(|c| c.date));
     }
     let before: Option<NaiveDate> = dates.range(..first_price).next_back().copied();
     before.into_iter().chain(dates.range(first_price..).copied()).collect()
 }
 
+/// The ticker's fundamentals at each date they change: when an input becomes
+/// known, and when a value in use turns stale (`stale_from`). Only the stale
+/// days of values actually in use are visited, so a filer that files every
+/// quarter costs no extra step.
 fn timeline(mem: &MemRecords, sec: &Security, first_price: NaiveDate) -> Result<Vec<FactsReport>, StoreError> {
+    let known: BTreeSet<NaiveDate> = change_dates(mem, sec, first_price).into_iter().collect();
+    let mut pending = known.clone();
     let mut out: Vec<FactsReport> = Vec::new();
-    for d in change_dates(mem, sec, first_price) {
-        let r = fundamentals_without_market_cap(mem, sec, d)?;
-        // A filing that changed none of our fields (an 8-K) adds no step.
-        if out.last().is_some_and(|prev| prev.fields == r.fields) {
+    let mut current: Option<FactsReport> = None;
+    while let Some(d) = pending.pop_first() {
+        let turns_stale = |r: &FactsReport| r.fields.values().any(|v| stale_from(v.period_end) == d);
+        if !known.contains(&d) && !current.as_ref().is_some_and(turns_stale) {
             continue;
         }
-        out.push(r);
+        let r = fundamentals_without_market_cap(mem, sec, d)?;
+        pending.extend(r.fields.values().map(|v| stale_from(v.period_end)).filter(|s| *s > d));
+        // A filing that changed none of our fields (an 8-K) adds no step.
+        if !out.last().is_some_and(|prev| prev.fields == r.fields) {
+            out.push(r.clone());
+        }
+        current = Some(r);
     }
     Ok(out)
 }
