@@ -128,7 +128,7 @@ pub struct Pool {
     /// Places taken, and callers waiting for one.
     busy: Mutex<Places>,
     freed: Condvar,
-    /// Computations started since the pool was made (for tests and logs).
+    /// Places granted since the pool was made (for tests and logs).
     started: AtomicU64,
     /// Callers refused because the pool and its queue were full.
     refused: AtomicU64,
@@ -162,7 +162,8 @@ impl Pool {
         Pool::new(cores, cores * 2)
     }
 
-    /// Computations started so far.
+    /// Places granted so far: every computation, and a caller that took a place
+    /// only to find its key claimed by another meanwhile.
     pub fn started(&self) -> u64 {
         self.started.load(Ordering::Relaxed)
     }
@@ -263,6 +264,12 @@ impl<V> Flight<V> {
     }
 }
 
+/// What a caller holding a place found (see [`Flights::claim_or_join`]).
+enum Claimed<V> {
+    Answer(Result<Arc<V>>),
+    Join(Arc<Flight<V>>),
+}
+
 enum Slot<V> {
     Ready(Arc<V>),
     Pending(Arc<Flight<V>>),
@@ -306,32 +313,50 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
         let request = Request::current();
         let mut compute = Some(compute);
         loop {
-            let flight = {
-                let mut slots = lock(&self.slots);
-                match slots.get(&key) {
-                    Some(Slot::Ready(v)) => return Ok(v.clone()),
-                    Some(Slot::Pending(f)) => Some(f.clone()),
-                    None if !HOLDS_PLACE.with(Cell::get) => None,
-                    None => {
-                        let f = Arc::new(Flight::new(request.clone()));
-                        slots.insert(key.clone(), Slot::Pending(f.clone()));
-                        drop(slots);
-                        let compute = compute.take().expect("computed at most once per call");
-                        return self.compute(key, f, compute);
-                    }
-                }
+            let pending = match lock(&self.slots).get(&key) {
+                Some(Slot::Ready(v)) => return Ok(v.clone()),
+                Some(Slot::Pending(f)) => Some(f.clone()),
+                None => None,
             };
-            let Some(flight) = flight else {
+            let flight = match pending {
+                Some(flight) => flight,
                 // Take a place first, then look again (another caller may have
-                // computed the key meanwhile) and claim it with the place held.
-                let compute = compute.take().expect("computed at most once per call");
-                return pool.run(|| self.get_or_compute(pool, key, compute));
+                // claimed the key meanwhile) and claim it with the place held. A
+                // caller that finds the key claimed gives its place back before
+                // it waits: a place is for work, and waiting is none. (Inside a
+                // computation the place is the enclosing one, kept.)
+                None => match pool.run(|| Ok(self.claim_or_join(&key, &request, &mut compute)))? {
+                    Claimed::Answer(answer) => return answer,
+                    Claimed::Join(flight) => flight,
+                },
             };
             match flight.wait(&request) {
                 // Given up by its last waiter just as this caller came: ask again.
                 Some(Err(e)) if is_abandoned(&e) && !request.is_gone() => continue,
                 Some(answer) => return answer,
                 None => return Err(abandoned()),
+            }
+        }
+    }
+
+    /// With a place held: the answer, computed here when nobody has claimed the
+    /// key, or the flight to join when somebody has.
+    fn claim_or_join(
+        &self,
+        key: &K,
+        request: &Request,
+        compute: &mut Option<impl FnOnce(&dyn Stop) -> Result<V>>,
+    ) -> Claimed<V> {
+        let mut slots = lock(&self.slots);
+        match slots.get(key) {
+            Some(Slot::Ready(v)) => Claimed::Answer(Ok(v.clone())),
+            Some(Slot::Pending(f)) => Claimed::Join(f.clone()),
+            None => {
+                let f = Arc::new(Flight::new(request.clone()));
+                slots.insert(key.clone(), Slot::Pending(f.clone()));
+                drop(slots);
+                let compute = compute.take().expect("computed at most once per call");
+                Claimed::Answer(self.compute(key.clone(), f, compute))
             }
         }
     }
@@ -389,7 +414,9 @@ mod tests {
     #[test]
     fn concurrent_callers_share_one_computation() {
         let flights: Arc<Flights<u32, u32>> = Arc::new(Flights::new(8));
-        let pool = Arc::new(Pool::new(2, 2));
+        // A queue long enough that no caller is refused: this test is about
+        // sharing, `a_full_pool_refuses_at_once…` about refusing.
+        let pool = Arc::new(Pool::new(2, 8));
         let computed = Arc::new(AtomicUsize::new(0));
         let barrier = Arc::new(Barrier::new(8));
         let handles: Vec<_> = (0..8)
@@ -412,7 +439,10 @@ mod tests {
             assert_eq!(h.join().unwrap(), 49);
         }
         assert_eq!(computed.load(Ordering::SeqCst), 1);
-        assert_eq!(pool.started(), 1);
+        // A caller that raced the first one for the key took a place and gave
+        // it back; none is held once everyone has the answer.
+        assert!(pool.started() >= 1);
+        assert_eq!(lock(&pool.busy).taken, 0);
         assert_eq!(*flights.get(&7).unwrap(), 49);
     }
 
