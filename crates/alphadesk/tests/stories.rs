@@ -373,6 +373,34 @@ fn quotations_under_a_company_that_they_do_not_name_fail() {
 }
 
 #[test]
+fn one_report_listed_twice_is_a_duplicate_source() {
+    let Some(db) = store() else { return };
+    let path = fixture("one_report_twice.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (code, v) = check(db, &path, &[]);
+    // A warning: the story passes, and says which entry repeats which.
+    assert_eq!(code, Some(0), "{v}");
+    let warned: Vec<(String, u64)> = v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "duplicate-source")
+        .map(|x| (x["severity"].as_str().unwrap().to_string(), x["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(warned, [("warning".to_string(), line_of(&text, "2. “U.S. agency"))], "{v}");
+    // The same story citing the report once is clean.
+    let once = text.replace("[1][2]", "[2]").replace(
+        "1. “U.S. agency: Apple infringes Samsung patent on older iPhones, iPads”, http://www.reuters.com/article/2013/06/04/us-apple-samsung-patent-idUSBRE95319C20130604\n",
+        "",
+    ).replace("2. “U.S. agency", "1. “U.S. agency").replace("[2]", "[1]");
+    let work = tempfile::tempdir().unwrap();
+    let p = work.path().join("once.md");
+    std::fs::write(&p, once).unwrap();
+    let (_, v) = check(db, &p, &[]);
+    assert!(v["violations"].as_array().unwrap().iter().all(|x| x["rule"] != "duplicate-source"), "{v}");
+}
+
+#[test]
 fn check_takes_several_subjects_and_a_story_about_none() {
     let Some(db) = store() else { return };
     let work = tempfile::tempdir().unwrap();

@@ -318,6 +318,62 @@ pub fn headline_key(title: &str) -> String {
         .join(" ")
 }
 
+/// A report as versions of it are compared: its headline, first sentence and
+/// the day it was known.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    pub title: &'a str,
+    pub lead: &'a str,
+    pub known: NaiveDate,
+}
+
+/// Days apart within which two texts can be versions of one report (an update
+/// runs the next day; a follow-up a week later is a new report).
+const VERSION_DAYS: i64 = 3;
+/// Share of headline words two versions have in common, at least.
+const VERSION_OVERLAP: f64 = 0.6;
+
+/// Whether two reports are versions of one: the same headline once wire slugs
+/// are gone ("UPDATE 1-", "EXCLUSIVE-"), or within a few days either the same
+/// first sentence or headlines that share most of their words, abbreviations
+/// read in full ("$8.5 bln" is "$8.5 billion", "Exclusive:" is nothing).
+pub fn same_report(a: Report<'_>, b: Report<'_>) -> bool {
+    if headline_key(a.title) == headline_key(b.title) {
+        return true;
+    }
+    if (a.known - b.known).num_days().abs() > VERSION_DAYS {
+        return false;
+    }
+    let lead_key = |t: &str| -> Vec<String> {
+        crate::wire::clean(t)
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(15)
+            .map(str::to_string)
+            .collect()
+    };
+    let (la, lb) = (lead_key(a.lead), lead_key(b.lead));
+    if la.len() >= 8 && la == lb {
+        return true;
+    }
+    let words = |t: &str| -> HashSet<String> {
+        headline_key(t)
+            .split_whitespace()
+            .filter_map(|w| match w {
+                "exclusive" | "update" | "corrected" | "refile" => None,
+                "bln" | "bn" => Some("billion".to_string()),
+                "mln" | "mn" => Some("million".to_string()),
+                "pct" => Some("percent".to_string()),
+                _ => Some(w.to_string()),
+            })
+            .collect()
+    };
+    let (wa, wb) = (words(a.title), words(b.title));
+    let union = wa.union(&wb).count();
+    union >= 4 && wa.intersection(&wb).count() as f64 / union as f64 >= VERSION_OVERLAP
+}
+
 /// A headline with its wire prefix read as words: what it says is kept when it
 /// names a topic ("AIRSHOW").
 fn strip_wire_prefix(title: &str) -> String {
@@ -564,6 +620,38 @@ fn label_worthy(term: &str) -> bool {
     })
 }
 
+/// A label's word as the theme's reports write it: "Bernanke", "ECB", "iPhone";
+/// "settlement" stays lower case. The most frequent form in the leads (and then
+/// the headlines), never counting the first word of a sentence, whose capital
+/// says nothing.
+fn as_written(word: &str, members: &[&ThemeArticle]) -> String {
+    let mut forms: BTreeMap<String, usize> = BTreeMap::new();
+    let mut count = |text: &str, weight: usize| {
+        for sentence in text.split(['.', '!', '?', ':', '-', '"', '“']) {
+            for w in sentence
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '&'))
+                .filter(|w| !w.is_empty())
+                .skip(1)
+            {
+                let w = w.trim_end_matches("'s").trim_matches('\'');
+                if w.to_lowercase() == word {
+                    *forms.entry(w.to_string()).or_default() += weight;
+                }
+            }
+        }
+    };
+    for a in members {
+        // A headline capitalises more than prose does: it counts for less.
+        count(&a.lead, 2);
+        count(&a.title, 1);
+    }
+    forms
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(w, _)| w)
+        .unwrap_or_else(|| word.to_string())
+}
+
 fn theme(c: &Cluster, articles: &[ThemeArticle], names: &[String]) -> Theme {
     let mut members: Vec<&ThemeArticle> = c.members.iter().map(|&i| &articles[i]).collect();
     members.sort_by_key(|a| (a.known, a.id));
@@ -587,7 +675,15 @@ fn theme(c: &Cluster, articles: &[ThemeArticle], names: &[String]) -> Theme {
             break;
         }
     }
-    let label_text = if label.is_empty() { "companies in the news".to_string() } else { label.join(", ") };
+    let label_text = if label.is_empty() {
+        "companies in the news".to_string()
+    } else {
+        label
+            .iter()
+            .map(|t| t.split(' ').map(|w| as_written(w, &members)).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let from = members.first().map(|a| a.known).unwrap_or_default();
     let to = members.last().map(|a| a.known).unwrap_or_default();
     let slug: String = label
@@ -655,6 +751,34 @@ mod tests {
             lead: String::new(),
             links: links.iter().map(|(t, r)| (t.to_string(), *r)).collect(),
         }
+    }
+
+    #[test]
+    fn versions_of_one_report_are_one_report() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2013, 6, d).unwrap();
+        let r = |title, lead, d| Report { title, lead, known: day(d) };
+        assert!(same_report(
+            r("Bank of America rejects AIG bid to reopen $8.5 bln mortgage accord", "", 3),
+            r("UPDATE 1-Bank of America rejects AIG bid to reopen $8.5 billion mortgage accord", "", 4)
+        ));
+        assert!(same_report(
+            r("Exclusive: Bank of America Merrill Lynch sheds top muni analysts", "", 5),
+            r("EXCLUSIVE-Bank of America Merrill Lynch sheds top muni analysts", "", 5)
+        ));
+        let lead = "Dish Network Corp said on Wednesday it was dropping out of the bidding for Clearwire Corp";
+        assert!(same_report(
+            r("Dish drops out of Clearwire bidding", lead, 26),
+            r("Dish bows out of Clearwire fight", lead, 26)
+        ));
+        // The same words a week apart, or different news the same day, are two reports.
+        assert!(!same_report(
+            r("Dish drops out of Clearwire bidding", lead, 3),
+            r("Dish drops out of bidding for Clearwire", lead, 20)
+        ));
+        assert!(!same_report(
+            r("Boeing wins order from Ryanair", "Ryanair ordered 175 jets on Wednesday", 19),
+            r("Airbus wins order from EasyJet", "EasyJet ordered 135 jets on Tuesday", 19)
+        ));
     }
 
     #[test]

@@ -103,8 +103,16 @@ fn is_code(s: &str) -> bool {
 }
 
 /// Text without exchange codes, collapsed to single spaces.
+///
+/// Where a code was removed before punctuation ("Dish ( DISH.O ), both",
+/// "Apple (AAPL.O)'s"), the punctuation closes up to the word before it; nowhere
+/// else is a space removed ("not 'signal to market'" keeps its space).
 fn without_codes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    /// Where a code was; never in wire text.
+    const GAP: char = '\u{1}';
+    /// Punctuation that closes up to the word before a removed code.
+    const CLOSES_UP: [&str; 7] = [",", ".", ";", ":", "'s", "’s", "”"];
+    let mut marked = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(['(', '<', '[']) {
         let close = match rest.as_bytes()[i] {
@@ -112,38 +120,48 @@ fn without_codes(text: &str) -> String {
             b'<' => '>',
             _ => ']',
         };
-        out.push_str(&rest[..i]);
+        marked.push_str(&rest[..i]);
         let after = &rest[i + 1..];
         match after.find(close) {
-            Some(j) if j <= 20 && is_code(after[..j].trim()) => rest = &after[j + 1..],
+            Some(j) if j <= 20 && is_code(after[..j].trim()) => {
+                marked.push(GAP);
+                rest = &after[j + 1..];
+            }
             _ => {
-                out.push_str(&rest[i..i + 1]);
+                marked.push_str(&rest[i..i + 1]);
                 rest = after;
             }
         }
     }
-    out.push_str(rest);
+    marked.push_str(rest);
     // A bare code keeps the punctuation that follows it ("VA.UL, said").
     // Not an abbreviation: "U.N." is no code, "GM.UL" is.
     let bare =
         |w: &str| is_code(w) && w.split_once('.').is_some_and(|(sym, s)| sym.len() >= 2 && BARE_SUFFIXES.contains(&s));
-    let words: Vec<String> = out
+    let words: Vec<String> = marked
         .split_whitespace()
-        .filter_map(|w| {
+        .map(|w| {
             let core = w.trim_end_matches([',', ';', ':', '.', '”', '"', ')']);
-            if !bare(core) {
-                return Some(w.to_string());
+            if bare(core) {
+                format!("{GAP}{}", &w[core.len()..])
+            } else {
+                w.to_string()
             }
-            let tail = &w[core.len()..];
-            (!tail.is_empty()).then(|| tail.to_string())
         })
         .collect();
-    let mut joined = words.join(" ");
-    // A code removed before punctuation leaves a space in front of it.
-    for p in [",", ".", ";", ":", "'s", "’s", "”"] {
-        joined = joined.replace(&format!(" {p}"), p);
+    let marked = words.join(" ");
+    let mut parts = marked.split(GAP);
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        let next = part.trim_start();
+        if CLOSES_UP.iter().any(|p| next.starts_with(p)) {
+            out.truncate(out.trim_end().len());
+        } else {
+            out.push(' ');
+        }
+        out.push_str(next);
     }
-    joined
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Body or lead text as a reader sees it: no dateline, no exchange codes,
@@ -195,6 +213,16 @@ mod tests {
             "a suggestion by U.N. experts, the U.S. and the E.U."
         );
         assert_eq!(clean("May 5 percent of sales"), "May 5 percent of sales");
+        // A space is closed up only where a code was removed.
+        assert_eq!(
+            clean_title("QE3 timeline was clarification, not 'signal to market' -Fed's Dudley"),
+            "QE3 timeline was clarification, not 'signal to market' -Fed's Dudley"
+        );
+        assert_eq!(clean("Apple (AAPL.O)'s shares and Dish ( DISH.O ) ."), "Apple's shares and Dish.");
+        assert_eq!(
+            clean("Monsanto says GMO wheat find in Oregon 'suspicious'"),
+            "Monsanto says GMO wheat find in Oregon 'suspicious'"
+        );
         assert_eq!(
             clean("the U.S. economy (GDP) grew 2.5 percent (annualised)"),
             "the U.S. economy (GDP) grew 2.5 percent (annualised)"

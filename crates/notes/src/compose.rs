@@ -795,18 +795,68 @@ fn takeaways(
             ))
         }));
     }
-    // The first sentence of each body section that has one, in reading order.
-    let firsts = [
-        price.iter().find(|s| s.text.starts_with("Across")).or(price.first()),
-        fundamentals.first(),
-        insiders.first(),
-        news.first(),
-    ];
-    out.extend(firsts.into_iter().flatten().cloned());
+    // Then what each section adds up to, in words of its own: a takeaway that
+    // copied a sentence of the body below would say it twice.
+    let price_sum = pen.write(|p| {
+        let month = p.moved("return_1m", "up", "down", "flat")?;
+        let gap = value_of(d, "from_52w_high")?;
+        let high = if gap > -0.0005 {
+            "at their 52-week closing high".to_string()
+        } else {
+            format!("{} below their 52-week closing high", p.say("from_52w_high")?)
+        };
+        Some(format!("{} over the month, the shares closed {high}", capitalise(&month)))
+    });
+    let fundamentals_sum = pen.write(|p| {
+        let revenue = p.say("revenue_ttm")?;
+        let window = p.say("window_ttm")?;
+        let end = p.say("revenue_ttm_period_end")?;
+        let mut kept = Vec::new();
+        if d.get("net_margin").is_some() {
+            kept.push(format!("kept a net margin of {}", p.say("net_margin")?));
+        }
+        if let Some(f) = value_of(d, "free_cash_flow_ttm") {
+            let fcf = p.say("free_cash_flow_ttm")?;
+            kept.push(if f < 0.0 {
+                format!("used {fcf} of cash after investment")
+            } else {
+                format!("generated {fcf} of free cash flow")
+            });
+        }
+        if kept.is_empty() {
+            return None;
+        }
+        Some(format!("On {revenue} of revenue in the {window} to {end}, the company {}", kept.join(" and ")))
+    });
+    let insiders_sum = pen.write(|p| {
+        let net = value_of(d, "insider_net").filter(|v| *v != 0.0)?;
+        let who = p.say("insiders")?;
+        let window = p.say("window_insider")?;
+        let one = value_of(d, "insiders") == Some(1.0);
+        Some(format!(
+            "Insiders were net {} on the open market in the {window} to the note's date ({who} {})",
+            if net < 0.0 { "sellers" } else { "buyers" },
+            if one { "insider" } else { "insiders" }
+        ))
+    });
+    let news_sum = pen.write(|p| {
+        let tone = value_of(d, "article_tone")?;
+        let n = p.say("articles")?;
+        let window = p.say("window_news")?;
+        let t = p.say("article_tone")?;
+        let one = value_of(d, "articles") == Some(1.0);
+        Some(format!(
+            "News in the {window} to the note's date read {} on balance: {t} across {n} linked {}",
+            tone_word(tone),
+            if one { "article" } else { "articles" }
+        ))
+    });
+    out.extend([price_sum, fundamentals_sum, insiders_sum, news_sum].into_iter().flatten());
     out.truncate(5);
-    // Three at least: the rest of the price and fundamentals paragraphs, then the
-    // lead and the calendar, fill in when a company has little else on record.
-    for extra in price.iter().chain(fundamentals.iter().skip(1)).chain(fallback) {
+    // Three at least: the body's own sentences, then the lead and the calendar,
+    // fill in when a company has little else on record.
+    let firsts = [price.first(), fundamentals.first(), insiders.first(), news.first()];
+    for extra in firsts.into_iter().flatten().chain(price).chain(fundamentals.iter().skip(1)).chain(fallback) {
         if out.len() >= 3 {
             break;
         }
@@ -871,7 +921,10 @@ fn metric_phrase(p: &mut Pen<'_>, id: MetricId) -> Option<String> {
             let x = p.say(&key)?;
             format!("{} in 13F holdings equal to {x} of shares outstanding", up_down(v, "an increase", "a decrease"))
         }
-        NewsTone => format!("a news tone of {}", p.say(&key)?),
+        // Not the news section's average tone: this one weighs recent items
+        // more and counts posts. Named apart, so no reader takes one measure
+        // for two figures.
+        NewsTone => format!("a recency-weighted news-and-posts tone of {}", p.say(&key)?),
         GrossMarginStability | InsiderNetBuying90d => return None,
     })
 }

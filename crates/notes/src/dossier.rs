@@ -703,11 +703,43 @@ impl<'a> Desk<'a> {
         let ids: Vec<i64> = signals.iter().map(|s| s.document_id).collect();
         let docs: HashMap<i64, StoredDocument> =
             read::documents_by_id(self.store.conn(), &ids)?.into_iter().map(|x| (x.id, x)).collect();
+        // Versions of one report (an update, a wire duplicate) count once: the
+        // latest is kept, the earlier ones are not cited, counted or quoted.
+        let leads: HashMap<i64, String> = docs
+            .values()
+            .filter(|doc| doc.kind != "post")
+            .map(|doc| {
+                let body = alphadesk_news::wire::clean(&doc.body);
+                (doc.id, alphadesk_news::article::sentences(&body).into_iter().next().unwrap_or_default().to_string())
+            })
+            .collect();
+        fn report<'a>(doc: &'a StoredDocument, leads: &'a HashMap<i64, String>) -> alphadesk_news::themes::Report<'a> {
+            alphadesk_news::themes::Report {
+                title: &doc.title,
+                lead: leads.get(&doc.id).map(String::as_str).unwrap_or(""),
+                known: doc.known_date,
+            }
+        }
+        let articles: Vec<&StoredDocument> =
+            signals.iter().filter_map(|s| docs.get(&s.document_id)).filter(|doc| doc.kind != "post").collect();
+        let superseded: std::collections::HashSet<i64> = articles
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| {
+                articles[i + 1..]
+                    .iter()
+                    .any(|b| b.id != a.id && alphadesk_news::themes::same_report(report(a, &leads), report(b, &leads)))
+            })
+            .map(|(_, a)| a.id)
+            .collect();
         let mut posts: Vec<(&StoredDocument, f64)> = Vec::new();
         for s in signals {
             let Some(doc) = docs.get(&s.document_id) else { continue };
             if doc.kind == "post" {
                 posts.push((doc, s.tone));
+                continue;
+            }
+            if superseded.contains(&doc.id) {
                 continue;
             }
             let src = d.source(Source::Article {

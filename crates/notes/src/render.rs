@@ -20,8 +20,38 @@ pub fn markdown_text(s: &str) -> String {
     }
 }
 
+/// Most citation markers a sentence carries: a claim resting on many sources
+/// cites them as ranges ("[4–73]"), not as a chain a reader cannot follow.
+pub const MAX_MARKERS: usize = 3;
+
+/// A sentence's citations as markers: one per source ("[1][74]"), or, past
+/// [`MAX_MARKERS`], runs of consecutive sources as ranges ("[1][4–73][74]"),
+/// and past that still one list ("[1, 4–9, 12–20, 31]").
+pub fn citation_marks(cites: &[usize]) -> Vec<String> {
+    if cites.len() <= MAX_MARKERS {
+        return cites.iter().map(|n| n.to_string()).collect();
+    }
+    let mut sorted = cites.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for n in sorted {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    let written: Vec<String> =
+        runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") }).collect();
+    if written.len() <= MAX_MARKERS {
+        written
+    } else {
+        vec![written.join(", ")]
+    }
+}
+
 fn cited(s: &Sentence) -> String {
-    let marks: String = s.cites.iter().map(|n| format!("[{n}]")).collect();
+    let marks: String = citation_marks(&s.cites).iter().map(|n| format!("[{n}]")).collect();
     let text = markdown_text(&s.text);
     if marks.is_empty() {
         format!("{text}.")
@@ -102,7 +132,13 @@ fn escape(s: &str) -> String {
 }
 
 fn html_sentence(s: &Sentence) -> String {
-    let marks: String = s.cites.iter().map(|n| format!("<a class=\"cite\" href=\"#s{n}\">[{n}]</a>")).collect();
+    let marks: String = citation_marks(&s.cites)
+        .iter()
+        .map(|m| {
+            let first = m.split(['–', ',']).next().unwrap_or(m);
+            format!("<a class=\"cite\" href=\"#s{first}\">[{m}]</a>")
+        })
+        .collect();
     if marks.is_empty() {
         format!("{}.", escape(&s.text))
     } else {

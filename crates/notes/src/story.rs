@@ -10,6 +10,7 @@
 //! without one, never given another's.
 
 use alphadesk_model::NaiveDate;
+use alphadesk_news::themes::{same_report, Report};
 use alphadesk_score::{profile_sentence, tracking_sentence};
 use serde::Serialize;
 
@@ -40,6 +41,12 @@ pub struct StoryArticle {
     pub source: Source,
     /// Companies it names and its relevance to each.
     pub links: Vec<(String, u8)>,
+}
+
+impl StoryArticle {
+    fn report(&self) -> Report<'_> {
+        Report { title: &self.title, lead: &self.lead, known: self.known }
+    }
 }
 
 /// A company of the theme, with its dossier on the story's date when it has one.
@@ -129,6 +136,9 @@ fn quotable_lead(lead: &str) -> bool {
 
 /// Whether a headline states a figure: digits, or a number in words.
 fn has_figure(title: &str) -> bool {
+    // A year names a time, not a measure ("Chrysler begins building 2014 Jeep").
+    let year =
+        |w: &str| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (w.starts_with("19") || w.starts_with("20"));
     const WORDS: &[&str] = &[
         "one",
         "two",
@@ -157,7 +167,7 @@ fn has_figure(title: &str) -> bool {
         "double",
         "triple",
     ];
-    title.chars().any(|c| c.is_ascii_digit())
+    title.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.chars().any(|c| c.is_ascii_digit()) && !year(w))
         || title.split(|c: char| !c.is_alphabetic()).any(|w| WORDS.contains(&w.to_lowercase().as_str()))
 }
 
@@ -224,15 +234,42 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
     // An article linked to no company may still name one the linker missed at
     // ingest ("BRIEF-JPMorgan ..."): only a report linked to the story's
     // companies, and to no other, gives the headline.
-    let foreign =
-        |a: &StoryArticle| a.links.is_empty() || a.links.iter().any(|(t, _)| !companies.iter().any(|c| &c.ticker == t));
-    let central = input
-        .articles
-        .iter()
-        .filter(|a| {
-            !has_figure(&a.title) && !forecasts(&a.title) && !foreign(a) && a.title.split_whitespace().count() >= 4
-        })
-        .max_by(|a, b| about_story(a).cmp(&about_story(b)).then(a.known.cmp(&b.known)).then(b.id.cmp(&a.id)));
+    // A story about no covered company (a market story) takes its headline
+    // from a report about no company: one about a company would name a
+    // company the story does not cover.
+    // A report that names another company in its headline (it is about it:
+    // relevance at the cut) would present that company as the story's.
+    let foreign = |a: &StoryArticle| {
+        a.links
+            .iter()
+            .any(|(t, r)| *r >= alphadesk_news::relevance::RELEVANT && !companies.iter().any(|c| &c.ticker == t))
+            || (!companies.is_empty() && about_story(a) == 0)
+    };
+    // Among those, the report that says most of what the theme is about: its
+    // label's terms in its headline and lead.
+    let label_terms: Vec<String> = input.label.split(", ").map(str::to_lowercase).collect();
+    let on_theme = |a: &StoryArticle| {
+        let text = format!("{} {}", a.title, a.lead).to_lowercase();
+        label_terms.iter().filter(|t| text.contains(t.as_str())).count()
+    };
+    let central_of = |plain: bool| {
+        input
+            .articles
+            .iter()
+            .filter(|a| {
+                (!plain || (!has_figure(&a.title) && !forecasts(&a.title)))
+                    && !foreign(a)
+                    && a.title.split_whitespace().count() >= 4
+            })
+            .max_by(|a, b| {
+                about_story(a)
+                    .cmp(&about_story(b))
+                    .then(on_theme(a).cmp(&on_theme(b)))
+                    .then(a.known.cmp(&b.known))
+                    .then(b.id.cmp(&a.id))
+            })
+    };
+    let central = central_of(true).or_else(|| central_of(false));
 
     // Lead: the window, cited to its first and last article, and who it is about.
     let lead = pen
@@ -282,9 +319,30 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
     // then the newest; each headline verbatim, and its lead when it is short.
     let mut quoted: Vec<&StoryArticle> = input.articles.iter().collect();
     quoted.sort_by(|a, b| about_story(b).cmp(&about_story(a)).then(b.known.cmp(&a.known)).then(a.id.cmp(&b.id)));
-    // The same report filed twice, or updated, is quoted once.
-    let mut seen = std::collections::HashSet::new();
-    quoted.retain(|a| seen.insert(alphadesk_news::themes::headline_key(&a.title)));
+    // Versions of one report (an update, a wire duplicate, the same first
+    // sentence under another headline) are quoted once: the one about the most
+    // of the story's companies, then the latest.
+    let mut kept: Vec<&StoryArticle> = Vec::new();
+    for a in quoted {
+        if !kept.iter().any(|k| same_report(k.report(), a.report())) {
+            kept.push(a);
+        }
+    }
+    // Key takeaways lead with the leading companies' moves over the month (three
+    // at most); headlines fill the rest, and a headline given as a takeaway is
+    // not quoted again below it. The central report, quoted by the lead, is the
+    // last choice for a takeaway.
+    let moves = companies
+        .iter()
+        .filter(|c| c.dossier.as_ref().is_ok_and(|d| value_of(d, "return_1m").is_some()))
+        .count()
+        .min(3);
+    let central_id = central.map(|c| c.id);
+    let mut by_takeaway = kept.clone();
+    by_takeaway.sort_by_key(|a| Some(a.id) == central_id);
+    let headline_takeaways: Vec<&StoryArticle> = by_takeaway.into_iter().take(3 - moves).collect();
+    let mut quoted: Vec<&StoryArticle> =
+        kept.into_iter().filter(|a| !headline_takeaways.iter().any(|t| t.id == a.id)).collect();
     quoted.truncate(MAX_QUOTED);
     quoted.sort_by_key(|a| (a.known, a.id));
     let mut sources_say = Vec::new();
@@ -303,6 +361,16 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
             })
         }));
     }
+    let mut headline_sentences = Vec::new();
+    for a in &headline_takeaways {
+        headline_sentences.extend(pen.write(|p| {
+            p.cite_source(&a.source);
+            Some(format!("Reuters, {}: “{}”", day(a.known), one_line(&a.title)))
+        }));
+    }
+    let already_quoted = |a: &StoryArticle| {
+        quoted.iter().chain(&headline_takeaways).any(|q| q.id == a.id || same_report(q.report(), a.report()))
+    };
 
     // A paragraph per company: its score sentences or why it has none, how its
     // shares moved over the month to the story's date against its sector, and
@@ -383,7 +451,8 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
         let best = best.filter(|(a, r)| {
             *r >= alphadesk_news::relevance::RELEVANT || crate::dossier::names_company(&a.title, &c.name, &c.ticker)
         });
-        if let Some((a, _)) = best {
+        // A report quoted above already is not quoted again.
+        if let Some((a, _)) = best.filter(|(a, _)| !already_quoted(a)) {
             sentences.extend(pen.write(|p| {
                 p.cite_source(&a.source);
                 Some(format!("Reuters on {}: “{}”", c.name, one_line(&a.title)))
@@ -392,16 +461,7 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
         sections.push(CompanySection { ticker: c.ticker.clone(), name: c.name.clone(), alpha_score, sentences });
     }
 
-    // Key takeaways: the month's moves of the leading companies (three at most),
-    // then the headlines most about the story's companies, to three at least.
-    for s in sources_say.iter().rev() {
-        if takeaways.len() >= 3 {
-            break;
-        }
-        if !takeaways.contains(s) {
-            takeaways.push(s.clone());
-        }
-    }
+    takeaways.extend(headline_sentences);
 
     // The headline is the news itself: the headline of the theme's most central
     // report (the one about the most of the story's companies, then the newest),

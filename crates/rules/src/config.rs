@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
 
 /// Every rule, by its stable id.
-pub const RULES: [&str; 14] = [
+pub const RULES: [&str; 15] = [
     "grounding",
     "verbatim",
     "quote-relevance",
+    "duplicate-source",
     "ticker-relevance",
     "promissory",
     "personalized-advice",

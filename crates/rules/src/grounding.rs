@@ -230,11 +230,20 @@ impl Run<'_, '_> {
                 Some((whole.start(), whole.end()))
             })
             .collect();
+        // A story's headline that is a listed article's headline word for word
+        // states that article's figures, as a quotation does.
+        let headline_of_a_source = l.part == Part::Heading && {
+            let heading = note::one_line(l.text.trim_start_matches('#'));
+            resolved
+                .values()
+                .any(|r| r.text.as_deref().and_then(|t| t.lines().next()).is_some_and(|h| note::one_line(h) == heading))
+        };
         let mut prev_end = 0;
         let mut prev_score: Option<(Option<Pillar>, bool)> = None;
         for m in &mentions {
             let text = &l.text[m.start..m.end];
-            if quotes.iter().any(|q| m.start >= q.start && m.end <= q.end)
+            if headline_of_a_source
+                || quotes.iter().any(|q| m.start >= q.start && m.end <= q.end)
                 || coverage.iter().any(|&(s, e)| m.start >= s && m.end <= e)
             {
                 prev_end = m.end;

@@ -458,6 +458,7 @@ impl Run<'_, '_> {
 
     fn all(&mut self) {
         let resolved = self.sources();
+        self.duplicate_sources(&resolved);
         let lines: Vec<Line<'_>> =
             self.note.lines.iter().filter(|l| matches!(l.part, Part::Body | Part::Heading)).cloned().collect();
         self.disclaimer();

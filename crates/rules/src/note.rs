@@ -50,7 +50,10 @@ pub struct ParsedNote<'a> {
 
 fn citation_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\[(\d+(?:\s*,\s*\d+)*)\]").expect("pattern compiles"))
+    // "[4]", "[4, 7]", and ranges "[4–73]" (a claim resting on many sources).
+    R.get_or_init(|| {
+        Regex::new(r"\[(\d+(?:\s*[–-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–-]\s*\d+)?)*)\]").expect("pattern compiles")
+    })
 }
 
 fn source_entry_re() -> &'static Regex {
@@ -113,6 +116,9 @@ pub fn parse(text: &str) -> ParsedNote<'_> {
 }
 
 /// Citation markers in a line: `[3]`, `[1, 4]`.
+/// Sources a citation range may span.
+const MAX_RANGE: usize = 10_000;
+
 pub fn citations(line: &str, number: usize) -> Vec<Citation> {
     citation_re()
         .captures_iter(line)
@@ -120,7 +126,18 @@ pub fn citations(line: &str, number: usize) -> Vec<Citation> {
             let m = c.get(0).expect("whole match");
             let list = c.get(1).map(|g| g.as_str()).unwrap_or("");
             list.split(',')
-                .filter_map(|n| n.trim().parse().ok())
+                .flat_map(|item| {
+                    let mut ends = item.split(['–', '-']).filter_map(|n| n.trim().parse::<usize>().ok());
+                    let a = ends.next();
+                    let b = ends.next().or(a);
+                    match (a, b) {
+                        // A range wider than any source list is read as its two
+                        // ends, which the source check then finds missing.
+                        (Some(a), Some(b)) if a <= b && b - a <= MAX_RANGE => (a..=b).collect::<Vec<_>>(),
+                        (Some(a), Some(b)) => vec![a, b],
+                        _ => vec![],
+                    }
+                })
                 .map(|n| Citation { number: n, line: number, start: m.start(), end: m.end() })
                 .collect::<Vec<_>>()
         })
@@ -233,4 +250,10 @@ mod properties {
             }
         }
     }
+}
+
+/// Text with every run of white space one space: how a quotation and its
+/// source are compared (a stored lead may hold line breaks).
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -43,10 +43,11 @@ impl Run<'_, '_> {
             let cites: Vec<&Resolved> =
                 note::citations(&l.text[s..e], l.number).iter().filter_map(|c| resolved.get(&c.number)).collect();
             let headline = |r: &Resolved| r.text.as_deref().and_then(|t| t.lines().next()).unwrap_or("").to_string();
-            let one_line = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
             let names_it = self.names_company(inner, &ticker)
                 || cites.iter().any(|r| self.names_company(&headline(r), &ticker))
-                || cites.iter().any(|r| one_line(&headline(r)) == one_line(inner) && r.about.contains(&ticker));
+                || cites
+                    .iter()
+                    .any(|r| note::one_line(&headline(r)) == note::one_line(inner) && r.about.contains(&ticker));
             if !names_it {
                 let name = self.dossiers.get(&ticker).map(|d| d.name.clone()).unwrap_or_else(|| ticker.clone());
                 self.flag(

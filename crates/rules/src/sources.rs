@@ -249,6 +249,54 @@ impl Run<'_, '_> {
     }
 }
 
+impl Run<'_, '_> {
+    /// `duplicate-source`: two listed articles that are versions of one report
+    /// (an update, a wire duplicate, the same first sentence under another
+    /// headline) present one report as two. Reported at the later entry.
+    pub(crate) fn duplicate_sources(&mut self, resolved: &HashMap<usize, Resolved>) {
+        if !self.on("duplicate-source") {
+            return;
+        }
+        let reports: Vec<(usize, String, String, NaiveDate)> = resolved
+            .iter()
+            .filter_map(|(n, r)| {
+                let text = r.text.as_deref()?;
+                let (title, body) = text.split_once('\n').unwrap_or((text, ""));
+                let lead = alphadesk_news::article::sentences(body).first().map(|s| s.to_string()).unwrap_or_default();
+                Some((*n, title.to_string(), lead, r.known?))
+            })
+            .collect();
+        let reports: Vec<(usize, alphadesk_news::themes::Report<'_>)> = reports
+            .iter()
+            .map(|(n, title, lead, known)| (*n, alphadesk_news::themes::Report { title, lead, known: *known }))
+            .collect();
+        let mut flagged = Vec::new();
+        for (i, a) in reports.iter().enumerate() {
+            for b in &reports[i + 1..] {
+                if alphadesk_news::themes::same_report(a.1, b.1) {
+                    let (first, later) = if a.0 < b.0 { (a, b) } else { (b, a) };
+                    flagged.push((first.0, later.0, later.1.title.to_string()));
+                }
+            }
+        }
+        flagged.sort();
+        flagged.dedup_by_key(|f| f.1);
+        for (first, later, title) in flagged {
+            let Some(e) = self.note.sources.get(&later) else { continue };
+            let (line, text) = (e.line, e.text);
+            self.flag(
+                "duplicate-source",
+                line,
+                1,
+                text,
+                format!(
+                    "sources {first} and {later} are versions of one report (“{title}”): cite the latest version once"
+                ),
+            );
+        }
+    }
+}
+
 /// A stored article a note cites: the companies linked to it, its text as a
 /// reader sees it (`alphadesk_news::wire`) and the day it was first known.
 pub(crate) struct CitedArticle {
