@@ -51,15 +51,15 @@ fn main() {
         // The window's themes are found once (cached per store state); each
         // round composes and checks every story with a fresh checker.
         let first = service.stories(to_d, Some(from_d), None).unwrap();
-        let passed = first.iter().filter(|s| s.verdict.passed).count();
+        let passed = first.written.iter().filter(|s| s.verdict.passed).count();
         let (mut n, start) = (0usize, Instant::now());
         while start.elapsed() < Duration::from_secs(3) {
-            n += service.stories(to_d, Some(from_d), None).unwrap().len();
+            n += service.stories(to_d, Some(from_d), None).unwrap().written.len();
         }
         let rate = n as f64 / start.elapsed().as_secs_f64();
         println!(
             "stories {from}..{to}: {} stories, {passed} pass the checker; composed + checked at {rate:.0} stories/s (target >= 200)",
-            first.len()
+            first.written.len()
         );
     }
     println!("peak memory {:.0} MiB", common::peak_rss_mib());

@@ -183,7 +183,7 @@ const AFTER_COMMA: &[&str] = &[
 /// - in a dateline ("PARIS  June 17");
 /// - in a list of names (two or more double spaces between capitalised words in a
 ///   row: "Siemens  PPR  Dell").
-fn restore_crawler_commas(s: &str) -> String {
+pub fn restore_crawler_commas(s: &str) -> String {
     let parts: Vec<&str> = s.split("  ").collect();
     if parts.len() == 1 {
         return s.to_string();

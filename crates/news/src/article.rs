@@ -317,9 +317,12 @@ fn quote(s: &str) -> String {
 pub fn analyze(linker: &Linker, model: &dyn Tone, a: &ArticleInput) -> Analysis {
     let mut hits = Vec::new();
     let published = published_date(a);
+    // The headline as a reader sees it: "BRIEF-Bank Of America's ..." names
+    // Bank of America, which the slug glued to its first word would hide.
+    let title = crate::wire::clean_title(&a.title);
     let mut parts: Vec<(&str, bool)> = Vec::new();
-    if !a.title.trim().is_empty() {
-        parts.push((a.title.trim(), true));
+    if !title.trim().is_empty() {
+        parts.push((title.trim(), true));
     }
     parts.extend(sentences(&a.body).into_iter().map(|s| (s, false)));
     let mut weighted = 0.0;

@@ -610,6 +610,16 @@ mod tests {
     }
 
     #[test]
+    fn a_ticker_stated_with_its_exchange_links_without_parentheses() {
+        let linker = Linker::new(vec![Company { ticker: "ALL".into(), name: "Allstate Corp".into() }], "");
+        for text in ["Shares listed as NYSE: ALL traded", "Allstate (NYSE: ALL) rose", "the symbol ALL fell"] {
+            let m = linker.mentions(text);
+            assert!(m.iter().any(|(t, k, _, _)| t == "ALL" && *k == Kind::ExchangeTicker), "{text}: {m:?}");
+        }
+        assert!(linker.mentions("ALL of them rose").is_empty());
+    }
+
+    #[test]
     fn names_normalise() {
         assert_eq!(normalise("The Allstate Corporation"), ["allstate"]);
         assert_eq!(normalise("JPMorgan Chase & Co."), ["jpmorgan", "chase"]);

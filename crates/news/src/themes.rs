@@ -628,6 +628,15 @@ fn as_written(word: &str, members: &[&ThemeArticle]) -> String {
     let mut forms: BTreeMap<String, usize> = BTreeMap::new();
     let mut count = |text: &str, weight: usize| {
         for sentence in text.split(['.', '!', '?', ':', '-', '"', '“']) {
+            // A line in capitals ("* CREDIT CARD DELINQUENCY RATE ...") or
+            // in title case says nothing of how a word is written.
+            let letters: Vec<char> = sentence.chars().filter(|c| c.is_alphabetic()).collect();
+            let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+            let capitalised = sentence.split_whitespace().filter(|w| w.starts_with(char::is_uppercase)).count();
+            let words = sentence.split_whitespace().count();
+            if upper * 2 > letters.len() || (words >= 4 && capitalised * 10 >= words * 8) {
+                continue;
+            }
             for w in sentence
                 .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '&'))
                 .filter(|w| !w.is_empty())

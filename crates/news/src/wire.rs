@@ -108,6 +108,18 @@ fn is_code(s: &str) -> bool {
 /// "Apple (AAPL.O)'s"), the punctuation closes up to the word before it; nowhere
 /// else is a space removed ("not 'signal to market'" keeps its space).
 fn without_codes(text: &str) -> String {
+    // Invisible characters in a feed's headline ("BRIEF-\u{200d}Shipt And
+    // Target") show as nothing.
+    let visible: String;
+    let text = if text.contains(['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}']) {
+        visible = text
+            .chars()
+            .filter(|c| !matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'))
+            .collect();
+        visible.as_str()
+    } else {
+        text
+    };
     /// Where a code was; never in wire text.
     const GAP: char = '\u{1}';
     /// Punctuation that closes up to the word before a removed code.

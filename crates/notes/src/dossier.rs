@@ -319,6 +319,10 @@ pub enum NoteError {
     TooLittleData { ticker: String, as_of: NaiveDate, statements: usize, needed: usize },
     #[error("theme {theme} has no article to write from")]
     NoArticles { theme: String },
+    /// Every report of the theme forecasts a gain in its headline: no headline
+    /// the story could own, so no story (an editor would not run one).
+    #[error("theme {theme} has no headline to run: every report's headline predicts a gain or names a company the story does not cover")]
+    NoHeadline { theme: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

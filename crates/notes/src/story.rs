@@ -111,12 +111,6 @@ fn and_list(names: &[String]) -> String {
     }
 }
 
-/// A label's phrases as prose: "boeing, order, airshow" → "boeing, order and airshow".
-fn label_words(label: &str) -> String {
-    let parts: Vec<String> = label.split(", ").map(str::to_string).collect();
-    and_list(&parts)
-}
-
 /// Whether a stored first sentence is a whole sentence worth quoting: not a
 /// summary's bullet, not a quote within the quote, not cut at an abbreviation
 /// ("… has appointed J.P").
@@ -190,13 +184,47 @@ fn forecasts(title: &str) -> bool {
         "guarantee",
         "guarantees",
         "guaranteed",
-        "target",
         "outlook",
         "predicts",
         "likely",
         "set",
     ];
-    title.split(|c: char| !c.is_alphabetic()).any(|w| WORDS.contains(&w.to_lowercase().as_str()))
+    title.split(|c: char| !c.is_alphabetic()).any(|w| WORDS.contains(&w.to_lowercase().as_str()) || is_target(w))
+}
+
+/// "target" as a goal; "Target" mid-headline is the retailer (Reuters writes
+/// headlines in sentence case).
+fn is_target(word: &str) -> bool {
+    matches!(word, "target" | "targets")
+}
+
+/// Whether a headline promises a gain or predicts a price in words the story
+/// would own ("will rise", "target", "guaranteed"); "Facebook will not testify"
+/// reports a plan, not a return.
+fn promises(title: &str) -> bool {
+    const WORDS: &[&str] = &["guarantee", "guarantees", "guaranteed", "predicts", "poised"];
+    const MODAL: &[&str] = &["will", "would", "could", "should", "to"];
+    const GAIN: &[&str] = &[
+        "rise",
+        "climb",
+        "gain",
+        "rally",
+        "soar",
+        "double",
+        "triple",
+        "outperform",
+        "jump",
+        "increase",
+        "return",
+        "reach",
+        "hit",
+        "surge",
+    ];
+    let words: Vec<String> =
+        title.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    words.iter().any(|w| WORDS.contains(&w.as_str()))
+        || title.split(|c: char| !c.is_alphabetic()).any(is_target)
+        || words.windows(2).any(|p| MODAL.contains(&p[0].as_str()) && GAIN.contains(&p[1].as_str()))
 }
 
 fn one_line(text: &str) -> String {
@@ -252,13 +280,21 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
         let text = format!("{} {}", a.title, a.lead).to_lowercase();
         label_terms.iter().filter(|t| text.contains(t.as_str())).count()
     };
-    let central_of = |plain: bool| {
+    // Without a headline free of figures, one with figures: they are its
+    // source's, quoted (the checker reads a source's headline as its words).
+    // Never one that forecasts: a headline is the story's voice.
+    // Then one that reports an expectation or a plan ("sees", "will not
+    // testify") without promising a gain ("will rise", "target"). Last, for a
+    // story about no covered company, one about a company it does not cover:
+    // the story reports the articles alone, and its headline is one of them.
+    let central_of = |pass: u8| {
         input
             .articles
             .iter()
             .filter(|a| {
-                (!plain || (!has_figure(&a.title) && !forecasts(&a.title)))
-                    && !foreign(a)
+                (pass > 0 || !has_figure(&a.title))
+                    && (if pass < 2 { !forecasts(&a.title) } else { !promises(&a.title) })
+                    && (!foreign(a) || (pass == 3 && companies.is_empty()))
                     && a.title.split_whitespace().count() >= 4
             })
             .max_by(|a, b| {
@@ -269,40 +305,29 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
                     .then(b.id.cmp(&a.id))
             })
     };
-    let central = central_of(true).or_else(|| central_of(false));
+    let Some(central) = (0..=3).find_map(central_of) else {
+        return Err(NoteError::NoHeadline { theme: input.theme.clone() });
+    };
 
     // Lead: the window, cited to its first and last article, and who it is about.
+    // The window's first and last report, each cited once: when they are
+    // versions of one report, the later stands for both.
+    let opening = if same_report(first.report(), last.report()) { last } else { first };
     let lead = pen
         .write(|p| {
-            p.cite_source(&first.source);
-            let mut text = match central {
-                Some(c) if first.known == last.known => {
-                    p.cite_source(&c.source);
-                    format!("Reuters reported on {}: “{}”", day(c.known), one_line(&c.title))
-                }
-                Some(c) => {
-                    p.cite_source(&c.source);
-                    p.cite_source(&last.source);
-                    format!(
-                        "Reuters reports from {} to {} led with “{}” on {}",
-                        day(first.known),
-                        day(last.known),
-                        one_line(&c.title),
-                        day(c.known)
-                    )
-                }
-                None if first.known == last.known => {
-                    format!("Reuters reported on {} on {}", label_words(&input.label), day(first.known))
-                }
-                None => {
-                    p.cite_source(&last.source);
-                    format!(
-                        "Reuters reports on {} ran from {} to {}",
-                        label_words(&input.label),
-                        day(first.known),
-                        day(last.known)
-                    )
-                }
+            p.cite_source(&opening.source);
+            p.cite_source(&central.source);
+            let mut text = if opening.known == last.known {
+                format!("Reuters reported on {}: “{}”", day(central.known), one_line(&central.title))
+            } else {
+                p.cite_source(&last.source);
+                format!(
+                    "Reuters reports from {} to {} led with “{}” on {}",
+                    day(opening.known),
+                    day(last.known),
+                    one_line(&central.title),
+                    day(central.known)
+                )
             };
             if !named.is_empty() {
                 text.push_str(&if named.len() == 1 {
@@ -337,7 +362,7 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
         .filter(|c| c.dossier.as_ref().is_ok_and(|d| value_of(d, "return_1m").is_some()))
         .count()
         .min(3);
-    let central_id = central.map(|c| c.id);
+    let central_id = Some(central.id);
     let mut by_takeaway = kept.clone();
     by_takeaway.sort_by_key(|a| Some(a.id) == central_id);
     let headline_takeaways: Vec<&StoryArticle> = by_takeaway.into_iter().take(3 - moves).collect();
@@ -468,27 +493,7 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
     // as the source wrote it, cleaned. A headline with a figure is passed over
     // (a heading's figures must match the company's data, and a report's need
     // not); without a usable one, the label says what the reports were about.
-    let headline = Sentence {
-        text: match central {
-            Some(a) => one_line(&a.title),
-            None if companies.is_empty() => format!("What Reuters reported on {}", label_words(&input.label)),
-            None => {
-                let names: Vec<String> = companies.iter().take(2).map(|c| c.name.clone()).collect();
-                let (more, verb) = match companies.len() {
-                    1 => ("", "stands"),
-                    2 => ("", "stand"),
-                    _ => (" and others", "stand"),
-                };
-                format!(
-                    "What Reuters reported on {}, and where {}{more} {verb}",
-                    label_words(&input.label),
-                    and_list(&names)
-                )
-            }
-        },
-        cites: vec![],
-        claims: vec![],
-    };
+    let headline = Sentence { text: one_line(&central.title), cites: vec![], claims: vec![] };
     watch.sort_by_key(|w| w.date);
     Ok(Story {
         theme: input.theme.clone(),
@@ -530,7 +535,6 @@ mod tests {
         assert!(!quotable_lead("June 19 Bank of America has appointed J.P"));
         assert!(!quotable_lead("* Ryanair finalises Boeing order worth $15.6 bln at list prices"));
         assert!(quotable_lead("Ryanair finalised an order for 175 Boeing 737-800 aircraft on Wednesday"));
-        assert_eq!(label_words("boeing, order, airshow"), "boeing, order and airshow");
         assert_eq!(and_list(&["A".into(), "B".into(), "C".into()]), "A, B and C");
     }
 }

@@ -239,9 +239,12 @@ impl<'d> Checker<'d> {
                 Ok(Some(d))
             }
             // A dossier never refuses for thin data; that is the composer's call.
-            Err(NoteError::NotScored { .. } | NoteError::TooLittleData { .. } | NoteError::NoArticles { .. }) => {
-                Ok(None)
-            }
+            Err(
+                NoteError::NotScored { .. }
+                | NoteError::TooLittleData { .. }
+                | NoteError::NoArticles { .. }
+                | NoteError::NoHeadline { .. },
+            ) => Ok(None),
             Err(NoteError::UnknownTicker(t)) => Err(CheckError::UnknownSubject(t)),
             Err(NoteError::Store(e)) => Err(e.into()),
         }
@@ -286,7 +289,7 @@ impl<'d> Checker<'d> {
         }
         for l in note.lines.iter().filter(|l| matches!(l.part, Part::Body | Part::Heading)) {
             for c in paren_ticker_re().captures_iter(l.text) {
-                let Some(t) = c.get(1).or(c.get(2)) else { continue };
+                let Some(t) = c.get(1).or(c.get(2)).or(c.get(3)) else { continue };
                 if self.desk.universe.member(t.as_str()).is_some() {
                     return vec![t.as_str().to_string()];
                 }
@@ -307,7 +310,7 @@ impl<'d> Checker<'d> {
     pub(crate) fn companies_in(&self, text: &str) -> Vec<(usize, String)> {
         let mut found: Vec<(usize, String)> = Vec::new();
         for c in paren_ticker_re().captures_iter(text) {
-            let Some(m) = c.get(1).or(c.get(2)) else { continue };
+            let Some(m) = c.get(1).or(c.get(2)).or(c.get(3)) else { continue };
             if self.catalog.tickers.contains(m.as_str()) {
                 found.push((c.get(0).map(|w| w.start()).unwrap_or(0), m.as_str().to_string()));
             }
@@ -514,7 +517,16 @@ impl Run<'_, '_> {
             return vec![((0, l.text.len()), Some(self.subjects[0].clone()))];
         }
         let mut current = self.heading_focus.clone();
-        note::sentences(l.text)
+        // A subject's name holds no sentence end ("Yum! Brands Inc"): names are
+        // masked, at the same length, before the line is split.
+        let mut masked = l.text.to_string();
+        for d in self.dossiers.values() {
+            let name = reading::shown(&d.name);
+            if name.contains(['!', '?', '.']) && masked.contains(name.as_ref()) {
+                masked = masked.replace(name.as_ref(), &"x".repeat(name.len()));
+            }
+        }
+        note::sentences(&masked)
             .into_iter()
             .map(|(s, e)| {
                 if let Some(t) = self.named_subject(&l.text[s..e]) {

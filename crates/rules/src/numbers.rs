@@ -88,7 +88,9 @@ fn patterns() -> &'static Patterns {
             signed: r(r"(?:^|[\s(])([+\-−]\d*\.\d+)(?-u:\b)"),
             // A number word counts only before a lower-case word: "three insiders",
             // not "Capital One Financial".
-            counted: r(&format!(r"(?-u:\b)((?i:{WORD_NUMBERS}))\s+[a-z]")),
+            // "one of the filings" is a phrase, not a count ("of" is captured to
+            // tell it apart).
+            counted: r(&format!(r"(?-u:\b)((?i:{WORD_NUMBERS}))\s+([a-z]+)")),
             year: r(r"(?-u:\b)(1[89]\d{2}|20\d{2})(?-u:\b)"),
             plain: r(r"(?-u:\b)\d[\d,]*(?:\.\d+)?(?-u:\b)"),
         }
@@ -286,6 +288,9 @@ pub fn mentions(line: &str) -> Vec<Mention> {
         Some((offset, full(c), Kind::Signed, sign * v, tol))
     });
     each(&p.counted, &|c| {
+        if g(c, 2)? == "of" {
+            return None;
+        }
         let w = g(c, 1)?;
         Some((0, w.len(), Kind::Plain, word_number(&w)?, 0.0))
     });

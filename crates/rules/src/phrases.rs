@@ -44,6 +44,33 @@ pub(crate) fn normalise_text(s: &str) -> String {
     s.replace(['’', '‘'], "'").to_lowercase()
 }
 
+/// Verbs of trading a stock.
+const TRADE: &str = r"buy|buying|sell|selling|short|shorting|dump|dumping|grab|snap up|scoop up|load up|loading up|pile into|pile in|get in|get out|accumulate|own|add|hold|invest in";
+
+/// Advice by its shape rather than a fixed phrase: the reader told to trade
+/// ("you'd be wise to buy", "you need to load up"), a trade in the imperative at
+/// the start of a sentence ("Load up on AAPL", "Buy now"), and the trade idioms
+/// of stock promotion ("no-brainer", "must-own", "back up the truck").
+fn advice_pattern() -> &'static Regex {
+    static R: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?i)\b(?:you|you'd|you'll|you're|your|ya)\b[^.;:!?“”]{{0,40}}?\b(?:{TRADE})\b|(?:^|[.!?;:■]\s+|^\s*[-*]\s+)(?:{TRADE})\b(?:\s+(?:now|today|on|up|in|the|this|these|shares|stock|more|some)\b)|\bno[- ]brainer\b|\bmust[- ](?:own|buy|have)\b|\bback up the truck\b|\bscreaming buy\b|\b(?:is|as|looks like|remains) a (?:strong |clear |great )?(?:buy|sell)\b|\bbuying opportunity\b|\bdon't miss (?:out|this)\b|\bbefore it's too late\b"
+        ))
+        .expect("pattern compiles")
+    })
+}
+
+/// A promise by its shape: certainty next to a gain ("certain to double",
+/// "sure to rise", "definitely going to soar", "can't-miss winner").
+fn promise_pattern() -> &'static Regex {
+    static R: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:certain|certainly|sure|surely|definitely|undoubtedly|inevitably|no doubt|bound|destined|can't[- ]miss|cannot miss|100%)\b[^.;!?“”]{0,25}?\b(?:gain|gains|rise|rises|rally|rallies|double|doubles|triple|soar|soars|climb|climbs|profit|profits|win|winner|winners|go up|pay off|make money|multiply)\b")
+            .expect("pattern compiles")
+    })
+}
+
 impl Run<'_, '_> {
     /// `promissory`, `personalized-advice` and `projection` per occurrence, and
     /// `balance` over the whole note.
@@ -64,11 +91,28 @@ impl Run<'_, '_> {
             for q in quotations(l, &crate::note::sentences(l.text), resolved).iter().filter(|q| q.verified) {
                 scan.replace_range(q.start..q.end, &" ".repeat(q.end - q.start));
             }
+            let normalised = normalise_text(&scan);
             for rule in ["promissory", "personalized-advice", "projection"] {
-                let hits: Vec<(usize, String)> = self.c.catalog.phrases[rule]
+                let mut hits: Vec<(usize, String)> = self.c.catalog.phrases[rule]
                     .find_iter(&scan)
                     .map(|m| (m.start(), m.as_str().to_string()))
                     .collect();
+                // The shapes, where the phrase list found nothing on the line.
+                let shape = match rule {
+                    "promissory" => Some(promise_pattern()),
+                    "personalized-advice" => Some(advice_pattern()),
+                    _ => None,
+                };
+                if let (true, Some(shape)) = (hits.is_empty(), shape) {
+                    // Lower-casing and the apostrophe fold keep byte offsets
+                    // for ASCII text; elsewhere the hit is reported at the line.
+                    let same = normalised.len() == scan.len();
+                    hits.extend(shape.find_iter(&normalised).map(|m| {
+                        let found = m.as_str().trim_start_matches(|c: char| !c.is_alphanumeric()).to_string();
+                        let at = if same { m.end() - found.len() } else { 0 };
+                        (at, if same { scan[at..m.end()].to_string() } else { found })
+                    }));
+                }
                 for (at, found) in hits {
                     let p = found.to_lowercase();
                     let message = match rule {

@@ -97,9 +97,14 @@ pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
 pub(crate) fn read_as_shown(markdown: &str) -> Option<Reading> {
     let touches = |c: char| matches!(fold(c), Some(f) if f == c);
     let plain = markdown.chars().all(|c| c.is_ascii() && c != '*' || (!c.is_ascii() && touches(c)));
-    if plain {
+    if plain && !number_words_re().is_match(markdown) {
         return None;
     }
+    let folded = fold_text(markdown);
+    Some(with_numbers_in_digits(folded))
+}
+
+fn fold_text(markdown: &str) -> Reading {
     let mut text = String::with_capacity(markdown.len());
     let mut columns = Vec::new();
     for (i, line) in markdown.split('\n').enumerate() {
@@ -124,7 +129,117 @@ pub(crate) fn read_as_shown(markdown: &str) -> Option<Reading> {
         }
         columns.push(map);
     }
-    Some(Reading { text, columns })
+    Reading { text, columns }
+}
+
+const UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+
+/// A number written in words: "seventy-two", "thirty", "one hundred and five",
+/// "ten" (group 1), with what follows it (group 2) and what comes before it
+/// (checked by the caller).
+fn number_words_re() -> &'static regex::Regex {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        let unit = UNITS.join("|");
+        let tens = TENS.join("|");
+        let below_100 = format!(r"(?:(?:{tens})(?:[- ](?:{unit}))?|(?:{unit}))");
+        regex::Regex::new(&format!(
+            r"(?i)\b((?:(?:a|{unit})\s+hundred(?:\s+(?:and\s+)?{below_100})?)|{below_100})\b(\s*(?:%|percent\b|per cent\b|percentage points?\b|points?\b|/\s*100\b|out of 100\b))?"
+        ))
+        .expect("pattern compiles")
+    })
+}
+
+fn number_value(words: &str) -> Option<u32> {
+    let lower = words.to_lowercase();
+    let mut total = 0;
+    let mut current = 0;
+    for w in lower.split(|c: char| c == '-' || c.is_whitespace()).filter(|w| !w.is_empty() && *w != "and") {
+        if let Some(i) = UNITS.iter().position(|u| *u == w) {
+            current += i as u32;
+        } else if let Some(i) = TENS.iter().position(|t| *t == w) {
+            current += 20 + 10 * i as u32;
+        } else if w == "hundred" {
+            current = current.max(1) * 100;
+        } else if w == "a" {
+            current += 1;
+        } else {
+            return None;
+        }
+    }
+    total += current;
+    Some(total)
+}
+
+/// Numbers written in words read as the digits a reader takes them for: "an
+/// Alpha Score of seventy-two" is a score of 72, "lost thirty percent" lost
+/// 30%. Words from thirteen up always; one to twelve only as a percentage,
+/// points or a score ("ten percent", "a score of nine"), because "one of the
+/// companies" and "three insiders" are prose (and counted already).
+fn with_numbers_in_digits(r: Reading) -> Reading {
+    const SCORE_WORDS: [&str; 6] = ["score of", "scored", "score is", "score at", "score to", "rating of"];
+    let mut text = String::with_capacity(r.text.len());
+    let mut columns = Vec::with_capacity(r.columns.len());
+    for (i, line) in r.text.split('\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        let map = &r.columns[i];
+        // Byte offset → char index in the line, for the column map.
+        let char_at = |b: usize| line[..b].chars().count();
+        let mut out_map = Vec::with_capacity(map.len());
+        let mut last = 0;
+        for c in number_words_re().captures_iter(line) {
+            let (Some(whole), Some(words)) = (c.get(0), c.get(1)) else { continue };
+            let Some(value) = number_value(words.as_str()) else { continue };
+            let before = line[..words.start()].trim_end().to_lowercase();
+            let small = value <= 12 && !words.as_str().to_lowercase().contains("hundred");
+            let scored = SCORE_WORDS.iter().any(|w| before.ends_with(w));
+            if small && c.get(2).is_none() && !scored {
+                continue;
+            }
+            // Text before the number, as it was.
+            for (k, ch) in line[last..words.start()].chars().enumerate() {
+                text.push(ch);
+                out_map.push(map.get(char_at(last) + k).copied().unwrap_or(0));
+            }
+            let at = map.get(char_at(words.start())).copied().unwrap_or(0);
+            for ch in value.to_string().chars() {
+                text.push(ch);
+                out_map.push(at);
+            }
+            last = words.end();
+            let _ = whole;
+        }
+        for (k, ch) in line[last..].chars().enumerate() {
+            text.push(ch);
+            out_map.push(map.get(char_at(last) + k).copied().unwrap_or(0));
+        }
+        columns.push(out_map);
+    }
+    Reading { text, columns }
 }
 
 #[cfg(test)]
@@ -141,5 +256,21 @@ mod tests {
         assert_eq!(read_as_shown("$１６４.６３ and\u{00a0}more").unwrap().text, "$164.63 and more");
         assert!(read_as_shown("Plain text, “quoted” — and ■ bullets.").is_none());
         assert_eq!(read_as_shown("* a bullet, **bold**").unwrap().text, "* a bullet, bold");
+    }
+
+    #[test]
+    fn numbers_in_words_read_as_digits_where_they_state_a_figure() {
+        let read = |t: &str| read_as_shown(t).map(|r| r.text).unwrap_or_else(|| t.to_string());
+        assert_eq!(read("an Alpha Score of seventy-two"), "an Alpha Score of 72");
+        assert_eq!(read("the shares lost thirty percent"), "the shares lost 30 percent");
+        assert_eq!(read("up ten percent, a score of nine"), "up 10 percent, a score of 9");
+        assert_eq!(read("one hundred and five points"), "105 points");
+        // Prose keeps its words.
+        assert_eq!(read("one of the companies, three insiders"), "one of the companies, three insiders");
+        // Columns still point at the words as written.
+        let r = read_as_shown("x\nscore of seventy-two now").unwrap();
+        assert_eq!(r.text, "x\nscore of 72 now");
+        assert_eq!(r.column(2, 10), 10);
+        assert_eq!(r.column(2, 13), 22);
     }
 }

@@ -13,10 +13,14 @@ use crate::sources::Resolved;
 
 use crate::{re, Run};
 
-/// `(XOM)`, `(NYSE: XOM)`, `$XOM`: tickers written as tickers.
+/// `(XOM)`, `(NYSE: XOM)`, `NYSE: XOM`, `$XOM`: tickers written as tickers
+/// (of any listed company, priced or not).
 pub(crate) fn paren_ticker_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(r"\((?:(?:NYSE|Nasdaq|NASDAQ|AMEX)\s*:\s*)?([A-Z]{1,5}(?:\.[A-Z])?)\)|\$([A-Z]{1,5}(?:\.[A-Z])?)(?-u:\b)", &R)
+    re(
+        r"\((?:(?:NYSE|Nasdaq|NASDAQ|AMEX)\s*:\s*)?([A-Z]{1,5}(?:\.[A-Z])?)\)|\$([A-Z]{1,5}(?:\.[A-Z])?)(?-u:\b)|(?-u:\b)(?:NYSE|Nasdaq|NASDAQ|AMEX)\s*:\s*([A-Z]{1,5}(?:\.[A-Z])?)(?-u:\b)",
+        &R,
+    )
 }
 
 impl Run<'_, '_> {
@@ -38,7 +42,7 @@ impl Run<'_, '_> {
         }
         let mut found: Vec<(usize, String, String)> = Vec::new();
         for c in paren_ticker_re().captures_iter(l.text) {
-            let Some(m) = c.get(1).or(c.get(2)) else { continue };
+            let Some(m) = c.get(1).or(c.get(2)).or(c.get(3)) else { continue };
             if self.c.catalog.tickers.contains(m.as_str()) {
                 let whole = c.get(0).expect("whole");
                 found.push((whole.start(), m.as_str().to_string(), whole.as_str().to_string()));

@@ -217,6 +217,39 @@ fn mutations(md: &str, ticker: &str, score: Option<u8>, date: NaiveDate) -> Vec<
     out
 }
 
+/// 0–100 in words, as a hostile author would write a score.
+fn words(n: u8) -> String {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    match n {
+        100 => "one hundred".into(),
+        0..=19 => UNITS[n as usize].into(),
+        _ if n % 10 == 0 => TENS[n as usize / 10].into(),
+        _ => format!("{}-{}", TENS[n as usize / 10], UNITS[n as usize % 10]),
+    }
+}
+
 /// A small hand-written note about Apple on 2018-04-30 that passes every rule;
 /// each case edits it one way and names the rules it must (or must not) trip.
 const BASE: &str = "---
@@ -296,6 +329,47 @@ fn each_rule_has_passing_and_failing_examples() {
             ("a soft hyphen", BASE.replace(lead, &format!("{lead} A ri\u{ad}sk-free holding.")), &["promissory"]),
             ("a non-breaking space", BASE.replace(lead, &format!("{lead} It is a sure\u{a0}thing.")), &["promissory"]),
             ("full-width digits", BASE.replace("$239.2 billion", "$２５０.０ billion"), &["grounding"]),
+            // numbers in words are read as the figures they state
+            (
+                "a score in words",
+                BASE.replace(lead, &format!("{lead} It has an Alpha Score of {} [1].", words((a + 30) % 101))),
+                &["score-consistency"],
+            ),
+            (
+                "the right score in words",
+                BASE.replace(lead, &format!("{lead} It has an Alpha Score of {}, categorized as {cat}.", words(a))),
+                &[],
+            ),
+            (
+                "a loss in words",
+                BASE.replace(lead, &format!("{lead} The shares lost thirty percent [1].")),
+                &["grounding"],
+            ),
+            ("a count in prose", BASE.replace(lead, &format!("{lead} One of the filings is a 10-Q [2].")), &[]),
+            // a ticker stated with its exchange, without parentheses
+            ("NYSE: ALL", BASE.replace(lead, &format!("{lead} Compare NYSE: ALL.")), &["ticker-relevance"]),
+            // advice and promises by their shape, not a fixed phrase
+            ("load up", BASE.replace(lead, &format!("{lead} Load up on the shares.")), &["personalized-advice"]),
+            (
+                "you'd be wise to buy",
+                BASE.replace(lead, &format!("{lead} You'd be wise to buy before the next 10-Q.")),
+                &["personalized-advice"],
+            ),
+            ("no-brainer", BASE.replace(lead, &format!("{lead} It is a no-brainer buy.")), &["personalized-advice"]),
+            ("is a buy", BASE.replace(lead, &format!("{lead} The stock remains a buy.")), &["personalized-advice"]),
+            (
+                "certain to double",
+                BASE.replace(lead, &format!("{lead} The shares are certain to double.")),
+                &["promissory"],
+            ),
+            ("sure to rise", BASE.replace(lead, &format!("{lead} The shares are sure to rise.")), &["promissory"]),
+            // the same words, no advice or promise
+            (
+                "buyers and sellers",
+                BASE.replace(lead, &format!("{lead} Insiders were net sellers; buyback data is on file.")),
+                &[],
+            ),
+            ("short interest", BASE.replace(lead, &format!("{lead} Short interest is not covered here.")), &[]),
             // promissory
             ("uncertain words", BASE.replace(lead, &format!("{lead} Nothing about the future is certain.")), &[]),
             ("can't lose", BASE.replace(lead, &format!("{lead} Holders can’t lose.")), &["promissory"]),

@@ -99,7 +99,7 @@ impl From<alphadesk_notes::NoteError> for ServiceError {
         use alphadesk_notes::NoteError::*;
         match e {
             UnknownTicker(_) | NotScored { .. } => ServiceError::not_found(e.to_string()),
-            TooLittleData { .. } | NoArticles { .. } => ServiceError::unprocessable(e.to_string()),
+            TooLittleData { .. } | NoArticles { .. } | NoHeadline { .. } => ServiceError::unprocessable(e.to_string()),
             Store(s) => s.into(),
         }
     }

@@ -39,7 +39,7 @@ use alphadesk_validate::{Backtest, Figures, Spec};
 /// The sync crate's plan and policy types, for the faces that start a sync.
 pub use alphadesk_sync as sync;
 pub use error::{Kind, Result, ServiceError};
-pub use stories::ThemeRef;
+pub use stories::{Stories, ThemeRef};
 pub use views::*;
 use work::Flights;
 pub use work::{Pool, Request};

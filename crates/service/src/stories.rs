@@ -18,6 +18,14 @@ use alphadesk_store::read;
 
 use crate::{work, Result, Service, ServiceError, Snapshot, StoryView, ThemeCompanyView, ThemeView};
 
+/// The stories of a window: those written (each with its verdict), and the
+/// themes withheld with the reason (a theme with no headline to run).
+#[derive(Debug)]
+pub struct Stories {
+    pub written: Vec<StoryView>,
+    pub withheld: Vec<(String, String)>,
+}
+
 /// The longest window themes are found over: a year of articles is grouped in
 /// seconds; longer windows mix unrelated years.
 pub const MAX_WINDOW_DAYS: i64 = 366;
@@ -77,12 +85,7 @@ impl Service {
 
     /// Every theme of the window `from..=as_of` composed into a story and checked,
     /// in the order of [`Service::themes`].
-    pub fn stories(
-        &self,
-        as_of: NaiveDate,
-        from: Option<NaiveDate>,
-        min_articles: Option<usize>,
-    ) -> Result<Vec<StoryView>> {
+    pub fn stories(&self, as_of: NaiveDate, from: Option<NaiveDate>, min_articles: Option<usize>) -> Result<Stories> {
         let snap = self.snapshot()?;
         let as_of = self.date(&snap, Some(as_of))?;
         let from = from.unwrap_or(as_of - chrono::Duration::days(DEFAULT_STORY_DAYS));
@@ -90,15 +93,20 @@ impl Service {
         let request = crate::Request::current();
         self.pool.run(|| {
             self.with_checker(as_of, |checker| {
-                w.themes
-                    .iter()
-                    .map(|t| {
-                        if request.is_gone() {
-                            return Err(work::abandoned());
-                        }
-                        story_view(self, &snap, checker, &w, t)
-                    })
-                    .collect::<Result<Vec<_>>>()
+                let mut out = Stories { written: Vec::new(), withheld: Vec::new() };
+                for t in &w.themes {
+                    if request.is_gone() {
+                        return Err(work::abandoned());
+                    }
+                    match story_view(self, &snap, checker, &w, t) {
+                        Ok(v) => out.written.push(v),
+                        // A theme a story cannot honestly be written on (no
+                        // headline to run): withheld, and said why.
+                        Err(e) if e.kind == crate::Kind::Unprocessable => out.withheld.push((t.id.clone(), e.message)),
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(out)
             })
         })
     }

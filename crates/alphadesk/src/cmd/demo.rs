@@ -20,6 +20,10 @@ pub struct Args {
     /// Where to serve; a free port on the same address when this one is taken.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: std::net::SocketAddr,
+    /// Write the stories of June 2013, from full Reuters articles (most of
+    /// whose companies have no Alpha Score yet), instead of March 2017's.
+    #[arg(long)]
+    full_text_stories: bool,
 }
 
 /// Folders of the data directory whose sources this build reads.
@@ -96,12 +100,15 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     score_section(&service, db, out)?;
     let notes = notes_section(&service, db, out)?;
-    let stories = stories_section(&service, db, out)?;
+    let window = if a.full_text_stories { FULL_TEXT_WINDOW } else { STORY_WINDOW };
+    let stories = stories_section(&service, db, window, out)?;
     writeln!(out, "\nNext: alphadesk explain AAPL --as-of {DEMO_AS_OF} --db {}", db.display())?;
     writeln!(out, "      alphadesk check {}/AAPL.md --db {}", notes.display(), db.display())?;
     writeln!(
         out,
-        "      alphadesk themes --from {STORY_FROM} --to {STORY_AS_OF} --db {}; stories in {}/",
+        "      alphadesk themes --from {} --to {} --db {}; stories in {}/",
+        window.0,
+        window.1,
         db.display(),
         stories.display()
     )?;
@@ -117,17 +124,20 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// The demo's theme window: June 2013, when every Reuters article is stored
-/// and the price history has begun, so stories can quote prices.
-const STORY_FROM: &str = "2013-06-01";
-const STORY_AS_OF: &str = "2013-06-28";
+/// The demo's theme window: the notes' month, on the Reuters headline-and-lead
+/// records, when most companies in the news have an Alpha Score — the month an
+/// editor would rather read (in June 2013 the momentum pillar has too little
+/// price history, and most stories could only say "no Alpha Score").
+const STORY_WINDOW: (&str, &str) = ("2017-03-01", DEMO_AS_OF);
+/// June 2013: every Reuters article stored in full (`--full-text-stories`).
+const FULL_TEXT_WINDOW: (&str, &str) = ("2013-06-01", "2013-06-28");
 /// Themes the demo prints (all of them are published).
 const THEMES_SHOWN: usize = 8;
 
 /// Finds the themes of the demo window, prints the largest, and publishes the
 /// stories of all of them that pass the checker.
-fn stories_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<PathBuf> {
-    let (from, as_of) = (STORY_FROM.parse()?, STORY_AS_OF.parse()?);
+fn stories_section(service: &Service, db: &Path, window: (&str, &str), out: &mut Out) -> anyhow::Result<PathBuf> {
+    let (from, as_of) = (window.0.parse()?, window.1.parse()?);
     let dir = db.parent().unwrap_or(Path::new("")).join("alphadesk-stories");
     let started = std::time::Instant::now();
     let themes = service.themes(from, as_of, None)?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use alphadesk_model::{AsOf, Ticker};
 use alphadesk_notes::{compose, render};
 use alphadesk_rules::{Checker, Verdict};
-use alphadesk_service::StoryView;
+use alphadesk_service::{Stories, StoryView};
 
 use super::note::Format;
 use crate::output::Out;
@@ -133,16 +133,19 @@ pub struct StoriesOutcome {
     pub published: Vec<StoryView>,
     pub failed: Vec<StoryView>,
     pub skipped: Vec<(String, String)>,
+    /// Themes no story was written on, and why (no headline to run).
+    pub withheld: Vec<(String, String)>,
 }
 
 impl StoriesOutcome {
     pub fn summary(&self) -> String {
         format!(
-            "published {} of {} theme stories checked, {} failed, {} not written",
+            "published {} of {} theme stories checked, {} failed, {} not written, {} withheld",
             self.published.len(),
             self.published.len() + self.failed.len(),
             self.failed.len(),
-            self.skipped.len()
+            self.skipped.len(),
+            self.withheld.len()
         )
     }
 }
@@ -158,10 +161,10 @@ fn story_path(dir: &Path, theme: &str, f: Format) -> Result<PathBuf, String> {
 
 /// Writes the stories that passed into `dir` (Markdown, HTML, JSON each) and
 /// withdraws an earlier file of a story that fails now.
-pub fn publish_stories(stories: Vec<StoryView>, dir: &Path) -> anyhow::Result<StoriesOutcome> {
+pub fn publish_stories(stories: Stories, dir: &Path) -> anyhow::Result<StoriesOutcome> {
     std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    let mut o = StoriesOutcome { published: vec![], failed: vec![], skipped: vec![] };
-    for s in stories {
+    let mut o = StoriesOutcome { published: vec![], failed: vec![], skipped: vec![], withheld: stories.withheld };
+    for s in stories.written {
         let files: Result<Vec<(PathBuf, Format)>, String> = [Format::Md, Format::Html, Format::Json]
             .into_iter()
             .map(|f| story_path(dir, &s.theme, f).map(|p| (p, f)))
@@ -198,6 +201,9 @@ pub fn print_story_failures(out: &mut Out, o: &StoriesOutcome) -> std::io::Resul
     }
     for (t, why) in &o.skipped {
         writeln!(out, "stories/{t}: not written: {why}")?;
+    }
+    for (t, why) in &o.withheld {
+        writeln!(out, "stories/{t}: withheld: {why}")?;
     }
     Ok(())
 }
