@@ -9,7 +9,7 @@
 //! (`ingest::documents::restore_crawler_commas` for crawled records, then
 //! `news::wire`); headlines in the old template ("What Reuters reported on …");
 //! quotations and watch items filed under a company that neither they nor the
-//! headline of their source name; two versions of one report both quoted.
+//! headline or first sentence of their source name; two versions of one report both quoted.
 
 mod common;
 
@@ -38,8 +38,8 @@ struct Raw {
 }
 
 impl Raw {
-    fn report(&self) -> Report<'_> {
-        Report { title: &self.title, lead: &self.lead, known: self.day }
+    fn report_on(&self, known: NaiveDate) -> Report<'_> {
+        Report { title: &self.title, lead: &self.lead, known }
     }
 }
 
@@ -76,11 +76,14 @@ fn raw_records(data: &Path) -> HashMap<String, Raw> {
     out
 }
 
+/// The published folders (kept alive by their temporary directory) and the raw
+/// records they quote.
+type Output = (tempfile::TempDir, Vec<PathBuf>, HashMap<String, Raw>);
+
 /// Every price file, the listings and both Reuters sets, ingested once, then
 /// published for each window; the output folders.
 fn published() -> Option<(&'static [PathBuf], &'static HashMap<String, Raw>)> {
-    static OUT: std::sync::OnceLock<Option<(tempfile::TempDir, Vec<PathBuf>, HashMap<String, Raw>)>> =
-        std::sync::OnceLock::new();
+    static OUT: std::sync::OnceLock<Option<Output>> = std::sync::OnceLock::new();
     OUT.get_or_init(|| {
         let data = alphadesk_testkit::data_dir()?;
         if NEWS.iter().any(|f| !data.join(f).exists()) {
@@ -133,6 +136,8 @@ fn exchange_codes(text: &str) -> Vec<String> {
                 && sym.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 && (1..=3).contains(&suf.len())
                 && suf.chars().all(|c| c.is_ascii_uppercase())
+                // "BF.B", "BRK.B": a share class in a ticker, not an exchange.
+                && !matches!(suf, "A" | "B")
         })
     };
     let mut found = Vec::new();
@@ -210,14 +215,22 @@ fn citations_after(line: &str, at: usize) -> Vec<usize> {
 struct Published<'a> {
     body: Vec<&'a str>,
     sources: BTreeMap<usize, Option<&'a Raw>>,
+    /// The day each listed article was known, as the file says.
+    known: BTreeMap<usize, NaiveDate>,
 }
 
 fn read_published<'a>(md: &'a str, raw: &'a HashMap<String, Raw>) -> Published<'a> {
     let (body, list) = md.split_once("\n## Sources\n").unwrap_or((md, ""));
     let mut sources = BTreeMap::new();
+    let mut known = BTreeMap::new();
     for l in list.lines() {
         let Some((n, rest)) = l.split_once(". ") else { continue };
         let Ok(n) = n.trim().parse::<usize>() else { continue };
+        if let Some(d) =
+            rest.split_once(", known ").and_then(|(_, d)| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok())
+        {
+            known.insert(n, d);
+        }
         let url = rest.split_whitespace().find(|w| w.starts_with("http")).map(|u| u.trim_end_matches(['.', ',']));
         let file = NEWS.iter().find_map(|f| {
             let i = rest.find(f)?;
@@ -226,7 +239,7 @@ fn read_published<'a>(md: &'a str, raw: &'a HashMap<String, Raw>) -> Published<'
         });
         sources.insert(n, url.and_then(|u| raw.get(u)).or_else(|| file.and_then(|f| raw.get(&f))));
     }
-    Published { body: body.lines().collect(), sources }
+    Published { body: body.lines().collect(), sources, known }
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -315,7 +328,10 @@ fn count(files: &[PathBuf], raw: &HashMap<String, Raw>) -> Counts {
                     c.not_verbatim.push(format!("{file}: “{quote}”"));
                 }
                 if let Some((t, name)) = under.as_ref().and_then(|t| Some((t, names.get(t)?))) {
-                    if !names_company(quote, name, t) && !cited.iter().any(|r| names_company(&r.title, name, t)) {
+                    // It names the company, or its report does in the headline
+                    // or the lead (a report about the company, as the issue has it).
+                    let about = |r: &&Raw| names_company(&r.title, name, t) || names_company(&r.lead, name, t);
+                    if !names_company(quote, name, t) && !cited.iter().any(about) {
                         c.under_the_wrong_company.push(format!("{file}: {t} ← “{quote}”"));
                     }
                 }
@@ -326,7 +342,9 @@ fn count(files: &[PathBuf], raw: &HashMap<String, Raw>) -> Counts {
         for (i, a) in quoted_sources.iter().enumerate() {
             for b in &quoted_sources[i + 1..] {
                 let (Some(Some(x)), Some(Some(y))) = (p.sources.get(a), p.sources.get(b)) else { continue };
-                if same_report(x.report(), y.report()) {
+                // Compared on the day each was known, as the file lists it.
+                let (dx, dy) = (p.known.get(a).copied().unwrap_or(x.day), p.known.get(b).copied().unwrap_or(y.day));
+                if same_report(x.report_on(dx), y.report_on(dy)) {
                     c.one_report_quoted_twice.push(format!("{file}: [{a}] “{}” and [{b}] “{}”", x.title, y.title));
                 }
             }

@@ -370,6 +370,18 @@ fn quotations_under_a_company_that_they_do_not_name_fail() {
     assert_eq!(relevance, expected, "{v}");
     let verbatim: Vec<u64> = found.iter().filter(|(r, _)| r == "verbatim").map(|(_, l)| *l).collect();
     assert_eq!(verbatim, [line_of(&text, "big trucks, as it makes")], "{v}");
+    // Its declared subjects against its reports: none of the four articles is
+    // about Morgan Stanley, Facebook, Citigroup or Apple; the auto-sales report
+    // is about GM.
+    let declared = line_of(&text, "tickers:");
+    let not_covered: BTreeSet<&str> = v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "ticker-relevance" && x["line"].as_u64() == Some(declared))
+        .map(|x| x["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(not_covered, BTreeSet::from(["AAPL", "C", "FB", "MS"]), "{v}");
 }
 
 #[test]

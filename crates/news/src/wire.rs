@@ -60,7 +60,9 @@ fn is_slug(head: &str) -> bool {
 
 /// "PARIS, June 17 (Reuters) - " or "PARIS  June 17 ": a lead's dateline, removed.
 pub fn strip_dateline(lead: &str) -> &str {
-    for mark in ["(Reuters) -", "(Reuters)-", "(Reuters) —", "(Reuters) –"] {
+    for mark in
+        ["(Reuters) -", "(Reuters)-", "(Reuters) —", "(Reuters) –", "(IFR) -", "(IFR)-", "(Reuters Breakingviews) -"]
+    {
         if let Some(i) = lead.find(mark) {
             if i < 80 {
                 return lead[i + mark.len()..].trim_start();
@@ -76,7 +78,16 @@ pub fn strip_dateline(lead: &str) -> &str {
         let is_month = crate::article::is_month_word(&month);
         // "PARIS  June 17 ...", or the bare "June 26 Dish Network said" the
         // leads file writes when the place is missing.
-        if is_month && words[..k].iter().all(|(_, p)| p.chars().all(|c| !c.is_lowercase())) {
+        // The place: words in capitals ("OVERLAND PARK"), then after a comma
+        // up to two capitalised ones ("MUNICH, Germany", "OVERLAND PARK, Kansas").
+        let before = &words[..k];
+        let caps = before.iter().take_while(|(_, p)| p.chars().all(|c| !c.is_lowercase())).count();
+        let place = caps == k
+            || (caps >= 1
+                && before[caps - 1].1.ends_with(',')
+                && k - caps <= 2
+                && before[caps..].iter().all(|(_, p)| p.chars().next().is_some_and(char::is_uppercase)));
+        if is_month && place {
             if let Some((at, day)) = words.get(k + 1) {
                 // Without a place, only before a capitalised word: "May 5 percent"
                 // is a sentence, "June 26 Dish Network said" a dateline.
@@ -88,8 +99,96 @@ pub fn strip_dateline(lead: &str) -> &str {
             }
         }
     }
+    // A place and no date ("TOKYO SoftBank Corp CEO ..."): only a known
+    // dateline city, since a word in capitals may as well be a company ("HSBC
+    // Holdings said").
+    let caps: Vec<&(usize, &str)> = words
+        .iter()
+        .take_while(|(_, w)| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase() || c == '/'))
+        .collect();
+    for n in (1..=caps.len().min(3)).rev() {
+        let place: Vec<&str> = caps[..n].iter().map(|(_, w)| *w).collect();
+        let next = words.get(n).map(|(_, w)| *w).unwrap_or("");
+        if next.chars().next().is_some_and(char::is_uppercase)
+            && place.join(" ").split('/').all(|p| DATELINE_PLACES.contains(&p.trim()))
+        {
+            return lead[words[n].0..].trim_start();
+        }
+    }
     lead
 }
+
+/// Cities Reuters datelines name, for leads that keep the place and drop the
+/// date.
+const DATELINE_PLACES: &[&str] = &[
+    "NEW YORK",
+    "LONDON",
+    "TOKYO",
+    "WASHINGTON",
+    "PARIS",
+    "FRANKFURT",
+    "BEIJING",
+    "SHANGHAI",
+    "HONG KONG",
+    "SINGAPORE",
+    "BERLIN",
+    "ZURICH",
+    "SYDNEY",
+    "MUMBAI",
+    "NEW DELHI",
+    "TORONTO",
+    "CHICAGO",
+    "SAN FRANCISCO",
+    "LOS ANGELES",
+    "DETROIT",
+    "HOUSTON",
+    "SEOUL",
+    "TAIPEI",
+    "BRUSSELS",
+    "MILAN",
+    "MADRID",
+    "MOSCOW",
+    "DUBAI",
+    "BANGALORE",
+    "BENGALURU",
+    "BOSTON",
+    "SEATTLE",
+    "DALLAS",
+    "ATLANTA",
+    "MEXICO CITY",
+    "SAO PAULO",
+    "OTTAWA",
+    "AMSTERDAM",
+    "STOCKHOLM",
+    "OSLO",
+    "COPENHAGEN",
+    "DUBLIN",
+    "MUNICH",
+    "GENEVA",
+    "VIENNA",
+    "ROME",
+    "HELSINKI",
+    "JAKARTA",
+    "MANILA",
+    "BANGKOK",
+    "KUALA LUMPUR",
+    "SANTIAGO",
+    "BUENOS AIRES",
+    "JOHANNESBURG",
+    "TEL AVIV",
+    "MINNEAPOLIS",
+    "PHILADELPHIA",
+    "CHARLOTTE",
+    "DENVER",
+    "WILMINGTON",
+    "DELAWARE",
+    "OMAHA",
+    "PITTSBURGH",
+    "CLEVELAND",
+    "CINCINNATI",
+    "ST. LOUIS",
+    "SEOUL/SAN FRANCISCO",
+];
 
 /// An exchange code: `BA.N`, `9984.T`, `BRKb.N`, `005930.KS` (a symbol, a dot,
 /// a suffix of one to three letters).
@@ -220,6 +319,13 @@ mod tests {
         assert_eq!(clean("its unit Residential Capital LLC RESC.UL."), "its unit Residential Capital LLC.");
         assert_eq!(clean("WASHINGTON (Reuters)- Consumer credit rose"), "Consumer credit rose");
         assert_eq!(clean("June 26 Dish Network said on Wednesday"), "Dish Network said on Wednesday");
+        assert_eq!(clean("MUNICH, Germany March 30 Linde's works council chief"), "Linde's works council chief");
+        assert_eq!(clean("OVERLAND PARK, Kansas June 3 Sprint said"), "Sprint said");
+        assert_eq!(clean("Investors in New York May 5 said"), "Investors in New York May 5 said");
+        assert_eq!(clean("TOKYO SoftBank Corp CEO Masayoshi Son said"), "SoftBank Corp CEO Masayoshi Son said");
+        assert_eq!(clean("NEW YORK/LONDON Banks said"), "Banks said");
+        assert_eq!(clean("HSBC Holdings said on Monday"), "HSBC Holdings said on Monday");
+        assert_eq!(clean("(IFR) - Dish Network Corp said on Friday"), "Dish Network Corp said on Friday");
         assert_eq!(
             clean("a suggestion by U.N. experts, the U.S. and the E.U."),
             "a suggestion by U.N. experts, the U.S. and the E.U."

@@ -271,6 +271,25 @@ pub(crate) fn value_of(d: &Dossier, key: &str) -> Option<f64> {
     }
 }
 
+/// Days a period may have ended before the note's date for a headline to
+/// state its figures: a headline reports what is new, and a trailing twelve
+/// months ended half a year ago is not (a quarter's 10-Q is due 40-45 days after
+/// it ends; six months allows a late filer and a fiscal year end).
+pub const HEADLINE_MAX_AGE_DAYS: i64 = 183;
+
+/// The period end of a figure, when it has one ("revenue_ttm_year_ago" has its
+/// own; "revenue_ttm_change" ends when "revenue_ttm" does).
+pub fn period_end_of(d: &Dossier, key: &str) -> Option<NaiveDate> {
+    let end = d.get(&format!("{key}_period_end")).or_else(|| {
+        let base = key.strip_suffix("_change")?;
+        d.get(&format!("{base}_period_end"))
+    })?;
+    match end.value {
+        Value::Date(end) => Some(end),
+        _ => None,
+    }
+}
+
 /// Fewest key takeaways a note may have; with less data than that there is no note.
 pub const MIN_TAKEAWAYS: usize = 3;
 
@@ -493,6 +512,8 @@ fn headline(pen: &mut Pen<'_>) -> Sentence {
     };
     // 6. Trailing revenue against a year earlier.
     let revenue = |p: &mut Pen<'_>| {
+        let end = period_end_of(d, "revenue_ttm")?;
+        ((d.as_of - end).num_days() <= HEADLINE_MAX_AGE_DAYS).then_some(())?;
         let c = value_of(d, "revenue_ttm_change").filter(|c| (c * 100.0).abs() >= 0.05)?;
         let pct = p.say("revenue_ttm_change")?;
         let dir = up_down(c, "grows", "shrinks");
@@ -807,6 +828,16 @@ fn takeaways(
         };
         Some(format!("{} over the month, the shares closed {high}", capitalise(&month)))
     });
+    let year_sum = pen.write(|p| {
+        let rel = value_of(d, "relative_return_12m").filter(|r| (r * 100.0).abs() >= 0.05)?;
+        let by = p.say("relative_return_12m")?;
+        let w = p.say("window_12m")?;
+        Some(format!(
+            "The stock {} the median {} stock by {by} over {w}",
+            if rel > 0.0 { "beat" } else { "trailed" },
+            d.sector
+        ))
+    });
     let fundamentals_sum = pen.write(|p| {
         let revenue = p.say("revenue_ttm")?;
         let window = p.say("window_ttm")?;
@@ -852,6 +883,10 @@ fn takeaways(
         ))
     });
     out.extend([price_sum, fundamentals_sum, insiders_sum, news_sum].into_iter().flatten());
+    // The year against the sector, when the rest leaves room.
+    if out.len() < 3 {
+        out.extend(year_sum);
+    }
     out.truncate(5);
     // Three at least: the body's own sentences, then the lead and the calendar,
     // fill in when a company has little else on record.

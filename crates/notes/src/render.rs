@@ -224,6 +224,7 @@ pub fn story_markdown(s: &Story) -> String {
     out.push_str(&format!("theme: {}\n", yaml(&s.theme)));
     out.push_str(&format!("label: {}\n", yaml(&s.label)));
     out.push_str(&format!("tickers: [{}]\n", s.tickers.join(", ")));
+    out.push_str(&format!("form: {}\n", s.form.name()));
     out.push_str(&format!("as_of: {}\nfrom: {}\nto: {}\n", s.as_of, s.from, s.to));
     out.push_str(&format!("config: {}\n", s.config));
     out.push_str(concat!("generator: alphadesk ", env!("CARGO_PKG_VERSION"), "\n"));

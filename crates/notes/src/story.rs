@@ -79,8 +79,30 @@ pub struct CompanySection {
     pub sentences: Vec<Sentence>,
 }
 
+/// What a story is about, said in its front matter and its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoryForm {
+    /// About companies alphadesk covers: a paragraph on each, with its score
+    /// and its month in the market.
+    Company,
+    /// About no company alphadesk covers: the reports alone, no company
+    /// paragraphs, no scores.
+    Market,
+}
+
+impl StoryForm {
+    pub fn name(self) -> &'static str {
+        match self {
+            StoryForm::Company => "company",
+            StoryForm::Market => "market",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Story {
+    pub form: StoryForm,
     pub theme: String,
     pub label: String,
     pub as_of: NaiveDate,
@@ -123,7 +145,7 @@ fn quotable_lead(lead: &str) -> bool {
     words.len() > 5
         && words.len() <= MAX_LEAD_WORDS
         && !cut
-        && !lead.starts_with(['*', '-', '•'])
+        && !lead.starts_with(['*', '-', '•', '('])
         && !lead.contains('“')
         && !lead.contains('"')
 }
@@ -312,19 +334,38 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
     // Lead: the window, cited to its first and last article, and who it is about.
     // The window's first and last report, each cited once: when they are
     // versions of one report, the later stands for both.
-    let opening = if same_report(first.report(), last.report()) { last } else { first };
+    // What the sources say: the articles about the most companies of the story,
+    // then the newest; each headline verbatim, and its lead when it is short.
+    let mut quoted: Vec<&StoryArticle> = input.articles.iter().collect();
+    quoted.sort_by(|a, b| about_story(b).cmp(&about_story(a)).then(b.known.cmp(&a.known)).then(a.id.cmp(&b.id)));
+    // Versions of one report (an update, a wire duplicate, the same first
+    // sentence under another headline) are quoted once: the one about the most
+    // of the story's companies, then the latest.
+    // The central report is quoted by the lead: its other versions are not.
+    let mut kept: Vec<&StoryArticle> = vec![central];
+    for a in quoted {
+        if !kept.iter().any(|k| same_report(k.report(), a.report())) {
+            kept.push(a);
+        }
+    }
+    // The window's first and last reports are cited by the version quoted
+    // below (the central report for its own versions): one report, one source.
+    let representative =
+        |a: &StoryArticle| kept.iter().position(|k| k.id == a.id || same_report(k.report(), a.report()));
+    let opening = representative(first).map_or(first, |i| kept[i]);
+    let closing = representative(last).map_or(last, |i| kept[i]);
     let lead = pen
         .write(|p| {
             p.cite_source(&opening.source);
             p.cite_source(&central.source);
-            let mut text = if opening.known == last.known {
+            let mut text = if opening.known == closing.known {
                 format!("Reuters reported on {}: “{}”", day(central.known), one_line(&central.title))
             } else {
-                p.cite_source(&last.source);
+                p.cite_source(&closing.source);
                 format!(
                     "Reuters reports from {} to {} led with “{}” on {}",
                     day(opening.known),
-                    day(last.known),
+                    day(closing.known),
                     one_line(&central.title),
                     day(central.known)
                 )
@@ -340,19 +381,6 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
         })
         .unwrap_or_else(|| Sentence { text: String::new(), cites: vec![], claims: vec![] });
 
-    // What the sources say: the articles about the most companies of the story,
-    // then the newest; each headline verbatim, and its lead when it is short.
-    let mut quoted: Vec<&StoryArticle> = input.articles.iter().collect();
-    quoted.sort_by(|a, b| about_story(b).cmp(&about_story(a)).then(b.known.cmp(&a.known)).then(a.id.cmp(&b.id)));
-    // Versions of one report (an update, a wire duplicate, the same first
-    // sentence under another headline) are quoted once: the one about the most
-    // of the story's companies, then the latest.
-    let mut kept: Vec<&StoryArticle> = Vec::new();
-    for a in quoted {
-        if !kept.iter().any(|k| same_report(k.report(), a.report())) {
-            kept.push(a);
-        }
-    }
     // Key takeaways lead with the leading companies' moves over the month (three
     // at most); headlines fill the rest, and a headline given as a takeaway is
     // not quoted again below it. The central report, quoted by the lead, is the
@@ -496,6 +524,7 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
     let headline = Sentence { text: one_line(&central.title), cites: vec![], claims: vec![] };
     watch.sort_by_key(|w| w.date);
     Ok(Story {
+        form: if companies.is_empty() { StoryForm::Market } else { StoryForm::Company },
         theme: input.theme.clone(),
         label: input.label.clone(),
         as_of: input.as_of,

@@ -1,11 +1,49 @@
 //! `freshness`: the note's data date against its publication date.
 
-use crate::note::Line;
+use crate::note::{Line, Part};
 use crate::numbers::{self, Kind};
 use crate::Run;
+use alphadesk_notes::compose::{period_end_of, HEADLINE_MAX_AGE_DAYS};
 use alphadesk_notes::dossier::Value;
 
 impl Run<'_, '_> {
+    /// A headline presents its figures as news: a figure for a period that
+    /// ended more than `HEADLINE_MAX_AGE_DAYS` before the note's date ("trailing
+    /// revenue shrinks 27.1%" for a fiscal year ended sixteen months ago) is
+    /// stale news. Flagged only when every value the figure can be is that old.
+    pub(crate) fn headline_freshness(&mut self, lines: &[Line<'_>]) {
+        let Some(h) = lines.iter().find(|l| l.part == Part::Heading && l.text.trim_start().starts_with("# ")) else {
+            return;
+        };
+        let publish = self.c.desk.as_of;
+        for m in numbers::mentions(h.text) {
+            let ends: Vec<Option<chrono::NaiveDate>> = self
+                .dossiers
+                .values()
+                .flat_map(|d| {
+                    d.data.iter().filter(|x| crate::grounding::matches(&m, &x.value)).map(|x| period_end_of(d, &x.key))
+                })
+                .collect();
+            let stale =
+                |e: &Option<chrono::NaiveDate>| e.is_some_and(|e| (publish - e).num_days() > HEADLINE_MAX_AGE_DAYS);
+            if ends.is_empty() || !ends.iter().all(stale) {
+                continue;
+            }
+            let newest = ends.iter().flatten().max().copied().unwrap_or(publish);
+            let text = &h.text[m.start..m.end];
+            self.flag(
+                "freshness",
+                h.number,
+                self.column(h.text, m.start),
+                text,
+                format!(
+                    "the headline states {text}, a figure for the period ended {newest}, {} days before {publish}: a headline reports what is new (the limit is {HEADLINE_MAX_AGE_DAYS} days)",
+                    (publish - newest).num_days()
+                ),
+            );
+        }
+    }
+
     pub(crate) fn freshness(&mut self, lines: &[Line<'_>]) {
         let publish = self.c.desk.as_of;
         let window = self.c.catalog.rules.freshness_days;

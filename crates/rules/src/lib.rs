@@ -465,11 +465,15 @@ impl Run<'_, '_> {
         let lines: Vec<Line<'_>> =
             self.note.lines.iter().filter(|l| matches!(l.part, Part::Body | Part::Heading)).cloned().collect();
         self.disclaimer();
-        self.freshness(&lines);
+        if self.on("freshness") {
+            self.freshness(&lines);
+            self.headline_freshness(&lines);
+        }
         self.phrases(&lines, &resolved);
         self.language(&lines);
         self.entities(&lines, &resolved);
         let allowed = self.allowed_companies(&resolved);
+        self.subjects_against_reports(&resolved);
         for l in &lines {
             if l.part == Part::Heading {
                 self.section = self.named_subject(l.text);

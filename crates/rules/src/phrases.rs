@@ -72,6 +72,53 @@ fn promise_pattern() -> &'static Regex {
 }
 
 impl Run<'_, '_> {
+    /// A phrase broken across two lines of one paragraph ("Holders can't\nlose"):
+    /// Markdown shows the line break as a space, so the reader reads the phrase.
+    /// Each pair of adjacent prose lines is read at its seam; a phrase found
+    /// there is reported at its start on the first line.
+    fn phrases_across_lines(&mut self, lines: &[Line<'_>]) {
+        let prose = |t: &str| {
+            let t = t.trim_start();
+            !t.is_empty()
+                && !t.starts_with(['#', '-', '*', '■', '|', '>'])
+                && !t.split_once(". ").is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+        };
+        const SEAM: usize = 60;
+        for pair in lines.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if b.number != a.number + 1 || !prose(a.text) || !prose(b.text) {
+                continue;
+            }
+            let mut cut = a.text.len().saturating_sub(SEAM);
+            while !a.text.is_char_boundary(cut) {
+                cut += 1;
+            }
+            let mut end = b.text.len().min(SEAM);
+            while !b.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let seam = format!("{} {}", a.text[cut..].trim_end(), b.text[..end].trim_start());
+            let joint = a.text[cut..].trim_end().len();
+            for rule in ["promissory", "personalized-advice", "projection"] {
+                let hits: Vec<(usize, String)> = self.c.catalog.phrases[rule]
+                    .find_iter(&seam)
+                    .filter(|m| m.start() < joint && m.end() > joint)
+                    .map(|m| (m.start(), m.as_str().to_string()))
+                    .collect();
+                for (at, found) in hits {
+                    let shown = found.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                    self.flag(
+                        rule,
+                        a.number,
+                        self.column(a.text, cut + at),
+                        &found,
+                        format!("“{shown}”, broken across two lines, reads as one phrase ({rule})"),
+                    );
+                }
+            }
+        }
+    }
+
     /// `promissory`, `personalized-advice` and `projection` per occurrence, and
     /// `balance` over the whole note.
     pub(crate) fn phrases(&mut self, lines: &[Line<'_>], resolved: &HashMap<usize, Resolved>) {
@@ -151,6 +198,7 @@ impl Run<'_, '_> {
             }
             risk |= self.c.catalog.phrases["risk"].is_match(&scan);
         }
+        self.phrases_across_lines(lines);
         if let (Some((line, col, p)), false) = (upside, risk) {
             if self.on("balance") {
                 self.flag(

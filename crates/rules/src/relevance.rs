@@ -36,6 +36,37 @@ impl Run<'_, '_> {
         allowed
     }
 
+    /// A story's subjects against its reports: a company a story declares its
+    /// subject (front matter `tickers:`) is one some report it cites is about
+    /// (relevance at the cut). Otherwise the story presents a company its
+    /// reports are not about — the Sprint fight "about" Dish, a BNP Paribas deal
+    /// "about" Chevron. A story that cites no article is not judged here.
+    pub(crate) fn subjects_against_reports(&mut self, resolved: &HashMap<usize, Resolved>) {
+        if self.single || !self.on("ticker-relevance") {
+            return;
+        }
+        let Some((_, line)) = self.note.front.get("tickers").cloned() else { return };
+        let articles: Vec<&Resolved> = resolved.values().filter(|r| r.text.is_some()).collect();
+        if articles.is_empty() {
+            return;
+        }
+        let mut subjects = self.subjects.clone();
+        subjects.sort();
+        for t in subjects {
+            if !articles.iter().any(|r| r.about.contains(&t)) {
+                self.flag(
+                    "ticker-relevance",
+                    line,
+                    1,
+                    &t,
+                    format!(
+                        "{t} is a subject of this story (front matter), but none of the reports it cites is about {t}"
+                    ),
+                );
+            }
+        }
+    }
+
     pub(crate) fn relevance(&mut self, l: &Line<'_>, allowed: &HashSet<String>, resolved: &HashMap<usize, Resolved>) {
         if !self.on("ticker-relevance") {
             return;

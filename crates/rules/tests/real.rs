@@ -245,7 +245,7 @@ fn words(n: u8) -> String {
     match n {
         100 => "one hundred".into(),
         0..=19 => UNITS[n as usize].into(),
-        _ if n % 10 == 0 => TENS[n as usize / 10].into(),
+        _ if n.is_multiple_of(10) => TENS[n as usize / 10].into(),
         _ => format!("{}-{}", TENS[n as usize / 10], UNITS[n as usize % 10]),
     }
 }
@@ -329,6 +329,11 @@ fn each_rule_has_passing_and_failing_examples() {
             ("a soft hyphen", BASE.replace(lead, &format!("{lead} A ri\u{ad}sk-free holding.")), &["promissory"]),
             ("a non-breaking space", BASE.replace(lead, &format!("{lead} It is a sure\u{a0}thing.")), &["promissory"]),
             ("full-width digits", BASE.replace("$239.2 billion", "$２５０.０ billion"), &["grounding"]),
+            (
+                "a phrase across a line break",
+                BASE.replace(lead, &format!("{lead} Holders can't\nlose here.")),
+                &["promissory"],
+            ),
             // numbers in words are read as the figures they state
             (
                 "a score in words",
@@ -435,6 +440,27 @@ fn each_rule_has_passing_and_failing_examples() {
                 &["grounding", "sources"],
             ),
         ];
+        // A headline that presents a year-old figure as news (`freshness`),
+        // and the same headline on the current figure.
+        let d = desk.dossier("AAPL").unwrap();
+        let usd = |key: &str| match d.get(key).unwrap().value {
+            alphadesk_notes::dossier::Value::Usd(x) => format!("${:.1} billion", x / 1e9),
+            _ => unreachable!(),
+        };
+        let mut cases = cases;
+        cases.push((
+            "a headline on a year-old figure",
+            BASE.replace(
+                "# Apple on April 30, 2018",
+                &format!("# Apple's revenue reached {}", usd("revenue_ttm_year_ago")),
+            ),
+            &["freshness"],
+        ));
+        cases.push((
+            "a headline on the current figure",
+            BASE.replace("# Apple on April 30, 2018", &format!("# Apple's revenue reached {}", usd("revenue_ttm"))),
+            &[],
+        ));
         for (name, text, want) in cases {
             let v = checker.check(&text, None).unwrap();
             let got: BTreeSet<&str> = v.rules();
