@@ -16,6 +16,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use alphadesk_news::link::{Company, Linker, DEFAULT_ALIASES};
 use alphadesk_news::themes::{same_report, Report};
 use alphadesk_news::wire;
 use alphadesk_notes::dossier::names_company;
@@ -254,6 +255,34 @@ struct Counts {
     one_report_quoted_twice: Vec<String>,
 }
 
+/// The news linker over the listed companies (names, the alias file): what
+/// "names the company" means for wire copy, whose headlines write "Abbvie",
+/// "Cisco" or "BNY Mellon".
+fn linker() -> &'static Linker {
+    static L: std::sync::OnceLock<Linker> = std::sync::OnceLock::new();
+    L.get_or_init(|| {
+        let data = alphadesk_testkit::data_dir().expect("the shared data");
+        let listing = std::fs::read_to_string(data.join("market/securities/securities.csv")).unwrap();
+        let companies = listing
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split("\",\"").map(|c| c.trim_matches('"')).collect();
+                Some(Company { ticker: cells.first()?.to_string(), name: cells.get(1)?.to_string() })
+            })
+            .collect();
+        Linker::new(companies, DEFAULT_ALIASES)
+    })
+}
+
+/// Whether a text names the company: its name without the legal form, its
+/// ticker, or what the linker reads as it.
+fn names_it(text: &str, name: &str, ticker: &str) -> bool {
+    names_company(text, name, ticker)
+        || names_company(&text.to_lowercase(), &name.to_lowercase(), "")
+        || linker().mentions(text).iter().any(|m| m.0 == ticker)
+}
+
 fn count(files: &[PathBuf], raw: &HashMap<String, Raw>) -> Counts {
     let mut c = Counts::default();
     for path in files {
@@ -330,8 +359,8 @@ fn count(files: &[PathBuf], raw: &HashMap<String, Raw>) -> Counts {
                 if let Some((t, name)) = under.as_ref().and_then(|t| Some((t, names.get(t)?))) {
                     // It names the company, or its report does in the headline
                     // or the lead (a report about the company, as the issue has it).
-                    let about = |r: &&Raw| names_company(&r.title, name, t) || names_company(&r.lead, name, t);
-                    if !names_company(quote, name, t) && !cited.iter().any(about) {
+                    let about = |r: &&Raw| names_it(&r.title, name, t) || names_it(&r.lead, name, t);
+                    if !names_it(quote, name, t) && !cited.iter().any(about) {
                         c.under_the_wrong_company.push(format!("{file}: {t} ← “{quote}”"));
                     }
                 }

@@ -90,14 +90,17 @@ fn a_month_of_reuters_falls_into_themes_with_their_companies() {
     // of America's mortgage settlement, and Exxon's.
     let about = |ticker: &str, word: &str| {
         all.iter().find(|t| {
-            t["label"].as_str().unwrap().contains(word)
+            t["label"].as_str().unwrap().to_lowercase().contains(word)
                 && tickers_of(t).iter().any(|(x, r, n)| x == ticker && *r >= 40 && *n >= 3)
         })
     };
     assert!(about("BAC", "settlement").is_some(), "no Bank of America settlement theme");
     assert!(about("XOM", "exxon").is_some(), "no Exxon theme");
     // A macro theme concerns no company: the Fed's chairman is not a ticker.
-    let fed = all.iter().find(|t| t["label"].as_str().unwrap().contains("bernanke")).expect("a Bernanke theme");
+    let fed = all
+        .iter()
+        .find(|t| t["label"].as_str().unwrap().to_lowercase().contains("bernanke"))
+        .expect("a Bernanke theme");
     assert!(tickers_of(fed).iter().all(|(_, r, _)| *r < 40), "{fed}");
 
     // --query finds the theme for words; words no theme has are an error naming the window.
@@ -371,8 +374,7 @@ fn quotations_under_a_company_that_they_do_not_name_fail() {
     let verbatim: Vec<u64> = found.iter().filter(|(r, _)| r == "verbatim").map(|(_, l)| *l).collect();
     assert_eq!(verbatim, [line_of(&text, "big trucks, as it makes")], "{v}");
     // Its declared subjects against its reports: none of the four articles is
-    // about Morgan Stanley, Facebook, Citigroup or Apple; the auto-sales report
-    // is about GM.
+    // about any of the five (the auto-sales report names GM only in its body).
     let declared = line_of(&text, "tickers:");
     let not_covered: BTreeSet<&str> = v["violations"]
         .as_array()
@@ -381,7 +383,7 @@ fn quotations_under_a_company_that_they_do_not_name_fail() {
         .filter(|x| x["rule"] == "ticker-relevance" && x["line"].as_u64() == Some(declared))
         .map(|x| x["text"].as_str().unwrap())
         .collect();
-    assert_eq!(not_covered, BTreeSet::from(["AAPL", "C", "FB", "MS"]), "{v}");
+    assert_eq!(not_covered, BTreeSet::from(["AAPL", "C", "FB", "GM", "MS"]), "{v}");
 }
 
 #[test]
