@@ -470,12 +470,11 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
                     }
                     Some(text)
                 });
-                if let Some(m) = &month {
-                    if takeaways.len() < 3 {
-                        takeaways.push(m.clone());
-                    }
+                // A move given as a takeaway is not said again in the paragraph.
+                match month {
+                    Some(m) if takeaways.len() < 3 => takeaways.push(m),
+                    m => sentences.extend(m),
                 }
-                sentences.extend(month);
                 for w in d.watch.iter().take(1) {
                     if watch.len() < MAX_WATCH {
                         if let Some(mut s) = watch_item(&mut pen, w) {
