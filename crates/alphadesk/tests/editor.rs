@@ -163,20 +163,6 @@ fn exchange_codes(text: &str) -> Vec<String> {
 
 /// A dateline: "(Reuters) -", or a quotation opening with "CITY, Month D".
 fn datelines(text: &str) -> usize {
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     text.matches("(Reuters)").count()
         + text
             .split('“')
@@ -185,7 +171,11 @@ fn datelines(text: &str) -> usize {
                 let head: Vec<&str> = q.split_whitespace().take(4).collect();
                 head.first()
                     .is_some_and(|w| w.len() > 2 && w.trim_end_matches(',').chars().all(|c| c.is_ascii_uppercase()))
-                    && head.iter().skip(1).take(2).any(|w| months.contains(&w.trim_end_matches([',', '.'])))
+                    && head
+                        .iter()
+                        .skip(1)
+                        .take(2)
+                        .any(|w| alphadesk_model::is_month_word(&w.trim_end_matches([',', '.']).to_lowercase()))
             })
             .count()
 }

@@ -296,6 +296,34 @@ pub const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// Numbers in words, zero to nineteen (index = value): one list for the
+/// composer that keeps figures out of headlines and the checker that reads
+/// "seventy-two" as 72.
+pub const NUMBER_UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+/// Tens in words, twenty to ninety (index + 2 = tens).
+pub const NUMBER_TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+
 /// Short month names wire copy uses ("June 17", "Jun 17", "Sept. 3").
 pub const MONTH_ABBREVIATIONS: &[&str] =
     &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];

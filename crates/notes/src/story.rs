@@ -155,19 +155,8 @@ fn has_figure(title: &str) -> bool {
     // A year names a time, not a measure ("Chrysler begins building 2014 Jeep").
     let year =
         |w: &str| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (w.starts_with("19") || w.starts_with("20"));
+    // Scale and proportion words; numbers in words come from the shared lists.
     const WORDS: &[&str] = &[
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
         "dozen",
         "hundred",
         "hundreds",
@@ -184,7 +173,12 @@ fn has_figure(title: &str) -> bool {
         "triple",
     ];
     title.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.chars().any(|c| c.is_ascii_digit()) && !year(w))
-        || title.split(|c: char| !c.is_alphabetic()).any(|w| WORDS.contains(&w.to_lowercase().as_str()))
+        || title.split(|c: char| !c.is_alphabetic()).any(|w| {
+            let w = w.to_lowercase();
+            WORDS.contains(&w.as_str())
+                || alphadesk_model::NUMBER_UNITS[1..].contains(&w.as_str())
+                || alphadesk_model::NUMBER_TENS.contains(&w.as_str())
+        })
 }
 
 /// Whether a headline speaks of the future or of certainty in its own words.
@@ -390,9 +384,8 @@ pub fn compose_story(input: &StoryInput<'_>) -> Result<Story, NoteError> {
         .filter(|c| c.dossier.as_ref().is_ok_and(|d| value_of(d, "return_1m").is_some()))
         .count()
         .min(3);
-    let central_id = Some(central.id);
     let mut by_takeaway = kept.clone();
-    by_takeaway.sort_by_key(|a| Some(a.id) == central_id);
+    by_takeaway.sort_by_key(|a| a.id == central.id);
     let headline_takeaways: Vec<&StoryArticle> = by_takeaway.into_iter().take(3 - moves).collect();
     let mut quoted: Vec<&StoryArticle> =
         kept.into_iter().filter(|a| !headline_takeaways.iter().any(|t| t.id == a.id)).collect();

@@ -132,29 +132,7 @@ fn fold_text(markdown: &str) -> Reading {
     Reading { text, columns }
 }
 
-const UNITS: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+use alphadesk_model::{NUMBER_TENS as TENS, NUMBER_UNITS as UNITS};
 
 /// A number written in words: "seventy-two", "thirty", "one hundred and five",
 /// "ten" (group 1), with what follows it (group 2) and what comes before it

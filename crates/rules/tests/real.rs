@@ -219,34 +219,12 @@ fn mutations(md: &str, ticker: &str, score: Option<u8>, date: NaiveDate) -> Vec<
 
 /// 0–100 in words, as a hostile author would write a score.
 fn words(n: u8) -> String {
-    const UNITS: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    use alphadesk_model::{NUMBER_TENS as TENS, NUMBER_UNITS as UNITS};
     match n {
         100 => "one hundred".into(),
         0..=19 => UNITS[n as usize].into(),
-        _ if n.is_multiple_of(10) => TENS[n as usize / 10].into(),
-        _ => format!("{}-{}", TENS[n as usize / 10], UNITS[n as usize % 10]),
+        _ if n.is_multiple_of(10) => TENS[n as usize / 10 - 2].into(),
+        _ => format!("{}-{}", TENS[n as usize / 10 - 2], UNITS[n as usize % 10]),
     }
 }
 
