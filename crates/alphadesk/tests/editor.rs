@@ -171,11 +171,12 @@ fn datelines(text: &str) -> usize {
                 let head: Vec<&str> = q.split_whitespace().take(4).collect();
                 head.first()
                     .is_some_and(|w| w.len() > 2 && w.trim_end_matches(',').chars().all(|c| c.is_ascii_uppercase()))
-                    && head
-                        .iter()
-                        .skip(1)
-                        .take(2)
-                        .any(|w| alphadesk_model::is_month_word(&w.trim_end_matches([',', '.']).to_lowercase()))
+                    && head.iter().skip(1).take(2).any(|w| {
+                        // A month name, capitalised ("May", not the verb "may").
+                        let w = w.trim_end_matches([',', '.']);
+                        w.starts_with(char::is_uppercase)
+                            && alphadesk_model::MONTHS.contains(&w.to_lowercase().as_str())
+                    })
             })
             .count()
 }
