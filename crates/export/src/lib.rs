@@ -171,8 +171,10 @@ pub fn columns(t: Table) -> (&'static [Column], &'static str) {
                 ];
                 C
             },
-            "SELECT f.cik, f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.filed, f.form, f.fy, f.fp, f.frame, f.accn, s.path
-             FROM facts f JOIN sources s ON s.id = f.source_id WHERE f.filed <= ?1 ORDER BY f.cik, f.concept, f.end, f.filed, f.id",
+            "SELECT f.cik, f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.filed, f.form, f.fy, f.fp,
+                    nullif(f.frame, ''), f.accn, s.path
+             FROM facts f JOIN sources s ON s.id = f.source_id WHERE f.filed <= ?1
+             ORDER BY f.cik, f.concept, f.end, f.filed, f.source_id, f.seq",
         ),
         Table::Filings => (
             {

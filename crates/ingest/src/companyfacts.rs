@@ -62,7 +62,7 @@ pub(crate) fn looks_like(head: &[u8]) -> bool {
 }
 
 pub(crate) fn contains(h: &[u8], n: &[u8]) -> bool {
-    h.windows(n.len()).any(|w| w == n)
+    memchr::memmem::find(h, n).is_some()
 }
 
 pub fn parse(bytes: &[u8]) -> Result<CompanyFacts<'_>, ParseError> {

@@ -67,8 +67,8 @@ impl Writer {
         &mut self.store
     }
 
-    /// Ingests every file under `paths`, one transaction per file; `each` sees
-    /// every file's report as it happens (progress, errors). A path that does not
+    /// Ingests every file under `paths`, each file stored whole or not at all;
+    /// `each` sees every file's report once it is committed (progress, errors). A path that does not
     /// exist is reported as a failed file and the rest go on.
     pub fn ingest(&mut self, paths: &[PathBuf], mut each: impl FnMut(usize, usize, &FileReport)) -> Result<Summary> {
         let mut files = Vec::new();
@@ -88,8 +88,16 @@ impl Writer {
             each(i, total, &report);
             s.add(report);
         }
+        // Files are written in batches, each file its own savepoint: a bad file
+        // rolls back alone, and a report is seen once its batch is committed.
+        self.store.begin_batches(alphadesk_store::BatchLimits::default());
         for (path, explicit) in files {
-            let report = self.store.ingest_path(&path, explicit);
+            for report in self.store.stage_path(&path, explicit) {
+                each(s.reports.len(), total, &report);
+                s.add(report);
+            }
+        }
+        for report in self.store.settle() {
             each(s.reports.len(), total, &report);
             s.add(report);
         }
@@ -204,6 +212,21 @@ fn provenance(doc: &alphadesk_sync::Fetched) -> alphadesk_store::Fetch {
     }
 }
 
+/// What storing a fetched document did, in the sync's words.
+fn stored(outcome: Outcome) -> alphadesk_sync::Stored {
+    match outcome {
+        Outcome::Stored { kind, rows, .. } => alphadesk_sync::Stored::New { kind: kind.name().to_string(), rows },
+        Outcome::Unchanged { .. } => alphadesk_sync::Stored::Unchanged,
+        Outcome::Skipped { reason } => {
+            alphadesk_sync::Stored::Failed(format!("not a document alphadesk reads: {reason}"))
+        }
+        Outcome::Failed { error, location } => alphadesk_sync::Stored::Failed(match location {
+            Some(l) => format!("{error} (at {l})"),
+            None => error,
+        }),
+    }
+}
+
 /// The store as a sync's destination.
 struct StoreSink<'a> {
     store: &'a mut Store,
@@ -248,17 +271,16 @@ impl alphadesk_sync::Sink for StoreSink<'_> {
     }
 
     fn store(&mut self, doc: &alphadesk_sync::Fetched) -> alphadesk_sync::Stored {
-        match self.store.ingest_fetched(&doc.url, &doc.body, &provenance(doc)).outcome {
-            Outcome::Stored { kind, rows, .. } => alphadesk_sync::Stored::New { kind: kind.name().to_string(), rows },
-            Outcome::Unchanged { .. } => alphadesk_sync::Stored::Unchanged,
-            Outcome::Skipped { reason } => {
-                alphadesk_sync::Stored::Failed(format!("not a document alphadesk reads: {reason}"))
-            }
-            Outcome::Failed { error, location } => alphadesk_sync::Stored::Failed(match location {
-                Some(l) => format!("{error} (at {l})"),
-                None => error,
-            }),
-        }
+        stored(self.store.ingest_fetched(&doc.url, &doc.body, &provenance(doc)).outcome)
+    }
+
+    fn stage(&mut self, doc: &alphadesk_sync::Fetched) -> Vec<(String, alphadesk_sync::Stored)> {
+        let settled = self.store.stage_fetched(&doc.url, &doc.body, &provenance(doc));
+        settled.into_iter().map(|r| (r.path, stored(r.outcome))).collect()
+    }
+
+    fn settle(&mut self) -> Vec<(String, alphadesk_sync::Stored)> {
+        self.store.settle().into_iter().map(|r| (r.path, stored(r.outcome))).collect()
     }
 
     fn state(&mut self, key: &str) -> Option<String> {

@@ -11,6 +11,7 @@
 //! Reads are point-in-time: each query that feeds a score takes the date it is asked
 //! for and sees only what was public by then (see [`read`]).
 
+mod batch;
 pub mod columns;
 mod error;
 mod load;
@@ -24,6 +25,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use batch::BatchLimits;
 pub use error::StoreError;
 pub use load::add_business_days;
 pub use rusqlite::Connection;
@@ -46,6 +48,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Whether this process wrote the writer note (and so removes it).
     announced: bool,
+    /// Batch mode ([`Store::stage_path`]): the open batch.
+    batch: Option<batch::Batch>,
 }
 
 /// The note a writing process leaves beside the store (`STORE-writer`), so that
@@ -58,6 +62,11 @@ fn writer_note(db: &Path) -> PathBuf {
 
 impl Drop for Store {
     fn drop(&mut self) {
+        // Documents of an open batch are complete units: keeping them is better
+        // than losing them with their reports.
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("COMMIT");
+        }
         if let (true, Some(p)) = (self.announced, &self.path) {
             let _ = std::fs::remove_file(writer_note(p));
         }
@@ -174,7 +183,7 @@ impl Store {
             })?;
             return Store::open_read_only(path);
         }
-        Ok(Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false })
+        Ok(Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false, batch: None })
     }
 
     /// The store file, when it is one (not in memory).
@@ -271,7 +280,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn, fault_after_rows: None, path, announced: false };
+        let mut store = Store { conn, fault_after_rows: None, path, announced: false, batch: None };
         let before = store.schema_version()?;
         store.migrate_to(schema::LATEST)?;
         // A file upgraded past migration 3 (or 8) has prices but no cached columns
@@ -313,7 +322,8 @@ impl Store {
     /// Opens a store file at exactly `version` (tests of the upgrade path).
     pub fn open_at_version(path: &Path, version: i64) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
-        let mut s = Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false };
+        let mut s =
+            Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false, batch: None };
         s.migrate_to(version)?;
         Ok(s)
     }
@@ -321,6 +331,7 @@ impl Store {
     /// Rebuilds the columnar price cache from `prices` (after rows were deleted by
     /// hand, or an upgrade), in one transaction.
     pub fn rebuild_price_columns(&mut self) -> Result<(), StoreError> {
+        self.commit_batch();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         columns::rebuild_all(&tx)?;
         tx.commit()?;
@@ -335,6 +346,7 @@ impl Store {
         processed: &[i64],
         model: &str,
     ) -> Result<(), StoreError> {
+        self.commit_batch();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut st = tx.prepare_cached(
@@ -375,52 +387,143 @@ impl Store {
         self.fault_after_rows = rows;
     }
 
-    /// Reads and ingests one file. `explicit` is true when the user named the file
-    /// (an unrecognised file is then an error, not a skip).
+    /// Reads and ingests one file, in a transaction of its own. `explicit` is true
+    /// when the user named the file (an unrecognised file is then an error, not a
+    /// skip).
     pub fn ingest_path(&mut self, path: &Path, explicit: bool) -> FileReport {
-        let shown = path.display().to_string();
-        // A FIFO, socket or device found in a folder would block the read (a FIFO
-        // with no writer waits forever) or never end: only regular files are
-        // sources. A pipe the user names is read (`ingest <(curl ...)`).
-        if !explicit {
-            if let Ok(meta) = std::fs::metadata(path) {
-                if !meta.is_file() {
-                    return FileReport {
-                        path: shown,
-                        outcome: Outcome::Skipped { reason: "not a regular file (a FIFO, socket or device)".into() },
-                    };
-                }
-            }
-        }
-        match std::fs::read(path) {
-            Ok(bytes) => self.ingest_bytes(&shown, &bytes, explicit),
-            Err(e) => FileReport {
-                path: shown,
-                outcome: Outcome::Failed { error: format!("cannot read: {e}"), location: None },
-            },
+        match read_source(path, explicit) {
+            Ok(bytes) => self.ingest_alone(&path.display().to_string(), &bytes, explicit, None),
+            Err(report) => report,
         }
     }
 
-    /// Detects, parses and stores one file's bytes in a single transaction.
+    /// Detects, parses and stores one file's bytes in a transaction of its own.
     pub fn ingest_bytes(&mut self, path: &str, bytes: &[u8], explicit: bool) -> FileReport {
-        self.ingest_with(path, bytes, explicit, None)
+        self.ingest_alone(path, bytes, explicit, None)
     }
 
     /// Stores a fetched document like a file (its URL is its path), with the
     /// fetch's provenance in the same transaction as its rows. A document whose
     /// bytes are stored already records the fetch against that source.
     pub fn ingest_fetched(&mut self, url: &str, bytes: &[u8], fetch: &Fetch) -> FileReport {
-        let report = self.ingest_with(url, bytes, true, Some(fetch));
-        if let Outcome::Unchanged { .. } = report.outcome {
-            let sha = source_sha(url, bytes, false);
-            if let Err(e) = self.record_fetch(url, Some(&sha), fetch) {
-                return FileReport {
-                    path: url.into(),
-                    outcome: Outcome::Failed { error: e.to_string(), location: None },
-                };
+        self.ingest_alone(url, bytes, true, Some(fetch))
+    }
+
+    /// Switches to batch mode (the first `stage_*` call does, with the default
+    /// limits): documents given to the `stage_*` methods are written in batches
+    /// committed at `limits` (see [`BatchLimits`]), each document in a savepoint
+    /// of its own. Their reports come back once their batch is committed;
+    /// [`Store::settle`] commits the last one and leaves batch mode.
+    pub fn begin_batches(&mut self, limits: BatchLimits) {
+        self.commit_batch();
+        let settled = self.batch.take().map(|b| b.settled).unwrap_or_default();
+        let mut b = batch::Batch::new(limits);
+        b.settled = settled;
+        // A batch outgrows SQLite's default 2 MiB page cache at once; spilling
+        // dirty pages mid-transaction and reading them back cost ~10% of a bulk
+        // load (measured on 3,000 companyfacts files).
+        let _ = self.conn.execute_batch(&format!("PRAGMA cache_size = -{}", batch::CACHE_KIB));
+        self.batch = Some(b);
+    }
+
+    /// [`Store::ingest_path`] in batch mode: the reports of the documents whose
+    /// batch this call committed (this one's among them or not yet).
+    pub fn stage_path(&mut self, path: &Path, explicit: bool) -> Vec<FileReport> {
+        match read_source(path, explicit) {
+            Ok(bytes) => self.stage(&path.display().to_string(), &bytes, explicit, None),
+            Err(report) => {
+                let b = self.batch.get_or_insert_with(batch::Batch::default);
+                b.pending.push(report);
+                std::mem::take(&mut b.settled)
             }
         }
-        report
+    }
+
+    /// [`Store::ingest_bytes`] in batch mode.
+    pub fn stage_bytes(&mut self, path: &str, bytes: &[u8], explicit: bool) -> Vec<FileReport> {
+        self.stage(path, bytes, explicit, None)
+    }
+
+    /// [`Store::ingest_fetched`] in batch mode.
+    pub fn stage_fetched(&mut self, url: &str, bytes: &[u8], fetch: &Fetch) -> Vec<FileReport> {
+        self.stage(url, bytes, true, Some(fetch))
+    }
+
+    /// Commits the open batch and leaves batch mode: the reports not handed out yet.
+    pub fn settle(&mut self) -> Vec<FileReport> {
+        self.commit_batch();
+        let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
+        self.batch.take().map(|b| b.settled).unwrap_or_default()
+    }
+
+    fn stage(&mut self, path: &str, bytes: &[u8], explicit: bool, fetch: Option<&Fetch>) -> Vec<FileReport> {
+        if self.batch.is_none() {
+            self.begin_batches(BatchLimits::default());
+        }
+        let was_open = !self.conn.is_autocommit();
+        let report = self.write_document(path, bytes, explicit, fetch);
+        let rolled_back = was_open && self.conn.is_autocommit();
+        let b = self.batch.get_or_insert_with(batch::Batch::default);
+        if rolled_back {
+            // SQLite ends the whole transaction on some errors (a full disk):
+            // the batch's earlier documents went with it.
+            b.settle(Err(match &report.outcome {
+                Outcome::Failed { error, .. } => error.clone(),
+                _ => "SQLite rolled the transaction back".into(),
+            }));
+        }
+        if let Outcome::Stored { rows, .. } = &report.outcome {
+            b.rows += rows;
+        }
+        b.pending.push(report);
+        if b.full() {
+            self.commit_batch();
+        }
+        self.batch.as_mut().map(|b| std::mem::take(&mut b.settled)).unwrap_or_default()
+    }
+
+    /// Commits the open transaction, if any, settling its batch's reports.
+    fn commit_batch(&mut self) {
+        let result = if self.conn.is_autocommit() {
+            Ok(())
+        } else {
+            self.conn.execute_batch("COMMIT").map_err(|e| {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                self.explain(e.into()).to_string()
+            })
+        };
+        if let Some(b) = self.batch.as_mut() {
+            b.settle(result);
+        }
+    }
+
+    /// Takes the write lock for a document, unless the open batch holds it.
+    fn begin(&mut self) -> Result<(), StoreError> {
+        if self.conn.is_autocommit() {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            if let Some(b) = self.batch.as_mut() {
+                b.opened = Some(std::time::Instant::now());
+            }
+        }
+        Ok(())
+    }
+
+    /// One document in a transaction of its own (an open batch is committed
+    /// first, so that this commit does not carry it).
+    fn ingest_alone(&mut self, path: &str, bytes: &[u8], explicit: bool, fetch: Option<&Fetch>) -> FileReport {
+        self.commit_batch();
+        let report = self.write_document(path, bytes, explicit, fetch);
+        if self.conn.is_autocommit() {
+            return report;
+        }
+        match self.conn.execute_batch("COMMIT") {
+            Ok(()) => report,
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                let error = self.explain(e.into()).to_string();
+                FileReport { path: report.path, outcome: Outcome::Failed { error, location: None } }
+            }
+        }
     }
 
     /// Records a fetch that stored nothing new (a 304: the stored copy stands).
@@ -515,8 +618,18 @@ impl Store {
         Ok(())
     }
 
-    fn ingest_with(&mut self, path: &str, bytes: &[u8], explicit: bool, fetch: Option<&Fetch>) -> FileReport {
+    /// Writes one document in a savepoint of the open transaction (opening one
+    /// if none is). A fetched document whose bytes are stored already records
+    /// the fetch against that source.
+    fn write_document(&mut self, path: &str, bytes: &[u8], explicit: bool, fetch: Option<&Fetch>) -> FileReport {
         let outcome = match self.try_ingest(path, bytes, explicit, fetch) {
+            Ok(Outcome::Unchanged { kind }) if fetch.is_some() => {
+                let sha = source_sha(path, bytes, false);
+                match self.record_fetch(path, Some(&sha), fetch.expect("a fetch")) {
+                    Ok(()) => Outcome::Unchanged { kind },
+                    Err(e) => Outcome::Failed { error: e.to_string(), location: None },
+                }
+            }
             Ok(o) => o,
             Err(StoreError::Parse { error, .. }) => {
                 Outcome::Failed { location: Some(error.location.clone()), error: error.to_string() }
@@ -552,30 +665,35 @@ impl Store {
         let sha = source_sha(path, bytes, kind == Kind::Posts);
         if let Some(kind) = self
             .conn
-            .query_row("SELECT kind FROM sources WHERE sha256 = ?1", [&sha], |r| r.get::<_, String>(0))
+            .prepare_cached("SELECT kind FROM sources WHERE sha256 = ?1")?
+            .query_row([&sha], |r| r.get::<_, String>(0))
             .optional()?
         {
             return Ok(Outcome::Unchanged { kind });
         }
         let parsed = alphadesk_ingest::parse(kind, &parse_name, bytes).map_err(parse_err)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        self.begin()?;
         // A second process may have stored the same file while this one parsed it.
-        if let Some(kind) =
-            tx.query_row("SELECT kind FROM sources WHERE sha256 = ?1", [&sha], |r| r.get::<_, String>(0)).optional()?
+        if let Some(kind) = self
+            .conn
+            .prepare_cached("SELECT kind FROM sources WHERE sha256 = ?1")?
+            .query_row([&sha], |r| r.get::<_, String>(0))
+            .optional()?
         {
             return Ok(Outcome::Unchanged { kind });
         }
+        let tx = self.conn.savepoint()?;
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO sources (path, sha256, kind, bytes, ingested_at, rows) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-            params![path, sha, kind.name(), bytes.len() as i64, now],
-        )?;
+        )?
+        .execute(params![path, sha, kind.name(), bytes.len() as i64, now])?;
         let source_id = tx.last_insert_rowid();
         if let Some(f) = fetch {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO fetches (url, source_id, fetched_at, status, etag, last_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![path, source_id, f.fetched_at, f.status, f.etag, f.last_modified],
-            )?;
+            )?
+            .execute(params![path, source_id, f.fetched_at, f.status, f.etag, f.last_modified])?;
         }
         let mut sink = load::Sink {
             tx: &tx,
@@ -587,10 +705,11 @@ impl Store {
         };
         load::write(&mut sink, &parsed)?;
         let (rows, warnings) = (sink.rows, sink.warnings);
-        tx.execute(
-            "UPDATE sources SET rows = ?1, warnings = ?2 WHERE id = ?3",
-            params![rows as i64, serde_json::to_string(&warnings).unwrap_or_else(|_| "[]".into()), source_id],
-        )?;
+        tx.prepare_cached("UPDATE sources SET rows = ?1, warnings = ?2 WHERE id = ?3")?.execute(params![
+            rows as i64,
+            serde_json::to_string(&warnings).unwrap_or_else(|_| "[]".into()),
+            source_id
+        ])?;
         tx.commit()?;
         Ok(Outcome::Stored { kind, rows, warnings })
     }
@@ -674,6 +793,27 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A file's bytes, or the report of why it is not read: only regular files are
+/// sources when found in a folder (a FIFO with no writer would block forever, a
+/// device never end); a pipe the user names is read (`ingest <(curl ...)`).
+fn read_source(path: &Path, explicit: bool) -> Result<Vec<u8>, FileReport> {
+    let shown = || path.display().to_string();
+    if !explicit {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() {
+                return Err(FileReport {
+                    path: shown(),
+                    outcome: Outcome::Skipped { reason: "not a regular file (a FIFO, socket or device)".into() },
+                });
+            }
+        }
+    }
+    std::fs::read(path).map_err(|e| FileReport {
+        path: shown(),
+        outcome: Outcome::Failed { error: format!("cannot read: {e}"), location: None },
+    })
 }
 
 /// A source's identity: its content hash, with a post file's `FOLDER/FILE` name

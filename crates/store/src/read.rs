@@ -156,10 +156,11 @@ pub fn facts_known(
     as_of: NaiveDate,
 ) -> Result<Vec<StoredFact>, StoreError> {
     let mut st = conn.prepare_cached(
-        "SELECT f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed, f.frame, s.path
+        "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
+                nullif(f.frame, ''), s.path
          FROM facts f JOIN sources s ON s.id = f.source_id
          WHERE f.cik = ?1 AND f.concept = ?2 AND f.filed <= ?3
-         ORDER BY f.filed, f.id",
+         ORDER BY f.filed, f.source_id, f.seq",
     )?;
     let rows = st.query_map(params![cik, concept, as_of.to_string()], fact_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -447,9 +448,10 @@ pub fn positions(conn: &Connection) -> Result<Vec<Position>, StoreError> {
 pub fn facts_of(conn: &Connection, cik: i64, concepts: &[&str]) -> Result<Vec<StoredFact>, StoreError> {
     let list = serde_json::to_string(concepts).unwrap_or_else(|_| "[]".into());
     let mut st = conn.prepare_cached(
-        "SELECT f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed, f.frame, s.path
+        "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
+                nullif(f.frame, ''), s.path
          FROM facts f JOIN sources s ON s.id = f.source_id
-         WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2)) ORDER BY f.filed, f.id",
+         WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2)) ORDER BY f.filed, f.source_id, f.seq",
     )?;
     let rows = st.query_map(rusqlite::params![cik, list], fact_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -676,6 +678,47 @@ pub fn articles_between(
             (d, l)
         })
         .collect())
+}
+
+/// How one article concerns one company: the news stage's reading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TickerLink {
+    /// 0–100 (40 and above: the article is about the company); `None` when the
+    /// article was linked before relevance was stored.
+    pub relevance: Option<u8>,
+    /// The company's share of the article's mentions, 0–1.
+    pub salience: f64,
+    /// Tone toward the company, −1 to 1.
+    pub tone: f64,
+}
+
+/// Articles linked to `ticker`, first known on `from..=to` (either end open),
+/// with relevance at least `min_relevance` (0 keeps articles not yet given one),
+/// newest first, at most `limit`; and how many matched in all.
+pub fn articles_about(
+    conn: &Connection,
+    ticker: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    min_relevance: u8,
+    limit: usize,
+) -> Result<(Vec<(StoredDocument, TickerLink)>, usize), StoreError> {
+    const WHERE: &str = "n.ticker = ?1 AND n.kind = 'article'
+           AND (?2 IS NULL OR n.known_date >= ?2) AND (?3 IS NULL OR n.known_date <= ?3)
+           AND (?4 = 0 OR n.relevance >= ?4)";
+    let (from, to) = (from.map(|d| d.to_string()), to.map(|d| d.to_string()));
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM news_signals n WHERE {WHERE}"))?
+        .query_row(params![ticker, from, to, min_relevance], |r| r.get(0))?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {DOCUMENT_COLUMNS}, n.relevance, n.salience, n.tone
+         FROM news_signals n JOIN documents d ON d.id = n.document_id JOIN sources s ON s.id = d.source_id
+         WHERE {WHERE} ORDER BY n.known_date DESC, d.published_utc DESC, d.id DESC LIMIT ?5"
+    ))?;
+    let rows = st.query_map(params![ticker, from, to, min_relevance, limit as i64], |r| {
+        Ok((document_row(r)?, TickerLink { relevance: r.get(11)?, salience: r.get(12)?, tone: r.get(13)? }))
+    })?;
+    Ok((rows.collect::<Result<_, _>>()?, total as usize))
 }
 
 /// Documents by id, in one query, by id (unknown ids are skipped).

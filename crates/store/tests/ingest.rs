@@ -230,3 +230,64 @@ fn an_amendment_replaces_its_original_from_its_filing_date() {
         assert_eq!(counted("2017-02-28"), Vec::<f64>::new());
     }
 }
+
+/// Batch mode: each file its own unit inside a shared transaction, reports handed
+/// out only once committed, nothing visible to another connection before that.
+#[test]
+fn a_batch_keeps_each_file_whole_and_reports_only_what_it_committed() {
+    use alphadesk_store::BatchLimits;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.db");
+    let mut s = Store::open(&path).unwrap();
+    let reader = || Store::open_read_only(&path).unwrap().counts().unwrap();
+    s.begin_batches(BatchLimits { documents: 100, rows: 1_000_000, held: std::time::Duration::from_secs(3600) });
+
+    let other_facts = FACTS.replace("\"cik\": 1", "\"cik\": 2").replace("ABC Corp", "DEF Corp");
+    assert!(s.stage_bytes("ABC_data.csv", PRICES.as_bytes(), true).is_empty(), "nothing said before the commit");
+    assert!(s.stage_bytes("broken.json", b"{\"cik\": 1, \"facts\": {", true).is_empty());
+    s.inject_fault_after_rows(Some(1));
+    assert!(s.stage_bytes("CIK0000000002.json", other_facts.as_bytes(), true).is_empty());
+    s.inject_fault_after_rows(None);
+    assert!(s.stage_bytes("CIK0000000001.json", FACTS.as_bytes(), true).is_empty());
+    assert_eq!(reader().sources, 0, "another connection sees nothing of an open batch");
+
+    let reports = s.settle();
+    let outcomes: Vec<&str> = reports
+        .iter()
+        .map(|r| match &r.outcome {
+            Outcome::Stored { .. } => "stored",
+            Outcome::Failed { .. } => "failed",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(outcomes, ["stored", "failed", "failed", "stored"], "{reports:?}");
+    assert!(failed(&reports[2].outcome).contains("injected fault"));
+    let c = reader();
+    assert_eq!((c.sources, c.price_bars, c.facts), (2, 3, 2), "the file that failed mid-write left nothing");
+    s.check_integrity().unwrap();
+
+    // Stored files are recognised again inside a batch, and a full batch commits
+    // at once, handing out its reports.
+    s.begin_batches(BatchLimits { documents: 2, rows: 1_000_000, held: std::time::Duration::from_secs(3600) });
+    assert!(s.stage_bytes("ABC_data.csv", PRICES.as_bytes(), true).is_empty());
+    let two = s.stage_bytes("CIK0000000002.json", other_facts.as_bytes(), true);
+    assert!(matches!(two[0].outcome, Outcome::Unchanged { .. }), "{two:?}");
+    assert!(matches!(two[1].outcome, Outcome::Stored { rows: 2, .. }), "{two:?}");
+    assert_eq!(reader().facts, 4, "committed when the batch was full");
+    assert!(s.settle().is_empty());
+}
+
+/// A store dropped with a batch open keeps the files written in it: each is
+/// complete, and losing them would only make a re-run do them again.
+#[test]
+fn a_store_dropped_mid_batch_keeps_its_complete_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dropped.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.begin_batches(alphadesk_store::BatchLimits::default());
+        s.stage_bytes("ABC_data.csv", PRICES.as_bytes(), true);
+    }
+    let s = Store::open_read_only(&path).unwrap();
+    assert_eq!(s.counts().unwrap().price_bars, 3);
+}

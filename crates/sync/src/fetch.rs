@@ -63,7 +63,10 @@ impl Expect {
             Expect::Json => serde_json::from_slice::<serde::de::IgnoredAny>(body)
                 .err()
                 .map(|e| format!("JSON that does not parse ({e}; {} bytes)", body.len())),
-            Expect::Zip => (!body.starts_with(b"PK\x03\x04")).then(|| "no zip signature".into()),
+            // A local file header, or the end record alone: an archive with no
+            // entries (EDGAR's on a day nothing changed would be one) is a zip.
+            Expect::Zip => (!body.starts_with(b"PK\x03\x04") && !body.starts_with(b"PK\x05\x06"))
+                .then(|| "no zip signature".into()),
             Expect::Xml => (!head.starts_with(b"<")).then(|| "no XML".into()),
             Expect::Submission => (!(head.starts_with(b"<SEC-DOCUMENT>") || head.starts_with(b"<SEC-HEADER>")))
                 .then(|| "no SGML header".into()),
@@ -518,6 +521,13 @@ fn describe(e: &ureq::Error) -> String {
             | std::io::ErrorKind::ConnectionAborted
             | std::io::ErrorKind::UnexpectedEof
             | std::io::ErrorKind::BrokenPipe => format!("the connection was dropped ({io})"),
+            // The standard library's resolver fails with an error of no kind of
+            // its own, only this wording (getaddrinfo's reason after it).
+            _ if io.to_string().starts_with("failed to lookup address information") => {
+                let why = io.to_string();
+                let reason = why.split_once(": ").map(|(_, r)| r).unwrap_or("no address");
+                format!("the host name does not resolve (DNS: {reason})")
+            }
             _ => format!("{io}"),
         },
         other => other.to_string(),
@@ -534,6 +544,8 @@ mod tests {
         assert!(Expect::Json.check(br#"{"a": [1, "#).unwrap().contains("does not parse"));
         assert!(Expect::Json.check(b"<!DOCTYPE html><html>").unwrap().contains("HTML"));
         assert!(Expect::Zip.check(b"PK\x03\x04rest").is_none());
+        assert!(Expect::Zip.check(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").is_none());
+        assert!(Expect::Zip.check(b"<html>").is_some());
         assert!(Expect::Zip.check(b"{}").is_some());
         assert!(Expect::Submission.check(b"<SEC-DOCUMENT>0001-1.txt").is_none());
         assert!(Expect::Submission.check(b"<?xml version=\"1.0\"?><ownershipDocument/>").is_some());

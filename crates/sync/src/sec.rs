@@ -187,6 +187,12 @@ pub trait Sink {
     fn has(&mut self, url: &str) -> bool;
     /// Stores a document (parsed, one transaction with its provenance).
     fn store(&mut self, doc: &Fetched) -> Stored;
+    /// Stores a document as one of a batch (a bulk archive's entries, each still
+    /// whole or not at all): what became of the documents whose batch this call
+    /// committed, by URL. Nothing is said of a document before it is committed.
+    fn stage(&mut self, doc: &Fetched) -> Vec<(String, Stored)>;
+    /// Commits the open batch: what became of the documents not reported yet.
+    fn settle(&mut self) -> Vec<(String, Stored)>;
     /// Records a 304.
     fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>);
     /// Records the fetch of a bulk archive (its entries are the sources).
@@ -586,17 +592,30 @@ fn bulk_load(
             fetched_at: meta.fetched_at,
             body,
         };
-        match sink.store(&doc) {
+        let settled = sink.stage(&doc);
+        count_entries(report, settled);
+    }
+    let settled = sink.settle();
+    count_entries(report, settled);
+    // Recorded once every entry is committed: an archive fetched but not wholly
+    // stored is fetched again (its stored entries are then unchanged).
+    sink.archive_fetched(&meta);
+}
+
+/// Counts what became of archive entries, each named `ARCHIVE_URL/CIK##########.json`.
+fn count_entries(report: &mut Report, settled: Vec<(String, Stored)>) {
+    for (url, stored) in settled {
+        let cik = cik_of_entry(url.rsplit('/').next().unwrap_or_default());
+        match stored {
             Stored::New { kind, rows } => {
-                let c = report.companies.entry(cik).or_default();
+                let c = report.companies.entry(cik.unwrap_or_default()).or_default();
                 *c.documents.entry(kind.clone()).or_default() += 1;
                 *c.rows.entry(kind).or_default() += rows;
             }
             Stored::Unchanged => {}
-            Stored::Failed(why) => fail(report, entry_url, why, Some(cik)),
+            Stored::Failed(why) => report.failures.push(Failure { url, why, cik }),
         }
     }
-    sink.archive_fetched(&meta);
 }
 
 /// `CIK0000320193.json`, `CIK0000320193-submissions-001.json` → 320193.

@@ -27,7 +27,7 @@ TABLES = {
     "facts": (
         {"cik": I, "concept": S, "period_start": DATE, "period_end": DATE, "value": F, "filed": DATE, "accession": S, "source_file": S},
         ["cik", "concept", "period_start", "period_end", "accession", "value"],
-        "SELECT f.cik, f.concept, f.start, f.end, f.value, f.filed, f.accn, s.path FROM facts f JOIN sources s ON s.id = f.source_id",
+        "SELECT f.cik, f.concept, nullif(f.start, ''), f.end, f.value, f.filed, f.accn, s.path FROM facts f JOIN sources s ON s.id = f.source_id",
     ),
     "filings": (
         {"accession": S, "cik": I, "form": S, "filed": DATE, "report_date": DATE, "accepted": TS, "source_file": S},
