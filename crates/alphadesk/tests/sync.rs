@@ -497,6 +497,67 @@ fn no_user_agent_an_unreachable_host_and_a_non_json_answer_change_nothing() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&format!("{base}/files/company_tickers.json")) && text.contains("connection"), "{text}");
 
+    // The same from a config file: its hosts and User-Agent are used, and a
+    // misspelt key is a usage error naming the file.
+    let config = dir.path().join("sync.toml");
+    std::fs::write(
+        &config,
+        format!("user_agent = \"{UA}\"\nsec_base = \"{base}\"\nsec_archives_base = \"{base}\"\nattempts = 1\n"),
+    )
+    .unwrap();
+    let out = common::run_bounded(
+        bin().arg("--db").arg(&db).args(["sync", "sec", "--tickers", "AAPL", "--config"]).arg(&config),
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{base}/files/company_tickers.json")));
+    std::fs::write(&config, "user-agent = \"x y@z.invalid\"\n").unwrap();
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "sec", "--tickers", "AAPL", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sync.toml") && err.contains("user-agent"), "{err}");
+
+    // A host name that does not resolve: the sync runs in a network namespace
+    // of its own (no interface but a loopback that is down), so the lookup fails
+    // on this machine and no query leaves it. Where namespaces are not allowed
+    // (some containers), this case is said to be skipped.
+    let isolated = std::process::Command::new("unshare").args(["-rn", "true"]).output();
+    if isolated.is_ok_and(|o| o.status.success()) {
+        let mut cmd = std::process::Command::new("unshare");
+        cmd.args(["-rn"]).arg(env!("CARGO_BIN_EXE_alphadesk")).arg("--db").arg(&db).args([
+            "sync",
+            "sec",
+            "--tickers",
+            "AAPL",
+            "--sec-base",
+            "http://data.sec.invalid",
+            "--sec-archives-base",
+            "http://www.sec.invalid",
+            "--user-agent",
+            UA,
+            "--attempts",
+            "2",
+            "--backoff",
+            "0.05",
+        ]);
+        let out = common::run_bounded(&mut cmd, Duration::from_secs(60));
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("http://www.sec.invalid/files/company_tickers.json")
+                && text.contains("does not resolve (DNS"),
+            "{text}"
+        );
+    } else {
+        eprintln!("skipped the DNS case: `unshare -rn` (a network namespace) is not allowed here");
+    }
+
     // An HTML page where JSON was promised, served with 200.
     let mut routes = faulty(&data);
     routes.always.insert("/files/company_tickers.json".into(), Fault::Html);
@@ -797,4 +858,68 @@ fn a_second_sync_on_one_store_waits_for_the_first_and_says_so() {
     // current (304) and its filing stored.
     let r = report(&second);
     assert_eq!((r["not_modified"].as_u64(), r["skipped_stored"].as_u64()), (Some(3), Some(1)), "{r}");
+}
+
+#[test]
+fn a_note_cites_synced_filings_by_their_edgar_urls_and_the_checker_resolves_them() {
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let routes = Routes {
+        data: data.clone(),
+        faults: Mutex::default(),
+        always: HashMap::new(),
+        delay: Duration::ZERO,
+        extra: HashMap::new(),
+    };
+    let edgar = Edgar::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cited.db");
+    // Prices and sectors from files; everything SEC from the (local) EDGAR.
+    let files: Vec<PathBuf> = alphadesk_testkit::SMALL_STORE_FILES
+        .iter()
+        .filter(|f| f.starts_with("market/"))
+        .map(|f| data.join(f))
+        .collect();
+    let out = bin().arg("--db").arg(&db).arg("ingest").args(&files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sync_cmd(&db, &edgar, &["--tickers", "AAPL", "--since", DAY, "--until", DAY]);
+    assert_eq!(out.status.code(), Some(0), "{}", report(&out));
+
+    let base = edgar.base();
+    let facts_url = format!("{base}/api/xbrl/companyfacts/CIK0000320193.json");
+    let note = dir.path().join("AAPL.md");
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["note", "AAPL", "--as-of", "2018-04-30", "--out"])
+        .arg(&note)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(&note).unwrap();
+    let sources = md.split("## Sources").nth(1).expect("a sources list");
+    assert!(sources.contains(&format!("({facts_url})")), "a fundamental cites its EDGAR URL:\n{sources}");
+
+    // The checker reads the URL as the stored document it names...
+    let out = bin().arg("--db").arg(&db).arg("check").arg(&note).arg("--json").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("no stored article or document"), "{text}");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // ... and refuses one it does not hold.
+    let forged = md.replace(&facts_url, &format!("{base}/api/xbrl/companyfacts/CIK0000789019.json"));
+    let forged_path = dir.path().join("forged.md");
+    std::fs::write(&forged_path, forged).unwrap();
+    let out = bin().arg("--db").arg(&db).arg("check").arg(&forged_path).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("no stored article or document has the URL"), "{text}");
+
+    // The page links it.
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["note", "AAPL", "--as-of", "2018-04-30", "--format", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(html.contains(&format!("<a href=\"{facts_url}\" rel=\"nofollow\">")), "the sources list links the URL");
 }

@@ -271,15 +271,16 @@ impl fmt::Display for AsOf {
 /// the file without the machine's directory layout (`market/prices/AAPL_data.csv`,
 /// `sec/companyfacts/CIK0000320193.json`). Notes cite files this way, and every
 /// answer the faces give names a source this way, so no answer reveals where the
-/// server keeps its data.
+/// server keeps its data. A document `sync` fetched is stored under its URL, which
+/// is shown whole: it names a public record and links the reader to it.
 pub fn display_path(path: &str) -> String {
+    if path.starts_with("https://") || path.starts_with("http://") {
+        return path.to_string();
+    }
     let parts: Vec<&str> = path.trim_end_matches('/').rsplit('/').take(3).collect();
     parts.into_iter().rev().collect::<Vec<_>>().join("/")
 }
 
-/// Parses the date spellings the sources use: ISO `2014-06-06`, EDGAR's compact
-/// `20140606`, and the 13F cover page's `06-30-2014`. Anything else is `None`: the
-/// caller knows which file and field it was reading and reports it.
 /// Month names, lower case.
 pub const MONTHS: [&str; 12] = [
     "january",
@@ -343,6 +344,9 @@ pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
     })
 }
 
+/// Parses the date spellings the sources use: ISO `2014-06-06`, EDGAR's compact
+/// `20140606`, and the 13F cover page's `06-30-2014`. Anything else is `None`: the
+/// caller knows which file and field it was reading and reports it.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let t = s.trim();
     let b = t.as_bytes();

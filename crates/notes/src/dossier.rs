@@ -930,5 +930,7 @@ mod tests {
     fn paths_print_without_the_machine_layout() {
         assert_eq!(display_path("/work/shared/data/market/prices/AAPL_data.csv"), "market/prices/AAPL_data.csv");
         assert_eq!(display_path("a/b"), "a/b");
+        let url = "https://www.sec.gov/Archives/edgar/data/320193/000032019317000070/0000320193-17-000070.txt";
+        assert_eq!(display_path(url), url);
     }
 }

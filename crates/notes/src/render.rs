@@ -117,6 +117,28 @@ pub fn markdown(n: &Note) -> String {
     out
 }
 
+/// A source line as HTML: escaped, with each web address a link to it (a synced
+/// SEC document's EDGAR URL, an article's), so a reader reaches the record in one
+/// click. A closing parenthesis or full stop after an address is the sentence's.
+fn linked(text: &str) -> String {
+    let mut o = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    let next_url = |t: &str| [t.find("https://"), t.find("http://")].into_iter().flatten().min();
+    while let Some(at) = next_url(rest) {
+        o.push_str(&escape(&rest[..at]));
+        let tail = &rest[at..];
+        let mut end = tail.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(tail.len());
+        while end > 0 && matches!(tail.as_bytes()[end - 1], b')' | b'.' | b',' | b';') {
+            end -= 1;
+        }
+        let url = escape(&tail[..end]);
+        o.push_str(&format!("<a href=\"{url}\" rel=\"nofollow\">{url}</a>"));
+        rest = &tail[end..];
+    }
+    o.push_str(&escape(rest));
+    o
+}
+
 fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -201,7 +223,7 @@ pub fn html_article(n: &Note) -> String {
     }
     o.push_str("<h2>Sources</h2>\n<ol>\n");
     for s in &n.sources {
-        o.push_str(&format!("<li id=\"s{}\">{}</li>\n", s.number, escape(&s.text)));
+        o.push_str(&format!("<li id=\"s{}\">{}</li>\n", s.number, linked(&s.text)));
     }
     o.push_str("</ol>\n");
     o.push_str(&format!("<p class=\"disclaimer\">{}</p>\n", escape(&n.disclaimer)));
@@ -298,7 +320,7 @@ pub fn story_html_article(s: &Story) -> String {
     }
     o.push_str("<h2>Sources</h2>\n<ol>\n");
     for src in &s.sources {
-        o.push_str(&format!("<li id=\"s{}\">{}</li>\n", src.number, escape(&src.text)));
+        o.push_str(&format!("<li id=\"s{}\">{}</li>\n", src.number, linked(&src.text)));
     }
     o.push_str("</ol>\n");
     o.push_str(&format!("<p class=\"disclaimer\">{}</p>\n", escape(&s.disclaimer)));
@@ -321,6 +343,21 @@ pub fn story_json(s: &Story) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_source_line_links_its_web_addresses() {
+        let line = "SEC Form 10-K filed 2024-11-01, accession 0000320193-24-000123 \
+                    (https://data.sec.gov/api/xbrl/companyfacts/CIK0000320193.json).";
+        assert_eq!(
+            super::linked(line),
+            "SEC Form 10-K filed 2024-11-01, accession 0000320193-24-000123 (<a href=\"https://data.sec.gov/api/xbrl/companyfacts/CIK0000320193.json\" rel=\"nofollow\">https://data.sec.gov/api/xbrl/companyfacts/CIK0000320193.json</a>)."
+        );
+        assert_eq!(
+            super::linked("“A & B”, known 2013-06-03, http://x.test/a?b=1&c=<2>"),
+            "“A &amp; B”, known 2013-06-03, <a href=\"http://x.test/a?b=1&amp;c=\" rel=\"nofollow\">http://x.test/a?b=1&amp;c=</a>&lt;2&gt;"
+        );
+        assert_eq!(super::linked("market/prices/AAPL_data.csv, line 4"), "market/prices/AAPL_data.csv, line 4");
+    }
+
     use super::*;
 
     #[test]

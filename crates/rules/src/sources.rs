@@ -139,8 +139,11 @@ impl Run<'_, '_> {
                     &mut known,
                 ) {
                     locators.push(Locator::Url(u.to_string()));
+                } else if self.c.file_known(u) {
+                    // A document `sync` fetched is stored under its URL.
+                    locators.push(Locator::File(u.to_string()));
                 } else {
-                    problems.push((*at, u.to_string(), format!("no stored article has the URL {u}")));
+                    problems.push((*at, u.to_string(), format!("no stored article or document has the URL {u}")));
                 }
             }
             for m in accession_re().find_iter(&masked) {

@@ -9,8 +9,10 @@
 //! and per-document transaction `ingest` uses, so a synced document and the same
 //! file ingested from disk give the same rows.
 
+pub mod config;
 pub mod fetch;
 pub mod sec;
 
+pub use config::SecConfig;
 pub use fetch::{check_user_agent, Expect, FetchError, Fetched, Fetcher, Policy, Validators};
 pub use sec::{Bulk, Hosts, Plan, Report, Sink, Stored};

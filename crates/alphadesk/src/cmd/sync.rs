@@ -42,9 +42,15 @@ pub struct SecArgs {
     /// Only filings on or before this date (backfill in slices).
     #[arg(long)]
     until: Option<AsOf>,
-    /// 13F filers (CIKs, comma-separated) whose holdings reports to fetch.
+    /// 13F filers (CIKs, comma-separated) whose holdings reports to fetch
+    /// (with the config's `managers`).
     #[arg(long, value_delimiter = ',')]
     managers: Vec<u64>,
+    /// A sync.toml with any of: user_agent, universe, managers, sec_base,
+    /// sec_archives_base, rate, workers, timeout, ban_pause, attempts, backoff
+    /// (docs/sync.md). A flag given here wins over the file.
+    #[arg(long, env = "ALPHADESK_SYNC_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Load submissions and companyfacts from EDGAR's nightly bulk archives
     /// (submissions.zip, companyfacts.zip: over a gigabyte each, streamed to a
     /// scratch file and read entry by entry) instead of a request per company.
@@ -64,30 +70,30 @@ pub struct SecArgs {
     /// Your name and e-mail, as the SEC requires of every client ("Jane Doe jane@example.com").
     #[arg(long, env = "ALPHADESK_USER_AGENT", value_name = "NAME EMAIL")]
     user_agent: Option<String>,
-    /// The EDGAR data host (submissions, companyfacts).
-    #[arg(long, default_value = "https://data.sec.gov", value_name = "URL")]
-    sec_base: String,
-    /// The EDGAR archives host (ticker map, filings, indexes).
-    #[arg(long, default_value = "https://www.sec.gov", value_name = "URL")]
-    sec_archives_base: String,
-    /// Seconds every request pauses after a rate-limit answer without Retry-After.
-    #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
-    ban_pause: f64,
-    /// Requests per second across all workers (the SEC allows 10).
-    #[arg(long, default_value_t = 9.0, value_name = "N")]
-    rate: f64,
-    /// Documents fetched at once (they share the rate).
-    #[arg(long, default_value_t = 4, value_name = "N")]
-    workers: usize,
-    /// Seconds one request may take, connect to last byte.
-    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
-    timeout: f64,
-    /// Attempts per document for server errors, drops and timeouts.
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    attempts: u32,
-    /// The first retry's wait in seconds (doubled each attempt, with jitter).
-    #[arg(long, default_value_t = 0.5, value_name = "SECONDS")]
-    backoff: f64,
+    /// The EDGAR data host (submissions, companyfacts) [default: https://data.sec.gov].
+    #[arg(long, value_name = "URL")]
+    sec_base: Option<String>,
+    /// The EDGAR archives host (ticker map, filings, indexes) [default: https://www.sec.gov].
+    #[arg(long, value_name = "URL")]
+    sec_archives_base: Option<String>,
+    /// Seconds every request pauses after a rate-limit answer without Retry-After [default: 600].
+    #[arg(long, value_name = "SECONDS")]
+    ban_pause: Option<f64>,
+    /// Requests per second across all workers; the SEC allows 10 [default: 9].
+    #[arg(long, value_name = "N")]
+    rate: Option<f64>,
+    /// Documents fetched at once; they share the rate [default: 4].
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+    /// Seconds one request may take, connect to last byte [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// Attempts per document for server errors, drops and timeouts [default: 5].
+    #[arg(long, value_name = "N")]
+    attempts: Option<u32>,
+    /// The first retry's wait in seconds, doubled each attempt, with jitter [default: 0.5].
+    #[arg(long, value_name = "SECONDS")]
+    backoff: Option<f64>,
 }
 
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
@@ -102,27 +108,40 @@ fn seconds(flag: &str, v: f64) -> anyhow::Result<Duration> {
 }
 
 fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
-    let Some(user_agent) = a.user_agent.clone().filter(|u| !u.trim().is_empty()) else {
+    let cfg = match &a.config {
+        Some(p) => alphadesk_service::sync::SecConfig::load(p).map_err(|e| anyhow::anyhow!("--config {e}"))?,
+        None => alphadesk_service::sync::SecConfig::default(),
+    };
+    // A flag wins over the config file, which wins over the default.
+    let sec_base = a.sec_base.clone().or(cfg.sec_base).unwrap_or_else(|| "https://data.sec.gov".into());
+    let sec_archives_base =
+        a.sec_archives_base.clone().or(cfg.sec_archives_base).unwrap_or_else(|| "https://www.sec.gov".into());
+    let rate = a.rate.or(cfg.rate).unwrap_or(9.0);
+    let workers = a.workers.or(cfg.workers).unwrap_or(4);
+    // The config's universe is what to sync when the command line does not say.
+    let universe = match a.all || !a.tickers.is_empty() {
+        true => a.universe.clone(),
+        false => a.universe.clone().or(cfg.universe),
+    };
+    let mut managers = a.managers.clone();
+    managers.extend(cfg.managers.iter().filter(|m| !a.managers.contains(m)));
+    let Some(user_agent) = a.user_agent.clone().or(cfg.user_agent).filter(|u| !u.trim().is_empty()) else {
         anyhow::bail!(
             "sync needs a User-Agent naming you and a contact e-mail, as the SEC requires of every client: \
-             --user-agent \"Jane Doe jane@example.com\" or ALPHADESK_USER_AGENT"
+             --user-agent \"Jane Doe jane@example.com\", ALPHADESK_USER_AGENT or user_agent in --config"
         );
     };
     alphadesk_service::sync::check_user_agent(&user_agent).map_err(|e| anyhow::anyhow!("--user-agent: {e}"))?;
-    anyhow::ensure!(
-        a.rate > 0.0 && a.rate <= 10.0,
-        "--rate must be above 0 and at most 10 (the SEC's limit), got {}",
-        a.rate
-    );
-    anyhow::ensure!((1..=16).contains(&a.workers), "--workers must be 1 to 16, got {}", a.workers);
-    for (flag, url) in [("sec-base", &a.sec_base), ("sec-archives-base", &a.sec_archives_base)] {
+    anyhow::ensure!(rate > 0.0 && rate <= 10.0, "--rate must be above 0 and at most 10 (the SEC's limit), got {rate}");
+    anyhow::ensure!((1..=16).contains(&workers), "--workers must be 1 to 16, got {workers}");
+    for (flag, url) in [("sec-base", &sec_base), ("sec-archives-base", &sec_archives_base)] {
         anyhow::ensure!(
             url.starts_with("https://") || url.starts_with("http://"),
             "--{flag} must be an http(s) URL, got {url:?}"
         );
     }
     let mut tickers = a.tickers.clone();
-    if let Some(f) = &a.universe {
+    if let Some(f) = &universe {
         let text = std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("--universe {}: {e}", f.display()))?;
         tickers.extend(
             text.lines()
@@ -133,26 +152,26 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     tickers.retain(|t| !t.trim().is_empty());
     anyhow::ensure!(
-        a.all || !tickers.is_empty() || !a.managers.is_empty(),
+        a.all || !tickers.is_empty() || !managers.is_empty(),
         "say what to sync: --tickers, --universe FILE, --all or --managers"
     );
     let mut policy = Policy::new(user_agent);
-    policy.rate = a.rate;
-    policy.ban_pause = seconds("ban-pause", a.ban_pause)?;
-    policy.timeout = seconds("timeout", a.timeout)?;
-    policy.attempts = a.attempts.max(1);
-    policy.backoff = seconds("backoff", a.backoff)?;
+    policy.rate = rate;
+    policy.ban_pause = seconds("ban-pause", a.ban_pause.or(cfg.ban_pause).unwrap_or(600.0))?;
+    policy.timeout = seconds("timeout", a.timeout.or(cfg.timeout).unwrap_or(60.0))?;
+    policy.attempts = a.attempts.or(cfg.attempts).unwrap_or(5).max(1);
+    policy.backoff = seconds("backoff", a.backoff.or(cfg.backoff).unwrap_or(0.5))?;
     let job = SecSync {
-        hosts: Hosts::new(&a.sec_base, &a.sec_archives_base),
+        hosts: Hosts::new(&sec_base, &sec_archives_base),
         policy,
         plan: Plan {
             tickers,
             all: a.all,
-            managers: a.managers.clone(),
+            managers,
             since: a.since.map(|d| d.date()),
             until: a.until.map(|d| d.date()),
             dry_run: a.dry_run,
-            workers: a.workers,
+            workers,
             bulk: a.bulk,
             daily_index: a.daily_index,
         },

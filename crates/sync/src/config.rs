@@ -1,0 +1,79 @@
+//! `sync.toml`: what a desk syncs and how, kept in a file instead of repeated on
+//! every command line (a cron job, a systemd unit). Every key is optional and a
+//! flag given on the command line wins over it.
+//!
+//! ```toml
+//! user_agent = "Jane Doe jane@example.com"
+//! universe = "tickers.txt"          # relative to this file
+//! managers = [1067983, 1099219]     # 13F filers whose holdings to fetch
+//! sec_base = "https://data.sec.gov"
+//! sec_archives_base = "https://www.sec.gov"
+//! rate = 9.0
+//! workers = 4
+//! timeout = 60.0
+//! ban_pause = 600.0
+//! attempts = 5
+//! backoff = 0.5
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SecConfig {
+    pub user_agent: Option<String>,
+    pub universe: Option<PathBuf>,
+    #[serde(default)]
+    pub managers: Vec<u64>,
+    pub sec_base: Option<String>,
+    pub sec_archives_base: Option<String>,
+    pub rate: Option<f64>,
+    pub workers: Option<usize>,
+    pub timeout: Option<f64>,
+    pub ban_pause: Option<f64>,
+    pub attempts: Option<u32>,
+    pub backoff: Option<f64>,
+}
+
+impl SecConfig {
+    /// Reads a config file; a relative `universe` is taken from the file's folder.
+    /// Errors name the file and, for a bad key or value, where it is.
+    pub fn load(path: &Path) -> Result<SecConfig, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut c: SecConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(u) = &c.universe {
+            if u.is_relative() {
+                c.universe = Some(path.parent().unwrap_or(Path::new(".")).join(u));
+            }
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_file_is_read_with_its_universe_beside_it_and_a_typo_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sync.toml");
+        std::fs::write(
+            &p,
+            "user_agent = \"Jane Doe jane@example.com\"\nuniverse = \"t.txt\"\nmanagers = [1067983]\nrate = 5\n",
+        )
+        .unwrap();
+        let c = SecConfig::load(&p).unwrap();
+        assert_eq!(c.universe, Some(dir.path().join("t.txt")));
+        assert_eq!((c.managers, c.rate, c.workers), (vec![1067983], Some(5.0), None));
+
+        std::fs::write(&p, "user-agent = \"x\"\n").unwrap();
+        let e = SecConfig::load(&p).unwrap_err();
+        assert!(e.contains("sync.toml") && e.contains("user-agent"), "{e}");
+        std::fs::write(&p, "rate = \"fast\"\n").unwrap();
+        assert!(SecConfig::load(&p).unwrap_err().contains("rate"));
+        assert!(SecConfig::load(&dir.path().join("none.toml")).unwrap_err().contains("none.toml"));
+    }
+}
