@@ -40,11 +40,17 @@ enum Command {
     Score(cmd::score::Args),
     /// One ticker's Alpha Score with every metric, its inputs and their sources.
     Explain(cmd::explain::Args),
+    /// Tickers by symbol or company-name words.
+    Search(cmd::search::Args),
+    /// A date's scores through thresholds on the total and each pillar, best first.
+    Screen(cmd::screen::Args),
+    /// Two to ten tickers side by side on one date, each with why it scores as it does.
+    Compare(cmd::compare::Args),
     /// The store's tables and month-end scores as Apache Parquet, with provenance on every row.
     Export(cmd::export::Args),
     /// Walk-forward evaluation of the Alpha Score: rank IC, quintile returns, turnover.
     Backtest(cmd::backtest::Args),
-    /// Read articles: linked companies with evidence, tone, tone per company, takeaways, watch items.
+    /// Read articles (linked companies, tone, takeaways), or with --ticker the stored articles about a company.
     News(cmd::news::Args),
     /// Tone of financial sentences (one per line), or `tone train` / `tone eval`.
     Tone(cmd::tone::Args),
@@ -78,6 +84,9 @@ fn main() -> ExitCode {
         Command::Ingest(a) => cmd::ingest::run(&db, a, &mut out),
         Command::Parse(a) => cmd::parse::run(a, &mut out),
         Command::Facts(a) => cmd::facts::run(&db, a, &mut out),
+        Command::Search(a) => cmd::search::run(&db, a, &mut out),
+        Command::Screen(a) => cmd::screen::run(&db, a, &mut out),
+        Command::Compare(a) => cmd::compare::run(&db, a, &mut out),
         Command::Score(a) => cmd::score::run(&db, a, &mut out),
         Command::Explain(a) => cmd::explain::run(&db, a, &mut out),
         Command::Export(a) => cmd::export::run(&db, a, &mut out),

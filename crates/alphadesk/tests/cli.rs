@@ -531,3 +531,57 @@ fn note_check_and_publish() {
     assert!(!pubdir.join("XOM.md").exists() && !pubdir.join("XOM.html").exists(), "withdrawn");
     assert!(pubdir.join("CVX.md").exists(), "other tickers' notes stay");
 }
+
+/// The questions a reader asks at a terminal: find a ticker, screen, compare,
+/// one ticker's history, its news; `--as-of` defaults to the latest date and
+/// says so.
+#[test]
+fn search_screen_compare_history_and_news_from_the_command_line() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_store(&data, &dir.path().join("q.db"), &[]);
+    let news = Path::new(env!("CARGO_MANIFEST_DIR")).join("../http/tests/fixtures/apple_news.jsonl");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_alphadesk")).arg("--db").arg(&db).arg("ingest").arg(&news).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = alphadesk(&db, &["search", "exxon", "mobil"]);
+    assert!(out.status.success() && text(&out.stdout).starts_with("XOM"), "{}", text(&out.stdout));
+    let out = alphadesk(&db, &["search", "no", "such", "company"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = alphadesk(&db, &["screen", "--as-of", "2017-12-29", "--sector", "Energy", "--sort", "momentum"]);
+    let t = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(t.contains("XOM") && t.contains("matching tickers as of 2017-12-29"), "{t}");
+    let out = alphadesk(&db, &["screen", "--min-momentum", "101"]);
+    assert_eq!(out.status.code(), Some(2), "a threshold over 100 is a usage error");
+
+    let out = alphadesk(&db, &["compare", "XOM", "CVX", "--as-of", "2018-04-30", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 2);
+    assert!(v["rows"][0]["explanation"].as_str().unwrap().contains("Alpha Score"));
+
+    let out = alphadesk(&db, &["score", "--ticker", "AAPL", "--history", "2017-01-01..2017-12-31", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 12, "a month end each");
+    assert!(lines.iter().all(|l| l["ticker"] == "AAPL" && l["alpha_score"].is_u64()));
+    // The same months as the panel the API and MCP give.
+    let out = alphadesk(&db, &["score", "--ticker", "AAPL"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("the latest date in the store"), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("AAPL"));
+    let out = alphadesk(&db, &["score", "--ticker", "ZZZZ", "--as-of", "2018-04-30"]);
+    assert!(!out.status.success() && text(&out.stderr).contains("ZZZZ"), "{}", text(&out.stderr));
+
+    let out = alphadesk(&db, &["news", "--ticker", "AAPL"]);
+    let t = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(t.contains("Apple shares rise as iPhone sales beat estimates"), "{t}");
+    assert!(!t.contains("Microsoft cloud revenue"), "a passing mention is not news about Apple: {t}");
+    let out = alphadesk(&db, &["news", "--ticker", "AAPL", "--min-relevance", "0", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["matching"], 3);
+}

@@ -90,7 +90,12 @@ fn initialized(db: &std::path::Path) -> Client {
     );
     assert_eq!(init["result"]["serverInfo"]["name"], "alphadesk", "{init}");
     assert!(init["result"]["capabilities"]["tools"].is_object(), "{init}");
-    assert!(init["result"]["instructions"].as_str().unwrap().contains("not forecasts"));
+    let instructions = init["result"]["instructions"].as_str().unwrap();
+    assert!(instructions.contains("not forecasts") && instructions.contains("## Sources"), "{instructions}");
+    assert!(
+        init["result"]["capabilities"]["resources"].is_object()
+            && init["result"]["capabilities"]["prompts"].is_object()
+    );
     c.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
     c
 }
@@ -117,6 +122,7 @@ fn every_tool_answers_with_sources_and_dates() {
             "get_insider_trades",
             "get_holders",
             "get_note",
+            "get_news",
             "find_themes",
             "get_story",
             "check_note",
@@ -126,7 +132,8 @@ fn every_tool_answers_with_sources_and_dates() {
     for t in tools {
         assert_eq!(t["inputSchema"]["type"], "object", "{}", t["name"]);
         assert_eq!(t["outputSchema"]["type"], "object", "{}", t["name"]);
-        assert!(t["description"].as_str().unwrap().contains("source"), "{}", t["name"]);
+        // How sources are cited is said once, in the instructions.
+        assert!(!t["description"].as_str().unwrap().contains("quote them with the number"), "{}", t["name"]);
         assert_eq!(t["annotations"]["readOnlyHint"], true);
     }
     let get_score = tools.iter().find(|t| t["name"] == "get_score").unwrap();

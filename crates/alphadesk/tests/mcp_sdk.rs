@@ -46,7 +46,7 @@ fn the_official_sdk_validates_every_tool_on_both_transports() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "stdio:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(text.lines().filter(|l| l.contains("\"valid\": true, \"ok\": true")).count(), 15, "{text}");
+    assert_eq!(text.lines().filter(|l| l.contains("\"valid\": true, \"ok\": true")).count(), 16, "{text}");
 
     let server = Server::start(&["--db", db.to_str().unwrap(), "serve", "--addr", "127.0.0.1:0"]);
     let url = format!("http://{}/mcp", server.addr);
@@ -56,7 +56,7 @@ fn the_official_sdk_validates_every_tool_on_both_transports() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "http:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(text.lines().filter(|l| l.contains("\"valid\": true, \"ok\": true")).count(), 15, "{text}");
+    assert_eq!(text.lines().filter(|l| l.contains("\"valid\": true, \"ok\": true")).count(), 16, "{text}");
     // A date in the wrong form is refused naming the argument and the form.
     assert!(text.contains("argument `as_of`") && text.contains("YYYY-MM-DD"), "{text}");
 }

@@ -208,6 +208,44 @@ async fn get_holders(State(s): Svc, TickerPath(t): TickerPath, Q(p): Q<AsOfParam
     Ok(Json(blocking(move || s.holders(&t, p.as_of)).await?))
 }
 
+async fn get_history(
+    State(s): Svc,
+    TickerPath(t): TickerPath,
+    Q(p): Q<alphadesk_service::params::HistoryQuery>,
+) -> ApiResult<alphadesk_service::ScoreHistory> {
+    Ok(Json(blocking(move || s.history(&t, p.from, p.to)).await?))
+}
+
+async fn screen(
+    State(s): Svc,
+    Q(p): Q<alphadesk_service::params::ListScoresParams>,
+) -> ApiResult<alphadesk_service::ScoreList> {
+    Ok(Json(blocking(move || s.screen(&p)).await?))
+}
+
+/// Tickers to compare, comma-separated in the query string.
+#[derive(Debug, Clone, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CompareQuery {
+    /// 2 to 10 tickers, comma-separated (`AAPL,MSFT`).
+    tickers: String,
+    /// The close of this date (YYYY-MM-DD); default: the latest date in the store.
+    as_of: Option<alphadesk_model::NaiveDate>,
+}
+
+async fn compare(State(s): Svc, Q(p): Q<CompareQuery>) -> ApiResult<alphadesk_service::Comparison> {
+    let tickers = subject_list(Some(&p.tickers))?;
+    Ok(Json(blocking(move || s.compare(&tickers, p.as_of)).await?))
+}
+
+async fn get_news(
+    State(s): Svc,
+    TickerPath(t): TickerPath,
+    Q(p): Q<alphadesk_service::params::NewsQuery>,
+) -> ApiResult<alphadesk_service::NewsView> {
+    Ok(Json(blocking(move || s.news(&t, &p)).await?))
+}
+
 async fn get_ticker_notes(
     State(s): Svc,
     TickerPath(t): TickerPath,
@@ -229,16 +267,7 @@ async fn post_check(State(s): Svc, Q(p): Q<CheckQuery>, NoteBody(md): NoteBody) 
 }
 
 async fn list_themes(State(s): Svc, Q(p): Q<ThemesParams>) -> ApiResult<ThemesView> {
-    Ok(Json(
-        blocking(move || {
-            let themes = match &p.query {
-                Some(q) => vec![s.theme_matching(p.from, p.to, p.min_articles, q)?],
-                None => s.themes(p.from, p.to, p.min_articles)?,
-            };
-            Ok(ThemesView { from: p.from, to: p.to, themes })
-        })
-        .await?,
-    ))
+    Ok(Json(blocking(move || s.find_themes(&p)).await?))
 }
 
 async fn get_story(State(s): Svc, Q(p): Q<StoryParams>) -> ApiResult<StoryView> {
@@ -311,7 +340,11 @@ api! {
     get "/tickers/{ticker}/prices" get_prices, "Daily closes with the file and line of each, and the 52-week range.", params: TICKER, query: RangeParams, body: (), response: PricesView;
     get "/tickers/{ticker}/insiders" get_insiders, "Open-market insider trades (Form 4, codes P and S) filed by a date.", params: TICKER, query: AsOfParams, body: (), response: InsidersView;
     get "/tickers/{ticker}/holders" get_holders, "Each 13F manager's latest position filed by a date.", params: TICKER, query: AsOfParams, body: (), response: HoldersView;
+    get "/tickers/{ticker}/history" get_history, "The ticker's Alpha Score and pillar scores at each month end from `from` (default: two years before `to`) to `to` (default: the latest date), at most ten years, in one answer.", params: TICKER, query: alphadesk_service::params::HistoryQuery, body: (), response: alphadesk_service::ScoreHistory;
+    get "/tickers/{ticker}/news" get_news, "Stored articles about the company, newest first: headline, opening, published and first-known dates, relevance (default at least 40) and tone, each with its URL or file and line.", params: TICKER, query: alphadesk_service::params::NewsQuery, body: (), response: alphadesk_service::NewsView;
     get "/tickers/{ticker}/notes" get_ticker_notes, "The ticker's notes at the date and the three month ends before, with their verdicts.", params: TICKER, query: AsOfParams, body: (), response: Vec<NoteSummary>;
+    get "/screen" screen, "A screen of a date's scores: one sector or all, thresholds on the total (min_score, max_score) and on each pillar (min_momentum, min_value, min_quality, min_sentiment), ordered by the total or a pillar, at most `limit` rows (1-100).", params: &[], query: alphadesk_service::params::ListScoresParams, body: (), response: alphadesk_service::ScoreList;
+    get "/compare" compare, "Two to ten tickers side by side on one date (`tickers=AAPL,MSFT`), each with its published explanation sentence.", params: &[], query: CompareQuery, body: (), response: alphadesk_service::Comparison;
     get "/notes" list_notes, "Every ticker's note of a date, with its verdict.", params: &[], query: NotesParams, body: (), response: Page<NoteSummary>;
     get "/notes/{id}" get_note, "A note: its Markdown, claims with sources, and the checker's verdict.", params: NOTE_ID, query: (), body: (), response: NoteView;
     post "/check" post_check, "Check a Markdown note (the body, or JSON {\"markdown\"}) against the publishing rules.", params: &[], query: CheckQuery, body: alphadesk_service::params::CheckParams, response: alphadesk_rules::Verdict;

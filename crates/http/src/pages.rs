@@ -19,7 +19,6 @@ use crate::api::{blocking, TickerPath, Q};
 use crate::error::ApiError;
 
 pub const CSS: &str = include_str!("site.css");
-const METHODOLOGY: &str = include_str!("../../../docs/methodology.md");
 const DISCLAIMER: &str = "Educational coverage, not personalized advice.";
 
 /// An error as a page (the API answers errors in JSON).
@@ -613,7 +612,12 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
 /// `/methodology`: the method in words (docs/methodology.md).
 pub async fn methodology() -> Html<String> {
     static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    Html(PAGE.get_or_init(|| layout("Methodology", crate::markdown::to_html(METHODOLOGY)).into_string()).clone())
+    Html(
+        PAGE.get_or_init(|| {
+            layout("Methodology", crate::markdown::to_html(alphadesk_service::METHODOLOGY)).into_string()
+        })
+        .clone(),
+    )
 }
 
 /// `/static/site.css`.

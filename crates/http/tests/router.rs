@@ -29,8 +29,12 @@ fn fixture() -> Option<&'static Fixture> {
         {
             let mut w = Writer::open(&db, "test").unwrap();
             let paths: Vec<PathBuf> = alphadesk_testkit::SMALL_STORE_FILES.iter().map(|f| data.join(f)).collect();
+            let mut paths = paths;
+            // Three hand-written articles: two about Apple, one that mentions it in passing.
+            paths.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/apple_news.jsonl"));
             let s = w.ingest(&paths, |_, _, _| {}).unwrap();
             assert!(s.failed.is_empty(), "{:?}", s.failed);
+            w.derive_news().unwrap();
             w.refresh_figures(&Default::default()).unwrap();
         }
         let service = Arc::new(Service::open(&db, Default::default()).unwrap());
@@ -459,4 +463,68 @@ async fn slow_clients_do_not_stop_the_server() {
     assert!(answer("/t/AAPL?as_of=2016-06-30").await.starts_with("HTTP/1.1 200"));
     drop(stalled_headers);
     server.abort();
+}
+
+/// A ticker's news, history, a screen and a comparison: each one request.
+#[tokio::test]
+async fn news_history_screen_and_compare() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+
+    let a = get(&r, "/api/v1/tickers/AAPL/news").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let v = a.json();
+    let titles: Vec<&str> = v["articles"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        ["Apple shares rise as iPhone sales beat estimates", "Apple weighs new supplier for iPhone displays"],
+        "about Apple, newest first, the wire slug gone: {v}"
+    );
+    assert_eq!(v["min_relevance"], 40);
+    let first = &v["articles"][0];
+    assert!(first["lead"].as_str().unwrap().starts_with("Apple Inc's shares rose"), "no dateline: {first}");
+    assert_eq!(first["known"], "2018-04-25", "published after the close: first known the next trading day");
+    assert_eq!(first["url"], "https://example.invalid/news/apple-iphone-beat");
+    assert!(first["source"]["path"].as_str().unwrap().ends_with("fixtures/apple_news.jsonl"), "{first}");
+    assert!(!first["source"]["path"].as_str().unwrap().starts_with('/'), "no server path: {first}");
+
+    let all = get(&r, "/api/v1/tickers/AAPL/news?min_relevance=0").await.json();
+    assert_eq!(all["matching"], 3, "a passing mention comes with min_relevance=0: {all}");
+    let recent = get(&r, "/api/v1/tickers/AAPL/news?from=2018-01-01&limit=1").await.json();
+    assert_eq!((recent["matching"].as_u64(), recent["articles"].as_array().unwrap().len()), (Some(1), 1));
+    for (q, word) in
+        [("limit=0", "limit"), ("min_relevance=101", "min_relevance"), ("from=2018-05-01&to=2018-04-01", "after")]
+    {
+        let a = get(&r, &format!("/api/v1/tickers/AAPL/news?{q}")).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{q}: {}", a.text());
+        assert!(a.text().contains(word), "{q}: {}", a.text());
+    }
+
+    let h = get(&r, "/api/v1/tickers/AAPL/history?from=2017-01-01&to=2017-12-31").await;
+    assert_eq!(h.status, StatusCode::OK, "{}", h.text());
+    let h = h.json();
+    let points = h["points"].as_array().unwrap();
+    assert_eq!(points.len(), 12, "twelve month ends in one answer");
+    assert!(points.iter().all(|p| p["alpha_score"].is_u64() && p["momentum"].is_u64()), "{h}");
+    let a = get(&r, "/api/v1/tickers/AAPL/history?from=2000-01-01&to=2017-12-31").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "over ten years: {}", a.text());
+
+    let s = get(&r, "/api/v1/screen?as_of=2017-12-29&min_momentum=50&sort=momentum&limit=100").await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.text());
+    let s = s.json();
+    let rows = s["rows"].as_array().unwrap();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["momentum"].as_u64().unwrap() >= 50), "{s}");
+    let m: Vec<u64> = rows.iter().map(|r| r["momentum"].as_u64().unwrap()).collect();
+    assert!(m.windows(2).all(|w| w[0] >= w[1]), "highest momentum first: {m:?}");
+    let a = get(&r, "/api/v1/screen?min_score=80&max_score=20").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+
+    let c = get(&r, "/api/v1/compare?tickers=AAPL,MSFT&as_of=2018-04-30").await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text());
+    let c = c.json();
+    let tickers: Vec<&str> = c["rows"].as_array().unwrap().iter().map(|r| r["ticker"].as_str().unwrap()).collect();
+    assert_eq!(tickers, ["AAPL", "MSFT"]);
+    assert!(c["rows"][0]["explanation"].as_str().unwrap().contains("Alpha Score"), "{c}");
+    let a = get(&r, "/api/v1/compare?tickers=AAPL").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
 }

@@ -18,13 +18,15 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use alphadesk_service::params::{
-    subject_list, CheckParams, CompareParams, ListScoresParams, NoParams, NoteFormat, NoteParams, PricesParams,
-    ScoreHistoryParams, SearchParams, StoryParams, ThemesParams, TickerParams,
+    subject_list, CheckParams, CompareParams, ListScoresParams, NewsParams, NoParams, NoteFormat, NoteParams,
+    PricesParams, ScoreHistoryParams, SearchParams, StoryParams, ThemesParams, TickerParams,
 };
 use alphadesk_service::{Kind, Service, ServiceError};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, GetPromptRequestParams, GetPromptResponse,
+    GetPromptResult, Implementation, JsonObject, ListPromptsResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, Prompt, PromptArgument, PromptMessage, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, Role, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData as McpError, ServerHandler, ServiceExt};
@@ -33,8 +35,14 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-/// What every tool says about its figures.
-const PROVENANCE: &str = "Every number comes with its source (SEC accession, stored file and line, or the score configuration's hash) and the date it was known by; quote them with the number.";
+/// What the server tells an agent once, instead of in every tool's description.
+const INSTRUCTIONS: &str = "alphadesk is an open equity research desk over primary data (prices, SEC XBRL, Forms 4, 13F, news). \
+Start with search_tickers, then get_score or explain_score; list_scores, compare and get_score_history answer questions across tickers and time. \
+Every number a tool returns comes with its source (an SEC accession, a stored file and line or a URL, or the score configuration's hash) and the date it was known by: quote them with the number. \
+A note or story that check_note accepts cites each figure with a bracketed number, [1], that points into a numbered list under a `## Sources` heading; \
+each entry names the record: an accession (0000320193-18-000070), a stored file (market/prices/AAPL_data.csv, line 1259), an article's URL, \
+or `config HASH` for a score. The write_note and write_story prompts give the whole format; the rules resource lists every rule. \
+Scores are within-sector ranks on data known at a close, not forecasts; nothing here is personalized advice.";
 
 /// One tool: its name, what it does, and how it is answered.
 struct Spec {
@@ -143,80 +151,6 @@ impl NoteAnswer {
 
 /// Arguments read into `T`; an error names the argument and, for a date, the
 /// form expected.
-/// One ticker's score in a list: the figures an agent compares, without the
-/// per-pillar detail (`get_score` and `explain_score` have it).
-#[derive(Serialize, JsonSchema)]
-struct ScoreRow {
-    ticker: String,
-    name: Option<String>,
-    /// GICS sector: the score ranks the ticker within it.
-    sector: String,
-    /// 0-100, or null when fewer pillars than the configuration needs had data.
-    alpha_score: Option<u8>,
-    /// Weak (0-39), Moderate (40-74) or Strong (75-100).
-    category: Option<String>,
-    momentum: Option<u8>,
-    value: Option<u8>,
-    quality: Option<u8>,
-    sentiment: Option<u8>,
-    /// Pillars that had data, of four.
-    pillars_available: usize,
-}
-
-impl From<&alphadesk_score::ScoreRecord> for ScoreRow {
-    fn from(r: &alphadesk_score::ScoreRecord) -> Self {
-        use alphadesk_score::Pillar;
-        let pillar = |p: Pillar| r.pillars.get(&p).and_then(|s| s.score);
-        ScoreRow {
-            ticker: r.ticker.clone(),
-            name: r.name.clone(),
-            sector: r.sector.name().to_string(),
-            alpha_score: r.alpha_score,
-            category: r.category.map(|c| c.word().to_string()),
-            momentum: pillar(Pillar::Momentum),
-            value: pillar(Pillar::Value),
-            quality: pillar(Pillar::Quality),
-            sentiment: pillar(Pillar::Sentiment),
-            pillars_available: r.coverage.pillars_available,
-        }
-    }
-}
-
-/// `list_scores`: a date's scores, filtered and ordered.
-#[derive(Serialize, JsonSchema)]
-struct ScoreList {
-    /// The close the scores are of.
-    as_of: chrono::NaiveDate,
-    config_hash: String,
-    /// Rows that matched the sector and thresholds (before `limit`).
-    matching: usize,
-    rows: Vec<ScoreRow>,
-}
-
-/// `get_score_history`: month-end scores of one ticker.
-#[derive(Serialize, JsonSchema)]
-struct ScoreHistory {
-    ticker: String,
-    config_hash: String,
-    points: Vec<alphadesk_service::ScorePoint>,
-}
-
-/// `compare`: tickers side by side on one date.
-#[derive(Serialize, JsonSchema)]
-struct Comparison {
-    as_of: chrono::NaiveDate,
-    config_hash: String,
-    rows: Vec<ComparedRow>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct ComparedRow {
-    #[serde(flatten)]
-    score: ScoreRow,
-    /// The published sentence that says why ("Alpha Score of 68 reflects ...").
-    explanation: String,
-}
-
 fn args<T: DeserializeOwned>(v: Value) -> Result<T, Failure> {
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = e.path().to_string();
@@ -270,83 +204,35 @@ fn specs() -> Vec<Spec> {
         },
         Spec {
             name: "list_scores",
-            description: "The Alpha Scores of one date as a ranked list: optionally one GICS sector (\"Financials\", \"Health Care\", ...), ordered by the total or a pillar, within score thresholds, at most `limit` rows (default 20). Answers \"which Financials scored highest on 2017-12-29?\" in one call. Each row has the total, category, the four pillar scores and how many pillars had data; `get_score` gives one ticker's detail.",
+            description: "The Alpha Scores of one date as a ranked list: optionally one GICS sector (\"Financials\", \"Health Care\", ...), ordered by the total or a pillar, within thresholds on the total and on each pillar, at most `limit` rows (default 20). Answers \"which Financials scored highest on 2017-12-29?\" in one call. Each row has the total, category, the four pillar scores and how many pillars had data; `get_score` gives one ticker's detail.",
             input: schema::<ListScoresParams>,
-            output: output::<ScoreList>,
+            output: output::<alphadesk_service::ScoreList>,
             call: |s, v| {
                 let p: ListScoresParams = args(v)?;
-                let limit = p.limit.unwrap_or(20);
-                if !(1..=100).contains(&limit) {
-                    return Err(Failure::Arguments(format!("argument `limit`: 1 to 100, got {limit}")));
-                }
-                if let (Some(lo), Some(hi)) = (p.min_score, p.max_score) {
-                    if lo > hi {
-                        return Err(Failure::Arguments(format!("argument `min_score` {lo} is above `max_score` {hi}")));
-                    }
-                }
-                let view = s.scores(p.as_of, p.sector.as_deref(), p.sort.unwrap_or_default(), Some(alphadesk_service::MAX_LIMIT), 0)?;
-                let within = |r: &&alphadesk_score::ScoreRecord| {
-                    let score = r.alpha_score;
-                    p.min_score.is_none_or(|lo| score.is_some_and(|x| x >= lo))
-                        && p.max_score.is_none_or(|hi| score.is_some_and(|x| x <= hi))
-                };
-                let matched: Vec<&alphadesk_score::ScoreRecord> = view.page.items.iter().filter(within).collect();
-                to_value(&ScoreList {
-                    as_of: view.as_of,
-                    config_hash: view.config_hash.clone(),
-                    matching: matched.len(),
-                    rows: matched.into_iter().take(limit).map(ScoreRow::from).collect(),
-                })
+                to_value(&s.screen(&p)?)
             },
         },
         Spec {
             name: "get_score_history",
             description: "One ticker's Alpha Score at each month end from `from` to `to` (default: the two years to the latest date), in one call: how its rank within its sector moved. Each point is a score computed from data known at that month's close; null where the ticker was not scored.",
             input: schema::<ScoreHistoryParams>,
-            output: output::<ScoreHistory>,
+            output: output::<alphadesk_service::ScoreHistory>,
             call: |s, v| {
                 let p: ScoreHistoryParams = args(v)?;
-                let to = match p.to {
-                    Some(d) => d,
-                    None => s.health()?.latest_date.ok_or_else(|| Failure::Answer(alphadesk_service::ServiceError::not_found("the store holds no prices")))?,
-                };
-                let from = p.from.unwrap_or(to - chrono::Duration::days(alphadesk_service::SCORE_HISTORY_DAYS));
-                if from > to {
-                    return Err(Failure::Arguments(format!("argument `from` {from} is after `to` {to}")));
-                }
-                if (to - from).num_days() > 3660 {
-                    return Err(Failure::Arguments("the span is over ten years: ask for a shorter one".into()));
-                }
-                let ticker = alphadesk_model::Ticker::new(&p.ticker).map_err(|e| Failure::Arguments(format!("argument `ticker`: {e}")))?;
-                to_value(&ScoreHistory {
-                    ticker: ticker.as_str().to_string(),
-                    config_hash: s.config_hash().to_string(),
-                    points: s.score_history(ticker.as_str(), from, to)?,
-                })
+                to_value(&s.history(&p.ticker, p.from, p.to)?)
             },
         },
         Spec {
             name: "compare",
             description: "Two to ten tickers side by side on one date: each one's Alpha Score, category, four pillar scores and its published explanation sentence. Scores rank a ticker within its own sector, so tickers of different sectors are compared by how they stand among their peers, not against each other.",
             input: schema::<CompareParams>,
-            output: output::<Comparison>,
+            output: output::<alphadesk_service::Comparison>,
             call: |s, v| {
                 let p: CompareParams = args(v)?;
                 if !(2..=10).contains(&p.tickers.len()) {
                     return Err(Failure::Arguments(format!("argument `tickers`: 2 to 10 tickers, got {}", p.tickers.len())));
                 }
-                let mut rows = Vec::with_capacity(p.tickers.len());
-                let mut as_of = None;
-                for t in &p.tickers {
-                    let e = s.explain(t, p.as_of)?;
-                    as_of = Some(e.record.as_of);
-                    rows.push(ComparedRow { score: ScoreRow::from(&e.record), explanation: e.explanation.first().cloned().unwrap_or_default() });
-                }
-                to_value(&Comparison {
-                    as_of: as_of.unwrap_or_default(),
-                    config_hash: s.config_hash().to_string(),
-                    rows,
-                })
+                to_value(&s.compare(&p.tickers, p.as_of)?)
             },
         },
         Spec {
@@ -415,17 +301,23 @@ fn specs() -> Vec<Spec> {
             },
         },
         Spec {
+            name: "get_news",
+            description: "Stored articles about one company, newest first: each with its headline and opening as a reader sees them, when it was published and first known (the first close it can move), its relevance to the company (0-100; default at least 40, articles about the company; 0 adds passing mentions), its tone toward the company (-1 to 1) and its URL or stored file and line. `from`/`to` bound the days; `matching` says how many matched in all.",
+            input: schema::<NewsParams>,
+            output: output::<alphadesk_service::NewsView>,
+            call: |s, v| {
+                let p: NewsParams = args(v)?;
+                to_value(&s.news(&p.ticker, &p.query())?)
+            },
+        },
+        Spec {
             name: "find_themes",
-            description: "Themes of the stored Reuters articles of a window (at most 366 days): articles grouped by shared key phrases and companies, each with a label, its article ids, and the companies its articles are about with their relevance (0-100; 40 and above: the article is about the company, below: a passing mention). Give `query` to get the one theme about those words.",
+            description: "Themes of the stored Reuters articles of a window (at most 366 days): articles grouped by shared key phrases and companies, each with a label, its article ids, and the companies its articles are about with their relevance (0-100; 40 and above: the article is about the company, below: a passing mention). `from` defaults to 30 days before `to`: the window get_story reads for a story dated `to`, so both find the same theme. Give `query` to get the one theme about those words, `ticker` for only the themes with an article about that company (\"all Boeing themes in June 2013\": ticker BA, from 2013-06-01, to 2013-06-30).",
             input: schema::<ThemesParams>,
             output: output::<alphadesk_service::ThemesView>,
             call: |s, v| {
                 let p: ThemesParams = args(v)?;
-                let themes = match &p.query {
-                    Some(q) => vec![s.theme_matching(p.from, p.to, p.min_articles, q)?],
-                    None => s.themes(p.from, p.to, p.min_articles)?,
-                };
-                to_value(&alphadesk_service::ThemesView { from: p.from, to: p.to, themes })
+                to_value(&s.find_themes(&p)?)
             },
         },
         Spec {
@@ -480,7 +372,7 @@ impl Tools {
             .map(|s| {
                 let read_only =
                     ToolAnnotations::new().read_only(true).destructive(false).idempotent(true).open_world(false);
-                Tool::new(s.name, format!("{} {PROVENANCE}", s.description), (s.input)())
+                Tool::new(s.name, s.description, (s.input)())
                     .with_raw_output_schema(Arc::new((s.output)()))
                     .with_annotations(read_only)
             })
@@ -516,13 +408,64 @@ impl Tools {
 
 impl ServerHandler for Tools {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_resources().enable_prompts().build())
             .with_server_info(Implementation::new("alphadesk", env!("CARGO_PKG_VERSION")))
-            .with_instructions(
-                "alphadesk is an open equity research desk over primary data (prices, SEC XBRL, Forms 4, 13F, news). \
-                 Start with search_tickers, then get_score or explain_score. Every figure carries its source and as-of date: \
-                 cite them. Scores are within-sector ranks, not forecasts; nothing here is personalized advice.",
-            )
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        Ok(ListResourcesResult::with_all_items(
+            documents()
+                .iter()
+                .map(|d| {
+                    Resource::new(d.uri, d.name)
+                        .with_title(d.title)
+                        .with_description(d.description)
+                        .with_mime_type(d.mime)
+                })
+                .collect(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let Some(d) = documents().into_iter().find(|d| d.uri == request.uri) else {
+            let known: Vec<&str> = documents().iter().map(|d| d.uri).collect();
+            return Err(McpError::resource_not_found(
+                format!("no resource {:?}: the resources are {}", request.uri, known.join(", ")),
+                None,
+            ));
+        };
+        let service = self.service.clone();
+        let text = tokio::task::spawn_blocking(move || (d.text)(&service))
+            .await
+            .map_err(|e| McpError::internal_error(format!("resource {}: {e}", d.uri), None))?
+            .map_err(|e| McpError::internal_error(format!("resource {}: {}", d.uri, e.message), None))?;
+        Ok(ReadResourceResult::new(vec![ResourceContents::text(text, d.uri).with_mime_type(d.mime)]).into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(prompts::list()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        let arguments = request.arguments.unwrap_or_default();
+        prompts::get(&self.service, &request.name, &arguments).map(Into::into)
     }
 
     async fn list_tools(
@@ -544,6 +487,163 @@ impl ServerHandler for Tools {
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
         self.list().into_iter().find(|t| t.name == Cow::<str>::Owned(name.to_string()))
+    }
+}
+
+/// A document the server offers as a resource.
+#[derive(Clone, Copy)]
+struct Document {
+    uri: &'static str,
+    name: &'static str,
+    title: &'static str,
+    description: &'static str,
+    mime: &'static str,
+    text: fn(&Service) -> Result<String, ServiceError>,
+}
+
+fn documents() -> Vec<Document> {
+    vec![
+        Document {
+            uri: "alphadesk://methodology",
+            name: "methodology",
+            title: "How the Alpha Score is computed",
+            description: "The four pillars, their metrics, sector-relative percentiles, point-in-time rules and what the score is not.",
+            mime: "text/markdown",
+            text: |_| Ok(alphadesk_service::METHODOLOGY.to_string()),
+        },
+        Document {
+            uri: "alphadesk://validation",
+            name: "validation",
+            title: "The Alpha Score's figures of record",
+            description: "The walk-forward backtest of the configuration in use: monthly rank IC per pillar with t-statistics, quintile returns, turnover (JSON; the same as get_validation).",
+            mime: "application/json",
+            text: |s| {
+                let figures = s.figures()?;
+                serde_json::to_string_pretty(&*figures).map_err(|e| ServiceError::new(Kind::Internal, e.to_string()))
+            },
+        },
+        Document {
+            uri: "alphadesk://rules",
+            name: "rules",
+            title: "The publishing rules check_note enforces",
+            description: "Every rule with what fails it and how it is read: grounding and citation of every number, verbatim quotations, relevance of every company named, no advice, promises or price targets, balance, the disclaimer, freshness, scores equal to the computed ones.",
+            mime: "text/markdown",
+            text: |_| Ok(alphadesk_service::RULES.to_string()),
+        },
+    ]
+}
+
+/// Prompts that teach the formats the checker accepts.
+mod prompts {
+    use super::*;
+
+    pub(super) fn list() -> Vec<Prompt> {
+        let arg = |name: &str, description: &str, required: bool| {
+            PromptArgument::new(name).with_description(description).with_required(required)
+        };
+        vec![
+            Prompt::new(
+                "write_note",
+                Some("Write a research note on one company, as of a date, that check_note accepts: the data to gather, the layout, how to cite, what not to say."),
+                Some(vec![
+                    arg("ticker", "The company's ticker, e.g. AAPL.", true),
+                    arg("as_of", "The note's date, YYYY-MM-DD (default: the latest date in the store).", false),
+                ]),
+            ),
+            Prompt::new(
+                "write_story",
+                Some("Write a story on a news theme, as of a date, that check_note accepts: only the companies the articles are about, quotations verbatim, every figure cited."),
+                Some(vec![
+                    arg("query", "Words of the theme, e.g. \"Clearwire bid\".", true),
+                    arg("as_of", "The story's date, YYYY-MM-DD: the window of articles ends here.", true),
+                ]),
+            ),
+        ]
+    }
+
+    fn text_arg<'a>(arguments: &'a JsonObject, name: &str) -> Result<Option<&'a str>, McpError> {
+        match arguments.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(other) => Err(McpError::invalid_params(format!("argument `{name}`: a string, got {other}"), None)),
+        }
+    }
+
+    fn date_arg(arguments: &JsonObject, name: &str) -> Result<Option<chrono::NaiveDate>, McpError> {
+        text_arg(arguments, name)?
+            .map(|d| {
+                alphadesk_model::parse_date(d).ok_or_else(|| {
+                    McpError::invalid_params(
+                        format!("argument `{name}`: {d:?} is not a date (YYYY-MM-DD, e.g. 2018-04-30)"),
+                        None,
+                    )
+                })
+            })
+            .transpose()
+    }
+
+    /// The rules every note and story keeps, with the configured disclaimer.
+    fn shared_rules(s: &Service) -> String {
+        format!(
+            "Layout: YAML front matter between `---` lines, then a `# ` headline, paragraphs, and a `## Sources` heading with a numbered list.\n\
+             Citations: every sentence that states a number, a date or a quotation ends with bracketed numbers, [1] or [2][3], each pointing at an entry of `## Sources`. \
+             An entry names the record the figure came from: an SEC accession (as the tools give it), a stored file with its line (market/prices/AAPL_data.csv, line 1259), \
+             an article's URL, or `alphadesk Alpha Score and sector statistics, config {hash}` for a score. Copy figures and sources from the tools' answers; never round them differently or invent one.\n\
+             Quotations: word for word from a cited article, in curly quotes “…”, only under the company the article is about.\n\
+             Companies: name only the subjects, and others only where a cited source about a subject names them.\n\
+             Not allowed: advice to the reader (buy, sell, hold, \"you should\"), guarantees or certain outcomes, price targets or predicted returns. \
+             Upside language needs a stated risk or limitation in the same note.\n\
+             Scores: an Alpha Score, pillar score or label exactly as get_score gives it on the date.\n\
+             Disclaimer: end with this sentence, verbatim: \"{disclaimer}\"\n\
+             Then call check_note with the Markdown and correct every violation it names (rule, line, column and reason) until it passes.",
+            hash = s.config_hash(),
+            disclaimer = s.rules().disclaimer,
+        )
+    }
+
+    pub(super) fn get(s: &Service, name: &str, arguments: &JsonObject) -> Result<GetPromptResult, McpError> {
+        let latest = || s.health().ok().and_then(|h| h.latest_date);
+        match name {
+            "write_note" => {
+                let ticker = text_arg(arguments, "ticker")?
+                    .ok_or_else(|| McpError::invalid_params("argument `ticker` is required (e.g. AAPL)", None))?;
+                let ticker = alphadesk_model::Ticker::new(ticker)
+                    .map_err(|e| McpError::invalid_params(format!("argument `ticker`: {e}"), None))?;
+                let as_of = date_arg(arguments, "as_of")?.or_else(latest);
+                let day = as_of.map(|d| d.to_string()).unwrap_or_else(|| "the latest date in the store".into());
+                let text = format!(
+                    "Write a research note on {t} as of {day}.\n\n\
+                     Gather: get_score and explain_score ({t}, as_of {day}) for the score and the metrics behind it; get_facts for fundamentals \
+                     (each value's 'filed' date is when it became public); get_prices for the close and the 52-week range; get_insider_trades and get_holders; \
+                     get_news for the articles about it. get_note ({t}, {day}) shows a note alphadesk wrote from the same data, as an example of the format.\n\n\
+                     Front matter: `ticker: {t}` and `as_of: {day}`.\n{rules}",
+                    t = ticker.as_str(),
+                    rules = shared_rules(s),
+                );
+                Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+                    .with_description(format!("A research note on {} as of {day}", ticker.as_str())))
+            }
+            "write_story" => {
+                let query = text_arg(arguments, "query")?.filter(|q| !q.trim().is_empty()).ok_or_else(|| {
+                    McpError::invalid_params("argument `query` is required (words of the theme)", None)
+                })?;
+                let as_of = date_arg(arguments, "as_of")?
+                    .ok_or_else(|| McpError::invalid_params("argument `as_of` is required (YYYY-MM-DD)", None))?;
+                let text = format!(
+                    "Write a story on the news theme \"{query}\" as of {as_of}.\n\n\
+                     Gather: find_themes over the 30 days to {as_of} with query \"{query}\" for the theme, its articles and the companies they are about (relevance 40 or more); \
+                     get_story (query \"{query}\", as_of {as_of}) shows the story alphadesk wrote from the same data; get_score and get_news for each company the theme is about.\n\n\
+                     Front matter: `tickers: [...]` (the companies the articles are about) and `as_of: {as_of}`. A headline from the central report, not a template.\n{rules}",
+                    rules = shared_rules(s),
+                );
+                Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+                    .with_description(format!("A story on \"{query}\" as of {as_of}")))
+            }
+            other => Err(McpError::invalid_params(
+                format!("no prompt {other:?}: the prompts are write_note and write_story"),
+                None,
+            )),
+        }
     }
 }
 

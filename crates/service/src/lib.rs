@@ -54,6 +54,12 @@ const CACHE_ENTRIES: usize = 4096;
 /// How far back a stock page's score history reaches (two years of month ends).
 pub const SCORE_HISTORY_DAYS: i64 = 730;
 
+/// How the Alpha Score is computed, as the pages and the MCP resource show it.
+pub const METHODOLOGY: &str = include_str!("../../../docs/methodology.md");
+
+/// The publishing rules the checker enforces, as the MCP resource shows them.
+pub const RULES: &str = include_str!("../../../docs/rules.md");
+
 /// What a service is opened with.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -519,6 +525,71 @@ impl Service {
         if limit == 0 || limit > MAX_LIMIT {
             return Err(ServiceError::bad_input(format!("limit must be 1 to {MAX_LIMIT}, got {limit}")));
         }
+        let (asked, as_of, items) = self.ranked(as_of, sector, sort, |_| true)?;
+        let total = items.len();
+        let page: Vec<ScoreRecord> = items.into_iter().skip(offset).take(limit).collect();
+        Ok(ScoresView {
+            as_of: asked,
+            price_date: as_of,
+            config_hash: self.cfg_hash.clone(),
+            page: Page { total, offset, limit, items: page },
+        })
+    }
+
+    /// A screen of a date's scores: one sector or all, thresholds on the total
+    /// and on each pillar, ordered by the total or a pillar, at most `limit`
+    /// rows (1-100, default 20).
+    pub fn screen(&self, p: &params::ListScoresParams) -> Result<ScoreList> {
+        let limit = p.limit.unwrap_or(20);
+        if !(1..=100).contains(&limit) {
+            return Err(ServiceError::bad_input(format!("limit must be 1 to 100, got {limit}")));
+        }
+        let bounds = [
+            ("min_score", p.min_score),
+            ("max_score", p.max_score),
+            ("min_momentum", p.min_momentum),
+            ("min_value", p.min_value),
+            ("min_quality", p.min_quality),
+            ("min_sentiment", p.min_sentiment),
+        ];
+        if let Some((name, v)) = bounds.iter().find_map(|(n, v)| v.filter(|x| *x > 100).map(|x| (n, x))) {
+            return Err(ServiceError::bad_input(format!("{name} must be 0 to 100, got {v}")));
+        }
+        if let (Some(lo), Some(hi)) = (p.min_score, p.max_score) {
+            if lo > hi {
+                return Err(ServiceError::bad_input(format!("min_score {lo} is above max_score {hi}")));
+            }
+        }
+        let at_least = |r: &ScoreRecord, pillar: Pillar, min: Option<u8>| {
+            min.is_none_or(|lo| r.pillars.get(&pillar).and_then(|s| s.score).is_some_and(|x| x >= lo))
+        };
+        let keep = |r: &ScoreRecord| {
+            p.min_score.is_none_or(|lo| r.alpha_score.is_some_and(|x| x >= lo))
+                && p.max_score.is_none_or(|hi| r.alpha_score.is_some_and(|x| x <= hi))
+                && at_least(r, Pillar::Momentum, p.min_momentum)
+                && at_least(r, Pillar::Value, p.min_value)
+                && at_least(r, Pillar::Quality, p.min_quality)
+                && at_least(r, Pillar::Sentiment, p.min_sentiment)
+        };
+        let (_, as_of, items) = self.ranked(p.as_of, p.sector.as_deref(), p.sort.unwrap_or_default(), keep)?;
+        Ok(ScoreList {
+            as_of,
+            config_hash: self.cfg_hash.clone(),
+            matching: items.len(),
+            rows: items.iter().take(limit).map(ScoreRow::from).collect(),
+        })
+    }
+
+    /// A date's scores (the date asked, and the close they are of), of one
+    /// sector or all, those `keep` keeps, highest first by `sort` (unscored
+    /// last, ties by ticker: reproducible pages).
+    fn ranked(
+        &self,
+        as_of: Option<NaiveDate>,
+        sector: Option<&str>,
+        sort: Sort,
+        keep: impl Fn(&ScoreRecord) -> bool,
+    ) -> Result<(NaiveDate, NaiveDate, Vec<ScoreRecord>)> {
         let snap = self.snapshot()?;
         let asked = self.asked(&snap, as_of)?;
         let as_of = self.date(&snap, Some(asked))?;
@@ -532,14 +603,15 @@ impl Service {
             None => None,
         };
         let all = self.scores_on(&snap, as_of)?;
-        let mut items: Vec<&ScoreRecord> = all.iter().filter(|r| sector.is_none_or(|s| r.sector == s)).collect();
-        if items.is_empty() {
+        let in_sector: Vec<&ScoreRecord> = all.iter().filter(|r| sector.is_none_or(|s| r.sector == s)).collect();
+        if in_sector.is_empty() {
             return Err(ServiceError::not_found(format!(
                 "no ticker has a fresh price on {as_of} (the store's prices run {}..{})",
                 snap.universe.calendar.first().map(|d| d.to_string()).unwrap_or_default(),
                 snap.latest().map(|d| d.to_string()).unwrap_or_default()
             )));
         }
+        let mut items: Vec<&ScoreRecord> = in_sector.into_iter().filter(|r| keep(r)).collect();
         let key = |r: &ScoreRecord| -> Option<u8> {
             match sort {
                 Sort::AlphaScore => r.alpha_score,
@@ -551,7 +623,6 @@ impl Service {
             }
         };
         if sort != Sort::Ticker {
-            // Highest first, unscored last, ties by ticker: reproducible pages.
             items.sort_by(|a, b| {
                 key(b)
                     .map(i16::from)
@@ -560,14 +631,7 @@ impl Service {
                     .then(a.ticker.cmp(&b.ticker))
             });
         }
-        let total = items.len();
-        let page: Vec<ScoreRecord> = items.into_iter().skip(offset).take(limit).cloned().collect();
-        Ok(ScoresView {
-            as_of: asked,
-            price_date: as_of,
-            config_hash: self.cfg_hash.clone(),
-            page: Page { total, offset, limit, items: page },
-        })
+        Ok((asked, as_of, items.into_iter().cloned().collect()))
     }
 
     /// One ticker's record, explanation and metrics with sources.
@@ -671,10 +735,26 @@ impl Service {
             .into_iter()
             .map(|d| {
                 let records = self.scores_on(&snap, d)?;
-                let alpha_score = records.iter().find(|r| r.ticker == t).and_then(|r| r.alpha_score);
-                Ok(ScorePoint { as_of: d, alpha_score })
+                Ok(ScorePoint::of(d, records.iter().find(|r| r.ticker == t)))
             })
             .collect()
+    }
+
+    /// [`Service::score_history`] with the faces' defaults: `to` the latest
+    /// date, `from` two years before it; at most ten years.
+    pub fn history(&self, ticker: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<ScoreHistory> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let to = self.asked(&snap, to)?;
+        let from = from.unwrap_or(to - chrono::Duration::days(SCORE_HISTORY_DAYS));
+        if from > to {
+            return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
+        }
+        if (to - from).num_days() > 3660 {
+            return Err(ServiceError::bad_input(format!("{from} to {to} is over ten years: ask for a shorter span")));
+        }
+        let points = self.score_history(&t, from, to)?;
+        Ok(ScoreHistory { ticker: t, config_hash: self.config_hash().to_string(), from, to, points })
     }
 
     /// Open-market insider trades filed by a date, newest first.
@@ -718,6 +798,71 @@ impl Service {
         }
         holders.sort_by(|a, b| b.shares.total_cmp(&a.shares).then(a.manager.cmp(&b.manager)));
         Ok(HoldersView { ticker: t, as_of, holders })
+    }
+
+    /// Two to ten tickers side by side on one date (default: the latest), each
+    /// with its published explanation sentence.
+    pub fn compare(&self, tickers: &[String], as_of: Option<NaiveDate>) -> Result<Comparison> {
+        if !(2..=10).contains(&tickers.len()) {
+            return Err(ServiceError::bad_input(format!("compare 2 to 10 tickers, got {}", tickers.len())));
+        }
+        let mut rows = Vec::with_capacity(tickers.len());
+        let mut day = None;
+        for t in tickers {
+            let e = self.explain(t, as_of)?;
+            day = Some(e.record.as_of);
+            rows.push(ComparedRow {
+                score: ScoreRow::from(&e.record),
+                explanation: e.explanation.first().cloned().unwrap_or_default(),
+            });
+        }
+        Ok(Comparison { as_of: day.unwrap_or_default(), config_hash: self.config_hash().to_string(), rows })
+    }
+
+    /// Stored articles about `ticker` first known from `from` (default: no bound)
+    /// to `to` (default: the latest date), at least `min_relevance` relevant
+    /// (default 40: about the company), newest first, at most `limit` (1–100,
+    /// default 20).
+    pub fn news(&self, ticker: &str, q: &params::NewsQuery) -> Result<NewsView> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        let to = self.asked(&snap, q.to)?;
+        if let Some(from) = q.from {
+            if from > to {
+                return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
+            }
+        }
+        let min_relevance = q.min_relevance.unwrap_or(alphadesk_news::relevance::RELEVANT);
+        if min_relevance > 100 {
+            return Err(ServiceError::bad_input(format!("min_relevance must be 0 to 100, got {min_relevance}")));
+        }
+        let limit = q.limit.unwrap_or(20);
+        if !(1..=100).contains(&limit) {
+            return Err(ServiceError::bad_input(format!("limit must be 1 to 100, got {limit}")));
+        }
+        let (found, matching) = alphadesk_store::read::articles_about(
+            self.reader().get().conn(),
+            &t,
+            q.from,
+            Some(to),
+            min_relevance,
+            limit,
+        )?;
+        let articles = found
+            .into_iter()
+            .map(|(d, link)| NewsItem {
+                id: d.id,
+                title: alphadesk_news::wire::clean_title(&d.title),
+                lead: opening(&alphadesk_news::wire::clean(&d.body), 300),
+                published: d.published_utc,
+                known: d.known_date,
+                relevance: link.relevance,
+                tone: link.tone,
+                url: d.url,
+                source: alphadesk_store::read::SourceRef { path: d.path, accession: None, line: Some(d.line) },
+            })
+            .collect();
+        Ok(NewsView { ticker: t, from: q.from, to, min_relevance, matching, articles })
     }
 
     /// Tickers whose symbol or name contains every word of `q`, exact symbols first.
@@ -1024,6 +1169,16 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
 
 /// `AAPL-2018-04-30` → (AAPL, 2018-04-30). Tickers may hold `-` (`BF-B`): the
 /// date is the last ten characters.
+/// The first `max` characters of `text`, cut at a word, with "…" when cut.
+fn opening(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([',', ';', ':']))
+}
+
 pub fn parse_note_id(id: &str) -> Result<(String, NaiveDate)> {
     let bad = || ServiceError::bad_input(format!("note id {id:?} is not TICKER-YYYY-MM-DD"));
     if id.len() < 12 || !id.is_char_boundary(id.len() - 11) {

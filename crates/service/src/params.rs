@@ -153,14 +153,17 @@ pub fn subject_list(raw: Option<&str>) -> crate::Result<Vec<String>> {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThemesParams {
-    /// First day of the window (YYYY-MM-DD): articles known from its close.
-    pub from: NaiveDate,
+    /// First day of the window (YYYY-MM-DD): articles known from its close;
+    /// default: 30 days before `to`, the window a story of the same date reads.
+    pub from: Option<NaiveDate>,
     /// Last day of the window (YYYY-MM-DD); at most 366 days after `from`.
     pub to: NaiveDate,
     /// Articles a theme needs, 2 to 1000 (default 3).
     pub min_articles: Option<usize>,
     /// Words the theme should be about ("chip export"): only the best match is returned.
     pub query: Option<String>,
+    /// Only themes with an article about this company (relevance 40 or more), e.g. BA.
+    pub ticker: Option<String>,
 }
 
 /// A theme story.
@@ -207,6 +210,14 @@ pub struct ListScoresParams {
     pub min_score: Option<u8>,
     /// Only scores of at most this (0-100).
     pub max_score: Option<u8>,
+    /// Only a momentum pillar score of at least this (0-100).
+    pub min_momentum: Option<u8>,
+    /// Only a value pillar score of at least this (0-100).
+    pub min_value: Option<u8>,
+    /// Only a quality pillar score of at least this (0-100).
+    pub min_quality: Option<u8>,
+    /// Only a sentiment pillar score of at least this (0-100).
+    pub min_sentiment: Option<u8>,
     /// Rows to return, 1 to 100 (default 20).
     pub limit: Option<usize>,
 }
@@ -231,4 +242,50 @@ pub struct CompareParams {
     pub tickers: Vec<String>,
     /// The close of this date (YYYY-MM-DD); default: the latest date in the store.
     pub as_of: Option<NaiveDate>,
+}
+
+/// Articles about one company.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewsParams {
+    /// The ticker symbol, e.g. AAPL.
+    pub ticker: String,
+    /// First day (YYYY-MM-DD): articles first known on or after it; default: no bound.
+    pub from: Option<NaiveDate>,
+    /// Last day (YYYY-MM-DD): articles first known by its close; default: the latest date in the store.
+    pub to: Option<NaiveDate>,
+    /// Least relevance to the company, 0 to 100 (default 40: articles about it; 0 adds passing mentions).
+    pub min_relevance: Option<u8>,
+    /// Articles returned, newest first, 1 to 100 (default 20).
+    pub limit: Option<usize>,
+}
+
+impl NewsParams {
+    pub fn query(&self) -> NewsQuery {
+        NewsQuery { from: self.from, to: self.to, min_relevance: self.min_relevance, limit: self.limit }
+    }
+}
+
+/// Which articles about a company, for the routes that take the ticker from the path.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewsQuery {
+    /// First day (YYYY-MM-DD): articles first known on or after it; default: no bound.
+    pub from: Option<NaiveDate>,
+    /// Last day (YYYY-MM-DD): articles first known by its close; default: the latest date in the store.
+    pub to: Option<NaiveDate>,
+    /// Least relevance to the company, 0 to 100 (default 40: articles about it; 0 adds passing mentions).
+    pub min_relevance: Option<u8>,
+    /// Articles returned, newest first, 1 to 100 (default 20).
+    pub limit: Option<usize>,
+}
+
+/// A span of month-end scores, for the routes that take the ticker from the path.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// First month end considered (YYYY-MM-DD); default: two years before `to`.
+    pub from: Option<NaiveDate>,
+    /// Last date (YYYY-MM-DD); default: the latest date in the store. At most ten years after `from`.
+    pub to: Option<NaiveDate>,
 }

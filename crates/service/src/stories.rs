@@ -58,6 +58,23 @@ impl Service {
         Ok(w.themes.iter().map(|t| self.theme_view(&snap, t)).collect())
     }
 
+    /// Themes as the faces ask for them: of the window `from` (default: the 30
+    /// days before `to`, as a story of date `to` reads) to `to`; with `query`,
+    /// the one theme whose terms weigh it most; with `ticker`, only themes with
+    /// an article about that company.
+    pub fn find_themes(&self, p: &crate::params::ThemesParams) -> Result<crate::ThemesView> {
+        let from = p.from.unwrap_or(p.to - chrono::Duration::days(DEFAULT_STORY_DAYS));
+        let mut themes = match &p.query {
+            Some(q) => vec![self.theme_matching(from, p.to, p.min_articles, q)?],
+            None => self.themes(from, p.to, p.min_articles)?,
+        };
+        if let Some(raw) = &p.ticker {
+            let t = alphadesk_model::Ticker::new(raw).map_err(|e| ServiceError::bad_input(format!("ticker: {e}")))?;
+            themes.retain(|th| th.companies.iter().any(|c| c.ticker == t.as_str() && c.articles > 0));
+        }
+        Ok(crate::ThemesView { from, to: p.to, themes })
+    }
+
     /// The theme of the window whose terms weigh `query` most.
     pub fn theme_matching(
         &self,

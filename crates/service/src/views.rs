@@ -137,7 +137,122 @@ pub struct Range52 {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScorePoint {
     pub as_of: NaiveDate,
+    /// 0-100, or null where the ticker was not scored that day.
     pub alpha_score: Option<u8>,
+    /// Weak (0-39), Moderate (40-74) or Strong (75-100).
+    pub category: Option<String>,
+    pub momentum: Option<u8>,
+    pub value: Option<u8>,
+    pub quality: Option<u8>,
+    pub sentiment: Option<u8>,
+    /// Pillars that had data, of four (0 where the ticker was not scored).
+    pub pillars_available: usize,
+}
+
+impl ScorePoint {
+    pub fn of(as_of: NaiveDate, r: Option<&ScoreRecord>) -> ScorePoint {
+        let row = r.map(ScoreRow::from);
+        ScorePoint {
+            as_of,
+            alpha_score: row.as_ref().and_then(|r| r.alpha_score),
+            category: row.as_ref().and_then(|r| r.category.clone()),
+            momentum: row.as_ref().and_then(|r| r.momentum),
+            value: row.as_ref().and_then(|r| r.value),
+            quality: row.as_ref().and_then(|r| r.quality),
+            sentiment: row.as_ref().and_then(|r| r.sentiment),
+            pillars_available: row.as_ref().map(|r| r.pillars_available).unwrap_or(0),
+        }
+    }
+}
+
+/// One ticker's month-end scores over a span.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScoreHistory {
+    pub ticker: String,
+    /// The scoring configuration every point was computed with.
+    pub config_hash: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub points: Vec<ScorePoint>,
+}
+
+/// One ticker's score in a list: the figures one compares, without the
+/// per-pillar detail (a ticker's explanation has it).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScoreRow {
+    pub ticker: String,
+    pub name: Option<String>,
+    /// GICS sector: the score ranks the ticker within it.
+    pub sector: String,
+    /// 0-100, or null when fewer pillars than the configuration needs had data.
+    pub alpha_score: Option<u8>,
+    /// Weak (0-39), Moderate (40-74) or Strong (75-100).
+    pub category: Option<String>,
+    pub momentum: Option<u8>,
+    pub value: Option<u8>,
+    pub quality: Option<u8>,
+    pub sentiment: Option<u8>,
+    /// Pillars that had data, of four.
+    pub pillars_available: usize,
+}
+
+impl From<&ScoreRecord> for ScoreRow {
+    fn from(r: &ScoreRecord) -> Self {
+        use alphadesk_score::Pillar;
+        let pillar = |p: Pillar| r.pillars.get(&p).and_then(|s| s.score);
+        ScoreRow {
+            ticker: r.ticker.clone(),
+            name: r.name.clone(),
+            sector: r.sector.name().to_string(),
+            alpha_score: r.alpha_score,
+            category: r.category.map(|c| c.word().to_string()),
+            momentum: pillar(Pillar::Momentum),
+            value: pillar(Pillar::Value),
+            quality: pillar(Pillar::Quality),
+            sentiment: pillar(Pillar::Sentiment),
+            pillars_available: r.coverage.pillars_available,
+        }
+    }
+}
+
+/// Stored articles about one company, newest first.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NewsView {
+    pub ticker: String,
+    /// First day asked for (articles first known on or after it); none: no bound.
+    pub from: Option<NaiveDate>,
+    /// Last day: articles first known by its close.
+    pub to: NaiveDate,
+    /// Least relevance an article has to the company, 0–100 (40 and above: the
+    /// article is about it; below: a passing mention).
+    pub min_relevance: u8,
+    /// Articles that matched in all; `articles` holds at most `limit` of them.
+    pub matching: usize,
+    pub articles: Vec<NewsItem>,
+}
+
+/// One article as a reader sees it, with how it concerns the company.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NewsItem {
+    /// The stored article's id (themes and stories cite articles by it).
+    pub id: i64,
+    /// The headline, wire slugs and exchange codes removed.
+    pub title: String,
+    /// The article's opening, dateline and exchange codes removed (at most 300
+    /// characters, cut at a word).
+    pub lead: String,
+    /// When it was published, as the source gives it (UTC).
+    pub published: String,
+    /// The trading day it was first known: the first close it can move.
+    pub known: NaiveDate,
+    /// 0–100; null for an article linked before relevance was stored.
+    pub relevance: Option<u8>,
+    /// Tone toward the company, −1 (negative) to 1 (positive), from the lexicon model.
+    pub tone: f64,
+    /// The article's address, when the source gives one.
+    pub url: Option<String>,
+    /// The stored file it was read from and its line there.
+    pub source: SourceRef,
 }
 
 /// Open-market insider trades (Form 4 codes P and S) known by a date.
@@ -314,4 +429,32 @@ pub fn price_date_sentence(as_of: NaiveDate, price_date: Option<NaiveDate>) -> O
             "The store has no price on or before {as_of}: price-based figures are missing; filings are as known on {as_of}."
         )),
     }
+}
+
+/// Tickers side by side on one date.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Comparison {
+    /// The close the scores are of.
+    pub as_of: NaiveDate,
+    pub config_hash: String,
+    pub rows: Vec<ComparedRow>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ComparedRow {
+    #[serde(flatten)]
+    pub score: ScoreRow,
+    /// The published sentence that says why ("Alpha Score of 68 reflects ...").
+    pub explanation: String,
+}
+
+/// A screen of a date's scores, filtered and ordered.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScoreList {
+    /// The close the scores are of.
+    pub as_of: NaiveDate,
+    pub config_hash: String,
+    /// Rows that matched the sector and thresholds (before `limit`).
+    pub matching: usize,
+    pub rows: Vec<ScoreRow>,
 }

@@ -2,6 +2,7 @@
 
 pub mod backtest;
 pub mod check;
+pub mod compare;
 pub mod demo;
 pub mod explain;
 pub mod export;
@@ -13,6 +14,8 @@ pub mod note;
 pub mod parse;
 pub mod publish;
 pub mod score;
+pub mod screen;
+pub mod search;
 pub mod serve;
 pub mod story;
 pub mod sync;

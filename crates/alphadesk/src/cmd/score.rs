@@ -11,30 +11,42 @@ use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Score as of the close of this date (YYYY-MM-DD).
-    #[arg(long, required_unless_present = "history")]
+    /// Score as of the close of this date (YYYY-MM-DD); default: the latest date in the store.
+    #[arg(long)]
     as_of: Option<AsOf>,
+    /// One ticker: its score on the date, or with --history FROM..TO its month-end
+    /// scores (printed; no --out needed).
+    #[arg(long)]
+    ticker: Option<String>,
     /// Only this GICS sector (e.g. "Financials", "Health Care").
     #[arg(long)]
     sector: Option<String>,
     /// Score configuration (TOML). Default: the documented defaults.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// A panel of scores for research: FROM..TO (dates), with --every and --out.
+    /// A panel of scores for research: FROM..TO (dates), with --every and --out;
+    /// with --ticker, that ticker's month-end scores.
     #[arg(long, value_name = "FROM..TO")]
     history: Option<String>,
-    /// Rebalance frequency of --history: the last trading day of each period.
+    /// Rebalance frequency of --history: the last trading day of each day, week,
+    /// month (default) or quarter.
     #[arg(long, default_value = "month")]
     every: Every,
-    /// Output file of --history: CSV, or Parquet when it ends in `.parquet`.
+    /// Output file of --history: CSV (scores, pillars and raw metrics), or Parquet
+    /// when it ends in `.parquet`.
     #[arg(long, requires = "history")]
     out: Option<PathBuf>,
+    /// One JSON record per line instead of a table.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), None)?;
+    if let (Some(t), Some(h)) = (&a.ticker, &a.history) {
+        let (from, to) = parse_range(h)?;
+        return ticker_history(&service, t, from, to, a.json, out);
+    }
     if let Some(h) = &a.history {
         let file = a.out.as_deref().ok_or_else(|| anyhow::anyhow!("--history needs --out FILE"))?;
         let sector = match &a.sector {
@@ -46,18 +58,30 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         writeln!(out, "{line}")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let as_of = a.as_of.expect("clap requires --as-of without --history").date();
+    let as_of = match a.as_of {
+        Some(d) => d.date(),
+        None => {
+            let latest = service.health()?.latest_date.ok_or_else(|| anyhow::anyhow!("the store holds no prices"))?;
+            eprintln!("as of {latest}: the latest date in the store (--as-of picks another)");
+            latest
+        }
+    };
     // Every record, in ticker order: the CLI prints the whole universe.
     let mut records = Vec::new();
     let mut offset = 0;
     loop {
         let view = service.scores(Some(as_of), a.sector.as_deref(), Sort::Ticker, Some(MAX_LIMIT), offset)?;
         let n = view.page.items.len();
-        records.extend(view.page.items);
+        records.extend(
+            view.page.items.into_iter().filter(|r| a.ticker.as_deref().is_none_or(|t| same_ticker(t, &r.ticker))),
+        );
         offset += n;
         if n == 0 || offset >= view.page.total {
             break;
         }
+    }
+    if let (Some(t), true) = (&a.ticker, records.is_empty()) {
+        anyhow::bail!("{t} is not in the scored universe on {as_of}: `alphadesk search WORDS` finds tickers");
     }
     if let Some(said) = alphadesk_service::price_date_sentence(as_of, records.first().map(|r| r.as_of)) {
         // Beside the table, not inside the JSON lines (each record carries the
@@ -96,6 +120,53 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     let scored = records.iter().filter(|r| r.alpha_score.is_some()).count();
     writeln!(out, "{scored} of {} tickers scored as of {as_of} (config {})", records.len(), service.config_hash())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `BRK-B` and `brk.b` are `BRK.B`.
+fn same_ticker(asked: &str, ticker: &str) -> bool {
+    asked.trim().to_ascii_uppercase().replace('-', ".") == ticker
+}
+
+/// `score --ticker T --history FROM..TO`: one ticker's month-end scores.
+fn ticker_history(
+    service: &alphadesk_service::Service,
+    ticker: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    json: bool,
+    out: &mut Out,
+) -> anyhow::Result<ExitCode> {
+    let h = service.history(ticker, Some(from), Some(to))?;
+    if json {
+        for p in &h.points {
+            let mut v = serde_json::to_value(p)?;
+            v["ticker"] = h.ticker.clone().into();
+            writeln!(out, "{v}")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{:<10} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}  pillars",
+        "month end", "alpha", "category", "mom", "val", "qual", "sent"
+    )?;
+    let cell = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or("-".into());
+    for p in &h.points {
+        writeln!(
+            out,
+            "{:<10} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}  {}/4",
+            p.as_of,
+            cell(p.alpha_score),
+            p.category.as_deref().unwrap_or("-"),
+            cell(p.momentum),
+            cell(p.value),
+            cell(p.quality),
+            cell(p.sentiment),
+            p.pillars_available
+        )?;
+    }
+    writeln!(out, "{}: {} month ends {}..{} (config {})", h.ticker, h.points.len(), h.from, h.to, h.config_hash)?;
     Ok(ExitCode::SUCCESS)
 }
 

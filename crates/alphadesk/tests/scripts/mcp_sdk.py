@@ -42,9 +42,10 @@ VALID = {
     "get_story": {"query": "Boeing", "as_of": "2013-06-28", "from": "2013-06-01"},
     "check_note": {"markdown": NOTE, "as_of": "2018-04-30", "ticker": "AAPL"},
     "get_validation": {},
-    "list_scores": {"sector": "Information Technology", "as_of": "2017-12-29", "limit": 3},
+    "list_scores": {"sector": "Information Technology", "as_of": "2017-12-29", "limit": 3, "min_momentum": 10},
     "get_score_history": {"ticker": "AAPL", "from": "2017-01-01", "to": "2017-12-31"},
     "compare": {"tickers": ["AAPL", "MSFT"], "as_of": "2018-04-30"},
+    "get_news": {"ticker": "AAPL", "from": "2013-01-01", "to": "2018-04-30", "min_relevance": 0, "limit": 5},
 }
 
 BAD = {
@@ -63,6 +64,7 @@ BAD = {
     "list_scores": {"limit": 1000},
     "get_score_history": {"ticker": "AAPL", "from": "2018-01-01", "to": "2017-01-01"},
     "compare": {"tickers": ["AAPL"]},
+    "get_news": {"ticker": "AAPL", "min_relevance": 300},
 }
 
 
@@ -72,7 +74,8 @@ def attr(obj, snake, camel):
 
 
 async def exercise(session):
-    await session.initialize()
+    init = await session.initialize()
+    instructions = init.instructions or ""
     tools = (await session.list_tools()).tools
     names = sorted(t.name for t in tools)
     failures = []
@@ -127,6 +130,106 @@ async def exercise(session):
     scores = [r["alpha_score"] for r in rows]
     if not rows or any(r["sector"] != "Information Technology" for r in rows) or scores != sorted(scores, reverse=True):
         failures.append(f"list_scores did not answer the sector question: {rows}")
+    # How sources are cited is said once, in the instructions, not in every description.
+    if "## Sources" not in instructions:
+        failures.append(f"the instructions do not say how to cite: {instructions!r}")
+    endings = {}
+    for t in tools:
+        last = (t.description or "").rstrip().rsplit(". ", 1)[-1]
+        endings.setdefault(last, []).append(t.name)
+    repeated = {k: v for k, v in endings.items() if len(v) > 2}
+    if repeated:
+        failures.append(f"descriptions end with the same sentence: {repeated}")
+
+    # Resources: the methodology, the figures of record, the rules.
+    resources = {str(r.uri): r for r in (await session.list_resources()).resources}
+    expected = {"alphadesk://methodology": "Alpha Score", "alphadesk://validation": "ic", "alphadesk://rules": "grounding"}
+    for uri, word in expected.items():
+        if uri not in resources:
+            failures.append(f"resource {uri} not listed: {sorted(resources)}")
+            continue
+        contents = (await session.read_resource(uri)).contents
+        text = contents[0].text if contents else ""
+        print(json.dumps({"resource": uri, "bytes": len(text)}))
+        if word not in text:
+            failures.append(f"resource {uri} lacks {word!r}")
+        if uri.endswith("validation"):
+            json.loads(text)
+    try:
+        await session.read_resource("alphadesk://nothing")
+        failures.append("an unknown resource was read")
+    except Exception as e:
+        if "alphadesk://methodology" not in str(e):
+            failures.append(f"an unknown resource's error does not list the resources: {e}")
+
+    # Prompts that teach the format check_note accepts.
+    prompts = sorted(p.name for p in (await session.list_prompts()).prompts)
+    if prompts != ["write_note", "write_story"]:
+        failures.append(f"prompts: {prompts}")
+    got = await session.get_prompt("write_note", {"ticker": "AAPL", "as_of": "2018-04-30"})
+    text = got.messages[0].content.text
+    for must in ("## Sources", "Educational coverage, not personalized advice.", "check_note", "AAPL", "2018-04-30"):
+        if must not in text:
+            failures.append(f"write_note prompt lacks {must!r}")
+    got = await session.get_prompt("write_story", {"query": "Clearwire bid", "as_of": "2013-06-28"})
+    if "Clearwire bid" not in got.messages[0].content.text:
+        failures.append("write_story prompt does not name its theme")
+    for name, bad in [("write_note", {}), ("write_note", {"ticker": "AAPL", "as_of": "30/04/2018"}), ("write_story", {"query": "x"}), ("nothing", {})]:
+        try:
+            await session.get_prompt(name, bad)
+            failures.append(f"prompt {name} {bad}: accepted")
+        except Exception as e:
+            print(json.dumps({"prompt": name, "refused": str(e)[:200]}))
+
+    # Screens on a pillar as well as the total.
+    result = await session.call_tool("list_scores", {"as_of": "2017-12-29", "min_momentum": 80, "min_quality": 50, "limit": 100})
+    rows = attr(result, "structured_content", "structuredContent")["rows"]
+    if any(r["momentum"] is None or r["momentum"] < 80 or r["quality"] is None or r["quality"] < 50 for r in rows):
+        failures.append(f"list_scores let through a row under its pillar thresholds: {rows}")
+    failures += await six_questions(session)
+    return failures
+
+
+async def six_questions(session):
+    """The questions an agent developer asked, each answered in at most three calls."""
+    failures = []
+    calls = 0
+
+    async def call(name, args):
+        nonlocal calls
+        calls += 1
+        result = await session.call_tool(name, args)
+        return attr(result, "structured_content", "structuredContent")
+
+    def answered(question, ok, detail):
+        nonlocal calls
+        print(json.dumps({"question": question, "calls": calls, "answered": bool(ok)}))
+        if not ok or calls > 3:
+            failures.append(f"{question}: {calls} calls, {detail}")
+        calls = 0
+
+    # 1. Which Information Technology stocks scored highest on 2017-12-29?
+    top = await call("list_scores", {"sector": "Information Technology", "as_of": "2017-12-29", "limit": 3})
+    answered("top IT scores on 2017-12-29", top["rows"] and top["rows"][0]["sector"] == "Information Technology", top)
+    # 2. How did Apple's score move over 2017?
+    h = await call("get_score_history", {"ticker": "AAPL", "from": "2017-01-01", "to": "2017-12-31"})
+    answered("Apple's 2017 score history", len(h["points"]) == 12 and all(p["alpha_score"] is not None for p in h["points"]), h)
+    # 3. Apple against Microsoft on 2018-04-30.
+    c = await call("compare", {"tickers": ["AAPL", "MSFT"], "as_of": "2018-04-30"})
+    answered("AAPL vs MSFT", [r["ticker"] for r in c["rows"]] == ["AAPL", "MSFT"] and all(r["explanation"] for r in c["rows"]), c)
+    # 4. What was the news about Boeing in June 2013?
+    n = await call("get_news", {"ticker": "BA", "from": "2013-06-01", "to": "2013-06-30"})
+    ok = n["articles"] and all("2013-06-01" <= a["known"] <= "2013-06-30" and (a["relevance"] or 0) >= 40 for a in n["articles"])
+    answered("Boeing news, June 2013", ok, {k: n[k] for k in ("matching", "min_relevance")})
+    # 5. All Boeing themes in June 2013.
+    t = await call("find_themes", {"ticker": "BA", "from": "2013-06-01", "to": "2013-06-30"})
+    ok = t["themes"] and all(any(c["ticker"] == "BA" and c["articles"] > 0 for c in th["companies"]) for th in t["themes"])
+    answered("Boeing themes, June 2013", ok, [th["id"] for th in t["themes"]])
+    # 6. The story of the Boeing theme: the same theme find_themes finds for the same date.
+    found = await call("find_themes", {"query": "Boeing", "to": "2013-06-28"})
+    story = await call("get_story", {"query": "Boeing", "as_of": "2013-06-28"})
+    same = found["themes"] and story["theme"] == found["themes"][0]["id"]
+    answered("the Boeing story is the Boeing theme", same, (found["themes"][:1], story.get("theme")))
     return failures
 
 
