@@ -38,10 +38,10 @@ fn every_table_round_trips_through_independent_readers() {
     let out = run(db, &["export", "--to", dir.path().to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    for t in ["prices", "facts", "filings", "insiders", "holdings", "articles", "links", "scores"] {
+    for t in ["securities", "prices", "facts", "filings", "insiders", "holdings", "articles", "links", "scores"] {
         assert!(dir.path().join(format!("{t}.parquet")).is_file(), "{t}: {stdout}");
     }
-    assert!(stdout.contains("exported 8 tables") && stdout.contains("the store is"), "{stdout}");
+    assert!(stdout.contains("exported 9 tables") && stdout.contains("the store is"), "{stdout}");
     assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().path().to_string_lossy().ends_with(".partial")));
 
     // The scores of the latest date are `score --json`'s, record for record.
@@ -82,7 +82,7 @@ fn every_table_round_trips_through_independent_readers() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/export_check.py");
     let check = Command::new(&python).arg(script).arg(db).arg(dir.path()).output().unwrap();
     assert!(check.status.success(), "{}{}", text(&check.stdout), text(&check.stderr));
-    assert_eq!(text(&check.stdout).lines().filter(|l| l.starts_with("ok ")).count(), 8, "{}", text(&check.stdout));
+    assert_eq!(text(&check.stdout).lines().filter(|l| l.starts_with("ok ")).count(), 10, "{}", text(&check.stdout));
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! stored file and line, the accession, or the URL). Facts keep `filed` beside
 //! `period_end`, so a reader can make their own point-in-time joins.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -40,13 +41,13 @@ pub enum ExportError {
     #[error("{table}: reading the store: {source}")]
     Store { table: &'static str, source: rusqlite::Error },
     #[error("{table}: column {column}, row {row}: {why}")]
-    Value { table: &'static str, column: &'static str, row: usize, why: String },
+    Value { table: &'static str, column: String, row: usize, why: String },
     #[error("{table}: writing Parquet: {source}")]
     Parquet { table: &'static str, source: parquet::errors::ParquetError },
     #[error("{table}: building a batch: {source}")]
     Arrow { table: &'static str, source: arrow_schema::ArrowError },
     #[error(
-        "unknown table {0:?}: expected one of prices, facts, filings, insiders, holdings, articles, links, scores"
+        "unknown table {0:?}: expected one of securities, prices, facts, filings, insiders, holdings, articles, links, scores"
     )]
     UnknownTable(String),
 }
@@ -54,6 +55,7 @@ pub enum ExportError {
 /// The tables an export can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Table {
+    Securities,
     Prices,
     Facts,
     Filings,
@@ -65,7 +67,8 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
+        Table::Securities,
         Table::Prices,
         Table::Facts,
         Table::Filings,
@@ -78,6 +81,7 @@ impl Table {
 
     pub fn name(self) -> &'static str {
         match self {
+            Table::Securities => "securities",
             Table::Prices => "prices",
             Table::Facts => "facts",
             Table::Filings => "filings",
@@ -112,18 +116,23 @@ pub enum Kind {
 }
 
 /// One column: its name, type, whether it may be null, and what it means (the
-/// field's `description` metadata in the file).
-#[derive(Debug, Clone, Copy)]
+/// field's `description` metadata in the file). Names are owned where a column
+/// is made at run time (a score panel's metric columns come from its config).
+#[derive(Debug, Clone)]
 pub struct Column {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub kind: Kind,
     pub nullable: bool,
-    pub doc: &'static str,
+    pub doc: Cow<'static, str>,
 }
 
 const fn col(name: &'static str, kind: Kind, nullable: bool, doc: &'static str) -> Column {
-    Column { name, kind, nullable, doc }
+    Column { name: Cow::Borrowed(name), kind, nullable, doc: Cow::Borrowed(doc) }
 }
+
+/// The column of a stored file's path, which an export writes relative to the
+/// data root (see [`source_root`]).
+const SOURCE_FILE: &str = "source_file";
 
 use Kind::*;
 
@@ -131,6 +140,24 @@ use Kind::*;
 /// (`?1` is the as-of date: only what was known by then).
 pub fn columns(t: Table) -> (&'static [Column], &'static str) {
     match t {
+        Table::Securities => (
+            {
+                const C: &[Column] = &[
+                    col("ticker", Text, false, "ticker symbol as stored (BRK.B)"),
+                    col("cik", Int, true, "SEC central index key: joins facts, filings and insider reports"),
+                    col("name", Text, true, "company name from the highest-priority listing"),
+                    col("sector", Text, true, "GICS sector"),
+                    col("industry", Text, true, "GICS sub-industry, when listed"),
+                    col("exchange", Text, true, "exchange, when listed"),
+                    col("first_price_date", Date, true, "first stored daily price"),
+                    col("last_price_date", Date, true, "last stored daily price known by the export's date"),
+                ];
+                C
+            },
+            "SELECT s.ticker, s.cik, s.name, s.sector, s.industry, s.exchange, p.first_date, min(p.last_date, ?1)
+             FROM securities s LEFT JOIN price_series p ON p.ticker = s.ticker
+             WHERE p.first_date IS NULL OR p.first_date <= ?1 ORDER BY s.ticker",
+        ),
         Table::Prices => (
             {
                 const C: &[Column] = &[
@@ -155,6 +182,7 @@ pub fn columns(t: Table) -> (&'static [Column], &'static str) {
             {
                 const C: &[Column] = &[
                 col("cik", Int, false, "SEC Central Index Key of the filer"),
+                col("ticker", Text, true, "the filer's ticker (its priced one when it has several): joins prices and securities"),
                 col("taxonomy", Text, false, "us-gaap, dei, ifrs-full, ..."),
                 col("concept", Text, false, "XBRL concept"),
                 col("unit", Text, false, "unit of value (USD, shares, USD/shares, pure)"),
@@ -171,9 +199,12 @@ pub fn columns(t: Table) -> (&'static [Column], &'static str) {
                 ];
                 C
             },
-            "SELECT f.cik, f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.filed, f.form, f.fy, f.fp,
-                    nullif(f.frame, ''), f.accn, s.path
-             FROM facts f JOIN sources s ON s.id = f.source_id WHERE f.filed <= ?1
+            "WITH tick AS (
+                 SELECT cik, coalesce(min(CASE WHEN ticker IN (SELECT ticker FROM price_series) THEN ticker END), min(ticker)) AS ticker
+                 FROM listings WHERE cik IS NOT NULL GROUP BY cik)
+             SELECT f.cik, t.ticker, f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.filed, f.form,
+                    f.fy, f.fp, nullif(f.frame, ''), f.accn, s.path
+             FROM facts f JOIN sources s ON s.id = f.source_id LEFT JOIN tick t ON t.cik = f.cik WHERE f.filed <= ?1
              ORDER BY f.cik, f.concept, f.end, f.filed, f.source_id, f.seq",
         ),
         Table::Filings => (
@@ -181,6 +212,7 @@ pub fn columns(t: Table) -> (&'static [Column], &'static str) {
                 const C: &[Column] = &[
                 col("accession", Text, false, "accession number"),
                 col("cik", Int, false, "filer"),
+                col("ticker", Text, true, "the filer's ticker (its priced one when it has several)"),
                 col("form", Text, false, "form type"),
                 col("filed", Date, false, "filing date"),
                 col("report_date", Date, true, "period of report"),
@@ -191,8 +223,13 @@ pub fn columns(t: Table) -> (&'static [Column], &'static str) {
                 ];
                 C
             },
-            "SELECT f.accession, f.cik, f.form, f.filed, f.report_date, f.acceptance_datetime, f.primary_document, f.description, s.path
-             FROM filings f JOIN sources s ON s.id = f.source_id WHERE f.filed <= ?1 ORDER BY f.cik, f.filed, f.accession",
+            "WITH tick AS (
+                 SELECT cik, coalesce(min(CASE WHEN ticker IN (SELECT ticker FROM price_series) THEN ticker END), min(ticker)) AS ticker
+                 FROM listings WHERE cik IS NOT NULL GROUP BY cik)
+             SELECT f.accession, f.cik, t.ticker, f.form, f.filed, f.report_date, f.acceptance_datetime, f.primary_document,
+                    f.description, s.path
+             FROM filings f JOIN sources s ON s.id = f.source_id LEFT JOIN tick t ON t.cik = f.cik
+             WHERE f.filed <= ?1 ORDER BY f.cik, f.filed, f.accession",
         ),
         Table::Insiders => (
             {
@@ -322,16 +359,63 @@ fn arrow_type(k: Kind) -> DataType {
 
 /// The Arrow schema of a table, with each column's description as metadata.
 pub fn schema(t: Table) -> Schema {
+    schema_of(columns(t).0)
+}
+
+fn schema_of(cols: &[Column]) -> Schema {
     Schema::new(
-        columns(t)
-            .0
-            .iter()
+        cols.iter()
             .map(|c| {
-                Field::new(c.name, arrow_type(c.kind), c.nullable)
+                Field::new(c.name.as_ref(), arrow_type(c.kind), c.nullable)
                     .with_metadata(HashMap::from([("description".to_string(), c.doc.to_string())]))
             })
             .collect::<Vec<_>>(),
     )
+}
+
+/// The score panel's columns: the scores, then each metric's raw value (as the
+/// CSV panel has them), named by the metric's id.
+pub fn score_columns(metric_ids: &[String]) -> Vec<Column> {
+    let mut cols = SCORE_COLUMNS.to_vec();
+    cols.extend(metric_ids.iter().map(|id| Column {
+        name: Cow::Owned(id.clone()),
+        kind: Float,
+        nullable: true,
+        doc: Cow::Owned(format!(
+            "raw value of the metric {id}, before winsorising and ranking; null when it had no data"
+        )),
+    }));
+    cols
+}
+
+/// The folder every stored file lives under (their longest common folder), so
+/// an export can name files relative to it: the paths of the ingesting machine
+/// stay out of the rows, and the root is said once, in each file's metadata
+/// (`source_root`). Documents `sync` fetched are named by URL and stay whole.
+pub fn source_root(store: &Store) -> Option<String> {
+    let mut st = store.conn().prepare("SELECT path FROM sources WHERE path NOT LIKE 'http%://%'").ok()?;
+    let paths = st.query_map([], |r| r.get::<_, String>(0)).ok()?;
+    let mut root: Option<String> = None;
+    for p in paths.flatten() {
+        let dir = match p.rfind('/') {
+            Some(i) => p[..i].to_string(),
+            None => return None,
+        };
+        root = Some(match root {
+            None => dir,
+            Some(r) => {
+                let common: Vec<&str> =
+                    r.split('/').zip(dir.split('/')).take_while(|(a, b)| a == b).map(|(a, _)| a).collect();
+                common.join("/")
+            }
+        });
+    }
+    root.filter(|r| !r.is_empty())
+}
+
+/// `path` relative to `root` when it lies under it.
+fn relative<'a>(path: &'a str, root: Option<&str>) -> &'a str {
+    root.and_then(|r| path.strip_prefix(r)).and_then(|rest| rest.strip_prefix('/')).unwrap_or(path)
 }
 
 enum Builder {
@@ -469,7 +553,7 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<Vec<Written>, ExportError> {
 /// if dropped before [`Sink::finish`] (an error, ENOSPC, a panic).
 struct Sink {
     table: Table,
-    columns: &'static [Column],
+    columns: Vec<Column>,
     schema: Arc<Schema>,
     builders: Vec<Builder>,
     pending: usize,
@@ -482,27 +566,35 @@ struct Sink {
 }
 
 impl Sink {
+    #[cfg(test)]
     fn open(dir: &Path, table: Table) -> Result<Sink, ExportError> {
-        Sink::create(dir.join(format!("{}.parquet", table.name())), table)
+        Sink::create(dir.join(format!("{}.parquet", table.name())), table, columns(table).0.to_vec(), None)
     }
 
-    fn create(path: PathBuf, table: Table) -> Result<Sink, ExportError> {
-        let (columns, _) = columns(table);
-        let schema = Arc::new(schema(table));
+    /// A file of `table` with these columns; `root`, when given, is said in
+    /// the file's metadata as `source_root`.
+    fn create(path: PathBuf, table: Table, columns: Vec<Column>, root: Option<&str>) -> Result<Sink, ExportError> {
+        let schema = Arc::new(schema_of(&columns));
         let mut partial = path.clone().into_os_string();
         partial.push(".partial");
         let partial = PathBuf::from(partial);
         let file = File::create(&partial).map_err(|source| ExportError::Io { path: partial.clone(), source })?;
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
-            .set_created_by(concat!("alphadesk ", env!("CARGO_PKG_VERSION")).to_string())
-            .build();
+            .set_created_by(concat!("alphadesk ", env!("CARGO_PKG_VERSION")).to_string());
+        if let Some(r) = root {
+            props = props.set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
+                "source_root".to_string(),
+                r.to_string(),
+            )]));
+        }
+        let props = props.build();
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
             .map_err(|source| ExportError::Parquet { table: table.name(), source })?;
         Ok(Sink {
             table,
-            columns,
             builders: columns.iter().map(|c| Builder::new(c.kind)).collect(),
+            columns,
             schema,
             pending: 0,
             rows: 0,
@@ -515,10 +607,10 @@ impl Sink {
     }
 
     fn push(&mut self, cells: &[Cell<'_>]) -> Result<(), ExportError> {
-        for ((b, c), v) in self.builders.iter_mut().zip(self.columns).zip(cells) {
+        for ((b, c), v) in self.builders.iter_mut().zip(&self.columns).zip(cells) {
             append(b, c, v.clone()).map_err(|why| ExportError::Value {
                 table: self.table.name(),
-                column: c.name,
+                column: c.name.to_string(),
                 row: self.rows + 1,
                 why,
             })?;
@@ -575,13 +667,20 @@ impl Drop for Sink {
     }
 }
 
-/// Writes one stored table (not `Scores`) with what was known by `as_of`.
-/// The file is staged: [`Staged::commit`] puts it in place.
-pub fn write_table(store: &Store, dir: &Path, table: Table, as_of: NaiveDate) -> Result<Staged, ExportError> {
+/// Writes one stored table (not `Scores`) with what was known by `as_of`, each
+/// stored file named relative to `root` (see [`source_root`]), which the file's
+/// metadata names. The file is staged: [`Staged::commit`] puts it in place.
+pub fn write_table(
+    store: &Store,
+    dir: &Path,
+    table: Table,
+    as_of: NaiveDate,
+    root: Option<&str>,
+) -> Result<Staged, ExportError> {
     let (cols, sql) = columns(table);
     assert!(table != Table::Scores, "scores are computed, not stored: see write_scores");
     let store_err = |source| ExportError::Store { table: table.name(), source };
-    let mut sink = Sink::open(dir, table)?;
+    let mut sink = Sink::create(dir.join(format!("{}.parquet", table.name())), table, cols.to_vec(), root)?;
     let mut st = store.conn().prepare(sql).map_err(store_err)?;
     let mut rows = st.query([as_of.to_string()]).map_err(store_err)?;
     while let Some(r) = rows.next().map_err(store_err)? {
@@ -592,12 +691,15 @@ pub fn write_table(store: &Store, dir: &Path, table: Table, as_of: NaiveDate) ->
                 ValueRef::Null => Cell::Null,
                 ValueRef::Integer(x) => Cell::Int(x),
                 ValueRef::Real(x) => Cell::Float(x),
-                ValueRef::Text(t) => Cell::Text(std::str::from_utf8(t).map_err(|e| ExportError::Value {
-                    table: table.name(),
-                    column: c.name,
-                    row: sink.rows + 1,
-                    why: e.to_string(),
-                })?),
+                ValueRef::Text(t) => {
+                    let text = std::str::from_utf8(t).map_err(|e| ExportError::Value {
+                        table: table.name(),
+                        column: c.name.to_string(),
+                        row: sink.rows + 1,
+                        why: e.to_string(),
+                    })?;
+                    Cell::Text(if c.name == SOURCE_FILE { relative(text, root) } else { text })
+                }
                 ValueRef::Blob(_) => Cell::Null,
             });
         }
@@ -607,39 +709,48 @@ pub fn write_table(store: &Store, dir: &Path, table: Table, as_of: NaiveDate) ->
 }
 
 /// Writes score panels into `dir/scores.parquet`: every record of every date
-/// given, in the order given. The file is staged like [`write_table`]'s.
+/// given, in the order given, with the raw value of each of `metric_ids`. The
+/// file is staged like [`write_table`]'s.
 pub fn write_scores<'a>(
     dir: &Path,
     config_hash: &str,
+    metric_ids: &[String],
     dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
 ) -> Result<Staged, ExportError> {
-    stage_scores(&dir.join("scores.parquet"), config_hash, dates, |_| true)
+    stage_scores(&dir.join("scores.parquet"), config_hash, metric_ids, dates, |_| true)
 }
 
-/// Writes score panels into one file (`score --history --out FILE.parquet`),
-/// keeping the records `keep` accepts.
+/// Writes score panels into one file (`score --history --out FILE.parquet`,
+/// `GET /api/v1/panel`), keeping the records `keep` accepts.
 pub fn write_scores_file<'a>(
     path: &Path,
     config_hash: &str,
+    metric_ids: &[String],
     dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
     keep: impl Fn(&ScoreRecord) -> bool,
 ) -> Result<Written, ExportError> {
-    stage_scores(path, config_hash, dates, keep)?.commit()
+    stage_scores(path, config_hash, metric_ids, dates, keep)?.commit()
+}
+
+/// A metric's raw value in a record, by id (none when not computed).
+fn raw_of(r: &ScoreRecord, id: &str) -> Option<f64> {
+    r.metrics.iter().find(|m| m.id.to_string() == id).and_then(|m| m.raw)
 }
 
 fn stage_scores<'a>(
     path: &Path,
     config_hash: &str,
+    metric_ids: &[String],
     dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
     keep: impl Fn(&ScoreRecord) -> bool,
 ) -> Result<Staged, ExportError> {
-    let mut sink = Sink::create(path.to_path_buf(), Table::Scores)?;
+    let mut sink = Sink::create(path.to_path_buf(), Table::Scores, score_columns(metric_ids), None)?;
     for records in dates {
         for r in records.iter().filter(|r| keep(r)) {
             let date = r.as_of.to_string();
             let pillar =
                 |p: Pillar| r.pillars.get(&p).and_then(|s| s.score).map(|s| Cell::Int(s.into())).unwrap_or(Cell::Null);
-            sink.push(&[
+            let mut cells = vec![
                 Cell::Text(&date),
                 Cell::Text(&r.ticker),
                 Cell::Text(r.sector.name()),
@@ -652,10 +763,56 @@ fn stage_scores<'a>(
                 Cell::Int(r.coverage.metrics_available as i64),
                 Cell::Int(r.coverage.metrics_total as i64),
                 Cell::Text(config_hash),
-            ])?;
+            ];
+            cells.extend(metric_ids.iter().map(|id| raw_of(r, id).map(Cell::Float).unwrap_or(Cell::Null)));
+            sink.push(&cells)?;
         }
     }
     sink.finish()
+}
+
+/// The score panel as CSV: a row per record (date, ticker, sector, scores,
+/// coverage as a fraction) and each metric's raw value; the rows written.
+pub fn write_scores_csv<'a>(
+    w: &mut impl std::io::Write,
+    metric_ids: &[String],
+    dates: impl IntoIterator<Item = &'a [ScoreRecord]>,
+    keep: impl Fn(&ScoreRecord) -> bool,
+) -> std::io::Result<usize> {
+    write!(w, "date,ticker,sector,alpha_score,momentum,value,quality,sentiment,coverage")?;
+    for m in metric_ids {
+        write!(w, ",{m}")?;
+    }
+    writeln!(w)?;
+    let opt = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or_default();
+    let mut rows = 0;
+    for records in dates {
+        for r in records.iter().filter(|r| keep(r)) {
+            let p = |q: Pillar| opt(r.pillars.get(&q).and_then(|s| s.score));
+            write!(
+                w,
+                "{},{},\"{}\",{},{},{},{},{},{:.4}",
+                r.as_of,
+                r.ticker,
+                r.sector,
+                opt(r.alpha_score),
+                p(Pillar::Momentum),
+                p(Pillar::Value),
+                p(Pillar::Quality),
+                p(Pillar::Sentiment),
+                r.coverage.fraction
+            )?;
+            for id in metric_ids {
+                match raw_of(r, id) {
+                    Some(v) => write!(w, ",{v}")?,
+                    None => write!(w, ",")?,
+                }
+            }
+            writeln!(w)?;
+            rows += 1;
+        }
+    }
+    Ok(rows)
 }
 
 /// Removes partial files a killed export left (the complete files stay).
@@ -688,7 +845,7 @@ mod tests {
         // A file written whole but not committed (another table failed), and one
         // dropped half-written (an error or ENOSPC mid-table): both leave nothing.
         {
-            let staged = write_scores(dir.path(), "cfg", std::iter::empty::<&[ScoreRecord]>()).unwrap();
+            let staged = write_scores(dir.path(), "cfg", &[], std::iter::empty::<&[ScoreRecord]>()).unwrap();
             let mut half = Sink::open(dir.path(), Table::Prices).unwrap();
             half.flush().unwrap();
             assert!(names(dir.path()).iter().any(|n| n.ends_with(".partial")));
@@ -699,7 +856,8 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("scores.parquet")).unwrap(), b"the previous export");
         // Committed, the new file takes the old one's place and no partial remains.
         let written =
-            commit_all(vec![write_scores(dir.path(), "cfg", std::iter::empty::<&[ScoreRecord]>()).unwrap()]).unwrap();
+            commit_all(vec![write_scores(dir.path(), "cfg", &[], std::iter::empty::<&[ScoreRecord]>()).unwrap()])
+                .unwrap();
         assert_eq!(written[0].rows, 0);
         assert_eq!(names(dir.path()), before);
         assert_ne!(std::fs::read(dir.path().join("scores.parquet")).unwrap(), b"the previous export");
@@ -729,6 +887,7 @@ mod tests {
                 s.field_with_name("source_file").is_ok()
                     || s.field_with_name("config_hash").is_ok()
                     || t == Table::Links
+                    || t == Table::Securities
             );
         }
         assert!("nope".parse::<Table>().is_err());

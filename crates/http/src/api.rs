@@ -121,8 +121,9 @@ impl<S: Send + Sync> FromRequestParts<S> for TickerPath {
 }
 
 /// A note posted as the raw body (`text/markdown`, `text/plain`), or as JSON
-/// `{"markdown": ...}`; at most [`MAX_BODY`] bytes.
-pub struct NoteBody(pub String);
+/// `{"markdown", "as_of", "ticker"}` (the documented `CheckParams`); at most
+/// [`MAX_BODY`] bytes.
+pub struct NoteBody(pub alphadesk_service::params::CheckParams);
 
 impl<S: Send + Sync> FromRequest<S> for NoteBody {
     type Rejection = ApiError;
@@ -151,18 +152,12 @@ impl<S: Send + Sync> FromRequest<S> for NoteBody {
         let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", format!("the note is not UTF-8: {e}"))
         })?;
-        let note = if json {
-            #[derive(serde::Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct Wrapped {
-                markdown: String,
-            }
-            let w: Wrapped = serde_json::from_str(&text).map_err(|e| ApiError::bad_input(format!("body: {e}")))?;
-            w.markdown
+        let note: alphadesk_service::params::CheckParams = if json {
+            serde_json::from_str(&text).map_err(|e| ApiError::bad_input(format!("body: {e}")))?
         } else {
-            text
+            alphadesk_service::params::CheckParams { markdown: text, as_of: None, ticker: None }
         };
-        if note.trim().is_empty() {
+        if note.markdown.trim().is_empty() {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unprocessable",
@@ -228,14 +223,63 @@ async fn screen(
 #[serde(deny_unknown_fields)]
 struct CompareQuery {
     /// 2 to 10 tickers, comma-separated (`AAPL,MSFT`).
+    #[schemars(regex(
+        pattern = r"^[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?(,[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?){1,9}$"
+    ))]
     tickers: String,
     /// The close of this date (YYYY-MM-DD); default: the latest date in the store.
     as_of: Option<alphadesk_model::NaiveDate>,
 }
 
 async fn compare(State(s): Svc, Q(p): Q<CompareQuery>) -> ApiResult<alphadesk_service::Comparison> {
-    let tickers = subject_list(Some(&p.tickers))?;
+    // Each as given, a repeat included: the list is the comparison asked for.
+    let tickers: Vec<String> = p.tickers.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
     Ok(Json(blocking(move || s.compare(&tickers, p.as_of)).await?))
+}
+
+/// The panel in the format asked for: `format`, else the `Accept` header, else JSON.
+async fn panel(
+    State(s): Svc,
+    headers: axum::http::HeaderMap,
+    Q(p): Q<alphadesk_service::params::PanelParams>,
+) -> Result<Response, ApiError> {
+    use alphadesk_service::params::PanelFormat;
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let format = p.format.unwrap_or(if accept.contains("text/csv") {
+        PanelFormat::Csv
+    } else if accept.contains("parquet") {
+        PanelFormat::Parquet
+    } else {
+        PanelFormat::Json
+    });
+    let name = format!(
+        "panel-{}-{}",
+        p.from.map(|d| d.to_string()).unwrap_or_default(),
+        p.to.map(|d| d.to_string()).unwrap_or_default()
+    );
+    let answer = blocking(move || {
+        let panel = s.panel(&p)?;
+        Ok(match format {
+            PanelFormat::Json => Err(panel.view()),
+            PanelFormat::Csv => Ok(("text/csv; charset=utf-8", "csv", panel.csv()?)),
+            PanelFormat::Parquet => Ok(("application/vnd.apache.parquet", "parquet", panel.parquet()?)),
+        })
+    })
+    .await?;
+    Ok(match answer {
+        Err(view) => Json(view).into_response(),
+        Ok((media, extension, bytes)) => (
+            [
+                (header::CONTENT_TYPE, media.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}.{extension}\"", name.trim_end_matches('-')),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+    })
 }
 
 async fn get_news(
@@ -262,8 +306,11 @@ async fn get_note(State(s): Svc, Path(id): Path<String>) -> ApiResult<NoteView> 
     Ok(Json(blocking(move || s.note_by_id(&id)).await?.as_ref().clone()))
 }
 
-async fn post_check(State(s): Svc, Q(p): Q<CheckQuery>, NoteBody(md): NoteBody) -> ApiResult<alphadesk_rules::Verdict> {
-    Ok(Json(blocking(move || s.check(&md, p.as_of, &subject_list(p.ticker.as_deref())?)).await?))
+/// The query's date and subjects win over the JSON body's.
+async fn post_check(State(s): Svc, Q(p): Q<CheckQuery>, NoteBody(b): NoteBody) -> ApiResult<alphadesk_rules::Verdict> {
+    let as_of = p.as_of.or(b.as_of);
+    let ticker = p.ticker.or(b.ticker);
+    Ok(Json(blocking(move || s.check(&b.markdown, as_of, &subject_list(ticker.as_deref())?)).await?))
 }
 
 async fn list_themes(State(s): Svc, Q(p): Q<ThemesParams>) -> ApiResult<ThemesView> {
@@ -345,6 +392,7 @@ api! {
     get "/tickers/{ticker}/notes" get_ticker_notes, "The ticker's notes at the date and the three month ends before, with their verdicts.", params: TICKER, query: AsOfParams, body: (), response: Vec<NoteSummary>;
     get "/screen" screen, "A screen of a date's scores: one sector or all, thresholds on the total (min_score, max_score) and on each pillar (min_momentum, min_value, min_quality, min_sentiment), ordered by the total or a pillar, at most `limit` rows (1-100).", params: &[], query: alphadesk_service::params::ListScoresParams, body: (), response: alphadesk_service::ScoreList;
     get "/compare" compare, "Two to ten tickers side by side on one date (`tickers=AAPL,MSFT`), each with its published explanation sentence.", params: &[], query: CompareQuery, body: (), response: alphadesk_service::Comparison;
+    get "/panel" panel, "Every ticker's Alpha Score, pillar scores and raw metric values at each rebalance date from `from` to `to` (at most ten years, 600 dates), one sector or all, in one answer: JSON, CSV or Parquet by `format` or the `Accept` header (text/csv, application/vnd.apache.parquet).", params: &[], query: alphadesk_service::params::PanelParams, body: (), response: alphadesk_service::PanelView;
     get "/notes" list_notes, "Every ticker's note of a date, with its verdict.", params: &[], query: NotesParams, body: (), response: Page<NoteSummary>;
     get "/notes/{id}" get_note, "A note: its Markdown, claims with sources, and the checker's verdict.", params: NOTE_ID, query: (), body: (), response: NoteView;
     post "/check" post_check, "Check a Markdown note (the body, or JSON {\"markdown\"}) against the publishing rules.", params: &[], query: CheckQuery, body: alphadesk_service::params::CheckParams, response: alphadesk_rules::Verdict;
@@ -357,16 +405,23 @@ api! {
 
 /// The OpenAPI 3.1 document of the API, generated from [`endpoints`].
 pub fn openapi() -> Value {
-    let mut g = SchemaGenerator::new(schemars::generate::SchemaSettings::draft2020_12().with(|s| {
-        s.definitions_path = "#/components/schemas/".into();
-    }));
-    let error = g.subschema_for::<ErrorBody>();
+    // Parameters and bodies are described as they are read, answers as they are
+    // written: a field an answer leaves out when empty (`price_basis` with no
+    // price) is optional there, though required of a reader.
+    let settings = || {
+        schemars::generate::SchemaSettings::draft2020_12().with(|s| {
+            s.definitions_path = "#/components/schemas/".into();
+        })
+    };
+    let mut g = SchemaGenerator::new(settings());
+    let mut answers = SchemaGenerator::new(settings().for_serialize());
+    let error = answers.subschema_for::<ErrorBody>();
     let mut paths = Map::new();
     for e in endpoints() {
         let mut parameters: Vec<Value> = e
             .path_params
             .iter()
-            .map(|(name, desc)| json!({"name": name, "in": "path", "required": true, "description": desc, "schema": {"type": "string"}}))
+            .map(|(name, desc)| json!({"name": name, "in": "path", "required": true, "description": desc, "schema": path_schema(name)}))
             .collect();
         if let Some(q) = e.query {
             let s = q(&mut g);
@@ -380,6 +435,19 @@ pub fn openapi() -> Value {
                 for (name, schema) in props {
                     let mut schema = schema.clone();
                     let description = schema.as_object_mut().and_then(|o| o.remove("description"));
+                    // A query parameter is absent or a value, never null: its
+                    // default is its absence.
+                    if let Some(o) = schema.as_object_mut() {
+                        if o.get("default").is_some_and(Value::is_null) {
+                            o.remove("default");
+                        }
+                        if let Some(Value::Array(e)) = o.get_mut("enum") {
+                            e.retain(|v| !v.is_null());
+                        }
+                        if let Some(Value::Array(t)) = o.get_mut("type") {
+                            t.retain(|v| v != "null");
+                        }
+                    }
                     let mut p =
                         json!({"name": name, "in": "query", "required": required.contains(name), "schema": schema});
                     if let Some(d) = description {
@@ -394,7 +462,7 @@ pub fn openapi() -> Value {
             "operationId": operation_id(e.method, e.path),
             "parameters": parameters,
             "responses": {
-                "200": {"description": "OK", "content": {"application/json": {"schema": (e.response)(&mut g)}}},
+                "200": {"description": "OK", "content": {"application/json": {"schema": (e.response)(&mut answers)}}},
                 "400": {"description": "A malformed or out-of-range parameter.", "content": {"application/json": {"schema": error.clone()}}},
                 "404": {"description": "An unknown ticker, note or route, or no data on the date.", "content": {"application/json": {"schema": error.clone()}}},
             },
@@ -404,18 +472,35 @@ pub fn openapi() -> Value {
             op["requestBody"] = json!({
                 "required": true,
                 "content": {
-                    "text/markdown": {"schema": {"type": "string", "maxLength": MAX_BODY}},
+                    "text/markdown": {"schema": {"type": "string", "maxLength": MAX_BODY, "pattern": "\\S"}},
                     "application/json": {"schema": schema},
                 },
             });
             op["responses"]["413"] = json!({"description": "A body over 1 MiB.", "content": {"application/json": {"schema": error.clone()}}});
             op["responses"]["422"] = json!({"description": "A note that cannot be read (not UTF-8).", "content": {"application/json": {"schema": error.clone()}}});
         }
+        if e.path == "/panel" {
+            // The panel is also sent as CSV and Parquet (`format`, or `Accept`).
+            let content = &mut op["responses"]["200"]["content"];
+            content["text/csv"] = json!({"schema": {"type": "string"}});
+            content["application/vnd.apache.parquet"] =
+                json!({"schema": {"type": "string", "contentMediaType": "application/vnd.apache.parquet"}});
+        }
         let entry = paths.entry(format!("/api/v1{}", e.path)).or_insert_with(|| json!({}));
         entry[e.method] = op;
     }
-    let components: Map<String, Value> =
+    let mut components: Map<String, Value> =
         g.take_definitions(true).into_iter().map(|(k, v)| (k, strip_schema_keyword(v))).collect();
+    for (k, v) in answers.take_definitions(true) {
+        let v = strip_schema_keyword(v);
+        // One name, one schema: a type both read and written must be described
+        // alike both ways (a unit test holds this).
+        if components.get(&k).is_some_and(|known| *known != v) {
+            components.insert(format!("{k}__as_read_and_written_differently"), v);
+        } else {
+            components.insert(k, v);
+        }
+    }
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -448,6 +533,22 @@ fn resolve(g: &SchemaGenerator, s: &Schema) -> Value {
             g.definitions().get(name).cloned().unwrap_or(v)
         }
         None => v,
+    }
+}
+
+/// What a path parameter may be: a ticker as `Ticker::new` reads one (a
+/// letter first, letters and digits, `.` or `-` between), a note id as a
+/// ticker and a date.
+fn path_schema(name: &str) -> Value {
+    const TICKER: &str = "[A-Za-z][A-Za-z0-9]*([.-][A-Za-z0-9]+)*";
+    match name {
+        "ticker" => json!({"type": "string", "pattern": format!("^{TICKER}$"), "maxLength": 12}),
+        "id" => json!({
+            "type": "string",
+            "pattern": format!("^{TICKER}-[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+            "maxLength": 23,
+        }),
+        _ => json!({"type": "string"}),
     }
 }
 
@@ -504,5 +605,13 @@ mod tests {
         }
         assert_eq!(doc["openapi"], "3.1.0");
         assert!(doc["components"]["schemas"]["ScoreRecord"].is_object());
+        let names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
+        assert!(!names.iter().any(|k| k.contains("__as_read_and_written_differently")), "{names:?}");
+        // An answer's field left out when empty is not required of the answer.
+        let facts = &doc["components"]["schemas"]["FactsReport"];
+        assert!(
+            !facts["required"].as_array().unwrap().iter().any(|r| r == "price_basis"),
+            "price_basis is skipped when empty: {facts}"
+        );
     }
 }

@@ -255,9 +255,13 @@ async fn notes_list_one_and_check() {
     assert_eq!(note["verdict"]["passed"], true, "{}", note["verdict"]);
     let md = note["markdown"].as_str().unwrap().to_string();
     assert!(note["html"].as_str().unwrap().contains("<h2"));
-    for (id, status) in
-        [("AAPL-2016-13-01", 400), ("nonsense", 400), ("ZZZZ-2016-06-30", 404), ("AAPL-1990-01-02", 404)]
-    {
+    for (id, status) in [
+        ("AAPL-2016-13-01", 404),
+        ("AAPL-2016-1x-01", 400),
+        ("nonsense", 400),
+        ("ZZZZ-2016-06-30", 404),
+        ("AAPL-1990-01-02", 404),
+    ] {
         let a = get(&r, &format!("/api/v1/notes/{id}")).await;
         assert_eq!(a.status.as_u16(), status, "{id}: {}", a.text());
     }
@@ -527,4 +531,50 @@ async fn news_history_screen_and_compare() {
     assert!(c["rows"][0]["explanation"].as_str().unwrap().contains("Alpha Score"), "{c}");
     let a = get(&r, "/api/v1/compare?tickers=AAPL").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+
+    // A year of month ends for every ticker in one request, in three formats.
+    let p = get(&r, "/api/v1/panel?from=2017-01-01&to=2017-12-31").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text());
+    let p = p.json();
+    assert_eq!(p["dates"].as_array().unwrap().len(), 12);
+    let rows = p["rows"].as_array().unwrap();
+    let metrics = p["metrics"].as_array().unwrap();
+    assert!(
+        metrics.len() >= 5 && rows.iter().all(|r| r["raw"].as_object().unwrap().len() == metrics.len()),
+        "{}",
+        rows[0]
+    );
+    let aapl_dec = rows.iter().find(|r| r["ticker"] == "AAPL" && r["as_of"] == "2017-12-29").unwrap();
+    let one = get(&r, "/api/v1/tickers/AAPL/history?from=2017-12-01&to=2017-12-31").await.json();
+    assert_eq!(aapl_dec["alpha_score"], one["points"][0]["alpha_score"], "the panel and the history agree");
+
+    let csv = send(
+        &r,
+        Request::get("/api/v1/panel?from=2017-01-01&to=2017-12-31")
+            .header(header::ACCEPT, "text/csv")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    let text = csv.text();
+    assert!(
+        text.starts_with("date,ticker,sector,alpha_score,momentum,value,quality,sentiment,coverage,"),
+        "{}",
+        &text[..200]
+    );
+    assert_eq!(text.lines().count(), rows.len() + 1, "a CSV line per JSON row");
+
+    let pq = get(&r, "/api/v1/panel?from=2017-01-01&to=2017-12-31&format=parquet&sector=Energy").await;
+    assert_eq!(pq.status, StatusCode::OK, "{}", pq.text());
+    assert_eq!(&pq.body[..4], b"PAR1", "a Parquet file");
+    assert!(pq.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".parquet"));
+
+    for q in
+        ["from=2000-01-01&to=2017-12-31", "every=day&from=2014-01-01&to=2017-12-31", "sector=Nowhere", "format=xls"]
+    {
+        let a = get(&r, &format!("/api/v1/panel?{q}")).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{q}: {}", a.text());
+    }
 }

@@ -24,6 +24,7 @@ impl Service {
         // Every table is written complete under a `.partial` name first, and
         // renamed only when all are: a failure (a full disk) leaves the folder
         // as it was, and the staged files are removed as they are dropped.
+        let root = alphadesk_export::source_root(&self.reader().get());
         let mut out = Vec::with_capacity(tables.len());
         for t in tables {
             if t == Table::Scores {
@@ -33,11 +34,142 @@ impl Service {
                     dates.push(as_of);
                 }
                 let panels = dates.iter().map(|d| self.scores_on(&snap, *d)).collect::<Result<Vec<_>>>()?;
-                out.push(alphadesk_export::write_scores(dir, self.config_hash(), panels.iter().map(|p| p.as_slice()))?);
+                out.push(alphadesk_export::write_scores(
+                    dir,
+                    self.config_hash(),
+                    &self.metric_ids(),
+                    panels.iter().map(|p| p.as_slice()),
+                )?);
             } else {
-                out.push(alphadesk_export::write_table(&self.reader().get(), dir, t, known_by)?);
+                out.push(alphadesk_export::write_table(&self.reader().get(), dir, t, known_by, root.as_deref())?);
             }
         }
         Ok(alphadesk_export::commit_all(out)?)
+    }
+}
+
+impl Service {
+    /// The ids of the configuration's metrics, in its order: the raw-value
+    /// columns of a score panel.
+    pub fn metric_ids(&self) -> Vec<String> {
+        self.config().pillars.values().flat_map(|p| p.metrics.iter().map(|m| m.id.to_string())).collect()
+    }
+}
+
+/// A panel computed for one request: its dates and each date's records.
+pub struct Panel {
+    pub config_hash: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub every: alphadesk_score::Every,
+    pub dates: Vec<NaiveDate>,
+    pub metrics: Vec<String>,
+    sector: Option<alphadesk_model::Sector>,
+    records: Vec<std::sync::Arc<Vec<alphadesk_score::ScoreRecord>>>,
+}
+
+/// The most rebalance dates one panel request computes (about 2.4 years of
+/// days, or fifty years of month ends).
+pub const MAX_PANEL_DATES: usize = 600;
+
+impl Panel {
+    fn keep(&self, r: &alphadesk_score::ScoreRecord) -> bool {
+        self.sector.is_none_or(|s| s == r.sector)
+    }
+
+    fn each(&self) -> impl Iterator<Item = &[alphadesk_score::ScoreRecord]> {
+        self.records.iter().map(|r| r.as_slice())
+    }
+
+    /// The panel as JSON rows.
+    pub fn view(&self) -> crate::PanelView {
+        let rows = self
+            .each()
+            .flatten()
+            .filter(|r| self.keep(r))
+            .map(|r| crate::PanelRow {
+                as_of: r.as_of,
+                score: crate::ScoreRow::from(r),
+                raw: self
+                    .metrics
+                    .iter()
+                    .map(|id| (id.clone(), r.metrics.iter().find(|m| m.id.to_string() == *id).and_then(|m| m.raw)))
+                    .collect(),
+            })
+            .collect();
+        crate::PanelView {
+            config_hash: self.config_hash.clone(),
+            from: self.from,
+            to: self.to,
+            every: self.every,
+            dates: self.dates.clone(),
+            metrics: self.metrics.clone(),
+            rows,
+        }
+    }
+
+    /// The panel as CSV, the columns of `score --history --out FILE.csv`.
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        alphadesk_export::write_scores_csv(&mut out, &self.metrics, self.each(), |r| self.keep(r))
+            .map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))?;
+        Ok(out)
+    }
+
+    /// The panel as Parquet, the columns of `scores.parquet`.
+    pub fn parquet(&self) -> Result<Vec<u8>> {
+        let dir = tempfile::tempdir().map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))?;
+        let path = dir.path().join("panel.parquet");
+        alphadesk_export::write_scores_file(&path, &self.config_hash, &self.metrics, self.each(), |r| self.keep(r))?;
+        std::fs::read(&path).map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))
+    }
+}
+
+impl Service {
+    /// Every ticker's scores (one sector or all) at each rebalance date from
+    /// `from` (default: two years before `to`) to `to` (default: the latest
+    /// date), at most ten years and [`MAX_PANEL_DATES`] dates.
+    pub fn panel(&self, p: &crate::params::PanelParams) -> Result<Panel> {
+        let snap = self.snapshot()?;
+        let to = self.asked(&snap, p.to)?;
+        let from = p.from.unwrap_or(to - chrono::Duration::days(crate::SCORE_HISTORY_DAYS));
+        if from > to {
+            return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
+        }
+        if (to - from).num_days() > 3660 {
+            return Err(ServiceError::bad_input(format!("{from} to {to} is over ten years: ask for a shorter span")));
+        }
+        let sector = match &p.sector {
+            Some(s) => Some(alphadesk_model::Sector::from_label(s).ok_or_else(|| {
+                ServiceError::bad_input(format!(
+                    "unknown sector {s:?}: expected one of {}",
+                    alphadesk_model::Sector::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        let every = p.every.unwrap_or(alphadesk_score::Every::Month);
+        let dates = snap.universe.rebalance_dates(from, to, every);
+        if dates.is_empty() {
+            return Err(ServiceError::not_found(format!("no trading days from {from} to {to}")));
+        }
+        if dates.len() > MAX_PANEL_DATES {
+            return Err(ServiceError::bad_input(format!(
+                "{} {} rebalance dates from {from} to {to}: at most {MAX_PANEL_DATES} in one request",
+                dates.len(),
+                every.name()
+            )));
+        }
+        let records = dates.iter().map(|d| self.scores_on(&snap, *d)).collect::<Result<Vec<_>>>()?;
+        Ok(Panel {
+            config_hash: self.config_hash().to_string(),
+            from,
+            to,
+            every,
+            dates,
+            metrics: self.metric_ids(),
+            sector,
+            records,
+        })
     }
 }

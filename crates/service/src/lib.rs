@@ -525,6 +525,7 @@ impl Service {
         if limit == 0 || limit > MAX_LIMIT {
             return Err(ServiceError::bad_input(format!("limit must be 1 to {MAX_LIMIT}, got {limit}")));
         }
+        check_offset(offset)?;
         let (asked, as_of, items) = self.ranked(as_of, sector, sort, |_| true)?;
         let total = items.len();
         let page: Vec<ScoreRecord> = items.into_iter().skip(offset).take(limit).collect();
@@ -1019,6 +1020,7 @@ impl Service {
     /// Every scored ticker's note of a date (default: the latest), paged, with
     /// verdicts.
     pub fn notes(&self, as_of: Option<NaiveDate>, limit: Option<usize>, offset: usize) -> Result<Page<NoteSummary>> {
+        check_offset(offset)?;
         let limit = limit.unwrap_or(50);
         if limit == 0 || limit > MAX_LIMIT {
             return Err(ServiceError::bad_input(format!("limit must be 1 to {MAX_LIMIT}, got {limit}")));
@@ -1169,6 +1171,16 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
 
 /// `AAPL-2018-04-30` → (AAPL, 2018-04-30). Tickers may hold `-` (`BF-B`): the
 /// date is the last ten characters.
+/// The most rows a page may skip (the parameters' documented bound).
+pub const MAX_OFFSET: usize = 1_000_000;
+
+fn check_offset(offset: usize) -> Result<()> {
+    if offset > MAX_OFFSET {
+        return Err(ServiceError::bad_input(format!("offset must be 0 to {MAX_OFFSET}, got {offset}")));
+    }
+    Ok(())
+}
+
 /// The first `max` characters of `text`, cut at a word, with "…" when cut.
 fn opening(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -1185,7 +1197,13 @@ pub fn parse_note_id(id: &str) -> Result<(String, NaiveDate)> {
         return Err(bad());
     }
     let (ticker, rest) = id.split_at(id.len() - 11);
-    let date = rest.strip_prefix('-').and_then(alphadesk_model::parse_date).ok_or_else(bad)?;
+    let day = rest.strip_prefix('-').filter(|d| {
+        d.bytes().enumerate().all(|(i, b)| if matches!(i, 4 | 7) { b == b'-' } else { b.is_ascii_digit() })
+    });
+    let Some(day) = day else { return Err(bad()) };
+    // A well-formed id of a day no calendar has (February 30) names no note.
+    let date = alphadesk_model::parse_date(day)
+        .ok_or_else(|| ServiceError::not_found(format!("no note {id:?}: {day} is not a date")))?;
     let t = Ticker::new(ticker).map_err(|_| bad())?;
     Ok((t.as_str().to_string(), date))
 }

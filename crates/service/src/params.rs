@@ -16,12 +16,16 @@ pub struct TickersParams {
     /// The close of this date (YYYY-MM-DD); default: the latest date in the store.
     pub as_of: Option<NaiveDate>,
     /// One GICS sector, e.g. "Financials" or "Health Care".
+    #[serde(default)]
+    #[schemars(schema_with = "sector_schema")]
     pub sector: Option<String>,
     /// Order: alpha_score (default, highest first), momentum, value, quality, sentiment or ticker.
     pub sort: Option<Sort>,
     /// Results per page, 1 to 500 (default 50).
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<usize>,
     /// Results to skip (default 0).
+    #[schemars(range(max = crate::MAX_OFFSET))]
     pub offset: Option<usize>,
 }
 
@@ -69,8 +73,10 @@ pub struct PricesParams {
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Words of a company name, or a symbol.
+    #[schemars(length(min = 1, max = 100))]
     pub q: String,
     /// Most hits returned, 1 to 500 (default 20).
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<usize>,
 }
 
@@ -81,8 +87,10 @@ pub struct NotesParams {
     /// The publication date (YYYY-MM-DD); default: the latest date in the store.
     pub as_of: Option<NaiveDate>,
     /// Results per page, 1 to 500 (default 50).
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<usize>,
     /// Results to skip (default 0).
+    #[schemars(range(max = crate::MAX_OFFSET))]
     pub offset: Option<usize>,
 }
 
@@ -92,6 +100,7 @@ pub struct NotesParams {
 pub struct NoteParams {
     /// `TICKER-YYYY-MM-DD`; or give `ticker` (and `as_of`).
     pub id: Option<String>,
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?$"))]
     pub ticker: Option<String>,
     /// The note's date (YYYY-MM-DD); default: the latest date in the store.
     pub as_of: Option<NaiveDate>,
@@ -117,11 +126,15 @@ pub enum NoteFormat {
 #[serde(deny_unknown_fields)]
 pub struct CheckParams {
     /// The note, in Markdown (at most 1 MiB).
+    #[schemars(regex(pattern = r"\S"), length(max = 1048576))]
     pub markdown: String,
     /// Publication date (YYYY-MM-DD); default: the note's `as_of` front matter, else the latest date.
     pub as_of: Option<NaiveDate>,
     /// The story's subjects, comma-separated (`NVDA,AMD`); default: front matter
     /// (`ticker:` or `tickers:`), else the companies of the headline and lead.
+    #[schemars(regex(
+        pattern = r"^[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?(,[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?)*$"
+    ))]
     pub ticker: Option<String>,
 }
 
@@ -133,6 +146,9 @@ pub struct CheckQuery {
     pub as_of: Option<NaiveDate>,
     /// The story's subjects, comma-separated (`NVDA,AMD`); default: front matter
     /// (`ticker:` or `tickers:`), else the companies of the headline and lead.
+    #[schemars(regex(
+        pattern = r"^[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?(,[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?)*$"
+    ))]
     pub ticker: Option<String>,
 }
 
@@ -159,10 +175,12 @@ pub struct ThemesParams {
     /// Last day of the window (YYYY-MM-DD); at most 366 days after `from`.
     pub to: NaiveDate,
     /// Articles a theme needs, 2 to 1000 (default 3).
+    #[schemars(range(min = 2, max = 1000))]
     pub min_articles: Option<usize>,
     /// Words the theme should be about ("chip export"): only the best match is returned.
     pub query: Option<String>,
     /// Only themes with an article about this company (relevance 40 or more), e.g. BA.
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?$"))]
     pub ticker: Option<String>,
 }
 
@@ -203,22 +221,31 @@ pub struct ListScoresParams {
     /// The close of this date (YYYY-MM-DD); default: the latest date in the store.
     pub as_of: Option<NaiveDate>,
     /// One GICS sector, e.g. "Financials" or "Health Care".
+    #[serde(default)]
+    #[schemars(schema_with = "sector_schema")]
     pub sector: Option<String>,
     /// Order: alpha_score (default, highest first), momentum, value, quality, sentiment or ticker.
     pub sort: Option<Sort>,
     /// Only scores of at least this (0-100).
+    #[schemars(range(max = 100))]
     pub min_score: Option<u8>,
     /// Only scores of at most this (0-100).
+    #[schemars(range(max = 100))]
     pub max_score: Option<u8>,
     /// Only a momentum pillar score of at least this (0-100).
+    #[schemars(range(max = 100))]
     pub min_momentum: Option<u8>,
     /// Only a value pillar score of at least this (0-100).
+    #[schemars(range(max = 100))]
     pub min_value: Option<u8>,
     /// Only a quality pillar score of at least this (0-100).
+    #[schemars(range(max = 100))]
     pub min_quality: Option<u8>,
     /// Only a sentiment pillar score of at least this (0-100).
+    #[schemars(range(max = 100))]
     pub min_sentiment: Option<u8>,
     /// Rows to return, 1 to 100 (default 20).
+    #[schemars(range(min = 1, max = 100))]
     pub limit: Option<usize>,
 }
 
@@ -255,8 +282,10 @@ pub struct NewsParams {
     /// Last day (YYYY-MM-DD): articles first known by its close; default: the latest date in the store.
     pub to: Option<NaiveDate>,
     /// Least relevance to the company, 0 to 100 (default 40: articles about it; 0 adds passing mentions).
+    #[schemars(range(max = 100))]
     pub min_relevance: Option<u8>,
     /// Articles returned, newest first, 1 to 100 (default 20).
+    #[schemars(range(min = 1, max = 100))]
     pub limit: Option<usize>,
 }
 
@@ -275,8 +304,10 @@ pub struct NewsQuery {
     /// Last day (YYYY-MM-DD): articles first known by its close; default: the latest date in the store.
     pub to: Option<NaiveDate>,
     /// Least relevance to the company, 0 to 100 (default 40: articles about it; 0 adds passing mentions).
+    #[schemars(range(max = 100))]
     pub min_relevance: Option<u8>,
     /// Articles returned, newest first, 1 to 100 (default 20).
+    #[schemars(range(min = 1, max = 100))]
     pub limit: Option<usize>,
 }
 
@@ -288,4 +319,39 @@ pub struct HistoryQuery {
     pub from: Option<NaiveDate>,
     /// Last date (YYYY-MM-DD); default: the latest date in the store. At most ten years after `from`.
     pub to: Option<NaiveDate>,
+}
+
+/// A panel of every ticker's scores over time.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PanelParams {
+    /// First rebalance date considered (YYYY-MM-DD); default: two years before `to`.
+    pub from: Option<NaiveDate>,
+    /// Last date (YYYY-MM-DD); default: the latest date in the store. At most ten years after `from`.
+    pub to: Option<NaiveDate>,
+    /// Rebalance on the last trading day of each month (default), week or day; at most 600 dates.
+    pub every: Option<alphadesk_score::Every>,
+    /// One GICS sector, e.g. "Financials".
+    #[serde(default)]
+    #[schemars(schema_with = "sector_schema")]
+    pub sector: Option<String>,
+    /// json (default), csv or parquet; an `Accept` of text/csv or application/vnd.apache.parquet also chooses.
+    pub format: Option<PanelFormat>,
+}
+
+/// How a panel is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PanelFormat {
+    Json,
+    Csv,
+    Parquet,
+}
+
+/// A GICS sector parameter: one of the eleven names (`Sector::from_label` also
+/// reads a few aliases, which the document does not list).
+fn sector_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut names: Vec<serde_json::Value> = alphadesk_model::Sector::ALL.iter().map(|s| s.name().into()).collect();
+    names.push(serde_json::Value::Null);
+    schemars::json_schema!({"type": ["string", "null"], "enum": names, "description": "One GICS sector, e.g. \"Financials\" or \"Health Care\"."})
 }

@@ -458,3 +458,27 @@ pub struct ScoreList {
     pub matching: usize,
     pub rows: Vec<ScoreRow>,
 }
+
+/// Every ticker's scores (one sector or all) at each rebalance date, with the
+/// raw value of each metric: the panel a quant loads in one request.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PanelView {
+    pub config_hash: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub every: alphadesk_score::Every,
+    pub dates: Vec<NaiveDate>,
+    /// The metrics whose raw values each row carries, in the configuration's order.
+    pub metrics: Vec<String>,
+    pub rows: Vec<PanelRow>,
+}
+
+/// One ticker on one date.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PanelRow {
+    pub as_of: NaiveDate,
+    #[serde(flatten)]
+    pub score: ScoreRow,
+    /// Each metric's raw value (before winsorising and ranking), null without data.
+    pub raw: std::collections::BTreeMap<String, Option<f64>>,
+}

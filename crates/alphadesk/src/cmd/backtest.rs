@@ -19,13 +19,16 @@ pub struct Args {
     /// Forward return horizon in trading days.
     #[arg(long, default_value_t = 21)]
     horizon: usize,
+    /// Rebalance on the last trading day of each month (default), week or day.
     #[arg(long, default_value = "month")]
     rebalance: Every,
+    /// Score configuration (TOML); default: the shipped one.
     #[arg(long)]
     config: Option<PathBuf>,
     /// Write the Markdown report, SVG charts and JSON into this folder.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// The figures as one JSON record.
     #[arg(long)]
     json: bool,
 }

@@ -26,6 +26,7 @@ pub struct Args {
     /// Score configuration (TOML) the note's scores are checked against.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// One JSON verdict per note (with a `file` field) instead of compiler-style lines.
     #[arg(long)]
     json: bool,
 }

@@ -8,14 +8,17 @@ use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The company's ticker, e.g. AAPL.
     ticker: String,
     /// Date (YYYY-MM-DD; default: the latest close). Never moved: a date
     /// without a close of its own is answered for itself, and price-based
     /// figures say which close they use.
     #[arg(long)]
     as_of: Option<AsOf>,
+    /// Score configuration (TOML); default: the shipped one.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// The whole explanation as one JSON record.
     #[arg(long)]
     json: bool,
 }

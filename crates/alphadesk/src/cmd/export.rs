@@ -15,7 +15,7 @@ pub struct Args {
     /// Only what was known by this date's close; default: the latest date in the store.
     #[arg(long)]
     as_of: Option<AsOf>,
-    /// Comma-separated: prices, facts, filings, insiders, holdings, articles, links, scores (default: all).
+    /// Comma-separated: securities, prices, facts, filings, insiders, holdings, articles, links, scores (default: all).
     #[arg(long, value_delimiter = ',')]
     tables: Vec<String>,
     /// Score configuration (TOML) of the scores table; default: the shipped one.

@@ -9,6 +9,7 @@ use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The company's ticker, e.g. AAPL.
     ticker: String,
     /// Date (YYYY-MM-DD): only what was public at its close is used.
     /// Date (YYYY-MM-DD; default: the latest close). Never moved: a date
@@ -16,6 +17,7 @@ pub struct Args {
     /// figures say which close they use.
     #[arg(long)]
     as_of: Option<AsOf>,
+    /// The report as one JSON record, each value with its concept, period, filing and source.
     #[arg(long)]
     json: bool,
 }

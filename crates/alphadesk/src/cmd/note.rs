@@ -34,9 +34,12 @@ impl Format {
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The company's ticker, e.g. AAPL.
     ticker: String,
+    /// The note's date (YYYY-MM-DD); default: the latest date in the store, said on standard error.
     #[arg(long)]
-    as_of: AsOf,
+    as_of: Option<AsOf>,
+    /// md (Markdown with numbered sources), html, or json (every claim with its value and sources).
     #[arg(long, value_enum, default_value = "md")]
     format: Format,
     /// Write the note here instead of standard output.
@@ -51,7 +54,15 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), None)?;
     let snap = service.snapshot()?;
     let ticker = service.ticker(&snap, &a.ticker)?;
-    let text = service.with_desk(a.as_of.date(), |desk| Ok(a.format.render(&compose(&desk.dossier(&ticker)?)?)))?;
+    let as_of = match a.as_of {
+        Some(d) => d.date(),
+        None => {
+            let latest = snap.latest().ok_or_else(|| anyhow::anyhow!("the store holds no prices"))?;
+            eprintln!("as of {latest}: the latest date in the store (--as-of picks another)");
+            latest
+        }
+    };
+    let text = service.with_desk(as_of, |desk| Ok(a.format.render(&compose(&desk.dossier(&ticker)?)?)))?;
     match &a.out {
         Some(p) => std::fs::write(p, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?,
         None => writeln!(out, "{}", text.trim_end())?,

@@ -11,6 +11,7 @@ use crate::output::Out;
 pub struct Args {
     /// prices, companyfacts, submissions, form4, 13f, fundamentals, snapshot, listings, sec-tickers, sic; or `auto`.
     kind: String,
+    /// The file to read.
     file: PathBuf,
     /// Compact JSON (one line) instead of indented.
     #[arg(long)]

@@ -12,6 +12,7 @@ use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The publication date (YYYY-MM-DD): notes and stories as of its close.
     #[arg(long)]
     as_of: AsOf,
     /// Comma-separated tickers; default: every ticker scored on the date.
@@ -27,8 +28,10 @@ pub struct Args {
     /// Publish notes only, no theme stories.
     #[arg(long)]
     no_stories: bool,
+    /// Rules configuration (TOML); default: the shipped one (docs/rules.md).
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// Score configuration (TOML); default: the shipped one.
     #[arg(long)]
     config: Option<PathBuf>,
 }

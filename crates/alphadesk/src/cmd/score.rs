@@ -28,8 +28,8 @@ pub struct Args {
     /// with --ticker, that ticker's month-end scores.
     #[arg(long, value_name = "FROM..TO")]
     history: Option<String>,
-    /// Rebalance frequency of --history: the last trading day of each day, week,
-    /// month (default) or quarter.
+    /// Rebalance frequency of --history: the last trading day of each month
+    /// (default), week or day.
     #[arg(long, default_value = "month")]
     every: Every,
     /// Output file of --history: CSV (scores, pillars and raw metrics), or Parquet
@@ -180,7 +180,8 @@ pub fn parse_range(h: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
     Ok((from.date(), to.date()))
 }
 
-/// Writes the panel CSV; returns the line that says what was written.
+/// Writes the panel (CSV, or Parquet by the file's extension); returns the line
+/// that says what was written.
 fn history(
     u: &Universe,
     cfg: &ScoreConfig,
@@ -198,59 +199,19 @@ fn history(
             u.calendar.last().map(|d| d.to_string()).unwrap_or_default()
         );
     }
-    if out.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet")) {
-        let panels: Vec<Vec<alphadesk_score::ScoreRecord>> = dates.iter().map(|d| score(u, *d, cfg)).collect();
-        let w = alphadesk_export::write_scores_file(out, &cfg.hash(), panels.iter().map(Vec::as_slice), |r| {
-            sector.is_none_or(|s| s == r.sector)
-        })?;
-        return Ok(format!(
-            "wrote {} rows for {} dates (every {every}) to {} (config {}; Parquet holds the scores, the CSV form also the raw metrics)",
-            w.rows,
-            dates.len(),
-            out.display(),
-            cfg.hash()
-        ));
-    }
-    let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
-    let mut w = std::io::BufWriter::new(file);
-    let cfg_metrics: Vec<String> =
+    let metric_ids: Vec<String> =
         cfg.pillars.values().flat_map(|p| p.metrics.iter().map(|m| m.id.to_string())).collect();
-    write!(w, "date,ticker,sector,alpha_score,momentum,value,quality,sentiment,coverage")?;
-    for m in &cfg_metrics {
-        write!(w, ",{m}")?;
-    }
-    writeln!(w)?;
-    let opt = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or_default();
-    let mut rows = 0;
-    for d in &dates {
-        for r in score(u, *d, cfg) {
-            if sector.is_some_and(|s| s != r.sector) {
-                continue;
-            }
-            let p = |q: Pillar| opt(r.pillars.get(&q).and_then(|s| s.score));
-            write!(
-                w,
-                "{d},{},\"{}\",{},{},{},{},{},{:.4}",
-                r.ticker,
-                r.sector,
-                opt(r.alpha_score),
-                p(Pillar::Momentum),
-                p(Pillar::Value),
-                p(Pillar::Quality),
-                p(Pillar::Sentiment),
-                r.coverage.fraction
-            )?;
-            for m in &r.metrics {
-                match m.raw {
-                    Some(v) => write!(w, ",{v}")?,
-                    None => write!(w, ",")?,
-                }
-            }
-            writeln!(w)?;
-            rows += 1;
-        }
-    }
-    w.flush()?;
+    let panels: Vec<Vec<ScoreRecord>> = dates.iter().map(|d| score(u, *d, cfg)).collect();
+    let keep = |r: &ScoreRecord| sector.is_none_or(|s| s == r.sector);
+    let rows = if out.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet")) {
+        alphadesk_export::write_scores_file(out, &cfg.hash(), &metric_ids, panels.iter().map(Vec::as_slice), keep)?.rows
+    } else {
+        let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        let rows = alphadesk_export::write_scores_csv(&mut w, &metric_ids, panels.iter().map(Vec::as_slice), keep)?;
+        w.flush()?;
+        rows
+    };
     Ok(format!(
         "wrote {rows} rows for {} dates (every {every}) to {} (config {})",
         dates.len(),

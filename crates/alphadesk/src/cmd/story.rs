@@ -24,6 +24,7 @@ pub struct Args {
     /// First day of the window; default: 30 days before --as-of (or the theme id's day if earlier).
     #[arg(long)]
     from: Option<AsOf>,
+    /// md (Markdown with numbered sources), html, or json (every claim with its value and sources).
     #[arg(long, value_enum, default_value = "md")]
     format: Format,
     /// Write the story here instead of standard output.

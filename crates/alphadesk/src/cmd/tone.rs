@@ -26,10 +26,13 @@ pub struct Args {
 enum Action {
     /// Train the linear model from labelled sentences (`sentence@label`, latin-1 or UTF-8, or CSV `text,label`).
     Train {
+        /// Labelled sentence files (one or more).
         #[arg(long, required = true, num_args = 1..)]
         data: Vec<PathBuf>,
+        /// Where to write the trained model (JSON).
         #[arg(long)]
         out: PathBuf,
+        /// Passes over the training sentences.
         #[arg(long, default_value_t = TrainOptions::default().epochs)]
         epochs: usize,
     },
@@ -42,6 +45,7 @@ enum Action {
         /// Folder with the Loughran–McDonald lists. Default: DATA/text/lexicons.
         #[arg(long)]
         lexicons: Option<PathBuf>,
+        /// The evaluation as one JSON record.
         #[arg(long)]
         json: bool,
     },

@@ -10,6 +10,7 @@ pub struct Args {
     /// kept beside it as STORE.damaged-TIME).
     #[arg(long)]
     rebuild: bool,
+    /// The findings as one JSON record.
     #[arg(long)]
     json: bool,
 }

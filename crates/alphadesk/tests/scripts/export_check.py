@@ -19,6 +19,11 @@ DATE, TS, S, I, F, B = pa.date32(), pa.timestamp("us", tz="UTC"), pa.string(), p
 
 # Written here, independently of the Rust queries: the store's own rows, keyed.
 TABLES = {
+    "securities": (
+        {"ticker": S, "cik": I, "name": S, "sector": S, "first_price_date": DATE, "last_price_date": DATE},
+        ["ticker"],
+        "SELECT s.ticker, s.cik, s.name, s.sector, p.first_date, p.last_date FROM securities s LEFT JOIN price_series p ON p.ticker = s.ticker",
+    ),
     "prices": (
         {"ticker": S, "date": DATE, "close": F, "adj_close": F, "volume": F, "source_file": S, "source_line": I},
         ["ticker", "date"],
@@ -75,8 +80,23 @@ def fail(msg):
     sys.exit(1)
 
 
+def relative(path, root):
+    """A stored path as the export names it: relative to the data root."""
+    if root and path.startswith(root + "/"):
+        return path[len(root) + 1:]
+    return path
+
+
 for name, (cols, key, sql) in TABLES.items():
     t = pq.read_table(f"{out}/{name}.parquet")
+    meta = pq.read_metadata(f"{out}/{name}.parquet").metadata or {}
+    root = meta.get(b"source_root", b"").decode() or None
+    if "source_file" in cols:
+        if root is None:
+            fail(f"{name}: no source_root in the file's metadata")
+        for f in t.column("source_file").to_pylist():
+            if f.startswith("/"):
+                fail(f"{name}: an absolute path in source_file: {f}")
     for c, kind in cols.items():
         got = t.schema.field(c).type
         if got != kind:
@@ -90,6 +110,8 @@ for name, (cols, key, sql) in TABLES.items():
     index = {}
     for row in stored:
         values = {c: as_python(cols[c], v) for c, v in zip(names, row)}
+        if "source_file" in values:
+            values["source_file"] = relative(values["source_file"], root)
         index[tuple(values[k] for k in key)] = values
     rows = t.select(names).to_pylist()
     # Every row when small; else every 97th and the last (a sample spread over the file).
@@ -116,3 +138,18 @@ for c, kind in {"as_of": DATE, "ticker": S, "alpha_score": I, "momentum": I, "co
         fail(f"scores.{c}: type {s.schema.field(c).type}")
 n = duckdb.sql(f"SELECT count(DISTINCT as_of) FROM '{out}/scores.parquet'").fetchall()[0][0]
 print(f"ok scores: {s.num_rows} rows, {n} dates")
+# The panel carries each metric's raw value, as the CSV panel does.
+raw = [f.name for f in s.schema if f.name not in ("as_of", "ticker", "sector", "alpha_score", "category", "momentum", "value",
+                                                  "quality", "sentiment", "metrics_available", "metrics_total", "config_hash")]
+if len(raw) < 5 or any(s.schema.field(c).type != F for c in raw):
+    fail(f"scores: raw metric columns {raw}")
+
+# A quant's join: fundamentals to prices through the securities table, by ticker.
+joined = duckdb.sql(f"""
+    SELECT count(*) FROM '{out}/facts.parquet' f
+    JOIN '{out}/securities.parquet' s ON s.cik = f.cik AND s.ticker = f.ticker
+    JOIN '{out}/prices.parquet' p ON p.ticker = s.ticker AND p.date = f.filed
+""").fetchall()[0][0]
+if joined == 0:
+    fail("no fact joins a price through securities")
+print(f"ok join: {joined} facts meet the close of their filing day")
