@@ -223,3 +223,44 @@ fn a_browser_renders_the_pages() {
         eprintln!("screenshot: {}", file.display());
     }
 }
+
+/// Four years of month ends for every ticker in one request, in each format,
+/// row for row what `score --history` writes.
+#[test]
+fn the_panel_in_one_request_is_score_history() {
+    let Some(db) = store() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let csv_file = dir.path().join("panel.csv");
+    let out = bin()
+        .arg("--db")
+        .arg(db)
+        .args(["score", "--history", "2014-01-01..2018-04-30", "--out"])
+        .arg(&csv_file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cli = std::fs::read(&csv_file).unwrap();
+
+    let server = start(db);
+    let q = "/api/v1/panel?from=2014-01-01&to=2018-04-30";
+    let csv = request(server.addr, "GET", &format!("{q}&format=csv"), &[], b"");
+    assert_eq!(csv.status, 200);
+    assert!(csv.body == cli, "the API's CSV panel is score --history's, byte for byte");
+    let rows = String::from_utf8_lossy(&cli).lines().count() - 1;
+
+    let json = request(server.addr, "GET", q, &[("Accept", "application/json")], b"").json();
+    assert_eq!(json["dates"].as_array().unwrap().len(), 52, "month ends 2014-01 to 2018-04");
+    assert_eq!(json["rows"].as_array().unwrap().len(), rows);
+
+    let pq = request(server.addr, "GET", q, &[("Accept", "application/vnd.apache.parquet")], b"");
+    assert_eq!(pq.status, 200);
+    let file = dir.path().join("panel.parquet");
+    std::fs::write(&file, &pq.body).unwrap();
+    let reader =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).unwrap())
+            .unwrap()
+            .build()
+            .unwrap();
+    let n: usize = reader.map(|b| b.unwrap().num_rows()).sum();
+    assert_eq!(n, rows, "the Parquet panel holds the same rows");
+}

@@ -578,3 +578,57 @@ async fn news_history_screen_and_compare() {
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{q}: {}", a.text());
     }
 }
+
+/// No answer — API or page — names where the server keeps its store, its data
+/// or its fixtures: sources are named as notes cite them.
+#[tokio::test]
+async fn no_answer_names_a_server_path() {
+    let Some(f) = fixture() else { return };
+    let Some(data) = alphadesk_testkit::data_dir() else { return };
+    let r = router(f);
+    let forbidden: Vec<String> = [
+        data.canonicalize().unwrap_or(data.clone()),
+        f._dir.path().to_path_buf(),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+    ]
+    .iter()
+    .map(|p| p.display().to_string())
+    .collect();
+    let routes = [
+        "/api/v1/tickers?as_of=2018-04-30",
+        "/api/v1/tickers/AAPL?as_of=2018-04-30",
+        "/api/v1/tickers/AAPL/facts?as_of=2018-04-30",
+        "/api/v1/tickers/AAPL/prices?from=2018-04-01&to=2018-04-30",
+        "/api/v1/tickers/AAPL/insiders?as_of=2022-06-30",
+        "/api/v1/tickers/AAPL/holders",
+        "/api/v1/tickers/AAPL/notes?as_of=2018-04-30",
+        "/api/v1/tickers/AAPL/history?from=2018-01-01&to=2018-04-30",
+        "/api/v1/tickers/AAPL/news?min_relevance=0",
+        "/api/v1/notes?as_of=2018-04-30",
+        "/api/v1/notes/AAPL-2018-04-30",
+        "/api/v1/screen?as_of=2018-04-30",
+        "/api/v1/compare?tickers=AAPL,MSFT",
+        "/api/v1/panel?from=2018-01-01&to=2018-04-30",
+        "/api/v1/panel?from=2018-01-01&to=2018-04-30&format=csv",
+        "/api/v1/themes?from=2018-04-01&to=2018-04-30",
+        "/api/v1/search?q=apple",
+        "/api/v1/validation",
+        "/api/v1/healthz",
+        "/api/v1/openapi.json",
+        "/api/v1/tickers/ZZZZ",
+        "/api/v1/notes/AAPL-2099-01-01",
+        "/",
+        "/t/AAPL",
+        "/t/ZZZZ",
+        "/notes/AAPL-2018-04-30",
+        "/validation",
+        "/methodology",
+    ];
+    for route in routes {
+        let a = get(&r, route).await;
+        let body = a.text();
+        for p in &forbidden {
+            assert!(!body.contains(p.as_str()), "{route} names {p}");
+        }
+    }
+}

@@ -18,8 +18,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use alphadesk_service::params::{
-    subject_list, CheckParams, CompareParams, ListScoresParams, NewsParams, NoParams, NoteFormat, NoteParams,
-    PricesParams, ScoreHistoryParams, SearchParams, StoryParams, ThemesParams, TickerParams,
+    subject_list, CheckParams, CompareParams, ListScoresParams, NewsParams, NoParams, NoteField, NoteFormat,
+    NoteParams, PricesParams, ScoreHistoryParams, SearchParams, StoryParams, ThemesParams, TickerParams,
 };
 use alphadesk_service::{Kind, Service, ServiceError};
 use rmcp::model::{
@@ -122,7 +122,8 @@ struct NoteAnswer {
     id: String,
     ticker: String,
     as_of: chrono::NaiveDate,
-    headline: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     markdown: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,21 +131,29 @@ struct NoteAnswer {
     /// Every claim with its value and sources.
     #[serde(skip_serializing_if = "Option::is_none")]
     claims: Option<Value>,
-    verdict: alphadesk_rules::Verdict,
+    /// The publishing-rules checker's verdict on the note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<alphadesk_rules::Verdict>,
 }
 
 impl NoteAnswer {
-    fn new(n: &alphadesk_service::NoteView, format: NoteFormat) -> NoteAnswer {
+    /// The parts `fields` names, else the headline, the verdict and the
+    /// rendering `format` names.
+    fn new(n: &alphadesk_service::NoteView, format: NoteFormat, fields: Option<&[NoteField]>) -> NoteAnswer {
         let all = format == NoteFormat::All;
+        let wants = |f: NoteField, by_format: bool| match fields {
+            Some(list) => list.contains(&f),
+            None => by_format,
+        };
         NoteAnswer {
             id: n.id.clone(),
             ticker: n.ticker.clone(),
             as_of: n.as_of,
-            headline: n.headline.clone(),
-            markdown: (all || format == NoteFormat::Markdown).then(|| n.markdown.clone()),
-            html: (all || format == NoteFormat::Html).then(|| n.html.clone()),
-            claims: (all || format == NoteFormat::Claims).then(|| n.note.clone()),
-            verdict: n.verdict.clone(),
+            headline: wants(NoteField::Headline, true).then(|| n.headline.clone()),
+            markdown: wants(NoteField::Markdown, all || format == NoteFormat::Markdown).then(|| n.markdown.clone()),
+            html: wants(NoteField::Html, all || format == NoteFormat::Html).then(|| n.html.clone()),
+            claims: wants(NoteField::Claims, all || format == NoteFormat::Claims).then(|| n.note.clone()),
+            verdict: wants(NoteField::Verdict, true).then(|| n.verdict.clone()),
         }
     }
 }
@@ -287,7 +296,7 @@ fn specs() -> Vec<Spec> {
         },
         Spec {
             name: "get_note",
-            description: "A research note alphadesk writes only from data, by id (TICKER-YYYY-MM-DD) or by ticker and date, with the publishing-rules checker's verdict on it. `format`: markdown (default; the note as published with its numbered sources), html, claims (every claim with its value and sources) or all. Educational coverage, not personalized advice.",
+            description: "A research note alphadesk writes only from data, by id (TICKER-YYYY-MM-DD) or by ticker and date, with the publishing-rules checker's verdict on it. `format`: markdown (default; the note as published with its numbered sources), html, claims (every claim with its value and sources) or all; or `fields` for exactly those parts ([\"verdict\"] to learn whether it passes without its text). Educational coverage, not personalized advice.",
             input: schema::<NoteParams>,
             output: output::<NoteAnswer>,
             call: |s, v| {
@@ -297,7 +306,7 @@ fn specs() -> Vec<Spec> {
                     (None, Some(t)) => s.note(t, p.as_of)?,
                     (None, None) => return Err(Failure::Arguments("give `id` or `ticker`".into())),
                 };
-                to_value(&NoteAnswer::new(&note, p.format.unwrap_or_default()))
+                to_value(&NoteAnswer::new(&note, p.format.unwrap_or_default(), p.fields.as_deref()))
             },
         },
         Spec {

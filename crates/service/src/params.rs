@@ -108,6 +108,21 @@ pub struct NoteParams {
     /// its numbered sources), html, claims (every claim with its value and
     /// sources, as JSON), or all. The verdict comes with each.
     pub format: Option<NoteFormat>,
+    /// Exactly these parts instead (the id, ticker and date always come):
+    /// ["verdict"] to learn whether it passes without its text, ["headline",
+    /// "claims"] for the figures.
+    pub fields: Option<Vec<NoteField>>,
+}
+
+/// A part of a note's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteField {
+    Headline,
+    Markdown,
+    Html,
+    Claims,
+    Verdict,
 }
 
 /// A note's renderings.

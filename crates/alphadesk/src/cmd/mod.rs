@@ -63,6 +63,20 @@ pub fn service(db: &Path, config: Option<&Path>, rules: Option<&Path>) -> anyhow
     Ok(s)
 }
 
+/// The date asked for, else the latest date in the store, said on standard
+/// error so the reader knows which day the answer is of.
+pub fn as_of_or_latest(
+    service: &Service,
+    asked: Option<alphadesk_model::AsOf>,
+) -> anyhow::Result<alphadesk_model::NaiveDate> {
+    if let Some(d) = asked {
+        return Ok(d.date());
+    }
+    let latest = service.health()?.latest_date.ok_or_else(|| anyhow::anyhow!("the store holds no prices"))?;
+    eprintln!("as of {latest}: the latest date in the store (--as-of picks another)");
+    Ok(latest)
+}
+
 /// Thousands separators, no rounding beyond whole units: these are the filed numbers.
 pub fn format_value(v: f64) -> String {
     let neg = v < 0.0;

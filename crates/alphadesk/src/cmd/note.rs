@@ -54,14 +54,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), None)?;
     let snap = service.snapshot()?;
     let ticker = service.ticker(&snap, &a.ticker)?;
-    let as_of = match a.as_of {
-        Some(d) => d.date(),
-        None => {
-            let latest = snap.latest().ok_or_else(|| anyhow::anyhow!("the store holds no prices"))?;
-            eprintln!("as of {latest}: the latest date in the store (--as-of picks another)");
-            latest
-        }
-    };
+    let as_of = super::as_of_or_latest(&service, a.as_of)?;
     let text = service.with_desk(as_of, |desk| Ok(a.format.render(&compose(&desk.dossier(&ticker)?)?)))?;
     match &a.out {
         Some(p) => std::fs::write(p, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?,

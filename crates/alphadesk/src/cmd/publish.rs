@@ -12,9 +12,9 @@ use crate::output::Out;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The publication date (YYYY-MM-DD): notes and stories as of its close.
+    /// The publication date (YYYY-MM-DD): notes and stories as of its close; default: the latest date in the store.
     #[arg(long)]
-    as_of: AsOf,
+    as_of: Option<AsOf>,
     /// Comma-separated tickers; default: every ticker scored on the date.
     #[arg(long, value_delimiter = ',')]
     tickers: Vec<String>,
@@ -223,7 +223,7 @@ pub fn print_failures(out: &mut Out, o: &Outcome) -> std::io::Result<()> {
 
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), a.rules.as_deref())?;
-    let as_of = a.as_of.date();
+    let as_of = super::as_of_or_latest(&service, a.as_of)?;
     let o = service.with_checker(as_of, |checker| {
         let mut tickers: Vec<String> = Vec::new();
         if a.tickers.is_empty() {

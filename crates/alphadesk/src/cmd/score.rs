@@ -58,14 +58,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         writeln!(out, "{line}")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let as_of = match a.as_of {
-        Some(d) => d.date(),
-        None => {
-            let latest = service.health()?.latest_date.ok_or_else(|| anyhow::anyhow!("the store holds no prices"))?;
-            eprintln!("as of {latest}: the latest date in the store (--as-of picks another)");
-            latest
-        }
-    };
+    let as_of = super::as_of_or_latest(&service, a.as_of)?;
     // Every record, in ticker order: the CLI prints the whole universe.
     let mut records = Vec::new();
     let mut offset = 0;

@@ -18,9 +18,9 @@ pub struct Args {
     /// Words of the theme, instead of its id.
     #[arg(long)]
     query: Option<String>,
-    /// The story's date: its window ends here and its figures are as of this close.
+    /// The story's date: its window ends here and its figures are as of this close; default: the latest date in the store.
     #[arg(long)]
-    as_of: AsOf,
+    as_of: Option<AsOf>,
     /// First day of the window; default: 30 days before --as-of (or the theme id's day if earlier).
     #[arg(long)]
     from: Option<AsOf>,
@@ -51,7 +51,8 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         (None, Some(q)) => ThemeRef::Query(q),
         (None, None) => unreachable!("clap requires one"),
     };
-    let story = service.story(&theme, a.as_of.date(), a.from.map(|d| d.date()))?;
+    let as_of = super::as_of_or_latest(&service, a.as_of)?;
+    let story = service.story(&theme, as_of, a.from.map(|d| d.date()))?;
     let text = rendered(&story, a.format);
     match &a.out {
         Some(p) => std::fs::write(p, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?,

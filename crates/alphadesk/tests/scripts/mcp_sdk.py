@@ -123,6 +123,10 @@ async def exercise(session):
     if "markdown" not in note or "html" in note or "claims" in note or not all(k in full for k in ("markdown", "html", "claims")):
         failures.append(f"get_note formats: default {sorted(note)}, all {sorted(full)}")
     print(json.dumps({"note_bytes": {"markdown": len(json.dumps(note)), "all": len(json.dumps(full))}}))
+    # Exactly the parts asked for: whether it passes, without its text.
+    only = attr(await session.call_tool("get_note", {"ticker": "AAPL", "as_of": "2018-04-30", "fields": ["verdict"]}), "structured_content", "structuredContent")
+    if sorted(only) != ["as_of", "id", "ticker", "verdict"]:
+        failures.append(f"get_note fields=[verdict]: {sorted(only)}")
 
     # "Which Information Technology stocks scored highest on 2017-12-29?" in one call.
     result = await session.call_tool("list_scores", {"sector": "Information Technology", "as_of": "2017-12-29", "limit": 2})
