@@ -208,7 +208,7 @@ async fn get_history(
     TickerPath(t): TickerPath,
     Q(p): Q<alphadesk_service::params::HistoryQuery>,
 ) -> ApiResult<alphadesk_service::ScoreHistory> {
-    Ok(Json(blocking(move || s.history(&t, p.from, p.to)).await?))
+    Ok(Json(blocking(move || s.history(&t, p.from, p.to, p.every)).await?))
 }
 
 async fn screen(
@@ -421,7 +421,7 @@ pub fn openapi() -> Value {
         let mut parameters: Vec<Value> = e
             .path_params
             .iter()
-            .map(|(name, desc)| json!({"name": name, "in": "path", "required": true, "description": desc, "schema": path_schema(name)}))
+            .map(|(name, desc)| json!({"name": name, "in": "path", "required": true, "description": desc, "schema": path_schema(name), "example": example(name)}))
             .collect();
         if let Some(q) = e.query {
             let s = q(&mut g);
@@ -452,6 +452,9 @@ pub fn openapi() -> Value {
                         json!({"name": name, "in": "query", "required": required.contains(name), "schema": schema});
                     if let Some(d) = description {
                         p["description"] = d;
+                    }
+                    if let Some(x) = example(name) {
+                        p["example"] = x.into();
                     }
                     parameters.push(p);
                 }
@@ -534,6 +537,21 @@ fn resolve(g: &SchemaGenerator, s: &Schema) -> Value {
         }
         None => v,
     }
+}
+
+/// An example value of a parameter, by its name: one the demo store answers.
+fn example(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "ticker" => "AAPL",
+        "id" => "AAPL-2018-04-30",
+        "tickers" => "AAPL,MSFT",
+        "as_of" | "to" => "2018-04-30",
+        "from" => "2017-05-01",
+        "sector" => "Information Technology",
+        "q" => "apple",
+        "query" => "iPhone",
+        _ => return None,
+    })
 }
 
 /// What a path parameter may be: a ticker as `Ticker::new` reads one (a

@@ -510,6 +510,8 @@ async fn news_history_screen_and_compare() {
     let points = h["points"].as_array().unwrap();
     assert_eq!(points.len(), 12, "twelve month ends in one answer");
     assert!(points.iter().all(|p| p["alpha_score"].is_u64() && p["momentum"].is_u64()), "{h}");
+    let w = get(&r, "/api/v1/tickers/AAPL/history?from=2018-01-01&to=2018-03-31&every=week").await.json();
+    assert_eq!((w["every"].as_str(), w["points"].as_array().unwrap().len()), (Some("week"), 13), "{w}");
     let a = get(&r, "/api/v1/tickers/AAPL/history?from=2000-01-01&to=2017-12-31").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "over ten years: {}", a.text());
 

@@ -223,12 +223,12 @@ fn specs() -> Vec<Spec> {
         },
         Spec {
             name: "get_score_history",
-            description: "One ticker's Alpha Score at each month end from `from` to `to` (default: the two years to the latest date), in one call: how its rank within its sector moved. Each point is a score computed from data known at that month's close; null where the ticker was not scored.",
+            description: "One ticker's Alpha Score and pillar scores at each month end (or each week or day: `every`) from `from` to `to` (default: the two years to the latest date), in one call: how its rank within its sector moved. Each point is a score computed from data known at that month's close; null where the ticker was not scored.",
             input: schema::<ScoreHistoryParams>,
             output: output::<alphadesk_service::ScoreHistory>,
             call: |s, v| {
                 let p: ScoreHistoryParams = args(v)?;
-                to_value(&s.history(&p.ticker, p.from, p.to)?)
+                to_value(&s.history(&p.ticker, p.from, p.to, p.every)?)
             },
         },
         Spec {

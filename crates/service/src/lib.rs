@@ -729,10 +729,21 @@ impl Service {
 
     /// The Alpha Score at each month end from `from` to `to`.
     pub fn score_history(&self, ticker: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<ScorePoint>> {
+        self.score_points(ticker, from, to, alphadesk_score::Every::Month)
+    }
+
+    /// The Alpha Score at the last trading day of each period from `from` to `to`.
+    fn score_points(
+        &self,
+        ticker: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        every: alphadesk_score::Every,
+    ) -> Result<Vec<ScorePoint>> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
         snap.universe
-            .rebalance_dates(from, to, alphadesk_score::Every::Month)
+            .rebalance_dates(from, to, every)
             .into_iter()
             .map(|d| {
                 let records = self.scores_on(&snap, d)?;
@@ -741,9 +752,16 @@ impl Service {
             .collect()
     }
 
-    /// [`Service::score_history`] with the faces' defaults: `to` the latest
-    /// date, `from` two years before it; at most ten years.
-    pub fn history(&self, ticker: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<ScoreHistory> {
+    /// A ticker's scores with the faces' defaults: `to` the latest date, `from`
+    /// two years before it, at each month end (or week, or day: `every`); at
+    /// most ten years and [`export::MAX_PANEL_DATES`] dates.
+    pub fn history(
+        &self,
+        ticker: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        every: Option<alphadesk_score::Every>,
+    ) -> Result<ScoreHistory> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
         let to = self.asked(&snap, to)?;
@@ -754,8 +772,17 @@ impl Service {
         if (to - from).num_days() > 3660 {
             return Err(ServiceError::bad_input(format!("{from} to {to} is over ten years: ask for a shorter span")));
         }
-        let points = self.score_history(&t, from, to)?;
-        Ok(ScoreHistory { ticker: t, config_hash: self.config_hash().to_string(), from, to, points })
+        let every = every.unwrap_or(alphadesk_score::Every::Month);
+        let dates = snap.universe.rebalance_dates(from, to, every).len();
+        if dates > export::MAX_PANEL_DATES {
+            return Err(ServiceError::bad_input(format!(
+                "{dates} {} dates from {from} to {to}: at most {} in one request",
+                every.name(),
+                export::MAX_PANEL_DATES
+            )));
+        }
+        let points = self.score_points(&t, from, to, every)?;
+        Ok(ScoreHistory { ticker: t, config_hash: self.config_hash().to_string(), from, to, every, points })
     }
 
     /// Open-market insider trades filed by a date, newest first.

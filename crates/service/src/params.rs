@@ -274,6 +274,8 @@ pub struct ScoreHistoryParams {
     pub from: Option<NaiveDate>,
     /// Last date (YYYY-MM-DD); default: the latest date in the store.
     pub to: Option<NaiveDate>,
+    /// The last trading day of each month (default), week or day.
+    pub every: Option<alphadesk_score::Every>,
 }
 
 /// Several tickers side by side on one date.
@@ -334,6 +336,8 @@ pub struct HistoryQuery {
     pub from: Option<NaiveDate>,
     /// Last date (YYYY-MM-DD); default: the latest date in the store. At most ten years after `from`.
     pub to: Option<NaiveDate>,
+    /// The last trading day of each month (default), week or day; at most 600 dates.
+    pub every: Option<alphadesk_score::Every>,
 }
 
 /// A panel of every ticker's scores over time.

@@ -173,6 +173,8 @@ pub struct ScoreHistory {
     pub config_hash: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The points are the last trading day of each month, week or day.
+    pub every: alphadesk_score::Every,
     pub points: Vec<ScorePoint>,
 }
 

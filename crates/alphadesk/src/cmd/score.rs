@@ -45,7 +45,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), None)?;
     if let (Some(t), Some(h)) = (&a.ticker, &a.history) {
         let (from, to) = parse_range(h)?;
-        return ticker_history(&service, t, from, to, a.json, out);
+        return ticker_history(&service, t, from, to, a.every, a.json, out);
     }
     if let Some(h) = &a.history {
         let file = a.out.as_deref().ok_or_else(|| anyhow::anyhow!("--history needs --out FILE"))?;
@@ -127,10 +127,11 @@ fn ticker_history(
     ticker: &str,
     from: NaiveDate,
     to: NaiveDate,
+    every: Every,
     json: bool,
     out: &mut Out,
 ) -> anyhow::Result<ExitCode> {
-    let h = service.history(ticker, Some(from), Some(to))?;
+    let h = service.history(ticker, Some(from), Some(to), Some(every))?;
     if json {
         for p in &h.points {
             let mut v = serde_json::to_value(p)?;
@@ -159,7 +160,16 @@ fn ticker_history(
             p.pillars_available
         )?;
     }
-    writeln!(out, "{}: {} month ends {}..{} (config {})", h.ticker, h.points.len(), h.from, h.to, h.config_hash)?;
+    writeln!(
+        out,
+        "{}: {} dates (every {}) {}..{} (config {})",
+        h.ticker,
+        h.points.len(),
+        h.every.name(),
+        h.from,
+        h.to,
+        h.config_hash
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
