@@ -113,6 +113,7 @@ pub fn app(service: Arc<Service>, opts: &Options) -> Router {
     let pages = Router::new()
         .route("/", get(pages::leaderboard))
         .route("/t/{ticker}", get(pages::stock))
+        .route("/search", get(pages::search))
         .route("/notes/{id}", get(pages::note))
         .route("/validation", get(pages::validation))
         .route("/methodology", get(pages::methodology))

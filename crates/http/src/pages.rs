@@ -74,6 +74,11 @@ fn layout(title: &str, body: Markup) -> Markup {
                                 li { a href="/api/v1/openapi.json" { "API" } }
                             }
                         }
+                        form.search role="search" method="get" action="/search" {
+                            label for="search-q" { "Find a stock" }
+                            input id="search-q" type="search" name="q" placeholder="Ticker or company" maxlength="100";
+                            button type="submit" { "Search" }
+                        }
                     }
                 }
                 main id="main" { (body) }
@@ -371,6 +376,10 @@ pub async fn stock(
         let insiders = s.insiders(&t, Some(as_of))?;
         let holders = s.holders(&t, Some(as_of))?;
         let notes = s.ticker_notes(&t, Some(close))?;
+        let news = s.news(
+            &t,
+            &alphadesk_service::params::NewsQuery { to: Some(as_of), limit: Some(5), ..Default::default() },
+        )?;
         let figures = s.figures()?;
         let cik = snap.universe.member(&t).and_then(|m| m.cik);
         Ok(stock_page(
@@ -383,6 +392,7 @@ pub async fn stock(
             &insiders,
             &holders,
             &notes,
+            &news,
             &figures,
             s.default_config(),
         ))
@@ -402,6 +412,7 @@ fn stock_page(
     insiders: &alphadesk_service::InsidersView,
     holders: &alphadesk_service::HoldersView,
     notes: &[alphadesk_service::NoteSummary],
+    news: &alphadesk_service::NewsView,
     figures: &alphadesk_validate::Figures,
     of_record: bool,
 ) -> String {
@@ -505,6 +516,29 @@ fn stock_page(
                 } }
             }
         }
+        section aria-labelledby="news" {
+            h2 id="news" { "In the news" }
+            @if news.articles.is_empty() {
+                p.muted { "No stored article is about " (name) " by this date." }
+            } @else {
+                ul.news { @for a in &news.articles {
+                    li {
+                        @match &a.url {
+                            Some(u) => a href=(u) rel="nofollow" { (a.title) },
+                            None => span { (a.title) },
+                        }
+                        br;
+                        span.muted {
+                            "Known " (a.known) " · relevance " (a.relevance.map(|r| r.to_string()).unwrap_or_else(|| "–".into()))
+                            " · tone " (format!("{:+.2}", a.tone))
+                            @if a.url.is_none() { " · " (short_path(&a.source.path)) ", line " (a.source.line.unwrap_or(0)) }
+                        }
+                        @if !a.lead.is_empty() { p.lead { (a.lead) } }
+                    }
+                } }
+                p.muted { (news.articles.len()) " of " (news.matching) " stored articles about " (name) " known by " (news.to) ", newest first; relevance 0–100 (40 and above: about the company), tone −1 to 1 from the lexicon model." }
+            }
+        }
         section aria-labelledby="notes" {
             h2 id="notes" { "Latest notes" }
             @if notes.is_empty() {
@@ -577,6 +611,51 @@ pub async fn note(State(s): State<Arc<Service>>, Path(id): Path<String>) -> Page
         p.muted { a href=(format!("/api/v1/notes/{}", n.id)) { "This note as JSON, every claim with its sources" } }
     };
     Ok(Html(layout(&n.headline, body).into_string()))
+}
+
+/// `/search?q=WORDS`: tickers by symbol or company name, each a link to its page.
+pub async fn search(State(s): State<Arc<Service>>, q: Result<Q<SearchPage>, ApiError>) -> PageResult {
+    let Q(p) = q?;
+    let words = p.q.unwrap_or_default();
+    let asked = words.trim().to_string();
+    let hits = if asked.is_empty() {
+        Vec::new()
+    } else {
+        let q = asked.clone();
+        blocking(move || s.search(&q, 50)).await?
+    };
+    let body = html! {
+        h1 { "Find a stock" }
+        form.pick method="get" action="/search" {
+            label { "Ticker or company name" input type="search" name="q" value=(asked) maxlength="100"; }
+            button type="submit" { "Search" }
+        }
+        @if !asked.is_empty() {
+            @if hits.is_empty() {
+                p { "No ticker or company name in the store matches “" (asked) "”." }
+            } @else {
+                p.muted { (hits.len()) " match" @if hits.len() != 1 { "es" } " for “" (asked) "”." }
+                div.table-wrap { table.stack {
+                    thead { tr { th scope="col" { "Ticker" } th scope="col" { "Company" } th scope="col" { "Sector" } } }
+                    tbody { @for h in &hits {
+                        tr {
+                            td data-label="Ticker" { a href=(format!("/t/{}", h.ticker)) { (h.ticker) } }
+                            td data-label="Company" { (h.name.clone().unwrap_or_default()) }
+                            td data-label="Sector" { (h.sector.clone().unwrap_or_default()) }
+                        }
+                    } }
+                } }
+            }
+        }
+    };
+    Ok(Html(layout("Find a stock", body).into_string()))
+}
+
+/// The search page's query: empty shows the form.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchPage {
+    q: Option<String>,
 }
 
 /// `/validation`: the figures of record and the report's charts.

@@ -414,6 +414,27 @@ async fn pages() {
     ] {
         assert!(html.contains(part), "stock page lacks {part}");
     }
+    assert!(html.contains("role=\"search\"") && html.contains("action=\"/search\""), "a search box on every page");
+    // The news about the company by the page's date, newest first, linked.
+    let html = get(&r, "/t/AAPL?as_of=2018-04-30").await.text();
+    assert!(html.contains("In the news"), "a news section");
+    assert!(
+        html.contains("href=\"https://example.invalid/news/apple-iphone-beat\"")
+            && html.contains("Apple shares rise as iPhone sales beat estimates"),
+        "the article about Apple, linked"
+    );
+    assert!(!html.contains("Microsoft cloud revenue"), "a passing mention is not news about Apple");
+    let html = get(&r, "/t/AAPL?as_of=2016-06-30").await.text();
+    assert!(html.contains("No stored article is about"), "said when there is none");
+    for (q, want) in
+        [("apple", "href=\"/t/AAPL\""), ("exxon", "href=\"/t/XOM\""), ("zzzz qqq", "No ticker or company name")]
+    {
+        let a = get(&r, &format!("/search?q={}", q.replace(' ', "+"))).await;
+        assert_eq!(a.status, StatusCode::OK, "{q}");
+        assert!(a.text().contains(want), "search {q}: {}", a.text());
+    }
+    assert_eq!(get(&r, "/search").await.status, StatusCode::OK, "the empty form");
+    let html = get(&r, "/t/AAPL?as_of=2016-06-30").await.text();
     let direct = f.service.explain("AAPL", Some("2016-06-30".parse().unwrap())).unwrap();
     assert!(html.contains(&direct.explanation[0]), "the page states the service's sentence");
 
