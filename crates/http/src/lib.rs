@@ -114,6 +114,7 @@ pub fn app(service: Arc<Service>, opts: &Options) -> Router {
         .route("/", get(pages::leaderboard))
         .route("/t/{ticker}", get(pages::stock))
         .route("/search", get(pages::search))
+        .route("/screener", get(pages::screener))
         .route("/notes/{id}", get(pages::note))
         .route("/validation", get(pages::validation))
         .route("/methodology", get(pages::methodology))

@@ -69,6 +69,7 @@ fn layout(title: &str, body: Markup) -> Markup {
                         nav aria-label="Main" {
                             ul {
                                 li { a href="/" { "Leaderboard" } }
+                                li { a href="/screener" { "Screener" } }
                                 li { a href="/validation" { "Validation" } }
                                 li { a href="/methodology" { "Methodology" } }
                                 li { a href="/api/v1/openapi.json" { "API" } }
@@ -611,6 +612,131 @@ pub async fn note(State(s): State<Arc<Service>>, Path(id): Path<String>) -> Page
         p.muted { a href=(format!("/api/v1/notes/{}", n.id)) { "This note as JSON, every claim with its sources" } }
     };
     Ok(Html(layout(&n.headline, body).into_string()))
+}
+
+/// The screener's form as a browser sends it: a blank field is an empty string.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenerPage {
+    as_of: Option<String>,
+    sector: Option<String>,
+    sort: Option<String>,
+    min_score: Option<String>,
+    max_score: Option<String>,
+    min_momentum: Option<String>,
+    min_value: Option<String>,
+    min_quality: Option<String>,
+    min_sentiment: Option<String>,
+}
+
+impl ScreenerPage {
+    /// The screen the form asks for; a value that is not what its field takes
+    /// is a 400 naming the field.
+    fn params(&self) -> Result<alphadesk_service::params::ListScoresParams, ApiError> {
+        fn blank(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|x| !x.is_empty())
+        }
+        let score = |name: &str, v: &Option<String>| -> Result<Option<u8>, ApiError> {
+            blank(v)
+                .map(|x| {
+                    x.parse::<u8>().ok().filter(|n| *n <= 100).ok_or_else(|| {
+                        ApiError::bad_input(format!("{name} must be a whole number 0 to 100, got {x:?}"))
+                    })
+                })
+                .transpose()
+        };
+        let as_of = blank(&self.as_of)
+            .map(|d| {
+                alphadesk_model::parse_date(d)
+                    .ok_or_else(|| ApiError::bad_input(format!("as_of must be a date (YYYY-MM-DD), got {d:?}")))
+            })
+            .transpose()?;
+        let sort = blank(&self.sort)
+            .map(|x| {
+                serde_json::from_value::<alphadesk_service::Sort>(serde_json::Value::String(x.to_string())).map_err(
+                    |_| {
+                        ApiError::bad_input(format!(
+                            "sort must be alpha_score, momentum, value, quality, sentiment or ticker, got {x:?}"
+                        ))
+                    },
+                )
+            })
+            .transpose()?;
+        Ok(alphadesk_service::params::ListScoresParams {
+            as_of,
+            sector: blank(&self.sector).map(str::to_string),
+            sort,
+            min_score: score("min_score", &self.min_score)?,
+            max_score: score("max_score", &self.max_score)?,
+            min_momentum: score("min_momentum", &self.min_momentum)?,
+            min_value: score("min_value", &self.min_value)?,
+            min_quality: score("min_quality", &self.min_quality)?,
+            min_sentiment: score("min_sentiment", &self.min_sentiment)?,
+            limit: Some(100),
+        })
+    }
+}
+
+/// `/screener`: a date's scores through thresholds on the total and on each
+/// pillar, best first; the same screen as `GET /api/v1/screen`.
+pub async fn screener(State(s): State<Arc<Service>>, q: Result<Q<ScreenerPage>, ApiError>) -> PageResult {
+    let Q(form) = q?;
+    let p = form.params()?;
+    let asked = p.clone();
+    let list = blocking(move || s.screen(&asked)).await?;
+    let value = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or_default();
+    let sort = p.sort.unwrap_or_default();
+    let body = html! {
+        h1 { "Screener" }
+        p.muted { "Alpha Scores of the close of " (list.as_of) " · configuration " code { (list.config_hash) } " · each score ranks a stock within its own sector." }
+        form.pick method="get" action="/screener" {
+            label { "Date" input type="date" name="as_of" value=(list.as_of); }
+            label { "Sector"
+                select name="sector" {
+                    option value="" { "All sectors" }
+                    @for sec in alphadesk_model::Sector::ALL {
+                        option value=(sec.name()) selected[p.sector.as_deref() == Some(sec.name())] { (sec.name()) }
+                    }
+                }
+            }
+            label { "Sort by"
+                select name="sort" {
+                    @for (key, name) in [("alpha_score", "Alpha Score"), ("momentum", "Momentum"), ("value", "Value"), ("quality", "Quality"), ("sentiment", "Sentiment"), ("ticker", "Ticker")] {
+                        option value=(key) selected[sort_name(sort) == name] { (name) }
+                    }
+                }
+            }
+            label { "Score at least" input type="number" name="min_score" min="0" max="100" value=(value(p.min_score)); }
+            label { "Score at most" input type="number" name="max_score" min="0" max="100" value=(value(p.max_score)); }
+            label { "Momentum at least" input type="number" name="min_momentum" min="0" max="100" value=(value(p.min_momentum)); }
+            label { "Value at least" input type="number" name="min_value" min="0" max="100" value=(value(p.min_value)); }
+            label { "Quality at least" input type="number" name="min_quality" min="0" max="100" value=(value(p.min_quality)); }
+            label { "Sentiment at least" input type="number" name="min_sentiment" min="0" max="100" value=(value(p.min_sentiment)); }
+            button type="submit" { "Screen" }
+        }
+        @if list.rows.is_empty() {
+            p { "No stock meets every threshold on this date." }
+        } @else {
+            p.muted { (list.rows.len()) " of " (list.matching) " matching " (if list.matching == 1 { "stock" } else { "stocks" }) ", best first by " (sort_name(sort)) "." }
+            div.table-wrap { table {
+                thead { tr {
+                    th scope="col" { "Ticker" } th.wide scope="col" { "Company" } th.wide scope="col" { "Sector" }
+                    @for (full, short) in [("Alpha Score", "Score"), ("Momentum", "Mom"), ("Value", "Val"), ("Quality", "Qual"), ("Sentiment", "Sent")] {
+                        th scope="col" .num { span.full { (full) } span.short aria-hidden="true" { (short) } }
+                    }
+                } }
+                tbody { @for r in &list.rows {
+                    tr {
+                        th scope="row" { a href=(format!("/t/{}?as_of={}", r.ticker, list.as_of)) { (r.ticker) } }
+                        td.wide { (r.name.clone().unwrap_or_default()) }
+                        td.wide { (r.sector) }
+                        (cell(r.alpha_score)) (cell(r.momentum)) (cell(r.value)) (cell(r.quality)) (cell(r.sentiment))
+                    }
+                } }
+            } }
+        }
+    };
+    Ok(Html(layout("Screener", body).into_string()))
 }
 
 /// `/search?q=WORDS`: tickers by symbol or company name, each a link to its page.

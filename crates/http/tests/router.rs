@@ -434,6 +434,20 @@ async fn pages() {
         assert!(a.text().contains(want), "search {q}: {}", a.text());
     }
     assert_eq!(get(&r, "/search").await.status, StatusCode::OK, "the empty form");
+    // The screener, as a browser submits it: blank fields are empty strings.
+    let a = get(&r, "/screener?as_of=2017-12-29&sector=Energy&sort=momentum&min_score=&max_score=&min_momentum=0&min_value=&min_quality=&min_sentiment=").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let html = a.text();
+    assert!(html.contains("href=\"/t/XOM?as_of=2017-12-29\"") && !html.contains("href=\"/t/AAPL"), "Energy only");
+    assert!(
+        html.contains("matching stocks, best first by momentum")
+            || html.contains("matching stock, best first by momentum"),
+        "{html}"
+    );
+    let a = get(&r, "/screener?min_score=999").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.text().contains("min_score"), "the field is named");
+    assert_eq!(get(&r, "/screener").await.status, StatusCode::OK, "the latest date, no thresholds");
     let html = get(&r, "/t/AAPL?as_of=2016-06-30").await.text();
     let direct = f.service.explain("AAPL", Some("2016-06-30".parse().unwrap())).unwrap();
     assert!(html.contains(&direct.explanation[0]), "the page states the service's sentence");
