@@ -340,7 +340,9 @@ fn short_path(path: &str) -> String {
 
 fn money(v: f64) -> String {
     let a = v.abs();
-    let s = if a >= 1e9 {
+    let s = if a >= 1e12 {
+        format!("${:.2} trillion", a / 1e12)
+    } else if a >= 1e9 {
         format!("${:.2} bn", a / 1e9)
     } else if a >= 1e6 {
         format!("${:.1} m", a / 1e6)
@@ -351,6 +353,18 @@ fn money(v: f64) -> String {
         format!("−{s}")
     } else {
         s
+    }
+}
+
+/// A reported quantity in words a reader scans: shares in millions or
+/// billions, other units as filed.
+fn quantity(v: f64, unit: &str) -> String {
+    let a = v.abs();
+    match unit {
+        "shares" if a >= 1e9 => format!("{:.2} billion shares", v / 1e9),
+        "shares" if a >= 1e6 => format!("{:.1} million shares", v / 1e6),
+        _ if a < 1000.0 => format!("{v:.2} {unit}"),
+        _ => format!("{v:.0} {unit}"),
     }
 }
 
@@ -478,7 +492,7 @@ fn stock_page(
                             @if let Some(x) = facts.fields.get(*f) {
                                 tr {
                                     th scope="row" { (f.replace('_', " ")) }
-                                    td.num data-label="Value" { (if x.unit == "USD" { money(x.value) } else { format!("{:.0} {}", x.value, x.unit) }) }
+                                    td.num data-label="Value" { (if x.unit == "USD" { money(x.value) } else { quantity(x.value, &x.unit) }) }
                                     td data-label="Period" { (x.period_start.map(|s| format!("{s} to ")).unwrap_or_default()) (x.period_end) }
                                     td data-label="Known from" { (x.known_from) }
                                     td data-label="Source" { (source_link(&x.source, cik)) br; span.muted { (x.concept) } }
@@ -834,4 +848,16 @@ pub async fn css() -> Response {
 /// Any other path: a page saying so.
 pub async fn not_found() -> Response {
     PageError(ApiError::not_found("There is no page here.")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn large_figures_read_in_words() {
+        assert_eq!(super::money(2_351_700_000_000.0), "$2.35 trillion");
+        assert_eq!(super::money(-64_260_000_000.0), "−$64.26 bn");
+        assert_eq!(super::quantity(4_915_138_000.0, "shares"), "4.92 billion shares");
+        assert_eq!(super::quantity(830_100_000.0, "shares"), "830.1 million shares");
+        assert_eq!(super::quantity(2.5, "USD/shares"), "2.50 USD/shares");
+    }
 }
