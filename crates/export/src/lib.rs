@@ -732,9 +732,10 @@ pub fn write_scores_file<'a>(
     stage_scores(path, config_hash, metric_ids, dates, keep)?.commit()
 }
 
-/// A metric's raw value in a record, by id (none when not computed).
-fn raw_of(r: &ScoreRecord, id: &str) -> Option<f64> {
-    r.metrics.iter().find(|m| m.id.to_string() == id).and_then(|m| m.raw)
+/// A metric's raw value in a record, by id (none when not computed). Called
+/// per metric per row of a panel: compares the id's name, allocating nothing.
+pub fn raw_of(r: &ScoreRecord, id: &str) -> Option<f64> {
+    r.metrics.iter().find(|m| m.id.name() == id).and_then(|m| m.raw)
 }
 
 fn stage_scores<'a>(

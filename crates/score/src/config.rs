@@ -60,6 +60,12 @@ impl Default for ScoreConfig {
 }
 
 impl ScoreConfig {
+    /// The ids of the configured metrics, pillar by pillar: the raw-value
+    /// columns of a score panel, in every format it is written in.
+    pub fn metric_ids(&self) -> Vec<String> {
+        self.pillars.values().flat_map(|p| p.metrics.iter().map(|m| m.id.to_string())).collect()
+    }
+
     pub fn from_toml(text: &str) -> Result<ScoreConfig, ConfigError> {
         let c: ScoreConfig = toml::from_str(text)?;
         c.validate()?;

@@ -37,7 +37,7 @@ impl Service {
                 out.push(alphadesk_export::write_scores(
                     dir,
                     self.config_hash(),
-                    &self.metric_ids(),
+                    &self.config().metric_ids(),
                     panels.iter().map(|p| p.as_slice()),
                 )?);
             } else {
@@ -45,14 +45,6 @@ impl Service {
             }
         }
         Ok(alphadesk_export::commit_all(out)?)
-    }
-}
-
-impl Service {
-    /// The ids of the configuration's metrics, in its order: the raw-value
-    /// columns of a score panel.
-    pub fn metric_ids(&self) -> Vec<String> {
-        self.config().pillars.values().flat_map(|p| p.metrics.iter().map(|m| m.id.to_string())).collect()
     }
 }
 
@@ -90,11 +82,7 @@ impl Panel {
             .map(|r| crate::PanelRow {
                 as_of: r.as_of,
                 score: crate::ScoreRow::from(r),
-                raw: self
-                    .metrics
-                    .iter()
-                    .map(|id| (id.clone(), r.metrics.iter().find(|m| m.id.to_string() == *id).and_then(|m| m.raw)))
-                    .collect(),
+                raw: self.metrics.iter().map(|id| (id.clone(), alphadesk_export::raw_of(r, id))).collect(),
             })
             .collect();
         crate::PanelView {
@@ -131,34 +119,10 @@ impl Service {
     /// date), at most ten years and [`MAX_PANEL_DATES`] dates.
     pub fn panel(&self, p: &crate::params::PanelParams) -> Result<Panel> {
         let snap = self.snapshot()?;
-        let to = self.asked(&snap, p.to)?;
-        let from = p.from.unwrap_or(to - chrono::Duration::days(crate::SCORE_HISTORY_DAYS));
-        if from > to {
-            return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
-        }
-        if (to - from).num_days() > 3660 {
-            return Err(ServiceError::bad_input(format!("{from} to {to} is over ten years: ask for a shorter span")));
-        }
-        let sector = match &p.sector {
-            Some(s) => Some(alphadesk_model::Sector::from_label(s).ok_or_else(|| {
-                ServiceError::bad_input(format!(
-                    "unknown sector {s:?}: expected one of {}",
-                    alphadesk_model::Sector::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
-                ))
-            })?),
-            None => None,
-        };
-        let every = p.every.unwrap_or(alphadesk_score::Every::Month);
-        let dates = snap.universe.rebalance_dates(from, to, every);
+        let crate::Span { from, to, every, dates } = self.span(&snap, p.from, p.to, p.every)?;
+        let sector = crate::sector_of(p.sector.as_deref())?;
         if dates.is_empty() {
             return Err(ServiceError::not_found(format!("no trading days from {from} to {to}")));
-        }
-        if dates.len() > MAX_PANEL_DATES {
-            return Err(ServiceError::bad_input(format!(
-                "{} {} rebalance dates from {from} to {to}: at most {MAX_PANEL_DATES} in one request",
-                dates.len(),
-                every.name()
-            )));
         }
         let records = dates.iter().map(|d| self.scores_on(&snap, *d)).collect::<Result<Vec<_>>>()?;
         Ok(Panel {
@@ -167,7 +131,7 @@ impl Service {
             to,
             every,
             dates,
-            metrics: self.metric_ids(),
+            metrics: self.config().metric_ids(),
             sector,
             records,
         })

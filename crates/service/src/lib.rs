@@ -594,15 +594,7 @@ impl Service {
         let snap = self.snapshot()?;
         let asked = self.asked(&snap, as_of)?;
         let as_of = self.date(&snap, Some(asked))?;
-        let sector = match sector {
-            Some(s) => Some(Sector::from_label(s).ok_or_else(|| {
-                ServiceError::bad_input(format!(
-                    "unknown sector {s:?}: expected one of {}",
-                    Sector::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
-                ))
-            })?),
-            None => None,
-        };
+        let sector = sector_of(sector)?;
         let all = self.scores_on(&snap, as_of)?;
         let in_sector: Vec<&ScoreRecord> = all.iter().filter(|r| sector.is_none_or(|s| r.sector == s)).collect();
         if in_sector.is_empty() {
@@ -729,32 +721,20 @@ impl Service {
 
     /// The Alpha Score at each month end from `from` to `to`.
     pub fn score_history(&self, ticker: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<ScorePoint>> {
-        self.score_points(ticker, from, to, alphadesk_score::Every::Month)
-    }
-
-    /// The Alpha Score at the last trading day of each period from `from` to `to`.
-    fn score_points(
-        &self,
-        ticker: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-        every: alphadesk_score::Every,
-    ) -> Result<Vec<ScorePoint>> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        snap.universe
-            .rebalance_dates(from, to, every)
-            .into_iter()
-            .map(|d| {
-                let records = self.scores_on(&snap, d)?;
-                Ok(ScorePoint::of(d, records.iter().find(|r| r.ticker == t)))
-            })
+        self.points(&snap, &t, &snap.universe.rebalance_dates(from, to, alphadesk_score::Every::Month))
+    }
+
+    /// `ticker`'s score on each of `dates` (null where it was not scored).
+    fn points(&self, snap: &Snapshot, ticker: &str, dates: &[NaiveDate]) -> Result<Vec<ScorePoint>> {
+        dates
+            .iter()
+            .map(|d| Ok(ScorePoint::of(*d, self.scores_on(snap, *d)?.iter().find(|r| r.ticker == ticker))))
             .collect()
     }
 
-    /// A ticker's scores with the faces' defaults: `to` the latest date, `from`
-    /// two years before it, at each month end (or week, or day: `every`); at
-    /// most ten years and [`export::MAX_PANEL_DATES`] dates.
+    /// A ticker's scores with the faces' defaults and bounds (see [`Span`]).
     pub fn history(
         &self,
         ticker: &str,
@@ -764,7 +744,23 @@ impl Service {
     ) -> Result<ScoreHistory> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        let to = self.asked(&snap, to)?;
+        let span = self.span(&snap, from, to, every)?;
+        let points = self.points(&snap, &t, &span.dates)?;
+        let Span { from, to, every, .. } = span;
+        Ok(ScoreHistory { ticker: t, config_hash: self.config_hash().to_string(), from, to, every, points })
+    }
+
+    /// The rebalance dates a history or a panel asks for: `to` the latest date
+    /// by default, `from` two years before it, each month end (or week, or
+    /// day); at most ten years and [`export::MAX_PANEL_DATES`] dates.
+    pub(crate) fn span(
+        &self,
+        snap: &Snapshot,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        every: Option<alphadesk_score::Every>,
+    ) -> Result<Span> {
+        let to = self.asked(snap, to)?;
         let from = from.unwrap_or(to - chrono::Duration::days(SCORE_HISTORY_DAYS));
         if from > to {
             return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
@@ -773,16 +769,16 @@ impl Service {
             return Err(ServiceError::bad_input(format!("{from} to {to} is over ten years: ask for a shorter span")));
         }
         let every = every.unwrap_or(alphadesk_score::Every::Month);
-        let dates = snap.universe.rebalance_dates(from, to, every).len();
-        if dates > export::MAX_PANEL_DATES {
+        let dates = snap.universe.rebalance_dates(from, to, every);
+        if dates.len() > export::MAX_PANEL_DATES {
             return Err(ServiceError::bad_input(format!(
-                "{dates} {} dates from {from} to {to}: at most {} in one request",
+                "{} {} dates from {from} to {to}: at most {} in one request",
+                dates.len(),
                 every.name(),
                 export::MAX_PANEL_DATES
             )));
         }
-        let points = self.score_points(&t, from, to, every)?;
-        Ok(ScoreHistory { ticker: t, config_hash: self.config_hash().to_string(), from, to, every, points })
+        Ok(Span { from, to, every, dates })
     }
 
     /// Open-market insider trades filed by a date, newest first.
@@ -1198,6 +1194,28 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
 
 /// `AAPL-2018-04-30` → (AAPL, 2018-04-30). Tickers may hold `-` (`BF-B`): the
 /// date is the last ten characters.
+/// A span of rebalance dates, as [`Service::span`] reads one.
+pub(crate) struct Span {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub every: alphadesk_score::Every,
+    pub dates: Vec<NaiveDate>,
+}
+
+/// A sector parameter: a GICS name or alias, or none for every sector.
+pub(crate) fn sector_of(label: Option<&str>) -> Result<Option<Sector>> {
+    label
+        .map(|s| {
+            Sector::from_label(s).ok_or_else(|| {
+                ServiceError::bad_input(format!(
+                    "unknown sector {s:?}: expected one of {}",
+                    Sector::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+                ))
+            })
+        })
+        .transpose()
+}
+
 /// The most rows a page may skip (the parameters' documented bound).
 pub const MAX_OFFSET: usize = 1_000_000;
 

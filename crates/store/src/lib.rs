@@ -432,7 +432,7 @@ impl Store {
         match read_source(path, explicit) {
             Ok(bytes) => self.stage(&path.display().to_string(), &bytes, explicit, None),
             Err(report) => {
-                let b = self.batch.get_or_insert_with(batch::Batch::default);
+                let b = self.batch_mode();
                 b.pending.push(report);
                 std::mem::take(&mut b.settled)
             }
@@ -449,6 +449,14 @@ impl Store {
         self.stage(url, bytes, true, Some(fetch))
     }
 
+    /// The open batch, entering batch mode with the default limits if not in it.
+    fn batch_mode(&mut self) -> &mut batch::Batch {
+        if self.batch.is_none() {
+            self.begin_batches(BatchLimits::default());
+        }
+        self.batch.as_mut().expect("batch mode")
+    }
+
     /// Commits the open batch and leaves batch mode: the reports not handed out yet.
     pub fn settle(&mut self) -> Vec<FileReport> {
         self.commit_batch();
@@ -457,13 +465,11 @@ impl Store {
     }
 
     fn stage(&mut self, path: &str, bytes: &[u8], explicit: bool, fetch: Option<&Fetch>) -> Vec<FileReport> {
-        if self.batch.is_none() {
-            self.begin_batches(BatchLimits::default());
-        }
+        self.batch_mode();
         let was_open = !self.conn.is_autocommit();
         let report = self.write_document(path, bytes, explicit, fetch);
         let rolled_back = was_open && self.conn.is_autocommit();
-        let b = self.batch.get_or_insert_with(batch::Batch::default);
+        let b = self.batch_mode();
         if rolled_back {
             // SQLite ends the whole transaction on some errors (a full disk):
             // the batch's earlier documents went with it.

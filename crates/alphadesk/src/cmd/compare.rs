@@ -31,7 +31,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", serde_json::to_string(&c)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let cell = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or("-".into());
+    let cell = super::score_cell;
     writeln!(
         out,
         "{:<7} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}",

@@ -77,6 +77,11 @@ pub fn as_of_or_latest(
     Ok(latest)
 }
 
+/// A score in a terminal table: its number, or "-" when there is none.
+pub fn score_cell(v: Option<u8>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
+}
+
 /// Thousands separators, no rounding beyond whole units: these are the filed numbers.
 pub fn format_value(v: f64) -> String {
     let neg = v < 0.0;

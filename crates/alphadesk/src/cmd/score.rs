@@ -59,15 +59,16 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let as_of = super::as_of_or_latest(&service, a.as_of)?;
+    // One ticker as the service reads it (`brk-b` is BRK.B; an unknown one is named).
+    let snap = service.snapshot()?;
+    let only = a.ticker.as_deref().map(|t| service.ticker(&snap, t)).transpose()?;
     // Every record, in ticker order: the CLI prints the whole universe.
     let mut records = Vec::new();
     let mut offset = 0;
     loop {
         let view = service.scores(Some(as_of), a.sector.as_deref(), Sort::Ticker, Some(MAX_LIMIT), offset)?;
         let n = view.page.items.len();
-        records.extend(
-            view.page.items.into_iter().filter(|r| a.ticker.as_deref().is_none_or(|t| same_ticker(t, &r.ticker))),
-        );
+        records.extend(view.page.items.into_iter().filter(|r| only.as_deref().is_none_or(|t| t == r.ticker)));
         offset += n;
         if n == 0 || offset >= view.page.total {
             break;
@@ -92,9 +93,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         "{:<7} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}  coverage",
         "ticker", "sector", "alpha", "category", "mom", "val", "qual", "sent"
     )?;
-    let cell = |r: &ScoreRecord, p: Pillar| {
-        r.pillars.get(&p).and_then(|s| s.score).map(|s| s.to_string()).unwrap_or("-".into())
-    };
+    let cell = |r: &ScoreRecord, p: Pillar| super::score_cell(r.pillars.get(&p).and_then(|s| s.score));
     for r in &records {
         writeln!(
             out,
@@ -114,11 +113,6 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let scored = records.iter().filter(|r| r.alpha_score.is_some()).count();
     writeln!(out, "{scored} of {} tickers scored as of {as_of} (config {})", records.len(), service.config_hash())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// `BRK-B` and `brk.b` are `BRK.B`.
-fn same_ticker(asked: &str, ticker: &str) -> bool {
-    asked.trim().to_ascii_uppercase().replace('-', ".") == ticker
 }
 
 /// `score --ticker T --history FROM..TO`: one ticker's month-end scores.
@@ -145,7 +139,7 @@ fn ticker_history(
         "{:<10} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}  pillars",
         "month end", "alpha", "category", "mom", "val", "qual", "sent"
     )?;
-    let cell = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or("-".into());
+    let cell = super::score_cell;
     for p in &h.points {
         writeln!(
             out,
@@ -202,8 +196,7 @@ fn history(
             u.calendar.last().map(|d| d.to_string()).unwrap_or_default()
         );
     }
-    let metric_ids: Vec<String> =
-        cfg.pillars.values().flat_map(|p| p.metrics.iter().map(|m| m.id.to_string())).collect();
+    let metric_ids = cfg.metric_ids();
     let panels: Vec<Vec<ScoreRecord>> = dates.iter().map(|d| score(u, *d, cfg)).collect();
     let keep = |r: &ScoreRecord| sector.is_none_or(|s| s == r.sector);
     let rows = if out.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet")) {

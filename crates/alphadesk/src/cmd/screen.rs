@@ -69,7 +69,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", serde_json::to_string(&list)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let cell = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or("-".into());
+    let cell = super::score_cell;
     writeln!(
         out,
         "{:<7} {:<32} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}",
