@@ -195,14 +195,19 @@ fn a_browser_renders_the_pages() {
     let dom = String::from_utf8_lossy(&browser(&["--dump-dom".into()], &server.url("/t/AAPL")).stdout).into_owned();
     let score = server.get("/api/v1/tickers/AAPL").json()["alpha_score"].as_u64().unwrap();
     assert!(dom.contains(&format!("aria-label=\"Alpha Score {score} out of 100\"")), "the gauge shows {score}");
-    assert_eq!(dom.matches("role=\"meter\"").count(), 4, "four pillar bars");
+    assert_eq!(dom.matches("class=\"bar\"").count(), 4, "four pillar bars");
+    let scored = ["momentum", "value", "quality", "sentiment"]
+        .iter()
+        .filter(|p| server.get("/api/v1/tickers/AAPL").json()["pillars"][**p]["score"].is_u64())
+        .count();
+    assert_eq!(dom.matches("role=\"meter\"").count(), scored, "a meter for each scored pillar");
     for p in ["momentum", "value", "quality", "sentiment"] {
         assert!(dom.contains(&format!("data-pillar=\"{p}\"")), "{p} bar");
     }
     let price_path = dom.split("class=\"price\" d=\"").nth(1).expect("the price chart's SVG path");
     assert!(price_path.matches('L').count() > 200, "a year of daily closes is drawn");
     assert!(dom.contains("score-history\""), "the score history is drawn");
-    assert!(dom.matches("<rect class=\"score\"").count() >= 20, "a bar per month end");
+    assert!(dom.matches("<rect class=\"score ").count() >= 20, "a bar per month end, coloured by its band");
     assert!(dom.contains("historical simulation, not a forecast"));
 
     let board = String::from_utf8_lossy(&browser(&["--dump-dom".into()], &server.url("/")).stdout).into_owned();

@@ -211,11 +211,48 @@ async fn get_history(
     Ok(Json(blocking(move || s.history(&t, p.from, p.to, p.every)).await?))
 }
 
+/// The screen as JSON, or as CSV with `format=csv` or `Accept: text/csv`.
+async fn get_change(
+    State(s): Svc,
+    TickerPath(t): TickerPath,
+    Q(p): Q<AsOfParams>,
+) -> ApiResult<alphadesk_service::ScoreChange> {
+    Ok(Json(blocking(move || s.score_change(&t, p.as_of)).await?))
+}
+
+/// A date and how many peers.
+#[derive(Debug, Clone, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct PeersQuery {
+    /// The close of this date (YYYY-MM-DD); default: the latest date in the store.
+    as_of: Option<alphadesk_model::NaiveDate>,
+    /// Peers besides the ticker, 1 to 20 (default 8).
+    #[schemars(range(min = 1, max = 20))]
+    n: Option<usize>,
+}
+
+async fn get_peers(
+    State(s): Svc,
+    TickerPath(t): TickerPath,
+    Q(p): Q<PeersQuery>,
+) -> ApiResult<alphadesk_service::ScoreList> {
+    Ok(Json(blocking(move || s.peers(&t, p.as_of, p.n.unwrap_or(8))).await?))
+}
+
 async fn screen(
     State(s): Svc,
+    headers: axum::http::HeaderMap,
     Q(p): Q<alphadesk_service::params::ListScoresParams>,
-) -> ApiResult<alphadesk_service::ScoreList> {
-    Ok(Json(blocking(move || s.screen(&p)).await?))
+) -> Result<Response, ApiError> {
+    use alphadesk_service::params::ListFormat;
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let csv = p.format == Some(ListFormat::Csv) || (p.format.is_none() && accept.contains("text/csv"));
+    let list = blocking(move || s.screen(&p)).await?;
+    Ok(if csv {
+        csv_download(&format!("screen-{}", list.as_of), list.csv().into_bytes())
+    } else {
+        Json(list).into_response()
+    })
 }
 
 /// Tickers to compare, comma-separated in the query string.
@@ -268,18 +305,25 @@ async fn panel(
     .await?;
     Ok(match answer {
         Err(view) => Json(view).into_response(),
-        Ok((media, extension, bytes)) => (
-            [
-                (header::CONTENT_TYPE, media.to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}.{extension}\"", name.trim_end_matches('-')),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((media, extension, bytes)) => download(media, &format!("{}.{extension}", name.trim_end_matches('-')), bytes),
     })
+}
+
+/// A file to save: its type, and the name a browser saves it under.
+pub(crate) fn download(media: &str, file: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// CSV to save as `NAME.csv`.
+pub(crate) fn csv_download(name: &str, bytes: Vec<u8>) -> Response {
+    download("text/csv; charset=utf-8", &format!("{name}.csv"), bytes)
 }
 
 async fn get_news(
@@ -389,8 +433,10 @@ api! {
     get "/tickers/{ticker}/holders" get_holders, "Each 13F manager's latest position filed by a date.", params: TICKER, query: AsOfParams, body: (), response: HoldersView;
     get "/tickers/{ticker}/history" get_history, "The ticker's Alpha Score and pillar scores at each month end from `from` (default: two years before `to`) to `to` (default: the latest date), at most ten years, in one answer.", params: TICKER, query: alphadesk_service::params::HistoryQuery, body: (), response: alphadesk_service::ScoreHistory;
     get "/tickers/{ticker}/news" get_news, "Stored articles about the company, newest first: headline, opening, published and first-known dates, relevance (default at least 40) and tone, each with its URL or file and line.", params: TICKER, query: alphadesk_service::params::NewsQuery, body: (), response: alphadesk_service::NewsView;
+    get "/tickers/{ticker}/change" get_change, "How the ticker's Alpha Score moved from the previous month end to the close of `as_of`: the score and each pillar at both closes, and every metric whose value or sector percentile moved, the largest weighted move first, with a summary in words.", params: TICKER, query: AsOfParams, body: (), response: alphadesk_service::ScoreChange;
+    get "/tickers/{ticker}/peers" get_peers, "The stocks of the ticker's sector nearest it by market cap on a date (the ticker first), with scores, market caps and changes since the previous month end.", params: TICKER, query: PeersQuery, body: (), response: alphadesk_service::ScoreList;
     get "/tickers/{ticker}/notes" get_ticker_notes, "The ticker's notes at the date and the three month ends before, with their verdicts.", params: TICKER, query: AsOfParams, body: (), response: Vec<NoteSummary>;
-    get "/screen" screen, "A screen of a date's scores: one sector or all, thresholds on the total (min_score, max_score) and on each pillar (min_momentum, min_value, min_quality, min_sentiment), ordered by the total or a pillar, at most `limit` rows (1-100).", params: &[], query: alphadesk_service::params::ListScoresParams, body: (), response: alphadesk_service::ScoreList;
+    get "/screen" screen, "A screen of a date's scores: one sector or all, thresholds on the total (min_score, max_score), each pillar (min_momentum, min_value, min_quality, min_sentiment), market cap in USD (min_market_cap, max_market_cap) and the change since the previous month end (min_change, max_change), ordered by any of them (`sort`, `order`), at most `limit` rows (1-100); JSON, or CSV by `format=csv` or `Accept: text/csv`. The page /screen takes the same parameters.", params: &[], query: alphadesk_service::params::ListScoresParams, body: (), response: alphadesk_service::ScoreList;
     get "/compare" compare, "Two to ten tickers side by side on one date (`tickers=AAPL,MSFT`), each with its published explanation sentence.", params: &[], query: CompareQuery, body: (), response: alphadesk_service::Comparison;
     get "/panel" panel, "Every ticker's Alpha Score, pillar scores and raw metric values at each rebalance date from `from` to `to` (at most ten years, 600 dates), one sector or all, in one answer: JSON, CSV or Parquet by `format` or the `Accept` header (text/csv, application/vnd.apache.parquet).", params: &[], query: alphadesk_service::params::PanelParams, body: (), response: alphadesk_service::PanelView;
     get "/notes" list_notes, "Every ticker's note of a date, with its verdict.", params: &[], query: NotesParams, body: (), response: Page<NoteSummary>;
@@ -482,12 +528,14 @@ pub fn openapi() -> Value {
             op["responses"]["413"] = json!({"description": "A body over 1 MiB.", "content": {"application/json": {"schema": error.clone()}}});
             op["responses"]["422"] = json!({"description": "A note that cannot be read (not UTF-8).", "content": {"application/json": {"schema": error.clone()}}});
         }
-        if e.path == "/panel" {
-            // The panel is also sent as CSV and Parquet (`format`, or `Accept`).
+        if e.path == "/panel" || e.path == "/screen" {
+            // Also sent as CSV (and the panel as Parquet): `format`, or `Accept`.
             let content = &mut op["responses"]["200"]["content"];
             content["text/csv"] = json!({"schema": {"type": "string"}});
-            content["application/vnd.apache.parquet"] =
-                json!({"schema": {"type": "string", "contentMediaType": "application/vnd.apache.parquet"}});
+            if e.path == "/panel" {
+                content["application/vnd.apache.parquet"] =
+                    json!({"schema": {"type": "string", "contentMediaType": "application/vnd.apache.parquet"}});
+            }
         }
         let entry = paths.entry(format!("/api/v1{}", e.path)).or_insert_with(|| json!({}));
         entry[e.method] = op;

@@ -114,8 +114,13 @@ pub fn app(service: Arc<Service>, opts: &Options) -> Router {
         .route("/", get(pages::leaderboard))
         .route("/t/{ticker}", get(pages::stock))
         .route("/search", get(pages::search))
+        .route("/screen", get(pages::screen))
         .route("/screener", get(pages::screener))
+        .route("/notes", get(pages::notes))
         .route("/notes/{id}", get(pages::note))
+        .route("/stories", get(pages::stories))
+        .route("/stories/{id}", get(pages::story))
+        .route("/themes", get(pages::themes))
         .route("/validation", get(pages::validation))
         .route("/methodology", get(pages::methodology))
         .route("/static/site.css", get(pages::css));

@@ -77,7 +77,7 @@ pub fn to_html(md: &str) -> Markup {
                 code.push(lines[i]);
                 i += 1;
             }
-            out.push_str(&format!("<pre><code>{}</code></pre>\n", escape(&code.join("\n"))));
+            out.push_str(&format!("<pre tabindex=\"0\"><code>{}</code></pre>\n", escape(&code.join("\n"))));
         } else if let Some(h) = t.strip_prefix('#') {
             flush(&mut para, &mut out);
             let level = 1 + h.chars().take_while(|c| *c == '#').count();
@@ -87,7 +87,7 @@ pub fn to_html(md: &str) -> Markup {
         {
             flush(&mut para, &mut out);
             let head = cells(t);
-            out.push_str("<div class=\"table-wrap\"><table><thead><tr>");
+            out.push_str("<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr>");
             for h in head {
                 out.push_str(&format!("<th scope=\"col\">{}</th>", inline(h)));
             }

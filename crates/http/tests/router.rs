@@ -435,19 +435,30 @@ async fn pages() {
     }
     assert_eq!(get(&r, "/search").await.status, StatusCode::OK, "the empty form");
     // The screener, as a browser submits it: blank fields are empty strings.
-    let a = get(&r, "/screener?as_of=2017-12-29&sector=Energy&sort=momentum&min_score=&max_score=&min_momentum=0&min_value=&min_quality=&min_sentiment=").await;
+    let a = get(&r, "/screener?min_score=5").await;
+    assert_eq!(
+        (a.status, a.headers.get(header::LOCATION).and_then(|l| l.to_str().ok())),
+        (StatusCode::PERMANENT_REDIRECT, Some("/screen?min_score=5")),
+        "the first address still works"
+    );
+    let a = get(&r, "/screen?as_of=2017-12-29&sector=Energy&sort=momentum&order=&min_score=&max_score=&min_momentum=0&min_value=&min_quality=&min_sentiment=&min_market_cap=&max_market_cap=&min_change=&max_change=").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let html = a.text();
     assert!(html.contains("href=\"/t/XOM?as_of=2017-12-29\"") && !html.contains("href=\"/t/AAPL"), "Energy only");
     assert!(
-        html.contains("matching stocks, best first by momentum")
-            || html.contains("matching stock, best first by momentum"),
+        html.contains("matching stocks, by momentum, highest first")
+            || html.contains("matching stock, by momentum, highest first"),
         "{html}"
     );
-    let a = get(&r, "/screener?min_score=999").await;
+    let a = get(&r, "/screen?min_score=999").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert!(a.text().contains("min_score"), "the field is named");
-    assert_eq!(get(&r, "/screener").await.status, StatusCode::OK, "the latest date, no thresholds");
+    assert_eq!(get(&r, "/screen").await.status, StatusCode::OK, "the latest date, no thresholds");
+    for uri in ["/stories?as_of=2018-04-30", "/themes?to=2018-04-30", "/notes?as_of=2016-06-30"] {
+        let a = get(&r, uri).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.text());
+    }
+    assert_eq!(get(&r, "/stories/not-a-story").await.status, StatusCode::BAD_REQUEST);
     let html = get(&r, "/t/AAPL?as_of=2016-06-30").await.text();
     let direct = f.service.explain("AAPL", Some("2016-06-30".parse().unwrap())).unwrap();
     assert!(html.contains(&direct.explanation[0]), "the page states the service's sentence");
@@ -502,6 +513,20 @@ async fn slow_clients_do_not_stop_the_server() {
     assert!(answer("/t/AAPL?as_of=2016-06-30").await.starts_with("HTTP/1.1 200"));
     drop(stalled_headers);
     server.abort();
+}
+
+/// A ticker's Alpha Score before and after, from two screens.
+fn rows_of(before: &serde_json::Value, after: &serde_json::Value, t: &str) -> (serde_json::Value, serde_json::Value) {
+    let find = |v: &serde_json::Value| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ticker"] == t)
+            .map(|r| r["alpha_score"].clone())
+            .unwrap_or_default()
+    };
+    (find(before), find(after))
 }
 
 /// A ticker's news, history, a screen and a comparison: each one request.
@@ -559,6 +584,74 @@ async fn news_history_screen_and_compare() {
     assert!(m.windows(2).all(|w| w[0] >= w[1]), "highest momentum first: {m:?}");
     let a = get(&r, "/api/v1/screen?min_score=80&max_score=20").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+
+    // Market cap and the change since the previous month end: columns, filters
+    // and orders, both ways; the same screen as CSV.
+    let all = get(&r, "/api/v1/screen?as_of=2017-12-29&limit=100").await.json();
+    assert_eq!(all["change_since"], "2017-11-30", "{all}");
+    let rows = all["rows"].as_array().unwrap();
+    let before = get(&r, "/api/v1/screen?as_of=2017-11-30&limit=100").await.json();
+    for row in rows {
+        let then = before["rows"].as_array().unwrap().iter().find(|b| b["ticker"] == row["ticker"]);
+        let expected = match (row["alpha_score"].as_i64(), then.and_then(|t| t["alpha_score"].as_i64())) {
+            (Some(a), Some(b)) => serde_json::json!(a - b),
+            _ => serde_json::Value::Null,
+        };
+        assert_eq!(row["change"], expected, "change is the score minus November's: {row}");
+    }
+    let caps: Vec<f64> = rows.iter().filter_map(|r| r["market_cap"].as_f64()).collect();
+    assert!(!caps.is_empty(), "market caps: {all}");
+    let mid = caps.iter().copied().fold(0.0, f64::max) / 2.0;
+    let big = get(&r, &format!("/api/v1/screen?as_of=2017-12-29&min_market_cap={mid:.0}&sort=market_cap&order=asc"))
+        .await
+        .json();
+    let big: Vec<f64> = big["rows"].as_array().unwrap().iter().map(|r| r["market_cap"].as_f64().unwrap()).collect();
+    assert!(!big.is_empty() && big.iter().all(|c| *c >= mid) && big.windows(2).all(|w| w[0] <= w[1]), "{big:?}");
+    let up = get(&r, "/api/v1/screen?as_of=2017-12-29&min_change=0&sort=change").await.json();
+    let up: Vec<i64> = up["rows"].as_array().unwrap().iter().map(|r| r["change"].as_i64().unwrap()).collect();
+    assert!(up.iter().all(|c| *c >= 0) && up.windows(2).all(|w| w[0] >= w[1]), "{up:?}");
+    let z = get(&r, "/api/v1/screen?as_of=2017-12-29&sort=ticker&order=desc").await.json();
+    let z: Vec<&str> = z["rows"].as_array().unwrap().iter().map(|r| r["ticker"].as_str().unwrap()).collect();
+    assert!(z.windows(2).all(|w| w[0] > w[1]), "Z to A: {z:?}");
+    let csv = get(&r, "/api/v1/screen?as_of=2017-12-29&limit=100&format=csv").await;
+    assert!(csv.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert_eq!(csv.text().lines().count(), rows.len() + 1, "{}", csv.text());
+    for (q, word) in [("min_change=-101", "min_change"), ("min_market_cap=-1", "min_market_cap"), ("order=up", "order")]
+    {
+        let a = get(&r, &format!("/api/v1/screen?{q}")).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{q}: {}", a.text());
+        assert!(a.text().contains(word), "{q}: {}", a.text());
+    }
+    // The page takes the same parameters.
+    let page = get(&r, "/screen?as_of=2017-12-29&min_change=0&sort=change").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let bad = get(&r, "/screen?min_change=lots").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("min_change must be a whole number"), "{}", bad.text());
+
+    // Why the score moved, and peers.
+    let c = get(&r, "/api/v1/tickers/AAPL/change?as_of=2017-12-29").await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text());
+    let c = c.json();
+    assert_eq!((c["from"].as_str(), c["to"].as_str()), (Some("2017-11-30"), Some("2017-12-29")), "{c}");
+    let score = |d: &str| rows_of(&before, &all, d);
+    assert_eq!((c["before"].clone(), c["after"].clone()), score("AAPL"), "{c}");
+    let moves: Vec<f64> = c["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let (b, a) =
+                (m["percentile_before"].as_f64().unwrap_or(50.0), m["percentile_after"].as_f64().unwrap_or(50.0));
+            (a - b).abs() * m["weight"].as_f64().unwrap()
+        })
+        .collect();
+    assert!(!moves.is_empty() && moves.windows(2).all(|w| w[0] >= w[1]), "largest weighted move first: {moves:?}");
+    assert!(c["summary"].as_str().unwrap().starts_with("AAPL's Alpha Score"), "{c}");
+    let p = get(&r, "/api/v1/tickers/AAPL/peers?as_of=2017-12-29&n=2").await.json();
+    let peers = p["rows"].as_array().unwrap();
+    assert_eq!(peers[0]["ticker"], "AAPL", "the ticker first: {p}");
+    assert!(peers.len() <= 3 && peers.iter().all(|x| x["sector"] == peers[0]["sector"]), "same sector: {p}");
 
     let c = get(&r, "/api/v1/compare?tickers=AAPL,MSFT&as_of=2018-04-30").await;
     assert_eq!(c.status, StatusCode::OK, "{}", c.text());

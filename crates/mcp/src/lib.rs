@@ -213,8 +213,15 @@ fn specs() -> Vec<Spec> {
         },
         Spec {
             name: "list_scores",
-            description: "The Alpha Scores of one date as a ranked list: optionally one GICS sector (\"Financials\", \"Health Care\", ...), ordered by the total or a pillar, within thresholds on the total and on each pillar, at most `limit` rows (default 20). Answers \"which Financials scored highest on 2017-12-29?\" in one call. Each row has the total, category, the four pillar scores and how many pillars had data; `get_score` gives one ticker's detail.",
-            input: schema::<ListScoresParams>,
+            description: "The Alpha Scores of one date as a ranked list: optionally one GICS sector (\"Financials\", \"Health Care\", ...), within thresholds on the total, each pillar, market cap (USD) and the change since the previous month end, ordered by any of them either way (`sort`, `order`), at most `limit` rows (default 20). Answers \"which Financials scored highest on 2017-12-29?\" or \"which large caps gained most this month?\" in one call. Each row has the total, category, change, market cap, the four pillar scores and how many pillars had data; `get_score` gives one ticker's detail.",
+            input: || {
+                // The API's `format` (CSV) has no meaning here: a tool answers JSON.
+                let mut s = schema::<ListScoresParams>();
+                if let Some(Value::Object(props)) = s.get_mut("properties") {
+                    props.remove("format");
+                }
+                s
+            },
             output: output::<alphadesk_service::ScoreList>,
             call: |s, v| {
                 let p: ListScoresParams = args(v)?;

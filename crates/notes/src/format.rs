@@ -111,8 +111,35 @@ pub fn counted(n: usize, singular: &str, plural: &str) -> String {
     format!("{} {}", count(n), if n == 1 { singular } else { plural })
 }
 
+/// A metric's raw value as a table shows it, with its sign: fractions as
+/// percentages (`+12.3%`), multiples and tone as decimals (`0.45`); margin
+/// stability as the spread of annual gross margins in points, insider buying in
+/// basis points of market cap (both too small or too odd for a percentage).
+pub fn metric(id: alphadesk_score::metrics::MetricId, raw: f64) -> String {
+    use crate::dossier::{metric_value, Value};
+    use alphadesk_score::metrics::MetricId;
+    match metric_value(id, raw) {
+        Some(Value::Percent(v)) => format!("{:+.1}%", v * 100.0).replace('-', "−"),
+        Some(Value::Ratio(v)) if id == MetricId::NewsTone => signed(v).replace('-', "−"),
+        Some(Value::Ratio(v)) => ratio(v).replace('-', "−"),
+        _ if id == MetricId::GrossMarginStability => format!("{:.1} points of spread", (-raw * 100.0).max(0.0)),
+        _ => format!("{:+.1} bp of market cap", raw * 10_000.0).replace('-', "−"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn metrics_read_with_their_units() {
+        use alphadesk_score::metrics::MetricId;
+        assert_eq!(super::metric(MetricId::FcfYield, 0.07), "+7.0%");
+        assert_eq!(super::metric(MetricId::Dist52wHigh, -0.003), "−0.3%");
+        assert_eq!(super::metric(MetricId::BookToPrice, 0.18), "0.18");
+        assert_eq!(super::metric(MetricId::NewsTone, -0.12), "−0.12");
+        assert_eq!(super::metric(MetricId::GrossMarginStability, -0.01), "1.0 points of spread");
+        assert_eq!(super::metric(MetricId::InsiderNetBuying90d, -0.00002), "−0.2 bp of market cap");
+    }
+
     use super::*;
 
     #[test]

@@ -129,6 +129,9 @@ pub struct ScoreRecord {
     pub provisional: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Market capitalisation at the close used, in USD: that close times the
+    /// share count known then (`explain` names both); null without a share count.
+    pub market_cap: Option<f64>,
     pub pillars: BTreeMap<Pillar, PillarScore>,
     pub coverage: Coverage,
     /// Per-metric detail; left out of `score --json`, shown by `explain`.
@@ -296,6 +299,7 @@ pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreReco
                 category: a.map(Label::of),
                 provisional: a.is_some() && provisional(i),
                 reason: total_why[i].clone(),
+                market_cap: c.market_cap.as_ref().ok().copied().filter(|v| v.is_finite() && *v > 0.0),
                 coverage: Coverage {
                     metrics_available,
                     metrics_total,
@@ -473,6 +477,7 @@ mod tests {
             category: Some(Label::Moderate),
             provisional: false,
             reason: None,
+            market_cap: None,
             pillars: [
                 (Pillar::Momentum, p(80)),
                 (Pillar::Value, p(50)),

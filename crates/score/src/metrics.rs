@@ -107,6 +107,28 @@ impl MetricId {
         }
     }
 
+    /// Its name as a reader sees it on a page.
+    pub fn title(self) -> &'static str {
+        use MetricId::*;
+        match self {
+            Mom12_1 => "12-1 month momentum",
+            Mom6_1 => "6-1 month momentum",
+            Dist52wHigh => "Distance from the 52-week high",
+            EarningsYield => "Earnings yield",
+            BookToPrice => "Book to price",
+            SalesToPrice => "Sales to price",
+            FcfYield => "Free-cash-flow yield",
+            Roe => "Return on equity",
+            GrossProfitToAssets => "Gross profit to assets",
+            Accruals => "Accruals",
+            Leverage => "Leverage",
+            GrossMarginStability => "Gross margin stability",
+            InsiderNetBuying90d => "Insider net buying, 90 days",
+            InstitutionalSharesChange => "13F holdings change",
+            NewsTone => "News tone",
+        }
+    }
+
     /// What the number is, in words, for explanations.
     pub fn describe(self) -> &'static str {
         use MetricId::*;

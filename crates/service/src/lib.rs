@@ -16,9 +16,11 @@
 //! in the store, per configuration and generation, so that a CLI process does not
 //! recompute a whole backtest to state them.
 
+pub mod change;
 pub mod error;
 pub mod export;
 pub mod params;
+pub mod screen;
 pub mod stories;
 pub mod views;
 pub mod work;
@@ -32,7 +34,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use alphadesk_model::{NaiveDate, Sector, Ticker};
 use alphadesk_notes::{compose, render, Desk};
 use alphadesk_rules::{Catalog, Checker, RulesConfig, Verdict};
-use alphadesk_score::{score, Pillar, ScoreConfig, ScoreRecord, Universe};
+use alphadesk_score::{score, ScoreConfig, ScoreRecord, Universe};
 use alphadesk_store::Store;
 use alphadesk_validate::{Backtest, Figures, Spec};
 
@@ -111,6 +113,8 @@ pub struct Snapshot {
     summaries: Flights<NaiveDate, BTreeMap<String, NoteSummary>>,
     /// Themes per window (from, to, minimum articles).
     themes: Flights<(NaiveDate, NaiveDate, usize), stories::Window>,
+    /// Stories per window (as of, from), in brief.
+    story_index: Flights<(NaiveDate, NaiveDate), StoryIndex>,
 }
 
 impl Snapshot {
@@ -526,105 +530,16 @@ impl Service {
             return Err(ServiceError::bad_input(format!("limit must be 1 to {MAX_LIMIT}, got {limit}")));
         }
         check_offset(offset)?;
-        let (asked, as_of, items) = self.ranked(as_of, sector, sort, |_| true)?;
-        let total = items.len();
-        let page: Vec<ScoreRecord> = items.into_iter().skip(offset).take(limit).collect();
+        let ranked = self.ranked(as_of, sector, sort, None, |_, _| true)?;
+        let (asked, as_of) = (ranked.asked, ranked.as_of);
+        let total = ranked.rows.len();
+        let page: Vec<ScoreRecord> = ranked.rows.into_iter().skip(offset).take(limit).map(|(r, _)| r.clone()).collect();
         Ok(ScoresView {
             as_of: asked,
             price_date: as_of,
             config_hash: self.cfg_hash.clone(),
             page: Page { total, offset, limit, items: page },
         })
-    }
-
-    /// A screen of a date's scores: one sector or all, thresholds on the total
-    /// and on each pillar, ordered by the total or a pillar, at most `limit`
-    /// rows (1-100, default 20).
-    pub fn screen(&self, p: &params::ListScoresParams) -> Result<ScoreList> {
-        let limit = p.limit.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
-            return Err(ServiceError::bad_input(format!("limit must be 1 to 100, got {limit}")));
-        }
-        let bounds = [
-            ("min_score", p.min_score),
-            ("max_score", p.max_score),
-            ("min_momentum", p.min_momentum),
-            ("min_value", p.min_value),
-            ("min_quality", p.min_quality),
-            ("min_sentiment", p.min_sentiment),
-        ];
-        if let Some((name, v)) = bounds.iter().find_map(|(n, v)| v.filter(|x| *x > 100).map(|x| (n, x))) {
-            return Err(ServiceError::bad_input(format!("{name} must be 0 to 100, got {v}")));
-        }
-        if let (Some(lo), Some(hi)) = (p.min_score, p.max_score) {
-            if lo > hi {
-                return Err(ServiceError::bad_input(format!("min_score {lo} is above max_score {hi}")));
-            }
-        }
-        let at_least = |r: &ScoreRecord, pillar: Pillar, min: Option<u8>| {
-            min.is_none_or(|lo| r.pillars.get(&pillar).and_then(|s| s.score).is_some_and(|x| x >= lo))
-        };
-        let keep = |r: &ScoreRecord| {
-            p.min_score.is_none_or(|lo| r.alpha_score.is_some_and(|x| x >= lo))
-                && p.max_score.is_none_or(|hi| r.alpha_score.is_some_and(|x| x <= hi))
-                && at_least(r, Pillar::Momentum, p.min_momentum)
-                && at_least(r, Pillar::Value, p.min_value)
-                && at_least(r, Pillar::Quality, p.min_quality)
-                && at_least(r, Pillar::Sentiment, p.min_sentiment)
-        };
-        let (_, as_of, items) = self.ranked(p.as_of, p.sector.as_deref(), p.sort.unwrap_or_default(), keep)?;
-        Ok(ScoreList {
-            as_of,
-            config_hash: self.cfg_hash.clone(),
-            matching: items.len(),
-            rows: items.iter().take(limit).map(ScoreRow::from).collect(),
-        })
-    }
-
-    /// A date's scores (the date asked, and the close they are of), of one
-    /// sector or all, those `keep` keeps, highest first by `sort` (unscored
-    /// last, ties by ticker: reproducible pages).
-    fn ranked(
-        &self,
-        as_of: Option<NaiveDate>,
-        sector: Option<&str>,
-        sort: Sort,
-        keep: impl Fn(&ScoreRecord) -> bool,
-    ) -> Result<(NaiveDate, NaiveDate, Vec<ScoreRecord>)> {
-        let snap = self.snapshot()?;
-        let asked = self.asked(&snap, as_of)?;
-        let as_of = self.date(&snap, Some(asked))?;
-        let sector = sector_of(sector)?;
-        let all = self.scores_on(&snap, as_of)?;
-        let in_sector: Vec<&ScoreRecord> = all.iter().filter(|r| sector.is_none_or(|s| r.sector == s)).collect();
-        if in_sector.is_empty() {
-            return Err(ServiceError::not_found(format!(
-                "no ticker has a fresh price on {as_of} (the store's prices run {}..{})",
-                snap.universe.calendar.first().map(|d| d.to_string()).unwrap_or_default(),
-                snap.latest().map(|d| d.to_string()).unwrap_or_default()
-            )));
-        }
-        let mut items: Vec<&ScoreRecord> = in_sector.into_iter().filter(|r| keep(r)).collect();
-        let key = |r: &ScoreRecord| -> Option<u8> {
-            match sort {
-                Sort::AlphaScore => r.alpha_score,
-                Sort::Momentum => r.pillars.get(&Pillar::Momentum).and_then(|p| p.score),
-                Sort::Value => r.pillars.get(&Pillar::Value).and_then(|p| p.score),
-                Sort::Quality => r.pillars.get(&Pillar::Quality).and_then(|p| p.score),
-                Sort::Sentiment => r.pillars.get(&Pillar::Sentiment).and_then(|p| p.score),
-                Sort::Ticker => None,
-            }
-        };
-        if sort != Sort::Ticker {
-            items.sort_by(|a, b| {
-                key(b)
-                    .map(i16::from)
-                    .unwrap_or(-1)
-                    .cmp(&key(a).map(i16::from).unwrap_or(-1))
-                    .then(a.ticker.cmp(&b.ticker))
-            });
-        }
-        Ok((asked, as_of, items.into_iter().cloned().collect()))
     }
 
     /// One ticker's record, explanation and metrics with sources.
@@ -889,6 +804,36 @@ impl Service {
         Ok(NewsView { ticker: t, from: q.from, to, min_relevance, matching, articles })
     }
 
+    /// Near misses of a search that found nothing ("APPL", "micrsoft"): tickers
+    /// one or two letters away and companies with a name word that close, the
+    /// nearest first, at most `limit`.
+    pub fn suggest(&self, q: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let snap = self.snapshot()?;
+        let upper = q.trim().to_ascii_uppercase();
+        let words: Vec<String> =
+            q.to_lowercase().split_whitespace().filter(|w| w.len() >= 4).map(str::to_string).collect();
+        let mut near: Vec<(usize, SearchHit)> = snap
+            .universe
+            .members
+            .iter()
+            .filter_map(|m| {
+                let ticker = (upper.len() >= 2)
+                    .then(|| edit_distance(&m.ticker, &upper))
+                    .filter(|d| *d <= 1 + usize::from(upper.len() > 3));
+                let name = m.name.as_deref().unwrap_or_default().to_lowercase();
+                let word = words
+                    .iter()
+                    .flat_map(|w| name.split(|c: char| !c.is_alphanumeric()).map(move |n| edit_distance(n, w)))
+                    .filter(|d| *d <= 2)
+                    .min();
+                let d = ticker.into_iter().chain(word).min()?;
+                Some((d, SearchHit::of(m)))
+            })
+            .collect();
+        near.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.ticker.cmp(&b.1.ticker)));
+        Ok(near.into_iter().take(limit).map(|(_, h)| h).collect())
+    }
+
     /// Tickers whose symbol or name contains every word of `q`, exact symbols first.
     pub fn search(&self, q: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let q = q.trim();
@@ -918,15 +863,7 @@ impl Service {
                 } else {
                     return None;
                 };
-                Some((
-                    rank,
-                    SearchHit {
-                        ticker: m.ticker.clone(),
-                        name: m.dated_names.last().map(|(_, n)| n.clone()).or_else(|| m.name.clone()),
-                        sector: Some(m.sector.name().to_string()),
-                        scored: true,
-                    },
-                ))
+                Some((rank, SearchHit::of(m)))
             })
             .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.ticker.cmp(&b.1.ticker)));
@@ -1189,6 +1126,7 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
         catalog: Flights::new(1),
         summaries: Flights::new(CACHE_ENTRIES),
         themes: Flights::new(stories::THEME_WINDOWS),
+        story_index: Flights::new(stories::THEME_WINDOWS),
     })
 }
 
@@ -1224,6 +1162,22 @@ fn check_offset(offset: usize) -> Result<()> {
         return Err(ServiceError::bad_input(format!("offset must be 0 to {MAX_OFFSET}, got {offset}")));
     }
     Ok(())
+}
+
+/// Levenshtein distance between two short strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + usize::from(ca != *cb));
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 /// The first `max` characters of `text`, cut at a word, with "…" when cut.
@@ -1297,6 +1251,14 @@ pub fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_misses_are_one_or_two_edits_away() {
+        assert_eq!(super::edit_distance("AAPL", "APPL"), 1);
+        assert_eq!(super::edit_distance("microsoft", "micrsoft"), 1);
+        assert_eq!(super::edit_distance("", "abc"), 3);
+        assert_eq!(super::edit_distance("kitten", "sitting"), 3);
+    }
 
     #[test]
     fn a_write_is_loaded_beside_the_snapshot_in_use_and_warmed_before_it_replaces_it() {

@@ -7,7 +7,7 @@ use alphadesk_model::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::Sort;
+use crate::{Order, Sort};
 
 /// Scores of a date.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -229,7 +229,8 @@ impl StoryParams {
 pub struct NoParams {}
 
 /// The highest (or lowest) scores of a date, optionally of one sector, within
-/// score thresholds.
+/// thresholds on the score, its pillars, market cap and the change since the
+/// previous month end.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListScoresParams {
@@ -239,8 +240,10 @@ pub struct ListScoresParams {
     #[serde(default)]
     #[schemars(schema_with = "sector_schema")]
     pub sector: Option<String>,
-    /// Order: alpha_score (default, highest first), momentum, value, quality, sentiment or ticker.
+    /// Order by: alpha_score (default), momentum, value, quality, sentiment, market_cap, change or ticker.
     pub sort: Option<Sort>,
+    /// desc (highest first; the default) or asc; tickers run A to Z unless desc is asked.
+    pub order: Option<Order>,
     /// Only scores of at least this (0-100).
     #[schemars(range(max = 100))]
     pub min_score: Option<u8>,
@@ -259,9 +262,75 @@ pub struct ListScoresParams {
     /// Only a sentiment pillar score of at least this (0-100).
     #[schemars(range(max = 100))]
     pub min_sentiment: Option<u8>,
+    /// Only a market cap of at least this many US dollars (e.g. 10000000000 for $10 bn).
+    #[schemars(range(min = 0.0, max = 1e15))]
+    pub min_market_cap: Option<f64>,
+    /// Only a market cap of at most this many US dollars.
+    #[schemars(range(min = 0.0, max = 1e15))]
+    pub max_market_cap: Option<f64>,
+    /// Only an Alpha Score that moved at least this many points since the previous month end (-100 to 100).
+    #[schemars(range(min = -100, max = 100))]
+    pub min_change: Option<i16>,
+    /// Only an Alpha Score that moved at most this many points since the previous month end (-100 to 100).
+    #[schemars(range(min = -100, max = 100))]
+    pub max_change: Option<i16>,
     /// Rows to return, 1 to 100 (default 20).
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<usize>,
+    /// json (default) or csv (the HTTP API; other faces answer JSON).
+    pub format: Option<ListFormat>,
+}
+
+/// What a screen is answered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ListFormat {
+    Json,
+    Csv,
+}
+
+impl ListScoresParams {
+    /// Every threshold within its range, and no lower bound above its upper.
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |m: String| Err(crate::ServiceError::bad_input(m));
+        let scores = [
+            ("min_score", self.min_score),
+            ("max_score", self.max_score),
+            ("min_momentum", self.min_momentum),
+            ("min_value", self.min_value),
+            ("min_quality", self.min_quality),
+            ("min_sentiment", self.min_sentiment),
+        ];
+        if let Some((name, v)) = scores.iter().find_map(|(n, v)| v.filter(|x| *x > 100).map(|x| (n, x))) {
+            return bad(format!("{name} must be 0 to 100, got {v}"));
+        }
+        for (name, v) in [("min_market_cap", self.min_market_cap), ("max_market_cap", self.max_market_cap)] {
+            if let Some(v) = v.filter(|v| !(0.0..=1e15).contains(v)) {
+                return bad(format!("{name} must be 0 to 1e15 US dollars, got {v}"));
+            }
+        }
+        for (name, v) in [("min_change", self.min_change), ("max_change", self.max_change)] {
+            if let Some(v) = v.filter(|v| !(-100..=100).contains(v)) {
+                return bad(format!("{name} must be -100 to 100 points, got {v}"));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (self.min_score, self.max_score) {
+            if lo > hi {
+                return bad(format!("min_score {lo} is above max_score {hi}"));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (self.min_market_cap, self.max_market_cap) {
+            if lo > hi {
+                return bad(format!("min_market_cap {lo} is above max_market_cap {hi}"));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (self.min_change, self.max_change) {
+            if lo > hi {
+                return bad(format!("min_change {lo} is above max_change {hi}"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One ticker's month-end Alpha Scores over a span.

@@ -128,6 +128,38 @@ impl Service {
         })
     }
 
+    /// The stories of the window `from` (default: the 30 days before) to the
+    /// close of `as_of` (default: the latest), in brief with their verdicts:
+    /// composed and checked once per snapshot and window.
+    pub fn story_index(&self, as_of: Option<NaiveDate>, from: Option<NaiveDate>) -> Result<Arc<crate::StoryIndex>> {
+        let snap = self.snapshot()?;
+        let as_of = self.date(&snap, as_of.or(snap.latest()))?;
+        let from = from.unwrap_or(as_of - chrono::Duration::days(DEFAULT_STORY_DAYS));
+        snap.story_index.get_or_compute(&self.pool, (as_of, from), |_| {
+            let s = self.stories(as_of, Some(from), None)?;
+            Ok(crate::StoryIndex {
+                as_of,
+                from,
+                stories: s
+                    .written
+                    .into_iter()
+                    .map(|v| crate::StorySummary {
+                        id: v.id,
+                        label: v.label,
+                        headline: v.headline,
+                        tickers: v.tickers,
+                        passed: v.verdict.passed,
+                    })
+                    .collect(),
+                withheld: s
+                    .withheld
+                    .into_iter()
+                    .map(|(theme, reason)| crate::WithheldTheme { theme, reason })
+                    .collect(),
+            })
+        })
+    }
+
     /// The themes of a window, found once per snapshot.
     fn window(
         &self,

@@ -31,8 +31,43 @@ pub enum Sort {
     Value,
     Quality,
     Sentiment,
+    /// Market capitalisation at the close.
+    MarketCap,
+    /// The Alpha Score's change since the previous month end.
+    Change,
     /// Alphabetical.
     Ticker,
+}
+
+/// Which way a list runs: `desc` (highest first, tickers Z to A) or `asc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Order {
+    #[serde(rename = "desc")]
+    Descending,
+    #[serde(rename = "asc")]
+    Ascending,
+}
+
+impl std::str::FromStr for Order {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "desc" => Ok(Order::Descending),
+            "asc" => Ok(Order::Ascending),
+            other => Err(format!("unknown order {other:?}: expected asc or desc")),
+        }
+    }
+}
+
+impl Order {
+    /// The order a list runs in unless asked: highest first, tickers A to Z.
+    pub fn natural(sort: Sort) -> Order {
+        if sort == Sort::Ticker {
+            Order::Ascending
+        } else {
+            Order::Descending
+        }
+    }
 }
 
 impl std::str::FromStr for Sort {
@@ -44,10 +79,12 @@ impl std::str::FromStr for Sort {
             "value" => Sort::Value,
             "quality" => Sort::Quality,
             "sentiment" => Sort::Sentiment,
+            "market_cap" => Sort::MarketCap,
+            "change" => Sort::Change,
             "ticker" => Sort::Ticker,
             other => {
                 return Err(format!(
-                    "unknown sort {other:?}: expected alpha_score, momentum, value, quality, sentiment or ticker"
+                    "unknown sort {other:?}: expected alpha_score, momentum, value, quality, sentiment, market_cap, change or ticker"
                 ))
             }
         })
@@ -196,6 +233,8 @@ pub struct ScoreRow {
     pub sentiment: Option<u8>,
     /// Pillars that had data, of four.
     pub pillars_available: usize,
+    /// Market capitalisation at the close, USD (null without a share count).
+    pub market_cap: Option<f64>,
 }
 
 impl From<&ScoreRecord> for ScoreRow {
@@ -213,8 +252,19 @@ impl From<&ScoreRecord> for ScoreRow {
             quality: pillar(Pillar::Quality),
             sentiment: pillar(Pillar::Sentiment),
             pillars_available: r.coverage.pillars_available,
+            market_cap: r.market_cap,
         }
     }
+}
+
+/// A row of a screen: the score and its change since the previous month end.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScreenedRow {
+    #[serde(flatten)]
+    pub score: ScoreRow,
+    /// Alpha Score points gained (or lost) since `change_since`; null when it
+    /// was not scored on one of the two dates.
+    pub change: Option<i16>,
 }
 
 /// Stored articles about one company, newest first.
@@ -295,6 +345,18 @@ pub struct SearchHit {
     pub sector: Option<String>,
     /// Whether it is in the scored universe (priced, with a sector).
     pub scored: bool,
+}
+
+impl SearchHit {
+    /// A scored member as a search lists it, under its latest name.
+    pub(crate) fn of(m: &alphadesk_score::panel::Member) -> SearchHit {
+        SearchHit {
+            ticker: m.ticker.clone(),
+            name: m.dated_names.last().map(|(_, n)| n.clone()).or_else(|| m.name.clone()),
+            sector: Some(m.sector.name().to_string()),
+            scored: true,
+        }
+    }
 }
 
 /// A research note and the checker's verdict on it.
@@ -455,10 +517,13 @@ pub struct ComparedRow {
 pub struct ScoreList {
     /// The close the scores are of.
     pub as_of: NaiveDate,
+    /// The close each row's `change` is measured from: the last trading day of
+    /// the month before.
+    pub change_since: Option<NaiveDate>,
     pub config_hash: String,
     /// Rows that matched the sector and thresholds (before `limit`).
     pub matching: usize,
-    pub rows: Vec<ScoreRow>,
+    pub rows: Vec<ScreenedRow>,
 }
 
 /// Every ticker's scores (one sector or all) at each rebalance date, with the
@@ -483,4 +548,76 @@ pub struct PanelRow {
     pub score: ScoreRow,
     /// Each metric's raw value (before winsorising and ranking), null without data.
     pub raw: std::collections::BTreeMap<String, Option<f64>>,
+}
+
+/// How a ticker's Alpha Score moved since the previous month end, and the
+/// metrics that moved it most.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScoreChange {
+    pub ticker: String,
+    /// The close compared from: the last trading day of the month before.
+    pub from: NaiveDate,
+    /// The close compared to.
+    pub to: NaiveDate,
+    pub before: Option<u8>,
+    pub after: Option<u8>,
+    pub pillars: Vec<PillarMove>,
+    /// Metrics whose value or sector percentile moved, the largest weighted
+    /// percentile move first.
+    pub metrics: Vec<MetricMove>,
+    /// What moved, in plain words.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PillarMove {
+    pub pillar: alphadesk_score::Pillar,
+    pub before: Option<u8>,
+    pub after: Option<u8>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct MetricMove {
+    pub metric: alphadesk_score::metrics::MetricId,
+    pub pillar: alphadesk_score::Pillar,
+    /// Its name as a page shows it.
+    pub title: String,
+    pub raw_before: Option<f64>,
+    pub raw_after: Option<f64>,
+    /// Rank within the sector, 0-100 (100: best in the sector for the score).
+    pub percentile_before: Option<f64>,
+    pub percentile_after: Option<f64>,
+    /// Its share of a full score's weight (the pillar's weight over the sum of
+    /// the pillars', split evenly among the pillar's metrics).
+    pub weight: f64,
+}
+
+/// The stories of a window in brief: what an index page lists.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StoryIndex {
+    /// The close the stories are written as of.
+    pub as_of: NaiveDate,
+    /// The first day of the window of articles.
+    pub from: NaiveDate,
+    /// Largest theme first.
+    pub stories: Vec<StorySummary>,
+    /// Themes no story was written on, each with the reason.
+    pub withheld: Vec<WithheldTheme>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StorySummary {
+    /// `THEME@YYYY-MM-DD`.
+    pub id: String,
+    pub label: String,
+    pub headline: String,
+    /// Its subjects: the companies given a paragraph.
+    pub tickers: Vec<String>,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WithheldTheme {
+    pub theme: String,
+    pub reason: String,
 }

@@ -741,6 +741,16 @@ impl Store {
             snapshot_rows: n("SELECT count(*) FROM (SELECT DISTINCT ticker, as_of FROM market_snapshots)")?,
             sic_codes: n("SELECT count(*) FROM sic_codes")?,
             articles: n("SELECT count(*) FROM documents WHERE kind = 'article'")?,
+            first_article_known: self.conn.query_row(
+                "SELECT min(known_date) FROM documents WHERE kind = 'article'",
+                [],
+                |r| r.get(0),
+            )?,
+            last_article_known: self.conn.query_row(
+                "SELECT max(known_date) FROM documents WHERE kind = 'article'",
+                [],
+                |r| r.get(0),
+            )?,
             posts: n("SELECT count(*) FROM documents WHERE kind = 'post'")?,
             news_signals: n("SELECT count(*) FROM news_signals")?,
         })
@@ -880,6 +890,9 @@ pub struct Counts {
     pub snapshot_rows: i64,
     pub sic_codes: i64,
     pub articles: i64,
+    /// The days the first and last stored article were first known.
+    pub first_article_known: Option<String>,
+    pub last_article_known: Option<String>,
     pub posts: i64,
     pub news_signals: i64,
 }

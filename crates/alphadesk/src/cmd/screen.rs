@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use alphadesk_model::AsOf;
 use alphadesk_service::params::ListScoresParams;
-use alphadesk_service::Sort;
+use alphadesk_service::{Order, Sort};
 
 use crate::output::Out;
 
@@ -18,9 +18,12 @@ pub struct Args {
     /// One GICS sector ("Financials", "Health Care", ...).
     #[arg(long)]
     sector: Option<String>,
-    /// Order, highest first: alpha_score, momentum, value, quality, sentiment, or ticker.
+    /// Order by: alpha_score, momentum, value, quality, sentiment, market_cap, change (since the previous month end) or ticker.
     #[arg(long, default_value = "alpha_score")]
     sort: Sort,
+    /// desc (highest first; tickers Z to A) or asc; default: highest first, tickers A to Z.
+    #[arg(long)]
+    order: Option<Order>,
     /// Only Alpha Scores of at least this (0-100).
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
     min_score: Option<u8>,
@@ -39,6 +42,18 @@ pub struct Args {
     /// Only a sentiment pillar of at least this (0-100).
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
     min_sentiment: Option<u8>,
+    /// Only a market cap of at least this many US dollars (10e9 for $10 bn).
+    #[arg(long)]
+    min_market_cap: Option<f64>,
+    /// Only a market cap of at most this many US dollars.
+    #[arg(long)]
+    max_market_cap: Option<f64>,
+    /// Only an Alpha Score that moved at least this many points since the previous month end (-100 to 100).
+    #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(i16).range(-100..=100))]
+    min_change: Option<i16>,
+    /// Only an Alpha Score that moved at most this many points since the previous month end.
+    #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(i16).range(-100..=100))]
+    max_change: Option<i16>,
     /// Rows listed, 1-100.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100))]
     limit: u64,
@@ -56,13 +71,19 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         as_of: a.as_of.map(|d| d.date()),
         sector: a.sector.clone(),
         sort: Some(a.sort),
+        order: a.order,
         min_score: a.min_score,
         max_score: a.max_score,
         min_momentum: a.min_momentum,
         min_value: a.min_value,
         min_quality: a.min_quality,
         min_sentiment: a.min_sentiment,
+        min_market_cap: a.min_market_cap,
+        max_market_cap: a.max_market_cap,
+        min_change: a.min_change,
+        max_change: a.max_change,
         limit: Some(a.limit as usize),
+        format: None,
     };
     let list = service.screen(&p)?;
     if a.json {
@@ -72,19 +93,22 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let cell = super::score_cell;
     writeln!(
         out,
-        "{:<7} {:<32} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}",
-        "ticker", "name", "sector", "alpha", "category", "mom", "val", "qual", "sent"
+        "{:<7} {:<32} {:<24} {:>9} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4} {:>4}",
+        "ticker", "name", "sector", "mcap_bn", "alpha", "category", "chg", "mom", "val", "qual", "sent"
     )?;
-    for r in &list.rows {
+    for row in &list.rows {
+        let r = &row.score;
         let name: String = r.name.as_deref().unwrap_or("-").chars().take(32).collect();
         writeln!(
             out,
-            "{:<7} {:<32} {:<24} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4}",
+            "{:<7} {:<32} {:<24} {:>9} {:>5} {:<9} {:>4} {:>4} {:>4} {:>4} {:>4}",
             r.ticker,
             name,
             r.sector,
+            r.market_cap.map(|m| format!("{:.1}", m / 1e9)).unwrap_or_else(|| "-".into()),
             cell(r.alpha_score),
             r.category.as_deref().unwrap_or("-"),
+            row.change.map(|c| format!("{c:+}")).unwrap_or_else(|| "-".into()),
             cell(r.momentum),
             cell(r.value),
             cell(r.quality),
@@ -93,10 +117,11 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "{} of {} matching tickers as of {} (config {})",
+        "{} of {} matching tickers as of {}; chg since {} (config {})",
         list.rows.len(),
         list.matching,
         list.as_of,
+        list.change_since.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
         list.config_hash
     )?;
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,163 @@
+//! How far to trust the score: the validation report, and the method with
+//! what the store holds.
+
+use std::sync::{Arc, Mutex};
+
+use alphadesk_service::Service;
+use axum::extract::State;
+use axum::response::Html;
+use maud::{html, Markup, PreEscaped};
+
+use super::{capitalise, configuration, layout, PageResult};
+use crate::api::blocking;
+
+/// `/validation`: the figures of record and the report's charts.
+pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
+    let (bt, figures, of_record) =
+        blocking(move || Ok((s.record_backtest()?, s.figures()?, s.default_config()))).await?;
+    let files = alphadesk_validate::report::files(&bt);
+    let svgs: Vec<&(&str, String)> = files.iter().filter(|(n, _)| n.ends_with(".svg")).collect();
+    let body = html! {
+        h1 { "Validation" }
+        p.record { (figures.sentence(of_record)) " A historical simulation, not a forecast." }
+        h2 { "In plain words" }
+        ul.plain { @for (k, ic) in &figures.ic { li { (ic_words(k, ic, figures.horizon)) } } }
+        p { (quintile_words(&figures)) }
+        h2 { "The figures" }
+        p.muted { "A rank IC is the rank correlation between the scores of a date and the returns that followed: +1 would order every stock perfectly, 0 is no relation. The IR is its mean over its spread, the t-statistic says how far the mean is from zero given the dates (beyond ±2 is usually taken as statistically significant), and the hit rate is the share of dates with a positive IC." }
+        div.table-wrap tabindex="0" { table {
+            caption.muted { "Rank IC (Spearman) of each factor with the next " (figures.horizon) " trading days' return, monthly " (figures.first_date.map(|d| d.to_string()).unwrap_or_default()) " to " (figures.last_date.map(|d| d.to_string()).unwrap_or_default()) }
+            thead { tr { th scope="col" { "Factor" } th scope="col" .num { "Mean IC" } th scope="col" .num { "IR" } th scope="col" .num { "t-stat" } th scope="col" .num { "Hit rate" } th scope="col" .num { "Dates" } } }
+            tbody { @for (k, ic) in &figures.ic {
+                tr { th scope="row" { (k) } td.num { (ic.mean.map(|x| format!("{x:+.3}")).unwrap_or_else(|| "–".into())) } td.num { (ic.ir.map(|x| format!("{x:+.2}")).unwrap_or_else(|| "–".into())) } td.num { (ic.t_stat.map(|x| format!("{x:+.2}")).unwrap_or_else(|| "–".into())) } td.num { (ic.hit_rate.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "–".into())) } td.num { (ic.n_dates) } }
+            } }
+        } }
+        p { "Quintile mean returns, Q1 (lowest scores) to Q5: "
+            (figures.quintile_mean_returns.iter().map(|v| v.map(|x| format!("{:+.2}%", x * 100.0)).unwrap_or_else(|| "–".into())).collect::<Vec<_>>().join(", "))
+            "; top-quintile turnover " (figures.top_quintile_turnover.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "–".into())) "." }
+        @for (name, svg) in svgs {
+            figure {
+                (PreEscaped(svg))
+                figcaption.muted { (name.trim_end_matches(".svg").replace('_', " ")) }
+            }
+        }
+        p.muted { (figures.label) ". " (figures.t_stat_method) "." }
+        (configuration(&figures.config_hash))
+    };
+    Ok(Html(layout("Validation", body).into_string()))
+}
+
+/// What a factor's rank IC says, in a sentence a reader without statistics
+/// follows: the direction, how large the relation is, and whether it is
+/// distinguishable from chance.
+fn ic_words(factor: &str, ic: &alphadesk_validate::IcBrief, horizon: usize) -> String {
+    let name = if factor == "alpha_score" { "The Alpha Score".to_string() } else { format!("The {factor} pillar") };
+    let Some(mean) = ic.mean else {
+        return format!("{name}: too few dates to measure.");
+    };
+    let better = if mean > 0.0 { "better" } else { "worse" };
+    let size = match mean.abs() {
+        x if x < 0.02 => "a negligible relation",
+        x if x < 0.05 => "a small relation",
+        _ => "a sizeable relation for a stock factor",
+    };
+    let significance = match ic.t_stat {
+        Some(t) if t.abs() >= 2.0 => format!("with a t-statistic of {t:+.2} it is statistically significant"),
+        Some(t) => format!("with a t-statistic of {t:+.2} it is not statistically significant: it could be chance"),
+        None => "too few dates to say whether it is chance".to_string(),
+    };
+    format!(
+        "{name}: stocks it ranked higher did {better} over the next {horizon} trading days on average — {size} (mean rank IC {mean:+.3} over {} months); {significance}.",
+        ic.n_dates
+    )
+}
+
+fn quintile_words(f: &alphadesk_validate::Figures) -> String {
+    match f.spread_mean {
+        Some(x) => format!(
+            "Split each month into fifths by Alpha Score: the highest fifth's return over the next {} trading days {} the lowest fifth's by {:.2}% a month on average (the mean of each month's gap){}.",
+            f.horizon,
+            if x >= 0.0 { "beat" } else { "trailed" },
+            x.abs() * 100.0,
+            match f.spread_t_stat {
+                Some(t) if t.abs() >= 2.0 => format!("; with a t-statistic of {t:+.2} the gap is statistically significant"),
+                Some(t) => format!("; with a t-statistic of {t:+.2} the gap is not statistically significant"),
+                None => String::new(),
+            }
+        ),
+        None => "Too few dates to compare the highest and lowest fifths of scores.".to_string(),
+    }
+}
+
+/// `/methodology`: what this store holds and the configuration in use, read
+/// from them (so they cannot drift from the data), then the method in words
+/// (docs/methodology.md). Built once per store generation.
+pub async fn methodology(State(s): State<Arc<Service>>) -> PageResult {
+    static PAGE: Mutex<Option<(i64, String)>> = Mutex::new(None);
+    let page = blocking(move || {
+        let health = s.health()?;
+        if let Some((g, page)) = PAGE.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if *g == health.generation {
+                return Ok(page.clone());
+            }
+        }
+        let (counts, figures) = (s.counts()?, s.figures()?);
+        let page = layout("Methodology", methodology_page(&s, &health, &counts, &figures)).into_string();
+        *PAGE.lock().unwrap_or_else(|p| p.into_inner()) = Some((health.generation, page.clone()));
+        Ok(page)
+    })
+    .await?;
+    Ok(Html(page))
+}
+
+fn methodology_page(
+    s: &Service,
+    health: &alphadesk_service::Health,
+    c: &alphadesk_store::Counts,
+    figures: &alphadesk_validate::Figures,
+) -> Markup {
+    let n = |v: i64| super::grouped(v as f64);
+    let span = |a: &Option<String>, b: &Option<String>| match (a, b) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "none stored".to_string(),
+    };
+    let cfg = s.config();
+    let all_weight: f64 = cfg.pillars.values().map(|p| p.weight).sum();
+    let (title, method) =
+        alphadesk_service::METHODOLOGY.split_once('\n').unwrap_or(("", alphadesk_service::METHODOLOGY));
+    html! {
+        h1 { (title.trim_start_matches('#').trim()) }
+        section.store aria-labelledby="holds" {
+            h2 id="holds" { "What this store holds" }
+            p.muted { "Read from the store at generation " (health.generation) "; it changes when data is ingested or synced." }
+            ul {
+                li { "Daily prices: " (n(c.price_bars)) " closes of " (n(c.tickers_with_prices)) " tickers, " (span(&c.first_price_date, &c.last_price_date)) "; questions without a date are about " (health.latest_date.map(|d| d.to_string()).unwrap_or_else(|| "no date".into())) "." }
+                li { "SEC filings: " (n(c.facts)) " XBRL facts of " (n(c.companies)) " companies, " (n(c.filings)) " filings, " (n(c.insider_reports)) " insider reports (Forms 3, 4, 5) with " (n(c.insider_transactions)) " transactions, " (n(c.holdings_reports)) " 13F reports with " (n(c.holdings)) " positions." }
+                li { "News: " (n(c.articles)) " articles first known " (span(&c.first_article_known, &c.last_article_known)) ", and " (n(c.posts)) " StockNet posts." }
+                li { (n(c.sources)) " source files, each recorded with its content hash (" code { "alphadesk verify" } " re-checks them)." }
+            }
+            p.record { (figures.sentence(s.default_config())) " " a href="/validation" { "The validation report" } }
+        }
+        section aria-labelledby="config" {
+            h2 id="config" { "The scoring configuration in use" }
+            p { "Each pillar is the mean of its metrics' sector percentiles (it needs the number of metrics shown), ranked again within the sector; the Alpha Score ranks the weighted pillars within the sector. A score needs " (cfg.min_pillars) " pillars; with fewer than " (cfg.full_pillars) " it is provisional. Configuration " code { (s.config_hash()) } "." }
+            div.table-wrap tabindex="0" { table.stack {
+                thead { tr { th scope="col" { "Pillar" } th scope="col" .num { "Weight" } th scope="col" { "Metrics (needs)" } } }
+                tbody { @for (p, spec) in &cfg.pillars {
+                    tr {
+                        th scope="row" { (capitalise(p.name())) }
+                        td.num data-label="Weight" { (format!("{:.0}%", spec.weight / all_weight * 100.0)) }
+                        td data-label="Metrics" {
+                            @for (i, m) in spec.metrics.iter().enumerate() {
+                                @if i > 0 { "; " }
+                                (m.id.title()) span.muted { " (" (m.id.describe()) ", " (if matches!(m.direction, alphadesk_score::config::Direction::Higher) { "higher is better" } else { "lower is better" }) ")" }
+                            }
+                            " (" (spec.min_metrics) ")"
+                        }
+                    }
+                } }
+            } }
+        }
+        (crate::markdown::to_html(method))
+    }
+}
