@@ -412,6 +412,9 @@ fn normalise(v: &mut Vector) {
     }
 }
 
+/// The similarity of two vectors, summed in ascending term order; what
+/// [`Scores::best`] computes for many clusters at once (a test holds them equal).
+#[cfg(test)]
 fn dot(a: &Vector, b: &Vector) -> f64 {
     let (mut i, mut j, mut s) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
@@ -432,6 +435,8 @@ struct Cluster {
     sum: BTreeMap<u32, f64>,
     centroid: Vector,
     members: Vec<usize>,
+    /// The terms under which the cluster is listed in the candidate index.
+    indexed: HashSet<u32>,
 }
 
 impl Cluster {
@@ -443,8 +448,14 @@ impl Cluster {
 
     fn refresh(&mut self) {
         let mut top: Vec<(u32, f64)> = self.sum.iter().map(|(k, v)| (*k, *v)).collect();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        top.truncate(CENTROID_TERMS);
+        // The heaviest terms, ties to the lower id: a total order, so selecting
+        // them first and sorting only those keeps the same terms in the same order.
+        let heavier = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if top.len() > CENTROID_TERMS {
+            top.select_nth_unstable_by(CENTROID_TERMS, heavier);
+            top.truncate(CENTROID_TERMS);
+        }
+        top.sort_by(heavier);
         top.sort_by_key(|t| t.0);
         self.centroid = top;
         normalise(&mut self.centroid);
@@ -475,10 +486,15 @@ pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn(
         let text = format!("{} {}", strip_wire_prefix(&a.title), crate::wire::strip_dateline(&a.lead));
         let mut tf: HashMap<u32, f64> = HashMap::new();
         for t in terms(&text) {
-            let id = *vocab.entry(t.clone()).or_insert_with(|| {
-                names.push(t);
-                (names.len() - 1) as u32
-            });
+            // A term seen before costs a lookup, not a copy of its text.
+            let id = match vocab.get(&t) {
+                Some(id) => *id,
+                None => {
+                    names.push(t.clone());
+                    vocab.insert(t, (names.len() - 1) as u32);
+                    (names.len() - 1) as u32
+                }
+            };
             *tf.entry(id).or_default() += 1.0;
         }
         for (ticker, r) in &a.links {
@@ -522,6 +538,7 @@ pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn(
     // themes come from an index of the terms in their centroids.
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut index: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut scores = Scores::default();
     let mut assignment = vec![usize::MAX; articles.len()];
     for (n, &i) in order.iter().enumerate() {
         if n % CHECK_EVERY == 0 && stop() {
@@ -531,20 +548,26 @@ pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn(
         if v.is_empty() {
             continue;
         }
-        let best = best_cluster(v, &clusters, &index);
+        let best = scores.best(v, &mut clusters, &mut index);
         let c = match best {
             Some((c, sim)) if sim >= JOIN => c,
             _ => {
-                clusters.push(Cluster { sum: BTreeMap::new(), centroid: Vector::new(), members: Vec::new() });
+                clusters.push(Cluster {
+                    sum: BTreeMap::new(),
+                    centroid: Vector::new(),
+                    members: Vec::new(),
+                    indexed: HashSet::new(),
+                });
                 clusters.len() - 1
             }
         };
         clusters[c].add(v);
         clusters[c].members.push(i);
-        let before: HashSet<u32> = clusters[c].centroid.iter().map(|t| t.0).collect();
         clusters[c].refresh();
-        for (k, _) in &clusters[c].centroid {
-            if !before.contains(k) {
+        // Each term a centroid has ever held lists the cluster once.
+        let cluster = &mut clusters[c];
+        for (k, _) in &cluster.centroid {
+            if cluster.indexed.insert(*k) {
                 index.entry(*k).or_default().push(c);
             }
         }
@@ -560,7 +583,7 @@ pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn(
         if assignment[i] == usize::MAX {
             continue;
         }
-        let c = match best_cluster(&vectors[i], &clusters, &index) {
+        let c = match scores.best(&vectors[i], &mut clusters, &mut index) {
             Some((c, sim)) if sim >= JOIN => c,
             _ => assignment[i],
         };
@@ -593,14 +616,65 @@ pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn(
     Some(themes)
 }
 
-fn best_cluster(v: &Vector, clusters: &[Cluster], index: &HashMap<u32, Vec<usize>>) -> Option<(usize, f64)> {
-    let mut candidates: Vec<usize> = v.iter().filter_map(|(k, _)| index.get(k)).flatten().copied().collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    candidates
-        .into_iter()
-        .map(|c| (c, dot(v, &clusters[c].centroid)))
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+/// The cluster most similar to an article, found by accumulating the
+/// article's dot product with every centroid sharing a term with it, term by
+/// term in ascending order — the order [`dot`] sums in, so each similarity is
+/// the same number to the last bit — instead of a merge per candidate. A
+/// cluster that shares no term has similarity 0, below [`JOIN`]: it is never
+/// the answer that counts. Ties go to the older cluster.
+#[derive(Default)]
+struct Scores {
+    sums: Vec<f64>,
+    seen: Vec<bool>,
+    touched: Vec<usize>,
+}
+
+impl Scores {
+    /// Also drops the index entries of terms a centroid no longer holds (the
+    /// order of a term's list does not matter: each cluster adds once per term).
+    fn best(
+        &mut self,
+        v: &Vector,
+        clusters: &mut [Cluster],
+        index: &mut HashMap<u32, Vec<usize>>,
+    ) -> Option<(usize, f64)> {
+        if self.sums.len() < clusters.len() {
+            self.sums.resize(clusters.len(), 0.0);
+            self.seen.resize(clusters.len(), false);
+        }
+        for (k, x) in v {
+            let Some(listed) = index.get_mut(k) else { continue };
+            let mut i = 0;
+            while i < listed.len() {
+                let c = listed[i];
+                match clusters[c].centroid.binary_search_by_key(k, |t| t.0) {
+                    Ok(at) => {
+                        if !self.seen[c] {
+                            self.seen[c] = true;
+                            self.touched.push(c);
+                        }
+                        self.sums[c] += x * clusters[c].centroid[at].1;
+                        i += 1;
+                    }
+                    Err(_) => {
+                        listed.swap_remove(i);
+                        clusters[c].indexed.remove(k);
+                    }
+                }
+            }
+        }
+        let mut best: Option<(usize, f64)> = None;
+        for &c in &self.touched {
+            let s = self.sums[c];
+            if best.is_none_or(|(b, bs)| s.total_cmp(&bs).then(b.cmp(&c)).is_gt()) {
+                best = Some((c, s));
+            }
+            self.sums[c] = 0.0;
+            self.seen[c] = false;
+        }
+        self.touched.clear();
+        best
+    }
 }
 
 /// Words that state a quantity ("seven", "two-year"): a label of them would be
@@ -751,6 +825,56 @@ pub fn matching<'t>(themes: &'t [Theme], query: &str) -> Option<&'t Theme> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The accumulated similarities pick what a dot product with every
+    /// candidate picks, to the last bit, ties to the older cluster.
+    #[test]
+    fn accumulated_similarity_is_the_dot_product() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as u32
+        };
+        let mut vector = |terms: u32| -> Vector {
+            let mut v: Vector = (0..terms).map(|_| (next() % 40, f64::from(next() % 1000) / 100.0 + 0.01)).collect();
+            v.sort_by_key(|t| t.0);
+            v.dedup_by_key(|t| t.0);
+            normalise(&mut v);
+            v
+        };
+        let mut clusters: Vec<Cluster> = Vec::new();
+        let mut index: HashMap<u32, Vec<usize>> = HashMap::new();
+        for c in 0..200 {
+            let centroid = if c % 50 == 7 { clusters[c - 1].centroid.clone() } else { vector(12) };
+            for (k, _) in &centroid {
+                index.entry(*k).or_default().push(c);
+            }
+            for k in 0..40 {
+                index.entry(k).or_default();
+            }
+            clusters.push(Cluster { sum: BTreeMap::new(), centroid, members: Vec::new(), indexed: HashSet::new() });
+        }
+        // Centroids that moved on: their old terms stay listed (stale entries).
+        for c in (0..200).step_by(10) {
+            let centroid = vector(12);
+            for (k, _) in &centroid {
+                if !index[k].contains(&c) {
+                    index.get_mut(k).unwrap().push(c);
+                }
+            }
+            clusters[c].centroid = centroid;
+        }
+        let mut scores = Scores::default();
+        for _ in 0..500 {
+            let v = vector(8);
+            let brute = (0..clusters.len())
+                .map(|c| (c, dot(&v, &clusters[c].centroid)))
+                .filter(|(_, s)| *s > 0.0)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            let got = scores.best(&v, &mut clusters, &mut index);
+            assert_eq!(got.map(|(c, s)| (c, s.to_bits())), brute.map(|(c, s)| (c, s.to_bits())), "{v:?}");
+        }
+    }
 
     fn art(id: i64, day: u32, title: &str, links: &[(&str, u8)]) -> ThemeArticle {
         ThemeArticle {
