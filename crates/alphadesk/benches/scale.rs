@@ -50,12 +50,14 @@ fn main() {
         let spec = alphadesk_testkit::synthetic::Spec::new(tickers, years);
         let w = alphadesk_testkit::synthetic::write(&data, &spec).unwrap();
         println!(
-            "{k}×: {tickers} tickers × {years} years ({}..{}): {} price rows, {} facts, {} articles, {:.0} MiB of files",
+            "{k}×: {tickers} tickers × {years} years ({}..{}): {} price rows, {} facts, {} articles, {} Form 4s, {} 13F reports, {:.0} MiB of files",
             w.first_day,
             w.last_day,
             w.price_rows,
             w.facts,
             w.articles,
+            w.insider_reports,
+            w.holdings_reports,
             w.bytes as f64 / 1048576.0
         );
         let db = root.path().join("scale.db");

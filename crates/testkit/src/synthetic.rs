@@ -14,10 +14,13 @@
 //!   repeated in later filings, some restated, and a 2-for-1 split in a few
 //!   companies' share counts;
 //! - `sec/submissions/CIK##########.json`: each company's tickers and filings;
-//! - `text/news/synthetic.jsonl`: articles naming one to three companies.
-//!
-//! Not written: Form 3/4/5 and 13F documents (their parsers are measured by the
-//! ingest bench on the real files; their stored volume is small beside prices).
+//! - `text/news/synthetic.jsonl`: articles naming one to three companies;
+//! - `sec/form4/{T}-{year}.xml`: one Form 4 a year per company, an insider's
+//!   open-market purchase or sale at that day's close (bare ownership XML, as
+//!   EDGAR's primary documents are);
+//! - `sec/13f/{manager}-{quarter}.nc`: a 13F-HR full submission per manager per
+//!   quarter (one manager per hundred companies), positions in about fifty
+//!   companies that grow, shrink, open and close from quarter to quarter.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -52,6 +55,8 @@ pub struct Written {
     pub price_rows: usize,
     pub facts: usize,
     pub articles: usize,
+    pub insider_reports: usize,
+    pub holdings_reports: usize,
     pub first_day: String,
     pub last_day: String,
 }
@@ -258,8 +263,10 @@ pub fn write(dir: &Path, spec: &Spec) -> io::Result<Written> {
         let mut csv = String::with_capacity((end - start) * 64);
         csv.push_str("date,open,high,low,close,volume,Name\n");
         let t = ticker(i);
+        let mut closes: Vec<f64> = Vec::with_capacity(end - start);
         for (k, d) in days.iter().enumerate().take(end).skip(start) {
             p *= (mu + sigma * rng.normal()).exp();
+            closes.push(p);
             if rng.below(400) == 0 {
                 continue; // a missing day
             }
@@ -280,6 +287,28 @@ pub fn write(dir: &Path, spec: &Spec) -> io::Result<Written> {
         fs::create_dir_all(dir.join("market/prices"))?;
         fs::write(dir.join(format!("market/prices/{t}_data.csv")), &csv)?;
         w.files += 1;
+
+        // Insider trades: one open-market trade a year, at that day's close.
+        fs::create_dir_all(dir.join("sec/form4"))?;
+        for year_start in (start..end).step_by(261) {
+            let k = year_start + rng.below((end - year_start).min(261));
+            let (code, ad) = if rng.below(10) < 3 { ("P", "A") } else { ("S", "D") };
+            let day = iso(days[k]);
+            let xml = format!(
+                r#"<?xml version="1.0"?><ownershipDocument><schemaVersion>X0306</schemaVersion><documentType>4</documentType><periodOfReport>{day}</periodOfReport><issuer><issuerCik>{:010}</issuerCik><issuerName>{}</issuerName><issuerTradingSymbol>{t}</issuerTradingSymbol></issuer><reportingOwner><reportingOwnerId><rptOwnerCik>{:010}</rptOwnerCik><rptOwnerName>Insider {} {}</rptOwnerName></reportingOwnerId><reportingOwnerRelationship><isOfficer>1</isOfficer></reportingOwnerRelationship></reportingOwner><nonDerivativeTable><nonDerivativeTransaction><securityTitle><value>Common</value></securityTitle><transactionDate><value>{day}</value></transactionDate><transactionCoding><transactionCode>{code}</transactionCode></transactionCoding><transactionAmounts><transactionShares><value>{}</value></transactionShares><transactionPricePerShare><value>{:.2}</value></transactionPricePerShare><transactionAcquiredDisposedCode><value>{ad}</value></transactionAcquiredDisposedCode></transactionAmounts><postTransactionAmounts><sharesOwnedFollowingTransaction><value>{}</value></sharesOwnedFollowingTransaction></postTransactionAmounts></nonDerivativeTransaction></nonDerivativeTable></ownershipDocument>"#,
+                cik(i),
+                name(i),
+                7_000_000 + i as u64,
+                t,
+                k % 3,
+                1_000 + rng.below(49_000),
+                closes[k - start],
+                10_000 + rng.below(500_000),
+            );
+            fs::write(dir.join(format!("sec/form4/{t}-{}.xml", civil(days[k]).0)), xml)?;
+            w.files += 1;
+            w.insider_reports += 1;
+        }
 
         // Fundamentals: quarters from the listing on.
         let mut revenue = 1e8 * (1.0 + 50.0 * rng.unit());
@@ -417,8 +446,75 @@ pub fn write(dir: &Path, spec: &Spec) -> io::Result<Written> {
     }
     news.flush()?;
     w.articles = n;
+    thirteen_f(dir, spec, &days, &lives, &mut rng, &mut w)?;
     w.bytes = dir_bytes(dir);
     Ok(w)
+}
+
+/// 13F-HR submissions: a manager per hundred companies, each quarter's
+/// positions filed 45 days after the quarter ends; a position drifts, and now
+/// and then one opens or closes, so holdings change between quarters.
+fn thirteen_f(
+    dir: &Path,
+    spec: &Spec,
+    days: &[i64],
+    lives: &[(usize, usize)],
+    rng: &mut Rng,
+    w: &mut Written,
+) -> io::Result<()> {
+    let managers = spec.tickers.div_ceil(100).max(2);
+    fs::create_dir_all(dir.join("sec/13f"))?;
+    let (first_year, last_year) = (civil(days[0]).0, civil(*days.last().expect("days")).0);
+    for m in 0..managers {
+        let manager = format!("SYNTHETIC CAPITAL {m}");
+        let manager_cik = 8_000_000 + m as u64;
+        let mut held: std::collections::BTreeMap<usize, u64> = std::collections::BTreeMap::new();
+        while held.len() < 50.min(spec.tickers) {
+            held.insert(rng.below(spec.tickers), 10_000 + rng.below(2_000_000) as u64);
+        }
+        for year in first_year..=last_year {
+            for q in 1..=4u32 {
+                let qend = days_from_civil(year, 3 * q, if q == 1 || q == 4 { 31 } else { 30 });
+                let filed = qend + 45;
+                if filed > *days.last().expect("days") {
+                    break;
+                }
+                let k = days.partition_point(|d| *d <= qend).saturating_sub(1);
+                for shares in held.values_mut() {
+                    *shares = ((*shares as f64) * (0.1 * rng.normal()).exp()).round().max(100.0) as u64;
+                }
+                if rng.below(3) == 0 {
+                    let out = *held.keys().nth(rng.below(held.len())).expect("held");
+                    held.remove(&out);
+                    held.insert(rng.below(spec.tickers), 10_000 + rng.below(2_000_000) as u64);
+                }
+                let mut table = String::new();
+                for (&i, &shares) in held.iter().filter(|(i, _)| lives[**i].0 <= k && k < lives[**i].1) {
+                    let _ = write!(
+                        table,
+                        "<infoTable><nameOfIssuer>{}</nameOfIssuer><titleOfClass>COM</titleOfClass><cusip>{:08}0</cusip><value>{}</value><shrsOrPrnAmt><sshPrnamt>{shares}</sshPrnamt><sshPrnamtType>SH</sshPrnamtType></shrsOrPrnAmt><investmentDiscretion>SOLE</investmentDiscretion><votingAuthority><Sole>{shares}</Sole><Shared>0</Shared><None>0</None></votingAuthority></infoTable>",
+                        name(i).to_uppercase(),
+                        10_000_000 + i,
+                        shares * 40
+                    );
+                }
+                let (period, quarter) = (iso(qend).replace('-', ""), {
+                    let (y, mo, d) = civil(qend);
+                    format!("{mo:02}-{d:02}-{y}")
+                });
+                let accession = format!("{manager_cik:010}-{:02}-{:06}", year % 100, q);
+                let body = format!(
+                    r#"<SUBMISSION>
+<ACCESSION-NUMBER>{accession}<TYPE>13F-HR<PUBLIC-DOCUMENT-COUNT>2<PERIOD>{period}<FILING-DATE>{}<FILER><COMPANY-DATA><CONFORMED-NAME>{manager}<CIK>{manager_cik:010}</COMPANY-DATA></FILER><DOCUMENT><TYPE>13F-HR<SEQUENCE>1<FILENAME>primary_doc.xml<TEXT><XML><?xml version="1.0" encoding="UTF-8"?><edgarSubmission xmlns="http://www.sec.gov/edgar/thirteenffiler"><headerData><submissionType>13F-HR</submissionType><filerInfo><filer><credentials><cik>{manager_cik:010}</cik></credentials></filer><periodOfReport>{quarter}</periodOfReport></filerInfo></headerData><formData><coverPage><reportCalendarOrQuarter>{quarter}</reportCalendarOrQuarter><filingManager><name>{manager}</name></filingManager><reportType>13F HOLDINGS REPORT</reportType></coverPage></formData></edgarSubmission></XML></TEXT></DOCUMENT><DOCUMENT><TYPE>INFORMATION TABLE<SEQUENCE>2<FILENAME>table.xml<TEXT><XML><?xml version="1.0" encoding="UTF-8"?><informationTable xmlns="http://www.sec.gov/edgar/document/thirteenf/informationtable">{table}</informationTable></XML></TEXT></DOCUMENT></SUBMISSION>"#,
+                    iso(filed).replace('-', "")
+                );
+                fs::write(dir.join(format!("sec/13f/manager{m}-{year}q{q}.nc")), body)?;
+                w.files += 1;
+                w.holdings_reports += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn dir_bytes(dir: &Path) -> u64 {
@@ -462,6 +558,7 @@ mod tests {
         let p = format!("market/prices/{}_data.csv", ticker(3));
         assert_eq!(fs::read(a.join(&p)).unwrap(), fs::read(b.join(&p)).unwrap());
         assert!(wa.price_rows > 12 * 400 && wa.facts > 12 * 30 && wa.articles > 0, "{wa:?}");
+        assert!(wa.insider_reports >= 12 && wa.holdings_reports >= 2 * 6, "{wa:?}");
         let _ = (fs::remove_dir_all(&a), fs::remove_dir_all(&b));
     }
 
