@@ -155,13 +155,7 @@ pub fn facts_known(
     concept: &str,
     as_of: NaiveDate,
 ) -> Result<Vec<StoredFact>, StoreError> {
-    let mut st = conn.prepare_cached(
-        "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
-                nullif(f.frame, ''), s.path
-         FROM facts f JOIN sources s ON s.id = f.source_id
-         WHERE f.cik = ?1 AND f.concept = ?2 AND f.filed <= ?3
-         ORDER BY f.filed, f.source_id, f.seq",
-    )?;
+    let mut st = conn.prepare_cached(FACTS_KNOWN)?;
     let rows = st.query_map(params![cik, concept, as_of.to_string()], fact_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -214,19 +208,14 @@ pub struct Bar {
 /// The last bar with a close on or before `date`.
 pub fn close_on_or_before(conn: &Connection, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
     Ok(conn
-        .query_row(
-            "SELECT p.date, p.close, p.adj_close, s.path, p.line FROM prices p JOIN sources s ON s.id = p.source_id
-             WHERE p.ticker = ?1 AND p.date <= ?2 AND p.close IS NOT NULL ORDER BY p.date DESC LIMIT 1",
-            params![ticker, date.to_string()],
-            |r| {
-                Ok(Bar {
-                    date: req_date(r, 0)?,
-                    close: r.get(1)?,
-                    adj_close: r.get(2)?,
-                    source: SourceRef { path: r.get(3)?, accession: None, line: r.get(4)? },
-                })
-            },
-        )
+        .query_row(CLOSE_ON_OR_BEFORE, params![ticker, date.to_string()], |r| {
+            Ok(Bar {
+                date: req_date(r, 0)?,
+                close: r.get(1)?,
+                adj_close: r.get(2)?,
+                source: SourceRef { path: r.get(3)?, accession: None, line: r.get(4)? },
+            })
+        })
         .optional()?)
 }
 
@@ -331,10 +320,7 @@ pub fn annual_values(
     ticker: &str,
     period_end_by: NaiveDate,
 ) -> Result<Vec<AnnualValue>, StoreError> {
-    let mut st = conn.prepare_cached(
-        "SELECT a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
-         WHERE a.ticker = ?1 AND a.period_end <= ?2 ORDER BY a.period_end, a.item",
-    )?;
+    let mut st = conn.prepare_cached(ANNUAL_VALUES)?;
     let rows = st.query_map(params![ticker, period_end_by.to_string()], |r| {
         Ok(AnnualValue {
             period_end: req_date(r, 0)?,
@@ -447,12 +433,7 @@ pub fn positions(conn: &Connection) -> Result<Vec<Position>, StoreError> {
 /// [`facts_known`], without the date filter).
 pub fn facts_of(conn: &Connection, cik: i64, concepts: &[&str]) -> Result<Vec<StoredFact>, StoreError> {
     let list = serde_json::to_string(concepts).unwrap_or_else(|_| "[]".into());
-    let mut st = conn.prepare_cached(
-        "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
-                nullif(f.frame, ''), s.path
-         FROM facts f JOIN sources s ON s.id = f.source_id
-         WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2)) ORDER BY f.filed, f.source_id, f.seq",
-    )?;
+    let mut st = conn.prepare_cached(FACTS_OF)?;
     let rows = st.query_map(rusqlite::params![cik, list], fact_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -515,6 +496,50 @@ pub struct StoredDocument {
 
 const DOCUMENT_COLUMNS: &str =
     "d.id, d.kind, d.external_id, d.url, d.title, d.body, d.published_utc, d.known_date, d.ticker_hint, s.path, d.line";
+
+// The reads a point-in-time question makes by key and date. Each is answered
+// from an index, never by scanning its table: `keyed_reads_search_an_index`
+// asks SQLite's planner and fails on a full scan.
+const FACTS_KNOWN: &str =
+    "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
+            nullif(f.frame, ''), s.path
+     FROM facts f JOIN sources s ON s.id = f.source_id
+     WHERE f.cik = ?1 AND f.concept = ?2 AND f.filed <= ?3
+     ORDER BY f.filed, f.source_id, f.seq";
+const FACTS_OF: &str =
+    "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
+            nullif(f.frame, ''), s.path
+     FROM facts f JOIN sources s ON s.id = f.source_id
+     WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2)) ORDER BY f.filed, f.source_id, f.seq";
+const CLOSE_ON_OR_BEFORE: &str =
+    "SELECT p.date, p.close, p.adj_close, s.path, p.line FROM prices p JOIN sources s ON s.id = p.source_id
+     WHERE p.ticker = ?1 AND p.date <= ?2 AND p.close IS NOT NULL ORDER BY p.date DESC LIMIT 1";
+const ANNUAL_VALUES: &str = "SELECT a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
+     WHERE a.ticker = ?1 AND a.period_end <= ?2 ORDER BY a.period_end, a.item";
+const LINKS_BETWEEN: &str = "SELECT document_id, ticker, relevance, salience FROM news_signals
+     WHERE kind = 'article' AND known_date BETWEEN ?1 AND ?2 ORDER BY document_id, ticker";
+
+fn articles_between_sql() -> String {
+    format!(
+        "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN sources s ON s.id = d.source_id
+         WHERE d.kind = 'article' AND d.known_date BETWEEN ?1 AND ?2 ORDER BY d.known_date, d.id"
+    )
+}
+
+/// The count and the page of [`articles_about`].
+fn articles_about_sql() -> (String, String) {
+    const WHERE: &str = "n.ticker = ?1 AND n.kind = 'article'
+           AND (?2 IS NULL OR n.known_date >= ?2) AND (?3 IS NULL OR n.known_date <= ?3)
+           AND (?4 = 0 OR n.relevance >= ?4)";
+    (
+        format!("SELECT count(*) FROM news_signals n WHERE {WHERE}"),
+        format!(
+            "SELECT {DOCUMENT_COLUMNS}, n.relevance, n.salience, n.tone
+             FROM news_signals n JOIN documents d ON d.id = n.document_id JOIN sources s ON s.id = d.source_id
+             WHERE {WHERE} ORDER BY n.known_date DESC, d.published_utc DESC, d.id DESC LIMIT ?5"
+        ),
+    )
+}
 
 fn document_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
     Ok(StoredDocument {
@@ -653,17 +678,11 @@ pub fn articles_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(StoredDocument, Vec<ArticleLink>)>, StoreError> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN sources s ON s.id = d.source_id
-         WHERE d.kind = 'article' AND d.known_date BETWEEN ?1 AND ?2 ORDER BY d.known_date, d.id"
-    ))?;
+    let mut st = conn.prepare_cached(&articles_between_sql())?;
     let docs: Vec<StoredDocument> =
         st.query_map(params![from.to_string(), to.to_string()], document_row)?.collect::<Result<_, _>>()?;
     let mut links: std::collections::HashMap<i64, Vec<ArticleLink>> = std::collections::HashMap::new();
-    let mut st = conn.prepare_cached(
-        "SELECT document_id, ticker, relevance, salience FROM news_signals
-         WHERE kind = 'article' AND known_date BETWEEN ?1 AND ?2 ORDER BY document_id, ticker",
-    )?;
+    let mut st = conn.prepare_cached(LINKS_BETWEEN)?;
     let rows = st.query_map(params![from.to_string(), to.to_string()], |r| {
         Ok((r.get::<_, i64>(0)?, ArticleLink { ticker: r.get(1)?, relevance: r.get(2)?, salience: r.get(3)? }))
     })?;
@@ -703,18 +722,10 @@ pub fn articles_about(
     min_relevance: u8,
     limit: usize,
 ) -> Result<(Vec<(StoredDocument, TickerLink)>, usize), StoreError> {
-    const WHERE: &str = "n.ticker = ?1 AND n.kind = 'article'
-           AND (?2 IS NULL OR n.known_date >= ?2) AND (?3 IS NULL OR n.known_date <= ?3)
-           AND (?4 = 0 OR n.relevance >= ?4)";
     let (from, to) = (from.map(|d| d.to_string()), to.map(|d| d.to_string()));
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM news_signals n WHERE {WHERE}"))?
-        .query_row(params![ticker, from, to, min_relevance], |r| r.get(0))?;
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {DOCUMENT_COLUMNS}, n.relevance, n.salience, n.tone
-         FROM news_signals n JOIN documents d ON d.id = n.document_id JOIN sources s ON s.id = d.source_id
-         WHERE {WHERE} ORDER BY n.known_date DESC, d.published_utc DESC, d.id DESC LIMIT ?5"
-    ))?;
+    let (count, rows) = articles_about_sql();
+    let total: i64 = conn.prepare_cached(&count)?.query_row(params![ticker, from, to, min_relevance], |r| r.get(0))?;
+    let mut st = conn.prepare_cached(&rows)?;
     let rows = st.query_map(params![ticker, from, to, min_relevance, limit as i64], |r| {
         Ok((document_row(r)?, TickerLink { relevance: r.get(11)?, salience: r.get(12)?, tone: r.get(13)? }))
     })?;
@@ -809,4 +820,44 @@ pub fn filer_names(conn: &Connection, accession: &str) -> Result<Vec<String>, St
     )?;
     let rows = st.query_map([accession], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod plans {
+    use super::*;
+
+    /// SQLite's plan for each keyed read: every table is searched through an
+    /// index (or its primary key), none scanned whole. A query a new column or
+    /// a lost index turns into a scan fails here, not at 16 times the data.
+    #[test]
+    fn keyed_reads_search_an_index() {
+        let store = crate::Store::open_in_memory().unwrap();
+        let (about_count, about_rows) = articles_about_sql();
+        let between = articles_between_sql();
+        let reads: [(&str, &str, usize); 8] = [
+            ("facts_known", FACTS_KNOWN, 3),
+            ("facts_of", FACTS_OF, 2),
+            ("close_on_or_before", CLOSE_ON_OR_BEFORE, 2),
+            ("annual_values", ANNUAL_VALUES, 2),
+            ("articles_between", &between, 2),
+            ("links_between", LINKS_BETWEEN, 2),
+            ("articles_about (count)", &about_count, 4),
+            ("articles_about", &about_rows, 5),
+        ];
+        for (name, sql, n) in reads {
+            let mut st = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let params: Vec<String> =
+                (0..n).map(|i| if i == 1 && name == "facts_of" { "[\"Assets\"]".into() } else { "1".into() }).collect();
+            let plan: Vec<String> = st
+                .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for step in &plan {
+                let scans_a_table = step.starts_with("SCAN ") && !step.contains("VIRTUAL TABLE");
+                assert!(!scans_a_table, "{name} scans a table: {step}\n{}", plan.join("\n"));
+            }
+            assert!(plan.iter().any(|s| s.starts_with("SEARCH ")), "{name} searches an index: {plan:?}");
+        }
+    }
 }
