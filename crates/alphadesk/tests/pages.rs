@@ -5,7 +5,7 @@
 //! phone, the store's path, an accessibility violation axe-core rates serious or
 //! critical — plus what each page must show: search that finds a company, a
 //! stock's articles and stories, a labelled score history, what moved the
-//! score, a screener that agrees with `score --json`.
+//! score, a screener that agrees with `score --json`, stocks side by side.
 //!
 //! Screenshots of every page at both widths are kept under the target
 //! directory (`screenshots/pages/`) to look at.
@@ -116,6 +116,7 @@ fn pages_read_well_on_a_phone_and_a_desktop() {
         ("themes", format!("/themes?to={DATE}")),
         ("methodology", "/methodology".to_string()),
         ("latest", "/t/XOM".to_string()),
+        ("compare", format!("/compare?tickers=AAPL,MSFT,XOM&as_of={DATE}")),
     ];
     let rendered = render(&chromium, &server, &pages, &shots);
 
@@ -167,6 +168,13 @@ fn pages_read_well_on_a_phone_and_a_desktop() {
     let panel = stock.html().split("id=\"change\"").nth(1).unwrap_or_default();
     assert!(panel.contains(moved["title"].as_str().unwrap()), "the panel names {}", moved["title"]);
     assert!(stock.text().contains(&change["summary"].as_str().unwrap()[..40]), "and says what moved in words");
+
+    // A watchlist is a comparison kept in its address: every ticker a row, linked.
+    let compare = page("compare");
+    for t in ["AAPL", "MSFT", "XOM"] {
+        assert!(compare.html().contains(&format!("href=\"/t/{t}?as_of={DATE}\"")), "compare lists {t}");
+    }
+    assert!(stock.html().contains("href=\"/compare?tickers=AAPL"), "the stock page compares its peers");
 
     // The screener's set is the one an independent filter of `score --json` gives.
     let out = bin().args(["--db", db.to_str().unwrap(), "score", "--as-of", DATE, "--json"]).output().unwrap();

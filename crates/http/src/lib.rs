@@ -116,6 +116,7 @@ pub fn app(service: Arc<Service>, opts: &Options) -> Router {
         .route("/search", get(pages::search))
         .route("/screen", get(pages::screen))
         .route("/screener", get(pages::screener))
+        .route("/compare", get(pages::compare))
         .route("/notes", get(pages::notes))
         .route("/notes/{id}", get(pages::note))
         .route("/stories", get(pages::stories))

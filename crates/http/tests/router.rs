@@ -459,6 +459,16 @@ async fn pages() {
         assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.text());
     }
     assert_eq!(get(&r, "/stories/not-a-story").await.status, StatusCode::BAD_REQUEST);
+    let c = get(&r, "/compare?tickers=aapl+msft&as_of=2017-12-29").await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text());
+    assert!(
+        c.text().contains("href=\"/t/AAPL?as_of=2017-12-29\"")
+            && c.text().contains("href=\"/t/MSFT?as_of=2017-12-29\"")
+    );
+    assert_eq!(get(&r, "/compare").await.status, StatusCode::OK, "the empty form");
+    let one = get(&r, "/compare?tickers=AAPL").await;
+    assert_eq!(one.status, StatusCode::BAD_REQUEST);
+    assert!(one.text().contains("2 to 10"), "{}", one.text());
     let html = get(&r, "/t/AAPL?as_of=2016-06-30").await.text();
     let direct = f.service.explain("AAPL", Some("2016-06-30".parse().unwrap())).unwrap();
     assert!(html.contains(&direct.explanation[0]), "the page states the service's sentence");

@@ -449,3 +449,79 @@ pub async fn search(State(s): State<Arc<Service>>, q: Result<Q<SearchPage>, ApiE
 pub struct SearchPage {
     q: Option<String>,
 }
+
+/// The compare page's query: tickers comma-separated as a link writes them, or
+/// typed into the form with spaces.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComparePage {
+    tickers: Option<String>,
+    as_of: Option<String>,
+}
+
+/// `/compare?tickers=AAPL,MSFT`: two to ten stocks side by side — a watchlist
+/// is this page bookmarked. Each row has its score, change since the previous
+/// month end, market cap, pillars and the sentence that explains it.
+pub async fn compare(State(s): State<Arc<Service>>, q: Result<Q<ComparePage>, ApiError>) -> PageResult {
+    let Q(p) = q?;
+    let as_of = date_field("as_of", &p.as_of)?;
+    let tickers: Vec<String> = blank(&p.tickers)
+        .unwrap_or_default()
+        .split([',', ' '])
+        .map(|t| t.trim().to_ascii_uppercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let typed = tickers.join(", ");
+    let answer = if tickers.is_empty() {
+        None
+    } else {
+        Some(
+            blocking(move || {
+                let c = s.compare(&tickers, as_of)?;
+                let before = s.previous_month_scores(c.as_of)?;
+                Ok((c, before))
+            })
+            .await?,
+        )
+    };
+    let body = html! {
+        h1 { "Compare stocks" }
+        p { "Two to ten stocks side by side on one date. Bookmark the page to keep it as a watchlist: the stocks are in its address." }
+        form.pick method="get" action="/compare" {
+            label { "Tickers (2 to 10, separated by commas or spaces)" input type="text" name="tickers" value=(typed) maxlength="120" placeholder="AAPL, MSFT, GOOGL"; }
+            label { "Date" input type="date" name="as_of" value=[answer.as_ref().map(|(c, _)| c.as_of.to_string())]; }
+            button type="submit" { "Compare" }
+        }
+        @if let Some((c, (since, before))) = &answer {
+            p.muted { "Alpha Scores at the close of " (c.as_of) "; change since the close of " (since.map(|d| d.to_string()).unwrap_or_else(|| "the previous month end".into())) ". Each score ranks a stock within its own sector: stocks of different sectors are compared by where they stand among their peers." }
+            div.table-wrap tabindex="0" { table {
+                thead { tr {
+                    th scope="col" { "Ticker" } th.wide scope="col" { "Company" } th.wide scope="col" { "Sector" }
+                    th scope="col" .num { span.full { "Market cap" } span.short aria-hidden="true" { "Cap" } }
+                    th scope="col" .num { "Score" }
+                    th scope="col" .num { span.full { "Change" } span.short aria-hidden="true" { "Chg" } }
+                    th scope="col" .num { span.full { "Momentum" } span.short aria-hidden="true" { "Mom" } }
+                    th scope="col" .num { span.full { "Value" } span.short aria-hidden="true" { "Val" } }
+                    th scope="col" .num { span.full { "Quality" } span.short aria-hidden="true" { "Qual" } }
+                    th scope="col" .num { span.full { "Sentiment" } span.short aria-hidden="true" { "Sent" } }
+                } }
+                tbody { @for row in &c.rows {
+                    @let r = &row.score;
+                    tr {
+                        th scope="row" { a href=(format!("/t/{}?as_of={}", r.ticker, c.as_of)) { (r.ticker) } }
+                        td.wide { (r.name.clone().unwrap_or_default()) }
+                        td.wide { (r.sector) }
+                        td.num { (r.market_cap.map(money).unwrap_or_else(|| "–".into())) }
+                        (cell(r.alpha_score))
+                        (change_cell(r.alpha_score.zip(before.get(&r.ticker)).map(|(a, b)| i16::from(a) - i16::from(*b))))
+                        (cell(r.momentum)) (cell(r.value)) (cell(r.quality)) (cell(r.sentiment))
+                    }
+                } }
+            } }
+            h2 { "Why each scores as it does" }
+            ul.plain { @for row in &c.rows { li { a href=(format!("/t/{}?as_of={}", row.score.ticker, c.as_of)) { (row.score.ticker) } ": " (row.explanation) } } }
+            (configuration(&c.config_hash))
+        }
+    };
+    Ok(Html(layout("Compare stocks", body).into_string()))
+}

@@ -14,7 +14,7 @@ mod reading;
 mod report;
 mod stock;
 
-pub use lists::{leaderboard, screen, screener, search};
+pub use lists::{compare, leaderboard, screen, screener, search};
 pub use reading::{note, notes, stories, story, themes};
 pub use report::{methodology, validation};
 pub use stock::stock;
@@ -79,6 +79,7 @@ pub(crate) fn layout(title: &str, body: Markup) -> Markup {
                             ul {
                                 li { a href="/" { "Leaderboard" } }
                                 li { a href="/screen" { "Screener" } }
+                                li { a href="/compare" { "Compare" } }
                                 li { a href="/stories" { "Stories" } }
                                 li { a href="/notes" { "Notes" } }
                                 li { a href="/validation" { "Validation" } }

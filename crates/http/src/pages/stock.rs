@@ -488,7 +488,11 @@ fn peers_section(s: &Stock) -> Markup {
                             }
                         } }
                     } }
-                    p.muted { a href=(format!("/screen?as_of={}&sector={}&sort=market_cap", p.as_of, s.view.record.sector.name().replace(' ', "+"))) { "The whole sector in the screener" } }
+                    p.muted {
+                        a href=(format!("/compare?tickers={}&as_of={}", p.rows.iter().take(10).map(|r| r.score.ticker.as_str()).collect::<Vec<_>>().join(","), p.as_of)) { "Compare them side by side" }
+                        " · "
+                        a href=(format!("/screen?as_of={}&sector={}&sort=market_cap", p.as_of, s.view.record.sector.name().replace(' ', "+"))) { "The whole sector in the screener" }
+                    }
                 }
                 _ => {
                     p.muted { "No peers to show: " (me) " has no market cap on this date (no share count known), so no stock of its sector can be matched to its size." }
