@@ -89,4 +89,40 @@ fn backtest_shape_report_and_cross_check() {
     for k in 0..5 {
         close(&bt["quantiles"]["mean_returns"][k], &r["quintiles"]["mean_returns"][k], &format!("quintile {}", k + 1));
     }
+
+    // IC decay: each horizon of one run equals the reference at that horizon,
+    // and the run's own horizon among them equals its main figures exactly.
+    let out = alphadesk(
+        &db,
+        &["backtest", "--from", "2014-05-01", "--to", "2018-05-18", "--horizons", "1,5,21,63", "--json"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let decay: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by = decay["by_horizon"].as_array().expect("by_horizon");
+    assert_eq!(by.iter().map(|h| h["horizon"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 5, 21, 63]);
+    assert_eq!(by[2]["ic"], decay["ic"], "the 21-day entry is the main figures");
+    assert_eq!(by[2]["quantiles"], decay["quantiles"]);
+    for h in [&by[0], &by[1], &by[3]] {
+        let days = h["horizon"].to_string();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/backtest_reference.py");
+        let out = Command::new("python3").arg(script).arg(&db).arg(&panel).arg(&days).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for f in ["alpha_score", "momentum", "value", "quality"] {
+            let (rs, ps) = (h["ic"][f]["series"].as_array().unwrap(), r["ic"][f]["series"].as_array().unwrap());
+            assert_eq!(rs.len(), ps.len(), "{f} at {days} days: dates with an IC");
+            for (x, y) in rs.iter().zip(ps) {
+                assert_eq!((&x["date"], &x["n"]), (&y["date"], &y["n"]), "{f} at {days} days");
+                close(&x["ic"], &y["ic"], &format!("{f} IC on {} at {days} days", x["date"]));
+            }
+            close(&h["ic"][f]["mean"], &r["ic"][f]["mean"], &format!("{f} mean IC at {days} days"));
+        }
+        for k in 0..5 {
+            close(
+                &h["quantiles"]["mean_returns"][k],
+                &r["quintiles"]["mean_returns"][k],
+                &format!("quintile {} at {days} days", k + 1),
+            );
+        }
+    }
 }

@@ -901,8 +901,19 @@ impl Service {
 
     /// A backtest with any specification (not cached).
     pub fn backtest(&self, spec: &Spec) -> Result<Backtest> {
+        self.backtest_horizons(spec, &[])
+    }
+
+    /// [`Self::backtest`] with the IC and quintiles at each of `horizons` too
+    /// (trading days, 1 to 252, at most 10): the decay of the score's information.
+    pub fn backtest_horizons(&self, spec: &Spec, horizons: &[usize]) -> Result<Backtest> {
+        if horizons.len() > 10 || horizons.iter().any(|h| !(1..=252).contains(h)) {
+            return Err(ServiceError::bad_input(format!(
+                "horizons must be at most 10, each 1 to 252 trading days, got {horizons:?}"
+            )));
+        }
         let snap = self.snapshot()?;
-        Ok(alphadesk_validate::backtest(&snap.universe, &self.cfg, spec))
+        Ok(alphadesk_validate::backtest_horizons(&snap.universe, &self.cfg, spec, horizons))
     }
 
     /// Runs `f` with the universe of the current snapshot (panels, research).

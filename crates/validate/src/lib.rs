@@ -65,49 +65,70 @@ pub struct Spec {
 
 /// Scores every rebalance date and attaches forward returns.
 pub fn build_panel(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Panel {
-    let mut panel =
-        Panel { dates: Vec::new(), observations: Vec::new(), dropped: Vec::new(), dates_without_horizon: Vec::new() };
+    build_panels(u, cfg, spec, &[spec.horizon]).pop().expect("one horizon, one panel")
+}
+
+/// One panel per horizon from one scoring of each rebalance date (scoring is
+/// the cost; forward returns are lookups). `spec.horizon` is not used.
+pub fn build_panels(u: &Universe, cfg: &ScoreConfig, spec: &Spec, horizons: &[usize]) -> Vec<Panel> {
+    let mut panels: Vec<Panel> = horizons
+        .iter()
+        .map(|_| Panel {
+            dates: Vec::new(),
+            observations: Vec::new(),
+            dropped: Vec::new(),
+            dates_without_horizon: Vec::new(),
+        })
+        .collect();
     for t in u.rebalance_dates(spec.from, spec.to, spec.rebalance) {
         let pos = u.calendar.partition_point(|d| *d < t);
-        let Some(&target) = u.calendar.get(pos + spec.horizon) else {
-            panel.dates_without_horizon.push(t);
+        let targets: Vec<Option<NaiveDate>> = horizons.iter().map(|h| u.calendar.get(pos + h).copied()).collect();
+        if targets.iter().all(Option::is_none) {
+            panels.iter_mut().for_each(|p| p.dates_without_horizon.push(t));
             continue;
-        };
-        let mut obs = Vec::new();
-        let mut dropped = Dropped { date: t, ..Dropped::default() };
-        for r in score(u, t, cfg) {
-            let Some(m) = u.member(&r.ticker) else { continue };
-            let close_on = |d: NaiveDate| -> Option<f64> {
-                let i = m.prices.dates.binary_search(&d).ok()?;
-                let p = m.prices.adj[i];
-                (p.is_finite() && p > 0.0).then_some(p)
-            };
-            let forward = match (close_on(t), close_on(target)) {
-                (Some(p0), Some(p1)) => Some(p1 / p0 - 1.0),
-                (None, _) => {
-                    dropped.no_close_on_date += 1;
-                    dropped.tickers.push(r.ticker.clone());
-                    None
-                }
-                (_, None) => {
-                    dropped.no_forward_close += 1;
-                    dropped.tickers.push(r.ticker.clone());
-                    None
-                }
-            };
-            let mut factors = BTreeMap::new();
-            factors.insert("alpha_score", r.alpha_score.map(f64::from));
-            for p in Pillar::ALL {
-                let name = FACTORS[1 + Pillar::ALL.iter().position(|x| *x == p).expect("pillar")];
-                factors.insert(name, r.pillars.get(&p).and_then(|s| s.score).map(f64::from));
-            }
-            obs.push(Observation { ticker: r.ticker, sector: r.sector, factors, forward });
         }
-        panel.dates.push(t);
-        panel.observations.push(obs);
-        panel.dropped.push(dropped);
+        let records = score(u, t, cfg);
+        for (panel, target) in panels.iter_mut().zip(&targets) {
+            let Some(target) = *target else {
+                panel.dates_without_horizon.push(t);
+                continue;
+            };
+            let mut obs = Vec::new();
+            let mut dropped = Dropped { date: t, ..Dropped::default() };
+            for r in &records {
+                let Some(m) = u.member(&r.ticker) else { continue };
+                let close_on = |d: NaiveDate| -> Option<f64> {
+                    let i = m.prices.dates.binary_search(&d).ok()?;
+                    let p = m.prices.adj[i];
+                    (p.is_finite() && p > 0.0).then_some(p)
+                };
+                let forward = match (close_on(t), close_on(target)) {
+                    (Some(p0), Some(p1)) => Some(p1 / p0 - 1.0),
+                    (None, _) => {
+                        dropped.no_close_on_date += 1;
+                        dropped.tickers.push(r.ticker.clone());
+                        None
+                    }
+                    (_, None) => {
+                        dropped.no_forward_close += 1;
+                        dropped.tickers.push(r.ticker.clone());
+                        None
+                    }
+                };
+                let mut factors = BTreeMap::new();
+                factors.insert("alpha_score", r.alpha_score.map(f64::from));
+                for p in Pillar::ALL {
+                    let name = FACTORS[1 + Pillar::ALL.iter().position(|x| *x == p).expect("pillar")];
+                    factors.insert(name, r.pillars.get(&p).and_then(|s| s.score).map(f64::from));
+                }
+                obs.push(Observation { ticker: r.ticker.clone(), sector: r.sector, factors, forward });
+            }
+            panel.dates.push(t);
+            panel.observations.push(obs);
+            panel.dropped.push(dropped);
+        }
     }
-    panel
+    panels
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -372,10 +393,39 @@ pub struct Backtest {
     pub evaluation: Evaluation,
     pub dropped: Vec<Dropped>,
     pub dropped_total: usize,
+    /// The IC and quintiles at each horizon asked for besides `horizon`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_horizon: Vec<HorizonFigures>,
 }
 
 pub fn backtest(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Backtest {
-    let panel = build_panel(u, cfg, spec);
+    backtest_horizons(u, cfg, spec, &[])
+}
+
+/// [`backtest`] at `spec.horizon`, and the IC and quintiles at each of
+/// `horizons` too (`by_horizon`, in the order given): how the score's
+/// information decays, from one scoring of each date.
+pub fn backtest_horizons(u: &Universe, cfg: &ScoreConfig, spec: &Spec, horizons: &[usize]) -> Backtest {
+    let mut all = vec![spec.horizon];
+    all.extend_from_slice(horizons);
+    let mut panels = build_panels(u, cfg, spec, &all).into_iter();
+    let panel = panels.next().expect("the main horizon's panel");
+    let by_horizon = horizons
+        .iter()
+        .zip(panels)
+        .map(|(&h, p)| {
+            let lags = overlap_lags(&p.dates, &u.calendar, h);
+            let e = evaluate(&p, lags);
+            HorizonFigures {
+                horizon: h,
+                dates: p.dates.len(),
+                lags,
+                ic: e.ic,
+                quantiles: e.quantiles,
+                t_stat_method: e.t_stat_method,
+            }
+        })
+        .collect();
     let lags = overlap_lags(&panel.dates, &u.calendar, spec.horizon);
     let evaluation = evaluate(&panel, lags);
     let first = u.calendar.first().copied().unwrap_or(spec.from);
@@ -393,7 +443,22 @@ pub fn backtest(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Backtest {
         dates_without_horizon: panel.dates_without_horizon,
         evaluation,
         dropped: panel.dropped,
+        by_horizon,
     }
+}
+
+/// The rank IC and quintile returns at one horizon.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HorizonFigures {
+    /// Forward return horizon, trading days.
+    pub horizon: usize,
+    /// Rebalance dates with that many trading days of prices after them.
+    pub dates: usize,
+    /// Lags of the Newey–West t-statistic (overlapping windows at this horizon).
+    pub lags: usize,
+    pub ic: BTreeMap<&'static str, IcSummary>,
+    pub quantiles: Quantiles,
+    pub t_stat_method: String,
 }
 
 /// One factor's rank IC in brief.

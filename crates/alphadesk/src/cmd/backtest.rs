@@ -19,6 +19,10 @@ pub struct Args {
     /// Forward return horizon in trading days.
     #[arg(long, default_value_t = 21)]
     horizon: usize,
+    /// Also the IC and quintiles at each of these horizons (trading days,
+    /// comma-separated, e.g. 1,5,10,21,63): how the information decays.
+    #[arg(long, value_delimiter = ',')]
+    horizons: Vec<usize>,
     /// Rebalance on the last trading day of each month (default), week or day.
     #[arg(long, default_value = "month")]
     rebalance: Every,
@@ -42,7 +46,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     let service = super::service(db, a.config.as_deref(), None)?;
     let spec = Spec { from: a.from.date(), to: a.to.date(), horizon: a.horizon, rebalance: a.rebalance };
-    let bt = service.backtest(&spec)?;
+    let bt = service.backtest_horizons(&spec, &a.horizons)?;
     if bt.dates.is_empty() {
         anyhow::bail!(
             "no rebalance date in {}..{} has {} trading days of prices after it (prices run {}..{})",
@@ -91,6 +95,20 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
     }
     let q = &e.quantiles;
     let p = |v: Option<f64>| v.map(|x| format!("{:+.2}%", x * 100.0)).unwrap_or("-".into());
+    if !bt.by_horizon.is_empty() {
+        t.push_str("  IC decay of the Alpha Score (horizon in trading days: mean rank IC, t, Q5-Q1 spread):\n");
+        for h in &bt.by_horizon {
+            let ic = &h.ic["alpha_score"];
+            t.push_str(&format!(
+                "    {:>3} days  IC {}  t {}  spread {}  ({} dates)\n",
+                h.horizon,
+                ic.mean.map(|x| format!("{x:+.4}")).unwrap_or("-".into()),
+                ic.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
+                p(h.quantiles.spread_mean),
+                h.dates
+            ));
+        }
+    }
     t.push_str(&format!(
         "  quintile mean returns Q1..Q5: {}  spread Q5-Q1 {} (t {})\n",
         q.mean_returns.iter().map(|v| p(*v)).collect::<Vec<_>>().join(" "),
