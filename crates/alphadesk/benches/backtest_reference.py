@@ -7,8 +7,12 @@ scores are the input under test; this script recomputes everything after them wi
 pandas and scipy, from the prices in the store: forward returns (close on the
 rebalance date to the close HORIZON trading days later on the union trading
 calendar, both closes required), per-date Spearman IC of the Alpha Score and each
-pillar (at least 5 names), and the mean forward return of each Alpha Score quintile
-(quintiles by average rank, so ties share one). Prints one JSON object.
+pillar (at least 5 names), the mean forward return of each Alpha Score quintile
+(quintiles by average rank, so ties share one), the factor-weighted long-short
+return (weights: the score minus its mean over the sum of absolute deviations;
+Alphalens's factor weights) with the equal-weighted universe's, and the mean
+Spearman correlation of the score between consecutive dates. Prints one JSON
+object.
 """
 
 import json
@@ -67,6 +71,29 @@ def main(db, panel_csv, horizon):
             if len(sel):
                 means[k].append(float(sel.mean()))
     out["quintiles"]["mean_returns"] = [float(np.mean(m)) if m else None for m in means]
+
+    series = []
+    for d, g in panel.groupby("date"):
+        g = g[g["alpha_score"].notna() & g["fwd"].notna()]
+        if len(g) < 5:
+            continue
+        dev = g["alpha_score"] - g["alpha_score"].mean()
+        gross = dev.abs().sum()
+        if gross <= 0:
+            continue
+        series.append({"date": d, "long_short": float((dev / gross * g["fwd"]).sum()), "universe": float(g["fwd"].mean())})
+    out["factor_returns"] = {"series": series}
+
+    scores = {d: g.dropna(subset=["alpha_score"]).set_index("ticker")["alpha_score"] for d, g in panel.groupby("date")}
+    dates = sorted(scores)
+    rhos = []
+    for a, b in zip(dates, dates[1:]):
+        both = pd.concat([scores[a], scores[b]], axis=1, join="inner")
+        if len(both) >= 5:
+            rho = spearmanr(both.iloc[:, 0], both.iloc[:, 1]).statistic
+            if np.isfinite(rho):
+                rhos.append(float(rho))
+    out["rank_autocorrelation"] = float(np.mean(rhos)) if rhos else None
     print(json.dumps(out))
 
 

@@ -89,6 +89,20 @@ fn backtest_shape_report_and_cross_check() {
     for k in 0..5 {
         close(&bt["quantiles"]["mean_returns"][k], &r["quintiles"]["mean_returns"][k], &format!("quintile {}", k + 1));
     }
+    // The score as a portfolio, and how stable its order is.
+    let (rs, ps) =
+        (bt["factor_returns"]["series"].as_array().unwrap(), r["factor_returns"]["series"].as_array().unwrap());
+    assert!(rs.len() >= 40 && rs.len() == ps.len(), "dates with a long-short return: {} vs {}", rs.len(), ps.len());
+    for (x, y) in rs.iter().zip(ps) {
+        assert_eq!(x["date"], y["date"]);
+        close(&x["long_short"], &y["long_short"], &format!("long-short on {}", x["date"]));
+        close(&x["universe"], &y["universe"], &format!("universe on {}", x["date"]));
+    }
+    close(&bt["rank_autocorrelation"], &r["rank_autocorrelation"], "rank autocorrelation");
+    for k in ["mean", "t_stat", "alpha", "beta"] {
+        assert!(bt["factor_returns"][k].is_number(), "factor_returns.{k}");
+    }
+    assert!(bt["turnover"]["bottom_quantile_mean"].is_number());
 
     // IC decay: each horizon of one run equals the reference at that horizon,
     // and the run's own horizon among them equals its main figures exactly.

@@ -190,6 +190,9 @@ pub struct Turnover {
     /// Mean share of the top quintile replaced since the previous rebalance.
     pub top_quantile_mean: Option<f64>,
     pub series: Vec<TurnoverPoint>,
+    /// The same for the bottom quintile.
+    pub bottom_quantile_mean: Option<f64>,
+    pub bottom_series: Vec<TurnoverPoint>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -208,6 +211,36 @@ pub struct Evaluation {
     pub sectors: Vec<SectorIc>,
     pub turnover: Turnover,
     pub coverage: Vec<Coverage>,
+    pub factor_returns: FactorReturns,
+    /// Mean Spearman correlation of the Alpha Score between consecutive
+    /// rebalance dates, over the tickers scored on both: how stable the ranking
+    /// is (1: the same order every time).
+    pub rank_autocorrelation: Option<f64>,
+}
+
+/// The Alpha Score as a portfolio: each date, weights proportional to the
+/// score minus its cross-sectional mean, scaled so their absolute values sum
+/// to 1 (long the above-average, short the below-average: Alphalens's
+/// factor-weighted long–short), held over the horizon.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FactorReturns {
+    pub mean: Option<f64>,
+    pub t_stat: Option<f64>,
+    /// Intercept and slope of the long–short return on the equal-weighted
+    /// universe's return, per period (ordinary least squares over dates).
+    pub alpha: Option<f64>,
+    pub beta: Option<f64>,
+    /// The long–short return compounded, after each date.
+    pub cumulative: Vec<f64>,
+    pub series: Vec<FactorReturnPoint>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FactorReturnPoint {
+    pub date: NaiveDate,
+    pub long_short: f64,
+    /// The equal-weighted mean forward return of the stocks weighed that date.
+    pub universe: f64,
 }
 
 /// Cross-sectional pairs (factor, forward return) of a date.
@@ -274,6 +307,7 @@ pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
     // Quintiles of the Alpha Score.
     let mut qseries = Vec::new();
     let mut top_sets: Vec<(NaiveDate, BTreeSet<String>)> = Vec::new();
+    let mut bottom_sets: Vec<(NaiveDate, BTreeSet<String>)> = Vec::new();
     for (d, obs) in panel.dates.iter().zip(&panel.observations) {
         let scored: Vec<&Observation> =
             obs.iter().filter(|o| o.factors["alpha_score"].is_some() && o.forward.is_some()).collect();
@@ -284,12 +318,14 @@ pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
         let q = quantile_of(&vals, QUANTILES);
         let mut sums = [0.0; QUANTILES];
         let mut counts = vec![0usize; QUANTILES];
-        let mut top = BTreeSet::new();
+        let (mut top, mut bottom) = (BTreeSet::new(), BTreeSet::new());
         for (o, &k) in scored.iter().zip(&q) {
             sums[k] += o.forward.expect("filtered");
             counts[k] += 1;
             if k == QUANTILES - 1 {
                 top.insert(o.ticker.clone());
+            } else if k == 0 {
+                bottom.insert(o.ticker.clone());
             }
         }
         let returns: Vec<Option<f64>> = sums.iter().zip(&counts).map(|(s, &c)| (c > 0).then(|| s / c as f64)).collect();
@@ -299,6 +335,7 @@ pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
         };
         qseries.push(QuantileDate { date: *d, returns, counts, spread });
         top_sets.push((*d, top));
+        bottom_sets.push((*d, bottom));
     }
     let mean_returns: Vec<Option<f64>> =
         (0..QUANTILES).map(|k| stats::mean(&qseries.iter().filter_map(|q| q.returns[k]).collect::<Vec<_>>())).collect();
@@ -338,17 +375,21 @@ pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
         sectors.push(SectorIc { sector: s, mean_ic: stats::mean(&v), n_dates: v.len() });
     }
 
-    let tseries: Vec<TurnoverPoint> = top_sets
-        .windows(2)
-        .filter(|w| !w[1].1.is_empty())
-        .map(|w| {
-            let kept = w[1].1.intersection(&w[0].1).count();
-            TurnoverPoint { date: w[1].0, turnover: 1.0 - kept as f64 / w[1].1.len() as f64 }
-        })
-        .collect();
+    let replaced = |sets: &[(NaiveDate, BTreeSet<String>)]| -> Vec<TurnoverPoint> {
+        sets.windows(2)
+            .filter(|w| !w[1].1.is_empty())
+            .map(|w| {
+                let kept = w[1].1.intersection(&w[0].1).count();
+                TurnoverPoint { date: w[1].0, turnover: 1.0 - kept as f64 / w[1].1.len() as f64 }
+            })
+            .collect()
+    };
+    let (tseries, bseries) = (replaced(&top_sets), replaced(&bottom_sets));
     let turnover = Turnover {
         top_quantile_mean: stats::mean(&tseries.iter().map(|t| t.turnover).collect::<Vec<_>>()),
         series: tseries,
+        bottom_quantile_mean: stats::mean(&bseries.iter().map(|t| t.turnover).collect::<Vec<_>>()),
+        bottom_series: bseries,
     };
 
     let coverage = panel
@@ -374,7 +415,66 @@ pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
         sectors,
         turnover,
         coverage,
+        factor_returns: factor_returns(panel, lags),
+        rank_autocorrelation: rank_autocorrelation(panel),
     }
+}
+
+fn factor_returns(panel: &Panel, lags: usize) -> FactorReturns {
+    let mut series = Vec::new();
+    for (d, obs) in panel.dates.iter().zip(&panel.observations) {
+        let (x, y) = pairs(obs, "alpha_score");
+        if x.len() < MIN_IC_N {
+            continue;
+        }
+        let mean = x.iter().sum::<f64>() / x.len() as f64;
+        let gross: f64 = x.iter().map(|v| (v - mean).abs()).sum();
+        if gross <= 0.0 {
+            continue; // every score equal: no position
+        }
+        let long_short = x.iter().zip(&y).map(|(v, r)| (v - mean) / gross * r).sum();
+        let universe = y.iter().sum::<f64>() / y.len() as f64;
+        series.push(FactorReturnPoint { date: *d, long_short, universe });
+    }
+    let ls: Vec<f64> = series.iter().map(|p| p.long_short).collect();
+    let mkt: Vec<f64> = series.iter().map(|p| p.universe).collect();
+    let (alpha, beta) = match (stats::mean(&ls), stats::mean(&mkt)) {
+        (Some(my), Some(mx)) if ls.len() >= 2 => {
+            let sxx: f64 = mkt.iter().map(|x| (x - mx).powi(2)).sum();
+            let sxy: f64 = mkt.iter().zip(&ls).map(|(x, y)| (x - mx) * (y - my)).sum();
+            if sxx > 0.0 {
+                let b = sxy / sxx;
+                (Some(my - b * mx), Some(b))
+            } else {
+                (None, None)
+            }
+        }
+        _ => (None, None),
+    };
+    let mut c = 1.0;
+    let cumulative = ls
+        .iter()
+        .map(|r| {
+            c *= 1.0 + r;
+            c - 1.0
+        })
+        .collect();
+    FactorReturns { mean: stats::mean(&ls), t_stat: stats::newey_west_t(&ls, lags), alpha, beta, cumulative, series }
+}
+
+fn rank_autocorrelation(panel: &Panel) -> Option<f64> {
+    let scores = |obs: &[Observation]| -> BTreeMap<String, f64> {
+        obs.iter().filter_map(|o| Some((o.ticker.clone(), o.factors["alpha_score"]?))).collect()
+    };
+    let by_date: Vec<BTreeMap<String, f64>> = panel.observations.iter().map(|o| scores(o)).collect();
+    let rhos: Vec<f64> = by_date
+        .windows(2)
+        .filter_map(|w| {
+            let (x, y): (Vec<f64>, Vec<f64>) = w[0].iter().filter_map(|(t, a)| Some((*a, *w[1].get(t)?))).unzip();
+            (x.len() >= MIN_IC_N).then(|| stats::spearman(&x, &y)).flatten()
+        })
+        .collect();
+    stats::mean(&rhos)
 }
 
 /// The full backtest record, as `alphadesk backtest --json` prints it.
@@ -494,6 +594,15 @@ pub struct Figures {
     pub spread_mean: Option<f64>,
     pub spread_t_stat: Option<f64>,
     pub top_quintile_turnover: Option<f64>,
+    pub bottom_quintile_turnover: Option<f64>,
+    /// The factor-weighted long–short return per period, its t-statistic, and
+    /// its intercept and slope on the equal-weighted universe's return.
+    pub long_short_mean: Option<f64>,
+    pub long_short_t_stat: Option<f64>,
+    pub long_short_alpha: Option<f64>,
+    pub long_short_beta: Option<f64>,
+    /// Mean rank correlation of the score between consecutive rebalances.
+    pub rank_autocorrelation: Option<f64>,
     pub dropped_total: usize,
     pub t_stat_method: String,
 }
@@ -524,6 +633,12 @@ impl From<&Backtest> for Figures {
             spread_mean: e.quantiles.spread_mean,
             spread_t_stat: e.quantiles.spread_t_stat,
             top_quintile_turnover: e.turnover.top_quantile_mean,
+            bottom_quintile_turnover: e.turnover.bottom_quantile_mean,
+            long_short_mean: e.factor_returns.mean,
+            long_short_t_stat: e.factor_returns.t_stat,
+            long_short_alpha: e.factor_returns.alpha,
+            long_short_beta: e.factor_returns.beta,
+            rank_autocorrelation: e.rank_autocorrelation,
             dropped_total: bt.dropped_total,
             t_stat_method: e.t_stat_method.clone(),
         }
@@ -604,6 +719,58 @@ mod tests {
             dropped: vec![],
             dates_without_horizon: vec![],
         }
+    }
+
+    #[test]
+    fn factor_weighted_long_short_by_hand() {
+        // Scores 0..100 in steps of 25 and forward returns -2%..+2%: weights
+        // (score - 50) / 150, so the long-short earns 1/3*2% + 1/6*1% twice.
+        let fwd = [-0.02, -0.01, 0.0, 0.01, 0.02];
+        let p = synthetic(5, 3, |_, i, _| 25.0 * i as f64);
+        let p = Panel {
+            observations: p
+                .observations
+                .into_iter()
+                .map(|obs| {
+                    obs.into_iter().enumerate().map(|(i, o)| Observation { forward: Some(fwd[i]), ..o }).collect()
+                })
+                .collect(),
+            ..p
+        };
+        let e = evaluate(&p, 0);
+        let f = &e.factor_returns;
+        assert_eq!(f.series.len(), 3);
+        for pt in &f.series {
+            assert!((pt.long_short - (0.02 / 3.0 + 0.01 / 6.0) * 2.0).abs() < 1e-15, "{pt:?}");
+            assert!(pt.universe.abs() < 1e-15);
+        }
+        assert!((f.cumulative[2] - ((1.0 + f.series[0].long_short).powi(3) - 1.0)).abs() < 1e-12);
+        assert!(
+            f.beta.unwrap().abs() < 1e-9 && (f.alpha.unwrap() - f.mean.unwrap()).abs() < 1e-12,
+            "a flat universe: all alpha"
+        );
+        assert_eq!(e.rank_autocorrelation, Some(1.0), "the same order every date");
+    }
+
+    #[test]
+    fn a_factor_that_is_the_return_earns_and_a_random_one_does_not() {
+        let planted = evaluate(&synthetic(200, 40, |_, _, fwd| fwd), 0);
+        let f = &planted.factor_returns;
+        assert!(f.mean.unwrap() > 0.0 && f.t_stat.unwrap() > 10.0, "{:?}", (f.mean, f.t_stat));
+        // A hash of (date, ticker): unrelated to the forward return.
+        let random = evaluate(
+            &synthetic(200, 40, |t, i, _| {
+                // SplitMix64 of (date, ticker).
+                let mut z = ((t * 1_000 + i) as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                ((z ^ (z >> 31)) >> 11) as f64
+            }),
+            0,
+        );
+        let r = &random.factor_returns;
+        assert!(r.t_stat.unwrap().abs() < 3.0, "{:?}", r.t_stat);
+        assert!(random.rank_autocorrelation.unwrap().abs() < 0.2, "{:?}", random.rank_autocorrelation);
     }
 
     #[test]

@@ -109,6 +109,15 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
             ));
         }
     }
+    let f = &e.factor_returns;
+    t.push_str(&format!(
+        "  factor-weighted long-short {} per period (t {}), alpha {} beta {} on the equal-weighted universe; rank autocorrelation {}\n",
+        p(f.mean),
+        f.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
+        p(f.alpha),
+        f.beta.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
+        e.rank_autocorrelation.map(|x| format!("{x:.2}")).unwrap_or("-".into())
+    ));
     t.push_str(&format!(
         "  quintile mean returns Q1..Q5: {}  spread Q5-Q1 {} (t {})\n",
         q.mean_returns.iter().map(|v| p(*v)).collect::<Vec<_>>().join(" "),

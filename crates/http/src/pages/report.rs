@@ -23,6 +23,7 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
         h2 { "In plain words" }
         ul.plain { @for (k, ic) in &figures.ic { li { (ic_words(k, ic, figures.horizon)) } } }
         p { (quintile_words(&figures)) }
+        p { (portfolio_words(&figures)) }
         h2 { "The figures" }
         p.muted { "A rank IC is the rank correlation between the scores of a date and the returns that followed: +1 would order every stock perfectly, 0 is no relation. The IR is its mean over its spread, the t-statistic says how far the mean is from zero given the dates (beyond ±2 is usually taken as statistically significant), and the hit rate is the share of dates with a positive IC." }
         div.table-wrap tabindex="0" { table {
@@ -70,6 +71,36 @@ fn ic_words(factor: &str, ic: &alphadesk_validate::IcBrief, horizon: usize) -> S
         "{name}: stocks it ranked higher did {better} over the next {horizon} trading days on average — {size} (mean rank IC {mean:+.3} over {} months); {significance}.",
         ic.n_dates
     )
+}
+
+/// The score held as a portfolio, and how stable it is, in words.
+fn portfolio_words(f: &alphadesk_validate::Figures) -> String {
+    let pct = |x: f64| format!("{:+.2}%", x * 100.0).replace('-', "−");
+    let mut s = match (f.long_short_mean, f.long_short_t_stat) {
+        (Some(m), Some(t)) => format!(
+            "Held as a portfolio — long the stocks scored above the month's average and short those below, in proportion to the gap — the score returned {} per {}-day period on average ({}){}.",
+            pct(m),
+            f.horizon,
+            if t.abs() >= 2.0 { format!("t {t:+.2}, statistically significant") } else { format!("t {t:+.2}, not statistically significant") },
+            match (f.long_short_alpha, f.long_short_beta) {
+                (Some(a), Some(b)) => format!("; against the equal-weighted universe its alpha was {} per period and its beta {b:+.2}", pct(a)),
+                _ => String::new(),
+            }
+        ),
+        _ => "Too few dates to hold the score as a portfolio.".to_string(),
+    };
+    if let Some(r) = f.rank_autocorrelation {
+        s.push_str(&format!(" From one month to the next the ranking keeps a rank correlation of {r:.2} (1 would be the same order every month)"));
+        if let (Some(top), Some(bottom)) = (f.top_quintile_turnover, f.bottom_quintile_turnover) {
+            s.push_str(&format!(
+                ", and {:.0}% of the top fifth and {:.0}% of the bottom fifth change each month",
+                top * 100.0,
+                bottom * 100.0
+            ));
+        }
+        s.push('.');
+    }
+    s
 }
 
 fn quintile_words(f: &alphadesk_validate::Figures) -> String {
