@@ -57,16 +57,67 @@ fn backtest_shape_report_and_cross_check() {
     let md = std::fs::read_to_string(report.join("README.md")).unwrap();
     assert!(md.contains("This is a backtest") && md.contains(bt["config_hash"].as_str().unwrap()));
 
-    if !python_with_scipy() {
-        eprintln!("skipping the pandas/scipy cross-check: python3 with pandas and scipy not found");
-        return;
-    }
     let panel = dir.path().join("panel.csv");
     let out = alphadesk(
         &db,
         &["score", "--history", "2014-05-01..2018-05-18", "--every", "month", "--out", panel.to_str().unwrap()],
     );
     assert!(out.status.success());
+
+    // Your own factor: the score itself, written as date,ticker,value,
+    // reproduces the score's figures exactly; a random one is noise.
+    let csv = std::fs::read_to_string(&panel).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let (mut same, mut random) = (String::from("date,ticker,value\n"), String::from("date,ticker,value\n"));
+    for r in &rows {
+        // date, ticker, "sector", alpha_score, ...
+        let (date, ticker, score) = (r[0], r[1], r[3]);
+        same.push_str(&format!("{date},{ticker},{score}\n"));
+        let mut z = date
+            .bytes()
+            .chain(ticker.bytes())
+            .fold(0x9E37_79B9_7F4A_7C15u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3));
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        random.push_str(&format!("{date},{ticker},{}\n", (z ^ (z >> 31)) % 1000));
+    }
+    same.push_str("2014-05-02,AAPL,50\n2014-05-30,ZZZZ,50\n");
+    let (same_file, random_file) = (dir.path().join("same.csv"), dir.path().join("random.csv"));
+    std::fs::write(&same_file, same).unwrap();
+    std::fs::write(&random_file, random).unwrap();
+    let run = |file: &Path| -> serde_json::Value {
+        let out = alphadesk(
+            &db,
+            &["backtest", "--from", "2014-05-01", "--to", "2018-05-18", "--json", "--factor", file.to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let mine = run(&same_file);
+    assert_eq!(mine["ic"]["factor"], mine["ic"]["alpha_score"], "the score as your factor is the score");
+    assert_eq!(mine["ic"]["alpha_score"], bt["ic"]["alpha_score"], "and the score's own figures are unchanged");
+    let used = &mine["factor"];
+    assert_eq!(
+        (used["not_a_rebalance_date"].as_u64(), used["ticker_not_scored"].as_u64()),
+        (Some(1), Some(1)),
+        "{used}"
+    );
+    assert!(used["examples"].as_array().unwrap().iter().any(|e| e == "ZZZZ on 2014-05-30"), "{used}");
+    let noise = run(&random_file);
+    let (m, t) = (noise["ic"]["factor"]["mean"].as_f64().unwrap(), noise["ic"]["factor"]["t_stat"].as_f64().unwrap());
+    assert!(m.abs() < 0.03 && t.abs() < 2.5, "a random factor's IC is indistinguishable from zero: mean {m}, t {t}");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "date,ticker,value\n2017-03-31,AAPL,1\n2017-03-31,AAPL,2\n").unwrap();
+    let out =
+        alphadesk(&db, &["backtest", "--from", "2014-05-01", "--to", "2018-05-18", "--factor", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "a bad factor file is a usage error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv, line 3: AAPL on 2017-03-31 appears twice"), "{err}");
+
+    if !python_with_scipy() {
+        eprintln!("skipping the pandas/scipy cross-check: python3 with pandas and scipy not found");
+        return;
+    }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/backtest_reference.py");
     let out = Command::new("python3").arg(script).arg(&db).arg(&panel).arg("21").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

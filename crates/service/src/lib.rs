@@ -907,13 +907,24 @@ impl Service {
     /// [`Self::backtest`] with the IC and quintiles at each of `horizons` too
     /// (trading days, 1 to 252, at most 10): the decay of the score's information.
     pub fn backtest_horizons(&self, spec: &Spec, horizons: &[usize]) -> Result<Backtest> {
+        self.backtest_with(spec, horizons, None)
+    }
+
+    /// [`Self::backtest_horizons`], with a user's factor evaluated beside the
+    /// score (`ic.factor`).
+    pub fn backtest_with(
+        &self,
+        spec: &Spec,
+        horizons: &[usize],
+        factor: Option<&alphadesk_validate::FactorValues>,
+    ) -> Result<Backtest> {
         if horizons.len() > 10 || horizons.iter().any(|h| !(1..=252).contains(h)) {
             return Err(ServiceError::bad_input(format!(
                 "horizons must be at most 10, each 1 to 252 trading days, got {horizons:?}"
             )));
         }
         let snap = self.snapshot()?;
-        Ok(alphadesk_validate::backtest_horizons(&snap.universe, &self.cfg, spec, horizons))
+        Ok(alphadesk_validate::backtest_with(&snap.universe, &self.cfg, spec, horizons, factor))
     }
 
     /// Runs `f` with the universe of the current snapshot (panels, research).

@@ -12,8 +12,11 @@
 //! The evaluation ([`evaluate`]) takes a plain [`Panel`] of observations so that it
 //! can be tested on synthetic panels with planted signals, independent of scoring.
 
+pub mod factor;
 pub mod report;
 pub mod stats;
+
+pub use factor::{FactorUse, FactorValues, FACTOR};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,12 +68,22 @@ pub struct Spec {
 
 /// Scores every rebalance date and attaches forward returns.
 pub fn build_panel(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Panel {
-    build_panels(u, cfg, spec, &[spec.horizon]).pop().expect("one horizon, one panel")
+    build_panels(u, cfg, spec, &[spec.horizon], None).0.pop().expect("one horizon, one panel")
 }
 
 /// One panel per horizon from one scoring of each rebalance date (scoring is
-/// the cost; forward returns are lookups). `spec.horizon` is not used.
-pub fn build_panels(u: &Universe, cfg: &ScoreConfig, spec: &Spec, horizons: &[usize]) -> Vec<Panel> {
+/// the cost; forward returns are lookups). `spec.horizon` is not used. With a
+/// user's factor, each observation carries its value as [`FACTOR`], and what
+/// of the file was used is counted.
+pub fn build_panels(
+    u: &Universe,
+    cfg: &ScoreConfig,
+    spec: &Spec,
+    horizons: &[usize],
+    factor: Option<&FactorValues>,
+) -> (Vec<Panel>, Option<FactorUse>) {
+    let mut used: BTreeSet<(NaiveDate, String)> = BTreeSet::new();
+    let mut rebalance_dates: BTreeSet<NaiveDate> = BTreeSet::new();
     let mut panels: Vec<Panel> = horizons
         .iter()
         .map(|_| Panel {
@@ -81,6 +94,7 @@ pub fn build_panels(u: &Universe, cfg: &ScoreConfig, spec: &Spec, horizons: &[us
         })
         .collect();
     for t in u.rebalance_dates(spec.from, spec.to, spec.rebalance) {
+        rebalance_dates.insert(t);
         let pos = u.calendar.partition_point(|d| *d < t);
         let targets: Vec<Option<NaiveDate>> = horizons.iter().map(|h| u.calendar.get(pos + h).copied()).collect();
         if targets.iter().all(Option::is_none) {
@@ -121,6 +135,14 @@ pub fn build_panels(u: &Universe, cfg: &ScoreConfig, spec: &Spec, horizons: &[us
                     let name = FACTORS[1 + Pillar::ALL.iter().position(|x| *x == p).expect("pillar")];
                     factors.insert(name, r.pillars.get(&p).and_then(|s| s.score).map(f64::from));
                 }
+                if let Some(f) = factor {
+                    let key = (t, r.ticker.clone());
+                    let v = f.values.get(&key).copied();
+                    if v.is_some() {
+                        used.insert(key);
+                    }
+                    factors.insert(FACTOR, v);
+                }
                 obs.push(Observation { ticker: r.ticker.clone(), sector: r.sector, factors, forward });
             }
             panel.dates.push(t);
@@ -128,7 +150,25 @@ pub fn build_panels(u: &Universe, cfg: &ScoreConfig, spec: &Spec, horizons: &[us
             panel.dropped.push(dropped);
         }
     }
-    panels
+    let usage = factor.map(|f| {
+        let mut u = FactorUse { file: f.file.clone(), rows: f.values.len(), used: used.len(), ..FactorUse::default() };
+        let mut dropped: Vec<&(NaiveDate, String)> = f.values.keys().filter(|k| !used.contains(*k)).collect();
+        dropped.sort();
+        let past_the_prices: BTreeSet<NaiveDate> =
+            panels.first().map(|p| p.dates_without_horizon.iter().copied().collect()).unwrap_or_default();
+        for (d, _) in &dropped {
+            if past_the_prices.contains(d) {
+                u.no_forward_return += 1;
+            } else if rebalance_dates.contains(d) {
+                u.ticker_not_scored += 1;
+            } else {
+                u.not_a_rebalance_date += 1;
+            }
+        }
+        u.examples = dropped.iter().take(5).map(|(d, t)| format!("{t} on {d}")).collect();
+        u
+    });
+    (panels, usage)
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -272,7 +312,8 @@ pub fn overlap_lags(dates: &[NaiveDate], calendar: &[NaiveDate], horizon: usize)
 
 pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
     let mut ic = BTreeMap::new();
-    for f in FACTORS {
+    let has_factor = panel.observations.iter().flatten().any(|o| o.factors.contains_key(FACTOR));
+    for f in FACTORS.into_iter().chain(has_factor.then_some(FACTOR)) {
         let series: Vec<IcPoint> = panel
             .dates
             .iter()
@@ -496,19 +537,31 @@ pub struct Backtest {
     /// The IC and quintiles at each horizon asked for besides `horizon`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by_horizon: Vec<HorizonFigures>,
+    /// What of a user's factor file was used (`--factor`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factor: Option<FactorUse>,
 }
 
 pub fn backtest(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Backtest {
-    backtest_horizons(u, cfg, spec, &[])
+    backtest_with(u, cfg, spec, &[], None)
 }
 
 /// [`backtest`] at `spec.horizon`, and the IC and quintiles at each of
 /// `horizons` too (`by_horizon`, in the order given): how the score's
-/// information decays, from one scoring of each date.
-pub fn backtest_horizons(u: &Universe, cfg: &ScoreConfig, spec: &Spec, horizons: &[usize]) -> Backtest {
+/// information decays, from one scoring of each date. With a user's `factor`,
+/// its figures sit beside the score's as `ic.factor`, with what of its file was
+/// used (`factor`).
+pub fn backtest_with(
+    u: &Universe,
+    cfg: &ScoreConfig,
+    spec: &Spec,
+    horizons: &[usize],
+    factor: Option<&FactorValues>,
+) -> Backtest {
     let mut all = vec![spec.horizon];
     all.extend_from_slice(horizons);
-    let mut panels = build_panels(u, cfg, spec, &all).into_iter();
+    let (panels, factor_use) = build_panels(u, cfg, spec, &all, factor);
+    let mut panels = panels.into_iter();
     let panel = panels.next().expect("the main horizon's panel");
     let by_horizon = horizons
         .iter()
@@ -544,6 +597,7 @@ pub fn backtest_horizons(u: &Universe, cfg: &ScoreConfig, spec: &Spec, horizons:
         evaluation,
         dropped: panel.dropped,
         by_horizon,
+        factor: factor_use,
     }
 }
 

@@ -176,7 +176,7 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
     );
     let _ = writeln!(md, "## Rank IC (Spearman) with the forward return\n");
     let _ = writeln!(md, "| factor | mean IC | std | IR | t-stat | hit rate | dates |\n|---|---|---|---|---|---|---|");
-    for f in FACTORS {
+    for f in FACTORS.into_iter().chain(bt.factor.is_some().then_some(crate::FACTOR)) {
         let s = &e.ic[f];
         let _ = writeln!(
             md,

@@ -23,6 +23,10 @@ pub struct Args {
     /// comma-separated, e.g. 1,5,10,21,63): how the information decays.
     #[arg(long, value_delimiter = ',')]
     horizons: Vec<usize>,
+    /// Your own factor to evaluate beside the score: a CSV of date,ticker,value
+    /// rows (higher values are expected to do better); its figures are `ic.factor`.
+    #[arg(long)]
+    factor: Option<PathBuf>,
     /// Rebalance on the last trading day of each month (default), week or day.
     #[arg(long, default_value = "month")]
     rebalance: Every,
@@ -46,7 +50,8 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     let service = super::service(db, a.config.as_deref(), None)?;
     let spec = Spec { from: a.from.date(), to: a.to.date(), horizon: a.horizon, rebalance: a.rebalance };
-    let bt = service.backtest_horizons(&spec, &a.horizons)?;
+    let factor = a.factor.as_deref().map(alphadesk_validate::FactorValues::read_csv).transpose()?;
+    let bt = service.backtest_with(&spec, &a.horizons, factor.as_ref())?;
     if bt.dates.is_empty() {
         anyhow::bail!(
             "no rebalance date in {}..{} has {} trading days of prices after it (prices run {}..{})",
@@ -80,7 +85,7 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
         bt.horizon,
         bt.config_hash
     );
-    for f in FACTORS {
+    for f in FACTORS.into_iter().chain(bt.factor.is_some().then_some(alphadesk_validate::FACTOR)) {
         let s = &e.ic[f];
         match s.mean {
             Some(m) => t.push_str(&format!(
@@ -108,6 +113,18 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
                 h.dates
             ));
         }
+    }
+    if let Some(u) = &bt.factor {
+        t.push_str(&format!(
+            "  factor {}: {} of {} values used; dropped {} on days that are not rebalance dates, {} for tickers not scored that day, {} on dates with no forward return yet{}\n",
+            u.file,
+            u.used,
+            u.rows,
+            u.not_a_rebalance_date,
+            u.ticker_not_scored,
+            u.no_forward_return,
+            if u.examples.is_empty() { String::new() } else { format!(" (e.g. {})", u.examples.join(", ")) }
+        ));
     }
     let f = &e.factor_returns;
     t.push_str(&format!(

@@ -1,0 +1,123 @@
+//! A factor of the user's own: values per (date, ticker) read from a CSV file,
+//! evaluated by the same forward returns, calendar and universe as the Alpha
+//! Score ([`crate::backtest_with_factor`]). Nothing is shifted to fit: a value
+//! on a day that is not a rebalance date, or for a ticker not scored that day,
+//! is dropped and counted, with examples, so a reader sees what was not used.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use alphadesk_model::NaiveDate;
+use serde::Serialize;
+
+/// The name a user's factor goes by in the figures (`ic.factor`).
+pub const FACTOR: &str = "factor";
+
+/// Values of a factor by (date, ticker).
+#[derive(Debug, Clone, Default)]
+pub struct FactorValues {
+    pub file: String,
+    pub values: HashMap<(NaiveDate, String), f64>,
+}
+
+/// A factor file that cannot be read, naming the file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum FactorError {
+    #[error("{file}: {source}")]
+    Io { file: String, source: std::io::Error },
+    #[error("{file}, line {line}: {why}")]
+    Line { file: String, line: usize, why: String },
+    #[error("{file}: no rows (expected a header `date,ticker,value` and a row per date and ticker)")]
+    Empty { file: String },
+}
+
+impl FactorValues {
+    /// Reads `date,ticker,value` rows (a header line first; columns found by
+    /// name, so extra columns are fine). A value left empty is no value; a
+    /// repeated (date, ticker) is an error: which one to use would be a guess.
+    pub fn read_csv(path: &Path) -> Result<FactorValues, FactorError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| FactorError::Io { file: file.clone(), source })?;
+        Self::parse(&file, &text)
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<FactorValues, FactorError> {
+        let bad = |line: usize, why: String| FactorError::Line { file: file.to_string(), line, why };
+        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+        let Some((_, header)) = lines.next() else { return Err(FactorError::Empty { file: file.to_string() }) };
+        let cols: Vec<String> = header.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
+        let at = |name: &str| cols.iter().position(|c| c == name);
+        let (Some(di), Some(ti), Some(vi)) = (at("date"), at("ticker"), at("value")) else {
+            return Err(bad(1, format!("the header must name date, ticker and value columns, got {header:?}")));
+        };
+        let mut values = HashMap::new();
+        for (n, line) in lines {
+            let cells: Vec<&str> = line.split(',').map(|c| c.trim().trim_matches('"')).collect();
+            let cell = |i: usize| cells.get(i).copied().unwrap_or("");
+            let date = alphadesk_model::parse_date(cell(di))
+                .ok_or_else(|| bad(n + 1, format!("date {:?} is not YYYY-MM-DD", cell(di))))?;
+            let ticker = alphadesk_model::Ticker::new(cell(ti)).map_err(|e| bad(n + 1, format!("ticker: {e}")))?;
+            if cell(vi).is_empty() {
+                continue;
+            }
+            let value: f64 = cell(vi)
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| bad(n + 1, format!("value {:?} is not a finite number", cell(vi))))?;
+            if values.insert((date, ticker.as_str().to_string()), value).is_some() {
+                return Err(bad(n + 1, format!("{} on {date} appears twice", ticker.as_str())));
+            }
+        }
+        if values.is_empty() {
+            return Err(FactorError::Empty { file: file.to_string() });
+        }
+        Ok(FactorValues { file: file.to_string(), values })
+    }
+}
+
+/// What of a factor file was used, and what was dropped and why.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct FactorUse {
+    pub file: String,
+    pub rows: usize,
+    /// Values matched to a ticker scored on a rebalance date.
+    pub used: usize,
+    /// Values on a day that is not a rebalance date of the backtest.
+    pub not_a_rebalance_date: usize,
+    /// Values for a ticker the universe does not score on that date.
+    pub ticker_not_scored: usize,
+    /// Values on a rebalance date whose horizon runs past the last price.
+    pub no_forward_return: usize,
+    /// A few of the dropped (date, ticker) pairs.
+    pub examples: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_read_by_column_name_and_bad_ones_named_by_line() {
+        let f = FactorValues::parse("f.csv", "ticker,extra,date,value\nAAPL,x,2017-03-31,1.5\nmsft,y,2017-03-31,\n")
+            .unwrap();
+        assert_eq!(f.values.len(), 1, "an empty value is no value");
+        assert_eq!(f.values[&("2017-03-31".parse().unwrap(), "AAPL".to_string())], 1.5);
+        let err = |text: &str| FactorValues::parse("f.csv", text).unwrap_err().to_string();
+        assert!(
+            err("date,value\n2017-03-31,1\n").contains("f.csv, line 1: the header must name date, ticker and value")
+        );
+        assert_eq!(
+            err("date,ticker,value\n2017-03-31,AAPL,1\n31/03/2017,AAPL,2\n"),
+            "f.csv, line 3: date \"31/03/2017\" is not YYYY-MM-DD"
+        );
+        assert!(err("date,ticker,value\n2017-03-31,AAPL,1\n2017-03-31,AAPL,2\n")
+            .contains("line 3: AAPL on 2017-03-31 appears twice"));
+        assert!(
+            err("date,ticker,value\n2017-03-31,AAPL,high\n").contains("line 2: value \"high\" is not a finite number")
+        );
+        assert!(err("date,ticker,value\n2017-03-31,AAPL,NaN\n").contains("not a finite number"));
+        assert!(err("").contains("no rows"));
+        assert!(err("date,ticker,value\n").contains("no rows"));
+    }
+}
