@@ -187,7 +187,7 @@ async fn get_facts(
     State(s): Svc,
     TickerPath(t): TickerPath,
     Q(p): Q<AsOfParams>,
-) -> ApiResult<alphadesk_fundamentals::FactsReport> {
+) -> ApiResult<alphadesk_service::FactsReport> {
     Ok(Json(blocking(move || s.facts(&t, p.as_of)).await?))
 }
 
@@ -351,7 +351,11 @@ async fn get_note(State(s): Svc, Path(id): Path<String>) -> ApiResult<NoteView> 
 }
 
 /// The query's date and subjects win over the JSON body's.
-async fn post_check(State(s): Svc, Q(p): Q<CheckQuery>, NoteBody(b): NoteBody) -> ApiResult<alphadesk_rules::Verdict> {
+async fn post_check(
+    State(s): Svc,
+    Q(p): Q<CheckQuery>,
+    NoteBody(b): NoteBody,
+) -> ApiResult<alphadesk_service::Verdict> {
     let as_of = p.as_of.or(b.as_of);
     let ticker = p.ticker.or(b.ticker);
     Ok(Json(blocking(move || s.check(&b.markdown, as_of, &subject_list(ticker.as_deref())?)).await?))
@@ -365,7 +369,7 @@ async fn get_story(State(s): Svc, Q(p): Q<StoryParams>) -> ApiResult<StoryView> 
     Ok(Json(blocking(move || s.story(&p.theme_ref()?, p.as_of, p.from)).await?))
 }
 
-async fn get_validation(State(s): Svc) -> ApiResult<alphadesk_validate::Figures> {
+async fn get_validation(State(s): Svc) -> ApiResult<alphadesk_service::Figures> {
     Ok(Json(blocking(move || s.figures()).await?.as_ref().clone()))
 }
 
@@ -427,7 +431,7 @@ fn schema_of<T: JsonSchema + 'static>() -> Option<fn(&mut SchemaGenerator) -> Sc
 api! {
     get "/tickers" list_tickers, "Alpha Scores of a date: filter by sector, sort, page.", params: &[], query: TickersParams, body: (), response: ScoresView;
     get "/tickers/{ticker}" get_ticker, "One ticker's score record, both explanation sentences, and every metric with its inputs and sources.", params: TICKER, query: AsOfParams, body: (), response: TickerView;
-    get "/tickers/{ticker}/facts" get_facts, "Standardised fundamentals known at the close of a date, each with concept, period, filing date and source.", params: TICKER, query: AsOfParams, body: (), response: alphadesk_fundamentals::FactsReport;
+    get "/tickers/{ticker}/facts" get_facts, "Standardised fundamentals known at the close of a date, each with concept, period, filing date and source.", params: TICKER, query: AsOfParams, body: (), response: alphadesk_service::FactsReport;
     get "/tickers/{ticker}/prices" get_prices, "Daily closes with the file and line of each, and the 52-week range.", params: TICKER, query: RangeParams, body: (), response: PricesView;
     get "/tickers/{ticker}/insiders" get_insiders, "Open-market insider trades (Form 4, codes P and S) filed by a date.", params: TICKER, query: AsOfParams, body: (), response: InsidersView;
     get "/tickers/{ticker}/holders" get_holders, "Each 13F manager's latest position filed by a date.", params: TICKER, query: AsOfParams, body: (), response: HoldersView;
@@ -441,10 +445,10 @@ api! {
     get "/panel" panel, "Every ticker's Alpha Score, pillar scores and raw metric values at each rebalance date from `from` to `to` (at most ten years, 600 dates), one sector or all, in one answer: JSON, CSV or Parquet by `format` or the `Accept` header (text/csv, application/vnd.apache.parquet).", params: &[], query: alphadesk_service::params::PanelParams, body: (), response: alphadesk_service::PanelView;
     get "/notes" list_notes, "Every ticker's note of a date, with its verdict.", params: &[], query: NotesParams, body: (), response: Page<NoteSummary>;
     get "/notes/{id}" get_note, "A note: its Markdown, claims with sources, and the checker's verdict.", params: NOTE_ID, query: (), body: (), response: NoteView;
-    post "/check" post_check, "Check a Markdown note (the body, or JSON {\"markdown\"}) against the publishing rules.", params: &[], query: CheckQuery, body: alphadesk_service::params::CheckParams, response: alphadesk_rules::Verdict;
+    post "/check" post_check, "Check a Markdown note (the body, or JSON {\"markdown\"}) against the publishing rules.", params: &[], query: CheckQuery, body: alphadesk_service::params::CheckParams, response: alphadesk_service::Verdict;
     get "/themes" list_themes, "Themes of the stored articles of a window, with the companies they concern; with `query`, the one theme that matches.", params: &[], query: ThemesParams, body: (), response: ThemesView;
     get "/stories" get_story, "A theme story composed from data as of a date, with the checker's verdict.", params: &[], query: StoryParams, body: (), response: StoryView;
-    get "/validation" get_validation, "The figures of record: a walk-forward backtest of the Alpha Score (historical simulation, not a forecast).", params: &[], query: (), body: (), response: alphadesk_validate::Figures;
+    get "/validation" get_validation, "The figures of record: a walk-forward backtest of the Alpha Score (historical simulation, not a forecast).", params: &[], query: (), body: (), response: alphadesk_service::Figures;
     get "/search" search, "Tickers by symbol or company-name words.", params: &[], query: SearchParams, body: (), response: Vec<SearchHit>;
     get "/healthz" healthz, "The service's state: store generation, universe size, latest date.", params: &[], query: (), body: (), response: Health;
 }

@@ -106,7 +106,7 @@ struct Hits {
 #[derive(Serialize, JsonSchema)]
 struct ScoreAnswer {
     /// Exactly the record `alphadesk score --as-of DATE --json` prints for the ticker.
-    score: alphadesk_score::ScoreRecord,
+    score: alphadesk_service::ScoreRecord,
     /// The score configuration every figure here was computed with.
     config_hash: String,
     /// What the score is and is not.
@@ -133,7 +133,7 @@ struct NoteAnswer {
     claims: Option<Value>,
     /// The publishing-rules checker's verdict on the note.
     #[serde(skip_serializing_if = "Option::is_none")]
-    verdict: Option<alphadesk_rules::Verdict>,
+    verdict: Option<alphadesk_service::Verdict>,
 }
 
 impl NoteAnswer {
@@ -265,7 +265,7 @@ fn specs() -> Vec<Spec> {
             name: "get_facts",
             description: "Standardised fundamentals of a ticker as known at the close of a date: trailing-twelve-month revenue, profits and cash flows, balance-sheet items from the latest balance sheet, shares and a split-consistent market cap. Each value has its XBRL concept, period, filing date ('filed', when it became public, distinct from the period end) and source accession; fields with no value say why.",
             input: schema::<TickerParams>,
-            output: output::<alphadesk_fundamentals::FactsReport>,
+            output: output::<alphadesk_service::FactsReport>,
             call: |s, v| {
                 let p: TickerParams = args(v)?;
                 to_value(&s.facts(&p.ticker, p.as_of)?)
@@ -350,7 +350,7 @@ fn specs() -> Vec<Spec> {
             name: "check_note",
             description: "Check a Markdown note or story (yours, a person's, a model's) against alphadesk's publishing rules on its date: every number grounded in stored data and cited, no company brought in without relevance, no promises, advice or price targets, balance, the disclaimer, fresh data, scores equal to the computed ones, citations that resolve. Returns a verdict with each violation's rule, line, column, text and reason.",
             input: schema::<CheckParams>,
-            output: output::<alphadesk_rules::Verdict>,
+            output: output::<alphadesk_service::Verdict>,
             call: |s, v| {
                 let p: CheckParams = args(v)?;
                 to_value(&s.check(&p.markdown, p.as_of, &subject_list(p.ticker.as_deref())?)?)
@@ -360,7 +360,7 @@ fn specs() -> Vec<Spec> {
             name: "get_validation",
             description: "The Alpha Score's figures of record: a walk-forward backtest (historical simulation on survivorship-biased data, not a forecast) of monthly rank correlation (IC) between the score and the next 21 trading days' returns, per pillar, with t-statistics, quintile returns and turnover. Small positive ICs that are not statistically significant mean the score has not ranked stocks badly, not that it predicts returns.",
             input: schema::<NoParams>,
-            output: output::<alphadesk_validate::Figures>,
+            output: output::<alphadesk_service::Figures>,
             call: |s, v| {
                 let _: NoParams = args(v)?;
                 to_value(s.figures()?.as_ref())

@@ -33,10 +33,10 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use alphadesk_model::{NaiveDate, Sector, Ticker};
 use alphadesk_notes::{compose, render, Desk};
-use alphadesk_rules::{Catalog, Checker, RulesConfig, Verdict};
-use alphadesk_score::{score, ScoreConfig, ScoreRecord, Universe};
+use alphadesk_rules::{Catalog, Checker, RulesConfig};
+use alphadesk_score::{score, ScoreConfig, Universe};
 use alphadesk_store::Store;
-use alphadesk_validate::{Backtest, Figures, Spec};
+use alphadesk_validate::{Backtest, Spec};
 
 /// The sync crate's plan and policy types, for the faces that start a sync.
 pub use alphadesk_sync as sync;

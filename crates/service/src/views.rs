@@ -4,9 +4,28 @@
 //! document and the MCP tool schemas come from, so the three cannot disagree.
 
 use alphadesk_model::NaiveDate;
+
+// The types the views are made of, defined by the stages that compute them and
+// re-exported here: a face (HTTP, MCP) names them through the service and
+// depends on no stage crate (crates/alphadesk/tests/tidy.rs holds it).
+pub use alphadesk_fundamentals::{FactsReport, FIELDS};
+pub use alphadesk_rules::Verdict;
+pub use alphadesk_score::config::Direction;
+pub use alphadesk_score::metrics::MetricId;
+pub use alphadesk_score::{provisional_words, Pillar, ScoreRecord};
+pub use alphadesk_store::read::SourceRef;
+pub use alphadesk_store::Counts;
+pub use alphadesk_validate::{Figures, IcBrief};
+
+/// Figures as a page writes them, the same words the notes use.
+pub mod format {
+    pub use alphadesk_notes::format::{grouped, metric};
+}
+
 use alphadesk_score::metrics::Evidence;
-use alphadesk_score::{ExplainedMetric, ScoreRecord};
-use alphadesk_store::read::SourceRef;
+use alphadesk_score::ExplainedMetric;
+/// The validation report's files (Markdown, SVG charts, JSON) for a backtest.
+pub use alphadesk_validate::report::files as report_files;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use alphadesk_score::Pillar;
 use alphadesk_service::params::{ListFormat, ListScoresParams, TickersParams};
+use alphadesk_service::Pillar;
 use alphadesk_service::{Order, Service, Sort};
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
@@ -28,7 +28,7 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
         Ok((view, health, before))
     })
     .await?;
-    let change = |r: &alphadesk_score::ScoreRecord| -> Option<i16> {
+    let change = |r: &alphadesk_service::ScoreRecord| -> Option<i16> {
         Some(i16::from(r.alpha_score?) - i16::from(*before.get(&r.ticker)?))
     };
     let latest = health.latest_date;
@@ -108,7 +108,7 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
                             td.wide { (r.name.clone().unwrap_or_default()) }
                             td.wide { (r.sector.name()) }
                             td.wide.num { (r.market_cap.map(money).unwrap_or_else(|| "–".into())) }
-                            @if let Some(words) = alphadesk_score::provisional_words(r) {
+                            @if let Some(words) = alphadesk_service::provisional_words(r) {
                                 td.num.(label_class(r.alpha_score)) { (r.alpha_score.map(|x| x.to_string()).unwrap_or_default()) abbr title=(words) { "†" } }
                             } @else {
                                 (cell(r.alpha_score))

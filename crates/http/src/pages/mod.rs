@@ -19,8 +19,8 @@ pub use reading::{note, notes, stories, story, themes};
 pub use report::{methodology, validation};
 pub use stock::stock;
 
-use alphadesk_score::{Pillar, ScoreRecord};
-use alphadesk_store::read::SourceRef;
+use alphadesk_service::SourceRef;
+use alphadesk_service::{Pillar, ScoreRecord};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
@@ -206,7 +206,7 @@ pub(crate) fn configuration(hash: &str) -> Markup {
 
 /// A whole number with thousands separators: `4,915,138,000`.
 pub(crate) fn grouped(v: f64) -> String {
-    alphadesk_notes::format::grouped(v).replace('-', "−")
+    alphadesk_service::format::grouped(v).replace('-', "−")
 }
 
 /// A form field left blank is none.

@@ -28,7 +28,7 @@ fn verdict_badge(passed: bool) -> Markup {
     }
 }
 
-fn violations(v: &alphadesk_rules::Verdict) -> Markup {
+fn violations(v: &alphadesk_service::Verdict) -> Markup {
     html! {
         @if !v.violations.is_empty() {
             section.violations aria-labelledby="why-fails" {

@@ -15,7 +15,7 @@ use crate::api::blocking;
 pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
     let (bt, figures, of_record) =
         blocking(move || Ok((s.record_backtest()?, s.figures()?, s.default_config()))).await?;
-    let files = alphadesk_validate::report::files(&bt);
+    let files = alphadesk_service::report_files(&bt);
     let svgs: Vec<&(&str, String)> = files.iter().filter(|(n, _)| n.ends_with(".svg")).collect();
     let body = html! {
         h1 { "Validation" }
@@ -51,7 +51,7 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
 /// What a factor's rank IC says, in a sentence a reader without statistics
 /// follows: the direction, how large the relation is, and whether it is
 /// distinguishable from chance.
-fn ic_words(factor: &str, ic: &alphadesk_validate::IcBrief, horizon: usize) -> String {
+fn ic_words(factor: &str, ic: &alphadesk_service::IcBrief, horizon: usize) -> String {
     let name = if factor == "alpha_score" { "The Alpha Score".to_string() } else { format!("The {factor} pillar") };
     let Some(mean) = ic.mean else {
         return format!("{name}: too few dates to measure.");
@@ -74,7 +74,7 @@ fn ic_words(factor: &str, ic: &alphadesk_validate::IcBrief, horizon: usize) -> S
 }
 
 /// The score held as a portfolio, and how stable it is, in words.
-fn portfolio_words(f: &alphadesk_validate::Figures) -> String {
+fn portfolio_words(f: &alphadesk_service::Figures) -> String {
     let pct = |x: f64| format!("{:+.2}%", x * 100.0).replace('-', "−");
     let mut s = match (f.long_short_mean, f.long_short_t_stat) {
         (Some(m), Some(t)) => format!(
@@ -103,7 +103,7 @@ fn portfolio_words(f: &alphadesk_validate::Figures) -> String {
     s
 }
 
-fn quintile_words(f: &alphadesk_validate::Figures) -> String {
+fn quintile_words(f: &alphadesk_service::Figures) -> String {
     match f.spread_mean {
         Some(x) => format!(
             "Split each month into fifths by Alpha Score: the highest fifth's return over the next {} trading days {} the lowest fifth's by {:.2}% a month on average (the mean of each month's gap){}.",
@@ -144,8 +144,8 @@ pub async fn methodology(State(s): State<Arc<Service>>) -> PageResult {
 fn methodology_page(
     s: &Service,
     health: &alphadesk_service::Health,
-    c: &alphadesk_store::Counts,
-    figures: &alphadesk_validate::Figures,
+    c: &alphadesk_service::Counts,
+    figures: &alphadesk_service::Figures,
 ) -> Markup {
     let n = |v: i64| super::grouped(v as f64);
     let span = |a: &Option<String>, b: &Option<String>| match (a, b) {
@@ -181,7 +181,7 @@ fn methodology_page(
                         td data-label="Metrics" {
                             @for (i, m) in spec.metrics.iter().enumerate() {
                                 @if i > 0 { "; " }
-                                (m.id.title()) span.muted { " (" (m.id.describe()) ", " (if matches!(m.direction, alphadesk_score::config::Direction::Higher) { "higher is better" } else { "lower is better" }) ")" }
+                                (m.id.title()) span.muted { " (" (m.id.describe()) ", " (if matches!(m.direction, alphadesk_service::Direction::Higher) { "higher is better" } else { "lower is better" }) ")" }
                             }
                             " (" (spec.min_metrics) ")"
                         }

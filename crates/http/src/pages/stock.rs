@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use alphadesk_score::Pillar;
 use alphadesk_service::params::AsOfParams;
+use alphadesk_service::Pillar;
 use alphadesk_service::{PricesView, ScoreChange, ScoreList, ScorePoint, Service, StorySummary, TickerView};
 use axum::extract::State;
 use axum::response::Html;
@@ -29,14 +29,14 @@ struct Stock {
     history: Vec<ScorePoint>,
     change: Option<ScoreChange>,
     peers: Option<ScoreList>,
-    facts: alphadesk_fundamentals::FactsReport,
+    facts: alphadesk_service::FactsReport,
     insiders: alphadesk_service::InsidersView,
     holders: alphadesk_service::HoldersView,
     notes: Vec<alphadesk_service::NoteSummary>,
     news: alphadesk_service::NewsView,
     /// The stories of the month to the close that give this stock a paragraph.
     stories: Vec<StorySummary>,
-    figures: Arc<alphadesk_validate::Figures>,
+    figures: Arc<alphadesk_service::Figures>,
     of_record: bool,
 }
 
@@ -199,8 +199,8 @@ fn score_or_dash(v: Option<u8>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "–".into())
 }
 
-fn metric_value(id: alphadesk_score::metrics::MetricId, v: Option<f64>) -> String {
-    v.map(|x| alphadesk_notes::format::metric(id, x)).unwrap_or_else(|| "–".into())
+fn metric_value(id: alphadesk_service::MetricId, v: Option<f64>) -> String {
+    v.map(|x| alphadesk_service::format::metric(id, x)).unwrap_or_else(|| "–".into())
 }
 
 fn percentile(v: Option<f64>) -> String {
@@ -515,7 +515,7 @@ fn facts_section(s: &Stock, name: &str) -> Markup {
                     table.stack {
                         thead { tr { th scope="col" { "Field" } th scope="col" .num { "Value" } th scope="col" { "Period" } th scope="col" { "Known from" } th scope="col" { "Source" } } }
                         tbody {
-                            @for f in alphadesk_fundamentals::FIELDS {
+                            @for f in alphadesk_service::FIELDS {
                                 @if let Some(x) = facts.fields.get(*f) {
                                     tr {
                                         th scope="row" { (field_name(f)) }
@@ -647,7 +647,7 @@ fn notes_section(s: &Stock) -> Markup {
 
 /// schema.org data for the page: the company, its Alpha Score as a property,
 /// and the filings the figures are based on.
-fn json_ld(v: &TickerView, name: &str, cik: Option<i64>, facts: &alphadesk_fundamentals::FactsReport) -> String {
+fn json_ld(v: &TickerView, name: &str, cik: Option<i64>, facts: &alphadesk_service::FactsReport) -> String {
     let mut based_on: Vec<serde_json::Value> = Vec::new();
     for f in facts.fields.values() {
         if let (Some(acc), Some(cik)) = (&f.source.accession, cik) {
