@@ -51,11 +51,21 @@ fn backtest_shape_report_and_cross_check() {
         "May 2014 to March 2018; April and May 2018 have no 21 trading days after them"
     );
     assert_eq!(bt["dates_without_horizon"], serde_json::json!(["2018-04-30", "2018-05-18"]));
-    for f in ["README.md", "cumulative_quintiles.svg", "ic_over_time.svg", "ic_by_sector.svg", "backtest.json"] {
+    for f in [
+        "README.md",
+        "cumulative_quintiles.svg",
+        "ic_over_time.svg",
+        "ic_by_sector.svg",
+        "ic_distribution.svg",
+        "long_short.svg",
+        "backtest.json",
+    ] {
         assert!(report.join(f).is_file(), "{f}");
     }
     let md = std::fs::read_to_string(report.join("README.md")).unwrap();
     assert!(md.contains("This is a backtest") && md.contains(bt["config_hash"].as_str().unwrap()));
+    assert!(md.contains("| 2015 |") && md.contains("Rank IC of the Alpha Score by month"), "IC by month");
+    assert!(md.contains("The score as a portfolio"));
 
     let panel = dir.path().join("panel.csv");
     let out = alphadesk(

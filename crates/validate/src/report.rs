@@ -1,5 +1,7 @@
-//! The backtest as a folder readable on GitHub: `README.md` with the figures and
-//! three SVG charts (cumulative quintile returns, IC over time, IC by sector).
+//! The backtest as a folder readable on GitHub: `README.md` with the figures
+//! (IC by month as a table) and SVG charts: cumulative quintile returns, IC over
+//! time and its distribution, IC by sector, the cumulative long–short return,
+//! and the IC at each horizon when several were asked for.
 //! Hand-written SVG: a dependency-free, diffable text format that renders anywhere.
 
 use std::fmt::Write as _;
@@ -148,7 +150,7 @@ pub fn write(bt: &Backtest, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// The report as named files: `README.md`, three SVG charts and `backtest.json`.
+/// The report as named files: `README.md`, the SVG charts and `backtest.json`.
 /// The web page shows the same charts.
 pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
     let e = &bt.evaluation;
@@ -190,6 +192,35 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
         );
     }
     let _ = writeln!(md, "\n![IC over time](ic_over_time.svg)\n");
+    let _ = writeln!(md, "{}", ic_by_month(&e.ic["alpha_score"].series));
+    let _ = writeln!(md, "![How the monthly IC is distributed](ic_distribution.svg)\n");
+    if !bt.by_horizon.is_empty() {
+        let _ = writeln!(md, "## IC decay: the Alpha Score's rank IC at each horizon\n\n| horizon (trading days) | dates | mean IC | t-stat | Q5 − Q1 |\n|---|---|---|---|---|");
+        for h in &bt.by_horizon {
+            let s = &h.ic["alpha_score"];
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                h.horizon,
+                h.dates,
+                num(s.mean),
+                s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
+                pct(h.quantiles.spread_mean)
+            );
+        }
+        let _ = writeln!(md, "\n![IC decay](ic_decay.svg)\n");
+    }
+    let f = &e.factor_returns;
+    let _ = writeln!(
+        md,
+        "## The score as a portfolio\n\nFactor-weighted long–short (weights: the score minus its mean, scaled to gross 1): {} per period (t {}), alpha {} and beta {} on the equal-weighted universe; rank autocorrelation between rebalances {}; bottom-quintile turnover {}.\n\n![Cumulative long–short return](long_short.svg)\n",
+        pct(f.mean),
+        f.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
+        pct(f.alpha),
+        f.beta.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
+        e.rank_autocorrelation.map(|x| format!("{x:.2}")).unwrap_or("—".into()),
+        e.turnover.bottom_quantile_mean.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("—".into())
+    );
     let _ = writeln!(md, "## Mean forward return by Alpha Score quintile (Q1 lowest, Q5 highest)\n");
     let _ = writeln!(md, "| Q1 | Q2 | Q3 | Q4 | Q5 | Q5 − Q1 | t-stat |\n|---|---|---|---|---|---|---|");
     let q = &e.quantiles;
@@ -223,7 +254,8 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
 
     let ic = &e.ic["alpha_score"].series;
     let sectors: Vec<_> = e.sectors.iter().filter(|s| s.mean_ic.is_some()).collect();
-    let files = [
+    let (labels, counts) = distribution(&ic.iter().map(|p| p.ic).collect::<Vec<_>>());
+    let mut files = vec![
         ("README.md", md),
         ("cumulative_quintiles.svg", cumulative_svg(bt)),
         (
@@ -242,7 +274,68 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
                 &sectors.iter().map(|s| s.mean_ic.unwrap_or(0.0)).collect::<Vec<_>>(),
             ),
         ),
-        ("backtest.json", serde_json::to_string_pretty(bt).unwrap_or_default()),
+        (
+            "ic_distribution.svg",
+            bars_svg("How many rebalance dates had each rank IC of the Alpha Score (backtest)", &labels, &counts),
+        ),
+        (
+            "long_short.svg",
+            bars_svg(
+                "Cumulative factor-weighted long–short return of the Alpha Score (backtest)",
+                &f.series.iter().map(|p| p.date.to_string()).collect::<Vec<_>>(),
+                &f.cumulative,
+            ),
+        ),
     ];
-    files.into()
+    if !bt.by_horizon.is_empty() {
+        files.push((
+            "ic_decay.svg",
+            bars_svg(
+                "Mean rank IC of the Alpha Score at each horizon in trading days (backtest)",
+                &bt.by_horizon.iter().map(|h| format!("{} days", h.horizon)).collect::<Vec<_>>(),
+                &bt.by_horizon.iter().map(|h| h.ic["alpha_score"].mean.unwrap_or(0.0)).collect::<Vec<_>>(),
+            ),
+        ));
+    }
+    files.push(("backtest.json", serde_json::to_string_pretty(bt).unwrap_or_default()));
+    files
+}
+
+/// The per-date IC as a year-by-month table (a heatmap in figures).
+fn ic_by_month(series: &[crate::IcPoint]) -> String {
+    use chrono::Datelike;
+    let mut years: std::collections::BTreeMap<i32, [Option<f64>; 12]> = Default::default();
+    for p in series {
+        years.entry(p.date.year()).or_insert([None; 12])[p.date.month0() as usize] = Some(p.ic);
+    }
+    let mut t = String::from("### Rank IC of the Alpha Score by month\n\n| year | Jan | Feb | Mar | Apr | May | Jun | Jul | Aug | Sep | Oct | Nov | Dec |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (y, months) in &years {
+        let cells: Vec<String> = months.iter().map(|m| m.map(|x| format!("{x:+.2}")).unwrap_or_default()).collect();
+        let _ = writeln!(t, "| {y} | {} |", cells.join(" | "));
+    }
+    t
+}
+
+/// Counts of ICs in bins of 0.05 from the lowest to the highest seen.
+fn distribution(ics: &[f64]) -> (Vec<String>, Vec<f64>) {
+    const BIN: f64 = 0.05;
+    if ics.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let bin = |x: f64| (x / BIN).floor() as i64;
+    let (lo, hi) = (ics.iter().map(|x| bin(*x)).min().unwrap_or(0), ics.iter().map(|x| bin(*x)).max().unwrap_or(0));
+    let labels = (lo..=hi).map(|b| format!("{:+.2} to {:+.2}", b as f64 * BIN, (b + 1) as f64 * BIN)).collect();
+    let counts = (lo..=hi).map(|b| ics.iter().filter(|x| bin(**x) == b).count() as f64).collect();
+    (labels, counts)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ics_are_counted_in_bins_of_five_hundredths() {
+        let (labels, counts) = super::distribution(&[-0.07, -0.01, 0.0, 0.02, 0.049, 0.12]);
+        assert_eq!(labels.first().map(String::as_str), Some("-0.10 to -0.05"));
+        assert_eq!(counts, [1.0, 1.0, 3.0, 0.0, 1.0]);
+        assert_eq!(counts.iter().sum::<f64>(), 6.0);
+    }
 }
