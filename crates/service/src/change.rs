@@ -111,7 +111,7 @@ fn summary(
     };
     let largest = pillars
         .iter()
-        .filter_map(|p| Some((p, (i16::from(p.after?) - i16::from(p.before?)).abs())))
+        .filter_map(|p| Some((p, crate::points_moved(p.before, p.after)?.abs())))
         .filter(|(_, d)| *d > 0)
         .max_by_key(|(_, d)| *d);
     if let Some((p, _)) = largest {

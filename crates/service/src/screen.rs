@@ -2,7 +2,6 @@
 //! and a ticker's peers. Each row carries its change since the previous month
 //! end, so "what moved" is a column and a filter, not a second request.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use alphadesk_model::NaiveDate;
@@ -10,7 +9,9 @@ use alphadesk_score::{Pillar, ScoreRecord};
 use chrono::Datelike;
 
 use crate::params::ListScoresParams;
-use crate::{sector_of, Order, Result, ScoreList, ScoreRow, ScreenedRow, Service, ServiceError, Snapshot, Sort};
+use crate::{
+    sector_of, MonthAgo, Order, Result, ScoreList, ScoreRow, ScreenedRow, Service, ServiceError, Snapshot, Sort,
+};
 
 /// A date's records in the order asked, each with its change since the
 /// previous month end.
@@ -36,15 +37,18 @@ impl Service {
 
     /// Each ticker's Alpha Score at the month end before the close `as_of`
     /// (missing: not scored then), and that month end.
-    pub fn previous_month_scores(&self, as_of: NaiveDate) -> Result<(Option<NaiveDate>, HashMap<String, u8>)> {
+    pub fn previous_month_scores(&self, as_of: NaiveDate) -> Result<MonthAgo> {
         let snap = self.snapshot()?;
         self.previous_scores(&snap, as_of)
     }
 
-    fn previous_scores(&self, snap: &Snapshot, as_of: NaiveDate) -> Result<(Option<NaiveDate>, HashMap<String, u8>)> {
-        let Some(prev) = self.previous_month_end(snap, as_of) else { return Ok((None, HashMap::new())) };
+    fn previous_scores(&self, snap: &Snapshot, as_of: NaiveDate) -> Result<MonthAgo> {
+        let Some(prev) = self.previous_month_end(snap, as_of) else { return Ok(MonthAgo::default()) };
         let records = self.scores_on(snap, prev)?;
-        Ok((Some(prev), records.iter().filter_map(|r| Some((r.ticker.clone(), r.alpha_score?))).collect()))
+        Ok(MonthAgo {
+            date: Some(prev),
+            scores: records.iter().filter_map(|r| Some((r.ticker.clone(), r.alpha_score?))).collect(),
+        })
     }
 
     /// A screen of a date's scores: one sector or all, thresholds on the total,
@@ -146,9 +150,8 @@ impl Service {
         let as_of = self.date(&snap, Some(asked))?;
         let sector = sector_of(sector)?;
         let all: Arc<Vec<ScoreRecord>> = self.scores_on(&snap, as_of)?;
-        let (previous, before) = self.previous_scores(&snap, as_of)?;
-        let change =
-            |r: &ScoreRecord| -> Option<i16> { Some(i16::from(r.alpha_score?) - i16::from(*before.get(&r.ticker)?)) };
+        let month_ago = self.previous_scores(&snap, as_of)?;
+        let change = |r: &ScoreRecord| month_ago.change(&r.ticker, r.alpha_score);
         let in_sector: Vec<&ScoreRecord> = all.iter().filter(|r| sector.is_none_or(|s| r.sector == s)).collect();
         if in_sector.is_empty() {
             return Err(ServiceError::not_found(format!(
@@ -192,7 +195,7 @@ impl Service {
             };
             by_key.then(by_ticker)
         });
-        Ok(Ranked { asked, as_of, previous, rows })
+        Ok(Ranked { asked, as_of, previous: month_ago.date, rows })
     }
 }
 

@@ -276,6 +276,27 @@ impl From<&ScoreRecord> for ScoreRow {
     }
 }
 
+/// Points a score moved from `before` to `after`; none unless both exist.
+pub fn points_moved(before: Option<u8>, after: Option<u8>) -> Option<i16> {
+    Some(i16::from(after?) - i16::from(before?))
+}
+
+/// Every ticker's Alpha Score at the month end before a close: what a
+/// "change since last month" is measured from, by every list and page.
+#[derive(Debug, Clone, Default)]
+pub struct MonthAgo {
+    /// The close compared from (none before the store's prices).
+    pub date: Option<NaiveDate>,
+    pub scores: std::collections::HashMap<String, u8>,
+}
+
+impl MonthAgo {
+    /// How far `ticker`'s score `now` moved since then.
+    pub fn change(&self, ticker: &str, now: Option<u8>) -> Option<i16> {
+        points_moved(self.scores.get(ticker).copied(), now)
+    }
+}
+
 /// A row of a screen: the score and its change since the previous month end.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScreenedRow {

@@ -10,8 +10,8 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup};
 
 use super::{
-    blank, capitalise, cell, configuration, date_field, label_class, layout, money, pillar_score, sort_name, PageError,
-    PageResult,
+    blank, capitalise, cell, change_cell, configuration, date_field, label_class, layout, money, pillar_score,
+    sort_name, PageError, PageResult,
 };
 use crate::api::{blocking, Q};
 use crate::error::ApiError;
@@ -21,16 +21,13 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
     let Q(p) = q?;
     let sort = p.sort.unwrap_or_default();
     let sector = p.sector.clone().filter(|x| !x.is_empty());
-    let (view, health, (since, before)) = blocking(move || {
+    let (view, health, month_ago) = blocking(move || {
         let health = s.health()?;
         let view = s.scores(p.as_of, sector.as_deref(), sort, Some(500), 0)?;
         let before = s.previous_month_scores(view.price_date)?;
         Ok((view, health, before))
     })
     .await?;
-    let change = |r: &alphadesk_service::ScoreRecord| -> Option<i16> {
-        Some(i16::from(r.alpha_score?) - i16::from(*before.get(&r.ticker)?))
-    };
     let latest = health.latest_date;
     let as_of = view.as_of;
     // On the default date, say who is not on it: a few tickers ingested ahead
@@ -89,7 +86,7 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
         }
         div.table-wrap tabindex="0" {
             table {
-                caption.muted { "Sorted by " (sort_name(sort)) "; select a column heading to sort by it. Change: Alpha Score points since the close of " (since.map(|d| d.to_string()).unwrap_or_else(|| "the previous month end".into())) ". † provisional: fewer than three of the four pillars have data, so its sector rank is mapped onto 40–74: never Strong or Weak." }
+                caption.muted { "Sorted by " (sort_name(sort)) "; select a column heading to sort by it. Change: Alpha Score points since the close of " (month_ago.date.map(|d| d.to_string()).unwrap_or_else(|| "the previous month end".into())) ". † provisional: fewer than three of the four pillars have data, so its sector rank is mapped onto 40–74: never Strong or Weak." }
                 thead {
                     tr {
                         th scope="col" { a href=(link("ticker")) { "Ticker" } }
@@ -113,7 +110,7 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
                             } @else {
                                 (cell(r.alpha_score))
                             }
-                            (change_cell(change(r)))
+                            (change_cell(month_ago.change(&r.ticker, r.alpha_score)))
                             (cell(pillar_score(r, Pillar::Momentum)))
                             (cell(pillar_score(r, Pillar::Value)))
                             (cell(pillar_score(r, Pillar::Quality)))
@@ -247,19 +244,6 @@ fn cap_options(name: &str, chosen: Option<f64>) -> Markup {
             }
             @if let Some(c) = chosen.filter(|c| !CAP_STEPS.iter().any(|(v, _)| v == c)) {
                 option value=(format!("{c:.0}")) selected { (money(c)) }
-            }
-        }
-    }
-}
-
-fn change_cell(c: Option<i16>) -> Markup {
-    html! {
-        td.num.change {
-            @match c {
-                Some(x) if x > 0 => { "+" (x) }
-                Some(x) if x < 0 => { "−" (x.unsigned_abs()) }
-                Some(_) => { "0" }
-                None => { span.muted title="not scored at the previous month end" { "–" } }
             }
         }
     }
@@ -492,8 +476,8 @@ pub async fn compare(State(s): State<Arc<Service>>, q: Result<Q<ComparePage>, Ap
             label { "Date" input type="date" name="as_of" value=[answer.as_ref().map(|(c, _)| c.as_of.to_string())]; }
             button type="submit" { "Compare" }
         }
-        @if let Some((c, (since, before))) = &answer {
-            p.muted { "Alpha Scores at the close of " (c.as_of) "; change since the close of " (since.map(|d| d.to_string()).unwrap_or_else(|| "the previous month end".into())) ". Each score ranks a stock within its own sector: stocks of different sectors are compared by where they stand among their peers." }
+        @if let Some((c, month_ago)) = &answer {
+            p.muted { "Alpha Scores at the close of " (c.as_of) "; change since the close of " (month_ago.date.map(|d| d.to_string()).unwrap_or_else(|| "the previous month end".into())) ". Each score ranks a stock within its own sector: stocks of different sectors are compared by where they stand among their peers." }
             div.table-wrap tabindex="0" { table {
                 thead { tr {
                     th scope="col" { "Ticker" } th.wide scope="col" { "Company" } th.wide scope="col" { "Sector" }
@@ -513,7 +497,7 @@ pub async fn compare(State(s): State<Arc<Service>>, q: Result<Q<ComparePage>, Ap
                         td.wide { (r.sector) }
                         td.num { (r.market_cap.map(money).unwrap_or_else(|| "–".into())) }
                         (cell(r.alpha_score))
-                        (change_cell(r.alpha_score.zip(before.get(&r.ticker)).map(|(a, b)| i16::from(a) - i16::from(*b))))
+                        (change_cell(month_ago.change(&r.ticker, r.alpha_score)))
                         (cell(r.momentum)) (cell(r.value)) (cell(r.quality)) (cell(r.sentiment))
                     }
                 } }

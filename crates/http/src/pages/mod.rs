@@ -204,6 +204,28 @@ pub(crate) fn configuration(hash: &str) -> Markup {
     }
 }
 
+/// Points moved, signed as a reader writes them: `+12`, `−5`, `0`.
+pub(crate) fn signed(x: i16) -> String {
+    match x {
+        x if x > 0 => format!("+{x}"),
+        x if x < 0 => format!("−{}", x.unsigned_abs()),
+        _ => "0".into(),
+    }
+}
+
+/// A change since the previous month end as a table cell; a dash (with why)
+/// when the stock was not scored on one of the two dates.
+pub(crate) fn change_cell(c: Option<i16>) -> Markup {
+    html! {
+        td.num.change {
+            @match c {
+                Some(x) => { (signed(x)) }
+                None => { span.muted title="not scored at the previous month end" { "–" } }
+            }
+        }
+    }
+}
+
 /// A whole number with thousands separators: `4,915,138,000`.
 pub(crate) fn grouped(v: f64) -> String {
     alphadesk_service::format::grouped(v).replace('-', "−")

@@ -6,13 +6,16 @@ use std::sync::Arc;
 
 use alphadesk_service::params::AsOfParams;
 use alphadesk_service::Pillar;
-use alphadesk_service::{PricesView, ScoreChange, ScoreList, ScorePoint, Service, StorySummary, TickerView};
+use alphadesk_service::{
+    points_moved, PricesView, ScoreChange, ScoreList, ScorePoint, Service, StorySummary, TickerView,
+};
 use axum::extract::State;
 use axum::response::Html;
 use maud::{html, Markup, PreEscaped};
 
 use super::{
-    capitalise, cell, configuration, grouped, label_class, layout, money, quantity, short_path, source_link, PageResult,
+    capitalise, cell, change_cell, configuration, grouped, label_class, layout, money, quantity, short_path, signed,
+    source_link, PageResult,
 };
 use crate::api::{blocking, TickerPath, Q};
 use crate::error::ApiError;
@@ -187,14 +190,6 @@ fn score_section(v: &TickerView) -> Markup {
     }
 }
 
-fn signed(x: i16) -> String {
-    match x {
-        x if x > 0 => format!("+{x}"),
-        x if x < 0 => format!("−{}", x.unsigned_abs()),
-        _ => "0".into(),
-    }
-}
-
 fn score_or_dash(v: Option<u8>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "–".into())
 }
@@ -225,14 +220,14 @@ fn change_section(s: &Stock) -> Markup {
                         th scope="row" { "Alpha Score" }
                         td.num data-label=(c.from.to_string()) { (score_or_dash(c.before)) }
                         td.num data-label=(c.to.to_string()) { (score_or_dash(c.after)) }
-                        td.num data-label="Change" { (match (c.before, c.after) { (Some(b), Some(a)) => signed(i16::from(a) - i16::from(b)), _ => "–".into() }) }
+                        td.num data-label="Change" { (points_moved(c.before, c.after).map(signed).unwrap_or_else(|| "–".into())) }
                     }
                     @for p in &c.pillars {
                         tr {
                             th scope="row" { (capitalise(p.pillar.name())) }
                             td.num data-label=(c.from.to_string()) { (score_or_dash(p.before)) }
                             td.num data-label=(c.to.to_string()) { (score_or_dash(p.after)) }
-                            td.num data-label="Change" { (match (p.before, p.after) { (Some(b), Some(a)) => signed(i16::from(a) - i16::from(b)), _ => "–".into() }) }
+                            td.num data-label="Change" { (points_moved(p.before, p.after).map(signed).unwrap_or_else(|| "–".into())) }
                         }
                     }
                 }
@@ -483,7 +478,7 @@ fn peers_section(s: &Stock) -> Markup {
                                 td.wide { (r.name.clone().unwrap_or_default()) }
                                 td.num { (r.market_cap.map(money).unwrap_or_else(|| "–".into())) }
                                 (cell(r.alpha_score))
-                                td.num { (row.change.map(signed).unwrap_or_else(|| "–".into())) }
+                                (change_cell(row.change))
                                 (cell(r.momentum)) (cell(r.value)) (cell(r.quality)) (cell(r.sentiment))
                             }
                         } }
