@@ -468,7 +468,7 @@ fn peers_section(s: &Stock) -> Markup {
             h2 id="peers" { "Peers" }
             @match &s.peers {
                 Some(p) if p.rows.len() > 1 => {
-                    p { "The " (p.rows.len() - 1) " stocks of the " (s.view.record.sector.name()) " sector nearest " (me) " by market cap at the close of " (p.as_of) ", largest first; change since " (p.change_since.map(|d| d.to_string()).unwrap_or_else(|| "the previous month end".into())) "." }
+                    p { @if p.rows.len() == 2 { "The stock of the " } @else { "The " (p.rows.len() - 1) " stocks of the " } (s.view.record.sector.name()) " sector nearest " (me) " by market cap at the close of " (p.as_of) ", largest first; change since " (p.change_since.map(|d| d.to_string()).unwrap_or_else(|| "the previous month end".into())) "." }
                     div.table-wrap tabindex="0" { table.peers {
                         thead { tr { th scope="col" { "Ticker" } th.wide scope="col" { "Company" } th scope="col" .num { "Market cap" } th scope="col" .num { "Score" } th scope="col" .num { "Change" } th scope="col" .num { "Mom" } th scope="col" .num { "Val" } th scope="col" .num { "Qual" } th scope="col" .num { "Sent" } } }
                         tbody { @for row in &p.rows {
