@@ -4,13 +4,16 @@
 //!
 //!     cargo bench -p alphadesk --bench scale                       # 1,4,16
 //!     ALPHADESK_SCALE=1,4 cargo bench -p alphadesk --bench scale
+//!     ALPHADESK_SCALE=16@5,16 cargo bench -p alphadesk --bench scale  # 16× tickers at 5 and 10 years
 //!
 //! Sizes (`testkit::synthetic`, seed 42): 1× = 500 tickers × 5 years (today's
-//! shared universe), 4× = 1,000 × 10, 16× = 4,000 × 10. Each stage is a separate
+//! shared universe), 4× = 1,000 × 10, 16× = 4,000 × 10; `K@Y` keeps K's tickers
+//! over Y years (whether a stage grows with the years stored or only with the
+//! tickers). Each stage is a separate
 //! `alphadesk` process timed by GNU `time` (wall seconds, peak RSS): ingest of the
-//! whole tree, one as-of score, the monthly score panel to Parquet, the walk-forward
-//! backtest, composing and checking a note per ticker, the themes of a month, and
-//! the Parquet export. The exponent is log(t_k / t_1) / log(k): 1 is linear in
+//! whole tree, one as-of score, one ticker's explanation on that date, the
+//! monthly score panel to Parquet, the walk-forward backtest, composing and
+//! checking a note per ticker, the themes of a month, and the Parquet export. The exponent is log(t_k / t_1) / log(k): 1 is linear in
 //! ticker-days. A benchmark measures; it asserts nothing about speed.
 
 use std::path::Path;
@@ -36,15 +39,28 @@ fn timed(db: &Path, args: &[&str]) -> (f64, f64) {
 }
 
 fn main() {
-    let ks: Vec<usize> = std::env::var("ALPHADESK_SCALE")
+    let ks: Vec<(usize, Option<i32>)> = std::env::var("ALPHADESK_SCALE")
         .unwrap_or_else(|_| "1,4,16".into())
         .split(',')
-        .filter_map(|s| s.trim().parse().ok())
+        .filter_map(|s| {
+            let (k, years) = s.trim().split_once('@').map_or((s.trim(), None), |(k, y)| (k, Some(y)));
+            Some((k.parse().ok()?, years.map(|y| y.parse()).transpose().ok()?))
+        })
         .collect();
-    let stages = ["ingest", "score as-of", "panel (monthly)", "backtest", "notes (all)", "themes (a month)", "export"];
+    let stages = [
+        "ingest",
+        "score as-of",
+        "explain",
+        "panel (monthly)",
+        "backtest",
+        "notes (all)",
+        "themes (a month)",
+        "export",
+    ];
     let mut results: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
-    for &k in &ks {
-        let (tickers, years) = size(k);
+    for &(k, years) in &ks {
+        let (tickers, default_years) = size(k);
+        let years = years.unwrap_or(default_years);
         let root = tempfile::tempdir().unwrap();
         let data = root.path().join("data");
         let spec = alphadesk_testkit::synthetic::Spec::new(tickers, years);
@@ -68,9 +84,11 @@ fn main() {
         let (notes, export) = (root.path().join("notes"), root.path().join("export"));
         let history = format!("{from}..{last}");
         let panel = root.path().join("panel.parquet");
+        let first_ticker = alphadesk_testkit::synthetic::ticker(0);
         let runs: Vec<Vec<&str>> = vec![
             vec!["ingest", data.to_str().unwrap()],
             vec!["score", "--as-of", &last, "--json"],
+            vec!["explain", &first_ticker, "--as-of", &last, "--json"],
             vec!["score", "--history", &history, "--every", "month", "--out", panel.to_str().unwrap()],
             vec!["backtest", "--from", &from, "--to", &bt_to, "--json"],
             vec!["publish", "--as-of", &last, "--no-stories", "--out", notes.to_str().unwrap()],
@@ -93,7 +111,10 @@ fn main() {
         println!("  facts of the first ticker, last line: {facts}");
         let store = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
         println!("  store {:.0} MiB", store as f64 / 1048576.0);
-        results.push((k, row));
+        // The exponents compare sizes at their default years.
+        if years == default_years {
+            results.push((k, row));
+        }
     }
     if let Some((k1, base)) = results.iter().find(|(k, _)| *k == 1) {
         println!("\ngrowth exponent per stage against ticker-days (1 = linear), time / memory:");

@@ -396,8 +396,9 @@ pub fn inferred_adjustments(
     let far = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
     let mut counts: Vec<_> = src
         .annual_values(ticker, far)?
-        .into_iter()
+        .iter()
         .filter(|r| r.item == "Estimated Shares Outstanding" && r.value > 0.0)
+        .cloned()
         .collect();
     counts.sort_by_key(|r| r.period_end);
     // A snapshot window that holds an annual row's date is narrowed by that row: a

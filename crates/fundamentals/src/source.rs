@@ -21,8 +21,9 @@ pub trait Records {
     fn close_on_or_before(&self, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError>;
     /// The price series' layout and the date its adjustment refers to.
     fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError>;
-    /// Annual table rows with period end on or before `period_end_by`.
-    fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError>;
+    /// Annual table rows with period end on or before `period_end_by`, by
+    /// period end. Borrowed when the implementation holds them in memory.
+    fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Cow<'_, [AnnualValue]>, StoreError>;
     /// Dated snapshot prices of the ticker (as traded on the snapshot's date), oldest first.
     fn snapshot_prices(&self, ticker: &str) -> Result<Vec<Dated>, StoreError>;
     /// Dated snapshot market caps of the ticker (as traded), oldest first.
@@ -45,8 +46,8 @@ impl Records for Connection {
     fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError> {
         read::price_basis(self, ticker)
     }
-    fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError> {
-        read::annual_values(self, ticker, period_end_by)
+    fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Cow<'_, [AnnualValue]>, StoreError> {
+        Ok(Cow::Owned(read::annual_values(self, ticker, period_end_by)?))
     }
     fn snapshot_prices(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
         Ok(read::snapshot_values(self, "price")?.remove(ticker).unwrap_or_default())

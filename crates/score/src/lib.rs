@@ -20,6 +20,7 @@ pub mod config;
 pub mod metrics;
 pub mod panel;
 pub mod rank;
+pub mod window;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 pub use config::ScoreConfig;
 use metrics::{Ctx, Evidence, MetricId};
 pub use panel::{Every, Universe};
+pub use window::Window;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -618,6 +618,8 @@ mod hand_computed {
             gross_margin_applies: true,
             sector: Sector::Industrials,
             cik: None,
+            first_date: day(0),
+            last_date: day(n as i64 - 1),
             prices: PriceSeries {
                 dates: (0..n as i64).map(day).collect(),
                 close: adj.clone(),

@@ -20,6 +20,8 @@ use alphadesk_store::read::{
 };
 use alphadesk_store::{Store, StoreError};
 
+use crate::window::Window;
+
 /// One ticker's daily closes, oldest first. Missing closes are NaN, never filled.
 #[derive(Debug, Clone)]
 pub struct PriceSeries {
@@ -152,6 +154,10 @@ pub struct Member {
     pub gross_margin_applies: bool,
     pub sector: Sector,
     pub cik: Option<i64>,
+    /// The first and last stored bar, whatever the window loaded.
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    /// Its closes from the window's price look-back on (all of them in a full load).
     pub prices: PriceSeries,
     /// Fundamentals (without market cap) as of each date an input became known.
     pub timeline: Vec<FactsReport>,
@@ -185,16 +191,21 @@ impl Member {
 pub struct Universe {
     pub members: Vec<Member>,
     index: HashMap<String, usize>,
-    /// Every date on which any member traded, ascending.
+    /// Every date on which any security traded, ascending, over the whole
+    /// history whatever the window.
     pub calendar: Vec<NaiveDate>,
     /// Securities without a sector, left out of the universe (with why).
     pub excluded: Vec<(String, String)>,
+    /// The as-of dates this load answers: every member's prices, news and
+    /// fundamentals' steps are those dates' and their look-backs' (see
+    /// [`crate::window`]).
+    pub window: Window,
 }
 
 impl Universe {
-    /// Loads everything a score needs from one store.
+    /// Loads everything a score needs from one store, for every date.
     pub fn load(store: &Store) -> Result<Universe, StoreError> {
-        Self::load_with_price_basis(store, store)
+        Self::load_window(store, store, Window::ALL)
     }
 
     /// Loads the universe from `store`, but takes the corporate actions that undo the
@@ -203,15 +214,31 @@ impl Universe {
     /// holds nothing known after the as-of date while the adjusted prices still
     /// carry the adjustment made years later.
     pub fn load_with_price_basis(store: &Store, basis_store: &Store) -> Result<Universe, StoreError> {
+        Self::load_window(store, basis_store, Window::ALL)
+    }
+
+    /// Loads what questions about the dates of `window` need (see
+    /// [`crate::window`]): the same members and calendar as a full load, their
+    /// prices, news and fundamentals' steps from the look-backs before it.
+    pub fn load_window(store: &Store, basis_store: &Store, window: Window) -> Result<Universe, StoreError> {
         let conn = store.conn();
         let priced = read::priced_securities(conn)?;
+        let dated = !window.is_empty();
+        let cols = match dated {
+            true => alphadesk_store::columns::since(conn, (!window.is_all()).then(|| window.prices_from()))?,
+            false => alphadesk_store::columns::Columns {
+                history: alphadesk_store::columns::history(conn)?,
+                ..Default::default()
+            },
+        };
+        let mut ids: Vec<i64> = cols.series.iter().flat_map(|c| c.sources.iter().copied()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let paths = read::source_paths_of(conn, &ids)?;
         let mut series: HashMap<String, PriceSeries> =
             priced.iter().map(|p| (p.security.ticker.clone(), PriceSeries::new())).collect();
-        let paths = read::source_paths_by_id(conn)?;
-        let mut calendar = BTreeSet::new();
-        for c in alphadesk_store::columns::all(conn)? {
+        for c in cols.series {
             if let Some(s) = series.get_mut(&c.ticker) {
-                calendar.extend(c.dates.iter().copied());
                 let mut ids: Vec<i64> = c.sources.clone();
                 ids.sort_unstable();
                 ids.dedup();
@@ -224,18 +251,27 @@ impl Universe {
                 s.flags = c.flags;
             }
         }
-        let trades = read::open_market_trades(conn)?;
+        let trades = if dated { read::open_market_trades(conn)? } else { Vec::new() };
         let mut news: HashMap<String, Vec<read::NewsSignal>> = HashMap::new();
-        for n in read::news_signals(conn)? {
+        let signals = match (dated, window.is_all()) {
+            (false, _) => Vec::new(),
+            (true, true) => read::news_signals(conn)?,
+            (true, false) => read::news_signals_between(conn, window.news_from(), window.to)?,
+        };
+        for n in signals {
             news.entry(n.ticker.clone()).or_default().push(n);
         }
-        let positions: Vec<(String, Position)> =
-            read::positions(conn)?.into_iter().map(|p| (name_key(&p.issuer), p)).collect();
+        let positions: Vec<(String, Position)> = match dated {
+            true => read::positions(conn)?.into_iter().map(|p| (name_key(&p.issuer), p)).collect(),
+            false => Vec::new(),
+        };
         let mut dated_names = read::dated_names(conn)?;
 
         let mut mem = MemRecords {
             snapshots: read::snapshot_values(basis_store.conn(), "price")?,
             snapshot_caps: read::snapshot_values(basis_store.conn(), "market_cap_usd")?,
+            // A day before the window's prices is asked of the store.
+            before_window: (!window.is_all()).then_some(basis_store),
             ..MemRecords::default()
         };
         let mut annual = read::all_annual_values(conn, &alphadesk_fundamentals::table_items_read())?;
@@ -249,7 +285,7 @@ impl Universe {
                 excluded.push((sec.ticker.clone(), "no GICS sector in the securities master".into()));
                 continue;
             };
-            if let Some(cik) = sec.cik {
+            if let (Some(cik), true) = (sec.cik, dated) {
                 if let std::collections::hash_map::Entry::Vacant(slot) = mem.facts.entry(cik) {
                     let mut by_concept: HashMap<String, Vec<StoredFact>> = HashMap::new();
                     for f in read::facts_of(conn, cik, &concepts)? {
@@ -269,15 +305,18 @@ impl Universe {
         let mut out = Vec::with_capacity(members.len());
         for (sec, sector) in members {
             let prices = mem.series.get(&sec.ticker).cloned().unwrap_or_else(PriceSeries::new);
-            let Some(&first) = prices.dates.first() else {
+            let Some(&(first, last)) = cols.history.spans.get(&sec.ticker) else {
                 excluded.push((sec.ticker.clone(), "no price rows".into()));
                 continue;
             };
-            let timeline = timeline(&mem, &sec, first)?;
-            let basis = if std::ptr::eq(store, basis_store) {
-                PriceBasis::load(&mem, &sec.ticker, sec.cik)?
-            } else {
-                PriceBasis::load(basis_store.conn(), &sec.ticker, sec.cik)?
+            // Steps before the window's look-back collapse into the last of
+            // them, as steps before the first price do.
+            let timeline =
+                if dated { timeline(&mem, &sec, first.max(window.facts_from()), window.to)? } else { Vec::new() };
+            let basis = match (dated, std::ptr::eq(store, basis_store)) {
+                (false, _) => None,
+                (true, true) => PriceBasis::load(&mem, &sec.ticker, sec.cik)?,
+                (true, false) => PriceBasis::load(basis_store.conn(), &sec.ticker, sec.cik)?,
             };
             // A bank's or insurer's "gross margin" is its revenue over itself.
             let gross_margin_applies = alphadesk_fundamentals::gross_profit_applies(&sec);
@@ -304,6 +343,8 @@ impl Universe {
                 gross_margin_applies,
                 sector,
                 cik: sec.cik,
+                first_date: first,
+                last_date: last,
                 prices,
                 timeline,
                 basis,
@@ -315,7 +356,7 @@ impl Universe {
             });
         }
         let index = out.iter().enumerate().map(|(i, m)| (m.ticker.clone(), i)).collect();
-        Ok(Universe { members: out, index, calendar: calendar.into_iter().collect(), excluded })
+        Ok(Universe { members: out, index, calendar: cols.history.calendar, excluded, window })
     }
 
     pub fn member(&self, ticker: &str) -> Option<&Member> {
@@ -416,7 +457,7 @@ pub fn name_key(name: &str) -> String {
 /// filing date, each table row's period end plus the reporting lag, each
 /// snapshot's date. Dates before the first price collapse into the last of
 /// them. (The days a value in use turns stale are added by [`timeline`].)
-fn change_dates(mem: &MemRecords, sec: &Security, first_price: NaiveDate) -> Vec<NaiveDate> {
+fn change_dates(mem: &MemRecords<'_>, sec: &Security, first_price: NaiveDate) -> Vec<NaiveDate> {
     let mut dates = BTreeSet::new();
     if let Some(facts) = sec.cik.and_then(|c| mem.facts.get(&c)) {
         for fs in facts.values() {
@@ -437,12 +478,18 @@ fn change_dates(mem: &MemRecords, sec: &Security, first_price: NaiveDate) -> Vec
 /// known, and when a value in use turns stale (`stale_from`). Only the stale
 /// days of values actually in use are visited, so a filer that files every
 /// quarter costs no extra step.
-fn timeline(mem: &MemRecords, sec: &Security, first_price: NaiveDate) -> Result<Vec<FactsReport>, StoreError> {
+/// Steps after `until` are left out (a window's last date needs none of them).
+fn timeline(
+    mem: &MemRecords<'_>,
+    sec: &Security,
+    first_price: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<FactsReport>, StoreError> {
     let known: BTreeSet<NaiveDate> = change_dates(mem, sec, first_price).into_iter().collect();
     let mut pending = known.clone();
     let mut out: Vec<FactsReport> = Vec::new();
     let mut current: Option<FactsReport> = None;
-    while let Some(d) = pending.pop_first() {
+    while let Some(d) = pending.pop_first().filter(|d| *d <= until) {
         let turns_stale = |r: &FactsReport| r.fields.values().any(|v| stale_from(v.period_end) == d);
         if !known.contains(&d) && !current.as_ref().is_some_and(turns_stale) {
             continue;
@@ -486,7 +533,10 @@ fn margins(rows: &[AnnualValue]) -> Vec<AnnualMargin> {
 
 /// The store's records, held in memory for the panel build.
 #[derive(Default)]
-struct MemRecords {
+struct MemRecords<'s> {
+    /// Where a close before the loaded prices is asked for (a dividend's
+    /// ex-date or a snapshot's day years before a window); `None` in a full load.
+    before_window: Option<&'s Store>,
     securities: HashMap<String, Security>,
     facts: HashMap<i64, HashMap<String, Vec<StoredFact>>>,
     splits: HashMap<i64, Vec<Split>>,
@@ -497,7 +547,7 @@ struct MemRecords {
     snapshot_caps: HashMap<String, Vec<Dated>>,
 }
 
-impl Records for MemRecords {
+impl Records for MemRecords<'_> {
     fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError> {
         Ok(self.securities.get(ticker).cloned())
     }
@@ -516,17 +566,27 @@ impl Records for MemRecords {
         Ok(self.splits.get(&cik).cloned().unwrap_or_default())
     }
     fn close_on_or_before(&self, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
-        Ok(self.series.get(ticker).and_then(|s| s.bar_on_or_before(date)))
+        // A close found in the loaded rows is the full history's: every row
+        // between it and `date` is loaded too.
+        match (self.series.get(ticker).and_then(|s| s.bar_on_or_before(date)), self.before_window) {
+            (Some(bar), _) => Ok(Some(bar)),
+            (None, Some(store)) => read::clean_close_on_or_before(store.conn(), ticker, date),
+            (None, None) => Ok(None),
+        }
     }
     fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError> {
         Ok(self.bases.get(ticker).cloned())
     }
-    fn annual_values(&self, ticker: &str, period_end_by: NaiveDate) -> Result<Vec<AnnualValue>, StoreError> {
-        Ok(self
-            .annual
-            .get(ticker)
-            .map(|v| v.iter().filter(|r| r.period_end <= period_end_by).cloned().collect())
-            .unwrap_or_default())
+    fn annual_values(
+        &self,
+        ticker: &str,
+        period_end_by: NaiveDate,
+    ) -> Result<std::borrow::Cow<'_, [AnnualValue]>, StoreError> {
+        // Read ordered by period end: the rows wanted are a prefix.
+        Ok(std::borrow::Cow::Borrowed(match self.annual.get(ticker) {
+            Some(v) => &v[..v.partition_point(|r| r.period_end <= period_end_by)],
+            None => &[],
+        }))
     }
     fn snapshot_prices(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
         Ok(self.snapshots.get(ticker).cloned().unwrap_or_default())

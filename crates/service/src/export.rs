@@ -28,12 +28,12 @@ impl Service {
         let mut out = Vec::with_capacity(tables.len());
         for t in tables {
             if t == Table::Scores {
-                let first = snap.universe.calendar.first().copied().unwrap_or(as_of);
-                let mut dates = snap.universe.rebalance_dates(first, as_of, alphadesk_score::Every::Month);
+                let first = snap.index.calendar.first().copied().unwrap_or(as_of);
+                let mut dates = snap.index.rebalance_dates(first, as_of, alphadesk_score::Every::Month);
                 if dates.last() != Some(&as_of) {
                     dates.push(as_of);
                 }
-                let panels = dates.iter().map(|d| self.scores_on(&snap, *d)).collect::<Result<Vec<_>>>()?;
+                let panels = self.scores_over(&snap, &dates)?;
                 out.push(alphadesk_export::write_scores(
                     dir,
                     self.config_hash(),
@@ -124,7 +124,7 @@ impl Service {
         if dates.is_empty() {
             return Err(ServiceError::not_found(format!("no trading days from {from} to {to}")));
         }
-        let records = dates.iter().map(|d| self.scores_on(&snap, *d)).collect::<Result<Vec<_>>>()?;
+        let records = self.scores_over(&snap, &dates)?;
         Ok(Panel {
             config_hash: self.config_hash().to_string(),
             from,

@@ -34,7 +34,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use alphadesk_model::{NaiveDate, Sector, Ticker};
 use alphadesk_notes::{compose, render, Desk};
 use alphadesk_rules::{Catalog, Checker, RulesConfig};
-use alphadesk_score::{score, ScoreConfig, Universe};
+use alphadesk_score::{score, ScoreConfig, Universe, Window};
 use alphadesk_store::Store;
 use alphadesk_validate::{Backtest, Spec};
 
@@ -73,6 +73,10 @@ pub struct Options {
     /// from the previous one until the new one is warm (a server); otherwise the
     /// caller that notices the change loads it (the CLI, tests).
     pub reload_in_background: bool,
+    /// Load for each question only the dates it is about (see
+    /// `alphadesk_score::window`); off, every question reads the whole history
+    /// (the reference the window is tested against).
+    pub windowed: bool,
 }
 
 impl Default for Options {
@@ -82,6 +86,7 @@ impl Default for Options {
             rules: RulesConfig::default(),
             readers: 4,
             reload_in_background: false,
+            windowed: true,
         }
     }
 }
@@ -91,7 +96,13 @@ impl Default for Options {
 /// ([`work::Flights`]).
 pub struct Snapshot {
     pub generation: i64,
-    pub universe: Universe,
+    /// Who is in the universe, with their listings, first and last close, and
+    /// the trading calendar: a load for no date, what a question is checked
+    /// against before the dates it is about are loaded.
+    pub index: Universe,
+    /// Universes loaded for the dates questions were about ([`Service::universe`]).
+    universes: Flights<Window, Universe>,
+    windowed: bool,
     /// The date a question without one is about: the latest close most of the
     /// universe has (a few tickers ingested ahead do not move everyone's date).
     default_date: Option<NaiveDate>,
@@ -127,7 +138,7 @@ impl Snapshot {
 
     /// The latest date any security traded in the store.
     pub fn newest(&self) -> Option<NaiveDate> {
-        self.universe.calendar.last().copied()
+        self.index.calendar.last().copied()
     }
 
     /// Tickers whose last close is before the default date (stale or delisted)
@@ -142,9 +153,9 @@ fn out_of_step(universe: &Universe, d: Option<NaiveDate>) -> (Vec<String>, Vec<S
     let Some(d) = d else { return Default::default() };
     let (mut behind, mut ahead) = (Vec::new(), Vec::new());
     for m in &universe.members {
-        match m.prices.dates.last() {
-            Some(last) if *last < d => behind.push(m.ticker.clone()),
-            Some(last) if *last > d => ahead.push(m.ticker.clone()),
+        match m.last_date {
+            last if last < d => behind.push(m.ticker.clone()),
+            last if last > d => ahead.push(m.ticker.clone()),
             _ => {}
         }
     }
@@ -153,7 +164,7 @@ fn out_of_step(universe: &Universe, d: Option<NaiveDate>) -> (Vec<String>, Vec<S
 
 /// The latest close at least half of the universe has.
 fn majority_date(universe: &Universe) -> Option<NaiveDate> {
-    let mut last: Vec<NaiveDate> = universe.members.iter().filter_map(|m| m.prices.dates.last().copied()).collect();
+    let mut last: Vec<NaiveDate> = universe.members.iter().map(|m| m.last_date).collect();
     if last.is_empty() {
         return universe.calendar.last().copied();
     }
@@ -180,6 +191,7 @@ pub struct Service {
     /// A background reload is loading the next generation.
     reloading: AtomicBool,
     reload_in_background: bool,
+    windowed: bool,
     readers_wanted: usize,
     /// Where expensive answers are computed: bounded, one per question.
     pool: Pool,
@@ -275,7 +287,7 @@ impl Service {
 
     fn load(db: &Path, opts: &Options) -> Result<(Files, Snapshot)> {
         let files = Files::open(db, opts.readers)?;
-        let snapshot = load_snapshot(&files.reader())?;
+        let snapshot = load_snapshot(&files.reader(), opts.windowed)?;
         Ok((files, snapshot))
     }
 
@@ -290,6 +302,7 @@ impl Service {
             reload: Mutex::new(()),
             reloading: AtomicBool::new(false),
             reload_in_background: opts.reload_in_background,
+            windowed: opts.windowed,
             readers_wanted: opts.readers,
             pool: Pool::for_machine(),
             me,
@@ -355,7 +368,7 @@ impl Service {
                 if version != files.seen_version.load(Ordering::Acquire) {
                     let generation = files.reader().generation()?;
                     if self.current().generation != generation {
-                        let fresh = Arc::new(load_snapshot(&files.reader())?);
+                        let fresh = Arc::new(load_snapshot(&files.reader(), self.windowed)?);
                         self.install(fresh);
                     }
                     files.seen_version.store(version, Ordering::Release);
@@ -382,7 +395,7 @@ impl Service {
         }
         log(&format!("the store file {} was replaced: reopening it", self.db.display()));
         let files = Arc::new(Files::open(&self.db, self.readers_wanted)?);
-        let fresh = Arc::new(load_snapshot(&files.reader())?);
+        let fresh = Arc::new(load_snapshot(&files.reader(), self.windowed)?);
         *self.files.write().unwrap_or_else(|p| p.into_inner()) = files;
         self.install(fresh.clone());
         Ok(fresh)
@@ -405,7 +418,7 @@ impl Service {
                 let generation = files.reader().generation()?;
                 if me.current().generation != generation {
                     let old = me.current();
-                    let fresh = Arc::new(load_snapshot(&files.reader())?);
+                    let fresh = Arc::new(load_snapshot(&files.reader(), me.windowed)?);
                     me.warm_like(&fresh, &old);
                     me.install(fresh);
                     log(&format!("store generation {generation} loaded"));
@@ -433,9 +446,8 @@ impl Service {
                 }
             }
         }
-        for d in dates.into_iter().take(64) {
-            let _ = self.scores_on(fresh, d);
-        }
+        dates.truncate(64);
+        let _ = self.scores_over(fresh, &dates);
         for d in old.summaries.keys().into_iter().take(8) {
             let d = if Some(d) == old.latest() { fresh.latest().unwrap_or(d) } else { d };
             let _ = self.date_notes(fresh, d);
@@ -454,13 +466,12 @@ impl Service {
             }
             // What a stock page of the latest date shows: two years of month-end
             // scores (shared by every ticker), then each ticker's own record and facts.
-            for d in snap.universe.rebalance_dates(
+            let month_ends = snap.index.rebalance_dates(
                 latest - chrono::Duration::days(SCORE_HISTORY_DAYS),
                 latest,
                 alphadesk_score::Every::Month,
-            ) {
-                self.scores_on(&snap, d)?;
-            }
+            );
+            self.scores_over(&snap, &month_ends)?;
             for r in records.iter() {
                 self.explain(&r.ticker, Some(latest))?;
                 self.facts(&r.ticker, Some(latest))?;
@@ -490,10 +501,10 @@ impl Service {
             return Err(ServiceError::not_found("the store holds no prices"));
         };
         let Some(asked) = as_of else { return Ok(latest) };
-        snap.universe.trading_day_on_or_before(asked).ok_or_else(|| {
+        snap.index.trading_day_on_or_before(asked).ok_or_else(|| {
             ServiceError::not_found(format!(
                 "{asked} is before the store's first trading day ({}), so nothing priced is known on it",
-                snap.universe.calendar.first().map(|d| d.to_string()).unwrap_or_default()
+                snap.index.calendar.first().map(|d| d.to_string()).unwrap_or_default()
             ))
         })
     }
@@ -501,7 +512,7 @@ impl Service {
     /// A ticker from a request: validated, upper-cased, and in the universe.
     pub fn ticker(&self, snap: &Snapshot, raw: &str) -> Result<String> {
         let t = Ticker::new(raw).map_err(|e| ServiceError::bad_input(e.to_string()))?;
-        match snap.universe.member(t.as_str()) {
+        match snap.index.member(t.as_str()) {
             Some(m) => Ok(m.ticker.clone()),
             None => Err(ServiceError::not_found(format!(
                 "{t} is not in the scored universe (the store holds no prices or no sector for it)"
@@ -512,7 +523,45 @@ impl Service {
     /// Every record scored on a date (cached per snapshot and date, computed
     /// once however many ask at once).
     pub fn scores_on(&self, snap: &Snapshot, as_of: NaiveDate) -> Result<Arc<Vec<ScoreRecord>>> {
-        snap.scores.get_or_compute(&self.pool, as_of, |_| Ok(score(&snap.universe, as_of, &self.cfg)))
+        snap.scores.get_or_compute(&self.pool, as_of, |_| {
+            Ok(score(self.universe(snap, Window::dates(as_of, as_of))?.as_ref(), as_of, &self.cfg))
+        })
+    }
+
+    /// The records of each of `dates`, from one load that covers those not
+    /// computed yet (a history, a panel, the export's scores).
+    pub fn scores_over(&self, snap: &Snapshot, dates: &[NaiveDate]) -> Result<Vec<Arc<Vec<ScoreRecord>>>> {
+        let missing: Vec<NaiveDate> = dates.iter().copied().filter(|d| snap.scores.get(d).is_none()).collect();
+        let (Some(first), Some(last)) = (missing.iter().min(), missing.iter().max()) else {
+            return dates.iter().map(|d| self.scores_on(snap, *d)).collect();
+        };
+        let universe = self.universe(snap, Window::dates(*first, *last))?;
+        dates
+            .iter()
+            .map(|&d| snap.scores.get_or_compute(&self.pool, d, |_| Ok(score(&universe, d, &self.cfg))))
+            .collect()
+    }
+
+    /// The universe that answers questions about the dates of `need`: a loaded
+    /// one that covers them, else a load of the month around them (see
+    /// [`Window::around`]) — or of the whole history, when the service was
+    /// opened without windows or `need` is every date.
+    pub fn universe(&self, snap: &Snapshot, need: Window) -> Result<Arc<Universe>> {
+        let load = match snap.windowed && !need.is_all() {
+            true => Window::around(need.from, need.to),
+            false => Window::ALL,
+        };
+        if let Some(u) = snap.universes.find(|w| w.covers(&need)) {
+            return Ok(u);
+        }
+        snap.universes.get_or_compute(&self.pool, load, |_| {
+            let reader = self.reader();
+            let store = reader.get();
+            let started = std::time::Instant::now();
+            let u = Universe::load_window(&store, &store, load)?;
+            tracing::debug!("loaded the universe for {load} in {:?}", started.elapsed());
+            Ok(u)
+        })
     }
 
     /// Scores of a date (default: the latest), optionally one sector, sorted and
@@ -550,7 +599,8 @@ impl Service {
         let as_of = self.date(&snap, Some(asked))?;
         let view = snap.explained.get_or_compute(&self.pool, (as_of, t.clone()), |_| {
             let records = self.scores_on(&snap, as_of)?;
-            let Some(e) = alphadesk_score::explain_scored(&snap.universe, &records, &t, as_of, &self.cfg) else {
+            let universe = self.universe(&snap, Window::dates(as_of, as_of))?;
+            let Some(e) = alphadesk_score::explain_scored(&universe, &records, &t, as_of, &self.cfg) else {
                 return Err(ServiceError::not_found(format!(
                     "{t} has no fresh price on {as_of}, so it is not scored then"
                 )));
@@ -592,12 +642,17 @@ impl Service {
     pub fn prices(&self, ticker: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<PricesView> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        let m = snap.universe.member(&t).expect("checked member");
-        let to = to.or_else(|| m.prices.dates.last().copied()).ok_or_else(|| ServiceError::not_found("no prices"))?;
+        let to = to.unwrap_or(snap.index.member(&t).expect("checked member").last_date);
         let from = from.unwrap_or(to - chrono::Duration::days(365));
         if from > to {
             return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
         }
+        // A load answering `to` holds the price look-back before its first
+        // date: enough for the bars from `from` and the 52 weeks to `to`.
+        let earliest = from.min(to - chrono::Duration::days(365));
+        let need = (earliest + chrono::Duration::days(alphadesk_score::window::PRICE_LOOKBACK_DAYS)).min(to);
+        let universe = self.universe(&snap, Window::dates(need, to))?;
+        let m = universe.member(&t).expect("checked member");
         let (a, b) = (m.prices.dates.partition_point(|d| *d < from), m.prices.dates.partition_point(|d| *d <= to));
         let opt = |v: f64| (!v.is_nan()).then_some(v);
         let bars = (a..b)
@@ -638,15 +693,13 @@ impl Service {
     pub fn score_history(&self, ticker: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<ScorePoint>> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        self.points(&snap, &t, &snap.universe.rebalance_dates(from, to, alphadesk_score::Every::Month))
+        self.points(&snap, &t, &snap.index.rebalance_dates(from, to, alphadesk_score::Every::Month))
     }
 
     /// `ticker`'s score on each of `dates` (null where it was not scored).
     fn points(&self, snap: &Snapshot, ticker: &str, dates: &[NaiveDate]) -> Result<Vec<ScorePoint>> {
-        dates
-            .iter()
-            .map(|d| Ok(ScorePoint::of(*d, self.scores_on(snap, *d)?.iter().find(|r| r.ticker == ticker))))
-            .collect()
+        let records = self.scores_over(snap, dates)?;
+        Ok(dates.iter().zip(&records).map(|(d, r)| ScorePoint::of(*d, r.iter().find(|r| r.ticker == ticker))).collect())
     }
 
     /// A ticker's scores with the faces' defaults and bounds (see [`Span`]).
@@ -684,7 +737,7 @@ impl Service {
             return Err(ServiceError::bad_input(format!("{from} to {to} is over ten years: ask for a shorter span")));
         }
         let every = every.unwrap_or(alphadesk_score::Every::Month);
-        let dates = snap.universe.rebalance_dates(from, to, every);
+        let dates = snap.index.rebalance_dates(from, to, every);
         if dates.len() > export::MAX_PANEL_DATES {
             return Err(ServiceError::bad_input(format!(
                 "{} {} dates from {from} to {to}: at most {} in one request",
@@ -701,7 +754,8 @@ impl Service {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
         let as_of = self.asked(&snap, as_of)?;
-        let m = snap.universe.member(&t).expect("checked member");
+        let universe = self.universe(&snap, Window::dates(as_of, as_of))?;
+        let m = universe.member(&t).expect("checked member");
         let mut trades: Vec<_> = m.trades.iter().filter(|x| x.current_on(as_of)).cloned().collect();
         trades.reverse();
         Ok(InsidersView { ticker: t, as_of, trades })
@@ -712,7 +766,8 @@ impl Service {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
         let as_of = self.asked(&snap, as_of)?;
-        let m = snap.universe.member(&t).expect("checked member");
+        let universe = self.universe(&snap, Window::dates(as_of, as_of))?;
+        let m = universe.member(&t).expect("checked member");
         // Per manager and quarter, the latest filing; then each manager's latest quarter.
         let mut by: std::collections::BTreeMap<(String, NaiveDate), &alphadesk_store::read::Position> =
             Default::default();
@@ -813,7 +868,7 @@ impl Service {
         let words: Vec<String> =
             q.to_lowercase().split_whitespace().filter(|w| w.len() >= 4).map(str::to_string).collect();
         let mut near: Vec<(usize, SearchHit)> = snap
-            .universe
+            .index
             .members
             .iter()
             .filter_map(|m| {
@@ -847,7 +902,7 @@ impl Service {
         let words: Vec<String> = q.to_lowercase().split_whitespace().map(str::to_string).collect();
         let upper = q.to_ascii_uppercase();
         let mut hits: Vec<(u8, SearchHit)> = snap
-            .universe
+            .index
             .members
             .iter()
             .filter_map(|m| {
@@ -875,7 +930,8 @@ impl Service {
     pub fn record_backtest(&self) -> Result<Arc<Backtest>> {
         let snap = self.snapshot()?;
         snap.record.get_or_compute(&self.pool, (), |_| {
-            Ok(alphadesk_validate::backtest(&snap.universe, &self.cfg, &alphadesk_validate::record_spec()))
+            let universe = self.universe(&snap, Window::ALL)?;
+            Ok(alphadesk_validate::backtest(&universe, &self.cfg, &alphadesk_validate::record_spec()))
         })
     }
 
@@ -924,12 +980,14 @@ impl Service {
             )));
         }
         let snap = self.snapshot()?;
-        Ok(alphadesk_validate::backtest_with(&snap.universe, &self.cfg, spec, horizons, factor))
+        let universe = self.universe(&snap, Window::ALL)?;
+        Ok(alphadesk_validate::backtest_with(&universe, &self.cfg, spec, horizons, factor))
     }
 
-    /// Runs `f` with the universe of the current snapshot (panels, research).
+    /// Runs `f` with the whole history's universe (panels, research).
     pub fn with_universe<T>(&self, f: impl FnOnce(&Universe) -> T) -> Result<T> {
-        Ok(f(&self.snapshot()?.universe))
+        let snap = self.snapshot()?;
+        Ok(f(self.universe(&snap, Window::ALL)?.as_ref()))
     }
 
     /// Runs `f` with the desk of `as_of`: what every note of that date is composed
@@ -937,8 +995,9 @@ impl Service {
     pub fn with_desk<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
         let snap = self.snapshot()?;
         let reader = self.reader();
+        let universe = self.universe(&snap, Window::dates(as_of, as_of))?;
         let store = reader.get();
-        let desk = Desk::new(&store, &snap.universe, &self.cfg, as_of)?;
+        let desk = Desk::new(&store, &universe, &self.cfg, as_of)?;
         f(&desk)
     }
 
@@ -953,9 +1012,10 @@ impl Service {
         let catalog = snap
             .catalog
             .get_or_compute(&self.pool, (), |_| Ok(Catalog::load(&self.reader().get(), self.rules.clone())?))?;
+        let universe = self.universe(snap, Window::dates(as_of, as_of))?;
         let reader = self.reader();
         let store = reader.get();
-        let desk = Desk::new(&store, &snap.universe, &self.cfg, as_of)?;
+        let desk = Desk::new(&store, &universe, &self.cfg, as_of)?;
         f(&Checker::with_catalog(&desk, catalog))
     }
 
@@ -986,14 +1046,22 @@ impl Service {
         let (ticker, date) = parse_note_id(id)?;
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, &ticker)?;
-        let closed = snap.universe.member(&t).is_some_and(|m| m.prices.dates.binary_search(&date).is_ok());
+        let listed = snap.index.member(&t).expect("checked member");
+        // Past the last close the nearest earlier note is the last one's; within
+        // the history, the date's own load says.
+        let universe = match date <= listed.last_date {
+            true => Some(self.universe(&snap, Window::dates(date, date))?),
+            false => None,
+        };
+        let m = universe.as_deref().and_then(|u| u.member(&t));
+        let closed = m.is_some_and(|m| m.prices.dates.binary_search(&date).is_ok());
         if !closed {
-            let nearest = snap
-                .universe
-                .member(&t)
-                .and_then(|m| m.prices.index_on_or_before(date).map(|i| m.prices.dates[i]))
-                .map(|d| format!("; the nearest earlier note is {}", note_id(&t, d)))
-                .unwrap_or_default();
+            let nearest = match m {
+                Some(m) => m.prices.index_on_or_before(date).map(|i| m.prices.dates[i]),
+                None => Some(listed.last_date),
+            }
+            .map(|d| format!("; the nearest earlier note is {}", note_id(&t, d)))
+            .unwrap_or_default();
             return Err(ServiceError::not_found(format!("{t} has no close on {date}, so no note {id}{nearest}")));
         }
         self.note(&t, Some(date))
@@ -1041,8 +1109,7 @@ impl Service {
     /// The dates a stock page lists notes of: the date and the three month ends
     /// before it, newest first.
     fn note_dates(snap: &Snapshot, to: NaiveDate) -> Vec<NaiveDate> {
-        let mut dates =
-            snap.universe.rebalance_dates(to - chrono::Duration::days(95), to, alphadesk_score::Every::Month);
+        let mut dates = snap.index.rebalance_dates(to - chrono::Duration::days(95), to, alphadesk_score::Every::Month);
         if !dates.contains(&to) {
             dates.push(to);
         }
@@ -1106,7 +1173,7 @@ impl Service {
         Ok(Health {
             status: "ok".into(),
             generation: snap.generation,
-            tickers: snap.universe.members.len(),
+            tickers: snap.index.members.len(),
             latest_date: snap.latest(),
             newest_price_date: snap.newest(),
             tickers_behind: behind.len(),
@@ -1128,17 +1195,20 @@ fn log(message: &str) {
     tracing::info!("{message}");
 }
 
-fn load_snapshot(store: &Store) -> Result<Snapshot> {
+fn load_snapshot(store: &Store, windowed: bool) -> Result<Snapshot> {
     let generation = store.generation()?;
-    let universe = Universe::load(store)?;
-    let default_date = majority_date(&universe);
-    let (behind, ahead) = out_of_step(&universe, default_date);
+    let index = Universe::load_window(store, store, Window::NONE)?;
+    let default_date = majority_date(&index);
+    let (behind, ahead) = out_of_step(&index, default_date);
     Ok(Snapshot {
         generation,
         default_date,
         behind,
         ahead,
-        universe,
+        index,
+        // A month's load and a span's, and the whole history's for the backtest.
+        universes: Flights::new(4),
+        windowed,
         scores: Flights::new(CACHE_ENTRIES),
         explained: Flights::new(CACHE_ENTRIES),
         notes: Flights::new(CACHE_ENTRIES),
@@ -1314,7 +1384,7 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(20));
         };
         assert!(fresh.generation > old.generation);
-        assert_eq!(fresh.universe.members.len(), 2);
+        assert_eq!(fresh.index.members.len(), 2);
         // What the old snapshot had computed was computed on the new one first.
         assert!(fresh.scores.get(&latest).is_some(), "the latest date's scores were not warmed");
     }

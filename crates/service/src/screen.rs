@@ -32,7 +32,7 @@ impl Service {
     /// trading day of the month before `as_of`'s; none before the store's prices.
     pub fn previous_month_end(&self, snap: &Snapshot, as_of: NaiveDate) -> Option<NaiveDate> {
         let first = as_of.with_day(1)?;
-        snap.universe.trading_day_on_or_before(first.pred_opt()?)
+        snap.index.trading_day_on_or_before(first.pred_opt()?)
     }
 
     /// Each ticker's Alpha Score at the month end before the close `as_of`
@@ -99,7 +99,7 @@ impl Service {
         }
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        let sector = snap.universe.member(&t).map(|m| m.sector.name().to_string());
+        let sector = snap.index.member(&t).map(|m| m.sector.name().to_string());
         let ranked = self.ranked(as_of, sector.as_deref(), Sort::MarketCap, None, |_, _| true)?;
         let Some(me) = ranked.rows.iter().find(|(r, _)| r.ticker == t) else {
             return Err(ServiceError::not_found(format!(
@@ -156,7 +156,7 @@ impl Service {
         if in_sector.is_empty() {
             return Err(ServiceError::not_found(format!(
                 "no ticker has a fresh price on {as_of} (the store's prices run {}..{})",
-                snap.universe.calendar.first().map(|d| d.to_string()).unwrap_or_default(),
+                snap.index.calendar.first().map(|d| d.to_string()).unwrap_or_default(),
                 snap.latest().map(|d| d.to_string()).unwrap_or_default()
             )));
         }

@@ -221,7 +221,7 @@ impl Service {
     }
 
     fn company_name(&self, snap: &Snapshot, ticker: &str, on: NaiveDate) -> Option<String> {
-        if let Some(m) = snap.universe.member(ticker) {
+        if let Some(m) = snap.index.member(ticker) {
             return m.name_on(on).map(str::to_string);
         }
         read::security(self.reader().get().conn(), ticker).ok().flatten().and_then(|s| s.name)

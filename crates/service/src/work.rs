@@ -295,6 +295,15 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
         }
     }
 
+    /// An answer already computed whose key satisfies `wanted` (a loaded
+    /// universe that covers the dates asked).
+    pub fn find(&self, wanted: impl Fn(&K) -> bool) -> Option<Arc<V>> {
+        lock(&self.slots).iter().find_map(|(k, s)| match s {
+            Slot::Ready(v) if wanted(k) => Some(v.clone()),
+            _ => None,
+        })
+    }
+
     /// The keys answered so far (what a successor warms).
     pub fn keys(&self) -> Vec<K> {
         lock(&self.slots).iter().filter(|(_, s)| matches!(s, Slot::Ready(_))).map(|(k, _)| k.clone()).collect()

@@ -78,41 +78,159 @@ pub struct PriceColumns {
     pub flags: std::collections::BTreeMap<usize, String>,
 }
 
-/// Every ticker's cached columns.
+/// Every ticker's cached columns, whole.
 pub fn all(conn: &Connection) -> Result<Vec<PriceColumns>, StoreError> {
-    let mut st =
-        conn.prepare("SELECT ticker, n, dates, close, adj, lines, sources, flags FROM price_columns ORDER BY ticker")?;
-    let mut out = Vec::new();
+    Ok(since(conn, None)?.series)
+}
+
+/// What [`since`] reads: the rows of a window, and what is known of the whole
+/// history without decoding it.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// Each ticker's rows dated on or after the window's first day, in ticker order.
+    pub series: Vec<PriceColumns>,
+    pub history: History,
+}
+
+/// The trading calendar (every day any ticker has a row, ascending) and each
+/// ticker's first and last stored day, over the whole stored history.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub calendar: Vec<NaiveDate>,
+    pub spans: std::collections::HashMap<String, (NaiveDate, NaiveDate)>,
+}
+
+/// Days since 1970 present in any ticker's dates, kept as a bitmap: one pass,
+/// no sort, whatever the number of tickers.
+#[derive(Default)]
+struct DaySet {
+    first: i32,
+    bits: Vec<bool>,
+}
+
+impl DaySet {
+    fn add(&mut self, days: &[u8]) {
+        let Some(last) = (days.len() / 4).checked_sub(1) else { return };
+        let (Some(a), Some(b)) = (day_at(days, 0), day_at(days, last)) else { return };
+        if self.bits.is_empty() {
+            self.first = a;
+        }
+        if a < self.first {
+            let mut grown = vec![false; (self.first - a) as usize];
+            grown.append(&mut self.bits);
+            self.bits = grown;
+            self.first = a;
+        }
+        let need = (b - self.first + 1) as usize;
+        if self.bits.len() < need {
+            self.bits.resize(need, false);
+        }
+        for c in days.chunks_exact(4) {
+            let d = i32::from_le_bytes(c.try_into().expect("4 bytes"));
+            self.bits[(d - self.first) as usize] = true;
+        }
+    }
+
+    fn dates(&self) -> Vec<NaiveDate> {
+        let e = epoch();
+        (0..self.bits.len())
+            .filter(|&i| self.bits[i])
+            .map(|i| e + chrono::Duration::days(self.first as i64 + i as i64))
+            .collect()
+    }
+}
+
+fn day_at(days: &[u8], i: usize) -> Option<i32> {
+    days.get(i * 4..i * 4 + 4).map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes")))
+}
+
+fn day(d: i32) -> NaiveDate {
+    epoch() + chrono::Duration::days(d as i64)
+}
+
+/// The calendar and every ticker's first and last day, reading only the dates
+/// column (SQLite stops reading a row at the last column asked for).
+pub fn history(conn: &Connection) -> Result<History, StoreError> {
+    let mut st = conn.prepare("SELECT ticker, n, dates FROM price_columns ORDER BY ticker")?;
     let mut rows = st.query([])?;
-    let e = epoch();
+    let (mut set, mut spans) = (DaySet::default(), std::collections::HashMap::new());
     while let Some(r) = rows.next()? {
         let ticker: String = r.get(0)?;
         let n: i64 = r.get(1)?;
-        let blob = |i: usize, width: usize| -> Result<&[u8], StoreError> {
-            let b = r.get_ref(i)?.as_blob().map_err(rusqlite::Error::from)?;
-            if b.len() != n as usize * width {
-                return Err(StoreError::Invalid {
-                    path: "price_columns".into(),
-                    message: format!("{ticker}: column {i} holds {} bytes for {n} rows", b.len()),
-                });
+        let days = blob(r, 2, n, 4, &ticker)?;
+        set.add(days);
+        if let (Some(a), Some(b)) = (day_at(days, 0), n.checked_sub(1).and_then(|l| day_at(days, l as usize))) {
+            spans.insert(ticker, (day(a), day(b)));
+        }
+    }
+    Ok(History { calendar: set.dates(), spans })
+}
+
+fn blob<'r>(r: &'r rusqlite::Row<'_>, i: usize, n: i64, width: usize, ticker: &str) -> Result<&'r [u8], StoreError> {
+    let b = r.get_ref(i)?.as_blob().map_err(rusqlite::Error::from)?;
+    if b.len() != n as usize * width {
+        return Err(StoreError::Invalid {
+            path: "price_columns".into(),
+            message: format!("{ticker}: column {i} holds {} bytes for {n} rows", b.len()),
+        });
+    }
+    Ok(b)
+}
+
+/// Every ticker's rows dated on or after `first` (all of them without one),
+/// with the calendar and spans of the whole history. Only the rows kept are
+/// decoded: a window's load costs the window, plus one pass over the dates.
+pub fn since(conn: &Connection, first: Option<NaiveDate>) -> Result<Columns, StoreError> {
+    let mut st =
+        conn.prepare("SELECT ticker, n, dates, close, adj, lines, sources, flags FROM price_columns ORDER BY ticker")?;
+    let mut out = Columns::default();
+    let mut set = DaySet::default();
+    let from = first.map(|d| (d - epoch()).num_days() as i32);
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let ticker: String = r.get(0)?;
+        let n: i64 = r.get(1)?;
+        let days = blob(r, 2, n, 4, &ticker)?;
+        set.add(days);
+        let count = n as usize;
+        if let (Some(a), Some(b)) = (day_at(days, 0), count.checked_sub(1).and_then(|l| day_at(days, l))) {
+            out.history.spans.insert(ticker.clone(), (day(a), day(b)));
+        }
+        // Dates are ascending: the first row kept by binary search on the raw bytes.
+        let lo = match from {
+            None => 0,
+            Some(f) => {
+                let (mut a, mut b) = (0usize, count);
+                while a < b {
+                    let mid = (a + b) / 2;
+                    if day_at(days, mid).is_some_and(|d| d < f) {
+                        a = mid + 1;
+                    } else {
+                        b = mid;
+                    }
+                }
+                a
             }
-            Ok(b)
         };
-        let f64s = |b: &[u8]| b.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
-        let dates = blob(2, 4)?
-            .chunks_exact(4)
-            .map(|c| e + chrono::Duration::days(i32::from_le_bytes(c.try_into().expect("4 bytes")) as i64))
-            .collect();
-        let close = f64s(blob(3, 8)?);
-        let adj = f64s(blob(4, 8)?);
-        let u32s =
-            |b: &[u8]| b.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")) as i64).collect();
-        let lines = u32s(blob(5, 4)?);
-        let sources = u32s(blob(6, 4)?);
+        let f64s = |b: &[u8]| -> Vec<f64> {
+            b[lo * 8..].chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect()
+        };
+        let u32s = |b: &[u8]| -> Vec<i64> {
+            b[lo * 4..].chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")) as i64).collect()
+        };
+        let dates =
+            days[lo * 4..].chunks_exact(4).map(|c| day(i32::from_le_bytes(c.try_into().expect("4 bytes")))).collect();
+        let close = f64s(blob(r, 3, n, 8, &ticker)?);
+        let adj = f64s(blob(r, 4, n, 8, &ticker)?);
+        let lines = u32s(blob(r, 5, n, 4, &ticker)?);
+        let sources = u32s(blob(r, 6, n, 4, &ticker)?);
         let flags: std::collections::BTreeMap<String, String> =
             serde_json::from_str(r.get_ref(7)?.as_str().map_err(rusqlite::Error::from)?).unwrap_or_default();
-        let flags = flags.into_iter().filter_map(|(k, v)| Some((k.parse().ok()?, v))).collect();
-        out.push(PriceColumns { ticker, dates, close, adj, lines, sources, flags });
+        // Flags are keyed by row index in the whole series; re-based on the window.
+        let flags =
+            flags.into_iter().filter_map(|(k, v)| Some((k.parse::<usize>().ok()?.checked_sub(lo)?, v))).collect();
+        out.series.push(PriceColumns { ticker, dates, close, adj, lines, sources, flags });
     }
+    out.history.calendar = set.dates();
     Ok(out)
 }

@@ -205,10 +205,23 @@ pub struct Bar {
     pub source: SourceRef,
 }
 
+/// The last bar on or before `date` with a close a metric may use: as
+/// [`close_on_or_before`], leaving out the bad prints the ingest flagged (the
+/// price columns hold them as empty). What a universe loaded for a window asks
+/// for a day before its first row.
+pub fn clean_close_on_or_before(conn: &Connection, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
+    bar(conn, CLEAN_CLOSE_ON_OR_BEFORE, ticker, date)
+}
+
 /// The last bar with a close on or before `date`.
 pub fn close_on_or_before(conn: &Connection, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
+    bar(conn, CLOSE_ON_OR_BEFORE, ticker, date)
+}
+
+fn bar(conn: &Connection, sql: &str, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
     Ok(conn
-        .query_row(CLOSE_ON_OR_BEFORE, params![ticker, date.to_string()], |r| {
+        .prepare_cached(sql)?
+        .query_row(params![ticker, date.to_string()], |r| {
             Ok(Bar {
                 date: req_date(r, 0)?,
                 close: r.get(1)?,
@@ -463,10 +476,14 @@ pub fn priced_securities(conn: &Connection) -> Result<Vec<PricedSecurity>, Store
             })
         })?
         .collect::<Result<_, _>>()?;
+    // Only the priced filers' other tickers: a reference list of every listed
+    // company holds ten thousand more.
     let mut classes: std::collections::HashMap<i64, Vec<String>> = Default::default();
-    let mut st =
-        conn.prepare("SELECT DISTINCT cik, ticker FROM listings WHERE cik IS NOT NULL ORDER BY cik, ticker")?;
-    let mut rows = st.query([])?;
+    let ciks: Vec<i64> = out.iter().filter_map(|p| p.security.cik).collect();
+    let mut st = conn.prepare(
+        "SELECT DISTINCT cik, ticker FROM listings WHERE cik IN (SELECT value FROM json_each(?1)) ORDER BY cik, ticker",
+    )?;
+    let mut rows = st.query([serde_json::to_string(&ciks).unwrap_or_else(|_| "[]".into())])?;
     while let Some(r) = rows.next()? {
         classes.entry(r.get(0)?).or_default().push(r.get(1)?);
     }
@@ -514,6 +531,11 @@ const FACTS_OF: &str =
 const CLOSE_ON_OR_BEFORE: &str =
     "SELECT p.date, p.close, p.adj_close, s.path, p.line FROM prices p JOIN sources s ON s.id = p.source_id
      WHERE p.ticker = ?1 AND p.date <= ?2 AND p.close IS NOT NULL ORDER BY p.date DESC LIMIT 1";
+const CLEAN_CLOSE_ON_OR_BEFORE: &str =
+    "SELECT p.date, p.close, p.adj_close, s.path, p.line FROM prices p JOIN sources s ON s.id = p.source_id
+     WHERE p.ticker = ?1 AND p.date <= ?2 AND p.close IS NOT NULL
+       AND (p.flag IS NULL OR json_extract(p.flag, '$.kind') IS NOT 'bad_print')
+     ORDER BY p.date DESC LIMIT 1";
 const ANNUAL_VALUES: &str = "SELECT a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
      WHERE a.ticker = ?1 AND a.period_end <= ?2 ORDER BY a.period_end, a.item";
 const LINKS_BETWEEN: &str = "SELECT document_id, ticker, relevance, salience FROM news_signals
@@ -591,12 +613,26 @@ pub struct NewsSignal {
     pub relevance: Option<u8>,
 }
 
-/// Every news signal of `ticker`, by the day it became known.
+/// Every news signal, by ticker and the day it became known.
 pub fn news_signals(conn: &Connection) -> Result<Vec<NewsSignal>, StoreError> {
-    let mut st = conn.prepare(
-        "SELECT document_id, ticker, kind, known_date, tone, salience, confidence, relevance FROM news_signals ORDER BY ticker, known_date, document_id",
-    )?;
-    let rows = st.query_map([], |r| {
+    signals(conn, &format!("{NEWS_SIGNALS} ORDER BY ticker, known_date, document_id"), [])
+}
+
+/// The news signals known from `from` to `to`, in the order of [`news_signals`]:
+/// what a window of dates reads, through the `known_date` index.
+pub fn news_signals_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<NewsSignal>, StoreError> {
+    signals(conn, NEWS_SIGNALS_BETWEEN, [from.to_string(), to.to_string()])
+}
+
+const NEWS_SIGNALS: &str =
+    "SELECT document_id, ticker, kind, known_date, tone, salience, confidence, relevance FROM news_signals";
+const NEWS_SIGNALS_BETWEEN: &str =
+    "SELECT document_id, ticker, kind, known_date, tone, salience, confidence, relevance FROM news_signals
+     WHERE known_date BETWEEN ?1 AND ?2 ORDER BY ticker, known_date, document_id";
+
+fn signals<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> Result<Vec<NewsSignal>, StoreError> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map(params, |r| {
         Ok(NewsSignal {
             document_id: r.get(0)?,
             ticker: r.get(1)?,
@@ -795,6 +831,16 @@ pub fn source_paths_by_id(conn: &Connection) -> Result<std::collections::HashMap
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Paths of the stored sources with these ids (a price window's files).
+pub fn source_paths_of(conn: &Connection, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let mut st = conn.prepare_cached(SOURCE_PATHS_OF)?;
+    let rows = st.query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+const SOURCE_PATHS_OF: &str = "SELECT id, path FROM sources WHERE id IN (SELECT value FROM json_each(?1))";
+
 /// Paths of every stored source file, sorted.
 pub fn source_paths(conn: &Connection) -> Result<Vec<String>, StoreError> {
     let mut st = conn.prepare("SELECT DISTINCT path FROM sources ORDER BY path")?;
@@ -834,10 +880,13 @@ mod plans {
         let store = crate::Store::open_in_memory().unwrap();
         let (about_count, about_rows) = articles_about_sql();
         let between = articles_between_sql();
-        let reads: [(&str, &str, usize); 8] = [
+        let reads: [(&str, &str, usize); 11] = [
             ("facts_known", FACTS_KNOWN, 3),
             ("facts_of", FACTS_OF, 2),
             ("close_on_or_before", CLOSE_ON_OR_BEFORE, 2),
+            ("clean_close_on_or_before", CLEAN_CLOSE_ON_OR_BEFORE, 2),
+            ("news_signals_between", NEWS_SIGNALS_BETWEEN, 2),
+            ("source_paths_of", SOURCE_PATHS_OF, 1),
             ("annual_values", ANNUAL_VALUES, 2),
             ("articles_between", &between, 2),
             ("links_between", LINKS_BETWEEN, 2),
@@ -846,8 +895,13 @@ mod plans {
         ];
         for (name, sql, n) in reads {
             let mut st = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let params: Vec<String> =
-                (0..n).map(|i| if i == 1 && name == "facts_of" { "[\"Assets\"]".into() } else { "1".into() }).collect();
+            let params: Vec<String> = (0..n)
+                .map(|i| match (i, name) {
+                    (1, "facts_of") => "[\"Assets\"]".into(),
+                    (0, "source_paths_of") => "[1, 2]".into(),
+                    _ => "1".into(),
+                })
+                .collect();
             let plan: Vec<String> = st
                 .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(3))
                 .unwrap()

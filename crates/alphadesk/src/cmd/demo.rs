@@ -196,7 +196,7 @@ fn score_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<
     use alphadesk_score::{profile_sentence, tracking_sentence};
     let snap = service.snapshot()?;
     let as_of = snap
-        .universe
+        .index
         .trading_day_on_or_before(DEMO_AS_OF.parse()?)
         .ok_or_else(|| anyhow::anyhow!("no prices by {DEMO_AS_OF}"))?;
     let mut records: Vec<_> =
@@ -228,12 +228,12 @@ fn score_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<
     let dir = db.parent().unwrap_or(Path::new("")).join("alphadesk-report");
     alphadesk_validate::report::write(&bt, &dir)?;
     writeln!(out, "report with charts: {}/README.md", dir.display())?;
-    if !snap.universe.excluded.is_empty() {
+    if !snap.index.excluded.is_empty() {
         writeln!(
             out,
             "Not ranked ({}): {}",
-            snap.universe.excluded.len(),
-            snap.universe.excluded.iter().map(|(t, why)| format!("{t} ({why})")).collect::<Vec<_>>().join(", ")
+            snap.index.excluded.len(),
+            snap.index.excluded.iter().map(|(t, why)| format!("{t} ({why})")).collect::<Vec<_>>().join(", ")
         )?;
     }
     Ok(())

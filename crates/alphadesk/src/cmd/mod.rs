@@ -54,10 +54,15 @@ pub fn load_rules(path: Option<&Path>) -> anyhow::Result<RulesConfig> {
 
 /// The service over the store at `db`, for a command that only reads.
 pub fn service(db: &Path, config: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<Service> {
-    let opts =
-        Options { config: load_config(config)?, rules: load_rules(rules)?, readers: 1, reload_in_background: false };
+    let opts = Options {
+        config: load_config(config)?,
+        rules: load_rules(rules)?,
+        readers: 1,
+        reload_in_background: false,
+        windowed: true,
+    };
     let s = Service::open(db, opts).with_context(|| format!("cannot open the store {}", db.display()))?;
-    if s.snapshot()?.universe.members.is_empty() {
+    if s.snapshot()?.index.members.is_empty() {
         anyhow::bail!("{} holds no priced securities with a sector: ingest prices and listings first", db.display());
     }
     Ok(s)

@@ -101,6 +101,7 @@ pub fn open(db: &Path, config: Option<&Path>, rules: Option<&Path>, readers: usi
         rules: super::load_rules(rules)?,
         readers,
         reload_in_background: true,
+        windowed: true,
     };
     Service::open_shared(db, opts).map_err(|e| anyhow::anyhow!("cannot open the store {}: {e}", db.display()))
 }

@@ -61,7 +61,7 @@ pub async fn stock(
         let stories = s.story_index(Some(close), None)?;
         let stock = Stock {
             latest: snap.latest(),
-            cik: snap.universe.member(&t).and_then(|m| m.cik),
+            cik: snap.index.member(&t).and_then(|m| m.cik),
             prices: s.prices(&t, None, Some(close))?,
             history: s.score_history(
                 &t,

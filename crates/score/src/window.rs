@@ -1,0 +1,161 @@
+//! Which dates a loaded [`Universe`](crate::Universe) answers, and what it reads
+//! for them.
+//!
+//! Why: a question about one date needs a year of prices, a month of news and
+//! the fundamentals' last two years, not the store's whole history. Reading all
+//! of it made a one-date score cost what a five-year panel costs, and grow with
+//! every year stored. A [`Window`] names the as-of dates to answer; the load
+//! reads each kind of record from as far before them as the longest look-back
+//! that uses it (the constants below, derived from the metric windows in
+//! [`crate::metrics`] and the notes' comparisons), so that every answer about a
+//! date inside the window is the full load's, byte for byte — which
+//! `crates/alphadesk/tests/window.rs` checks on the real data.
+//!
+//! What is *not* windowed, and why: the members and their listings, the trading
+//! calendar (every question maps a date onto it), the XBRL facts (a trailing
+//! twelve months needs the filings of the year before, and a split or a
+//! dividend years back moves today's share basis), insider trades and 13F
+//! positions (a stock page lists them back to the first filing, and the
+//! institutional change compares each manager's two latest quarters however old
+//! the earlier one is). Those are small beside the prices and the news.
+
+use alphadesk_model::NaiveDate;
+use chrono::{Datelike, Duration};
+
+use crate::metrics::{NEWS_WINDOW_DAYS, YEAR};
+
+/// Calendar days of prices read before a window's first date: the longest bar
+/// window any metric or note uses (a year of bars: 12-1 momentum, the 52-week
+/// high, the notes' 12-month return) at five trading days in seven plus two
+/// weeks of holidays, doubled — a return steps back over empty closes to the
+/// last one before them, and a suspended stock can have months of those.
+pub const PRICE_LOOKBACK_DAYS: i64 = 2 * (YEAR as i64 * 7 / 5 + 14);
+
+/// Calendar days of news signals read before a window's first date: the tone
+/// window (signals known in the 30 days to the date).
+pub const NEWS_LOOKBACK_DAYS: i64 = NEWS_WINDOW_DAYS;
+
+/// Calendar days of fundamentals' steps kept before a window's first date. A
+/// value in use is at most `MAX_PERIOD_AGE_MONTHS` (15) past its period end,
+/// and the notes look for the same line a year earlier (a period end 350–380
+/// days before) among the reports known since; 15 months, 380 days and a
+/// month's slack.
+pub const FACTS_LOOKBACK_DAYS: i64 = alphadesk_fundamentals::MAX_PERIOD_AGE_MONTHS as i64 * 31 + 380 + 31;
+
+// A year of bars is at most 366 calendar days; the note's month-ago comparison
+// and its "a year earlier" search fit inside the look-backs (checked on the real
+// data by tests/window.rs; here, that nobody shortens them below the windows).
+const _: () = assert!(PRICE_LOOKBACK_DAYS >= 2 * 366 && NEWS_LOOKBACK_DAYS >= NEWS_WINDOW_DAYS);
+const _: () = assert!(FACTS_LOOKBACK_DAYS > 15 * 31 + 380);
+
+/// Days before a date's month a one-date window also answers: the note's
+/// comparison with a month earlier, and the previous month end the pages'
+/// "since last month" uses, fall inside it.
+const MONTH_BEFORE_DAYS: i64 = 62;
+
+/// The as-of dates a universe answers, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Window {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Window {
+    /// Every date: the whole history (the panel, the backtest, export).
+    pub const ALL: Window = Window { from: NaiveDate::MIN, to: NaiveDate::MAX };
+
+    /// No date: the members, their listings and the calendar, nothing dated.
+    /// What a service knows before it is asked about a date.
+    pub const NONE: Window = Window { from: NaiveDate::MAX, to: NaiveDate::MIN };
+
+    /// The dates `from..=to` (empty when `from` is after `to`).
+    pub fn dates(from: NaiveDate, to: NaiveDate) -> Window {
+        Window { from, to }
+    }
+
+    /// What to load for questions about `from..=to`: those dates, widened to the
+    /// end of `to`'s month and back to two months before it, so that one load
+    /// serves every question of a month (a stock page, the leaderboard, a note
+    /// and its month-ago comparison share it).
+    pub fn around(from: NaiveDate, to: NaiveDate) -> Window {
+        let month = to.with_day(1).unwrap_or(to);
+        let end = month.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(to);
+        Window { from: from.min(month - Duration::days(MONTH_BEFORE_DAYS)), to: end.max(to) }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.from > self.to
+    }
+
+    pub fn is_all(&self) -> bool {
+        *self == Window::ALL
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from <= d && d <= self.to
+    }
+
+    /// Whether every date of `other` is one of ours.
+    pub fn covers(&self, other: &Window) -> bool {
+        other.is_empty() || (self.from <= other.from && other.to <= self.to)
+    }
+
+    fn before(&self, days: i64) -> NaiveDate {
+        self.from.checked_sub_signed(Duration::days(days)).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The first day of prices read.
+    pub fn prices_from(&self) -> NaiveDate {
+        self.before(PRICE_LOOKBACK_DAYS)
+    }
+
+    /// The first day of news signals read.
+    pub fn news_from(&self) -> NaiveDate {
+        self.before(NEWS_LOOKBACK_DAYS)
+    }
+
+    /// The first day of fundamentals' steps kept.
+    pub fn facts_from(&self) -> NaiveDate {
+        self.before(FACTS_LOOKBACK_DAYS)
+    }
+}
+
+impl std::fmt::Display for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.is_all(), self.is_empty()) {
+            (true, _) => f.write_str("all dates"),
+            (_, true) => f.write_str("no date"),
+            _ => write!(f, "{}..{}", self.from, self.to),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_month_window_answers_the_month_and_the_month_before() {
+        let w = Window::around(d("2017-03-15"), d("2017-03-15"));
+        assert_eq!(w, Window::dates(d("2016-12-29"), d("2017-03-31")));
+        // The note compares with 30 days before; the pages with the previous month end.
+        assert!(w.contains(d("2017-03-01") - Duration::days(30)));
+        assert!(w.contains(d("2017-02-28")));
+        assert!(Window::around(d("2016-02-10"), d("2016-02-10")).contains(d("2016-02-29")));
+    }
+
+    #[test]
+    fn all_covers_everything_and_none_nothing() {
+        let w = Window::dates(d("2015-01-01"), d("2015-12-31"));
+        assert!(Window::ALL.covers(&w));
+        assert!(w.covers(&Window::NONE));
+        assert!(!w.covers(&Window::ALL));
+        assert!(!Window::NONE.contains(d("2015-06-30")));
+        assert_eq!(Window::ALL.prices_from(), NaiveDate::MIN);
+        assert_eq!(w.prices_from(), d("2012-12-30"));
+    }
+}
