@@ -83,6 +83,17 @@ impl Window {
         Window { from: from.min(month - Duration::days(MONTH_BEFORE_DAYS)), to: end.max(to) }
     }
 
+    /// The dates a question about `self` reads: its own and the month before
+    /// them, which a note compares with (its scores 30 days back) and the pages'
+    /// "since last month" uses. A loaded universe answers the question only if
+    /// it covers these, not just the dates asked.
+    pub fn with_month_before(self) -> Window {
+        match self.is_empty() || self.is_all() {
+            true => self,
+            false => Window { from: self.before(MONTH_BEFORE_DAYS), to: self.to },
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.from > self.to
     }

@@ -547,6 +547,9 @@ impl Service {
     /// [`Window::around`]) — or of the whole history, when the service was
     /// opened without windows or `need` is every date.
     pub fn universe(&self, snap: &Snapshot, need: Window) -> Result<Arc<Universe>> {
+        // A month window loaded for a later date may start just before this
+        // one: it must also hold the month this date's notes compare with.
+        let need = need.with_month_before();
         let load = match snap.windowed && !need.is_all() {
             true => Window::around(need.from, need.to),
             false => Window::ALL,
