@@ -351,7 +351,23 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
     Some(if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 })
 }
 
+/// How far back a note compares its scores ("a month ago": the trading day on
+/// or before this many days before the date).
+pub const MONTH_AGO_DAYS: i64 = 30;
+
+fn month_ago(universe: &Universe, as_of: NaiveDate) -> Option<NaiveDate> {
+    universe.trading_day_on_or_before(as_of - Duration::days(MONTH_AGO_DAYS))
+}
+
 impl<'a> Desk<'a> {
+    /// The as-of dates a desk of `as_of` scores: the date and its month-ago
+    /// comparison's, on the calendar of `universe` (every load shares the
+    /// calendar, so the service asks its index). A universe loaded for fewer
+    /// would compare with a month without its prices and news.
+    pub fn window(universe: &Universe, as_of: NaiveDate) -> alphadesk_score::Window {
+        alphadesk_score::Window::dates(month_ago(universe, as_of).unwrap_or(as_of), as_of)
+    }
+
     pub fn new(
         store: &'a Store,
         universe: &'a Universe,
@@ -360,7 +376,7 @@ impl<'a> Desk<'a> {
     ) -> Result<Desk<'a>, StoreError> {
         let records: HashMap<String, ScoreRecord> =
             score(universe, as_of, cfg).into_iter().map(|r| (r.ticker.clone(), r)).collect();
-        let month_ago = universe.trading_day_on_or_before(as_of - Duration::days(30));
+        let month_ago = month_ago(universe, as_of);
         let previous = month_ago
             .map(|d| score(universe, d, cfg).into_iter().map(|r| (r.ticker.clone(), r)).collect())
             .unwrap_or_default();

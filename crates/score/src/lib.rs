@@ -175,6 +175,8 @@ fn round_score(x: f64) -> u8 {
 
 /// Scores every eligible member of the universe on `as_of`, sorted by ticker.
 pub fn score(u: &Universe, as_of: NaiveDate, cfg: &ScoreConfig) -> Vec<ScoreRecord> {
+    // A load for other dates would answer without this date's prices or news.
+    debug_assert!(u.window.contains(as_of), "scoring {as_of} on a universe loaded for {}", u.window);
     let ctxs = eligible(u, as_of, cfg);
     let sectors: Vec<Sector> = ctxs.iter().map(|c| c.member.sector).collect();
     let n = ctxs.len();

@@ -267,14 +267,21 @@ impl Universe {
         };
         let mut dated_names = read::dated_names(conn)?;
 
-        let mut mem = MemRecords {
-            snapshots: read::snapshot_values(basis_store.conn(), "price")?,
-            snapshot_caps: read::snapshot_values(basis_store.conn(), "market_cap_usd")?,
-            // A day before the window's prices is asked of the store.
-            before_window: (!window.is_all()).then_some(basis_store),
-            ..MemRecords::default()
+        // The index (no date) holds who is listed, not what they reported.
+        let mut mem = match dated {
+            true => MemRecords {
+                snapshots: read::snapshot_values(basis_store.conn(), "price")?,
+                snapshot_caps: read::snapshot_values(basis_store.conn(), "market_cap_usd")?,
+                // A day before the window's prices is asked of the store.
+                before_window: (!window.is_all()).then_some(basis_store),
+                ..MemRecords::default()
+            },
+            false => MemRecords::default(),
         };
-        let mut annual = read::all_annual_values(conn, &alphadesk_fundamentals::table_items_read())?;
+        let mut annual = match dated {
+            true => read::all_annual_values(conn, &alphadesk_fundamentals::table_items_read())?,
+            false => HashMap::new(),
+        };
         let mut concepts = alphadesk_fundamentals::concepts_read();
         concepts.extend_from_slice(alphadesk_fundamentals::marketcap::DIVIDEND_CONCEPTS);
         let mut members = Vec::new();

@@ -48,10 +48,12 @@ pub const FACTS_LOOKBACK_DAYS: i64 = alphadesk_fundamentals::MAX_PERIOD_AGE_MONT
 const _: () = assert!(PRICE_LOOKBACK_DAYS >= 2 * 366 && NEWS_LOOKBACK_DAYS >= NEWS_WINDOW_DAYS);
 const _: () = assert!(FACTS_LOOKBACK_DAYS > 15 * 31 + 380);
 
-/// Days before a date's month a one-date window also answers: the note's
-/// comparison with a month earlier, and the previous month end the pages'
-/// "since last month" uses, fall inside it.
-const MONTH_BEFORE_DAYS: i64 = 62;
+/// Days before a date's month a one-date window also answers: the previous
+/// month end the pages' "since last month" uses, and the note of that month end
+/// with its own month-ago comparison (a month end at most 31 days before the
+/// month, compared with the trading day on or before 30 days before that, a
+/// long weekend earlier at most), fall inside it.
+const MONTH_BEFORE_DAYS: i64 = 66;
 
 /// The as-of dates a universe answers, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,15 +85,12 @@ impl Window {
         Window { from: from.min(month - Duration::days(MONTH_BEFORE_DAYS)), to: end.max(to) }
     }
 
-    /// The dates a question about `self` reads: its own and the month before
-    /// them, which a note compares with (its scores 30 days back) and the pages'
-    /// "since last month" uses. A loaded universe answers the question only if
-    /// it covers these, not just the dates asked.
-    pub fn with_month_before(self) -> Window {
-        match self.is_empty() || self.is_all() {
-            true => self,
-            false => Window { from: self.before(MONTH_BEFORE_DAYS), to: self.to },
-        }
+    /// The as-of dates whose load holds every close from `from` to `to` and
+    /// the 52 weeks before `to` (a prices view): `to`, reaching back no further
+    /// than the price look-back needs.
+    pub fn holding_prices(from: NaiveDate, to: NaiveDate) -> Window {
+        let earliest = from.min(to - Duration::days(365));
+        Window { from: (earliest + Duration::days(PRICE_LOOKBACK_DAYS)).min(to), to }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -152,11 +151,22 @@ mod tests {
     #[test]
     fn a_month_window_answers_the_month_and_the_month_before() {
         let w = Window::around(d("2017-03-15"), d("2017-03-15"));
-        assert_eq!(w, Window::dates(d("2016-12-29"), d("2017-03-31")));
+        assert_eq!(w, Window::dates(d("2016-12-25"), d("2017-03-31")));
         // The note compares with 30 days before; the pages with the previous month end.
         assert!(w.contains(d("2017-03-01") - Duration::days(30)));
         assert!(w.contains(d("2017-02-28")));
         assert!(Window::around(d("2016-02-10"), d("2016-02-10")).contains(d("2016-02-29")));
+    }
+
+    #[test]
+    fn a_prices_window_holds_the_closes_asked_for() {
+        let (from, to) = (d("2014-01-02"), d("2017-06-30"));
+        let w = Window::holding_prices(from, to);
+        assert!(w.prices_from() <= from && w.to == to);
+        // A year to `to` needs only `to` itself: its look-back holds the year.
+        let w = Window::holding_prices(to - Duration::days(365), to);
+        assert_eq!(w, Window::dates(to, to));
+        assert!(w.prices_from() <= to - Duration::days(365));
     }
 
     #[test]

@@ -102,7 +102,6 @@ pub struct Snapshot {
     pub index: Universe,
     /// Universes loaded for the dates questions were about ([`Service::universe`]).
     universes: Flights<Window, Universe>,
-    windowed: bool,
     /// The date a question without one is about: the latest close most of the
     /// universe has (a few tickers ingested ahead do not move everyone's date).
     default_date: Option<NaiveDate>,
@@ -287,7 +286,7 @@ impl Service {
 
     fn load(db: &Path, opts: &Options) -> Result<(Files, Snapshot)> {
         let files = Files::open(db, opts.readers)?;
-        let snapshot = load_snapshot(&files.reader(), opts.windowed)?;
+        let snapshot = load_snapshot(&files.reader())?;
         Ok((files, snapshot))
     }
 
@@ -368,7 +367,7 @@ impl Service {
                 if version != files.seen_version.load(Ordering::Acquire) {
                     let generation = files.reader().generation()?;
                     if self.current().generation != generation {
-                        let fresh = Arc::new(load_snapshot(&files.reader(), self.windowed)?);
+                        let fresh = Arc::new(load_snapshot(&files.reader())?);
                         self.install(fresh);
                     }
                     files.seen_version.store(version, Ordering::Release);
@@ -395,7 +394,7 @@ impl Service {
         }
         log(&format!("the store file {} was replaced: reopening it", self.db.display()));
         let files = Arc::new(Files::open(&self.db, self.readers_wanted)?);
-        let fresh = Arc::new(load_snapshot(&files.reader(), self.windowed)?);
+        let fresh = Arc::new(load_snapshot(&files.reader())?);
         *self.files.write().unwrap_or_else(|p| p.into_inner()) = files;
         self.install(fresh.clone());
         Ok(fresh)
@@ -418,7 +417,7 @@ impl Service {
                 let generation = files.reader().generation()?;
                 if me.current().generation != generation {
                     let old = me.current();
-                    let fresh = Arc::new(load_snapshot(&files.reader(), me.windowed)?);
+                    let fresh = Arc::new(load_snapshot(&files.reader())?);
                     me.warm_like(&fresh, &old);
                     me.install(fresh);
                     log(&format!("store generation {generation} loaded"));
@@ -460,18 +459,19 @@ impl Service {
     pub fn warm(&self) -> Result<()> {
         let snap = self.snapshot()?;
         if let Some(latest) = snap.latest() {
-            let records = self.scores_on(&snap, latest)?;
-            for d in Self::note_dates(&snap, latest) {
-                self.date_notes(&snap, d)?;
-            }
             // What a stock page of the latest date shows: two years of month-end
-            // scores (shared by every ticker), then each ticker's own record and facts.
+            // scores (shared by every ticker), first: their one load holds
+            // every later question's dates (the notes, each ticker's record).
             let month_ends = snap.index.rebalance_dates(
                 latest - chrono::Duration::days(SCORE_HISTORY_DAYS),
                 latest,
                 alphadesk_score::Every::Month,
             );
             self.scores_over(&snap, &month_ends)?;
+            let records = self.scores_on(&snap, latest)?;
+            for d in Self::note_dates(&snap, latest) {
+                self.date_notes(&snap, d)?;
+            }
             for r in records.iter() {
                 self.explain(&r.ticker, Some(latest))?;
                 self.facts(&r.ticker, Some(latest))?;
@@ -547,10 +547,7 @@ impl Service {
     /// [`Window::around`]) — or of the whole history, when the service was
     /// opened without windows or `need` is every date.
     pub fn universe(&self, snap: &Snapshot, need: Window) -> Result<Arc<Universe>> {
-        // A month window loaded for a later date may start just before this
-        // one: it must also hold the month this date's notes compare with.
-        let need = need.with_month_before();
-        let load = match snap.windowed && !need.is_all() {
+        let load = match self.windowed && !need.is_all() {
             true => Window::around(need.from, need.to),
             false => Window::ALL,
         };
@@ -650,11 +647,7 @@ impl Service {
         if from > to {
             return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
         }
-        // A load answering `to` holds the price look-back before its first
-        // date: enough for the bars from `from` and the 52 weeks to `to`.
-        let earliest = from.min(to - chrono::Duration::days(365));
-        let need = (earliest + chrono::Duration::days(alphadesk_score::window::PRICE_LOOKBACK_DAYS)).min(to);
-        let universe = self.universe(&snap, Window::dates(need, to))?;
+        let universe = self.universe(&snap, Window::holding_prices(from, to))?;
         let m = universe.member(&t).expect("checked member");
         let (a, b) = (m.prices.dates.partition_point(|d| *d < from), m.prices.dates.partition_point(|d| *d <= to));
         let opt = |v: f64| (!v.is_nan()).then_some(v);
@@ -996,12 +989,14 @@ impl Service {
     /// Runs `f` with the desk of `as_of`: what every note of that date is composed
     /// from.
     pub fn with_desk<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
-        let snap = self.snapshot()?;
+        self.desk_on(self.snapshot()?.as_ref(), as_of, f)
+    }
+
+    fn desk_on<T>(&self, snap: &Snapshot, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
+        let universe = self.universe(snap, Desk::window(&snap.index, as_of))?;
         let reader = self.reader();
-        let universe = self.universe(&snap, Window::dates(as_of, as_of))?;
         let store = reader.get();
-        let desk = Desk::new(&store, &universe, &self.cfg, as_of)?;
-        f(&desk)
+        f(&Desk::new(&store, &universe, &self.cfg, as_of)?)
     }
 
     /// Runs `f` with a publishing desk and checker for `as_of`: the shared work of
@@ -1015,11 +1010,7 @@ impl Service {
         let catalog = snap
             .catalog
             .get_or_compute(&self.pool, (), |_| Ok(Catalog::load(&self.reader().get(), self.rules.clone())?))?;
-        let universe = self.universe(snap, Window::dates(as_of, as_of))?;
-        let reader = self.reader();
-        let store = reader.get();
-        let desk = Desk::new(&store, &universe, &self.cfg, as_of)?;
-        f(&Checker::with_catalog(&desk, catalog))
+        self.desk_on(snap, as_of, |desk| f(&Checker::with_catalog(desk, catalog)))
     }
 
     /// A note on a ticker as of a date (default: the latest), composed from data
@@ -1050,9 +1041,9 @@ impl Service {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, &ticker)?;
         let listed = snap.index.member(&t).expect("checked member");
-        // Past the last close the nearest earlier note is the last one's; within
-        // the history, the date's own load says.
-        let universe = match date <= listed.last_date {
+        // Outside the stored closes the index answers (the last one's note is
+        // the nearest earlier, or none); within them, the date's own load.
+        let universe = match (listed.first_date..=listed.last_date).contains(&date) {
             true => Some(self.universe(&snap, Window::dates(date, date))?),
             false => None,
         };
@@ -1061,7 +1052,7 @@ impl Service {
         if !closed {
             let nearest = match m {
                 Some(m) => m.prices.index_on_or_before(date).map(|i| m.prices.dates[i]),
-                None => Some(listed.last_date),
+                None => (date > listed.last_date).then_some(listed.last_date),
             }
             .map(|d| format!("; the nearest earlier note is {}", note_id(&t, d)))
             .unwrap_or_default();
@@ -1198,7 +1189,7 @@ fn log(message: &str) {
     tracing::info!("{message}");
 }
 
-fn load_snapshot(store: &Store, windowed: bool) -> Result<Snapshot> {
+fn load_snapshot(store: &Store) -> Result<Snapshot> {
     let generation = store.generation()?;
     let index = Universe::load_window(store, store, Window::NONE)?;
     let default_date = majority_date(&index);
@@ -1211,7 +1202,6 @@ fn load_snapshot(store: &Store, windowed: bool) -> Result<Snapshot> {
         index,
         // A month's load and a span's, and the whole history's for the backtest.
         universes: Flights::new(4),
-        windowed,
         scores: Flights::new(CACHE_ENTRIES),
         explained: Flights::new(CACHE_ENTRIES),
         notes: Flights::new(CACHE_ENTRIES),

@@ -100,18 +100,21 @@ pub struct History {
     pub spans: std::collections::HashMap<String, (NaiveDate, NaiveDate)>,
 }
 
-/// Days since 1970 present in any ticker's dates, kept as a bitmap: one pass,
-/// no sort, whatever the number of tickers.
+/// Builds a [`History`] from each ticker's packed dates: the days any ticker
+/// has a row kept as a bitmap (one pass, no sort, whatever the number of
+/// tickers), and each ticker's first and last.
 #[derive(Default)]
-struct DaySet {
+struct HistoryBuilder {
     first: i32,
     bits: Vec<bool>,
+    spans: std::collections::HashMap<String, (NaiveDate, NaiveDate)>,
 }
 
-impl DaySet {
-    fn add(&mut self, days: &[u8]) {
+impl HistoryBuilder {
+    fn add(&mut self, ticker: &str, days: &[u8]) {
         let Some(last) = (days.len() / 4).checked_sub(1) else { return };
         let (Some(a), Some(b)) = (day_at(days, 0), day_at(days, last)) else { return };
+        self.spans.insert(ticker.to_string(), (day(a), day(b)));
         if self.bits.is_empty() {
             self.first = a;
         }
@@ -131,13 +134,24 @@ impl DaySet {
         }
     }
 
-    fn dates(&self) -> Vec<NaiveDate> {
-        let e = epoch();
-        (0..self.bits.len())
-            .filter(|&i| self.bits[i])
-            .map(|i| e + chrono::Duration::days(self.first as i64 + i as i64))
-            .collect()
+    fn finish(self) -> History {
+        let calendar = (0..self.bits.len()).filter(|&i| self.bits[i]).map(|i| day(self.first + i as i32)).collect();
+        History { calendar, spans: self.spans }
     }
+}
+
+/// The index of the first packed day on or after `first` (days ascend).
+fn first_on_or_after(days: &[u8], first: i32) -> usize {
+    let (mut a, mut b) = (0usize, days.len() / 4);
+    while a < b {
+        let mid = (a + b) / 2;
+        if day_at(days, mid).is_some_and(|d| d < first) {
+            a = mid + 1;
+        } else {
+            b = mid;
+        }
+    }
+    a
 }
 
 fn day_at(days: &[u8], i: usize) -> Option<i32> {
@@ -153,17 +167,13 @@ fn day(d: i32) -> NaiveDate {
 pub fn history(conn: &Connection) -> Result<History, StoreError> {
     let mut st = conn.prepare("SELECT ticker, n, dates FROM price_columns ORDER BY ticker")?;
     let mut rows = st.query([])?;
-    let (mut set, mut spans) = (DaySet::default(), std::collections::HashMap::new());
+    let mut history = HistoryBuilder::default();
     while let Some(r) = rows.next()? {
         let ticker: String = r.get(0)?;
         let n: i64 = r.get(1)?;
-        let days = blob(r, 2, n, 4, &ticker)?;
-        set.add(days);
-        if let (Some(a), Some(b)) = (day_at(days, 0), n.checked_sub(1).and_then(|l| day_at(days, l as usize))) {
-            spans.insert(ticker, (day(a), day(b)));
-        }
+        history.add(&ticker, blob(r, 2, n, 4, &ticker)?);
     }
-    Ok(History { calendar: set.dates(), spans })
+    Ok(history.finish())
 }
 
 fn blob<'r>(r: &'r rusqlite::Row<'_>, i: usize, n: i64, width: usize, ticker: &str) -> Result<&'r [u8], StoreError> {
@@ -183,35 +193,15 @@ fn blob<'r>(r: &'r rusqlite::Row<'_>, i: usize, n: i64, width: usize, ticker: &s
 pub fn since(conn: &Connection, first: Option<NaiveDate>) -> Result<Columns, StoreError> {
     let mut st =
         conn.prepare("SELECT ticker, n, dates, close, adj, lines, sources, flags FROM price_columns ORDER BY ticker")?;
-    let mut out = Columns::default();
-    let mut set = DaySet::default();
+    let (mut series, mut history) = (Vec::new(), HistoryBuilder::default());
     let from = first.map(|d| (d - epoch()).num_days() as i32);
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let ticker: String = r.get(0)?;
         let n: i64 = r.get(1)?;
         let days = blob(r, 2, n, 4, &ticker)?;
-        set.add(days);
-        let count = n as usize;
-        if let (Some(a), Some(b)) = (day_at(days, 0), count.checked_sub(1).and_then(|l| day_at(days, l))) {
-            out.history.spans.insert(ticker.clone(), (day(a), day(b)));
-        }
-        // Dates are ascending: the first row kept by binary search on the raw bytes.
-        let lo = match from {
-            None => 0,
-            Some(f) => {
-                let (mut a, mut b) = (0usize, count);
-                while a < b {
-                    let mid = (a + b) / 2;
-                    if day_at(days, mid).is_some_and(|d| d < f) {
-                        a = mid + 1;
-                    } else {
-                        b = mid;
-                    }
-                }
-                a
-            }
-        };
+        history.add(&ticker, days);
+        let lo = from.map_or(0, |f| first_on_or_after(days, f));
         let f64s = |b: &[u8]| -> Vec<f64> {
             b[lo * 8..].chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect()
         };
@@ -229,8 +219,7 @@ pub fn since(conn: &Connection, first: Option<NaiveDate>) -> Result<Columns, Sto
         // Flags are keyed by row index in the whole series; re-based on the window.
         let flags =
             flags.into_iter().filter_map(|(k, v)| Some((k.parse::<usize>().ok()?.checked_sub(lo)?, v))).collect();
-        out.series.push(PriceColumns { ticker, dates, close, adj, lines, sources, flags });
+        series.push(PriceColumns { ticker, dates, close, adj, lines, sources, flags });
     }
-    out.history.calendar = set.dates();
-    Ok(out)
+    Ok(Columns { series, history: history.finish() })
 }

@@ -824,13 +824,6 @@ pub fn known_accessions(conn: &Connection) -> Result<std::collections::HashSet<S
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The path of every stored source, by its id.
-pub fn source_paths_by_id(conn: &Connection) -> Result<std::collections::HashMap<i64, String>, StoreError> {
-    let mut st = conn.prepare("SELECT id, path FROM sources")?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// Paths of the stored sources with these ids (a price window's files).
 pub fn source_paths_of(conn: &Connection, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, StoreError> {
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
