@@ -9,7 +9,7 @@
 // Usage: node measure.mjs CHROMIUM SHOTS_DIR < jobs.json > results.json
 // jobs: [{"name": "aapl", "url": "http://127.0.0.1:PORT/t/AAPL", "width": 390}]
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,12 +19,16 @@ const jobs = JSON.parse(readFileSync(0, "utf8"));
 const here = dirname(fileURLToPath(import.meta.url));
 const axe = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8");
 
+// A fresh profile per run, removed when chromium has gone: left behind, each
+// run's 3 MB would pile up in the temporary directory of every machine it runs on.
+const profile = mkdtempSync(join(tmpdir(), "alphadesk-chromium-"));
+const removeProfile = () => rmSync(profile, { recursive: true, force: true });
 const browser = spawn(
   chromium,
   [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), "alphadesk-chromium-"))}`,
+    `--user-data-dir=${profile}`,
     "--remote-debugging-pipe", "about:blank",
   ],
   { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] },
@@ -68,7 +72,10 @@ function once(method, sessionId) {
 const deadline = setTimeout(() => {
   process.stderr.write("measure.mjs: gave up after 300 s\n");
   browser.kill("SIGKILL");
-  process.exit(2);
+  browser.once("exit", () => {
+    removeProfile();
+    process.exit(2);
+  });
 }, 300_000);
 
 // What the page looks like to a reader: no script of the page runs (it has
@@ -125,5 +132,10 @@ try {
   process.stdout.write(JSON.stringify(results));
 } finally {
   clearTimeout(deadline);
-  browser.kill();
+  await new Promise((resolve) => {
+    if (browser.exitCode !== null || browser.signalCode !== null) return resolve();
+    browser.once("exit", resolve);
+    browser.kill();
+  });
+  removeProfile();
 }
