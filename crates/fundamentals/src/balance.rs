@@ -74,25 +74,36 @@ pub struct BalanceSheet {
     pub filed: NaiveDate,
 }
 
-/// USD (or `unit`) instants of one concept, latest filing per date.
-fn instants(
+/// The one instant of `concept` in `unit` that `pick` chooses among its latest
+/// filing per date, owned (the facts are borrowed from `src` or from a query's
+/// rows only while it picks).
+fn instant_picked(
     src: &dyn Records,
     cik: i64,
     concept: &str,
     as_of: NaiveDate,
     unit: &str,
-) -> Result<Vec<StoredFact>, StoreError> {
-    Ok(latest_per_period(&src.facts_known(cik, concept, as_of)?, false, unit))
+    pick: impl FnOnce(Vec<&StoredFact>) -> Option<&StoredFact>,
+) -> Result<Option<StoredFact>, StoreError> {
+    let known = src.facts_known(cik, concept, as_of)?;
+    Ok(pick(latest_per_period(&known, false, unit)).cloned())
 }
 
 /// The latest balance sheet, from the anchor concepts.
 pub fn latest_balance_sheet(src: &dyn Records, cik: i64, as_of: NaiveDate) -> Result<Option<BalanceSheet>, StoreError> {
     let mut best: Option<StoredFact> = None;
     for c in ANCHORS {
-        for f in instants(src, cik, c, as_of, "USD")? {
-            if best.as_ref().is_none_or(|b| (f.end, f.filed) > (b.end, b.filed)) {
-                best = Some(f);
-            }
+        let later = |b: &StoredFact, f: &StoredFact| (f.end, f.filed) > (b.end, b.filed);
+        // The first of the concept's latest instants no later one beats, as the
+        // scan over all of them kept it.
+        let mine = instant_picked(src, cik, c, as_of, "USD", |fs| {
+            fs.into_iter().fold(None, |b: Option<&StoredFact>, f| match b {
+                Some(b) if !later(b, f) => Some(b),
+                _ => Some(f),
+            })
+        })?;
+        if let Some(f) = mine.filter(|f| best.as_ref().is_none_or(|b| later(b, f))) {
+            best = Some(f);
         }
     }
     Ok(best.map(|f| BalanceSheet { date: f.end, accession: f.accn, filed: f.filed }))
@@ -124,8 +135,11 @@ pub fn at_sheet(
     unit: &str,
 ) -> Result<Option<FieldValue>, StoreError> {
     for c in concepts {
-        if let Some(f) = instants(src, cik, c, as_of, unit)?.into_iter().find(|f| f.end == sheet.date) {
-            return Ok(Some(field_of(&f, "instant on the latest balance sheet")));
+        // The latest filing of the sheet's date is the last one in filing order:
+        // no need to resolve every other date's restatements.
+        let known = src.facts_known(cik, c, as_of)?;
+        if let Some(f) = known.iter().rev().find(|f| f.start.is_none() && f.unit == unit && f.end == sheet.date) {
+            return Ok(Some(field_of(f, "instant on the latest balance sheet")));
         }
     }
     Ok(None)
@@ -143,10 +157,12 @@ pub fn stale_reason(
 ) -> Result<String, StoreError> {
     let mut last: Option<StoredFact> = None;
     for c in concepts {
-        for f in instants(src, cik, c, as_of, unit)? {
-            if f.end < sheet.date && last.as_ref().is_none_or(|l| f.end > l.end) {
-                last = Some(f);
-            }
+        let older = |l: Option<&StoredFact>, f: &StoredFact| f.end < sheet.date && l.is_none_or(|l| f.end > l.end);
+        let mine = instant_picked(src, cik, c, as_of, unit, |fs| {
+            fs.into_iter().fold(None, |l, f| if older(l, f) { Some(f) } else { l })
+        })?;
+        if let Some(f) = mine.filter(|f| older(last.as_ref(), f)) {
+            last = Some(f);
         }
     }
     // A zero on an older sheet is no value the field has lost since.
@@ -246,10 +262,9 @@ pub fn total_debt(
             _ => None,
         };
         if let Some(other) = missing_half {
-            let earlier = instants(src, cik, other, as_of, "USD")?
-                .into_iter()
-                .filter(|f| f.end < sheet.date && f.value > 0.0)
-                .max_by_key(|f| f.end);
+            let earlier = instant_picked(src, cik, other, as_of, "USD", |fs| {
+                fs.into_iter().filter(|f| f.end < sheet.date && f.value > 0.0).max_by_key(|f| f.end)
+            })?;
             if let Some(e) = earlier {
                 return Ok(Err(format!(
                     "the latest balance sheet ({}) reports no {other}, while {} had {} of it; half of a pair is not the total",
@@ -270,11 +285,14 @@ pub fn total_debt(
             .0
             .iter()
             .chain(DEBT_LONG_TERM)
-            .map(|k| instants(src, cik, k, as_of, "USD"))
+            .map(|k| {
+                instant_picked(src, cik, k, as_of, "USD", |fs| {
+                    fs.into_iter().filter(|f| f.end < sheet.date && f.value > 0.0).max_by_key(|f| f.end)
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .flatten()
-            .filter(|f| f.end < sheet.date && f.value > 0.0)
             .max_by_key(|f| f.end);
         if let Some(e) = earlier {
             return Ok(Err(format!(

@@ -28,6 +28,7 @@
 //! reports a line in another currency gets no value, with the reason, because no
 //! exchange rate is applied.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use alphadesk_model::NaiveDate;
@@ -58,21 +59,21 @@ type Period = (Option<NaiveDate>, NaiveDate);
 /// One measure: the facts of one or more concepts, one per period (the latest
 /// filing wins; where two concepts report a period, the later filing).
 #[derive(Debug, Clone)]
-struct Group {
+struct Group<'a> {
     /// Index in the field's concept list of the group's first concept.
     rank: usize,
     concepts: Vec<String>,
-    by_period: BTreeMap<Period, StoredFact>,
+    by_period: BTreeMap<Period, &'a StoredFact>,
 }
 
-impl Group {
+impl<'a> Group<'a> {
     fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
         let first = self.by_period.keys().map(|(s, e)| s.unwrap_or(*e)).min()?;
         let last = self.by_period.keys().map(|(_, e)| *e).max()?;
         Some((first, last))
     }
 
-    fn absorb(&mut self, other: Group) {
+    fn absorb(&mut self, other: Group<'a>) {
         self.concepts.extend(other.concepts);
         for (k, f) in other.by_period {
             match self.by_period.get(&k) {
@@ -131,11 +132,12 @@ fn relate(a: &Group, b: &Group) -> Relation {
     }
 }
 
-/// A field's groups, in the order of their first concept.
-fn groups(src: &dyn Records, cik: i64, concepts: &[&str], as_of: NaiveDate) -> Result<Vec<Group>, StoreError> {
+/// A field's groups, in the order of their first concept, from each concept's
+/// facts known by the date.
+fn groups<'a>(known: &'a [Cow<'_, [StoredFact]>]) -> Vec<Group<'a>> {
     let mut out: Vec<Group> = Vec::new();
-    for (rank, c) in concepts.iter().enumerate() {
-        let facts = latest_per_period(&src.facts_known(cik, c, as_of)?, true, "USD");
+    for (rank, known) in known.iter().enumerate() {
+        let facts = latest_per_period(known, true, "USD");
         if facts.is_empty() {
             continue;
         }
@@ -160,12 +162,12 @@ fn groups(src: &dyn Records, cik: i64, concepts: &[&str], as_of: NaiveDate) -> R
         out.push(g);
         out.sort_by_key(|g| g.rank);
     }
-    Ok(out)
+    out
 }
 
 /// A group's TTM at the most recent period end that yields one.
 fn group_ttm(g: &Group) -> Option<FieldValue> {
-    let facts: Vec<StoredFact> = g.by_period.values().cloned().collect();
+    let facts: Vec<&StoredFact> = g.by_period.values().copied().collect();
     let mut ends: Vec<NaiveDate> = facts.iter().map(|f| f.end).collect();
     ends.sort();
     ends.dedup();
@@ -231,7 +233,8 @@ pub fn flow_report(
     choice: Choice,
     as_of: NaiveDate,
 ) -> Result<FlowReport, StoreError> {
-    let groups = groups(src, cik, concepts, as_of)?;
+    let known = concepts.iter().map(|c| src.facts_known(cik, c, as_of)).collect::<Result<Vec<_>, _>>()?;
+    let groups = groups(&known);
     let mut alternatives: Vec<Alternative> = Vec::new();
     let mut candidates: Vec<usize> = Vec::new();
     for g in &groups {
@@ -323,20 +326,26 @@ mod tests {
     use super::*;
     use crate::ttm::tests::fact_of;
 
-    fn g(rank: usize, facts: Vec<StoredFact>) -> Group {
+    fn g(rank: usize, facts: &[StoredFact]) -> Group<'_> {
         Group {
             rank,
             concepts: vec![facts[0].concept.clone()],
-            by_period: facts.into_iter().map(|f| ((f.start, f.end), f)).collect(),
+            by_period: facts.iter().map(|f| ((f.start, f.end), f)).collect(),
         }
     }
 
     #[test]
     fn relations() {
-        let a = g(0, vec![fact_of("Revenues", Some("2019-01-01"), "2019-12-31", 100.0, "2020-02-01")]);
-        let same = g(1, vec![fact_of("Other", Some("2019-01-01"), "2019-12-31", 100.2, "2020-02-01")]);
-        let part = g(1, vec![fact_of("Part", Some("2019-01-01"), "2019-12-31", 12.0, "2020-02-01")]);
-        let later = g(1, vec![fact_of("New", Some("2021-01-01"), "2021-12-31", 120.0, "2022-02-01")]);
+        let fact = |concept, start, end, value, filed| vec![fact_of(concept, Some(start), end, value, filed)];
+        let (a, same) = (
+            fact("Revenues", "2019-01-01", "2019-12-31", 100.0, "2020-02-01"),
+            fact("Other", "2019-01-01", "2019-12-31", 100.2, "2020-02-01"),
+        );
+        let (part, later) = (
+            fact("Part", "2019-01-01", "2019-12-31", 12.0, "2020-02-01"),
+            fact("New", "2021-01-01", "2021-12-31", 120.0, "2022-02-01"),
+        );
+        let (a, same, part, later) = (g(0, &a), g(1, &same), g(1, &part), g(1, &later));
         assert_eq!(relate(&a, &same), Relation::Agree);
         assert_eq!(relate(&a, &part), Relation::Contains);
         assert_eq!(relate(&part, &a), Relation::ContainedIn);

@@ -347,8 +347,11 @@ fn expire_stale(fields: &mut BTreeMap<String, FieldValue>, missing: &mut BTreeMa
         missing.insert(
             name,
             format!(
-                "stale: the latest value ({} from {}, period ending {}) is more than {MAX_PERIOD_AGE_MONTHS} months old on {as_of}",
-                v.value, v.concept, v.period_end
+                "stale: the latest value ({} from {}, period ending {}) is more than {MAX_PERIOD_AGE_MONTHS} months old (stale since {})",
+                v.value,
+                v.concept,
+                v.period_end,
+                stale_from(v.period_end)
             ),
         );
     }

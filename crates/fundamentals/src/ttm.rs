@@ -40,7 +40,10 @@ fn close(a: NaiveDate, b: NaiveDate) -> bool {
 }
 
 /// Latest filing per (start, end) in one unit. Facts arrive ordered by filing date.
-pub(crate) fn latest_per_period(facts: &[StoredFact], want_duration: bool, unit: &str) -> Vec<StoredFact> {
+///
+/// Borrowed: a filer's history is asked for at every step of its timeline, and
+/// cloning every period each time made the cost of a step grow with the years stored.
+pub(crate) fn latest_per_period<'a>(facts: &'a [StoredFact], want_duration: bool, unit: &str) -> Vec<&'a StoredFact> {
     let mut by: std::collections::BTreeMap<(Option<NaiveDate>, NaiveDate), &StoredFact> = Default::default();
     for f in facts {
         if f.unit != unit || f.start.is_some() != want_duration {
@@ -48,52 +51,48 @@ pub(crate) fn latest_per_period(facts: &[StoredFact], want_duration: bool, unit:
         }
         by.insert((f.start, f.end), f);
     }
-    by.into_values().cloned().collect()
+    by.into_values().collect()
 }
 
-struct Quarter {
+struct Quarter<'a> {
     value: f64,
     start: NaiveDate,
-    inputs: Vec<StoredFact>,
+    inputs: Vec<&'a StoredFact>,
 }
 
-fn quarter_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Quarter> {
-    if let Some(q) = facts.iter().find(|f| close(f.end, end) && days(f).is_some_and(|d| QUARTER_DAYS.contains(&d))) {
-        return Some(Quarter { value: q.value, start: q.start?, inputs: vec![q.clone()] });
+fn quarter_ending<'a>(facts: &[&'a StoredFact], end: NaiveDate) -> Option<Quarter<'a>> {
+    if let Some(&q) = facts.iter().find(|f| close(f.end, end) && days(f).is_some_and(|d| QUARTER_DAYS.contains(&d))) {
+        return Some(Quarter { value: q.value, start: q.start?, inputs: vec![q] });
     }
     // Cumulative F minus the cumulative G that shares its start and ends one
     // quarter earlier.
-    for f in facts.iter().filter(|f| close(f.end, end) && days(f).is_some_and(|d| d > *QUARTER_DAYS.end())) {
+    for &f in facts.iter().filter(|f| close(f.end, end) && days(f).is_some_and(|d| d > *QUARTER_DAYS.end())) {
         let (fs, fd) = (f.start?, days(f)?);
-        if let Some(g) = facts.iter().find(|g| {
+        if let Some(&g) = facts.iter().find(|g| {
             g.start == Some(fs) && g.end < f.end && days(g).is_some_and(|gd| QUARTER_DAYS.contains(&(fd - gd)))
         }) {
-            return Some(Quarter {
-                value: f.value - g.value,
-                start: g.end.succ_opt()?,
-                inputs: vec![f.clone(), g.clone()],
-            });
+            return Some(Quarter { value: f.value - g.value, start: g.end.succ_opt()?, inputs: vec![f, g] });
         }
     }
     None
 }
 
-pub(crate) struct Ttm {
+pub(crate) struct Ttm<'a> {
     value: f64,
     start: NaiveDate,
     end: NaiveDate,
     method: &'static str,
-    inputs: Vec<StoredFact>,
+    inputs: Vec<&'a StoredFact>,
 }
 
-pub(crate) fn ttm_ending(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
-    if let Some(a) = facts.iter().find(|f| f.end == end && days(f).is_some_and(|d| YEAR_DAYS.contains(&d))) {
-        return Some(Ttm { value: a.value, start: a.start?, end, method: "annual", inputs: vec![a.clone()] });
+pub(crate) fn ttm_ending<'a>(facts: &[&'a StoredFact], end: NaiveDate) -> Option<Ttm<'a>> {
+    if let Some(&a) = facts.iter().find(|f| f.end == end && days(f).is_some_and(|d| YEAR_DAYS.contains(&d))) {
+        return Some(Ttm { value: a.value, start: a.start?, end, method: "annual", inputs: vec![a] });
     }
     four_quarters(facts, end).or_else(|| ytd_ttm(facts, end))
 }
 
-fn four_quarters(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
+fn four_quarters<'a>(facts: &[&'a StoredFact], end: NaiveDate) -> Option<Ttm<'a>> {
     let mut total = 0.0;
     let mut inputs = Vec::new();
     let mut at = end;
@@ -119,16 +118,16 @@ const SAME_SPAN_DAYS: i64 = 7;
 /// longer than a quarter and shorter than a year, the fiscal year that ends the
 /// day before F starts, and the cumulative value G of that fiscal year with its
 /// start and F's length.
-fn ytd_ttm(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
+fn ytd_ttm<'a>(facts: &[&'a StoredFact], end: NaiveDate) -> Option<Ttm<'a>> {
     let spans = |f: &StoredFact| days(f).is_some_and(|d| d > *QUARTER_DAYS.end() && d < *YEAR_DAYS.start());
-    for f in facts.iter().filter(|f| close(f.end, end) && spans(f)) {
+    for &f in facts.iter().filter(|f| close(f.end, end) && spans(f)) {
         let (fs, fd) = (f.start?, days(f)?);
-        let Some(fy) = facts.iter().find(|y| {
+        let Some(&fy) = facts.iter().find(|y| {
             days(y).is_some_and(|d| YEAR_DAYS.contains(&d)) && fs.pred_opt().is_some_and(|p| close(y.end, p))
         }) else {
             continue;
         };
-        let Some(g) = facts.iter().find(|g| {
+        let Some(&g) = facts.iter().find(|g| {
             g.start.is_some_and(|gs| close(gs, fy.start.unwrap_or(gs)))
                 && days(g).is_some_and(|gd| (gd - fd).abs() <= SAME_SPAN_DAYS)
                 && g.end < f.end
@@ -144,7 +143,7 @@ fn ytd_ttm(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
             start,
             end,
             method: "fiscal year + year to date - prior year to date",
-            inputs: vec![fy.clone(), f.clone(), g.clone()],
+            inputs: vec![fy, f, g],
         });
     }
     None
@@ -153,12 +152,12 @@ fn ytd_ttm(facts: &[StoredFact], end: NaiveDate) -> Option<Ttm> {
 /// The field value of a TTM, named for the concept of its most recent input and
 /// sourced to the filing that completed it.
 pub(crate) fn finish_ttm(t: Ttm) -> FieldValue {
-    let concept = t.inputs.iter().max_by_key(|f| f.end).cloned().expect("a TTM has inputs");
-    finish(t, &concept)
+    let concept = *t.inputs.iter().max_by_key(|f| f.end).expect("a TTM has inputs");
+    finish(t, concept)
 }
 
 fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
-    let latest = t.inputs.iter().max_by_key(|f| f.filed).unwrap_or(concept);
+    let latest = t.inputs.iter().copied().max_by_key(|f| f.filed).unwrap_or(concept);
     FieldValue {
         value: t.value,
         unit: "USD".into(),
@@ -169,7 +168,7 @@ fn finish(t: Ttm, concept: &StoredFact) -> FieldValue {
         known_from: latest.filed,
         method: t.method.into(),
         source: SourceRef { path: latest.source_path.clone(), accession: Some(latest.accn.clone()), line: None },
-        inputs: t.inputs.iter().map(Input::from_fact).collect(),
+        inputs: t.inputs.iter().map(|f| Input::from_fact(f)).collect(),
         price_basis: Vec::new(),
     }
 }
@@ -183,8 +182,9 @@ pub fn instant_in(
     as_of: NaiveDate,
     unit: &str,
 ) -> Result<Option<FieldValue>, StoreError> {
-    let facts = latest_per_period(&src.facts_known(cik, concept, as_of)?, false, unit);
-    Ok(facts.into_iter().max_by_key(|f| f.end).map(|f| crate::balance::field_of(&f, "instant")))
+    let known = src.facts_known(cik, concept, as_of)?;
+    let facts = latest_per_period(&known, false, unit);
+    Ok(facts.into_iter().max_by_key(|f| f.end).map(|f| crate::balance::field_of(f, "instant")))
 }
 
 /// Gross profit for filers that tag revenue and cost of revenue but not
@@ -264,17 +264,14 @@ pub(crate) mod tests {
     #[test]
     fn ytd_differences_make_quarters() {
         // Only cumulative values: 3M 10, 6M 21, 9M 33, FY 50, then 3M 14.
-        let facts = latest_per_period(
-            &[
-                fact(Some("2017-01-01"), "2017-03-31", 10.0, "2017-05-01"),
-                fact(Some("2017-01-01"), "2017-06-30", 21.0, "2017-08-01"),
-                fact(Some("2017-01-01"), "2017-09-30", 33.0, "2017-11-01"),
-                fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
-                fact(Some("2018-01-01"), "2018-03-31", 14.0, "2018-05-01"),
-            ],
-            true,
-            "USD",
-        );
+        let reported = [
+            fact(Some("2017-01-01"), "2017-03-31", 10.0, "2017-05-01"),
+            fact(Some("2017-01-01"), "2017-06-30", 21.0, "2017-08-01"),
+            fact(Some("2017-01-01"), "2017-09-30", 33.0, "2017-11-01"),
+            fact(Some("2017-01-01"), "2017-12-31", 50.0, "2018-02-01"),
+            fact(Some("2018-01-01"), "2018-03-31", 14.0, "2018-05-01"),
+        ];
+        let facts = latest_per_period(&reported, true, "USD");
         let t = ttm_ending(&facts, "2018-03-31".parse().unwrap()).unwrap();
         assert_eq!(t.value, 14.0 + 17.0 + 12.0 + 11.0);
         assert!(ttm_ending(&facts, "2017-09-30".parse().unwrap()).is_none(), "no Q4 2016 data: no TTM");
@@ -284,21 +281,18 @@ pub(crate) mod tests {
     /// date, with no quarter of the year before to rebuild: FY + YTD - prior YTD.
     #[test]
     fn fiscal_year_plus_year_to_date_minus_prior_year_to_date() {
-        let facts = latest_per_period(
-            &[
-                fact(Some("2016-01-01"), "2016-06-30", 2.0, "2017-08-01"),
-                fact(Some("2016-01-01"), "2016-12-31", 5.7, "2017-02-20"),
-                fact(Some("2017-01-01"), "2017-06-30", 96.1, "2017-08-01"),
-            ],
-            true,
-            "USD",
-        );
+        let reported = [
+            fact(Some("2016-01-01"), "2016-06-30", 2.0, "2017-08-01"),
+            fact(Some("2016-01-01"), "2016-12-31", 5.7, "2017-02-20"),
+            fact(Some("2017-01-01"), "2017-06-30", 96.1, "2017-08-01"),
+        ];
+        let facts = latest_per_period(&reported, true, "USD");
         let t = ttm_ending(&facts, "2017-06-30".parse().unwrap()).unwrap();
         assert_eq!(t.method, "fiscal year + year to date - prior year to date");
         assert!((t.value - 99.8).abs() < 1e-9, "{}", t.value);
         assert_eq!((t.start.to_string(), t.inputs.len()), ("2016-07-01".to_string(), 3));
         // Without the prior year to date the twelve months cannot be built.
-        let short = latest_per_period(&facts[1..], true, "USD");
+        let short: Vec<&StoredFact> = facts[1..].to_vec();
         assert!(ttm_ending(&short, "2017-06-30".parse().unwrap()).is_none());
     }
 }

@@ -362,10 +362,11 @@ fn month_ago(universe: &Universe, as_of: NaiveDate) -> Option<NaiveDate> {
 impl<'a> Desk<'a> {
     /// The as-of dates a desk of `as_of` scores: the date and its month-ago
     /// comparison's, on the calendar of `universe` (every load shares the
-    /// calendar, so the service asks its index). A universe loaded for fewer
+    /// calendar, so the service asks its index), with the fundamentals' year
+    /// before (a note's "a year earlier" lines). A universe loaded for fewer
     /// would compare with a month without its prices and news.
     pub fn window(universe: &Universe, as_of: NaiveDate) -> alphadesk_score::Window {
-        alphadesk_score::Window::dates(month_ago(universe, as_of).unwrap_or(as_of), as_of)
+        alphadesk_score::Window::dates(month_ago(universe, as_of).unwrap_or(as_of), as_of).for_notes()
     }
 
     pub fn new(
@@ -374,12 +375,32 @@ impl<'a> Desk<'a> {
         cfg: &'a ScoreConfig,
         as_of: NaiveDate,
     ) -> Result<Desk<'a>, StoreError> {
-        let records: HashMap<String, ScoreRecord> =
-            score(universe, as_of, cfg).into_iter().map(|r| (r.ticker.clone(), r)).collect();
-        let month_ago = month_ago(universe, as_of);
-        let previous = month_ago
-            .map(|d| score(universe, d, cfg).into_iter().map(|r| (r.ticker.clone(), r)).collect())
-            .unwrap_or_default();
+        let records = score(universe, as_of, cfg);
+        let previous = month_ago(universe, as_of).map(|d| score(universe, d, cfg)).unwrap_or_default();
+        Ok(Desk::with_scores(store, universe, cfg, as_of, &records, &previous))
+    }
+
+    /// [`Desk::new`] with the scores of the date and of its month-ago
+    /// comparison ([`Desk::window`]'s first date) already computed — a service
+    /// keeps them, and a desk per note would otherwise score every ticker twice.
+    pub fn with_scores(
+        store: &'a Store,
+        universe: &'a Universe,
+        cfg: &'a ScoreConfig,
+        as_of: NaiveDate,
+        scores: &[ScoreRecord],
+        month_ago_scores: &[ScoreRecord],
+    ) -> Desk<'a> {
+        // A universe loaded for scores alone would leave the notes' "a year
+        // earlier" lines out without a word; the tests run in debug builds.
+        debug_assert!(
+            universe.window.covers(&Desk::window(universe, as_of)),
+            "a desk of {as_of} needs {}, the universe holds {}",
+            Desk::window(universe, as_of),
+            universe.window
+        );
+        let records: HashMap<String, ScoreRecord> = scores.iter().map(|r| (r.ticker.clone(), r.clone())).collect();
+        let previous = month_ago_scores.iter().map(|r| (r.ticker.clone(), r.clone())).collect();
         let mut by_sector: HashMap<(Sector, u32), Vec<f64>> = HashMap::new();
         let mut sector_counts: HashMap<Sector, usize> = HashMap::new();
         for r in records.values().filter(|r| r.alpha_score.is_some()) {
@@ -393,17 +414,7 @@ impl<'a> Desk<'a> {
             }
         }
         let sector_returns = by_sector.into_iter().filter_map(|(k, v)| Some((k, median(v)?))).collect();
-        Ok(Desk {
-            store,
-            universe,
-            cfg,
-            as_of,
-            records,
-            previous,
-            sector_returns,
-            sector_counts,
-            config_hash: cfg.hash(),
-        })
+        Desk { store, universe, cfg, as_of, records, previous, sector_returns, sector_counts, config_hash: cfg.hash() }
     }
 
     /// Tickers with a score record on the desk's date, sorted.

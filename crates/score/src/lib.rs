@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 pub use config::ScoreConfig;
 use metrics::{Ctx, Evidence, MetricId};
 pub use panel::{Every, Universe};
-pub use window::Window;
+pub use window::{Reach, Window};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

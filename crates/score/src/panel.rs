@@ -268,81 +268,67 @@ impl Universe {
         let mut dated_names = read::dated_names(conn)?;
 
         // The index (no date) holds who is listed, not what they reported.
-        let mut mem = match dated {
-            true => MemRecords {
+        let mut held = match dated {
+            true => Held {
                 snapshots: read::snapshot_values(basis_store.conn(), "price")?,
                 snapshot_caps: read::snapshot_values(basis_store.conn(), "market_cap_usd")?,
-                // A day before the window's prices is asked of the store.
-                before_window: (!window.is_all()).then_some(basis_store),
-                ..MemRecords::default()
+                ..Held::default()
             },
-            false => MemRecords::default(),
+            false => Held::default(),
         };
         let mut annual = match dated {
             true => read::all_annual_values(conn, &alphadesk_fundamentals::table_items_read())?,
             false => HashMap::new(),
         };
-        let mut concepts = alphadesk_fundamentals::concepts_read();
-        concepts.extend_from_slice(alphadesk_fundamentals::marketcap::DIVIDEND_CONCEPTS);
         let mut members = Vec::new();
-        let mut excluded = Vec::new();
+        let (mut excluded, mut unpriced) = (Vec::new(), Vec::new());
         for p in &priced {
             let sec = &p.security;
             let Some(sector) = sec.sector.as_deref().and_then(Sector::from_label) else {
                 excluded.push((sec.ticker.clone(), "no GICS sector in the securities master".into()));
                 continue;
             };
-            if let (Some(cik), true) = (sec.cik, dated) {
-                if let std::collections::hash_map::Entry::Vacant(slot) = mem.facts.entry(cik) {
-                    let mut by_concept: HashMap<String, Vec<StoredFact>> = HashMap::new();
-                    for f in read::facts_of(conn, cik, &concepts)? {
-                        by_concept.entry(f.concept.clone()).or_default().push(f);
-                    }
-                    slot.insert(by_concept);
-                    mem.splits.insert(cik, read::splits(basis_store.conn(), cik)?);
-                }
-            }
-            mem.annual.insert(sec.ticker.clone(), annual.remove(&sec.ticker).unwrap_or_default());
-            mem.securities.insert(sec.ticker.clone(), sec.clone());
-            mem.bases.insert(sec.ticker.clone(), (p.layout.clone(), p.basis_date));
-            members.push((sec.clone(), sector));
-        }
-        mem.series = series;
-
-        let mut out = Vec::with_capacity(members.len());
-        for (sec, sector) in members {
-            let prices = mem.series.get(&sec.ticker).cloned().unwrap_or_else(PriceSeries::new);
-            let Some(&(first, last)) = cols.history.spans.get(&sec.ticker) else {
-                excluded.push((sec.ticker.clone(), "no price rows".into()));
+            let Some(&span) = cols.history.spans.get(&sec.ticker) else {
+                unpriced.push((sec.ticker.clone(), "no price rows".into()));
                 continue;
             };
-            // Steps before the window's look-back collapse into the last of
-            // them, as steps before the first price do.
-            let timeline =
-                if dated { timeline(&mem, &sec, first.max(window.facts_from()), window.to)? } else { Vec::new() };
-            let basis = match (dated, std::ptr::eq(store, basis_store)) {
-                (false, _) => None,
-                (true, true) => PriceBasis::load(&mem, &sec.ticker, sec.cik)?,
-                (true, false) => PriceBasis::load(basis_store.conn(), &sec.ticker, sec.cik)?,
-            };
+            held.annual.insert(sec.ticker.clone(), annual.remove(&sec.ticker).unwrap_or_default());
+            held.securities.insert(sec.ticker.clone(), sec.clone());
+            held.bases.insert(sec.ticker.clone(), (p.layout.clone(), p.basis_date));
+            members.push((sec.clone(), sector, span));
+        }
+        excluded.append(&mut unpriced);
+        held.series = series;
+        let reported = match dated {
+            true => reported(store, basis_store, &held, &members, window)?,
+            false => members.iter().map(|_| (Vec::new(), None)).collect(),
+        };
+
+        // Grouped once: matched per member, they cost members × reports.
+        let trades_by_issuer = TradesByIssuer::new(&trades);
+        let mut positions_by_name: HashMap<&str, Vec<&Position>> = HashMap::new();
+        for (k, p) in &positions {
+            positions_by_name.entry(k.as_str()).or_default().push(p);
+        }
+        let mut out = Vec::with_capacity(members.len());
+        for ((sec, sector, (first, last)), (timeline, basis)) in members.into_iter().zip(reported) {
+            // Read by the workers through `held` (the basis's closes): moved now, not copied.
+            let prices = held.series.remove(&sec.ticker).unwrap_or_else(PriceSeries::new);
             // A bank's or insurer's "gross margin" is its revenue over itself.
             let gross_margin_applies = alphadesk_fundamentals::gross_profit_applies(&sec);
             let margins = if gross_margin_applies {
-                margins(mem.annual.get(&sec.ticker).map(Vec::as_slice).unwrap_or(&[]))
+                margins(held.annual.get(&sec.ticker).map(Vec::as_slice).unwrap_or(&[]))
             } else {
                 Vec::new()
             };
-            let member_trades = trades
-                .iter()
-                .filter(|t| match (t.issuer_cik, sec.cik) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => t.issuer_ticker.as_deref() == Some(sec.ticker.as_str()),
-                })
-                .cloned()
-                .collect();
+            let member_trades = trades_by_issuer.of(&trades, sec.cik, &sec.ticker);
             let key = name_key(sec.name.as_deref().unwrap_or(""));
-            let member_positions =
-                positions.iter().filter(|(k, _)| !key.is_empty() && *k == key).map(|(_, p)| p.clone()).collect();
+            let member_positions = match key.is_empty() {
+                true => Vec::new(),
+                false => positions_by_name
+                    .get(key.as_str())
+                    .map_or_else(Vec::new, |ps| ps.iter().map(|&p| p.clone()).collect()),
+            };
             out.push(Member {
                 ticker: sec.ticker.clone(),
                 name: sec.name.clone(),
@@ -464,17 +450,17 @@ pub fn name_key(name: &str) -> String {
 /// filing date, each table row's period end plus the reporting lag, each
 /// snapshot's date. Dates before the first price collapse into the last of
 /// them. (The days a value in use turns stale are added by [`timeline`].)
-fn change_dates(mem: &MemRecords<'_>, sec: &Security, first_price: NaiveDate) -> Vec<NaiveDate> {
+fn change_dates(mem: &MemRecords<'_, '_>, sec: &Security, first_price: NaiveDate) -> Vec<NaiveDate> {
     let mut dates = BTreeSet::new();
     if let Some(facts) = sec.cik.and_then(|c| mem.facts.get(&c)) {
         for fs in facts.values() {
             dates.extend(fs.iter().map(|f| f.filed));
         }
     }
-    if let Some(rows) = mem.annual.get(&sec.ticker) {
+    if let Some(rows) = mem.held.annual.get(&sec.ticker) {
         dates.extend(rows.iter().map(|r| r.period_end + chrono::Duration::days(TABLE_LAG_DAYS)));
     }
-    if let Some(caps) = mem.snapshot_caps.get(&sec.ticker) {
+    if let Some(caps) = mem.held.snapshot_caps.get(&sec.ticker) {
         dates.extend(caps.iter().map(|c| c.date));
     }
     let before: Option<NaiveDate> = dates.range(..first_price).next_back().copied();
@@ -487,7 +473,7 @@ fn change_dates(mem: &MemRecords<'_>, sec: &Security, first_price: NaiveDate) ->
 /// quarter costs no extra step.
 /// Steps after `until` are left out (a window's last date needs none of them).
 fn timeline(
-    mem: &MemRecords<'_>,
+    mem: &MemRecords<'_, '_>,
     sec: &Security,
     first_price: NaiveDate,
     until: NaiveDate,
@@ -495,21 +481,64 @@ fn timeline(
     let known: BTreeSet<NaiveDate> = change_dates(mem, sec, first_price).into_iter().collect();
     let mut pending = known.clone();
     let mut out: Vec<FactsReport> = Vec::new();
-    let mut current: Option<FactsReport> = None;
     while let Some(d) = pending.pop_first().filter(|d| *d <= until) {
         let turns_stale = |r: &FactsReport| r.fields.values().any(|v| stale_from(v.period_end) == d);
-        if !known.contains(&d) && !current.as_ref().is_some_and(turns_stale) {
+        if !known.contains(&d) && !out.last().is_some_and(turns_stale) {
             continue;
         }
         let r = fundamentals_without_market_cap(mem, sec, d)?;
         pending.extend(r.fields.values().map(|v| stale_from(v.period_end)).filter(|s| *s > d));
-        // A filing that changed none of our fields (an 8-K) adds no step.
-        if !out.last().is_some_and(|prev| prev.fields == r.fields) {
-            out.push(r.clone());
+        // A filing that changed none of our fields nor why one is missing (an
+        // 8-K) adds no step. The reasons count: a load that starts later
+        // computes its first step on a later day, and must state the same
+        // reasons the whole history's step in force on that day states.
+        if !out.last().is_some_and(|prev| prev.fields == r.fields && prev.missing == r.missing) {
+            out.push(r);
         }
-        current = Some(r);
     }
     Ok(out)
+}
+
+/// The open-market trades of each issuer, by CIK and by ticker, in the store's
+/// order. A trade belongs to a member whose CIK it names; one without a CIK, or
+/// a member without one, is matched by ticker.
+struct TradesByIssuer<'t> {
+    by_cik: HashMap<i64, Vec<usize>>,
+    by_ticker_without_cik: HashMap<&'t str, Vec<usize>>,
+    by_ticker: HashMap<&'t str, Vec<usize>>,
+}
+
+impl<'t> TradesByIssuer<'t> {
+    fn new(trades: &'t [OpenMarketTrade]) -> Self {
+        let mut me =
+            TradesByIssuer { by_cik: HashMap::new(), by_ticker_without_cik: HashMap::new(), by_ticker: HashMap::new() };
+        for (i, t) in trades.iter().enumerate() {
+            if let Some(cik) = t.issuer_cik {
+                me.by_cik.entry(cik).or_default().push(i);
+            }
+            if let Some(ticker) = t.issuer_ticker.as_deref() {
+                me.by_ticker.entry(ticker).or_default().push(i);
+                if t.issuer_cik.is_none() {
+                    me.by_ticker_without_cik.entry(ticker).or_default().push(i);
+                }
+            }
+        }
+        me
+    }
+
+    fn of(&self, trades: &[OpenMarketTrade], cik: Option<i64>, ticker: &str) -> Vec<OpenMarketTrade> {
+        let none = Vec::new();
+        let mut picked: Vec<usize> = match cik {
+            Some(cik) => {
+                let by_cik = self.by_cik.get(&cik).unwrap_or(&none);
+                let by_ticker = self.by_ticker_without_cik.get(ticker).unwrap_or(&none);
+                by_cik.iter().chain(by_ticker).copied().collect()
+            }
+            None => self.by_ticker.get(ticker).cloned().unwrap_or_default(),
+        };
+        picked.sort_unstable();
+        picked.into_iter().map(|i| trades[i].clone()).collect()
+    }
 }
 
 fn margins(rows: &[AnnualValue]) -> Vec<AnnualMargin> {
@@ -538,15 +567,11 @@ fn margins(rows: &[AnnualValue]) -> Vec<AnnualMargin> {
         .collect()
 }
 
-/// The store's records, held in memory for the panel build.
+/// The store's records every member's load reads, held in memory for it and
+/// shared by the workers.
 #[derive(Default)]
-struct MemRecords<'s> {
-    /// Where a close before the loaded prices is asked for (a dividend's
-    /// ex-date or a snapshot's day years before a window); `None` in a full load.
-    before_window: Option<&'s Store>,
+struct Held {
     securities: HashMap<String, Security>,
-    facts: HashMap<i64, HashMap<String, Vec<StoredFact>>>,
-    splits: HashMap<i64, Vec<Split>>,
     series: HashMap<String, PriceSeries>,
     bases: HashMap<String, (String, NaiveDate)>,
     annual: HashMap<String, Vec<AnnualValue>>,
@@ -554,9 +579,117 @@ struct MemRecords<'s> {
     snapshot_caps: HashMap<String, Vec<Dated>>,
 }
 
-impl Records for MemRecords<'_> {
+/// What each member's filings say: its fundamentals' steps and its price basis.
+type Reported = (Vec<FactsReport>, Option<PriceBasis>);
+
+/// The members of a load, with their sector and first and last close.
+type Listed = (Security, Sector, (NaiveDate, NaiveDate));
+
+/// Each member's steps and basis, in the members' order: the bulk of a load
+/// (the facts read per filer, the fundamentals at every step), so it runs on
+/// every core, each worker with its own connection to the store file. One
+/// connection where there is no file to open again (a store in memory), or the
+/// basis comes from another store.
+fn reported(
+    store: &Store,
+    basis_store: &Store,
+    held: &Held,
+    members: &[Listed],
+    window: Window,
+) -> Result<Vec<Reported>, StoreError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shared = std::ptr::eq(store, basis_store) && cores > 1 && members.len() >= 64;
+    let readers = match shared {
+        true => (0..cores).map_while(|_| store.another_reader()).collect::<Result<Vec<Store>, _>>()?,
+        false => Vec::new(),
+    };
+    if readers.len() < 2 {
+        return reported_on(store, basis_store, held, members, window);
+    }
+    let chunk = members.len().div_ceil(readers.len());
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = members
+            .chunks(chunk)
+            .zip(readers)
+            .map(|(part, own)| scope.spawn(move || reported_on(&own, &own, held, part, window)))
+            .collect();
+        let mut out = Vec::with_capacity(members.len());
+        for w in workers {
+            out.extend(w.join().expect("a load's worker panicked")?);
+        }
+        Ok(out)
+    })
+}
+
+/// [`reported`] on one connection.
+fn reported_on(
+    store: &Store,
+    basis_store: &Store,
+    held: &Held,
+    members: &[Listed],
+    window: Window,
+) -> Result<Vec<Reported>, StoreError> {
+    let mut concepts = alphadesk_fundamentals::concepts_read();
+    concepts.extend_from_slice(alphadesk_fundamentals::marketcap::DIVIDEND_CONCEPTS);
+    let mut mem = MemRecords {
+        held,
+        // A day before the window's prices is asked of the store.
+        before_window: (!window.is_all()).then_some(basis_store),
+        facts: HashMap::new(),
+        splits: HashMap::new(),
+    };
+    // A filer's facts are read for its first member and dropped after its last
+    // (share classes share a filer): only one filer's facts are held at a
+    // time, not the whole market's.
+    let mut members_of_filer: HashMap<i64, usize> = HashMap::new();
+    for cik in members.iter().filter_map(|(sec, _, _)| sec.cik) {
+        *members_of_filer.entry(cik).or_default() += 1;
+    }
+    let mut out = Vec::with_capacity(members.len());
+    for (sec, _, (first, _)) in members {
+        if let Some(cik) = sec.cik {
+            if let std::collections::hash_map::Entry::Vacant(slot) = mem.facts.entry(cik) {
+                let mut by_concept: HashMap<String, Vec<StoredFact>> = HashMap::new();
+                for f in read::facts_of(store.conn(), cik, &concepts)? {
+                    by_concept.entry(f.concept.clone()).or_default().push(f);
+                }
+                slot.insert(by_concept);
+                mem.splits.insert(cik, read::splits(basis_store.conn(), cik)?);
+            }
+        }
+        // Steps before the window's look-back collapse into the last of them,
+        // as steps before the first price do.
+        let timeline = timeline(&mem, sec, (*first).max(window.facts_from()), window.to)?;
+        let basis = match std::ptr::eq(store, basis_store) {
+            true => PriceBasis::load(&mem, &sec.ticker, sec.cik)?,
+            false => PriceBasis::load(basis_store.conn(), &sec.ticker, sec.cik)?,
+        };
+        if let Some(cik) = sec.cik {
+            let left = members_of_filer.get_mut(&cik).expect("counted above");
+            *left -= 1;
+            if *left == 0 {
+                mem.facts.remove(&cik);
+                mem.splits.remove(&cik);
+            }
+        }
+        out.push((timeline, basis));
+    }
+    Ok(out)
+}
+
+/// One worker's records: the held ones, and the facts of the filers it is on.
+struct MemRecords<'h, 's> {
+    held: &'h Held,
+    /// Where a close before the loaded prices is asked for (a dividend's
+    /// ex-date or a snapshot's day years before a window); `None` in a full load.
+    before_window: Option<&'s Store>,
+    facts: HashMap<i64, HashMap<String, Vec<StoredFact>>>,
+    splits: HashMap<i64, Vec<Split>>,
+}
+
+impl Records for MemRecords<'_, '_> {
     fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError> {
-        Ok(self.securities.get(ticker).cloned())
+        Ok(self.held.securities.get(ticker).cloned())
     }
     fn facts_known(
         &self,
@@ -575,14 +708,14 @@ impl Records for MemRecords<'_> {
     fn close_on_or_before(&self, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError> {
         // A close found in the loaded rows is the full history's: every row
         // between it and `date` is loaded too.
-        match (self.series.get(ticker).and_then(|s| s.bar_on_or_before(date)), self.before_window) {
+        match (self.held.series.get(ticker).and_then(|s| s.bar_on_or_before(date)), self.before_window) {
             (Some(bar), _) => Ok(Some(bar)),
             (None, Some(store)) => read::clean_close_on_or_before(store.conn(), ticker, date),
             (None, None) => Ok(None),
         }
     }
     fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError> {
-        Ok(self.bases.get(ticker).cloned())
+        Ok(self.held.bases.get(ticker).cloned())
     }
     fn annual_values(
         &self,
@@ -590,22 +723,56 @@ impl Records for MemRecords<'_> {
         period_end_by: NaiveDate,
     ) -> Result<std::borrow::Cow<'_, [AnnualValue]>, StoreError> {
         // Read ordered by period end: the rows wanted are a prefix.
-        Ok(std::borrow::Cow::Borrowed(match self.annual.get(ticker) {
+        Ok(std::borrow::Cow::Borrowed(match self.held.annual.get(ticker) {
             Some(v) => &v[..v.partition_point(|r| r.period_end <= period_end_by)],
             None => &[],
         }))
     }
     fn snapshot_prices(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
-        Ok(self.snapshots.get(ticker).cloned().unwrap_or_default())
+        Ok(self.held.snapshots.get(ticker).cloned().unwrap_or_default())
     }
     fn snapshot_market_caps(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
-        Ok(self.snapshot_caps.get(ticker).cloned().unwrap_or_default())
+        Ok(self.held.snapshot_caps.get(ticker).cloned().unwrap_or_default())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trades_go_to_their_issuer_by_cik_else_by_ticker() {
+        let trade = |cik: Option<i64>, ticker: Option<&str>, owner: &str| OpenMarketTrade {
+            issuer_cik: cik,
+            issuer_ticker: ticker.map(str::to_string),
+            owner: Some(owner.into()),
+            filed: "2017-01-03".parse().unwrap(),
+            filed_estimated: false,
+            trade_date: None,
+            code: "P".into(),
+            shares: 1.0,
+            price: 1.0,
+            source: SourceRef { path: "f".into(), accession: None, line: None },
+            superseded: None,
+        };
+        let trades = [
+            trade(Some(1), Some("AAA"), "a"),
+            trade(None, Some("AAA"), "b"),
+            trade(Some(2), Some("AAA"), "c"), // the ticker reused by another filer
+            trade(Some(1), Some("OLD"), "d"), // filed under an earlier ticker
+            trade(Some(3), None, "e"),
+        ];
+        let by = TradesByIssuer::new(&trades);
+        let owners = |cik, ticker| -> Vec<String> {
+            by.of(&trades, cik, ticker).into_iter().map(|t| t.owner.unwrap()).collect()
+        };
+        // A member with a CIK: its filer's trades, and those naming only its ticker, in order.
+        assert_eq!(owners(Some(1), "AAA"), ["a", "b", "d"]);
+        assert_eq!(owners(Some(3), "ZZZ"), ["e"]);
+        // Without a CIK, every trade naming its ticker.
+        assert_eq!(owners(None, "AAA"), ["a", "b", "c"]);
+        assert!(owners(Some(9), "NONE").is_empty());
+    }
 
     #[test]
     fn issuer_names_fold() {

@@ -55,24 +55,47 @@ const _: () = assert!(FACTS_LOOKBACK_DAYS > 15 * 31 + 380);
 /// long weekend earlier at most), fall inside it.
 const MONTH_BEFORE_DAYS: i64 = 66;
 
-/// The as-of dates a universe answers, both ends included.
+/// The as-of dates a universe answers, both ends included, and what it answers
+/// about them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    pub reach: Reach,
+}
+
+/// How far back a window's fundamentals go.
+///
+/// A score needs only the fundamentals in force on each of its dates; a note
+/// also states each line's value a year earlier, which needs the steps of the
+/// two years before. Those steps are most of a one-date load's work and memory
+/// (at 16 times today's universe, 0.9 of 1.3 GiB), so a question that writes no
+/// note does not pay for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reach {
+    /// The fundamentals in force on each date: scores, explanations, screens.
+    Scores,
+    /// Also the fundamentals' steps since `FACTS_LOOKBACK_DAYS` before: notes
+    /// and stories.
+    Notes,
 }
 
 impl Window {
     /// Every date: the whole history (the panel, the backtest, export).
-    pub const ALL: Window = Window { from: NaiveDate::MIN, to: NaiveDate::MAX };
+    pub const ALL: Window = Window { from: NaiveDate::MIN, to: NaiveDate::MAX, reach: Reach::Notes };
 
     /// No date: the members, their listings and the calendar, nothing dated.
     /// What a service knows before it is asked about a date.
-    pub const NONE: Window = Window { from: NaiveDate::MAX, to: NaiveDate::MIN };
+    pub const NONE: Window = Window { from: NaiveDate::MAX, to: NaiveDate::MIN, reach: Reach::Scores };
 
-    /// The dates `from..=to` (empty when `from` is after `to`).
+    /// The dates `from..=to` (empty when `from` is after `to`), for scores.
     pub fn dates(from: NaiveDate, to: NaiveDate) -> Window {
-        Window { from, to }
+        Window { from, to, reach: Reach::Scores }
+    }
+
+    /// The same dates, for notes.
+    pub fn for_notes(self) -> Window {
+        Window { reach: Reach::Notes, ..self }
     }
 
     /// What to load for questions about `from..=to`: those dates, widened to the
@@ -82,7 +105,12 @@ impl Window {
     pub fn around(from: NaiveDate, to: NaiveDate) -> Window {
         let month = to.with_day(1).unwrap_or(to);
         let end = month.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(to);
-        Window { from: from.min(month - Duration::days(MONTH_BEFORE_DAYS)), to: end.max(to) }
+        Window { from: from.min(month - Duration::days(MONTH_BEFORE_DAYS)), to: end.max(to), reach: Reach::Scores }
+    }
+
+    /// [`Window::around`] with this window's reach.
+    pub fn widened(&self) -> Window {
+        Window { reach: self.reach, ..Window::around(self.from, self.to) }
     }
 
     /// The as-of dates whose load holds every close from `from` to `to` and
@@ -90,7 +118,7 @@ impl Window {
     /// than the price look-back needs.
     pub fn holding_prices(from: NaiveDate, to: NaiveDate) -> Window {
         let earliest = from.min(to - Duration::days(365));
-        Window { from: (earliest + Duration::days(PRICE_LOOKBACK_DAYS)).min(to), to }
+        Window::dates((earliest + Duration::days(PRICE_LOOKBACK_DAYS)).min(to), to)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -98,16 +126,17 @@ impl Window {
     }
 
     pub fn is_all(&self) -> bool {
-        *self == Window::ALL
+        self.from == NaiveDate::MIN && self.to == NaiveDate::MAX
     }
 
     pub fn contains(&self, d: NaiveDate) -> bool {
         self.from <= d && d <= self.to
     }
 
-    /// Whether every date of `other` is one of ours.
+    /// Whether we answer every question `other` answers: each of its dates,
+    /// as far back.
     pub fn covers(&self, other: &Window) -> bool {
-        other.is_empty() || (self.from <= other.from && other.to <= self.to)
+        other.is_empty() || (self.from <= other.from && other.to <= self.to && self.reach >= other.reach)
     }
 
     fn before(&self, days: i64) -> NaiveDate {
@@ -124,9 +153,13 @@ impl Window {
         self.before(NEWS_LOOKBACK_DAYS)
     }
 
-    /// The first day of fundamentals' steps kept.
+    /// The first day of fundamentals' steps kept (the step in force on it stands
+    /// for every earlier one).
     pub fn facts_from(&self) -> NaiveDate {
-        self.before(FACTS_LOOKBACK_DAYS)
+        match self.reach {
+            Reach::Scores => self.from,
+            Reach::Notes => self.before(FACTS_LOOKBACK_DAYS),
+        }
     }
 }
 
@@ -135,7 +168,7 @@ impl std::fmt::Display for Window {
         match (self.is_all(), self.is_empty()) {
             (true, _) => f.write_str("all dates"),
             (_, true) => f.write_str("no date"),
-            _ => write!(f, "{}..{}", self.from, self.to),
+            _ => write!(f, "{}..{} ({:?})", self.from, self.to, self.reach),
         }
     }
 }
@@ -175,6 +208,11 @@ mod tests {
         assert!(Window::ALL.covers(&w));
         assert!(w.covers(&Window::NONE));
         assert!(!w.covers(&Window::ALL));
+        // Notes reach further back than scores: a notes load answers scores, not
+        // the other way round.
+        assert!(w.for_notes().covers(&w) && !w.covers(&w.for_notes()));
+        assert!(w.facts_from() == w.from && w.for_notes().facts_from() < w.from);
+        assert_eq!(w.for_notes().widened().reach, Reach::Notes);
         assert!(!Window::NONE.contains(d("2015-06-30")));
         assert_eq!(Window::ALL.prices_from(), NaiveDate::MIN);
         assert_eq!(w.prices_from(), d("2012-12-30"));

@@ -346,3 +346,24 @@ fn news_tone_feeds_the_sentiment_pillar() {
     assert!(!unscored.is_empty());
     assert!(unscored.iter().all(|r| r.pillars[&Pillar::Sentiment].reason.is_some()));
 }
+
+/// A load splits its members' fundamentals across workers, each with its own
+/// connection to the store file; with two handles on the file (the price basis
+/// from the second) it runs on one connection, through the store's own reads.
+/// Both give every member the same steps and every date the same scores.
+#[test]
+fn a_load_on_every_core_equals_one_on_one_connection() {
+    let (Some(path), Some(split)) = (full_store(), universe()) else { return };
+    let (a, b) = (Store::open(path).unwrap(), Store::open(path).unwrap());
+    let one = Universe::load_with_price_basis(&a, &b).unwrap();
+    assert_eq!(split.members.len(), one.members.len());
+    for (x, y) in split.members.iter().zip(&one.members) {
+        assert_eq!(x.ticker, y.ticker);
+        let steps = |m: &alphadesk_score::panel::Member| serde_json::to_string(&m.timeline).unwrap();
+        assert_eq!(steps(x), steps(y), "{}: the fundamentals' steps differ", x.ticker);
+    }
+    let cfg = ScoreConfig::default();
+    for date in ["2014-06-30", "2016-03-31", "2018-04-30"] {
+        assert_eq!(score(split, d(date), &cfg), score(&one, d(date), &cfg), "{date}");
+    }
+}

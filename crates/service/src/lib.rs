@@ -460,13 +460,18 @@ impl Service {
         let snap = self.snapshot()?;
         if let Some(latest) = snap.latest() {
             // What a stock page of the latest date shows: two years of month-end
-            // scores (shared by every ticker), first: their one load holds
-            // every later question's dates (the notes, each ticker's record).
+            // scores (shared by every ticker), first, from a load that reaches
+            // back as far as notes do: it holds every later question's dates
+            // (the notes, each ticker's record), and a first visitor's page
+            // waits for it instead of loading months of its own.
             let month_ends = snap.index.rebalance_dates(
                 latest - chrono::Duration::days(SCORE_HISTORY_DAYS),
                 latest,
                 alphadesk_score::Every::Month,
             );
+            if let Some(&first) = month_ends.first() {
+                self.universe(&snap, Window::dates(first, latest).for_notes())?;
+            }
             self.scores_over(&snap, &month_ends)?;
             let records = self.scores_on(&snap, latest)?;
             for d in Self::note_dates(&snap, latest) {
@@ -548,11 +553,11 @@ impl Service {
     /// opened without windows or `need` is every date.
     pub fn universe(&self, snap: &Snapshot, need: Window) -> Result<Arc<Universe>> {
         let load = match self.windowed && !need.is_all() {
-            true => Window::around(need.from, need.to),
+            true => need.widened(),
             false => Window::ALL,
         };
-        if let Some(u) = snap.universes.find(|w| w.covers(&need)) {
-            return Ok(u);
+        if let Some(u) = snap.universes.find_or_join(|w| w.covers(&need)) {
+            return u;
         }
         snap.universes.get_or_compute(&self.pool, load, |_| {
             let reader = self.reader();
@@ -993,10 +998,18 @@ impl Service {
     }
 
     fn desk_on<T>(&self, snap: &Snapshot, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
-        let universe = self.universe(snap, Desk::window(&snap.index, as_of))?;
+        let need = Desk::window(&snap.index, as_of);
+        let universe = self.universe(snap, need)?;
+        // The date's scores and its month-ago comparison's, as cached (the
+        // universe just loaded answers both); no month ago, no comparison.
+        let scores = self.scores_on(snap, as_of)?;
+        let month_ago = match need.from < as_of {
+            true => self.scores_on(snap, need.from)?,
+            false => Arc::new(Vec::new()),
+        };
         let reader = self.reader();
         let store = reader.get();
-        f(&Desk::new(&store, &universe, &self.cfg, as_of)?)
+        f(&Desk::with_scores(&store, &universe, &self.cfg, as_of, &scores, &month_ago))
     }
 
     /// Runs `f` with a publishing desk and checker for `as_of`: the shared work of
@@ -1044,7 +1057,7 @@ impl Service {
         // Outside the stored closes the index answers (the last one's note is
         // the nearest earlier, or none); within them, the date's own load.
         let universe = match (listed.first_date..=listed.last_date).contains(&date) {
-            true => Some(self.universe(&snap, Window::dates(date, date))?),
+            true => Some(self.universe(&snap, Window::dates(date, date).for_notes())?),
             false => None,
         };
         let m = universe.as_deref().and_then(|u| u.member(&t));
@@ -1120,10 +1133,24 @@ impl Service {
         let to = self.date(&snap, as_of)?;
         let mut out = Vec::new();
         for d in Self::note_dates(&snap, to) {
-            // A date with too little data for this ticker has no note.
-            if let Some(n) = self.date_notes(&snap, d)?.get(&t) {
-                out.push(n.clone());
-            }
+            // The date's list when it is at hand; else this ticker's note alone,
+            // not every ticker's (16,000 notes for one stock page at 16 times
+            // today's universe).
+            let summary = match snap.summaries.get(&d) {
+                Some(all) => all.get(&t).cloned(),
+                None => {
+                    let view = snap.notes.get_or_compute(&self.pool, (d, t.clone()), |_| {
+                        self.checker_on(&snap, d, |checker| note_view(checker, &t))
+                    });
+                    match view {
+                        Ok(v) => Some(NoteSummary::from(v.as_ref())),
+                        // A date with too little data for this ticker has no note.
+                        Err(e) if matches!(e.kind, Kind::NotFound | Kind::Unprocessable) => None,
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            out.extend(summary);
         }
         Ok(out)
     }
@@ -1201,7 +1228,9 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
         ahead,
         index,
         // A month's load and a span's, and the whole history's for the backtest.
-        universes: Flights::new(4),
+        // A month's load for scores and one for notes, a span's, the whole
+        // history's, and the months before them a stock page's notes reach.
+        universes: Flights::new(6),
         scores: Flights::new(CACHE_ENTRIES),
         explained: Flights::new(CACHE_ENTRIES),
         notes: Flights::new(CACHE_ENTRIES),

@@ -271,42 +271,60 @@ enum Claimed<V> {
 }
 
 enum Slot<V> {
-    Ready(Arc<V>),
+    /// An answer, and when it was stored (the oldest is dropped first).
+    Ready(Arc<V>, u64),
     Pending(Arc<Flight<V>>),
 }
 
 /// A cache whose misses are computed once, however many callers ask at once.
 pub struct Flights<K, V> {
     slots: Mutex<HashMap<K, Slot<V>>>,
-    /// Answers kept before the cache starts over.
+    /// Answers kept; past it, the oldest goes.
     capacity: usize,
+    stored: std::sync::atomic::AtomicU64,
 }
 
 impl<K: Hash + Eq + Clone, V> Flights<K, V> {
     pub fn new(capacity: usize) -> Self {
-        Flights { slots: Mutex::new(HashMap::new()), capacity: capacity.max(1) }
+        Flights { slots: Mutex::new(HashMap::new()), capacity: capacity.max(1), stored: Default::default() }
     }
 
     /// The answer for `key` when it is computed already.
     pub fn get(&self, key: &K) -> Option<Arc<V>> {
         match lock(&self.slots).get(key) {
-            Some(Slot::Ready(v)) => Some(v.clone()),
+            Some(Slot::Ready(v, _)) => Some(v.clone()),
             _ => None,
         }
     }
 
-    /// An answer already computed whose key satisfies `wanted` (a loaded
-    /// universe that covers the dates asked).
-    pub fn find(&self, wanted: impl Fn(&K) -> bool) -> Option<Arc<V>> {
-        lock(&self.slots).iter().find_map(|(k, s)| match s {
-            Slot::Ready(v) if wanted(k) => Some(v.clone()),
-            _ => None,
-        })
+    /// An answer whose key satisfies `wanted` (a loaded universe that covers
+    /// the dates asked): computed already, or joined while another caller
+    /// computes it — a question that a load under way will answer waits for
+    /// it rather than starting one of its own. `None`: no such key, or its
+    /// computation was given up (ask by key then).
+    pub fn find_or_join(&self, wanted: impl Fn(&K) -> bool) -> Option<Result<Arc<V>>> {
+        let flight = {
+            let slots = lock(&self.slots);
+            let mut pending = None;
+            for (_, s) in slots.iter().filter(|(k, _)| wanted(k)) {
+                match s {
+                    Slot::Ready(v, _) => return Some(Ok(v.clone())),
+                    Slot::Pending(f) => pending = Some(f.clone()),
+                }
+            }
+            pending?
+        };
+        let request = Request::current();
+        match flight.wait(&request) {
+            Some(Err(e)) if is_abandoned(&e) && !request.is_gone() => None,
+            Some(answer) => Some(answer),
+            None => Some(Err(abandoned())),
+        }
     }
 
     /// The keys answered so far (what a successor warms).
     pub fn keys(&self) -> Vec<K> {
-        lock(&self.slots).iter().filter(|(_, s)| matches!(s, Slot::Ready(_))).map(|(k, _)| k.clone()).collect()
+        lock(&self.slots).iter().filter(|(_, s)| matches!(s, Slot::Ready(..))).map(|(k, _)| k.clone()).collect()
     }
 
     /// The answer for `key`: cached, or joined while another caller computes it,
@@ -323,7 +341,7 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
         let mut compute = Some(compute);
         loop {
             let pending = match lock(&self.slots).get(&key) {
-                Some(Slot::Ready(v)) => return Ok(v.clone()),
+                Some(Slot::Ready(v, _)) => return Ok(v.clone()),
                 Some(Slot::Pending(f)) => Some(f.clone()),
                 None => None,
             };
@@ -358,7 +376,7 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
     ) -> Claimed<V> {
         let mut slots = lock(&self.slots);
         match slots.get(key) {
-            Some(Slot::Ready(v)) => Claimed::Answer(Ok(v.clone())),
+            Some(Slot::Ready(v, _)) => Claimed::Answer(Ok(v.clone())),
             Some(Slot::Pending(f)) => Claimed::Join(f.clone()),
             None => {
                 let f = Arc::new(Flight::new(request.clone()));
@@ -395,10 +413,23 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
             let mut slots = lock(&self.slots);
             match &answer {
                 Ok(v) => {
-                    if slots.len() >= self.capacity {
-                        slots.retain(|_, s| matches!(s, Slot::Pending(_)));
+                    let ready = |s: &Slot<V>| match s {
+                        Slot::Ready(_, at) => Some(*at),
+                        Slot::Pending(_) => None,
+                    };
+                    while slots.values().filter_map(ready).count() >= self.capacity {
+                        let oldest = slots
+                            .iter()
+                            .filter_map(|(k, s)| Some((ready(s)?, k)))
+                            .min_by_key(|(at, _)| *at)
+                            .map(|(_, k)| k.clone());
+                        match oldest {
+                            Some(k) => slots.remove(&k),
+                            None => break,
+                        };
                     }
-                    slots.insert(key, Slot::Ready(v.clone()));
+                    let at = self.stored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    slots.insert(key, Slot::Ready(v.clone(), at));
                 }
                 Err(_) => {
                     slots.remove(&key);
@@ -536,6 +567,21 @@ mod tests {
         assert_eq!(t2.join().unwrap().unwrap(), 71);
         // T2 computed `d` itself; T1 found it computed once it had a place.
         assert_eq!(t1.unwrap(), 70);
+    }
+
+    #[test]
+    fn a_full_cache_drops_its_oldest_answer_only() {
+        let pool = Pool::new(1, 0);
+        let flights: Flights<u8, u8> = Flights::new(2);
+        for k in [1, 2, 3] {
+            flights.get_or_compute(&pool, k, |_| Ok(k * 10)).unwrap();
+        }
+        assert_eq!(
+            (flights.get(&1), flights.get(&2).as_deref(), flights.get(&3).as_deref()),
+            (None, Some(&20), Some(&30))
+        );
+        assert_eq!(flights.find_or_join(|k| *k > 2).map(|r| *r.unwrap()), Some(30));
+        assert!(flights.find_or_join(|k| *k > 5).is_none());
     }
 
     #[test]

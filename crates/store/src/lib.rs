@@ -186,6 +186,15 @@ impl Store {
         Ok(Store { conn, fault_after_rows: None, path: Some(path.to_path_buf()), announced: false, batch: None })
     }
 
+    /// A second, read-only connection to the same file that sees what this
+    /// one sees, for reading on another thread: `None` for a store in memory,
+    /// or while this connection holds a transaction open (its writes are not
+    /// the file's yet).
+    pub fn another_reader(&self) -> Option<Result<Store, StoreError>> {
+        let path = self.path.as_deref().filter(|_| self.conn.is_autocommit())?;
+        Some(Store::open_read_only(path))
+    }
+
     /// The store file, when it is one (not in memory).
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

@@ -126,6 +126,12 @@ fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDat
 /// A `facts` row selected as taxonomy, concept, unit, start, end, value, accn, fy,
 /// fp, form, filed, frame, source path.
 fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFact> {
+    fact_with_path(r, r.get(12)?)
+}
+
+/// A fact from the columns every fact query starts with, in this order, and
+/// the path of its source.
+fn fact_with_path(r: &rusqlite::Row<'_>, source_path: String) -> rusqlite::Result<StoredFact> {
     Ok(StoredFact {
         taxonomy: r.get(0)?,
         concept: r.get(1)?,
@@ -139,7 +145,7 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFact> {
         form: r.get(9)?,
         filed: req_date(r, 10)?,
         frame: r.get(11)?,
-        source_path: r.get(12)?,
+        source_path,
     })
 }
 
@@ -165,23 +171,48 @@ pub fn facts_known(
 /// undo the split adjustment already baked into an adjusted price file, which itself
 /// encodes every split up to its basis date. See docs/fundamentals.md.
 pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<Split>, StoreError> {
+    // Grouped here rather than joined and grouped in SQL: with a join, SQLite
+    // (STAT4) re-plans the statement for every filer, and a window's load asks
+    // this of each one.
     let mut st = conn.prepare_cached(
-        "SELECT f.end, f.value, min(f.accn), min(s.path) FROM facts f JOIN sources s ON s.id = f.source_id
+        "SELECT f.end, f.value, f.accn, f.source_id FROM facts f
          WHERE f.cik = ?1 AND f.concept IN ('StockholdersEquityNoteStockSplitConversionRatio1', 'StockholdersEquityNoteStockSplitConversionRatio')
-           AND f.value > 0
-         GROUP BY f.end, f.value ORDER BY f.end",
+           AND f.value > 0",
     )?;
-    let rows = st.query_map([cik], |r| {
-        let effective = req_date(r, 0)?;
-        Ok(Split {
+    // (end, ratio) -> (least accession, its sources)
+    let mut by: std::collections::BTreeMap<(NaiveDate, u64), (String, Vec<i64>)> = Default::default();
+    let mut rows = st.query([cik])?;
+    while let Some(r) = rows.next()? {
+        let key = (req_date(r, 0)?, r.get::<_, f64>(1)?.to_bits());
+        let (accn, source): (String, i64) = (r.get(2)?, r.get(3)?);
+        let e = by.entry(key).or_insert_with(|| (accn.clone(), Vec::new()));
+        if accn < e.0 {
+            e.0 = accn;
+        }
+        e.1.push(source);
+    }
+    let mut out = Vec::with_capacity(by.len());
+    for ((effective, ratio), (accn, sources)) in by {
+        let mut path: Option<String> = None;
+        for id in sources {
+            if let Some(p) = source_path(conn, id)?.filter(|p| path.as_ref().is_none_or(|least| p < least)) {
+                path = Some(p);
+            }
+        }
+        out.push(Split {
             after: effective.pred_opt().unwrap_or(effective),
             effective,
             evidence: "XBRL StockholdersEquityNoteStockSplitConversionRatio1".into(),
-            ratio: r.get(1)?,
-            source: SourceRef { path: r.get(3)?, accession: Some(r.get(2)?), line: None },
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+            ratio: f64::from_bits(ratio),
+            source: SourceRef { path: path.unwrap_or_default(), accession: Some(accn), line: None },
+        });
+    }
+    Ok(out)
+}
+
+/// The path of one stored source file.
+fn source_path(conn: &Connection, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn.prepare_cached("SELECT path FROM sources WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
 }
 
 /// A stock split: `ratio` new shares per old share, effective after `after` and
@@ -444,11 +475,27 @@ pub fn positions(conn: &Connection) -> Result<Vec<Position>, StoreError> {
 
 /// Facts of one filer for the given concepts, oldest filing first (bulk form of
 /// [`facts_known`], without the date filter).
+///
+/// A window's load asks this of every filer, so it is read the cheap way: the
+/// filer's range of the table in key order, the storage order (source, place in
+/// it) kept beside each fact and sorted here, and each source's path looked up
+/// once, not joined per fact.
 pub fn facts_of(conn: &Connection, cik: i64, concepts: &[&str]) -> Result<Vec<StoredFact>, StoreError> {
     let list = serde_json::to_string(concepts).unwrap_or_else(|_| "[]".into());
     let mut st = conn.prepare_cached(FACTS_OF)?;
-    let rows = st.query_map(rusqlite::params![cik, list], fact_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows = st.query(rusqlite::params![cik, list])?;
+    let mut keyed: Vec<((NaiveDate, i64, i64), StoredFact)> = Vec::new();
+    let mut paths: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    while let Some(r) = rows.next()? {
+        let source_id: i64 = r.get(12)?;
+        if let std::collections::hash_map::Entry::Vacant(slot) = paths.entry(source_id) {
+            slot.insert(source_path(conn, source_id)?.unwrap_or_default());
+        }
+        let fact = fact_with_path(r, paths[&source_id].clone())?;
+        keyed.push(((fact.filed, source_id, r.get(13)?), fact));
+    }
+    keyed.sort_unstable_by_key(|(k, _)| *k);
+    Ok(keyed.into_iter().map(|(_, f)| f).collect())
 }
 
 /// A priced security with its listing facts: the universe a score can rank.
@@ -525,9 +572,8 @@ const FACTS_KNOWN: &str =
      ORDER BY f.filed, f.source_id, f.seq";
 const FACTS_OF: &str =
     "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
-            nullif(f.frame, ''), s.path
-     FROM facts f JOIN sources s ON s.id = f.source_id
-     WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2)) ORDER BY f.filed, f.source_id, f.seq";
+            nullif(f.frame, ''), f.source_id, f.seq
+     FROM facts f WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2))";
 const CLOSE_ON_OR_BEFORE: &str =
     "SELECT p.date, p.close, p.adj_close, s.path, p.line FROM prices p JOIN sources s ON s.id = p.source_id
      WHERE p.ticker = ?1 AND p.date <= ?2 AND p.close IS NOT NULL ORDER BY p.date DESC LIMIT 1";
