@@ -574,7 +574,15 @@ pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn(
         assignment[i] = c;
     }
 
-    // Pass 2: each article to its most similar centroid.
+    // Pass 2: each article to its most similar centroid. The centroids stay
+    // fixed in this pass, so the index is built once with their weights in it:
+    // no stale entries to skip and no centroid to search per entry.
+    let mut weighted: HashMap<u32, Vec<(usize, f64)>> = HashMap::new();
+    for (c, cluster) in clusters.iter().enumerate() {
+        for &(k, w) in &cluster.centroid {
+            weighted.entry(k).or_default().push((c, w));
+        }
+    }
     let mut moved: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
     for (n, &i) in order.iter().enumerate() {
         if n % CHECK_EVERY == 0 && stop() {
@@ -583,7 +591,7 @@ pub fn find_until(articles: &[ThemeArticle], min_articles: usize, stop: &dyn Fn(
         if assignment[i] == usize::MAX {
             continue;
         }
-        let c = match scores.best(&vectors[i], &mut clusters, &mut index) {
+        let c = match scores.best_of_fixed(&vectors[i], clusters.len(), &weighted) {
             Some((c, sim)) if sim >= JOIN => c,
             _ => assignment[i],
         };
@@ -663,6 +671,37 @@ impl Scores {
                 }
             }
         }
+        self.take_best()
+    }
+
+    /// [`Scores::best`] against centroids that no longer change, from an index
+    /// of each term's clusters with the term's weight in their centroid. The
+    /// same products are summed in the same order, so the same cluster wins.
+    fn best_of_fixed(
+        &mut self,
+        v: &Vector,
+        clusters: usize,
+        weighted: &HashMap<u32, Vec<(usize, f64)>>,
+    ) -> Option<(usize, f64)> {
+        if self.sums.len() < clusters {
+            self.sums.resize(clusters, 0.0);
+            self.seen.resize(clusters, false);
+        }
+        for (k, x) in v {
+            for &(c, w) in weighted.get(k).map_or(&[][..], Vec::as_slice) {
+                if !self.seen[c] {
+                    self.seen[c] = true;
+                    self.touched.push(c);
+                }
+                self.sums[c] += x * w;
+            }
+        }
+        self.take_best()
+    }
+
+    /// The highest sum of the clusters touched (ties to the older cluster), the
+    /// sums cleared for the next article.
+    fn take_best(&mut self) -> Option<(usize, f64)> {
         let mut best: Option<(usize, f64)> = None;
         for &c in &self.touched {
             let s = self.sums[c];
@@ -864,6 +903,13 @@ mod tests {
             }
             clusters[c].centroid = centroid;
         }
+        // The second pass's index: the centroids' weights, built once.
+        let mut weighted: HashMap<u32, Vec<(usize, f64)>> = HashMap::new();
+        for (c, cluster) in clusters.iter().enumerate() {
+            for &(k, w) in &cluster.centroid {
+                weighted.entry(k).or_default().push((c, w));
+            }
+        }
         let mut scores = Scores::default();
         for _ in 0..500 {
             let v = vector(8);
@@ -871,8 +917,11 @@ mod tests {
                 .map(|c| (c, dot(&v, &clusters[c].centroid)))
                 .filter(|(_, s)| *s > 0.0)
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            let brute = brute.map(|(c, s)| (c, s.to_bits()));
+            let fixed = scores.best_of_fixed(&v, clusters.len(), &weighted);
+            assert_eq!(fixed.map(|(c, s)| (c, s.to_bits())), brute, "{v:?}, fixed centroids");
             let got = scores.best(&v, &mut clusters, &mut index);
-            assert_eq!(got.map(|(c, s)| (c, s.to_bits())), brute.map(|(c, s)| (c, s.to_bits())), "{v:?}");
+            assert_eq!(got.map(|(c, s)| (c, s.to_bits())), brute, "{v:?}");
         }
     }
 
