@@ -9,6 +9,9 @@
 //!   it). One crate still names it — `export` writes Parquet from its own
 //!   queries — and is listed as debt; the list may only shrink: a crate added
 //!   to it fails, and so does one that no longer needs its entry.
+//! - A vocabulary with a type in `model` is compared as that type, never as
+//!   its spelling: a trade code is `TradeCode::Purchase`, not `code == "P"`
+//!   (a typo in a literal compiles and silently counts a purchase as a sale).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -75,6 +78,51 @@ fn only_the_store_names_sqlite_and_the_debt_only_shrinks() {
     assert!(paid.is_empty(), "{paid:?} no longer name rusqlite: take them off DEBT");
 }
 
+/// Lines of `source` that compare a trade code with its spelling.
+fn spelled_vocabulary(source: &str) -> Vec<String> {
+    const SPELLINGS: [&str; 2] = ["\"P\"", "\"S\""];
+    source
+        .lines()
+        .filter(|l| {
+            let l = l.split("//").next().unwrap_or_default();
+            (l.contains("code ==") || l.contains("code !=")) && SPELLINGS.iter().any(|s| l.contains(s))
+        })
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+fn rust_sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            rust_sources(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn vocabularies_are_compared_as_types() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        let src = entry.path().join("src");
+        if src.is_dir() {
+            rust_sources(&src, &mut files);
+        }
+    }
+    assert!(files.len() > 50, "the sources are read ({} files)", files.len());
+    let found: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            spelled_vocabulary(&text).into_iter().map(move |l| format!("{}: {l}", f.display()))
+        })
+        .collect();
+    assert!(found.is_empty(), "compare alphadesk_model::TradeCode, not its spelling:\n{}", found.join("\n"));
+}
+
 /// The checks fail on planted violations, so they cannot pass by reading nothing.
 #[test]
 fn a_planted_violation_is_found() {
@@ -83,4 +131,6 @@ fn a_planted_violation_is_found() {
     assert!(workspace_deps(planted).contains("rusqlite"));
     assert!(!workspace_deps(planted).contains("alphadesk-testkit"), "dev-dependencies are the tests' business");
     assert!(workspace_deps(&manifest("http")).contains("alphadesk-service"), "the real manifests are read");
+    let source = "let verb = if t.code == \"P\" { \"bought\" } else { \"sold\" };\n// t.code == \"S\" in a comment\nmatch t.code {}";
+    assert_eq!(spelled_vocabulary(source).len(), 1);
 }

@@ -458,9 +458,74 @@ impl fmt::Display for Sector {
     }
 }
 
+/// The transaction code of an open-market insider trade (Form 4, table I): the
+/// two codes the score and the notes read. Grants, exercises, tax withholding
+/// and the other codes are stored as filed and never become one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+pub enum TradeCode {
+    /// `P`: a purchase in the open market or privately.
+    #[serde(rename = "P")]
+    Purchase,
+    /// `S`: a sale in the open market or privately.
+    #[serde(rename = "S")]
+    Sale,
+}
+
+impl TradeCode {
+    /// The code as filed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TradeCode::Purchase => "P",
+            TradeCode::Sale => "S",
+        }
+    }
+
+    /// What the insider did, in the past tense of a sentence ("bought").
+    pub fn verb(self) -> &'static str {
+        match self {
+            TradeCode::Purchase => "bought",
+            TradeCode::Sale => "sold",
+        }
+    }
+
+    /// The trade as a noun ("purchase").
+    pub fn noun(self) -> &'static str {
+        match self {
+            TradeCode::Purchase => "purchase",
+            TradeCode::Sale => "sale",
+        }
+    }
+}
+
+impl FromStr for TradeCode {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "P" => Ok(TradeCode::Purchase),
+            "S" => Ok(TradeCode::Sale),
+            _ => Err(invalid("open-market trade code", s, "expected P or S")),
+        }
+    }
+}
+
+impl fmt::Display for TradeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trade_codes_have_one_spelling() {
+        for c in [TradeCode::Purchase, TradeCode::Sale] {
+            assert_eq!(c.as_str().parse::<TradeCode>(), Ok(c));
+            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{c}\""));
+        }
+        assert!("A".parse::<TradeCode>().is_err(), "a grant is not an open-market trade");
+    }
 
     #[test]
     fn cik_parses_padded_and_prefixed() {

@@ -698,7 +698,7 @@ fn insider_section(pen: &mut Pen<'_>) -> Vec<Sentence> {
             let shares = p.say(&format!("trade_{i}_shares"))?;
             let price = p.say(&format!("trade_{i}_price"))?;
             let filed = p.say(&format!("trade_{i}_filed"))?;
-            let verb = if t.code == "P" { "bought" } else { "sold" };
+            let verb = t.code.verb();
             // The trade date is optional in a Form 4; the report date is not.
             Some(match d.get(&format!("trade_{i}_date")) {
                 Some(_) => {

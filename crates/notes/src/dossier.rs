@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use alphadesk_fundamentals::FactsReport;
-use alphadesk_model::{NaiveDate, Sector};
+use alphadesk_model::{NaiveDate, Sector, TradeCode};
 use alphadesk_score::metrics::{self, MetricId};
 use alphadesk_score::panel::Member;
 use alphadesk_score::{score, ScoreConfig, ScoreRecord, Universe};
@@ -146,7 +146,7 @@ pub struct Datum {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trade {
     pub owner: String,
-    pub code: String,
+    pub code: TradeCode,
 }
 
 /// A linked article; its date is the datum `article_{i}_date`.
@@ -658,12 +658,15 @@ impl<'a> Desk<'a> {
             let owner = t.owner.clone().unwrap_or_else(|| "an unnamed insider".into());
             owners.insert(owner.clone());
             let value = t.shares * t.price;
-            if t.code == "P" {
-                bought += value;
-                bought_sh += t.shares;
-            } else {
-                sold += value;
-                sold_sh += t.shares;
+            match t.code {
+                TradeCode::Purchase => {
+                    bought += value;
+                    bought_sh += t.shares;
+                }
+                TradeCode::Sale => {
+                    sold += value;
+                    sold_sh += t.shares;
+                }
             }
             d.put(format!("trade_{i}_shares"), "shares traded", Value::Shares(t.shares), vec![src]);
             d.put(format!("trade_{i}_price"), "trade price", Value::Usd(t.price), vec![src]);
@@ -672,7 +675,7 @@ impl<'a> Desk<'a> {
             if let Some(td) = t.trade_date {
                 d.put(format!("trade_{i}_date"), "trade date", Value::Date(td), vec![src]);
             }
-            d.trades.push(Trade { owner, code: t.code.clone() });
+            d.trades.push(Trade { owner, code: t.code });
         }
         sources.sort_unstable();
         sources.dedup();

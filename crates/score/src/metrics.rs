@@ -7,7 +7,7 @@
 use std::fmt;
 
 use alphadesk_fundamentals::{FactsReport, FieldValue};
-use alphadesk_model::NaiveDate;
+use alphadesk_model::{NaiveDate, TradeCode};
 use alphadesk_store::read::{NewsSignal, OpenMarketTrade, Position, SourceRef};
 use serde::{Deserialize, Serialize};
 
@@ -335,10 +335,9 @@ fn news_weight(n: &NewsSignal, as_of: NaiveDate) -> f64 {
 
 fn signed_value(t: &OpenMarketTrade) -> f64 {
     let v = t.shares * t.price;
-    if t.code == "P" {
-        v
-    } else {
-        -v
+    match t.code {
+        TradeCode::Purchase => v,
+        TradeCode::Sale => -v,
     }
 }
 
@@ -505,7 +504,7 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
                     Some(Evidence {
                         name: format!(
                             "{} {} shares at ${} by {}",
-                            if t.code == "P" { "bought" } else { "sold" },
+                            t.code.verb(),
                             t.shares,
                             t.price,
                             t.owner.as_deref().unwrap_or("an insider")
@@ -686,7 +685,7 @@ mod hand_computed {
             filed,
             filed_estimated: false,
             trade_date: None,
-            code: code.into(),
+            code: code.parse().unwrap(),
             shares,
             price,
             source: src(),

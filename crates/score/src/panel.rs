@@ -749,7 +749,7 @@ mod tests {
             filed: "2017-01-03".parse().unwrap(),
             filed_estimated: false,
             trade_date: None,
-            code: "P".into(),
+            code: alphadesk_model::TradeCode::Purchase,
             shares: 1.0,
             price: 1.0,
             source: SourceRef { path: "f".into(), accession: None, line: None },

@@ -386,7 +386,7 @@ pub struct OpenMarketTrade {
     pub filed: NaiveDate,
     pub filed_estimated: bool,
     pub trade_date: Option<NaiveDate>,
-    pub code: String,
+    pub code: alphadesk_model::TradeCode,
     pub shares: f64,
     pub price: f64,
     pub source: SourceRef,
@@ -426,7 +426,11 @@ pub fn open_market_trades(conn: &Connection) -> Result<Vec<OpenMarketTrade>, Sto
             filed: req_date(r, 3)?,
             filed_estimated: r.get(4)?,
             trade_date: date_col(r, 5)?,
-            code: r.get(6)?,
+            code: r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?.parse().map_err(
+                |e: alphadesk_model::InvalidValue| {
+                    rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+                },
+            )?,
             shares: r.get(7)?,
             price: r.get(8)?,
             source: SourceRef { path: r.get(9)?, accession: r.get(10)?, line: None },

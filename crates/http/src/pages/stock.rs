@@ -549,7 +549,7 @@ fn insiders_section(s: &Stock) -> Markup {
                 div.table-wrap tabindex="0" { table.stack {
                     thead { tr { th scope="col" { "Filed" } th scope="col" { "Insider" } th scope="col" { "Trade" } th scope="col" .num { "Shares" } th scope="col" .num { "Price" } th scope="col" { "Source" } } }
                     tbody { @for t in s.insiders.trades.iter().take(20) {
-                        tr { td data-label="Filed" { (t.filed) } td data-label="Insider" { (t.owner.clone().unwrap_or_default()) } td data-label="Trade" { (if t.code == "P" { "purchase" } else { "sale" }) } td.num data-label="Shares" { (grouped(t.shares)) } td.num data-label="Price" { (format!("${:.2}", t.price)) } td data-label="Source" { (source_link(&t.source, s.cik)) } }
+                        tr { td data-label="Filed" { (t.filed) } td data-label="Insider" { (t.owner.clone().unwrap_or_default()) } td data-label="Trade" { (t.code.noun()) } td.num data-label="Shares" { (grouped(t.shares)) } td.num data-label="Price" { (format!("${:.2}", t.price)) } td data-label="Source" { (source_link(&t.source, s.cik)) } }
                     } }
                 } }
             }
