@@ -355,18 +355,20 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
 /// or before this many days before the date).
 pub const MONTH_AGO_DAYS: i64 = 30;
 
-fn month_ago(universe: &Universe, as_of: NaiveDate) -> Option<NaiveDate> {
-    universe.trading_day_on_or_before(as_of - Duration::days(MONTH_AGO_DAYS))
-}
-
 impl<'a> Desk<'a> {
+    /// The date a desk of `as_of` compares its scores with: the trading day on
+    /// or before [`MONTH_AGO_DAYS`] earlier, on the calendar of `universe`.
+    pub fn month_ago(universe: &Universe, as_of: NaiveDate) -> Option<NaiveDate> {
+        universe.trading_day_on_or_before(as_of - Duration::days(MONTH_AGO_DAYS))
+    }
+
     /// The as-of dates a desk of `as_of` scores: the date and its month-ago
     /// comparison's, on the calendar of `universe` (every load shares the
     /// calendar, so the service asks its index), with the fundamentals' year
     /// before (a note's "a year earlier" lines). A universe loaded for fewer
     /// would compare with a month without its prices and news.
     pub fn window(universe: &Universe, as_of: NaiveDate) -> alphadesk_score::Window {
-        alphadesk_score::Window::dates(month_ago(universe, as_of).unwrap_or(as_of), as_of).for_notes()
+        alphadesk_score::Window::dates(Desk::month_ago(universe, as_of).unwrap_or(as_of), as_of).for_notes()
     }
 
     pub fn new(
@@ -376,7 +378,7 @@ impl<'a> Desk<'a> {
         as_of: NaiveDate,
     ) -> Result<Desk<'a>, StoreError> {
         let records = score(universe, as_of, cfg);
-        let previous = month_ago(universe, as_of).map(|d| score(universe, d, cfg)).unwrap_or_default();
+        let previous = Desk::month_ago(universe, as_of).map(|d| score(universe, d, cfg)).unwrap_or_default();
         Ok(Desk::with_scores(store, universe, cfg, as_of, &records, &previous))
     }
 

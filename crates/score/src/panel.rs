@@ -321,7 +321,7 @@ impl Universe {
             } else {
                 Vec::new()
             };
-            let member_trades = trades_by_issuer.of(&trades, sec.cik, &sec.ticker);
+            let member_trades = trades_by_issuer.of(sec.cik, &sec.ticker);
             let key = name_key(sec.name.as_deref().unwrap_or(""));
             let member_positions = match key.is_empty() {
                 true => Vec::new(),
@@ -503,6 +503,7 @@ fn timeline(
 /// order. A trade belongs to a member whose CIK it names; one without a CIK, or
 /// a member without one, is matched by ticker.
 struct TradesByIssuer<'t> {
+    trades: &'t [OpenMarketTrade],
     by_cik: HashMap<i64, Vec<usize>>,
     by_ticker_without_cik: HashMap<&'t str, Vec<usize>>,
     by_ticker: HashMap<&'t str, Vec<usize>>,
@@ -510,8 +511,12 @@ struct TradesByIssuer<'t> {
 
 impl<'t> TradesByIssuer<'t> {
     fn new(trades: &'t [OpenMarketTrade]) -> Self {
-        let mut me =
-            TradesByIssuer { by_cik: HashMap::new(), by_ticker_without_cik: HashMap::new(), by_ticker: HashMap::new() };
+        let mut me = TradesByIssuer {
+            trades,
+            by_cik: HashMap::new(),
+            by_ticker_without_cik: HashMap::new(),
+            by_ticker: HashMap::new(),
+        };
         for (i, t) in trades.iter().enumerate() {
             if let Some(cik) = t.issuer_cik {
                 me.by_cik.entry(cik).or_default().push(i);
@@ -526,7 +531,7 @@ impl<'t> TradesByIssuer<'t> {
         me
     }
 
-    fn of(&self, trades: &[OpenMarketTrade], cik: Option<i64>, ticker: &str) -> Vec<OpenMarketTrade> {
+    fn of(&self, cik: Option<i64>, ticker: &str) -> Vec<OpenMarketTrade> {
         let none = Vec::new();
         let mut picked: Vec<usize> = match cik {
             Some(cik) => {
@@ -537,7 +542,7 @@ impl<'t> TradesByIssuer<'t> {
             None => self.by_ticker.get(ticker).cloned().unwrap_or_default(),
         };
         picked.sort_unstable();
-        picked.into_iter().map(|i| trades[i].clone()).collect()
+        picked.into_iter().map(|i| self.trades[i].clone()).collect()
     }
 }
 
@@ -763,9 +768,8 @@ mod tests {
             trade(Some(3), None, "e"),
         ];
         let by = TradesByIssuer::new(&trades);
-        let owners = |cik, ticker| -> Vec<String> {
-            by.of(&trades, cik, ticker).into_iter().map(|t| t.owner.unwrap()).collect()
-        };
+        let owners =
+            |cik, ticker| -> Vec<String> { by.of(cik, ticker).into_iter().map(|t| t.owner.unwrap()).collect() };
         // A member with a CIK: its filer's trades, and those naming only its ticker, in order.
         assert_eq!(owners(Some(1), "AAA"), ["a", "b", "d"]);
         assert_eq!(owners(Some(3), "ZZZ"), ["e"]);

@@ -2,14 +2,15 @@
 //! for them.
 //!
 //! Why: a question about one date needs a year of prices, a month of news and
-//! the fundamentals' last two years, not the store's whole history. Reading all
+//! the fundamentals in force on it (a note: also the two years before), not
+//! the store's whole history. Reading all
 //! of it made a one-date score cost what a five-year panel costs, and grow with
 //! every year stored. A [`Window`] names the as-of dates to answer; the load
 //! reads each kind of record from as far before them as the longest look-back
 //! that uses it (the constants below, derived from the metric windows in
 //! [`crate::metrics`] and the notes' comparisons), so that every answer about a
 //! date inside the window is the full load's, byte for byte — which
-//! `crates/alphadesk/tests/window.rs` checks on the real data.
+//! `crates/http/tests/window.rs` checks on the real data.
 //!
 //! What is *not* windowed, and why: the members and their listings, the trading
 //! calendar (every question maps a date onto it), the XBRL facts (a trailing

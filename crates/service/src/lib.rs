@@ -548,8 +548,8 @@ impl Service {
     }
 
     /// The universe that answers questions about the dates of `need`: a loaded
-    /// one that covers them, else a load of the month around them (see
-    /// [`Window::around`]) — or of the whole history, when the service was
+    /// one that covers them, or one under way that will (waited for), else a
+    /// load of the month around them ([`Window::widened`]) — or of the whole history, when the service was
     /// opened without windows or `need` is every date.
     pub fn universe(&self, snap: &Snapshot, need: Window) -> Result<Arc<Universe>> {
         let load = match self.windowed && !need.is_all() {
@@ -998,14 +998,13 @@ impl Service {
     }
 
     fn desk_on<T>(&self, snap: &Snapshot, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
-        let need = Desk::window(&snap.index, as_of);
-        let universe = self.universe(snap, need)?;
+        let universe = self.universe(snap, Desk::window(&snap.index, as_of))?;
         // The date's scores and its month-ago comparison's, as cached (the
         // universe just loaded answers both); no month ago, no comparison.
         let scores = self.scores_on(snap, as_of)?;
-        let month_ago = match need.from < as_of {
-            true => self.scores_on(snap, need.from)?,
-            false => Arc::new(Vec::new()),
+        let month_ago = match Desk::month_ago(&snap.index, as_of) {
+            Some(d) => self.scores_on(snap, d)?,
+            None => Arc::new(Vec::new()),
         };
         let reader = self.reader();
         let store = reader.get();
@@ -1033,15 +1032,20 @@ impl Service {
         let t = self.ticker(&snap, ticker)?;
         let asked = self.asked(&snap, as_of)?;
         let as_of = self.date(&snap, Some(asked))?;
-        let view = snap.notes.get_or_compute(&self.pool, (as_of, t.clone()), |_| {
-            self.checker_on(&snap, as_of, |checker| note_view(checker, &t))
-        })?;
+        let view = self.note_on(&snap, as_of, &t)?;
         Ok(if asked == as_of {
             view
         } else {
             let mut v = view.as_ref().clone();
             v.as_of = asked;
             Arc::new(v)
+        })
+    }
+
+    /// `ticker`'s note of `as_of` (a close), composed and checked once per snapshot.
+    fn note_on(&self, snap: &Snapshot, as_of: NaiveDate, ticker: &str) -> Result<Arc<NoteView>> {
+        snap.notes.get_or_compute(&self.pool, (as_of, ticker.to_string()), |_| {
+            self.checker_on(snap, as_of, |checker| note_view(checker, ticker))
         })
     }
 
@@ -1139,10 +1143,7 @@ impl Service {
             let summary = match snap.summaries.get(&d) {
                 Some(all) => all.get(&t).cloned(),
                 None => {
-                    let view = snap.notes.get_or_compute(&self.pool, (d, t.clone()), |_| {
-                        self.checker_on(&snap, d, |checker| note_view(checker, &t))
-                    });
-                    match view {
+                    match self.note_on(&snap, d, &t) {
                         Ok(v) => Some(NoteSummary::from(v.as_ref())),
                         // A date with too little data for this ticker has no note.
                         Err(e) if matches!(e.kind, Kind::NotFound | Kind::Unprocessable) => None,
@@ -1227,7 +1228,6 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
         behind,
         ahead,
         index,
-        // A month's load and a span's, and the whole history's for the backtest.
         // A month's load for scores and one for notes, a span's, the whole
         // history's, and the months before them a stock page's notes reach.
         universes: Flights::new(6),

@@ -270,6 +270,14 @@ enum Claimed<V> {
     Join(Arc<Flight<V>>),
 }
 
+/// The answers among `slots`, with when each was stored.
+fn ready<K: Clone, V>(slots: &HashMap<K, Slot<V>>) -> impl Iterator<Item = (u64, K)> + '_ {
+    slots.iter().filter_map(|(k, s)| match s {
+        Slot::Ready(_, at) => Some((*at, k.clone())),
+        Slot::Pending(_) => None,
+    })
+}
+
 enum Slot<V> {
     /// An answer, and when it was stored (the oldest is dropped first).
     Ready(Arc<V>, u64),
@@ -413,20 +421,12 @@ impl<K: Hash + Eq + Clone, V> Flights<K, V> {
             let mut slots = lock(&self.slots);
             match &answer {
                 Ok(v) => {
-                    let ready = |s: &Slot<V>| match s {
-                        Slot::Ready(_, at) => Some(*at),
-                        Slot::Pending(_) => None,
-                    };
-                    while slots.values().filter_map(ready).count() >= self.capacity {
-                        let oldest = slots
-                            .iter()
-                            .filter_map(|(k, s)| Some((ready(s)?, k)))
-                            .min_by_key(|(at, _)| *at)
-                            .map(|(_, k)| k.clone());
-                        match oldest {
-                            Some(k) => slots.remove(&k),
-                            None => break,
-                        };
+                    // Full of answers: the oldest goes (computations under way
+                    // stay). Counted only when the slots could be full, not on
+                    // every answer stored.
+                    while slots.len() >= self.capacity && ready(&*slots).count() >= self.capacity {
+                        let Some((_, oldest)) = ready(&*slots).min_by_key(|(at, _)| *at) else { break };
+                        slots.remove(&oldest);
                     }
                     let at = self.stored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     slots.insert(key, Slot::Ready(v.clone(), at));
@@ -582,6 +582,31 @@ mod tests {
         );
         assert_eq!(flights.find_or_join(|k| *k > 2).map(|r| *r.unwrap()), Some(30));
         assert!(flights.find_or_join(|k| *k > 5).is_none());
+    }
+
+    #[test]
+    fn a_question_joins_a_computation_under_way_that_answers_it() {
+        let pool = Arc::new(Pool::new(2, 0));
+        let flights: Arc<Flights<u8, u8>> = Arc::new(Flights::new(4));
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let (p, f) = (pool.clone(), flights.clone());
+        let loader = std::thread::spawn(move || {
+            f.get_or_compute(&p, 9, |_| {
+                started_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+                Ok(90)
+            })
+            .map(|v| *v)
+        });
+        started_rx.recv().unwrap();
+        let f = flights.clone();
+        let joiner = std::thread::spawn(move || f.find_or_join(|k| *k >= 9).map(|r| r.map(|v| *v)));
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!joiner.is_finished(), "the question waits for the computation under way");
+        release_tx.send(()).unwrap();
+        assert_eq!(joiner.join().unwrap().map(|r| r.unwrap()), Some(90));
+        assert_eq!(loader.join().unwrap().unwrap(), 90);
     }
 
     #[test]

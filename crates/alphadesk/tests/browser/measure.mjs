@@ -22,7 +22,15 @@ const axe = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8")
 // A fresh profile per run, removed when chromium has gone: left behind, each
 // run's 3 MB would pile up in the temporary directory of every machine it runs on.
 const profile = mkdtempSync(join(tmpdir(), "alphadesk-chromium-"));
-const removeProfile = () => rmSync(profile, { recursive: true, force: true });
+// Chromium's helper processes can still be writing into it for a moment after
+// the browser process exits: retried, and never a reason to fail the run.
+const removeProfile = () => {
+  try {
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  } catch (e) {
+    process.stderr.write(`measure.mjs: could not remove ${profile}: ${e.message}\n`);
+  }
+};
 const browser = spawn(
   chromium,
   [
