@@ -64,7 +64,8 @@ enum Command {
     Story(cmd::story::Args),
     /// Compose and check notes for many tickers; write only those that pass.
     Publish(cmd::publish::Args),
-    /// Fetch what is new from a source (`sync sec`: SEC EDGAR) into the store.
+    /// Fetch what is new from a source into the store (`sync sec`: SEC EDGAR;
+    /// `sync prices`: daily bars from a price source you configure).
     Sync(cmd::sync::Args),
     /// Ingest the data directory, score it, and print what the store holds.
     Demo(cmd::demo::Args),

@@ -20,6 +20,7 @@ pub mod sgml;
 pub mod submissions;
 pub mod tables;
 pub mod thirteenf;
+pub mod tiingo;
 pub mod xml;
 
 use std::fmt;

@@ -171,6 +171,22 @@ struct Columns {
     name: Option<usize>,
 }
 
+/// Whether a row dated `date` may follow `prev`: a day not after it is skipped,
+/// a gap longer than holidays explain is kept and reported.
+pub(crate) fn follows(prev: Option<&PriceBar>, date: NaiveDate, line: u64, warnings: &mut Vec<Warning>) -> bool {
+    let Some(prev) = prev else { return true };
+    if date <= prev.date {
+        warnings
+            .push(Warning::line(line, format!("{date} is not after the previous row's {}; row skipped", prev.date)));
+        return false;
+    }
+    let gap = (date - prev.date).num_days();
+    if gap > MAX_HOLIDAY_GAP_DAYS {
+        warnings.push(Warning::line(line, format!("gap: no bars between {} and {date} ({gap} days)", prev.date)));
+    }
+    true
+}
+
 pub(crate) fn looks_like(header: &str) -> bool {
     let h = header.to_ascii_lowercase();
     let cols: Vec<&str> = h.split(',').map(|c| c.trim().trim_matches('"')).collect();
@@ -237,19 +253,8 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
             empty_cells += bad.len() as u64;
             warnings.push(Warning::line(line, format!("{date}: empty or invalid {} (left empty)", bad.join(", "))));
         }
-        if let Some(prev) = bars.last() {
-            if date <= prev.date {
-                warnings.push(Warning::line(
-                    line,
-                    format!("{date} is not after the previous row's {}; row skipped", prev.date),
-                ));
-                continue;
-            }
-            let gap = (date - prev.date).num_days();
-            if gap > MAX_HOLIDAY_GAP_DAYS {
-                warnings
-                    .push(Warning::line(line, format!("gap: no bars between {} and {date} ({gap} days)", prev.date)));
-            }
+        if !follows(bars.last(), date, line, &mut warnings) {
+            continue;
         }
         let adj_close = match layout {
             PriceLayout::AdjustedOhlcv => close,

@@ -86,7 +86,7 @@ impl From<StoreError> for ServiceError {
         } else {
             match e {
                 StoreError::Invalid { .. } | StoreError::TooNew { .. } | StoreError::Io { .. } => Kind::Unavailable,
-                StoreError::Parse { .. } => Kind::BadInput,
+                StoreError::Parse { .. } | StoreError::Basis { .. } => Kind::BadInput,
                 _ => Kind::Internal,
             }
         };

@@ -137,7 +137,36 @@ pub struct SecSync {
     pub plan: alphadesk_sync::Plan,
 }
 
+/// A price sync: the source, how politely to ask it, and what to ask.
+pub struct PriceSync {
+    pub source: alphadesk_sync::prices::PriceSource,
+    pub policy: alphadesk_sync::Policy,
+    pub plan: alphadesk_sync::prices::PricePlan,
+}
+
 impl Writer {
+    /// Brings the stored price series up to `job.plan.until` from the source
+    /// the user configured (see `alphadesk_sync::prices`): each answer parsed
+    /// here by its configured format and stored through the one price write
+    /// path `ingest` uses, with its URL (key elided), fetch time and status.
+    pub fn sync_prices(
+        &mut self,
+        job: &PriceSync,
+        notify: alphadesk_sync::fetch::Notify,
+        progress: alphadesk_sync::fetch::Progress,
+    ) -> Result<alphadesk_sync::prices::PriceReport> {
+        let _lock = match self.store.path() {
+            Some(db) => Some(SyncLock::acquire(db, &*notify)?),
+            None => None,
+        };
+        // The fetcher's progress lines name URLs: the key is taken out first.
+        let source = job.source.clone();
+        let notify: alphadesk_sync::fetch::Notify = Box::new(move |line: &str| notify(&source.redact(line)));
+        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify).with_progress(progress);
+        let mut sink = StoreSink { store: &mut self.store };
+        Ok(alphadesk_sync::prices::sync(&fetcher, &job.source, &job.plan, &mut sink))
+    }
+
     /// Brings the store's SEC documents up to date: fetched by `sync`, stored
     /// through the same parsers and per-document transaction as `ingest`, each
     /// with its URL, fetch time, status and validators. `notify` hears what
@@ -303,6 +332,58 @@ impl alphadesk_sync::Sink for StoreSink<'_> {
             last_modified: None,
         };
         let _ = self.store.record_fetch(url, None, &fetch);
+    }
+}
+
+impl alphadesk_sync::prices::PriceSink for StoreSink<'_> {
+    fn spans(&mut self) -> Vec<(String, chrono::NaiveDate, chrono::NaiveDate)> {
+        self.store.price_spans().unwrap_or_default()
+    }
+
+    fn store_prices(
+        &mut self,
+        doc: &alphadesk_sync::Fetched,
+        shown_url: &str,
+        ticker: &str,
+        format: alphadesk_sync::prices::PriceFormat,
+        after: Option<chrono::NaiveDate>,
+    ) -> alphadesk_sync::prices::PriceStored {
+        use alphadesk_sync::prices::{PriceFormat, PriceStored};
+        let parsed = match format {
+            PriceFormat::Tiingo => alphadesk_ingest::tiingo::parse(&doc.body, ticker).map(|(p, a)| (p, a.len())),
+            PriceFormat::Csv => alphadesk_ingest::prices::parse(&doc.body, ticker).map(|p| (p, 0)),
+        };
+        let (file, actions) = match parsed {
+            Ok(p) => p,
+            Err(e) => return PriceStored::Failed(e.to_string()),
+        };
+        if file.ticker.as_str() != ticker {
+            return PriceStored::Failed(format!("asked for {ticker}, the answer names {}", file.ticker));
+        }
+        let (Some(first), Some(last)) = (file.bars.first().map(|b| b.date), file.bars.last().map(|b| b.date)) else {
+            return PriceStored::Failed("no usable price rows".into());
+        };
+        let span = self.store.price_spans().ok().and_then(|s| s.into_iter().find(|(t, _, _)| t == ticker));
+        let replaced = span.as_ref().is_some_and(|(_, a, b)| first <= *a && last >= *b);
+        let new_from = file.bars.iter().map(|b| b.date).find(|d| after.is_none_or(|a| *d > a));
+        if after.is_some() && new_from.is_none() && !replaced {
+            return PriceStored::NothingNew;
+        }
+        let parsed = alphadesk_ingest::Parsed::Prices(file);
+        match self.store.ingest_parsed(
+            shown_url,
+            &doc.body,
+            alphadesk_ingest::Kind::Prices,
+            &parsed,
+            Some(&provenance(doc)),
+        ) {
+            Ok(Outcome::Stored { rows, .. }) => PriceStored::New { rows, new_from, last, replaced, actions },
+            Ok(Outcome::Unchanged { .. }) => PriceStored::Unchanged,
+            Ok(Outcome::Skipped { reason }) => PriceStored::Failed(reason),
+            Ok(Outcome::Failed { error, .. }) => PriceStored::Failed(error),
+            Err(alphadesk_store::StoreError::Basis { message, .. }) => PriceStored::OtherBasis(message),
+            Err(e) => PriceStored::Failed(e.to_string()),
+        }
     }
 }
 

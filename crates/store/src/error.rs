@@ -15,6 +15,10 @@ pub enum StoreError {
     Parse { path: String, error: ParseError },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
+    /// A price file on another adjustment basis (or layout) than the stored
+    /// series it only partly covers: refused, never mixed.
+    #[error("{path}: {message}")]
+    Basis { path: String, message: String },
     #[error("migration {version} failed: {source}")]
     Migration { version: i64, source: rusqlite::Error },
     #[error("store file is at schema version {found}, newer than this build's {supported}; upgrade alphadesk")]

@@ -20,7 +20,7 @@ pub mod schema;
 
 use std::path::{Path, PathBuf};
 
-use alphadesk_ingest::{Detected, Kind, ParseError, Warning};
+use alphadesk_ingest::{Detected, Kind, ParseError, Parsed, Warning};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -583,6 +583,28 @@ impl Store {
         Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM sources WHERE path = ?1)", [path], |r| r.get(0))?)
     }
 
+    /// Every ticker with a stored price series, with its first and last day
+    /// (what a price sync extends).
+    pub fn price_spans(
+        &self,
+    ) -> Result<Vec<(String, alphadesk_model::NaiveDate, alphadesk_model::NaiveDate)>, StoreError> {
+        let mut st = self.conn.prepare("SELECT ticker, first_date, last_date FROM price_series ORDER BY ticker")?;
+        let rows =
+            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (t, a, b) = row?;
+            let (Some(a), Some(b)) = (alphadesk_model::parse_date(&a), alphadesk_model::parse_date(&b)) else {
+                return Err(StoreError::Invalid {
+                    path: "price_series".into(),
+                    message: format!("{t}: stored span {a:?}..{b:?} is not two dates"),
+                });
+            };
+            out.push((t, a, b));
+        }
+        Ok(out)
+    }
+
     /// The CIKs listed for a ticker (by any listing source; `BRK.B` and `BRK-B`
     /// are one ticker).
     pub fn ciks_of_ticker(&self, ticker: &str) -> Result<Vec<i64>, StoreError> {
@@ -687,12 +709,56 @@ impl Store {
             return Ok(Outcome::Unchanged { kind });
         }
         let parsed = alphadesk_ingest::parse(kind, &parse_name, bytes).map_err(parse_err)?;
+        self.write_parsed(path, &sha, bytes.len(), kind, &parsed, fetch)
+    }
+
+    /// Stores a document its caller parsed — a synced price answer, whose format
+    /// the source's configuration names rather than its bytes — in a transaction
+    /// of its own, as [`Store::ingest_fetched`] stores a detected one: the same
+    /// source row, fetch record and per-kind write. The same bytes from the
+    /// same place again are `Unchanged`. A price answer on another adjustment
+    /// basis than the stored series it partly covers is [`StoreError::Basis`],
+    /// and the store is left as it was.
+    pub fn ingest_parsed(
+        &mut self,
+        path: &str,
+        bytes: &[u8],
+        kind: Kind,
+        parsed: &Parsed<'_>,
+        fetch: Option<&Fetch>,
+    ) -> Result<Outcome, StoreError> {
+        self.commit_batch();
+        let sha = source_sha(path, bytes, false);
+        let outcome = self.write_parsed(path, &sha, bytes.len(), kind, parsed, fetch);
+        if let (Ok(Outcome::Unchanged { .. }), Some(f)) = (&outcome, fetch) {
+            self.record_fetch(path, Some(&sha), f)?;
+        }
+        if !self.conn.is_autocommit() {
+            if let Err(e) = self.conn.execute_batch("COMMIT") {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(self.explain(e.into()));
+            }
+        }
+        outcome
+    }
+
+    /// Writes a parsed document under a new source row, in a savepoint of the
+    /// open transaction (begun if none is): all of it or, on an error, none.
+    fn write_parsed(
+        &mut self,
+        path: &str,
+        sha: &str,
+        len: usize,
+        kind: Kind,
+        parsed: &Parsed<'_>,
+        fetch: Option<&Fetch>,
+    ) -> Result<Outcome, StoreError> {
         self.begin()?;
         // A second process may have stored the same file while this one parsed it.
         if let Some(kind) = self
             .conn
             .prepare_cached("SELECT kind FROM sources WHERE sha256 = ?1")?
-            .query_row([&sha], |r| r.get::<_, String>(0))
+            .query_row([sha], |r| r.get::<_, String>(0))
             .optional()?
         {
             return Ok(Outcome::Unchanged { kind });
@@ -702,7 +768,7 @@ impl Store {
         tx.prepare_cached(
             "INSERT INTO sources (path, sha256, kind, bytes, ingested_at, rows) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
         )?
-        .execute(params![path, sha, kind.name(), bytes.len() as i64, now])?;
+        .execute(params![path, sha, kind.name(), len as i64, now])?;
         let source_id = tx.last_insert_rowid();
         if let Some(f) = fetch {
             tx.prepare_cached(
@@ -718,7 +784,7 @@ impl Store {
             fault_after: self.fault_after_rows,
             warnings: parsed.warnings().to_vec(),
         };
-        load::write(&mut sink, &parsed)?;
+        load::write(&mut sink, parsed)?;
         let (rows, warnings) = (sink.rows, sink.warnings);
         tx.prepare_cached("UPDATE sources SET rows = ?1, warnings = ?2 WHERE id = ?3")?.execute(params![
             rows as i64,

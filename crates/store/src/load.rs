@@ -86,7 +86,7 @@ fn fit(s: &mut Sink<'_>, p: &PriceFile) -> Result<Fit, StoreError> {
     if d(new_first.date) <= first && d(new_last.date) >= last {
         return Ok(Fit::Whole);
     }
-    let refuse = |message: String| StoreError::Invalid { path: s.path.clone(), message };
+    let refuse = |message: String| StoreError::Basis { path: s.path.clone(), message };
     if file_layout != layout {
         return Err(refuse(format!(
             "{ticker}: this file's layout ({file_layout}) differs from the stored series' ({layout}), and it covers only part of it; ingest the whole history from one source instead"
@@ -139,7 +139,8 @@ fn prices(s: &mut Sink<'_>, p: &PriceFile) -> Result<(), StoreError> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for b in &p.bars {
-            st.execute(params![
+            // A day already stored is ignored, and not counted as written.
+            let written = st.execute(params![
                 ticker,
                 d(b.date),
                 b.open,
@@ -152,7 +153,7 @@ fn prices(s: &mut Sink<'_>, p: &PriceFile) -> Result<(), StoreError> {
                 b.line as i64,
                 b.flag.as_ref().and_then(|f| serde_json::to_string(f).ok())
             ])?;
-            s.tick(1)?;
+            s.tick(written)?;
         }
     }
     let first = p.bars.first().map(|b| d(b.date)).unwrap_or_default();

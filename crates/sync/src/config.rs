@@ -14,15 +14,21 @@
 //! ban_pause = 600.0
 //! attempts = 5
 //! backoff = 0.5
+//!
+//! # sync prices: a source you bring (docs/sync.md)
+//! price_url = "https://api.tiingo.com/tiingo/daily/{ticker}/prices?startDate={from}&endDate={to}&token={key}"
+//! price_format = "tiingo"           # or "csv"
+//! price_key = "…"                   # or ALPHADESK_PRICE_KEY; never a flag
+//! price_rate = 0.0138               # requests per second (Tiingo's free tier: 50 an hour)
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-#[derive(Debug, Default, Clone, Deserialize, PartialEq)]
+#[derive(Default, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct SecConfig {
+pub struct SyncConfig {
     pub user_agent: Option<String>,
     pub universe: Option<PathBuf>,
     #[serde(default)]
@@ -35,14 +41,31 @@ pub struct SecConfig {
     pub ban_pause: Option<f64>,
     pub attempts: Option<u32>,
     pub backoff: Option<f64>,
+    pub price_url: Option<String>,
+    pub price_format: Option<crate::prices::PriceFormat>,
+    /// Kept out of `Debug`: see the impl below.
+    pub price_key: Option<String>,
+    pub price_rate: Option<f64>,
 }
 
-impl SecConfig {
+impl std::fmt::Debug for SyncConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncConfig")
+            .field("user_agent", &self.user_agent)
+            .field("universe", &self.universe)
+            .field("price_url", &self.price_url)
+            .field("price_format", &self.price_format)
+            .field("price_key", &self.price_key.as_ref().map(|_| "{key}"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl SyncConfig {
     /// Reads a config file; a relative `universe` is taken from the file's folder.
     /// Errors name the file and, for a bad key or value, where it is.
-    pub fn load(path: &Path) -> Result<SecConfig, String> {
+    pub fn load(path: &Path) -> Result<SyncConfig, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut c: SecConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut c: SyncConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         if let Some(u) = &c.universe {
             if u.is_relative() {
                 c.universe = Some(path.parent().unwrap_or(Path::new(".")).join(u));
@@ -65,15 +88,25 @@ mod tests {
             "user_agent = \"Jane Doe jane@example.com\"\nuniverse = \"t.txt\"\nmanagers = [1067983]\nrate = 5\n",
         )
         .unwrap();
-        let c = SecConfig::load(&p).unwrap();
+        let c = SyncConfig::load(&p).unwrap();
         assert_eq!(c.universe, Some(dir.path().join("t.txt")));
         assert_eq!((c.managers, c.rate, c.workers), (vec![1067983], Some(5.0), None));
 
         std::fs::write(&p, "user-agent = \"x\"\n").unwrap();
-        let e = SecConfig::load(&p).unwrap_err();
+        let e = SyncConfig::load(&p).unwrap_err();
         assert!(e.contains("sync.toml") && e.contains("user-agent"), "{e}");
         std::fs::write(&p, "rate = \"fast\"\n").unwrap();
-        assert!(SecConfig::load(&p).unwrap_err().contains("rate"));
-        assert!(SecConfig::load(&dir.path().join("none.toml")).unwrap_err().contains("none.toml"));
+        assert!(SyncConfig::load(&p).unwrap_err().contains("rate"));
+        assert!(SyncConfig::load(&dir.path().join("none.toml")).unwrap_err().contains("none.toml"));
+        std::fs::write(
+            &p,
+            "price_url = \"https://x/{ticker}?k={key}\"\nprice_format = \"tiingo\"\nprice_key = \"s3cr3t\"\n",
+        )
+        .unwrap();
+        let c = SyncConfig::load(&p).unwrap();
+        assert_eq!(c.price_format, Some(crate::prices::PriceFormat::Tiingo));
+        assert!(!format!("{c:?}").contains("s3cr3t"), "the key stays out of debug prints");
+        std::fs::write(&p, "price_format = \"yahoo\"\n").unwrap();
+        assert!(SyncConfig::load(&p).unwrap_err().contains("price_format"));
     }
 }

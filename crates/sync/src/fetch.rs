@@ -40,6 +40,8 @@ pub enum Expect {
     Zip,
     /// Plain text (a daily form index).
     Text,
+    /// A CSV of daily bars: a header naming at least a date and a close.
+    PriceCsv,
 }
 
 impl Expect {
@@ -50,6 +52,7 @@ impl Expect {
             Expect::Xml => "XML",
             Expect::Zip => "a zip archive",
             Expect::Text => "a text index",
+            Expect::PriceCsv => "a CSV of daily prices",
         }
     }
 
@@ -71,6 +74,18 @@ impl Expect {
             Expect::Submission => (!(head.starts_with(b"<SEC-DOCUMENT>") || head.starts_with(b"<SEC-HEADER>")))
                 .then(|| "no SGML header".into()),
             Expect::Text => std::str::from_utf8(body).err().map(|_| "text that is not UTF-8".into()),
+            // A source over its quota often answers 200 with a line of text
+            // ("Exceeded the daily hits limit"): no header, no prices.
+            Expect::PriceCsv => {
+                let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+                let first = String::from_utf8_lossy(first);
+                let lower = first.to_ascii_lowercase();
+                let cols: Vec<&str> = lower.split(',').map(|c| c.trim().trim_matches('"')).collect();
+                (!(cols.contains(&"date") && cols.contains(&"close"))).then(|| {
+                    let shown: String = first.trim().chars().take(80).collect();
+                    format!("text without a Date…Close header (it begins {shown:?})")
+                })
+            }
         }
     }
 }
@@ -224,7 +239,9 @@ struct PaceState {
 
 impl Pace {
     pub fn new(rate: f64) -> Pace {
-        let rate = rate.clamp(0.1, 10.0);
+        // As slow as one request an hour (a price source's free tier counts
+        // requests per hour), as fast as the SEC allows.
+        let rate = rate.clamp(1.0 / 3600.0, 10.0);
         Pace {
             interval: Duration::from_secs_f64(1.0 / rate),
             state: Mutex::new(PaceState { next: Instant::now(), paused_until: None }),

@@ -1,4 +1,6 @@
-//! `alphadesk sync sec`: bring the store's SEC documents up to date from EDGAR.
+//! `alphadesk sync sec` and `alphadesk sync prices`: bring the store's SEC
+//! documents up to date from EDGAR, and its price series from a source the
+//! user brings.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -23,6 +25,56 @@ enum Source {
     /// SEC EDGAR: the ticker map, each company's submissions and companyfacts,
     /// its Form 3/4/5 filings, and the 13F filings of the managers named.
     Sec(SecArgs),
+    /// Daily bars from a price source you bring (a URL template and its key):
+    /// each ticker's new days since its stored last, its whole history when
+    /// the source re-based it.
+    Prices(PriceArgs),
+}
+
+#[derive(clap::Args)]
+pub struct PriceArgs {
+    /// Tickers, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    tickers: Vec<String>,
+    /// A file of tickers, one per line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    universe: Option<PathBuf>,
+    /// Every ticker with stored prices (and any named).
+    #[arg(long)]
+    all: bool,
+    /// Ask from this day (YYYY-MM-DD) instead of each ticker's stored last day.
+    #[arg(long)]
+    since: Option<AsOf>,
+    /// The last day to ask for [default: today].
+    #[arg(long)]
+    until: Option<AsOf>,
+    /// The source's URL template, with {ticker} (or {ticker_lower}), {from},
+    /// {to} and {key}, e.g. Tiingo's
+    /// "https://api.tiingo.com/tiingo/daily/{ticker}/prices?startDate={from}&endDate={to}&token={key}".
+    /// The key comes from ALPHADESK_PRICE_KEY or price_key in --config, never from a flag.
+    #[arg(long, value_name = "TEMPLATE")]
+    price_url: Option<String>,
+    /// The answer's layout: tiingo (JSON) or csv (Date,Open,High,Low,Close,Volume[,Adj Close]).
+    #[arg(long, value_name = "FORMAT")]
+    price_format: Option<alphadesk_service::sync::prices::PriceFormat>,
+    /// A sync.toml with any of: price_url, price_format, price_key, price_rate,
+    /// universe, user_agent, timeout, attempts, backoff, ban_pause (docs/sync.md).
+    #[arg(long, env = "ALPHADESK_SYNC_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Requests per second [default: 1]; Tiingo's free tier allows 50 an hour (0.0138).
+    #[arg(long, value_name = "N")]
+    rate: Option<f64>,
+    #[command(flatten)]
+    patience: Patience,
+    /// The User-Agent sent [default: alphadesk/VERSION].
+    #[arg(long, env = "ALPHADESK_USER_AGENT", value_name = "TEXT")]
+    user_agent: Option<String>,
+    /// List the URLs a sync would ask (key elided) and fetch nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the summary as one JSON record.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -76,19 +128,27 @@ pub struct SecArgs {
     /// The EDGAR archives host (ticker map, filings, indexes) [default: https://www.sec.gov].
     #[arg(long, value_name = "URL")]
     sec_archives_base: Option<String>,
-    /// Seconds every request pauses after a rate-limit answer without Retry-After [default: 600].
-    #[arg(long, value_name = "SECONDS")]
-    ban_pause: Option<f64>,
+    #[command(flatten)]
+    patience: Patience,
     /// Requests per second across all workers; the SEC allows 10 [default: 9].
     #[arg(long, value_name = "N")]
     rate: Option<f64>,
     /// Documents fetched at once; they share the rate [default: 4].
     #[arg(long, value_name = "N")]
     workers: Option<usize>,
+}
+
+/// How long a sync waits for a source, and how often it asks again: the same
+/// for every source (a flag wins over the config file).
+#[derive(clap::Args)]
+struct Patience {
+    /// Seconds every request pauses after a rate-limit answer without Retry-After [default: 600].
+    #[arg(long, value_name = "SECONDS")]
+    ban_pause: Option<f64>,
     /// Seconds one request may take, connect to last byte [default: 60].
     #[arg(long, value_name = "SECONDS")]
     timeout: Option<f64>,
-    /// Attempts per document for server errors, drops and timeouts [default: 5].
+    /// Attempts per request for server errors, drops and timeouts [default: 5].
     #[arg(long, value_name = "N")]
     attempts: Option<u32>,
     /// The first retry's wait in seconds, doubled each attempt, with jitter [default: 0.5].
@@ -96,10 +156,148 @@ pub struct SecArgs {
     backoff: Option<f64>,
 }
 
+impl Patience {
+    fn apply(&self, cfg: &alphadesk_service::sync::SyncConfig, policy: &mut Policy) -> anyhow::Result<()> {
+        policy.ban_pause = seconds("ban-pause", self.ban_pause.or(cfg.ban_pause).unwrap_or(600.0))?;
+        policy.timeout = seconds("timeout", self.timeout.or(cfg.timeout).unwrap_or(60.0))?;
+        policy.attempts = self.attempts.or(cfg.attempts).unwrap_or(5).max(1);
+        policy.backoff = seconds("backoff", self.backoff.or(cfg.backoff).unwrap_or(0.5))?;
+        Ok(())
+    }
+}
+
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     match a.source {
         Source::Sec(a) => sec(db, a, out),
+        Source::Prices(a) => prices(db, a, out),
     }
+}
+
+/// Tickers named on the command line and in a universe file.
+fn tickers_named(tickers: &[String], universe: Option<&Path>) -> anyhow::Result<Vec<String>> {
+    let mut out = tickers.to_vec();
+    if let Some(f) = universe {
+        let text = std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("--universe {}: {e}", f.display()))?;
+        out.extend(
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        );
+    }
+    out.retain(|t| !t.trim().is_empty());
+    Ok(out)
+}
+
+fn prices(db: &Path, a: PriceArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+    use alphadesk_service::sync::prices::{PricePlan, PriceSource};
+    let cfg = match &a.config {
+        Some(p) => alphadesk_service::sync::SyncConfig::load(p).map_err(|e| anyhow::anyhow!("--config {e}"))?,
+        None => alphadesk_service::sync::SyncConfig::default(),
+    };
+    let Some(template) = a.price_url.clone().or(cfg.price_url.clone()) else {
+        anyhow::bail!(
+            "sync prices needs a source: --price-url TEMPLATE (or price_url in --config), e.g. Tiingo's \
+             \"https://api.tiingo.com/tiingo/daily/{{ticker}}/prices?startDate={{from}}&endDate={{to}}&token={{key}}\" \
+             with --price-format tiingo and the key in ALPHADESK_PRICE_KEY (docs/sync.md)"
+        );
+    };
+    let Some(format) = a.price_format.or(cfg.price_format) else {
+        anyhow::bail!("sync prices needs --price-format tiingo|csv (or price_format in --config)");
+    };
+    let key = std::env::var("ALPHADESK_PRICE_KEY").ok().filter(|k| !k.trim().is_empty()).or(cfg.price_key.clone());
+    let source = PriceSource::new(&template, format, key).map_err(|e| anyhow::anyhow!("--price-url: {e}"))?;
+    let rate = a.rate.or(cfg.price_rate).unwrap_or(1.0);
+    anyhow::ensure!(
+        rate.is_finite() && (1.0 / 3600.0..=10.0).contains(&rate),
+        "--rate must be from 1/3600 (one request an hour) to 10 per second, got {rate}"
+    );
+    let universe = match a.all || !a.tickers.is_empty() {
+        true => a.universe.clone(),
+        false => a.universe.clone().or(cfg.universe.clone()),
+    };
+    let tickers = tickers_named(&a.tickers, universe.as_deref())?;
+    anyhow::ensure!(a.all || !tickers.is_empty(), "say what to sync: --tickers, --universe FILE or --all");
+    for t in &tickers {
+        alphadesk_model::Ticker::new(t).map_err(|e| anyhow::anyhow!("--tickers: {e}"))?;
+    }
+    let user_agent = a
+        .user_agent
+        .clone()
+        .or(cfg.user_agent.clone())
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| format!("alphadesk/{}", env!("CARGO_PKG_VERSION")));
+    let mut policy = Policy::new(user_agent);
+    policy.rate = rate;
+    a.patience.apply(&cfg, &mut policy)?;
+    let until = a.until.map(|d| d.date()).unwrap_or_else(|| chrono::Utc::now().date_naive());
+    if let Some(since) = a.since {
+        anyhow::ensure!(since.date() <= until, "--since {} is after --until {until}", since.date());
+    }
+    let job = alphadesk_service::write::PriceSync {
+        source,
+        policy,
+        plan: PricePlan { tickers, all: a.all, since: a.since.map(|d| d.date()), until, dry_run: a.dry_run },
+    };
+    let mut w = Writer::open(db, "sync prices")?;
+    let (bar, progress, notify) = reporters(a.json || !std::io::stderr().is_terminal());
+    let report = w.sync_prices(&job, notify, progress)?;
+    bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish();
+    if !report.tickers.is_empty() {
+        super::ingest::after_sync(&mut w)?;
+    }
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        print_prices(out, &report)?;
+    }
+    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_prices(out: &mut Out, r: &alphadesk_service::sync::prices::PriceReport) -> std::io::Result<()> {
+    if !r.would_fetch.is_empty() {
+        writeln!(out, "dry run: {} requests would be made:", r.would_fetch.len())?;
+        for u in &r.would_fetch {
+            writeln!(out, "  {u}")?;
+        }
+    }
+    for (t, p) in &r.tickers {
+        let days = match (p.new_from, p.new_to) {
+            (Some(a), Some(b)) => format!("new days {a}..{b}"),
+            _ => "no new day".into(),
+        };
+        let rows = super::format_value(p.rows as f64);
+        let actions = match p.actions {
+            0 => String::new(),
+            n => format!(", {n} dividends or splits"),
+        };
+        writeln!(out, "  {t}: {rows} rows, {days}{actions}")?;
+        if let Some(why) = &p.rebased {
+            writeln!(out, "    whole history re-fetched on the source's basis: {why}")?;
+        }
+    }
+    if !r.up_to_date.is_empty() {
+        writeln!(out, "  up to date (no weekday since the last bar): {}", r.up_to_date.join(", "))?;
+    }
+    if !r.nothing_new.is_empty() {
+        writeln!(out, "  asked, nothing new: {}", r.nothing_new.join(", "))?;
+    }
+    writeln!(
+        out,
+        "{} requests, {} bytes, {} retries, {} rate-limit pauses",
+        r.requests,
+        super::format_value(r.bytes as f64),
+        r.retries,
+        r.bans
+    )?;
+    // A fault at a URL that then failed is said once, as the failure.
+    for f in r.faults.iter().filter(|f| !r.failures.iter().any(|x| x.url == f.url)) {
+        writeln!(out, "  recovered: {}: {}", f.url, f.why)?;
+    }
+    for f in &r.failures {
+        writeln!(out, "  FAILED: {}: {}", f.url, f.why)?;
+    }
+    Ok(())
 }
 
 fn seconds(flag: &str, v: f64) -> anyhow::Result<Duration> {
@@ -109,23 +307,23 @@ fn seconds(flag: &str, v: f64) -> anyhow::Result<Duration> {
 
 fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     let cfg = match &a.config {
-        Some(p) => alphadesk_service::sync::SecConfig::load(p).map_err(|e| anyhow::anyhow!("--config {e}"))?,
-        None => alphadesk_service::sync::SecConfig::default(),
+        Some(p) => alphadesk_service::sync::SyncConfig::load(p).map_err(|e| anyhow::anyhow!("--config {e}"))?,
+        None => alphadesk_service::sync::SyncConfig::default(),
     };
     // A flag wins over the config file, which wins over the default.
-    let sec_base = a.sec_base.clone().or(cfg.sec_base).unwrap_or_else(|| "https://data.sec.gov".into());
+    let sec_base = a.sec_base.clone().or(cfg.sec_base.clone()).unwrap_or_else(|| "https://data.sec.gov".into());
     let sec_archives_base =
-        a.sec_archives_base.clone().or(cfg.sec_archives_base).unwrap_or_else(|| "https://www.sec.gov".into());
+        a.sec_archives_base.clone().or(cfg.sec_archives_base.clone()).unwrap_or_else(|| "https://www.sec.gov".into());
     let rate = a.rate.or(cfg.rate).unwrap_or(9.0);
     let workers = a.workers.or(cfg.workers).unwrap_or(4);
     // The config's universe is what to sync when the command line does not say.
     let universe = match a.all || !a.tickers.is_empty() {
         true => a.universe.clone(),
-        false => a.universe.clone().or(cfg.universe),
+        false => a.universe.clone().or(cfg.universe.clone()),
     };
     let mut managers = a.managers.clone();
     managers.extend(cfg.managers.iter().filter(|m| !a.managers.contains(m)));
-    let Some(user_agent) = a.user_agent.clone().or(cfg.user_agent).filter(|u| !u.trim().is_empty()) else {
+    let Some(user_agent) = a.user_agent.clone().or(cfg.user_agent.clone()).filter(|u| !u.trim().is_empty()) else {
         anyhow::bail!(
             "sync needs a User-Agent naming you and a contact e-mail, as the SEC requires of every client: \
              --user-agent \"Jane Doe jane@example.com\", ALPHADESK_USER_AGENT or user_agent in --config"
@@ -140,27 +338,14 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
             "--{flag} must be an http(s) URL, got {url:?}"
         );
     }
-    let mut tickers = a.tickers.clone();
-    if let Some(f) = &universe {
-        let text = std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("--universe {}: {e}", f.display()))?;
-        tickers.extend(
-            text.lines()
-                .map(|l| l.split('#').next().unwrap_or("").trim())
-                .filter(|l| !l.is_empty())
-                .map(str::to_string),
-        );
-    }
-    tickers.retain(|t| !t.trim().is_empty());
+    let tickers = tickers_named(&a.tickers, universe.as_deref())?;
     anyhow::ensure!(
         a.all || !tickers.is_empty() || !managers.is_empty(),
         "say what to sync: --tickers, --universe FILE, --all or --managers"
     );
     let mut policy = Policy::new(user_agent);
     policy.rate = rate;
-    policy.ban_pause = seconds("ban-pause", a.ban_pause.or(cfg.ban_pause).unwrap_or(600.0))?;
-    policy.timeout = seconds("timeout", a.timeout.or(cfg.timeout).unwrap_or(60.0))?;
-    policy.attempts = a.attempts.or(cfg.attempts).unwrap_or(5).max(1);
-    policy.backoff = seconds("backoff", a.backoff.or(cfg.backoff).unwrap_or(0.5))?;
+    a.patience.apply(&cfg, &mut policy)?;
     let job = SecSync {
         hosts: Hosts::new(&sec_base, &sec_archives_base),
         policy,
@@ -178,8 +363,27 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     };
     let mut w = Writer::open(db, "sync sec")?;
     let quiet = a.json || !std::io::stderr().is_terminal();
-    // A bar per stage on a terminal; nothing but pauses otherwise.
-    let bar = std::sync::Arc::new(std::sync::Mutex::new((String::new(), ProgressBar::hidden())));
+    let (bar, progress, notify) = reporters(quiet);
+    let report = w.sync_sec(&job, notify, progress)?;
+    bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish();
+    let changed = report.companies.values().any(|c| !c.documents.is_empty());
+    if changed {
+        super::ingest::after_sync(&mut w)?;
+    }
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        print(out, &report)?;
+    }
+    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The progress bar on a terminal (nothing but pauses otherwise), and the
+/// fetcher's listeners that draw it and say what happens.
+type Bar = std::sync::Arc<std::sync::Mutex<(String, ProgressBar)>>;
+
+fn reporters(quiet: bool) -> (Bar, alphadesk_service::sync::fetch::Progress, alphadesk_service::sync::fetch::Notify) {
+    let bar: Bar = std::sync::Arc::new(std::sync::Mutex::new((String::new(), ProgressBar::hidden())));
     let style =
         ProgressStyle::with_template("{spinner} {prefix:<30} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar());
@@ -208,18 +412,7 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
             eprintln!("sync: {line}");
         }
     });
-    let report = w.sync_sec(&job, notify, progress)?;
-    bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish();
-    let changed = report.companies.values().any(|c| !c.documents.is_empty());
-    if changed {
-        super::ingest::after_sync(&mut w)?;
-    }
-    if a.json {
-        writeln!(out, "{}", serde_json::to_string(&report)?)?;
-    } else {
-        print(out, &report)?;
-    }
-    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    (bar, progress, notify)
 }
 
 fn print(out: &mut Out, r: &alphadesk_service::sync::Report) -> std::io::Result<()> {

@@ -1,0 +1,370 @@
+//! `alphadesk sync prices` against a local price source (a server started in
+//! the test, loopback only) that answers Tiingo's JSON and a CSV download, and
+//! misbehaves as such sources do: an HTML challenge page and a quota message
+//! served with status 200, a 404. The stored bars must be the source's, a key
+//! must never reach the store or the output, a re-run must ask nothing it
+//! need not, and a dividend that re-bases the source's history must replace
+//! the stored series on the new basis, never mix the two.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::bin;
+
+const KEY: &str = "s3cr3t-k3y";
+
+/// One day of the source's truth for a ticker.
+#[derive(Clone)]
+struct Day {
+    date: String,
+    close: f64,
+    div: f64,
+    split: f64,
+}
+
+/// What the source knows: each ticker's days, and CSV bodies by path.
+#[derive(Default)]
+struct Truth {
+    tiingo: BTreeMap<String, Vec<Day>>,
+    csv: BTreeMap<String, String>,
+    /// Every request: its path and query as received.
+    log: Vec<String>,
+}
+
+impl Truth {
+    /// Tiingo's answer: rows in [from, to], each `adjClose` adjusted for every
+    /// dividend and split after it that the source knows.
+    fn tiingo(&self, ticker: &str, from: &str, to: &str) -> Option<String> {
+        let days = self.tiingo.get(ticker)?;
+        let rows: Vec<String> = days
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.date.as_str() >= from && d.date.as_str() <= to)
+            .map(|(i, d)| {
+                let mut factor = 1.0;
+                // What the source knows on `to`: nothing after it.
+                for later in days[i + 1..].iter().filter(|l| l.date.as_str() <= to) {
+                    factor /= later.split;
+                    // A dividend lowers every earlier adjusted close by its share of the close before it.
+                    let prev = days.iter().rev().find(|p| p.date < later.date).map_or(later.close, |p| p.close);
+                    factor *= 1.0 - later.div / prev;
+                }
+                format!(
+                    r#"{{"date":"{}T00:00:00.000Z","close":{},"high":{},"low":{},"open":{},"volume":1000,"adjClose":{},"adjHigh":0,"adjLow":0,"adjOpen":0,"adjVolume":0,"divCash":{},"splitFactor":{}}}"#,
+                    d.date,
+                    d.close,
+                    d.close,
+                    d.close,
+                    d.close,
+                    d.close * factor,
+                    d.div,
+                    d.split
+                )
+            })
+            .collect();
+        Some(format!("[{}]", rows.join(",")))
+    }
+}
+
+struct Source {
+    addr: SocketAddr,
+    truth: Arc<Mutex<Truth>>,
+}
+
+impl Source {
+    fn start() -> Source {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let truth: Arc<Mutex<Truth>> = Arc::default();
+        let t = truth.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let t = t.clone();
+                std::thread::spawn(move || answer(conn, &t));
+            }
+        });
+        Source { addr, truth }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.truth.lock().unwrap().log.clone()
+    }
+}
+
+fn query<'a>(q: &'a str, name: &str) -> &'a str {
+    q.split('&').find_map(|kv| kv.strip_prefix(name).and_then(|v| v.strip_prefix('='))).unwrap_or("")
+}
+
+fn answer(mut conn: TcpStream, truth: &Mutex<Truth>) {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+            break;
+        }
+    }
+    let target = line.split(' ').nth(1).unwrap_or("/").to_string();
+    let (path, q) = target.split_once('?').unwrap_or((&target, ""));
+    let mut t = truth.lock().unwrap();
+    t.log.push(target.clone());
+    let (status, kind, body) = if let Some(rest) = path.strip_prefix("/tiingo/daily/") {
+        let ticker = rest.trim_end_matches("/prices").to_ascii_uppercase();
+        match (query(q, "token") == KEY, t.tiingo(&ticker, query(q, "startDate"), query(q, "endDate"))) {
+            (false, _) => (401, "application/json", r#"{"detail":"Invalid token."}"#.to_string()),
+            (true, Some(b)) => (200, "application/json", b),
+            (true, None) => (404, "application/json", r#"{"detail":"Not found."}"#.to_string()),
+        }
+    } else {
+        match t.csv.get(path) {
+            Some(b) => (200, "text/csv", b.clone()),
+            None => (404, "text/plain", "not found".to_string()),
+        }
+    };
+    drop(t);
+    let _ = write!(
+        conn,
+        "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+fn weekdays(from: &str, n: usize) -> Vec<String> {
+    use chrono::Datelike;
+    let mut d: chrono::NaiveDate = from.parse().unwrap();
+    let mut out = Vec::new();
+    while out.len() < n {
+        if d.weekday().num_days_from_monday() < 5 {
+            out.push(d.to_string());
+        }
+        d = d.succ_opt().unwrap();
+    }
+    out
+}
+
+fn sync(db: &Path, args: &[&str], key: Option<&str>) -> (std::process::Output, serde_json::Value) {
+    let mut cmd = bin();
+    cmd.arg("--db").arg(db).args(["sync", "prices", "--json", "--timeout", "5", "--backoff", "0.05", "--rate", "10"]);
+    cmd.args(args).env_remove("ALPHADESK_PRICE_KEY").env_remove("ALPHADESK_SYNC_CONFIG");
+    if let Some(k) = key {
+        cmd.env("ALPHADESK_PRICE_KEY", k);
+    }
+    let out = common::run_bounded(&mut cmd, Duration::from_secs(120));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let json = serde_json::from_str(text.trim()).unwrap_or(serde_json::Value::Null);
+    (out, json)
+}
+
+/// (date, close, adj_close, source path, line) of a ticker's stored rows.
+fn stored(db: &Path, ticker: &str) -> Vec<(String, f64, f64, String, i64)> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut st = conn
+        .prepare(
+            "SELECT p.date, p.close, p.adj_close, s.path, p.line FROM prices p JOIN sources s ON s.id = p.source_id
+             WHERE p.ticker = ?1 ORDER BY p.date",
+        )
+        .unwrap();
+    st.query_map([ticker], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+fn everything_in(db: &Path) -> String {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut text = String::new();
+    for table in ["sources", "fetches", "prices", "price_series"] {
+        let mut st = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let n = st.column_count();
+        let rows = st
+            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .unwrap();
+        for r in rows {
+            text.push_str(&r.unwrap());
+            text.push('\n');
+        }
+    }
+    text
+}
+
+#[test]
+fn tiingo_answers_extend_the_series_and_a_dividend_replaces_it_on_the_new_basis() {
+    let src = Source::start();
+    let days = weekdays("2018-01-02", 10); // 2018-01-02 .. 2018-01-15
+    let truth: Vec<Day> = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Day {
+            date: d.clone(),
+            // A 2-for-1 split on the sixth day: the as-traded close halves.
+            close: if i < 5 { 200.0 + 2.0 * i as f64 } else { 100.0 + i as f64 },
+            div: 0.0,
+            split: if i == 5 { 2.0 } else { 1.0 },
+        })
+        .collect();
+    src.truth.lock().unwrap().tiingo.insert("ABC".into(), truth[..8].to_vec());
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let template = format!(
+        "http://{}/tiingo/daily/{{ticker_lower}}/prices?startDate={{from}}&endDate={{to}}&token={{key}}",
+        src.addr
+    );
+    let base = ["--price-url", template.as_str(), "--price-format", "tiingo", "--tickers", "abc"];
+
+    // Without the key the template names: refused before any request.
+    let (out, _) = sync(&db, &[&base[..], &["--until", "2018-01-08"]].concat(), None);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ALPHADESK_PRICE_KEY"));
+    assert!(src.requests().is_empty());
+
+    // First sync: the whole history to 2018-01-08 (five days).
+    let (out, r) = sync(&db, &[&base[..], &["--until", "2018-01-08"]].concat(), Some(KEY));
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stderr), r);
+    assert_eq!(r["tickers"]["ABC"]["rows"], 5, "{r}");
+    let rows = stored(&db, "ABC");
+    assert_eq!(rows.len(), 5);
+    // Closes split-adjusted as of the answer's last row (no split yet): as traded.
+    assert_eq!(rows[0].1, 200.0);
+    assert_eq!(rows[4].1, 208.0);
+    assert!(rows[0].3.contains("startDate=1970-01-01") && rows[0].3.ends_with("token={key}"), "{}", rows[0].3);
+    assert_eq!(rows[2].4, 3, "a row's line is its place in the answer");
+
+    // Second sync: from the stored last day; the split on 2018-01-09 comes in.
+    // Tiingo's adjusted closes of the stored days halve with it: another
+    // basis, so the whole history is asked again and replaces the series.
+    let (out, r) = sync(&db, &[&base[..], &["--until", "2018-01-11"]].concat(), Some(KEY));
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stderr), r);
+    let abc = &r["tickers"]["ABC"];
+    assert_eq!((abc["new_from"].as_str(), abc["new_to"].as_str()), (Some("2018-01-09"), Some("2018-01-11")), "{r}");
+    assert!(abc["rebased"].as_str().unwrap().contains("another adjustment basis"), "{r}");
+    assert_eq!(abc["actions"], 1, "the split: {r}");
+    let asked = src.requests();
+    assert!(asked[1].contains("startDate=2018-01-08") && asked[2].contains("startDate=1970-01-01"), "{asked:?}");
+    let rows = stored(&db, "ABC");
+    assert_eq!(rows.len(), 8);
+    // Every close now on the post-split basis, the as-traded one continuous across the split.
+    let closes: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    assert_eq!(closes, [100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0, 107.0]);
+    assert!((rows[0].2 - 100.0).abs() < 1e-9, "adjusted close on the new basis: {rows:?}");
+
+    // Same day again: nothing is due, nothing is asked.
+    let before = src.requests().len();
+    let (out, r) = sync(&db, &[&base[..], &["--until", "2018-01-11"]].concat(), Some(KEY));
+    assert!(out.status.success());
+    assert_eq!(r["up_to_date"][0], "ABC", "{r}");
+    assert_eq!(src.requests().len(), before);
+
+    // Two new days, no action: appended; every stored row keeps its citation.
+    src.truth.lock().unwrap().tiingo.insert("ABC".into(), truth.clone());
+    let cited: Vec<(String, String, i64)> = rows.iter().map(|r| (r.0.clone(), r.3.clone(), r.4)).collect();
+    let (out, r) = sync(&db, &[&base[..], &["--until", "2018-01-15"]].concat(), Some(KEY));
+    assert!(out.status.success(), "{r}");
+    assert_eq!(r["tickers"]["ABC"]["rows"], 2, "{r}");
+    assert!(r["tickers"]["ABC"]["rebased"].is_null(), "{r}");
+    let rows = stored(&db, "ABC");
+    assert_eq!(rows.len(), 10);
+    let kept: Vec<(String, String, i64)> = rows[..8].iter().map(|r| (r.0.clone(), r.3.clone(), r.4)).collect();
+    assert_eq!(kept, cited);
+
+    // A dividend of $1.00 on 2018-01-16: the source lowers every earlier
+    // adjusted close by 1 - 1.00/the close before it; the stored series is
+    // replaced on that basis, as-traded closes unchanged.
+    let closes_before: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    let mut with_dividend = truth.clone();
+    with_dividend.push(Day { date: "2018-01-16".into(), close: 110.0, div: 1.0, split: 1.0 });
+    src.truth.lock().unwrap().tiingo.insert("ABC".into(), with_dividend);
+    let (out, r) = sync(&db, &[&base[..], &["--until", "2018-01-16"]].concat(), Some(KEY));
+    assert!(out.status.success(), "{r}");
+    let abc = &r["tickers"]["ABC"];
+    assert!(abc["rebased"].as_str().unwrap().contains("another adjustment basis"), "{r}");
+    assert_eq!((abc["new_from"].as_str(), abc["actions"].as_u64()), (Some("2018-01-16"), Some(2)), "{r}");
+    let rows = stored(&db, "ABC");
+    assert_eq!(rows.iter().map(|r| r.1).take(10).collect::<Vec<_>>(), closes_before);
+    let factor = 1.0 - 1.0 / 109.0;
+    assert!((rows[9].2 - 109.0 * factor).abs() < 1e-9 && (rows[10].2 - 110.0).abs() < 1e-9, "{rows:?}");
+
+    // The key reached the source and nothing else.
+    assert!(src.requests().iter().all(|q| q.contains(KEY)));
+    assert!(!everything_in(&db).contains(KEY));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(KEY) && !String::from_utf8_lossy(&out.stderr).contains(KEY));
+
+    // A wrong key: the source's 401 is a failure naming the URL without the key.
+    let (out, r) = sync(&db, &[&base[..], &["--since", "2018-01-12", "--until", "2018-01-15"]].concat(), Some("wrong"));
+    assert_eq!(out.status.code(), Some(1), "{r}");
+    let f = &r["failures"][0];
+    assert!(f["url"].as_str().unwrap().ends_with("token={key}") && f["why"].as_str().unwrap().contains("401"), "{r}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("wrong"));
+}
+
+#[test]
+fn a_csv_source_stores_the_file_s_bars_and_refuses_pages_that_are_not_prices() {
+    let Some(file) = alphadesk_testkit::data_file("market/prices/AAPL_data.csv") else {
+        eprintln!("skipped: ALPHADESK_DATA not found");
+        return;
+    };
+    let src = Source::start();
+    let real = std::fs::read_to_string(&file).unwrap();
+    {
+        let mut t = src.truth.lock().unwrap();
+        t.csv.insert("/q/aapl.csv".into(), real.clone());
+        t.csv.insert("/q/xyz.csv".into(), "<!DOCTYPE html><html><title>Just a moment...</title></html>".into());
+        t.csv.insert("/q/qqq.csv".into(), "Exceeded the daily hits limit".into());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (synced, ingested) = (dir.path().join("s.db"), dir.path().join("i.db"));
+    let template = format!("http://{}/q/{{ticker_lower}}.csv", src.addr);
+    let base = ["--price-url", template.as_str(), "--price-format", "csv", "--until", "2018-05-18"];
+    let (out, r) = sync(&synced, &[&base[..], &["--tickers", "AAPL,XYZ,QQQ,NOPE"]].concat(), None);
+    assert_eq!(out.status.code(), Some(1), "{r}");
+    assert_eq!(r["tickers"]["AAPL"]["rows"], 1259, "{r}");
+    let why: BTreeMap<String, String> = r["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["url"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), f["why"].to_string()))
+        .collect();
+    assert!(why["xyz.csv"].contains("HTML"), "{why:?}");
+    assert!(why["qqq.csv"].contains("Exceeded the daily hits limit"), "{why:?}");
+    assert!(why["nope.csv"].contains("404"), "{why:?}");
+    assert_eq!(why.len(), 3);
+
+    // The bars are the file's, as `ingest` of it stores them.
+    let out = bin().arg("--db").arg(&ingested).arg("ingest").arg(&file).output().unwrap();
+    assert!(out.status.success());
+    let strip = |rows: Vec<(String, f64, f64, String, i64)>| -> Vec<(String, f64, f64, i64)> {
+        rows.into_iter().map(|(d, c, a, _, l)| (d, c, a, l)).collect()
+    };
+    assert_eq!(strip(stored(&synced, "AAPL")), strip(stored(&ingested, "AAPL")));
+    assert!(stored(&synced, "XYZ").is_empty() && stored(&synced, "QQQ").is_empty());
+
+    // Nothing is due after the file's last day (a Friday) until the Monday.
+    let before = src.requests().len();
+    let (out, r) = sync(&synced, &[&base[..], &["--tickers", "AAPL"]].concat(), None);
+    assert!(out.status.success(), "{r}");
+    assert_eq!(r["up_to_date"][0], "AAPL");
+    assert_eq!(src.requests().len(), before);
+    // On the Monday it is asked, and an answer with no new day adds no source.
+    let sources = |db: &Path| -> i64 {
+        let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0)).unwrap()
+    };
+    let was = sources(&synced);
+    let (out, r) = sync(
+        &synced,
+        &["--price-url", template.as_str(), "--price-format", "csv", "--until", "2018-05-21", "--all"],
+        None,
+    );
+    assert!(out.status.success(), "{r}");
+    assert_eq!(r["nothing_new"][0], "AAPL", "{r}");
+    assert_eq!(sources(&synced), was, "no second copy of the same answer");
+    assert_eq!(stored(&synced, "AAPL").len(), 1259);
+}
