@@ -137,6 +137,12 @@ pub struct SecSync {
     pub plan: alphadesk_sync::Plan,
 }
 
+/// A news sync: the feeds, and how politely to ask them.
+pub struct NewsSync {
+    pub policy: alphadesk_sync::Policy,
+    pub plan: alphadesk_sync::news::NewsPlan,
+}
+
 /// A price sync: the source, how politely to ask it, and what to ask.
 pub struct PriceSync {
     pub source: alphadesk_sync::prices::PriceSource,
@@ -165,6 +171,24 @@ impl Writer {
         let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify).with_progress(progress);
         let mut sink = StoreSink { store: &mut self.store };
         Ok(alphadesk_sync::prices::sync(&fetcher, &job.source, &job.plan, &mut sink))
+    }
+
+    /// Reads the feeds of `job.plan` (conditionally: an unchanged feed is a 304)
+    /// and stores the items not seen before through the article write path
+    /// `ingest` uses; the news stage reads them afterwards (`derive_news`).
+    pub fn sync_news(
+        &mut self,
+        job: &NewsSync,
+        notify: alphadesk_sync::fetch::Notify,
+        progress: alphadesk_sync::fetch::Progress,
+    ) -> Result<alphadesk_sync::news::NewsReport> {
+        let _lock = match self.store.path() {
+            Some(db) => Some(SyncLock::acquire(db, &*notify)?),
+            None => None,
+        };
+        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify).with_progress(progress);
+        let mut sink = StoreSink { store: &mut self.store };
+        Ok(alphadesk_sync::news::sync(&fetcher, &job.plan, &mut sink))
     }
 
     /// Brings the store's SEC documents up to date: fetched by `sync`, stored
@@ -383,6 +407,72 @@ impl alphadesk_sync::prices::PriceSink for StoreSink<'_> {
             Ok(Outcome::Failed { error, .. }) => PriceStored::Failed(error),
             Err(alphadesk_store::StoreError::Basis { message, .. }) => PriceStored::OtherBasis(message),
             Err(e) => PriceStored::Failed(e.to_string()),
+        }
+    }
+}
+
+impl alphadesk_sync::news::NewsSink for StoreSink<'_> {
+    fn validators(&mut self, url: &str) -> Option<alphadesk_sync::Validators> {
+        alphadesk_sync::Sink::validators(self, url)
+    }
+
+    fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>) {
+        alphadesk_sync::Sink::not_modified(self, url, at)
+    }
+
+    fn store_feed(&mut self, doc: &alphadesk_sync::Fetched) -> alphadesk_sync::news::FeedStored {
+        use alphadesk_ingest::documents;
+        use alphadesk_sync::news::FeedStored;
+        let mut feed = match documents::parse_feed(&doc.body) {
+            Ok(f) => f,
+            Err(e) => return FeedStored::Failed(e.to_string()),
+        };
+        // Known no earlier than the trading day whose close first follows the fetch.
+        let fetched = documents::known_date(doc.fetched_at);
+        let mut in_feed = std::collections::HashSet::new();
+        let mut kept = Vec::new();
+        let mut seen = 0u64;
+        for mut item in std::mem::take(&mut feed.documents) {
+            item.url = item.url.as_deref().map(|u| alphadesk_sync::news::resolve_link(&doc.url, u));
+            item.known_date = item.known_date.max(fetched);
+            let keys = [
+                item.external_id.as_ref().map(|g| format!("guid {g}")),
+                item.url.as_ref().map(|u| format!("url {u}")),
+                (!item.title.is_empty()).then(|| format!("title {} {}", item.known_date, item.title)),
+            ];
+            let twice = keys.iter().flatten().any(|k| in_feed.contains(k));
+            let stored = self
+                .store
+                .seen_document(item.external_id.as_deref(), item.url.as_deref(), &item.title, item.known_date)
+                .unwrap_or(false);
+            if twice || stored {
+                seen += 1;
+                continue;
+            }
+            in_feed.extend(keys.into_iter().flatten());
+            kept.push(item);
+        }
+        if kept.is_empty() {
+            // Nothing new, but the copy's validators make the next ask a 304.
+            return match self.store.record_fetch(&doc.url, None, &provenance(doc)) {
+                Ok(()) => FeedStored::NothingNew { seen },
+                Err(e) => FeedStored::Failed(e.to_string()),
+            };
+        }
+        feed.documents = kept;
+        let parsed = alphadesk_ingest::Parsed::Documents(feed);
+        match self.store.ingest_parsed(
+            &doc.url,
+            &doc.body,
+            alphadesk_ingest::Kind::Articles,
+            &parsed,
+            Some(&provenance(doc)),
+        ) {
+            Ok(Outcome::Stored { rows, .. }) => FeedStored::New { items: rows, seen },
+            Ok(Outcome::Unchanged { .. }) => FeedStored::NothingNew { seen },
+            Ok(Outcome::Skipped { reason }) => FeedStored::Failed(reason),
+            Ok(Outcome::Failed { error, .. }) => FeedStored::Failed(error),
+            Err(e) => FeedStored::Failed(e.to_string()),
         }
     }
 }

@@ -583,6 +583,24 @@ impl Store {
         Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM sources WHERE path = ?1)", [path], |r| r.get(0))?)
     }
 
+    /// Whether a document like this one is stored: the same guid, the same
+    /// link, or the same headline known on the same day (a feed's item seen
+    /// before, whatever else about it changed).
+    pub fn seen_document(
+        &self,
+        guid: Option<&str>,
+        url: Option<&str>,
+        title: &str,
+        known: alphadesk_model::NaiveDate,
+    ) -> Result<bool, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM documents WHERE external_id = ?1)
+                 OR EXISTS (SELECT 1 FROM documents WHERE url = ?2)
+                 OR EXISTS (SELECT 1 FROM documents WHERE known_date = ?3 AND title = ?4 AND title <> '')",
+        )?;
+        Ok(st.query_row(params![guid, url, known.to_string(), title], |r| r.get(0))?)
+    }
+
     /// Every ticker with a stored price series, with its first and last day
     /// (what a price sync extends).
     pub fn price_spans(

@@ -420,6 +420,11 @@ ALTER TABLE facts_by_identity RENAME TO facts;
     r#"
 CREATE INDEX news_signals_known ON news_signals(known_date);
 "#,
+    // 14: a feed's items are told apart by their guid (`sync news` skips an
+    // item whose guid is stored, whatever its link or text became).
+    r#"
+CREATE INDEX documents_external ON documents(external_id) WHERE external_id IS NOT NULL;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -20,6 +20,9 @@
 //! price_format = "tiingo"           # or "csv"
 //! price_key = "…"                   # or ALPHADESK_PRICE_KEY; never a flag
 //! price_rate = 0.0138               # requests per second (Tiingo's free tier: 50 an hour)
+//!
+//! # sync news
+//! feeds = ["https://www.sec.gov/cgi-bin/browse-edgar?action=getcurrent&type=8-K&output=atom"]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -46,6 +49,9 @@ pub struct SyncConfig {
     /// Kept out of `Debug`: see the impl below.
     pub price_key: Option<String>,
     pub price_rate: Option<f64>,
+    /// RSS and Atom feeds `sync news` reads.
+    #[serde(default)]
+    pub feeds: Vec<String>,
 }
 
 impl std::fmt::Debug for SyncConfig {

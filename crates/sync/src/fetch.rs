@@ -42,6 +42,8 @@ pub enum Expect {
     Text,
     /// A CSV of daily bars: a header naming at least a date and a close.
     PriceCsv,
+    /// An RSS 2.0 or Atom feed.
+    Feed,
 }
 
 impl Expect {
@@ -53,6 +55,7 @@ impl Expect {
             Expect::Zip => "a zip archive",
             Expect::Text => "a text index",
             Expect::PriceCsv => "a CSV of daily prices",
+            Expect::Feed => "an RSS or Atom feed",
         }
     }
 
@@ -74,6 +77,11 @@ impl Expect {
             Expect::Submission => (!(head.starts_with(b"<SEC-DOCUMENT>") || head.starts_with(b"<SEC-HEADER>")))
                 .then(|| "no SGML header".into()),
             Expect::Text => std::str::from_utf8(body).err().map(|_| "text that is not UTF-8".into()),
+            Expect::Feed => {
+                let lead = String::from_utf8_lossy(&head[..head.len().min(4096)]).to_ascii_lowercase();
+                (!(head.starts_with(b"<") && (lead.contains("<rss") || lead.contains("<feed"))))
+                    .then(|| "no <rss> or <feed> root element".into())
+            }
             // A source over its quota often answers 200 with a line of text
             // ("Exceeded the daily hits limit"): no header, no prices.
             Expect::PriceCsv => {

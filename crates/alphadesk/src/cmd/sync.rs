@@ -29,6 +29,35 @@ enum Source {
     /// each ticker's new days since its stored last, its whole history when
     /// the source re-based it.
     Prices(PriceArgs),
+    /// Items of RSS and Atom feeds (issuers' press releases, the SEC's filing
+    /// feeds): the ones not seen before, linked to companies and scored for
+    /// tone like any article.
+    News(NewsArgs),
+}
+
+#[derive(clap::Args)]
+pub struct NewsArgs {
+    /// A feed's URL (repeat for several); with the config's `feeds`.
+    #[arg(long = "feed", value_name = "URL")]
+    feeds: Vec<String>,
+    /// A sync.toml with any of: feeds, user_agent, rate, timeout, attempts,
+    /// backoff, ban_pause (docs/sync.md).
+    #[arg(long, env = "ALPHADESK_SYNC_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Requests per second [default: 1].
+    #[arg(long, value_name = "N")]
+    rate: Option<f64>,
+    #[command(flatten)]
+    patience: Patience,
+    /// The User-Agent sent (the SEC's feeds ask for a name and an e-mail) [default: alphadesk/VERSION].
+    #[arg(long, env = "ALPHADESK_USER_AGENT", value_name = "TEXT")]
+    user_agent: Option<String>,
+    /// List the feeds and fetch nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the summary as one JSON record.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -170,6 +199,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     match a.source {
         Source::Sec(a) => sec(db, a, out),
         Source::Prices(a) => prices(db, a, out),
+        Source::News(a) => news(db, a, out),
     }
 }
 
@@ -250,6 +280,81 @@ fn prices(db: &Path, a: PriceArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", serde_json::to_string(&report)?)?;
     } else {
         print_prices(out, &report)?;
+    }
+    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn news(db: &Path, a: NewsArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let cfg = match &a.config {
+        Some(p) => alphadesk_service::sync::SyncConfig::load(p).map_err(|e| anyhow::anyhow!("--config {e}"))?,
+        None => alphadesk_service::sync::SyncConfig::default(),
+    };
+    let mut feeds = a.feeds.clone();
+    feeds.extend(cfg.feeds.iter().filter(|f| !a.feeds.contains(f)).cloned());
+    anyhow::ensure!(!feeds.is_empty(), "say which feeds to read: --feed URL (repeatable) or feeds in --config");
+    for f in &feeds {
+        anyhow::ensure!(
+            f.starts_with("https://") || f.starts_with("http://"),
+            "--feed must be an http(s) URL, got {f:?}"
+        );
+    }
+    let rate = a.rate.or(cfg.rate).unwrap_or(1.0);
+    anyhow::ensure!(
+        rate.is_finite() && (1.0 / 3600.0..=10.0).contains(&rate),
+        "--rate must be from 1/3600 (one request an hour) to 10 per second, got {rate}"
+    );
+    let user_agent = a
+        .user_agent
+        .clone()
+        .or(cfg.user_agent.clone())
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| format!("alphadesk/{}", env!("CARGO_PKG_VERSION")));
+    let mut policy = Policy::new(user_agent);
+    policy.rate = rate;
+    a.patience.apply(&cfg, &mut policy)?;
+    let job = alphadesk_service::write::NewsSync {
+        policy,
+        plan: alphadesk_service::sync::news::NewsPlan { feeds, dry_run: a.dry_run },
+    };
+    let mut w = Writer::open(db, "sync news")?;
+    let (bar, progress, notify) = reporters(a.json || !std::io::stderr().is_terminal());
+    let report = w.sync_news(&job, notify, progress)?;
+    bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish();
+    if report.items() > 0 {
+        // The news stage links the new items to companies and reads their tone.
+        w.derive_news()?;
+        super::ingest::after_sync(&mut w)?;
+    }
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        if !report.would_fetch.is_empty() {
+            writeln!(out, "dry run: {} feeds would be read:", report.would_fetch.len())?;
+            for u in &report.would_fetch {
+                writeln!(out, "  {u}")?;
+            }
+        }
+        for (url, f) in &report.feeds {
+            match (f.not_modified, f.items) {
+                (true, _) => writeln!(out, "  {url}: unchanged (304)")?,
+                (false, 0) => writeln!(out, "  {url}: nothing new ({} items seen before)", f.seen)?,
+                (false, n) => writeln!(out, "  {url}: {n} new items ({} seen before)", f.seen)?,
+            }
+        }
+        writeln!(
+            out,
+            "{} requests, {} bytes, {} retries, {} rate-limit pauses",
+            report.requests,
+            super::format_value(report.bytes as f64),
+            report.retries,
+            report.bans
+        )?;
+        for f in report.faults.iter().filter(|f| !report.failures.iter().any(|x| x.url == f.url)) {
+            writeln!(out, "  recovered: {}: {}", f.url, f.why)?;
+        }
+        for f in &report.failures {
+            writeln!(out, "  FAILED: {}: {}", f.url, f.why)?;
+        }
     }
     Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -1,10 +1,17 @@
-//! `alphadesk sync prices` against a local price source (a server started in
-//! the test, loopback only) that answers Tiingo's JSON and a CSV download, and
+//! `alphadesk sync prices` and `sync news` against local sources (servers
+//! started in the test, loopback only).
+//!
+//! Prices: a source that answers Tiingo's JSON and a CSV download, and
 //! misbehaves as such sources do: an HTML challenge page and a quota message
 //! served with status 200, a 404. The stored bars must be the source's, a key
 //! must never reach the store or the output, a re-run must ask nothing it
 //! need not, and a dividend that re-bases the source's history must replace
 //! the stored series on the new basis, never mix the two.
+//!
+//! News: an RSS feed with an ETag (a 304 the second time), an Atom feed, a
+//! malformed feed and an HTML page; an item with a relative link, an item
+//! twice in one feed, a headline in both feeds on one day. Each item is stored
+//! once, known no earlier than the day it was fetched, and linked to its company.
 
 mod common;
 
@@ -35,6 +42,10 @@ struct Truth {
     csv: BTreeMap<String, String>,
     /// Every request: its path and query as received.
     log: Vec<String>,
+    /// Feeds by path: body and ETag (none: no validator sent).
+    feeds: BTreeMap<String, (String, Option<String>)>,
+    /// `If-None-Match` values received, by path.
+    conditional: Vec<(String, String)>,
 }
 
 impl Truth {
@@ -107,16 +118,39 @@ fn answer(mut conn: TcpStream, truth: &Mutex<Truth>) {
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
         return;
     }
+    let mut if_none_match = None;
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
             break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.trim().eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(v.trim().to_string());
+            }
         }
     }
     let target = line.split(' ').nth(1).unwrap_or("/").to_string();
     let (path, q) = target.split_once('?').unwrap_or((&target, ""));
     let mut t = truth.lock().unwrap();
     t.log.push(target.clone());
+    if let Some(v) = &if_none_match {
+        t.conditional.push((path.to_string(), v.clone()));
+    }
+    if let Some((body, etag)) = t.feeds.get(path).cloned() {
+        drop(t);
+        let (status, body) = match (&etag, &if_none_match) {
+            (Some(e), Some(asked)) if e == asked => (304, String::new()),
+            _ => (200, body),
+        };
+        let etag = etag.map(|e| format!("ETag: {e}\r\n")).unwrap_or_default();
+        let _ = write!(
+            conn,
+            "HTTP/1.1 {status} X\r\nContent-Type: application/xml\r\n{etag}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        return;
+    }
     let (status, kind, body) = if let Some(rest) = path.strip_prefix("/tiingo/daily/") {
         let ticker = rest.trim_end_matches("/prices").to_ascii_uppercase();
         match (query(q, "token") == KEY, t.tiingo(&ticker, query(q, "startDate"), query(q, "endDate"))) {
@@ -152,8 +186,12 @@ fn weekdays(from: &str, n: usize) -> Vec<String> {
 }
 
 fn sync(db: &Path, args: &[&str], key: Option<&str>) -> (std::process::Output, serde_json::Value) {
+    sync_of("prices", db, args, key)
+}
+
+fn sync_of(what: &str, db: &Path, args: &[&str], key: Option<&str>) -> (std::process::Output, serde_json::Value) {
     let mut cmd = bin();
-    cmd.arg("--db").arg(db).args(["sync", "prices", "--json", "--timeout", "5", "--backoff", "0.05", "--rate", "10"]);
+    cmd.arg("--db").arg(db).args(["sync", what, "--json", "--timeout", "5", "--backoff", "0.05", "--rate", "10"]);
     cmd.args(args).env_remove("ALPHADESK_PRICE_KEY").env_remove("ALPHADESK_SYNC_CONFIG");
     if let Some(k) = key {
         cmd.env("ALPHADESK_PRICE_KEY", k);
@@ -367,4 +405,115 @@ fn a_csv_source_stores_the_file_s_bars_and_refuses_pages_that_are_not_prices() {
     assert_eq!(r["nothing_new"][0], "AAPL", "{r}");
     assert_eq!(sources(&synced), was, "no second copy of the same answer");
     assert_eq!(stored(&synced, "AAPL").len(), 1259);
+}
+
+const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Press releases</title><link>https://example.com/</link>
+<item><guid>pr-1</guid><link>/news/apple-record.html</link><title>Apple Inc. reports record quarterly revenue</title>
+<description>Apple Inc. said revenue rose to a record on strong iPhone demand.</description><pubDate>Mon, 30 Nov 2026 14:00:00 GMT</pubDate></item>
+<item><guid>pr-1</guid><link>/news/apple-record-2.html</link><title>Apple Inc. reports record quarterly revenue (updated)</title>
+<description>The same release, edited.</description><pubDate>Mon, 30 Nov 2026 15:00:00 GMT</pubDate></item>
+<item><guid>pr-2</guid><link>https://example.com/msft-dividend</link><title>Microsoft Corp. raises its quarterly dividend</title>
+<description>Microsoft Corp. raised its dividend by ten percent.</description><pubDate>Tue, 01 Dec 2026 13:00:00 GMT</pubDate></item>
+</channel></rss>"#;
+
+const ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title><id>tag:example.com,2026:wire</id>
+<entry><id>tag:example.com,2026:3</id><link href="https://example.com/xom-permian"/><title>Exxon Mobil Corp. to expand Permian output</title>
+<summary>Exxon Mobil Corp. plans to raise output in the Permian basin.</summary><published>2026-12-01T12:00:00Z</published></entry>
+<entry><id>tag:example.com,2026:4</id><link href="https://example.com/apple-copy"/><title>Apple Inc. reports record quarterly revenue</title>
+<summary>A copy of the release under another address.</summary><published>2026-11-30T14:05:00Z</published></entry>
+</feed>"#;
+
+#[test]
+fn feeds_bring_each_new_item_once_known_from_its_fetch_and_linked_to_its_company() {
+    let Some(data) = alphadesk_testkit::data_dir() else {
+        eprintln!("skipped: ALPHADESK_DATA not found");
+        return;
+    };
+    let src = Source::start();
+    {
+        let mut t = src.truth.lock().unwrap();
+        t.feeds.insert("/rss.xml".into(), (RSS.into(), Some("\"v1\"".into())));
+        t.feeds.insert("/atom.xml".into(), (ATOM.into(), None));
+        t.feeds.insert("/broken.xml".into(), ("<rss><channel><item><title>cut off".into(), None));
+        t.feeds.insert("/page.xml".into(), ("<!DOCTYPE html><html><body>Sign in</body></html>".into(), None));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("n.db");
+    let master = [
+        "market/securities/securities.csv",
+        "market/prices/AAPL_data.csv",
+        "market/prices/MSFT_data.csv",
+        "market/prices/XOM_data.csv",
+    ];
+    let out = bin().arg("--db").arg(&db).arg("ingest").args(master.iter().map(|f| data.join(f))).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let feed = |p: &str| format!("http://{}{p}", src.addr);
+    let (rss, atom, broken, page) = (feed("/rss.xml"), feed("/atom.xml"), feed("/broken.xml"), feed("/page.xml"));
+    let args = ["--feed", rss.as_str(), "--feed", atom.as_str(), "--feed", broken.as_str(), "--feed", page.as_str()];
+    let today = chrono::Utc::now().date_naive();
+
+    let (out, r) = sync_of("news", &db, &args, None);
+    assert_eq!(out.status.code(), Some(1), "{}\n{r}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!((r["feeds"][&rss]["items"].as_u64(), r["feeds"][&rss]["seen"].as_u64()), (Some(2), Some(1)), "{r}");
+    assert_eq!((r["feeds"][&atom]["items"].as_u64(), r["feeds"][&atom]["seen"].as_u64()), (Some(1), Some(1)), "{r}");
+    let failed: BTreeMap<String, String> = r["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["url"].as_str().unwrap().to_string(), f["why"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    // Where the feed broke, as the parser says it.
+    assert!(
+        failed[&broken].contains("<rss/channel/item/title>") && failed[&broken].contains("truncated"),
+        "{failed:?}"
+    );
+    assert!(failed[&page].contains("HTML"), "{failed:?}");
+
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let docs: Vec<(String, String, String, String)> = conn
+        .prepare("SELECT title, ifnull(url, ''), known_date, published_raw FROM documents WHERE kind = 'article' ORDER BY title")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(docs.len(), 3, "{docs:?}");
+    let apple = docs.iter().find(|d| d.0.starts_with("Apple")).unwrap();
+    assert_eq!(apple.1, feed("/news/apple-record.html"), "a relative link read against the feed's address");
+    assert_eq!(apple.3, "Mon, 30 Nov 2026 14:00:00 GMT", "the feed's own date kept as written");
+    let known: chrono::NaiveDate = apple.2.parse().unwrap();
+    assert!(
+        known >= today && known <= today + chrono::Duration::days(3),
+        "known from the fetch, not the feed's date: {known}"
+    );
+    let linked = |title: &str| -> Vec<String> {
+        conn.prepare("SELECT s.ticker FROM news_signals s JOIN documents d ON d.id = s.document_id WHERE d.title = ?1 ORDER BY 1")
+            .unwrap()
+            .query_map([title], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    assert_eq!(linked("Apple Inc. reports record quarterly revenue"), ["AAPL"]);
+    assert_eq!(linked("Microsoft Corp. raises its quarterly dividend"), ["MSFT"]);
+    assert_eq!(linked("Exxon Mobil Corp. to expand Permian output"), ["XOM"]);
+
+    // Again: the RSS feed is asked with its ETag and answers 304; the Atom feed
+    // (no validator) brings only items seen before; nothing is stored twice.
+    let (out, r) = sync_of("news", &db, &args[..4], None);
+    assert!(out.status.success(), "{r}");
+    assert_eq!(r["feeds"][&rss]["not_modified"], true, "{r}");
+    assert_eq!((r["feeds"][&atom]["items"].as_u64(), r["feeds"][&atom]["seen"].as_u64()), (Some(0), Some(2)), "{r}");
+    let asked = src.truth.lock().unwrap().conditional.clone();
+    assert_eq!(asked, [("/rss.xml".to_string(), "\"v1\"".to_string())]);
+    let n: i64 = conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 3);
+
+    // Without a feed: a usage error.
+    let (out, _) = sync_of("news", &db, &[], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--feed"));
 }
