@@ -517,3 +517,211 @@ fn feeds_bring_each_new_item_once_known_from_its_fetch_and_linked_to_its_company
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--feed"));
 }
+
+/// The shared AAPL file served as a CSV source that has five more days
+/// (2018-05-21..25) than the file: only rows from `?from=` on, as a source
+/// asked for a range answers.
+fn aapl_with_a_new_week(data: &Path) -> String {
+    let mut real = std::fs::read_to_string(data.join("market/prices/AAPL_data.csv")).unwrap();
+    for (i, d) in ["2018-05-21", "2018-05-22", "2018-05-23", "2018-05-24", "2018-05-25"].iter().enumerate() {
+        let c = 187.0 + i as f64;
+        real.push_str(&format!("{d},{c},{c},{c},{c},20000000,AAPL\n"));
+    }
+    real
+}
+
+fn answer_from(csv: &str, from: &str) -> String {
+    let mut lines = csv.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for l in lines.filter(|l| l.get(..10).is_some_and(|d| d >= from)) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+/// A CSV source answering `/q/{ticker}.csv?from=D` from `files`.
+fn csv_source(files: BTreeMap<String, String>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (files, seen) = (Arc::new(files), log.clone());
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+            }
+            let target = line.split(' ').nth(1).unwrap_or("/").to_string();
+            seen.lock().unwrap().push(target.clone());
+            let (path, q) = target.split_once('?').unwrap_or((&target, ""));
+            let (status, body) = match files.get(path) {
+                Some(f) => (200, answer_from(f, query(q, "from"))),
+                None => (404, "not found".to_string()),
+            };
+            let _ = write!(
+                conn,
+                "HTTP/1.1 {status} X\r\nContent-Type: text/csv\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (addr, log)
+}
+
+fn small_store(data: &Path, db: &Path) {
+    let files = ["market/securities/securities.csv", "market/prices/AAPL_data.csv", "market/prices/MSFT_data.csv"];
+    let out = bin().arg("--db").arg(db).arg("ingest").args(files.iter().map(|f| data.join(f))).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn sync_with_a_config_runs_its_sources_every_interval_and_stops_on_sigterm() {
+    let Some(data) = alphadesk_testkit::data_dir() else {
+        eprintln!("skipped: ALPHADESK_DATA not found");
+        return;
+    };
+    let mut files = BTreeMap::new();
+    files.insert("/q/aapl.csv".to_string(), aapl_with_a_new_week(&data));
+    files.insert("/q/msft.csv".to_string(), std::fs::read_to_string(data.join("market/prices/MSFT_data.csv")).unwrap());
+    let (addr, asked) = csv_source(files);
+    let feeds = Source::start();
+    feeds.truth.lock().unwrap().feeds.insert("/rss.xml".into(), (RSS.into(), Some("\"v1\"".into())));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("every.db");
+    small_store(&data, &db);
+    let config = dir.path().join("sync.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "price_url = \"http://{addr}/q/{{ticker_lower}}.csv?from={{from}}\"\nprice_format = \"csv\"\nfeeds = [\"http://{}/rss.xml\"]\nrate = 10\nprice_rate = 10\n",
+            feeds.addr
+        ),
+    )
+    .unwrap();
+
+    // Once, from the config alone: prices, then news; the worst status.
+    let mut once = bin();
+    once.arg("--db").arg(&db).args(["sync", "--json", "--config"]).arg(&config).env_remove("ALPHADESK_SYNC_CONFIG");
+    let out = common::run_bounded(&mut once, Duration::from_secs(120));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let records: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 2, "{text}");
+    assert_eq!(records[0]["tickers"]["AAPL"]["new_to"], "2018-05-25", "{text}");
+    assert_eq!(records[1]["feeds"][&format!("http://{}/rss.xml", feeds.addr)]["items"], 2, "{text}");
+    assert_eq!(stored(&db, "AAPL").last().unwrap().0, "2018-05-25");
+
+    // Every second until SIGTERM: it runs again (the feed asked with its ETag),
+    // and a SIGTERM between runs ends it at once with status 0.
+    let mut every = bin();
+    every
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--json", "--every", "1s", "--config"])
+        .arg(&config)
+        .env_remove("ALPHADESK_SYNC_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = every.spawn().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while feeds.truth.lock().unwrap().conditional.len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "two more runs within a minute");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = common::terminate(&mut child);
+    assert!(status.success(), "{status:?}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(err.contains("next at") && err.contains("sync: stopped"), "{err}");
+    // Nothing new after the first run: no day stored twice, MSFT asked from its last day.
+    assert_eq!(stored(&db, "AAPL").len(), 1264);
+    assert!(asked.lock().unwrap().iter().any(|q| q == "/q/msft.csv?from=2018-05-18"), "{:?}", asked.lock().unwrap());
+
+    // A config naming nothing, and --every with a source named, are usage errors.
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "rate = 1\n").unwrap();
+    let out = bin().arg("--db").arg(&db).args(["sync", "--config"]).arg(&empty).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("names no source"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--every", "1h", "news", "--feed", "http://127.0.0.1:9/x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_server_that_syncs_keeps_answering_and_then_shows_the_new_days() {
+    let Some(data) = alphadesk_testkit::data_dir() else {
+        eprintln!("skipped: ALPHADESK_DATA not found");
+        return;
+    };
+    let mut files = BTreeMap::new();
+    files.insert("/q/aapl.csv".to_string(), aapl_with_a_new_week(&data));
+    files.insert("/q/msft.csv".to_string(), std::fs::read_to_string(data.join("market/prices/MSFT_data.csv")).unwrap());
+    let (addr, asked) = csv_source(files);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("served.db");
+    small_store(&data, &db);
+    let config = dir.path().join("sync.toml");
+    std::fs::write(
+        &config,
+        format!("price_url = \"http://{addr}/q/{{ticker_lower}}.csv?from={{from}}\"\nprice_format = \"csv\"\nprice_rate = 10\n"),
+    )
+    .unwrap();
+    let db_arg = db.display().to_string();
+    let config_arg = config.display().to_string();
+    let server = common::Server::start(&[
+        "--db",
+        &db_arg,
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--sync-every",
+        "1s",
+        "--sync-config",
+        &config_arg,
+    ]);
+    let latest = |s: &common::Server| -> String {
+        let r = s.get("/api/v1/tickers?limit=1");
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        v["price_date"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(latest(&server), "2018-05-18");
+    // A load of requests while the sync writes and the service reloads: none fails.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let (mut answered, mut slowest) = (0usize, Duration::ZERO);
+    let mut now_latest = String::new();
+    while std::time::Instant::now() < deadline {
+        for path in ["/", "/t/AAPL", "/api/v1/tickers/MSFT", "/api/v1/tickers?limit=5"] {
+            let t = std::time::Instant::now();
+            let r = server.get(path);
+            slowest = slowest.max(t.elapsed());
+            assert!(r.status < 500, "{path}: {} {}", r.status, String::from_utf8_lossy(&r.body));
+            answered += 1;
+        }
+        now_latest = latest(&server);
+        if now_latest == "2018-05-25" {
+            break;
+        }
+    }
+    assert_eq!(now_latest, "2018-05-25", "the server shows the synced days ({answered} requests answered)");
+    let page = String::from_utf8_lossy(&server.get("/t/AAPL").body).to_string();
+    assert!(page.contains("2018-05-25") || page.contains("May 25, 2018"), "the stock page shows the new last close");
+    eprintln!("{answered} requests answered during the sync, the slowest in {slowest:?}");
+    assert!(asked.lock().unwrap().iter().any(|q| q.starts_with("/q/aapl.csv?from=2018-05-18")));
+    assert!(server.stop().success());
+}

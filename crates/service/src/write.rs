@@ -49,6 +49,8 @@ impl Summary {
 /// A store opened for writing by one command.
 pub struct Writer {
     store: Store,
+    /// Set to stop a sync between documents (SIGTERM, a server shutting down).
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Writer {
@@ -56,7 +58,12 @@ impl Writer {
     pub fn open(db: &Path, what: &str) -> Result<Writer> {
         let mut store = Store::open(db)?;
         store.announce_writer(what);
-        Ok(Writer { store })
+        Ok(Writer { store, stop: Default::default() })
+    }
+
+    /// Syncs run by this writer stop between documents once `flag` is set.
+    pub fn stop_on(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.stop = flag;
     }
 
     pub fn store(&self) -> &Store {
@@ -168,7 +175,9 @@ impl Writer {
         // The fetcher's progress lines name URLs: the key is taken out first.
         let source = job.source.clone();
         let notify: alphadesk_sync::fetch::Notify = Box::new(move |line: &str| notify(&source.redact(line)));
-        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify).with_progress(progress);
+        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
+            .with_progress(progress)
+            .with_stop(self.stop.clone());
         let mut sink = StoreSink { store: &mut self.store };
         Ok(alphadesk_sync::prices::sync(&fetcher, &job.source, &job.plan, &mut sink))
     }
@@ -186,7 +195,9 @@ impl Writer {
             Some(db) => Some(SyncLock::acquire(db, &*notify)?),
             None => None,
         };
-        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify).with_progress(progress);
+        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
+            .with_progress(progress)
+            .with_stop(self.stop.clone());
         let mut sink = StoreSink { store: &mut self.store };
         Ok(alphadesk_sync::news::sync(&fetcher, &job.plan, &mut sink))
     }
@@ -207,7 +218,9 @@ impl Writer {
             Some(db) => Some(SyncLock::acquire(db, &*notify)?),
             None => None,
         };
-        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify).with_progress(progress);
+        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
+            .with_progress(progress)
+            .with_stop(self.stop.clone());
         let mut sink = StoreSink { store: &mut self.store };
         Ok(alphadesk_sync::sec::sync(&fetcher, &job.hosts, &job.plan, &mut sink))
     }

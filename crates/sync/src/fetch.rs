@@ -324,6 +324,8 @@ pub struct Fetcher {
     pub stats: Stats,
     notify: Notify,
     progress: Option<Progress>,
+    /// Set (by SIGTERM, or a server shutting down) to stop between documents.
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Fetcher {
@@ -341,7 +343,21 @@ impl Fetcher {
             stats: Stats::default(),
             notify,
             progress: None,
+            stop: Default::default(),
         }
+    }
+
+    /// Stops asking once `flag` is set: the document in flight is fetched and
+    /// stored, no further one is asked (a later sync resumes where this one
+    /// stopped).
+    pub fn with_stop(mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Fetcher {
+        self.stop = flag;
+        self
+    }
+
+    /// Whether the sync was asked to stop.
+    pub fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
     }
 
     /// Reports each stage's progress to `f`.

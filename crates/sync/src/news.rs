@@ -65,6 +65,8 @@ pub struct NewsReport {
     pub failures: Vec<Failure>,
     pub faults: Vec<Failure>,
     pub would_fetch: Vec<String>,
+    /// Asked to stop before every feed was read.
+    pub stopped: bool,
 }
 
 impl NewsReport {
@@ -106,6 +108,10 @@ pub fn sync(fetcher: &Fetcher, plan: &NewsPlan, sink: &mut dyn NewsSink) -> News
     let mut report = NewsReport::default();
     let total = plan.feeds.len() as u64;
     for (i, url) in plan.feeds.iter().enumerate() {
+        if fetcher.stopping() {
+            report.stopped = true;
+            break;
+        }
         fetcher.progress("feeds", i as u64, total);
         if plan.dry_run {
             report.would_fetch.push(url.clone());

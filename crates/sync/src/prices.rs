@@ -228,6 +228,8 @@ pub struct PriceReport {
     pub faults: Vec<Failure>,
     /// Dry run: the URLs a sync would ask (key elided).
     pub would_fetch: Vec<String>,
+    /// Asked to stop before every ticker was asked (the next sync goes on).
+    pub stopped: bool,
 }
 
 impl PriceReport {
@@ -265,6 +267,10 @@ pub fn sync(fetcher: &Fetcher, source: &PriceSource, plan: &PricePlan, sink: &mu
         PriceReport { source: source.template.clone(), format: source.format.name().into(), ..PriceReport::default() };
     let total = tickers.len() as u64;
     for (i, ticker) in tickers.iter().enumerate() {
+        if fetcher.stopping() {
+            report.stopped = true;
+            break;
+        }
         fetcher.progress("prices", i as u64, total);
         let span = spans.get(ticker).copied();
         if let (None, Some((_, last))) = (plan.since, span) {

@@ -235,6 +235,8 @@ pub struct Report {
     pub would_fetch: Vec<String>,
     /// Tickers the ticker map does not know.
     pub unknown_tickers: Vec<String>,
+    /// Asked to stop before every document was fetched (the next sync resumes).
+    pub stopped: bool,
 }
 
 #[derive(Debug, Default, serde::Serialize)]
@@ -434,6 +436,12 @@ fn filings_and_finish(
     }
     run(fetcher, "filings", plan.workers, docs, sink, &mut report, |_| {});
 
+    // A stopped sync leaves every company as it was: the next one asks again
+    // what this one did not get to.
+    if fetcher.stopping() {
+        report.stopped = true;
+        return finish(fetcher, report);
+    }
     // A company whose documents all came (or were current) is synced as of today.
     let today = chrono::Utc::now().date_naive().to_string();
     let failed: BTreeSet<u64> = report.failures.iter().filter_map(|f| f.cik).collect();
@@ -682,6 +690,9 @@ fn run(
             let tx = tx.clone();
             let queue = &queue;
             scope.spawn(move || loop {
+                if fetcher.stopping() {
+                    break;
+                }
                 let next = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
                 let Some((job, known)) = next else { break };
                 let answer = fetcher.get(&job.url, job.expect, known.as_ref());

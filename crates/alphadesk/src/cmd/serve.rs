@@ -22,6 +22,14 @@ pub struct Args {
     rules: Option<PathBuf>,
     #[command(flatten)]
     limits: Limits,
+    /// Sync the sources --sync-config names every DURATION (90s, 30m, 1h, 1d)
+    /// while serving: requests are answered from the store as it was until a
+    /// document's transaction commits, then from the new data.
+    #[arg(long, value_name = "DURATION", value_parser = super::sync::parse_every, requires = "sync_config")]
+    sync_every: Option<Duration>,
+    /// The sync.toml the server's syncs follow (docs/sync.md).
+    #[arg(long, value_name = "FILE")]
+    sync_config: Option<PathBuf>,
 }
 
 /// The server's limits (docs/serving.md states each default and why).
@@ -167,5 +175,49 @@ pub fn readers() -> usize {
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     logging();
     let service = open(db, a.config.as_deref(), a.rules.as_deref(), readers())?;
-    run_server(service, a.addr, false, &a.limits, out)
+    let syncing = match (a.sync_every, &a.sync_config) {
+        (Some(every), Some(config)) => {
+            // A bad config is an error now, not an hour from now.
+            alphadesk_service::sync::SyncConfig::load(config).map_err(|e| anyhow::anyhow!("--sync-config {e}"))?;
+            Some(sync_every(db.to_path_buf(), config.clone(), every))
+        }
+        _ => None,
+    };
+    let code = run_server(service, a.addr, false, &a.limits, out);
+    if let Some((stop, thread)) = syncing {
+        // The document in flight is stored; nothing further is asked.
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = thread.join();
+    }
+    code
+}
+
+/// Syncs the sources `config` names every `every`, on a thread of its own,
+/// through the one write path; the service sees each commit on its next
+/// request (it reloads in the background and answers from the old data
+/// meanwhile). Each run's summary goes to the log.
+fn sync_every(
+    db: PathBuf,
+    config: PathBuf,
+    every: Duration,
+) -> (Arc<std::sync::atomic::AtomicBool>, std::thread::JoinHandle<()>) {
+    let stop: Arc<std::sync::atomic::AtomicBool> = Arc::default();
+    let flag = stop.clone();
+    let thread = std::thread::spawn(move || loop {
+        if !super::sync::sleep_unless_stopped(every, &flag) {
+            return;
+        }
+        let mut said = Vec::new();
+        let started = std::time::Instant::now();
+        match super::sync::configured(&db, &config, true, &mut said, &flag) {
+            Ok(code) => {
+                for line in String::from_utf8_lossy(&said).lines() {
+                    tracing::info!("sync: {line}");
+                }
+                tracing::info!("sync done in {:.1} s (exit status {code})", started.elapsed().as_secs_f64());
+            }
+            Err(e) => tracing::warn!("sync failed: {e:#}"),
+        }
+    });
+    (stop, thread)
 }

@@ -1,11 +1,14 @@
-//! `alphadesk sync sec` and `alphadesk sync prices`: bring the store's SEC
-//! documents up to date from EDGAR, and its price series from a source the
-//! user brings.
+//! `alphadesk sync [sec|prices|news]`: bring the store's SEC documents up to
+//! date from EDGAR, its price series from a source the user brings, and its
+//! news from feeds; with no source named, every source a config file names,
+//! once or `--every` interval until SIGTERM.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use alphadesk_model::AsOf;
 use alphadesk_service::sync::{Hosts, Plan, Policy};
@@ -17,7 +20,37 @@ use crate::output::Out;
 #[derive(clap::Args)]
 pub struct Args {
     #[command(subcommand)]
-    source: Source,
+    source: Option<Source>,
+    /// With no source named: a sync.toml naming what to sync — sec (user_agent
+    /// and universe or managers), prices (price_url), news (feeds) — run in that order.
+    #[arg(long, env = "ALPHADESK_SYNC_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// With no source named: sync again every DURATION (90s, 30m, 1h, 1d) until
+    /// SIGTERM or Ctrl-C, which stop it between documents.
+    #[arg(long, value_name = "DURATION", value_parser = parse_every)]
+    every: Option<Duration>,
+    /// With no source named: print each source's summary as one JSON record.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A duration as a number and a unit: `90s`, `30m`, `1h`, `1d` (a bare number
+/// is seconds). At least one second.
+pub fn parse_every(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len()));
+    let n: f64 = n.parse().map_err(|_| format!("expected a duration such as 90s, 30m, 1h or 1d, got {s:?}"))?;
+    let secs = n * match unit {
+        "" | "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        _ => return Err(format!("unknown unit {unit:?} in {s:?}: use s, m, h or d")),
+    };
+    if !(1.0..=30.0 * 86_400.0).contains(&secs) {
+        return Err(format!("{s:?} must be from 1 second to 30 days"));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 #[derive(clap::Subcommand)]
@@ -35,7 +68,7 @@ enum Source {
     News(NewsArgs),
 }
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 pub struct NewsArgs {
     /// A feed's URL (repeat for several); with the config's `feeds`.
     #[arg(long = "feed", value_name = "URL")]
@@ -60,7 +93,7 @@ pub struct NewsArgs {
     json: bool,
 }
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 pub struct PriceArgs {
     /// Tickers, comma-separated.
     #[arg(long, value_delimiter = ',')]
@@ -106,7 +139,7 @@ pub struct PriceArgs {
     json: bool,
 }
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 pub struct SecArgs {
     /// Companies by ticker, comma-separated (resolved through EDGAR's ticker map).
     #[arg(long, value_delimiter = ',', conflicts_with = "all")]
@@ -169,7 +202,7 @@ pub struct SecArgs {
 
 /// How long a sync waits for a source, and how often it asks again: the same
 /// for every source (a flag wins over the config file).
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 struct Patience {
     /// Seconds every request pauses after a rate-limit answer without Retry-After [default: 600].
     #[arg(long, value_name = "SECONDS")]
@@ -196,11 +229,130 @@ impl Patience {
 }
 
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
-    match a.source {
-        Source::Sec(a) => sec(db, a, out),
-        Source::Prices(a) => prices(db, a, out),
-        Source::News(a) => news(db, a, out),
+    let stop = Arc::new(AtomicBool::new(false));
+    let Some(config) = a.config.clone().filter(|_| a.source.is_none()) else {
+        let Some(source) = a.source else {
+            anyhow::bail!("name a source (sync sec, sync prices, sync news) or a --config naming them");
+        };
+        anyhow::ensure!(
+            a.every.is_none(),
+            "--every syncs the sources a config names: alphadesk sync --config FILE --every 1h"
+        );
+        return Ok(ExitCode::from(one(db, source, out, &stop)?));
+    };
+    let Some(every) = a.every else {
+        return Ok(ExitCode::from(configured(db, &config, a.json, out, &stop)?));
+    };
+    stop_on_signal(stop.clone());
+    loop {
+        let started = Instant::now();
+        let code = configured(db, &config, a.json, out, &stop)?;
+        out.flush()?;
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let next = chrono::Utc::now() + chrono::Duration::from_std(every.saturating_sub(started.elapsed()))?;
+        eprintln!(
+            "sync: done (exit status {code}); next at {}",
+            next.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        if !sleep_unless_stopped(every.saturating_sub(started.elapsed()), &stop) {
+            break;
+        }
     }
+    eprintln!("sync: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Sleeps `d`, waking early (false) when `stop` is set.
+pub fn sleep_unless_stopped(d: Duration, stop: &AtomicBool) -> bool {
+    let until = Instant::now() + d;
+    while Instant::now() < until {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        std::thread::sleep((until - Instant::now()).min(Duration::from_millis(200)));
+    }
+    !stop.load(Ordering::Relaxed)
+}
+
+/// SIGTERM or Ctrl-C set `stop`: a sync stops after the document in flight.
+fn stop_on_signal(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+        rt.block_on(async {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let terminated = async {
+                match term.as_mut() {
+                    Some(t) => {
+                        t.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminated => {}
+            }
+        });
+        eprintln!("sync: stopping after the document in flight");
+        stop.store(true, Ordering::Relaxed);
+    });
+}
+
+/// One source, as its sub-command asks.
+fn one(db: &Path, source: Source, out: &mut dyn Write, stop: &Arc<AtomicBool>) -> anyhow::Result<u8> {
+    match source {
+        Source::Sec(a) => sec(db, a, out, stop),
+        Source::Prices(a) => prices(db, a, out, stop),
+        Source::News(a) => news(db, a, out, stop),
+    }
+}
+
+/// Every source `config` names, in order (sec, prices, news), each as its
+/// sub-command with only the config would: the worst exit status. A source
+/// that cannot start (a bad setting) is said and the others go on.
+pub fn configured(
+    db: &Path,
+    config: &Path,
+    json: bool,
+    out: &mut dyn Write,
+    stop: &Arc<AtomicBool>,
+) -> anyhow::Result<u8> {
+    let cfg = alphadesk_service::sync::SyncConfig::load(config).map_err(|e| anyhow::anyhow!("--config {e}"))?;
+    let file = Some(config.to_path_buf());
+    let mut sources: Vec<(&str, Source)> = Vec::new();
+    if cfg.user_agent.is_some() && (cfg.universe.is_some() || !cfg.managers.is_empty()) {
+        sources.push(("sec", Source::Sec(SecArgs { config: file.clone(), json, ..SecArgs::default() })));
+    }
+    if cfg.price_url.is_some() {
+        // Without a universe: every stored series.
+        let all = cfg.universe.is_none();
+        sources.push(("prices", Source::Prices(PriceArgs { config: file.clone(), all, json, ..PriceArgs::default() })));
+    }
+    if !cfg.feeds.is_empty() {
+        sources.push(("news", Source::News(NewsArgs { config: file.clone(), json, ..NewsArgs::default() })));
+    }
+    anyhow::ensure!(
+        !sources.is_empty(),
+        "{} names no source to sync: user_agent with universe or managers (sec), price_url (prices), feeds (news)",
+        config.display()
+    );
+    let mut worst = 0u8;
+    for (name, source) in sources {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let code = match one(db, source, out, stop) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("sync {name}: {e:#}");
+                2
+            }
+        };
+        worst = worst.max(code);
+    }
+    Ok(worst)
 }
 
 /// Tickers named on the command line and in a universe file.
@@ -219,7 +371,7 @@ fn tickers_named(tickers: &[String], universe: Option<&Path>) -> anyhow::Result<
     Ok(out)
 }
 
-fn prices(db: &Path, a: PriceArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+fn prices(db: &Path, a: PriceArgs, out: &mut dyn Write, stop: &Arc<AtomicBool>) -> anyhow::Result<u8> {
     use alphadesk_service::sync::prices::{PricePlan, PriceSource};
     let cfg = match &a.config {
         Some(p) => alphadesk_service::sync::SyncConfig::load(p).map_err(|e| anyhow::anyhow!("--config {e}"))?,
@@ -270,6 +422,7 @@ fn prices(db: &Path, a: PriceArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
         plan: PricePlan { tickers, all: a.all, since: a.since.map(|d| d.date()), until, dry_run: a.dry_run },
     };
     let mut w = Writer::open(db, "sync prices")?;
+    w.stop_on(stop.clone());
     let (bar, progress, notify) = reporters(a.json || !std::io::stderr().is_terminal());
     let report = w.sync_prices(&job, notify, progress)?;
     bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish();
@@ -281,10 +434,10 @@ fn prices(db: &Path, a: PriceArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     } else {
         print_prices(out, &report)?;
     }
-    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(u8::from(report.failed()))
 }
 
-fn news(db: &Path, a: NewsArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+fn news(db: &Path, a: NewsArgs, out: &mut dyn Write, stop: &Arc<AtomicBool>) -> anyhow::Result<u8> {
     let cfg = match &a.config {
         Some(p) => alphadesk_service::sync::SyncConfig::load(p).map_err(|e| anyhow::anyhow!("--config {e}"))?,
         None => alphadesk_service::sync::SyncConfig::default(),
@@ -317,6 +470,7 @@ fn news(db: &Path, a: NewsArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
         plan: alphadesk_service::sync::news::NewsPlan { feeds, dry_run: a.dry_run },
     };
     let mut w = Writer::open(db, "sync news")?;
+    w.stop_on(stop.clone());
     let (bar, progress, notify) = reporters(a.json || !std::io::stderr().is_terminal());
     let report = w.sync_news(&job, notify, progress)?;
     bar.lock().unwrap_or_else(|p| p.into_inner()).1.finish();
@@ -333,6 +487,9 @@ fn news(db: &Path, a: NewsArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
             for u in &report.would_fetch {
                 writeln!(out, "  {u}")?;
             }
+        }
+        if report.stopped {
+            writeln!(out, "stopped before every feed was read: the next sync goes on")?;
         }
         for (url, f) in &report.feeds {
             match (f.not_modified, f.items) {
@@ -356,10 +513,10 @@ fn news(db: &Path, a: NewsArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
             writeln!(out, "  FAILED: {}: {}", f.url, f.why)?;
         }
     }
-    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(u8::from(report.failed()))
 }
 
-fn print_prices(out: &mut Out, r: &alphadesk_service::sync::prices::PriceReport) -> std::io::Result<()> {
+fn print_prices(out: &mut dyn Write, r: &alphadesk_service::sync::prices::PriceReport) -> std::io::Result<()> {
     if !r.would_fetch.is_empty() {
         writeln!(out, "dry run: {} requests would be made:", r.would_fetch.len())?;
         for u in &r.would_fetch {
@@ -380,6 +537,9 @@ fn print_prices(out: &mut Out, r: &alphadesk_service::sync::prices::PriceReport)
         if let Some(why) = &p.rebased {
             writeln!(out, "    whole history re-fetched on the source's basis: {why}")?;
         }
+    }
+    if r.stopped {
+        writeln!(out, "stopped before every ticker was asked: the next sync goes on")?;
     }
     if !r.up_to_date.is_empty() {
         writeln!(out, "  up to date (no weekday since the last bar): {}", r.up_to_date.join(", "))?;
@@ -410,7 +570,7 @@ fn seconds(flag: &str, v: f64) -> anyhow::Result<Duration> {
     Ok(Duration::from_secs_f64(v))
 }
 
-fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+fn sec(db: &Path, a: SecArgs, out: &mut dyn Write, stop: &Arc<AtomicBool>) -> anyhow::Result<u8> {
     let cfg = match &a.config {
         Some(p) => alphadesk_service::sync::SyncConfig::load(p).map_err(|e| anyhow::anyhow!("--config {e}"))?,
         None => alphadesk_service::sync::SyncConfig::default(),
@@ -467,6 +627,7 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
         },
     };
     let mut w = Writer::open(db, "sync sec")?;
+    w.stop_on(stop.clone());
     let quiet = a.json || !std::io::stderr().is_terminal();
     let (bar, progress, notify) = reporters(quiet);
     let report = w.sync_sec(&job, notify, progress)?;
@@ -480,7 +641,7 @@ fn sec(db: &Path, a: SecArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     } else {
         print(out, &report)?;
     }
-    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(u8::from(report.failed()))
 }
 
 /// The progress bar on a terminal (nothing but pauses otherwise), and the
@@ -520,7 +681,7 @@ fn reporters(quiet: bool) -> (Bar, alphadesk_service::sync::fetch::Progress, alp
     (bar, progress, notify)
 }
 
-fn print(out: &mut Out, r: &alphadesk_service::sync::Report) -> std::io::Result<()> {
+fn print(out: &mut dyn Write, r: &alphadesk_service::sync::Report) -> std::io::Result<()> {
     if !r.would_fetch.is_empty() {
         writeln!(out, "dry run: {} documents would be fetched (and the filings they list):", r.would_fetch.len())?;
         for u in &r.would_fetch {
@@ -552,6 +713,9 @@ fn print(out: &mut Out, r: &alphadesk_service::sync::Report) -> std::io::Result<
     )?;
     for f in &r.faults {
         writeln!(out, "  recovered: {}: {}", f.url, f.why)?;
+    }
+    if r.stopped {
+        writeln!(out, "stopped before the end: the next sync asks what this one did not get to")?;
     }
     for t in &r.unknown_tickers {
         writeln!(out, "  FAILED: {t} is not in EDGAR's ticker map")?;
