@@ -126,6 +126,7 @@ fn every_tool_answers_with_sources_and_dates() {
             "find_themes",
             "get_story",
             "check_note",
+            "get_changes",
             "get_validation"
         ]
     );

@@ -518,16 +518,31 @@ fn feeds_bring_each_new_item_once_known_from_its_fetch_and_linked_to_its_company
     assert!(String::from_utf8_lossy(&out.stderr).contains("--feed"));
 }
 
-/// The shared AAPL file served as a CSV source that has five more days
-/// (2018-05-21..25) than the file: only rows from `?from=` on, as a source
-/// asked for a range answers.
-fn aapl_with_a_new_week(data: &Path) -> String {
-    let mut real = std::fs::read_to_string(data.join("market/prices/AAPL_data.csv")).unwrap();
+/// A shared price file as a CSV source that has a week more (2018-05-21..25)
+/// serves it: at `closes`, or flat at the file's last close.
+fn with_a_new_week(data: &Path, file: &str, closes: Option<[f64; 5]>) -> String {
+    let mut text = std::fs::read_to_string(data.join(file)).unwrap();
+    let last = text.lines().last().unwrap().to_string();
+    let cells: Vec<&str> = last.split(',').collect();
+    let (flat, name) = (cells[4].parse::<f64>().unwrap(), cells[6]);
     for (i, d) in ["2018-05-21", "2018-05-22", "2018-05-23", "2018-05-24", "2018-05-25"].iter().enumerate() {
-        let c = 187.0 + i as f64;
-        real.push_str(&format!("{d},{c},{c},{c},{c},20000000,AAPL\n"));
+        let c = closes.map_or(flat, |c| c[i]);
+        text.push_str(&format!("{d},{c},{c},{c},{c},20000000,{name}\n"));
     }
-    real
+    text
+}
+
+/// The small store's price files as a source that has a week more serves
+/// them — AAPL falling by a third, to move its score — answering only rows
+/// from `?from=` on, as a source asked for a range does.
+fn price_files(data: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for f in alphadesk_testkit::SMALL_STORE_FILES.iter().filter(|f| f.starts_with("market/prices/")) {
+        let ticker = f.trim_start_matches("market/prices/").trim_end_matches("_data.csv").to_ascii_lowercase();
+        let closes = (ticker == "aapl").then_some([125.0, 124.0, 123.0, 122.0, 121.0]);
+        files.insert(format!("/q/{ticker}.csv"), with_a_new_week(data, f, closes));
+    }
+    files
 }
 
 fn answer_from(csv: &str, from: &str) -> String {
@@ -574,8 +589,10 @@ fn csv_source(files: BTreeMap<String, String>) -> (SocketAddr, Arc<Mutex<Vec<Str
     (addr, log)
 }
 
+/// The tests' small store: prices of six stocks with the securities master and
+/// fundamentals (so that they are scored), and AAPL's filings.
 fn small_store(data: &Path, db: &Path) {
-    let files = ["market/securities/securities.csv", "market/prices/AAPL_data.csv", "market/prices/MSFT_data.csv"];
+    let files = alphadesk_testkit::SMALL_STORE_FILES;
     let out = bin().arg("--db").arg(db).arg("ingest").args(files.iter().map(|f| data.join(f))).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -586,10 +603,7 @@ fn sync_with_a_config_runs_its_sources_every_interval_and_stops_on_sigterm() {
         eprintln!("skipped: ALPHADESK_DATA not found");
         return;
     };
-    let mut files = BTreeMap::new();
-    files.insert("/q/aapl.csv".to_string(), aapl_with_a_new_week(&data));
-    files.insert("/q/msft.csv".to_string(), std::fs::read_to_string(data.join("market/prices/MSFT_data.csv")).unwrap());
-    let (addr, asked) = csv_source(files);
+    let (addr, asked) = csv_source(price_files(&data));
     let feeds = Source::start();
     feeds.truth.lock().unwrap().feeds.insert("/rss.xml".into(), (RSS.into(), Some("\"v1\"".into())));
     let dir = tempfile::tempdir().unwrap();
@@ -668,10 +682,7 @@ fn a_server_that_syncs_keeps_answering_and_then_shows_the_new_days() {
         eprintln!("skipped: ALPHADESK_DATA not found");
         return;
     };
-    let mut files = BTreeMap::new();
-    files.insert("/q/aapl.csv".to_string(), aapl_with_a_new_week(&data));
-    files.insert("/q/msft.csv".to_string(), std::fs::read_to_string(data.join("market/prices/MSFT_data.csv")).unwrap());
-    let (addr, asked) = csv_source(files);
+    let (addr, asked) = csv_source(price_files(&data));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("served.db");
     small_store(&data, &db);
@@ -723,5 +734,126 @@ fn a_server_that_syncs_keeps_answering_and_then_shows_the_new_days() {
     assert!(page.contains("2018-05-25") || page.contains("May 25, 2018"), "the stock page shows the new last close");
     eprintln!("{answered} requests answered during the sync, the slowest in {slowest:?}");
     assert!(asked.lock().unwrap().iter().any(|q| q.starts_with("/q/aapl.csv?from=2018-05-18")));
+
+    // The change log: the prices sync, the closes it moved, and exactly the
+    // scores that moved by 10 points or more between those closes.
+    let changes = |s: &common::Server| -> serde_json::Value {
+        let r = s.get("/api/v1/changes");
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        serde_json::from_slice(&r.body).unwrap()
+    };
+    let mut log = changes(&server);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while log["runs"][0]["moves_pending"] == true && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        log = changes(&server);
+    }
+    let run = &log["runs"][0];
+    assert_eq!(run["what"], "prices", "{log}");
+    assert_eq!(
+        (run["last_close_before"].as_str(), run["last_close_after"].as_str()),
+        (Some("2018-05-18"), Some("2018-05-25")),
+        "{log}"
+    );
+    let scores = |date: &str| -> BTreeMap<String, i64> {
+        let r = server.get(&format!("/api/v1/tickers?as_of={date}&limit=100"));
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| Some((x["ticker"].as_str()?.to_string(), x["alpha_score"].as_i64()?)))
+            .collect()
+    };
+    let (before, after) = (scores("2018-05-18"), scores("2018-05-25"));
+    let expected: Vec<(String, i64)> = after
+        .iter()
+        .filter_map(|(t, a)| Some((t.clone(), a - before.get(t)?)))
+        .filter(|(_, d)| d.abs() >= 10)
+        .collect();
+    let mut listed: Vec<(String, i64)> = run["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["ticker"].as_str().unwrap().to_string(), m["points"].as_i64().unwrap()))
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected, "{log}");
+    let page = String::from_utf8_lossy(&server.get("/").body).to_string();
+    assert!(page.contains("Since the last sync") && page.contains("closes from 2018-05-18 to 2018-05-25"), "{page}");
+    assert!(server.stop().success());
+}
+
+#[test]
+fn the_change_log_lists_every_score_a_sync_moved_by_ten_points() {
+    // A synthetic universe (every pillar has data) ingested without its last
+    // month of prices, which a price source then brings.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let spec = alphadesk_testkit::synthetic::Spec::new(40, 2);
+    alphadesk_testkit::synthetic::write(&data, &spec).unwrap();
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(data.join("market/prices")).unwrap() {
+        let path = entry.unwrap().path();
+        let full = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = full.lines().collect();
+        let kept = lines.len().saturating_sub(22).max(2);
+        std::fs::write(&path, format!("{}\n", lines[..kept].join("\n"))).unwrap();
+        let ticker = path.file_name().unwrap().to_string_lossy().trim_end_matches("_data.csv").to_ascii_lowercase();
+        files.insert(format!("/q/{ticker}.csv"), full);
+    }
+    let db = dir.path().join("c.db");
+    let out = bin().arg("--db").arg(&db).arg("ingest").arg(&data).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (addr, _) = csv_source(files);
+    let template = format!("http://{addr}/q/{{ticker_lower}}.csv?from={{from}}");
+    let (out, r) = sync(&db, &["--all", "--price-url", &template, "--price-format", "csv"], None);
+    assert!(out.status.success(), "{}\n{r}", String::from_utf8_lossy(&out.stderr));
+
+    let db_arg = db.display().to_string();
+    let server = common::Server::start(&["--db", &db_arg, "serve", "--addr", "127.0.0.1:0"]);
+    let r = server.get("/api/v1/changes");
+    assert_eq!(r.status, 200);
+    let log: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["what"], "prices", "{log}");
+    let (from, to) = (run["last_close_before"].as_str().unwrap(), run["last_close_after"].as_str().unwrap());
+    assert!(from < to, "{log}");
+    let scores = |date: &str| -> BTreeMap<String, i64> {
+        let r = server.get(&format!("/api/v1/tickers?as_of={date}&limit=100"));
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| Some((x["ticker"].as_str()?.to_string(), x["alpha_score"].as_i64()?)))
+            .collect()
+    };
+    let (before, after) = (scores(from), scores(to));
+    let mut expected: Vec<(String, i64)> = after
+        .iter()
+        .filter_map(|(t, a)| Some((t.clone(), a - before.get(t)?)))
+        .filter(|(_, d)| d.abs() >= 10)
+        .collect();
+    expected.sort();
+    let moves = run["moves"].as_array().unwrap();
+    let mut listed: Vec<(String, i64)> =
+        moves.iter().map(|m| (m["ticker"].as_str().unwrap().to_string(), m["points"].as_i64().unwrap())).collect();
+    listed.sort();
+    assert!(!expected.is_empty(), "a month of prices moves some score by 10 points: {before:?} {after:?}");
+    assert_eq!(listed, expected, "{log}");
+    // Largest first, each with the metric that moved it and a sentence.
+    let sizes: Vec<i64> = moves.iter().map(|m| m["points"].as_i64().unwrap().abs()).collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+    for m in moves {
+        assert!(m["summary"].as_str().unwrap().contains(m["ticker"].as_str().unwrap()), "{m}");
+        assert!(m["metric"].is_string(), "{m}");
+    }
+    // The leaderboard names the sync and the first move.
+    let page = String::from_utf8_lossy(&server.get("/").body).to_string();
+    assert!(page.contains("Since the last sync"), "{page}");
+    assert!(page.contains(&format!("/t/{}", moves[0]["ticker"].as_str().unwrap())), "{page}");
     assert!(server.stop().success());
 }

@@ -220,6 +220,13 @@ async fn get_change(
     Ok(Json(blocking(move || s.score_change(&t, p.as_of)).await?))
 }
 
+async fn get_changes(
+    State(s): Svc,
+    Q(p): Q<alphadesk_service::params::ChangesParams>,
+) -> ApiResult<alphadesk_service::ChangesView> {
+    Ok(Json(blocking(move || s.changes(p.since)).await?))
+}
+
 /// A date and how many peers.
 #[derive(Debug, Clone, serde::Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -440,6 +447,7 @@ api! {
     get "/tickers/{ticker}/change" get_change, "How the ticker's Alpha Score moved from the previous month end to the close of `as_of`: the score and each pillar at both closes, and every metric whose value or sector percentile moved, the largest weighted move first, with a summary in words.", params: TICKER, query: AsOfParams, body: (), response: alphadesk_service::ScoreChange;
     get "/tickers/{ticker}/peers" get_peers, "The stocks of the ticker's sector nearest it by market cap on a date (the ticker first), with scores, market caps and changes since the previous month end.", params: TICKER, query: PeersQuery, body: (), response: alphadesk_service::ScoreList;
     get "/tickers/{ticker}/notes" get_ticker_notes, "The ticker's notes at the date and the three month ends before, with their verdicts.", params: TICKER, query: AsOfParams, body: (), response: Vec<NoteSummary>;
+    get "/changes" get_changes, "The change log: what each sync that finished on or after `since` (default: the last sync) stored — filings, open-market insider trades, articles with the companies they were linked to, the last close before and after — and every Alpha Score that moved by 10 points or more between those two closes, with the metric that moved it most and a summary in words.", params: &[], query: alphadesk_service::params::ChangesParams, body: (), response: alphadesk_service::ChangesView;
     get "/screen" screen, "A screen of a date's scores: one sector or all, thresholds on the total (min_score, max_score), each pillar (min_momentum, min_value, min_quality, min_sentiment), market cap in USD (min_market_cap, max_market_cap) and the change since the previous month end (min_change, max_change), ordered by any of them (`sort`, `order`), at most `limit` rows (1-100); JSON, or CSV by `format=csv` or `Accept: text/csv`. The page /screen takes the same parameters.", params: &[], query: alphadesk_service::params::ListScoresParams, body: (), response: alphadesk_service::ScoreList;
     get "/compare" compare, "Two to ten tickers side by side on one date (`tickers=AAPL,MSFT`), each with its published explanation sentence.", params: &[], query: CompareQuery, body: (), response: alphadesk_service::Comparison;
     get "/panel" panel, "Every ticker's Alpha Score, pillar scores and raw metric values at each rebalance date from `from` to `to` (at most ten years, 600 dates), one sector or all, in one answer: JSON, CSV or Parquet by `format` or the `Accept` header (text/csv, application/vnd.apache.parquet).", params: &[], query: alphadesk_service::params::PanelParams, body: (), response: alphadesk_service::PanelView;

@@ -18,8 +18,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use alphadesk_service::params::{
-    subject_list, CheckParams, CompareParams, ListScoresParams, NewsParams, NoParams, NoteField, NoteFormat,
-    NoteParams, PricesParams, ScoreHistoryParams, SearchParams, StoryParams, ThemesParams, TickerParams,
+    subject_list, ChangesParams, CheckParams, CompareParams, ListScoresParams, NewsParams, NoParams, NoteField,
+    NoteFormat, NoteParams, PricesParams, ScoreHistoryParams, SearchParams, StoryParams, ThemesParams, TickerParams,
 };
 use alphadesk_service::{Kind, Service, ServiceError};
 use rmcp::model::{
@@ -354,6 +354,16 @@ fn specs() -> Vec<Spec> {
             call: |s, v| {
                 let p: CheckParams = args(v)?;
                 to_value(&s.check(&p.markdown, p.as_of, &subject_list(p.ticker.as_deref())?)?)
+            },
+        },
+        Spec {
+            name: "get_changes",
+            description: "What changed since the last sync (or every sync since a day): the filings, open-market insider trades and articles each sync stored, with their tickers and accessions or URLs, the store's last close before and after, and every Alpha Score that moved by 10 points or more between those closes, with the metric that moved it most. An empty list means no sync has stored anything (then).",
+            input: schema::<ChangesParams>,
+            output: output::<alphadesk_service::ChangesView>,
+            call: |s, v| {
+                let p: ChangesParams = args(v)?;
+                to_value(&s.changes(p.since)?)
             },
         },
         Spec {

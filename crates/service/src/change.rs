@@ -1,5 +1,6 @@
 //! Why a score moved: a ticker's record at the close used against the previous
-//! month end's, pillar by pillar and metric by metric.
+//! month end's, pillar by pillar and metric by metric; and the change log —
+//! what each sync brought, and the scores it moved.
 //!
 //! The Alpha Score is a rank within the sector of a weighted mean of pillar
 //! ranks, each the mean of its metrics' sector percentiles. A metric's share of
@@ -12,10 +13,19 @@ use alphadesk_model::NaiveDate;
 use alphadesk_score::metrics::MetricId;
 use alphadesk_score::{Pillar, ScoreRecord};
 
-use crate::{MetricMove, PillarMove, Result, ScoreChange, Service, ServiceError};
+use crate::{
+    ArticleChange, ChangesView, FilingChange, MetricMove, PillarMove, Result, ScoreChange, ScoreMove, Service,
+    ServiceError, Snapshot, SyncChanges, TradeChange,
+};
 
 /// Metrics a summary names.
 const NAMED: usize = 2;
+
+/// A score move the change log lists: at least this many points.
+pub const MOVE_POINTS: u8 = 10;
+
+/// Items of each kind a run's changes list (the totals count them all).
+const LISTED: usize = 100;
 
 impl Service {
     /// How `ticker`'s score moved from the previous month end to the close of
@@ -27,8 +37,115 @@ impl Service {
         let from = self.previous_month_end(&snap, to).ok_or_else(|| {
             ServiceError::not_found(format!("the store has no close in the month before {to} to compare with"))
         })?;
+        self.change_between(&snap, t, from, to)
+    }
+
+    /// What the syncs that finished on or after `since` (a UTC day; default:
+    /// the last sync only) brought: the filings, open-market insider trades and
+    /// articles stored from their documents, the last close they moved, and
+    /// every score that moved by [`MOVE_POINTS`] or more between the last close
+    /// before a sync and the one after it, with the metric that moved it most.
+    pub fn changes(&self, since: Option<NaiveDate>) -> Result<ChangesView> {
+        let snap = self.snapshot()?;
+        let runs = self.reader().get().sync_runs(since)?;
+        let ticker_of = |cik: i64| snap.index.members.iter().find(|m| m.cik == Some(cik)).map(|m| m.ticker.clone());
+        let mut out = Vec::new();
+        for run in runs {
+            let (filings, trades, articles) = {
+                let store = self.reader();
+                let store = store.get();
+                (store.filings_of_run(&run)?, store.trades_of_run(&run)?, store.articles_of_run(&run)?)
+            };
+            let prices = match (run.latest_before, run.latest_after) {
+                (Some(a), Some(b)) if b > a => Some((a, b)),
+                (None, Some(b)) => Some((b, b)),
+                _ => None,
+            };
+            // Scores of a close this snapshot does not hold yet wait for its reload.
+            let pending = prices.is_some_and(|(_, to)| snap.latest().is_none_or(|l| l < to));
+            let moves = match (prices, pending) {
+                (Some((from, to)), false) if from < to => self.moves(&snap, from, to)?,
+                _ => Vec::new(),
+            };
+            out.push(SyncChanges {
+                finished_at: run.finished_at,
+                what: run.what,
+                last_close_before: run.latest_before,
+                last_close_after: run.latest_after,
+                filings_total: filings.len(),
+                filings: filings
+                    .into_iter()
+                    .take(LISTED)
+                    .map(|f| FilingChange {
+                        ticker: ticker_of(f.cik),
+                        cik: f.cik,
+                        form: f.form,
+                        filed: f.filed,
+                        accession: f.accession,
+                    })
+                    .collect(),
+                trades_total: trades.len(),
+                trades: trades
+                    .into_iter()
+                    .take(LISTED)
+                    .map(|t| TradeChange {
+                        ticker: t.issuer_cik.and_then(ticker_of).or(t.issuer_ticker),
+                        owner: t.owner,
+                        code: t.code,
+                        shares: t.shares,
+                        price: t.price,
+                        filed: t.filed,
+                        accession: t.accession,
+                    })
+                    .collect(),
+                articles_total: articles.len(),
+                articles: articles
+                    .into_iter()
+                    .take(LISTED)
+                    .map(|a| ArticleChange { title: a.title, url: a.url, known: a.known, tickers: a.tickers })
+                    .collect(),
+                moves,
+                moves_pending: pending,
+            });
+        }
+        Ok(ChangesView { since, runs: out })
+    }
+
+    /// Scores that moved by [`MOVE_POINTS`] or more from `from` to `to`, the
+    /// largest first.
+    fn moves(&self, snap: &Snapshot, from: NaiveDate, to: NaiveDate) -> Result<Vec<ScoreMove>> {
+        let scores = self.scores_over(snap, &[from, to])?;
+        let before: std::collections::HashMap<&str, u8> =
+            scores[0].iter().filter_map(|r| Some((r.ticker.as_str(), r.alpha_score?))).collect();
+        let mut moved: Vec<(String, u8, u8)> = scores[1]
+            .iter()
+            .filter_map(|r| {
+                let (b, a) = (*before.get(r.ticker.as_str())?, r.alpha_score?);
+                (a.abs_diff(b) >= MOVE_POINTS).then(|| (r.ticker.clone(), b, a))
+            })
+            .collect();
+        moved.sort_by(|x, y| y.2.abs_diff(y.1).cmp(&x.2.abs_diff(x.1)).then(x.0.cmp(&y.0)));
+        let mut out = Vec::new();
+        for (ticker, b, a) in moved.into_iter().take(LISTED) {
+            let change = self.change_between(snap, ticker.clone(), from, to)?;
+            out.push(ScoreMove {
+                ticker,
+                from,
+                to,
+                before: b,
+                after: a,
+                points: a as i16 - b as i16,
+                metric: change.metrics.iter().find(|m| moved_by(m) > 0.0).map(|m| m.title.clone()),
+                summary: change.summary,
+            });
+        }
+        Ok(out)
+    }
+
+    /// How `t`'s score moved from the close of `from` to that of `to`.
+    fn change_between(&self, snap: &Snapshot, t: String, from: NaiveDate, to: NaiveDate) -> Result<ScoreChange> {
         let find = |d: NaiveDate| -> Result<Option<ScoreRecord>> {
-            Ok(self.scores_on(&snap, d)?.iter().find(|r| r.ticker == t).cloned())
+            Ok(self.scores_on(snap, d)?.iter().find(|r| r.ticker == t).cloned())
         };
         let (before, after) = (find(from)?, find(to)?);
         if before.is_none() && after.is_none() {
@@ -63,7 +180,7 @@ impl Service {
                 });
             }
         }
-        metrics.sort_by(|a, b| moved(b).total_cmp(&moved(a)).then(a.metric.cmp(&b.metric)));
+        metrics.sort_by(|a, b| moved_by(b).total_cmp(&moved_by(a)).then(a.metric.cmp(&b.metric)));
         let score = |r: &Option<ScoreRecord>| r.as_ref().and_then(|r| r.alpha_score);
         let (sb, sa) = (score(&before), score(&after));
         let summary = summary(&t, from, to, sb, sa, &pillars, &metrics);
@@ -73,7 +190,7 @@ impl Service {
 
 /// A metric's weighted percentile move; one that appears or disappears counts
 /// from the sector's middle.
-fn moved(m: &MetricMove) -> f64 {
+fn moved_by(m: &MetricMove) -> f64 {
     let (b, a) = (m.percentile_before.unwrap_or(50.0), m.percentile_after.unwrap_or(50.0));
     (a - b).abs() * m.weight
 }
@@ -124,7 +241,7 @@ fn summary(
     }
     let named: Vec<String> = metrics
         .iter()
-        .filter(|m| moved(m) > 0.0)
+        .filter(|m| moved_by(m) > 0.0)
         .take(NAMED)
         .map(|m| {
             let raw = |v: Option<f64>| {

@@ -47,6 +47,15 @@ pub struct AsOfParams {
     pub as_of: Option<NaiveDate>,
 }
 
+/// The change log from a day on.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesParams {
+    /// Syncs that finished on or after this day (YYYY-MM-DD, UTC); default:
+    /// the last sync only.
+    pub since: Option<NaiveDate>,
+}
+
 /// A span of daily prices.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

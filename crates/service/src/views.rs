@@ -661,3 +661,94 @@ pub struct WithheldTheme {
     pub theme: String,
     pub reason: String,
 }
+
+/// What the syncs since a day (default: the last sync) brought.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ChangesView {
+    /// The day asked for (UTC); none: the last sync only.
+    pub since: Option<NaiveDate>,
+    /// Each sync that stored something, oldest first.
+    pub runs: Vec<SyncChanges>,
+}
+
+/// What one sync brought, read from the documents it stored.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SyncChanges {
+    /// When the sync finished (RFC 3339, UTC).
+    pub finished_at: String,
+    /// Which source: sec, prices or news.
+    pub what: String,
+    /// The store's last close before and after the sync.
+    pub last_close_before: Option<NaiveDate>,
+    pub last_close_after: Option<NaiveDate>,
+    /// Filings it stored (from companies' submissions), newest first: the
+    /// first 100 and how many in all.
+    pub filings: Vec<FilingChange>,
+    pub filings_total: usize,
+    /// Open-market insider trades (codes P and S) it stored.
+    pub trades: Vec<TradeChange>,
+    pub trades_total: usize,
+    /// Articles it stored, with the companies the news stage linked them to.
+    pub articles: Vec<ArticleChange>,
+    pub articles_total: usize,
+    /// Alpha Scores that moved by 10 points or more from the last close before
+    /// the sync to the last close after it, the largest move first.
+    pub moves: Vec<ScoreMove>,
+    /// The service has not loaded the new close yet: the moves follow on a
+    /// later request.
+    pub moves_pending: bool,
+}
+
+/// A filing a sync stored.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FilingChange {
+    pub ticker: Option<String>,
+    pub cik: i64,
+    pub form: String,
+    /// The day it was filed.
+    pub filed: NaiveDate,
+    pub accession: String,
+}
+
+/// An open-market insider trade a sync stored.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TradeChange {
+    pub ticker: Option<String>,
+    pub owner: Option<String>,
+    /// P (purchase) or S (sale).
+    pub code: String,
+    pub shares: Option<f64>,
+    /// Price per share, USD.
+    pub price: Option<f64>,
+    /// The day the Form 4 was filed.
+    pub filed: Option<NaiveDate>,
+    pub accession: Option<String>,
+}
+
+/// An article a sync stored.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ArticleChange {
+    pub title: String,
+    pub url: Option<String>,
+    /// The trading day whose close first includes it.
+    pub known: NaiveDate,
+    /// Companies the news stage linked it to.
+    pub tickers: Vec<String>,
+}
+
+/// An Alpha Score that moved across a sync.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScoreMove {
+    pub ticker: String,
+    /// The closes compared: the last before the sync and the last after it.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub before: u8,
+    pub after: u8,
+    /// after - before.
+    pub points: i16,
+    /// The metric whose weighted sector percentile moved most.
+    pub metric: Option<String>,
+    /// What moved, in plain words.
+    pub summary: String,
+}

@@ -178,8 +178,11 @@ impl Writer {
         let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
             .with_progress(progress)
             .with_stop(self.stop.clone());
+        let before = self.store.sync_mark()?;
         let mut sink = StoreSink { store: &mut self.store };
-        Ok(alphadesk_sync::prices::sync(&fetcher, &job.source, &job.plan, &mut sink))
+        let report = alphadesk_sync::prices::sync(&fetcher, &job.source, &job.plan, &mut sink);
+        self.store.log_sync("prices", &before)?;
+        Ok(report)
     }
 
     /// Reads the feeds of `job.plan` (conditionally: an unchanged feed is a 304)
@@ -198,8 +201,11 @@ impl Writer {
         let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
             .with_progress(progress)
             .with_stop(self.stop.clone());
+        let before = self.store.sync_mark()?;
         let mut sink = StoreSink { store: &mut self.store };
-        Ok(alphadesk_sync::news::sync(&fetcher, &job.plan, &mut sink))
+        let report = alphadesk_sync::news::sync(&fetcher, &job.plan, &mut sink);
+        self.store.log_sync("news", &before)?;
+        Ok(report)
     }
 
     /// Brings the store's SEC documents up to date: fetched by `sync`, stored
@@ -221,8 +227,11 @@ impl Writer {
         let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
             .with_progress(progress)
             .with_stop(self.stop.clone());
+        let before = self.store.sync_mark()?;
         let mut sink = StoreSink { store: &mut self.store };
-        Ok(alphadesk_sync::sec::sync(&fetcher, &job.hosts, &job.plan, &mut sink))
+        let report = alphadesk_sync::sec::sync(&fetcher, &job.hosts, &job.plan, &mut sink);
+        self.store.log_sync("sec", &before)?;
+        Ok(report)
     }
 }
 

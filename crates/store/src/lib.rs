@@ -12,6 +12,7 @@
 //! for and sees only what was public by then (see [`read`]).
 
 mod batch;
+pub mod changes;
 pub mod columns;
 mod error;
 mod load;

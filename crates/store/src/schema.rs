@@ -425,6 +425,20 @@ CREATE INDEX news_signals_known ON news_signals(known_date);
     r#"
 CREATE INDEX documents_external ON documents(external_id) WHERE external_id IS NOT NULL;
 "#,
+    // 15: the change log: each sync that stored something, with the range of
+    // sources it wrote and the last close before and after it (what changed is
+    // read from those sources' rows, never copied).
+    r#"
+CREATE TABLE sync_runs (
+    id            INTEGER PRIMARY KEY,
+    finished_at   TEXT NOT NULL,       -- RFC 3339, UTC
+    what          TEXT NOT NULL,       -- sec | prices | news
+    first_source  INTEGER NOT NULL,    -- sources.id of its first new document
+    last_source   INTEGER NOT NULL,
+    latest_before TEXT,                -- the last price date before and after it
+    latest_after  TEXT
+);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup};
 
 use super::{
-    blank, capitalise, cell, change_cell, configuration, date_field, label_class, layout, money, pillar_score,
+    blank, capitalise, cell, change_cell, configuration, date_field, grouped, label_class, layout, money, pillar_score,
     sort_name, PageError, PageResult,
 };
 use crate::api::{blocking, Q};
@@ -21,11 +21,12 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
     let Q(p) = q?;
     let sort = p.sort.unwrap_or_default();
     let sector = p.sector.clone().filter(|x| !x.is_empty());
-    let (view, health, month_ago) = blocking(move || {
+    let (view, health, month_ago, changes) = blocking(move || {
         let health = s.health()?;
         let view = s.scores(p.as_of, sector.as_deref(), sort, Some(500), 0)?;
         let before = s.previous_month_scores(view.price_date)?;
-        Ok((view, health, before))
+        let changes = s.changes(None)?;
+        Ok((view, health, before, changes))
     })
     .await?;
     let latest = health.latest_date;
@@ -84,6 +85,9 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
             }
             button type="submit" { "Show" }
         }
+        @for run in &changes.runs {
+            (sync_changes(run))
+        }
         div.table-wrap tabindex="0" {
             table {
                 caption.muted { "Sorted by " (sort_name(sort)) "; select a column heading to sort by it. Change: Alpha Score points since the close of " (month_ago.date.map(|d| d.to_string()).unwrap_or_else(|| "the previous month end".into())) ". † provisional: fewer than three of the four pillars have data, so its sector rank is mapped onto 40–74: never Strong or Weak." }
@@ -123,6 +127,60 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
         (configuration(&view.config_hash))
     };
     Ok(Html(layout("Alpha Scores", body).into_string()))
+}
+
+/// The change log's last sync, above the leaderboard: what it stored and the
+/// scores it moved (`GET /api/v1/changes`).
+fn sync_changes(run: &alphadesk_service::SyncChanges) -> Markup {
+    let count = |n: usize, one: &str, many: &str| format!("{} {}", grouped(n as f64), if n == 1 { one } else { many });
+    let mut brought = Vec::new();
+    if let (Some(a), Some(b)) = (run.last_close_before, run.last_close_after) {
+        if b > a {
+            brought.push(format!("closes from {a} to {b}"));
+        }
+    }
+    if run.filings_total > 0 {
+        brought.push(count(run.filings_total, "filing", "filings"));
+    }
+    if run.trades_total > 0 {
+        brought.push(count(run.trades_total, "insider trade", "insider trades"));
+    }
+    if run.articles_total > 0 {
+        brought.push(count(run.articles_total, "article", "articles"));
+    }
+    html! {
+        section.changes aria-labelledby="changes" {
+            h2 #changes { "Since the last sync" }
+            p.muted {
+                "The " (run.what) " sync that finished " (run.finished_at) " brought "
+                (if brought.is_empty() { "documents with nothing new in them".to_string() } else { brought.join(", ") }) "."
+                @if run.moves_pending { " The scores of its new close are still loading." }
+            }
+            @if !run.moves.is_empty() {
+                ul {
+                    @for m in &run.moves {
+                        li {
+                            a href=(format!("/t/{}", m.ticker)) { (m.ticker) } " "
+                            (if m.points > 0 { format!("+{}", m.points) } else { format!("\u{2212}{}", m.points.unsigned_abs()) }) " points: "
+                            (m.summary)
+                        }
+                    }
+                }
+            } @else if !run.moves_pending && run.last_close_after > run.last_close_before {
+                p.muted { "No Alpha Score moved by 10 points or more." }
+            }
+            @if !run.trades.is_empty() {
+                p { "Insider trades: "
+                    @for (i, t) in run.trades.iter().take(5).enumerate() {
+                        @if i > 0 { "; " }
+                        (t.ticker.clone().unwrap_or_default()) " " (t.owner.clone().unwrap_or_default()) " "
+                        (if t.code == "P" { "bought" } else { "sold" }) " "
+                        (t.shares.map(grouped).unwrap_or_default()) " shares"
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The screener's form as a browser sends it: a blank field is an empty
