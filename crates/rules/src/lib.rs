@@ -97,13 +97,14 @@ pub enum CheckError {
 }
 
 /// What a check needs from the store that does not depend on the date: the
-/// linker over the securities master, every ticker, accession and source file,
+/// linker over the securities master, every ticker and source file,
 /// and the rules with their phrase lists compiled. Built once per store state and
 /// shared by the checkers of every date (a server checks notes of many dates).
 pub struct Catalog {
     rules: RulesConfig,
     linker: Option<Linker>,
-    accessions: HashSet<String>,
+    /// Cited accessions, looked up in the store once each.
+    accessions: Mutex<HashMap<String, bool>>,
     /// Every ticker of the securities master: a written ticker is checked even
     /// when the company has no prices here.
     tickers: HashSet<String>,
@@ -130,7 +131,7 @@ impl Catalog {
         }
         Ok(Catalog {
             linker: Linker::from_store(store, alphadesk_news::link::DEFAULT_ALIASES)?,
-            accessions: read::known_accessions(conn)?,
+            accessions: Mutex::new(HashMap::new()),
             tickers: read::all_tickers(conn)?,
             files,
             paths,

@@ -147,7 +147,7 @@ impl Run<'_, '_> {
                 }
             }
             for m in accession_re().find_iter(&masked) {
-                if self.c.catalog.accessions.contains(m.as_str()) {
+                if self.c.accession_known(m.as_str()) {
                     let locator = Locator::Accession(m.as_str().to_string());
                     // A 13F or Form 4 alphadesk holds about the subject names its
                     // manager or insiders; a company among them may be named.
@@ -309,6 +309,14 @@ pub(crate) struct CitedArticle {
 }
 
 impl Checker<'_> {
+    /// Whether the store holds the accession (asked once per catalog).
+    pub(crate) fn accession_known(&self, accession: &str) -> bool {
+        let mut cache = self.catalog.accessions.lock().unwrap_or_else(|p| p.into_inner());
+        *cache
+            .entry(accession.to_string())
+            .or_insert_with(|| read::accession_known(self.desk.store.conn(), accession).unwrap_or(false))
+    }
+
     pub(crate) fn file_known(&self, token: &str) -> bool {
         let t = token.trim_end_matches('/');
         self.catalog.files.contains(&display_path(t)) || !self.paths_matching(t).is_empty()

@@ -200,6 +200,14 @@ fn facts(s: &mut Sink<'_>, f: &CompanyFacts<'_>) -> Result<(), StoreError> {
         ])?;
         s.tick(1)?;
     }
+    // The filings the facts came from, once each (see `read::accession_known`).
+    let mut acc = s.tx.prepare_cached("INSERT OR IGNORE INTO fact_accessions (accn) VALUES (?1)")?;
+    let mut seen = std::collections::HashSet::new();
+    for x in &f.facts {
+        if seen.insert(x.accn.as_ref()) {
+            acc.execute([x.accn.as_ref()])?;
+        }
+    }
     let mut lab =
         s.tx.prepare_cached("INSERT OR REPLACE INTO concepts (taxonomy, concept, label) VALUES (?1, ?2, ?3)")?;
     for l in &f.labels {

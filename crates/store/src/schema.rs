@@ -439,6 +439,15 @@ CREATE TABLE sync_runs (
     latest_after  TEXT
 );
 "#,
+    // 16: the accessions of the XBRL facts, one row each, and the 13F
+    // reports' by an index: a checker asks whether a cited accession is
+    // stored, and `facts` (keyed by filer and concept) could answer only by
+    // reading every fact.
+    r#"
+CREATE TABLE fact_accessions (accn TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO fact_accessions SELECT DISTINCT accn FROM facts;
+CREATE INDEX holdings_reports_accession ON holdings_reports(accession);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
