@@ -589,6 +589,40 @@ fn csv_source(files: BTreeMap<String, String>) -> (SocketAddr, Arc<Mutex<Vec<Str
     (addr, log)
 }
 
+/// Score moves as (ticker, points).
+type Moves = Vec<(String, i64)>;
+
+/// The change log run's moves as (ticker, points), and what they should be:
+/// every ticker whose score, read from the list API at the two closes, moved
+/// by 10 points or more; both sorted.
+fn moves_and_score_changes(server: &common::Server, run: &serde_json::Value, from: &str, to: &str) -> (Moves, Moves) {
+    let scores = |date: &str| -> BTreeMap<String, i64> {
+        let r = server.get(&format!("/api/v1/tickers?as_of={date}&limit=100"));
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| Some((x["ticker"].as_str()?.to_string(), x["alpha_score"].as_i64()?)))
+            .collect()
+    };
+    let (before, after) = (scores(from), scores(to));
+    let expected: Moves = after
+        .iter()
+        .filter_map(|(t, a)| Some((t.clone(), a - before.get(t)?)))
+        .filter(|(_, d)| d.abs() >= 10)
+        .collect();
+    let mut listed: Moves = run["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["ticker"].as_str().unwrap().to_string(), m["points"].as_i64().unwrap()))
+        .collect();
+    listed.sort();
+    (listed, expected)
+}
+
 /// The tests' small store: prices of six stocks with the securities master and
 /// fundamentals (so that they are scored), and AAPL's filings.
 fn small_store(data: &Path, db: &Path) {
@@ -755,30 +789,7 @@ fn a_server_that_syncs_keeps_answering_and_then_shows_the_new_days() {
         (Some("2018-05-18"), Some("2018-05-25")),
         "{log}"
     );
-    let scores = |date: &str| -> BTreeMap<String, i64> {
-        let r = server.get(&format!("/api/v1/tickers?as_of={date}&limit=100"));
-        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|x| Some((x["ticker"].as_str()?.to_string(), x["alpha_score"].as_i64()?)))
-            .collect()
-    };
-    let (before, after) = (scores("2018-05-18"), scores("2018-05-25"));
-    let expected: Vec<(String, i64)> = after
-        .iter()
-        .filter_map(|(t, a)| Some((t.clone(), a - before.get(t)?)))
-        .filter(|(_, d)| d.abs() >= 10)
-        .collect();
-    let mut listed: Vec<(String, i64)> = run["moves"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| (m["ticker"].as_str().unwrap().to_string(), m["points"].as_i64().unwrap()))
-        .collect();
-    listed.sort();
+    let (listed, expected) = moves_and_score_changes(&server, run, "2018-05-18", "2018-05-25");
     assert_eq!(listed, expected, "{log}");
     let page = String::from_utf8_lossy(&server.get("/").body).to_string();
     assert!(page.contains("Since the last sync") && page.contains("closes from 2018-05-18 to 2018-05-25"), "{page}");
@@ -820,30 +831,10 @@ fn the_change_log_lists_every_score_a_sync_moved_by_ten_points() {
     assert_eq!(run["what"], "prices", "{log}");
     let (from, to) = (run["last_close_before"].as_str().unwrap(), run["last_close_after"].as_str().unwrap());
     assert!(from < to, "{log}");
-    let scores = |date: &str| -> BTreeMap<String, i64> {
-        let r = server.get(&format!("/api/v1/tickers?as_of={date}&limit=100"));
-        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|x| Some((x["ticker"].as_str()?.to_string(), x["alpha_score"].as_i64()?)))
-            .collect()
-    };
-    let (before, after) = (scores(from), scores(to));
-    let mut expected: Vec<(String, i64)> = after
-        .iter()
-        .filter_map(|(t, a)| Some((t.clone(), a - before.get(t)?)))
-        .filter(|(_, d)| d.abs() >= 10)
-        .collect();
-    expected.sort();
-    let moves = run["moves"].as_array().unwrap();
-    let mut listed: Vec<(String, i64)> =
-        moves.iter().map(|m| (m["ticker"].as_str().unwrap().to_string(), m["points"].as_i64().unwrap())).collect();
-    listed.sort();
-    assert!(!expected.is_empty(), "a month of prices moves some score by 10 points: {before:?} {after:?}");
+    let (listed, expected) = moves_and_score_changes(&server, run, from, to);
+    assert!(!expected.is_empty(), "a month of prices moves some score by 10 points");
     assert_eq!(listed, expected, "{log}");
+    let moves = run["moves"].as_array().unwrap();
     // Largest first, each with the metric that moved it and a sentence.
     let sizes: Vec<i64> = moves.iter().map(|m| m["points"].as_i64().unwrap().abs()).collect();
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");

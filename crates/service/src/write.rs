@@ -168,21 +168,12 @@ impl Writer {
         notify: alphadesk_sync::fetch::Notify,
         progress: alphadesk_sync::fetch::Progress,
     ) -> Result<alphadesk_sync::prices::PriceReport> {
-        let _lock = match self.store.path() {
-            Some(db) => Some(SyncLock::acquire(db, &*notify)?),
-            None => None,
-        };
         // The fetcher's progress lines name URLs: the key is taken out first.
         let source = job.source.clone();
         let notify: alphadesk_sync::fetch::Notify = Box::new(move |line: &str| notify(&source.redact(line)));
-        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
-            .with_progress(progress)
-            .with_stop(self.stop.clone());
-        let before = self.store.sync_mark()?;
-        let mut sink = StoreSink { store: &mut self.store };
-        let report = alphadesk_sync::prices::sync(&fetcher, &job.source, &job.plan, &mut sink);
-        self.store.log_sync("prices", &before)?;
-        Ok(report)
+        self.sync("prices", &job.policy, notify, progress, |fetcher, sink| {
+            alphadesk_sync::prices::sync(fetcher, &job.source, &job.plan, sink)
+        })
     }
 
     /// Reads the feeds of `job.plan` (conditionally: an unchanged feed is a 304)
@@ -194,18 +185,9 @@ impl Writer {
         notify: alphadesk_sync::fetch::Notify,
         progress: alphadesk_sync::fetch::Progress,
     ) -> Result<alphadesk_sync::news::NewsReport> {
-        let _lock = match self.store.path() {
-            Some(db) => Some(SyncLock::acquire(db, &*notify)?),
-            None => None,
-        };
-        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
-            .with_progress(progress)
-            .with_stop(self.stop.clone());
-        let before = self.store.sync_mark()?;
-        let mut sink = StoreSink { store: &mut self.store };
-        let report = alphadesk_sync::news::sync(&fetcher, &job.plan, &mut sink);
-        self.store.log_sync("news", &before)?;
-        Ok(report)
+        self.sync("news", &job.policy, notify, progress, |fetcher, sink| {
+            alphadesk_sync::news::sync(fetcher, &job.plan, sink)
+        })
     }
 
     /// Brings the store's SEC documents up to date: fetched by `sync`, stored
@@ -219,18 +201,32 @@ impl Writer {
         progress: alphadesk_sync::fetch::Progress,
     ) -> Result<alphadesk_sync::Report> {
         alphadesk_sync::check_user_agent(&job.policy.user_agent).map_err(ServiceError::bad_input)?;
-        // One sync per store at a time: two would double the rate the SEC sees.
+        self.sync("sec", &job.policy, notify, progress, |fetcher, sink| {
+            alphadesk_sync::sec::sync(fetcher, &job.hosts, &job.plan, sink)
+        })
+    }
+
+    /// One sync of `what`: the store's sync lock held (one sync per store at a
+    /// time: two would double the rate a source sees), a fetcher that stops
+    /// when this writer is told to, and the run recorded in the change log if
+    /// it stored anything.
+    fn sync<R>(
+        &mut self,
+        what: &str,
+        policy: &alphadesk_sync::Policy,
+        notify: alphadesk_sync::fetch::Notify,
+        progress: alphadesk_sync::fetch::Progress,
+        run: impl FnOnce(&alphadesk_sync::Fetcher, &mut StoreSink<'_>) -> R,
+    ) -> Result<R> {
         let _lock = match self.store.path() {
             Some(db) => Some(SyncLock::acquire(db, &*notify)?),
             None => None,
         };
-        let fetcher = alphadesk_sync::Fetcher::new(job.policy.clone(), notify)
-            .with_progress(progress)
-            .with_stop(self.stop.clone());
+        let fetcher =
+            alphadesk_sync::Fetcher::new(policy.clone(), notify).with_progress(progress).with_stop(self.stop.clone());
         let before = self.store.sync_mark()?;
-        let mut sink = StoreSink { store: &mut self.store };
-        let report = alphadesk_sync::sec::sync(&fetcher, &job.hosts, &job.plan, &mut sink);
-        self.store.log_sync("sec", &before)?;
+        let report = run(&fetcher, &mut StoreSink { store: &mut self.store });
+        self.store.log_sync(what, &before)?;
         Ok(report)
     }
 }

@@ -304,7 +304,106 @@ pub struct Stats {
     pub faults: Mutex<Vec<(String, String)>>,
 }
 
+/// What a sync's requests came to, for its summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub requests: u64,
+    pub bytes: u64,
+    /// Answered 304: the stored copy is current.
+    pub not_modified: u64,
+    pub retries: u64,
+    /// Rate-limit answers that paused every request.
+    pub bans: u64,
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} requests, {} bytes, {} unchanged (304), {} retries, {} rate-limit pauses",
+            self.requests,
+            grouped(self.bytes),
+            self.not_modified,
+            self.retries,
+            self.bans
+        )
+    }
+}
+
+/// 1234567 as "1,234,567".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What a sync of a source came to, besides what it stored: its requests,
+/// what failed and what was recovered from, the URLs a dry run would ask,
+/// and whether it was stopped.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Tally {
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// URLs that gave nothing usable, with why.
+    pub failures: Vec<crate::sec::Failure>,
+    /// Transient faults recovered from (a 503, a drop, a rate-limit pause).
+    pub faults: Vec<crate::sec::Failure>,
+    /// Dry run: the URLs a sync would ask.
+    pub would_fetch: Vec<String>,
+    /// Asked to stop before the end (the next sync goes on).
+    pub stopped: bool,
+}
+
+impl Tally {
+    pub fn failed(&self) -> bool {
+        !self.failures.is_empty()
+    }
+
+    /// Takes the fetcher's counts and recovered faults, each URL and message
+    /// through `shown`.
+    pub fn close(&mut self, fetcher: &Fetcher, shown: impl Fn(&str) -> String) {
+        self.counts = fetcher.stats.counts();
+        self.faults = fetcher.stats.recovered(&self.failures, shown);
+    }
+}
+
 impl Stats {
+    /// The counters as they stand.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            requests: self.requests.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            not_modified: self.not_modified.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            bans: self.bans.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The faults seen at URLs that did not fail in the end (what was
+    /// recovered from), as (URL, what happened), each through `shown` (a
+    /// price source takes its key out).
+    pub fn recovered(
+        &self,
+        failed: &[crate::sec::Failure],
+        shown: impl Fn(&str) -> String,
+    ) -> Vec<crate::sec::Failure> {
+        let failed: std::collections::BTreeSet<String> = failed.iter().map(|f| f.url.clone()).collect();
+        self.faults
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(url, why)| (shown(url), shown(why)))
+            .filter(|(url, _)| !failed.contains(url))
+            .map(|(url, why)| crate::sec::Failure { url, why, cik: None })
+            .collect()
+    }
+
     fn fault(&self, url: &str, what: impl Into<String>) {
         self.faults.lock().unwrap_or_else(|p| p.into_inner()).push((url.to_string(), what.into()));
     }

@@ -58,20 +58,14 @@ pub struct FeedReport {
 #[derive(Debug, Default, serde::Serialize)]
 pub struct NewsReport {
     pub feeds: BTreeMap<String, FeedReport>,
-    pub requests: u64,
-    pub bytes: u64,
-    pub retries: u64,
-    pub bans: u64,
-    pub failures: Vec<Failure>,
-    pub faults: Vec<Failure>,
-    pub would_fetch: Vec<String>,
-    /// Asked to stop before every feed was read.
-    pub stopped: bool,
+    /// Requests, failures (URLs with the key elided), a dry run's URLs.
+    #[serde(flatten)]
+    pub tally: crate::fetch::Tally,
 }
 
 impl NewsReport {
     pub fn failed(&self) -> bool {
-        !self.failures.is_empty()
+        self.tally.failed()
     }
 
     /// Items stored, over every feed.
@@ -109,12 +103,12 @@ pub fn sync(fetcher: &Fetcher, plan: &NewsPlan, sink: &mut dyn NewsSink) -> News
     let total = plan.feeds.len() as u64;
     for (i, url) in plan.feeds.iter().enumerate() {
         if fetcher.stopping() {
-            report.stopped = true;
+            report.tally.stopped = true;
             break;
         }
         fetcher.progress("feeds", i as u64, total);
         if plan.dry_run {
-            report.would_fetch.push(url.clone());
+            report.tally.would_fetch.push(url.clone());
             continue;
         }
         let known = sink.validators(url);
@@ -130,29 +124,17 @@ pub fn sync(fetcher: &Fetcher, plan: &NewsPlan, sink: &mut dyn NewsSink) -> News
                 FeedStored::NothingNew { seen } => {
                     report.feeds.insert(url.clone(), FeedReport { items: 0, seen, not_modified: false });
                 }
-                FeedStored::Failed(why) => report.failures.push(Failure { url: url.clone(), why, cik: None }),
+                FeedStored::Failed(why) => report.tally.failures.push(Failure { url: url.clone(), why, cik: None }),
             },
             Err(e) => {
                 let text = e.to_string();
                 let why = text.strip_prefix(&format!("{}: ", e.url())).unwrap_or(&text).to_string();
-                report.failures.push(Failure { url: url.clone(), why, cik: None });
+                report.tally.failures.push(Failure { url: url.clone(), why, cik: None });
             }
         }
     }
     fetcher.progress("feeds", total, total);
-    use std::sync::atomic::Ordering::Relaxed;
-    let stats = &fetcher.stats;
-    report.requests = stats.requests.load(Relaxed);
-    report.bytes = stats.bytes.load(Relaxed);
-    report.retries = stats.retries.load(Relaxed);
-    report.bans = stats.bans.load(Relaxed);
-    report.faults = stats
-        .faults
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .iter()
-        .map(|(url, why)| Failure { url: url.clone(), why: why.clone(), cik: None })
-        .collect();
+    report.tally.close(fetcher, str::to_string);
     report
 }
 

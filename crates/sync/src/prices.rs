@@ -204,7 +204,9 @@ pub struct TickerPrices {
     pub new_to: Option<NaiveDate>,
     /// Dividends and splits the answer's rows carry.
     pub actions: usize,
-    /// Why the series was replaced by its whole history on the source's basis.
+    /// Why the stored series was replaced (on the source's adjustment basis):
+    /// its whole history asked again after a refused answer, or an answer
+    /// that covered every stored day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rebased: Option<String>,
 }
@@ -220,21 +222,14 @@ pub struct PriceReport {
     pub up_to_date: Vec<String>,
     /// Tickers asked whose answer held no new day, or the same bytes as before.
     pub nothing_new: Vec<String>,
-    pub requests: u64,
-    pub bytes: u64,
-    pub retries: u64,
-    pub bans: u64,
-    pub failures: Vec<Failure>,
-    pub faults: Vec<Failure>,
-    /// Dry run: the URLs a sync would ask (key elided).
-    pub would_fetch: Vec<String>,
-    /// Asked to stop before every ticker was asked (the next sync goes on).
-    pub stopped: bool,
+    /// Requests, failures (URLs with the key elided), a dry run's URLs.
+    #[serde(flatten)]
+    pub tally: crate::fetch::Tally,
 }
 
 impl PriceReport {
     pub fn failed(&self) -> bool {
-        !self.failures.is_empty()
+        self.tally.failed()
     }
 }
 
@@ -268,7 +263,7 @@ pub fn sync(fetcher: &Fetcher, source: &PriceSource, plan: &PricePlan, sink: &mu
     let total = tickers.len() as u64;
     for (i, ticker) in tickers.iter().enumerate() {
         if fetcher.stopping() {
-            report.stopped = true;
+            report.tally.stopped = true;
             break;
         }
         fetcher.progress("prices", i as u64, total);
@@ -281,12 +276,12 @@ pub fn sync(fetcher: &Fetcher, source: &PriceSource, plan: &PricePlan, sink: &mu
         }
         let from = plan.since.or(span.map(|(_, last)| last)).unwrap_or_else(whole_history_from);
         if plan.dry_run {
-            report.would_fetch.push(source.shown(ticker, from, plan.until));
+            report.tally.would_fetch.push(source.shown(ticker, from, plan.until));
             continue;
         }
         let after = span.map(|(_, last)| last);
         match ask(fetcher, source, ticker, from, plan.until, after, sink) {
-            Err(f) => report.failures.push(f),
+            Err(f) => report.tally.failures.push(f),
             Ok(PriceStored::OtherBasis(why)) if span.is_some() => {
                 // The source re-based its history since the stored one: take the
                 // whole of it, once, on its new basis.
@@ -295,26 +290,35 @@ pub fn sync(fetcher: &Fetcher, source: &PriceSource, plan: &PricePlan, sink: &mu
                         let new_to = after.is_none_or(|a| last > a).then_some(last);
                         report.tickers.insert(
                             ticker.clone(),
-                            TickerPrices { rows, new_from, new_to, actions, rebased: Some(why) },
+                            TickerPrices {
+                                rows,
+                                new_from,
+                                new_to,
+                                actions,
+                                rebased: Some(format!(
+                                    "its whole history was asked again on the source's basis: {why}"
+                                )),
+                            },
                         );
                     }
                     Ok(PriceStored::NothingNew | PriceStored::Unchanged) => report.nothing_new.push(ticker.clone()),
-                    Ok(PriceStored::OtherBasis(w) | PriceStored::Failed(w)) => report.failures.push(Failure {
+                    Ok(PriceStored::OtherBasis(w) | PriceStored::Failed(w)) => report.tally.failures.push(Failure {
                         url: source.shown(ticker, whole_history_from(), plan.until),
                         why: source.redact(&w),
                         cik: None,
                     }),
-                    Err(f) => report.failures.push(f),
+                    Err(f) => report.tally.failures.push(f),
                 }
             }
             Ok(PriceStored::New { rows, new_from, last, actions, replaced }) => {
-                let rebased =
-                    replaced.then(|| "the answer covered every stored day and replaced the series".to_string());
+                let rebased = replaced.then(|| {
+                    "the answer covered every stored day and replaced the series, on its own basis".to_string()
+                });
                 let new_to = after.is_none_or(|a| last > a).then_some(last);
                 report.tickers.insert(ticker.clone(), TickerPrices { rows, new_from, new_to, actions, rebased });
             }
             Ok(PriceStored::NothingNew | PriceStored::Unchanged) => report.nothing_new.push(ticker.clone()),
-            Ok(PriceStored::OtherBasis(why) | PriceStored::Failed(why)) => report.failures.push(Failure {
+            Ok(PriceStored::OtherBasis(why) | PriceStored::Failed(why)) => report.tally.failures.push(Failure {
                 url: source.shown(ticker, from, plan.until),
                 why: source.redact(&why),
                 cik: None,
@@ -322,19 +326,7 @@ pub fn sync(fetcher: &Fetcher, source: &PriceSource, plan: &PricePlan, sink: &mu
         }
     }
     fetcher.progress("prices", total, total);
-    let stats = &fetcher.stats;
-    use std::sync::atomic::Ordering::Relaxed;
-    report.requests = stats.requests.load(Relaxed);
-    report.bytes = stats.bytes.load(Relaxed);
-    report.retries = stats.retries.load(Relaxed);
-    report.bans = stats.bans.load(Relaxed);
-    report.faults = stats
-        .faults
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .iter()
-        .map(|(url, why)| Failure { url: source.redact(url), why: source.redact(why), cik: None })
-        .collect();
+    report.tally.close(fetcher, |t| source.redact(t));
     report
 }
 

@@ -220,11 +220,8 @@ pub enum Stored {
 pub struct Report {
     /// Per CIK: new documents by kind, rows written.
     pub companies: BTreeMap<u64, CompanyReport>,
-    pub requests: u64,
-    pub bytes: u64,
-    pub not_modified: u64,
-    pub retries: u64,
-    pub bans: u64,
+    #[serde(flatten)]
+    pub counts: crate::fetch::Counts,
     /// Documents not fetched again because they are stored.
     pub skipped_stored: u64,
     /// URLs that gave nothing usable, with why.
@@ -633,22 +630,8 @@ fn cik_of_entry(name: &str) -> Option<u64> {
 }
 
 fn finish(fetcher: &Fetcher, mut report: Report) -> Report {
-    use std::sync::atomic::Ordering::Relaxed;
-    let s = &fetcher.stats;
-    report.requests = s.requests.load(Relaxed);
-    report.bytes = s.bytes.load(Relaxed);
-    report.not_modified = s.not_modified.load(Relaxed);
-    report.retries = s.retries.load(Relaxed);
-    report.bans = s.bans.load(Relaxed);
-    let failed: BTreeSet<&str> = report.failures.iter().map(|f| f.url.as_str()).collect();
-    report.faults = s
-        .faults
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .iter()
-        .filter(|(u, _)| !failed.contains(u.as_str()))
-        .map(|(url, why)| Failure { url: url.clone(), why: why.clone(), cik: None })
-        .collect();
+    report.counts = fetcher.stats.counts();
+    report.faults = fetcher.stats.recovered(&report.failures, str::to_string);
     report
 }
 

@@ -355,6 +355,31 @@ pub fn configured(
     Ok(worst)
 }
 
+/// How to ask a source that is not EDGAR: `rate` requests a second (default
+/// 1; from one an hour, a free tier's pace, to 10), the User-Agent given or
+/// `alphadesk/VERSION`, and the patience flags over the config's.
+fn any_source(
+    rate: Option<f64>,
+    user_agent: Option<&str>,
+    patience: &Patience,
+    cfg: &alphadesk_service::sync::SyncConfig,
+) -> anyhow::Result<Policy> {
+    let rate = rate.unwrap_or(1.0);
+    anyhow::ensure!(
+        rate.is_finite() && (1.0 / 3600.0..=10.0).contains(&rate),
+        "--rate must be from 1/3600 (one request an hour) to 10 per second, got {rate}"
+    );
+    let user_agent = user_agent
+        .map(str::to_string)
+        .or(cfg.user_agent.clone())
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| format!("alphadesk/{}", env!("CARGO_PKG_VERSION")));
+    let mut policy = Policy::new(user_agent);
+    policy.rate = rate;
+    patience.apply(cfg, &mut policy)?;
+    Ok(policy)
+}
+
 /// Tickers named on the command line and in a universe file.
 fn tickers_named(tickers: &[String], universe: Option<&Path>) -> anyhow::Result<Vec<String>> {
     let mut out = tickers.to_vec();
@@ -389,11 +414,7 @@ fn prices(db: &Path, a: PriceArgs, out: &mut dyn Write, stop: &Arc<AtomicBool>) 
     };
     let key = std::env::var("ALPHADESK_PRICE_KEY").ok().filter(|k| !k.trim().is_empty()).or(cfg.price_key.clone());
     let source = PriceSource::new(&template, format, key).map_err(|e| anyhow::anyhow!("--price-url: {e}"))?;
-    let rate = a.rate.or(cfg.price_rate).unwrap_or(1.0);
-    anyhow::ensure!(
-        rate.is_finite() && (1.0 / 3600.0..=10.0).contains(&rate),
-        "--rate must be from 1/3600 (one request an hour) to 10 per second, got {rate}"
-    );
+    let policy = any_source(a.rate.or(cfg.price_rate), a.user_agent.as_deref(), &a.patience, &cfg)?;
     let universe = match a.all || !a.tickers.is_empty() {
         true => a.universe.clone(),
         false => a.universe.clone().or(cfg.universe.clone()),
@@ -403,15 +424,6 @@ fn prices(db: &Path, a: PriceArgs, out: &mut dyn Write, stop: &Arc<AtomicBool>) 
     for t in &tickers {
         alphadesk_model::Ticker::new(t).map_err(|e| anyhow::anyhow!("--tickers: {e}"))?;
     }
-    let user_agent = a
-        .user_agent
-        .clone()
-        .or(cfg.user_agent.clone())
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| format!("alphadesk/{}", env!("CARGO_PKG_VERSION")));
-    let mut policy = Policy::new(user_agent);
-    policy.rate = rate;
-    a.patience.apply(&cfg, &mut policy)?;
     let until = a.until.map(|d| d.date()).unwrap_or_else(|| chrono::Utc::now().date_naive());
     if let Some(since) = a.since {
         anyhow::ensure!(since.date() <= until, "--since {} is after --until {until}", since.date());
@@ -451,20 +463,7 @@ fn news(db: &Path, a: NewsArgs, out: &mut dyn Write, stop: &Arc<AtomicBool>) -> 
             "--feed must be an http(s) URL, got {f:?}"
         );
     }
-    let rate = a.rate.or(cfg.rate).unwrap_or(1.0);
-    anyhow::ensure!(
-        rate.is_finite() && (1.0 / 3600.0..=10.0).contains(&rate),
-        "--rate must be from 1/3600 (one request an hour) to 10 per second, got {rate}"
-    );
-    let user_agent = a
-        .user_agent
-        .clone()
-        .or(cfg.user_agent.clone())
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| format!("alphadesk/{}", env!("CARGO_PKG_VERSION")));
-    let mut policy = Policy::new(user_agent);
-    policy.rate = rate;
-    a.patience.apply(&cfg, &mut policy)?;
+    let policy = any_source(a.rate.or(cfg.rate), a.user_agent.as_deref(), &a.patience, &cfg)?;
     let job = alphadesk_service::write::NewsSync {
         policy,
         plan: alphadesk_service::sync::news::NewsPlan { feeds, dry_run: a.dry_run },
@@ -482,13 +481,13 @@ fn news(db: &Path, a: NewsArgs, out: &mut dyn Write, stop: &Arc<AtomicBool>) -> 
     if a.json {
         writeln!(out, "{}", serde_json::to_string(&report)?)?;
     } else {
-        if !report.would_fetch.is_empty() {
-            writeln!(out, "dry run: {} feeds would be read:", report.would_fetch.len())?;
-            for u in &report.would_fetch {
+        if !report.tally.would_fetch.is_empty() {
+            writeln!(out, "dry run: {} feeds would be read:", report.tally.would_fetch.len())?;
+            for u in &report.tally.would_fetch {
                 writeln!(out, "  {u}")?;
             }
         }
-        if report.stopped {
+        if report.tally.stopped {
             writeln!(out, "stopped before every feed was read: the next sync goes on")?;
         }
         for (url, f) in &report.feeds {
@@ -498,28 +497,15 @@ fn news(db: &Path, a: NewsArgs, out: &mut dyn Write, stop: &Arc<AtomicBool>) -> 
                 (false, n) => writeln!(out, "  {url}: {n} new items ({} seen before)", f.seen)?,
             }
         }
-        writeln!(
-            out,
-            "{} requests, {} bytes, {} retries, {} rate-limit pauses",
-            report.requests,
-            super::format_value(report.bytes as f64),
-            report.retries,
-            report.bans
-        )?;
-        for f in report.faults.iter().filter(|f| !report.failures.iter().any(|x| x.url == f.url)) {
-            writeln!(out, "  recovered: {}: {}", f.url, f.why)?;
-        }
-        for f in &report.failures {
-            writeln!(out, "  FAILED: {}: {}", f.url, f.why)?;
-        }
+        outcomes(out, &report.tally)?;
     }
     Ok(u8::from(report.failed()))
 }
 
 fn print_prices(out: &mut dyn Write, r: &alphadesk_service::sync::prices::PriceReport) -> std::io::Result<()> {
-    if !r.would_fetch.is_empty() {
-        writeln!(out, "dry run: {} requests would be made:", r.would_fetch.len())?;
-        for u in &r.would_fetch {
+    if !r.tally.would_fetch.is_empty() {
+        writeln!(out, "dry run: {} requests would be made:", r.tally.would_fetch.len())?;
+        for u in &r.tally.would_fetch {
             writeln!(out, "  {u}")?;
         }
     }
@@ -535,10 +521,10 @@ fn print_prices(out: &mut dyn Write, r: &alphadesk_service::sync::prices::PriceR
         };
         writeln!(out, "  {t}: {rows} rows, {days}{actions}")?;
         if let Some(why) = &p.rebased {
-            writeln!(out, "    whole history re-fetched on the source's basis: {why}")?;
+            writeln!(out, "    series replaced: {why}")?;
         }
     }
-    if r.stopped {
+    if r.tally.stopped {
         writeln!(out, "stopped before every ticker was asked: the next sync goes on")?;
     }
     if !r.up_to_date.is_empty() {
@@ -547,19 +533,17 @@ fn print_prices(out: &mut dyn Write, r: &alphadesk_service::sync::prices::PriceR
     if !r.nothing_new.is_empty() {
         writeln!(out, "  asked, nothing new: {}", r.nothing_new.join(", "))?;
     }
-    writeln!(
-        out,
-        "{} requests, {} bytes, {} retries, {} rate-limit pauses",
-        r.requests,
-        super::format_value(r.bytes as f64),
-        r.retries,
-        r.bans
-    )?;
-    // A fault at a URL that then failed is said once, as the failure.
-    for f in r.faults.iter().filter(|f| !r.failures.iter().any(|x| x.url == f.url)) {
+    outcomes(out, &r.tally)
+}
+
+/// A sync's requests, the faults it recovered from, and what failed (each URL
+/// with why).
+fn outcomes(out: &mut dyn Write, tally: &alphadesk_service::sync::fetch::Tally) -> std::io::Result<()> {
+    writeln!(out, "{}", tally.counts)?;
+    for f in &tally.faults {
         writeln!(out, "  recovered: {}: {}", f.url, f.why)?;
     }
-    for f in &r.failures {
+    for f in &tally.failures {
         writeln!(out, "  FAILED: {}: {}", f.url, f.why)?;
     }
     Ok(())
@@ -704,12 +688,12 @@ fn print(out: &mut dyn Write, r: &alphadesk_service::sync::Report) -> std::io::R
     writeln!(
         out,
         "{} requests, {} bytes, {} unchanged (304), {} already stored, {} retries, {} rate-limit pauses",
-        r.requests,
-        super::format_value(r.bytes as f64),
-        r.not_modified,
+        r.counts.requests,
+        super::format_value(r.counts.bytes as f64),
+        r.counts.not_modified,
         r.skipped_stored,
-        r.retries,
-        r.bans
+        r.counts.retries,
+        r.counts.bans
     )?;
     for f in &r.faults {
         writeln!(out, "  recovered: {}: {}", f.url, f.why)?;

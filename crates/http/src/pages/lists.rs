@@ -129,6 +129,13 @@ pub async fn leaderboard(State(s): State<Arc<Service>>, q: Result<Q<TickersParam
     Ok(Html(layout("Alpha Scores", body).into_string()))
 }
 
+/// An RFC 3339 instant as a reader reads it: "2026-12-05 05:22 UTC".
+fn finished(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&chrono::Utc).format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
 /// The change log's last sync, above the leaderboard: what it stored and the
 /// scores it moved (`GET /api/v1/changes`).
 fn sync_changes(run: &alphadesk_service::SyncChanges) -> Markup {
@@ -152,7 +159,7 @@ fn sync_changes(run: &alphadesk_service::SyncChanges) -> Markup {
         section.changes aria-labelledby="changes" {
             h2 #changes { "Since the last sync" }
             p.muted {
-                "The " (run.what) " sync that finished " (run.finished_at) " brought "
+                "The " (run.what) " sync that finished " (finished(&run.finished_at)) " brought "
                 (if brought.is_empty() { "documents with nothing new in them".to_string() } else { brought.join(", ") }) "."
                 @if run.moves_pending { " The scores of its new close are still loading." }
             }
