@@ -716,7 +716,7 @@ pub struct TradeChange {
     pub ticker: Option<String>,
     pub owner: Option<String>,
     /// P (purchase) or S (sale).
-    pub code: String,
+    pub code: alphadesk_model::TradeCode,
     pub shares: Option<f64>,
     /// Price per share, USD.
     pub price: Option<f64>,

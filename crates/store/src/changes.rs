@@ -47,7 +47,7 @@ pub struct NewTrade {
     pub issuer_cik: Option<i64>,
     pub issuer_ticker: Option<String>,
     pub owner: Option<String>,
-    pub code: String,
+    pub code: alphadesk_model::TradeCode,
     pub shares: Option<f64>,
     pub price: Option<f64>,
     pub filed: Option<NaiveDate>,
@@ -169,7 +169,11 @@ impl Store {
                 issuer_cik: r.get(1)?,
                 issuer_ticker: r.get(2)?,
                 owner: r.get(3)?,
-                code: r.get(4)?,
+                code: r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?.parse().map_err(
+                    |e: alphadesk_model::InvalidValue| {
+                        rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+                    },
+                )?,
                 shares: r.get(5)?,
                 price: r.get(6)?,
                 filed: date(r.get(7)?),

@@ -181,7 +181,7 @@ fn sync_changes(run: &alphadesk_service::SyncChanges) -> Markup {
                     @for (i, t) in run.trades.iter().take(5).enumerate() {
                         @if i > 0 { "; " }
                         (t.ticker.clone().unwrap_or_default()) " " (t.owner.clone().unwrap_or_default()) " "
-                        (if t.code == "P" { "bought" } else { "sold" }) " "
+                        (t.code.verb()) " "
                         (t.shares.map(grouped).unwrap_or_default()) " shares"
                     }
                 }
