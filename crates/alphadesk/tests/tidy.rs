@@ -78,14 +78,18 @@ fn only_the_store_names_sqlite_and_the_debt_only_shrinks() {
     assert!(paid.is_empty(), "{paid:?} no longer name rusqlite: take them off DEBT");
 }
 
-/// Lines of `source` that compare a trade code with its spelling.
+/// Lines of `source` that compare a vocabulary of `alphadesk_model` with its
+/// spelling: a trade code (`TradeCode`) or a document's kind (`DocKind`).
 fn spelled_vocabulary(source: &str) -> Vec<String> {
-    const SPELLINGS: [&str; 2] = ["\"P\"", "\"S\""];
+    const SPELLED: [(&str, [&str; 2]); 2] = [("code", ["\"P\"", "\"S\""]), ("kind", ["\"post\"", "\"article\""])];
     source
         .lines()
         .filter(|l| {
             let l = l.split("//").next().unwrap_or_default();
-            (l.contains("code ==") || l.contains("code !=")) && SPELLINGS.iter().any(|s| l.contains(s))
+            SPELLED.iter().any(|(field, spellings)| {
+                (l.contains(&format!("{field} ==")) || l.contains(&format!("{field} !=")))
+                    && spellings.iter().any(|s| l.contains(s))
+            })
         })
         .map(|l| l.trim().to_string())
         .collect()
@@ -120,7 +124,11 @@ fn vocabularies_are_compared_as_types() {
             spelled_vocabulary(&text).into_iter().map(move |l| format!("{}: {l}", f.display()))
         })
         .collect();
-    assert!(found.is_empty(), "compare alphadesk_model::TradeCode, not its spelling:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "compare alphadesk_model::TradeCode and DocKind, not their spellings:\n{}",
+        found.join("\n")
+    );
 }
 
 /// The checks fail on planted violations, so they cannot pass by reading nothing.
@@ -132,5 +140,7 @@ fn a_planted_violation_is_found() {
     assert!(!workspace_deps(planted).contains("alphadesk-testkit"), "dev-dependencies are the tests' business");
     assert!(workspace_deps(&manifest("http")).contains("alphadesk-service"), "the real manifests are read");
     let source = "let verb = if t.code == \"P\" { \"bought\" } else { \"sold\" };\n// t.code == \"S\" in a comment\nmatch t.code {}";
+    assert_eq!(spelled_vocabulary(source).len(), 1);
+    let source = "if doc.kind != \"post\" { quote(doc) }\nif n.kind == DocKind::Post {}";
     assert_eq!(spelled_vocabulary(source).len(), 1);
 }

@@ -17,12 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{check_text, ParseError, Warning};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocKind {
-    Article,
-    Post,
-}
+pub use alphadesk_model::DocKind;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Document {

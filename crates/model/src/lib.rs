@@ -458,6 +458,43 @@ impl fmt::Display for Sector {
     }
 }
 
+/// What a stored document is: an article (news, a press release, a feed item)
+/// or a social post. Posts weigh less in a tone signal and are never quoted
+/// as news.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    Article,
+    Post,
+}
+
+impl DocKind {
+    /// The kind as stored (`article`, `post`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Article => "article",
+            DocKind::Post => "post",
+        }
+    }
+}
+
+impl FromStr for DocKind {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "article" => Ok(DocKind::Article),
+            "post" => Ok(DocKind::Post),
+            _ => Err(invalid("document kind", s, "expected article or post")),
+        }
+    }
+}
+
+impl fmt::Display for DocKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The transaction code of an open-market insider trade (Form 4, table I): the
 /// two codes the score and the notes read. Grants, exercises, tax withholding
 /// and the other codes are stored as filed and never become one of these.

@@ -7,6 +7,7 @@
 //! post's tone, salience 1. Each document is read once per model; re-running
 //! derives only what is new.
 
+use alphadesk_model::DocKind;
 use alphadesk_store::read::{self, NewsSignal};
 use alphadesk_store::{Store, StoreError};
 
@@ -36,12 +37,12 @@ pub fn derive(store: &mut Store, linker: &Linker, model: &dyn Tone, model_name: 
     let docs = read::unprocessed_documents(store.conn())?;
     let mut signals = Vec::new();
     for d in &docs {
-        if d.kind == "post" {
+        if d.kind == DocKind::Post {
             let Some(t) = d.ticker_hint.as_deref().filter(|t| linker.company(t).is_some()) else { continue };
             signals.push(NewsSignal {
                 document_id: d.id,
                 ticker: t.to_string(),
-                kind: "post".into(),
+                kind: DocKind::Post,
                 known_date: d.known_date,
                 tone: model.tone(&d.body).score,
                 salience: 1.0,
@@ -57,7 +58,7 @@ pub fn derive(store: &mut Store, linker: &Linker, model: &dyn Tone, model_name: 
             signals.push(NewsSignal {
                 document_id: d.id,
                 ticker: l.ticker.clone(),
-                kind: "article".into(),
+                kind: DocKind::Article,
                 known_date: d.known_date,
                 tone,
                 salience: l.salience,

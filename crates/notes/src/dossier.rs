@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use alphadesk_fundamentals::FactsReport;
-use alphadesk_model::{NaiveDate, Sector, TradeCode};
+use alphadesk_model::{DocKind, NaiveDate, Sector, TradeCode};
 use alphadesk_score::metrics::{self, MetricId};
 use alphadesk_score::panel::Member;
 use alphadesk_score::{score, ScoreConfig, ScoreRecord, Universe};
@@ -743,7 +743,7 @@ impl<'a> Desk<'a> {
         // latest is kept, the earlier ones are not cited, counted or quoted.
         let leads: HashMap<i64, String> = docs
             .values()
-            .filter(|doc| doc.kind != "post")
+            .filter(|doc| doc.kind != DocKind::Post)
             .map(|doc| {
                 let body = alphadesk_news::wire::clean(&doc.body);
                 (doc.id, alphadesk_news::article::sentences(&body).into_iter().next().unwrap_or_default().to_string())
@@ -757,7 +757,7 @@ impl<'a> Desk<'a> {
             }
         }
         let articles: Vec<&StoredDocument> =
-            signals.iter().filter_map(|s| docs.get(&s.document_id)).filter(|doc| doc.kind != "post").collect();
+            signals.iter().filter_map(|s| docs.get(&s.document_id)).filter(|doc| doc.kind != DocKind::Post).collect();
         let superseded: std::collections::HashSet<i64> = articles
             .iter()
             .enumerate()
@@ -771,7 +771,7 @@ impl<'a> Desk<'a> {
         let mut posts: Vec<(&StoredDocument, f64)> = Vec::new();
         for s in signals {
             let Some(doc) = docs.get(&s.document_id) else { continue };
-            if doc.kind == "post" {
+            if doc.kind == DocKind::Post {
                 posts.push((doc, s.tone));
                 continue;
             }

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use alphadesk_fundamentals::{FactsReport, FieldValue};
-use alphadesk_model::{NaiveDate, TradeCode};
+use alphadesk_model::{DocKind, NaiveDate, TradeCode};
 use alphadesk_store::read::{NewsSignal, OpenMarketTrade, Position, SourceRef};
 use serde::{Deserialize, Serialize};
 
@@ -329,7 +329,7 @@ pub fn news_window(news: &[NewsSignal], as_of: NaiveDate) -> &[NewsSignal] {
 
 fn news_weight(n: &NewsSignal, as_of: NaiveDate) -> f64 {
     let age = (as_of - n.known_date).num_days() as f64;
-    let kind = if n.kind == "post" { POST_WEIGHT } else { 1.0 };
+    let kind = if n.kind == DocKind::Post { POST_WEIGHT } else { 1.0 };
     kind * n.salience * n.confidence * 0.5f64.powf(age / NEWS_HALF_LIFE_DAYS)
 }
 
@@ -537,7 +537,7 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
         NewsTone => {
             let (mut articles, mut posts) = (0, 0);
             for n in news_window(&c.member.news, c.as_of) {
-                if n.kind == "post" {
+                if n.kind == DocKind::Post {
                     posts += 1;
                 } else {
                     articles += 1;
@@ -663,7 +663,7 @@ mod hand_computed {
                     .map(|k| alphadesk_store::read::NewsSignal {
                         document_id: k,
                         ticker: "HAND".into(),
-                        kind: if k == 0 { "article".into() } else { "post".into() },
+                        kind: if k == 0 { DocKind::Article } else { DocKind::Post },
                         known_date: day(299 - 7 * k),
                         tone: [0.8, -0.4, 0.2, 0.5][k as usize],
                         salience: 1.0,

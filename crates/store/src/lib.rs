@@ -367,7 +367,7 @@ impl Store {
                 st.execute(params![
                     s.document_id,
                     s.ticker,
-                    s.kind,
+                    s.kind.as_str(),
                     s.known_date.to_string(),
                     s.tone,
                     s.salience,

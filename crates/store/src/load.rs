@@ -514,10 +514,7 @@ fn documents(s: &mut Sink<'_>, docs: &alphadesk_ingest::documents::Documents) ->
     )?;
     let mut duplicates = 0;
     for doc in &docs.documents {
-        let kind = match doc.kind {
-            alphadesk_ingest::documents::DocKind::Article => "article",
-            alphadesk_ingest::documents::DocKind::Post => "post",
-        };
+        let kind = doc.kind.as_str();
         // The same text posted for one company once; the same article under two
         // URLs once. Posts key on their ticker too: StockNet files one tweet under
         // every company it names.

@@ -149,6 +149,13 @@ fn fact_with_path(r: &rusqlite::Row<'_>, source_path: String) -> rusqlite::Resul
     })
 }
 
+/// A document's kind as stored (`article` or `post`).
+fn doc_kind(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<alphadesk_model::DocKind> {
+    r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?.parse().map_err(|e: alphadesk_model::InvalidValue| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 fn req_date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     date_col(r, i)?.ok_or_else(|| rusqlite::Error::InvalidColumnType(i, "date".into(), rusqlite::types::Type::Text))
 }
@@ -550,7 +557,7 @@ pub fn priced_securities(conn: &Connection) -> Result<Vec<PricedSecurity>, Store
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StoredDocument {
     pub id: i64,
-    pub kind: String,
+    pub kind: alphadesk_model::DocKind,
     pub external_id: Option<String>,
     pub url: Option<String>,
     pub title: String,
@@ -620,7 +627,7 @@ fn articles_about_sql() -> (String, String) {
 fn document_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
     Ok(StoredDocument {
         id: r.get(0)?,
-        kind: r.get(1)?,
+        kind: doc_kind(r, 1)?,
         external_id: r.get(2)?,
         url: r.get(3)?,
         title: r.get(4)?,
@@ -658,7 +665,7 @@ pub fn unprocessed_documents(conn: &Connection) -> Result<Vec<StoredDocument>, S
 pub struct NewsSignal {
     pub document_id: i64,
     pub ticker: String,
-    pub kind: String,
+    pub kind: alphadesk_model::DocKind,
     pub known_date: NaiveDate,
     pub tone: f64,
     pub salience: f64,
@@ -690,7 +697,7 @@ fn signals<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> Resu
         Ok(NewsSignal {
             document_id: r.get(0)?,
             ticker: r.get(1)?,
-            kind: r.get(2)?,
+            kind: doc_kind(r, 2)?,
             known_date: req_date(r, 3)?,
             tone: r.get(4)?,
             salience: r.get(5)?,
