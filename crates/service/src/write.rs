@@ -405,7 +405,7 @@ impl alphadesk_sync::prices::PriceSink for StoreSink<'_> {
         let (Some(first), Some(last)) = (file.bars.first().map(|b| b.date), file.bars.last().map(|b| b.date)) else {
             return PriceStored::Failed("no usable price rows".into());
         };
-        let span = self.store.price_spans().ok().and_then(|s| s.into_iter().find(|(t, _, _)| t == ticker));
+        let span = self.store.price_span(ticker).ok().flatten();
         let replaced = span.as_ref().is_some_and(|(_, a, b)| first <= *a && last >= *b);
         let new_from = file.bars.iter().map(|b| b.date).find(|d| after.is_none_or(|a| *d > a));
         if after.is_some() && new_from.is_none() && !replaced {

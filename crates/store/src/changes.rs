@@ -137,9 +137,7 @@ impl Store {
 
     /// The filings stored from the run's sources, newest filing first.
     pub fn filings_of_run(&self, run: &SyncRun) -> Result<Vec<NewFiling>, StoreError> {
-        let mut st = self.conn.prepare(
-            "SELECT accession, cik, form, filed FROM filings WHERE source_id BETWEEN ?1 AND ?2 ORDER BY filed DESC, accession",
-        )?;
+        let mut st = self.conn.prepare_cached(FILINGS_OF_RUN)?;
         let rows = st.query_map([run.first_source, run.last_source], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?;
@@ -155,14 +153,7 @@ impl Store {
 
     /// The open-market trades (P, S) stored from the run's sources.
     pub fn trades_of_run(&self, run: &SyncRun) -> Result<Vec<NewTrade>, StoreError> {
-        let mut st = self.conn.prepare(
-            "SELECT r.accession, r.issuer_cik, r.issuer_ticker,
-                    (SELECT o.name FROM insider_owners o WHERE o.report_id = r.id ORDER BY o.seq LIMIT 1),
-                    t.code, t.shares, t.price, r.filed
-             FROM insider_reports r JOIN insider_transactions t ON t.report_id = r.id
-             WHERE r.source_id BETWEEN ?1 AND ?2 AND t.kind = 'transaction' AND t.code IN ('P', 'S')
-             ORDER BY r.filed DESC, r.id, t.seq",
-        )?;
+        let mut st = self.conn.prepare_cached(TRADES_OF_RUN)?;
         let rows = st.query_map([run.first_source, run.last_source], |r| {
             Ok(NewTrade {
                 accession: r.get(0)?,
@@ -184,12 +175,7 @@ impl Store {
 
     /// The articles stored from the run's sources, with their linked tickers.
     pub fn articles_of_run(&self, run: &SyncRun) -> Result<Vec<NewArticle>, StoreError> {
-        let mut st = self.conn.prepare(
-            "SELECT d.title, d.url, d.known_date,
-                    (SELECT group_concat(ticker, ',') FROM (SELECT s.ticker FROM news_signals s WHERE s.document_id = d.id ORDER BY s.ticker))
-             FROM documents d WHERE d.source_id BETWEEN ?1 AND ?2 AND d.kind = 'article'
-             ORDER BY d.known_date DESC, d.id",
-        )?;
+        let mut st = self.conn.prepare_cached(ARTICLES_OF_RUN)?;
         let rows = st.query_map([run.first_source, run.last_source], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -202,9 +188,24 @@ impl Store {
         for row in rows {
             let (title, url, known, tickers) = row?;
             let Some(known) = parse_date(&known) else { continue };
-            let tickers = tickers.map(|t| t.split(',').map(str::to_string).collect()).unwrap_or_default();
+            let mut tickers: Vec<String> =
+                tickers.map(|t| t.split(',').map(str::to_string).collect()).unwrap_or_default();
+            tickers.sort();
             out.push(NewArticle { title, url, known, tickers });
         }
         Ok(out)
     }
 }
+
+pub(crate) const FILINGS_OF_RUN: &str =
+    "SELECT accession, cik, form, filed FROM filings WHERE source_id BETWEEN ?1 AND ?2 ORDER BY filed DESC, accession";
+pub(crate) const TRADES_OF_RUN: &str = "SELECT r.accession, r.issuer_cik, r.issuer_ticker,
+                    (SELECT o.name FROM insider_owners o WHERE o.report_id = r.id ORDER BY o.seq LIMIT 1),
+                    t.code, t.shares, t.price, r.filed
+             FROM insider_reports r JOIN insider_transactions t ON t.report_id = r.id
+             WHERE r.source_id BETWEEN ?1 AND ?2 AND t.kind = 'transaction' AND t.code IN ('P', 'S')
+             ORDER BY r.filed DESC, r.id, t.seq";
+pub(crate) const ARTICLES_OF_RUN: &str = "SELECT d.title, d.url, d.known_date,
+                    (SELECT group_concat(s.ticker, ',') FROM news_signals s WHERE s.document_id = d.id)
+             FROM documents d WHERE d.source_id BETWEEN ?1 AND ?2 AND d.kind = 'article'
+             ORDER BY d.known_date DESC, d.id";

@@ -28,6 +28,9 @@ use sha2::{Digest, Sha256};
 
 pub use batch::BatchLimits;
 pub use error::StoreError;
+
+/// A ticker's stored price series: ticker, first day, last day.
+pub type PriceSpan = (String, alphadesk_model::NaiveDate, alphadesk_model::NaiveDate);
 pub use load::add_business_days;
 pub use rusqlite::Connection;
 
@@ -604,12 +607,21 @@ impl Store {
 
     /// Every ticker with a stored price series, with its first and last day
     /// (what a price sync extends).
-    pub fn price_spans(
-        &self,
-    ) -> Result<Vec<(String, alphadesk_model::NaiveDate, alphadesk_model::NaiveDate)>, StoreError> {
-        let mut st = self.conn.prepare("SELECT ticker, first_date, last_date FROM price_series ORDER BY ticker")?;
+    pub fn price_spans(&self) -> Result<Vec<PriceSpan>, StoreError> {
+        self.spans_where("", [])
+    }
+
+    /// One ticker's stored first and last day, if it has a series.
+    pub fn price_span(&self, ticker: &str) -> Result<Option<PriceSpan>, StoreError> {
+        Ok(self.spans_where("WHERE ticker = ?1", [ticker])?.pop())
+    }
+
+    fn spans_where<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Vec<PriceSpan>, StoreError> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT ticker, first_date, last_date FROM price_series {filter} ORDER BY ticker"
+        ))?;
         let rows =
-            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            st.query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (t, a, b) = row?;
