@@ -448,12 +448,6 @@ CREATE TABLE fact_accessions (accn TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT OR IGNORE INTO fact_accessions SELECT DISTINCT accn FROM facts;
 CREATE INDEX holdings_reports_accession ON holdings_reports(accession);
 "#,
-    // 17: the change log reads a run's filings and insider reports by the
-    // sources it wrote, on every leaderboard view: by index, not a scan.
-    r#"
-CREATE INDEX filings_source ON filings(source_id);
-CREATE INDEX insider_reports_source ON insider_reports(source_id);
-"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
