@@ -510,13 +510,7 @@ pub struct Rebuilt {
 /// takes the old one's place; the old file is kept beside it. What cannot be read
 /// again is listed, not silently dropped.
 pub fn rebuild(db: &Path, mut each: impl FnMut(usize, usize, &FileReport)) -> Result<Rebuilt> {
-    let paths: Vec<String> = {
-        let old = alphadesk_store::Store::open_read_only(db)?;
-        let mut st =
-            old.conn().prepare("SELECT path FROM sources ORDER BY id").map_err(alphadesk_store::StoreError::from)?;
-        let rows = st.query_map([], |r| r.get(0)).map_err(alphadesk_store::StoreError::from)?;
-        rows.filter_map(|r| r.ok()).collect()
-    };
+    let paths = alphadesk_store::Store::open_read_only(db)?.source_paths_in_order()?;
     let fresh = db.with_extension("rebuilding");
     let _ = std::fs::remove_file(&fresh);
     let mut w = Writer::open(&fresh, "verify --rebuild")?;

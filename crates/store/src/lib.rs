@@ -900,6 +900,29 @@ impl Store {
         Ok(v)
     }
 
+    /// The paths of every source the store was ingested from, in ingest order:
+    /// what a rebuild reads again. Read from the table, else — a damaged page
+    /// holds part of it — from the index that keeps a second copy of each path
+    /// on pages of its own (migration 17); an error only when both are damaged.
+    pub fn source_paths_in_order(&self) -> Result<Vec<String>, StoreError> {
+        let read = |sql: &str| -> Result<Vec<String>, rusqlite::Error> {
+            let mut st = self.conn.prepare(sql)?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            rows.collect()
+        };
+        match read("SELECT path FROM sources NOT INDEXED ORDER BY id") {
+            Ok(paths) => Ok(paths),
+            Err(table) => read("SELECT path FROM sources INDEXED BY sources_paths ORDER BY id").map_err(|index| {
+                StoreError::Invalid {
+                    path: self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    message: format!(
+                        "the list of sources is damaged in the table ({table}) and in its index ({index})"
+                    ),
+                }
+            }),
+        }
+    }
+
     /// `PRAGMA integrity_check` and foreign keys; `Ok(())` when the file is sound.
     pub fn check_integrity(&self) -> Result<(), String> {
         let ok: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;

@@ -929,8 +929,10 @@ mod plans {
         let store = crate::Store::open_in_memory().unwrap();
         let (about_count, about_rows) = articles_about_sql();
         let between = articles_between_sql();
-        let reads: [(&str, &str, usize); 13] = [
+        let reads: [(&str, &str, usize); 15] = [
             ("accession_known", ACCESSION_KNOWN, 1),
+            ("filings_of_run", crate::changes::FILINGS_OF_RUN, 2),
+            ("trades_of_run", crate::changes::TRADES_OF_RUN, 2),
             ("articles_of_run", crate::changes::ARTICLES_OF_RUN, 2),
             ("facts_known", FACTS_KNOWN, 3),
             ("facts_of", FACTS_OF, 2),

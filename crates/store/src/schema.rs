@@ -448,6 +448,35 @@ CREATE TABLE fact_accessions (accn TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT OR IGNORE INTO fact_accessions SELECT DISTINCT accn FROM facts;
 CREATE INDEX holdings_reports_accession ON holdings_reports(accession);
 "#,
+    // 17: (a) the list of files a store was ingested from kept twice, in the
+    // table and in an index of its own pages, so that `verify --rebuild` can
+    // still read it when a damaged page holds part of the table; (b) the change
+    // log reads a run's filings and insider reports by the sources it wrote, on
+    // every leaderboard view: by index, not a scan; (c) corporate actions a
+    // price source states (Tiingo's `splitFactor` and `divCash`), each citing
+    // its answer and row, and the days each answer vouches for — a day inside
+    // a span with no split stated had none, by that source's word.
+    r#"
+CREATE INDEX sources_paths ON sources(id, path);
+CREATE INDEX filings_source ON filings(source_id);
+CREATE INDEX insider_reports_source ON insider_reports(source_id);
+CREATE TABLE corporate_actions (
+    ticker    TEXT NOT NULL,
+    kind      TEXT NOT NULL,        -- split | dividend
+    ex_date   TEXT NOT NULL,        -- the first day the stock traded without it
+    value     REAL NOT NULL,        -- new shares per old; cash per share
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line      INTEGER NOT NULL,     -- the row of the answer that stated it
+    PRIMARY KEY (ticker, kind, ex_date)
+) WITHOUT ROWID;
+CREATE TABLE action_spans (
+    ticker     TEXT NOT NULL,
+    source_id  INTEGER NOT NULL REFERENCES sources(id),
+    first_date TEXT NOT NULL,
+    last_date  TEXT NOT NULL,
+    PRIMARY KEY (ticker, source_id)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -291,3 +291,47 @@ fn a_store_dropped_mid_batch_keeps_its_complete_files() {
     let s = Store::open_read_only(&path).unwrap();
     assert_eq!(s.counts().unwrap().price_bars, 3);
 }
+
+/// The page number a table or index starts on, and the file's page size.
+fn root_page(path: &std::path::Path, name: &str) -> (u64, u64) {
+    let s = Store::open(path).unwrap();
+    let root: i64 =
+        s.conn().query_row("SELECT rootpage FROM sqlite_master WHERE name = ?1", [name], |r| r.get(0)).unwrap();
+    let size: i64 = s.conn().query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    (root as u64, size as u64)
+}
+
+#[test]
+fn the_list_of_sources_survives_a_damaged_page_in_its_table_or_its_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let files = [("ABC_data.csv", PRICES), ("CIK0000000001.json", FACTS), ("f4.xml", FORM4)];
+    {
+        let mut s = Store::open(&db).unwrap();
+        for (name, body) in files {
+            let r = s.ingest_bytes(name, body.as_bytes(), true);
+            assert!(matches!(r.outcome, Outcome::Stored { .. }), "{name}: {:?}", r.outcome);
+        }
+        s.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    }
+    let want: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
+    let pages = ["sources", "sources_paths"].map(|name| root_page(&db, name));
+    let clean = std::fs::read(&db).unwrap();
+    let damage = |bytes: &mut Vec<u8>, (root, size): (u64, u64)| {
+        let at = ((root - 1) * size) as usize;
+        bytes[at..at + size as usize].fill(0x5a);
+    };
+    for (name, page) in ["sources", "sources_paths"].into_iter().zip(pages) {
+        let mut bytes = clean.clone();
+        damage(&mut bytes, page);
+        std::fs::write(&db, &bytes).unwrap();
+        let s = Store::open_read_only(&db).unwrap();
+        assert_eq!(s.source_paths_in_order().unwrap(), want, "with the {name} page damaged");
+    }
+    // Both damaged: an error that says so, never a short list.
+    let mut bytes = clean.clone();
+    pages.into_iter().for_each(|p| damage(&mut bytes, p));
+    std::fs::write(&db, &bytes).unwrap();
+    let e = Store::open_read_only(&db).unwrap().source_paths_in_order().unwrap_err();
+    assert!(e.to_string().contains("damaged in the table"), "{e}");
+}
