@@ -36,6 +36,9 @@ enum Command {
     Parse(cmd::parse::Args),
     /// Standardised fundamentals of a ticker as known on a date.
     Facts(cmd::facts::Args),
+    /// Each split as the price source, XBRL and inference report it, where they
+    /// disagree, and which one the market cap uses.
+    Splits(cmd::splits::Args),
     /// Alpha Scores of every ticker as known on a date, or a panel of them over time.
     Score(cmd::score::Args),
     /// One ticker's Alpha Score with every metric, its inputs and their sources.
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Ingest(a) => cmd::ingest::run(&db, a, &mut out),
         Command::Parse(a) => cmd::parse::run(a, &mut out),
         Command::Facts(a) => cmd::facts::run(&db, a, &mut out),
+        Command::Splits(a) => cmd::splits::run(&db, a, &mut out),
         Command::Search(a) => cmd::search::run(&db, a, &mut out),
         Command::Screen(a) => cmd::screen::run(&db, a, &mut out),
         Command::Compare(a) => cmd::compare::run(&db, a, &mut out),

@@ -343,6 +343,104 @@ fn tiingo_answers_extend_the_series_and_a_dividend_replaces_it_on_the_new_basis(
     assert!(!String::from_utf8_lossy(&out.stdout).contains("wrong"));
 }
 
+/// A filer whose XBRL reports its split wrongly (3-for-1, dated five days
+/// early) and a price source that states it as it traded (2-for-1 on
+/// 2018-01-09): the split is stored with its citation, the check shows both
+/// reports and the disagreement, and the market cap uses the source's, so it
+/// runs on across the split instead of jumping by half.
+#[test]
+fn a_split_the_source_states_decides_the_market_cap_where_xbrl_disagrees() {
+    let src = Source::start();
+    let truth: Vec<Day> = weekdays("2018-01-02", 10)
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Day {
+            date: d.clone(),
+            close: if i < 5 { 200.0 + 2.0 * i as f64 } else { 100.0 + i as f64 },
+            div: 0.0,
+            split: if i == 5 { 2.0 } else { 1.0 },
+        })
+        .collect();
+    src.truth.lock().unwrap().tiingo.insert("ABC".into(), truth);
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("src");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(
+        files.join("securities.csv"),
+        "\"Ticker symbol\",\"Security\",\"SEC filings\",\"GICS Sector\",\"GICS Sub Industry\",\"Address of Headquarters\",\"Date first added\",\"CIK\"\n\"ABC\",\"ABC Corp\",\"reports\",\"Industrials\",\"Machinery\",\"Ohio\",\"\",\"0000000042\"\n",
+    )
+    .unwrap();
+    let fact = |end: &str, val: f64, accn: &str| {
+        format!(
+            r#"{{"end": "{end}", "val": {val}, "accn": "{accn}", "fy": 2017, "fp": "FY", "form": "10-K", "filed": "2018-01-05"}}"#
+        )
+    };
+    std::fs::write(
+        files.join("CIK0000000042.json"),
+        format!(
+            r#"{{"cik": 42, "entityName": "ABC Corp", "facts": {{
+              "dei": {{"EntityCommonStockSharesOutstanding": {{"label": "Shares", "units": {{"shares": [{}]}}}}}},
+              "us-gaap": {{"StockholdersEquityNoteStockSplitConversionRatio1": {{"label": "Split", "units": {{"pure": [{}]}}}}}}}}}}"#,
+            fact("2017-12-29", 1_000_000.0, "0000000042-18-000001"),
+            fact("2018-01-04", 3.0, "0000000042-18-000001")
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("p.db");
+    let out = bin().arg("--db").arg(&db).args(["ingest"]).arg(&files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let template = format!(
+        "http://{}/tiingo/daily/{{ticker_lower}}/prices?startDate={{from}}&endDate={{to}}&token={{key}}",
+        src.addr
+    );
+    let args =
+        ["--price-url", template.as_str(), "--price-format", "tiingo", "--tickers", "ABC", "--until", "2018-01-15"];
+    let (out, r) = sync(&db, &args, Some(KEY));
+    assert!(out.status.success(), "{}\n{r}", String::from_utf8_lossy(&out.stderr));
+
+    // Stored as the source stated it, citing the answer (key redacted) and its row.
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let (kind, date, value, path, line): (String, String, f64, String, i64) = conn
+        .query_row(
+            "SELECT a.kind, a.ex_date, a.value, s.path, a.line FROM corporate_actions a JOIN sources s ON s.id = a.source_id WHERE a.ticker = 'ABC'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!((kind.as_str(), date.as_str(), value, line), ("split", "2018-01-09", 2.0, 6));
+    assert!(path.ends_with("token={key}"), "{path}");
+
+    // The check: both reports, the disagreement, the source's split used.
+    let out = bin().arg("--db").arg(&db).args(["splits", "ABC", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(checks.as_array().unwrap().len(), 1, "{checks:#}");
+    let c = &checks[0];
+    assert_eq!((c["source"]["ratio"].as_f64(), c["source"]["effective"].as_str()), (Some(2.0), Some("2018-01-09")));
+    assert_eq!(c["source"]["source"]["line"], 6, "{c:#}");
+    assert_eq!((c["xbrl"]["ratio"].as_f64(), c["xbrl"]["effective"].as_str()), (Some(3.0), Some("2018-01-04")));
+    assert_eq!(c["xbrl"]["source"]["accession"], "0000000042-18-000001");
+    assert_eq!(c["used"], serde_json::json!({"ratio": 2.0, "witness": "source"}), "{c:#}");
+    let why = c["disagreements"].to_string();
+    assert!(why.contains("XBRL reports 3 for 1 where price source reports 2 for 1"), "{why}");
+    let out = bin().arg("--db").arg(&db).args(["splits", "--disagreements"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1 splits reported, 1 with witnesses that disagree") && text.contains("2:1 (price source)"),
+        "{text}"
+    );
+
+    // The market cap across the split: the pre-split count of 2017-12-29
+    // times the split the source states, so 208 × 1M then 105 × 2M.
+    let cap = |day: &str| {
+        let out = bin().arg("--db").arg(&db).args(["facts", "ABC", "--as-of", day, "--json"]).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["fields"]["market_cap"]["value"].as_f64().unwrap_or_else(|| panic!("{v:#}"))
+    };
+    assert!((cap("2018-01-08") - 208e6).abs() < 1.0, "{}", cap("2018-01-08"));
+    assert!((cap("2018-01-09") - 210e6).abs() < 1.0, "{}", cap("2018-01-09"));
+}
+
 #[test]
 fn a_csv_source_stores_the_file_s_bars_and_refuses_pages_that_are_not_prices() {
     let Some(file) = alphadesk_testkit::data_file("market/prices/AAPL_data.csv") else {

@@ -13,6 +13,7 @@
 //! XBRL wins where both exist, because it is dated by filing and quarterly.
 //! Concept fallbacks and every method are in `docs/fundamentals.md`.
 
+pub mod actions;
 pub mod audit;
 pub mod balance;
 pub mod flows;

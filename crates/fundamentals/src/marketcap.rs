@@ -548,6 +548,8 @@ impl PriceBasis {
         if splits.is_empty() && !has_xbrl {
             (splits, adjustments) = inferred_adjustments(src, ticker, basis)?;
         }
+        // Where a price source states the splits, its word decides.
+        let splits = crate::actions::with_stated(splits, &src.stated_actions(ticker)?);
         let mut factors = Vec::new();
         // Only the shared layout folds dividends into `close`; Yahoo's `Close` is as
         // traded (split-adjusted) and needs no dividend correction.

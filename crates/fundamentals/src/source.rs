@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use alphadesk_model::NaiveDate;
-use alphadesk_store::read::{self, AnnualValue, Bar, Dated, Security, Split, StoredFact};
+use alphadesk_store::read::{self, AnnualValue, Bar, Dated, Security, Split, StatedActions, StoredFact};
 use alphadesk_store::{Connection, StoreError};
 
 pub trait Records {
@@ -28,6 +28,9 @@ pub trait Records {
     fn snapshot_prices(&self, ticker: &str) -> Result<Vec<Dated>, StoreError>;
     /// Dated snapshot market caps of the ticker (as traded), oldest first.
     fn snapshot_market_caps(&self, ticker: &str) -> Result<Vec<Dated>, StoreError>;
+    /// The splits and dividends the ticker's price sources state, and the days
+    /// they vouch for.
+    fn stated_actions(&self, ticker: &str) -> Result<StatedActions, StoreError>;
 }
 
 impl Records for Connection {
@@ -54,5 +57,8 @@ impl Records for Connection {
     }
     fn snapshot_market_caps(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
         Ok(read::snapshot_values(self, "market_cap_usd")?.remove(ticker).unwrap_or_default())
+    }
+    fn stated_actions(&self, ticker: &str) -> Result<StatedActions, StoreError> {
+        read::stated_actions(self, ticker)
     }
 }

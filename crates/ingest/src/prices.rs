@@ -154,6 +154,23 @@ pub struct PriceFile {
     pub layout: PriceLayout,
     pub bars: Vec<PriceBar>,
     pub warnings: Vec<Warning>,
+    /// The splits and dividends the source states for the days of `bars`:
+    /// `None` for a layout that states none (a CSV download), `Some` — empty
+    /// or not — for one that does (Tiingo's rows), whose word then covers
+    /// every day of the file.
+    pub actions: Option<Vec<CorporateAction>>,
+}
+
+/// A split or dividend as a price source states it, on the row that carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CorporateAction {
+    /// The ex-date: the first day the stock traded without it.
+    pub date: NaiveDate,
+    pub kind: alphadesk_model::ActionKind,
+    /// New shares per old share for a split; cash per share for a dividend.
+    pub value: f64,
+    /// The row of the source that states it.
+    pub line: u64,
 }
 
 /// Longest calendar gap between consecutive bars that US market holidays explain
@@ -279,7 +296,7 @@ pub fn parse(bytes: &[u8], file_stem: &str) -> Result<PriceFile, ParseError> {
     if empty_cells > 0 {
         warnings.push(Warning::file(format!("{empty_cells} empty or invalid cells in total")));
     }
-    Ok(PriceFile { ticker, layout, bars, warnings })
+    Ok(PriceFile { ticker, layout, bars, warnings, actions: None })
 }
 
 #[cfg(test)]

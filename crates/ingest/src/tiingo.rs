@@ -13,11 +13,11 @@
 //! A JSON answer has no lines a reader would count, so a bar's `line` is its
 //! 1-based position in the array (what an error names too).
 
-use alphadesk_model::{parse_date, Ticker};
+use alphadesk_model::{parse_date, ActionKind, Ticker};
 use serde::Deserialize;
 
 use crate::error::{check_text, Location, ParseError, Warning};
-use crate::prices::{flag_bad_rows, follows, PriceBar, PriceFile, PriceLayout};
+use crate::prices::{flag_bad_rows, follows, CorporateAction, PriceBar, PriceFile, PriceLayout};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -41,17 +41,8 @@ struct Detail {
     detail: String,
 }
 
-/// A corporate action a row carries: the day it took effect and what it was.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// Cash per share, ex-dividend on the row's date.
-    Dividend { date: alphadesk_model::NaiveDate, per_share: f64 },
-    /// New shares per old share, effective on the row's date.
-    Split { date: alphadesk_model::NaiveDate, ratio: f64 },
-}
-
-/// A Tiingo answer as a price file, and the corporate actions its rows carry.
-pub fn parse(bytes: &[u8], ticker: &str) -> Result<(PriceFile, Vec<Action>), ParseError> {
+/// A Tiingo answer as a price file, with the corporate actions its rows state.
+pub fn parse(bytes: &[u8], ticker: &str) -> Result<PriceFile, ParseError> {
     check_text(bytes)?;
     let ticker = Ticker::new(ticker).map_err(|e| ParseError::file(format!("ticker: {e}")))?;
     let rows: Vec<Row> = match serde_json::from_slice(bytes) {
@@ -104,10 +95,10 @@ pub fn parse(bytes: &[u8], ticker: &str) -> Result<(PriceFile, Vec<Action>), Par
         }
         let split = r.split_factor.filter(|f| f.is_finite() && *f > 0.0).unwrap_or(1.0);
         if split != 1.0 {
-            actions.push(Action::Split { date, ratio: split });
+            actions.push(CorporateAction { date, kind: ActionKind::Split, value: split, line });
         }
         if let Some(cash) = r.div_cash.filter(|c| c.is_finite() && *c > 0.0) {
-            actions.push(Action::Dividend { date, per_share: cash });
+            actions.push(CorporateAction { date, kind: ActionKind::Dividend, value: cash, line });
         }
         splits_at.push(split);
         bars.push(bar);
@@ -130,7 +121,7 @@ pub fn parse(bytes: &[u8], ticker: &str) -> Result<(PriceFile, Vec<Action>), Par
         later *= split;
     }
     flag_bad_rows(&mut bars, &mut warnings);
-    Ok((PriceFile { ticker, layout: PriceLayout::CloseAndAdjClose, bars, warnings }, actions))
+    Ok(PriceFile { ticker, layout: PriceLayout::CloseAndAdjClose, bars, warnings, actions: Some(actions) })
 }
 
 #[cfg(test)]
@@ -152,7 +143,7 @@ mod tests {
             row("2020-08-31", 129.0, 128.9, 0.0, 4.0),
             row("2020-09-01", 134.0, 133.9, 0.82, 1.0),
         );
-        let (p, actions) = parse(body.as_bytes(), "aapl").unwrap();
+        let p = parse(body.as_bytes(), "aapl").unwrap();
         assert_eq!(p.ticker.as_str(), "AAPL");
         assert_eq!(p.layout, PriceLayout::CloseAndAdjClose);
         let closes: Vec<f64> = p.bars.iter().map(|b| b.close.unwrap()).collect();
@@ -161,10 +152,15 @@ mod tests {
         assert_eq!(p.bars[1].adj_close, Some(124.5), "the adjusted close is Tiingo's");
         assert_eq!(p.bars[3].line, 4, "a row's place in the array");
         assert_eq!(
-            actions,
+            p.actions.unwrap(),
             [
-                Action::Split { date: "2020-08-31".parse().unwrap(), ratio: 4.0 },
-                Action::Dividend { date: "2020-09-01".parse().unwrap(), per_share: 0.82 },
+                CorporateAction { date: "2020-08-31".parse().unwrap(), kind: ActionKind::Split, value: 4.0, line: 3 },
+                CorporateAction {
+                    date: "2020-09-01".parse().unwrap(),
+                    kind: ActionKind::Dividend,
+                    value: 0.82,
+                    line: 4
+                },
             ]
         );
     }
@@ -185,7 +181,7 @@ mod tests {
             r#"[{},{{"date":"2020-01-03","close":null,"adjClose":null}}]"#,
             row("2020-01-02", 10.0, 9.0, 0.0, 1.0)
         );
-        let (p, _) = parse(body.as_bytes(), "ABC").unwrap();
+        let p = parse(body.as_bytes(), "ABC").unwrap();
         assert_eq!(p.bars[1].close, None);
         assert!(p.warnings.iter().any(|w| w.to_string().contains("close")), "{:?}", p.warnings);
     }

@@ -495,6 +495,42 @@ impl fmt::Display for DocKind {
     }
 }
 
+/// What a corporate action a price source states is: a split (its value new
+/// shares per old) or a cash dividend (its value cash per share).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Split,
+    Dividend,
+}
+
+impl ActionKind {
+    /// The kind as stored (`split`, `dividend`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Split => "split",
+            ActionKind::Dividend => "dividend",
+        }
+    }
+}
+
+impl FromStr for ActionKind {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "split" => Ok(ActionKind::Split),
+            "dividend" => Ok(ActionKind::Dividend),
+            _ => Err(invalid("corporate action kind", s, "expected split or dividend")),
+        }
+    }
+}
+
+impl fmt::Display for ActionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The transaction code of an open-market insider trade (Form 4, table I): the
 /// two codes the score and the notes read. Grants, exercises, tax withholding
 /// and the other codes are stored as filed and never become one of these.

@@ -272,6 +272,7 @@ impl Universe {
             true => Held {
                 snapshots: read::snapshot_values(basis_store.conn(), "price")?,
                 snapshot_caps: read::snapshot_values(basis_store.conn(), "market_cap_usd")?,
+                stated: read::all_stated_actions(basis_store.conn())?,
                 ..Held::default()
             },
             false => Held::default(),
@@ -582,6 +583,7 @@ struct Held {
     annual: HashMap<String, Vec<AnnualValue>>,
     snapshots: HashMap<String, Vec<Dated>>,
     snapshot_caps: HashMap<String, Vec<Dated>>,
+    stated: HashMap<String, read::StatedActions>,
 }
 
 /// What each member's filings say: its fundamentals' steps and its price basis.
@@ -738,6 +740,9 @@ impl Records for MemRecords<'_, '_> {
     }
     fn snapshot_market_caps(&self, ticker: &str) -> Result<Vec<Dated>, StoreError> {
         Ok(self.held.snapshot_caps.get(ticker).cloned().unwrap_or_default())
+    }
+    fn stated_actions(&self, ticker: &str) -> Result<read::StatedActions, StoreError> {
+        Ok(self.held.stated.get(ticker).cloned().unwrap_or_default())
     }
 }
 

@@ -38,6 +38,7 @@ use alphadesk_score::{score, ScoreConfig, Universe, Window};
 use alphadesk_store::Store;
 use alphadesk_validate::{Backtest, Spec};
 
+pub use alphadesk_fundamentals::actions::{SplitCheck, Testimony, Witness};
 /// The sync crate's plan and policy types, for the faces that start a sync.
 pub use alphadesk_sync as sync;
 pub use error::{Kind, Result, ServiceError};
@@ -641,6 +642,26 @@ impl Service {
             })
         })?;
         Ok(report.as_ref().clone())
+    }
+
+    /// Each split of the tickers asked (every priced ticker when none) as the
+    /// price source, XBRL and inference report it, with every disagreement and
+    /// the split the market cap uses (see `alphadesk_fundamentals::actions`).
+    pub fn splits(&self, tickers: &[String]) -> Result<Vec<alphadesk_fundamentals::actions::SplitCheck>> {
+        let snap = self.snapshot()?;
+        let asked: Vec<String> = if tickers.is_empty() {
+            snap.index.members.iter().map(|m| m.ticker.clone()).collect()
+        } else {
+            tickers.iter().map(|t| self.ticker(&snap, t)).collect::<Result<_>>()?
+        };
+        let reader = self.reader();
+        let store = reader.get();
+        let mut out = Vec::new();
+        for t in asked {
+            let cik = snap.index.member(&t).and_then(|m| m.cik);
+            out.extend(alphadesk_fundamentals::actions::check(store.conn(), &t, cik)?);
+        }
+        Ok(out)
     }
 
     /// Daily bars from `from` to `to` (default: the year to the latest date).

@@ -392,13 +392,14 @@ impl alphadesk_sync::prices::PriceSink for StoreSink<'_> {
     ) -> alphadesk_sync::prices::PriceStored {
         use alphadesk_sync::prices::{PriceFormat, PriceStored};
         let parsed = match format {
-            PriceFormat::Tiingo => alphadesk_ingest::tiingo::parse(&doc.body, ticker).map(|(p, a)| (p, a.len())),
-            PriceFormat::Csv => alphadesk_ingest::prices::parse(&doc.body, ticker).map(|p| (p, 0)),
+            PriceFormat::Tiingo => alphadesk_ingest::tiingo::parse(&doc.body, ticker),
+            PriceFormat::Csv => alphadesk_ingest::prices::parse(&doc.body, ticker),
         };
-        let (file, actions) = match parsed {
+        let file = match parsed {
             Ok(p) => p,
             Err(e) => return PriceStored::Failed(e.to_string()),
         };
+        let actions = file.actions.as_ref().map_or(0, Vec::len);
         if file.ticker.as_str() != ticker {
             return PriceStored::Failed(format!("asked for {ticker}, the answer names {}", file.ticker));
         }

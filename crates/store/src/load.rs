@@ -120,6 +120,47 @@ fn fit(s: &mut Sink<'_>, p: &PriceFile) -> Result<Fit, StoreError> {
     Ok(Fit::Extends)
 }
 
+/// The splits and dividends a price source states, and the days its answer
+/// vouches for. An action already stored with the same value keeps its first
+/// citation (a re-fetched history states it again); one whose value changed is
+/// replaced by the newer answer's, with a warning naming both.
+fn stated_actions(
+    s: &mut Sink<'_>,
+    ticker: &str,
+    first: &str,
+    last: &str,
+    actions: &[alphadesk_ingest::prices::CorporateAction],
+) -> Result<(), StoreError> {
+    s.tx.prepare_cached(
+        "INSERT OR REPLACE INTO action_spans (ticker, source_id, first_date, last_date) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![ticker, s.source_id, first, last])?;
+    for a in actions {
+        let (kind, date) = (a.kind.as_str(), d(a.date));
+        let stored: Option<f64> = s
+            .tx
+            .prepare_cached("SELECT value FROM corporate_actions WHERE ticker = ?1 AND kind = ?2 AND ex_date = ?3")?
+            .query_row(params![ticker, kind, date], |r| r.get(0))
+            .optional()?;
+        match stored {
+            Some(v) if (v - a.value).abs() <= 1e-9 * v.abs().max(1.0) => continue,
+            Some(v) => s.warnings.push(Warning::line(
+                a.line,
+                format!(
+                    "{ticker}: the {kind} of {date} was stated as {v} before and is {} now; the newer is kept",
+                    a.value
+                ),
+            )),
+            None => {}
+        }
+        s.tx.prepare_cached(
+            "INSERT OR REPLACE INTO corporate_actions (ticker, kind, ex_date, value, source_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![ticker, kind, date, a.value, s.source_id, a.line as i64])?;
+    }
+    Ok(())
+}
+
 fn prices(s: &mut Sink<'_>, p: &PriceFile) -> Result<(), StoreError> {
     let ticker = p.ticker.as_str();
     let fit = fit(s, p)?;
@@ -170,6 +211,9 @@ fn prices(s: &mut Sink<'_>, p: &PriceFile) -> Result<(), StoreError> {
            source_id = CASE WHEN ?6 OR excluded.last_date >= last_date THEN excluded.source_id ELSE source_id END",
         params![ticker, layout, first, last, s.source_id, matches!(fit, Fit::Whole)],
     )?;
+    if let Some(actions) = &p.actions {
+        stated_actions(s, ticker, &first, &last, actions)?;
+    }
     crate::columns::rebuild(s.tx, ticker)
 }
 

@@ -5,6 +5,8 @@
 //! insider and 13F reports, the bar's own date for prices (known at its close), and
 //! period end plus a documented lag for table rows that carry no filing date.
 
+use std::collections::HashMap;
+
 use alphadesk_model::{parse_date, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -198,7 +200,7 @@ pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<Split>, StoreError> {
         }
         e.1.push(source);
     }
-    let mut out = Vec::with_capacity(by.len());
+    let mut out: Vec<Split> = Vec::with_capacity(by.len());
     for ((effective, ratio), (accn, sources)) in by {
         let mut path: Option<String> = None;
         for id in sources {
@@ -206,13 +208,131 @@ pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<Split>, StoreError> {
                 path = Some(p);
             }
         }
+        let ratio = f64::from_bits(ratio);
+        // One split reported at two dates (Alphabet's 20-for-1: at its approval,
+        // 2022-02-01, and when it took effect, 2022-07-15) is one split in the
+        // window between them, not two that would multiply.
+        if let Some(same) =
+            out.iter_mut().find(|s| s.ratio == ratio && (effective - s.effective).num_days() <= SAME_SPLIT_DAYS)
+        {
+            same.evidence = format!("{} and at {effective} ({accn})", same.evidence);
+            same.effective = same.effective.max(effective);
+            continue;
+        }
         out.push(Split {
             after: effective.pred_opt().unwrap_or(effective),
             effective,
-            evidence: "XBRL StockholdersEquityNoteStockSplitConversionRatio1".into(),
-            ratio: f64::from_bits(ratio),
+            evidence: format!("XBRL StockholdersEquityNoteStockSplitConversionRatio1 at {effective} ({accn})"),
+            ratio,
             source: SourceRef { path: path.unwrap_or_default(), accession: Some(accn), line: None },
         });
+    }
+    Ok(out)
+}
+
+/// The longest run of days with no session (a Friday holiday and the weekend
+/// before a Monday one: four days).
+const MARKET_CLOSED_DAYS: i64 = 4;
+
+/// Split-ratio facts of one ratio this close together describe one split.
+const SAME_SPLIT_DAYS: i64 = 200;
+
+/// A split or dividend a price source stated, citing the answer and its row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StatedAction {
+    /// The ex-date: the first day the stock traded without it.
+    pub date: NaiveDate,
+    pub kind: alphadesk_model::ActionKind,
+    /// New shares per old share for a split; cash per share for a dividend.
+    pub value: f64,
+    pub source: SourceRef,
+}
+
+/// What a ticker's price sources state about its corporate actions: each
+/// action, and the days their answers vouch for. A day inside a span with no
+/// split stated had none, by the source's word.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct StatedActions {
+    pub actions: Vec<StatedAction>,
+    /// First and last day of each answer that stated actions, oldest first.
+    pub spans: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl StatedActions {
+    /// Whether the answers together vouch for every trading day from `from`
+    /// to `to`: a gap of a long weekend between them (or before the first)
+    /// holds no session.
+    pub fn covers(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        let gap = chrono::Duration::days(MARKET_CLOSED_DAYS);
+        let mut reached = from.pred_opt().unwrap_or(from);
+        for &(a, b) in &self.spans {
+            if a > reached + gap {
+                break;
+            }
+            reached = reached.max(b);
+        }
+        reached >= to
+    }
+
+    /// The stated splits, as splits on the day each took effect.
+    pub fn splits(&self) -> Vec<Split> {
+        self.actions
+            .iter()
+            .filter(|a| a.kind == alphadesk_model::ActionKind::Split)
+            .map(|a| Split {
+                after: a.date.pred_opt().unwrap_or(a.date),
+                effective: a.date,
+                ratio: a.value,
+                evidence: format!("stated by the price source for {}", a.date),
+                source: a.source.clone(),
+            })
+            .collect()
+    }
+}
+
+const STATED_ACTIONS: &str = "SELECT a.ticker, a.ex_date, a.kind, a.value, s.path, a.line
+     FROM corporate_actions a JOIN sources s ON s.id = a.source_id";
+const ACTION_SPANS: &str = "SELECT ticker, first_date, last_date FROM action_spans";
+
+/// Every ticker's stated actions (a small table: a source states a few a year).
+pub fn all_stated_actions(conn: &Connection) -> Result<HashMap<String, StatedActions>, StoreError> {
+    stated_actions_where(conn, None)
+}
+
+/// One ticker's stated actions.
+pub fn stated_actions(conn: &Connection, ticker: &str) -> Result<StatedActions, StoreError> {
+    Ok(stated_actions_where(conn, Some(ticker))?.remove(ticker).unwrap_or_default())
+}
+
+fn stated_actions_where(conn: &Connection, ticker: Option<&str>) -> Result<HashMap<String, StatedActions>, StoreError> {
+    let mut out: HashMap<String, StatedActions> = HashMap::new();
+    let filter = |sql: &str, col: &str| match ticker {
+        Some(_) => format!("{sql} WHERE {col} = ?1"),
+        None => sql.to_string(),
+    };
+    let args: Vec<&str> = ticker.into_iter().collect();
+    let mut st = conn.prepare_cached(&filter(STATED_ACTIONS, "a.ticker"))?;
+    let mut rows = st.query(rusqlite::params_from_iter(&args))?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(2)?;
+        let kind = kind
+            .parse()
+            .map_err(|e| StoreError::Invalid { path: "corporate_actions".into(), message: format!("{e}") })?;
+        out.entry(r.get(0)?).or_default().actions.push(StatedAction {
+            date: req_date(r, 1)?,
+            kind,
+            value: r.get(3)?,
+            source: SourceRef { path: r.get(4)?, accession: None, line: Some(r.get(5)?) },
+        });
+    }
+    let mut st = conn.prepare_cached(&filter(ACTION_SPANS, "ticker"))?;
+    let mut rows = st.query(rusqlite::params_from_iter(&args))?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().spans.push((req_date(r, 1)?, req_date(r, 2)?));
+    }
+    for a in out.values_mut() {
+        a.actions.sort_by_key(|x| (x.date, x.kind));
+        a.spans.sort();
     }
     Ok(out)
 }

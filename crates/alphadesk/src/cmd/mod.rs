@@ -17,6 +17,7 @@ pub mod score;
 pub mod screen;
 pub mod search;
 pub mod serve;
+pub mod splits;
 pub mod story;
 pub mod sync;
 pub mod themes;
