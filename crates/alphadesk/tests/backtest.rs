@@ -67,6 +67,22 @@ fn backtest_shape_report_and_cross_check() {
     assert!(md.contains("| 2015 |") && md.contains("Rank IC of the Alpha Score by month"), "IC by month");
     assert!(md.contains("The score as a portfolio"));
 
+    // The held-out dates apart: the part before ends before them with the
+    // straddling date purged, and the held-out part is exactly a backtest of
+    // its own dates.
+    let h = &bt["holdout"];
+    assert_eq!((h["from"].as_str(), h["declared"].as_str()), (Some("2017-06-01"), Some("2026-12-05")), "{h}");
+    assert_eq!(h["purged"], serde_json::json!(["2017-05-31"]));
+    let (before, held) = (&h["before"], &h["held_out"]);
+    assert_eq!(before["dates"].as_u64().unwrap() + held["dates"].as_u64().unwrap() + 1, 47);
+    let last_before = before["ic"]["alpha_score"]["series"].as_array().unwrap().last().unwrap()["date"].clone();
+    assert!(last_before.as_str().unwrap() < "2017-05-31", "{last_before}");
+    let out = alphadesk(&db, &["backtest", "--from", "2017-06-01", "--to", "2018-05-18", "--json"]);
+    let alone: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(held["ic"], alone["ic"], "the held-out part is a backtest of its dates");
+    assert_eq!(held["quantiles"], alone["quantiles"]);
+    assert!(md.contains("## Held out") && md.contains("| held out | 10 |"), "{md}");
+
     let panel = dir.path().join("panel.csv");
     let out = alphadesk(
         &db,

@@ -437,7 +437,7 @@ fn limitation(pen: &mut Pen<'_>) -> Option<Sentence> {
                 d.sector
             ),
             (Some(_), _) => format!(
-                "The rank compares {name} with {} {} peers using data known by {as_of}; it is not a forecast, and the score's out-of-sample record is published with alphadesk's validation report",
+                "The rank compares {name} with {} {} peers using data known by {as_of}; it is not a forecast, and the score's backtest record, with its held-out dates reported apart, is published with alphadesk's validation report",
                 p.say("sector_peers")?,
                 d.sector
             ),

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use alphadesk_model::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::MetricId;
@@ -43,6 +44,21 @@ pub struct ScoreConfig {
     #[serde(default)]
     pub full_pillars: usize,
     pub pillars: BTreeMap<Pillar, PillarSpec>,
+    /// The dates held out from tuning: figures from `from` on are reported
+    /// apart from the rest (docs/validation.md). Absent, nothing is held out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout: Option<Holdout>,
+}
+
+/// Rebalance dates from `from` on are held out: the configuration was fixed
+/// on `declared`, and no change to it may be chosen by their figures. For
+/// dates before `declared` that is a promise made on that day; for dates
+/// after it, the only figures no one could have tuned to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Holdout {
+    pub from: NaiveDate,
+    pub declared: NaiveDate,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -21,6 +21,7 @@ pub use factor::{FactorUse, FactorValues, FACTOR};
 use std::collections::{BTreeMap, BTreeSet};
 
 use alphadesk_model::{NaiveDate, Sector};
+use alphadesk_score::config::Holdout;
 use alphadesk_score::{score, Every, Pillar, ScoreConfig, Universe};
 use serde::{Deserialize, Serialize};
 
@@ -540,6 +541,9 @@ pub struct Backtest {
     /// What of a user's factor file was used (`--factor`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub factor: Option<FactorUse>,
+    /// The figures before the configuration's held-out dates and on them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holdout: Option<HoldoutFigures>,
 }
 
 pub fn backtest(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Backtest {
@@ -563,24 +567,10 @@ pub fn backtest_with(
     let (panels, factor_use) = build_panels(u, cfg, spec, &all, factor);
     let mut panels = panels.into_iter();
     let panel = panels.next().expect("the main horizon's panel");
-    let by_horizon = horizons
-        .iter()
-        .zip(panels)
-        .map(|(&h, p)| {
-            let lags = overlap_lags(&p.dates, &u.calendar, h);
-            let e = evaluate(&p, lags);
-            HorizonFigures {
-                horizon: h,
-                dates: p.dates.len(),
-                lags,
-                ic: e.ic,
-                quantiles: e.quantiles,
-                t_stat_method: e.t_stat_method,
-            }
-        })
-        .collect();
+    let by_horizon = horizons.iter().zip(panels).map(|(&h, p)| figures_at(u, &p, h)).collect();
     let lags = overlap_lags(&panel.dates, &u.calendar, spec.horizon);
     let evaluation = evaluate(&panel, lags);
+    let holdout = cfg.holdout.map(|h| held_out(u, &panel, spec.horizon, h));
     let first = u.calendar.first().copied().unwrap_or(spec.from);
     let last = u.calendar.last().copied().unwrap_or(spec.to);
     Backtest {
@@ -598,7 +588,63 @@ pub fn backtest_with(
         dropped: panel.dropped,
         by_horizon,
         factor: factor_use,
+        holdout,
     }
+}
+
+/// The IC and quintiles of `panel`'s dates at horizon `h`.
+fn figures_at(u: &Universe, panel: &Panel, h: usize) -> HorizonFigures {
+    let lags = overlap_lags(&panel.dates, &u.calendar, h);
+    let e = evaluate(panel, lags);
+    HorizonFigures {
+        horizon: h,
+        dates: panel.dates.len(),
+        lags,
+        ic: e.ic,
+        quantiles: e.quantiles,
+        t_stat_method: e.t_stat_method,
+    }
+}
+
+/// The figures of the dates before the holdout and of the held-out dates,
+/// apart. A date before it whose forward window ends on or after its first
+/// day is in neither part (purged): its return is partly a held-out one.
+fn held_out(u: &Universe, panel: &Panel, horizon: usize, h: Holdout) -> HoldoutFigures {
+    let window_end = |d: NaiveDate| u.calendar.get(u.calendar.partition_point(|c| *c < d) + horizon).copied();
+    let part = |keep: &dyn Fn(NaiveDate) -> bool| -> Panel {
+        let (dates, observations) = panel
+            .dates
+            .iter()
+            .zip(&panel.observations)
+            .filter(|(d, _)| keep(**d))
+            .map(|(d, o)| (*d, o.clone()))
+            .unzip();
+        Panel { dates, observations, dropped: Vec::new(), dates_without_horizon: Vec::new() }
+    };
+    let before = part(&|d| d < h.from && window_end(d).is_some_and(|e| e < h.from));
+    let after = part(&|d| d >= h.from);
+    let purged =
+        panel.dates.iter().copied().filter(|d| *d < h.from && window_end(*d).is_none_or(|e| e >= h.from)).collect();
+    HoldoutFigures {
+        from: h.from,
+        declared: h.declared,
+        purged,
+        before: figures_at(u, &before, horizon),
+        held_out: figures_at(u, &after, horizon),
+    }
+}
+
+/// A backtest's figures before the held-out dates and on them (see
+/// [`alphadesk_score::config::Holdout`]).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HoldoutFigures {
+    /// The first held-out date, and the day the holdout was declared.
+    pub from: NaiveDate,
+    pub declared: NaiveDate,
+    /// Dates before `from` whose forward window reaches it: in neither part.
+    pub purged: Vec<NaiveDate>,
+    pub before: HorizonFigures,
+    pub held_out: HorizonFigures,
 }
 
 /// The rank IC and quintile returns at one horizon.
@@ -659,6 +705,47 @@ pub struct Figures {
     pub rank_autocorrelation: Option<f64>,
     pub dropped_total: usize,
     pub t_stat_method: String,
+    /// The held-out dates' figures apart from the rest's, when the
+    /// configuration holds some out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout: Option<HoldoutBrief>,
+}
+
+/// [`HoldoutFigures`] in brief.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct HoldoutBrief {
+    pub from: NaiveDate,
+    pub declared: NaiveDate,
+    pub before: PartBrief,
+    pub held_out: PartBrief,
+}
+
+/// The Alpha Score's figures over some of a backtest's dates.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct PartBrief {
+    pub dates: usize,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    pub ic: Option<IcBrief>,
+    pub spread_mean: Option<f64>,
+}
+
+impl IcBrief {
+    fn of(s: &IcSummary) -> IcBrief {
+        IcBrief { mean: s.mean, ir: s.ir, t_stat: s.t_stat, hit_rate: s.hit_rate, n_dates: s.n_dates }
+    }
+}
+
+impl PartBrief {
+    fn of(f: &HorizonFigures) -> PartBrief {
+        PartBrief {
+            dates: f.dates,
+            first_date: f.quantiles.series.first().map(|q| q.date),
+            last_date: f.quantiles.series.last().map(|q| q.date),
+            ic: f.ic.get("alpha_score").map(IcBrief::of),
+            spread_mean: f.quantiles.spread_mean,
+        }
+    }
 }
 
 impl From<&Backtest> for Figures {
@@ -674,15 +761,7 @@ impl From<&Backtest> for Figures {
             dates: bt.dates.len(),
             first_date: bt.dates.first().copied(),
             last_date: bt.dates.last().copied(),
-            ic: e
-                .ic
-                .iter()
-                .map(|(k, s)| {
-                    let brief =
-                        IcBrief { mean: s.mean, ir: s.ir, t_stat: s.t_stat, hit_rate: s.hit_rate, n_dates: s.n_dates };
-                    (k.to_string(), brief)
-                })
-                .collect(),
+            ic: e.ic.iter().map(|(k, s)| (k.to_string(), IcBrief::of(s))).collect(),
             quintile_mean_returns: e.quantiles.mean_returns.clone(),
             spread_mean: e.quantiles.spread_mean,
             spread_t_stat: e.quantiles.spread_t_stat,
@@ -695,6 +774,12 @@ impl From<&Backtest> for Figures {
             rank_autocorrelation: e.rank_autocorrelation,
             dropped_total: bt.dropped_total,
             t_stat_method: e.t_stat_method.clone(),
+            holdout: bt.holdout.as_ref().map(|h| HoldoutBrief {
+                from: h.from,
+                declared: h.declared,
+                before: PartBrief::of(&h.before),
+                held_out: PartBrief::of(&h.held_out),
+            }),
         }
     }
 }
@@ -718,7 +803,27 @@ impl Figures {
             self.horizon,
             ic.and_then(|i| i.mean).map(|x| format!("{x:+.3}")).unwrap_or("n/a".into()),
             ic.and_then(|i| i.t_stat).map(|x| format!("{x:+.2}")).unwrap_or("n/a".into()),
-        )
+        ) + &self.holdout_sentence().map(|s| format!(" {s}")).unwrap_or_default()
+    }
+
+    /// The held-out dates' figure in one sentence, saying what "held out"
+    /// can promise about dates that were history when it was declared.
+    pub fn holdout_sentence(&self) -> Option<String> {
+        let h = self.holdout.as_ref()?;
+        let p = &h.held_out;
+        let when = if h.declared > h.from {
+            format!("held out since {} (declared {}, when those dates were already history)", h.from, h.declared)
+        } else {
+            format!("held out since {} (declared {})", h.from, h.declared)
+        };
+        Some(match (p.first_date, p.last_date, p.ic.as_ref().and_then(|i| i.mean)) {
+            (Some(a), Some(b), Some(mean)) => format!(
+                "On the dates {when}, {} monthly rebalances {a}..{b}, the mean rank IC was {mean:+.3} (t {}).",
+                p.dates,
+                p.ic.as_ref().and_then(|i| i.t_stat).map(|x| format!("{x:+.2}")).unwrap_or("n/a".into()),
+            ),
+            _ => format!("No rebalance date {when} has a forward return yet."),
+        })
     }
 }
 

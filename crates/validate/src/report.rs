@@ -210,6 +210,31 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
         }
         let _ = writeln!(md, "\n![IC decay](ic_decay.svg)\n");
     }
+    if let Some(h) = &bt.holdout {
+        let _ = writeln!(
+            md,
+            "## Held out\n\nRebalance dates from {} on are held out (declared {}): no change to the configuration may be chosen by their figures. A date before them whose forward window reaches them is in neither part{}.\n\n| dates | rebalances | mean IC | t-stat | Q5 − Q1 |\n|---|---|---|---|---|",
+            h.from,
+            h.declared,
+            if h.purged.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", h.purged.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
+            }
+        );
+        for (name, f) in [("before", &h.before), ("held out", &h.held_out)] {
+            let s = &f.ic["alpha_score"];
+            let _ = writeln!(
+                md,
+                "| {name} | {} | {} | {} | {} |",
+                f.dates,
+                num(s.mean),
+                s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
+                pct(f.quantiles.spread_mean)
+            );
+        }
+        let _ = writeln!(md);
+    }
     let f = &e.factor_returns;
     let _ = writeln!(
         md,

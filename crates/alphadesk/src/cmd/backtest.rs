@@ -114,6 +114,30 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
             ));
         }
     }
+    if let Some(h) = &bt.holdout {
+        t.push_str(&format!(
+            "  Held out from {} (declared {}; no change may be chosen by these figures), apart from the dates before (mean rank IC, t, Q5-Q1 spread):\n",
+            h.from, h.declared
+        ));
+        for (name, f) in [("before", &h.before), ("held out", &h.held_out)] {
+            let ic = &f.ic["alpha_score"];
+            let span = match (f.quantiles.series.first(), f.quantiles.series.last()) {
+                (Some(a), Some(b)) => format!("{}..{}", a.date, b.date),
+                _ => "no dates".into(),
+            };
+            t.push_str(&format!(
+                "    {name:<9} IC {}  t {}  spread {}  ({} dates, {span})\n",
+                ic.mean.map(|x| format!("{x:+.4}")).unwrap_or("-".into()),
+                ic.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
+                p(f.quantiles.spread_mean),
+                f.dates
+            ));
+        }
+        if !h.purged.is_empty() {
+            let purged: Vec<String> = h.purged.iter().map(|d| d.to_string()).collect();
+            t.push_str(&format!("    in neither: {} (forward window reaches the held-out dates)\n", purged.join(", ")));
+        }
+    }
     if let Some(u) = &bt.factor {
         t.push_str(&format!(
             "  factor {}: {} of {} values used; dropped {} on days that are not rebalance dates, {} for tickers not scored that day, {} on dates with no forward return yet{}\n",

@@ -24,6 +24,25 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
         ul.plain { @for (k, ic) in &figures.ic { li { (ic_words(k, ic, figures.horizon)) } } }
         p { (quintile_words(&figures)) }
         p { (portfolio_words(&figures)) }
+        @if let Some(h) = &figures.holdout {
+            h2 { "Held out" }
+            p { (figures.holdout_sentence().unwrap_or_default()) " The configuration is not to be changed for these figures, and any change for other reasons is published with both sets (see the methodology). The rebalance dates before " (h.from) " are the rest of the record; a date whose forward window reaches the held-out dates is in neither part." }
+            div.table-wrap tabindex="0" { table {
+                caption.muted { "The Alpha Score's rank IC and quintile spread with the next " (figures.horizon) " trading days' return, before and on the held-out dates" }
+                thead { tr { th scope="col" { "Dates" } th scope="col" { "From" } th scope="col" { "To" } th scope="col" .num { "Rebalances" } th scope="col" .num { "Mean IC" } th scope="col" .num { "t-stat" } th scope="col" .num { "Q5 − Q1" } } }
+                tbody { @for (name, part) in [("Before", &h.before), ("Held out", &h.held_out)] {
+                    tr {
+                        th scope="row" { (name) }
+                        td { (part.first_date.map(|d| d.to_string()).unwrap_or("—".into())) }
+                        td { (part.last_date.map(|d| d.to_string()).unwrap_or("—".into())) }
+                        td.num { (part.dates) }
+                        td.num { (part.ic.as_ref().and_then(|i| i.mean).map(|x| format!("{x:+.3}").replace('-', "−")).unwrap_or("—".into())) }
+                        td.num { (part.ic.as_ref().and_then(|i| i.t_stat).map(|x| format!("{x:+.2}").replace('-', "−")).unwrap_or("—".into())) }
+                        td.num { (part.spread_mean.map(|x| format!("{:+.2}%", x * 100.0).replace('-', "−")).unwrap_or("—".into())) }
+                    }
+                } }
+            } }
+        }
         h2 { "The figures" }
         p.muted { "A rank IC is the rank correlation between the scores of a date and the returns that followed: +1 would order every stock perfectly, 0 is no relation. The IR is its mean over its spread, the t-statistic says how far the mean is from zero given the dates (beyond ±2 is usually taken as statistically significant), and the hit rate is the share of dates with a positive IC." }
         div.table-wrap tabindex="0" { table {
