@@ -14,8 +14,7 @@
 //! health answer and the server's peak memory. The store is the demo's
 //! (`ALPHADESK_BENCH_DB` reuses one). A benchmark measures; it asserts nothing.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +22,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod common;
+
+use common::Client;
 
 const SECONDS_PER_RUN: u64 = 5;
 const CONNECTIONS: [usize; 3] = [16, 64, 256];
@@ -56,74 +57,6 @@ fn kb(pid: u32, field: &str) -> f64 {
             s.lines().find_map(|l| l.strip_prefix(field).and_then(|r| r.split_whitespace().next()?.parse().ok()))
         })
         .unwrap_or(0.0)
-}
-
-/// One keep-alive connection: sends GETs, reads each answer whole.
-struct Client {
-    stream: BufReader<TcpStream>,
-    addr: SocketAddr,
-}
-
-impl Client {
-    fn connect(addr: SocketAddr) -> std::io::Result<Client> {
-        assert!(addr.ip().is_loopback());
-        let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-        s.set_read_timeout(Some(Duration::from_secs(60)))?;
-        s.set_nodelay(true)?;
-        Ok(Client { stream: BufReader::new(s), addr })
-    }
-
-    /// The status, or an error when the connection failed.
-    fn get(&mut self, path: &str) -> std::io::Result<u16> {
-        self.fetch(path).map(|(status, _)| status)
-    }
-
-    /// The status and the body.
-    fn fetch(&mut self, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        let head = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr);
-        self.stream.get_mut().write_all(head.as_bytes())?;
-        let mut line = String::new();
-        self.stream.read_line(&mut line)?;
-        let status: u16 = line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or(std::io::ErrorKind::InvalidData)?;
-        let (mut length, mut chunked, mut close) = (0usize, false, false);
-        loop {
-            line.clear();
-            self.stream.read_line(&mut line)?;
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            let lower = l.to_ascii_lowercase();
-            if let Some(v) = lower.strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap_or(0);
-            } else if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
-                chunked = true;
-            } else if lower.starts_with("connection:") && lower.contains("close") {
-                close = true;
-            }
-        }
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                line.clear();
-                self.stream.read_line(&mut line)?;
-                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
-                let mut buf = vec![0; size + 2];
-                self.stream.read_exact(&mut buf)?;
-                if size == 0 {
-                    break;
-                }
-                body.extend_from_slice(&buf[..size]);
-            }
-        } else {
-            body.resize(length, 0);
-            self.stream.read_exact(&mut body)?;
-        }
-        if close {
-            *self = Client::connect(self.addr)?;
-        }
-        Ok((status, body))
-    }
 }
 
 struct Run {

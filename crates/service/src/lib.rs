@@ -28,7 +28,7 @@ pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use alphadesk_model::{NaiveDate, Sector, Ticker};
@@ -56,6 +56,9 @@ const CACHE_ENTRIES: usize = 4096;
 
 /// How far back a stock page's score history reaches (two years of month ends).
 pub const SCORE_HISTORY_DAYS: i64 = 730;
+
+/// Peers a stock page lists besides the stock itself.
+pub const STOCK_PAGE_PEERS: usize = 8;
 
 /// How the Alpha Score is computed, as the pages and the MCP resource show it.
 pub const METHODOLOGY: &str = include_str!("../../../docs/methodology.md");
@@ -203,7 +206,8 @@ pub struct Service {
 /// The connections to one store file, and which file they are on.
 struct Files {
     readers: Vec<Mutex<Store>>,
-    next: AtomicUsize,
+    /// Told when a read connection is given back (see [`Files::reader`]).
+    returned: (Mutex<()>, std::sync::Condvar),
     /// A connection kept only to ask whether anyone else wrote the file.
     watch: Mutex<Store>,
     seen_version: AtomicI64,
@@ -241,22 +245,51 @@ impl Files {
         let seen = data_version(&watch)?;
         Ok(Files {
             readers,
-            next: AtomicUsize::new(0),
+            returned: Default::default(),
             watch: Mutex::new(watch),
             seen_version: AtomicI64::new(seen),
             identity,
         })
     }
 
-    /// A read connection: the first free one, else the next in turn.
-    fn reader(&self) -> MutexGuard<'_, Store> {
-        for r in &self.readers {
-            if let Ok(g) = r.try_lock() {
-                return g;
+    /// A read connection: the first free one, else the first given back. Not
+    /// a fixed one in turn: that may be a universe load's, held for seconds,
+    /// while a page's one query waits behind it (the syncing bench saw 1.7 s).
+    fn reader(&self) -> ReadConnection<'_> {
+        loop {
+            for r in &self.readers {
+                let guard = match r.try_lock() {
+                    Ok(g) => g,
+                    Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+                    Err(std::sync::TryLockError::WouldBlock) => continue,
+                };
+                return ReadConnection { guard: Some(guard), files: self };
             }
+            // Bounded: a connection given back between the scan and the wait
+            // is found at the next scan.
+            let waiting = lock(&self.returned.0);
+            let _ = self.returned.1.wait_timeout(waiting, std::time::Duration::from_millis(5));
         }
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.readers.len();
-        lock(&self.readers[i])
+    }
+}
+
+/// A read connection of [`Files`], given back (and said so) when dropped.
+pub(crate) struct ReadConnection<'a> {
+    guard: Option<MutexGuard<'a, Store>>,
+    files: &'a Files,
+}
+
+impl std::ops::Deref for ReadConnection<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.guard.as_deref().expect("held until dropped")
+    }
+}
+
+impl Drop for ReadConnection<'_> {
+    fn drop(&mut self) {
+        self.guard = None;
+        self.files.returned.1.notify_one();
     }
 }
 
@@ -266,7 +299,7 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub(crate) fn get(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn get(&self) -> ReadConnection<'_> {
         self.files.reader()
     }
 }
@@ -351,6 +384,11 @@ impl Service {
     /// snapshot answers meanwhile, and the new one is warmed with what the
     /// previous one had computed), else here.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
+        if let Some(snap) =
+            PINNED.with(|p| p.borrow().as_ref().filter(|(id, _)| *id == self.identity()).map(|(_, s)| s.clone()))
+        {
+            return Ok(snap);
+        }
         let files = self.files();
         if files.identity.is_some() {
             let now = identity(&self.db);
@@ -415,6 +453,7 @@ impl Service {
         };
         std::thread::spawn(move || {
             let result = (|| -> Result<()> {
+                let version = settled_version(&files, version)?;
                 let generation = files.reader().generation()?;
                 if me.current().generation != generation {
                     let old = me.current();
@@ -435,7 +474,7 @@ impl Service {
 
     /// Computes on `fresh` the scores and note summaries `old` had computed, so
     /// that the routes that were fast stay fast when `fresh` is installed.
-    fn warm_like(&self, fresh: &Snapshot, old: &Snapshot) {
+    fn warm_like(&self, fresh: &Arc<Snapshot>, old: &Snapshot) {
         let mut dates = old.scores.keys();
         dates.sort_unstable_by(|a, b| b.cmp(a));
         if let (Some(was), Some(now)) = (old.latest(), fresh.latest()) {
@@ -452,6 +491,27 @@ impl Service {
             let d = if Some(d) == old.latest() { fresh.latest().unwrap_or(d) } else { d };
             let _ = self.date_notes(fresh, d);
         }
+        // The stock pages visitors had opened on the latest date, on the new
+        // latest date: the same answers, from the new data, before anyone
+        // asks (a page computed cold after the switch waited seconds, and a
+        // crowd of them was refused).
+        // On every core: the old generation answers meanwhile from its caches.
+        let Some(was) = old.latest() else { return };
+        let tickers: Vec<String> =
+            old.explained.keys().into_iter().filter(|(d, _)| *d == was).map(|(_, t)| t).collect();
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        std::thread::scope(|scope| {
+            for part in tickers.chunks(tickers.len().div_ceil(cores).max(1)) {
+                let fresh = fresh.clone();
+                scope.spawn(move || {
+                    self.pinned(fresh, || {
+                        for t in part {
+                            let _ = self.stock_page(t, None, STOCK_PAGE_PEERS);
+                        }
+                    })
+                });
+            }
+        });
     }
 
     /// Loads what the first requests need (the universe, the latest date's
@@ -642,6 +702,58 @@ impl Service {
             })
         })?;
         Ok(report.as_ref().clone())
+    }
+
+    /// Everything `ticker`'s stock page shows on `as_of` (default: the latest
+    /// close), with `peers` peers, from one snapshot.
+    pub fn stock_page(&self, ticker: &str, as_of: Option<NaiveDate>, peers: usize) -> Result<StockPage> {
+        let snap = self.snapshot()?;
+        self.pinned(snap.clone(), || {
+            let t = self.ticker(&snap, ticker)?;
+            let view = self.explain(&t, as_of)?;
+            // Filings, trades and holdings as known on the date asked; prices,
+            // the score and notes at the close it uses (the page says so where
+            // they differ).
+            let (as_of, close) = (view.record.as_of, view.price_date);
+            let stories = self.story_index(Some(close), None)?;
+            Ok(StockPage {
+                latest: snap.latest(),
+                cik: snap.index.member(&t).and_then(|m| m.cik),
+                prices: self.prices(&t, None, Some(close))?,
+                history: self.score_history(&t, close - chrono::Duration::days(SCORE_HISTORY_DAYS), close)?,
+                // A first month has nothing to compare with: no panel, not an error.
+                change: self.score_change(&t, Some(close)).ok(),
+                peers: self.peers(&t, Some(close), peers).ok(),
+                facts: self.facts(&t, Some(as_of))?,
+                insiders: self.insiders(&t, Some(as_of))?,
+                holders: self.holders(&t, Some(as_of))?,
+                notes: self.ticker_notes(&t, Some(close))?,
+                news: self.news(&t, &params::NewsQuery { to: Some(as_of), limit: Some(5), ..Default::default() })?,
+                stories: stories.stories.iter().filter(|st| st.tickers.contains(&t)).cloned().collect(),
+                figures: self.figures()?,
+                of_record: self.default_config(),
+                view,
+            })
+        })
+    }
+
+    /// Runs `f` with every question this service is asked on this thread
+    /// answered from `snap`: a page's many questions see one generation of
+    /// the store, and a new generation is warmed before anyone sees it.
+    pub(crate) fn pinned<T>(&self, snap: Arc<Snapshot>, f: impl FnOnce() -> T) -> T {
+        struct Restore(Option<(usize, Arc<Snapshot>)>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                PINNED.with(|p| *p.borrow_mut() = self.0.take());
+            }
+        }
+        let _restore = Restore(PINNED.with(|p| p.borrow_mut().replace((self.identity(), snap))));
+        f()
+    }
+
+    /// Tells this service from another in the same process (tests open many).
+    fn identity(&self) -> usize {
+        self as *const Service as usize
     }
 
     /// Each split of the tickers asked (every priced ticker when none) as the
@@ -1228,6 +1340,34 @@ impl Service {
 
 /// The cache key of the figures of record in the store.
 pub const FIGURES_KIND: &str = "figures_of_record";
+
+thread_local! {
+    /// The snapshot a service answers from on this thread while pinned
+    /// ([`Service::pinned`]), with the service it belongs to.
+    static PINNED: std::cell::RefCell<Option<(usize, Arc<Snapshot>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A sync commits ticker by ticker, hundreds of times a minute: a load per
+/// commit would cost seconds each, keep every core busy and empty the
+/// per-ticker caches again and again while requests wait. So a new
+/// generation is loaded once the store has been quiet for [`QUIET`] — the
+/// old one answers meanwhile — and no later than [`MAX_DEFER`] after the
+/// first change, so that a long sync still shows its progress.
+fn settled_version(files: &Files, mut version: i64) -> Result<i64> {
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(QUIET);
+        let now = data_version(&lock(&files.watch))?;
+        if now == version || started.elapsed() >= MAX_DEFER {
+            return Ok(now);
+        }
+        version = now;
+    }
+}
+
+/// See [`settled_version`].
+const QUIET: std::time::Duration = std::time::Duration::from_millis(1500);
+const MAX_DEFER: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn data_version(store: &Store) -> Result<i64> {
     Ok(store.data_version()?)

@@ -752,3 +752,28 @@ pub struct ScoreMove {
     /// What moved, in plain words.
     pub summary: String,
 }
+
+/// Everything one stock page shows, answered from one snapshot of the store
+/// ([`crate::Service::stock_page`]): a page never mixes two generations.
+#[derive(Debug, Clone)]
+pub struct StockPage {
+    pub view: std::sync::Arc<TickerView>,
+    /// The latest close of the universe (the page says when it shows another).
+    pub latest: Option<NaiveDate>,
+    pub cik: Option<i64>,
+    pub prices: PricesView,
+    pub history: Vec<ScorePoint>,
+    /// Against the previous month end; none in a first month.
+    pub change: Option<ScoreChange>,
+    pub peers: Option<ScoreList>,
+    pub facts: alphadesk_fundamentals::FactsReport,
+    pub insiders: InsidersView,
+    pub holders: HoldersView,
+    pub notes: Vec<NoteSummary>,
+    pub news: NewsView,
+    /// The stories of the month to the close that give this stock a paragraph.
+    pub stories: Vec<StorySummary>,
+    pub figures: std::sync::Arc<Figures>,
+    /// Whether the figures are the configuration of record's.
+    pub of_record: bool,
+}

@@ -77,9 +77,21 @@ impl SyncConfig {
                 c.universe = Some(path.parent().unwrap_or(Path::new(".")).join(u));
             }
         }
+        // Found now, not at the first sync an hour into a server's life.
+        if let Some(r) = c.price_rate.filter(|r| !SOURCE_RATES.contains(r)) {
+            return Err(format!(
+                "{}: price_rate must be from 1/3600 (one request an hour) to 10 requests per second, got {r}",
+                path.display()
+            ));
+        }
         Ok(c)
     }
 }
+
+/// The pace a source other than EDGAR may be asked at, in requests per
+/// second: from one an hour (a free tier's) to ten (EDGAR's own ceiling,
+/// which no smaller host should get more than).
+pub const SOURCE_RATES: std::ops::RangeInclusive<f64> = 1.0 / 3600.0..=10.0;
 
 #[cfg(test)]
 mod tests {
@@ -103,6 +115,9 @@ mod tests {
         assert!(e.contains("sync.toml") && e.contains("user-agent"), "{e}");
         std::fs::write(&p, "rate = \"fast\"\n").unwrap();
         assert!(SyncConfig::load(&p).unwrap_err().contains("rate"));
+        std::fs::write(&p, "price_rate = 50\n").unwrap();
+        let e = SyncConfig::load(&p).unwrap_err();
+        assert!(e.contains("sync.toml") && e.contains("price_rate") && e.contains("got 50"), "{e}");
         assert!(SyncConfig::load(&dir.path().join("none.toml")).unwrap_err().contains("none.toml"));
         std::fs::write(
             &p,

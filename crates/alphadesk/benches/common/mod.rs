@@ -3,7 +3,10 @@
 
 #![allow(dead_code)] // each bench uses a different subset
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// `$ALPHADESK_DATA`, else `../shared/data` beside the repository.
 pub fn data_dir() -> PathBuf {
@@ -55,11 +58,17 @@ pub fn peak_rss_mib() -> f64 {
 /// `BINARY serve` on a free loopback port over `db`: the child and its address,
 /// read from its first line (the rest of its output is drained).
 pub fn start_server(binary: &str, db: &Path) -> (std::process::Child, std::net::SocketAddr) {
+    start_server_with(binary, db, &[])
+}
+
+/// [`start_server`] with more arguments to `serve`.
+pub fn start_server_with(binary: &str, db: &Path, more: &[&str]) -> (std::process::Child, std::net::SocketAddr) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(binary)
         .arg("--db")
         .arg(db)
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(more)
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -99,4 +108,72 @@ pub fn timed(args: &[std::ffi::OsString]) -> (f64, f64) {
     let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
     let kib: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
     (secs, kib / 1024.0)
+}
+
+/// One keep-alive connection: sends GETs, reads each answer whole.
+pub struct Client {
+    stream: BufReader<TcpStream>,
+    addr: SocketAddr,
+}
+
+impl Client {
+    pub fn connect(addr: SocketAddr) -> std::io::Result<Client> {
+        assert!(addr.ip().is_loopback());
+        let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+        s.set_read_timeout(Some(Duration::from_secs(60)))?;
+        s.set_nodelay(true)?;
+        Ok(Client { stream: BufReader::new(s), addr })
+    }
+
+    /// The status, or an error when the connection failed.
+    pub fn get(&mut self, path: &str) -> std::io::Result<u16> {
+        self.fetch(path).map(|(status, _)| status)
+    }
+
+    /// The status and the body.
+    pub fn fetch(&mut self, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
+        let head = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr);
+        self.stream.get_mut().write_all(head.as_bytes())?;
+        let mut line = String::new();
+        self.stream.read_line(&mut line)?;
+        let status: u16 = line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or(std::io::ErrorKind::InvalidData)?;
+        let (mut length, mut chunked, mut close) = (0usize, false, false);
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line)?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            let lower = l.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap_or(0);
+            } else if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
+                chunked = true;
+            } else if lower.starts_with("connection:") && lower.contains("close") {
+                close = true;
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                self.stream.read_line(&mut line)?;
+                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
+                let mut buf = vec![0; size + 2];
+                self.stream.read_exact(&mut buf)?;
+                if size == 0 {
+                    break;
+                }
+                body.extend_from_slice(&buf[..size]);
+            }
+        } else {
+            body.resize(length, 0);
+            self.stream.read_exact(&mut body)?;
+        }
+        if close {
+            *self = Client::connect(self.addr)?;
+        }
+        Ok((status, body))
+    }
 }

@@ -366,7 +366,7 @@ fn any_source(
 ) -> anyhow::Result<Policy> {
     let rate = rate.unwrap_or(1.0);
     anyhow::ensure!(
-        rate.is_finite() && (1.0 / 3600.0..=10.0).contains(&rate),
+        alphadesk_service::sync::config::SOURCE_RATES.contains(&rate),
         "--rate must be from 1/3600 (one request an hour) to 10 per second, got {rate}"
     );
     let user_agent = user_agent

@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use alphadesk_service::params::AsOfParams;
 use alphadesk_service::Pillar;
-use alphadesk_service::{
-    points_moved, PricesView, ScoreChange, ScoreList, ScorePoint, Service, StorySummary, TickerView,
-};
+use alphadesk_service::{points_moved, PricesView, ScorePoint, Service, StockPage, TickerView};
 use axum::extract::State;
 use axum::response::Html;
 use maud::{html, Markup, PreEscaped};
@@ -20,29 +18,6 @@ use super::{
 use crate::api::{blocking, TickerPath, Q};
 use crate::error::ApiError;
 
-/// Peers a stock page lists besides the stock itself.
-const PEERS: usize = 8;
-
-/// Everything one stock page shows, gathered from the service.
-struct Stock {
-    view: Arc<TickerView>,
-    latest: Option<chrono::NaiveDate>,
-    cik: Option<i64>,
-    prices: PricesView,
-    history: Vec<ScorePoint>,
-    change: Option<ScoreChange>,
-    peers: Option<ScoreList>,
-    facts: alphadesk_service::FactsReport,
-    insiders: alphadesk_service::InsidersView,
-    holders: alphadesk_service::HoldersView,
-    notes: Vec<alphadesk_service::NoteSummary>,
-    news: alphadesk_service::NewsView,
-    /// The stories of the month to the close that give this stock a paragraph.
-    stories: Vec<StorySummary>,
-    figures: Arc<alphadesk_service::Figures>,
-    of_record: bool,
-}
-
 /// `/t/{ticker}`: one stock.
 // Extractor failures arrive as values so that a page answers them as a page.
 pub async fn stock(
@@ -51,46 +26,12 @@ pub async fn stock(
     q: Result<Q<AsOfParams>, ApiError>,
 ) -> PageResult {
     let (TickerPath(t), Q(p)) = (t?, q?);
-    let page = blocking(move || {
-        let snap = s.snapshot()?;
-        let t = s.ticker(&snap, &t)?;
-        let view = s.explain(&t, p.as_of)?;
-        // Filings, trades and holdings as known on the date asked; prices, the
-        // score and notes at the close it uses (the page says so where they differ).
-        let (as_of, close) = (view.record.as_of, view.price_date);
-        let stories = s.story_index(Some(close), None)?;
-        let stock = Stock {
-            latest: snap.latest(),
-            cik: snap.index.member(&t).and_then(|m| m.cik),
-            prices: s.prices(&t, None, Some(close))?,
-            history: s.score_history(
-                &t,
-                close - chrono::Duration::days(alphadesk_service::SCORE_HISTORY_DAYS),
-                close,
-            )?,
-            // A first month has nothing to compare with: no panel, not an error.
-            change: s.score_change(&t, Some(close)).ok(),
-            peers: s.peers(&t, Some(close), PEERS).ok(),
-            facts: s.facts(&t, Some(as_of))?,
-            insiders: s.insiders(&t, Some(as_of))?,
-            holders: s.holders(&t, Some(as_of))?,
-            notes: s.ticker_notes(&t, Some(close))?,
-            news: s.news(
-                &t,
-                &alphadesk_service::params::NewsQuery { to: Some(as_of), limit: Some(5), ..Default::default() },
-            )?,
-            stories: stories.stories.iter().filter(|st| st.tickers.contains(&t)).cloned().collect(),
-            figures: s.figures()?,
-            of_record: s.default_config(),
-            view,
-        };
-        Ok(stock_page(&stock))
-    })
-    .await?;
+    let page =
+        blocking(move || Ok(stock_page(&s.stock_page(&t, p.as_of, alphadesk_service::STOCK_PAGE_PEERS)?))).await?;
     Ok(Html(page))
 }
 
-fn stock_page(s: &Stock) -> String {
+fn stock_page(s: &StockPage) -> String {
     let v = &s.view;
     let r = &v.record;
     let name = r.name.clone().unwrap_or_else(|| r.ticker.clone());
@@ -204,7 +145,7 @@ fn percentile(v: Option<f64>) -> String {
 
 /// "Since last month": the score and each pillar before and after, and the
 /// metrics that moved it most with both values.
-fn change_section(s: &Stock) -> Markup {
+fn change_section(s: &StockPage) -> Markup {
     let Some(c) = &s.change else {
         return html! {};
     };
@@ -461,7 +402,7 @@ fn history_chart(history: &[ScorePoint]) -> Markup {
 }
 
 /// The stocks of the sector nearest this one by market cap.
-fn peers_section(s: &Stock) -> Markup {
+fn peers_section(s: &StockPage) -> Markup {
     let me = &s.view.record.ticker;
     html! {
         section aria-labelledby="peers" {
@@ -497,7 +438,7 @@ fn peers_section(s: &Stock) -> Markup {
     }
 }
 
-fn facts_section(s: &Stock, name: &str) -> Markup {
+fn facts_section(s: &StockPage, name: &str) -> Markup {
     let (facts, cik) = (&s.facts, s.cik);
     html! {
         section aria-labelledby="facts" {
@@ -539,7 +480,7 @@ fn field_name(f: &str) -> String {
     }
 }
 
-fn insiders_section(s: &Stock) -> Markup {
+fn insiders_section(s: &StockPage) -> Markup {
     html! {
         section aria-labelledby="insiders" {
             h2 id="insiders" { "Insider trades (Form 4, open market)" }
@@ -557,7 +498,7 @@ fn insiders_section(s: &Stock) -> Markup {
     }
 }
 
-fn holders_section(s: &Stock) -> Markup {
+fn holders_section(s: &StockPage) -> Markup {
     html! {
         section aria-labelledby="holders" {
             h2 id="holders" { "Institutional holders (13F)" }
@@ -575,7 +516,7 @@ fn holders_section(s: &Stock) -> Markup {
     }
 }
 
-fn news_section(s: &Stock, name: &str) -> Markup {
+fn news_section(s: &StockPage, name: &str) -> Markup {
     let news = &s.news;
     html! {
         section aria-labelledby="news" {
@@ -605,7 +546,7 @@ fn news_section(s: &Stock, name: &str) -> Markup {
     }
 }
 
-fn stories_section(s: &Stock, name: &str) -> Markup {
+fn stories_section(s: &StockPage, name: &str) -> Markup {
     let close = s.view.price_date;
     html! {
         section aria-labelledby="stories" {
@@ -623,7 +564,7 @@ fn stories_section(s: &Stock, name: &str) -> Markup {
     }
 }
 
-fn notes_section(s: &Stock) -> Markup {
+fn notes_section(s: &StockPage) -> Markup {
     html! {
         section aria-labelledby="notes" {
             h2 id="notes" { "Latest notes" }
