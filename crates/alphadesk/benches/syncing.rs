@@ -12,8 +12,7 @@
 //! asserts nothing.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -55,50 +54,6 @@ fn price_files() -> BTreeMap<String, String> {
         files.insert(format!("/q/{}.csv", name.to_ascii_lowercase()), text);
     }
     files
-}
-
-/// Answers `/q/{ticker}.csv?from=D` with the rows from D on; logs when each
-/// request came.
-fn source(files: BTreeMap<String, String>, t0: Instant) -> (SocketAddr, Arc<Mutex<Vec<Duration>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let log: Arc<Mutex<Vec<Duration>>> = Arc::default();
-    let (files, seen) = (Arc::new(files), log.clone());
-    std::thread::spawn(move || {
-        for mut conn in listener.incoming().flatten() {
-            let mut reader = BufReader::new(conn.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                    break;
-                }
-            }
-            seen.lock().unwrap().push(t0.elapsed());
-            let target = line.split(' ').nth(1).unwrap_or("/").to_string();
-            let (path, q) = target.split_once('?').unwrap_or((&target, ""));
-            let from = q.split('&').find_map(|kv| kv.strip_prefix("from=")).unwrap_or("");
-            let (status, body) = match files.get(path) {
-                Some(f) => {
-                    let mut lines = f.lines();
-                    let mut out = format!("{}\n", lines.next().unwrap_or_default());
-                    for l in lines.filter(|l| l.get(..10).is_some_and(|d| d >= from)) {
-                        out.push_str(l);
-                        out.push('\n');
-                    }
-                    (200, out)
-                }
-                None => (404, "not found".to_string()),
-            };
-            let _ = write!(
-                conn,
-                "HTTP/1.1 {status} X\r\nContent-Type: text/csv\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    (addr, log)
 }
 
 /// (sent at, latency, status; 0 for a failed connection, which path)
@@ -173,7 +128,8 @@ fn main() {
         }
     }
     let files = price_files();
-    let (source_addr, asked) = source(files.clone(), t0);
+    let source = alphadesk_testkit::sources::csv_source(files.clone());
+    let (source_addr, asked) = (source.addr, source.asked);
     let config = dir.path().join("sync.toml");
     std::fs::write(
         &config,
@@ -249,7 +205,7 @@ fn main() {
     let _ = std::process::Command::new("kill").arg("-TERM").arg(server.id().to_string()).status();
     let _ = server.wait();
 
-    let mut asked = asked.lock().unwrap().clone();
+    let mut asked: Vec<Duration> = asked.lock().unwrap().iter().map(|(at, _)| at.duration_since(t0)).collect();
     asked.sort_unstable();
     // The first sync's requests: up to the first pause of ten seconds (the
     // next sync starts a minute after this one ends).

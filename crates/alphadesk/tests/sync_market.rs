@@ -234,21 +234,25 @@ fn everything_in(db: &Path) -> String {
     text
 }
 
-#[test]
-fn tiingo_answers_extend_the_series_and_a_dividend_replaces_it_on_the_new_basis() {
-    let src = Source::start();
-    let days = weekdays("2018-01-02", 10); // 2018-01-02 .. 2018-01-15
-    let truth: Vec<Day> = days
+/// ABC's ten weekdays from 2018-01-02 (to 2018-01-15) as traded, with a
+/// 2-for-1 split on the sixth (2018-01-09): the as-traded close halves.
+fn ten_days_split_on_the_sixth() -> Vec<Day> {
+    weekdays("2018-01-02", 10)
         .iter()
         .enumerate()
         .map(|(i, d)| Day {
             date: d.clone(),
-            // A 2-for-1 split on the sixth day: the as-traded close halves.
             close: if i < 5 { 200.0 + 2.0 * i as f64 } else { 100.0 + i as f64 },
             div: 0.0,
             split: if i == 5 { 2.0 } else { 1.0 },
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn tiingo_answers_extend_the_series_and_a_dividend_replaces_it_on_the_new_basis() {
+    let src = Source::start();
+    let truth = ten_days_split_on_the_sixth();
     src.truth.lock().unwrap().tiingo.insert("ABC".into(), truth[..8].to_vec());
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
@@ -351,16 +355,7 @@ fn tiingo_answers_extend_the_series_and_a_dividend_replaces_it_on_the_new_basis(
 #[test]
 fn a_split_the_source_states_decides_the_market_cap_where_xbrl_disagrees() {
     let src = Source::start();
-    let truth: Vec<Day> = weekdays("2018-01-02", 10)
-        .iter()
-        .enumerate()
-        .map(|(i, d)| Day {
-            date: d.clone(),
-            close: if i < 5 { 200.0 + 2.0 * i as f64 } else { 100.0 + i as f64 },
-            div: 0.0,
-            split: if i == 5 { 2.0 } else { 1.0 },
-        })
-        .collect();
+    let truth = ten_days_split_on_the_sixth();
     src.truth.lock().unwrap().tiingo.insert("ABC".into(), truth);
     let dir = tempfile::tempdir().unwrap();
     let files = dir.path().join("src");
@@ -643,48 +638,12 @@ fn price_files(data: &Path) -> BTreeMap<String, String> {
     files
 }
 
-fn answer_from(csv: &str, from: &str) -> String {
-    let mut lines = csv.lines();
-    let mut out = format!("{}\n", lines.next().unwrap());
-    for l in lines.filter(|l| l.get(..10).is_some_and(|d| d >= from)) {
-        out.push_str(l);
-        out.push('\n');
-    }
-    out
-}
-
-/// A CSV source answering `/q/{ticker}.csv?from=D` from `files`.
-fn csv_source(files: BTreeMap<String, String>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let log: Arc<Mutex<Vec<String>>> = Arc::default();
-    let (files, seen) = (Arc::new(files), log.clone());
-    std::thread::spawn(move || {
-        for mut conn in listener.incoming().flatten() {
-            let mut reader = BufReader::new(conn.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                    break;
-                }
-            }
-            let target = line.split(' ').nth(1).unwrap_or("/").to_string();
-            seen.lock().unwrap().push(target.clone());
-            let (path, q) = target.split_once('?').unwrap_or((&target, ""));
-            let (status, body) = match files.get(path) {
-                Some(f) => (200, answer_from(f, query(q, "from"))),
-                None => (404, "not found".to_string()),
-            };
-            let _ = write!(
-                conn,
-                "HTTP/1.1 {status} X\r\nContent-Type: text/csv\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    (addr, log)
+/// A CSV source answering `/q/{ticker}.csv?from=D` from `files`, and what it
+/// was asked (paths with their queries).
+fn csv_source(files: BTreeMap<String, String>) -> (SocketAddr, impl Fn() -> Vec<String>) {
+    let src = alphadesk_testkit::sources::csv_source(files);
+    let asked = src.asked.clone();
+    (src.addr, move || asked.lock().unwrap().iter().map(|(_, q)| q.clone()).collect())
 }
 
 /// Score moves as (ticker, points).
@@ -787,7 +746,7 @@ fn sync_with_a_config_runs_its_sources_every_interval_and_stops_on_sigterm() {
     assert!(err.contains("next at") && err.contains("sync: stopped"), "{err}");
     // Nothing new after the first run: no day stored twice, MSFT asked from its last day.
     assert_eq!(stored(&db, "AAPL").len(), 1264);
-    assert!(asked.lock().unwrap().iter().any(|q| q == "/q/msft.csv?from=2018-05-18"), "{:?}", asked.lock().unwrap());
+    assert!(asked().iter().any(|q| q == "/q/msft.csv?from=2018-05-18"), "{:?}", asked());
 
     // A config naming nothing, and --every with a source named, are usage errors.
     let empty = dir.path().join("empty.toml");
@@ -865,7 +824,7 @@ fn a_server_that_syncs_keeps_answering_and_then_shows_the_new_days() {
     let page = String::from_utf8_lossy(&server.get("/t/AAPL").body).to_string();
     assert!(page.contains("2018-05-25") || page.contains("May 25, 2018"), "the stock page shows the new last close");
     eprintln!("{answered} requests answered during the sync, the slowest in {slowest:?}");
-    assert!(asked.lock().unwrap().iter().any(|q| q.starts_with("/q/aapl.csv?from=2018-05-18")));
+    assert!(asked().iter().any(|q| q.starts_with("/q/aapl.csv?from=2018-05-18")));
 
     // The change log: the prices sync, the closes it moved, and exactly the
     // scores that moved by 10 points or more between those closes.

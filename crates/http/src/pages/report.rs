@@ -26,7 +26,7 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
         p { (portfolio_words(&figures)) }
         @if let Some(h) = &figures.holdout {
             h2 { "Held out" }
-            p { (figures.holdout_sentence().unwrap_or_default()) " The configuration is not to be changed for these figures, and any change for other reasons is published with both sets (see the methodology). The rebalance dates before " (h.from) " are the rest of the record; a date whose forward window reaches the held-out dates is in neither part." }
+            p { (figures.holdout_sentence().unwrap_or_default()) " No change to the configuration may be chosen by these figures, and a change made for another reason is published with both sets. The rebalance dates before " (h.from) " are the rest of the record; a date whose forward window reaches the held-out dates is in neither part." }
             div.table-wrap tabindex="0" { table {
                 caption.muted { "The Alpha Score's rank IC and quintile spread with the next " (figures.horizon) " trading days' return, before and on the held-out dates" }
                 thead { tr { th scope="col" { "Dates" } th scope="col" { "From" } th scope="col" { "To" } th scope="col" .num { "Rebalances" } th scope="col" .num { "Mean IC" } th scope="col" .num { "t-stat" } th scope="col" .num { "Q5 − Q1" } } }
