@@ -28,6 +28,39 @@ fn invalid(kind: &'static str, value: &str, reason: &'static str) -> InvalidValu
     InvalidValue { kind, value: value.chars().take(64).collect(), reason }
 }
 
+/// A vocabulary's one spelling per variant — as stored, filed and shown —
+/// read back by `FromStr` (an unknown word is an [`InvalidValue`] naming
+/// what was expected) and written by `as_str` and `Display`. Serde's names
+/// are declared on the enum and checked against these by the tests.
+macro_rules! spelled {
+    ($ty:ident, $what:literal, $expected:literal, $($variant:ident => $text:literal),+ $(,)?) => {
+        impl $ty {
+            /// The spelling as stored and filed.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $text,)+
+                }
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = InvalidValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s.trim() {
+                    $($text => Ok($ty::$variant),)+
+                    _ => Err(invalid($what, s, $expected)),
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 /// SEC Central Index Key. Stored as a number; displayed zero-padded to ten digits as
 /// EDGAR does in file names (`CIK0000320193.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -468,32 +501,7 @@ pub enum DocKind {
     Post,
 }
 
-impl DocKind {
-    /// The kind as stored (`article`, `post`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Article => "article",
-            DocKind::Post => "post",
-        }
-    }
-}
-
-impl FromStr for DocKind {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "article" => Ok(DocKind::Article),
-            "post" => Ok(DocKind::Post),
-            _ => Err(invalid("document kind", s, "expected article or post")),
-        }
-    }
-}
-
-impl fmt::Display for DocKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+spelled!(DocKind, "document kind", "expected article or post", Article => "article", Post => "post");
 
 /// What a corporate action a price source states is: a split (its value new
 /// shares per old) or a cash dividend (its value cash per share).
@@ -504,32 +512,7 @@ pub enum ActionKind {
     Dividend,
 }
 
-impl ActionKind {
-    /// The kind as stored (`split`, `dividend`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionKind::Split => "split",
-            ActionKind::Dividend => "dividend",
-        }
-    }
-}
-
-impl FromStr for ActionKind {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "split" => Ok(ActionKind::Split),
-            "dividend" => Ok(ActionKind::Dividend),
-            _ => Err(invalid("corporate action kind", s, "expected split or dividend")),
-        }
-    }
-}
-
-impl fmt::Display for ActionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+spelled!(ActionKind, "corporate action kind", "expected split or dividend", Split => "split", Dividend => "dividend");
 
 /// The transaction code of an open-market insider trade (Form 4, table I): the
 /// two codes the score and the notes read. Grants, exercises, tax withholding
@@ -544,15 +527,9 @@ pub enum TradeCode {
     Sale,
 }
 
-impl TradeCode {
-    /// The code as filed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TradeCode::Purchase => "P",
-            TradeCode::Sale => "S",
-        }
-    }
+spelled!(TradeCode, "open-market trade code", "expected P or S", Purchase => "P", Sale => "S");
 
+impl TradeCode {
     /// What the insider did, in the past tense of a sentence ("bought").
     pub fn verb(self) -> &'static str {
         match self {
@@ -570,34 +547,29 @@ impl TradeCode {
     }
 }
 
-impl FromStr for TradeCode {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "P" => Ok(TradeCode::Purchase),
-            "S" => Ok(TradeCode::Sale),
-            _ => Err(invalid("open-market trade code", s, "expected P or S")),
-        }
-    }
-}
-
-impl fmt::Display for TradeCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn trade_codes_have_one_spelling() {
-        for c in [TradeCode::Purchase, TradeCode::Sale] {
-            assert_eq!(c.as_str().parse::<TradeCode>(), Ok(c));
-            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{c}\""));
+    /// Each variant's spelling reads back as itself, and serde writes the same.
+    fn one_spelling<T>(all: &[T])
+    where
+        T: Copy + PartialEq + fmt::Debug + fmt::Display + FromStr<Err = InvalidValue> + Serialize,
+    {
+        for v in all {
+            assert_eq!(v.to_string().parse::<T>(), Ok(*v));
+            assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{v}\""));
         }
+    }
+
+    #[test]
+    fn vocabularies_have_one_spelling() {
+        one_spelling(&[TradeCode::Purchase, TradeCode::Sale]);
+        one_spelling(&[DocKind::Article, DocKind::Post]);
+        one_spelling(&[ActionKind::Split, ActionKind::Dividend]);
         assert!("A".parse::<TradeCode>().is_err(), "a grant is not an open-market trade");
+        let e = "news".parse::<DocKind>().unwrap_err().to_string();
+        assert!(e.contains("document kind") && e.contains("expected article or post"), "{e}");
     }
 
     #[test]
