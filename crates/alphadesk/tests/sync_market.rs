@@ -903,5 +903,76 @@ fn the_change_log_lists_every_score_a_sync_moved_by_ten_points() {
     let page = String::from_utf8_lossy(&server.get("/").body).to_string();
     assert!(page.contains("Since the last sync"), "{page}");
     assert!(page.contains(&format!("/t/{}", moves[0]["ticker"].as_str().unwrap())), "{page}");
+
+    // The live record: the close the ingest ended on and the one the sync
+    // brought, each stated once; the first has had its 21 trading days.
+    let r = server.get("/api/v1/validation/live");
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let live: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let closes = live["closes"].as_array().unwrap();
+    assert_eq!(closes.len(), 2, "{live:#}");
+    assert_eq!((closes[0]["as_of"].as_str(), closes[1]["as_of"].as_str()), (Some(from), Some(to)), "{live:#}");
+    assert!(closes.iter().all(|c| c["live"] == false), "history recorded today is a replay, not live: {live:#}");
+    assert_eq!((live["live_dates"].as_u64(), &live["live_mean_ic"]), (Some(0), &serde_json::Value::Null));
+    let matured = closes[0]["matured_on"].as_str().expect("21 trading days after the first close");
+    assert!(closes[1]["matured_on"].is_null());
+    // As stated then, and as the desk scores that close now: point in time,
+    // nothing the sync brought changes them.
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let stated: BTreeMap<String, i64> = conn
+        .prepare("SELECT ticker, score FROM live_scores WHERE as_of = ?1")
+        .unwrap()
+        .query_map([from], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let r = server.get(&format!("/api/v1/tickers?as_of={from}&limit=100"));
+    let now: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let rescored: BTreeMap<String, i64> = now["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| Some((i["ticker"].as_str()?.to_string(), i["alpha_score"].as_i64()?)))
+        .collect();
+    assert_eq!(stated, rescored);
+    // Its rank IC, recomputed here from the stored closes.
+    let close = |t: &str, d: &str| -> f64 {
+        conn.query_row("SELECT adj_close FROM prices WHERE ticker = ?1 AND date = ?2", [t, d], |r| r.get(0)).unwrap()
+    };
+    let (x, y): (Vec<f64>, Vec<f64>) =
+        stated.iter().map(|(t, s)| (*s as f64, close(t, matured) / close(t, from) - 1.0)).unzip();
+    assert_eq!(closes[0]["n"].as_u64(), Some(x.len() as u64));
+    let ic = closes[0]["ic"].as_f64().unwrap();
+    assert!((ic - spearman(&x, &y)).abs() < 1e-12, "{ic} vs {}", spearman(&x, &y));
+    let page = String::from_utf8_lossy(&server.get("/validation").body).to_string();
+    assert!(page.contains("The live record") && page.contains("2 closes recorded"), "{page}");
     assert!(server.stop().success());
+}
+
+/// Spearman's rank correlation, ties given their average rank.
+fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    let ranks = |v: &[f64]| -> Vec<f64> {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|a, b| v[*a].total_cmp(&v[*b]));
+        let mut r = vec![0.0; v.len()];
+        let mut i = 0;
+        while i < idx.len() {
+            let mut j = i;
+            while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+                j += 1;
+            }
+            for k in &idx[i..=j] {
+                r[*k] = (i + j) as f64 / 2.0 + 1.0;
+            }
+            i = j + 1;
+        }
+        r
+    };
+    let (a, b) = (ranks(x), ranks(y));
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(&b).map(|(p, q)| (p - ma) * (q - mb)).sum();
+    let va: f64 = a.iter().map(|p| (p - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|q| (q - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
 }

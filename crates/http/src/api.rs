@@ -380,6 +380,10 @@ async fn get_validation(State(s): Svc) -> ApiResult<alphadesk_service::Figures> 
     Ok(Json(blocking(move || s.figures()).await?.as_ref().clone()))
 }
 
+async fn get_live_record(State(s): Svc) -> ApiResult<alphadesk_service::LiveRecord> {
+    Ok(Json(blocking(move || s.live_record()).await?))
+}
+
 async fn search(State(s): Svc, Q(p): Q<SearchParams>) -> ApiResult<Vec<SearchHit>> {
     Ok(Json(blocking(move || s.search(&p.q, p.limit.unwrap_or(20))).await?))
 }
@@ -457,6 +461,7 @@ api! {
     get "/themes" list_themes, "Themes of the stored articles of a window, with the companies they concern; with `query`, the one theme that matches.", params: &[], query: ThemesParams, body: (), response: ThemesView;
     get "/stories" get_story, "A theme story composed from data as of a date, with the checker's verdict.", params: &[], query: StoryParams, body: (), response: StoryView;
     get "/validation" get_validation, "The figures of record: a walk-forward backtest of the Alpha Score (historical simulation, not a forecast).", params: &[], query: (), body: (), response: alphadesk_service::Figures;
+    get "/validation/live" get_live_record, "The live record: each latest close's Alpha Scores as this desk first stated them (kept as stated), with the rank IC of the 21-trading-day returns that followed once they have; the live mean counts only closes stated within a week of themselves, never a store built from history.", params: &[], query: (), body: (), response: alphadesk_service::LiveRecord;
     get "/search" search, "Tickers by symbol or company-name words.", params: &[], query: SearchParams, body: (), response: Vec<SearchHit>;
     get "/healthz" healthz, "The service's state: store generation, universe size, latest date.", params: &[], query: (), body: (), response: Health;
 }

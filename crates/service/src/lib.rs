@@ -41,6 +41,7 @@ use alphadesk_validate::{Backtest, Spec};
 pub use alphadesk_fundamentals::actions::{SplitCheck, Testimony, Witness};
 /// The sync crate's plan and policy types, for the faces that start a sync.
 pub use alphadesk_sync as sync;
+pub use alphadesk_validate::live::{LiveClose, LiveRecord};
 pub use error::{Kind, Result, ServiceError};
 pub use stories::{Stories, ThemeRef};
 pub use views::*;
@@ -754,6 +755,31 @@ impl Service {
     /// Tells this service from another in the same process (tests open many).
     fn identity(&self) -> usize {
         self as *const Service as usize
+    }
+
+    /// The live record of the configuration of record: each latest close's
+    /// scores as first stated, with the rank IC of the returns that followed
+    /// once `horizon` (21) trading days have passed. The live figure counts
+    /// only closes stated within a week of themselves, never a replay.
+    pub fn live_record(&self) -> Result<alphadesk_validate::live::LiveRecord> {
+        let snap = self.snapshot()?;
+        let hash = ScoreConfig::default().hash();
+        let recorded = self.reader().get().live_scores(&hash)?;
+        let horizon = alphadesk_validate::record_spec().horizon;
+        let (Some(first), Some(latest)) = (recorded.first().map(|r| r.as_of), snap.index.calendar.last().copied())
+        else {
+            return Ok(alphadesk_validate::live::live_record(&snap.index, &hash, &[], horizon));
+        };
+        let universe = self.universe(&snap, Window::dates(first.min(latest), latest))?;
+        let stated: Vec<alphadesk_validate::live::Stated<'_>> = recorded
+            .iter()
+            .map(|r| alphadesk_validate::live::Stated {
+                as_of: r.as_of,
+                recorded_at: &r.recorded_at,
+                scores: &r.scores,
+            })
+            .collect();
+        Ok(alphadesk_validate::live::live_record(&universe, &hash, &stated, horizon))
     }
 
     /// Each split of the tickers asked (every priced ticker when none) as the

@@ -133,7 +133,30 @@ impl Writer {
         let json =
             serde_json::to_string(&figures).map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))?;
         self.store.cache(FIGURES_KIND, &cfg.hash(), generation, &json)?;
+        self.record_live(&u, cfg)?;
         Ok(())
+    }
+
+    /// States the latest close's Alpha Scores in the live record, unless that
+    /// close is recorded already (see `alphadesk_store::live`). `u` must hold
+    /// the latest close: the whole history, or a window ending on it.
+    fn record_live(&self, u: &Universe, cfg: &ScoreConfig) -> Result<()> {
+        let Some(latest) = crate::majority_date(u) else { return Ok(()) };
+        let scores: Vec<(String, i64)> = alphadesk_score::score(u, latest, cfg)
+            .into_iter()
+            .filter_map(|r| Some((r.ticker, i64::from(r.alpha_score?))))
+            .collect();
+        self.store.record_live_scores(&cfg.hash(), latest, &scores)?;
+        Ok(())
+    }
+
+    /// [`Self::record_live`] for the configuration of record after a sync,
+    /// from a window of the latest close only.
+    fn record_live_after_sync(&self) -> Result<()> {
+        let index = Universe::load_window(&self.store, &self.store, alphadesk_score::Window::NONE)?;
+        let Some(latest) = crate::majority_date(&index) else { return Ok(()) };
+        let u = Universe::load_window(&self.store, &self.store, alphadesk_score::Window::dates(latest, latest))?;
+        self.record_live(&u, &ScoreConfig::default())
     }
 }
 
@@ -226,7 +249,9 @@ impl Writer {
             alphadesk_sync::Fetcher::new(policy.clone(), notify).with_progress(progress).with_stop(self.stop.clone());
         let before = self.store.sync_mark()?;
         let report = run(&fetcher, &mut StoreSink { store: &mut self.store });
-        self.store.log_sync(what, &before)?;
+        if self.store.log_sync(what, &before)?.is_some() {
+            self.record_live_after_sync()?;
+        }
         Ok(report)
     }
 }

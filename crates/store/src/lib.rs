@@ -15,6 +15,7 @@ mod batch;
 pub mod changes;
 pub mod columns;
 mod error;
+pub mod live;
 mod load;
 pub mod read;
 pub mod schema;

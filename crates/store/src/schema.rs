@@ -477,6 +477,20 @@ CREATE TABLE action_spans (
     PRIMARY KEY (ticker, source_id)
 ) WITHOUT ROWID;
 "#,
+    // 18: the live record: the Alpha Scores of each latest close as this desk
+    // first stated them, never rewritten, so that their realized returns can
+    // be measured later by a record nobody can tune after the fact.
+    r#"
+CREATE TABLE live_scores (
+    config_hash TEXT NOT NULL,
+    as_of       TEXT NOT NULL,      -- the close the scores are of
+    ticker      TEXT NOT NULL,
+    score       INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,      -- UTC, RFC 3339: when they were first stated
+    generation  INTEGER NOT NULL,   -- the store generation they were computed from
+    PRIMARY KEY (config_hash, as_of, ticker)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

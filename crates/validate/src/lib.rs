@@ -13,6 +13,7 @@
 //! can be tested on synthetic panels with planted signals, independent of scoring.
 
 pub mod factor;
+pub mod live;
 pub mod report;
 pub mod stats;
 

@@ -13,8 +13,8 @@ use crate::api::blocking;
 
 /// `/validation`: the figures of record and the report's charts.
 pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
-    let (bt, figures, of_record) =
-        blocking(move || Ok((s.record_backtest()?, s.figures()?, s.default_config()))).await?;
+    let (bt, figures, of_record, live) =
+        blocking(move || Ok((s.record_backtest()?, s.figures()?, s.default_config(), s.live_record()?))).await?;
     let files = alphadesk_service::report_files(&bt);
     let svgs: Vec<&(&str, String)> = files.iter().filter(|(n, _)| n.ends_with(".svg")).collect();
     let body = html! {
@@ -39,6 +39,25 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
                         td.num { (part.ic.as_ref().and_then(|i| i.mean).map(|x| format!("{x:+.3}").replace('-', "−")).unwrap_or("—".into())) }
                         td.num { (part.ic.as_ref().and_then(|i| i.t_stat).map(|x| format!("{x:+.2}").replace('-', "−")).unwrap_or("—".into())) }
                         td.num { (part.spread_mean.map(|x| format!("{:+.2}%", x * 100.0).replace('-', "−")).unwrap_or("—".into())) }
+                    }
+                } }
+            } }
+        }
+        h2 { "The live record" }
+        p { (live_words(&live)) }
+        @if !live.closes.is_empty() {
+            div.table-wrap tabindex="0" { table {
+                caption.muted { "The latest closes recorded, newest first: the Alpha Scores as first stated, and their rank IC with the next " (live.horizon) " trading days' return once the store has it" }
+                thead { tr { th scope="col" { "Close" } th scope="col" { "Stated" } th scope="col" { "Live" } th scope="col" .num { "Scored" } th scope="col" { "Matured on" } th scope="col" .num { "With a return" } th scope="col" .num { "Rank IC" } } }
+                tbody { @for c in live.closes.iter().rev().take(12) {
+                    tr {
+                        th scope="row" { (c.as_of) }
+                        td { (c.recorded_at.get(..10).unwrap_or(&c.recorded_at)) }
+                        td { (if c.live { "yes" } else { "no: recorded later" }) }
+                        td.num { (c.scored) }
+                        td { (c.matured_on.map(|d| d.to_string()).unwrap_or("not yet".into())) }
+                        td.num { (c.n) }
+                        td.num { (c.ic.map(|x| format!("{x:+.3}").replace('-', "−")).unwrap_or("—".into())) }
                     }
                 } }
             } }
@@ -90,6 +109,31 @@ fn ic_words(factor: &str, ic: &alphadesk_service::IcBrief, horizon: usize) -> St
         "{name}: stocks it ranked higher did {better} over the next {horizon} trading days on average — {size} (mean rank IC {mean:+.3} over {} months); {significance}.",
         ic.n_dates
     )
+}
+
+/// The live record in words: what is recorded, and the one figure no one
+/// could have tuned.
+fn live_words(l: &alphadesk_service::LiveRecord) -> String {
+    if l.closes.is_empty() {
+        return "No close is recorded yet. From the first write of this version on (an ingest or a sync), the Alpha Scores of the store's latest close are recorded as they are stated and never rewritten; the returns that follow them are measured here.".to_string();
+    }
+    let live = l.closes.iter().filter(|c| c.live).count();
+    let mut s = format!(
+        "{} closes recorded: {live} stated live (within a week of the close), {} recorded later from history (shown, never counted).",
+        l.closes.len(),
+        l.closes.len() - live
+    );
+    match (l.live_mean_ic, l.live_t_stat) {
+        (Some(m), t) => s.push_str(&format!(
+            " Over the {} live closes whose {} trading days have passed, the mean rank IC of the stated scores with the returns that followed is {} (t {}).",
+            l.live_dates,
+            l.horizon,
+            format!("{m:+.3}").replace('-', "−"),
+            t.map(|t| format!("{t:+.2}").replace('-', "−")).unwrap_or("n/a".into())
+        )),
+        (None, _) => s.push_str(&format!(" No live close has had its {} trading days yet.", l.horizon)),
+    }
+    s
 }
 
 /// The score held as a portfolio, and how stable it is, in words.
