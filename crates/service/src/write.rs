@@ -138,8 +138,8 @@ impl Writer {
     }
 
     /// States the latest close's Alpha Scores in the live record, unless that
-    /// close is recorded already (see `alphadesk_store::live`). `u` must hold
-    /// the latest close: the whole history, or a window ending on it.
+    /// close is recorded already (see `alphadesk_store::live`): after every
+    /// ingest and sync that stored something, with the figures of record.
     fn record_live(&self, u: &Universe, cfg: &ScoreConfig) -> Result<()> {
         let Some(latest) = crate::majority_date(u) else { return Ok(()) };
         let scores: Vec<(String, i64)> = alphadesk_score::score(u, latest, cfg)
@@ -148,15 +148,6 @@ impl Writer {
             .collect();
         self.store.record_live_scores(&cfg.hash(), latest, &scores)?;
         Ok(())
-    }
-
-    /// [`Self::record_live`] for the configuration of record after a sync,
-    /// from a window of the latest close only.
-    fn record_live_after_sync(&self) -> Result<()> {
-        let index = Universe::load_window(&self.store, &self.store, alphadesk_score::Window::NONE)?;
-        let Some(latest) = crate::majority_date(&index) else { return Ok(()) };
-        let u = Universe::load_window(&self.store, &self.store, alphadesk_score::Window::dates(latest, latest))?;
-        self.record_live(&u, &ScoreConfig::default())
     }
 }
 
@@ -249,9 +240,7 @@ impl Writer {
             alphadesk_sync::Fetcher::new(policy.clone(), notify).with_progress(progress).with_stop(self.stop.clone());
         let before = self.store.sync_mark()?;
         let report = run(&fetcher, &mut StoreSink { store: &mut self.store });
-        if self.store.log_sync(what, &before)?.is_some() {
-            self.record_live_after_sync()?;
-        }
+        self.store.log_sync(what, &before)?;
         Ok(report)
     }
 }
