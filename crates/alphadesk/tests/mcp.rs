@@ -127,7 +127,8 @@ fn every_tool_answers_with_sources_and_dates() {
             "get_story",
             "check_note",
             "get_changes",
-            "get_validation"
+            "get_validation",
+            "get_live_record"
         ]
     );
     for t in tools {

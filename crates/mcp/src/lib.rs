@@ -376,6 +376,16 @@ fn specs() -> Vec<Spec> {
                 to_value(s.figures()?.as_ref())
             },
         },
+        Spec {
+            name: "get_live_record",
+            description: "The live record: the Alpha Scores of each latest close as this desk first stated them (kept as stated, never recomputed), and the rank IC of the 21 trading days' returns that followed once they have passed. Only closes stated within a week of themselves count as live; a store built from history is a replay, listed but not counted — so an empty live figure means no live close has matured yet, not a result.",
+            input: schema::<NoParams>,
+            output: output::<alphadesk_service::LiveRecord>,
+            call: |s, v| {
+                let _: NoParams = args(v)?;
+                to_value(&s.live_record()?)
+            },
+        },
     ]
 }
 
