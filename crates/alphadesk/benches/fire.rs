@@ -110,14 +110,6 @@ fn closed_loop(addr: SocketAddr, paths: Arc<Vec<String>>, connections: usize) ->
     run
 }
 
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
 fn tickers(addr: SocketAddr) -> Vec<String> {
     let mut c = Client::connect(addr).unwrap();
     let (_, body) = c.fetch("/api/v1/tickers?limit=500&sort=ticker").unwrap();
@@ -158,8 +150,8 @@ fn main() {
             println!(
                 "fire: {name:<28} {c:>4} connections  {:>7.0} req/s  p50 {:>7.2} ms  p99 {:>8.2} ms  errors {}",
                 r.latencies.len() as f64 / r.seconds,
-                pct(&r.latencies, 0.50),
-                pct(&r.latencies, 0.99),
+                common::percentile_ms(&r.latencies, 0.50),
+                common::percentile_ms(&r.latencies, 0.99),
                 r.errors
             );
         }

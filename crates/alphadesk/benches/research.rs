@@ -14,8 +14,6 @@
 //! and the peak memory (GNU time). Set ALPHADESK_BENCH_DB to reuse a store. A
 //! benchmark measures; it asserts nothing.
 
-use std::process::Command;
-
 mod common;
 
 const TICKERS: usize = 500;
@@ -23,25 +21,12 @@ const DAYS: usize = 1_000;
 
 /// (median seconds, peak MiB) of three runs of `alphadesk ARGS` on core 0.
 fn one_core(args: &[String]) -> (f64, f64) {
+    let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
     let mut runs: Vec<(f64, f64)> = (0..3)
         .map(|_| {
-            let dir = tempfile::tempdir().unwrap();
-            let report = dir.path().join("time");
-            let out = Command::new("/usr/bin/time")
-                .args(["-f", "%e %M", "-o"])
-                .arg(&report)
-                .args(["taskset", "-c", "0", env!("CARGO_BIN_EXE_alphadesk")])
-                .args(args)
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .output()
-                .expect("GNU time, taskset and the alphadesk binary");
+            let (out, secs, mib) = common::run_timed(&["taskset", "-c", "0"], &args);
             assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-            let t = std::fs::read_to_string(&report).unwrap();
-            let mut it = t.lines().last().unwrap_or_default().split_whitespace();
-            let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-            let kib: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-            (secs, kib / 1024.0)
+            (secs, mib)
         })
         .collect();
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -80,12 +80,7 @@ fn report(name: &str, samples: &[&Sample], paths: &[String]) {
     lat.sort_unstable();
     let failed = samples.iter().filter(|s| s.2 == 0 || s.2 >= 500).count();
     let other = samples.iter().filter(|s| s.2 != 0 && s.2 != 200 && s.2 < 500).count();
-    let pct = |p: f64| -> f64 {
-        if lat.is_empty() {
-            return f64::NAN;
-        }
-        lat[((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1].as_secs_f64() * 1000.0
-    };
+    let pct = |p: f64| common::percentile_ms(&lat, p);
     let slow = lat.iter().filter(|d| **d > Duration::from_secs(1)).count();
     println!(
         "syncing: {name:<34} {:>6} requests  p50 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms  over 1 s {slow:>3}  5xx/failed {failed}  other {other}",

@@ -23,7 +23,7 @@ use alphadesk_store::read::{SourceRef, Split, StatedActions};
 use alphadesk_store::StoreError;
 use serde::Serialize;
 
-use crate::marketcap::{inferred_adjustments, PriceBasis};
+use crate::marketcap::{inferred_adjustments, ratio_words, PriceBasis};
 use crate::Records;
 
 /// Two reports of one split may differ by this many days (a record date and
@@ -178,9 +178,9 @@ pub fn check(src: &dyn Records, ticker: &str, cik: Option<i64>) -> Result<Vec<Sp
                     disagreements.push(format!(
                         "{} reports {} for 1 where {} reports {} for 1",
                         w.as_str(),
-                        ratio_text(s.ratio),
+                        ratio_words(s.ratio),
                         w0.as_str(),
-                        ratio_text(s0.ratio)
+                        ratio_words(s0.ratio)
                     ));
                 } else if !(s.after < s0.effective && s0.after < s.effective) {
                     disagreements.push(format!(
@@ -211,12 +211,12 @@ pub fn check(src: &dyn Records, ticker: &str, cik: Option<i64>) -> Result<Vec<Sp
             evidence: String::new(),
             source: SourceRef { path: String::new(), accession: None, line: None },
         };
-        let used = used.iter().find(|u| same_event(u, &probe)).map(|u| {
-            let who = e
-                .iter()
+        // The used split is one of the witnesses' own (with_stated keeps or
+        // replaces, never makes one up): whose is read off its evidence.
+        let used = used.iter().find(|u| same_event(u, &probe)).and_then(|u| {
+            e.iter()
                 .find(|(_, s)| s.evidence == u.evidence && s.ratio == u.ratio)
-                .map_or(Witness::Inferred, |(w, _)| *w);
-            Used { ratio: u.ratio, witness: who }
+                .map(|(w, _)| Used { ratio: u.ratio, witness: *w })
         });
         out.push(SplitCheck {
             ticker: ticker.to_string(),
@@ -268,11 +268,18 @@ fn span_text(what: &str, span: Option<(NaiveDate, NaiveDate)>) -> String {
     }
 }
 
-fn ratio_text(r: f64) -> String {
-    if (r - r.round()).abs() < 1e-9 {
-        format!("{}", r.round())
+/// A split ratio as a table shows it: new shares to old (7:1, 5:4; 1:4 for
+/// a reverse split).
+pub fn ratio_label(r: f64) -> String {
+    let whole = |x: f64| (x - x.round()).abs() < 1e-6;
+    if whole(r) {
+        format!("{}:1", r.round())
+    } else if whole(1.0 / r) {
+        format!("1:{}", (1.0 / r).round())
+    } else if whole(r * 4.0) {
+        format!("{}:4", (r * 4.0).round())
     } else {
-        format!("{r:.3}")
+        format!("{r:.3}:1")
     }
 }
 
@@ -317,6 +324,12 @@ mod tests {
                 .collect(),
             spans: spans.iter().map(|(a, b)| (day(a), day(b))).collect(),
         }
+    }
+
+    #[test]
+    fn ratios_read_as_a_table_writes_them() {
+        let labels: Vec<String> = [7.0, 0.25, 1.25, 0.222222, 2.002].iter().map(|r| ratio_label(*r)).collect();
+        assert_eq!(labels, ["7:1", "1:4", "5:4", "0.222:1", "2.002:1"].map(String::from));
     }
 
     #[test]

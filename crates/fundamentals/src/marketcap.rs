@@ -293,7 +293,8 @@ pub fn split_factor_checked(splits: &[Split], from: NaiveDate, to: NaiveDate) ->
     Ok(split_factor(splits, from, to))
 }
 
-fn ratio_words(r: f64) -> String {
+/// A split ratio in a sentence ("the 7-for-1 split").
+pub(crate) fn ratio_words(r: f64) -> String {
     if (r - r.round()).abs() < 1e-9 {
         format!("{}", r.round())
     } else {

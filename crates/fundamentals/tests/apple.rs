@@ -172,3 +172,30 @@ fn a_partial_price_file_appends_without_rewriting_history() {
     }
     assert_eq!(facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap().fields["market_cap"], mcap);
 }
+
+/// Apple's 7-for-1 of 2014 as the witnesses report it on the shared files:
+/// XBRL states it, the annual share counts (×6.55 across it, after buybacks)
+/// do not show it, and the market cap uses XBRL's. The 2020 split is after
+/// the prices' last day and is not listed.
+#[test]
+fn the_2014_split_is_xbrl_s_and_the_inference_misses_it() {
+    let Some(s) = common::store_of(&[
+        "market/securities/securities.csv",
+        "market/prices/AAPL_data.csv",
+        "sec/companyfacts/CIK0000320193.json",
+        "market/fundamentals/fundamentals.csv",
+    ]) else {
+        return;
+    };
+    use alphadesk_fundamentals::actions::{check, Testimony, Witness};
+    let checks = check(s.conn(), "AAPL", Some(320193)).unwrap();
+    assert_eq!(checks.len(), 1, "{checks:#?}");
+    let c = &checks[0];
+    assert_eq!(c.effective, d("2014-06-06"));
+    assert!(matches!(c.xbrl, Testimony::Split { ratio, .. } if ratio == 7.0), "{c:#?}");
+    assert!(matches!(c.inferred, Testimony::NoSplit), "{c:#?}");
+    assert!(matches!(c.source, Testimony::Silent), "{c:#?}");
+    assert_eq!(c.used.map(|u| (u.ratio, u.witness)), Some((7.0, Witness::Xbrl)));
+    assert_eq!(c.disagreements.len(), 1);
+    assert!(c.disagreements[0].starts_with("inferred reports no split"), "{}", c.disagreements[0]);
+}

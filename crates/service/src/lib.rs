@@ -38,7 +38,7 @@ use alphadesk_score::{score, ScoreConfig, Universe, Window};
 use alphadesk_store::Store;
 use alphadesk_validate::{Backtest, Spec};
 
-pub use alphadesk_fundamentals::actions::{SplitCheck, Testimony, Witness};
+pub use alphadesk_fundamentals::actions::{ratio_label, SplitCheck, Testimony, Witness};
 /// The sync crate's plan and policy types, for the faces that start a sync.
 pub use alphadesk_sync as sync;
 pub use alphadesk_validate::live::{LiveClose, LiveRecord};

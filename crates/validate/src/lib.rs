@@ -68,6 +68,15 @@ pub struct Spec {
     pub rebalance: Every,
 }
 
+/// A member's adjusted close on `d` itself, when it has a usable one: what a
+/// forward return starts and ends on (no close that day is no return, never
+/// the day before's).
+pub(crate) fn adjusted_close(m: &alphadesk_score::panel::Member, d: NaiveDate) -> Option<f64> {
+    let i = m.prices.dates.binary_search(&d).ok()?;
+    let p = m.prices.adj[i];
+    (p.is_finite() && p > 0.0).then_some(p)
+}
+
 /// Scores every rebalance date and attaches forward returns.
 pub fn build_panel(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Panel {
     build_panels(u, cfg, spec, &[spec.horizon], None).0.pop().expect("one horizon, one panel")
@@ -113,12 +122,7 @@ pub fn build_panels(
             let mut dropped = Dropped { date: t, ..Dropped::default() };
             for r in &records {
                 let Some(m) = u.member(&r.ticker) else { continue };
-                let close_on = |d: NaiveDate| -> Option<f64> {
-                    let i = m.prices.dates.binary_search(&d).ok()?;
-                    let p = m.prices.adj[i];
-                    (p.is_finite() && p > 0.0).then_some(p)
-                };
-                let forward = match (close_on(t), close_on(target)) {
+                let forward = match (adjusted_close(m, t), adjusted_close(m, target)) {
                     (Some(p0), Some(p1)) => Some(p1 / p0 - 1.0),
                     (None, _) => {
                         dropped.no_close_on_date += 1;

@@ -7,7 +7,7 @@ use alphadesk_model::NaiveDate;
 use alphadesk_score::Universe;
 use serde::Serialize;
 
-use crate::{stats, MIN_IC_N};
+use crate::{adjusted_close, stats, MIN_IC_N};
 
 /// A close recorded within this many calendar days of itself was stated
 /// live; one recorded later (a store built from history, a replay) is shown
@@ -67,12 +67,7 @@ pub fn live_record(u: &Universe, config_hash: &str, recorded: &[Stated<'_>], hor
         if let Some(target) = matured_on {
             for (ticker, score) in r.scores {
                 let Some(m) = u.member(ticker) else { continue };
-                let close_on = |d: NaiveDate| -> Option<f64> {
-                    let i = m.prices.dates.binary_search(&d).ok()?;
-                    let p = m.prices.adj[i];
-                    (p.is_finite() && p > 0.0).then_some(p)
-                };
-                if let (Some(p0), Some(p1)) = (close_on(r.as_of), close_on(target)) {
+                if let (Some(p0), Some(p1)) = (adjusted_close(m, r.as_of), adjusted_close(m, target)) {
                     x.push(*score as f64);
                     y.push(p1 / p0 - 1.0);
                 }

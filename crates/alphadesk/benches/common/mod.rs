@@ -91,23 +91,40 @@ pub fn start_server_with(binary: &str, db: &Path, more: &[&str]) -> (std::proces
 /// (seconds, peak MiB) of one `alphadesk` run under GNU time; panics with its
 /// standard error when it fails (exit 1, "ran and found failures", counts as run).
 pub fn timed(args: &[std::ffi::OsString]) -> (f64, f64) {
+    let (out, secs, mib) = run_timed(&[], args);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    (secs, mib)
+}
+
+/// One `alphadesk ARGS` run under GNU time, behind `prefix` (e.g. `taskset
+/// -c 0`): its output (standard error kept), seconds and peak MiB.
+pub fn run_timed(prefix: &[&str], args: &[std::ffi::OsString]) -> (std::process::Output, f64, f64) {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("time");
     let out = std::process::Command::new("/usr/bin/time")
         .args(["-f", "%e %M", "-o"])
         .arg(&report)
+        .args(prefix)
         .arg(env!("CARGO_BIN_EXE_alphadesk"))
         .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .output()
         .expect("GNU time (/usr/bin/time) and the alphadesk binary");
-    assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    let t = std::fs::read_to_string(&report).unwrap();
+    let t = std::fs::read_to_string(&report).unwrap_or_default();
     let mut it = t.lines().last().unwrap_or_default().split_whitespace();
     let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
     let kib: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    (secs, kib / 1024.0)
+    (out, secs, kib / 1024.0)
+}
+
+/// The `p` quantile of sorted latencies, in milliseconds (NaN for none).
+pub fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i].as_secs_f64() * 1000.0
 }
 
 /// One keep-alive connection: sends GETs, reads each answer whole.

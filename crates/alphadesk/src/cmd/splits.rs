@@ -2,7 +2,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use alphadesk_service::{SplitCheck, Testimony};
+use alphadesk_service::{ratio_label, SplitCheck, Testimony};
 
 use crate::output::Out;
 
@@ -65,7 +65,7 @@ fn window(c: &SplitCheck) -> String {
 
 fn said(t: &Testimony) -> String {
     match t {
-        Testimony::Split { ratio, effective, .. } => format!("{} on {effective}", ratio_text(*ratio)),
+        Testimony::Split { ratio, effective, .. } => format!("{} on {effective}", ratio_label(*ratio)),
         Testimony::NoSplit => "no split".into(),
         Testimony::Silent => "-".into(),
     }
@@ -73,21 +73,7 @@ fn said(t: &Testimony) -> String {
 
 fn used(c: &SplitCheck) -> String {
     match c.used {
-        Some(u) => format!("{} ({})", ratio_text(u.ratio), u.witness.as_str()),
+        Some(u) => format!("{} ({})", ratio_label(u.ratio), u.witness.as_str()),
         None => "none".into(),
-    }
-}
-
-/// New shares per old as a reader says it: 7:1, 5:4, 1:4 for a reverse split.
-fn ratio_text(r: f64) -> String {
-    let whole = |x: f64| (x - x.round()).abs() < 1e-6;
-    if whole(r) {
-        format!("{}:1", r.round())
-    } else if whole(1.0 / r) {
-        format!("1:{}", (1.0 / r).round())
-    } else if whole(r * 4.0) {
-        format!("{}:4", (r * 4.0).round())
-    } else {
-        format!("{r:.3}:1")
     }
 }
