@@ -10,16 +10,21 @@ fn alphadesk(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_alphadesk")).arg("--db").arg(db).args(args).output().expect("run alphadesk")
 }
 
-fn python_with_scipy() -> bool {
+/// Whether python3 imports `modules` (comma-separated); CI must.
+fn python_with(modules: &str) -> bool {
     let ok = Command::new("python3")
-        .args(["-c", "import pandas, scipy"])
+        .args(["-c", &format!("import {modules}")])
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !ok && std::env::var_os("CI").is_some() {
-        panic!("CI must have python3 with pandas and scipy (.ci/run installs them)");
+        panic!("CI must have python3 with {modules} (.ci/run installs them)");
     }
     ok
+}
+
+fn python_with_scipy() -> bool {
+    python_with("pandas, scipy")
 }
 
 #[test]
@@ -58,6 +63,7 @@ fn backtest_shape_report_and_cross_check() {
         "ic_by_sector.svg",
         "ic_distribution.svg",
         "long_short.svg",
+        "ic_by_month.svg",
         "backtest.json",
     ] {
         assert!(report.join(f).is_file(), "{f}");
@@ -66,6 +72,12 @@ fn backtest_shape_report_and_cross_check() {
     assert!(md.contains("This is a backtest") && md.contains(bt["config_hash"].as_str().unwrap()));
     assert!(md.contains("| 2015 |") && md.contains("Rank IC of the Alpha Score by month"), "IC by month");
     assert!(md.contains("The score as a portfolio"));
+    assert!(md.contains("| sector-neutral |") && md.contains("| alpha_score, sector-neutral |"), "variants: {md}");
+    // The ingest stated the latest close's scores: a replay of history, shown, never counted.
+    assert!(
+        md.contains("## The live record") && md.contains("| 2018-05-18 |") && md.contains("no: recorded later"),
+        "{md}"
+    );
 
     // The held-out dates apart: the part before ends before them with the
     // straddling date purged, and the held-out part is exactly a backtest of
@@ -122,6 +134,27 @@ fn backtest_shape_report_and_cross_check() {
     let mine = run(&same_file);
     assert_eq!(mine["ic"]["factor"], mine["ic"]["alpha_score"], "the score as your factor is the score");
     assert_eq!(mine["ic"]["alpha_score"], bt["ic"]["alpha_score"], "and the score's own figures are unchanged");
+    assert_eq!(mine["sector_neutral_ic"]["factor"], bt["sector_neutral_ic"]["alpha_score"]);
+    let mut own = mine["own_factor"]["quantiles"].clone();
+    assert_eq!(own["factor"], "factor");
+    own["factor"] = bt["quantiles"]["factor"].clone();
+    assert_eq!(own, bt["quantiles"], "its quintiles, variants included, are the score's");
+    assert_eq!(mine["own_factor"]["factor_returns"], bt["factor_returns"], "and so is its long-short portfolio");
+    // The same factor as pandas writes Parquet (dates as datetime64[ns]) is the same factor.
+    if python_with("pandas, pyarrow") {
+        let parquet = dir.path().join("same.parquet");
+        let out = Command::new("python3")
+            .args(["-c", "import sys, pandas as pd; d = pd.read_csv(sys.argv[1]); d['date'] = pd.to_datetime(d['date']); d.to_parquet(sys.argv[2])"])
+            .arg(&same_file)
+            .arg(&parquet)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let from_parquet = run(&parquet);
+        assert_eq!(from_parquet["ic"]["factor"], mine["ic"]["factor"], "Parquet and CSV: one factor");
+        assert_eq!(from_parquet["own_factor"], mine["own_factor"]);
+        assert_eq!(from_parquet["factor"]["used"], mine["factor"]["used"]);
+    }
     let used = &mine["factor"];
     assert_eq!(
         (used["not_a_rebalance_date"].as_u64(), used["ticker_not_scored"].as_u64()),
@@ -145,7 +178,8 @@ fn backtest_shape_report_and_cross_check() {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/backtest_reference.py");
-    let out = Command::new("python3").arg(script).arg(&db).arg(&panel).arg("21").output().unwrap();
+    let lags = bt["lags"].to_string();
+    let out = Command::new("python3").arg(script).arg(&db).arg(&panel).arg("21").arg(&lags).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let close = |a: &serde_json::Value, b: &serde_json::Value, what: &str| {
@@ -165,6 +199,29 @@ fn backtest_shape_report_and_cross_check() {
     }
     for k in 0..5 {
         close(&bt["quantiles"]["mean_returns"][k], &r["quintiles"]["mean_returns"][k], &format!("quintile {}", k + 1));
+    }
+    // The variants, with their standard errors, and the sector-neutral IC.
+    for (ours, theirs) in [
+        (&bt["quantiles"], "raw"),
+        (&bt["quantiles"]["demeaned"], "demeaned"),
+        (&bt["quantiles"]["sector_neutral"], "sector_neutral"),
+    ] {
+        let r = &r["quintiles"][theirs];
+        for k in 0..5 {
+            close(&ours["mean_returns"][k], &r["mean_returns"][k], &format!("{theirs} quintile {}", k + 1));
+            close(&ours["std_errors"][k], &r["std_errors"][k], &format!("{theirs} quintile {} standard error", k + 1));
+        }
+        close(&ours["spread_mean"], &r["spread_mean"], &format!("{theirs} spread"));
+        close(&ours["spread_std_error"], &r["spread_std_error"], &format!("{theirs} spread standard error"));
+    }
+    let (rs, ps) = (
+        bt["sector_neutral_ic"]["alpha_score"]["series"].as_array().unwrap(),
+        r["sector_neutral_ic"]["alpha_score"]["series"].as_array().unwrap(),
+    );
+    assert_eq!(rs.len(), ps.len(), "dates with a sector-neutral IC");
+    for (x, y) in rs.iter().zip(ps) {
+        assert_eq!(x["date"], y["date"]);
+        close(&x["ic"], &y["ic"], &format!("sector-neutral IC on {}", x["date"]));
     }
     // The score as a portfolio, and how stable its order is.
     let (rs, ps) =
@@ -196,7 +253,8 @@ fn backtest_shape_report_and_cross_check() {
     for h in [&by[0], &by[1], &by[3]] {
         let days = h["horizon"].to_string();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/backtest_reference.py");
-        let out = Command::new("python3").arg(script).arg(&db).arg(&panel).arg(&days).output().unwrap();
+        let lags = h["lags"].to_string();
+        let out = Command::new("python3").arg(script).arg(&db).arg(&panel).arg(&days).arg(&lags).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         for f in ["alpha_score", "momentum", "value", "quality"] {
@@ -214,6 +272,16 @@ fn backtest_shape_report_and_cross_check() {
                 &r["quintiles"]["mean_returns"][k],
                 &format!("quintile {} at {days} days", k + 1),
             );
+            for v in ["demeaned", "sector_neutral"] {
+                let (ours, theirs) = (&h["quantiles"][v], &r["quintiles"][v]);
+                close(&ours["mean_returns"][k], &theirs["mean_returns"][k], &format!("{v} Q{} at {days} days", k + 1));
+                close(&ours["std_errors"][k], &theirs["std_errors"][k], &format!("{v} Q{} SE at {days} days", k + 1));
+            }
         }
+        close(
+            &h["quantiles"]["spread_std_error"],
+            &r["quintiles"]["raw"]["spread_std_error"],
+            &format!("spread SE at {days} days (Newey-West, {lags} lags)"),
+        );
     }
 }

@@ -128,6 +128,7 @@ fn every_tool_answers_with_sources_and_dates() {
             "check_note",
             "get_changes",
             "get_validation",
+            "run_backtest",
             "get_live_record"
         ]
     );

@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::{bin, required_tool, run_bounded, Server};
 
 /// The tools `tests/mcp.rs` lists by name: each must answer its valid call.
-const TOOLS: usize = 18;
+const TOOLS: usize = 19;
 
 #[test]
 fn the_official_sdk_validates_every_tool_on_both_transports() {

@@ -79,7 +79,7 @@ fn serves_api_pages_and_mcp_then_stops_on_sigterm() {
     assert!(r.status == 202 || r.status == 200, "{}", r.status);
     let list = serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
     let r = request(server.addr, "POST", "/mcp", &[accept, json, session, version], list.to_string().as_bytes());
-    assert_eq!(rpc(&r)["result"]["tools"].as_array().map(Vec::len), Some(18), "{}", r.text());
+    assert_eq!(rpc(&r)["result"]["tools"].as_array().map(Vec::len), Some(19), "{}", r.text());
     let call = serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
         "params": {"name": "get_score", "arguments": {"ticker": "AAPL"}}});
     let r = request(server.addr, "POST", "/mcp", &[accept, json, session, version], call.to_string().as_bytes());

@@ -9,6 +9,8 @@
 //! stored file and line, the accession, or the URL). Facts keep `filed` beside
 //! `period_end`, so a reader can make their own point-in-time joins.
 
+pub mod factor;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;

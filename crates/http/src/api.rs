@@ -168,6 +168,52 @@ impl<S: Send + Sync> FromRequest<S> for NoteBody {
     }
 }
 
+/// The largest backtest request `POST /backtest` reads: room for a factor of
+/// about 150,000 rows as JSON, or 400,000 as CSV text.
+pub const MAX_BACKTEST_BODY: usize = 8 << 20;
+
+/// A backtest request: JSON, at most [`MAX_BACKTEST_BODY`] bytes (read with
+/// its own limit, above the router's 1 MiB for notes).
+pub struct BacktestBody(pub alphadesk_service::params::BacktestParams);
+
+impl<S: Send + Sync> FromRequest<S> for BacktestBody {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        let essence = crate::media_type(req.headers());
+        if essence.as_deref() != Some("application/json") {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!(
+                    "a backtest is posted as application/json ({{\"from\", \"to\", \"horizons\", \"factor\" or \"factor_csv\"}}), not {}",
+                    essence.unwrap_or_default()
+                ),
+            ));
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BACKTEST_BODY).await.map_err(|e| {
+            if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("the body is over the {MAX_BACKTEST_BODY}-byte limit"),
+                )
+            } else {
+                ApiError::bad_input(format!("body: {e}"))
+            }
+        })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let params = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            if path == "." || path.is_empty() {
+                ApiError::bad_input(format!("body: {}", e.inner()))
+            } else {
+                ApiError::bad_input(format!("body field {path:?}: {}", e.inner()))
+            }
+        })?;
+        Ok(BacktestBody(params))
+    }
+}
+
 type Svc = State<Arc<Service>>;
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -380,6 +426,10 @@ async fn get_validation(State(s): Svc) -> ApiResult<alphadesk_service::Figures> 
     Ok(Json(blocking(move || s.figures()).await?.as_ref().clone()))
 }
 
+async fn post_backtest(State(s): Svc, BacktestBody(p): BacktestBody) -> ApiResult<alphadesk_service::Backtest> {
+    Ok(Json(blocking(move || s.run_backtest(&p)).await?))
+}
+
 async fn get_live_record(State(s): Svc) -> ApiResult<alphadesk_service::LiveRecord> {
     Ok(Json(blocking(move || s.live_record()).await?))
 }
@@ -462,6 +512,7 @@ api! {
     get "/stories" get_story, "A theme story composed from data as of a date, with the checker's verdict.", params: &[], query: StoryParams, body: (), response: StoryView;
     get "/validation" get_validation, "The figures of record: a walk-forward backtest of the Alpha Score (historical simulation, not a forecast).", params: &[], query: (), body: (), response: alphadesk_service::Figures;
     get "/validation/live" get_live_record, "The live record: each latest close's Alpha Scores as this desk first stated them (kept as stated), with the rank IC of the 21-trading-day returns that followed once they have; the live mean counts only closes stated within a week of themselves, never a store built from history.", params: &[], query: (), body: (), response: alphadesk_service::LiveRecord;
+    post "/backtest" post_backtest, "A backtest of the Alpha Score with any span, horizon and rebalance (at most ten years, 600 rebalance dates), the IC decay at up to ten more horizons (`horizons`), and your own factor evaluated beside the score (`factor` rows or `factor_csv` text: date, ticker, value) by the same point-in-time forward returns, calendar and universe: rank IC (also sector-neutral), quintile returns raw, demeaned and sector-neutral with standard errors, the factor-weighted long-short with alpha and beta, turnover and rank autocorrelation, and what of the factor was used or dropped and why. A historical simulation on survivorship-biased data, not a forecast. JSON body, at most 8 MiB.", params: &[], query: (), body: alphadesk_service::params::BacktestParams, response: alphadesk_service::Backtest;
     get "/search" search, "Tickers by symbol or company-name words.", params: &[], query: SearchParams, body: (), response: Vec<SearchHit>;
     get "/healthz" healthz, "The service's state: store generation, universe size, latest date.", params: &[], query: (), body: (), response: Health;
 }
@@ -535,15 +586,22 @@ pub fn openapi() -> Value {
         });
         if let Some(b) = e.body {
             let schema = b(&mut g);
-            op["requestBody"] = json!({
-                "required": true,
-                "content": {
-                    "text/markdown": {"schema": {"type": "string", "maxLength": MAX_BODY, "pattern": "\\S"}},
-                    "application/json": {"schema": schema},
-                },
-            });
-            op["responses"]["413"] = json!({"description": "A body over 1 MiB.", "content": {"application/json": {"schema": error.clone()}}});
-            op["responses"]["422"] = json!({"description": "A note that cannot be read (not UTF-8).", "content": {"application/json": {"schema": error.clone()}}});
+            if e.path == "/backtest" {
+                op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema}}});
+                op["responses"]["413"] = json!({"description": format!("A body over {} MiB.", MAX_BACKTEST_BODY >> 20), "content": {"application/json": {"schema": error.clone()}}});
+                op["responses"]["503"] = json!({"description": "Every place for a computation is taken: retry after the seconds in `Retry-After`.", "content": {"application/json": {"schema": error.clone()}}});
+                op["responses"]["415"] = json!({"description": "A body that is not application/json.", "content": {"application/json": {"schema": error.clone()}}});
+            } else {
+                op["requestBody"] = json!({
+                    "required": true,
+                    "content": {
+                        "text/markdown": {"schema": {"type": "string", "maxLength": MAX_BODY, "pattern": "\\S"}},
+                        "application/json": {"schema": schema},
+                    },
+                });
+                op["responses"]["413"] = json!({"description": "A body over 1 MiB.", "content": {"application/json": {"schema": error.clone()}}});
+                op["responses"]["422"] = json!({"description": "A note that cannot be read (not UTF-8).", "content": {"application/json": {"schema": error.clone()}}});
+            }
         }
         if e.path == "/panel" || e.path == "/screen" {
             // Also sent as CSV (and the panel as Parquet): `format`, or `Accept`.

@@ -772,3 +772,95 @@ async fn no_answer_names_a_server_path() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_backtest_with_your_own_factor_over_the_api() {
+    let Some(f) = fixture() else { return };
+    let r = router(f);
+    let json = "application/json";
+    // The decay at two more horizons, as the service computes it for the CLI.
+    let a = post(&r, "/api/v1/backtest", json, r#"{"horizons": [5, 63]}"#).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let bt = a.json();
+    let spec = alphadesk_service::BacktestSpec {
+        from: "2014-05-01".parse().unwrap(),
+        to: "2018-05-18".parse().unwrap(),
+        horizon: 21,
+        rebalance: alphadesk_service::Every::Month,
+    };
+    // Through text both ways: serde_json's default float parsing may differ
+    // from the value in the last bit.
+    let direct = f.service.backtest_horizons(&spec, &[5, 63]).unwrap();
+    let direct: Value = serde_json::from_str(&serde_json::to_string(&direct).unwrap()).unwrap();
+    assert_eq!(bt, direct, "the API's backtest is the service's");
+    assert_eq!(bt["by_horizon"].as_array().map(Vec::len), Some(2));
+    for k in ["demeaned", "sector_neutral"] {
+        assert!(bt["quantiles"][k]["std_errors"].is_array(), "{k}");
+    }
+
+    // The score itself as your factor, sent as rows and as CSV text, is the score.
+    let panel = get(&r, "/api/v1/panel?from=2014-05-01&to=2018-05-18&format=csv").await.text();
+    let mut head = panel.lines().next().unwrap().split(',');
+    let col = |name: &str, head: &mut std::str::Split<'_, char>| head.position(|c| c == name).unwrap();
+    let (di, ti, si) =
+        (col("date", &mut head.clone()), col("ticker", &mut head.clone()), col("alpha_score", &mut head));
+    let mut rows = Vec::new();
+    let mut csv = String::from("date,ticker,value\n");
+    for line in panel.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let value: Option<f64> = c[si].parse().ok();
+        rows.push(serde_json::json!({"date": c[di], "ticker": c[ti], "value": value}));
+        csv.push_str(&format!("{},{},{}\n", c[di], c[ti], c[si]));
+    }
+    rows.push(serde_json::json!({"date": "2014-05-02", "ticker": "AAPL", "value": 1.0}));
+    for body in [serde_json::json!({"factor": rows}), serde_json::json!({"factor_csv": csv})] {
+        let a = post(&r, "/api/v1/backtest", json, body.to_string()).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        let mine = a.json();
+        assert_eq!(mine["ic"]["factor"], bt["ic"]["alpha_score"], "the score as a factor is the score");
+        assert_eq!(mine["own_factor"]["factor_returns"], bt["factor_returns"]);
+        assert!(mine["factor"]["used"].as_u64().unwrap() > 200, "{}", mine["factor"]);
+    }
+
+    // Each refusal names what is wrong.
+    let refused = |a: &Answer, status: StatusCode, says: &str| {
+        assert_eq!(a.status, status, "{}", a.text());
+        let message = a.json()["error"]["message"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(says), "{says}: {message}");
+    };
+    let dup = r#"{"factor": [{"date": "2017-03-31", "ticker": "AAPL", "value": 1}, {"date": "2017-03-31", "ticker": "aapl", "value": 2}]}"#;
+    refused(
+        &post(&r, "/api/v1/backtest", json, dup).await,
+        StatusCode::BAD_REQUEST,
+        "factor, row 2: AAPL on 2017-03-31 appears twice",
+    );
+    let both =
+        r#"{"factor": [{"date": "2017-03-31", "ticker": "AAPL", "value": 1}], "factor_csv": "date,ticker,value\n"}"#;
+    refused(&post(&r, "/api/v1/backtest", json, both).await, StatusCode::BAD_REQUEST, "not both");
+    refused(&post(&r, "/api/v1/backtest", json, r#"{"horizons": [0]}"#).await, StatusCode::BAD_REQUEST, "1 to 252");
+    refused(
+        &post(&r, "/api/v1/backtest", json, r#"{"horizon": "a month"}"#).await,
+        StatusCode::BAD_REQUEST,
+        "body field \"horizon\"",
+    );
+    refused(
+        &post(&r, "/api/v1/backtest", json, r#"{"from": "2018-05-01"}"#).await,
+        StatusCode::BAD_REQUEST,
+        "no rebalance date from 2018-05-01",
+    );
+    refused(
+        &post(&r, "/api/v1/backtest", json, r#"{"speed": 1}"#).await,
+        StatusCode::BAD_REQUEST,
+        "unknown field `speed`",
+    );
+    refused(
+        &post(&r, "/api/v1/backtest", "text/csv", csv.clone()).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "application/json",
+    );
+    let huge = format!(r#"{{"factor_csv": "{}"}}"#, "x".repeat(alphadesk_http::api::MAX_BACKTEST_BODY));
+    refused(&post(&r, "/api/v1/backtest", json, huge).await, StatusCode::PAYLOAD_TOO_LARGE, "-byte limit");
+    // Over the notes' 1 MiB, under its own limit: read.
+    let padded = format!(r#"{{"factor_csv": "{}date,ticker,value\n2017-03-31,AAPL,1\n"}}"#, r"\n".repeat(1 << 20));
+    assert_eq!(post(&r, "/api/v1/backtest", json, padded).await.status, StatusCode::OK);
+}

@@ -18,8 +18,9 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use alphadesk_service::params::{
-    subject_list, ChangesParams, CheckParams, CompareParams, ListScoresParams, NewsParams, NoParams, NoteField,
-    NoteFormat, NoteParams, PricesParams, ScoreHistoryParams, SearchParams, StoryParams, ThemesParams, TickerParams,
+    subject_list, BacktestParams, ChangesParams, CheckParams, CompareParams, ListScoresParams, NewsParams, NoParams,
+    NoteField, NoteFormat, NoteParams, PricesParams, ScoreHistoryParams, SearchParams, StoryParams, ThemesParams,
+    TickerParams,
 };
 use alphadesk_service::{Kind, Service, ServiceError};
 use rmcp::model::{
@@ -374,6 +375,16 @@ fn specs() -> Vec<Spec> {
             call: |s, v| {
                 let _: NoParams = args(v)?;
                 to_value(s.figures()?.as_ref())
+            },
+        },
+        Spec {
+            name: "run_backtest",
+            description: "Run a backtest (a historical simulation on survivorship-biased data, not a forecast): the Alpha Score's rank IC with forward returns over any span (default: the record's), horizon and rebalance, the IC decay at up to ten more horizons (`horizons`, e.g. [1, 5, 21, 63]), and — to test a factor of your own — `factor` rows {date, ticker, value} (or `factor_csv` text) evaluated by the same point-in-time returns and universe. Returns the figures in brief: `figures` (IC per factor, your factor's as `ic.factor`, quintiles, long-short), `by_horizon`, and `factor` (rows used and dropped with why, sector-neutral IC, quintiles, long-short). Takes about a second per 50 monthly rebalances. Small ICs with |t| < 2 could be chance.",
+            input: schema::<BacktestParams>,
+            output: output::<alphadesk_service::BacktestBrief>,
+            call: |s, v| {
+                let p: BacktestParams = args(v)?;
+                to_value(&alphadesk_service::BacktestBrief::from(&s.run_backtest(&p)?))
             },
         },
         Spec {

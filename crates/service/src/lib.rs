@@ -36,7 +36,7 @@ use alphadesk_notes::{compose, render, Desk};
 use alphadesk_rules::{Catalog, Checker, RulesConfig};
 use alphadesk_score::{score, ScoreConfig, Universe, Window};
 use alphadesk_store::Store;
-use alphadesk_validate::{Backtest, Spec};
+use alphadesk_validate::Spec;
 
 pub use alphadesk_fundamentals::actions::{ratio_label, SplitCheck, Testimony, Witness};
 /// The sync crate's plan and policy types, for the faces that start a sync.
@@ -1086,12 +1086,12 @@ impl Service {
     }
 
     /// The backtest of the configuration in use over the shared period (the
-    /// figures of record for the default configuration).
+    /// figures of record for the default configuration), with the IC decay.
     pub fn record_backtest(&self) -> Result<Arc<Backtest>> {
         let snap = self.snapshot()?;
         snap.record.get_or_compute(&self.pool, (), |_| {
             let universe = self.universe(&snap, Window::ALL)?;
-            Ok(alphadesk_validate::backtest(&universe, &self.cfg, &alphadesk_validate::record_spec()))
+            Ok(alphadesk_validate::record_backtest(&universe, &self.cfg))
         })
     }
 
@@ -1134,14 +1134,82 @@ impl Service {
         horizons: &[usize],
         factor: Option<&alphadesk_validate::FactorValues>,
     ) -> Result<Backtest> {
-        if horizons.len() > 10 || horizons.iter().any(|h| !(1..=252).contains(h)) {
+        self.backtest_on(self.snapshot()?.as_ref(), spec, horizons, factor)
+    }
+
+    fn backtest_on(
+        &self,
+        snap: &Snapshot,
+        spec: &Spec,
+        horizons: &[usize],
+        factor: Option<&alphadesk_validate::FactorValues>,
+    ) -> Result<Backtest> {
+        if horizons.len() > 10 || horizons.iter().chain([&spec.horizon]).any(|h| !(1..=252).contains(h)) {
             return Err(ServiceError::bad_input(format!(
-                "horizons must be at most 10, each 1 to 252 trading days, got {horizons:?}"
+                "the horizon and at most 10 more, each 1 to 252 trading days: got {} and {horizons:?}",
+                spec.horizon
             )));
         }
-        let snap = self.snapshot()?;
-        let universe = self.universe(&snap, Window::ALL)?;
+        let universe = self.universe(snap, Window::ALL)?;
         Ok(alphadesk_validate::backtest_with(&universe, &self.cfg, spec, horizons, factor))
+    }
+
+    /// A backtest asked over the API or by an agent (see
+    /// [`params::BacktestParams`]): its span bounded like a panel's, its
+    /// factor read from rows or CSV text, run in a place of the pool.
+    pub fn run_backtest(&self, p: &params::BacktestParams) -> Result<Backtest> {
+        let factor = match (&p.factor[..], &p.factor_csv) {
+            ([], None) => None,
+            ([_, ..], Some(_)) => {
+                return Err(ServiceError::bad_input("give the factor as `factor` rows or as `factor_csv`, not both"))
+            }
+            (rows, None) => {
+                if rows.len() > params::MAX_FACTOR_ROWS {
+                    return Err(ServiceError::bad_input(format!(
+                        "factor: {} rows; at most {} in one request",
+                        rows.len(),
+                        params::MAX_FACTOR_ROWS
+                    )));
+                }
+                let mut f = alphadesk_validate::FactorValues::new("factor");
+                for (i, r) in rows.iter().enumerate() {
+                    f.add(&format!("row {}", i + 1), r.date, &r.ticker, r.value).map_err(factor_error)?;
+                }
+                Some(f.finish().map_err(factor_error)?)
+            }
+            ([], Some(text)) => {
+                Some(alphadesk_validate::FactorValues::parse("factor_csv", text).map_err(factor_error)?)
+            }
+        };
+        if let Some(f) = &factor {
+            if f.values.len() > params::MAX_FACTOR_ROWS {
+                return Err(ServiceError::bad_input(format!(
+                    "factor_csv: {} rows; at most {} in one request",
+                    f.values.len(),
+                    params::MAX_FACTOR_ROWS
+                )));
+            }
+        }
+        let snap = self.snapshot()?;
+        let to = self.asked(&snap, p.to)?;
+        let from =
+            p.from.unwrap_or_else(|| alphadesk_validate::record_spec().from.max(to - chrono::Duration::days(3650)));
+        let span = self.span(&snap, Some(from), Some(to), p.rebalance)?;
+        let spec = Spec {
+            from: span.from,
+            to: span.to,
+            horizon: p.horizon.unwrap_or(alphadesk_validate::record_spec().horizon),
+            rebalance: span.every,
+        };
+        let horizons: Vec<usize> = p.horizons.iter().map(|h| h.0).collect();
+        let bt = self.pool.run(|| self.backtest_on(&snap, &spec, &horizons, factor.as_ref()))?;
+        if bt.dates.is_empty() {
+            return Err(ServiceError::bad_input(format!(
+                "no rebalance date from {} to {} has {} trading days of prices after it (prices run {} to {})",
+                spec.from, spec.to, spec.horizon, bt.data_range.0, bt.data_range.1
+            )));
+        }
+        Ok(bt)
     }
 
     /// Runs `f` with the whole history's universe (panels, research).
@@ -1457,6 +1525,27 @@ pub(crate) fn sector_of(label: Option<&str>) -> Result<Option<Sector>> {
 
 /// The most rows a page may skip (the parameters' documented bound).
 pub const MAX_OFFSET: usize = 1_000_000;
+
+/// A factor that cannot be read is the caller's to mend.
+fn factor_error(e: alphadesk_validate::FactorError) -> ServiceError {
+    ServiceError::bad_input(e.to_string())
+}
+
+/// A user's factor from a file: Parquet when it starts with Parquet's magic
+/// bytes, else CSV (`date,ticker,value`), whatever its name.
+pub fn read_factor(
+    path: &Path,
+) -> std::result::Result<alphadesk_validate::FactorValues, alphadesk_validate::FactorError> {
+    let mut magic = [0u8; 4];
+    let parquet = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok_and(|()| &magic == b"PAR1");
+    if parquet {
+        alphadesk_export::factor::read_parquet(path)
+    } else {
+        alphadesk_validate::FactorValues::read_csv(path)
+    }
+}
 
 fn check_offset(offset: usize) -> Result<()> {
     if offset > MAX_OFFSET {

@@ -452,3 +452,59 @@ fn sector_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     names.push(serde_json::Value::Null);
     schemars::json_schema!({"type": ["string", "null"], "enum": names, "description": "One GICS sector, e.g. \"Financials\" or \"Health Care\"."})
 }
+
+/// The most rows a factor sent with a backtest request may have.
+pub const MAX_FACTOR_ROWS: usize = 250_000;
+
+/// A backtest asked over the API or by an agent: the specification, and your
+/// own factor to evaluate beside the Alpha Score, as rows or as CSV text.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BacktestParams {
+    /// First rebalance date considered (YYYY-MM-DD); default: the record's
+    /// first (2014-05-01), or ten years before `to` if later.
+    pub from: Option<NaiveDate>,
+    /// Last rebalance date considered (YYYY-MM-DD); default: the latest date in
+    /// the store. Dates whose horizon runs past the last price are left out.
+    /// At most ten years after `from`.
+    pub to: Option<NaiveDate>,
+    /// Forward return horizon, trading days (default 21).
+    #[schemars(range(min = 1, max = 252))]
+    pub horizon: Option<usize>,
+    /// Also the IC and quintiles at each of these horizons (trading days), for
+    /// the IC decay: at most 10.
+    #[serde(default)]
+    #[schemars(length(max = 10))]
+    pub horizons: Vec<Horizon>,
+    /// Rebalance on the last trading day of each month (default), week or day;
+    /// at most 600 rebalance dates.
+    pub rebalance: Option<alphadesk_score::Every>,
+    /// Your factor as rows (higher values expected to do better): its figures
+    /// sit beside the score's (`ic.factor`, `sector_neutral_ic.factor`,
+    /// `own_factor`). A row on a day that is not a rebalance date, or for a
+    /// ticker not scored that day, is counted as dropped, never moved.
+    #[serde(default)]
+    #[schemars(length(max = MAX_FACTOR_ROWS))]
+    pub factor: Vec<FactorRow>,
+    /// Your factor as the text of a CSV file with `date,ticker,value` columns
+    /// (instead of `factor`).
+    pub factor_csv: Option<String>,
+}
+
+/// A forward-return horizon in trading days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Horizon(#[schemars(range(min = 1, max = 252))] pub usize);
+
+/// One value of a user's factor.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactorRow {
+    /// The rebalance date it ranks on (YYYY-MM-DD): known by that close.
+    pub date: NaiveDate,
+    /// The ticker symbol, e.g. AAPL.
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?$"))]
+    pub ticker: String,
+    /// The value; null is no value.
+    pub value: Option<f64>,
+}

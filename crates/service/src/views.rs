@@ -12,10 +12,13 @@ pub use alphadesk_fundamentals::{FactsReport, FIELDS};
 pub use alphadesk_rules::Verdict;
 pub use alphadesk_score::config::Direction;
 pub use alphadesk_score::metrics::MetricId;
-pub use alphadesk_score::{provisional_words, Pillar, ScoreRecord};
+pub use alphadesk_score::{provisional_words, Every, Pillar, ScoreRecord};
 pub use alphadesk_store::read::SourceRef;
 pub use alphadesk_store::Counts;
-pub use alphadesk_validate::{Figures, IcBrief};
+pub use alphadesk_validate::{
+    Backtest, BacktestBrief, FactorBrief, FactorError, FactorValues, Figures, HorizonBrief, IcBrief,
+    Spec as BacktestSpec, FACTOR, FACTORS,
+};
 
 /// Figures as a page writes them, the same words the notes use.
 pub mod format {
@@ -25,7 +28,7 @@ pub mod format {
 use alphadesk_score::metrics::Evidence;
 use alphadesk_score::ExplainedMetric;
 /// The validation report's files (Markdown, SVG charts, JSON) for a backtest.
-pub use alphadesk_validate::report::files as report_files;
+pub use alphadesk_validate::report::{files as report_files, with_se as percent_with_se, write as write_report};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,5 @@
-//! A factor of the user's own: values per (date, ticker) read from a CSV file,
+//! A factor of the user's own: values per (date, ticker) read from a CSV file
+//! (here) or a Parquet file (`alphadesk_export::factor`, through [`FactorValues::add`]),
 //! evaluated by the same forward returns, calendar and universe as the Alpha
 //! Score ([`crate::backtest_with_factor`]). Nothing is shifted to fit: a value
 //! on a day that is not a rebalance date, or for a ticker not scored that day,
@@ -25,9 +26,10 @@ pub struct FactorValues {
 pub enum FactorError {
     #[error("{file}: {source}")]
     Io { file: String, source: std::io::Error },
-    #[error("{file}, line {line}: {why}")]
-    Line { file: String, line: usize, why: String },
-    #[error("{file}: no rows (expected a header `date,ticker,value` and a row per date and ticker)")]
+    /// `at` is "line N" of a CSV file or "row N" of a Parquet file.
+    #[error("{file}, {at}: {why}")]
+    At { file: String, at: String, why: String },
+    #[error("{file}: no rows with a value (expected date, ticker and value columns and a row per date and ticker)")]
     Empty { file: String },
 }
 
@@ -41,8 +43,10 @@ impl FactorValues {
         Self::parse(&file, &text)
     }
 
+    /// Reads CSV text (see [`Self::read_csv`]); `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<FactorValues, FactorError> {
-        let bad = |line: usize, why: String| FactorError::Line { file: file.to_string(), line, why };
+        let bad =
+            |line: usize, why: String| FactorError::At { file: file.to_string(), at: format!("line {line}"), why };
         let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
         let Some((_, header)) = lines.next() else { return Err(FactorError::Empty { file: file.to_string() }) };
         let cols: Vec<String> = header.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
@@ -50,34 +54,54 @@ impl FactorValues {
         let (Some(di), Some(ti), Some(vi)) = (at("date"), at("ticker"), at("value")) else {
             return Err(bad(1, format!("the header must name date, ticker and value columns, got {header:?}")));
         };
-        let mut values = HashMap::new();
+        let mut f = FactorValues::new(file);
         for (n, line) in lines {
             let cells: Vec<&str> = line.split(',').map(|c| c.trim().trim_matches('"')).collect();
             let cell = |i: usize| cells.get(i).copied().unwrap_or("");
             let date = alphadesk_model::parse_date(cell(di))
                 .ok_or_else(|| bad(n + 1, format!("date {:?} is not YYYY-MM-DD", cell(di))))?;
-            let ticker = alphadesk_model::Ticker::new(cell(ti)).map_err(|e| bad(n + 1, format!("ticker: {e}")))?;
-            if cell(vi).is_empty() {
-                continue;
-            }
-            let value: f64 = cell(vi)
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite())
-                .ok_or_else(|| bad(n + 1, format!("value {:?} is not a finite number", cell(vi))))?;
-            if values.insert((date, ticker.as_str().to_string()), value).is_some() {
-                return Err(bad(n + 1, format!("{} on {date} appears twice", ticker.as_str())));
-            }
+            let value = match cell(vi) {
+                "" => None,
+                v => Some(v.parse().map_err(|_| bad(n + 1, format!("value {v:?} is not a finite number")))?),
+            };
+            f.add(&format!("line {}", n + 1), date, cell(ti), value)?;
         }
-        if values.is_empty() {
-            return Err(FactorError::Empty { file: file.to_string() });
+        f.finish()
+    }
+
+    /// An empty factor named `file`, to [`add`](Self::add) rows to.
+    pub fn new(file: &str) -> FactorValues {
+        FactorValues { file: file.to_string(), values: HashMap::new() }
+    }
+
+    /// One row, from any format: `at` names it in an error ("line 3", "row 3").
+    /// No value is no value; a value that is not finite, a malformed ticker or
+    /// a (date, ticker) given twice is an error (which one to use would be a
+    /// guess).
+    pub fn add(&mut self, at: &str, date: NaiveDate, ticker: &str, value: Option<f64>) -> Result<(), FactorError> {
+        let bad = |why: String| FactorError::At { file: self.file.clone(), at: at.to_string(), why };
+        let ticker = alphadesk_model::Ticker::new(ticker).map_err(|e| bad(format!("ticker: {e}")))?;
+        let Some(value) = value else { return Ok(()) };
+        if !value.is_finite() {
+            return Err(bad(format!("value {value} is not a finite number")));
         }
-        Ok(FactorValues { file: file.to_string(), values })
+        if self.values.insert((date, ticker.as_str().to_string()), value).is_some() {
+            return Err(bad(format!("{} on {date} appears twice", ticker.as_str())));
+        }
+        Ok(())
+    }
+
+    /// The factor, or [`FactorError::Empty`] when no row had a value.
+    pub fn finish(self) -> Result<FactorValues, FactorError> {
+        if self.values.is_empty() {
+            return Err(FactorError::Empty { file: self.file });
+        }
+        Ok(self)
     }
 }
 
 /// What of a factor file was used, and what was dropped and why.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FactorUse {
     pub file: String,
     pub rows: usize,

@@ -17,7 +17,7 @@ pub mod live;
 pub mod report;
 pub mod stats;
 
-pub use factor::{FactorUse, FactorValues, FACTOR};
+pub use factor::{FactorError, FactorUse, FactorValues, FACTOR};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,7 +41,7 @@ pub struct Observation {
     pub forward: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Dropped {
     pub date: NaiveDate,
     /// Scored, but no close on the rebalance date itself (stale within the window).
@@ -60,7 +60,7 @@ pub struct Panel {
     pub dates_without_horizon: Vec<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Spec {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -177,14 +177,14 @@ pub fn build_panels(
     (panels, usage)
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct IcPoint {
     pub date: NaiveDate,
     pub ic: f64,
     pub n: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct IcSummary {
     pub mean: Option<f64>,
     pub std: Option<f64>,
@@ -196,7 +196,7 @@ pub struct IcSummary {
     pub series: Vec<IcPoint>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct QuantileDate {
     pub date: NaiveDate,
     /// Mean forward return of quintiles 1 (lowest scores) to 5 (highest).
@@ -205,33 +205,78 @@ pub struct QuantileDate {
     pub spread: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// Quintiles of one factor: each date's names ranked into five groups and
+/// each group's mean forward return, as raw returns and in the two variants a
+/// quant reads beside them.
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Quantiles {
     pub factor: &'static str,
     pub count: usize,
-    /// Average over dates of each quintile's mean forward return.
-    pub mean_returns: Vec<Option<f64>>,
-    pub spread_mean: Option<f64>,
-    pub spread_t_stat: Option<f64>,
+    #[serde(flatten)]
+    pub returns: QuantileReturns,
+    /// The same with each date's forward returns less their mean over the
+    /// names ranked that date (Alphalens's "demeaned"): what each quintile
+    /// earned over the equal-weighted universe.
+    pub demeaned: QuantileReturns,
+    /// Quintiles formed within each sector (a sector counts on a date when at
+    /// least five of its names are ranked), returns less that sector's mean:
+    /// what the ranking earns with the sector bets taken out.
+    pub sector_neutral: QuantileReturns,
     /// Compounded quintile returns after each date (one horizon per date).
     pub cumulative: Vec<Vec<f64>>,
     pub series: Vec<QuantileDate>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// Each quintile's mean forward return over dates, with standard errors.
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+pub struct QuantileReturns {
+    /// Average over dates of each quintile's mean forward return, Q1 (lowest) to Q5.
+    pub mean_returns: Vec<Option<f64>>,
+    /// Standard error of each average, by the same Newey–West long-run variance
+    /// as the t-statistics (overlapping windows make neighbouring dates
+    /// correlated; with none it is the plain one, population variance).
+    pub std_errors: Vec<Option<f64>>,
+    /// Q5 − Q1 averaged over the dates with both.
+    pub spread_mean: Option<f64>,
+    pub spread_std_error: Option<f64>,
+    pub spread_t_stat: Option<f64>,
+}
+
+impl QuantileReturns {
+    /// From each date's quintile returns (dates with a quintile empty leave it out).
+    fn of(per_date: &[Vec<Option<f64>>], lags: usize) -> QuantileReturns {
+        let column = |k: usize| per_date.iter().filter_map(|r| r[k]).collect::<Vec<f64>>();
+        let spreads: Vec<f64> = per_date
+            .iter()
+            .filter_map(|r| match (r[QUANTILES - 1], r[0]) {
+                (Some(a), Some(b)) => Some(a - b),
+                _ => None,
+            })
+            .collect();
+        QuantileReturns {
+            mean_returns: (0..QUANTILES).map(|k| stats::mean(&column(k))).collect(),
+            std_errors: (0..QUANTILES).map(|k| stats::newey_west_se(&column(k), lags)).collect(),
+            spread_mean: stats::mean(&spreads),
+            spread_std_error: stats::newey_west_se(&spreads, lags),
+            spread_t_stat: stats::newey_west_t(&spreads, lags),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct SectorIc {
     pub sector: Sector,
     pub mean_ic: Option<f64>,
     pub n_dates: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct TurnoverPoint {
     pub date: NaiveDate,
     pub turnover: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Turnover {
     /// Mean share of the top quintile replaced since the previous rebalance.
     pub top_quantile_mean: Option<f64>,
@@ -241,7 +286,7 @@ pub struct Turnover {
     pub bottom_series: Vec<TurnoverPoint>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Coverage {
     pub date: NaiveDate,
     pub scored: usize,
@@ -249,9 +294,12 @@ pub struct Coverage {
     pub with_forward_return: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Evaluation {
     pub ic: BTreeMap<&'static str, IcSummary>,
+    /// The rank IC with forward returns less their sector's mean, of the
+    /// Alpha Score and of a user's factor.
+    pub sector_neutral_ic: BTreeMap<&'static str, IcSummary>,
     pub t_stat_method: String,
     pub quantiles: Quantiles,
     pub sectors: Vec<SectorIc>,
@@ -262,13 +310,23 @@ pub struct Evaluation {
     /// rebalance dates, over the tickers scored on both: how stable the ranking
     /// is (1: the same order every time).
     pub rank_autocorrelation: Option<f64>,
+    /// A user's factor's quintiles and long–short portfolio, in the score's shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own_factor: Option<OwnFactor>,
+}
+
+/// The figures of a user's factor beyond its IC (which sits in `ic.factor`).
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+pub struct OwnFactor {
+    pub quantiles: Quantiles,
+    pub factor_returns: FactorReturns,
 }
 
 /// The Alpha Score as a portfolio: each date, weights proportional to the
 /// score minus its cross-sectional mean, scaled so their absolute values sum
 /// to 1 (long the above-average, short the below-average: Alphalens's
 /// factor-weighted long–short), held over the horizon.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FactorReturns {
     pub mean: Option<f64>,
     pub t_stat: Option<f64>,
@@ -281,7 +339,7 @@ pub struct FactorReturns {
     pub series: Vec<FactorReturnPoint>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FactorReturnPoint {
     pub date: NaiveDate,
     pub long_short: f64,
@@ -289,9 +347,22 @@ pub struct FactorReturnPoint {
     pub universe: f64,
 }
 
-/// Cross-sectional pairs (factor, forward return) of a date.
-fn pairs(obs: &[Observation], factor: &str) -> (Vec<f64>, Vec<f64>) {
-    obs.iter().filter_map(|o| Some((o.factors.get(factor).copied().flatten()?, o.forward?))).unzip()
+/// A date's names with both a value of `factor` and a forward return:
+/// (observation, value, forward return).
+fn ranked<'a>(obs: &'a [Observation], factor: &str) -> Vec<(&'a Observation, f64, f64)> {
+    obs.iter().filter_map(|o| Some((o, o.factors.get(factor).copied().flatten()?, o.forward?))).collect()
+}
+
+/// Each value less the mean of the values of its sector (Alphalens's
+/// group-demeaned returns).
+fn less_sector_mean(sectors: &[Sector], values: &[f64]) -> Vec<f64> {
+    let mut sums: BTreeMap<Sector, (f64, usize)> = BTreeMap::new();
+    for (s, v) in sectors.iter().zip(values) {
+        let e = sums.entry(*s).or_default();
+        e.0 += v;
+        e.1 += 1;
+    }
+    sectors.iter().zip(values).map(|(s, v)| v - sums[s].0 / sums[s].1 as f64).collect()
 }
 
 /// Minimum cross-section for an IC to be computed.
@@ -317,95 +388,12 @@ pub fn overlap_lags(dates: &[NaiveDate], calendar: &[NaiveDate], horizon: usize)
 }
 
 pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
-    let mut ic = BTreeMap::new();
     let has_factor = panel.observations.iter().flatten().any(|o| o.factors.contains_key(FACTOR));
-    for f in FACTORS.into_iter().chain(has_factor.then_some(FACTOR)) {
-        let series: Vec<IcPoint> = panel
-            .dates
-            .iter()
-            .zip(&panel.observations)
-            .filter_map(|(d, obs)| {
-                let (x, y) = pairs(obs, f);
-                if x.len() < MIN_IC_N {
-                    return None;
-                }
-                Some(IcPoint { date: *d, ic: stats::spearman(&x, &y)?, n: x.len() })
-            })
-            .collect();
-        let v: Vec<f64> = series.iter().map(|p| p.ic).collect();
-        let (m, s) = (stats::mean(&v), stats::std(&v));
-        ic.insert(
-            f,
-            IcSummary {
-                mean: m,
-                std: s,
-                ir: match (m, s) {
-                    (Some(m), Some(s)) if s > 0.0 => Some(m / s),
-                    _ => None,
-                },
-                t_stat: stats::newey_west_t(&v, lags),
-                hit_rate: (!v.is_empty()).then(|| v.iter().filter(|x| **x > 0.0).count() as f64 / v.len() as f64),
-                n_dates: v.len(),
-                series,
-            },
-        );
-    }
-
-    // Quintiles of the Alpha Score.
-    let mut qseries = Vec::new();
-    let mut top_sets: Vec<(NaiveDate, BTreeSet<String>)> = Vec::new();
-    let mut bottom_sets: Vec<(NaiveDate, BTreeSet<String>)> = Vec::new();
-    for (d, obs) in panel.dates.iter().zip(&panel.observations) {
-        let scored: Vec<&Observation> =
-            obs.iter().filter(|o| o.factors["alpha_score"].is_some() && o.forward.is_some()).collect();
-        if scored.len() < QUANTILES {
-            continue;
-        }
-        let vals: Vec<f64> = scored.iter().map(|o| o.factors["alpha_score"].expect("filtered")).collect();
-        let q = quantile_of(&vals, QUANTILES);
-        let mut sums = [0.0; QUANTILES];
-        let mut counts = vec![0usize; QUANTILES];
-        let (mut top, mut bottom) = (BTreeSet::new(), BTreeSet::new());
-        for (o, &k) in scored.iter().zip(&q) {
-            sums[k] += o.forward.expect("filtered");
-            counts[k] += 1;
-            if k == QUANTILES - 1 {
-                top.insert(o.ticker.clone());
-            } else if k == 0 {
-                bottom.insert(o.ticker.clone());
-            }
-        }
-        let returns: Vec<Option<f64>> = sums.iter().zip(&counts).map(|(s, &c)| (c > 0).then(|| s / c as f64)).collect();
-        let spread = match (returns[QUANTILES - 1], returns[0]) {
-            (Some(a), Some(b)) => Some(a - b),
-            _ => None,
-        };
-        qseries.push(QuantileDate { date: *d, returns, counts, spread });
-        top_sets.push((*d, top));
-        bottom_sets.push((*d, bottom));
-    }
-    let mean_returns: Vec<Option<f64>> =
-        (0..QUANTILES).map(|k| stats::mean(&qseries.iter().filter_map(|q| q.returns[k]).collect::<Vec<_>>())).collect();
-    let spreads: Vec<f64> = qseries.iter().filter_map(|q| q.spread).collect();
-    let mut cum = [1.0; QUANTILES];
-    let cumulative = qseries
-        .iter()
-        .map(|q| {
-            for (c, r) in cum.iter_mut().zip(&q.returns) {
-                *c *= 1.0 + r.unwrap_or(0.0);
-            }
-            cum.iter().map(|c| c - 1.0).collect()
-        })
-        .collect();
-    let quantiles = Quantiles {
-        factor: "alpha_score",
-        count: QUANTILES,
-        mean_returns,
-        spread_mean: stats::mean(&spreads),
-        spread_t_stat: stats::newey_west_t(&spreads, lags),
-        cumulative,
-        series: qseries,
-    };
+    let own = has_factor.then_some(FACTOR);
+    let ic = FACTORS.into_iter().chain(own).map(|f| (f, ic_summary(panel, f, lags, false))).collect();
+    let sector_neutral_ic =
+        ["alpha_score"].into_iter().chain(own).map(|f| (f, ic_summary(panel, f, lags, true))).collect();
+    let (quantiles, top_sets, bottom_sets) = quintiles(panel, "alpha_score", lags);
 
     // IC within each sector.
     let mut sectors = Vec::new();
@@ -414,8 +402,11 @@ pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
             .observations
             .iter()
             .filter_map(|obs| {
-                let sub: Vec<Observation> = obs.iter().filter(|o| o.sector == s).cloned().collect();
-                let (x, y) = pairs(&sub, "alpha_score");
+                let (x, y): (Vec<f64>, Vec<f64>) = ranked(obs, "alpha_score")
+                    .into_iter()
+                    .filter(|(o, ..)| o.sector == s)
+                    .map(|(_, x, y)| (x, y))
+                    .unzip();
                 (x.len() >= MIN_IC_N).then(|| stats::spearman(&x, &y)).flatten()
             })
             .collect();
@@ -458,19 +449,144 @@ pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
         } else {
             format!("Newey-West t-statistic with {lags} lags (forward windows of neighbouring dates overlap)")
         },
+        sector_neutral_ic,
         quantiles,
         sectors,
         turnover,
         coverage,
-        factor_returns: factor_returns(panel, lags),
+        factor_returns: factor_returns(panel, "alpha_score", lags),
         rank_autocorrelation: rank_autocorrelation(panel),
+        own_factor: own.map(|f| OwnFactor {
+            quantiles: quintiles(panel, f, lags).0,
+            factor_returns: factor_returns(panel, f, lags),
+        }),
     }
 }
 
-fn factor_returns(panel: &Panel, lags: usize) -> FactorReturns {
+/// The rank IC of `factor` per date and in summary; `sector_neutral`: with
+/// each date's forward returns less their sector's mean (Alphalens's
+/// group-adjusted IC), so a factor is not credited for picking sectors.
+fn ic_summary(panel: &Panel, factor: &str, lags: usize, sector_neutral: bool) -> IcSummary {
+    let series: Vec<IcPoint> = panel
+        .dates
+        .iter()
+        .zip(&panel.observations)
+        .filter_map(|(d, obs)| {
+            let r = ranked(obs, factor);
+            if r.len() < MIN_IC_N {
+                return None;
+            }
+            let x: Vec<f64> = r.iter().map(|(_, x, _)| *x).collect();
+            let mut y: Vec<f64> = r.iter().map(|(.., y)| *y).collect();
+            if sector_neutral {
+                y = less_sector_mean(&r.iter().map(|(o, ..)| o.sector).collect::<Vec<_>>(), &y);
+            }
+            Some(IcPoint { date: *d, ic: stats::spearman(&x, &y)?, n: x.len() })
+        })
+        .collect();
+    let v: Vec<f64> = series.iter().map(|p| p.ic).collect();
+    let (m, s) = (stats::mean(&v), stats::std(&v));
+    IcSummary {
+        mean: m,
+        std: s,
+        ir: match (m, s) {
+            (Some(m), Some(s)) if s > 0.0 => Some(m / s),
+            _ => None,
+        },
+        t_stat: stats::newey_west_t(&v, lags),
+        hit_rate: (!v.is_empty()).then(|| v.iter().filter(|x| **x > 0.0).count() as f64 / v.len() as f64),
+        n_dates: v.len(),
+        series,
+    }
+}
+
+/// Names of a quintile on each date, for turnover.
+type Members = Vec<(NaiveDate, BTreeSet<String>)>;
+
+/// Quintiles of `factor` on each date (raw, demeaned and sector-neutral
+/// returns), with the top and bottom quintiles' members.
+fn quintiles(panel: &Panel, factor: &'static str, lags: usize) -> (Quantiles, Members, Members) {
+    let mut series = Vec::new();
+    let (mut demeaned, mut neutral) = (Vec::new(), Vec::new());
+    let (mut top_sets, mut bottom_sets) = (Vec::new(), Vec::new());
+    let means = |sums: &[f64], counts: &[usize]| -> Vec<Option<f64>> {
+        sums.iter().zip(counts).map(|(s, &c)| (c > 0).then(|| s / c as f64)).collect()
+    };
+    for (d, obs) in panel.dates.iter().zip(&panel.observations) {
+        let r = ranked(obs, factor);
+        if r.len() < QUANTILES {
+            continue;
+        }
+        let vals: Vec<f64> = r.iter().map(|(_, x, _)| *x).collect();
+        let q = quantile_of(&vals, QUANTILES);
+        let mut sums = [0.0; QUANTILES];
+        let mut counts = vec![0usize; QUANTILES];
+        let (mut top, mut bottom) = (BTreeSet::new(), BTreeSet::new());
+        for ((o, _, y), &k) in r.iter().zip(&q) {
+            sums[k] += y;
+            counts[k] += 1;
+            if k == QUANTILES - 1 {
+                top.insert(o.ticker.clone());
+            } else if k == 0 {
+                bottom.insert(o.ticker.clone());
+            }
+        }
+        let returns = means(&sums, &counts);
+        let all = r.iter().map(|(.., y)| y).sum::<f64>() / r.len() as f64;
+        demeaned.push(returns.iter().map(|x| x.map(|x| x - all)).collect());
+
+        // Within each sector of at least five ranked names, its own quintiles
+        // and returns less its own mean.
+        let (mut sums_n, mut counts_n) = ([0.0; QUANTILES], [0usize; QUANTILES]);
+        for s in Sector::ALL {
+            let members: Vec<&(&Observation, f64, f64)> = r.iter().filter(|(o, ..)| o.sector == s).collect();
+            if members.len() < QUANTILES {
+                continue;
+            }
+            let qs = quantile_of(&members.iter().map(|(_, x, _)| *x).collect::<Vec<_>>(), QUANTILES);
+            let mean = members.iter().map(|(.., y)| y).sum::<f64>() / members.len() as f64;
+            for ((.., y), k) in members.iter().zip(qs) {
+                sums_n[k] += y - mean;
+                counts_n[k] += 1;
+            }
+        }
+        neutral.push(means(&sums_n, &counts_n));
+
+        let spread = match (returns[QUANTILES - 1], returns[0]) {
+            (Some(a), Some(b)) => Some(a - b),
+            _ => None,
+        };
+        series.push(QuantileDate { date: *d, returns, counts, spread });
+        top_sets.push((*d, top));
+        bottom_sets.push((*d, bottom));
+    }
+    let raw: Vec<Vec<Option<f64>>> = series.iter().map(|q| q.returns.clone()).collect();
+    let mut cum = [1.0; QUANTILES];
+    let cumulative = series
+        .iter()
+        .map(|q| {
+            for (c, r) in cum.iter_mut().zip(&q.returns) {
+                *c *= 1.0 + r.unwrap_or(0.0);
+            }
+            cum.iter().map(|c| c - 1.0).collect()
+        })
+        .collect();
+    let quantiles = Quantiles {
+        factor,
+        count: QUANTILES,
+        returns: QuantileReturns::of(&raw, lags),
+        demeaned: QuantileReturns::of(&demeaned, lags),
+        sector_neutral: QuantileReturns::of(&neutral, lags),
+        cumulative,
+        series,
+    };
+    (quantiles, top_sets, bottom_sets)
+}
+
+fn factor_returns(panel: &Panel, factor: &str, lags: usize) -> FactorReturns {
     let mut series = Vec::new();
     for (d, obs) in panel.dates.iter().zip(&panel.observations) {
-        let (x, y) = pairs(obs, "alpha_score");
+        let (x, y): (Vec<f64>, Vec<f64>) = ranked(obs, factor).into_iter().map(|(_, x, y)| (x, y)).unzip();
         if x.len() < MIN_IC_N {
             continue;
         }
@@ -525,13 +641,16 @@ fn rank_autocorrelation(panel: &Panel) -> Option<f64> {
 }
 
 /// The full backtest record, as `alphadesk backtest --json` prints it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Backtest {
     pub label: &'static str,
     pub config_hash: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub horizon: usize,
+    /// Lags of the Newey–West t-statistics and standard errors (neighbouring
+    /// forward windows overlap when the horizon is longer than the step).
+    pub lags: usize,
     pub rebalance: Every,
     pub data_range: (NaiveDate, NaiveDate),
     pub dates: Vec<NaiveDate>,
@@ -584,6 +703,7 @@ pub fn backtest_with(
         from: spec.from,
         to: spec.to,
         horizon: spec.horizon,
+        lags,
         rebalance: spec.rebalance,
         data_range: (first, last),
         dropped_total: panel.dropped.iter().map(|d| d.no_close_on_date + d.no_forward_close).sum(),
@@ -606,6 +726,7 @@ fn figures_at(u: &Universe, panel: &Panel, h: usize) -> HorizonFigures {
         dates: panel.dates.len(),
         lags,
         ic: e.ic,
+        sector_neutral_ic: e.sector_neutral_ic,
         quantiles: e.quantiles,
         t_stat_method: e.t_stat_method,
     }
@@ -641,7 +762,7 @@ fn held_out(u: &Universe, panel: &Panel, horizon: usize, h: Holdout) -> HoldoutF
 
 /// A backtest's figures before the held-out dates and on them (see
 /// [`alphadesk_score::config::Holdout`]).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct HoldoutFigures {
     /// The first held-out date, and the day the holdout was declared.
     pub from: NaiveDate,
@@ -653,7 +774,7 @@ pub struct HoldoutFigures {
 }
 
 /// The rank IC and quintile returns at one horizon.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct HorizonFigures {
     /// Forward return horizon, trading days.
     pub horizon: usize,
@@ -662,6 +783,8 @@ pub struct HorizonFigures {
     /// Lags of the Newey–West t-statistic (overlapping windows at this horizon).
     pub lags: usize,
     pub ic: BTreeMap<&'static str, IcSummary>,
+    /// The IC with forward returns less their sector's mean (see [`Evaluation`]).
+    pub sector_neutral_ic: BTreeMap<&'static str, IcSummary>,
     pub quantiles: Quantiles,
     pub t_stat_method: String,
 }
@@ -748,7 +871,7 @@ impl PartBrief {
             first_date: f.quantiles.series.first().map(|q| q.date),
             last_date: f.quantiles.series.last().map(|q| q.date),
             ic: f.ic.get("alpha_score").map(IcBrief::of),
-            spread_mean: f.quantiles.spread_mean,
+            spread_mean: f.quantiles.returns.spread_mean,
         }
     }
 }
@@ -767,9 +890,9 @@ impl From<&Backtest> for Figures {
             first_date: bt.dates.first().copied(),
             last_date: bt.dates.last().copied(),
             ic: e.ic.iter().map(|(k, s)| (k.to_string(), IcBrief::of(s))).collect(),
-            quintile_mean_returns: e.quantiles.mean_returns.clone(),
-            spread_mean: e.quantiles.spread_mean,
-            spread_t_stat: e.quantiles.spread_t_stat,
+            quintile_mean_returns: e.quantiles.returns.mean_returns.clone(),
+            spread_mean: e.quantiles.returns.spread_mean,
+            spread_t_stat: e.quantiles.returns.spread_t_stat,
             top_quintile_turnover: e.turnover.top_quantile_mean,
             bottom_quintile_turnover: e.turnover.bottom_quantile_mean,
             long_short_mean: e.factor_returns.mean,
@@ -830,6 +953,98 @@ impl Figures {
             _ => format!("No rebalance date {when} has a forward return yet."),
         })
     }
+}
+
+/// A backtest in brief, for an agent: the score's figures (with a user's
+/// factor's IC beside the score's in `figures.ic.factor`), the IC at each
+/// horizon asked for, and the user's factor's portfolio figures.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct BacktestBrief {
+    pub figures: Figures,
+    /// The IC decay: one entry per horizon asked for besides the main one.
+    pub by_horizon: Vec<HorizonBrief>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<FactorBrief>,
+}
+
+/// The Alpha Score's figures at one horizon.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct HorizonBrief {
+    /// Forward return horizon, trading days.
+    pub horizon: usize,
+    pub dates: usize,
+    pub ic: Option<IcBrief>,
+    /// The IC with forward returns less their sector's mean.
+    pub sector_neutral_ic: Option<IcBrief>,
+    /// Q5 − Q1 per period, with its Newey–West standard error.
+    pub spread_mean: Option<f64>,
+    pub spread_std_error: Option<f64>,
+    /// A user's factor's IC at this horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor_ic: Option<IcBrief>,
+}
+
+/// A user's factor beyond its IC: what of its file was used, its quintiles
+/// and its long–short portfolio.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct FactorBrief {
+    pub rows: usize,
+    pub used: usize,
+    pub not_a_rebalance_date: usize,
+    pub ticker_not_scored: usize,
+    pub no_forward_return: usize,
+    pub examples: Vec<String>,
+    pub sector_neutral_ic: Option<IcBrief>,
+    pub quintile_mean_returns: Vec<Option<f64>>,
+    pub spread_mean: Option<f64>,
+    pub spread_t_stat: Option<f64>,
+    pub long_short_mean: Option<f64>,
+    pub long_short_t_stat: Option<f64>,
+}
+
+impl From<&Backtest> for BacktestBrief {
+    fn from(bt: &Backtest) -> BacktestBrief {
+        let e = &bt.evaluation;
+        BacktestBrief {
+            figures: Figures::from(bt),
+            by_horizon: bt
+                .by_horizon
+                .iter()
+                .map(|h| HorizonBrief {
+                    horizon: h.horizon,
+                    dates: h.dates,
+                    ic: h.ic.get("alpha_score").map(IcBrief::of),
+                    sector_neutral_ic: h.sector_neutral_ic.get("alpha_score").map(IcBrief::of),
+                    spread_mean: h.quantiles.returns.spread_mean,
+                    spread_std_error: h.quantiles.returns.spread_std_error,
+                    factor_ic: h.ic.get(FACTOR).map(IcBrief::of),
+                })
+                .collect(),
+            factor: bt.factor.as_ref().zip(e.own_factor.as_ref()).map(|(u, own)| FactorBrief {
+                rows: u.rows,
+                used: u.used,
+                not_a_rebalance_date: u.not_a_rebalance_date,
+                ticker_not_scored: u.ticker_not_scored,
+                no_forward_return: u.no_forward_return,
+                examples: u.examples.clone(),
+                sector_neutral_ic: e.sector_neutral_ic.get(FACTOR).map(IcBrief::of),
+                quintile_mean_returns: own.quantiles.returns.mean_returns.clone(),
+                spread_mean: own.quantiles.returns.spread_mean,
+                spread_t_stat: own.quantiles.returns.spread_t_stat,
+                long_short_mean: own.factor_returns.mean,
+                long_short_t_stat: own.factor_returns.t_stat,
+            }),
+        }
+    }
+}
+
+/// The horizons (trading days) the report of record shows the IC decay at.
+pub const RECORD_HORIZONS: [usize; 5] = [1, 5, 10, 21, 63];
+
+/// The backtest of record of `cfg`: [`record_spec`], with the IC and
+/// quintiles at each of [`RECORD_HORIZONS`].
+pub fn record_backtest(u: &Universe, cfg: &ScoreConfig) -> Backtest {
+    backtest_with(u, cfg, &record_spec(), &RECORD_HORIZONS, None)
 }
 
 /// The default specification of the figures of record: monthly, 21 trading days,
@@ -945,7 +1160,7 @@ mod tests {
         assert_eq!(ic.hit_rate, Some(1.0));
         assert_eq!(ic.n_dates, 24);
         // Perfect sorting: quintile means strictly increase.
-        let q: Vec<f64> = e.quantiles.mean_returns.iter().map(|x| x.unwrap()).collect();
+        let q: Vec<f64> = e.quantiles.returns.mean_returns.iter().map(|x| x.unwrap()).collect();
         assert!(q.windows(2).all(|w| w[0] < w[1]), "{q:?}");
         assert_eq!(e.ic["momentum"].n_dates, 0, "unscored pillars have no IC");
     }
@@ -973,10 +1188,63 @@ mod tests {
             }
         }
         let e = evaluate(&p, 0);
-        let spread = e.quantiles.spread_mean.unwrap();
+        let spread = e.quantiles.returns.spread_mean.unwrap();
         assert!((spread - 0.04).abs() < 0.002, "{spread}");
-        assert!(e.quantiles.spread_t_stat.unwrap() > 10.0);
+        assert!(e.quantiles.returns.spread_t_stat.unwrap() > 10.0);
         assert_eq!(e.turnover.top_quantile_mean, Some(0.0), "the same names stay on top");
+    }
+
+    #[test]
+    fn demeaned_and_sector_neutral_quintiles_by_hand() {
+        // Two sectors of five names, the factor 1..5 in each; forward returns
+        // rise with it by 1% a step from 1% (information technology) and from 11% (Energy).
+        let obs = |sector: Sector, base: f64| -> Vec<Observation> {
+            (0..5)
+                .map(|i| Observation {
+                    ticker: format!("{sector:?}{i}"),
+                    sector,
+                    factors: BTreeMap::from([("alpha_score", Some(1.0 + i as f64))]),
+                    forward: Some(base + 0.01 * i as f64),
+                })
+                .collect()
+        };
+        let mut day_obs = obs(Sector::InformationTechnology, 0.01);
+        day_obs.extend(obs(Sector::Energy, 0.11));
+        let p =
+            Panel { dates: vec![day(0)], observations: vec![day_obs], dropped: vec![], dates_without_horizon: vec![] };
+        let q = evaluate(&p, 0).quantiles;
+        let near = |a: Option<f64>, b: f64| assert!((a.unwrap() - b).abs() < 1e-12, "{a:?} vs {b}");
+        // Tied values share a quintile: Q1 holds each sector's lowest name.
+        near(q.returns.mean_returns[0], 0.06);
+        near(q.returns.mean_returns[4], 0.10);
+        // Less the day's mean (8%); the spread is unchanged.
+        near(q.demeaned.mean_returns[0], -0.02);
+        near(q.demeaned.spread_mean, 0.04);
+        // Within each sector, less its own mean (3% and 13%).
+        near(q.sector_neutral.mean_returns[0], -0.02);
+        near(q.sector_neutral.mean_returns[2], 0.0);
+        near(q.sector_neutral.spread_mean, 0.04);
+        assert_eq!(q.returns.std_errors[0], None, "one date: no standard error");
+    }
+
+    #[test]
+    fn a_factor_that_only_picks_sectors_earns_nothing_sector_neutral() {
+        // The factor is the sector's number and the return its sector's
+        // premium plus noise: raw, it sorts returns; within a sector it is flat.
+        let mut p = synthetic(330, 30, |_, i, _| (i % 11) as f64);
+        for obs in &mut p.observations {
+            for (i, o) in obs.iter_mut().enumerate() {
+                o.forward = o.forward.map(|f| f * 0.1 + 0.01 * (i % 11) as f64);
+            }
+        }
+        let e = evaluate(&p, 0);
+        assert!(e.ic["alpha_score"].mean.unwrap() > 0.5);
+        let neutral = &e.sector_neutral_ic["alpha_score"];
+        assert!(neutral.t_stat.unwrap().abs() < 3.0, "{:?}", neutral.mean);
+        assert!(e.quantiles.returns.spread_mean.unwrap() > 0.05);
+        assert_eq!(e.quantiles.sector_neutral.spread_mean, None, "within a sector every value ties: one quintile");
+        let (m, se) = (e.quantiles.returns.spread_mean.unwrap(), e.quantiles.returns.spread_std_error.unwrap());
+        assert!((m / se - e.quantiles.returns.spread_t_stat.unwrap()).abs() < 1e-9);
     }
 
     #[test]

@@ -96,3 +96,30 @@ pub fn live_record(u: &Universe, config_hash: &str, recorded: &[Stated<'_>], hor
         closes,
     }
 }
+
+impl LiveRecord {
+    /// The record in words: what is recorded, and the one figure no one could
+    /// have tuned.
+    pub fn sentence(&self) -> String {
+        if self.closes.is_empty() {
+            return "No close is recorded yet. From the first write of this version on (an ingest or a sync), the Alpha Scores of the store's latest close are recorded as they are stated and never rewritten; the returns that follow them are measured here.".to_string();
+        }
+        let live = self.closes.iter().filter(|c| c.live).count();
+        let mut s = format!(
+            "{} recorded: {live} stated live (within a week of the close), {} recorded later from history (shown, never counted).",
+            if self.closes.len() == 1 { "1 close".to_string() } else { format!("{} closes", self.closes.len()) },
+            self.closes.len() - live
+        );
+        match (self.live_mean_ic, self.live_t_stat) {
+            (Some(m), t) => s.push_str(&format!(
+                " Over the {} live closes whose {} trading days have passed, the mean rank IC of the stated scores with the returns that followed is {} (t {}).",
+                self.live_dates,
+                self.horizon,
+                format!("{m:+.3}").replace('-', "−"),
+                t.map(|t| format!("{t:+.2}").replace('-', "−")).unwrap_or("n/a".into())
+            )),
+            (None, _) => s.push_str(&format!(" No live close has had its {} trading days yet.", self.horizon)),
+        }
+        s
+    }
+}

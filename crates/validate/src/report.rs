@@ -1,13 +1,15 @@
 //! The backtest as a folder readable on GitHub: `README.md` with the figures
 //! (IC by month as a table) and SVG charts: cumulative quintile returns, IC over
 //! time and its distribution, IC by sector, the cumulative long–short return,
-//! and the IC at each horizon when several were asked for.
+//! and the IC at each horizon when several were asked for; and the live record
+//! of the configuration when it is the one of record.
 //! Hand-written SVG: a dependency-free, diffable text format that renders anywhere.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::{Backtest, FACTORS};
+use crate::live::LiveRecord;
+use crate::{Backtest, QuantileReturns, FACTORS};
 
 const W: f64 = 760.0;
 const H: f64 = 320.0;
@@ -137,12 +139,11 @@ fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x:+.4}")).unwrap_or("—".into())
 }
 
-/// Writes the report into `dir` and returns the files written.
-/// Writes the report's files (see [`files`]) into `dir`.
-pub fn write(bt: &Backtest, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Writes the report's files (see [`files`]) into `dir` and returns their paths.
+pub fn write(bt: &Backtest, live: Option<&LiveRecord>, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut out = Vec::new();
-    for (name, body) in files(bt) {
+    for (name, body) in files(bt, live) {
         let p = dir.join(name);
         std::fs::write(&p, body)?;
         out.push(p);
@@ -151,8 +152,9 @@ pub fn write(bt: &Backtest, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// The report as named files: `README.md`, the SVG charts and `backtest.json`.
-/// The web page shows the same charts.
-pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
+/// The web page shows the same charts. `live`: the configuration's live
+/// record, stated in the README when its configuration is the backtest's.
+pub fn files(bt: &Backtest, live: Option<&LiveRecord>) -> Vec<(&'static str, String)> {
     let e = &bt.evaluation;
     let mut md = String::new();
     let _ = writeln!(md, "# Alpha Score backtest\n");
@@ -191,21 +193,41 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
             s.n_dates
         );
     }
-    let _ = writeln!(md, "\n![IC over time](ic_over_time.svg)\n");
+    for (f, s) in &e.sector_neutral_ic {
+        let _ = writeln!(
+            md,
+            "| {f}, sector-neutral | {} | {} | {} | {} | {} | {} |",
+            num(s.mean),
+            s.std.map(|x| format!("{x:.4}")).unwrap_or("—".into()),
+            num(s.ir),
+            s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
+            s.hit_rate.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("—".into()),
+            s.n_dates
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nSector-neutral: each date's forward returns less their sector's mean, so a factor is not credited for picking sectors.\n"
+    );
+    let _ = writeln!(md, "![IC over time](ic_over_time.svg)\n");
     let _ = writeln!(md, "{}", ic_by_month(&e.ic["alpha_score"].series));
+    let _ = writeln!(md, "![Rank IC by month](ic_by_month.svg)\n");
     let _ = writeln!(md, "![How the monthly IC is distributed](ic_distribution.svg)\n");
     if !bt.by_horizon.is_empty() {
-        let _ = writeln!(md, "## IC decay: the Alpha Score's rank IC at each horizon\n\n| horizon (trading days) | dates | mean IC | t-stat | Q5 − Q1 |\n|---|---|---|---|---|");
+        let _ = writeln!(md, "## IC decay: the Alpha Score's rank IC at each horizon\n\n| horizon (trading days) | dates | mean IC | t-stat | sector-neutral IC | Q5 − Q1 (± SE) | sector-neutral Q5 − Q1 (± SE) | Newey–West lags |\n|---|---|---|---|---|---|---|---|");
         for h in &bt.by_horizon {
             let s = &h.ic["alpha_score"];
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 h.horizon,
                 h.dates,
                 num(s.mean),
                 s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
-                pct(h.quantiles.spread_mean)
+                num(h.sector_neutral_ic.get("alpha_score").and_then(|s| s.mean)),
+                with_se(h.quantiles.returns.spread_mean, h.quantiles.returns.spread_std_error),
+                with_se(h.quantiles.sector_neutral.spread_mean, h.quantiles.sector_neutral.spread_std_error),
+                h.lags
             );
         }
         let _ = writeln!(md, "\n![IC decay](ic_decay.svg)\n");
@@ -230,7 +252,7 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
                 f.dates,
                 num(s.mean),
                 s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
-                pct(f.quantiles.spread_mean)
+                pct(f.quantiles.returns.spread_mean)
             );
         }
         let _ = writeln!(md);
@@ -247,20 +269,8 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
         e.turnover.bottom_quantile_mean.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("—".into())
     );
     let _ = writeln!(md, "## Mean forward return by Alpha Score quintile (Q1 lowest, Q5 highest)\n");
-    let _ = writeln!(md, "| Q1 | Q2 | Q3 | Q4 | Q5 | Q5 − Q1 | t-stat |\n|---|---|---|---|---|---|---|");
-    let q = &e.quantiles;
-    let _ = writeln!(
-        md,
-        "| {} | {} | {} | {} | {} | {} | {} |",
-        pct(q.mean_returns[0]),
-        pct(q.mean_returns[1]),
-        pct(q.mean_returns[2]),
-        pct(q.mean_returns[3]),
-        pct(q.mean_returns[4]),
-        pct(q.spread_mean),
-        q.spread_t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into())
-    );
-    let _ = writeln!(md, "\n![Cumulative quintile returns](cumulative_quintiles.svg)\n");
+    let _ = writeln!(md, "{}", variants_table(&e.quantiles));
+    let _ = writeln!(md, "![Cumulative quintile returns](cumulative_quintiles.svg)\n");
     let _ = writeln!(
         md,
         "Top-quintile turnover between rebalances: {}.\n",
@@ -271,10 +281,41 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
         let _ = writeln!(md, "| {} | {} | {} |", s.sector, num(s.mean_ic), s.n_dates);
     }
     let _ = writeln!(md, "\n![IC by sector](ic_by_sector.svg)\n");
+    if let Some(l) = live.filter(|l| l.config_hash == bt.config_hash) {
+        let _ = writeln!(md, "## The live record\n\n{}\n", l.sentence());
+        if !l.closes.is_empty() {
+            let _ = writeln!(
+                md,
+                "| close | stated | live | scored | matured on | with a return | rank IC |\n|---|---|---|---|---|---|---|"
+            );
+            for c in l.closes.iter().rev() {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    c.as_of,
+                    c.recorded_at.get(..10).unwrap_or(&c.recorded_at),
+                    if c.live { "yes" } else { "no: recorded later" },
+                    c.scored,
+                    c.matured_on.map(|d| d.to_string()).unwrap_or("not yet".into()),
+                    c.n,
+                    num(c.ic)
+                );
+            }
+            let _ = writeln!(md);
+        }
+    }
     let _ = writeln!(
         md,
-        "Rerun: `alphadesk backtest --from {} --to {} --horizon {} --rebalance {} --report DIR`.",
-        bt.from, bt.to, bt.horizon, bt.rebalance
+        "Rerun: `alphadesk backtest --from {} --to {} --horizon {}{} --rebalance {} --report DIR`.",
+        bt.from,
+        bt.to,
+        bt.horizon,
+        if bt.by_horizon.is_empty() {
+            String::new()
+        } else {
+            format!(" --horizons {}", bt.by_horizon.iter().map(|h| h.horizon.to_string()).collect::<Vec<_>>().join(","))
+        },
+        bt.rebalance
     );
 
     let ic = &e.ic["alpha_score"].series;
@@ -291,6 +332,7 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
                 &ic.iter().map(|p| p.ic).collect::<Vec<_>>(),
             ),
         ),
+        ("ic_by_month.svg", ic_heatmap_svg(ic)),
         (
             "ic_by_sector.svg",
             bars_svg(
@@ -324,6 +366,87 @@ pub fn files(bt: &Backtest) -> Vec<(&'static str, String)> {
     }
     files.push(("backtest.json", serde_json::to_string_pretty(bt).unwrap_or_default()));
     files
+}
+
+/// A mean return with its standard error, "+1.23% ± 0.45%"; the mean alone
+/// without one; "—" without either.
+pub fn with_se(mean: Option<f64>, se: Option<f64>) -> String {
+    match (mean, se) {
+        (Some(m), Some(se)) => format!("{:+.2}% ± {:.2}%", m * 100.0, se * 100.0),
+        (m, _) => pct(m),
+    }
+}
+
+/// Quintile returns raw, demeaned and sector-neutral, each with its standard error.
+fn variants_table(q: &crate::Quantiles) -> String {
+    let mut t = String::from(
+        "Raw, less each date's mean (demeaned), and with quintiles formed within each sector less the sector's mean (sector-neutral); mean ± standard error:\n\n| returns | Q1 | Q2 | Q3 | Q4 | Q5 | Q5 − Q1 | t-stat |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    let rows: [(&str, &QuantileReturns); 3] =
+        [("raw", &q.returns), ("demeaned", &q.demeaned), ("sector-neutral", &q.sector_neutral)];
+    for (name, r) in rows {
+        let cells: Vec<String> = r.mean_returns.iter().zip(&r.std_errors).map(|(m, se)| with_se(*m, *se)).collect();
+        let _ = writeln!(
+            t,
+            "| {name} | {} | {} | {} |",
+            cells.join(" | "),
+            with_se(r.spread_mean, r.spread_std_error),
+            r.spread_t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into())
+        );
+    }
+    t
+}
+
+/// The per-date IC as a year-by-month heatmap: blue above zero, red below,
+/// the deeper the larger (full colour at |IC| = 0.3), each cell labelled.
+fn ic_heatmap_svg(series: &[crate::IcPoint]) -> String {
+    use chrono::Datelike;
+    const CELL_W: f64 = 52.0;
+    const CELL_H: f64 = 24.0;
+    const LEFT: f64 = 56.0;
+    const TOP: f64 = 44.0;
+    let years: std::collections::BTreeSet<i32> = series.iter().map(|p| p.date.year()).collect();
+    let height = TOP + CELL_H * years.len() as f64 + 16.0;
+    let width = LEFT + CELL_W * 12.0 + 16.0;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{PAD}\" y=\"18\" font-size=\"14\">Rank IC of the Alpha Score by month (backtest; blue above zero, red below)</text>\n"
+    );
+    for (m, name) in
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().enumerate()
+    {
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{name}</text>",
+            LEFT + CELL_W * (m as f64 + 0.5),
+            TOP - 6.0
+        );
+    }
+    for (row, y) in years.iter().enumerate() {
+        let top = TOP + CELL_H * row as f64;
+        let _ = writeln!(s, "<text x=\"8\" y=\"{:.1}\">{y}</text>", top + CELL_H * 0.65);
+        for p in series.iter().filter(|p| p.date.year() == *y) {
+            let x = LEFT + CELL_W * p.date.month0() as f64;
+            let depth = (p.ic.abs() / 0.3).min(1.0);
+            // From white to the quintile chart's darkest blue or red.
+            let (r, g, b) = if p.ic >= 0.0 { (0x21, 0x66, 0xac) } else { (0xb2, 0x18, 0x2b) };
+            let mix = |c: u8| (255.0 - (255.0 - f64::from(c)) * depth).round() as u8;
+            let ink = if depth > 0.6 { "white" } else { "black" };
+            let _ = writeln!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#{:02x}{:02x}{:02x}\" stroke=\"#fff\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{ink}\">{:+.2}</text>",
+                CELL_W,
+                CELL_H,
+                mix(r),
+                mix(g),
+                mix(b),
+                x + CELL_W / 2.0,
+                top + CELL_H * 0.65,
+                p.ic
+            );
+        }
+    }
+    s.push_str("</svg>\n");
+    s
 }
 
 /// The per-date IC as a year-by-month table (a heatmap in figures).

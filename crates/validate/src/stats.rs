@@ -39,6 +39,12 @@ pub fn std(xs: &[f64]) -> Option<f64> {
 /// and the plain t-statistic overstates significance; `lags = 0` is the plain one
 /// (with the population variance, as Newey–West defines it).
 pub fn newey_west_t(xs: &[f64], lags: usize) -> Option<f64> {
+    Some(mean(xs)? / newey_west_se(xs, lags)?)
+}
+
+/// Standard error of the mean by the Newey–West long-run variance of
+/// [`newey_west_t`]: `None` under two values or with no variance.
+pub fn newey_west_se(xs: &[f64], lags: usize) -> Option<f64> {
     let n = xs.len();
     let m = mean(xs)?;
     if n < 2 {
@@ -50,7 +56,7 @@ pub fn newey_west_t(xs: &[f64], lags: usize) -> Option<f64> {
     for k in 1..=lags.min(n - 1) {
         lrv += 2.0 * (1.0 - k as f64 / (lags as f64 + 1.0)) * gamma(k);
     }
-    (lrv > 0.0).then(|| m / (lrv / n as f64).sqrt())
+    (lrv > 0.0).then(|| (lrv / n as f64).sqrt())
 }
 
 #[cfg(test)]
@@ -77,6 +83,8 @@ mod tests {
         let t1 = 0.125 / ((g0 + 2.0 * 0.5 * g1) / 4.0f64).sqrt();
         assert!((newey_west_t(&xs, 0).unwrap() - t0).abs() < 1e-12);
         assert!((newey_west_t(&xs, 1).unwrap() - t1).abs() < 1e-12);
+        assert!((newey_west_se(&xs, 0).unwrap() - (g0 / 4.0f64).sqrt()).abs() < 1e-15);
+        assert_eq!(newey_west_se(&[0.1], 0), None);
         assert!((std(&[1.0, 2.0, 3.0]).unwrap() - 1.0).abs() < 1e-15);
     }
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use alphadesk_model::AsOf;
 use alphadesk_score::Every;
-use alphadesk_validate::{report, Spec, FACTORS};
+use alphadesk_service::{percent_with_se, BacktestSpec as Spec, FACTOR, FACTORS};
 
 use crate::output::Out;
 
@@ -23,8 +23,9 @@ pub struct Args {
     /// comma-separated, e.g. 1,5,10,21,63): how the information decays.
     #[arg(long, value_delimiter = ',')]
     horizons: Vec<usize>,
-    /// Your own factor to evaluate beside the score: a CSV of date,ticker,value
-    /// rows (higher values are expected to do better); its figures are `ic.factor`.
+    /// Your own factor to evaluate beside the score: date, ticker and value
+    /// columns as CSV or Parquet (higher values are expected to do better); its
+    /// figures are `ic.factor`, `sector_neutral_ic.factor` and `own_factor`.
     #[arg(long)]
     factor: Option<PathBuf>,
     /// Rebalance on the last trading day of each month (default), week or day.
@@ -50,7 +51,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     let service = super::service(db, a.config.as_deref(), None)?;
     let spec = Spec { from: a.from.date(), to: a.to.date(), horizon: a.horizon, rebalance: a.rebalance };
-    let factor = a.factor.as_deref().map(alphadesk_validate::FactorValues::read_csv).transpose()?;
+    let factor = a.factor.as_deref().map(alphadesk_service::read_factor).transpose()?;
     let bt = service.backtest_with(&spec, &a.horizons, factor.as_ref())?;
     if bt.dates.is_empty() {
         anyhow::bail!(
@@ -63,7 +64,8 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         );
     }
     if let Some(dir) = &a.report {
-        let files = report::write(&bt, dir)?;
+        let live = service.live_record()?;
+        let files = alphadesk_service::write_report(&bt, Some(&live), dir)?;
         eprintln!("report: {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
     }
     if a.json {
@@ -75,7 +77,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
 }
 
 /// The figures in a few lines, labelled as a backtest.
-pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
+pub fn summary(bt: &alphadesk_service::Backtest) -> String {
     let e = &bt.evaluation;
     let mut t = format!(
         "Backtest (historical simulation, not a forecast): {} rebalances {}..{}, {}-day forward returns, config {}\n",
@@ -85,7 +87,7 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
         bt.horizon,
         bt.config_hash
     );
-    for f in FACTORS.into_iter().chain(bt.factor.is_some().then_some(alphadesk_validate::FACTOR)) {
+    for f in FACTORS.into_iter().chain(bt.factor.is_some().then_some(FACTOR)) {
         let s = &e.ic[f];
         match s.mean {
             Some(m) => t.push_str(&format!(
@@ -98,18 +100,23 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
             None => t.push_str(&format!("  rank IC {f:<12} no data\n")),
         }
     }
-    let q = &e.quantiles;
+    let q = &e.quantiles.returns;
     let p = |v: Option<f64>| v.map(|x| format!("{:+.2}%", x * 100.0)).unwrap_or("-".into());
     if !bt.by_horizon.is_empty() {
-        t.push_str("  IC decay of the Alpha Score (horizon in trading days: mean rank IC, t, Q5-Q1 spread):\n");
+        t.push_str("  IC decay of the Alpha Score (horizon in trading days: mean rank IC, t, sector-neutral IC, Q5-Q1 spread ± SE):\n");
         for h in &bt.by_horizon {
             let ic = &h.ic["alpha_score"];
             t.push_str(&format!(
-                "    {:>3} days  IC {}  t {}  spread {}  ({} dates)\n",
+                "    {:>3} days  IC {}  t {}  neutral {}  spread {}  ({} dates)\n",
                 h.horizon,
                 ic.mean.map(|x| format!("{x:+.4}")).unwrap_or("-".into()),
                 ic.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
-                p(h.quantiles.spread_mean),
+                h.sector_neutral_ic
+                    .get("alpha_score")
+                    .and_then(|s| s.mean)
+                    .map(|x| format!("{x:+.4}"))
+                    .unwrap_or("-".into()),
+                percent_with_se(h.quantiles.returns.spread_mean, h.quantiles.returns.spread_std_error),
                 h.dates
             ));
         }
@@ -129,7 +136,7 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
                 "    {name:<9} IC {}  t {}  spread {}  ({} dates, {span})\n",
                 ic.mean.map(|x| format!("{x:+.4}")).unwrap_or("-".into()),
                 ic.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
-                p(f.quantiles.spread_mean),
+                p(f.quantiles.returns.spread_mean),
                 f.dates
             ));
         }
@@ -159,12 +166,36 @@ pub fn summary(bt: &alphadesk_validate::Backtest) -> String {
         f.beta.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
         e.rank_autocorrelation.map(|x| format!("{x:.2}")).unwrap_or("-".into())
     ));
-    t.push_str(&format!(
-        "  quintile mean returns Q1..Q5: {}  spread Q5-Q1 {} (t {})\n",
-        q.mean_returns.iter().map(|v| p(*v)).collect::<Vec<_>>().join(" "),
-        p(q.spread_mean),
-        q.spread_t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into())
-    ));
+    for (name, q) in [
+        ("", q),
+        (" less the date's mean", &e.quantiles.demeaned),
+        (" within sectors, less the sector's mean", &e.quantiles.sector_neutral),
+    ] {
+        t.push_str(&format!(
+            "  quintile mean returns{name} Q1..Q5: {}  spread Q5-Q1 {} (t {})\n",
+            q.mean_returns.iter().map(|v| p(*v)).collect::<Vec<_>>().join(" "),
+            percent_with_se(q.spread_mean, q.spread_std_error),
+            q.spread_t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into())
+        ));
+    }
+    if let Some(s) = e.sector_neutral_ic.get("alpha_score") {
+        t.push_str(&format!(
+            "  sector-neutral rank IC (returns less their sector's mean) {} (t {})\n",
+            s.mean.map(|x| format!("{x:+.4}")).unwrap_or("-".into()),
+            s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into())
+        ));
+    }
+    if let Some(own) = &e.own_factor {
+        let q = &own.quantiles.returns;
+        t.push_str(&format!(
+            "  your factor: quintile mean returns Q1..Q5 {}  spread {} (t {}); factor-weighted long-short {} per period (t {})\n",
+            q.mean_returns.iter().map(|v| p(*v)).collect::<Vec<_>>().join(" "),
+            percent_with_se(q.spread_mean, q.spread_std_error),
+            q.spread_t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into()),
+            p(own.factor_returns.mean),
+            own.factor_returns.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("-".into())
+        ));
+    }
     t.push_str(&format!(
         "  top-quintile turnover {}; observations dropped for a missing price: {}; {}",
         e.turnover.top_quantile_mean.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("-".into()),

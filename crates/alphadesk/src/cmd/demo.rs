@@ -226,7 +226,7 @@ fn score_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<
     writeln!(out, "{}", super::backtest::summary(&bt))?;
     // Beside the store, so that a demo run leaves its outputs in one place.
     let dir = db.parent().unwrap_or(Path::new("")).join("alphadesk-report");
-    alphadesk_validate::report::write(&bt, &dir)?;
+    alphadesk_service::write_report(&bt, Some(&service.live_record()?), &dir)?;
     writeln!(out, "report with charts: {}/README.md", dir.display())?;
     if !snap.index.excluded.is_empty() {
         writeln!(

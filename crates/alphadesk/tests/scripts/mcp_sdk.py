@@ -43,6 +43,15 @@ VALID = {
     "check_note": {"markdown": NOTE, "as_of": "2018-04-30", "ticker": "AAPL"},
     "get_validation": {},
     "get_live_record": {},
+    "run_backtest": {
+        "from": "2017-01-01",
+        "to": "2017-12-31",
+        "horizons": [5, 63],
+        "factor": [
+            {"date": "2017-03-31", "ticker": t, "value": v}
+            for t, v in [("AAPL", 1), ("MSFT", 2), ("JPM", 3), ("XOM", 4), ("JNJ", 5), ("NOPE", 6)]
+        ],
+    },
     "get_changes": {"since": "2018-01-01"},
     "list_scores": {"sector": "Information Technology", "as_of": "2017-12-29", "limit": 3, "min_momentum": 10},
     "get_score_history": {"ticker": "AAPL", "from": "2017-01-01", "to": "2017-12-31"},
@@ -64,6 +73,7 @@ BAD = {
     "check_note": {"ticker": "AAPL"},
     "get_validation": {"unexpected": True},
     "get_live_record": {"unexpected": True},
+    "run_backtest": {"horizons": [0]},
     "get_changes": {"since": "last week"},
     "list_scores": {"limit": 1000},
     "get_score_history": {"ticker": "AAPL", "from": "2018-01-01", "to": "2017-01-01"},

@@ -15,7 +15,7 @@ use crate::api::blocking;
 pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
     let (bt, figures, of_record, live) =
         blocking(move || Ok((s.record_backtest()?, s.figures()?, s.default_config(), s.live_record()?))).await?;
-    let files = alphadesk_service::report_files(&bt);
+    let files = alphadesk_service::report_files(&bt, None);
     let svgs: Vec<&(&str, String)> = files.iter().filter(|(n, _)| n.ends_with(".svg")).collect();
     let body = html! {
         h1 { "Validation" }
@@ -44,7 +44,7 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
             } }
         }
         h2 { "The live record" }
-        p { (live_words(&live)) }
+        p { (live.sentence()) }
         @if !live.closes.is_empty() {
             div.table-wrap tabindex="0" { table {
                 caption.muted { "The latest closes recorded, newest first: the Alpha Scores as first stated, and their rank IC with the next " (live.horizon) " trading days' return once the store has it" }
@@ -69,6 +69,37 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
             thead { tr { th scope="col" { "Factor" } th scope="col" .num { "Mean IC" } th scope="col" .num { "IR" } th scope="col" .num { "t-stat" } th scope="col" .num { "Hit rate" } th scope="col" .num { "Dates" } } }
             tbody { @for (k, ic) in &figures.ic {
                 tr { th scope="row" { (k) } td.num { (ic.mean.map(|x| format!("{x:+.3}")).unwrap_or_else(|| "–".into())) } td.num { (ic.ir.map(|x| format!("{x:+.2}")).unwrap_or_else(|| "–".into())) } td.num { (ic.t_stat.map(|x| format!("{x:+.2}")).unwrap_or_else(|| "–".into())) } td.num { (ic.hit_rate.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "–".into())) } td.num { (ic.n_dates) } }
+            } }
+        } }
+        @if !bt.by_horizon.is_empty() {
+            h2 { "How the information decays" }
+            p { (decay_words(&bt)) }
+            div.table-wrap tabindex="0" { table {
+                caption.muted { "The Alpha Score's rank IC and quintile spread at each horizon, over the same rebalance dates; sector-neutral: returns less their sector's mean; ± one standard error (Newey–West where windows overlap)" }
+                thead { tr { th scope="col" { "Horizon" } th scope="col" .num { "Dates" } th scope="col" .num { "Mean IC" } th scope="col" .num { "t-stat" } th scope="col" .num { "Sector-neutral IC" } th scope="col" .num { "Q5 − Q1" } th scope="col" .num { "Sector-neutral Q5 − Q1" } } }
+                tbody { @for h in &bt.by_horizon {
+                    tr {
+                        th scope="row" { (days(h.horizon)) }
+                        td.num { (h.dates) }
+                        td.num { (signed(h.ic["alpha_score"].mean, 3)) }
+                        td.num { (signed(h.ic["alpha_score"].t_stat, 2)) }
+                        td.num { (signed(h.sector_neutral_ic.get("alpha_score").and_then(|i| i.mean), 3)) }
+                        td.num { (pct_se(h.quantiles.returns.spread_mean, h.quantiles.returns.spread_std_error)) }
+                        td.num { (pct_se(h.quantiles.sector_neutral.spread_mean, h.quantiles.sector_neutral.spread_std_error)) }
+                    }
+                } }
+            } }
+        }
+        div.table-wrap tabindex="0" { table {
+            caption.muted { "Mean return over the next " (bt.horizon) " trading days by Alpha Score quintile, ± one standard error: raw, less each date's mean (demeaned), and with quintiles formed within each sector, less the sector's mean (sector-neutral)" }
+            thead { tr { th scope="col" { "Returns" } @for k in 1..=5 { th scope="col" .num { "Q" (k) } } th scope="col" .num { "Q5 − Q1" } th scope="col" .num { "t-stat" } } }
+            tbody { @for (name, r) in [("Raw", &bt.evaluation.quantiles.returns), ("Demeaned", &bt.evaluation.quantiles.demeaned), ("Sector-neutral", &bt.evaluation.quantiles.sector_neutral)] {
+                tr {
+                    th scope="row" { (name) }
+                    @for (m, se) in r.mean_returns.iter().zip(&r.std_errors) { td.num { (pct_se(*m, *se)) } }
+                    td.num { (pct_se(r.spread_mean, r.spread_std_error)) }
+                    td.num { (signed(r.spread_t_stat, 2)) }
+                }
             } }
         } }
         p { "Quintile mean returns, Q1 (lowest scores) to Q5: "
@@ -111,29 +142,45 @@ fn ic_words(factor: &str, ic: &alphadesk_service::IcBrief, horizon: usize) -> St
     )
 }
 
-/// The live record in words: what is recorded, and the one figure no one
-/// could have tuned.
-fn live_words(l: &alphadesk_service::LiveRecord) -> String {
-    if l.closes.is_empty() {
-        return "No close is recorded yet. From the first write of this version on (an ingest or a sync), the Alpha Scores of the store's latest close are recorded as they are stated and never rewritten; the returns that follow them are measured here.".to_string();
+/// A signed number with a true minus sign, or a dash.
+fn signed(v: Option<f64>, places: usize) -> String {
+    v.map(|x| format!("{x:+.places$}").replace('-', "−")).unwrap_or("—".into())
+}
+
+/// A percentage with its standard error, with a true minus sign.
+fn pct_se(m: Option<f64>, se: Option<f64>) -> String {
+    alphadesk_service::percent_with_se(m, se).replace('-', "−")
+}
+
+/// "1 trading day", "5 trading days".
+fn days(n: usize) -> String {
+    if n == 1 {
+        "1 trading day".into()
+    } else {
+        format!("{n} trading days")
     }
-    let live = l.closes.iter().filter(|c| c.live).count();
-    let mut s = format!(
-        "{} closes recorded: {live} stated live (within a week of the close), {} recorded later from history (shown, never counted).",
-        l.closes.len(),
-        l.closes.len() - live
-    );
-    match (l.live_mean_ic, l.live_t_stat) {
-        (Some(m), t) => s.push_str(&format!(
-            " Over the {} live closes whose {} trading days have passed, the mean rank IC of the stated scores with the returns that followed is {} (t {}).",
-            l.live_dates,
-            l.horizon,
-            format!("{m:+.3}").replace('-', "−"),
-            t.map(|t| format!("{t:+.2}").replace('-', "−")).unwrap_or("n/a".into())
-        )),
-        (None, _) => s.push_str(&format!(" No live close has had its {} trading days yet.", l.horizon)),
-    }
-    s
+}
+
+/// Where the score's rank IC is largest across horizons, in words.
+fn decay_words(bt: &alphadesk_service::Backtest) -> String {
+    let points: Vec<(usize, f64)> =
+        bt.by_horizon.iter().filter_map(|h| Some((h.horizon, h.ic["alpha_score"].mean?))).collect();
+    let Some(&(best_h, best)) = points.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+        return "Too few dates to measure the IC at any horizon.".into();
+    };
+    let list: Vec<String> = points.iter().map(|(h, ic)| format!("{} at {}", signed(Some(*ic), 3), days(*h))).collect();
+    let longest = points.iter().map(|(h, _)| *h).max() == Some(best_h);
+    format!(
+        "The same scores measured against returns over different spans: {}. The relation is strongest over {} ({}){}",
+        list.join(", "),
+        days(best_h),
+        signed(Some(best), 3),
+        if longest && points.len() > 1 {
+            ", the longest span measured: the score ranks slow-moving differences between companies more than next week's moves."
+        } else {
+            "."
+        }
+    )
 }
 
 /// The score held as a portfolio, and how stable it is, in words.
