@@ -81,7 +81,25 @@ fn only_the_store_names_sqlite_and_the_debt_only_shrinks() {
 /// Lines of `source` that compare a vocabulary of `alphadesk_model` with its
 /// spelling: a trade code (`TradeCode`) or a document's kind (`DocKind`).
 fn spelled_vocabulary(source: &str) -> Vec<String> {
-    const SPELLED: [(&str, [&str; 2]); 2] = [("code", ["\"P\"", "\"S\""]), ("kind", ["\"post\"", "\"article\""])];
+    const RULES: &[&str] = &[
+        "\"balance\"",
+        "\"disclaimer\"",
+        "\"duplicate-source\"",
+        "\"entity\"",
+        "\"freshness\"",
+        "\"grounding\"",
+        "\"language\"",
+        "\"personalized-advice\"",
+        "\"projection\"",
+        "\"promissory\"",
+        "\"quote-relevance\"",
+        "\"score-consistency\"",
+        "\"sources\"",
+        "\"ticker-relevance\"",
+        "\"verbatim\"",
+    ];
+    const SPELLED: [(&str, &[&str]); 3] =
+        [("code", &["\"P\"", "\"S\""]), ("kind", &["\"post\"", "\"article\""]), ("rule", RULES)];
     source
         .lines()
         .filter(|l| {
@@ -126,7 +144,7 @@ fn vocabularies_are_compared_as_types() {
         .collect();
     assert!(
         found.is_empty(),
-        "compare alphadesk_model::TradeCode and DocKind, not their spellings:\n{}",
+        "compare alphadesk_model::TradeCode, DocKind and RuleId, not their spellings:\n{}",
         found.join("\n")
     );
 }
@@ -142,5 +160,7 @@ fn a_planted_violation_is_found() {
     let source = "let verb = if t.code == \"P\" { \"bought\" } else { \"sold\" };\n// t.code == \"S\" in a comment\nmatch t.code {}";
     assert_eq!(spelled_vocabulary(source).len(), 1);
     let source = "if doc.kind != \"post\" { quote(doc) }\nif n.kind == DocKind::Post {}";
+    assert_eq!(spelled_vocabulary(source).len(), 1);
+    let source = "if v.rule == \"sources\" { drop(v) }\nif v.rule == RuleId::Sources {}";
     assert_eq!(spelled_vocabulary(source).len(), 1);
 }

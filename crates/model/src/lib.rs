@@ -547,6 +547,86 @@ impl TradeCode {
     }
 }
 
+/// A publishing rule of the checker, by its stable id (docs/rules.md). The
+/// variants are in the alphabetical order of their ids, so ordering by a rule
+/// orders by its id, as violations were always sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleId {
+    /// Upside language needs a stated risk or limitation.
+    Balance,
+    /// The configured disclaimer, verbatim.
+    Disclaimer,
+    /// Two numbered sources that are one record.
+    DuplicateSource,
+    /// A company named as the subject must be the subject (a warning by default).
+    Entity,
+    /// The note's data date within the window of its publication date.
+    Freshness,
+    /// Every number matches a value held for the subject and cites its source.
+    Grounding,
+    /// Wire codes and other text no reader should see.
+    Language,
+    /// Advice addressed to the reader.
+    PersonalizedAdvice,
+    /// Price targets and predictions.
+    Projection,
+    /// Promises of gains.
+    Promissory,
+    /// A quotation that is not about the subject.
+    QuoteRelevance,
+    /// Alpha Scores, pillar scores and labels equal the computed ones.
+    ScoreConsistency,
+    /// Every citation resolves to a numbered source, and every source to a record.
+    Sources,
+    /// No company but the subject unless a cited record about it names it.
+    TickerRelevance,
+    /// Quotations appear verbatim in a cited article.
+    Verbatim,
+}
+
+spelled!(
+    RuleId,
+    "rule",
+    "expected a rule of docs/rules.md",
+    Balance => "balance",
+    Disclaimer => "disclaimer",
+    DuplicateSource => "duplicate-source",
+    Entity => "entity",
+    Freshness => "freshness",
+    Grounding => "grounding",
+    Language => "language",
+    PersonalizedAdvice => "personalized-advice",
+    Projection => "projection",
+    Promissory => "promissory",
+    QuoteRelevance => "quote-relevance",
+    ScoreConsistency => "score-consistency",
+    Sources => "sources",
+    TickerRelevance => "ticker-relevance",
+    Verbatim => "verbatim",
+);
+
+impl RuleId {
+    /// Every rule, in the order of their ids.
+    pub const ALL: [RuleId; 15] = [
+        RuleId::Balance,
+        RuleId::Disclaimer,
+        RuleId::DuplicateSource,
+        RuleId::Entity,
+        RuleId::Freshness,
+        RuleId::Grounding,
+        RuleId::Language,
+        RuleId::PersonalizedAdvice,
+        RuleId::Projection,
+        RuleId::Promissory,
+        RuleId::QuoteRelevance,
+        RuleId::ScoreConsistency,
+        RuleId::Sources,
+        RuleId::TickerRelevance,
+        RuleId::Verbatim,
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,6 +645,9 @@ mod tests {
     #[test]
     fn vocabularies_have_one_spelling() {
         one_spelling(&[TradeCode::Purchase, TradeCode::Sale]);
+        one_spelling(&RuleId::ALL);
+        // Ordered as their ids are, so sorting violations by rule is unchanged.
+        assert!(RuleId::ALL.windows(2).all(|w| w[0] < w[1] && w[0].as_str() < w[1].as_str()));
         one_spelling(&[DocKind::Article, DocKind::Post]);
         one_spelling(&[ActionKind::Split, ActionKind::Dividend]);
         assert!("A".parse::<TradeCode>().is_err(), "a grant is not an open-market trade");

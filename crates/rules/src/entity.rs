@@ -5,6 +5,7 @@
 //! A warning by default: a private company named in a quotation-free sentence is
 //! legitimate, and only a person can tell.
 
+use crate::RuleId;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -49,7 +50,7 @@ fn not_a_name(name: &str) -> bool {
 
 impl Run<'_, '_> {
     pub(crate) fn entities(&mut self, lines: &[Line<'_>], resolved: &HashMap<usize, Resolved>) {
-        if !self.on("entity") {
+        if !self.on(RuleId::Entity) {
             return;
         }
         let cited: Vec<&str> = resolved.values().filter_map(|r| r.text.as_deref()).collect();
@@ -102,7 +103,7 @@ impl Run<'_, '_> {
                     }
                     seen.push((m.start(), name.clone()));
                     self.flag(
-                        "entity",
+                        RuleId::Entity,
                         l.number,
                         self.column(l.text, m.start()),
                         whole.as_str(),

@@ -2,6 +2,7 @@
 
 use crate::note::{Line, Part};
 use crate::numbers::{self, Kind};
+use crate::RuleId;
 use crate::Run;
 use alphadesk_notes::compose::{period_end_of, HEADLINE_MAX_AGE_DAYS};
 use alphadesk_notes::dossier::Value;
@@ -32,7 +33,7 @@ impl Run<'_, '_> {
             let newest = ends.iter().flatten().max().copied().unwrap_or(publish);
             let text = &h.text[m.start..m.end];
             self.flag(
-                "freshness",
+                RuleId::Freshness,
                 h.number,
                 self.column(h.text, m.start),
                 text,
@@ -54,7 +55,7 @@ impl Run<'_, '_> {
         let (date, line, text) = match declared {
             Some((Some(d), line, text)) => (d, line, text),
             Some((None, line, text)) => {
-                self.flag("freshness", line, 1, &text, format!("the note's date “{text}” is not a date"));
+                self.flag(RuleId::Freshness, line, 1, &text, format!("the note's date “{text}” is not a date"));
                 return;
             }
             None => {
@@ -70,7 +71,7 @@ impl Run<'_, '_> {
                 match newest {
                     Some(x) => x,
                     None => {
-                        self.flag("freshness", 1, 1, "", "the note states no date for its data".into());
+                        self.flag(RuleId::Freshness, 1, 1, "", "the note states no date for its data".into());
                         return;
                     }
                 }
@@ -78,7 +79,7 @@ impl Run<'_, '_> {
         };
         if date > publish {
             self.flag(
-                "freshness",
+                RuleId::Freshness,
                 line,
                 1,
                 &text,
@@ -86,7 +87,7 @@ impl Run<'_, '_> {
             );
         } else if (publish - date).num_days() > window {
             self.flag(
-                "freshness",
+                RuleId::Freshness,
                 line,
                 1,
                 &text,
@@ -110,7 +111,7 @@ impl Run<'_, '_> {
             stale.sort();
             for (t, day) in stale {
                 self.flag(
-                    "freshness",
+                    RuleId::Freshness,
                     line,
                     1,
                     &text,
@@ -125,7 +126,7 @@ impl Run<'_, '_> {
         });
         match close_date {
             Some(day) if (publish - day).num_days() > window => self.flag(
-                "freshness",
+                RuleId::Freshness,
                 line,
                 1,
                 &text,
@@ -136,7 +137,7 @@ impl Run<'_, '_> {
             ),
             Some(_) => {}
             None => self.flag(
-                "freshness",
+                RuleId::Freshness,
                 line,
                 1,
                 &text,

@@ -2,6 +2,7 @@
 //! the precision written, and its sentence cites a record it came from; quotations
 //! are verbatim in a cited article. Numbers that state a score go to `scores`.
 
+use crate::RuleId;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -174,11 +175,11 @@ impl Run<'_, '_> {
         };
         let quotes = quotations(l, &sentences, resolved);
         // Citations that point nowhere.
-        if self.on("sources") {
+        if self.on(RuleId::Sources) {
             for c in note::citations(l.text, l.number) {
                 if !self.note.sources.contains_key(&c.number) {
                     self.flag(
-                        "sources",
+                        RuleId::Sources,
                         l.number,
                         self.column(l.text, c.start),
                         &l.text[c.start..c.end],
@@ -188,10 +189,10 @@ impl Run<'_, '_> {
             }
         }
         // Quotations must be verbatim in a cited article.
-        if self.on("verbatim") {
+        if self.on(RuleId::Verbatim) {
             for q in quotes.iter().filter(|q| !q.verified && l.part != Part::Heading) {
                 self.flag(
-                    "verbatim",
+                    RuleId::Verbatim,
                     l.number,
                     self.column(l.text, q.start),
                     &l.text[q.start..q.end],
@@ -206,7 +207,7 @@ impl Run<'_, '_> {
             .filter_map(|c| {
                 let whole = c.get(0)?;
                 let (k, n): (usize, usize) = (c[1].parse().ok()?, c[2].parse().ok()?);
-                if self.on("scores") {
+                if self.on(RuleId::ScoreConsistency) {
                     // The company the sentence holding the count is about.
                     let about = self
                         .line_focus(l)
@@ -218,7 +219,7 @@ impl Run<'_, '_> {
                         let held = (d.record.coverage.pillars_available, d.record.pillars.len());
                         if (k, n) != held {
                             self.flag(
-                                "scores",
+                                RuleId::ScoreConsistency,
                                 l.number,
                                 self.column(l.text, whole.start()),
                                 whole.as_str(),
@@ -282,7 +283,7 @@ impl Run<'_, '_> {
                 continue;
             }
             prev_score = None;
-            if !self.on("grounding") {
+            if !self.on(RuleId::Grounding) {
                 continue;
             }
             let cited = cites_of(m.start);
@@ -303,7 +304,7 @@ impl Run<'_, '_> {
                             self.subject, self.c.desk.as_of
                         )
                     };
-                    self.flag("grounding", l.number, self.column(l.text, m.start), text, message);
+                    self.flag(RuleId::Grounding, l.number, self.column(l.text, m.start), text, message);
                 }
                 continue;
             };
@@ -354,7 +355,7 @@ impl Run<'_, '_> {
                 }
             };
             if let Some(message) = problem {
-                self.flag("grounding", l.number, self.column(l.text, m.start), text, message);
+                self.flag(RuleId::Grounding, l.number, self.column(l.text, m.start), text, message);
             }
         }
         self.score_labels(l);

@@ -53,14 +53,15 @@ use alphadesk_store::{read, Store, StoreError};
 use regex::Regex;
 use serde::Serialize;
 
-pub use config::{RulesConfig, Severity, PHRASE_LISTS, RULES};
+pub use alphadesk_model::RuleId;
+pub use config::{RulesConfig, Severity, PHRASE_LISTS};
 use note::{Line, ParsedNote, Part};
 use phrases::phrase_pattern;
 use relevance::paren_ticker_re;
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Violation {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub line: usize,
     /// 1-based, in characters.
@@ -83,8 +84,9 @@ pub struct Verdict {
 
 impl Verdict {
     /// The distinct rules that failed, sorted.
+    /// The ids of the rules broken, as spelled in reports.
     pub fn rules(&self) -> BTreeSet<&'static str> {
-        self.violations.iter().map(|v| v.rule).collect()
+        self.violations.iter().map(|v| v.rule.as_str()).collect()
     }
 }
 
@@ -376,7 +378,7 @@ impl<'d> Checker<'d> {
             }
         }
         violations.retain(|v| v.severity != Severity::Off);
-        violations.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
+        violations.sort_by_key(|a| (a.line, a.column, a.rule));
         violations.dedup();
         let violations = cap_per_rule(violations);
         Ok(Verdict {
@@ -392,7 +394,7 @@ impl<'d> Checker<'d> {
 /// Keeps the first [`MAX_VIOLATIONS_PER_RULE`] violations of each rule and adds,
 /// for a rule with more, one that counts the rest at the first one left out.
 fn cap_per_rule(violations: Vec<Violation>) -> Vec<Violation> {
-    let mut seen: HashMap<&'static str, usize> = HashMap::new();
+    let mut seen: HashMap<RuleId, usize> = HashMap::new();
     let mut out = Vec::with_capacity(violations.len().min(4096));
     let mut dropped: Vec<(Violation, usize)> = Vec::new();
     for v in violations {
@@ -413,7 +415,7 @@ fn cap_per_rule(violations: Vec<Violation>) -> Vec<Violation> {
             ..first
         });
     }
-    out.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
+    out.sort_by_key(|a| (a.line, a.column, a.rule));
     out
 }
 
@@ -440,7 +442,7 @@ struct Run<'c, 'd> {
 }
 
 impl Run<'_, '_> {
-    fn flag(&mut self, rule: &'static str, line: usize, col: usize, text: &str, message: String) {
+    fn flag(&mut self, rule: RuleId, line: usize, col: usize, text: &str, message: String) {
         self.out.push(Violation {
             rule,
             severity: self.c.catalog.rules.severity(rule),
@@ -456,7 +458,7 @@ impl Run<'_, '_> {
         self.columns.borrow_mut().of(line, byte)
     }
 
-    fn on(&self, rule: &str) -> bool {
+    fn on(&self, rule: RuleId) -> bool {
         self.c.catalog.rules.severity(rule) != Severity::Off
     }
 
@@ -466,7 +468,7 @@ impl Run<'_, '_> {
         let lines: Vec<Line<'_>> =
             self.note.lines.iter().filter(|l| matches!(l.part, Part::Body | Part::Heading)).cloned().collect();
         self.disclaimer();
-        if self.on("freshness") {
+        if self.on(RuleId::Freshness) {
             self.freshness(&lines);
             self.headline_freshness(&lines);
         }

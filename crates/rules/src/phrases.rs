@@ -1,6 +1,7 @@
 //! The phrase rules (`promissory`, `personalized-advice`, `projection`), `balance`
 //! and `disclaimer`: what a note must not say, and what it must.
 
+use crate::RuleId;
 use std::collections::HashMap;
 
 use regex::Regex;
@@ -99,8 +100,8 @@ impl Run<'_, '_> {
             }
             let seam = format!("{} {}", a.text[cut..].trim_end(), b.text[..end].trim_start());
             let joint = a.text[cut..].trim_end().len();
-            for rule in ["promissory", "personalized-advice", "projection"] {
-                let hits: Vec<(usize, String)> = self.c.catalog.phrases[rule]
+            for rule in [RuleId::Promissory, RuleId::PersonalizedAdvice, RuleId::Projection] {
+                let hits: Vec<(usize, String)> = self.c.catalog.phrases[rule.as_str()]
                     .find_iter(&seam)
                     .filter(|m| m.start() < joint && m.end() > joint)
                     .map(|m| (m.start(), m.as_str().to_string()))
@@ -139,15 +140,15 @@ impl Run<'_, '_> {
                 scan.replace_range(q.start..q.end, &" ".repeat(q.end - q.start));
             }
             let normalised = normalise_text(&scan);
-            for rule in ["promissory", "personalized-advice", "projection"] {
-                let mut hits: Vec<(usize, String)> = self.c.catalog.phrases[rule]
+            for rule in [RuleId::Promissory, RuleId::PersonalizedAdvice, RuleId::Projection] {
+                let mut hits: Vec<(usize, String)> = self.c.catalog.phrases[rule.as_str()]
                     .find_iter(&scan)
                     .map(|m| (m.start(), m.as_str().to_string()))
                     .collect();
                 // The shapes, where the phrase list found nothing on the line.
                 let shape = match rule {
-                    "promissory" => Some(promise_pattern()),
-                    "personalized-advice" => Some(advice_pattern()),
+                    RuleId::Promissory => Some(promise_pattern()),
+                    RuleId::PersonalizedAdvice => Some(advice_pattern()),
                     _ => None,
                 };
                 if let (true, Some(shape)) = (hits.is_empty(), shape) {
@@ -163,10 +164,10 @@ impl Run<'_, '_> {
                 for (at, found) in hits {
                     let p = found.to_lowercase();
                     let message = match rule {
-                        "promissory" => format!(
+                        RuleId::Promissory => format!(
                             "“{p}” promises an outcome (FINRA 2210(d)(1)(B): no promissory or exaggerated claims)"
                         ),
-                        "personalized-advice" => {
+                        RuleId::PersonalizedAdvice => {
                             format!("“{p}” tells the reader what to do; notes are educational coverage, not advice")
                         }
                         _ => format!("“{p}” states a price target or predicted return as fact (FINRA 2210(d)(1)(F))"),
@@ -176,14 +177,14 @@ impl Run<'_, '_> {
             }
             // Words that concede a company is off the topic: it was brought in for
             // its figures, not its relevance.
-            if self.on("ticker-relevance") {
+            if self.on(RuleId::TickerRelevance) {
                 let hits: Vec<(usize, String)> = self.c.catalog.phrases["off-topic"]
                     .find_iter(&scan)
                     .map(|m| (m.start(), m.as_str().to_string()))
                     .collect();
                 for (at, found) in hits {
                     self.flag(
-                        "ticker-relevance",
+                        RuleId::TickerRelevance,
                         l.number,
                         self.column(l.text, at),
                         &found,
@@ -200,9 +201,9 @@ impl Run<'_, '_> {
         }
         self.phrases_across_lines(lines);
         if let (Some((line, col, p)), false) = (upside, risk) {
-            if self.on("balance") {
+            if self.on(RuleId::Balance) {
                 self.flag(
-                    "balance",
+                    RuleId::Balance,
                     line,
                     col,
                     &p,
@@ -276,14 +277,14 @@ impl Run<'_, '_> {
     /// The phrase rules read English: a note in another language fails `language`
     /// instead of passing them unread.
     pub(crate) fn language(&mut self, lines: &[Line<'_>]) {
-        if !self.on("language") {
+        if !self.on(RuleId::Language) {
             return;
         }
         let text: String = lines.iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
         if let Some(lang) = not_english(&text) {
             let line = lines.iter().find(|l| !l.text.trim().is_empty()).map(|l| l.number).unwrap_or(1);
             self.flag(
-                "language",
+                RuleId::Language,
                 line,
                 1,
                 &lang,
@@ -308,7 +309,7 @@ impl Run<'_, '_> {
             .join(" ");
         if !want.is_empty() && !have.contains(&want) {
             let last = self.note.lines.iter().rev().find(|l| !l.text.trim().is_empty()).map(|l| l.number).unwrap_or(1);
-            self.flag("disclaimer", last, 1, "", format!("the disclaimer “{want}” is missing"));
+            self.flag(RuleId::Disclaimer, last, 1, "", format!("the disclaimer “{want}” is missing"));
         }
     }
 }

@@ -5,6 +5,7 @@
 //! come from an article whose headline names it, or be the headline of an
 //! article about it (relevance at the cut, `alphadesk_news::relevance::RELEVANT`).
 
+use crate::RuleId;
 use std::collections::HashMap;
 
 use crate::grounding::{quotations, quote_re};
@@ -14,7 +15,7 @@ use crate::Run;
 
 impl Run<'_, '_> {
     pub(crate) fn quote_relevance(&mut self, l: &Line<'_>, resolved: &HashMap<usize, Resolved>) {
-        if !self.on("quote-relevance") || l.part == Part::Heading {
+        if !self.on(RuleId::QuoteRelevance) || l.part == Part::Heading {
             return;
         }
         // A note files every quotation under its company; a story only those in
@@ -51,7 +52,7 @@ impl Run<'_, '_> {
             if !names_it {
                 let name = self.dossiers.get(&ticker).map(|d| d.name.clone()).unwrap_or_else(|| ticker.clone());
                 self.flag(
-                    "quote-relevance",
+                    RuleId::QuoteRelevance,
                     l.number,
                     self.column(l.text, whole.start()),
                     whole.as_str(),

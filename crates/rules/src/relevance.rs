@@ -2,6 +2,7 @@
 //! about it, or a cited article about a subject names it; and no company brought
 //! in with words that concede it is off the topic.
 
+use crate::RuleId;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -42,7 +43,7 @@ impl Run<'_, '_> {
     /// reports are not about — the Sprint fight "about" Dish, a BNP Paribas deal
     /// "about" Chevron. A story that cites no article is not judged here.
     pub(crate) fn subjects_against_reports(&mut self, resolved: &HashMap<usize, Resolved>) {
-        if self.single || !self.on("ticker-relevance") {
+        if self.single || !self.on(RuleId::TickerRelevance) {
             return;
         }
         let Some((_, line)) = self.note.front.get("tickers").cloned() else { return };
@@ -55,7 +56,7 @@ impl Run<'_, '_> {
         for t in subjects {
             if !articles.iter().any(|r| r.about.contains(&t)) {
                 self.flag(
-                    "ticker-relevance",
+                    RuleId::TickerRelevance,
                     line,
                     1,
                     &t,
@@ -68,7 +69,7 @@ impl Run<'_, '_> {
     }
 
     pub(crate) fn relevance(&mut self, l: &Line<'_>, allowed: &HashSet<String>, resolved: &HashMap<usize, Resolved>) {
-        if !self.on("ticker-relevance") {
+        if !self.on(RuleId::TickerRelevance) {
             return;
         }
         let mut found: Vec<(usize, String, String)> = Vec::new();
@@ -126,7 +127,7 @@ impl Run<'_, '_> {
                         many.join(", ")
                     ),
                 };
-                self.flag("ticker-relevance", l.number, self.column(l.text, at), &evidence, message);
+                self.flag(RuleId::TickerRelevance, l.number, self.column(l.text, at), &evidence, message);
             }
         }
     }

@@ -1,6 +1,7 @@
 //! `score-consistency`: Alpha Scores, pillar scores and labels in a note equal the
 //! ones computed on its date.
 
+use crate::RuleId;
 use std::sync::OnceLock;
 
 use alphadesk_score::{Label, Pillar};
@@ -27,7 +28,7 @@ pub(crate) fn label_word(s: &str) -> Option<Option<Label>> {
 
 impl Run<'_, '_> {
     pub(crate) fn score_number(&mut self, l: &Line<'_>, m: &Mention, pillar: Option<Pillar>, previous: bool) {
-        if !self.on("score-consistency") {
+        if !self.on(RuleId::ScoreConsistency) {
             return;
         }
         let Some(d) = self.dossier.clone() else { return };
@@ -42,14 +43,14 @@ impl Run<'_, '_> {
         match expected {
             Some(e) if (f64::from(e) - m.value).abs() < 0.5 => {}
             Some(e) => self.flag(
-                "score-consistency",
+                RuleId::ScoreConsistency,
                 l.number,
                 self.column(l.text, m.start),
                 text,
                 format!("the {what} of {} {when} ({}) is {e}, not {}", self.subject, d.as_of, m.value),
             ),
             None => self.flag(
-                "score-consistency",
+                RuleId::ScoreConsistency,
                 l.number,
                 self.column(l.text, m.start),
                 text,
@@ -65,7 +66,7 @@ impl Run<'_, '_> {
             r"(?i)(?-u:\b)(?:categori[sz]ed as (weak|moderate|strong)|(weak|moderate|strong) overall profile|(weak|moderate|strong|unscored) (momentum|value|quality|sentiment))(?-u:\b)",
             &R,
         );
-        if !self.on("score-consistency") {
+        if !self.on(RuleId::ScoreConsistency) {
             return;
         }
         let focus = self.line_focus(l);
@@ -93,7 +94,7 @@ impl Run<'_, '_> {
                 if said != expected {
                     let word = |x: Option<Label>| x.map(|l| l.word().to_string()).unwrap_or_else(|| "unscored".into());
                     self.flag(
-                        "score-consistency",
+                        RuleId::ScoreConsistency,
                         l.number,
                         self.column(l.text, s + m.start()),
                         m.as_str(),
@@ -116,7 +117,7 @@ impl Run<'_, '_> {
             let want = d.record.alpha_score.map(|a| a.to_string()).unwrap_or_else(|| "none".into());
             if v.trim() != want {
                 self.flag(
-                    "score-consistency",
+                    RuleId::ScoreConsistency,
                     *line,
                     1,
                     v,
@@ -128,7 +129,7 @@ impl Run<'_, '_> {
             let want = d.record.category.map(|c| c.word()).unwrap_or("none");
             if !v.trim().eq_ignore_ascii_case(want) {
                 self.flag(
-                    "score-consistency",
+                    RuleId::ScoreConsistency,
                     *line,
                     1,
                     v,

@@ -1,6 +1,7 @@
 //! `sources`: every citation resolves to a numbered source, and every source to a
 //! record the store holds (or the score configuration, or a known regulation).
 
+use crate::RuleId;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -214,11 +215,11 @@ impl Run<'_, '_> {
             let line = self.note.lines.iter().find(|l| l.number == e.line).map(|l| l.text).unwrap_or("");
             let offset = line.find(line_text).unwrap_or(0);
             for (at, t, msg) in problems {
-                self.flag("sources", e.line, self.column(line, offset + at), &t, msg);
+                self.flag(RuleId::Sources, e.line, self.column(line, offset + at), &t, msg);
             }
             if locators.is_empty() && self.out.iter().all(|v| v.line != e.line) {
                 self.flag(
-                    "sources",
+                    RuleId::Sources,
                     e.line,
                     1,
                     line_text,
@@ -241,7 +242,7 @@ impl Run<'_, '_> {
                 .map(|l| l.number)
                 .unwrap_or(1);
             self.flag(
-                "sources",
+                RuleId::Sources,
                 at,
                 1,
                 "",
@@ -257,7 +258,7 @@ impl Run<'_, '_> {
     /// (an update, a wire duplicate, the same first sentence under another
     /// headline) present one report as two. Reported at the later entry.
     pub(crate) fn duplicate_sources(&mut self, resolved: &HashMap<usize, Resolved>) {
-        if !self.on("duplicate-source") {
+        if !self.on(RuleId::DuplicateSource) {
             return;
         }
         let reports: Vec<(usize, String, String, NaiveDate)> = resolved
@@ -288,7 +289,7 @@ impl Run<'_, '_> {
             let Some(e) = self.note.sources.get(&later) else { continue };
             let (line, text) = (e.line, e.text);
             self.flag(
-                "duplicate-source",
+                RuleId::DuplicateSource,
                 line,
                 1,
                 text,

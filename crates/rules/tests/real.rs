@@ -457,7 +457,7 @@ fn each_rule_has_passing_and_failing_examples() {
         // Violations carry the place: the foreign cashtag's line and column.
         let v = checker.check(&BASE.replace(lead, &format!("{lead} Compare $XOM.")), None).unwrap();
         let x = &v.violations[0];
-        assert_eq!((x.rule, x.line, x.text.as_str()), ("ticker-relevance", 8, "$XOM"));
+        assert_eq!((x.rule.as_str(), x.line, x.text.as_str()), ("ticker-relevance", 8, "$XOM"));
         assert_eq!(x.column, "Apple Inc. (AAPL) ended April 30, 2018 at an adjusted close of $164.63 [1]. Revenue for the four quarters to December 30, 2017 was $239.2 billion [2]. Compare ".chars().count() + 1);
     });
 }
@@ -514,7 +514,7 @@ Educational coverage, not personalized advice.
         let v = checker.check(note, None).unwrap();
         assert_eq!(v.subject.as_deref(), Some("AAPL"), "subject from `Apple Inc. (AAPL)`");
         let got: Vec<(&str, usize, usize, &str)> =
-            v.violations.iter().map(|x| (x.rule, x.line, x.column, x.text.as_str())).collect();
+            v.violations.iter().map(|x| (x.rule.as_str(), x.line, x.column, x.text.as_str())).collect();
         assert_eq!(
             got,
             [
