@@ -547,6 +547,57 @@ impl TradeCode {
     }
 }
 
+/// A 13F manager as its report names it: the CIK on the cover page, or the
+/// manager's name when the report gives none. Spelled as the CIK's number
+/// (unpadded) or the name, and ordered by that spelling, as it was when it was
+/// a string (so sums over managers keep their order).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Manager {
+    Cik(Cik),
+    Name(String),
+}
+
+impl Manager {
+    /// The manager's CIK, when its report states one.
+    pub fn cik(&self) -> Option<Cik> {
+        match self {
+            Manager::Cik(c) => Some(*c),
+            Manager::Name(_) => None,
+        }
+    }
+
+    fn spelling(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Manager::Cik(c) => c.get().to_string().into(),
+            Manager::Name(n) => n.as_str().into(),
+        }
+    }
+}
+
+impl fmt::Display for Manager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.spelling())
+    }
+}
+
+impl Ord for Manager {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.spelling().cmp(&other.spelling())
+    }
+}
+
+impl PartialOrd for Manager {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for Manager {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A publishing rule of the checker, by its stable id (docs/rules.md). The
 /// variants are in the alphabetical order of their ids, so ordering by a rule
 /// orders by its id, as violations were always sorted.
@@ -646,6 +697,11 @@ mod tests {
     fn vocabularies_have_one_spelling() {
         one_spelling(&[TradeCode::Purchase, TradeCode::Sale]);
         one_spelling(&RuleId::ALL);
+        let (cik, name) = (Manager::Cik(Cik::new(93_751).unwrap()), Manager::Name("Berkshire".into()));
+        assert_eq!((cik.to_string(), serde_json::to_string(&name).unwrap()), ("93751".into(), "\"Berkshire\"".into()));
+        // Ordered as spelled: "1067983" before "93751", as the strings were.
+        assert!(Manager::Cik(Cik::new(1_067_983).unwrap()) < cik && cik < name);
+        assert_eq!((cik.cik().map(Cik::get), name.cik()), (Some(93_751), None));
         // Ordered as their ids are, so sorting violations by rule is unchanged.
         assert!(RuleId::ALL.windows(2).all(|w| w[0] < w[1] && w[0].as_str() < w[1].as_str()));
         one_spelling(&[DocKind::Article, DocKind::Post]);

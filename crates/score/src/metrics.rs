@@ -378,9 +378,10 @@ pub fn institutional_change(positions: &[Position], as_of: NaiveDate) -> Result<
     if known.is_empty() {
         return Err("no 13F positions known for this issuer by this date".into());
     }
-    let mut by_manager: BTreeMap<&str, BTreeMap<NaiveDate, (f64, Vec<&Position>)>> = BTreeMap::new();
+    let mut by_manager: BTreeMap<&alphadesk_model::Manager, BTreeMap<NaiveDate, (f64, Vec<&Position>)>> =
+        BTreeMap::new();
     for p in &known {
-        let e = by_manager.entry(p.manager.as_str()).or_default().entry(p.period).or_default();
+        let e = by_manager.entry(&p.manager).or_default().entry(p.period).or_default();
         e.0 += p.shares;
         e.1.push(p);
     }
@@ -695,7 +696,7 @@ mod hand_computed {
 
     fn position(manager: &str, period: NaiveDate, shares: f64) -> Position {
         Position {
-            manager: manager.into(),
+            manager: alphadesk_model::Manager::Name(manager.into()),
             period,
             filed: period,
             issuer: "HAND".into(),

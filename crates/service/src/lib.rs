@@ -929,13 +929,15 @@ impl Service {
         let universe = self.universe(&snap, Window::dates(as_of, as_of))?;
         let m = universe.member(&t).expect("checked member");
         // Per manager and quarter, the latest filing; then each manager's latest quarter.
-        let mut by: std::collections::BTreeMap<(String, NaiveDate), &alphadesk_store::read::Position> =
-            Default::default();
+        let mut by: std::collections::BTreeMap<
+            (alphadesk_model::Manager, NaiveDate),
+            &alphadesk_store::read::Position,
+        > = Default::default();
         for p in m.positions.iter().filter(|p| p.filed <= as_of) {
             by.insert((p.manager.clone(), p.period), p);
         }
         let mut holders: Vec<Holder> = Vec::new();
-        let managers: std::collections::BTreeSet<&String> = by.keys().map(|(m, _)| m).collect();
+        let managers: std::collections::BTreeSet<&alphadesk_model::Manager> = by.keys().map(|(m, _)| m).collect();
         for manager in managers {
             let mine: Vec<_> = by.iter().filter(|((m, _), _)| m == manager).map(|(_, p)| *p).collect();
             let Some(last) = mine.last() else { continue };

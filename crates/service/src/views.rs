@@ -363,7 +363,8 @@ pub struct InsidersView {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Holder {
     /// Manager CIK, or name when the report has none.
-    pub manager: String,
+    #[schemars(with = "String")]
+    pub manager: alphadesk_model::Manager,
     /// The quarter the position is for.
     pub period: NaiveDate,
     pub filed: NaiveDate,

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use alphadesk_model::{parse_date, NaiveDate};
+use alphadesk_model::{parse_date, Cik, Manager, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -571,7 +571,8 @@ pub fn open_market_trades(conn: &Connection) -> Result<Vec<OpenMarketTrade>, Sto
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Position {
     /// Manager CIK, or the manager's name when the report has no cover page CIK.
-    pub manager: String,
+    #[schemars(with = "String")]
+    pub manager: Manager,
     pub period: NaiveDate,
     pub filed: NaiveDate,
     pub issuer: String,
@@ -584,21 +585,28 @@ pub struct Position {
 /// date, oldest filing first.
 pub fn positions(conn: &Connection) -> Result<Vec<Position>, StoreError> {
     let mut st = conn.prepare(
-        "SELECT coalesce(CAST(r.manager_cik AS TEXT), r.manager), r.period, r.filed, h.issuer, h.cusip, h.shares, s.path, r.accession
+        "SELECT r.manager_cik, r.manager, r.period, r.filed, h.issuer, h.cusip, h.shares, s.path, r.accession
          FROM holdings h JOIN holdings_reports r ON r.id = h.report_id JOIN sources s ON s.id = r.source_id
          WHERE h.put_call IS NULL AND (h.share_type IS NULL OR h.share_type = 'SH') AND h.shares IS NOT NULL
            AND r.period IS NOT NULL AND r.filed IS NOT NULL AND coalesce(r.manager_cik, r.manager) IS NOT NULL
          ORDER BY r.filed, r.id, h.seq",
     )?;
     let rows = st.query_map([], |r| {
+        // A stored CIK is valid (it passed `Cik::new` on the way in); the
+        // query keeps only rows with a CIK or a name.
+        let cik = r.get::<_, Option<i64>>(0)?.and_then(|n| Cik::new(u64::try_from(n).ok()?).ok());
+        let manager = match cik {
+            Some(c) => Manager::Cik(c),
+            None => Manager::Name(r.get(1)?),
+        };
         Ok(Position {
-            manager: r.get(0)?,
-            period: req_date(r, 1)?,
-            filed: req_date(r, 2)?,
-            issuer: r.get(3)?,
-            cusip: r.get(4)?,
-            shares: r.get(5)?,
-            source: SourceRef { path: r.get(6)?, accession: r.get(7)?, line: None },
+            manager,
+            period: req_date(r, 2)?,
+            filed: req_date(r, 3)?,
+            issuer: r.get(4)?,
+            cusip: r.get(5)?,
+            shares: r.get(6)?,
+            source: SourceRef { path: r.get(7)?, accession: r.get(8)?, line: None },
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

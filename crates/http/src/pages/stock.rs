@@ -508,7 +508,7 @@ fn holders_section(s: &StockPage) -> Markup {
                 div.table-wrap tabindex="0" { table.stack {
                     thead { tr { th scope="col" { "Manager" } th scope="col" { "Quarter" } th scope="col" .num { "Shares" } th scope="col" .num { "Previous" } th scope="col" { "Source" } } }
                     tbody { @for h in s.holders.holders.iter().take(20) {
-                        tr { td data-label="Manager" { (h.manager) } td data-label="Quarter" { (h.period) } td.num data-label="Shares" { (grouped(h.shares)) } td.num data-label="Previous" { (h.previous_shares.map(grouped).unwrap_or_else(|| "–".into())) } td data-label="Source" { (source_link(&h.source, h.manager.parse().ok())) } }
+                        tr { td data-label="Manager" { (h.manager) } td data-label="Quarter" { (h.period) } td.num data-label="Shares" { (grouped(h.shares)) } td.num data-label="Previous" { (h.previous_shares.map(grouped).unwrap_or_else(|| "–".into())) } td data-label="Source" { (source_link(&h.source, h.manager.cik().map(|c| c.get() as i64))) } }
                     } }
                 } }
             }
