@@ -8,6 +8,8 @@
 //! `period_end`, `trade_date`), because "when did this happen" and "when could anyone
 //! have known it" are different questions and only the second may drive a score.
 
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -19,8 +21,11 @@ pub use chrono::NaiveDate;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {kind}: {value:?} ({reason})")]
 pub struct InvalidValue {
+    /// What was being read ("CIK", "ticker").
     pub kind: &'static str,
+    /// The value as given (at most 64 characters).
     pub value: String,
+    /// What it should have been.
     pub reason: &'static str,
 }
 
@@ -68,8 +73,10 @@ macro_rules! spelled {
 pub struct Cik(u64);
 
 impl Cik {
+    /// The largest CIK EDGAR issues: ten digits.
     pub const MAX: u64 = 9_999_999_999;
 
+    /// A CIK from its number; 0 and more than ten digits are refused.
     pub fn new(n: u64) -> Result<Self, InvalidValue> {
         if n == 0 || n > Self::MAX {
             return Err(invalid("CIK", &n.to_string(), "must be 1..=9999999999"));
@@ -77,6 +84,7 @@ impl Cik {
         Ok(Cik(n))
     }
 
+    /// The number.
     pub fn get(self) -> u64 {
         self.0
     }
@@ -117,8 +125,10 @@ impl fmt::Display for Cik {
 pub struct Ticker(String);
 
 impl Ticker {
+    /// The longest ticker accepted (a root of six and a class suffix).
     pub const MAX_LEN: usize = 12;
 
+    /// A ticker from any spelling a source uses (`brk-b`, `BRK.B`), upper-cased; junk is refused.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
         let t = s.trim();
         if t.is_empty() || t.len() > Self::MAX_LEN {
@@ -140,6 +150,7 @@ impl Ticker {
         Ok(Ticker(t.to_ascii_uppercase()))
     }
 
+    /// The ticker as stored, upper case.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -192,6 +203,7 @@ impl fmt::Display for Ticker {
 pub struct Accession(String);
 
 impl Accession {
+    /// An accession from its 18 digits, with or without dashes.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
         let t = s.trim();
         let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
@@ -202,6 +214,7 @@ impl Accession {
         Ok(Accession(format!("{}-{}-{}", &digits[..10], &digits[10..12], &digits[12..])))
     }
 
+    /// The dashed form, `NNNNNNNNNN-YY-NNNNNN`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -233,6 +246,7 @@ impl fmt::Display for Accession {
 pub struct Cusip(String);
 
 impl Cusip {
+    /// A CUSIP whose check digit holds, upper-cased.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
         let t = s.trim().to_ascii_uppercase();
         if t.len() != 9 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"*@#".contains(&b)) {
@@ -263,6 +277,7 @@ impl Cusip {
         b[8] == b'0' + check as u8
     }
 
+    /// The nine characters.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -282,6 +297,7 @@ impl fmt::Display for Cusip {
 pub struct AsOf(pub NaiveDate);
 
 impl AsOf {
+    /// The calendar date.
     pub fn date(self) -> NaiveDate {
         self.0
     }
@@ -410,25 +426,37 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Sector {
     #[serde(rename = "Communication Services")]
+    /// GICS 50.
     CommunicationServices,
     #[serde(rename = "Consumer Discretionary")]
+    /// GICS 25.
     ConsumerDiscretionary,
     #[serde(rename = "Consumer Staples")]
+    /// GICS 30.
     ConsumerStaples,
+    /// GICS 10.
     Energy,
+    /// GICS 40.
     Financials,
     #[serde(rename = "Health Care")]
+    /// GICS 35.
     HealthCare,
+    /// GICS 20.
     Industrials,
     #[serde(rename = "Information Technology")]
+    /// GICS 45.
     InformationTechnology,
+    /// GICS 15.
     Materials,
     #[serde(rename = "Real Estate")]
+    /// GICS 60.
     RealEstate,
+    /// GICS 55.
     Utilities,
 }
 
 impl Sector {
+    /// The eleven sectors, in alphabetical order of their names.
     pub const ALL: [Sector; 11] = [
         Sector::CommunicationServices,
         Sector::ConsumerDiscretionary,
@@ -443,6 +471,7 @@ impl Sector {
         Sector::Utilities,
     ];
 
+    /// The GICS name, as every face prints it ("Health Care").
     pub fn name(self) -> &'static str {
         match self {
             Sector::CommunicationServices => "Communication Services",
@@ -497,7 +526,9 @@ impl fmt::Display for Sector {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
+    /// A news article (a wire story or a company-page lead).
     Article,
+    /// A social post (StockNet).
     Post,
 }
 
@@ -508,7 +539,9 @@ spelled!(DocKind, "document kind", "expected article or post", Article => "artic
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
+    /// New shares per old share, on the ex-date.
     Split,
+    /// Cash per share.
     Dividend,
 }
 
@@ -553,7 +586,9 @@ impl TradeCode {
 /// a string (so sums over managers keep their order).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Manager {
+    /// The CIK on the report's cover page.
     Cik(Cik),
+    /// The manager's name, when the report gives no CIK.
     Name(String),
 }
 

@@ -20,6 +20,7 @@ pub mod change;
 pub mod error;
 pub mod export;
 pub mod params;
+pub mod publish;
 pub mod screen;
 pub mod stories;
 pub mod views;
@@ -43,6 +44,7 @@ pub use alphadesk_fundamentals::actions::{ratio_label, SplitCheck, Testimony, Wi
 pub use alphadesk_sync as sync;
 pub use alphadesk_validate::live::{LiveClose, LiveRecord};
 pub use error::{Kind, Result, ServiceError};
+pub use publish::{ComposedNote, NoteOutcome};
 pub use stories::{Stories, ThemeRef};
 pub use views::*;
 use work::Flights;

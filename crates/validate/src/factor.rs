@@ -17,20 +17,39 @@ pub const FACTOR: &str = "factor";
 /// Values of a factor by (date, ticker).
 #[derive(Debug, Clone, Default)]
 pub struct FactorValues {
+    /// The file (or request field) the values came from, as errors name it.
     pub file: String,
+    /// The value of each (date, ticker).
     pub values: HashMap<(NaiveDate, String), f64>,
 }
 
 /// A factor file that cannot be read, naming the file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum FactorError {
+    /// The file could not be read.
     #[error("{file}: {source}")]
-    Io { file: String, source: std::io::Error },
-    /// `at` is "line N" of a CSV file or "row N" of a Parquet file.
+    Io {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line or row that cannot be read.
     #[error("{file}, {at}: {why}")]
-    At { file: String, at: String, why: String },
+    At {
+        /// The file.
+        file: String,
+        /// "line N" of a CSV file, "row N" of a Parquet file.
+        at: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// No row had a value.
     #[error("{file}: no rows with a value (expected date, ticker and value columns and a row per date and ticker)")]
-    Empty { file: String },
+    Empty {
+        /// The file.
+        file: String,
+    },
 }
 
 impl FactorValues {
@@ -101,9 +120,11 @@ impl FactorValues {
 }
 
 /// What of a factor file was used, and what was dropped and why.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct FactorUse {
+    /// The file, as errors name it.
     pub file: String,
+    /// Rows with a value.
     pub rows: usize,
     /// Values matched to a ticker scored on a rebalance date.
     pub used: usize,

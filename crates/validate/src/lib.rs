@@ -12,6 +12,8 @@
 //! The evaluation ([`evaluate`]) takes a plain [`Panel`] of observations so that it
 //! can be tested on synthetic panels with planted signals, independent of scoring.
 
+#![warn(missing_docs)]
+
 pub mod factor;
 pub mod live;
 pub mod report;
@@ -28,12 +30,15 @@ use serde::{Deserialize, Serialize};
 
 /// The factors evaluated, in report order.
 pub const FACTORS: [&str; 5] = ["alpha_score", "momentum", "value", "quality", "sentiment"];
+/// Quantiles per date: quintiles.
 pub const QUANTILES: usize = 5;
 
 /// One ticker on one rebalance date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
+    /// The ticker, as the universe spells it.
     pub ticker: String,
+    /// Its GICS sector on the date.
     pub sector: Sector,
     /// Factor name -> value (a score), `None` when unscored.
     pub factors: BTreeMap<&'static str, Option<f64>>,
@@ -41,30 +46,42 @@ pub struct Observation {
     pub forward: Option<f64>,
 }
 
+/// The observations of one rebalance date dropped for a missing price, by reason.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Dropped {
+    /// The rebalance date.
     pub date: NaiveDate,
     /// Scored, but no close on the rebalance date itself (stale within the window).
     pub no_close_on_date: usize,
     /// No close `horizon` trading days later: delisted, a gap, or an empty cell.
     pub no_forward_close: usize,
+    /// The tickers dropped, for either reason.
     pub tickers: Vec<String>,
 }
 
+/// Scores and forward returns, date by date: what an evaluation reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
+    /// The rebalance dates, oldest first.
     pub dates: Vec<NaiveDate>,
+    /// Each date's observations, in the order of `dates`.
     pub observations: Vec<Vec<Observation>>,
+    /// Each date's drops, in the order of `dates`.
     pub dropped: Vec<Dropped>,
     /// Rebalance dates left out because the horizon runs past the last price.
     pub dates_without_horizon: Vec<NaiveDate>,
 }
 
+/// What a backtest is asked: its span, horizon and rebalance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Spec {
+    /// First rebalance date considered.
     pub from: NaiveDate,
+    /// Last rebalance date considered.
     pub to: NaiveDate,
+    /// Forward return horizon, trading days.
     pub horizon: usize,
+    /// How often to rebalance.
     pub rebalance: Every,
 }
 
@@ -177,31 +194,46 @@ pub fn build_panels(
     (panels, usage)
 }
 
+/// One date's rank IC.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct IcPoint {
+    /// The rebalance date.
     pub date: NaiveDate,
+    /// Spearman correlation of the factor with the forward return.
     pub ic: f64,
+    /// Names with both.
     pub n: usize,
 }
 
+/// A factor's rank IC over dates.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct IcSummary {
+    /// Mean over dates.
     pub mean: Option<f64>,
+    /// Sample standard deviation over dates.
     pub std: Option<f64>,
     /// mean / std of the per-date IC.
     pub ir: Option<f64>,
+    /// Newey–West t-statistic of the mean (see `t_stat_method`).
     pub t_stat: Option<f64>,
+    /// Share of dates with a positive IC.
     pub hit_rate: Option<f64>,
+    /// Dates with an IC (at least [`MIN_IC_N`] names).
     pub n_dates: usize,
+    /// Every date's IC.
     pub series: Vec<IcPoint>,
 }
 
+/// One date's quintiles.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct QuantileDate {
+    /// The rebalance date.
     pub date: NaiveDate,
     /// Mean forward return of quintiles 1 (lowest scores) to 5 (highest).
     pub returns: Vec<Option<f64>>,
+    /// Names in each quintile.
     pub counts: Vec<usize>,
+    /// Q5 − Q1, when both have names.
     pub spread: Option<f64>,
 }
 
@@ -210,9 +242,12 @@ pub struct QuantileDate {
 /// quant reads beside them.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Quantiles {
+    /// The factor ranked (`alpha_score`, or `factor` for a user's).
     pub factor: &'static str,
+    /// How many quantiles: [`QUANTILES`].
     pub count: usize,
     #[serde(flatten)]
+    /// Raw forward returns.
     pub returns: QuantileReturns,
     /// The same with each date's forward returns less their mean over the
     /// names ranked that date (Alphalens's "demeaned"): what each quintile
@@ -224,6 +259,7 @@ pub struct Quantiles {
     pub sector_neutral: QuantileReturns,
     /// Compounded quintile returns after each date (one horizon per date).
     pub cumulative: Vec<Vec<f64>>,
+    /// Every date's raw quintile returns.
     pub series: Vec<QuantileDate>,
 }
 
@@ -238,7 +274,9 @@ pub struct QuantileReturns {
     pub std_errors: Vec<Option<f64>>,
     /// Q5 − Q1 averaged over the dates with both.
     pub spread_mean: Option<f64>,
+    /// Standard error of the spread's mean.
     pub spread_std_error: Option<f64>,
+    /// The spread's mean over its standard error.
     pub spread_t_stat: Option<f64>,
 }
 
@@ -263,48 +301,71 @@ impl QuantileReturns {
     }
 }
 
+/// The Alpha Score's rank IC within one sector.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct SectorIc {
+    /// The sector.
     pub sector: Sector,
+    /// Mean over the dates with at least [`MIN_IC_N`] of its names.
     pub mean_ic: Option<f64>,
+    /// Those dates.
     pub n_dates: usize,
 }
 
+/// One rebalance's turnover of a quintile.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct TurnoverPoint {
+    /// The rebalance date.
     pub date: NaiveDate,
+    /// Share of the quintile's names not in it at the previous rebalance.
     pub turnover: f64,
 }
 
+/// How much of the top and bottom quintiles changes from one rebalance to the next.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Turnover {
     /// Mean share of the top quintile replaced since the previous rebalance.
     pub top_quantile_mean: Option<f64>,
+    /// The top quintile's turnover at each rebalance.
     pub series: Vec<TurnoverPoint>,
     /// The same for the bottom quintile.
     pub bottom_quantile_mean: Option<f64>,
+    /// The bottom quintile's turnover at each rebalance.
     pub bottom_series: Vec<TurnoverPoint>,
 }
 
+/// How many names one rebalance date scored and could measure.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Coverage {
+    /// The rebalance date.
     pub date: NaiveDate,
+    /// Tickers scored (with or without an Alpha Score).
     pub scored: usize,
+    /// Tickers with an Alpha Score.
     pub with_alpha_score: usize,
+    /// Tickers with a forward return.
     pub with_forward_return: usize,
 }
 
+/// Every figure of one panel at one horizon.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Evaluation {
+    /// Rank IC of the Alpha Score, each pillar and a user's factor.
     pub ic: BTreeMap<&'static str, IcSummary>,
     /// The rank IC with forward returns less their sector's mean, of the
     /// Alpha Score and of a user's factor.
     pub sector_neutral_ic: BTreeMap<&'static str, IcSummary>,
+    /// How the t-statistics were computed, in words.
     pub t_stat_method: String,
+    /// Alpha Score quintiles.
     pub quantiles: Quantiles,
+    /// IC within each sector.
     pub sectors: Vec<SectorIc>,
+    /// Quintile turnover.
     pub turnover: Turnover,
+    /// Names scored and measured, per date.
     pub coverage: Vec<Coverage>,
+    /// The Alpha Score as a factor-weighted long–short portfolio.
     pub factor_returns: FactorReturns,
     /// Mean Spearman correlation of the Alpha Score between consecutive
     /// rebalance dates, over the tickers scored on both: how stable the ranking
@@ -318,7 +379,9 @@ pub struct Evaluation {
 /// The figures of a user's factor beyond its IC (which sits in `ic.factor`).
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct OwnFactor {
+    /// Its quintiles, raw, demeaned and sector-neutral.
     pub quantiles: Quantiles,
+    /// Its factor-weighted long–short portfolio.
     pub factor_returns: FactorReturns,
 }
 
@@ -328,20 +391,27 @@ pub struct OwnFactor {
 /// factor-weighted long–short), held over the horizon.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FactorReturns {
+    /// Mean long–short return per period.
     pub mean: Option<f64>,
+    /// Its Newey–West t-statistic.
     pub t_stat: Option<f64>,
     /// Intercept and slope of the long–short return on the equal-weighted
     /// universe's return, per period (ordinary least squares over dates).
     pub alpha: Option<f64>,
+    /// The slope (see `alpha`).
     pub beta: Option<f64>,
     /// The long–short return compounded, after each date.
     pub cumulative: Vec<f64>,
+    /// Every date's returns.
     pub series: Vec<FactorReturnPoint>,
 }
 
+/// One date's long–short and universe returns.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FactorReturnPoint {
+    /// The rebalance date.
     pub date: NaiveDate,
+    /// The factor-weighted long–short return over the horizon.
     pub long_short: f64,
     /// The equal-weighted mean forward return of the stocks weighed that date.
     pub universe: f64,
@@ -387,6 +457,8 @@ pub fn overlap_lags(dates: &[NaiveDate], calendar: &[NaiveDate], horizon: usize)
     ((horizon as f64 / step).ceil() as usize).saturating_sub(1)
 }
 
+/// Every figure of `panel`, with t-statistics and standard errors of `lags`
+/// Newey–West lags (see [`overlap_lags`]).
 pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
     let has_factor = panel.observations.iter().flatten().any(|o| o.factors.contains_key(FACTOR));
     let own = has_factor.then_some(FACTOR);
@@ -643,21 +715,33 @@ fn rank_autocorrelation(panel: &Panel) -> Option<f64> {
 /// The full backtest record, as `alphadesk backtest --json` prints it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Backtest {
+    /// What this is and is not: a historical simulation.
     pub label: &'static str,
+    /// The score configuration's hash.
     pub config_hash: String,
+    /// First rebalance date considered.
     pub from: NaiveDate,
+    /// Last rebalance date considered.
     pub to: NaiveDate,
+    /// Forward return horizon, trading days.
     pub horizon: usize,
     /// Lags of the Newey–West t-statistics and standard errors (neighbouring
     /// forward windows overlap when the horizon is longer than the step).
     pub lags: usize,
+    /// How often it rebalanced.
     pub rebalance: Every,
+    /// The first and last trading day of the prices.
     pub data_range: (NaiveDate, NaiveDate),
+    /// The rebalance dates evaluated.
     pub dates: Vec<NaiveDate>,
+    /// Rebalance dates whose horizon runs past the last price.
     pub dates_without_horizon: Vec<NaiveDate>,
     #[serde(flatten)]
+    /// The figures.
     pub evaluation: Evaluation,
+    /// Each date's observations dropped for a missing price.
     pub dropped: Vec<Dropped>,
+    /// All of them.
     pub dropped_total: usize,
     /// The IC and quintiles at each horizon asked for besides `horizon`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -670,6 +754,7 @@ pub struct Backtest {
     pub holdout: Option<HoldoutFigures>,
 }
 
+/// The backtest of `cfg` over `spec` at its horizon alone.
 pub fn backtest(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Backtest {
     backtest_with(u, cfg, spec, &[], None)
 }
@@ -766,10 +851,13 @@ fn held_out(u: &Universe, panel: &Panel, horizon: usize, h: Holdout) -> HoldoutF
 pub struct HoldoutFigures {
     /// The first held-out date, and the day the holdout was declared.
     pub from: NaiveDate,
+    /// The day the holdout was declared.
     pub declared: NaiveDate,
     /// Dates before `from` whose forward window reaches it: in neither part.
     pub purged: Vec<NaiveDate>,
+    /// The dates before `from`, less the purged ones.
     pub before: HorizonFigures,
+    /// The dates from `from` on.
     pub held_out: HorizonFigures,
 }
 
@@ -782,20 +870,28 @@ pub struct HorizonFigures {
     pub dates: usize,
     /// Lags of the Newey–West t-statistic (overlapping windows at this horizon).
     pub lags: usize,
+    /// Rank IC of the Alpha Score, each pillar and a user's factor.
     pub ic: BTreeMap<&'static str, IcSummary>,
     /// The IC with forward returns less their sector's mean (see [`Evaluation`]).
     pub sector_neutral_ic: BTreeMap<&'static str, IcSummary>,
+    /// Alpha Score quintiles, raw, demeaned and sector-neutral.
     pub quantiles: Quantiles,
+    /// How the t-statistics were computed, in words.
     pub t_stat_method: String,
 }
 
 /// One factor's rank IC in brief.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct IcBrief {
+    /// Mean over dates.
     pub mean: Option<f64>,
+    /// Mean over standard deviation.
     pub ir: Option<f64>,
+    /// Newey–West t-statistic of the mean.
     pub t_stat: Option<f64>,
+    /// Share of dates with a positive IC.
     pub hit_rate: Option<f64>,
+    /// Dates with an IC.
     pub n_dates: usize,
 }
 
@@ -806,32 +902,48 @@ pub struct IcBrief {
 pub struct Figures {
     /// What these figures are, and are not.
     pub label: String,
+    /// The score configuration's hash.
     pub config_hash: String,
+    /// First rebalance date considered.
     pub from: NaiveDate,
+    /// Last rebalance date considered.
     pub to: NaiveDate,
     /// Forward return horizon, trading days.
     pub horizon: usize,
+    /// How often it rebalanced.
     pub rebalance: String,
+    /// Rebalance dates evaluated.
     pub dates: usize,
+    /// The first of them.
     pub first_date: Option<NaiveDate>,
+    /// The last of them.
     pub last_date: Option<NaiveDate>,
     /// Rank IC of the Alpha Score (`alpha_score`) and each pillar with forward returns.
     pub ic: BTreeMap<String, IcBrief>,
     /// Mean forward return per Alpha Score quintile, Q1 (lowest) to Q5.
     pub quintile_mean_returns: Vec<Option<f64>>,
+    /// Q5 − Q1 per period.
     pub spread_mean: Option<f64>,
+    /// Its Newey–West t-statistic.
     pub spread_t_stat: Option<f64>,
+    /// Share of the top quintile replaced per rebalance.
     pub top_quintile_turnover: Option<f64>,
+    /// Share of the bottom quintile replaced per rebalance.
     pub bottom_quintile_turnover: Option<f64>,
     /// The factor-weighted long–short return per period, its t-statistic, and
     /// its intercept and slope on the equal-weighted universe's return.
     pub long_short_mean: Option<f64>,
+    /// Newey–West t-statistic of `long_short_mean`.
     pub long_short_t_stat: Option<f64>,
+    /// Intercept on the equal-weighted universe's return, per period.
     pub long_short_alpha: Option<f64>,
+    /// Slope on the equal-weighted universe's return.
     pub long_short_beta: Option<f64>,
     /// Mean rank correlation of the score between consecutive rebalances.
     pub rank_autocorrelation: Option<f64>,
+    /// Observations dropped for a missing price.
     pub dropped_total: usize,
+    /// How the t-statistics were computed, in words.
     pub t_stat_method: String,
     /// The held-out dates' figures apart from the rest's, when the
     /// configuration holds some out.
@@ -842,19 +954,28 @@ pub struct Figures {
 /// [`HoldoutFigures`] in brief.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct HoldoutBrief {
+    /// The first held-out date.
     pub from: NaiveDate,
+    /// The day the holdout was declared.
     pub declared: NaiveDate,
+    /// The dates before, less the purged ones.
     pub before: PartBrief,
+    /// The held-out dates.
     pub held_out: PartBrief,
 }
 
 /// The Alpha Score's figures over some of a backtest's dates.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct PartBrief {
+    /// Rebalance dates in the part.
     pub dates: usize,
+    /// The first of them.
     pub first_date: Option<NaiveDate>,
+    /// The last of them.
     pub last_date: Option<NaiveDate>,
+    /// The Alpha Score's rank IC over them.
     pub ic: Option<IcBrief>,
+    /// Q5 − Q1 per period over them.
     pub spread_mean: Option<f64>,
 }
 
@@ -960,10 +1081,12 @@ impl Figures {
 /// horizon asked for, and the user's factor's portfolio figures.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct BacktestBrief {
+    /// The score's figures ([`Figures`]).
     pub figures: Figures,
     /// The IC decay: one entry per horizon asked for besides the main one.
     pub by_horizon: Vec<HorizonBrief>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A user's factor beyond its IC, when one was given.
     pub factor: Option<FactorBrief>,
 }
 
@@ -972,12 +1095,15 @@ pub struct BacktestBrief {
 pub struct HorizonBrief {
     /// Forward return horizon, trading days.
     pub horizon: usize,
+    /// Rebalance dates with that many trading days of prices after them.
     pub dates: usize,
+    /// The Alpha Score's rank IC.
     pub ic: Option<IcBrief>,
     /// The IC with forward returns less their sector's mean.
     pub sector_neutral_ic: Option<IcBrief>,
     /// Q5 − Q1 per period, with its Newey–West standard error.
     pub spread_mean: Option<f64>,
+    /// Standard error of `spread_mean`.
     pub spread_std_error: Option<f64>,
     /// A user's factor's IC at this horizon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -988,17 +1114,20 @@ pub struct HorizonBrief {
 /// and its long–short portfolio.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct FactorBrief {
-    pub rows: usize,
-    pub used: usize,
-    pub not_a_rebalance_date: usize,
-    pub ticker_not_scored: usize,
-    pub no_forward_return: usize,
-    pub examples: Vec<String>,
+    /// What of the factor was used, and what was dropped and why.
+    #[serde(flatten)]
+    pub usage: FactorUse,
+    /// Its rank IC with returns less their sector's mean.
     pub sector_neutral_ic: Option<IcBrief>,
+    /// Mean forward return of its quintiles, Q1 (lowest values) to Q5.
     pub quintile_mean_returns: Vec<Option<f64>>,
+    /// Q5 − Q1 per period.
     pub spread_mean: Option<f64>,
+    /// Its Newey–West t-statistic.
     pub spread_t_stat: Option<f64>,
+    /// Its factor-weighted long–short return per period.
     pub long_short_mean: Option<f64>,
+    /// Newey–West t-statistic of `long_short_mean`.
     pub long_short_t_stat: Option<f64>,
 }
 
@@ -1021,12 +1150,7 @@ impl From<&Backtest> for BacktestBrief {
                 })
                 .collect(),
             factor: bt.factor.as_ref().zip(e.own_factor.as_ref()).map(|(u, own)| FactorBrief {
-                rows: u.rows,
-                used: u.used,
-                not_a_rebalance_date: u.not_a_rebalance_date,
-                ticker_not_scored: u.ticker_not_scored,
-                no_forward_return: u.no_forward_return,
-                examples: u.examples.clone(),
+                usage: u.clone(),
                 sector_neutral_ic: e.sector_neutral_ic.get(FACTOR).map(IcBrief::of),
                 quintile_mean_returns: own.quantiles.returns.mean_returns.clone(),
                 spread_mean: own.quantiles.returns.spread_mean,

@@ -17,6 +17,7 @@ pub const LIVE_DAYS: i64 = 7;
 /// One recorded close against what followed.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct LiveClose {
+    /// The close recorded.
     pub as_of: NaiveDate,
     /// When the scores were first stated (UTC, RFC 3339).
     pub recorded_at: String,
@@ -35,18 +36,23 @@ pub struct LiveClose {
 /// The recorded closes' rank ICs, and their mean over the live ones.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct LiveRecord {
+    /// The configuration of record's hash.
     pub config_hash: String,
     /// Forward return horizon, trading days.
     pub horizon: usize,
+    /// Every recorded close, oldest first.
     pub closes: Vec<LiveClose>,
     /// Over the live closes that have matured.
     pub live_dates: usize,
+    /// Mean rank IC over the live closes that matured.
     pub live_mean_ic: Option<f64>,
+    /// Its Newey–West t-statistic.
     pub live_t_stat: Option<f64>,
 }
 
 /// One close's scores as they were first stated.
 pub struct Stated<'a> {
+    /// The close.
     pub as_of: NaiveDate,
     /// When (UTC, RFC 3339).
     pub recorded_at: &'a str,

@@ -180,11 +180,10 @@ pub fn files(bt: &Backtest, live: Option<&LiveRecord>) -> Vec<(&'static str, Str
     );
     let _ = writeln!(md, "## Rank IC (Spearman) with the forward return\n");
     let _ = writeln!(md, "| factor | mean IC | std | IR | t-stat | hit rate | dates |\n|---|---|---|---|---|---|---|");
-    for f in FACTORS.into_iter().chain(bt.factor.is_some().then_some(crate::FACTOR)) {
-        let s = &e.ic[f];
+    let mut ic_row = |label: String, s: &crate::IcSummary| {
         let _ = writeln!(
             md,
-            "| {f} | {} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} |",
             num(s.mean),
             s.std.map(|x| format!("{x:.4}")).unwrap_or("—".into()),
             num(s.ir),
@@ -192,18 +191,12 @@ pub fn files(bt: &Backtest, live: Option<&LiveRecord>) -> Vec<(&'static str, Str
             s.hit_rate.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("—".into()),
             s.n_dates
         );
+    };
+    for f in FACTORS.into_iter().chain(bt.factor.is_some().then_some(crate::FACTOR)) {
+        ic_row(f.to_string(), &e.ic[f]);
     }
     for (f, s) in &e.sector_neutral_ic {
-        let _ = writeln!(
-            md,
-            "| {f}, sector-neutral | {} | {} | {} | {} | {} | {} |",
-            num(s.mean),
-            s.std.map(|x| format!("{x:.4}")).unwrap_or("—".into()),
-            num(s.ir),
-            s.t_stat.map(|x| format!("{x:+.2}")).unwrap_or("—".into()),
-            s.hit_rate.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or("—".into()),
-            s.n_dates
-        );
+        ic_row(format!("{f}, sector-neutral"), s);
     }
     let _ = writeln!(
         md,

@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::AsOf;
-use alphadesk_score::Every;
+use alphadesk_service::Every;
 use alphadesk_service::{percent_with_se, BacktestSpec as Spec, FACTOR, FACTORS};
 
 use crate::output::Out;

@@ -181,10 +181,8 @@ fn stories_section(service: &Service, db: &Path, window: (&str, &str), out: &mut
 fn notes_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<PathBuf> {
     let as_of = DEMO_AS_OF.parse()?;
     let dir = db.parent().unwrap_or(Path::new("")).join("alphadesk-notes");
-    let o = service.with_checker(as_of, |checker| {
-        super::publish::publish(checker, &checker.tickers(), &dir)
-            .map_err(|e| alphadesk_service::ServiceError::new(alphadesk_service::Kind::Internal, format!("{e:#}")))
-    })?;
+    let started = std::time::Instant::now();
+    let o = super::publish::publish(service.compose_notes(as_of, &[])?, &dir, started)?;
     writeln!(out, "\n== Research notes as of {as_of}, each checked against the publishing rules ==")?;
     super::publish::print_failures(out, &o)?;
     writeln!(out, "  {}", o.summary())?;

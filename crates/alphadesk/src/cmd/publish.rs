@@ -3,9 +3,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::{AsOf, Ticker};
-use alphadesk_notes::{compose, render};
-use alphadesk_rules::{Checker, Verdict};
-use alphadesk_service::{Stories, StoryView};
+use alphadesk_service::{NoteOutcome, Stories, StoryView, Verdict};
 
 use super::note::Format;
 use crate::output::Out;
@@ -68,10 +66,10 @@ fn note_path(dir: &Path, ticker: &str, f: Format) -> Result<PathBuf, String> {
     Ok(dir.join(format!("{}.{}", t.as_str(), f.extension())))
 }
 
-/// Composes and checks a note per ticker; writes only the passing ones. One
-/// ticker that cannot be written does not stop the others.
-pub fn publish(checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow::Result<Outcome> {
-    let started = std::time::Instant::now();
+/// Writes the notes that passed into `out` (Markdown, HTML and JSON each) and
+/// withdraws an earlier file of a note that fails or cannot be composed now.
+/// One ticker that cannot be written does not stop the others.
+pub fn publish(notes: Vec<NoteOutcome>, out: &Path, started: std::time::Instant) -> anyhow::Result<Outcome> {
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
     let mut o = Outcome { published: vec![], failed: vec![], skipped: vec![], seconds: 0.0 };
     // A note published by an earlier run must not outlive a failure in this one:
@@ -85,43 +83,31 @@ pub fn publish(checker: &Checker<'_>, tickers: &[String], out: &Path) -> anyhow:
         }
         Ok(())
     };
-    let mut seen = std::collections::BTreeSet::new();
-    for t in tickers {
-        if !seen.insert(t.clone()) {
-            continue;
-        }
-        // The checker keeps the dossier it builds: composing from it means the
-        // note is checked against exactly what it was written from, built once.
-        let note = match checker.dossier(t) {
-            Ok(Some(d)) => compose(&d).map_err(|e| e.to_string()),
-            Ok(None) => Err(format!("{t} has no fresh price on {}: nothing current to write about", checker.as_of())),
-            Err(e) => Err(e.to_string()),
-        };
-        let note = match note {
-            Ok(n) => n,
-            Err(why) => {
-                let why = match withdraw(t) {
+    for n in notes {
+        let note = match n {
+            NoteOutcome::Checked(note) => note,
+            NoteOutcome::NotComposed { ticker, why } => {
+                let why = match withdraw(&ticker) {
                     Ok(()) => why,
                     Err(e) => format!("{why}; {e}"),
                 };
-                o.skipped.push((t.clone(), why));
+                o.skipped.push((ticker, why));
                 continue;
             }
         };
-        let md = render::markdown(&note);
-        let verdict = checker.check(&md, Some(&note.ticker))?;
-        if !verdict.passed {
+        if !note.verdict.passed {
             if let Err(e) = withdraw(&note.ticker) {
                 o.skipped.push((note.ticker.clone(), e));
             }
-            o.failed.push((note.ticker.clone(), verdict));
+            o.failed.push((note.ticker.clone(), note.verdict));
             continue;
         }
-        let written = [Format::Md, Format::Html, Format::Json].into_iter().try_for_each(|f| {
-            let path = note_path(out, &note.ticker, f)?;
-            let text = if f == Format::Md { md.clone() } else { f.render(&note) };
-            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-        });
+        let written = [(Format::Md, &note.markdown), (Format::Html, &note.html), (Format::Json, &note.json)]
+            .into_iter()
+            .try_for_each(|(f, text)| {
+                let path = note_path(out, &note.ticker, f)?;
+                std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+            });
         match written {
             Ok(()) => o.published.push(note.ticker.clone()),
             Err(e) => o.skipped.push((note.ticker.clone(), e)),
@@ -224,30 +210,9 @@ pub fn print_failures(out: &mut Out, o: &Outcome) -> std::io::Result<()> {
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), a.rules.as_deref())?;
     let as_of = super::as_of_or_latest(&service, a.as_of)?;
-    let o = service.with_checker(as_of, |checker| {
-        let mut tickers: Vec<String> = Vec::new();
-        if a.tickers.is_empty() {
-            tickers = checker.tickers();
-        } else {
-            for t in &a.tickers {
-                let t = t.trim();
-                if t.is_empty() {
-                    continue;
-                }
-                match Ticker::new(t) {
-                    Ok(t) => tickers.push(t.as_str().to_string()),
-                    Err(e) => return Err(alphadesk_service::ServiceError::bad_input(format!("--tickers: {e}"))),
-                }
-            }
-        }
-        if tickers.is_empty() {
-            return Err(alphadesk_service::ServiceError::not_found(format!(
-                "no ticker is scored on {as_of}: nothing to publish"
-            )));
-        }
-        publish(checker, &tickers, &a.out)
-            .map_err(|e| alphadesk_service::ServiceError::new(alphadesk_service::Kind::Internal, format!("{e:#}")))
-    })?;
+    let started = std::time::Instant::now();
+    let notes = service.compose_notes(as_of, &a.tickers)?;
+    let o = publish(notes, &a.out, started)?;
     print_failures(out, &o)?;
     writeln!(out, "{} -> {}", o.summary(), a.out.display())?;
     let mut stories_ok = true;

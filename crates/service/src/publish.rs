@@ -1,0 +1,133 @@
+//! Publishing a date's notes: each composed from the dossier the checker
+//! builds, so a note is checked against exactly what it was written from, and
+//! handed back in the three renderings a folder of notes holds. Which files to
+//! write, keep or withdraw is the face's business; what a note says and
+//! whether it passes is decided here, once, for every face.
+
+use alphadesk_model::{NaiveDate, Ticker};
+use alphadesk_notes::{compose, render};
+use alphadesk_rules::Verdict;
+
+use crate::{Result, Service, ServiceError};
+
+/// One ticker's note, composed and checked.
+#[derive(Debug, Clone)]
+pub struct ComposedNote {
+    /// The subject, as the universe spells it.
+    pub ticker: String,
+    /// The note as Markdown: what was checked.
+    pub markdown: String,
+    /// The same note as an HTML page.
+    pub html: String,
+    /// The same note as JSON, with its claims and sources.
+    pub json: String,
+    /// The checker's verdict on the Markdown.
+    pub verdict: Verdict,
+}
+
+/// What became of one ticker asked for.
+#[derive(Debug, Clone)]
+pub enum NoteOutcome {
+    /// Composed and checked; whether it passed is in its verdict.
+    Checked(Box<ComposedNote>),
+    /// No note could be written (no fresh price on the date, too little data),
+    /// and why.
+    NotComposed {
+        /// The ticker asked for.
+        ticker: String,
+        /// Why.
+        why: String,
+    },
+}
+
+impl Service {
+    /// The notes of `as_of` for `tickers` (every ticker scored on the date when
+    /// none are given), each composed and checked, in the order asked, a ticker
+    /// given twice once. A malformed ticker is a bad input naming it; a ticker
+    /// with nothing current to write about is reported with why, never dropped.
+    pub fn compose_notes(&self, as_of: NaiveDate, tickers: &[String]) -> Result<Vec<NoteOutcome>> {
+        self.with_checker(as_of, |checker| {
+            let asked: Vec<String> = if tickers.is_empty() {
+                checker.tickers()
+            } else {
+                let mut valid = Vec::with_capacity(tickers.len());
+                for t in tickers.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                    let t = Ticker::new(t).map_err(|e| ServiceError::bad_input(format!("tickers: {e}")))?;
+                    valid.push(t.as_str().to_string());
+                }
+                valid
+            };
+            if asked.is_empty() {
+                return Err(ServiceError::not_found(format!("no ticker is scored on {as_of}: nothing to publish")));
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            let mut out = Vec::with_capacity(asked.len());
+            for t in asked {
+                if !seen.insert(t.clone()) {
+                    continue;
+                }
+                let note = match checker.dossier(&t) {
+                    Ok(Some(d)) => compose(&d).map_err(|e| e.to_string()),
+                    Ok(None) => {
+                        Err(format!("{t} has no fresh price on {}: nothing current to write about", checker.as_of()))
+                    }
+                    Err(e) => Err(e.to_string()),
+                };
+                let note = match note {
+                    Ok(n) => n,
+                    Err(why) => {
+                        out.push(NoteOutcome::NotComposed { ticker: t, why });
+                        continue;
+                    }
+                };
+                let markdown = render::markdown(&note);
+                let verdict = checker.check(&markdown, Some(&note.ticker))?;
+                out.push(NoteOutcome::Checked(Box::new(ComposedNote {
+                    ticker: note.ticker.clone(),
+                    html: render::html(&note),
+                    json: render::json(&note),
+                    markdown,
+                    verdict,
+                })));
+            }
+            Ok(out)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_ticker_asked_is_composed_once_or_reported_with_why() {
+        let Some(data) = alphadesk_testkit::data_dir() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("publish.db");
+        {
+            let mut w = crate::write::Writer::open(&db, "test").unwrap();
+            let paths: Vec<std::path::PathBuf> =
+                alphadesk_testkit::SMALL_STORE_FILES.iter().map(|f| data.join(f)).collect();
+            let s = w.ingest(&paths, |_, _, _| {}).unwrap();
+            assert!(s.failed.is_empty(), "{:?}", s.failed);
+        }
+        let service = Service::open(&db, Default::default()).unwrap();
+        let as_of: NaiveDate = "2018-04-30".parse().unwrap();
+        let asked = ["aapl", "ZZZZ", "AAPL", " "].map(String::from);
+        let notes = service.compose_notes(as_of, &asked).unwrap();
+        assert_eq!(notes.len(), 2, "AAPL once, ZZZZ reported, the blank skipped");
+        let NoteOutcome::Checked(aapl) = &notes[0] else { panic!("{:?}", notes[0]) };
+        assert_eq!(aapl.ticker, "AAPL");
+        assert!(aapl.markdown.contains("AAPL") && aapl.html.contains("<") && aapl.json.starts_with('{'));
+        // The verdict is the checker's on exactly this Markdown.
+        assert_eq!(aapl.verdict, service.check(&aapl.markdown, Some(as_of), &["AAPL".to_string()]).unwrap());
+        let NoteOutcome::NotComposed { ticker, why } = &notes[1] else { panic!("{:?}", notes[1]) };
+        assert_eq!(ticker, "ZZZZ");
+        assert!(why.contains("not in the store's universe"), "{why}");
+
+        let all = service.compose_notes(as_of, &[]).unwrap();
+        assert_eq!(all.len(), 6, "every ticker scored on the date");
+        let e = service.compose_notes(as_of, &["AAPL".into(), "zz..z".into()]).unwrap_err();
+        assert!(e.to_string().contains("tickers: invalid ticker: \"zz..z\""), "{e}");
+    }
+}
