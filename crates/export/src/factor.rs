@@ -62,7 +62,10 @@ pub fn read_parquet(path: &Path) -> Result<FactorValues, FactorError> {
             row += 1;
             let at = format!("row {row}");
             let bad = |why: String| FactorError::At { file: file.clone(), at: at.clone(), why };
-            let date = date_of(dates, k).ok_or_else(|| bad("no date, or a date out of range".into()))?;
+            let date = date_of(dates, k).ok_or_else(|| match text(dates, k) {
+                Some(t) => bad(format!("date {t:?} is not YYYY-MM-DD")),
+                None => bad("no date, or one out of range".into()),
+            })?;
             let ticker = text(tickers, k).ok_or_else(|| bad("no ticker".into()))?;
             f.add(&at, date, &ticker, value_of(values, k))?;
         }
@@ -223,6 +226,12 @@ mod tests {
             ("value", Arc::new(StringArray::from(vec!["high"]))),
         ]);
         assert!(e.contains("column \"value\" is Utf8, which is not read as a value"), "{e}");
+        let e = err(vec![
+            ("date", Arc::new(StringArray::from(vec!["31/03/2017"])) as ArrayRef),
+            ("ticker", Arc::new(StringArray::from(vec!["AAPL"]))),
+            ("value", Arc::new(Float64Array::from(vec![1.0]))),
+        ]);
+        assert!(e.ends_with("row 1: date \"31/03/2017\" is not YYYY-MM-DD"), "{e}");
         let e = err(vec![("date", Arc::new(Date32Array::from(vec![17_256])) as ArrayRef)]);
         assert!(e.contains("no \"ticker\" column (it has [\"date\"])"), "{e}");
         let e = err(vec![

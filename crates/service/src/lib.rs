@@ -122,6 +122,9 @@ pub struct Snapshot {
     facts: Flights<(NaiveDate, String), alphadesk_fundamentals::FactsReport>,
     record: Flights<(), Backtest>,
     figures: OnceLock<Arc<Figures>>,
+    /// The live record: recorded closes change only with a write, which makes
+    /// a new snapshot.
+    live: Flights<(), alphadesk_validate::live::LiveRecord>,
     /// What every date's checker shares (names, accessions, files, rules).
     catalog: Flights<(), Catalog>,
     /// Every ticker's note of a date, summarised (headline, verdict): composed
@@ -765,23 +768,26 @@ impl Service {
     /// only closes stated within a week of themselves, never a replay.
     pub fn live_record(&self) -> Result<alphadesk_validate::live::LiveRecord> {
         let snap = self.snapshot()?;
-        let hash = ScoreConfig::default().hash();
-        let recorded = self.reader().get().live_scores(&hash)?;
-        let horizon = alphadesk_validate::record_spec().horizon;
-        let (Some(first), Some(latest)) = (recorded.first().map(|r| r.as_of), snap.index.calendar.last().copied())
-        else {
-            return Ok(alphadesk_validate::live::live_record(&snap.index, &hash, &[], horizon));
-        };
-        let universe = self.universe(&snap, Window::dates(first.min(latest), latest))?;
-        let stated: Vec<alphadesk_validate::live::Stated<'_>> = recorded
-            .iter()
-            .map(|r| alphadesk_validate::live::Stated {
-                as_of: r.as_of,
-                recorded_at: &r.recorded_at,
-                scores: &r.scores,
-            })
-            .collect();
-        Ok(alphadesk_validate::live::live_record(&universe, &hash, &stated, horizon))
+        let record = snap.live.get_or_compute(&self.pool, (), |_| {
+            let hash = ScoreConfig::default().hash();
+            let recorded = self.reader().get().live_scores(&hash)?;
+            let horizon = alphadesk_validate::record_spec().horizon;
+            let (Some(first), Some(latest)) = (recorded.first().map(|r| r.as_of), snap.index.calendar.last().copied())
+            else {
+                return Ok(alphadesk_validate::live::live_record(&snap.index, &hash, &[], horizon));
+            };
+            let universe = self.universe(&snap, Window::dates(first.min(latest), latest))?;
+            let stated: Vec<alphadesk_validate::live::Stated<'_>> = recorded
+                .iter()
+                .map(|r| alphadesk_validate::live::Stated {
+                    as_of: r.as_of,
+                    recorded_at: &r.recorded_at,
+                    scores: &r.scores,
+                })
+                .collect();
+            Ok(alphadesk_validate::live::live_record(&universe, &hash, &stated, horizon))
+        })?;
+        Ok(record.as_ref().clone())
     }
 
     /// Each split of the tickers asked (every priced ticker when none) as the
@@ -1168,13 +1174,6 @@ impl Service {
                 return Err(ServiceError::bad_input("give the factor as `factor` rows or as `factor_csv`, not both"))
             }
             (rows, None) => {
-                if rows.len() > params::MAX_FACTOR_ROWS {
-                    return Err(ServiceError::bad_input(format!(
-                        "factor: {} rows; at most {} in one request",
-                        rows.len(),
-                        params::MAX_FACTOR_ROWS
-                    )));
-                }
                 let mut f = alphadesk_validate::FactorValues::new("factor");
                 for (i, r) in rows.iter().enumerate() {
                     f.add(&format!("row {}", i + 1), r.date, &r.ticker, r.value).map_err(factor_error)?;
@@ -1185,14 +1184,14 @@ impl Service {
                 Some(alphadesk_validate::FactorValues::parse("factor_csv", text).map_err(factor_error)?)
             }
         };
-        if let Some(f) = &factor {
-            if f.values.len() > params::MAX_FACTOR_ROWS {
-                return Err(ServiceError::bad_input(format!(
-                    "factor_csv: {} rows; at most {} in one request",
-                    f.values.len(),
-                    params::MAX_FACTOR_ROWS
-                )));
-            }
+        // The body's size bounds the parse; this bounds the evaluation.
+        if let Some(f) = factor.as_ref().filter(|f| f.values.len() > params::MAX_FACTOR_ROWS) {
+            return Err(ServiceError::bad_input(format!(
+                "{}: {} rows with a value; at most {} in one request",
+                f.file,
+                f.values.len(),
+                params::MAX_FACTOR_ROWS
+            )));
         }
         let snap = self.snapshot()?;
         let to = self.asked(&snap, p.to)?;
@@ -1496,6 +1495,7 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
         facts: Flights::new(CACHE_ENTRIES),
         record: Flights::new(1),
         figures: OnceLock::new(),
+        live: Flights::new(1),
         catalog: Flights::new(1),
         summaries: Flights::new(CACHE_ENTRIES),
         themes: Flights::new(stories::THEME_WINDOWS),
