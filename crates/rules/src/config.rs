@@ -11,29 +11,41 @@ pub const DEFAULT_TOML: &str = include_str!("../default.toml");
 /// The phrase lists a rules file may set.
 pub const PHRASE_LISTS: [&str; 6] = ["promissory", "personalized-advice", "projection", "upside", "risk", "off-topic"];
 
+/// How much a rule's violation counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Fails the note.
     Error,
+    /// Reported; the note passes.
     Warning,
+    /// Not checked.
     Off,
 }
 
+/// A rule set: the shipped one (`default.toml`, docs/rules.md) or a file of
+/// the user's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RulesConfig {
+    /// The disclaimer every note must carry, verbatim.
     pub disclaimer: String,
+    /// How many calendar days a note's data date may precede its publication.
     pub freshness_days: i64,
     /// By rule; a rule id the checker does not know is an error naming the
     /// rules it knows (serde's `unknown variant`).
     pub severity: BTreeMap<RuleId, Severity>,
+    /// Each phrase list of [`PHRASE_LISTS`] by name.
     pub phrases: BTreeMap<String, Vec<String>>,
 }
 
+/// A rules file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// Not TOML of this shape (an unknown rule id among them).
     #[error("rules config: {0}")]
     Toml(#[from] toml::de::Error),
+    /// TOML of this shape with a value out of range.
     #[error("rules config: {0}")]
     Invalid(String),
 }
@@ -45,6 +57,7 @@ impl Default for RulesConfig {
 }
 
 impl RulesConfig {
+    /// Reads a rule set from TOML text.
     pub fn from_toml(text: &str) -> Result<RulesConfig, ConfigError> {
         let c: RulesConfig = toml::from_str(text)?;
         for k in c.phrases.keys() {
@@ -63,6 +76,7 @@ impl RulesConfig {
         self.severity.get(&rule).copied().unwrap_or(Severity::Error)
     }
 
+    /// The phrases of one list (none when the file leaves it out).
     pub fn phrases(&self, list: &str) -> &[String] {
         self.phrases.get(list).map(Vec::as_slice).unwrap_or(&[])
     }

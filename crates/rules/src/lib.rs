@@ -29,6 +29,8 @@
 //! `relevance`, `phrases`, `freshness`, `sources`) adding its checks to the
 //! one-note `Run` defined here.
 
+#![warn(missing_docs)]
+
 pub mod config;
 mod entity;
 mod freshness;
@@ -59,41 +61,53 @@ use note::{Line, ParsedNote, Part};
 use phrases::phrase_pattern;
 use relevance::paren_ticker_re;
 
+/// One problem the checker found, where it is and why.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Violation {
+    /// The rule broken.
     pub rule: RuleId,
+    /// How much it counts: an error fails the note, a warning is reported.
     pub severity: Severity,
+    /// 1-based line of the note.
     pub line: usize,
     /// 1-based, in characters.
     pub column: usize,
+    /// The offending text, as written.
     pub text: String,
+    /// Why it breaks the rule, in a sentence.
     pub message: String,
 }
 
+/// The checker's answer on one note or story.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Verdict {
+    /// No violation of error severity.
     pub passed: bool,
     /// The subject of a one-company note.
     pub subject: Option<String>,
     /// Every subject: one for a note, any number for a story (none for a story
     /// about no company alphadesk covers).
     pub subjects: Vec<String>,
+    /// The publication date the note was read as of.
     pub as_of: NaiveDate,
+    /// Every problem, by line and column.
     pub violations: Vec<Violation>,
 }
 
 impl Verdict {
-    /// The distinct rules that failed, sorted.
-    /// The ids of the rules broken, as spelled in reports.
+    /// The ids of the rules broken, as spelled in reports, sorted.
     pub fn rules(&self) -> BTreeSet<&'static str> {
         self.violations.iter().map(|v| v.rule.as_str()).collect()
     }
 }
 
+/// Why a note could not be checked at all.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
+    /// A subject named that the store does not hold.
     #[error("{0} is not in the store's universe")]
     UnknownSubject(String),
+    /// The store could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -121,6 +135,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Reads what every date's checks share from `store`, under `rules`.
     pub fn load(store: &Store, rules: RulesConfig) -> Result<Catalog, StoreError> {
         let conn = store.conn();
         let paths = read::source_paths(conn)?;
@@ -144,6 +159,7 @@ impl Catalog {
         })
     }
 
+    /// The rule set in force.
     pub fn rules(&self) -> &RulesConfig {
         &self.rules
     }
@@ -219,6 +235,7 @@ impl<'d> Checker<'d> {
         self.dossiers.lock().expect("dossier cache").clear();
     }
 
+    /// The publication date checked against.
     pub fn as_of(&self) -> NaiveDate {
         self.desk.as_of
     }

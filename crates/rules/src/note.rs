@@ -8,43 +8,62 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+/// Which part of a note a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
+    /// Between the `---` fences at the top.
     FrontMatter,
+    /// A Markdown heading.
     Heading,
+    /// Prose, lists and tables.
     Body,
     /// A numbered entry of the source list.
     Source,
 }
 
+/// One line of a note.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line<'a> {
     /// 1-based line number in the file.
     pub number: usize,
+    /// The line, without its end.
     pub text: &'a str,
+    /// Which part of the note it is.
     pub part: Part,
 }
 
+/// One numbered entry of a note's source list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceEntry<'a> {
+    /// Its number, as citations give it.
     pub number: usize,
+    /// Its 1-based line.
     pub line: usize,
+    /// What it names, after the number.
     pub text: &'a str,
 }
 
+/// One citation marker's number, where it stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Citation {
+    /// The source number cited.
     pub number: usize,
+    /// The 1-based line.
     pub line: usize,
     /// Byte offset in the line.
     pub start: usize,
+    /// Byte offset of its end.
     pub end: usize,
 }
 
+/// A note read into addressable parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParsedNote<'a> {
+    /// Front-matter fields: value and 1-based line.
     pub front: BTreeMap<String, (String, usize)>,
+    /// Every line.
     pub lines: Vec<Line<'a>>,
+    /// The source list by number.
     pub sources: BTreeMap<usize, SourceEntry<'a>>,
 }
 
@@ -66,6 +85,7 @@ fn is_sources_heading(t: &str) -> bool {
     matches!(h.as_str(), "sources" | "references" | "citations")
 }
 
+/// Reads a note: front matter, lines by part, the source list.
 pub fn parse(text: &str) -> ParsedNote<'_> {
     // A UTF-8 byte-order mark (editors on Windows write one) is not text: without
     // this the front matter's `---` would not be seen.
@@ -119,6 +139,8 @@ pub fn parse(text: &str) -> ParsedNote<'_> {
 /// Sources a citation range may span.
 const MAX_RANGE: usize = 10_000;
 
+/// The citations of line `number` of a note, every number of a list or range
+/// (`[1, 4]`, `[4–7]`) on its own.
 pub fn citations(line: &str, number: usize) -> Vec<Citation> {
     citation_re()
         .captures_iter(line)

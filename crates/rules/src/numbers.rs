@@ -12,11 +12,14 @@ use std::sync::OnceLock;
 use alphadesk_model::NaiveDate;
 use regex::{Captures, Regex};
 
+/// What a number in prose is, read from its unit and the words around it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
+    /// An amount of dollars.
     Usd,
     /// Written in percent units (12.3 for `12.3%`).
     Percent,
+    /// A number of shares.
     Shares,
     /// A bare number: a count, or a decimal.
     Plain,
@@ -24,21 +27,32 @@ pub enum Kind {
     Signed,
     /// `72/100`.
     OutOf100,
+    /// A calendar date.
     Date(NaiveDate),
+    /// A month of a year.
     Month(i32, u32),
+    /// A year.
     Year(i32),
+    /// A quarter (1–4) of a year.
     Quarter(i32, u32),
+    /// A span such as `52-week` or `three months`: its length and unit
+    /// letter (years and quarters in months).
     Window(u32, char),
 }
 
+/// One number read from a line of prose.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
     /// Byte range in the line.
     pub start: usize,
+    /// Byte offset of its end.
     pub end: usize,
+    /// What it is.
     pub kind: Kind,
     /// The value in the unit of its kind (dollars, percent points, shares, count).
     pub value: f64,
+    /// How far a held value may be from `value` and still be the one
+    /// written, given the precision written.
     pub tolerance: f64,
     /// +1 or -1 when words before it say which way ("down 4.5%"), else 0.
     pub direction: i8,
