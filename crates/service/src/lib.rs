@@ -34,7 +34,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use alphadesk_model::{NaiveDate, Sector, Ticker};
 use alphadesk_notes::{compose, render, Desk};
-use alphadesk_rules::{Catalog, Checker, RulesConfig};
+use alphadesk_rules::{Catalog, Checker};
 use alphadesk_score::{score, ScoreConfig, Universe, Window};
 use alphadesk_store::Store;
 use alphadesk_validate::Spec;
@@ -44,7 +44,7 @@ pub use alphadesk_fundamentals::actions::{ratio_label, SplitCheck, Testimony, Wi
 pub use alphadesk_sync as sync;
 pub use alphadesk_validate::live::{LiveClose, LiveRecord};
 pub use error::{Kind, Result, ServiceError};
-pub use publish::{ComposedNote, NoteOutcome};
+pub use publish::{ComposedNote, NoteOutcome, NoteText};
 pub use stories::{Stories, ThemeRef};
 pub use views::*;
 use work::Flights;
@@ -1223,7 +1223,7 @@ impl Service {
 
     /// Runs `f` with the desk of `as_of`: what every note of that date is composed
     /// from.
-    pub fn with_desk<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_desk<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
         self.desk_on(self.snapshot()?.as_ref(), as_of, f)
     }
 
@@ -1243,7 +1243,7 @@ impl Service {
 
     /// Runs `f` with a publishing desk and checker for `as_of`: the shared work of
     /// composing and checking notes on one date.
-    pub fn with_checker<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Checker<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_checker<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Checker<'_>) -> Result<T>) -> Result<T> {
         let snap = self.snapshot()?;
         self.checker_on(&snap, as_of, f)
     }
@@ -1616,13 +1616,13 @@ fn within_limit(markdown: &str) -> Result<()> {
 }
 
 /// Checks one note with a checker, within the size limit.
-pub fn check_note(checker: &Checker<'_>, markdown: &str, tickers: &[String]) -> Result<Verdict> {
+pub(crate) fn check_note(checker: &Checker<'_>, markdown: &str, tickers: &[String]) -> Result<Verdict> {
     within_limit(markdown)?;
     Ok(checker.check_story(markdown, tickers)?)
 }
 
 /// Composes and checks one note with a checker's desk.
-pub fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView> {
+pub(crate) fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView> {
     let dossier = checker
         .dossier(ticker)?
         .ok_or_else(|| ServiceError::not_found(format!("{ticker} has no fresh price on {}", checker.as_of())))?;

@@ -10,17 +10,30 @@ use alphadesk_rules::Verdict;
 
 use crate::{Result, Service, ServiceError};
 
+/// A note in the three renderings a folder of notes holds.
+#[derive(Debug, Clone)]
+pub struct NoteText {
+    /// Markdown with numbered sources: what the checker reads.
+    pub markdown: String,
+    /// The same note as an HTML page.
+    pub html: String,
+    /// The same note as JSON, every claim with its value and sources.
+    pub json: String,
+}
+
+impl NoteText {
+    fn of(note: &alphadesk_notes::Note) -> NoteText {
+        NoteText { markdown: render::markdown(note), html: render::html(note), json: render::json(note) }
+    }
+}
+
 /// One ticker's note, composed and checked.
 #[derive(Debug, Clone)]
 pub struct ComposedNote {
     /// The subject, as the universe spells it.
     pub ticker: String,
-    /// The note as Markdown: what was checked.
-    pub markdown: String,
-    /// The same note as an HTML page.
-    pub html: String,
-    /// The same note as JSON, with its claims and sources.
-    pub json: String,
+    /// The note's renderings.
+    pub text: NoteText,
     /// The checker's verdict on the Markdown.
     pub verdict: Verdict,
 }
@@ -80,17 +93,28 @@ impl Service {
                         continue;
                     }
                 };
-                let markdown = render::markdown(&note);
-                let verdict = checker.check(&markdown, Some(&note.ticker))?;
-                out.push(NoteOutcome::Checked(Box::new(ComposedNote {
-                    ticker: note.ticker.clone(),
-                    html: render::html(&note),
-                    json: render::json(&note),
-                    markdown,
-                    verdict,
-                })));
+                let text = NoteText::of(&note);
+                let verdict = checker.check(&text.markdown, Some(&note.ticker))?;
+                out.push(NoteOutcome::Checked(Box::new(ComposedNote { ticker: note.ticker.clone(), text, verdict })));
             }
             Ok(out)
+        })
+    }
+
+    /// One ticker's note of `as_of`, composed (not checked: [`Service::check`]
+    /// is for that).
+    pub fn note_text(&self, ticker: &str, as_of: NaiveDate) -> Result<NoteText> {
+        let snap = self.snapshot()?;
+        let t = self.ticker(&snap, ticker)?;
+        self.with_desk(as_of, |desk| Ok(NoteText::of(&compose(&desk.dossier(&t)?)?)))
+    }
+
+    /// Many notes of one publication date, each checked against the rules with
+    /// one checker (the date's names, filings and dossiers built once); a note
+    /// that cannot be checked is its own error, the others go on.
+    pub fn check_notes(&self, as_of: NaiveDate, notes: &[&str], tickers: &[String]) -> Result<Vec<Result<Verdict>>> {
+        self.with_checker(as_of, |checker| {
+            Ok(notes.iter().map(|text| crate::check_note(checker, text, tickers)).collect())
         })
     }
 }
@@ -118,9 +142,16 @@ mod tests {
         assert_eq!(notes.len(), 2, "AAPL once, ZZZZ reported, the blank skipped");
         let NoteOutcome::Checked(aapl) = &notes[0] else { panic!("{:?}", notes[0]) };
         assert_eq!(aapl.ticker, "AAPL");
-        assert!(aapl.markdown.contains("AAPL") && aapl.html.contains("<") && aapl.json.starts_with('{'));
-        // The verdict is the checker's on exactly this Markdown.
-        assert_eq!(aapl.verdict, service.check(&aapl.markdown, Some(as_of), &["AAPL".to_string()]).unwrap());
+        let t = &aapl.text;
+        assert!(t.markdown.contains("AAPL") && t.html.contains('<') && t.json.starts_with('{'));
+        // The verdict is the checker's on exactly this Markdown, and the note the
+        // one `note_text` composes.
+        let subject = ["AAPL".to_string()];
+        assert_eq!(aapl.verdict, service.check(&t.markdown, Some(as_of), &subject).unwrap());
+        assert_eq!(service.note_text("aapl", as_of).unwrap().markdown, t.markdown);
+        let checked = service.check_notes(as_of, &[&t.markdown, "", &t.json], &subject).unwrap();
+        assert_eq!(checked[0].as_ref().unwrap(), &aapl.verdict);
+        assert!(!checked[2].as_ref().unwrap().passed, "JSON is not a note");
         let NoteOutcome::NotComposed { ticker, why } = &notes[1] else { panic!("{:?}", notes[1]) };
         assert_eq!(ticker, "ZZZZ");
         assert!(why.contains("not in the store's universe"), "{why}");

@@ -9,7 +9,7 @@ use alphadesk_model::NaiveDate;
 // re-exported here: a face (HTTP, MCP) names them through the service and
 // depends on no stage crate (crates/alphadesk/tests/tidy.rs holds it).
 pub use alphadesk_fundamentals::{FactsReport, FIELDS};
-pub use alphadesk_rules::Verdict;
+pub use alphadesk_rules::{RulesConfig, Severity, Verdict};
 pub use alphadesk_score::config::Direction;
 pub use alphadesk_score::metrics::MetricId;
 pub use alphadesk_score::{provisional_words, Every, Pillar, ScoreRecord};
@@ -480,6 +480,19 @@ pub struct StoryView {
     pub verdict: alphadesk_rules::Verdict,
     /// Every claim with its value and sources.
     pub story: serde_json::Value,
+}
+
+impl StoryView {
+    /// The story as a standalone HTML page, titled with its headline and date.
+    pub fn page(&self) -> String {
+        alphadesk_notes::render::page(&alphadesk_notes::render::story_title(&self.headline, self.as_of), &self.html)
+    }
+}
+
+/// The `as_of:` a note's front matter states, as written; `None` when it
+/// states none.
+pub fn front_matter_as_of(markdown: &str) -> Option<String> {
+    alphadesk_rules::note::parse(markdown).front.get("as_of").map(|(v, _)| v.clone())
 }
 
 /// A note in a list.

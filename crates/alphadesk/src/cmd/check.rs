@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::{AsOf, NaiveDate};
-use alphadesk_rules::Verdict;
+use alphadesk_service::Verdict;
 
 use crate::output::Out;
 
@@ -39,7 +39,7 @@ pub fn human(file: &str, v: &Verdict) -> String {
             "{file}:{}:{}: {} [{}{}] {}\n",
             x.line,
             x.column,
-            if x.severity == alphadesk_rules::Severity::Warning { "warning" } else { "error" },
+            if x.severity == alphadesk_service::Severity::Warning { "warning" } else { "error" },
             x.rule,
             if x.text.is_empty() { String::new() } else { format!(": {}", x.text) },
             x.message
@@ -78,12 +78,9 @@ fn read_note(path: &Path, as_of: Option<NaiveDate>) -> Input {
         let date = match as_of {
             Some(d) => d,
             None => {
-                let parsed = alphadesk_rules::note::parse(&text);
-                let (v, _) = parsed
-                    .front
-                    .get("as_of")
+                let v = alphadesk_service::front_matter_as_of(&text)
                     .ok_or_else(|| format!("{name}: give --as-of (the note has no `as_of:` front matter)"))?;
-                alphadesk_model::parse_date(v)
+                alphadesk_model::parse_date(&v)
                     .ok_or_else(|| format!("{name}: front matter as_of {v:?} is not a date"))?
             }
         };
@@ -145,16 +142,11 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     let mut verdicts: Vec<Option<Result<Verdict, String>>> = inputs.iter().map(|_| None).collect();
     for (date, idx) in by_date {
-        service.with_checker(date, |checker| {
-            for i in idx {
-                let Ok((text, _)) = &inputs[i].note else { continue };
-                verdicts[i] = Some(
-                    alphadesk_service::check_note(checker, text, &tickers)
-                        .map_err(|e| format!("{}: {e}", inputs[i].name)),
-                );
-            }
-            Ok(())
-        })?;
+        let texts: Vec<&str> =
+            idx.iter().filter_map(|&i| inputs[i].note.as_ref().ok().map(|(text, _)| text.as_str())).collect();
+        for (i, v) in idx.into_iter().zip(service.check_notes(date, &texts, &tickers)?) {
+            verdicts[i] = Some(v.map_err(|e| format!("{}: {e}", inputs[i].name)));
+        }
     }
     let single = inputs.len() == 1;
     let (mut failed, mut errors, mut passed) = (0usize, 0usize, 0usize);

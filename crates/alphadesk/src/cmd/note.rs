@@ -3,7 +3,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::AsOf;
-use alphadesk_notes::{compose, render};
 
 use crate::output::Out;
 
@@ -15,14 +14,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn render(self, note: &alphadesk_notes::Note) -> String {
-        match self {
-            Format::Md => render::markdown(note),
-            Format::Html => render::html(note),
-            Format::Json => render::json(note),
-        }
-    }
-
     pub fn extension(self) -> &'static str {
         match self {
             Format::Md => "md",
@@ -52,10 +43,13 @@ pub struct Args {
 
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), None)?;
-    let snap = service.snapshot()?;
-    let ticker = service.ticker(&snap, &a.ticker)?;
     let as_of = super::as_of_or_latest(&service, a.as_of)?;
-    let text = service.with_desk(as_of, |desk| Ok(a.format.render(&compose(&desk.dossier(&ticker)?)?)))?;
+    let note = service.note_text(&a.ticker, as_of)?;
+    let text = match a.format {
+        Format::Md => note.markdown,
+        Format::Html => note.html,
+        Format::Json => note.json,
+    };
     match &a.out {
         Some(p) => std::fs::write(p, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?,
         None => writeln!(out, "{}", text.trim_end())?,

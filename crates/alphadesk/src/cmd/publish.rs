@@ -102,12 +102,13 @@ pub fn publish(notes: Vec<NoteOutcome>, out: &Path, started: std::time::Instant)
             o.failed.push((note.ticker.clone(), note.verdict));
             continue;
         }
-        let written = [(Format::Md, &note.markdown), (Format::Html, &note.html), (Format::Json, &note.json)]
-            .into_iter()
-            .try_for_each(|(f, text)| {
-                let path = note_path(out, &note.ticker, f)?;
-                std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-            });
+        let written =
+            [(Format::Md, &note.text.markdown), (Format::Html, &note.text.html), (Format::Json, &note.text.json)]
+                .into_iter()
+                .try_for_each(|(f, text)| {
+                    let path = note_path(out, &note.ticker, f)?;
+                    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+                });
         match written {
             Ok(()) => o.published.push(note.ticker.clone()),
             Err(e) => o.skipped.push((note.ticker.clone(), e)),

@@ -3,7 +3,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_model::AsOf;
-use alphadesk_notes::render;
 use alphadesk_service::{StoryView, ThemeRef};
 
 use super::note::Format;
@@ -39,7 +38,7 @@ pub struct Args {
 pub fn rendered(s: &StoryView, f: Format) -> String {
     match f {
         Format::Md => s.markdown.clone(),
-        Format::Html => render::page(&render::story_title(&s.headline, s.as_of), &s.html),
+        Format::Html => s.page(),
         Format::Json => serde_json::to_string_pretty(&s.story).unwrap_or_default(),
     }
 }
