@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use alphadesk_model::{NaiveDate, Sector, Ticker};
 use alphadesk_notes::{compose, render, Desk};
 use alphadesk_rules::{Catalog, Checker};
-use alphadesk_score::{score, ScoreConfig, Universe, Window};
+use alphadesk_score::{score, Universe, Window};
 use alphadesk_store::Store;
 use alphadesk_validate::Spec;
 

@@ -8,13 +8,17 @@ use alphadesk_model::NaiveDate;
 // The types the views are made of, defined by the stages that compute them and
 // re-exported here: a face (HTTP, MCP) names them through the service and
 // depends on no stage crate (crates/alphadesk/tests/tidy.rs holds it).
+pub use alphadesk_export::Table;
 pub use alphadesk_fundamentals::{FactsReport, FIELDS};
+pub use alphadesk_news::signals::Derived;
 pub use alphadesk_rules::{RulesConfig, Severity, Verdict};
 pub use alphadesk_score::config::Direction;
 pub use alphadesk_score::metrics::MetricId;
-pub use alphadesk_score::{provisional_words, Every, Pillar, ScoreRecord};
+pub use alphadesk_score::{
+    profile_sentence, provisional_words, tracking_sentence, Every, Pillar, ScoreConfig, ScoreRecord,
+};
 pub use alphadesk_store::read::SourceRef;
-pub use alphadesk_store::Counts;
+pub use alphadesk_store::{Counts, Outcome};
 pub use alphadesk_validate::{
     Backtest, BacktestBrief, FactorBrief, FactorError, FactorValues, Figures, HorizonBrief, IcBrief,
     Spec as BacktestSpec, FACTOR, FACTORS,

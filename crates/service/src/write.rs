@@ -520,6 +520,12 @@ pub struct Rebuilt {
     pub lost: Vec<String>,
 }
 
+/// Checks a store without changing it: SQLite's integrity check, and every
+/// source file it names against the hash stored when it was ingested.
+pub fn verify(db: &Path) -> Result<alphadesk_store::Verification> {
+    Ok(Store::open_read_only(db)?.verify()?)
+}
+
 /// Rebuilds a damaged store from the files it was ingested from: every source the
 /// store still names (in ingest order) is read again into a new store, which then
 /// takes the old one's place; the old file is kept beside it. What cannot be read

@@ -191,7 +191,7 @@ fn notes_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<
 }
 
 fn score_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<()> {
-    use alphadesk_score::{profile_sentence, tracking_sentence};
+    use alphadesk_service::{profile_sentence, tracking_sentence};
     let snap = service.snapshot()?;
     let as_of = snap
         .index
@@ -207,7 +207,7 @@ fn score_section(service: &Service, db: &Path, out: &mut Out) -> anyhow::Result<
     )?;
     // Highest first; ties by ticker so the listing is reproducible.
     records.sort_by(|a, b| b.alpha_score.cmp(&a.alpha_score).then(a.ticker.cmp(&b.ticker)));
-    let show = |out: &mut Out, r: &alphadesk_score::ScoreRecord| -> std::io::Result<()> {
+    let show = |out: &mut Out, r: &alphadesk_service::ScoreRecord| -> std::io::Result<()> {
         writeln!(out, "  {:<6} {:>3}  {}", r.ticker, r.alpha_score.unwrap_or(0), tracking_sentence(r))?;
         writeln!(out, "              {}", profile_sentence(r))
     };

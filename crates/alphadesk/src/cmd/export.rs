@@ -2,8 +2,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use alphadesk_export::Table;
 use alphadesk_model::AsOf;
+use alphadesk_service::Table;
 
 use crate::output::Out;
 

@@ -41,7 +41,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     if let Some(said) = alphadesk_service::price_date_sentence(report.as_of, report.price_date) {
         writeln!(out, "  {said}")?;
     }
-    for name in alphadesk_fundamentals::FIELDS {
+    for name in alphadesk_service::FIELDS {
         match report.fields.get(*name) {
             Some(f) => writeln!(
                 out,

@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_service::write::{Summary, Writer};
-use alphadesk_store::Outcome;
+use alphadesk_service::Outcome;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::output::Out;
@@ -82,17 +82,17 @@ pub fn print_summary(out: &mut Out, s: &Summary) -> std::io::Result<()> {
 
 /// After new data: read the news it brought and refresh the cached figures of
 /// record, so that readers state them without recomputing a backtest.
-pub fn after_ingest(w: &mut Writer, s: &Summary) -> anyhow::Result<Option<alphadesk_news::signals::Derived>> {
+pub fn after_ingest(w: &mut Writer, s: &Summary) -> anyhow::Result<Option<alphadesk_service::Derived>> {
     let derived = w.derive_news()?;
     if !s.stored.is_empty() || derived.as_ref().is_some_and(|d| d.documents > 0) {
-        w.refresh_figures(&alphadesk_score::ScoreConfig::default())?;
+        w.refresh_figures(&alphadesk_service::ScoreConfig::default())?;
     }
     Ok(derived)
 }
 
 /// After a sync stored new documents: the figures of record follow the store.
 pub fn after_sync(w: &mut Writer) -> anyhow::Result<()> {
-    w.refresh_figures(&alphadesk_score::ScoreConfig::default())?;
+    w.refresh_figures(&alphadesk_service::ScoreConfig::default())?;
     Ok(())
 }
 

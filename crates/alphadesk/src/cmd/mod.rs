@@ -26,8 +26,8 @@ pub mod verify;
 
 use std::path::Path;
 
-use alphadesk_score::ScoreConfig;
 use alphadesk_service::RulesConfig;
+use alphadesk_service::ScoreConfig;
 use alphadesk_service::{Options, Service};
 use anyhow::Context;
 

@@ -18,7 +18,7 @@ pub struct Args {
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     if a.rebuild {
         let r = alphadesk_service::write::rebuild(db, |i, total, report| {
-            if let alphadesk_store::Outcome::Failed { error, .. } = &report.outcome {
+            if let alphadesk_service::Outcome::Failed { error, .. } = &report.outcome {
                 eprintln!("error: {}: {error} ({}/{total})", report.path, i + 1);
             }
         })?;
@@ -38,8 +38,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         }
         return Ok(if r.lost.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }
-    let store = alphadesk_store::Store::open_read_only(db)?;
-    let v = store.verify()?;
+    let v = alphadesk_service::write::verify(db)?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
