@@ -61,13 +61,14 @@ fn faces_depend_on_the_service_and_the_model_only() {
 
 /// The CLI is a face too, on its way there: the stages it still names
 /// directly are recorded debt, which may only shrink (validate, notes, rules,
-/// store and fundamentals are paid: backtests, reports, publishing, checking,
-/// verifying and facts go through the service).
+/// store, fundamentals, score and export are paid: backtests, reports,
+/// publishing, checking, verifying, facts and score panels go through the
+/// service).
 #[test]
 fn the_cli_s_debt_to_the_stages_only_shrinks() {
     const FACE: [&str; 4] = ["alphadesk-model", "alphadesk-service", "alphadesk-http", "alphadesk-mcp"];
-    // `score --history` (score, export), `news` and `tone` (news, ingest), `parse` (ingest).
-    const DEBT: [&str; 4] = ["alphadesk-export", "alphadesk-ingest", "alphadesk-news", "alphadesk-score"];
+    // `news` and `tone` (news, ingest), `parse` (ingest): tools over files, not the store.
+    const DEBT: [&str; 2] = ["alphadesk-ingest", "alphadesk-news"];
     let named: BTreeSet<String> = face_violations(&manifest("alphadesk"), &FACE).into_iter().collect();
     let debt: BTreeSet<String> = DEBT.iter().map(|s| s.to_string()).collect();
     let new: Vec<&String> = named.difference(&debt).collect();

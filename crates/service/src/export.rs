@@ -108,8 +108,20 @@ impl Panel {
     pub fn parquet(&self) -> Result<Vec<u8>> {
         let dir = tempfile::tempdir().map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))?;
         let path = dir.path().join("panel.parquet");
-        alphadesk_export::write_scores_file(&path, &self.config_hash, &self.metrics, self.each(), |r| self.keep(r))?;
+        self.write_parquet(&path)?;
         std::fs::read(&path).map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))
+    }
+
+    /// Writes the panel as Parquet to `path` (complete or not at all); returns
+    /// the rows written.
+    pub fn write_parquet(&self, path: &Path) -> Result<usize> {
+        Ok(alphadesk_export::write_scores_file(path, &self.config_hash, &self.metrics, self.each(), |r| self.keep(r))?
+            .rows)
+    }
+
+    /// Writes the panel as CSV to `w`; returns the rows written.
+    pub fn write_csv(&self, w: &mut impl std::io::Write) -> std::io::Result<usize> {
+        alphadesk_export::write_scores_csv(w, &self.metrics, self.each(), |r| self.keep(r))
     }
 }
 
@@ -120,11 +132,44 @@ impl Service {
     pub fn panel(&self, p: &crate::params::PanelParams) -> Result<Panel> {
         let snap = self.snapshot()?;
         let crate::Span { from, to, every, dates } = self.span(&snap, p.from, p.to, p.every)?;
-        let sector = crate::sector_of(p.sector.as_deref())?;
-        if dates.is_empty() {
-            return Err(ServiceError::not_found(format!("no trading days from {from} to {to}")));
+        self.panel_on(&snap, from, to, every, dates, p.sector.as_deref())
+    }
+
+    /// [`Self::panel`] for research on one machine (`score --history`): any
+    /// span and number of dates, every rebalance date from `from` to `to`.
+    pub fn research_panel(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        every: alphadesk_score::Every,
+        sector: Option<&str>,
+    ) -> Result<Panel> {
+        let snap = self.snapshot()?;
+        if from > to {
+            return Err(ServiceError::bad_input(format!("from {from} is after to {to}")));
         }
-        let records = self.scores_over(&snap, &dates)?;
+        let dates = snap.index.rebalance_dates(from, to, every);
+        self.panel_on(&snap, from, to, every, dates, sector)
+    }
+
+    fn panel_on(
+        &self,
+        snap: &crate::Snapshot,
+        from: NaiveDate,
+        to: NaiveDate,
+        every: alphadesk_score::Every,
+        dates: Vec<NaiveDate>,
+        sector: Option<&str>,
+    ) -> Result<Panel> {
+        let sector = crate::sector_of(sector)?;
+        if dates.is_empty() {
+            let (first, last) = (snap.index.calendar.first(), snap.index.calendar.last());
+            return Err(ServiceError::not_found(match (first, last) {
+                (Some(a), Some(b)) => format!("no trading days from {from} to {to} (the store's prices run {a}..{b})"),
+                _ => "the store holds no prices".to_string(),
+            }));
+        }
+        let records = self.scores_over(snap, &dates)?;
         Ok(Panel {
             config_hash: self.config_hash().to_string(),
             from,

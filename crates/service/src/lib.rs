@@ -1215,12 +1215,6 @@ impl Service {
         Ok(bt)
     }
 
-    /// Runs `f` with the whole history's universe (panels, research).
-    pub fn with_universe<T>(&self, f: impl FnOnce(&Universe) -> T) -> Result<T> {
-        let snap = self.snapshot()?;
-        Ok(f(self.universe(&snap, Window::ALL)?.as_ref()))
-    }
-
     /// Runs `f` with the desk of `as_of`: what every note of that date is composed
     /// from.
     pub(crate) fn with_desk<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {

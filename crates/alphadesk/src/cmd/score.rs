@@ -2,9 +2,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use alphadesk_model::{AsOf, NaiveDate, Sector};
-use alphadesk_score::{score, Every, Pillar, ScoreConfig, ScoreRecord, Universe};
-use alphadesk_service::{Sort, MAX_LIMIT};
+use alphadesk_model::{AsOf, NaiveDate};
+use alphadesk_service::{Every, Pillar, ScoreRecord, Sort, MAX_LIMIT};
 use anyhow::Context;
 
 use crate::output::Out;
@@ -49,13 +48,25 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     }
     if let Some(h) = &a.history {
         let file = a.out.as_deref().ok_or_else(|| anyhow::anyhow!("--history needs --out FILE"))?;
-        let sector = match &a.sector {
-            Some(s) => Some(Sector::from_label(s).ok_or_else(|| anyhow::anyhow!("unknown sector {s:?}"))?),
-            None => None,
+        let (from, to) = parse_range(h)?;
+        let panel = service.research_panel(from, to, a.every, a.sector.as_deref())?;
+        let rows = if file.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet")) {
+            panel.write_parquet(file)?
+        } else {
+            let f = std::fs::File::create(file).with_context(|| format!("cannot write {}", file.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            let rows = panel.write_csv(&mut w)?;
+            w.flush()?;
+            rows
         };
-        let cfg = service.config().clone();
-        let line = service.with_universe(|u| history(u, &cfg, h, a.every, file, sector))??;
-        writeln!(out, "{line}")?;
+        writeln!(
+            out,
+            "wrote {rows} rows for {} dates (every {}) to {} (config {})",
+            panel.dates.len(),
+            a.every,
+            file.display(),
+            panel.config_hash
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let as_of = super::as_of_or_latest(&service, a.as_of)?;
@@ -175,43 +186,4 @@ pub fn parse_range(h: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
         anyhow::bail!("{h}: FROM is after TO");
     }
     Ok((from.date(), to.date()))
-}
-
-/// Writes the panel (CSV, or Parquet by the file's extension); returns the line
-/// that says what was written.
-fn history(
-    u: &Universe,
-    cfg: &ScoreConfig,
-    range: &str,
-    every: Every,
-    out: &Path,
-    sector: Option<Sector>,
-) -> anyhow::Result<String> {
-    let (from, to) = parse_range(range)?;
-    let dates = u.rebalance_dates(from, to, every);
-    if dates.is_empty() {
-        anyhow::bail!(
-            "no trading days in {range} (the store's prices run {}..{})",
-            u.calendar.first().map(|d| d.to_string()).unwrap_or_default(),
-            u.calendar.last().map(|d| d.to_string()).unwrap_or_default()
-        );
-    }
-    let metric_ids = cfg.metric_ids();
-    let panels: Vec<Vec<ScoreRecord>> = dates.iter().map(|d| score(u, *d, cfg)).collect();
-    let keep = |r: &ScoreRecord| sector.is_none_or(|s| s == r.sector);
-    let rows = if out.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet")) {
-        alphadesk_export::write_scores_file(out, &cfg.hash(), &metric_ids, panels.iter().map(Vec::as_slice), keep)?.rows
-    } else {
-        let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
-        let mut w = std::io::BufWriter::new(file);
-        let rows = alphadesk_export::write_scores_csv(&mut w, &metric_ids, panels.iter().map(Vec::as_slice), keep)?;
-        w.flush()?;
-        rows
-    };
-    Ok(format!(
-        "wrote {rows} rows for {} dates (every {every}) to {} (config {})",
-        dates.len(),
-        out.display(),
-        cfg.hash()
-    ))
 }
