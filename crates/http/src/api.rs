@@ -444,13 +444,19 @@ async fn healthz(State(s): Svc) -> ApiResult<Health> {
 
 /// One route as the OpenAPI document describes it.
 pub struct Endpoint {
+    /// The HTTP method, lower case.
     pub method: &'static str,
+    /// The path under `/api/v1`, with `{name}` for path parameters.
     pub path: &'static str,
+    /// What it answers, in a sentence.
     pub summary: &'static str,
+    /// Each path parameter and its description.
     pub path_params: &'static [(&'static str, &'static str)],
+    /// The JSON Schema of its query string.
     pub query: Option<fn(&mut SchemaGenerator) -> Schema>,
     /// Content types and schema of the request body.
     pub body: Option<fn(&mut SchemaGenerator) -> Schema>,
+    /// The JSON Schema of its answer.
     pub response: fn(&mut SchemaGenerator) -> Schema,
 }
 

@@ -12,34 +12,43 @@ use serde::Serialize;
 /// What every failed request returns.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ErrorBody {
+    /// What went wrong.
     pub error: ErrorDetail,
 }
 
+/// A failure's code and message.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ErrorDetail {
     /// bad_input, not_found, unprocessable, too_large, unavailable, internal,
     /// timeout, or unsupported_media_type.
     pub code: String,
+    /// What went wrong, naming the parameter, file or value.
     pub message: String,
 }
 
 /// A failed request.
 #[derive(Debug)]
 pub struct ApiError {
+    /// The HTTP status answered.
     pub status: StatusCode,
+    /// The stable code of [`ErrorDetail::code`].
     pub code: &'static str,
+    /// What went wrong.
     pub message: String,
 }
 
 impl ApiError {
+    /// A failure with any status and code.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError { status, code, message: message.into() }
     }
 
+    /// 400: a malformed or out-of-range parameter.
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_input", message)
     }
 
+    /// 404: an unknown ticker, note or route, or no data on the date.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }

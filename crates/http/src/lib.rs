@@ -17,6 +17,8 @@
 //! [`conn`] (connection cap, header timeout) with a graceful shutdown on SIGTERM
 //! and Ctrl-C.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod conn;
 pub mod error;

@@ -14,6 +14,8 @@
 //! transports: [`serve_stdio`] for `alphadesk mcp`, and [`http_service`], which
 //! `alphadesk serve` mounts at `/mcp` (streamable HTTP).
 
+#![warn(missing_docs)]
+
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -408,6 +410,7 @@ pub struct Tools {
 }
 
 impl Tools {
+    /// The tools over `service`.
     pub fn new(service: Arc<Service>) -> Tools {
         Tools { service, specs: Arc::new(specs()) }
     }

@@ -5,6 +5,8 @@
 //! are absent the tests say so and pass only outside CI: in CI (`CI` set) a missing
 //! data directory is a failure, so a broken checkout cannot go green by skipping.
 
+#![warn(missing_docs)]
+
 pub mod sources;
 pub mod synthetic;
 

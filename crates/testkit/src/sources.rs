@@ -12,7 +12,9 @@ pub type Asked = Arc<Mutex<Vec<(Instant, String)>>>;
 
 /// A CSV source on a free loopback port.
 pub struct CsvSource {
+    /// Where it listens.
     pub addr: SocketAddr,
+    /// Every request it answered.
     pub asked: Asked,
 }
 

@@ -30,10 +30,13 @@ use std::path::Path;
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
+    /// Companies.
     pub tickers: usize,
+    /// Years of daily prices.
     pub years: i32,
     /// The last year generated (its December ends the series).
     pub last_year: i32,
+    /// The generator's seed: one seed, one set of files.
     pub seed: u64,
     /// Articles per trading day per 100 tickers.
     pub articles_per_day_per_100: usize,
@@ -50,14 +53,23 @@ impl Spec {
 /// What was written.
 #[derive(Debug, Clone, Default)]
 pub struct Written {
+    /// Files written.
     pub files: usize,
+    /// Their size.
     pub bytes: u64,
+    /// Daily bars.
     pub price_rows: usize,
+    /// XBRL facts.
     pub facts: usize,
+    /// News articles.
     pub articles: usize,
+    /// Form 4 reports.
     pub insider_reports: usize,
+    /// 13F reports.
     pub holdings_reports: usize,
+    /// The first trading day of the prices.
     pub first_day: String,
+    /// The last.
     pub last_day: String,
 }
 

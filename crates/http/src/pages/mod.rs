@@ -27,6 +27,7 @@ use maud::{html, Markup, DOCTYPE};
 
 use crate::error::ApiError;
 
+/// The one stylesheet every page links (`/static/site.css`).
 pub const CSS: &str = include_str!("site.css");
 const DISCLAIMER: &str = "Educational coverage, not personalized advice.";
 
