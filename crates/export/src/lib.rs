@@ -1,5 +1,5 @@
 //! Columnar export: the store's point-in-time tables, and score panels, as
-//! Apache Parquet for Polars, DuckDB, pandas and Spark (see docs/export.md).
+//! Apache Parquet for Polars, DuckDB, pandas and Spark (see docs/scale.md, "alphadesk export").
 //!
 //! Every table is written from one SQL query in batches (memory does not grow
 //! with the table), to `NAME.parquet.partial` first and renamed when complete, so
@@ -8,6 +8,8 @@
 //! unit in the column's description; every row carries its provenance (the
 //! stored file and line, the accession, or the URL). Facts keep `filed` beside
 //! `period_end`, so a reader can make their own point-in-time joins.
+
+#![warn(missing_docs)]
 
 pub mod factor;
 
@@ -38,16 +40,51 @@ const BATCH_ROWS: usize = 65_536;
 /// What went wrong, naming the table and file.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// A file could not be written.
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The store could not be read.
     #[error("{table}: reading the store: {source}")]
-    Store { table: &'static str, source: rusqlite::Error },
+    Store {
+        /// The table being exported.
+        table: &'static str,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// A stored value does not fit its column's type.
     #[error("{table}: column {column}, row {row}: {why}")]
-    Value { table: &'static str, column: String, row: usize, why: String },
+    Value {
+        /// The table being exported.
+        table: &'static str,
+        /// The column.
+        column: String,
+        /// The row, from 1.
+        row: usize,
+        /// What is wrong with the value.
+        why: String,
+    },
+    /// The Parquet writer failed.
     #[error("{table}: writing Parquet: {source}")]
-    Parquet { table: &'static str, source: parquet::errors::ParquetError },
+    Parquet {
+        /// The table being exported.
+        table: &'static str,
+        /// Why.
+        source: parquet::errors::ParquetError,
+    },
+    /// A batch could not be assembled.
     #[error("{table}: building a batch: {source}")]
-    Arrow { table: &'static str, source: arrow_schema::ArrowError },
+    Arrow {
+        /// The table being exported.
+        table: &'static str,
+        /// Why.
+        source: arrow_schema::ArrowError,
+    },
+    /// A table name the export does not know.
     #[error(
         "unknown table {0:?}: expected one of securities, prices, facts, filings, insiders, holdings, articles, links, scores"
     )]
@@ -57,18 +94,28 @@ pub enum ExportError {
 /// The tables an export can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Table {
+    /// Tickers, names, sectors and CIKs.
     Securities,
+    /// Daily bars with their file and line.
     Prices,
+    /// XBRL facts with `filed` beside `period_end`.
     Facts,
+    /// SEC filings: accession, filer, form, filing date.
     Filings,
+    /// Form 4 transactions.
     Insiders,
+    /// 13F positions.
     Holdings,
+    /// News articles and posts with when they were known.
     Articles,
+    /// Which company each article is about, and how relevant.
     Links,
+    /// Month-end Alpha Scores, pillars and raw metrics.
     Scores,
 }
 
 impl Table {
+    /// Every table, in export order.
     pub const ALL: [Table; 9] = [
         Table::Securities,
         Table::Prices,
@@ -81,6 +128,7 @@ impl Table {
         Table::Scores,
     ];
 
+    /// The table's name, and its file's (`NAME.parquet`).
     pub fn name(self) -> &'static str {
         match self {
             Table::Securities => "securities",
@@ -106,8 +154,11 @@ impl std::str::FromStr for Table {
 /// A column's type in Arrow, and how a stored value becomes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// UTF-8 text.
     Text,
+    /// A 64-bit integer.
     Int,
+    /// A 64-bit float.
     Float,
     /// `YYYY-MM-DD` text → days since 1970-01-01.
     Date,
@@ -122,9 +173,13 @@ pub enum Kind {
 /// is made at run time (a score panel's metric columns come from its config).
 #[derive(Debug, Clone)]
 pub struct Column {
+    /// The column's name in the file.
     pub name: Cow<'static, str>,
+    /// Its type.
     pub kind: Kind,
+    /// Whether a row may leave it empty.
     pub nullable: bool,
+    /// What it means, with its unit.
     pub doc: Cow<'static, str>,
 }
 
@@ -456,9 +511,13 @@ impl Builder {
 /// A typed value on its way into a column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell<'a> {
+    /// No value.
     Null,
+    /// Text as stored.
     Text(&'a str),
+    /// An integer as stored.
     Int(i64),
+    /// A float as stored.
     Float(f64),
 }
 
@@ -510,10 +569,15 @@ fn append(b: &mut Builder, c: &Column, v: Cell<'_>) -> Result<(), String> {
 /// What was written for one table.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Written {
+    /// The table's name.
     pub table: &'static str,
+    /// The file written.
     pub path: PathBuf,
+    /// Rows in it.
     pub rows: usize,
+    /// Its size.
     pub bytes: u64,
+    /// How long it took.
     pub seconds: f64,
 }
 

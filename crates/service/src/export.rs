@@ -1,4 +1,4 @@
-//! The store's tables and score panels as Parquet (see docs/export.md).
+//! The store's tables and score panels as Parquet (see docs/scale.md, "alphadesk export").
 
 use std::path::Path;
 
