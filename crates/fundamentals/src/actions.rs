@@ -87,7 +87,18 @@ impl Witness {
 #[serde(rename_all = "snake_case", tag = "says")]
 pub enum Testimony {
     /// It reports the split: new shares per old, in the window (after, effective].
-    Split { ratio: f64, after: NaiveDate, effective: NaiveDate, evidence: String, source: SourceRef },
+    Split {
+        /// New shares per old.
+        ratio: f64,
+        /// The last day before it, as this witness places it.
+        after: NaiveDate,
+        /// The day it took effect, as this witness places it.
+        effective: NaiveDate,
+        /// What the witness read, in words.
+        evidence: String,
+        /// Where.
+        source: SourceRef,
+    },
     /// Its records cover the window and show no split there.
     NoSplit,
     /// Its records do not reach the window: it says nothing.
@@ -97,12 +108,17 @@ pub enum Testimony {
 /// One split as the witnesses report it, and what the market cap uses.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SplitCheck {
+    /// The ticker.
     pub ticker: String,
-    /// The window every report of it falls in.
+    /// The window every report of it falls in: after this day …
     pub after: NaiveDate,
+    /// … and on or before this one.
     pub effective: NaiveDate,
+    /// What the price source states.
     pub source: Testimony,
+    /// What the filer's XBRL split-ratio facts say.
     pub xbrl: Testimony,
+    /// What the snapshots and annual share counts imply.
     pub inferred: Testimony,
     /// Why the witnesses disagree; empty when every witness that covers the
     /// days reports the same ratio.
@@ -115,7 +131,9 @@ pub struct SplitCheck {
 /// The split a market cap uses and whose report it is.
 #[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct Used {
+    /// New shares per old.
     pub ratio: f64,
+    /// Whose report it is.
     pub witness: Witness,
 }
 

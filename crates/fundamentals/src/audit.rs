@@ -30,8 +30,11 @@ pub const AUDITED: &[&str] = &[
 /// One filer on one date.
 #[derive(Debug, Clone)]
 pub struct AuditRow {
+    /// The date audited.
     pub as_of: NaiveDate,
+    /// The latest balance sheet known by then.
     pub sheet: Option<BalanceSheet>,
+    /// The fields as the score reads them.
     pub report: FactsReport,
     /// Revenue's groups of concepts and the verdict on each.
     pub revenue: FlowReport,

@@ -68,9 +68,11 @@ pub const DEBT_SHORT_TERM: &[&str] = &["ShortTermBorrowings", "CommercialPaper",
 /// The filer's latest balance sheet known by `as_of`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BalanceSheet {
+    /// Its date (the period end).
     pub date: NaiveDate,
     /// The filing that reported it most recently.
     pub accession: String,
+    /// When that filing was filed.
     pub filed: NaiveDate,
 }
 

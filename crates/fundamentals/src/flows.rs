@@ -198,6 +198,7 @@ fn fresher(a: &FieldValue, b: &FieldValue) -> std::cmp::Ordering {
 /// One group of concepts as the choice saw it.
 #[derive(Debug, Clone)]
 pub struct Alternative {
+    /// The group's concepts, in the order they are tried.
     pub concepts: Vec<String>,
     /// The group's own TTM, if it can build one.
     pub ttm: Option<FieldValue>,
@@ -210,6 +211,7 @@ pub struct Alternative {
 pub struct FlowReport {
     /// The value, or why there is none (empty: the filer tags none of the concepts).
     pub chosen: Result<FieldValue, String>,
+    /// Every group considered, the chosen one among them.
     pub alternatives: Vec<Alternative>,
 }
 

@@ -13,6 +13,8 @@
 //! XBRL wins where both exist, because it is dated by filing and quarterly.
 //! Concept fallbacks and every method are in `docs/fundamentals.md`.
 
+#![warn(missing_docs)]
+
 pub mod actions;
 pub mod audit;
 pub mod balance;
@@ -69,11 +71,15 @@ pub const GROSS_PROFIT_NOT_APPLICABLE: &str =
 /// How a field's value was obtained.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FieldValue {
+    /// The value, in `unit`.
     pub value: f64,
+    /// `USD`, `shares`, `USD/shares`, …
     pub unit: String,
     /// XBRL concept (`us-gaap:Revenues`), or `table:<column>` for table rows.
     pub concept: String,
+    /// First day of the period a flow covers; `None` for an instant.
     pub period_start: Option<NaiveDate>,
+    /// Last day of the period, or the instant's date.
     pub period_end: NaiveDate,
     /// Filing date of the latest input; `None` for table rows (see `known_from`).
     pub filed: Option<NaiveDate>,
@@ -94,17 +100,25 @@ pub struct FieldValue {
     pub price_basis: Vec<Input>,
 }
 
+/// One record a value was computed from.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Input {
+    /// `taxonomy:concept`, or `table:<column>`.
     pub concept: String,
+    /// The value as filed.
     pub value: f64,
+    /// First day of its period; `None` for an instant.
     pub start: Option<NaiveDate>,
+    /// Last day of its period, or the instant.
     pub end: NaiveDate,
+    /// When it was filed; `None` for table rows.
     pub filed: Option<NaiveDate>,
+    /// Where it was read: file, accession.
     pub source: SourceRef,
 }
 
 impl Input {
+    /// An XBRL fact as an input.
     pub fn from_fact(f: &StoredFact) -> Input {
         Input {
             concept: format!("{}:{}", f.taxonomy, f.concept),
@@ -117,9 +131,12 @@ impl Input {
     }
 }
 
+/// A ticker's standardised fundamentals as known at the close of a date.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FactsReport {
+    /// The ticker asked about.
     pub ticker: String,
+    /// Its filer's CIK, when the store knows it.
     pub cik: Option<i64>,
     /// The date asked about: filings are read as known at its close, whether or
     /// not the store has a price on it.
@@ -127,6 +144,7 @@ pub struct FactsReport {
     /// The last close on or before `as_of`, which the market cap is priced at
     /// (`None`: no price on or before it). Never replaces `as_of`.
     pub price_date: Option<NaiveDate>,
+    /// Each field with a value, by name (see [`FIELDS`]).
     pub fields: BTreeMap<String, FieldValue>,
     /// Fields with no value on the date, and why.
     pub missing: BTreeMap<String, String>,

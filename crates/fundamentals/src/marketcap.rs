@@ -307,10 +307,15 @@ pub(crate) fn ratio_words(r: f64) -> String {
 /// prices that traded. It happened after `after` and on or before `by`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adjustment {
+    /// The last day known before it.
     pub after: NaiveDate,
+    /// The first day known after it.
     pub by: NaiveDate,
+    /// As-traded price over adjusted price before it.
     pub factor: f64,
+    /// What showed it, in words.
     pub evidence: String,
+    /// Where.
     pub source: SourceRef,
 }
 
@@ -475,8 +480,11 @@ pub const DIVIDEND_CONCEPTS: &[&str] =
 /// one dividend nearest D.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dividend {
+    /// The estimated ex-date.
     pub ex_date: NaiveDate,
+    /// Cash per share, on the price file's share basis.
     pub per_share: f64,
+    /// The fact it was read from.
     pub fact: StoredFact,
 }
 
@@ -517,8 +525,11 @@ pub fn dividends(src: &dyn Records, cik: i64, splits: &[Split], basis: NaiveDate
 /// for every date.
 #[derive(Debug, Clone)]
 pub struct PriceBasis {
+    /// The price file's layout, which says how it was adjusted.
     pub layout: String,
+    /// The day its adjusted prices are stated as of.
     pub basis: NaiveDate,
+    /// The splits the market cap uses, oldest first.
     pub splits: Vec<Split>,
     /// Adjustments of the price file that are not splits (inferred; see
     /// [`inferred_adjustments`]).

@@ -12,12 +12,17 @@ use alphadesk_model::NaiveDate;
 use alphadesk_store::read::{self, AnnualValue, Bar, Dated, Security, Split, StatedActions, StoredFact};
 use alphadesk_store::{Connection, StoreError};
 
+/// What fundamentals read: the store, or the records of a universe held in
+/// memory (the same answers either way).
 pub trait Records {
+    /// The security a ticker names.
     fn security(&self, ticker: &str) -> Result<Option<Security>, StoreError>;
     /// Facts of `cik` for `concept` filed on or before `as_of`, oldest filing first.
     /// Borrowed when the implementation holds them in memory.
     fn facts_known(&self, cik: i64, concept: &str, as_of: NaiveDate) -> Result<Cow<'_, [StoredFact]>, StoreError>;
+    /// The splits the filer's XBRL reports.
     fn splits(&self, cik: i64) -> Result<Vec<Split>, StoreError>;
+    /// The ticker's last bar on or before `date`.
     fn close_on_or_before(&self, ticker: &str, date: NaiveDate) -> Result<Option<Bar>, StoreError>;
     /// The price series' layout and the date its adjustment refers to.
     fn price_basis(&self, ticker: &str) -> Result<Option<(String, NaiveDate)>, StoreError>;
