@@ -1686,6 +1686,36 @@ mod tests {
     }
 
     #[test]
+    fn a_pinned_request_sees_one_generation_while_the_store_moves_on() {
+        let Some(data) = alphadesk_testkit::data_dir() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("pinned.db");
+        let ingest = |files: &[&str]| {
+            let mut w = write::Writer::open(&db, "test").unwrap();
+            let paths: Vec<PathBuf> = files.iter().map(|f| data.join(f)).collect();
+            let s = w.ingest(&paths, |_, _, _| {}).unwrap();
+            assert!(s.failed.is_empty(), "{:?}", s.failed);
+        };
+        ingest(&["market/securities/securities.csv", "market/prices/AAPL_data.csv"]);
+        let service = Service::open(&db, Options::default()).unwrap();
+        let before = service.snapshot().unwrap();
+        let tickers = |s: &Service| s.scores(None, None, Sort::Ticker, Some(10), 0).unwrap().page.total;
+        assert_eq!(tickers(&service), 1);
+
+        // Another writer (as another process would) adds a ticker mid-request.
+        let during = service.pinned(before.clone(), || {
+            ingest(&["market/prices/MSFT_data.csv"]);
+            let seen = service.snapshot().unwrap();
+            assert!(Arc::ptr_eq(&seen, &before), "a pinned request moved to a new generation");
+            tickers(&service)
+        });
+        assert_eq!(during, 1, "every question of the request answered from its one snapshot");
+        // The next request sees the write.
+        assert!(service.snapshot().unwrap().generation > before.generation);
+        assert_eq!(tickers(&service), 2);
+    }
+
+    #[test]
     fn note_ids_round_trip_with_dashes_in_tickers() {
         let d: NaiveDate = "2018-04-30".parse().unwrap();
         assert_eq!(parse_note_id("AAPL-2018-04-30").unwrap(), ("AAPL".into(), d));
