@@ -11,38 +11,55 @@ use crate::Pillar;
 /// The documented defaults, shipped with the crate.
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
 
+/// Which way a metric ranks better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
+    /// Higher values rank better.
     Higher,
+    /// Lower values rank better.
     Lower,
 }
 
+/// One metric of a pillar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricSpec {
+    /// The metric.
     pub id: MetricId,
+    /// Which way ranks better.
     pub direction: Direction,
 }
 
+/// One pillar: its weight in the Alpha Score and its metrics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PillarSpec {
+    /// Its weight in the Alpha Score.
     pub weight: f64,
+    /// Metrics with a value needed for a pillar score.
     pub min_metrics: usize,
+    /// Its metrics.
     pub metrics: Vec<MetricSpec>,
 }
 
+/// A score configuration: the shipped one (`default.toml`, docs/methodology.md)
+/// or a file of the user's; its hash names it wherever a score is stated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreConfig {
+    /// The lower winsorising quantile within a sector.
     pub winsor_lower: f64,
+    /// The upper winsorising quantile within a sector.
     pub winsor_upper: f64,
+    /// A close older than this many days on the date is no price.
     pub max_price_age_days: i64,
+    /// Pillars with a score needed for an Alpha Score.
     pub min_pillars: usize,
     /// Fewer pillars than this make a provisional score (0: no such rule).
     #[serde(default)]
     pub full_pillars: usize,
+    /// Each pillar's weight and metrics.
     pub pillars: BTreeMap<Pillar, PillarSpec>,
     /// The dates held out from tuning: figures from `from` on are reported
     /// apart from the rest (docs/validation.md). Absent, nothing is held out.
@@ -57,14 +74,19 @@ pub struct ScoreConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Holdout {
+    /// The first held-out date.
     pub from: NaiveDate,
+    /// The day the configuration was fixed.
     pub declared: NaiveDate,
 }
 
+/// A score configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// Not TOML of this shape.
     #[error("score config: {0}")]
     Toml(#[from] toml::de::Error),
+    /// TOML of this shape with a value out of range.
     #[error("score config: {0}")]
     Invalid(String),
 }
@@ -82,6 +104,7 @@ impl ScoreConfig {
         self.pillars.values().flat_map(|p| p.metrics.iter().map(|m| m.id.to_string())).collect()
     }
 
+    /// Reads and validates a configuration from TOML text.
     pub fn from_toml(text: &str) -> Result<ScoreConfig, ConfigError> {
         let c: ScoreConfig = toml::from_str(text)?;
         c.validate()?;

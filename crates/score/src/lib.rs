@@ -16,6 +16,8 @@
 //! Everything is deterministic: records come out sorted by ticker, ties share a
 //! percentile, and the same store and config give byte-identical output.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod metrics;
 pub mod panel;
@@ -33,18 +35,25 @@ use metrics::{Ctx, Evidence, MetricId};
 pub use panel::{Every, Universe};
 pub use window::{Reach, Window};
 
+/// One of the four groups of metrics the Alpha Score averages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Pillar {
+    /// Past returns and the distance from the 52-week high.
     Momentum,
+    /// Earnings, book, sales and free cash flow against the price.
     Value,
+    /// Profitability, accruals, leverage and margin stability.
     Quality,
+    /// Insiders' buying, institutions' holdings and the news' tone.
     Sentiment,
 }
 
 impl Pillar {
+    /// The four, in report order.
     pub const ALL: [Pillar; 4] = [Pillar::Momentum, Pillar::Value, Pillar::Quality, Pillar::Sentiment];
 
+    /// Its id, lower case, as every face spells it.
     pub fn name(self) -> &'static str {
         match self {
             Pillar::Momentum => "momentum",
@@ -64,12 +73,16 @@ impl fmt::Display for Pillar {
 /// One scale for pillars and the total: 0–39 Weak, 40–74 Moderate, 75–100 Strong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Label {
+    /// 0–39.
     Weak,
+    /// 40–74.
     Moderate,
+    /// 75–100.
     Strong,
 }
 
 impl Label {
+    /// The band a score falls in.
     pub fn of(score: u8) -> Label {
         match score {
             0..=39 => Label::Weak,
@@ -78,6 +91,7 @@ impl Label {
         }
     }
 
+    /// The band's word, capitalised.
     pub fn word(self) -> &'static str {
         match self {
             Label::Weak => "Weak",
@@ -87,21 +101,30 @@ impl Label {
     }
 }
 
+/// One pillar's score for one ticker.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct PillarScore {
+    /// 0–100 within the sector; null when too few of its metrics have a value.
     pub score: Option<u8>,
+    /// The score's band.
     pub label: Option<Label>,
     /// Why the pillar is null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Its metrics with a value.
     pub metrics_available: usize,
+    /// Its metrics configured.
     pub metrics_total: usize,
 }
 
+/// How much of the configuration a score rests on.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Coverage {
+    /// Metrics with a value.
     pub metrics_available: usize,
+    /// Metrics configured.
     pub metrics_total: usize,
+    /// Pillars with a score.
     pub pillars_available: usize,
     /// Share of configured metrics that had a value.
     pub fraction: f64,
@@ -110,31 +133,48 @@ pub struct Coverage {
 /// One metric for one ticker: raw value, value after winsorising, sector percentile.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct MetricScore {
+    /// The metric.
     pub id: MetricId,
+    /// Its value, in its own unit.
     pub raw: Option<f64>,
+    /// The value clipped to the sector's winsorising bounds.
     pub winsorised: Option<f64>,
+    /// Its percentile within the sector, 0–100, higher better.
     pub percentile: Option<f64>,
+    /// Why it has no value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+/// One ticker's Alpha Score on one date, with its pillars and coverage.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ScoreRecord {
+    /// The ticker.
     pub ticker: String,
+    /// The company's name in force on the date.
     pub name: Option<String>,
+    /// Its GICS sector: the peers it is ranked among.
     pub sector: Sector,
+    /// The close it is scored at (the last trading day on or before the date asked).
     pub as_of: NaiveDate,
+    /// 0–100 within the sector: the weighted mean of its available pillars,
+    /// scaled towards 50 by their share of the weight and re-ranked (see the
+    /// crate docs); null with fewer than `min_pillars` pillars.
     pub alpha_score: Option<u8>,
+    /// The Alpha Score's band.
     pub category: Option<Label>,
     /// Built on fewer pillars than the configuration's `full_pillars`: held in
     /// the Moderate band, and said to be provisional wherever it is shown.
     pub provisional: bool,
+    /// Why it has no Alpha Score.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Market capitalisation at the close used, in USD: that close times the
     /// share count known then (`explain` names both); null without a share count.
     pub market_cap: Option<f64>,
+    /// Each pillar's score.
     pub pillars: BTreeMap<Pillar, PillarScore>,
+    /// How much of the configuration it rests on.
     pub coverage: Coverage,
     /// Per-metric detail; left out of `score --json`, shown by `explain`.
     #[serde(skip)]
@@ -386,23 +426,37 @@ pub fn tracking_sentence(r: &ScoreRecord) -> String {
 /// A metric with the records behind it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExplainedMetric {
+    /// The metric.
     pub id: MetricId,
+    /// Its pillar.
     pub pillar: Pillar,
+    /// What it measures, in words.
     pub meaning: &'static str,
+    /// Whether higher or lower values rank better.
     pub direction: config::Direction,
+    /// Its value, in its own unit.
     pub raw: Option<f64>,
+    /// The value clipped to the sector's winsorising bounds.
     pub winsorised: Option<f64>,
+    /// Its percentile within the sector, 0–100, higher better.
     pub sector_percentile: Option<f64>,
+    /// Why it has no value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The records it was computed from.
     pub inputs: Vec<Evidence>,
 }
 
+/// A score with its two sentences and every metric's inputs and sources.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Explanation {
+    /// The score.
     pub record: ScoreRecord,
+    /// What the score tracks, and its profile, in words.
     pub sentences: [String; 2],
+    /// Every configured metric.
     pub metrics: Vec<ExplainedMetric>,
+    /// The configuration's hash.
     pub config_hash: String,
 }
 

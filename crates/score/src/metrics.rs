@@ -16,7 +16,9 @@ use crate::Pillar;
 
 /// Trading days in a month and a year, for return windows on a ticker's own bars.
 pub const MONTH: usize = 21;
+/// Trading days in half a year.
 pub const HALF_YEAR: usize = 126;
+/// Trading days in a year.
 pub const YEAR: usize = 252;
 /// Insider trades count when filed within this many days before the as-of date.
 pub const INSIDER_WINDOW_DAYS: i64 = 90;
@@ -26,39 +28,59 @@ pub const INSIDER_COVERAGE_DAYS: i64 = 365;
 /// News tone: signals known in this many days before the as-of date count, each
 /// weighted by half every `NEWS_HALF_LIFE_DAYS`; at least `NEWS_MIN_ITEMS` needed.
 pub const NEWS_WINDOW_DAYS: i64 = 30;
+/// The news tone's half-life, days.
 pub const NEWS_HALF_LIFE_DAYS: f64 = 7.0;
+/// Signals needed in the window for a news tone.
 pub const NEWS_MIN_ITEMS: usize = 3;
 /// A social post weighs half an article: shorter, noisier, and often a repost.
 pub const POST_WEIGHT: f64 = 0.5;
 /// Gross margins needed (and used, most recent first) for the stability metric.
 pub const MIN_MARGIN_YEARS: usize = 3;
+/// Gross margins used at most for the stability metric.
 pub const MAX_MARGIN_YEARS: usize = 4;
 
+/// A metric of the score (docs/methodology.md defines each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricId {
+    /// Return from 12 months to 1 month ago.
     #[serde(rename = "mom_12_1")]
     Mom12_1,
+    /// Return from 6 months to 1 month ago.
     #[serde(rename = "mom_6_1")]
     Mom6_1,
+    /// The close relative to the 52-week high close.
     #[serde(rename = "dist_52w_high")]
     Dist52wHigh,
+    /// TTM net income / market cap.
     EarningsYield,
+    /// Equity / market cap.
     BookToPrice,
+    /// TTM revenue / market cap.
     SalesToPrice,
+    /// TTM (operating cash flow − capex) / market cap.
     FcfYield,
+    /// TTM net income / equity.
     Roe,
+    /// TTM gross profit / total assets.
     GrossProfitToAssets,
+    /// TTM (net income − operating cash flow) / total assets (lower ranks better).
     Accruals,
+    /// Total debt / total assets (lower ranks better).
     Leverage,
+    /// Minus the standard deviation of annual gross margins.
     GrossMarginStability,
+    /// Insider open-market buys minus sells over 90 days / market cap.
     #[serde(rename = "insider_net_buying_90d")]
     InsiderNetBuying90d,
+    /// Change in 13F shares held between the last two quarters / shares outstanding.
     InstitutionalSharesChange,
+    /// Recency-weighted tone of news articles and posts about the company.
     NewsTone,
 }
 
 impl MetricId {
+    /// Every metric, pillar by pillar.
     pub const ALL: [MetricId; 15] = [
         MetricId::Mom12_1,
         MetricId::Mom6_1,
@@ -77,6 +99,7 @@ impl MetricId {
         MetricId::NewsTone,
     ];
 
+    /// Its id, as configurations and columns spell it.
     pub fn name(self) -> &'static str {
         match self {
             MetricId::Mom12_1 => "mom_12_1",
@@ -97,6 +120,7 @@ impl MetricId {
         }
     }
 
+    /// The pillar it belongs to.
     pub fn pillar(self) -> Pillar {
         use MetricId::*;
         match self {
@@ -173,24 +197,32 @@ impl fmt::Display for MetricId {
 /// One input of a metric, traceable to its record.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Evidence {
+    /// What the input is, in words.
     pub name: String,
+    /// Its value.
     pub value: f64,
+    /// The date it is of.
     pub date: NaiveDate,
+    /// Where it was read.
     pub source: SourceRef,
 }
 
 /// Everything a metric may look at for one ticker on one date.
 pub struct Ctx<'a> {
+    /// The ticker.
     pub member: &'a Member,
+    /// The close scored.
     pub as_of: NaiveDate,
     /// Index of the last bar on or before `as_of`, already checked for freshness.
     pub idx: usize,
+    /// Fundamentals known at that close.
     pub fundamentals: Option<&'a FactsReport>,
     /// Market cap on the date, or why there is none; [`Ctx::market_cap_detail`]
     /// builds its audit record when an explanation needs it.
     pub market_cap: Result<f64, String>,
 }
 
+/// A metric's value, or why it has none.
 pub type Outcome = Result<f64, String>;
 
 impl Ctx<'_> {
@@ -356,11 +388,15 @@ fn known_margins<'a>(c: &'a Ctx<'_>) -> Vec<&'a crate::panel::AnnualMargin> {
 /// The 13F picture of one issuer on a date: managers with reports for the latest
 /// quarter known and an earlier one, their shares then and now.
 pub struct InstitutionalChange<'a> {
+    /// The latest quarter known.
     pub latest: NaiveDate,
     /// The latest earlier quarter among those managers.
     pub previous: NaiveDate,
+    /// Managers with reports for both quarters.
     pub managers: usize,
+    /// Their shares in the latest quarter.
     pub shares_now: f64,
+    /// Their shares in the earlier one.
     pub shares_then: f64,
     /// Sum over those managers of (shares now - shares then).
     pub change: f64,

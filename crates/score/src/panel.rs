@@ -25,16 +25,19 @@ use crate::window::Window;
 /// One ticker's daily closes, oldest first. Missing closes are NaN, never filled.
 #[derive(Debug, Clone)]
 pub struct PriceSeries {
+    /// Each bar's trading day.
     pub dates: Vec<NaiveDate>,
     /// As-traded (split-adjusted) close where the layout has one; else the adjusted close.
     pub close: Vec<f64>,
     /// Split- and dividend-adjusted close: what returns are computed from. NaN where
     /// the file's cell is empty or the ingest found a bad print.
     pub adj: Vec<f64>,
+    /// Each bar's line in its file.
     pub lines: Vec<i64>,
     /// The stored file of each row (an index into `paths`): a series may be
     /// extended by later files, and every row cites its own.
     pub files: Vec<u32>,
+    /// The stored files the rows come from.
     pub paths: Vec<String>,
     /// What the ingest found wrong with a row (a bad print left out, a row re-based
     /// across an unadjusted split), by row index.
@@ -128,6 +131,7 @@ impl PriceSeries {
             .map(|i| (i, self.adj[i]))
     }
 
+    /// The file and line of bar `i`.
     pub fn source_at(&self, i: usize) -> SourceRef {
         SourceRef { path: self.path_at(i).to_string(), accession: None, line: Some(self.lines[i]) }
     }
@@ -136,14 +140,20 @@ impl PriceSeries {
 /// A gross margin from one annual table row, known after the reporting lag.
 #[derive(Debug, Clone)]
 pub struct AnnualMargin {
+    /// The fiscal year's end.
     pub period_end: NaiveDate,
+    /// When it became public.
     pub known_from: NaiveDate,
+    /// Gross profit over revenue.
     pub margin: f64,
+    /// The rows it was read from.
     pub sources: Vec<SourceRef>,
 }
 
+/// One ticker of a universe, with everything its scores read.
 #[derive(Debug, Clone)]
 pub struct Member {
+    /// The ticker.
     pub ticker: String,
     /// The securities master's name.
     pub name: Option<String>,
@@ -152,18 +162,25 @@ pub struct Member {
     /// Whether gross profit measures the business (not for banks and insurers:
     /// `alphadesk_fundamentals::gross_profit_applies`).
     pub gross_margin_applies: bool,
+    /// Its GICS sector.
     pub sector: Sector,
+    /// Its filer's CIK.
     pub cik: Option<i64>,
     /// The first and last stored bar, whatever the window loaded.
     pub first_date: NaiveDate,
+    /// (See `first_date`.)
     pub last_date: NaiveDate,
     /// Its closes from the window's price look-back on (all of them in a full load).
     pub prices: PriceSeries,
     /// Fundamentals (without market cap) as of each date an input became known.
     pub timeline: Vec<FactsReport>,
+    /// How its adjusted prices relate to as-traded ones (for market caps).
     pub basis: Option<PriceBasis>,
+    /// Annual gross margins, oldest first.
     pub margins: Vec<AnnualMargin>,
+    /// Open-market insider trades in its shares.
     pub trades: Vec<OpenMarketTrade>,
+    /// 13F positions in its shares.
     pub positions: Vec<Position>,
     /// News and social tone signals, sorted by the day each became known.
     pub news: Vec<alphadesk_store::read::NewsSignal>,
@@ -187,8 +204,10 @@ impl Member {
     }
 }
 
+/// The tickers a score ranks, loaded for a window of dates.
 #[derive(Debug, Clone)]
 pub struct Universe {
+    /// Every ticker, sorted.
     pub members: Vec<Member>,
     index: HashMap<String, usize>,
     /// Every date on which any security traded, ascending, over the whole
@@ -353,6 +372,7 @@ impl Universe {
         Ok(Universe { members: out, index, calendar: cols.history.calendar, excluded, window })
     }
 
+    /// A ticker's member, if the universe holds it.
     pub fn member(&self, ticker: &str) -> Option<&Member> {
         self.index.get(&ticker.trim().to_ascii_uppercase()).map(|&i| &self.members[i])
     }
@@ -389,14 +409,19 @@ impl Universe {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Every {
+    /// The last trading day of each month.
     Month,
+    /// The last trading day of each week.
     Week,
+    /// Every trading day.
     Day,
 }
 
 impl Every {
+    /// The three, longest first.
     pub const ALL: [Every; 3] = [Every::Month, Every::Week, Every::Day];
 
+    /// Its spelling in flags and parameters.
     pub fn name(self) -> &'static str {
         match self {
             Every::Month => "month",

@@ -60,8 +60,11 @@ const MONTH_BEFORE_DAYS: i64 = 66;
 /// about them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
+    /// The first as-of date answered.
     pub from: NaiveDate,
+    /// The last.
     pub to: NaiveDate,
+    /// What is answered about them: scores, or notes too.
     pub reach: Reach,
 }
 
@@ -122,14 +125,17 @@ impl Window {
         Window::dates((earliest + Duration::days(PRICE_LOOKBACK_DAYS)).min(to), to)
     }
 
+    /// Whether it holds no date.
     pub fn is_empty(&self) -> bool {
         self.from > self.to
     }
 
+    /// Whether it is every date (a full-history load).
     pub fn is_all(&self) -> bool {
         self.from == NaiveDate::MIN && self.to == NaiveDate::MAX
     }
 
+    /// Whether `d` is one of its dates.
     pub fn contains(&self, d: NaiveDate) -> bool {
         self.from <= d && d <= self.to
     }
