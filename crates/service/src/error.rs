@@ -35,6 +35,7 @@ impl Kind {
         }
     }
 
+    /// The HTTP status a face answers it with.
     pub fn http_status(self) -> u16 {
         match self {
             Kind::BadInput => 400,
@@ -51,23 +52,29 @@ impl Kind {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct ServiceError {
+    /// What kind of failure.
     pub kind: Kind,
+    /// What went wrong, naming the parameter, file or value.
     pub message: String,
 }
 
 impl ServiceError {
+    /// A failure of any kind.
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
         ServiceError { kind, message: message.into() }
     }
 
+    /// A malformed or out-of-range parameter.
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::new(Kind::BadInput, message)
     }
 
+    /// An unknown ticker or note, or no data on the date.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(Kind::NotFound, message)
     }
 
+    /// Input well formed but unusable (an empty note).
     pub fn unprocessable(message: impl Into<String>) -> Self {
         Self::new(Kind::Unprocessable, message)
     }
@@ -115,6 +122,7 @@ impl From<alphadesk_rules::CheckError> for ServiceError {
     }
 }
 
+/// A service answer, or why there is none.
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
 impl From<alphadesk_export::ExportError> for ServiceError {

@@ -50,11 +50,17 @@ impl Service {
 
 /// A panel computed for one request: its dates and each date's records.
 pub struct Panel {
+    /// The score configuration's hash.
     pub config_hash: String,
+    /// First date asked for.
     pub from: NaiveDate,
+    /// Last date asked for.
     pub to: NaiveDate,
+    /// How often.
     pub every: alphadesk_score::Every,
+    /// The rebalance dates, oldest first.
     pub dates: Vec<NaiveDate>,
+    /// The metrics whose raw values each row carries.
     pub metrics: Vec<String>,
     sector: Option<alphadesk_model::Sector>,
     records: Vec<std::sync::Arc<Vec<alphadesk_score::ScoreRecord>>>,

@@ -16,6 +16,8 @@
 //! in the store, per configuration and generation, so that a CLI process does not
 //! recompute a whole backtest to state them.
 
+#![warn(missing_docs)]
+
 pub mod change;
 pub mod error;
 pub mod export;
@@ -72,7 +74,9 @@ pub const RULES: &str = include_str!("../../../docs/rules.md");
 /// What a service is opened with.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The score configuration answers are computed with.
     pub config: ScoreConfig,
+    /// The publishing rules notes and stories are checked against.
     pub rules: RulesConfig,
     /// Read connections in the pool (the server's worker threads share them).
     pub readers: usize,
@@ -102,6 +106,7 @@ impl Default for Options {
 /// Every cache computes a missing answer once however many callers ask at once
 /// ([`work::Flights`]).
 pub struct Snapshot {
+    /// The store generation it was read at.
     pub generation: i64,
     /// Who is in the universe, with their listings, first and last close, and
     /// the trading calendar: a load for no date, what a question is checked
@@ -348,18 +353,22 @@ impl Service {
         }
     }
 
+    /// The store file.
     pub fn db(&self) -> &Path {
         &self.db
     }
 
+    /// The score configuration in use.
     pub fn config(&self) -> &ScoreConfig {
         &self.cfg
     }
 
+    /// Its hash, which names it wherever a score is stated.
     pub fn config_hash(&self) -> &str {
         &self.cfg_hash
     }
 
+    /// The publishing rules in use.
     pub fn rules(&self) -> &RulesConfig {
         &self.rules
     }
@@ -1578,6 +1587,7 @@ fn opening(text: &str, max: usize) -> String {
     format!("{}…", cut[..at].trim_end_matches([',', ';', ':']))
 }
 
+/// A note id's ticker and date (`BRK.B-2018-04-30`); a malformed id is a bad input.
 pub fn parse_note_id(id: &str) -> Result<(String, NaiveDate)> {
     let bad = || ServiceError::bad_input(format!("note id {id:?} is not TICKER-YYYY-MM-DD"));
     if id.len() < 12 || !id.is_char_boundary(id.len() - 11) {
@@ -1595,6 +1605,7 @@ pub fn parse_note_id(id: &str) -> Result<(String, NaiveDate)> {
     Ok((t.as_str().to_string(), date))
 }
 
+/// A note's id: `TICKER-YYYY-MM-DD`.
 pub fn note_id(ticker: &str, as_of: NaiveDate) -> String {
     format!("{ticker}-{as_of}")
 }

@@ -70,6 +70,7 @@ pub struct RangeParams {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PricesParams {
+    /// The ticker symbol, e.g. AAPL.
     pub ticker: String,
     /// First day (YYYY-MM-DD); default: a year before `to`.
     pub from: Option<NaiveDate>,
@@ -109,6 +110,7 @@ pub struct NotesParams {
 pub struct NoteParams {
     /// `TICKER-YYYY-MM-DD`; or give `ticker` (and `as_of`).
     pub id: Option<String>,
+    /// The ticker symbol, e.g. AAPL (with `as_of` instead of `id`).
     #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9]{0,5}([.-][A-Za-z0-9]{1,3})?$"))]
     pub ticker: Option<String>,
     /// The note's date (YYYY-MM-DD); default: the latest date in the store.
@@ -127,10 +129,15 @@ pub struct NoteParams {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoteField {
+    /// The headline.
     Headline,
+    /// The note as published, with its numbered sources.
     Markdown,
+    /// The note as HTML.
     Html,
+    /// Every claim with its value and sources.
     Claims,
+    /// The checker's verdict.
     Verdict,
 }
 
@@ -138,10 +145,14 @@ pub enum NoteField {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoteFormat {
+    /// The note as published, with its numbered sources.
     #[default]
     Markdown,
+    /// The note as HTML.
     Html,
+    /// Every claim with its value and sources.
     Claims,
+    /// All three.
     All,
 }
 
@@ -223,6 +234,7 @@ pub struct StoryParams {
 }
 
 impl StoryParams {
+    /// The theme asked for: `theme` or `query`, exactly one.
     pub fn theme_ref(&self) -> crate::Result<crate::ThemeRef> {
         match (&self.theme, &self.query) {
             (Some(id), None) => Ok(crate::ThemeRef::Id(id.clone())),
@@ -294,7 +306,9 @@ pub struct ListScoresParams {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ListFormat {
+    /// JSON rows.
     Json,
+    /// A CSV file.
     Csv,
 }
 
@@ -385,6 +399,7 @@ pub struct NewsParams {
 }
 
 impl NewsParams {
+    /// The query part, without the ticker.
     pub fn query(&self) -> NewsQuery {
         NewsQuery { from: self.from, to: self.to, min_relevance: self.min_relevance, limit: self.limit }
     }
@@ -440,8 +455,11 @@ pub struct PanelParams {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PanelFormat {
+    /// JSON rows.
     Json,
+    /// A CSV file.
     Csv,
+    /// A Parquet file.
     Parquet,
 }
 

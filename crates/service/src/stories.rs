@@ -22,7 +22,9 @@ use crate::{work, Result, Service, ServiceError, Snapshot, StoryView, ThemeCompa
 /// themes withheld with the reason (a theme with no headline to run).
 #[derive(Debug)]
 pub struct Stories {
+    /// Every story written, largest theme first.
     pub written: Vec<StoryView>,
+    /// Each theme withheld, with why.
     pub withheld: Vec<(String, String)>,
 }
 
@@ -39,7 +41,9 @@ pub(crate) const THEME_WINDOWS: usize = 64;
 /// Which theme a story is about.
 #[derive(Debug, Clone)]
 pub enum ThemeRef {
+    /// A theme's id.
     Id(String),
+    /// Words to find the theme by.
     Query(String),
 }
 

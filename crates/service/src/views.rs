@@ -41,8 +41,11 @@ use serde::{Deserialize, Serialize};
 pub struct Page<T> {
     /// How many results there are in all, before paging.
     pub total: usize,
+    /// Results skipped before this page.
     pub offset: usize,
+    /// Results per page asked for.
     pub limit: usize,
+    /// This page's results.
     pub items: Vec<T>,
 }
 
@@ -53,9 +56,13 @@ pub enum Sort {
     /// Highest Alpha Score first (unscored last), then ticker.
     #[default]
     AlphaScore,
+    /// Highest momentum pillar first.
     Momentum,
+    /// Highest value pillar first.
     Value,
+    /// Highest quality pillar first.
     Quality,
+    /// Highest sentiment pillar first.
     Sentiment,
     /// Market capitalisation at the close.
     MarketCap,
@@ -69,8 +76,10 @@ pub enum Sort {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Order {
     #[serde(rename = "desc")]
+    /// Highest first.
     Descending,
     #[serde(rename = "asc")]
+    /// Lowest first.
     Ascending,
 }
 
@@ -128,6 +137,7 @@ pub struct ScoresView {
     /// The score configuration's hash: every figure here was computed with it.
     pub config_hash: String,
     #[serde(flatten)]
+    /// The page of records.
     pub page: Page<ScoreRecord>,
 }
 
@@ -142,7 +152,9 @@ pub struct TickerView {
     pub price_date: NaiveDate,
     /// The two published sentences: the profile and the tracking sentence.
     pub explanation: [String; 2],
+    /// Every configured metric with its inputs and sources.
     pub metrics: Vec<MetricView>,
+    /// The score configuration's hash.
     pub config_hash: String,
 }
 
@@ -150,6 +162,7 @@ pub struct TickerView {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MetricView {
     #[serde(flatten)]
+    /// The metric, its value, percentile and inputs.
     pub metric: ExplainedMetric,
     /// Every distinct record the inputs came from.
     pub sources: Vec<SourceRef>,
@@ -170,49 +183,67 @@ impl From<ExplainedMetric> for MetricView {
 /// A daily bar with the file and line it was read from.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PriceBar {
+    /// The trading day.
     pub date: NaiveDate,
     /// As-traded (split-adjusted) close where the file has one, else the adjusted close.
     pub close: Option<f64>,
     /// Split- and dividend-adjusted close, from which returns are computed.
     pub adj_close: Option<f64>,
+    /// The stored file and line.
     pub source: SourceRef,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// A ticker's daily closes over a span.
 pub struct PricesView {
+    /// The ticker.
     pub ticker: String,
+    /// First day asked for.
     pub from: NaiveDate,
+    /// Last day asked for.
     pub to: NaiveDate,
     /// Highest and lowest close of the 52 weeks to `to`, where a year of prices exists.
     pub week52: Option<Range52>,
+    /// Every bar in the span, oldest first.
     pub bars: Vec<PriceBar>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// The highest and lowest close of 52 weeks.
 pub struct Range52 {
+    /// The highest close.
     pub high: f64,
+    /// Its day.
     pub high_date: NaiveDate,
+    /// The lowest close.
     pub low: f64,
+    /// Its day.
     pub low_date: NaiveDate,
 }
 
 /// A monthly Alpha Score, for a page's score history.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScorePoint {
+    /// The close scored.
     pub as_of: NaiveDate,
     /// 0-100, or null where the ticker was not scored that day.
     pub alpha_score: Option<u8>,
     /// Weak (0-39), Moderate (40-74) or Strong (75-100).
     pub category: Option<String>,
+    /// The momentum pillar's score.
     pub momentum: Option<u8>,
+    /// The value pillar's score.
     pub value: Option<u8>,
+    /// The quality pillar's score.
     pub quality: Option<u8>,
+    /// The sentiment pillar's score.
     pub sentiment: Option<u8>,
     /// Pillars that had data, of four (0 where the ticker was not scored).
     pub pillars_available: usize,
 }
 
 impl ScorePoint {
+    /// The point of `as_of`, from the ticker's record that day (none: not scored).
     pub fn of(as_of: NaiveDate, r: Option<&ScoreRecord>) -> ScorePoint {
         let row = r.map(ScoreRow::from);
         ScorePoint {
@@ -231,13 +262,17 @@ impl ScorePoint {
 /// One ticker's month-end scores over a span.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScoreHistory {
+    /// The ticker.
     pub ticker: String,
     /// The scoring configuration every point was computed with.
     pub config_hash: String,
+    /// The first date asked for.
     pub from: NaiveDate,
+    /// The last date asked for.
     pub to: NaiveDate,
     /// The points are the last trading day of each month, week or day.
     pub every: alphadesk_score::Every,
+    /// One point per rebalance date, oldest first.
     pub points: Vec<ScorePoint>,
 }
 
@@ -245,7 +280,9 @@ pub struct ScoreHistory {
 /// per-pillar detail (a ticker's explanation has it).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScoreRow {
+    /// The ticker.
     pub ticker: String,
+    /// The company's name in force on the date.
     pub name: Option<String>,
     /// GICS sector: the score ranks the ticker within it.
     pub sector: String,
@@ -253,9 +290,13 @@ pub struct ScoreRow {
     pub alpha_score: Option<u8>,
     /// Weak (0-39), Moderate (40-74) or Strong (75-100).
     pub category: Option<String>,
+    /// The momentum pillar's score.
     pub momentum: Option<u8>,
+    /// The value pillar's score.
     pub value: Option<u8>,
+    /// The quality pillar's score.
     pub quality: Option<u8>,
+    /// The sentiment pillar's score.
     pub sentiment: Option<u8>,
     /// Pillars that had data, of four.
     pub pillars_available: usize,
@@ -294,6 +335,7 @@ pub fn points_moved(before: Option<u8>, after: Option<u8>) -> Option<i16> {
 pub struct MonthAgo {
     /// The close compared from (none before the store's prices).
     pub date: Option<NaiveDate>,
+    /// Each ticker's Alpha Score on that close.
     pub scores: std::collections::HashMap<String, u8>,
 }
 
@@ -308,6 +350,7 @@ impl MonthAgo {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScreenedRow {
     #[serde(flatten)]
+    /// The ticker's score.
     pub score: ScoreRow,
     /// Alpha Score points gained (or lost) since `change_since`; null when it
     /// was not scored on one of the two dates.
@@ -317,6 +360,7 @@ pub struct ScreenedRow {
 /// Stored articles about one company, newest first.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct NewsView {
+    /// The ticker.
     pub ticker: String,
     /// First day asked for (articles first known on or after it); none: no bound.
     pub from: Option<NaiveDate>,
@@ -327,6 +371,7 @@ pub struct NewsView {
     pub min_relevance: u8,
     /// Articles that matched in all; `articles` holds at most `limit` of them.
     pub matching: usize,
+    /// The articles, newest first (at most `limit`).
     pub articles: Vec<NewsItem>,
 }
 
@@ -357,8 +402,11 @@ pub struct NewsItem {
 /// Open-market insider trades (Form 4 codes P and S) known by a date.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct InsidersView {
+    /// The ticker.
     pub ticker: String,
+    /// The date asked about: trades filed by its close.
     pub as_of: NaiveDate,
+    /// The trades, newest first.
     pub trades: Vec<alphadesk_store::read::OpenMarketTrade>,
 }
 
@@ -371,25 +419,37 @@ pub struct Holder {
     pub manager: alphadesk_model::Manager,
     /// The quarter the position is for.
     pub period: NaiveDate,
+    /// The day its report was filed.
     pub filed: NaiveDate,
+    /// Shares held.
     pub shares: f64,
+    /// Shares in the manager's previous report, if it has one.
     pub previous_shares: Option<f64>,
+    /// The CUSIP the position is reported under.
     pub cusip: String,
+    /// The report: file and accession.
     pub source: SourceRef,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// Each 13F manager's latest position in a company known by a date.
 pub struct HoldersView {
+    /// The ticker.
     pub ticker: String,
+    /// The date asked about: reports filed by its close.
     pub as_of: NaiveDate,
+    /// The managers, largest position first.
     pub holders: Vec<Holder>,
 }
 
 /// A ticker found by a search.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SearchHit {
+    /// The ticker.
     pub ticker: String,
+    /// The company's name.
     pub name: Option<String>,
+    /// Its GICS sector.
     pub sector: Option<String>,
     /// Whether it is in the scored universe (priced, with a sector).
     pub scored: bool,
@@ -412,17 +472,20 @@ impl SearchHit {
 pub struct NoteView {
     /// `TICKER-YYYY-MM-DD`.
     pub id: String,
+    /// The subject.
     pub ticker: String,
     /// The date asked about.
     pub as_of: NaiveDate,
     /// The close the note is written at (the one its id names): the last
     /// trading day on or before `as_of`.
     pub price_date: NaiveDate,
+    /// The note's headline.
     pub headline: String,
     /// The note as published (what the checker reads).
     pub markdown: String,
     /// The note's body as HTML (escaped text, citation links).
     pub html: String,
+    /// The checker's verdict on the Markdown.
     pub verdict: alphadesk_rules::Verdict,
     /// Every claim with its value and sources (the note's JSON rendering).
     pub note: serde_json::Value,
@@ -431,8 +494,11 @@ pub struct NoteView {
 /// The themes of a window of articles, largest first.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ThemesView {
+    /// First day of the window of articles.
     pub from: NaiveDate,
+    /// Last day of the window.
     pub to: NaiveDate,
+    /// The themes.
     pub themes: Vec<ThemeView>,
 }
 
@@ -446,6 +512,7 @@ pub struct ThemeView {
     pub label: String,
     /// The days its first and last article were known.
     pub from: NaiveDate,
+    /// (See `from`.)
     pub to: NaiveDate,
     /// Article ids, oldest first.
     pub articles: Vec<i64>,
@@ -454,8 +521,11 @@ pub struct ThemeView {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// A company a theme's articles are about.
 pub struct ThemeCompanyView {
+    /// The ticker.
     pub ticker: String,
+    /// The company's name.
     pub name: Option<String>,
     /// Mean relevance of the theme's articles to it, 0-100 (an article that
     /// does not name it counts 0).
@@ -469,18 +539,25 @@ pub struct ThemeCompanyView {
 pub struct StoryView {
     /// `THEME@YYYY-MM-DD`.
     pub id: String,
+    /// The theme's id.
     pub theme: String,
+    /// The theme's key phrases.
     pub label: String,
+    /// The close the story is written as of.
     pub as_of: NaiveDate,
     /// The days its first and last article were known.
     pub from: NaiveDate,
+    /// (See `from`.)
     pub to: NaiveDate,
     /// Its subjects: the companies given a paragraph.
     pub tickers: Vec<String>,
+    /// The story's headline.
     pub headline: String,
     /// The story as published (what the checker reads).
     pub markdown: String,
+    /// The story's body as HTML.
     pub html: String,
+    /// The checker's verdict on the Markdown.
     pub verdict: alphadesk_rules::Verdict,
     /// Every claim with its value and sources.
     pub story: serde_json::Value,
@@ -502,10 +579,15 @@ pub fn front_matter_as_of(markdown: &str) -> Option<String> {
 /// A note in a list.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct NoteSummary {
+    /// `TICKER-YYYY-MM-DD`.
     pub id: String,
+    /// The subject.
     pub ticker: String,
+    /// The close the note is written at.
     pub as_of: NaiveDate,
+    /// The note's headline.
     pub headline: String,
+    /// Whether the checker passed it.
     pub passed: bool,
 }
 
@@ -524,9 +606,11 @@ impl From<&NoteView> for NoteSummary {
 /// The service's state, for health checks.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Health {
+    /// `ok`.
     pub status: String,
     /// The store's generation: every write raises it.
     pub generation: i64,
+    /// Tickers in the scored universe.
     pub tickers: usize,
     /// The date questions without one are about: the latest close at least half
     /// of the universe has.
@@ -538,6 +622,7 @@ pub struct Health {
     pub tickers_behind: usize,
     /// Tickers with closes after `latest_date`.
     pub tickers_ahead: Vec<String>,
+    /// The score configuration in use.
     pub config_hash: String,
 }
 
@@ -561,13 +646,17 @@ pub fn price_date_sentence(as_of: NaiveDate, price_date: Option<NaiveDate>) -> O
 pub struct Comparison {
     /// The close the scores are of.
     pub as_of: NaiveDate,
+    /// The score configuration's hash.
     pub config_hash: String,
+    /// One row per ticker asked, in the order asked.
     pub rows: Vec<ComparedRow>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// One ticker of a comparison.
 pub struct ComparedRow {
     #[serde(flatten)]
+    /// The ticker's score.
     pub score: ScoreRow,
     /// The published sentence that says why ("Alpha Score of 68 reflects ...").
     pub explanation: String,
@@ -581,9 +670,11 @@ pub struct ScoreList {
     /// The close each row's `change` is measured from: the last trading day of
     /// the month before.
     pub change_since: Option<NaiveDate>,
+    /// The score configuration's hash.
     pub config_hash: String,
     /// Rows that matched the sector and thresholds (before `limit`).
     pub matching: usize,
+    /// The rows, in the order asked (at most `limit`).
     pub rows: Vec<ScreenedRow>,
 }
 
@@ -591,21 +682,29 @@ pub struct ScoreList {
 /// raw value of each metric: the panel a quant loads in one request.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PanelView {
+    /// The score configuration's hash.
     pub config_hash: String,
+    /// First date asked for.
     pub from: NaiveDate,
+    /// Last date asked for.
     pub to: NaiveDate,
+    /// How often: month ends, week ends or days.
     pub every: alphadesk_score::Every,
+    /// The rebalance dates, oldest first.
     pub dates: Vec<NaiveDate>,
     /// The metrics whose raw values each row carries, in the configuration's order.
     pub metrics: Vec<String>,
+    /// One row per ticker and date.
     pub rows: Vec<PanelRow>,
 }
 
 /// One ticker on one date.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PanelRow {
+    /// The rebalance date.
     pub as_of: NaiveDate,
     #[serde(flatten)]
+    /// The ticker's score.
     pub score: ScoreRow,
     /// Each metric's raw value (before winsorising and ranking), null without data.
     pub raw: std::collections::BTreeMap<String, Option<f64>>,
@@ -615,13 +714,17 @@ pub struct PanelRow {
 /// metrics that moved it most.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScoreChange {
+    /// The ticker.
     pub ticker: String,
     /// The close compared from: the last trading day of the month before.
     pub from: NaiveDate,
     /// The close compared to.
     pub to: NaiveDate,
+    /// The Alpha Score at `from`.
     pub before: Option<u8>,
+    /// The Alpha Score at `to`.
     pub after: Option<u8>,
+    /// Each pillar's move.
     pub pillars: Vec<PillarMove>,
     /// Metrics whose value or sector percentile moved, the largest weighted
     /// percentile move first.
@@ -631,22 +734,32 @@ pub struct ScoreChange {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// One pillar's score at both closes.
 pub struct PillarMove {
+    /// The pillar.
     pub pillar: alphadesk_score::Pillar,
+    /// Its score at the earlier close.
     pub before: Option<u8>,
+    /// Its score at the later close.
     pub after: Option<u8>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// One metric's move between two closes.
 pub struct MetricMove {
+    /// The metric.
     pub metric: alphadesk_score::metrics::MetricId,
+    /// Its pillar.
     pub pillar: alphadesk_score::Pillar,
     /// Its name as a page shows it.
     pub title: String,
+    /// Its value at the earlier close.
     pub raw_before: Option<f64>,
+    /// Its value at the later close.
     pub raw_after: Option<f64>,
     /// Rank within the sector, 0-100 (100: best in the sector for the score).
     pub percentile_before: Option<f64>,
+    /// (See `percentile_before`.)
     pub percentile_after: Option<f64>,
     /// Its share of a full score's weight (the pillar's weight over the sum of
     /// the pillars', split evenly among the pillar's metrics).
@@ -667,19 +780,26 @@ pub struct StoryIndex {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// A theme story in a list.
 pub struct StorySummary {
     /// `THEME@YYYY-MM-DD`.
     pub id: String,
+    /// The theme's key phrases.
     pub label: String,
+    /// The story's headline.
     pub headline: String,
     /// Its subjects: the companies given a paragraph.
     pub tickers: Vec<String>,
+    /// Whether the checker passed it.
     pub passed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+/// A theme no story was written on.
 pub struct WithheldTheme {
+    /// The theme's id.
     pub theme: String,
+    /// Why.
     pub reason: String,
 }
 
@@ -701,16 +821,20 @@ pub struct SyncChanges {
     pub what: String,
     /// The store's last close before and after the sync.
     pub last_close_before: Option<NaiveDate>,
+    /// (See `last_close_before`.)
     pub last_close_after: Option<NaiveDate>,
     /// Filings it stored (from companies' submissions), newest first: the
     /// first 100 and how many in all.
     pub filings: Vec<FilingChange>,
+    /// How many filings it stored.
     pub filings_total: usize,
     /// Open-market insider trades (codes P and S) it stored.
     pub trades: Vec<TradeChange>,
+    /// How many trades it stored.
     pub trades_total: usize,
     /// Articles it stored, with the companies the news stage linked them to.
     pub articles: Vec<ArticleChange>,
+    /// How many articles it stored.
     pub articles_total: usize,
     /// Alpha Scores that moved by 10 points or more from the last close before
     /// the sync to the last close after it, the largest move first.
@@ -723,33 +847,43 @@ pub struct SyncChanges {
 /// A filing a sync stored.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FilingChange {
+    /// The filer's ticker, when the store knows it.
     pub ticker: Option<String>,
+    /// The filer's CIK.
     pub cik: i64,
+    /// The form type (10-K, 4, 13F-HR, …).
     pub form: String,
     /// The day it was filed.
     pub filed: NaiveDate,
+    /// The accession number.
     pub accession: String,
 }
 
 /// An open-market insider trade a sync stored.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TradeChange {
+    /// The issuer's ticker, when the store knows it.
     pub ticker: Option<String>,
+    /// The reporting owner's name.
     pub owner: Option<String>,
     /// P (purchase) or S (sale).
     pub code: alphadesk_model::TradeCode,
+    /// Shares traded.
     pub shares: Option<f64>,
     /// Price per share, USD.
     pub price: Option<f64>,
     /// The day the Form 4 was filed.
     pub filed: Option<NaiveDate>,
+    /// The Form 4's accession number.
     pub accession: Option<String>,
 }
 
 /// An article a sync stored.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ArticleChange {
+    /// The headline.
     pub title: String,
+    /// Where it was published.
     pub url: Option<String>,
     /// The trading day whose close first includes it.
     pub known: NaiveDate,
@@ -760,11 +894,15 @@ pub struct ArticleChange {
 /// An Alpha Score that moved across a sync.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScoreMove {
+    /// The ticker.
     pub ticker: String,
     /// The closes compared: the last before the sync and the last after it.
     pub from: NaiveDate,
+    /// (See `from`.)
     pub to: NaiveDate,
+    /// The Alpha Score at `from`.
     pub before: u8,
+    /// The Alpha Score at `to`.
     pub after: u8,
     /// after - before.
     pub points: i16,
@@ -778,22 +916,33 @@ pub struct ScoreMove {
 /// ([`crate::Service::stock_page`]): a page never mixes two generations.
 #[derive(Debug, Clone)]
 pub struct StockPage {
+    /// The ticker's score, explanation and metrics.
     pub view: std::sync::Arc<TickerView>,
     /// The latest close of the universe (the page says when it shows another).
     pub latest: Option<NaiveDate>,
+    /// The filer's CIK (for links to EDGAR).
     pub cik: Option<i64>,
+    /// The year of closes to the close the chart draws.
     pub prices: PricesView,
+    /// Month-end scores over the two years to the close.
     pub history: Vec<ScorePoint>,
     /// Against the previous month end; none in a first month.
     pub change: Option<ScoreChange>,
+    /// The ticker's sector neighbours by market cap.
     pub peers: Option<ScoreList>,
+    /// Fundamentals known at the close.
     pub facts: alphadesk_fundamentals::FactsReport,
+    /// Open-market insider trades.
     pub insiders: InsidersView,
+    /// 13F holders.
     pub holders: HoldersView,
+    /// The ticker's notes at the close and the three month ends before.
     pub notes: Vec<NoteSummary>,
+    /// Stored articles about the company.
     pub news: NewsView,
     /// The stories of the month to the close that give this stock a paragraph.
     pub stories: Vec<StorySummary>,
+    /// The backtest's figures stated beside the score.
     pub figures: std::sync::Arc<Figures>,
     /// Whether the figures are the configuration of record's.
     pub of_record: bool,

@@ -53,6 +53,7 @@ thread_local! {
 }
 
 impl Request {
+    /// A request nobody has left yet.
     pub fn new() -> Request {
         Request::default()
     }
@@ -62,6 +63,7 @@ impl Request {
         self.gone.store(true, Ordering::Release);
     }
 
+    /// Whether the face has given the request up.
     pub fn is_gone(&self) -> bool {
         self.gone.load(Ordering::Acquire)
     }
@@ -293,6 +295,7 @@ pub struct Flights<K, V> {
 }
 
 impl<K: Hash + Eq + Clone, V> Flights<K, V> {
+    /// Keeps at most `capacity` answers, dropping the oldest.
     pub fn new(capacity: usize) -> Self {
         Flights { slots: Mutex::new(HashMap::new()), capacity: capacity.max(1), stored: Default::default() }
     }

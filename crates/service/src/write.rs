@@ -15,17 +15,24 @@ use crate::{Result, ServiceError, FIGURES_KIND};
 /// What an ingest run did.
 #[derive(Debug, Default, Serialize)]
 pub struct Summary {
+    /// Files looked at.
     pub files: usize,
     /// Per kind: files stored and rows written.
     pub stored: BTreeMap<String, (u64, u64)>,
+    /// Files already stored with the same content.
     pub unchanged: usize,
+    /// Files found in a folder that are not a source alphadesk reads.
     pub skipped: usize,
+    /// Files that could not be stored, each with why.
     pub failed: Vec<FileReport>,
+    /// Warnings over every stored file.
     pub warnings: usize,
+    /// Every file's report.
     pub reports: Vec<FileReport>,
 }
 
 impl Summary {
+    /// Whether the run stored nothing and nothing failed.
     pub fn changed_nothing(&self) -> bool {
         self.stored.is_empty() && self.failed.is_empty()
     }
@@ -66,10 +73,12 @@ impl Writer {
         self.stop = flag;
     }
 
+    /// The store written to.
     pub fn store(&self) -> &Store {
         &self.store
     }
 
+    /// The store written to, for a write of its own.
     pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
     }
@@ -153,21 +162,29 @@ impl Writer {
 
 /// What `sync sec` needs besides the plan: where EDGAR is and how to ask it.
 pub struct SecSync {
+    /// EDGAR's data and archives hosts.
     pub hosts: alphadesk_sync::Hosts,
+    /// The rate, retries and identity to ask with.
     pub policy: alphadesk_sync::Policy,
+    /// What to fetch.
     pub plan: alphadesk_sync::Plan,
 }
 
 /// A news sync: the feeds, and how politely to ask them.
 pub struct NewsSync {
+    /// The rate, retries and identity to ask with.
     pub policy: alphadesk_sync::Policy,
+    /// The feeds and what to fetch.
     pub plan: alphadesk_sync::news::NewsPlan,
 }
 
 /// A price sync: the source, how politely to ask it, and what to ask.
 pub struct PriceSync {
+    /// The price source's URL template and format.
     pub source: alphadesk_sync::prices::PriceSource,
+    /// The rate, retries and identity to ask with.
     pub policy: alphadesk_sync::Policy,
+    /// The tickers and days to ask for.
     pub plan: alphadesk_sync::prices::PricePlan,
 }
 
@@ -515,6 +532,7 @@ impl alphadesk_sync::news::NewsSink for StoreSink<'_> {
 pub struct Rebuilt {
     /// Where the damaged store was moved.
     pub damaged_kept_at: String,
+    /// The ingest of the files read again.
     pub summary: Summary,
     /// Sources the damaged store named that could not be read again.
     pub lost: Vec<String>,

@@ -211,6 +211,10 @@ pub fn print_failures(out: &mut Out, o: &Outcome) -> std::io::Result<()> {
 pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     let service = super::service(db, a.config.as_deref(), a.rules.as_deref())?;
     let as_of = super::as_of_or_latest(&service, a.as_of)?;
+    // The flag is named in the error, as the service cannot name it.
+    for t in a.tickers.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        Ticker::new(t).map_err(|e| anyhow::anyhow!("--tickers: {e}"))?;
+    }
     let started = std::time::Instant::now();
     let notes = service.compose_notes(as_of, &a.tickers)?;
     let o = publish(notes, &a.out, started)?;
