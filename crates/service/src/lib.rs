@@ -1648,8 +1648,17 @@ pub(crate) fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Ingests `files` (paths under the shared data) into the store at `db`,
+    /// as another process would; every one must be stored.
+    pub(crate) fn ingest_for_test(db: &Path, data: &Path, files: &[&str]) {
+        let mut w = write::Writer::open(db, "test").unwrap();
+        let paths: Vec<PathBuf> = files.iter().map(|f| data.join(f)).collect();
+        let s = w.ingest(&paths, |_, _, _| {}).unwrap();
+        assert!(s.failed.is_empty(), "{:?}", s.failed);
+    }
 
     #[test]
     fn near_misses_are_one_or_two_edits_away() {
@@ -1664,12 +1673,7 @@ mod tests {
         let Some(data) = alphadesk_testkit::data_dir() else { return };
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("reload.db");
-        let ingest = |files: &[&str]| {
-            let mut w = write::Writer::open(&db, "test").unwrap();
-            let paths: Vec<PathBuf> = files.iter().map(|f| data.join(f)).collect();
-            let s = w.ingest(&paths, |_, _, _| {}).unwrap();
-            assert!(s.failed.is_empty(), "{:?}", s.failed);
-        };
+        let ingest = |files: &[&str]| ingest_for_test(&db, &data, files);
         ingest(&["market/securities/securities.csv", "market/prices/AAPL_data.csv"]);
         let opts = Options { reload_in_background: true, ..Options::default() };
         let service = Service::open_shared(&db, opts).unwrap();
@@ -1701,12 +1705,7 @@ mod tests {
         let Some(data) = alphadesk_testkit::data_dir() else { return };
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("pinned.db");
-        let ingest = |files: &[&str]| {
-            let mut w = write::Writer::open(&db, "test").unwrap();
-            let paths: Vec<PathBuf> = files.iter().map(|f| data.join(f)).collect();
-            let s = w.ingest(&paths, |_, _, _| {}).unwrap();
-            assert!(s.failed.is_empty(), "{:?}", s.failed);
-        };
+        let ingest = |files: &[&str]| ingest_for_test(&db, &data, files);
         ingest(&["market/securities/securities.csv", "market/prices/AAPL_data.csv"]);
         let service = Service::open(&db, Options::default()).unwrap();
         let before = service.snapshot().unwrap();

@@ -128,13 +128,7 @@ mod tests {
         let Some(data) = alphadesk_testkit::data_dir() else { return };
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("publish.db");
-        {
-            let mut w = crate::write::Writer::open(&db, "test").unwrap();
-            let paths: Vec<std::path::PathBuf> =
-                alphadesk_testkit::SMALL_STORE_FILES.iter().map(|f| data.join(f)).collect();
-            let s = w.ingest(&paths, |_, _, _| {}).unwrap();
-            assert!(s.failed.is_empty(), "{:?}", s.failed);
-        }
+        crate::tests::ingest_for_test(&db, &data, alphadesk_testkit::SMALL_STORE_FILES);
         let service = Service::open(&db, Default::default()).unwrap();
         let as_of: NaiveDate = "2018-04-30".parse().unwrap();
         let asked = ["aapl", "ZZZZ", "AAPL", " "].map(String::from);
