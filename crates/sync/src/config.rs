@@ -29,25 +29,40 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+/// A `sync.toml` (see the module docs for every key).
 #[derive(Default, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SyncConfig {
+    /// Who is asking, as SEC EDGAR requires: a name and an email address.
     pub user_agent: Option<String>,
+    /// A file of tickers to sync, one per line (relative to the config file).
     pub universe: Option<PathBuf>,
+    /// 13F filers (CIKs) whose holdings to fetch.
     #[serde(default)]
     pub managers: Vec<u64>,
+    /// EDGAR's data host (`https://data.sec.gov`).
     pub sec_base: Option<String>,
+    /// EDGAR's archives host (`https://www.sec.gov`).
     pub sec_archives_base: Option<String>,
+    /// Requests per second to EDGAR (at most 10).
     pub rate: Option<f64>,
+    /// Documents fetched and parsed at once.
     pub workers: Option<usize>,
+    /// Seconds one request may take, connect to last byte.
     pub timeout: Option<f64>,
+    /// Seconds every request pauses after a rate-limit answer.
     pub ban_pause: Option<f64>,
+    /// Tries per URL before giving up on a transient fault.
     pub attempts: Option<u32>,
+    /// Seconds before the first retry (doubled each attempt, with jitter).
     pub backoff: Option<f64>,
+    /// The price source's URL template (`{ticker}`, `{from}`, `{to}`, `{key}`).
     pub price_url: Option<String>,
+    /// How its answers are laid out.
     pub price_format: Option<crate::prices::PriceFormat>,
     /// Kept out of `Debug`: see the impl below.
     pub price_key: Option<String>,
+    /// Requests per second to the price source.
     pub price_rate: Option<f64>,
     /// RSS and Atom feeds `sync news` reads.
     #[serde(default)]

@@ -119,28 +119,37 @@ pub fn is_threshold_page(body: &[u8]) -> bool {
 /// Validators of a stored copy, sent back to ask "has it changed?".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
+    /// The `ETag` received.
     pub etag: Option<String>,
+    /// The `Last-Modified` received.
     pub last_modified: Option<String>,
 }
 
 /// A document as fetched: what it says and how it came.
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// The URL asked.
     pub url: String,
+    /// The HTTP status.
     pub status: u16,
     /// `ETag` and `Last-Modified` exactly as received.
     pub validators: Validators,
+    /// When the answer arrived.
     pub fetched_at: DateTime<Utc>,
+    /// The body, as received.
     pub body: Vec<u8>,
 }
 
 /// What a request came to.
 #[derive(Debug)]
 pub enum Answer {
+    /// A document.
     Body(Fetched),
     /// 304: the stored copy is current.
     NotModified {
+        /// The URL asked.
         url: String,
+        /// When the answer arrived.
         fetched_at: DateTime<Utc>,
     },
 }
@@ -148,16 +157,50 @@ pub enum Answer {
 /// Why a URL gave nothing usable.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum FetchError {
+    /// 404.
     #[error("{url}: not found (HTTP 404)")]
-    NotFound { url: String },
+    NotFound {
+        /// The URL asked.
+        url: String,
+    },
+    /// Another status, after every attempt.
     #[error("{url}: HTTP {status}{}", attempts_note(*.attempts))]
-    Status { url: String, status: u16, attempts: u32 },
+    Status {
+        /// The URL asked.
+        url: String,
+        /// The last status.
+        status: u16,
+        /// Tries made.
+        attempts: u32,
+    },
+    /// No answer (a refused or dropped connection, a timeout), after every attempt.
     #[error("{url}: {why}{}", attempts_note(*.attempts))]
-    Transport { url: String, why: String, attempts: u32 },
+    Transport {
+        /// The URL asked.
+        url: String,
+        /// What happened.
+        why: String,
+        /// Tries made.
+        attempts: u32,
+    },
+    /// An answer that is not what was asked for (an HTML page for JSON).
     #[error("{url}: the answer is not {expected}: it is {why}")]
-    Invalid { url: String, expected: &'static str, why: String },
+    Invalid {
+        /// The URL asked.
+        url: String,
+        /// What was expected.
+        expected: &'static str,
+        /// What it is instead.
+        why: String,
+    },
+    /// Rate-limited more often than the policy tolerates.
     #[error("{url}: the server kept refusing for rate ({bans} bans); stopped asking")]
-    Banned { url: String, bans: u32 },
+    Banned {
+        /// The URL asked.
+        url: String,
+        /// Rate-limit answers received.
+        bans: u32,
+    },
 }
 
 fn attempts_note(n: u32) -> String {
@@ -169,6 +212,7 @@ fn attempts_note(n: u32) -> String {
 }
 
 impl FetchError {
+    /// The URL that failed.
     pub fn url(&self) -> &str {
         match self {
             FetchError::NotFound { url }
@@ -202,6 +246,7 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// EDGAR's fair-access defaults, asking as `user_agent`.
     pub fn new(user_agent: impl Into<String>) -> Policy {
         Policy {
             user_agent: user_agent.into(),
@@ -246,6 +291,7 @@ struct PaceState {
 }
 
 impl Pace {
+    /// At most `rate` requests per second (one an hour to ten a second).
     pub fn new(rate: f64) -> Pace {
         // As slow as one request an hour (a price source's free tier counts
         // requests per hour), as fast as the SEC allows.
@@ -295,10 +341,15 @@ impl Pace {
 /// What the fetcher did, for the summary.
 #[derive(Debug, Default)]
 pub struct Stats {
+    /// Requests sent.
     pub requests: AtomicU64,
+    /// Body bytes received.
     pub bytes: AtomicU64,
+    /// Answers 304.
     pub not_modified: AtomicU64,
+    /// Requests sent again after a transient fault.
     pub retries: AtomicU64,
+    /// Rate-limit answers.
     pub bans: AtomicU64,
     /// Every fault seen, once each: (URL, what happened).
     pub faults: Mutex<Vec<(String, String)>>,
@@ -307,10 +358,13 @@ pub struct Stats {
 /// What a sync's requests came to, for its summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
+    /// Requests sent.
     pub requests: u64,
+    /// Body bytes received.
     pub bytes: u64,
     /// Answered 304: the stored copy is current.
     pub not_modified: u64,
+    /// Requests sent again after a transient fault.
     pub retries: u64,
     /// Rate-limit answers that paused every request.
     pub bans: u64,
@@ -348,6 +402,7 @@ fn grouped(n: u64) -> String {
 /// and whether it was stopped.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Tally {
+    /// The requests.
     #[serde(flatten)]
     pub counts: Counts,
     /// URLs that gave nothing usable, with why.
@@ -361,6 +416,7 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Whether a URL gave nothing usable.
     pub fn failed(&self) -> bool {
         !self.failures.is_empty()
     }
@@ -420,6 +476,7 @@ pub struct Fetcher {
     agent: ureq::Agent,
     policy: Policy,
     pace: Pace,
+    /// What it did so far.
     pub stats: Stats,
     notify: Notify,
     progress: Option<Progress>,
@@ -428,6 +485,7 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
+    /// A fetcher asking by `policy`, telling `notify` what it does.
     pub fn new(policy: Policy, notify: Notify) -> Fetcher {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -472,6 +530,7 @@ impl Fetcher {
         }
     }
 
+    /// How it asks.
     pub fn policy(&self) -> &Policy {
         &self.policy
     }

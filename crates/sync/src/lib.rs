@@ -11,6 +11,8 @@
 //! implements with the same parsers and per-document transaction `ingest` uses,
 //! so a synced document and the same file ingested from disk give the same rows.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod fetch;
 pub mod news;

@@ -16,6 +16,7 @@ use crate::sec::Failure;
 /// What a news sync is asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct NewsPlan {
+    /// The RSS and Atom feeds to read.
     pub feeds: Vec<String>,
     /// List the feeds instead of fetching them.
     pub dry_run: bool,
@@ -26,13 +27,17 @@ pub struct NewsPlan {
 pub enum FeedStored {
     /// Items stored, and items skipped as already seen.
     New {
+        /// Items stored.
         items: u64,
+        /// Items already stored.
         seen: u64,
     },
     /// Every item had been seen (the fetch is recorded, for its validators).
     NothingNew {
+        /// Items already stored.
         seen: u64,
     },
+    /// Not stored, and why.
     Failed(String),
 }
 
@@ -40,13 +45,16 @@ pub enum FeedStored {
 pub trait NewsSink {
     /// The validators of the last copy of `url`, if any.
     fn validators(&mut self, url: &str) -> Option<Validators>;
+    /// Parses and stores a feed's new items.
     fn store_feed(&mut self, doc: &Fetched) -> FeedStored;
+    /// Records a 304.
     fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>);
 }
 
 /// What one feed's sync did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct FeedReport {
+    /// Items stored.
     pub items: u64,
     /// Items skipped as already stored (same guid, link, or headline that day).
     pub seen: u64,
@@ -57,6 +65,7 @@ pub struct FeedReport {
 /// What a news sync did.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct NewsReport {
+    /// Each feed's report, by URL.
     pub feeds: BTreeMap<String, FeedReport>,
     /// Requests, failures (URLs with the key elided), a dry run's URLs.
     #[serde(flatten)]
@@ -64,6 +73,7 @@ pub struct NewsReport {
 }
 
 impl NewsReport {
+    /// Whether a feed gave nothing usable.
     pub fn failed(&self) -> bool {
         self.tally.failed()
     }

@@ -36,6 +36,7 @@ pub enum PriceFormat {
 }
 
 impl PriceFormat {
+    /// Its spelling in flags and the config.
     pub fn name(self) -> &'static str {
         match self {
             PriceFormat::Tiingo => "tiingo",
@@ -80,6 +81,7 @@ fn whole_history_from() -> NaiveDate {
 #[derive(Clone)]
 pub struct PriceSource {
     template: String,
+    /// How its answers are laid out.
     pub format: PriceFormat,
     key: Option<String>,
 }
@@ -146,6 +148,7 @@ impl PriceSource {
 pub struct PricePlan {
     /// Tickers to sync (with `all`: every ticker with stored prices as well).
     pub tickers: Vec<String>,
+    /// Every ticker with stored prices too.
     pub all: bool,
     /// Ask from this day instead of each ticker's stored last day.
     pub since: Option<NaiveDate>,
@@ -161,10 +164,15 @@ pub enum PriceStored {
     /// Rows written: `new_from..=last` are days the store did not hold;
     /// `replaced` when the answer covered the stored series and took its place.
     New {
+        /// Rows written.
         rows: u64,
+        /// The first day the store did not hold.
         new_from: Option<NaiveDate>,
+        /// The answer's last day.
         last: NaiveDate,
+        /// Whether it took the stored series' place.
         replaced: bool,
+        /// Dividends and splits its rows carry.
         actions: usize,
     },
     /// Not stored: no day after the stored last.
@@ -173,6 +181,7 @@ pub enum PriceStored {
     Unchanged,
     /// Refused: its adjusted closes are on another basis than the stored series'.
     OtherBasis(String),
+    /// Not stored, and why.
     Failed(String),
 }
 
@@ -200,6 +209,7 @@ pub struct TickerPrices {
     /// The first and last day the store did not hold before.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_from: Option<NaiveDate>,
+    /// (See `new_from`.)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_to: Option<NaiveDate>,
     /// Dividends and splits the answer's rows carry.
@@ -214,7 +224,9 @@ pub struct TickerPrices {
 /// What a price sync did.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct PriceReport {
+    /// The source's URL template, its key elided.
     pub source: String,
+    /// Its format.
     pub format: String,
     /// Tickers with new rows.
     pub tickers: BTreeMap<String, TickerPrices>,
@@ -228,6 +240,7 @@ pub struct PriceReport {
 }
 
 impl PriceReport {
+    /// Whether a ticker's source gave nothing usable.
     pub fn failed(&self) -> bool {
         self.tally.failed()
     }

@@ -35,7 +35,9 @@ use crate::fetch::{Answer, Expect, FetchError, Fetched, Fetcher, Validators};
 /// (`https://www.sec.gov`), without a trailing slash.
 #[derive(Debug, Clone)]
 pub struct Hosts {
+    /// The data host: submissions and companyfacts.
     pub data: String,
+    /// The archives host: filings, indexes and the ticker map.
     pub archives: String,
 }
 
@@ -46,22 +48,27 @@ impl Default for Hosts {
 }
 
 impl Hosts {
+    /// The two hosts, trailing slashes dropped.
     pub fn new(data: &str, archives: &str) -> Hosts {
         Hosts { data: data.trim_end_matches('/').into(), archives: archives.trim_end_matches('/').into() }
     }
 
+    /// The ticker ↔ CIK map.
     pub fn tickers(&self) -> String {
         format!("{}/files/company_tickers.json", self.archives)
     }
 
+    /// A filer's submissions.
     pub fn submissions(&self, cik: u64) -> String {
         format!("{}/submissions/CIK{cik:010}.json", self.data)
     }
 
+    /// An older page of a filer's submissions, by the name its first page lists.
     pub fn submissions_page(&self, name: &str) -> String {
         format!("{}/submissions/{name}", self.data)
     }
 
+    /// A filer's XBRL companyfacts.
     pub fn companyfacts(&self, cik: u64) -> String {
         format!("{}/api/xbrl/companyfacts/CIK{cik:010}.json", self.data)
     }
@@ -96,7 +103,9 @@ impl Hosts {
 /// submissions (with their older pages), one JSON entry per file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bulk {
+    /// `companyfacts.zip`.
     CompanyFacts,
+    /// `submissions.zip`.
     Submissions,
 }
 
@@ -200,6 +209,7 @@ pub trait Sink {
     /// A value the last sync kept (`sec.synced.CIK`: the day a company's sync
     /// last completed).
     fn state(&mut self, key: &str) -> Option<String>;
+    /// Keeps a value for the next sync.
     fn set_state(&mut self, key: &str, value: &str);
 }
 
@@ -210,8 +220,16 @@ fn synced_key(cik: u64) -> String {
 /// What storing a document did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
-    New { kind: String, rows: u64 },
+    /// A new document.
+    New {
+        /// Its kind (companyfacts, submissions, form4, 13f, …).
+        kind: String,
+        /// Rows written.
+        rows: u64,
+    },
+    /// The same document was stored before.
     Unchanged,
+    /// Not stored, and why.
     Failed(String),
 }
 
@@ -220,6 +238,7 @@ pub enum Stored {
 pub struct Report {
     /// Per CIK: new documents by kind, rows written.
     pub companies: BTreeMap<u64, CompanyReport>,
+    /// The requests.
     #[serde(flatten)]
     pub counts: crate::fetch::Counts,
     /// Documents not fetched again because they are stored.
@@ -236,8 +255,10 @@ pub struct Report {
     pub stopped: bool,
 }
 
+/// What a sync stored for one company.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct CompanyReport {
+    /// Its ticker, when the map gives one.
     pub ticker: Option<String>,
     /// New documents per kind.
     pub documents: BTreeMap<String, u64>,
@@ -245,9 +266,12 @@ pub struct CompanyReport {
     pub rows: BTreeMap<String, u64>,
 }
 
+/// A URL that gave nothing usable, or a fault recovered from.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Failure {
+    /// The URL (its key elided).
     pub url: String,
+    /// What happened.
     pub why: String,
     /// The company the document belongs to (none for the map and indexes).
     #[serde(skip_serializing_if = "Option::is_none")]
