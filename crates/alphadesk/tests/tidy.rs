@@ -9,6 +9,9 @@
 //!   it). One crate still names it — `export` writes Parquet from its own
 //!   queries — and is listed as debt; the list may only shrink: a crate added
 //!   to it fails, and so does one that no longer needs its entry.
+//! - Every library crate warns on a missing doc (`#![warn(missing_docs)]`, an
+//!   error under clippy's `-D warnings`); the crates not there yet are debt
+//!   that may only shrink.
 //! - A vocabulary with a type in `model` is compared as that type, never as
 //!   its spelling: a trade code is `TradeCode::Purchase`, not `code == "P"`
 //!   (a typo in a literal compiles and silently counts a purchase as a sale).
@@ -57,6 +60,29 @@ fn faces_depend_on_the_service_and_the_model_only() {
         let v = face_violations(&manifest(face), allowed);
         assert!(v.is_empty(), "crates/{face} depends on {v:?}: name the types through alphadesk-service instead");
     }
+}
+
+/// Every library crate documents its public items: `#![warn(missing_docs)]`
+/// in its root, which `cargo clippy -D warnings` turns into a failure. The
+/// crates not there yet are recorded debt, which may only shrink.
+#[test]
+fn library_crates_document_every_public_item() {
+    const DEBT: [&str; 4] = ["ingest", "news", "notes", "store"];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut undocumented: BTreeSet<String> = BTreeSet::new();
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        let krate = entry.file_name().to_string_lossy().into_owned();
+        let Ok(lib) = std::fs::read_to_string(entry.path().join("src/lib.rs")) else { continue };
+        if !lib.lines().any(|l| l.trim() == "#![warn(missing_docs)]") {
+            undocumented.insert(krate);
+        }
+    }
+    assert!(undocumented.len() < 20, "the crates are read: {undocumented:?}");
+    let debt: BTreeSet<String> = DEBT.iter().map(|s| s.to_string()).collect();
+    let new: Vec<&String> = undocumented.difference(&debt).collect();
+    let paid: Vec<&String> = debt.difference(&undocumented).collect();
+    assert!(new.is_empty(), "{new:?} do not warn on missing docs: add #![warn(missing_docs)] to their lib.rs");
+    assert!(paid.is_empty(), "{paid:?} document everything now: take them off DEBT");
 }
 
 /// The CLI is a face too, on its way there: the stages it still names
