@@ -19,7 +19,7 @@ use arrow_array::types::{
     Date32Type, Date64Type, Float32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
     TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -55,7 +55,10 @@ pub fn read_parquet(path: &Path) -> Result<FactorValues, FactorError> {
     let mut row = 0usize;
     for batch in reader {
         let batch = batch.map_err(|e| whole(format!("after row {row}: {e}")))?;
-        let (dates, tickers, values) = (batch.column(di), batch.column(ti), batch.column(vi));
+        // A dictionary-encoded column (pandas' categoricals) is unpacked once
+        // per batch, so each row is read directly.
+        let plain = |i: usize| plain(batch.column(i)).map_err(|e| whole(format!("after row {row}: {e}")));
+        let (dates, tickers, values) = (&plain(di)?, &plain(ti)?, batch.column(vi));
         let date_of = date_at(dates.data_type()).expect("checked above");
         let value_of = number_at(values.data_type()).expect("checked above");
         for k in 0..batch.num_rows() {
@@ -73,43 +76,49 @@ pub fn read_parquet(path: &Path) -> Result<FactorValues, FactorError> {
     f.finish()
 }
 
+/// `a` with a dictionary's keys looked up in its values; any other array as it is.
+fn plain(a: &ArrayRef) -> Result<ArrayRef, arrow_schema::ArrowError> {
+    match a.as_any_dictionary_opt() {
+        Some(d) => arrow_select::take::take(d.values().as_ref(), d.keys(), None),
+        None => Ok(a.clone()),
+    }
+}
+
 type DateAt = fn(&ArrayRef, usize) -> Option<NaiveDate>;
 type NumberAt = fn(&ArrayRef, usize) -> Option<f64>;
 
 /// How to read a date from a column of type `t`, if it can hold one.
 fn date_at(t: &DataType) -> Option<DateAt> {
-    fn days(d: i64) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::try_days(d)?)
-    }
-    fn instant(n: i64, per_day: i64) -> Option<NaiveDate> {
-        days(n.div_euclid(per_day))
-    }
     Some(match t {
-        DataType::Date32 => {
-            |a, k| a.is_valid(k).then(|| days(a.as_primitive::<Date32Type>().value(k).into())).flatten()
+        DataType::Date32 => |a, k| instant_at::<Date32Type>(a, k, 1),
+        DataType::Date64 => |a, k| instant_at::<Date64Type>(a, k, 86_400_000),
+        DataType::Timestamp(TimeUnit::Second, _) => |a, k| instant_at::<TimestampSecondType>(a, k, 86_400),
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            |a, k| instant_at::<TimestampMillisecondType>(a, k, 86_400_000)
         }
-        DataType::Date64 => {
-            |a, k| a.is_valid(k).then(|| instant(a.as_primitive::<Date64Type>().value(k), 86_400_000)).flatten()
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            |a, k| instant_at::<TimestampMicrosecondType>(a, k, 86_400_000_000)
         }
-        DataType::Timestamp(TimeUnit::Second, _) => {
-            |a, k| a.is_valid(k).then(|| instant(a.as_primitive::<TimestampSecondType>().value(k), 86_400)).flatten()
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            |a, k| instant_at::<TimestampNanosecondType>(a, k, 86_400_000_000_000)
         }
-        DataType::Timestamp(TimeUnit::Millisecond, _) => |a, k| {
-            a.is_valid(k).then(|| instant(a.as_primitive::<TimestampMillisecondType>().value(k), 86_400_000)).flatten()
-        },
-        DataType::Timestamp(TimeUnit::Microsecond, _) => |a, k| {
-            a.is_valid(k)
-                .then(|| instant(a.as_primitive::<TimestampMicrosecondType>().value(k), 86_400_000_000))
-                .flatten()
-        },
-        DataType::Timestamp(TimeUnit::Nanosecond, _) => |a, k| {
-            a.is_valid(k)
-                .then(|| instant(a.as_primitive::<TimestampNanosecondType>().value(k), 86_400_000_000_000))
-                .flatten()
-        },
         t if is_text(t) => |a, k| text(a, k).as_deref().and_then(alphadesk_model::parse_date),
         _ => return None,
     })
+}
+
+/// The UTC calendar day of row `k` of a column counting `per_day` units a day
+/// since 1970-01-01 (days for date32; milliseconds for date64; a timestamp's unit).
+fn instant_at<T>(a: &ArrayRef, k: usize, per_day: i64) -> Option<NaiveDate>
+where
+    T: ArrowPrimitiveType,
+    T::Native: Into<i64>,
+{
+    if !a.is_valid(k) {
+        return None;
+    }
+    let n: i64 = a.as_primitive::<T>().value(k).into();
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::try_days(n.div_euclid(per_day))?)
 }
 
 /// How to read a number from a column of type `t`, if it holds numbers.
@@ -131,7 +140,8 @@ fn is_text(t: &DataType) -> bool {
     }
 }
 
-/// The string at `k` of a text column (plain, large, view or dictionary).
+/// The string at `k` of a text column (plain, large or view; a dictionary is
+/// unpacked first, see [`plain`]).
 fn text(a: &ArrayRef, k: usize) -> Option<String> {
     if !a.is_valid(k) {
         return None;
@@ -140,11 +150,6 @@ fn text(a: &ArrayRef, k: usize) -> Option<String> {
         DataType::Utf8 => a.as_string::<i32>().value(k).to_string(),
         DataType::LargeUtf8 => a.as_string::<i64>().value(k).to_string(),
         DataType::Utf8View => a.as_string_view().value(k).to_string(),
-        DataType::Dictionary(_, _) => {
-            let d = a.as_any_dictionary();
-            let key = d.normalized_keys()[k];
-            text(d.values(), key)?
-        }
         _ => return None,
     })
 }
@@ -192,6 +197,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parquet.values, csv.values);
+
+        // pandas' categoricals: a dictionary-encoded ticker column.
+        let dict: arrow_array::DictionaryArray<arrow_array::types::Int32Type> =
+            vec!["AAPL", "msft", "AAPL"].into_iter().collect();
+        let p = write(
+            dir.path(),
+            "categorical.parquet",
+            vec![
+                ("date", Arc::new(Date32Array::from(vec![17_256, 17_256, 17_257])) as ArrayRef),
+                ("ticker", Arc::new(dict)),
+                ("value", Arc::new(Float64Array::from(vec![1.0, 2.0, 3.0]))),
+            ],
+        );
+        let f = read_parquet(&p).unwrap();
+        assert_eq!(f.values.len(), 3);
+        assert_eq!(f.values[&("2017-03-31".parse().unwrap(), "MSFT".to_string())], 2.0);
+        assert_eq!(f.values[&("2017-04-01".parse().unwrap(), "AAPL".to_string())], 3.0);
 
         // pandas' datetime64[ns] and integer values.
         let ns = 17_256i64 * 86_400 * 1_000_000_000;

@@ -467,18 +467,16 @@ pub fn evaluate(panel: &Panel, lags: usize) -> Evaluation {
         ["alpha_score"].into_iter().chain(own).map(|f| (f, ic_summary(panel, f, lags, true))).collect();
     let (quantiles, top_sets, bottom_sets) = quintiles(panel, "alpha_score", lags);
 
-    // IC within each sector.
+    // IC within each sector: each date's ranked names read once.
+    let by_date: Vec<Vec<(&Observation, f64, f64)>> =
+        panel.observations.iter().map(|obs| ranked(obs, "alpha_score")).collect();
     let mut sectors = Vec::new();
     for s in Sector::ALL {
-        let v: Vec<f64> = panel
-            .observations
+        let v: Vec<f64> = by_date
             .iter()
-            .filter_map(|obs| {
-                let (x, y): (Vec<f64>, Vec<f64>) = ranked(obs, "alpha_score")
-                    .into_iter()
-                    .filter(|(o, ..)| o.sector == s)
-                    .map(|(_, x, y)| (x, y))
-                    .unzip();
+            .filter_map(|r| {
+                let (x, y): (Vec<f64>, Vec<f64>) =
+                    r.iter().filter(|(o, ..)| o.sector == s).map(|(_, x, y)| (*x, *y)).unzip();
                 (x.len() >= MIN_IC_N).then(|| stats::spearman(&x, &y)).flatten()
             })
             .collect();
@@ -609,16 +607,17 @@ fn quintiles(panel: &Panel, factor: &'static str, lags: usize) -> (Quantiles, Me
 
         // Within each sector of at least five ranked names, its own quintiles
         // and returns less its own mean.
+        let sectors: Vec<Sector> = r.iter().map(|(o, ..)| o.sector).collect();
+        let adjusted = less_sector_mean(&sectors, &r.iter().map(|(.., y)| *y).collect::<Vec<_>>());
+        let mut by_sector: BTreeMap<Sector, Vec<usize>> = BTreeMap::new();
+        for (i, s) in sectors.iter().enumerate() {
+            by_sector.entry(*s).or_default().push(i);
+        }
         let (mut sums_n, mut counts_n) = ([0.0; QUANTILES], [0usize; QUANTILES]);
-        for s in Sector::ALL {
-            let members: Vec<&(&Observation, f64, f64)> = r.iter().filter(|(o, ..)| o.sector == s).collect();
-            if members.len() < QUANTILES {
-                continue;
-            }
-            let qs = quantile_of(&members.iter().map(|(_, x, _)| *x).collect::<Vec<_>>(), QUANTILES);
-            let mean = members.iter().map(|(.., y)| y).sum::<f64>() / members.len() as f64;
-            for ((.., y), k) in members.iter().zip(qs) {
-                sums_n[k] += y - mean;
+        for members in by_sector.values().filter(|m| m.len() >= QUANTILES) {
+            let qs = quantile_of(&members.iter().map(|&i| vals[i]).collect::<Vec<_>>(), QUANTILES);
+            for (&i, k) in members.iter().zip(qs) {
+                sums_n[k] += adjusted[i];
                 counts_n[k] += 1;
             }
         }
@@ -771,14 +770,25 @@ pub fn backtest_with(
     horizons: &[usize],
     factor: Option<&FactorValues>,
 ) -> Backtest {
+    // Each horizon once: the main one among `horizons` (the record's 21 days
+    // among its five) is the main panel and its evaluation, not a second run.
     let mut all = vec![spec.horizon];
-    all.extend_from_slice(horizons);
-    let (panels, factor_use) = build_panels(u, cfg, spec, &all, factor);
-    let mut panels = panels.into_iter();
-    let panel = panels.next().expect("the main horizon's panel");
-    let by_horizon = horizons.iter().zip(panels).map(|(&h, p)| figures_at(u, &p, h)).collect();
-    let lags = overlap_lags(&panel.dates, &u.calendar, spec.horizon);
-    let evaluation = evaluate(&panel, lags);
+    for h in horizons {
+        if !all.contains(h) {
+            all.push(*h);
+        }
+    }
+    let (mut panels, factor_use) = build_panels(u, cfg, spec, &all, factor);
+    let lags = overlap_lags(&panels[0].dates, &u.calendar, spec.horizon);
+    let evaluation = evaluate(&panels[0], lags);
+    let by_horizon = horizons
+        .iter()
+        .map(|&h| match all.iter().position(|x| *x == h).expect("every horizon asked is in `all`") {
+            0 => HorizonFigures::of(&panels[0], h, lags, evaluation.clone()),
+            i => figures_at(u, &panels[i], h),
+        })
+        .collect();
+    let panel = panels.swap_remove(0);
     let holdout = cfg.holdout.map(|h| held_out(u, &panel, spec.horizon, h));
     let first = u.calendar.first().copied().unwrap_or(spec.from);
     let last = u.calendar.last().copied().unwrap_or(spec.to);
@@ -805,15 +815,21 @@ pub fn backtest_with(
 /// The IC and quintiles of `panel`'s dates at horizon `h`.
 fn figures_at(u: &Universe, panel: &Panel, h: usize) -> HorizonFigures {
     let lags = overlap_lags(&panel.dates, &u.calendar, h);
-    let e = evaluate(panel, lags);
-    HorizonFigures {
-        horizon: h,
-        dates: panel.dates.len(),
-        lags,
-        ic: e.ic,
-        sector_neutral_ic: e.sector_neutral_ic,
-        quantiles: e.quantiles,
-        t_stat_method: e.t_stat_method,
+    HorizonFigures::of(panel, h, lags, evaluate(panel, lags))
+}
+
+impl HorizonFigures {
+    /// The horizon's part of `e`, the evaluation of `panel` with `lags`.
+    fn of(panel: &Panel, h: usize, lags: usize, e: Evaluation) -> HorizonFigures {
+        HorizonFigures {
+            horizon: h,
+            dates: panel.dates.len(),
+            lags,
+            ic: e.ic,
+            sector_neutral_ic: e.sector_neutral_ic,
+            quantiles: e.quantiles,
+            t_stat_method: e.t_stat_method,
+        }
     }
 }
 

@@ -36,9 +36,9 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
                         td { (part.first_date.map(|d| d.to_string()).unwrap_or("—".into())) }
                         td { (part.last_date.map(|d| d.to_string()).unwrap_or("—".into())) }
                         td.num { (part.dates) }
-                        td.num { (part.ic.as_ref().and_then(|i| i.mean).map(|x| format!("{x:+.3}").replace('-', "−")).unwrap_or("—".into())) }
-                        td.num { (part.ic.as_ref().and_then(|i| i.t_stat).map(|x| format!("{x:+.2}").replace('-', "−")).unwrap_or("—".into())) }
-                        td.num { (part.spread_mean.map(|x| format!("{:+.2}%", x * 100.0).replace('-', "−")).unwrap_or("—".into())) }
+                        td.num { (signed(part.ic.as_ref().and_then(|i| i.mean), 3)) }
+                        td.num { (signed(part.ic.as_ref().and_then(|i| i.t_stat), 2)) }
+                        td.num { (pct_se(part.spread_mean, None)) }
                     }
                 } }
             } }
@@ -57,7 +57,7 @@ pub async fn validation(State(s): State<Arc<Service>>) -> PageResult {
                         td.num { (c.scored) }
                         td { (c.matured_on.map(|d| d.to_string()).unwrap_or("not yet".into())) }
                         td.num { (c.n) }
-                        td.num { (c.ic.map(|x| format!("{x:+.3}").replace('-', "−")).unwrap_or("—".into())) }
+                        td.num { (signed(c.ic, 3)) }
                     }
                 } }
             } }
