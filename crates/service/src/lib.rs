@@ -29,7 +29,7 @@ pub mod views;
 pub mod work;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
@@ -617,10 +617,14 @@ impl Service {
             return dates.iter().map(|d| self.scores_on(snap, *d)).collect();
         };
         let universe = self.universe(snap, Window::dates(*first, *last))?;
-        dates
-            .iter()
-            .map(|&d| snap.scores.get_or_compute(&self.pool, d, |_| Ok(score(&universe, d, &self.cfg))))
-            .collect()
+        let scored = |d: NaiveDate| snap.scores.get_or_compute(&self.pool, d, |_| Ok(score(&universe, d, &self.cfg)));
+        // Each date's ranks are its own: the missing dates on every core (a
+        // stock page's two years of month ends waited for them one by one).
+        let mut computed: HashMap<NaiveDate, Arc<Vec<ScoreRecord>>> =
+            missing.iter().copied().zip(work::on_every_core(&missing, |&d| scored(d))?).collect();
+        // Taken from `computed`, not looked up again: a panel of more dates
+        // than the cache holds would have lost its first ones to its last.
+        dates.iter().map(|&d| computed.remove(&d).map_or_else(|| scored(d), Ok)).collect()
     }
 
     /// The universe that answers questions about the dates of `need`: a loaded

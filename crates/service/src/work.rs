@@ -217,6 +217,41 @@ impl Pool {
     }
 }
 
+/// `f` of each of `items`, in their order, on every core: the parts of one
+/// computation that do not depend on each other (a panel's dates). The workers
+/// act for the caller: for its request (they stop when it is abandoned) and in
+/// its place of the pool, when it holds one — they are that computation's
+/// hands, not new computations, so a burst of requests is still bounded by the
+/// pool. A caller without a place (the CLI, warming) gives each worker none
+/// either: each takes its own as any caller would.
+pub(crate) fn on_every_core<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> Result<T> + Sync) -> Result<Vec<T>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || items.len() < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let (request, holds) = (Request::current(), HOLDS_PLACE.with(Cell::get));
+    let chunk = items.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let (request, f) = (request.clone(), &f);
+                scope.spawn(move || {
+                    request.enter(|| {
+                        HOLDS_PLACE.with(|h| h.set(holds));
+                        part.iter().map(f).collect::<Result<Vec<T>>>()
+                    })
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for w in workers {
+            out.extend(w.join().expect("a worker of the computation panicked")?);
+        }
+        Ok(out)
+    })
+}
+
 fn busy_error() -> ServiceError {
     ServiceError::new(
         Kind::Unavailable,
@@ -487,6 +522,30 @@ mod tests {
         assert!(pool.started() >= 1);
         assert_eq!(lock(&pool.busy).taken, 0);
         assert_eq!(*flights.get(&7).unwrap(), 49);
+    }
+
+    #[test]
+    fn the_parts_of_a_computation_work_in_its_place_for_its_request() {
+        // One place and no queue: a worker taking a place of its own would be
+        // refused while its caller holds the only one.
+        let (pool, flights) = (Pool::new(1, 0), Flights::<u32, u32>::new(64));
+        let items: Vec<u32> = (0..40).collect();
+        let request = Request::new();
+        let squares = request
+            .enter(|| pool.run(|| on_every_core(&items, |&i| flights.get_or_compute(&pool, i, |_| Ok(i * i)))))
+            .unwrap();
+        assert_eq!(squares.iter().map(|v| **v).collect::<Vec<_>>(), items.iter().map(|i| i * i).collect::<Vec<_>>());
+        assert_eq!(pool.refused(), 0);
+        // They carry the caller's request: abandoned, every part stops.
+        request.cancel();
+        let seen = request.enter(|| on_every_core(&items, |_| Ok(Request::current().is_gone()))).unwrap();
+        assert!(seen.iter().all(|gone| *gone));
+        // A part's error is the computation's.
+        let failed = on_every_core(&items, |&i| match i {
+            33 => Err(ServiceError::new(Kind::Internal, "part 33 failed")),
+            _ => Ok(i),
+        });
+        assert!(failed.unwrap_err().to_string().contains("part 33"));
     }
 
     #[test]
