@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 problems.push(format!("{name} {}: {p}", r.as_of));
             }
             for f in AUDITED {
-                if let Some(why) = r.report.missing.get(*f) {
+                if let Some(why) = r.report.missing.get(f) {
                     let kind = if why.starts_with("stale:") {
                         "stale (more than 15 months old)"
                     } else if why.contains("half of a pair") {

@@ -13,18 +13,18 @@ use alphadesk_store::StoreError;
 
 use crate::balance::{latest_balance_sheet, BalanceSheet};
 use crate::flows::{flow_report, FlowReport};
-use crate::{fundamentals_without_market_cap, FactsReport, Records};
+use crate::{fundamentals_without_market_cap, FactsReport, Field, Records};
 
 /// Fields the audit reports on.
-pub const AUDITED: &[&str] = &[
-    "revenue_ttm",
-    "net_income_ttm",
-    "operating_cash_flow_ttm",
-    "capex_ttm",
-    "total_debt",
-    "total_liabilities",
-    "total_equity",
-    "shares_outstanding",
+pub const AUDITED: &[Field] = &[
+    Field::RevenueTtm,
+    Field::NetIncomeTtm,
+    Field::OperatingCashFlowTtm,
+    Field::CapexTtm,
+    Field::TotalDebt,
+    Field::TotalLiabilities,
+    Field::TotalEquity,
+    Field::SharesOutstanding,
 ];
 
 /// One filer on one date.
@@ -46,8 +46,8 @@ impl AuditRow {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         let Some(sheet) = &self.sheet else { return out };
-        for name in ["total_debt", "total_liabilities", "total_equity", "total_assets"] {
-            if let Some(v) = self.report.fields.get(name) {
+        for name in [Field::TotalDebt, Field::TotalLiabilities, Field::TotalEquity, Field::TotalAssets] {
+            if let Some(v) = self.report.fields.get(&name) {
                 if v.period_end != sheet.date {
                     out.push(format!("{name} is from {}, the latest balance sheet is {}", v.period_end, sheet.date));
                 }
@@ -56,7 +56,7 @@ impl AuditRow {
                 }
             }
         }
-        if let Some(v) = self.report.fields.get("shares_outstanding") {
+        if let Some(v) = self.report.fields.get(&Field::SharesOutstanding) {
             if v.period_end < sheet.date {
                 out.push(format!(
                     "shares_outstanding is from {}, before the balance sheet of {}",
@@ -70,7 +70,7 @@ impl AuditRow {
                 out.push(format!("{name} is stale: its period ended {}", v.period_end));
             }
         }
-        if let (Ok(chosen), Some(rev)) = (&self.revenue.chosen, self.report.fields.get("revenue_ttm")) {
+        if let (Ok(chosen), Some(rev)) = (&self.revenue.chosen, self.report.fields.get(&Field::RevenueTtm)) {
             if !rev.method.starts_with("bank net revenue") && chosen.value != rev.value {
                 out.push("revenue differs from its own report".into());
             }
@@ -115,8 +115,8 @@ pub fn markdown(name: &str, cik: i64, rows: &[AuditRow]) -> String {
         "### {name} (CIK {cik})\n\n| as of | balance sheet | revenue TTM ($M): concept, period end | alternatives | debt ($M) | liabilities ($M) | equity ($M) | shares |\n|---|---|---|---|---|---|---|---|\n"
     );
     for r in rows {
-        let field = |n: &str| match (r.report.fields.get(n), r.report.missing.get(n)) {
-            (Some(v), _) if n == "shares_outstanding" => {
+        let field = |n: Field| match (r.report.fields.get(&n), r.report.missing.get(&n)) {
+            (Some(v), _) if n == Field::SharesOutstanding => {
                 format!("{:.0} ({}, {})", v.value, short(&v.concept), v.period_end)
             }
             (Some(v), _) => format!("{} ({})", millions(v.value), short(&v.concept)),
@@ -125,7 +125,7 @@ pub fn markdown(name: &str, cik: i64, rows: &[AuditRow]) -> String {
             (None, Some(_)) => "missing".into(),
             (None, None) => "—".into(),
         };
-        let revenue = match r.report.fields.get("revenue_ttm") {
+        let revenue = match r.report.fields.get(&Field::RevenueTtm) {
             Some(v) => format!("{} ({}, {})", millions(v.value), short(&v.concept), v.period_end),
             None => "missing".into(),
         };
@@ -146,10 +146,10 @@ pub fn markdown(name: &str, cik: i64, rows: &[AuditRow]) -> String {
             r.sheet.as_ref().map(|s| s.date.to_string()).unwrap_or_else(|| "—".into()),
             revenue,
             if alternatives.is_empty() { "—".into() } else { alternatives.join("; ") },
-            field("total_debt"),
-            field("total_liabilities"),
-            field("total_equity"),
-            field("shares_outstanding"),
+            field(Field::TotalDebt),
+            field(Field::TotalLiabilities),
+            field(Field::TotalEquity),
+            field(Field::SharesOutstanding),
         ));
     }
     out

@@ -26,6 +26,7 @@ pub mod ttm;
 
 use std::collections::BTreeMap;
 
+pub use alphadesk_model::Field;
 use alphadesk_model::NaiveDate;
 use alphadesk_store::read::{self, SourceRef, StoredFact};
 use alphadesk_store::StoreError;
@@ -145,43 +146,43 @@ pub struct FactsReport {
     /// (`None`: no price on or before it). Never replaces `as_of`.
     pub price_date: Option<NaiveDate>,
     /// Each field with a value, by name (see [`FIELDS`]).
-    pub fields: BTreeMap<String, FieldValue>,
+    pub fields: BTreeMap<Field, FieldValue>,
     /// Fields with no value on the date, and why.
-    pub missing: BTreeMap<String, String>,
+    pub missing: BTreeMap<Field, String>,
 }
 
 /// The standard fields, in the order they are reported.
-pub const FIELDS: &[&str] = &[
-    "revenue_ttm",
-    "gross_profit_ttm",
-    "operating_income_ttm",
-    "net_income_ttm",
-    "operating_cash_flow_ttm",
-    "capex_ttm",
-    "total_assets",
-    "total_liabilities",
-    "total_equity",
-    "total_debt",
-    "shares_outstanding",
-    "market_cap",
+pub const FIELDS: &[Field] = &[
+    Field::RevenueTtm,
+    Field::GrossProfitTtm,
+    Field::OperatingIncomeTtm,
+    Field::NetIncomeTtm,
+    Field::OperatingCashFlowTtm,
+    Field::CapexTtm,
+    Field::TotalAssets,
+    Field::TotalLiabilities,
+    Field::TotalEquity,
+    Field::TotalDebt,
+    Field::SharesOutstanding,
+    Field::MarketCap,
 ];
 
 /// XBRL concepts per flow field, in order of preference; see [`flows`] for how
 /// concepts that a filer switches between are combined, and [`revenue`] for
 /// revenue, which is chosen as a total and has its own rules for banks.
-pub const FLOW_CONCEPTS: &[(&str, &[&str])] = &[
-    ("revenue_ttm", revenue::REVENUE_CONCEPTS),
-    ("gross_profit_ttm", &["GrossProfit"]),
-    ("operating_income_ttm", &["OperatingIncomeLoss"]),
-    ("net_income_ttm", &["NetIncomeLoss", "ProfitLoss", "NetIncomeLossAvailableToCommonStockholdersBasic"]),
+pub const FLOW_CONCEPTS: &[(Field, &[&str])] = &[
+    (Field::RevenueTtm, revenue::REVENUE_CONCEPTS),
+    (Field::GrossProfitTtm, &["GrossProfit"]),
+    (Field::OperatingIncomeTtm, &["OperatingIncomeLoss"]),
+    (Field::NetIncomeTtm, &["NetIncomeLoss", "ProfitLoss", "NetIncomeLossAvailableToCommonStockholdersBasic"]),
     (
-        "operating_cash_flow_ttm",
+        Field::OperatingCashFlowTtm,
         &[
             "NetCashProvidedByUsedInOperatingActivities",
             "NetCashProvidedByUsedInOperatingActivitiesContinuingOperations",
         ],
     ),
-    ("capex_ttm", CAPEX_CONCEPTS),
+    (Field::CapexTtm, CAPEX_CONCEPTS),
 ];
 
 /// Capital expenditure as filers tag it, in order of preference: the general
@@ -200,10 +201,13 @@ pub const CAPEX_CONCEPTS: &[&str] = &[
 
 /// Balance-sheet concepts per field, read on the latest balance sheet (see
 /// [`balance`]).
-pub const INSTANT_CONCEPTS: &[(&str, &[&str])] = &[
-    ("total_assets", &["Assets"]),
-    ("total_liabilities", &["Liabilities"]),
-    ("total_equity", &["StockholdersEquity", "StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest"]),
+pub const INSTANT_CONCEPTS: &[(Field, &[&str])] = &[
+    (Field::TotalAssets, &["Assets"]),
+    (Field::TotalLiabilities, &["Liabilities"]),
+    (
+        Field::TotalEquity,
+        &["StockholdersEquity", "StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest"],
+    ),
 ];
 
 /// Cost of revenue, for gross profit by difference.
@@ -249,17 +253,17 @@ pub fn table_items_read() -> Vec<&'static str> {
 const TABLE_DEBT_COLUMNS: &[&str] = &["Long-Term Debt", "Short-Term Debt / Current Portion of Long-Term Debt"];
 
 /// Table columns per field for rows of the annual fundamentals table.
-pub const TABLE_COLUMNS: &[(&str, &str)] = &[
-    ("revenue_ttm", "Total Revenue"),
-    ("gross_profit_ttm", "Gross Profit"),
-    ("operating_income_ttm", "Operating Income"),
-    ("net_income_ttm", "Net Income"),
-    ("operating_cash_flow_ttm", "Net Cash Flow-Operating"),
-    ("capex_ttm", "Capital Expenditures"),
-    ("total_assets", "Total Assets"),
-    ("total_liabilities", "Total Liabilities"),
-    ("total_equity", "Total Equity"),
-    ("shares_outstanding", "Estimated Shares Outstanding"),
+pub const TABLE_COLUMNS: &[(Field, &str)] = &[
+    (Field::RevenueTtm, "Total Revenue"),
+    (Field::GrossProfitTtm, "Gross Profit"),
+    (Field::OperatingIncomeTtm, "Operating Income"),
+    (Field::NetIncomeTtm, "Net Income"),
+    (Field::OperatingCashFlowTtm, "Net Cash Flow-Operating"),
+    (Field::CapexTtm, "Capital Expenditures"),
+    (Field::TotalAssets, "Total Assets"),
+    (Field::TotalLiabilities, "Total Liabilities"),
+    (Field::TotalEquity, "Total Equity"),
+    (Field::SharesOutstanding, "Estimated Shares Outstanding"),
 ];
 
 /// Computes the report for `ticker` as of the close of `as_of`.
@@ -276,12 +280,12 @@ pub fn facts_from(src: &dyn Records, ticker: &str, as_of: NaiveDate) -> Result<O
     let Some(sec) = src.security(ticker)? else { return Ok(None) };
     let mut report = fundamentals_without_market_cap(src, &sec, as_of)?;
     report.price_date = src.close_on_or_before(&sec.ticker, as_of)?.map(|b| b.date);
-    match marketcap::market_cap(src, &sec.ticker, sec.cik, as_of, report.fields.get("shares_outstanding"))? {
+    match marketcap::market_cap(src, &sec.ticker, sec.cik, as_of, report.fields.get(&Field::SharesOutstanding))? {
         Ok(v) => {
-            report.fields.insert("market_cap".into(), v);
+            report.fields.insert(Field::MarketCap, v);
         }
         Err(why) => {
-            report.missing.insert("market_cap".into(), why);
+            report.missing.insert(Field::MarketCap, why);
         }
     }
     Ok(Some(report))
@@ -300,17 +304,17 @@ pub fn fundamentals_without_market_cap(
     let mut sheet_date = None;
     if let Some(cik) = sec.cik {
         for (name, concepts) in FLOW_CONCEPTS {
-            let r = if *name == "revenue_ttm" {
+            let r = if *name == Field::RevenueTtm {
                 revenue::revenue_ttm(src, cik, as_of)?
             } else {
                 flows::flow_ttm(src, cik, concepts, flows::Choice::Preference, as_of)?
             };
-            record(&mut fields, &mut missing, name, r);
+            record(&mut fields, &mut missing, *name, r);
         }
-        if let (None, Some(rev)) = (fields.get("gross_profit_ttm"), fields.get("revenue_ttm")) {
+        if let (None, Some(rev)) = (fields.get(&Field::GrossProfitTtm), fields.get(&Field::RevenueTtm)) {
             if let Ok(cost) = flows::flow_ttm(src, cik, COST_CONCEPTS, flows::Choice::Preference, as_of)? {
                 if let Some(v) = ttm::gross_profit_by_difference(rev, &cost) {
-                    record(&mut fields, &mut missing, "gross_profit_ttm", Ok(v));
+                    record(&mut fields, &mut missing, Field::GrossProfitTtm, Ok(v));
                 }
             }
         }
@@ -319,19 +323,19 @@ pub fn fundamentals_without_market_cap(
             sheet_date = Some(sheet.date);
             for (name, concepts) in INSTANT_CONCEPTS {
                 let mut v = balance::at_sheet(src, cik, concepts, sheet, as_of, "USD")?;
-                if v.is_none() && *name == "total_liabilities" {
+                if v.is_none() && *name == Field::TotalLiabilities {
                     v = balance::liabilities_by_difference(src, cik, sheet, as_of)?;
                 }
                 let r = match v {
                     Some(v) => Ok(v),
                     None => Err(balance::stale_reason(src, cik, concepts, sheet, as_of, "USD")?),
                 };
-                record(&mut fields, &mut missing, name, r);
+                record(&mut fields, &mut missing, *name, r);
             }
-            record(&mut fields, &mut missing, "total_debt", balance::total_debt(src, cik, sheet, as_of)?);
+            record(&mut fields, &mut missing, Field::TotalDebt, balance::total_debt(src, cik, sheet, as_of)?);
         }
         let shares = marketcap::shares_outstanding(src, cik, sheet.as_ref(), as_of)?;
-        record(&mut fields, &mut missing, "shares_outstanding", shares);
+        record(&mut fields, &mut missing, Field::SharesOutstanding, shares);
     }
     // Stale XBRL values are set aside first, so that a fresher table row may
     // take their place; then whatever is stale after the table is set aside too.
@@ -340,17 +344,17 @@ pub fn fundamentals_without_market_cap(
     marketcap::fresher_shares(src, &sec.ticker, sec.cik, as_of, &mut fields)?;
     expire_stale(&mut fields, &mut missing, as_of);
     if !gross_profit_applies(sec) {
-        fields.remove("gross_profit_ttm");
-        missing.insert("gross_profit_ttm".into(), GROSS_PROFIT_NOT_APPLICABLE.into());
+        fields.remove(&Field::GrossProfitTtm);
+        missing.insert(Field::GrossProfitTtm, GROSS_PROFIT_NOT_APPLICABLE.into());
     }
-    for f in FIELDS {
-        if *f != "market_cap" && !fields.contains_key(*f) && !missing.contains_key(*f) {
+    for &f in FIELDS {
+        if f != Field::MarketCap && !fields.contains_key(&f) && !missing.contains_key(&f) {
             let why = if sec.cik.is_none() {
                 "no CIK for this ticker and no table row known by this date".to_string()
             } else {
                 "no XBRL fact or table row known by this date".to_string()
             };
-            missing.insert(f.to_string(), why);
+            missing.insert(f, why);
         }
     }
     Ok(FactsReport { ticker: sec.ticker.clone(), cik: sec.cik, as_of, price_date: None, fields, missing })
@@ -358,9 +362,8 @@ pub fn fundamentals_without_market_cap(
 
 /// Moves every value whose period ended [`MAX_PERIOD_AGE_MONTHS`] or more
 /// before `as_of` to `missing`, with the value it would have been.
-fn expire_stale(fields: &mut BTreeMap<String, FieldValue>, missing: &mut BTreeMap<String, String>, as_of: NaiveDate) {
-    let stale: Vec<String> =
-        fields.iter().filter(|(_, v)| stale_from(v.period_end) <= as_of).map(|(k, _)| k.clone()).collect();
+fn expire_stale(fields: &mut BTreeMap<Field, FieldValue>, missing: &mut BTreeMap<Field, String>, as_of: NaiveDate) {
+    let stale: Vec<Field> = fields.iter().filter(|(_, v)| stale_from(v.period_end) <= as_of).map(|(k, _)| *k).collect();
     for name in stale {
         let v = fields.remove(&name).expect("listed");
         missing.insert(
@@ -379,18 +382,18 @@ fn expire_stale(fields: &mut BTreeMap<String, FieldValue>, missing: &mut BTreeMa
 /// Files a field's value, or the reason it has none (an empty reason: the filer
 /// tags nothing for it, and the generic reason is given later).
 fn record(
-    fields: &mut BTreeMap<String, FieldValue>,
-    missing: &mut BTreeMap<String, String>,
-    name: &str,
+    fields: &mut BTreeMap<Field, FieldValue>,
+    missing: &mut BTreeMap<Field, String>,
+    name: Field,
     r: Result<FieldValue, String>,
 ) {
     match r {
         Ok(v) => {
-            missing.remove(name);
-            fields.insert(name.to_string(), v);
+            missing.remove(&name);
+            fields.insert(name, v);
         }
         Err(why) if !why.is_empty() => {
-            missing.insert(name.to_string(), why);
+            missing.insert(name, why);
         }
         Err(_) => {}
     }
@@ -436,8 +439,8 @@ fn table_fallback(
     ticker: &str,
     as_of: NaiveDate,
     xbrl_sheet: Option<NaiveDate>,
-    fields: &mut BTreeMap<String, FieldValue>,
-    missing: &mut BTreeMap<String, String>,
+    fields: &mut BTreeMap<Field, FieldValue>,
+    missing: &mut BTreeMap<Field, String>,
 ) -> Result<(), StoreError> {
     let by = as_of - chrono::Duration::days(TABLE_LAG_DAYS);
     let rows = src.annual_values(ticker, by)?;
@@ -445,17 +448,17 @@ fn table_fallback(
     if xbrl_sheet.is_some_and(|d| latest < d) {
         return Ok(());
     }
-    let mut put = |name: &str, value: f64, concept: String, source: SourceRef, inputs: Vec<Input>| {
-        if fields.contains_key(name) {
+    let mut put = |name: Field, value: f64, concept: String, source: SourceRef, inputs: Vec<Input>| {
+        if fields.contains_key(&name) {
             return;
         }
-        missing.remove(name);
-        let is_flow = name.ends_with("_ttm");
+        missing.remove(&name);
+        let is_flow = name.is_flow();
         fields.insert(
-            name.to_string(),
+            name,
             FieldValue {
                 value,
-                unit: if name == "shares_outstanding" { "shares".into() } else { "USD".into() },
+                unit: if name == Field::SharesOutstanding { "shares".into() } else { "USD".into() },
                 concept,
                 period_start: if is_flow { latest.checked_sub_signed(chrono::Duration::days(364)) } else { None },
                 period_end: latest,
@@ -486,8 +489,8 @@ fn table_fallback(
             }
             // The table prints capital expenditure as a negative cash flow; the field
             // is the amount spent, as XBRL's PaymentsToAcquire... reports it.
-            let v = if *name == "capex_ttm" { -r.value } else { r.value };
-            put(name, v, format!("table:{col}"), r.source.clone(), vec![input(r)]);
+            let v = if *name == Field::CapexTtm { -r.value } else { r.value };
+            put(*name, v, format!("table:{col}"), r.source.clone(), vec![input(r)]);
         }
     }
     let lt = at(TABLE_DEBT_COLUMNS[0]);
@@ -496,25 +499,25 @@ fn table_fallback(
         let parts: Vec<&read::AnnualValue> = [lt, st].into_iter().flatten().collect();
         let v = parts.iter().map(|p| p.value).sum();
         let concept = parts.iter().map(|p| format!("table:{}", p.item)).collect::<Vec<_>>().join(" + ");
-        put("total_debt", v, concept, parts[0].source.clone(), parts.iter().map(|p| input(p)).collect());
+        put(Field::TotalDebt, v, concept, parts[0].source.clone(), parts.iter().map(|p| input(p)).collect());
     }
     // A share count changes slowly, and the table leaves it empty in many recent
     // rows; an older row's count (with its own period, said in `method`) is a
     // better basis for a market cap than none.
-    if !fields.contains_key("shares_outstanding") {
+    if let std::collections::btree_map::Entry::Vacant(slot) = fields.entry(Field::SharesOutstanding) {
         if let Some(r) = rows.iter().rev().find(|r| r.item == "Estimated Shares Outstanding") {
-            missing.remove("shares_outstanding");
+            missing.remove(&Field::SharesOutstanding);
             let method = format!(
                 "annual table row for {}, the latest that reports shares (the {latest} row has none)",
                 r.period_end
             );
-            fields.insert("shares_outstanding".into(), table_share_count(r, method));
+            slot.insert(table_share_count(r, method));
         }
     }
     for (name, col) in unreported {
-        if !fields.contains_key(name) {
+        if !fields.contains_key(&name) {
             missing.insert(
-                name.to_string(),
+                name,
                 format!("the {latest} table row has 0 for {col}, which that table writes for a line not reported"),
             );
         }

@@ -25,7 +25,7 @@ use alphadesk_store::read::{self, Bar, SourceRef, Split, StoredFact};
 use alphadesk_store::StoreError;
 
 use crate::balance::BalanceSheet;
-use crate::{FieldValue, Input, Records};
+use crate::{Field, FieldValue, Input, Records};
 
 /// A price older than this is not a market price on the as-of date (a delisted or
 /// suspended stock): no market cap is better than a stale one.
@@ -181,7 +181,7 @@ pub fn fresher_shares(
     ticker: &str,
     cik: Option<i64>,
     as_of: NaiveDate,
-    fields: &mut std::collections::BTreeMap<String, FieldValue>,
+    fields: &mut std::collections::BTreeMap<Field, FieldValue>,
 ) -> Result<(), StoreError> {
     let snapshots = snapshot_counts(src, ticker, as_of)?;
     // The price basis of each snapshot's count, to tell a split from an issue.
@@ -196,7 +196,7 @@ pub fn fresher_shares(
             .filter(|r| r.item == "Estimated Shares Outstanding")
             .map(|r| crate::table_share_count(r, "annual table row".into())),
     );
-    let current = fields.get("shares_outstanding").cloned();
+    let current = fields.get(&Field::SharesOutstanding).cloned();
     if let Some(c) = &current {
         counts.retain(|x| x.period_end != c.period_end);
         counts.push(c.clone());
@@ -250,7 +250,7 @@ pub fn fresher_shares(
             );
         }
     }
-    fields.insert("shares_outstanding".into(), chosen);
+    fields.insert(Field::SharesOutstanding, chosen);
     Ok(())
 }
 

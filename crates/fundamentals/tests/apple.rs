@@ -6,7 +6,7 @@
 
 mod common;
 
-use alphadesk_fundamentals::facts;
+use alphadesk_fundamentals::{facts, Field};
 use alphadesk_store::{Outcome, Store};
 use alphadesk_testkit::data_dir;
 
@@ -29,15 +29,15 @@ fn ttm_revenue_and_net_income_on_2016_06_30() {
     // Latest 10-Q by then: fiscal Q2 2016 (ended 2016-03-26, filed 2016-04-27).
     // Revenue: Q2'16 50,557 + Q1'16 75,872 + Q4'15 (FY 233,715 - 9M 182,214 = 51,501)
     // + Q3'15 49,605 = 227,535 ($ millions).
-    let rev = &r.fields["revenue_ttm"];
+    let rev = &r.fields[&Field::RevenueTtm];
     assert_eq!(rev.value, 227_535_000_000.0);
     assert_eq!(rev.concept, "us-gaap:SalesRevenueNet");
     assert_eq!((rev.period_start, rev.period_end), (Some(d("2015-03-29")), d("2016-03-26")));
     assert_eq!(rev.filed, Some(d("2016-04-27")));
     assert_eq!(rev.source.accession.as_deref(), Some("0001193125-16-559625"));
     // Net income: 10,516 + 18,361 + (53,394 - 42,270 = 11,124) + 10,677 = 50,678.
-    assert_eq!(r.fields["net_income_ttm"].value, 50_678_000_000.0);
-    assert_eq!(r.fields["shares_outstanding"].value, 5_477_425_000.0);
+    assert_eq!(r.fields[&Field::NetIncomeTtm].value, 50_678_000_000.0);
+    assert_eq!(r.fields[&Field::SharesOutstanding].value, 5_477_425_000.0);
 }
 
 #[test]
@@ -46,7 +46,7 @@ fn nothing_filed_after_the_as_of_date_is_used() {
     // The day before the fiscal Q2 2016 10-Q, the latest TTM ends at Q1 (2015-12-26):
     // 75,872 + 51,501 + 49,605 + 58,010 = 234,988.
     let r = facts(&s, "AAPL", d("2016-04-26")).unwrap().unwrap();
-    let rev = &r.fields["revenue_ttm"];
+    let rev = &r.fields[&Field::RevenueTtm];
     assert_eq!(rev.period_end, d("2015-12-26"));
     assert_eq!(rev.value, 234_988_000_000.0);
     for f in r.fields.values() {
@@ -64,13 +64,13 @@ fn market_cap_is_continuous_across_the_2014_split() {
     // pre-split print): 2014-05-01 close 84.497147 x 7 = 591.48; shares on the
     // cover of the 10-Q filed 2014-04-24: 861,381,000. Market cap $509.5 billion.
     let before = facts(&s, "AAPL", d("2014-05-01")).unwrap().unwrap();
-    let m = &before.fields["market_cap"];
+    let m = &before.fields[&Field::MarketCap];
     let truth = 84.497147 * 7.0 * 861_381_000.0;
     assert!((m.value / truth - 1.0).abs() < 0.01, "{} vs {truth}", m.value);
     // 2014-07-01, after the 7-for-1 split of 2014-06-09; the latest share count is
     // still the pre-split 861,381,000, which must be scaled by 7: 93.519997 x 6.03e9.
     let after = facts(&s, "AAPL", d("2014-07-01")).unwrap().unwrap();
-    let m2 = &after.fields["market_cap"];
+    let m2 = &after.fields[&Field::MarketCap];
     let truth2 = 93.519997 * 861_381_000.0 * 7.0;
     assert!((m2.value / truth2 - 1.0).abs() < 0.01, "{} vs {truth2}", m2.value);
     // Without the split factor the second value would be a seventh of the first.
@@ -90,9 +90,9 @@ fn ticker_without_xbrl_uses_the_lagged_table_row() {
     }
     // 3M's FY2015 row (period 2015-12-31) is known from 2016-03-30, not before.
     let early = facts(&s, "MMM", d("2016-03-29")).unwrap().unwrap();
-    assert_eq!(early.fields["revenue_ttm"].period_end, d("2014-12-31"));
+    assert_eq!(early.fields[&Field::RevenueTtm].period_end, d("2014-12-31"));
     let late = facts(&s, "MMM", d("2016-03-30")).unwrap().unwrap();
-    let rev = &late.fields["revenue_ttm"];
+    let rev = &late.fields[&Field::RevenueTtm];
     assert_eq!((rev.period_end, rev.value), (d("2015-12-31"), 30_274_000_000.0));
     assert_eq!(rev.concept, "table:Total Revenue");
     assert!(rev.source.line.is_some());
@@ -111,22 +111,22 @@ fn table_zeros_for_unreported_lines_are_missing() {
         s.ingest_path(&dir.join(rel), true);
     }
     let r = facts(&s, "BAC", d("2016-06-30")).unwrap().unwrap();
-    for f in ["gross_profit_ttm", "operating_income_ttm", "capex_ttm"] {
-        assert!(!r.fields.contains_key(f), "{f} = {:?}", r.fields.get(f));
+    for f in [Field::GrossProfitTtm, Field::OperatingIncomeTtm, Field::CapexTtm] {
+        assert!(!r.fields.contains_key(&f), "{f} = {:?}", r.fields.get(&f));
         // Gross profit is not a bank's measure at all, whatever the table writes.
-        let why = if f == "gross_profit_ttm" {
+        let why = if f == Field::GrossProfitTtm {
             "does not apply to banks"
         } else {
             "which that table writes for a line not reported"
         };
-        assert!(r.missing[f].contains(why), "{f}: {}", r.missing[f]);
+        assert!(r.missing[&f].contains(why), "{f}: {}", r.missing[&f]);
     }
-    assert!(r.fields["revenue_ttm"].value > 0.0 && r.fields["net_income_ttm"].value > 0.0);
+    assert!(r.fields[&Field::RevenueTtm].value > 0.0 && r.fields[&Field::NetIncomeTtm].value > 0.0);
     // 3M reports all three: nothing is dropped there.
     s.ingest_path(&dir.join("market/prices/MMM_data.csv"), true);
     let m = facts(&s, "MMM", d("2016-06-30")).unwrap().unwrap();
-    for f in ["gross_profit_ttm", "operating_income_ttm", "capex_ttm"] {
-        assert!(m.fields[f].value > 0.0, "{f}");
+    for f in [Field::GrossProfitTtm, Field::OperatingIncomeTtm, Field::CapexTtm] {
+        assert!(m.fields[&f].value > 0.0, "{f}");
     }
 }
 
@@ -140,7 +140,7 @@ fn a_partial_price_file_appends_without_rewriting_history() {
     let full = std::fs::read_to_string(dir.join("market/prices/AAPL_data.csv")).unwrap();
     let lines: Vec<&str> = full.lines().collect();
     let before = facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap();
-    let mcap = before.fields["market_cap"].clone();
+    let mcap = before.fields[&Field::MarketCap].clone();
     assert!((mcap.value / 523.447684844e9 - 1.0).abs() < 1e-9, "{}", mcap.value);
     assert!(mcap.source.path.ends_with("AAPL_data.csv") && mcap.source.line == Some(786), "{:?}", mcap.source);
 
@@ -149,7 +149,7 @@ fn a_partial_price_file_appends_without_rewriting_history() {
     let r = s.ingest_bytes("short/AAPL_data.csv", short.as_bytes(), true);
     assert!(matches!(r.outcome, Outcome::Stored { .. }), "{:?}", r.outcome);
     let after = facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap();
-    assert_eq!(after.fields["market_cap"], mcap, "older figures and their citations stay");
+    assert_eq!(after.fields[&Field::MarketCap], mcap, "older figures and their citations stay");
 
     // Recent days on a later basis (a dividend adjusted in, 0.42%): refused.
     let rebased: Vec<String> = lines[lines.len() - 100..]
@@ -170,7 +170,7 @@ fn a_partial_price_file_appends_without_rewriting_history() {
         }
         o => panic!("a file on another basis must be refused: {o:?}"),
     }
-    assert_eq!(facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap().fields["market_cap"], mcap);
+    assert_eq!(facts(&s, "AAPL", d("2016-06-30")).unwrap().unwrap().fields[&Field::MarketCap], mcap);
 }
 
 /// Apple's 7-for-1 of 2014 as the witnesses report it on the shared files:

@@ -4,7 +4,7 @@
 //! a debt pair, and a stale share count.
 
 use alphadesk_fundamentals::{fundamentals_without_market_cap, FactsReport};
-use alphadesk_model::NaiveDate;
+use alphadesk_model::{Field, NaiveDate};
 use alphadesk_store::read::Security;
 use alphadesk_store::{Outcome, Store};
 
@@ -101,7 +101,7 @@ fn a_reit_total_revenue_beats_its_asc_606_component() {
         ],
         "2023-03-31",
     );
-    let rev = &r.fields["revenue_ttm"];
+    let rev = &r.fields[&Field::RevenueTtm];
     assert_eq!(rev.value, 257.1e6);
     assert_eq!(rev.concept, "us-gaap:Revenues");
     assert!(rev.method.contains("set aside") && rev.method.contains("component of Revenues"), "{}", rev.method);
@@ -128,7 +128,7 @@ fn a_bank_revenue_is_net_interest_income_plus_noninterest_income() {
         ],
         "2024-03-31",
     );
-    let rev = &r.fields["revenue_ttm"];
+    let rev = &r.fields[&Field::RevenueTtm];
     assert_eq!(rev.value, 570e6, "net interest income + noninterest income, not gross interest income");
     assert_eq!(rev.concept, "us-gaap:InterestIncomeExpenseNet + us-gaap:NoninterestIncome");
     assert!(rev.method.starts_with("bank net revenue"), "{}", rev.method);
@@ -152,7 +152,7 @@ fn a_bank_revenue_is_net_interest_income_plus_noninterest_income() {
         ],
         "2024-03-31",
     );
-    assert_eq!(r.fields["revenue_ttm"].value, 570e6);
+    assert_eq!(r.fields[&Field::RevenueTtm].value, 570e6);
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn quarters_combine_across_a_concept_switch() {
         ],
         "2020-06-30",
     );
-    let rev = &r.fields["revenue_ttm"];
+    let rev = &r.fields[&Field::RevenueTtm];
     // Q1'20 140 + Q4'19 (460 - 330 = 130) + Q3 120 + Q2 110 = 500.
     assert_eq!(rev.value, 500.0, "{rev:?}");
     assert_eq!(rev.period_end.to_string(), "2020-03-31");
@@ -204,12 +204,12 @@ fn balance_sheet_lines_come_from_the_latest_balance_sheet() {
         ],
         "2025-11-30",
     );
-    let l = &r.fields["total_liabilities"];
+    let l = &r.fields[&Field::TotalLiabilities];
     assert_eq!(l.value, 1.5e9 - 582.8e6, "by difference on the 2025 sheet, not 2018's $34.3 million");
     assert_eq!(l.period_end.to_string(), "2025-09-30");
-    let debt = &r.missing["total_debt"];
+    let debt = &r.missing[&Field::TotalDebt];
     assert!(debt.contains("half of a pair") && debt.contains("2018-12-31"), "{debt}");
-    let shares = &r.missing["shares_outstanding"];
+    let shares = &r.missing[&Field::SharesOutstanding];
     assert!(shares.contains("older than the latest balance sheet"), "{shares}");
     // The whole pair on the latest sheet adds up.
     let r = report(
@@ -221,7 +221,7 @@ fn balance_sheet_lines_come_from_the_latest_balance_sheet() {
         ],
         "2024-09-30",
     );
-    assert_eq!(r.fields["total_debt"].value, 14.2e9);
+    assert_eq!(r.fields[&Field::TotalDebt].value, 14.2e9);
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn a_zero_share_count_is_no_count() {
         ],
         "2024-03-31",
     );
-    assert_eq!(r.fields["shares_outstanding"].value, 12e6);
+    assert_eq!(r.fields[&Field::SharesOutstanding].value, 12e6);
 }
 
 /// Four Corners' pattern: net income for the second to fourth quarters only as
@@ -251,7 +251,7 @@ fn a_year_to_date_only_filer_gets_fresh_twelve_months() {
         ],
         "2017-09-29",
     );
-    let v = &r.fields["net_income_ttm"];
+    let v = &r.fields[&Field::NetIncomeTtm];
     assert!((v.value - 99.8e6).abs() < 1.0, "{v:?}");
     assert_eq!(v.method, "fiscal year + year to date - prior year to date");
     assert_eq!(
@@ -271,11 +271,11 @@ fn a_flow_from_2012_is_not_used_in_2018() {
         ("us-gaap:Assets", "USD", "", "2018-04-29", 11.2e9, "0000000999-18-000002", Q, "2018-05-24"),
     ];
     let r = report(&facts, "2018-05-25");
-    assert!(!r.fields.contains_key("capex_ttm"));
-    let why = &r.missing["capex_ttm"];
+    assert!(!r.fields.contains_key(&Field::CapexTtm));
+    let why = &r.missing[&Field::CapexTtm];
     assert!(why.starts_with("stale:") && why.contains("2012-10-28") && why.contains("15 months"), "{why}");
     // Fifteen months after its period end it was still current.
-    assert_eq!(report(&facts, "2014-01-28").fields["capex_ttm"].value, 480.0e6);
+    assert_eq!(report(&facts, "2014-01-28").fields[&Field::CapexTtm].value, 480.0e6);
     // A later capex concept of the wider set takes over when the filer switches.
     let mut more = facts.to_vec();
     more.push((
@@ -288,7 +288,7 @@ fn a_flow_from_2012_is_not_used_in_2018() {
         K,
         "2018-02-28",
     ));
-    assert_eq!(report(&more, "2018-05-25").fields["capex_ttm"].value, 593.0e6);
+    assert_eq!(report(&more, "2018-05-25").fields[&Field::CapexTtm].value, 593.0e6);
 }
 
 /// Four Corners' debt is `NotesPayable`; a REIT's mortgages and notes are
@@ -300,8 +300,8 @@ fn notes_payable_and_secured_plus_unsecured_are_debt() {
         &[sheet, ("us-gaap:NotesPayable", "USD", "", "2018-03-31", 400.0e6, "0000000999-18-000003", Q, "2018-05-08")],
         "2018-05-18",
     );
-    assert_eq!(r.fields["total_debt"].value, 400.0e6);
-    assert_eq!(r.fields["total_debt"].concept, "us-gaap:NotesPayable");
+    assert_eq!(r.fields[&Field::TotalDebt].value, 400.0e6);
+    assert_eq!(r.fields[&Field::TotalDebt].concept, "us-gaap:NotesPayable");
     let r = report(
         &[
             sheet,
@@ -310,7 +310,7 @@ fn notes_payable_and_secured_plus_unsecured_are_debt() {
         ],
         "2018-05-18",
     );
-    assert_eq!(r.fields["total_debt"].value, 350.0e6);
+    assert_eq!(r.fields[&Field::TotalDebt].value, 350.0e6);
     // Unsecured notes repaid but still on the previous sheet: half a pair.
     let r = report(
         &[
@@ -322,7 +322,7 @@ fn notes_payable_and_secured_plus_unsecured_are_debt() {
         ],
         "2018-05-18",
     );
-    assert!(r.missing["total_debt"].contains("half of a pair"), "{:?}", r.missing.get("total_debt"));
+    assert!(r.missing[&Field::TotalDebt].contains("half of a pair"), "{:?}", r.missing.get(&Field::TotalDebt));
 }
 
 /// A bank has no gross profit: missing with the reason, never its revenue.
@@ -333,9 +333,9 @@ fn a_bank_has_no_gross_profit() {
         ("us-gaap:GrossProfit", "USD", "2017-01-01", "2017-12-31", 99.6e9, "0000000999-18-000001", K, "2018-02-20"),
     ];
     let bank = report_for(&facts, "2018-03-29", Some(6021));
-    assert!(!bank.fields.contains_key("gross_profit_ttm"));
-    assert!(bank.missing["gross_profit_ttm"].contains("does not apply to banks"), "{:?}", bank.missing);
-    assert!(bank.fields.contains_key("revenue_ttm"));
+    assert!(!bank.fields.contains_key(&Field::GrossProfitTtm));
+    assert!(bank.missing[&Field::GrossProfitTtm].contains("does not apply to banks"), "{:?}", bank.missing);
+    assert!(bank.fields.contains_key(&Field::RevenueTtm));
     let maker = report_for(&facts, "2018-03-29", Some(3571));
-    assert_eq!(maker.fields["gross_profit_ttm"].value, 99.6e9);
+    assert_eq!(maker.fields[&Field::GrossProfitTtm].value, 99.6e9);
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use alphadesk_fundamentals::facts;
+use alphadesk_fundamentals::{facts, Field};
 use alphadesk_store::Store;
 
 fn store() -> Option<Store> {
@@ -29,15 +29,15 @@ fn d(s: &str) -> alphadesk_model::NaiveDate {
 fn a_merger_share_jump_is_flagged_and_the_fresher_count_wins() {
     let Some(s) = store() else { return };
     let r = facts(&s, "CB", d("2018-04-30")).unwrap().unwrap();
-    let shares = &r.fields["shares_outstanding"];
+    let shares = &r.fields[&Field::SharesOutstanding];
     assert_eq!(shares.concept, "snapshot:market cap / price");
     assert_eq!(shares.period_end, d("2018-02-08"));
     assert!((440e6..490e6).contains(&shares.value), "{}", shares.value);
-    let cap = &r.fields["market_cap"];
+    let cap = &r.fields[&Field::MarketCap];
     assert!(cap.value > 60e9, "Chubb was worth about $63 bn, not $44 bn: {}", cap.value);
     // The first post-merger count, against the table's pre-merger one: flagged.
     let r = facts(&s, "CB", d("2016-08-31")).unwrap().unwrap();
-    let shares = &r.fields["shares_outstanding"];
+    let shares = &r.fields[&Field::SharesOutstanding];
     assert_eq!(shares.period_end, d("2016-07-10"));
     assert!(
         shares.method.contains("up ") && shares.method.contains("2015-12-31") && shares.method.contains("share issue"),
@@ -46,14 +46,14 @@ fn a_merger_share_jump_is_flagged_and_the_fresher_count_wins() {
     );
     // In 2015 the table's count was current and no snapshot existed yet.
     let r = facts(&s, "CB", d("2015-06-30")).unwrap().unwrap();
-    assert_eq!(r.fields["shares_outstanding"].concept, "table:Estimated Shares Outstanding");
+    assert_eq!(r.fields[&Field::SharesOutstanding].concept, "table:Estimated Shares Outstanding");
 }
 
 #[test]
 fn a_bank_has_no_gross_profit_even_where_the_table_writes_its_revenue() {
     let Some(s) = store() else { return };
     let r = facts(&s, "JPM", d("2016-06-30")).unwrap().unwrap();
-    assert!(r.fields.contains_key("revenue_ttm"));
-    assert!(!r.fields.contains_key("gross_profit_ttm"));
-    assert!(r.missing["gross_profit_ttm"].contains("does not apply to banks"), "{:?}", r.missing);
+    assert!(r.fields.contains_key(&Field::RevenueTtm));
+    assert!(!r.fields.contains_key(&Field::GrossProfitTtm));
+    assert!(r.missing[&Field::GrossProfitTtm].contains("does not apply to banks"), "{:?}", r.missing);
 }

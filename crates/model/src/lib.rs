@@ -60,7 +60,8 @@ macro_rules! spelled {
 
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                // `pad`, not `write_str`: a table's `{:<24}` lines it up.
+                f.pad(self.as_str())
             }
         }
     };
@@ -534,6 +535,89 @@ pub enum DocKind {
 
 spelled!(DocKind, "document kind", "expected article or post", Article => "article", Post => "post");
 
+/// A standard fundamentals field: what a filer's XBRL facts (or the annual
+/// table) are read into, and what the score's value and quality metrics and
+/// the notes' fundamentals lines are computed from.
+///
+/// Declared in the order of their spellings, so that a map keyed by them lists
+/// them as one keyed by the spelling did (JSON output unchanged); the order
+/// they are *reported* in is [`Field::REPORTED`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Capital expenditure over the trailing twelve months.
+    CapexTtm,
+    /// Gross profit over the trailing twelve months.
+    GrossProfitTtm,
+    /// Market capitalisation at a close (priced per date, not filed).
+    MarketCap,
+    /// Net income over the trailing twelve months.
+    NetIncomeTtm,
+    /// Operating cash flow over the trailing twelve months.
+    OperatingCashFlowTtm,
+    /// Operating income over the trailing twelve months.
+    OperatingIncomeTtm,
+    /// Revenue over the trailing twelve months.
+    RevenueTtm,
+    /// Common shares outstanding.
+    SharesOutstanding,
+    /// Total assets on the latest balance sheet.
+    TotalAssets,
+    /// Total debt on the latest balance sheet.
+    TotalDebt,
+    /// Total equity on the latest balance sheet.
+    TotalEquity,
+    /// Total liabilities on the latest balance sheet.
+    TotalLiabilities,
+}
+
+impl Field {
+    /// Every field, in the order a report lists them: flows, then the balance
+    /// sheet, then the share count and the market cap priced on it.
+    pub const REPORTED: [Field; 12] = [
+        Field::RevenueTtm,
+        Field::GrossProfitTtm,
+        Field::OperatingIncomeTtm,
+        Field::NetIncomeTtm,
+        Field::OperatingCashFlowTtm,
+        Field::CapexTtm,
+        Field::TotalAssets,
+        Field::TotalLiabilities,
+        Field::TotalEquity,
+        Field::TotalDebt,
+        Field::SharesOutstanding,
+        Field::MarketCap,
+    ];
+
+    /// A flow over the trailing twelve months (the rest are instants).
+    pub fn is_flow(self) -> bool {
+        self.as_str().ends_with("_ttm")
+    }
+
+    /// Its spelling with spaces: how a sentence names it ("net income ttm").
+    pub fn words(self) -> String {
+        self.as_str().replace('_', " ")
+    }
+}
+
+spelled!(
+    Field,
+    "fundamentals field",
+    "expected a standard field such as revenue_ttm or total_assets",
+    CapexTtm => "capex_ttm",
+    GrossProfitTtm => "gross_profit_ttm",
+    MarketCap => "market_cap",
+    NetIncomeTtm => "net_income_ttm",
+    OperatingCashFlowTtm => "operating_cash_flow_ttm",
+    OperatingIncomeTtm => "operating_income_ttm",
+    RevenueTtm => "revenue_ttm",
+    SharesOutstanding => "shares_outstanding",
+    TotalAssets => "total_assets",
+    TotalDebt => "total_debt",
+    TotalEquity => "total_equity",
+    TotalLiabilities => "total_liabilities",
+);
+
 /// What a corporate action a price source states is: a split (its value new
 /// shares per old) or a cash dividend (its value cash per share).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
@@ -715,6 +799,21 @@ impl RuleId {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fields_order_as_their_spellings_and_are_each_reported_once() {
+        let mut by_spelling = Field::REPORTED;
+        by_spelling.sort_by_key(|f| f.as_str());
+        let mut by_order = Field::REPORTED;
+        by_order.sort();
+        assert_eq!(by_order, by_spelling, "a map keyed by Field must list its keys as one keyed by their spelling");
+        for f in Field::REPORTED {
+            assert_eq!(f.as_str().parse::<Field>().unwrap(), f);
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{f}\""));
+            assert_eq!(Field::REPORTED.iter().filter(|g| **g == f).count(), 1);
+        }
+        assert!("revenue".parse::<Field>().is_err());
+    }
+
     use super::*;
 
     /// Each variant's spelling reads back as itself, and serde writes the same.

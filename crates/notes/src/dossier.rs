@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use alphadesk_fundamentals::FactsReport;
-use alphadesk_model::{DocKind, NaiveDate, Sector, TradeCode};
+use alphadesk_model::{DocKind, Field, NaiveDate, Sector, TradeCode};
 use alphadesk_score::metrics::{self, MetricId};
 use alphadesk_score::panel::Member;
 use alphadesk_score::{score, ScoreConfig, ScoreRecord, Universe};
@@ -576,21 +576,21 @@ impl<'a> Desk<'a> {
         let known: Vec<&FactsReport> = m.timeline.iter().filter(|r| r.as_of <= self.as_of).collect();
         // Every standard field known on the date (market cap is computed below, on
         // the close of the date, as the score computes it).
-        for &key in alphadesk_fundamentals::FIELDS.iter().filter(|k| **k != "market_cap") {
-            let Some(f) = now.fields.get(key) else { continue };
-            let value = |v: f64| if key == "shares_outstanding" { Value::Shares(v) } else { Value::Usd(v) };
+        for &key in alphadesk_fundamentals::FIELDS.iter().filter(|k| **k != Field::MarketCap) {
+            let Some(f) = now.fields.get(&key) else { continue };
+            let value = |v: f64| if key == Field::SharesOutstanding { Value::Shares(v) } else { Value::Usd(v) };
             let src = self.field_source(d, &f.source, f.filed, filings);
-            if key.ends_with("_ttm") {
+            if key.is_flow() {
                 d.put("window_ttm", "trailing twelve months", Value::Window(12, 'm'), vec![src]);
             }
-            d.put(key, key.replace('_', " "), value(f.value), vec![src]);
+            d.put(key.as_str(), key.words(), value(f.value), vec![src]);
             d.put(format!("{key}_period_end"), "period end", Value::Date(f.period_end), vec![src]);
             if let Some(filed) = f.filed {
                 d.put(format!("{key}_filed"), "filed", Value::Date(filed), vec![src]);
             }
             // The same line for the period a year before, as it was known then or since.
             let year_ago = known.iter().rev().find_map(|r| {
-                let p = r.fields.get(key)?;
+                let p = r.fields.get(&key)?;
                 let gap = (f.period_end - p.period_end).num_days();
                 ((350..=380).contains(&gap) && p.method == f.method).then(|| p.clone())
             });
@@ -608,21 +608,21 @@ impl<'a> Desk<'a> {
                 }
             }
         }
-        let get = |k: &str| now.fields.get(k);
-        if let (Some(ni), Some(rev)) = (get("net_income_ttm"), get("revenue_ttm")) {
+        let get = |k: Field| now.fields.get(&k);
+        if let (Some(ni), Some(rev)) = (get(Field::NetIncomeTtm), get(Field::RevenueTtm)) {
             if rev.value > 0.0 {
                 let s = vec![self.field_source(d, &ni.source, ni.filed, filings)];
                 d.put("net_margin", "net margin", Value::Percent(ni.value / rev.value), s);
             }
         }
-        if let (Some(ocf), Some(capex)) = (get("operating_cash_flow_ttm"), get("capex_ttm")) {
+        if let (Some(ocf), Some(capex)) = (get(Field::OperatingCashFlowTtm), get(Field::CapexTtm)) {
             let s = vec![self.field_source(d, &ocf.source, ocf.filed, filings)];
             d.put("free_cash_flow_ttm", "free cash flow", Value::Usd(ocf.value - capex.value), s);
         }
         // Market cap as the score computes it: the close with later splits and
         // dividends undone, times the latest share count known.
         if let (Some(basis), Some((day, close)), Some(shares), Some(p)) =
-            (&m.basis, m.prices.close_on_or_before(self.as_of), get("shares_outstanding"), d.price_source)
+            (&m.basis, m.prices.close_on_or_before(self.as_of), get(Field::SharesOutstanding), d.price_source)
         {
             if let Ok(mc) = basis.market_cap_value(close, day, self.as_of, shares) {
                 let s = self.field_source(d, &shares.source, shares.filed, filings);

@@ -27,7 +27,7 @@ pub mod window;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use alphadesk_model::{NaiveDate, Sector};
+use alphadesk_model::{Field, NaiveDate, Sector};
 use serde::{Deserialize, Serialize};
 
 pub use config::ScoreConfig;
@@ -195,7 +195,7 @@ fn context<'u>(m: &'u crate::panel::Member, as_of: NaiveDate, cfg: &ScoreConfig)
     }
     let fundamentals = m.fundamentals(as_of);
     let market_cap = match (&m.basis, m.prices.close_on_or_before(as_of), fundamentals) {
-        (Some(b), Some((day, close)), Some(f)) => match f.fields.get("shares_outstanding") {
+        (Some(b), Some((day, close)), Some(f)) => match f.fields.get(&Field::SharesOutstanding) {
             Some(s) => b.market_cap_value(close, day, as_of, s),
             None => Err("no share count known by this date".into()),
         },

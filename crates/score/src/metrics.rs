@@ -7,7 +7,7 @@
 use std::fmt;
 
 use alphadesk_fundamentals::{FactsReport, FieldValue};
-use alphadesk_model::{DocKind, NaiveDate, TradeCode};
+use alphadesk_model::{DocKind, Field, NaiveDate, TradeCode};
 use alphadesk_store::read::{NewsSignal, OpenMarketTrade, Position, SourceRef};
 use serde::{Deserialize, Serialize};
 
@@ -226,18 +226,18 @@ pub struct Ctx<'a> {
 pub type Outcome = Result<f64, String>;
 
 impl Ctx<'_> {
-    fn field(&self, name: &str) -> Result<&FieldValue, String> {
+    fn field(&self, name: Field) -> Result<&FieldValue, String> {
         let f = self.fundamentals.ok_or("no fundamentals known by this date")?;
         f.fields
-            .get(name)
-            .ok_or_else(|| f.missing.get(name).cloned().unwrap_or_else(|| format!("no {name} known by this date")))
+            .get(&name)
+            .ok_or_else(|| f.missing.get(&name).cloned().unwrap_or_else(|| format!("no {name} known by this date")))
     }
 
     /// The market cap with its inputs and method, for explanations.
     pub fn market_cap_detail(&self) -> Option<FieldValue> {
         let basis = self.member.basis.as_ref()?;
         let bar = self.member.prices.bar_on_or_before(self.as_of)?;
-        let shares = self.fundamentals?.fields.get("shares_outstanding")?;
+        let shares = self.fundamentals?.fields.get(&Field::SharesOutstanding)?;
         basis.market_cap(&bar, self.as_of, shares).ok()
     }
 
@@ -259,7 +259,7 @@ impl Ctx<'_> {
         Ok(p)
     }
 
-    fn ratio(&self, num: &str, den: &str) -> Outcome {
+    fn ratio(&self, num: Field, den: Field) -> Outcome {
         let d = self.field(den)?.value;
         if d <= 0.0 {
             return Err(format!("{den} is not positive"));
@@ -285,20 +285,20 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
             let (_, high) = c.member.prices.high_over(c.idx, YEAR).ok_or("no close in the last 52 weeks")?;
             Ok(c.close_back(0)? / high - 1.0)
         }
-        EarningsYield => c.over_mcap(c.field("net_income_ttm")?.value),
-        BookToPrice => c.over_mcap(c.field("total_equity")?.value),
-        SalesToPrice => c.over_mcap(c.field("revenue_ttm")?.value),
-        FcfYield => c.over_mcap(c.field("operating_cash_flow_ttm")?.value - c.field("capex_ttm")?.value),
-        Roe => c.ratio("net_income_ttm", "total_equity"),
-        GrossProfitToAssets => c.ratio("gross_profit_ttm", "total_assets"),
+        EarningsYield => c.over_mcap(c.field(Field::NetIncomeTtm)?.value),
+        BookToPrice => c.over_mcap(c.field(Field::TotalEquity)?.value),
+        SalesToPrice => c.over_mcap(c.field(Field::RevenueTtm)?.value),
+        FcfYield => c.over_mcap(c.field(Field::OperatingCashFlowTtm)?.value - c.field(Field::CapexTtm)?.value),
+        Roe => c.ratio(Field::NetIncomeTtm, Field::TotalEquity),
+        GrossProfitToAssets => c.ratio(Field::GrossProfitTtm, Field::TotalAssets),
         Accruals => {
-            let a = c.field("total_assets")?.value;
+            let a = c.field(Field::TotalAssets)?.value;
             if a <= 0.0 {
                 return Err("total_assets is not positive".into());
             }
-            Ok((c.field("net_income_ttm")?.value - c.field("operating_cash_flow_ttm")?.value) / a)
+            Ok((c.field(Field::NetIncomeTtm)?.value - c.field(Field::OperatingCashFlowTtm)?.value) / a)
         }
-        Leverage => c.ratio("total_debt", "total_assets"),
+        Leverage => c.ratio(Field::TotalDebt, Field::TotalAssets),
         GrossMarginStability => {
             if !c.member.gross_margin_applies {
                 return Err(alphadesk_fundamentals::GROSS_PROFIT_NOT_APPLICABLE.to_string());
@@ -326,7 +326,7 @@ pub fn compute(id: MetricId, c: &Ctx<'_>) -> Outcome {
         }
         InstitutionalSharesChange => {
             let change = institutional_change(&c.member.positions, c.as_of)?.change;
-            let shares = c.field("shares_outstanding")?.value;
+            let shares = c.field(Field::SharesOutstanding)?.value;
             if shares <= 0.0 {
                 return Err("shares_outstanding is not positive".into());
             }
@@ -472,7 +472,7 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
         }
         Some(Evidence { name, value: p.adj[i], date: p.dates[i], source: p.source_at(i) })
     };
-    let field = |name: &str| -> Option<Evidence> {
+    let field = |name: Field| -> Option<Evidence> {
         let f = c.field(name).ok()?;
         Some(Evidence {
             name: format!("{name} ({})", f.concept),
@@ -493,7 +493,7 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
     // The count behind the market cap, with how it was chosen: a jump from the
     // count before it (a split, a merger) is said in its method.
     let shares = || -> Option<Evidence> {
-        let f = c.field("shares_outstanding").ok()?;
+        let f = c.field(Field::SharesOutstanding).ok()?;
         Some(Evidence {
             name: format!("shares_outstanding ({}: {})", f.concept, f.method),
             value: f.value,
@@ -516,14 +516,14 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
             }
             v
         }
-        EarningsYield => vec![field("net_income_ttm"), mcap(), shares()],
-        BookToPrice => vec![field("total_equity"), mcap(), shares()],
-        SalesToPrice => vec![field("revenue_ttm"), mcap(), shares()],
-        FcfYield => vec![field("operating_cash_flow_ttm"), field("capex_ttm"), mcap(), shares()],
-        Roe => vec![field("net_income_ttm"), field("total_equity")],
-        GrossProfitToAssets => vec![field("gross_profit_ttm"), field("total_assets")],
-        Accruals => vec![field("net_income_ttm"), field("operating_cash_flow_ttm"), field("total_assets")],
-        Leverage => vec![field("total_debt"), field("total_assets")],
+        EarningsYield => vec![field(Field::NetIncomeTtm), mcap(), shares()],
+        BookToPrice => vec![field(Field::TotalEquity), mcap(), shares()],
+        SalesToPrice => vec![field(Field::RevenueTtm), mcap(), shares()],
+        FcfYield => vec![field(Field::OperatingCashFlowTtm), field(Field::CapexTtm), mcap(), shares()],
+        Roe => vec![field(Field::NetIncomeTtm), field(Field::TotalEquity)],
+        GrossProfitToAssets => vec![field(Field::GrossProfitTtm), field(Field::TotalAssets)],
+        Accruals => vec![field(Field::NetIncomeTtm), field(Field::OperatingCashFlowTtm), field(Field::TotalAssets)],
+        Leverage => vec![field(Field::TotalDebt), field(Field::TotalAssets)],
         GrossMarginStability => known_margins(c)
             .into_iter()
             .map(|m| {
@@ -567,7 +567,7 @@ pub fn evidence(id: MetricId, c: &Ctx<'_>) -> Vec<Evidence> {
                         source: p.source.clone(),
                     })
                 })
-                .chain([field("shares_outstanding")])
+                .chain([field(Field::SharesOutstanding)])
                 .collect(),
             Err(_) => vec![],
         },
@@ -633,19 +633,19 @@ mod hand_computed {
         let n = 300;
         let mut adj: Vec<f64> = (0..n).map(|i| 100.0 + i as f64).collect();
         adj[100] = 500.0;
-        let fields: BTreeMap<String, FieldValue> = [
-            ("net_income_ttm", 10.0),
-            ("total_equity", 50.0),
-            ("revenue_ttm", 200.0),
-            ("operating_cash_flow_ttm", 14.0),
-            ("capex_ttm", 4.0),
-            ("gross_profit_ttm", 80.0),
-            ("total_assets", 400.0),
-            ("total_debt", 100.0),
-            ("shares_outstanding", 1000.0),
+        let fields: BTreeMap<Field, FieldValue> = [
+            (Field::NetIncomeTtm, 10.0),
+            (Field::TotalEquity, 50.0),
+            (Field::RevenueTtm, 200.0),
+            (Field::OperatingCashFlowTtm, 14.0),
+            (Field::CapexTtm, 4.0),
+            (Field::GrossProfitTtm, 80.0),
+            (Field::TotalAssets, 400.0),
+            (Field::TotalDebt, 100.0),
+            (Field::SharesOutstanding, 1000.0),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), fv(v)))
+        .map(|(k, v)| (k, fv(v)))
         .collect();
         Member {
             ticker: "HAND".into(),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use alphadesk_model::NaiveDate;
+use alphadesk_model::{Field, NaiveDate};
 use alphadesk_score::metrics::MetricId;
 use alphadesk_score::{score, Pillar, ScoreConfig, Universe};
 use alphadesk_store::{Outcome, Store};
@@ -80,7 +80,7 @@ fn value_uses_the_split_consistent_market_cap() {
 /// A member's market cap at the close of `d`, as the score computes it.
 fn market_cap(m: &alphadesk_score::panel::Member, d: NaiveDate) -> Option<f64> {
     let (day, close) = m.prices.close_on_or_before(d)?;
-    let shares = m.fundamentals(d)?.fields.get("shares_outstanding")?;
+    let shares = m.fundamentals(d)?.fields.get(&Field::SharesOutstanding)?;
     m.basis.as_ref()?.market_cap_value(close, day, d, shares).ok()
 }
 
@@ -315,11 +315,11 @@ fn panel_fundamentals_equal_the_facts_command() {
         for date in ["2014-05-01", "2014-07-01", "2016-06-30", "2018-04-30"] {
             let direct = alphadesk_fundamentals::facts(&store, ticker, d(date)).unwrap().unwrap();
             let mut fields = direct.fields.clone();
-            let direct_mcap = fields.remove("market_cap");
+            let direct_mcap = fields.remove(&Field::MarketCap);
             let panel = m.fundamentals(d(date)).map(|r| r.fields.clone()).unwrap_or_default();
             assert_eq!(panel, fields, "{ticker} {date}");
             if let (Some(mc), Some(basis), Some(bar)) = (direct_mcap, &m.basis, m.prices.bar_on_or_before(d(date))) {
-                let shares = &panel["shares_outstanding"];
+                let shares = &panel[&Field::SharesOutstanding];
                 assert_eq!(basis.market_cap(&bar, d(date), shares).unwrap(), mc, "{ticker} {date} market cap");
             }
         }

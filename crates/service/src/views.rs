@@ -9,7 +9,7 @@ use alphadesk_model::NaiveDate;
 // re-exported here: a face (HTTP, MCP) names them through the service and
 // depends on no stage crate (crates/alphadesk/tests/tidy.rs holds it).
 pub use alphadesk_export::Table;
-pub use alphadesk_fundamentals::{FactsReport, FIELDS};
+pub use alphadesk_fundamentals::{FactsReport, Field, FIELDS};
 pub use alphadesk_news::signals::Derived;
 pub use alphadesk_rules::{RulesConfig, Severity, Verdict};
 pub use alphadesk_score::config::Direction;

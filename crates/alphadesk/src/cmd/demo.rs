@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use alphadesk_service::write::Writer;
-use alphadesk_service::Service;
+use alphadesk_service::{Field, Service};
 
 use super::format_value;
 use super::ingest::{after_ingest, ingest_all, print_summary};
@@ -85,7 +85,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
     writeln!(out, "\n== Apple's market cap across its 7-for-1 split (2014-06-09) ==")?;
     for d in ["2014-05-01", "2014-07-01"] {
         let r = service.facts("AAPL", Some(d.parse()?))?;
-        match (r.fields.get("market_cap"), r.fields.get("revenue_ttm")) {
+        match (r.fields.get(&Field::MarketCap), r.fields.get(&Field::RevenueTtm)) {
             (Some(m), Some(rev)) => writeln!(
                 out,
                 "  {d}: market cap ${} ({}); TTM revenue ${} to {} ({})",

@@ -42,7 +42,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
         writeln!(out, "  {said}")?;
     }
     for name in alphadesk_service::FIELDS {
-        match report.fields.get(*name) {
+        match report.fields.get(name) {
             Some(f) => writeln!(
                 out,
                 "  {name:<24} {:>22}  {:<6} {:<60} {} filed {}",
@@ -56,7 +56,7 @@ pub fn run(db: &Path, a: Args, out: &mut Out) -> anyhow::Result<ExitCode> {
                 out,
                 "  {name:<24} {:>22}  {}",
                 "-",
-                report.missing.get(*name).map(String::as_str).unwrap_or("")
+                report.missing.get(name).map(String::as_str).unwrap_or("")
             )?,
         }
     }

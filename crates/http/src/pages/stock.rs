@@ -452,16 +452,16 @@ fn facts_section(s: &StockPage, name: &str) -> Markup {
                         thead { tr { th scope="col" { "Field" } th scope="col" .num { "Value" } th scope="col" { "Period" } th scope="col" { "Known from" } th scope="col" { "Source" } } }
                         tbody {
                             @for f in alphadesk_service::FIELDS {
-                                @if let Some(x) = facts.fields.get(*f) {
+                                @if let Some(x) = facts.fields.get(f) {
                                     tr {
-                                        th scope="row" { (field_name(f)) }
+                                        th scope="row" { (field_name(f.as_str())) }
                                         td.num data-label="Value" { (if x.unit == "USD" { money(x.value) } else { quantity(x.value, &x.unit) }) }
                                         td data-label="Period" { (x.period_start.map(|s| format!("{s} to ")).unwrap_or_default()) (x.period_end) }
                                         td data-label="Known from" { (x.known_from) }
                                         td data-label="Source" { (source_link(&x.source, cik)) br; span.muted { (x.concept) } }
                                     }
                                 } @else {
-                                    tr { th scope="row" { (field_name(f)) } td.num data-label="Value" { "–" } td colspan="3" .muted data-label="Why" { (facts.missing.get(*f).cloned().unwrap_or_default()) } }
+                                    tr { th scope="row" { (field_name(f.as_str())) } td.num data-label="Value" { "–" } td colspan="3" .muted data-label="Why" { (facts.missing.get(f).cloned().unwrap_or_default()) } }
                                 }
                             }
                         }
