@@ -364,11 +364,20 @@ impl<'a> Desk<'a> {
 
     /// The as-of dates a desk of `as_of` scores: the date and its month-ago
     /// comparison's, on the calendar of `universe` (every load shares the
-    /// calendar, so the service asks its index), with the fundamentals' year
-    /// before (a note's "a year earlier" lines). A universe loaded for fewer
-    /// would compare with a month without its prices and news.
+    /// calendar, so the service asks its index). A universe loaded for fewer
+    /// would compare with a month without its prices and news. A note's "a
+    /// year earlier" lines read further back, for its own ticker only
+    /// ([`Universe::notes_timeline`]; [`Desk::window_for_all`] loads that for
+    /// every ticker at once).
     pub fn window(universe: &Universe, as_of: NaiveDate) -> alphadesk_score::Window {
-        alphadesk_score::Window::dates(Desk::month_ago(universe, as_of).unwrap_or(as_of), as_of).for_notes()
+        alphadesk_score::Window::dates(Desk::month_ago(universe, as_of).unwrap_or(as_of), as_of)
+    }
+
+    /// [`Desk::window`] at notes' reach: what a desk that writes every ticker's
+    /// note loads, once, instead of each note's ticker on its own
+    /// ([`Universe::notes_timeline`]).
+    pub fn window_for_all(universe: &Universe, as_of: NaiveDate) -> alphadesk_score::Window {
+        Desk::window(universe, as_of).for_notes()
     }
 
     pub fn new(
@@ -393,8 +402,9 @@ impl<'a> Desk<'a> {
         scores: &[ScoreRecord],
         month_ago_scores: &[ScoreRecord],
     ) -> Desk<'a> {
-        // A universe loaded for scores alone would leave the notes' "a year
-        // earlier" lines out without a word; the tests run in debug builds.
+        // A universe without the month-ago date would compare with a month
+        // without its prices and news, without a word; the tests run in debug
+        // builds.
         debug_assert!(
             universe.window.covers(&Desk::window(universe, as_of)),
             "a desk of {as_of} needs {}, the universe holds {}",
@@ -479,7 +489,8 @@ impl<'a> Desk<'a> {
             Some(cik) => read::periodic_filings(self.store.conn(), cik)?,
             None => Vec::new(),
         };
-        self.fundamentals(m, &filings, &mut d);
+        let steps = self.universe.notes_timeline(self.store, m, self.as_of)?;
+        self.fundamentals(m, &steps, &filings, &mut d);
         self.insiders(m, &mut d);
         self.holdings(m, &mut d);
         self.news(m, &mut d)?;
@@ -571,9 +582,11 @@ impl<'a> Desk<'a> {
         }
     }
 
-    fn fundamentals(&self, m: &Member, filings: &[FilingRef], d: &mut Dossier) {
+    /// `steps`: the member's fundamentals as far back as a note reads them
+    /// ([`Universe::notes_timeline`]).
+    fn fundamentals(&self, m: &Member, steps: &[FactsReport], filings: &[FilingRef], d: &mut Dossier) {
         let Some(now) = m.fundamentals(self.as_of) else { return };
-        let known: Vec<&FactsReport> = m.timeline.iter().filter(|r| r.as_of <= self.as_of).collect();
+        let known: Vec<&FactsReport> = steps.iter().filter(|r| r.as_of <= self.as_of).collect();
         // Every standard field known on the date (market cap is computed below, on
         // the close of the date, as the score computes it).
         for &key in alphadesk_fundamentals::FIELDS.iter().filter(|k| **k != Field::MarketCap) {

@@ -377,6 +377,49 @@ impl Universe {
         self.index.get(&ticker.trim().to_ascii_uppercase()).map(|&i| &self.members[i])
     }
 
+    /// `m`'s fundamentals' steps as a load at notes' reach for `as_of` holds
+    /// them — what a note's "a year earlier" lines read — borrowed when this
+    /// universe reaches that far, else computed for `m` alone from `store`.
+    ///
+    /// Why: a note on one ticker needs that ticker's two years before the date,
+    /// not every ticker's. Loaded for all (a notes' reach), a stock page's note at
+    /// 16 times today's universe cost a second load of every filer's steps; the
+    /// member's own steps are a few milliseconds. The steps are the same
+    /// function's over the same records (the full history's, as
+    /// `crates/http/tests/window.rs` checks every note against).
+    pub fn notes_timeline<'u>(
+        &'u self,
+        store: &Store,
+        m: &'u Member,
+        as_of: NaiveDate,
+    ) -> Result<std::borrow::Cow<'u, [FactsReport]>, StoreError> {
+        let need = Window::dates(as_of, as_of).for_notes();
+        if self.window.covers(&need) {
+            return Ok(std::borrow::Cow::Borrowed(&m.timeline));
+        }
+        let conn = store.conn();
+        let Some(sec) = read::security(conn, &m.ticker)? else {
+            return Ok(std::borrow::Cow::Borrowed(&m.timeline));
+        };
+        let t = m.ticker.clone();
+        let mut held = Held::default();
+        // The member's closes reach back further than `need`'s (a load answers
+        // a month before its first date): a close found there is the full
+        // history's, one before them is asked of the store.
+        held.series.insert(t.clone(), m.prices.clone());
+        if let Some(basis) = read::price_basis(conn, &t)? {
+            held.bases.insert(t.clone(), basis);
+        }
+        held.annual.insert(t.clone(), read::annual_values_of(conn, &t, &alphadesk_fundamentals::table_items_read())?);
+        held.snapshots.insert(t.clone(), read::snapshot_values_of(conn, &t, "price")?);
+        held.snapshot_caps.insert(t.clone(), read::snapshot_values_of(conn, &t, "market_cap_usd")?);
+        held.stated.insert(t.clone(), read::stated_actions(conn, &t)?);
+        held.securities.insert(t, sec.clone());
+        let listed = [(sec, m.sector, (m.first_date, m.last_date))];
+        let mut steps = reported_on(store, store, &held, &listed, need)?;
+        Ok(std::borrow::Cow::Owned(steps.pop().map(|(timeline, _)| timeline).unwrap_or_default()))
+    }
+
     /// The last trading day of each month, week or day in `from..=to`: the
     /// rebalance dates of a panel or a backtest.
     pub fn rebalance_dates(&self, from: NaiveDate, to: NaiveDate, every: Every) -> Vec<NaiveDate> {

@@ -49,12 +49,14 @@ pub const FACTS_LOOKBACK_DAYS: i64 = alphadesk_fundamentals::MAX_PERIOD_AGE_MONT
 const _: () = assert!(PRICE_LOOKBACK_DAYS >= 2 * 366 && NEWS_LOOKBACK_DAYS >= NEWS_WINDOW_DAYS);
 const _: () = assert!(FACTS_LOOKBACK_DAYS > 15 * 31 + 380);
 
-/// Days before a date's month a one-date window also answers: the previous
-/// month end the pages' "since last month" uses, and the note of that month end
-/// with its own month-ago comparison (a month end at most 31 days before the
-/// month, compared with the trading day on or before 30 days before that, a
-/// long weekend earlier at most), fall inside it.
-const MONTH_BEFORE_DAYS: i64 = 66;
+/// Days before a date's month a one-date window also answers: what a stock
+/// page of the date asks besides the date itself — the previous month end its
+/// "since last month" uses, and its notes: those of the three month ends in
+/// the 95 days before the date, each compared with the trading day on or
+/// before 30 days earlier (a long weekend before that at most). From the first
+/// of a month that reaches 95 + 30 + 4 days back: one load answers the whole
+/// page, and the server's warm-up and a first visitor ask for the same one.
+const MONTH_BEFORE_DAYS: i64 = 130;
 
 /// The as-of dates a universe answers, both ends included, and what it answers
 /// about them.
@@ -191,10 +193,17 @@ mod tests {
     #[test]
     fn a_month_window_answers_the_month_and_the_month_before() {
         let w = Window::around(d("2017-03-15"), d("2017-03-15"));
-        assert_eq!(w, Window::dates(d("2016-12-25"), d("2017-03-31")));
+        assert_eq!(w, Window::dates(d("2016-10-22"), d("2017-03-31")));
         // The note compares with 30 days before; the pages with the previous month end.
         assert!(w.contains(d("2017-03-01") - Duration::days(30)));
         assert!(w.contains(d("2017-02-28")));
+        // A page of the first of a month lists the notes of the month ends of
+        // the 95 days before, the oldest compared with 30 days before it (a
+        // long weekend earlier at most).
+        let first = d("2017-03-01");
+        let oldest_note = d("2016-11-30");
+        assert!(first - Duration::days(95) <= oldest_note);
+        assert!(Window::around(first, first).contains(oldest_note - Duration::days(30 + 4)));
         assert!(Window::around(d("2016-02-10"), d("2016-02-10")).contains(d("2016-02-29")));
     }
 

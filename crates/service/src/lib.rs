@@ -127,6 +127,9 @@ pub struct Snapshot {
     facts: Flights<(NaiveDate, String), alphadesk_fundamentals::FactsReport>,
     record: Flights<(), Backtest>,
     figures: OnceLock<Arc<Figures>>,
+    /// The month ends a writer kept for this generation ([`write::KeptMonthEnds`]),
+    /// read once.
+    month_ends: OnceLock<Option<Arc<write::KeptMonthEnds>>>,
     /// The live record: recorded closes change only with a write, which makes
     /// a new snapshot.
     live: Flights<(), alphadesk_validate::live::LiveRecord>,
@@ -536,26 +539,43 @@ impl Service {
         let snap = self.snapshot()?;
         if let Some(latest) = snap.latest() {
             // What a stock page of the latest date shows: two years of month-end
-            // scores (shared by every ticker), first, from a load that reaches
-            // back as far as notes do: it holds every later question's dates
-            // (the notes, each ticker's record), and a first visitor's page
-            // waits for it instead of loading months of its own.
+            // scores (shared by every ticker) and the notes of four dates. The
+            // month ends are read back when the writer kept them (asked without
+            // reading them: this comes first); else they are scored from one
+            // load that holds every later question's dates too. Either way
+            // the load starts at once, so that a first visitor's page joins it
+            // instead of loading months of its own.
             let month_ends = snap.index.rebalance_dates(
                 latest - chrono::Duration::days(SCORE_HISTORY_DAYS),
                 latest,
                 alphadesk_score::Every::Month,
             );
-            if let Some(&first) = month_ends.first() {
-                self.universe(&snap, Window::dates(first, latest).for_notes())?;
+            let charted = self.reader().get().has_cached(write::MONTH_ENDS_KIND, &self.cfg_hash)?;
+            // The notes' desks: each note's date and the month before it (a
+            // note reads its own ticker's years before on its own). A load
+            // for the latest date holds them, and is the one a page asks for.
+            let notes = Self::note_dates(&snap, latest);
+            let desks: Vec<NaiveDate> =
+                notes.iter().flat_map(|&d| std::iter::once(d).chain(Desk::month_ago(&snap.index, d))).collect();
+            match (charted, month_ends.first()) {
+                (false, Some(&first)) => {
+                    self.universe(&snap, Window::dates(first, latest))?;
+                    self.scores_over(&snap, &month_ends)?;
+                }
+                _ => {
+                    self.universe(&snap, Window::dates(latest, latest))?;
+                }
             }
-            self.scores_over(&snap, &month_ends)?;
+            self.scores_over(&snap, &desks)?;
             let records = self.scores_on(&snap, latest)?;
-            for d in Self::note_dates(&snap, latest) {
-                self.date_notes(&snap, d)?;
-            }
             for r in records.iter() {
                 self.explain(&r.ticker, Some(latest))?;
                 self.facts(&r.ticker, Some(latest))?;
+            }
+            // Last: every ticker's notes of those dates (the lists) load every
+            // filer's years before, the heaviest and least urgent of these.
+            for d in notes {
+                self.date_notes(&snap, d)?;
             }
         }
         self.figures()?;
@@ -877,10 +897,35 @@ impl Service {
         self.points(&snap, &t, &snap.index.rebalance_dates(from, to, alphadesk_score::Every::Month))
     }
 
-    /// `ticker`'s score on each of `dates` (null where it was not scored).
+    /// `ticker`'s score on each of `dates` (null where it was not scored): as
+    /// the writer kept them when it kept every one of them, else scored.
     fn points(&self, snap: &Snapshot, ticker: &str, dates: &[NaiveDate]) -> Result<Vec<ScorePoint>> {
+        if let Some(kept) = self.kept_month_ends(snap)? {
+            if kept.covers(dates) {
+                return Ok(dates.iter().filter_map(|d| kept.point(*d, ticker)).collect());
+            }
+        }
         let records = self.scores_over(snap, dates)?;
         Ok(dates.iter().zip(&records).map(|(d, r)| ScorePoint::of(*d, r.iter().find(|r| r.ticker == ticker))).collect())
+    }
+
+    /// The month ends the writer kept for `snap`'s generation and this
+    /// service's configuration; `None` when there are none (another
+    /// configuration, an older writer) or the store has moved on since `snap`.
+    fn kept_month_ends(&self, snap: &Snapshot) -> Result<Option<Arc<write::KeptMonthEnds>>> {
+        if let Some(kept) = snap.month_ends.get() {
+            return Ok(kept.clone());
+        }
+        let reader = self.reader();
+        let store = reader.get();
+        let kept = match store.generation()? == snap.generation {
+            true => store
+                .cached(write::MONTH_ENDS_KIND, &self.cfg_hash)?
+                .and_then(|json| serde_json::from_str::<write::KeptMonthEnds>(&json).ok())
+                .map(Arc::new),
+            false => None,
+        };
+        Ok(snap.month_ends.get_or_init(|| kept).clone())
     }
 
     /// A ticker's scores with the faces' defaults and bounds (see [`Span`]).
@@ -1230,12 +1275,27 @@ impl Service {
 
     /// Runs `f` with the desk of `as_of`: what every note of that date is composed
     /// from.
-    pub(crate) fn with_desk<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
-        self.desk_on(self.snapshot()?.as_ref(), as_of, f)
+    pub(crate) fn with_desk<T>(
+        &self,
+        as_of: NaiveDate,
+        writes: Writes,
+        f: impl FnOnce(&Desk<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.desk_on(self.snapshot()?.as_ref(), as_of, writes, f)
     }
 
-    fn desk_on<T>(&self, snap: &Snapshot, as_of: NaiveDate, f: impl FnOnce(&Desk<'_>) -> Result<T>) -> Result<T> {
-        let universe = self.universe(snap, Desk::window(&snap.index, as_of))?;
+    fn desk_on<T>(
+        &self,
+        snap: &Snapshot,
+        as_of: NaiveDate,
+        writes: Writes,
+        f: impl FnOnce(&Desk<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let need = match writes {
+            Writes::Few => Desk::window(&snap.index, as_of),
+            Writes::Every => Desk::window_for_all(&snap.index, as_of),
+        };
+        let universe = self.universe(snap, need)?;
         // The date's scores and its month-ago comparison's, as cached (the
         // universe just loaded answers both); no month ago, no comparison.
         let scores = self.scores_on(snap, as_of)?;
@@ -1250,16 +1310,27 @@ impl Service {
 
     /// Runs `f` with a publishing desk and checker for `as_of`: the shared work of
     /// composing and checking notes on one date.
-    pub(crate) fn with_checker<T>(&self, as_of: NaiveDate, f: impl FnOnce(&Checker<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_checker<T>(
+        &self,
+        as_of: NaiveDate,
+        writes: Writes,
+        f: impl FnOnce(&Checker<'_>) -> Result<T>,
+    ) -> Result<T> {
         let snap = self.snapshot()?;
-        self.checker_on(&snap, as_of, f)
+        self.checker_on(&snap, as_of, writes, f)
     }
 
-    fn checker_on<T>(&self, snap: &Snapshot, as_of: NaiveDate, f: impl FnOnce(&Checker<'_>) -> Result<T>) -> Result<T> {
+    fn checker_on<T>(
+        &self,
+        snap: &Snapshot,
+        as_of: NaiveDate,
+        writes: Writes,
+        f: impl FnOnce(&Checker<'_>) -> Result<T>,
+    ) -> Result<T> {
         let catalog = snap
             .catalog
             .get_or_compute(&self.pool, (), |_| Ok(Catalog::load(&self.reader().get(), self.rules.clone())?))?;
-        self.desk_on(snap, as_of, |desk| f(&Checker::with_catalog(desk, catalog)))
+        self.desk_on(snap, as_of, writes, |desk| f(&Checker::with_catalog(desk, catalog)))
     }
 
     /// A note on a ticker as of a date (default: the latest), composed from data
@@ -1282,7 +1353,7 @@ impl Service {
     /// `ticker`'s note of `as_of` (a close), composed and checked once per snapshot.
     fn note_on(&self, snap: &Snapshot, as_of: NaiveDate, ticker: &str) -> Result<Arc<NoteView>> {
         snap.notes.get_or_compute(&self.pool, (as_of, ticker.to_string()), |_| {
-            self.checker_on(snap, as_of, |checker| note_view(checker, ticker))
+            self.checker_on(snap, as_of, Writes::Few, |checker| note_view(checker, ticker))
         })
     }
 
@@ -1334,7 +1405,7 @@ impl Service {
     /// snapshot and date.
     fn date_notes(&self, snap: &Snapshot, as_of: NaiveDate) -> Result<Arc<BTreeMap<String, NoteSummary>>> {
         snap.summaries.get_or_compute(&self.pool, as_of, |stop| {
-            self.checker_on(snap, as_of, |checker| {
+            self.checker_on(snap, as_of, Writes::Every, |checker| {
                 let mut all = BTreeMap::new();
                 for t in checker.tickers() {
                     if stop.stopped() {
@@ -1409,7 +1480,7 @@ impl Service {
                 self.date(&snap, None)?
             }
         };
-        self.pool.run(|| self.with_checker(date, |checker| check_note(checker, markdown, tickers)))
+        self.pool.run(|| self.with_checker(date, Writes::Few, |checker| check_note(checker, markdown, tickers)))
     }
 
     /// A linker over the store's priced securities and the given aliases
@@ -1482,6 +1553,35 @@ fn log(message: &str) {
     tracing::info!("{message}");
 }
 
+/// How many notes a desk is asked for, which decides what it loads: a note
+/// reads its own ticker's fundamentals two years back
+/// ([`alphadesk_score::Universe::notes_timeline`]), so a desk for a few loads
+/// the date's scores and each note's ticker on its own; a desk for every ticker
+/// loads every filer's steps at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Writes {
+    /// One note, a story's few, a checked note's subjects.
+    Few,
+    /// Every ticker's note of the date (a date's list, `publish`).
+    Every,
+}
+
+impl Writes {
+    /// [`Writes::Every`] past this many notes: one load of every filer's two
+    /// years costs, at 16 times today's universe, about what this many notes'
+    /// own loads do.
+    pub(crate) const MANY: usize = 64;
+
+    /// For `n` notes.
+    pub(crate) fn for_notes(n: usize) -> Writes {
+        if n > Writes::MANY {
+            Writes::Every
+        } else {
+            Writes::Few
+        }
+    }
+}
+
 fn load_snapshot(store: &Store) -> Result<Snapshot> {
     let generation = store.generation()?;
     let index = Universe::load_window(store, store, Window::NONE)?;
@@ -1502,6 +1602,7 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
         facts: Flights::new(CACHE_ENTRIES),
         record: Flights::new(1),
         figures: OnceLock::new(),
+        month_ends: OnceLock::new(),
         live: Flights::new(1),
         catalog: Flights::new(1),
         summaries: Flights::new(CACHE_ENTRIES),
@@ -1662,6 +1763,57 @@ pub(crate) mod tests {
         let paths: Vec<PathBuf> = files.iter().map(|f| data.join(f)).collect();
         let s = w.ingest(&paths, |_, _, _| {}).unwrap();
         assert!(s.failed.is_empty(), "{:?}", s.failed);
+    }
+
+    #[test]
+    fn the_month_ends_a_writer_keeps_are_the_scores_a_server_would_compute() {
+        let Some(data) = alphadesk_testkit::data_dir() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kept.db");
+        let prices = ["AAPL", "MSFT", "IBM", "CSCO"].map(|t| format!("market/prices/{t}_data.csv"));
+        let mut files = vec!["market/securities/securities.csv"];
+        files.extend(prices.iter().map(String::as_str));
+        ingest_for_test(&db, &data, &files);
+        write::Writer::open(&db, "test").unwrap().refresh_figures(&ScoreConfig::default()).unwrap();
+
+        let service = Service::open(&db, Options::default()).unwrap();
+        let snap = service.snapshot().unwrap();
+        let latest = snap.latest().unwrap();
+        let month_ends = snap.index.rebalance_dates(
+            latest - chrono::Duration::days(SCORE_HISTORY_DAYS),
+            latest,
+            alphadesk_score::Every::Month,
+        );
+        let kept = service.kept_month_ends(&snap).unwrap().expect("the writer kept the chart's month ends");
+        assert_eq!(kept.month_ends(), month_ends);
+        // Every kept point is the one the server scores, ticker by ticker; a
+        // ticker not scored on a date (TXN is not in the store) has none.
+        let scored = service.scores_over(&snap, &month_ends).unwrap();
+        let mut with_pillars = 0;
+        for (d, records) in month_ends.iter().zip(&scored) {
+            for t in ["AAPL", "MSFT", "IBM", "CSCO", "TXN"] {
+                let want = ScorePoint::of(*d, records.iter().find(|r| r.ticker == t));
+                with_pillars += usize::from(want.momentum.is_some());
+                assert_eq!(kept.point(*d, t), Some(want), "{t} on {d}");
+            }
+        }
+        assert!(with_pillars > 0, "scores were kept");
+        assert_eq!(kept.point(latest + chrono::Duration::days(1), "MSFT"), None, "a date not kept");
+        let history = service.score_history("MSFT", latest - chrono::Duration::days(SCORE_HISTORY_DAYS), latest);
+        let want: Vec<ScorePoint> = month_ends
+            .iter()
+            .zip(&scored)
+            .map(|(d, r)| ScorePoint::of(*d, r.iter().find(|r| r.ticker == "MSFT")))
+            .collect();
+        assert_eq!(history.unwrap(), want);
+
+        // A write the writer has not refreshed after: nothing kept is read.
+        ingest_for_test(&db, &data, &["market/prices/TXN_data.csv"]);
+        let service = Service::open(&db, Options::default()).unwrap();
+        let snap = service.snapshot().unwrap();
+        assert!(service.kept_month_ends(&snap).unwrap().is_none(), "month ends of an older generation were read");
+        let history = service.score_history("MSFT", latest - chrono::Duration::days(SCORE_HISTORY_DAYS), latest);
+        assert_eq!(history.unwrap().len(), month_ends.len());
     }
 
     #[test]

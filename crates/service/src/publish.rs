@@ -59,7 +59,11 @@ impl Service {
     /// given twice once. A malformed ticker is a bad input naming it; a ticker
     /// with nothing current to write about is reported with why, never dropped.
     pub fn compose_notes(&self, as_of: NaiveDate, tickers: &[String]) -> Result<Vec<NoteOutcome>> {
-        self.with_checker(as_of, |checker| {
+        let writes = match tickers.is_empty() {
+            true => crate::Writes::Every,
+            false => crate::Writes::for_notes(tickers.len()),
+        };
+        self.with_checker(as_of, writes, |checker| {
             let asked: Vec<String> = if tickers.is_empty() {
                 checker.tickers()
             } else {
@@ -106,14 +110,14 @@ impl Service {
     pub fn note_text(&self, ticker: &str, as_of: NaiveDate) -> Result<NoteText> {
         let snap = self.snapshot()?;
         let t = self.ticker(&snap, ticker)?;
-        self.with_desk(as_of, |desk| Ok(NoteText::of(&compose(&desk.dossier(&t)?)?)))
+        self.with_desk(as_of, crate::Writes::Few, |desk| Ok(NoteText::of(&compose(&desk.dossier(&t)?)?)))
     }
 
     /// Many notes of one publication date, each checked against the rules with
     /// one checker (the date's names, filings and dossiers built once); a note
     /// that cannot be checked is its own error, the others go on.
     pub fn check_notes(&self, as_of: NaiveDate, notes: &[&str], tickers: &[String]) -> Result<Vec<Result<Verdict>>> {
-        self.with_checker(as_of, |checker| {
+        self.with_checker(as_of, crate::Writes::for_notes(notes.len()), |checker| {
             Ok(notes.iter().map(|text| crate::check_note(checker, text, tickers)).collect())
         })
     }

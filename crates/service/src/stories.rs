@@ -101,7 +101,8 @@ impl Service {
         let from = story_from(theme, as_of, from)?;
         let w = self.window(&snap, from, as_of, None)?;
         let t = find_theme(&w, theme, from, as_of)?;
-        self.pool.run(|| self.with_checker(as_of, |checker| story_view(self, &snap, checker, &w, t)))
+        self.pool
+            .run(|| self.with_checker(as_of, crate::Writes::Few, |checker| story_view(self, &snap, checker, &w, t)))
     }
 
     /// Every theme of the window `from..=as_of` composed into a story and checked,
@@ -113,7 +114,7 @@ impl Service {
         let w = self.window(&snap, from, as_of, min_articles)?;
         let request = crate::Request::current();
         self.pool.run(|| {
-            self.with_checker(as_of, |checker| {
+            self.with_checker(as_of, crate::Writes::Few, |checker| {
                 let mut out = Stories { written: Vec::new(), withheld: Vec::new() };
                 for t in &w.themes {
                     if request.is_gone() {

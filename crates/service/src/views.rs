@@ -222,7 +222,7 @@ pub struct Range52 {
 }
 
 /// A monthly Alpha Score, for a page's score history.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ScorePoint {
     /// The close scored.
     pub as_of: NaiveDate,

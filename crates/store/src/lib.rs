@@ -231,6 +231,16 @@ impl Store {
             .optional()?)
     }
 
+    /// Whether [`Store::cached`] has a result, without reading it.
+    pub fn has_cached(&self, kind: &str, config_hash: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM cached_results c JOIN store_meta m ON m.key = 'generation'
+             WHERE c.kind = ?1 AND c.config_hash = ?2 AND c.generation = m.value)",
+            params![kind, config_hash],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Caches a result computed at `generation` (a later write makes it stale).
     pub fn cache(&self, kind: &str, config_hash: &str, generation: i64, json: &str) -> Result<(), StoreError> {
         self.conn.execute(

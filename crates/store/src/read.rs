@@ -428,12 +428,25 @@ pub fn snapshot_values(
     conn: &Connection,
     field: &str,
 ) -> Result<std::collections::HashMap<String, Vec<Dated>>, StoreError> {
-    let mut st = conn.prepare_cached(
-        "SELECT m.ticker, m.as_of, m.value, s.path, m.line FROM market_snapshots m JOIN sources s ON s.id = m.source_id
-         WHERE m.field = ?1 ORDER BY m.ticker, m.as_of",
-    )?;
+    snapshot_values_where(conn, field, None)
+}
+
+/// One ticker's [`snapshot_values`].
+pub fn snapshot_values_of(conn: &Connection, ticker: &str, field: &str) -> Result<Vec<Dated>, StoreError> {
+    Ok(snapshot_values_where(conn, field, Some(ticker))?.remove(ticker).unwrap_or_default())
+}
+
+fn snapshot_values_where(
+    conn: &Connection,
+    field: &str,
+    ticker: Option<&str>,
+) -> Result<std::collections::HashMap<String, Vec<Dated>>, StoreError> {
+    let mut st = conn.prepare_cached(match ticker {
+        None => SNAPSHOT_VALUES,
+        Some(_) => SNAPSHOT_VALUES_OF,
+    })?;
     let mut out: std::collections::HashMap<String, Vec<Dated>> = Default::default();
-    let mut rows = st.query([field])?;
+    let mut rows = st.query(rusqlite::params_from_iter(std::iter::once(field).chain(ticker)))?;
     while let Some(r) = rows.next()? {
         let source = SourceRef { path: r.get(3)?, accession: None, line: r.get(4)? };
         out.entry(r.get(0)?).or_default().push(Dated { date: req_date(r, 1)?, value: r.get(2)?, source });
@@ -464,14 +477,26 @@ pub fn all_annual_values(
     conn: &Connection,
     items: &[&str],
 ) -> Result<std::collections::HashMap<String, Vec<AnnualValue>>, StoreError> {
+    annual_values_where(conn, items, None)
+}
+
+/// One ticker's [`all_annual_values`], by period end and item.
+pub fn annual_values_of(conn: &Connection, ticker: &str, items: &[&str]) -> Result<Vec<AnnualValue>, StoreError> {
+    Ok(annual_values_where(conn, items, Some(ticker))?.remove(ticker).unwrap_or_default())
+}
+
+fn annual_values_where(
+    conn: &Connection,
+    items: &[&str],
+    ticker: Option<&str>,
+) -> Result<std::collections::HashMap<String, Vec<AnnualValue>>, StoreError> {
     let list = serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
-    let mut st = conn.prepare(
-        "SELECT a.ticker, a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
-         WHERE a.item IN (SELECT value FROM json_each(?1))
-         ORDER BY a.ticker, a.period_end, a.item",
-    )?;
+    let mut st = conn.prepare_cached(match ticker {
+        None => ANNUAL_VALUES_ALL,
+        Some(_) => ANNUAL_VALUES_OF,
+    })?;
     let mut out: std::collections::HashMap<String, Vec<AnnualValue>> = Default::default();
-    let mut rows = st.query([list])?;
+    let mut rows = st.query(rusqlite::params_from_iter(std::iter::once(list.as_str()).chain(ticker)))?;
     while let Some(r) = rows.next()? {
         let v = AnnualValue {
             period_end: req_date(r, 1)?,
@@ -725,6 +750,18 @@ const CLEAN_CLOSE_ON_OR_BEFORE: &str =
      WHERE p.ticker = ?1 AND p.date <= ?2 AND p.close IS NOT NULL
        AND (p.flag IS NULL OR json_extract(p.flag, '$.kind') IS NOT 'bad_print')
      ORDER BY p.date DESC LIMIT 1";
+const SNAPSHOT_VALUES: &str =
+    "SELECT m.ticker, m.as_of, m.value, s.path, m.line FROM market_snapshots m JOIN sources s ON s.id = m.source_id
+     WHERE m.field = ?1 ORDER BY m.ticker, m.as_of";
+const SNAPSHOT_VALUES_OF: &str =
+    "SELECT m.ticker, m.as_of, m.value, s.path, m.line FROM market_snapshots m JOIN sources s ON s.id = m.source_id
+     WHERE m.field = ?1 AND m.ticker = ?2 ORDER BY m.ticker, m.as_of";
+const ANNUAL_VALUES_ALL: &str = "SELECT a.ticker, a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
+     WHERE a.item IN (SELECT value FROM json_each(?1))
+     ORDER BY a.ticker, a.period_end, a.item";
+const ANNUAL_VALUES_OF: &str = "SELECT a.ticker, a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
+     WHERE a.item IN (SELECT value FROM json_each(?1)) AND a.ticker = ?2
+     ORDER BY a.ticker, a.period_end, a.item";
 const ANNUAL_VALUES: &str = "SELECT a.period_end, a.item, a.value, s.path, a.line FROM fundamentals_annual a JOIN sources s ON s.id = a.source_id
      WHERE a.ticker = ?1 AND a.period_end <= ?2 ORDER BY a.period_end, a.item";
 const LINKS_BETWEEN: &str = "SELECT document_id, ticker, relevance, salience FROM news_signals
@@ -1057,7 +1094,7 @@ mod plans {
         let store = crate::Store::open_in_memory().unwrap();
         let (about_count, about_rows) = articles_about_sql();
         let between = articles_between_sql();
-        let reads: [(&str, &str, usize); 15] = [
+        let reads: [(&str, &str, usize); 17] = [
             ("accession_known", ACCESSION_KNOWN, 1),
             ("filings_of_run", crate::changes::FILINGS_OF_RUN, 2),
             ("trades_of_run", crate::changes::TRADES_OF_RUN, 2),
@@ -1069,6 +1106,8 @@ mod plans {
             ("news_signals_between", NEWS_SIGNALS_BETWEEN, 2),
             ("source_paths_of", SOURCE_PATHS_OF, 1),
             ("annual_values", ANNUAL_VALUES, 2),
+            ("annual_values_of", ANNUAL_VALUES_OF, 2),
+            ("snapshot_values_of", SNAPSHOT_VALUES_OF, 2),
             ("articles_between", &between, 2),
             ("links_between", LINKS_BETWEEN, 2),
             ("articles_about (count)", &about_count, 4),
@@ -1078,7 +1117,7 @@ mod plans {
             let mut st = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let params: Vec<String> = (0..n)
                 .map(|i| match (i, name) {
-                    (1, "facts_of") => "[\"Assets\"]".into(),
+                    (1, "facts_of") | (0, "annual_values_of") => "[\"Assets\"]".into(),
                     (0, "source_paths_of") => "[1, 2]".into(),
                     _ => "1".into(),
                 })
