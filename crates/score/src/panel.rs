@@ -399,7 +399,10 @@ impl Universe {
         }
         let conn = store.conn();
         let Some(sec) = read::security(conn, &m.ticker)? else {
-            return Ok(std::borrow::Cow::Borrowed(&m.timeline));
+            return Err(StoreError::Invalid {
+                path: "securities".into(),
+                message: format!("{} is in the universe but no longer in the securities master", m.ticker),
+            });
         };
         let t = m.ticker.clone();
         let mut held = Held::default();
