@@ -151,21 +151,8 @@ pub struct FactsReport {
     pub missing: BTreeMap<Field, String>,
 }
 
-/// The standard fields, in the order they are reported.
-pub const FIELDS: &[Field] = &[
-    Field::RevenueTtm,
-    Field::GrossProfitTtm,
-    Field::OperatingIncomeTtm,
-    Field::NetIncomeTtm,
-    Field::OperatingCashFlowTtm,
-    Field::CapexTtm,
-    Field::TotalAssets,
-    Field::TotalLiabilities,
-    Field::TotalEquity,
-    Field::TotalDebt,
-    Field::SharesOutstanding,
-    Field::MarketCap,
-];
+/// The standard fields, in the order they are reported ([`Field::REPORTED`]).
+pub const FIELDS: &[Field] = &Field::REPORTED;
 
 /// XBRL concepts per flow field, in order of preference; see [`flows`] for how
 /// concepts that a filer switches between are combined, and [`revenue`] for
