@@ -367,3 +367,40 @@ fn a_load_on_every_core_equals_one_on_one_connection() {
         assert_eq!(score(split, d(date), &cfg), score(&one, d(date), &cfg), "{date}");
     }
 }
+
+/// A note on a universe loaded for scores reads its own member's steps alone
+/// (`Universe::notes_timeline`, its records read for one ticker); they are the
+/// steps a load of every member at notes' reach computes, for every member on
+/// three dates, and the full history's steps up to each date say the same.
+#[test]
+fn one_member_s_notes_steps_are_those_of_a_load_of_every_member() {
+    use alphadesk_score::Window;
+    let (Some(path), Some(full)) = (full_store(), universe()) else { return };
+    let store = Store::open(path).unwrap();
+    let json = |steps: &[alphadesk_fundamentals::FactsReport]| serde_json::to_string(steps).unwrap();
+    let mut compared = 0;
+    for date in ["2014-06-30", "2016-03-31", "2018-04-30"] {
+        let day = d(date);
+        let scores = Universe::load_window(&store, &store, Window::dates(day, day)).unwrap();
+        let notes = Universe::load_window(&store, &store, Window::dates(day, day).for_notes()).unwrap();
+        for (m, all) in scores.members.iter().zip(&notes.members) {
+            assert_eq!(m.ticker, all.ticker);
+            let alone = scores.notes_timeline(&store, m, day).unwrap();
+            assert_eq!(json(&alone), json(&all.timeline), "{} on {date}", m.ticker);
+            // What a note reads of them (the steps known by the date) is the
+            // whole history's, from the oldest step they hold.
+            let whole = full.member(&m.ticker).unwrap();
+            if let Some(first) = alone.first() {
+                let since: Vec<_> =
+                    whole.timeline.iter().filter(|r| r.as_of > first.as_of && r.as_of <= day).cloned().collect();
+                let held: Vec<_> = alone.iter().skip(1).cloned().collect();
+                assert_eq!(json(&held), json(&since), "{} on {date}: steps after the first", m.ticker);
+            }
+            compared += usize::from(alone.len() > 1);
+        }
+        // A universe that reaches that far lends its own steps.
+        let m = &notes.members[0];
+        assert!(matches!(notes.notes_timeline(&store, m, day).unwrap(), std::borrow::Cow::Borrowed(_)));
+    }
+    assert!(compared > 30, "members with steps to compare: {compared}");
+}
