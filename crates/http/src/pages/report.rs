@@ -132,12 +132,20 @@ fn ic_words(factor: &str, ic: &alphadesk_service::IcBrief, horizon: usize) -> St
         _ => "a sizeable relation for a stock factor",
     };
     let significance = match ic.t_stat {
-        Some(t) if t.abs() >= 2.0 => format!("with a t-statistic of {t:+.2} it is statistically significant"),
-        Some(t) => format!("with a t-statistic of {t:+.2} it is not statistically significant: it could be chance"),
+        Some(t) if t.abs() >= 2.0 => {
+            format!("with a t-statistic of {} it is statistically significant", signed(Some(t), 2))
+        }
+        Some(t) => {
+            format!(
+                "with a t-statistic of {} it is not statistically significant: it could be chance",
+                signed(Some(t), 2)
+            )
+        }
         None => "too few dates to say whether it is chance".to_string(),
     };
     format!(
-        "{name}: stocks it ranked higher did {better} over the next {horizon} trading days on average — {size} (mean rank IC {mean:+.3} over {} months); {significance}.",
+        "{name}: stocks it ranked higher did {better} over the next {horizon} trading days on average — {size} (mean rank IC {} over {} months); {significance}.",
+        signed(Some(mean), 3),
         ic.n_dates
     )
 }
@@ -191,9 +199,9 @@ fn portfolio_words(f: &alphadesk_service::Figures) -> String {
             "Held as a portfolio — long the stocks scored above the month's average and short those below, in proportion to the gap — the score returned {} per {}-day period on average ({}){}.",
             pct(m),
             f.horizon,
-            if t.abs() >= 2.0 { format!("t {t:+.2}, statistically significant") } else { format!("t {t:+.2}, not statistically significant") },
+            if t.abs() >= 2.0 { format!("t {}, statistically significant", signed(Some(t), 2)) } else { format!("t {}, not statistically significant", signed(Some(t), 2)) },
             match (f.long_short_alpha, f.long_short_beta) {
-                (Some(a), Some(b)) => format!("; against the equal-weighted universe its alpha was {} per period and its beta {b:+.2}", pct(a)),
+                (Some(a), Some(b)) => format!("; against the equal-weighted universe its alpha was {} per period and its beta {}", pct(a), signed(Some(b), 2)),
                 _ => String::new(),
             }
         ),
@@ -221,8 +229,8 @@ fn quintile_words(f: &alphadesk_service::Figures) -> String {
             if x >= 0.0 { "beat" } else { "trailed" },
             x.abs() * 100.0,
             match f.spread_t_stat {
-                Some(t) if t.abs() >= 2.0 => format!("; with a t-statistic of {t:+.2} the gap is statistically significant"),
-                Some(t) => format!("; with a t-statistic of {t:+.2} the gap is not statistically significant"),
+                Some(t) if t.abs() >= 2.0 => format!("; with a t-statistic of {} the gap is statistically significant", signed(Some(t), 2)),
+                Some(t) => format!("; with a t-statistic of {} the gap is not statistically significant", signed(Some(t), 2)),
                 None => String::new(),
             }
         ),
