@@ -105,9 +105,10 @@ impl Window {
     }
 
     /// What to load for questions about `from..=to`: those dates, widened to the
-    /// end of `to`'s month and back to two months before it, so that one load
-    /// serves every question of a month (a stock page, the leaderboard, a note
-    /// and its month-ago comparison share it).
+    /// end of `to`'s month and back to [`MONTH_BEFORE_DAYS`] (130) before its
+    /// first day, so that one load serves every question of a month (a stock
+    /// page with its notes, the leaderboard, a note and its month-ago
+    /// comparison share it).
     pub fn around(from: NaiveDate, to: NaiveDate) -> Window {
         let month = to.with_day(1).unwrap_or(to);
         let end = month.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(to);
