@@ -17,10 +17,19 @@ trap 'rm -rf "$work"' EXIT
 demo=${DEMO_DB:-$work/demo.db}
 [ -f "$demo" ] || "$bin" demo --db "$demo" --data "$data" --no-serve > /dev/null
 
-# Samples at 997 Hz with DWARF unwinding (the release profile keeps line tables);
-# frames under 0.5% of the samples are left out so the SVG stays readable.
+# First the workload's wall time and peak memory unprofiled (GNU time, the median
+# of three runs, each ingest into a new store): the figures docs/perf.md states.
+# Then samples at 997 Hz with DWARF unwinding (the release profile keeps line
+# tables); frames under 0.5% of the samples are left out so the SVG stays readable.
 profile() {
     local name=$1 title=$2; shift 2
+    for _ in 1 2 3; do
+        rm -f "$work"/cf.db* "$work"/sn.db*
+        /usr/bin/time -f "%e %M" -a -o "$work/$name.time" -- "$@" > /dev/null 2>&1
+    done
+    sort -n "$work/$name.time" | sed -n 2p \
+        | awk -v n="$name" '{ printf "%s: %.2f s, %.0f MiB (median of three)\n", n, $1, $2 / 1024 }'
+    rm -f "$work"/cf.db* "$work"/sn.db*
     perf record -q -F 997 --call-graph dwarf,32768 -o "$work/$name.data" -- "$@" > /dev/null 2>&1
     perf script -i "$work/$name.data" 2> /dev/null \
         | inferno-collapse-perf \

@@ -21,6 +21,7 @@
 pub mod change;
 pub mod error;
 pub mod export;
+pub mod month_ends;
 pub mod params;
 pub mod publish;
 pub mod screen;
@@ -127,9 +128,9 @@ pub struct Snapshot {
     facts: Flights<(NaiveDate, String), alphadesk_fundamentals::FactsReport>,
     record: Flights<(), Backtest>,
     figures: OnceLock<Arc<Figures>>,
-    /// The month ends a writer kept for this generation ([`write::KeptMonthEnds`]),
+    /// The month ends a writer kept for this generation ([`month_ends::KeptMonthEnds`]),
     /// read once.
-    month_ends: OnceLock<Option<Arc<write::KeptMonthEnds>>>,
+    month_ends: OnceLock<Option<Arc<month_ends::KeptMonthEnds>>>,
     /// The live record: recorded closes change only with a write, which makes
     /// a new snapshot.
     live: Flights<(), alphadesk_validate::live::LiveRecord>,
@@ -545,12 +546,8 @@ impl Service {
             // load that holds every later question's dates too. Either way
             // the load starts at once, so that a first visitor's page joins it
             // instead of loading months of its own.
-            let month_ends = snap.index.rebalance_dates(
-                latest - chrono::Duration::days(SCORE_HISTORY_DAYS),
-                latest,
-                alphadesk_score::Every::Month,
-            );
-            let charted = self.reader().get().has_cached(write::MONTH_ENDS_KIND, &self.cfg_hash)?;
+            let month_ends = month_ends::charted(&snap.index, latest);
+            let charted = self.reader().get().has_cached(month_ends::KIND, &self.cfg_hash, snap.generation)?;
             // The notes' desks: each note's date and the month before it (a
             // note reads its own ticker's years before on its own). A load
             // for the latest date holds them, and is the one a page asks for.
@@ -632,19 +629,22 @@ impl Service {
     /// The records of each of `dates`, from one load that covers those not
     /// computed yet (a history, a panel, the export's scores).
     pub fn scores_over(&self, snap: &Snapshot, dates: &[NaiveDate]) -> Result<Vec<Arc<Vec<ScoreRecord>>>> {
-        let missing: Vec<NaiveDate> = dates.iter().copied().filter(|d| snap.scores.get(d).is_none()).collect();
-        let (Some(first), Some(last)) = (missing.iter().min(), missing.iter().max()) else {
+        let mut missing: Vec<NaiveDate> = dates.iter().copied().filter(|d| snap.scores.get(d).is_none()).collect();
+        // A date asked twice (a note's date is the next one's month ago) is scored once.
+        missing.sort_unstable();
+        missing.dedup();
+        let (Some(first), Some(last)) = (missing.first(), missing.last()) else {
             return dates.iter().map(|d| self.scores_on(snap, *d)).collect();
         };
         let universe = self.universe(snap, Window::dates(*first, *last))?;
         let scored = |d: NaiveDate| snap.scores.get_or_compute(&self.pool, d, |_| Ok(score(&universe, d, &self.cfg)));
         // Each date's ranks are its own: the missing dates on every core (a
         // stock page's two years of month ends waited for them one by one).
-        let mut computed: HashMap<NaiveDate, Arc<Vec<ScoreRecord>>> =
+        let computed: HashMap<NaiveDate, Arc<Vec<ScoreRecord>>> =
             missing.iter().copied().zip(work::on_every_core(&missing, |&d| scored(d))?).collect();
         // Taken from `computed`, not looked up again: a panel of more dates
         // than the cache holds would have lost its first ones to its last.
-        dates.iter().map(|&d| computed.remove(&d).map_or_else(|| scored(d), Ok)).collect()
+        dates.iter().map(|&d| computed.get(&d).cloned().map_or_else(|| scored(d), Ok)).collect()
     }
 
     /// The universe that answers questions about the dates of `need`: a loaded
@@ -759,7 +759,7 @@ impl Service {
                 latest: snap.latest(),
                 cik: snap.index.member(&t).and_then(|m| m.cik),
                 prices: self.prices(&t, None, Some(close))?,
-                history: self.score_history(&t, close - chrono::Duration::days(SCORE_HISTORY_DAYS), close)?,
+                history: self.points(&snap, &t, &month_ends::charted(&snap.index, close))?,
                 // A first month has nothing to compare with: no panel, not an error.
                 change: self.score_change(&t, Some(close)).ok(),
                 peers: self.peers(&t, Some(close), peers).ok(),
@@ -912,19 +912,19 @@ impl Service {
     /// The month ends the writer kept for `snap`'s generation and this
     /// service's configuration; `None` when there are none (another
     /// configuration, an older writer) or the store has moved on since `snap`.
-    fn kept_month_ends(&self, snap: &Snapshot) -> Result<Option<Arc<write::KeptMonthEnds>>> {
+    fn kept_month_ends(&self, snap: &Snapshot) -> Result<Option<Arc<month_ends::KeptMonthEnds>>> {
         if let Some(kept) = snap.month_ends.get() {
             return Ok(kept.clone());
         }
-        let reader = self.reader();
-        let store = reader.get();
-        let kept = match store.generation()? == snap.generation {
-            true => store
-                .cached(write::MONTH_ENDS_KIND, &self.cfg_hash)?
-                .and_then(|json| serde_json::from_str::<write::KeptMonthEnds>(&json).ok())
-                .map(Arc::new),
-            false => None,
-        };
+        let json = self.reader().get().cached(month_ends::KIND, &self.cfg_hash, snap.generation)?;
+        let kept = json.and_then(|json| match serde_json::from_str::<month_ends::KeptMonthEnds>(&json) {
+            Ok(kept) => Some(Arc::new(kept)),
+            Err(e) => {
+                // Another build's layout: scored instead, and said.
+                log(&format!("the kept month ends do not read ({e}): scoring them"));
+                None
+            }
+        });
         Ok(snap.month_ends.get_or_init(|| kept).clone())
     }
 
@@ -1174,7 +1174,7 @@ impl Service {
         let cached = self
             .reader()
             .get()
-            .cached(FIGURES_KIND, &self.cfg_hash)?
+            .cached(FIGURES_KIND, &self.cfg_hash, snap.generation)?
             .and_then(|json| serde_json::from_str::<Figures>(&json).ok());
         let figures = match cached {
             Some(f) => f,
@@ -1758,27 +1758,43 @@ pub(crate) fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView>
 pub(crate) mod tests {
     use super::*;
 
-    /// Ingests `files` (paths under the shared data) into the store at `db`,
-    /// as another process would; every one must be stored.
-    pub(crate) fn ingest_for_test(db: &Path, data: &Path, files: &[&str]) {
-        let mut w = write::Writer::open(db, "test").unwrap();
-        let paths: Vec<PathBuf> = files.iter().map(|f| data.join(f)).collect();
-        let s = w.ingest(&paths, |_, _, _| {}).unwrap();
-        assert!(s.failed.is_empty(), "{:?}", s.failed);
+    /// A store in a temporary folder, written as another process would write
+    /// it; `None` without the shared data.
+    pub(crate) struct TestStore {
+        _dir: tempfile::TempDir,
+        pub(crate) db: PathBuf,
+        data: PathBuf,
+    }
+
+    impl TestStore {
+        /// A new store holding `files` (paths under the shared data).
+        pub(crate) fn with(files: &[&str]) -> Option<TestStore> {
+            let data = alphadesk_testkit::data_dir()?;
+            let dir = tempfile::tempdir().unwrap();
+            let store = TestStore { db: dir.path().join("test.db"), _dir: dir, data };
+            store.ingest(files);
+            Some(store)
+        }
+
+        /// Ingests `files` into it; every one must be stored.
+        pub(crate) fn ingest(&self, files: &[&str]) {
+            let mut w = write::Writer::open(&self.db, "test").unwrap();
+            let paths: Vec<PathBuf> = files.iter().map(|f| self.data.join(f)).collect();
+            let s = w.ingest(&paths, |_, _, _| {}).unwrap();
+            assert!(s.failed.is_empty(), "{:?}", s.failed);
+        }
     }
 
     #[test]
     fn the_month_ends_a_writer_keeps_are_the_scores_a_server_would_compute() {
-        let Some(data) = alphadesk_testkit::data_dir() else { return };
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("kept.db");
         let prices = ["AAPL", "MSFT", "IBM", "CSCO"].map(|t| format!("market/prices/{t}_data.csv"));
         let mut files = vec!["market/securities/securities.csv"];
         files.extend(prices.iter().map(String::as_str));
-        ingest_for_test(&db, &data, &files);
-        write::Writer::open(&db, "test").unwrap().refresh_figures(&ScoreConfig::default()).unwrap();
+        let Some(store) = TestStore::with(&files) else { return };
+        let db = &store.db;
+        write::Writer::open(db, "test").unwrap().refresh_figures(&ScoreConfig::default()).unwrap();
 
-        let service = Service::open(&db, Options::default()).unwrap();
+        let service = Service::open(db, Options::default()).unwrap();
         let snap = service.snapshot().unwrap();
         let latest = snap.latest().unwrap();
         let month_ends = snap.index.rebalance_dates(
@@ -1810,8 +1826,8 @@ pub(crate) mod tests {
         assert_eq!(history.unwrap(), want);
 
         // A write the writer has not refreshed after: nothing kept is read.
-        ingest_for_test(&db, &data, &["market/prices/TXN_data.csv"]);
-        let service = Service::open(&db, Options::default()).unwrap();
+        store.ingest(&["market/prices/TXN_data.csv"]);
+        let service = Service::open(db, Options::default()).unwrap();
         let snap = service.snapshot().unwrap();
         assert!(service.kept_month_ends(&snap).unwrap().is_none(), "month ends of an older generation were read");
         let history = service.score_history("MSFT", latest - chrono::Duration::days(SCORE_HISTORY_DAYS), latest);
@@ -1828,13 +1844,12 @@ pub(crate) mod tests {
 
     #[test]
     fn a_write_is_loaded_beside_the_snapshot_in_use_and_warmed_before_it_replaces_it() {
-        let Some(data) = alphadesk_testkit::data_dir() else { return };
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("reload.db");
-        let ingest = |files: &[&str]| ingest_for_test(&db, &data, files);
-        ingest(&["market/securities/securities.csv", "market/prices/AAPL_data.csv"]);
+        let Some(store) = TestStore::with(&["market/securities/securities.csv", "market/prices/AAPL_data.csv"]) else {
+            return;
+        };
+        let (db, ingest) = (&store.db, |files: &[&str]| store.ingest(files));
         let opts = Options { reload_in_background: true, ..Options::default() };
-        let service = Service::open_shared(&db, opts).unwrap();
+        let service = Service::open_shared(db, opts).unwrap();
         let old = service.snapshot().unwrap();
         let latest = old.latest().unwrap();
         service.scores_on(&old, latest).unwrap();
@@ -1860,12 +1875,11 @@ pub(crate) mod tests {
 
     #[test]
     fn a_pinned_request_sees_one_generation_while_the_store_moves_on() {
-        let Some(data) = alphadesk_testkit::data_dir() else { return };
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("pinned.db");
-        let ingest = |files: &[&str]| ingest_for_test(&db, &data, files);
-        ingest(&["market/securities/securities.csv", "market/prices/AAPL_data.csv"]);
-        let service = Service::open(&db, Options::default()).unwrap();
+        let Some(store) = TestStore::with(&["market/securities/securities.csv", "market/prices/AAPL_data.csv"]) else {
+            return;
+        };
+        let (db, ingest) = (&store.db, |files: &[&str]| store.ingest(files));
+        let service = Service::open(db, Options::default()).unwrap();
         let before = service.snapshot().unwrap();
         let tickers = |s: &Service| s.scores(None, None, Sort::Ticker, Some(10), 0).unwrap().page.total;
         assert_eq!(tickers(&service), 1);

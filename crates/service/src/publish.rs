@@ -129,11 +129,8 @@ mod tests {
 
     #[test]
     fn each_ticker_asked_is_composed_once_or_reported_with_why() {
-        let Some(data) = alphadesk_testkit::data_dir() else { return };
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("publish.db");
-        crate::tests::ingest_for_test(&db, &data, alphadesk_testkit::SMALL_STORE_FILES);
-        let service = Service::open(&db, Default::default()).unwrap();
+        let Some(store) = crate::tests::TestStore::with(alphadesk_testkit::SMALL_STORE_FILES) else { return };
+        let service = Service::open(&store.db, Default::default()).unwrap();
         let as_of: NaiveDate = "2018-04-30".parse().unwrap();
         let asked = ["aapl", "ZZZZ", "AAPL", " "].map(String::from);
         let notes = service.compose_notes(as_of, &asked).unwrap();

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use alphadesk_score::{ScoreConfig, Universe};
+use alphadesk_model::NaiveDate;
+use alphadesk_score::{ScoreConfig, ScoreRecord, Universe};
 use alphadesk_store::{FileReport, Outcome, Store};
 use serde::Serialize;
 
@@ -142,131 +143,29 @@ impl Writer {
         let json =
             serde_json::to_string(&figures).map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))?;
         self.store.cache(FIGURES_KIND, &cfg.hash(), generation, &json)?;
-        self.record_live(&u, cfg)?;
-        self.keep_month_ends(&u, cfg, generation)?;
-        Ok(())
-    }
-
-    /// Keeps every ticker's month-end scores of the two years to the latest
-    /// close (a stock page's chart) with the figures of record, from the full
-    /// load they were computed on (see [`KeptMonthEnds`]).
-    fn keep_month_ends(&self, u: &Universe, cfg: &ScoreConfig, generation: i64) -> Result<()> {
-        let Some(latest) = crate::majority_date(u) else { return Ok(()) };
-        let dates = u.rebalance_dates(
-            latest - chrono::Duration::days(crate::SCORE_HISTORY_DAYS),
-            latest,
-            alphadesk_score::Every::Month,
-        );
-        let scored = crate::work::on_every_core(&dates, |&d| Ok(alphadesk_score::score(u, d, cfg)))?;
-        let kept = KeptMonthEnds::of(&dates, &scored);
+        let Some(latest) = crate::majority_date(&u) else { return Ok(()) };
+        // The month ends a stock page charts, scored once on the full load:
+        // kept for the pages, and the latest close's stated in the live record.
+        let dates = crate::month_ends::charted(&u, latest);
+        let scored = crate::work::on_every_core(&dates, |&d| Ok(alphadesk_score::score(&u, d, cfg)))?;
+        let kept = crate::month_ends::KeptMonthEnds::of(&dates, &scored);
         let json = serde_json::to_string(&kept).map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))?;
-        self.store.cache(MONTH_ENDS_KIND, &cfg.hash(), generation, &json)?;
-        Ok(())
+        self.store.cache(crate::month_ends::KIND, &cfg.hash(), generation, &json)?;
+        let of_latest = match dates.iter().position(|d| *d == latest) {
+            Some(i) => scored[i].clone(),
+            None => alphadesk_score::score(&u, latest, cfg),
+        };
+        self.record_live(latest, &of_latest, cfg)
     }
 
     /// States the latest close's Alpha Scores in the live record, unless that
     /// close is recorded already (see `alphadesk_store::live`): after every
     /// ingest and sync that stored something, with the figures of record.
-    fn record_live(&self, u: &Universe, cfg: &ScoreConfig) -> Result<()> {
-        let Some(latest) = crate::majority_date(u) else { return Ok(()) };
-        let scores: Vec<(String, i64)> = alphadesk_score::score(u, latest, cfg)
-            .into_iter()
-            .filter_map(|r| Some((r.ticker, i64::from(r.alpha_score?))))
-            .collect();
+    fn record_live(&self, latest: NaiveDate, records: &[ScoreRecord], cfg: &ScoreConfig) -> Result<()> {
+        let scores: Vec<(String, i64)> =
+            records.iter().filter_map(|r| Some((r.ticker.clone(), i64::from(r.alpha_score?)))).collect();
         self.store.record_live_scores(&cfg.hash(), latest, &scores)?;
         Ok(())
-    }
-}
-
-/// The kind of [`KeptMonthEnds`] in the store's cache of results.
-pub const MONTH_ENDS_KIND: &str = "month_end_points";
-
-/// Every ticker's month-end scores over the two years a stock page charts,
-/// kept with the figures of record at each store generation.
-///
-/// Why: the chart is every ticker's scores at 24 month ends (a score ranks a
-/// ticker in its sector), which a server first asked for a page loaded and
-/// scored — at 16 times today's universe, a two-year load of every filer,
-/// seconds before the first visitor saw a page. The writer has just loaded the
-/// whole history for the figures of record; scoring 24 dates more there costs
-/// a fraction of that, and a server reads them back. They are the same
-/// function's answers on the same records (a windowed load equals the full
-/// one), kept only for the generation and configuration they were computed at.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct KeptMonthEnds {
-    /// Every ticker scored on any of the month ends, sorted.
-    tickers: Vec<String>,
-    /// Per month end, each of `tickers`' point in that order (null: not scored
-    /// that day). Held as arrays, not objects: at 16 times today's universe
-    /// the two years are 91,000 points, read back by a server's first page.
-    dates: BTreeMap<alphadesk_model::NaiveDate, Vec<Option<KeptPoint>>>,
-}
-
-/// A point without the date and ticker it is held under: Alpha Score,
-/// category, the four pillars, pillars available.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct KeptPoint(Option<u8>, Option<String>, Option<u8>, Option<u8>, Option<u8>, Option<u8>, usize);
-
-impl KeptMonthEnds {
-    /// The points of every record of each date (`scored[i]` scored on `dates[i]`).
-    pub fn of(dates: &[alphadesk_model::NaiveDate], scored: &[Vec<alphadesk_score::ScoreRecord>]) -> KeptMonthEnds {
-        let mut tickers: Vec<String> = scored.iter().flatten().map(|r| r.ticker.clone()).collect();
-        tickers.sort_unstable();
-        tickers.dedup();
-        let dates = dates
-            .iter()
-            .zip(scored)
-            .map(|(d, records)| {
-                let mut points = vec![None; tickers.len()];
-                for r in records {
-                    let p = crate::ScorePoint::of(*d, Some(r));
-                    let i = tickers.binary_search(&r.ticker).expect("every scored ticker is listed");
-                    points[i] = Some(KeptPoint(
-                        p.alpha_score,
-                        p.category,
-                        p.momentum,
-                        p.value,
-                        p.quality,
-                        p.sentiment,
-                        p.pillars_available,
-                    ));
-                }
-                (*d, points)
-            })
-            .collect();
-        KeptMonthEnds { tickers, dates }
-    }
-
-    /// Whether every one of `dates` is kept.
-    pub fn covers(&self, dates: &[alphadesk_model::NaiveDate]) -> bool {
-        dates.iter().all(|d| self.dates.contains_key(d))
-    }
-
-    /// The month ends kept, oldest first.
-    pub fn month_ends(&self) -> Vec<alphadesk_model::NaiveDate> {
-        self.dates.keys().copied().collect()
-    }
-
-    /// `ticker`'s point on `d` as [`crate::ScorePoint::of`] its record states it
-    /// (its record absent: not scored); `None` when `d` is not kept.
-    pub fn point(&self, d: alphadesk_model::NaiveDate, ticker: &str) -> Option<crate::ScorePoint> {
-        let points = self.dates.get(&d)?;
-        let kept = self.tickers.binary_search_by(|t| t.as_str().cmp(ticker)).ok().and_then(|i| points[i].clone());
-        Some(match kept {
-            Some(KeptPoint(alpha_score, category, momentum, value, quality, sentiment, pillars_available)) => {
-                crate::ScorePoint {
-                    as_of: d,
-                    alpha_score,
-                    category,
-                    momentum,
-                    value,
-                    quality,
-                    sentiment,
-                    pillars_available,
-                }
-            }
-            None => crate::ScorePoint::of(d, None),
-        })
     }
 }
 

@@ -119,6 +119,9 @@ pub struct FileReport {
     pub outcome: Outcome,
 }
 
+/// The cached result of a kind and configuration computed at a generation.
+const CACHED_AT: &str = "FROM cached_results WHERE kind = ?1 AND config_hash = ?2 AND generation = ?3";
+
 impl Store {
     /// Opens or creates a store file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -218,25 +221,21 @@ impl Store {
         Ok(self.conn.query_row("SELECT value FROM store_meta WHERE key = 'generation'", [], |r| r.get(0))?)
     }
 
-    /// A result cached for (`kind`, `config_hash`) at the current generation.
-    pub fn cached(&self, kind: &str, config_hash: &str) -> Result<Option<String>, StoreError> {
+    /// A result cached for (`kind`, `config_hash`), if it was computed at
+    /// `generation` (a reader's snapshot's: one read a moment later could see
+    /// a writer's newer result beside the older snapshot).
+    pub fn cached(&self, kind: &str, config_hash: &str, generation: i64) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT json FROM cached_results c JOIN store_meta m ON m.key = 'generation'
-                 WHERE c.kind = ?1 AND c.config_hash = ?2 AND c.generation = m.value",
-                params![kind, config_hash],
-                |r| r.get(0),
-            )
+            .query_row(&format!("SELECT json {CACHED_AT}"), params![kind, config_hash, generation], |r| r.get(0))
             .optional()?)
     }
 
     /// Whether [`Store::cached`] has a result, without reading it.
-    pub fn has_cached(&self, kind: &str, config_hash: &str) -> Result<bool, StoreError> {
+    pub fn has_cached(&self, kind: &str, config_hash: &str, generation: i64) -> Result<bool, StoreError> {
         Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM cached_results c JOIN store_meta m ON m.key = 'generation'
-             WHERE c.kind = ?1 AND c.config_hash = ?2 AND c.generation = m.value)",
-            params![kind, config_hash],
+            &format!("SELECT EXISTS (SELECT 1 {CACHED_AT})"),
+            params![kind, config_hash, generation],
             |r| r.get(0),
         )?)
     }
