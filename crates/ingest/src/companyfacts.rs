@@ -57,6 +57,51 @@ pub struct CompanyFacts<'a> {
     pub facts: Vec<Fact<'a>>,
 }
 
+fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
+}
+
+impl Fact<'_> {
+    /// The fact with its strings its own, free of the bytes it was parsed from.
+    pub fn into_owned(self) -> Fact<'static> {
+        Fact {
+            taxonomy: owned(self.taxonomy),
+            concept: owned(self.concept),
+            unit: owned(self.unit),
+            start: self.start.map(owned),
+            end: owned(self.end),
+            val: self.val,
+            accn: owned(self.accn),
+            fy: self.fy,
+            fp: self.fp.map(owned),
+            form: owned(self.form),
+            filed: owned(self.filed),
+            frame: self.frame.map(owned),
+        }
+    }
+}
+
+impl CompanyFacts<'_> {
+    /// The file's facts free of its bytes: for a parse on one thread and a
+    /// write on another, where the bytes cannot be lent across.
+    pub fn into_owned(self) -> CompanyFacts<'static> {
+        CompanyFacts {
+            cik: self.cik,
+            entity_name: owned(self.entity_name),
+            labels: self
+                .labels
+                .into_iter()
+                .map(|l| ConceptLabel {
+                    taxonomy: owned(l.taxonomy),
+                    concept: owned(l.concept),
+                    label: l.label.map(owned),
+                })
+                .collect(),
+            facts: self.facts.into_iter().map(Fact::into_owned).collect(),
+        }
+    }
+}
+
 pub(crate) fn looks_like(head: &[u8]) -> bool {
     contains(head, b"\"entityName\"") && contains(head, b"\"facts\"")
 }

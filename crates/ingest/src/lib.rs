@@ -213,6 +213,22 @@ pub enum Parsed<'a> {
 }
 
 impl Parsed<'_> {
+    /// The parse free of the bytes it borrowed from (only companyfacts borrow).
+    pub fn into_owned(self) -> Parsed<'static> {
+        match self {
+            Parsed::CompanyFacts(f) => Parsed::CompanyFacts(f.into_owned()),
+            Parsed::Prices(p) => Parsed::Prices(p),
+            Parsed::Submissions(s) => Parsed::Submissions(s),
+            Parsed::Ownership(o) => Parsed::Ownership(o),
+            Parsed::Holdings(h) => Parsed::Holdings(h),
+            Parsed::Fundamentals(f) => Parsed::Fundamentals(f),
+            Parsed::Snapshot(s) => Parsed::Snapshot(s),
+            Parsed::Listings(l) => Parsed::Listings(l),
+            Parsed::SicCodes(c) => Parsed::SicCodes(c),
+            Parsed::Documents(d) => Parsed::Documents(d),
+        }
+    }
+
     /// Warnings the parser raised about a usable file.
     pub fn warnings(&self) -> &[Warning] {
         match self {

@@ -25,7 +25,11 @@ pub struct Derived {
 /// securities and the built-in aliases. Does nothing (and builds nothing) when no
 /// document is pending; `None` when there are documents but no securities to link
 /// them to yet (they wait, unread, for a later run).
-pub fn derive_pending(store: &mut Store, model: &dyn Tone, model_name: &str) -> Result<Option<Derived>, StoreError> {
+pub fn derive_pending(
+    store: &mut Store,
+    model: &(dyn Tone + Sync),
+    model_name: &str,
+) -> Result<Option<Derived>, StoreError> {
     if read::count_unprocessed_documents(store.conn())? == 0 {
         return Ok(Some(Derived::default()));
     }
@@ -33,10 +37,34 @@ pub fn derive_pending(store: &mut Store, model: &dyn Tone, model_name: &str) -> 
     derive(store, &linker, model, model_name).map(Some)
 }
 
-pub fn derive(store: &mut Store, linker: &Linker, model: &dyn Tone, model_name: &str) -> Result<Derived, StoreError> {
+/// Reads `store`'s pending documents into signals and stores them with the
+/// documents marked read. Reading a document (linking, tone) is most of an
+/// ingest of news, and each document is read alone: the documents are shared
+/// among every core in contiguous runs, so the signals come out, and are
+/// written, in the documents' order whatever the number of cores.
+pub fn derive(
+    store: &mut Store,
+    linker: &Linker,
+    model: &(dyn Tone + Sync),
+    model_name: &str,
+) -> Result<Derived, StoreError> {
     let docs = read::unprocessed_documents(store.conn())?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let run = docs.len().div_ceil(cores).max(1);
+    let signals: Vec<NewsSignal> = std::thread::scope(|s| {
+        let parts: Vec<_> = docs.chunks(run).map(|part| s.spawn(move || signals_of(part, linker, model))).collect();
+        parts.into_iter().flat_map(|p| p.join().expect("reading a document panicked")).collect()
+    });
+    let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
+    store.write_news_signals(&signals, &ids, model_name)?;
+    Ok(Derived { documents: docs.len(), signals: signals.len() })
+}
+
+/// The signals of `docs`, in their order: a post's one for its collected
+/// ticker, an article's one per company it links to.
+fn signals_of(docs: &[read::StoredDocument], linker: &Linker, model: &dyn Tone) -> Vec<NewsSignal> {
     let mut signals = Vec::new();
-    for d in &docs {
+    for d in docs {
         if d.kind == DocKind::Post {
             let Some(t) = d.ticker_hint.as_deref().filter(|t| linker.company(t).is_some()) else { continue };
             signals.push(NewsSignal {
@@ -67,7 +95,5 @@ pub fn derive(store: &mut Store, linker: &Linker, model: &dyn Tone, model_name: 
             });
         }
     }
-    let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
-    store.write_news_signals(&signals, &ids, model_name)?;
-    Ok(Derived { documents: docs.len(), signals: signals.len() })
+    signals
 }

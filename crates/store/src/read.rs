@@ -841,7 +841,14 @@ pub struct NewsSignal {
 
 /// Every news signal, by ticker and the day it became known.
 pub fn news_signals(conn: &Connection) -> Result<Vec<NewsSignal>, StoreError> {
-    signals(conn, &format!("{NEWS_SIGNALS} ORDER BY ticker, known_date, document_id"), [])
+    // Read in the table's order and sorted here: in the (ticker, known_date)
+    // index's order, each row was a descent into the table for the columns
+    // the index lacks, a third of the read.
+    let mut all = signals(conn, NEWS_SIGNALS, [])?;
+    all.sort_unstable_by(|a, b| {
+        (a.ticker.as_str(), a.known_date, a.document_id).cmp(&(b.ticker.as_str(), b.known_date, b.document_id))
+    });
+    Ok(all)
 }
 
 /// The news signals known from `from` to `to`, in the order of [`news_signals`]:

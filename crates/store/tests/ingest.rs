@@ -277,6 +277,81 @@ fn a_batch_keeps_each_file_whole_and_reports_only_what_it_committed() {
     assert!(s.settle().is_empty());
 }
 
+/// A run of files read and parsed elsewhere is written in one savepoint: a
+/// file that fails mid-write rolls back alone, and every file's report is the
+/// one it has when the files are written one at a time.
+#[test]
+fn a_run_of_prepared_files_keeps_each_file_whole() {
+    use alphadesk_store::{BatchLimits, Prepared};
+    let dir = tempfile::tempdir().unwrap();
+    let other_facts = FACTS.replace("\"cik\": 1", "\"cik\": 2").replace("ABC Corp", "DEF Corp");
+    let files = [
+        ("CIK0000000001.json", FACTS.as_bytes()),
+        ("ABC_data.csv", PRICES.as_bytes()),
+        ("broken.json", b"{\"cik\": 1, \"facts\": {".as_slice()),
+        ("CIK0000000002.json", other_facts.as_bytes()),
+    ];
+    let paths: Vec<_> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        })
+        .collect();
+    let outcomes = |reports: &[alphadesk_store::FileReport]| -> Vec<String> {
+        reports
+            .iter()
+            .map(|r| match &r.outcome {
+                Outcome::Stored { rows, .. } => format!("stored {rows}"),
+                Outcome::Unchanged { .. } => "unchanged".into(),
+                Outcome::Failed { error, .. } => format!("failed: {error}"),
+                Outcome::Skipped { .. } => "skipped".into(),
+            })
+            .collect()
+    };
+    // A price file of three bars fails on its third row; the facts (two rows each) do not.
+    let written = |one_at_a_time: bool| {
+        let db = dir.path().join(format!("run-{one_at_a_time}.db"));
+        let mut s = Store::open(&db).unwrap();
+        let known = s.known_sources().unwrap();
+        let run: Vec<Prepared> = paths.iter().map(|p| Prepared::read(p, true, &known)).collect();
+        s.begin_batches(BatchLimits::default());
+        s.inject_fault_after_rows(Some(3));
+        let mut reports = Vec::new();
+        if one_at_a_time {
+            run.iter().for_each(|f| reports.extend(s.stage_prepared(f)));
+        } else {
+            reports.extend(s.stage_run(&run));
+        }
+        reports.extend(s.settle());
+        s.inject_fault_after_rows(None);
+        s.check_integrity().unwrap();
+        (outcomes(&reports), s.counts().unwrap(), db)
+    };
+    let (run, counts, db) = written(false);
+    assert_eq!(run[0], "stored 2");
+    assert!(run[1].contains("injected fault"), "{run:?}");
+    assert!(run[2].starts_with("failed: ") && !run[2].contains("injected"), "{run:?}");
+    assert_eq!(run[3], "stored 2");
+    assert_eq!((counts.sources, counts.facts, counts.price_bars), (2, 4, 0), "the failed file left nothing");
+    let (alone, alone_counts, _) = written(true);
+    assert_eq!(run, alone, "a run reports each file as one-at-a-time writing does");
+    assert_eq!(format!("{counts:?}"), format!("{alone_counts:?}"));
+
+    // Again: what the store held when the run began is known without a parse,
+    // and the file that failed is written now.
+    let mut s = Store::open(&db).unwrap();
+    let known = s.known_sources().unwrap();
+    let run: Vec<Prepared> = paths.iter().map(|p| Prepared::read(p, true, &known)).collect();
+    let mut reports = s.stage_run(&run);
+    reports.extend(s.settle());
+    let again = outcomes(&reports);
+    assert_eq!(again[0], "unchanged");
+    assert_eq!(again[1], "stored 3");
+    assert_eq!(again[3], "unchanged");
+}
+
 /// A store dropped with a batch open keeps the files written in it: each is
 /// complete, and losing them would only make a re-run do them again.
 #[test]

@@ -99,18 +99,25 @@ pub fn timed(args: &[std::ffi::OsString]) -> (f64, f64) {
 /// One `alphadesk ARGS` run under GNU time, behind `prefix` (e.g. `taskset
 /// -c 0`): its output (standard error kept), seconds and peak MiB.
 pub fn run_timed(prefix: &[&str], args: &[std::ffi::OsString]) -> (std::process::Output, f64, f64) {
+    let mut command: Vec<std::ffi::OsString> = prefix.iter().map(Into::into).collect();
+    command.push(env!("CARGO_BIN_EXE_alphadesk").into());
+    command.extend(args.iter().cloned());
+    time_program(&command)
+}
+
+/// Any program `command[0]` with its arguments, run under GNU time: its
+/// output (standard error kept), seconds and peak MiB.
+pub fn time_program(command: &[std::ffi::OsString]) -> (std::process::Output, f64, f64) {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("time");
     let out = std::process::Command::new("/usr/bin/time")
         .args(["-f", "%e %M", "-o"])
         .arg(&report)
-        .args(prefix)
-        .arg(env!("CARGO_BIN_EXE_alphadesk"))
-        .args(args)
-        .stdout(std::process::Stdio::null())
+        .args(command)
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .output()
-        .expect("GNU time (/usr/bin/time) and the alphadesk binary");
+        .unwrap_or_else(|e| panic!("GNU time (/usr/bin/time) running {command:?}: {e}"));
     let t = std::fs::read_to_string(&report).unwrap_or_default();
     let mut it = t.lines().last().unwrap_or_default().split_whitespace();
     let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
