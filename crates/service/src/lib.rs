@@ -1219,7 +1219,7 @@ impl Service {
             )));
         }
         let universe = self.universe(snap, Window::ALL)?;
-        Ok(alphadesk_validate::backtest_with(&universe, &self.cfg, spec, horizons, factor))
+        Ok(alphadesk_validate::backtest_scored_by(&universe, &self.cfg, spec, horizons, factor, &scored_on_every_core))
     }
 
     /// A backtest asked over the API or by an agent (see
@@ -1754,6 +1754,16 @@ pub(crate) fn note_view(checker: &Checker<'_>, ticker: &str) -> Result<NoteView>
     })
 }
 
+/// A backtest's scorer: the dates scored on every core, in the caller's place
+/// of the pool (see [`work::on_every_core`]).
+pub(crate) fn scored_on_every_core(
+    u: &Universe,
+    cfg: &ScoreConfig,
+    dates: &[NaiveDate],
+) -> Vec<Vec<alphadesk_score::ScoreRecord>> {
+    work::on_every_core(dates, |&d| Ok(score(u, d, cfg))).expect("scoring a date does not fail")
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -1783,6 +1793,36 @@ pub(crate) mod tests {
             let s = w.ingest(&paths, |_, _, _| {}).unwrap();
             assert!(s.failed.is_empty(), "{:?}", s.failed);
         }
+    }
+
+    /// The service scores a backtest's dates on every core, a few at a time:
+    /// every date once, in order, and the backtest the one scored date by date.
+    #[test]
+    fn a_backtest_scored_on_every_core_is_the_one_scored_date_by_date() {
+        let prices = ["AAPL", "MSFT", "IBM", "CSCO", "XOM", "CVX"].map(|t| format!("market/prices/{t}_data.csv"));
+        let mut files = vec!["market/securities/securities.csv"];
+        files.extend(prices.iter().map(String::as_str));
+        let Some(store) = TestStore::with(&files) else { return };
+        let service = Service::open(&store.db, Options::default()).unwrap();
+        let spec = alphadesk_validate::record_spec();
+        let universe = service.universe(service.snapshot().unwrap().as_ref(), Window::ALL).unwrap();
+        let asked = Mutex::new(Vec::new());
+        let counted = |u: &Universe, cfg: &ScoreConfig, dates: &[NaiveDate]| {
+            lock(&asked).push(dates.to_vec());
+            scored_on_every_core(u, cfg, dates)
+        };
+        let on_every_core =
+            alphadesk_validate::backtest_scored_by(&universe, &service.cfg, &spec, &[5], None, &counted);
+        let one_by_one = alphadesk_validate::backtest_with(&universe, &service.cfg, &spec, &[5], None);
+        assert!(on_every_core.dates.len() > 20, "{:?}", on_every_core.dates);
+        assert_eq!(serde_json::to_string(&on_every_core).unwrap(), serde_json::to_string(&one_by_one).unwrap());
+        let asked = asked.into_inner().unwrap();
+        assert!(asked.len() > 1, "handed over a few dates at a time: {asked:?}");
+        // Every date of the backtest, and after them the last ones that have
+        // a 5-day forward close but no 21-day one.
+        let scored = asked.concat();
+        assert!(scored.windows(2).all(|w| w[0] < w[1]), "each date scored once, in order: {scored:?}");
+        assert!(scored.starts_with(&on_every_core.dates) && scored.len() < on_every_core.dates.len() + 5);
     }
 
     #[test]

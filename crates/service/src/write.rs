@@ -182,7 +182,8 @@ impl Writer {
         if u.members.is_empty() {
             return Ok(());
         }
-        let bt = alphadesk_validate::backtest(&u, cfg, &alphadesk_validate::record_spec());
+        let spec = alphadesk_validate::record_spec();
+        let bt = alphadesk_validate::backtest_scored_by(&u, cfg, &spec, &[], None, &crate::scored_on_every_core);
         let figures = alphadesk_validate::Figures::from(&bt);
         let json =
             serde_json::to_string(&figures).map_err(|e| ServiceError::new(crate::Kind::Internal, e.to_string()))?;

@@ -511,19 +511,7 @@ impl Store {
         self.batch_mode();
         let was_open = !self.conn.is_autocommit();
         match self.write_run(files) {
-            Ok(reports) => {
-                let b = self.batch_mode();
-                for r in reports {
-                    if let Outcome::Stored { rows, .. } = &r.outcome {
-                        b.rows += rows;
-                    }
-                    b.pending.push(r);
-                }
-                if b.full() {
-                    self.commit_batch();
-                }
-                self.batch.as_mut().map(|b| std::mem::take(&mut b.settled)).unwrap_or_default()
-            }
+            Ok(reports) => self.add_to_batch(reports),
             Err(error) => {
                 if self.conn.is_autocommit() {
                     // The whole transaction ended (a full disk): the batch's
@@ -589,10 +577,19 @@ impl Store {
                 _ => "SQLite rolled the transaction back".into(),
             }));
         }
-        if let Outcome::Stored { rows, .. } = &report.outcome {
-            b.rows += rows;
+        self.add_to_batch([report])
+    }
+
+    /// Counts written documents into the open batch, committing it when it is
+    /// full: the reports of the documents whose batch is settled.
+    fn add_to_batch(&mut self, reports: impl IntoIterator<Item = FileReport>) -> Vec<FileReport> {
+        let b = self.batch_mode();
+        for report in reports {
+            if let Outcome::Stored { rows, .. } = &report.outcome {
+                b.rows += rows;
+            }
+            b.pending.push(report);
         }
-        b.pending.push(report);
         if b.full() {
             self.commit_batch();
         }

@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use alphadesk_model::{NaiveDate, Sector};
 use alphadesk_score::config::Holdout;
-use alphadesk_score::{score, Every, Pillar, ScoreConfig, Universe};
+use alphadesk_score::{score, Every, Pillar, ScoreConfig, ScoreRecord, Universe};
 use serde::{Deserialize, Serialize};
 
 /// The factors evaluated, in report order.
@@ -96,7 +96,24 @@ pub(crate) fn adjusted_close(m: &alphadesk_score::panel::Member, d: NaiveDate) -
 
 /// Scores every rebalance date and attaches forward returns.
 pub fn build_panel(u: &Universe, cfg: &ScoreConfig, spec: &Spec) -> Panel {
-    build_panels(u, cfg, spec, &[spec.horizon], None).0.pop().expect("one horizon, one panel")
+    build_panels(u, cfg, spec, &[spec.horizon], None, &one_after_another).0.pop().expect("one horizon, one panel")
+}
+
+/// How a backtest scores its dates: each date's records, in the dates' order.
+/// [`one_after_another`] is the default; the service scores them on every
+/// core, in the place of its pool the caller holds.
+pub type Scorer<'s> = &'s dyn Fn(&Universe, &ScoreConfig, &[NaiveDate]) -> Vec<Vec<ScoreRecord>>;
+
+/// Scores `dates` one after another on this thread.
+pub fn one_after_another(u: &Universe, cfg: &ScoreConfig, dates: &[NaiveDate]) -> Vec<Vec<ScoreRecord>> {
+    dates.iter().map(|&d| score(u, d, cfg)).collect()
+}
+
+/// How many dates a panel hands its scorer at a time: enough for every core
+/// to take some, few enough that their records (the bulk of a panel's memory
+/// at 16 times the universe) are held only a few dates at a time.
+fn dates_at_a_time() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) * 2
 }
 
 /// One panel per horizon from one scoring of each rebalance date (scoring is
@@ -109,6 +126,7 @@ pub fn build_panels(
     spec: &Spec,
     horizons: &[usize],
     factor: Option<&FactorValues>,
+    scorer: Scorer<'_>,
 ) -> (Vec<Panel>, Option<FactorUse>) {
     let mut used: BTreeSet<(NaiveDate, String)> = BTreeSet::new();
     let mut rebalance_dates: BTreeSet<NaiveDate> = BTreeSet::new();
@@ -121,16 +139,30 @@ pub fn build_panels(
             dates_without_horizon: Vec::new(),
         })
         .collect();
-    for t in u.rebalance_dates(spec.from, spec.to, spec.rebalance) {
-        rebalance_dates.insert(t);
-        let pos = u.calendar.partition_point(|d| *d < t);
-        let targets: Vec<Option<NaiveDate>> = horizons.iter().map(|h| u.calendar.get(pos + h).copied()).collect();
+    let dates: Vec<(NaiveDate, Vec<Option<NaiveDate>>)> = u
+        .rebalance_dates(spec.from, spec.to, spec.rebalance)
+        .into_iter()
+        .map(|t| {
+            let pos = u.calendar.partition_point(|d| *d < t);
+            (t, horizons.iter().map(|h| u.calendar.get(pos + h).copied()).collect())
+        })
+        .collect();
+    rebalance_dates.extend(dates.iter().map(|(t, _)| *t));
+    // Only the dates with some forward close are scored.
+    let scored: Vec<&(NaiveDate, Vec<Option<NaiveDate>>)> =
+        dates.iter().filter(|(_, targets)| targets.iter().any(Option::is_some)).collect();
+    let mut records_of = scored.chunks(dates_at_a_time()).flat_map(|some| {
+        let ts: Vec<NaiveDate> = some.iter().map(|(t, _)| *t).collect();
+        scorer(u, cfg, &ts)
+    });
+    for (t, targets) in &dates {
+        let t = *t;
         if targets.iter().all(Option::is_none) {
             panels.iter_mut().for_each(|p| p.dates_without_horizon.push(t));
             continue;
         }
-        let records = score(u, t, cfg);
-        for (panel, target) in panels.iter_mut().zip(&targets) {
+        let records = records_of.next().expect("the scorer scores every date it is given");
+        for (panel, target) in panels.iter_mut().zip(targets) {
             let Some(target) = *target else {
                 panel.dates_without_horizon.push(t);
                 continue;
@@ -770,6 +802,18 @@ pub fn backtest_with(
     horizons: &[usize],
     factor: Option<&FactorValues>,
 ) -> Backtest {
+    backtest_scored_by(u, cfg, spec, horizons, factor, &one_after_another)
+}
+
+/// [`backtest_with`], its dates scored by `scorer` (on every core, say).
+pub fn backtest_scored_by(
+    u: &Universe,
+    cfg: &ScoreConfig,
+    spec: &Spec,
+    horizons: &[usize],
+    factor: Option<&FactorValues>,
+    scorer: Scorer<'_>,
+) -> Backtest {
     // Each horizon once: the main one among `horizons` (the record's 21 days
     // among its five) is the main panel and its evaluation, not a second run.
     let mut all = vec![spec.horizon];
@@ -778,7 +822,7 @@ pub fn backtest_with(
             all.push(*h);
         }
     }
-    let (mut panels, factor_use) = build_panels(u, cfg, spec, &all, factor);
+    let (mut panels, factor_use) = build_panels(u, cfg, spec, &all, factor, scorer);
     let lags = overlap_lags(&panels[0].dates, &u.calendar, spec.horizon);
     let evaluation = evaluate(&panels[0], lags);
     let by_horizon = horizons
