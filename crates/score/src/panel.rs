@@ -241,8 +241,19 @@ impl Universe {
     /// prices, news and fundamentals' steps from the look-backs before it.
     pub fn load_window(store: &Store, basis_store: &Store, window: Window) -> Result<Universe, StoreError> {
         let conn = store.conn();
-        let priced = read::priced_securities(conn)?;
         let dated = !window.is_empty();
+        // The news signals (the largest single read of a full load: a fifth of
+        // a backtest) are read on another core, on a connection of their own,
+        // while this one reads the rest.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let news_read = match dated && cores > 1 {
+            true => store
+                .another_reader()
+                .transpose()?
+                .map(|reader| std::thread::spawn(move || news_by_ticker(&reader, dated, window))),
+            false => None,
+        };
+        let priced = read::priced_securities(conn)?;
         let cols = match dated {
             true => alphadesk_store::columns::since(conn, (!window.is_all()).then(|| window.prices_from()))?,
             false => alphadesk_store::columns::Columns {
@@ -271,15 +282,10 @@ impl Universe {
             }
         }
         let trades = if dated { read::open_market_trades(conn)? } else { Vec::new() };
-        let mut news: HashMap<String, Vec<read::NewsSignal>> = HashMap::new();
-        let signals = match (dated, window.is_all()) {
-            (false, _) => Vec::new(),
-            (true, true) => read::news_signals(conn)?,
-            (true, false) => read::news_signals_between(conn, window.news_from(), window.to)?,
+        let mut news = match news_read {
+            Some(reading) => reading.join().expect("reading the news signals panicked")?,
+            None => news_by_ticker(store, dated, window)?,
         };
-        for n in signals {
-            news.entry(n.ticker.clone()).or_default().push(n);
-        }
         let positions: Vec<(String, Position)> = match dated {
             true => read::positions(conn)?.into_iter().map(|p| (name_key(&p.issuer), p)).collect(),
             false => Vec::new(),
@@ -668,6 +674,25 @@ type Listed = (Security, Sector, (NaiveDate, NaiveDate));
 /// every core, each worker with its own connection to the store file. One
 /// connection where there is no file to open again (a store in memory), or the
 /// basis comes from another store.
+/// The news signals a load of `window` holds, by ticker (none for the index).
+fn news_by_ticker(
+    store: &Store,
+    dated: bool,
+    window: Window,
+) -> Result<HashMap<String, Vec<read::NewsSignal>>, StoreError> {
+    let conn = store.conn();
+    let signals = match (dated, window.is_all()) {
+        (false, _) => Vec::new(),
+        (true, true) => read::news_signals(conn)?,
+        (true, false) => read::news_signals_between(conn, window.news_from(), window.to)?,
+    };
+    let mut news: HashMap<String, Vec<read::NewsSignal>> = HashMap::new();
+    for n in signals {
+        news.entry(n.ticker.clone()).or_default().push(n);
+    }
+    Ok(news)
+}
+
 fn reported(
     store: &Store,
     basis_store: &Store,
