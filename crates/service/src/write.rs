@@ -114,10 +114,11 @@ impl Writer {
             each(i, total, &report);
             s.add(report);
         }
-        // Files are written in batches, each file its own savepoint: a bad file
-        // rolls back alone, and a report is seen once its batch is committed.
-        // The next files are read and parsed on another core meanwhile (the
-        // writer is the bound: docs/perf.md); they reach the writer in order.
+        // Files are written in batches, a run of them in one savepoint: a bad
+        // file still rolls back alone (see `Store::stage_run`), and a report is
+        // seen once its batch is committed. The next files are read and parsed
+        // on another core meanwhile (the writer is the bound: docs/perf.md);
+        // they reach the writer in order.
         let known = self.store.known_sources()?;
         self.store.begin_batches(alphadesk_store::BatchLimits::default());
         std::thread::scope(|scope| {
