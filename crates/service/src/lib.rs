@@ -928,7 +928,8 @@ impl Service {
         Ok(snap.month_ends.get_or_init(|| kept).clone())
     }
 
-    /// A ticker's scores with the faces' defaults and bounds (see [`Span`]).
+    /// A ticker's scores with the faces' defaults and bounds: `to` the latest
+    /// date, `from` two years before it, each month end; at most ten years.
     pub fn history(
         &self,
         ticker: &str,
@@ -1613,8 +1614,6 @@ fn load_snapshot(store: &Store) -> Result<Snapshot> {
     })
 }
 
-/// `AAPL-2018-04-30` → (AAPL, 2018-04-30). Tickers may hold `-` (`BF-B`): the
-/// date is the last ten characters.
 /// A span of rebalance dates, as [`Service::span`] reads one.
 pub(crate) struct Span {
     pub from: NaiveDate,
