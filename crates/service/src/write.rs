@@ -124,7 +124,6 @@ impl Writer {
         std::thread::scope(|scope| {
             let (ready, next) = std::sync::mpsc::sync_channel::<Vec<alphadesk_store::Prepared>>(RUNS_AHEAD);
             let (written, done) = std::sync::mpsc::channel::<Vec<alphadesk_store::Prepared>>();
-            let known = &known;
             scope.spawn(move || {
                 // Handed over in runs: one wake-up of the writer per file cost
                 // more than the parse it saved on a folder of small files. And
@@ -134,7 +133,7 @@ impl Writer {
                 let mut run = Vec::new();
                 let mut bytes = 0;
                 for (path, explicit) in files {
-                    let file = alphadesk_store::Prepared::read(&path, explicit, known);
+                    let file = alphadesk_store::Prepared::read(&path, explicit, &known);
                     bytes += file.bytes_read();
                     run.push(file);
                     if run.len() == RUN_FILES || bytes >= RUN_BYTES {

@@ -4,12 +4,11 @@
 //! connection, so `Writer::ingest` does it for the next files on another core
 //! while the writer stores this one ([`crate::Store::stage_prepared`]).
 //!
-//! Whether a file is stored already is decided twice: here against the
-//! sources stored when the run began ([`KnownSources`], so that a second
-//! ingest of the same tree still only reads and hashes), and again by the
-//! writer, which alone sees what this run and any other process stored since.
+//! Whether a file is stored already is decided twice: here, on a read-only
+//! connection of the reader's own ([`KnownSources`], so that a second ingest
+//! of the same tree still only reads and hashes), and again by the writer,
+//! which alone sees what this run has not committed yet.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use alphadesk_ingest::{Detected, Kind, ParseError, Parsed};
@@ -81,16 +80,25 @@ pub(crate) fn examine<'a>(
     Ok(Examined::Parsed { kind, sha, parsed: Box::new(parsed) })
 }
 
-/// The sources a store held when a run began, by hash.
-pub struct KnownSources(HashMap<String, String>);
+/// Where the reader asks whether a source is stored: a read-only connection
+/// of its own, one indexed lookup a file. (Reading every stored hash up front
+/// cost a scan of `sources` at the start of every ingest, however few files it
+/// was given.) A store in memory has no second connection: its files are all
+/// parsed, and the writer alone tells the stored ones.
+pub struct KnownSources(Option<Store>);
 
 impl Store {
-    /// Every stored source's hash and kind, for [`prepare`]: a few dozen bytes
-    /// a source, read once per ingest.
+    /// A [`KnownSources`] for a reader on another thread.
     pub fn known_sources(&self) -> Result<KnownSources, StoreError> {
-        let mut st = self.conn.prepare("SELECT sha256, kind FROM sources")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(KnownSources(rows.collect::<Result<_, _>>()?))
+        Ok(KnownSources(self.another_reader().transpose()?))
+    }
+}
+
+impl KnownSources {
+    /// The kind stored under `sha`, if the reader can tell: a lookup that
+    /// fails costs only a parse, for the writer asks again.
+    fn kind_of(&self, sha: &str) -> Option<String> {
+        self.0.as_ref().and_then(|reader| reader.stored_kind(sha).ok().flatten())
     }
 }
 
@@ -111,7 +119,7 @@ impl Prepared {
             Ok(bytes) => bytes,
             Err(report) => return Prepared { path: report.path, found: Found::Reported(report.outcome) },
         };
-        let found = match examine(&shown, &bytes, explicit, |sha| Ok(known.0.get(sha).cloned())) {
+        let found = match examine(&shown, &bytes, explicit, |sha| Ok(known.kind_of(sha))) {
             Ok(Examined::Skipped { reason }) => Found::Reported(Outcome::Skipped { reason }),
             Ok(Examined::Unchanged { kind }) => Found::Reported(Outcome::Unchanged { kind }),
             Ok(Examined::Parsed { kind, sha, parsed }) => {
