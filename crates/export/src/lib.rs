@@ -54,7 +54,7 @@ pub enum ExportError {
         /// The table being exported.
         table: &'static str,
         /// Why.
-        source: rusqlite::Error,
+        source: alphadesk_store::StoreError,
     },
     /// A stored value does not fit its column's type.
     #[error("{table}: column {column}, row {row}: {why}")]
@@ -256,13 +256,11 @@ pub fn columns(t: Table) -> (&'static [Column], &'static str) {
                 ];
                 C
             },
-            "WITH tick AS (
-                 SELECT cik, coalesce(min(CASE WHEN ticker IN (SELECT ticker FROM price_series) THEN ticker END), min(ticker)) AS ticker
-                 FROM listings WHERE cik IS NOT NULL GROUP BY cik)
-             SELECT f.cik, t.ticker, f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.filed, f.form,
-                    f.fy, f.fp, nullif(f.frame, ''), f.accn, s.path
-             FROM facts f JOIN sources s ON s.id = f.source_id LEFT JOIN tick t ON t.cik = f.cik WHERE f.filed <= ?1
-             ORDER BY f.cik, f.concept, f.end, f.filed, f.source_id, f.seq",
+            // The facts themselves are read by filer from the store's sets
+            // (`write_facts`); this gives each filer's ticker.
+            "SELECT cik, coalesce(min(CASE WHEN ticker IN (SELECT ticker FROM price_series) THEN ticker END), min(ticker))
+             FROM listings WHERE cik IS NOT NULL AND cik IN (SELECT DISTINCT cik FROM fact_sets)
+             GROUP BY cik",
         ),
         Table::Filings => (
             {
@@ -745,8 +743,12 @@ pub fn write_table(
 ) -> Result<Staged, ExportError> {
     let (cols, sql) = columns(table);
     assert!(table != Table::Scores, "scores are computed, not stored: see write_scores");
-    let store_err = |source| ExportError::Store { table: table.name(), source };
+    let store_err = |source: rusqlite::Error| ExportError::Store { table: table.name(), source: source.into() };
     let mut sink = Sink::create(dir.join(format!("{}.parquet", table.name())), table, cols.to_vec(), root)?;
+    if table == Table::Facts {
+        write_facts(store, &mut sink, sql, as_of, root)?;
+        return sink.finish();
+    }
     let mut st = store.conn().prepare(sql).map_err(store_err)?;
     let mut rows = st.query([as_of.to_string()]).map_err(store_err)?;
     while let Some(r) = rows.next().map_err(store_err)? {
@@ -772,6 +774,89 @@ pub fn write_table(
         sink.push(&cells)?;
     }
     sink.finish()
+}
+
+/// The facts filed by `as_of`, filer by filer (CIK order), each filer's by
+/// concept, period end, filing date and then the order they were stored in.
+fn write_facts(
+    store: &Store,
+    sink: &mut Sink,
+    tickers_sql: &str,
+    as_of: NaiveDate,
+    root: Option<&str>,
+) -> Result<(), ExportError> {
+    use alphadesk_store::read;
+    /// A fact's text, owned while its filer's facts are put in order.
+    struct Row {
+        key: (String, String, String, i64, usize),
+        taxonomy: String,
+        unit: String,
+        start: Option<String>,
+        value: f64,
+        form: String,
+        fy: Option<i64>,
+        fp: Option<String>,
+        frame: Option<String>,
+        accn: String,
+        path: String,
+    }
+    let store_err = |source| ExportError::Store { table: Table::Facts.name(), source };
+    let conn = store.conn();
+    let tickers: std::collections::HashMap<i64, String> = conn
+        .prepare(tickers_sql)
+        .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(|e: rusqlite::Error| store_err(e.into()))?;
+    for cik in read::fact_filers(conn).map_err(store_err)? {
+        let mut rows: Vec<Row> = Vec::new();
+        read::filer_facts(
+            conn,
+            cik,
+            |_| true,
+            |f| {
+                if f.filed <= as_of {
+                    let t = &f.text;
+                    rows.push(Row {
+                        key: (t.concept.into(), t.end.into(), t.filed.into(), f.source_id, f.seq),
+                        taxonomy: t.taxonomy.into(),
+                        unit: t.unit.into(),
+                        start: t.start.map(Into::into),
+                        value: t.value,
+                        form: t.form.into(),
+                        fy: t.fy,
+                        fp: t.fp.map(Into::into),
+                        frame: t.frame.map(Into::into),
+                        accn: t.accn.into(),
+                        path: f.source_path.into(),
+                    });
+                }
+            },
+        )
+        .map_err(store_err)?;
+        rows.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        fn text(s: &Option<String>) -> Cell<'_> {
+            s.as_deref().map_or(Cell::Null, Cell::Text)
+        }
+        for r in &rows {
+            sink.push(&[
+                Cell::Int(cik),
+                tickers.get(&cik).map_or(Cell::Null, |t| Cell::Text(t)),
+                Cell::Text(&r.taxonomy),
+                Cell::Text(&r.key.0),
+                Cell::Text(&r.unit),
+                text(&r.start),
+                Cell::Text(&r.key.1),
+                Cell::Float(r.value),
+                Cell::Text(&r.key.2),
+                Cell::Text(&r.form),
+                r.fy.map_or(Cell::Null, Cell::Int),
+                text(&r.fp),
+                text(&r.frame),
+                Cell::Text(&r.accn),
+                Cell::Text(relative(&r.path, root)),
+            ])?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes score panels into `dir/scores.parquet`: every record of every date

@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut body = String::new();
     let (mut rows_total, mut problems, mut missing) = (0, Vec::new(), std::collections::BTreeMap::new());
     for (cik, name) in &companies {
-        let rows = audit(store.conn(), *cik, &dates)?;
+        let rows = audit(&alphadesk_fundamentals::StoreRecords::new(store.conn()), *cik, &dates)?;
         // Dates before the filer's first balance sheet say nothing.
         let rows: Vec<_> = rows.into_iter().filter(|r| r.sheet.is_some()).collect();
         for r in &rows {

@@ -12,9 +12,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = std::env::args().nth(1).unwrap_or_else(|| "alphadesk.db".into());
     let store = Store::open_read_only(std::path::Path::new(&db))?;
     let conn = store.conn();
+    let records = alphadesk_fundamentals::StoreRecords::new(conn);
     println!("| ticker | kind | ratio | between | evidence |\n|---|---|---|---|---|");
     for p in read::priced_securities(conn)? {
-        let Some(b) = PriceBasis::load(conn, &p.security.ticker, p.security.cik)? else { continue };
+        let Some(b) = PriceBasis::load(&records, &p.security.ticker, p.security.cik)? else { continue };
         for s in &b.splits {
             println!(
                 "| {} | split | {}:1 | {} .. {} | {} |",

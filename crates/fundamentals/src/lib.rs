@@ -32,7 +32,7 @@ use alphadesk_store::read::{self, SourceRef, StoredFact};
 use alphadesk_store::StoreError;
 use serde::Serialize;
 
-pub use source::Records;
+pub use source::{Records, StoreRecords};
 
 /// Days after a fiscal period end before an annual table row (which has no filing
 /// date) is treated as known. 90 days is the 10-K deadline for the slowest filer
@@ -259,7 +259,7 @@ pub fn facts(
     ticker: &str,
     as_of: NaiveDate,
 ) -> Result<Option<FactsReport>, StoreError> {
-    facts_from(store.conn(), ticker, as_of)
+    facts_from(&StoreRecords::new(store.conn()), ticker, as_of)
 }
 
 /// [`facts`] over any [`Records`] implementation.

@@ -188,7 +188,7 @@ fn the_2014_split_is_xbrl_s_and_the_inference_misses_it() {
         return;
     };
     use alphadesk_fundamentals::actions::{check, Testimony, Witness};
-    let checks = check(s.conn(), "AAPL", Some(320193)).unwrap();
+    let checks = check(&alphadesk_fundamentals::StoreRecords::new(s.conn()), "AAPL", Some(320193)).unwrap();
     assert_eq!(checks.len(), 1, "{checks:#?}");
     let c = &checks[0];
     assert_eq!(c.effective, d("2014-06-06"));

@@ -38,7 +38,7 @@ fn no_instant_off_the_latest_balance_sheet_on_any_filer_or_quarter() {
     }
     let mut rows = 0;
     for cik in ciks {
-        for r in audit(s.conn(), cik, &dates).unwrap() {
+        for r in audit(&alphadesk_fundamentals::StoreRecords::new(s.conn()), cik, &dates).unwrap() {
             rows += 1;
             assert!(r.problems().is_empty(), "CIK {cik} on {}: {:?}", r.as_of, r.problems());
         }
@@ -49,7 +49,9 @@ fn no_instant_off_the_latest_balance_sheet_on_any_filer_or_quarter() {
 #[test]
 fn values_read_off_the_files() {
     let Some((s, _)) = store() else { return };
-    let at = |cik: i64, date: &str| audit(s.conn(), cik, &[d(date)]).unwrap().remove(0).report;
+    let at = |cik: i64, date: &str| {
+        audit(&alphadesk_fundamentals::StoreRecords::new(s.conn()), cik, &[d(date)]).unwrap().remove(0).report
+    };
     // Alphabet on 2021-11-30: the 10-Qs of 2021 tag ASC 606 revenue and the 10-K
     // `Revenues`; combined, the TTM to 2021-09-30 is 239,210 ($M), not FY2020's 182,527.
     let r = at(1652044, "2021-11-30");

@@ -55,7 +55,12 @@ fn report_for(facts: &[F<'_>], as_of: &str, sic: Option<i64>) -> FactsReport {
         fiscal_year_end: None,
         share_classes: Vec::new(),
     };
-    fundamentals_without_market_cap(store.conn(), &sec, as_of.parse::<NaiveDate>().unwrap()).unwrap()
+    fundamentals_without_market_cap(
+        &alphadesk_fundamentals::StoreRecords::new(store.conn()),
+        &sec,
+        as_of.parse::<NaiveDate>().unwrap(),
+    )
+    .unwrap()
 }
 
 const K: &str = "10-K";

@@ -765,7 +765,9 @@ fn reported_on(
         let timeline = timeline(&mem, sec, (*first).max(window.facts_from()), window.to)?;
         let basis = match std::ptr::eq(store, basis_store) {
             true => PriceBasis::load(&mem, &sec.ticker, sec.cik)?,
-            false => PriceBasis::load(basis_store.conn(), &sec.ticker, sec.cik)?,
+            false => {
+                PriceBasis::load(&alphadesk_fundamentals::StoreRecords::new(basis_store.conn()), &sec.ticker, sec.cik)?
+            }
         };
         if let Some(cik) = sec.cik {
             let left = members_of_filer.get_mut(&cik).expect("counted above");

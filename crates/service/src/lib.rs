@@ -835,10 +835,11 @@ impl Service {
         };
         let reader = self.reader();
         let store = reader.get();
+        let records = alphadesk_fundamentals::StoreRecords::new(store.conn());
         let mut out = Vec::new();
         for t in asked {
             let cik = snap.index.member(&t).and_then(|m| m.cik);
-            out.extend(alphadesk_fundamentals::actions::check(store.conn(), &t, cik)?);
+            out.extend(alphadesk_fundamentals::actions::check(&records, &t, cik)?);
         }
         Ok(out)
     }

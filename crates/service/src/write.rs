@@ -54,15 +54,6 @@ impl Summary {
     }
 }
 
-/// An ingest's files go from the reader to the writer in runs of this many
-/// files or this many bytes read, whichever comes first, and at most
-/// `RUNS_AHEAD` runs wait: enough to keep the writer busy, few enough that
-/// large files (a companyfacts file parses to several times its bytes) wait
-/// only a few at a time.
-const RUN_FILES: usize = 1024;
-const RUN_BYTES: usize = 8 << 20;
-const RUNS_AHEAD: usize = 2;
-
 /// A store opened for writing by one command.
 pub struct Writer {
     store: Store,
@@ -114,54 +105,13 @@ impl Writer {
             each(i, total, &report);
             s.add(report);
         }
-        // Files are written in batches, a run of them in one savepoint: a bad
-        // file still rolls back alone (see `Store::stage_run`), and a report is
-        // seen once its batch is committed. The next files are read and parsed
-        // on another core meanwhile (the writer is the bound: docs/perf.md);
-        // they reach the writer in order.
-        let known = self.store.known_sources()?;
-        self.store.begin_batches(alphadesk_store::BatchLimits::default());
-        std::thread::scope(|scope| {
-            let (ready, next) = std::sync::mpsc::sync_channel::<Vec<alphadesk_store::Prepared>>(RUNS_AHEAD);
-            let (written, done) = std::sync::mpsc::channel::<Vec<alphadesk_store::Prepared>>();
-            scope.spawn(move || {
-                // Handed over in runs: one wake-up of the writer per file cost
-                // more than the parse it saved on a folder of small files. And
-                // freed where they were allocated: the writer freeing them took
-                // the allocator's lock from under this thread, 13% of a folder
-                // of small files spent waiting on it.
-                let mut run = Vec::new();
-                let mut bytes = 0;
-                for (path, explicit) in files {
-                    let file = alphadesk_store::Prepared::read(&path, explicit, &known);
-                    bytes += file.bytes_read();
-                    run.push(file);
-                    if run.len() == RUN_FILES || bytes >= RUN_BYTES {
-                        bytes = 0;
-                        // The writer gone (its caller's `each` panicked): stop reading.
-                        if ready.send(std::mem::take(&mut run)).is_err() {
-                            return;
-                        }
-                        done.try_iter().for_each(drop);
-                    }
-                }
-                let _ = ready.send(run);
-                drop(ready);
-                done.iter().for_each(drop);
-            });
-            for run in next {
-                for report in self.store.stage_run(&run) {
-                    each(s.reports.len(), total, &report);
-                    s.add(report);
-                }
-                let _ = written.send(run);
-            }
-            drop(written);
-        });
-        for report in self.store.settle() {
+        // Read and parsed on another core, written in batches, a run of files
+        // in one savepoint (see `Store::write_all`).
+        let incoming = files.into_iter().map(|(path, explicit)| alphadesk_store::Incoming::File { path, explicit });
+        self.store.write_all(incoming, |report| {
             each(s.reports.len(), total, &report);
             s.add(report);
-        }
+        });
         Ok(s)
     }
 
@@ -407,14 +357,13 @@ impl alphadesk_sync::Sink for StoreSink<'_> {
             .collect()
     }
 
-    fn filings(
-        &mut self,
-        cik: u64,
-        since: Option<chrono::NaiveDate>,
-        until: Option<chrono::NaiveDate>,
-    ) -> Vec<(String, String, String)> {
-        let (from, to) = (since.map(|d| d.to_string()), until.map(|d| d.to_string()));
-        self.store.filings_of(cik as i64, from.as_deref(), to.as_deref()).unwrap_or_default()
+    fn filings(&mut self, ciks: &[u64]) -> BTreeMap<u64, Vec<(String, String, NaiveDate)>> {
+        let ciks: Vec<i64> = ciks.iter().filter_map(|c| i64::try_from(*c).ok()).collect();
+        let mut out: BTreeMap<u64, Vec<(String, String, NaiveDate)>> = BTreeMap::new();
+        for (cik, accession, form, filed) in self.store.filings_of(&ciks).unwrap_or_default() {
+            out.entry(cik as u64).or_default().push((accession, form, filed));
+        }
+        out
     }
 
     fn validators(&mut self, url: &str) -> Option<alphadesk_sync::Validators> {
@@ -430,21 +379,24 @@ impl alphadesk_sync::Sink for StoreSink<'_> {
         stored(self.store.ingest_fetched(&doc.url, &doc.body, &provenance(doc)).outcome)
     }
 
-    fn stage(&mut self, doc: &alphadesk_sync::Fetched) -> Vec<(String, alphadesk_sync::Stored)> {
-        let settled = self.store.stage_fetched(&doc.url, &doc.body, &provenance(doc));
-        settled.into_iter().map(|r| (r.path, stored(r.outcome))).collect()
+    fn store_all(
+        &mut self,
+        docs: &mut (dyn Iterator<Item = Result<alphadesk_sync::Fetched, alphadesk_sync::Failure>> + Send),
+        each: &mut dyn FnMut(String, alphadesk_sync::Stored),
+    ) {
+        let incoming = docs.map(|doc| match doc {
+            Ok(doc) => alphadesk_store::Incoming::Fetched { fetch: provenance(&doc), url: doc.url, bytes: doc.body },
+            Err(failure) => alphadesk_store::Incoming::Failed { path: failure.url, error: failure.why },
+        });
+        self.store.write_all(incoming, |r| each(r.path, stored(r.outcome)));
     }
 
-    fn settle(&mut self) -> Vec<(String, alphadesk_sync::Stored)> {
-        self.store.settle().into_iter().map(|r| (r.path, stored(r.outcome))).collect()
+    fn states(&mut self, keys: &[String]) -> BTreeMap<String, String> {
+        self.store.sync_states(keys).unwrap_or_default()
     }
 
-    fn state(&mut self, key: &str) -> Option<String> {
-        self.store.sync_state(key).ok().flatten()
-    }
-
-    fn set_state(&mut self, key: &str, value: &str) {
-        let _ = self.store.set_sync_state(key, value);
+    fn set_states(&mut self, states: &[(String, String)]) {
+        let _ = self.store.set_sync_states(states);
     }
 
     fn archive_fetched(&mut self, archive: &alphadesk_sync::Fetched) {

@@ -23,6 +23,10 @@ pub enum StoreError {
     Migration { version: i64, source: rusqlite::Error },
     #[error("store file is at schema version {found}, newer than this build's {supported}; upgrade alphadesk")]
     TooNew { found: i64, supported: i64 },
+    /// Stored bytes alphadesk wrote that no longer read back (a damaged page,
+    /// or a newer build's format): `what` names the record.
+    #[error("{what} cannot be read back: {why}")]
+    Damaged { what: String, why: String },
     #[error("injected fault after {0} rows (test hook)")]
     InjectedFault(u64),
     /// Another process held the write lock for longer than the busy timeout.
@@ -35,6 +39,7 @@ impl StoreError {
     pub fn is_corrupt(&self) -> bool {
         let e = match self {
             StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } => e,
+            StoreError::Damaged { .. } => return true,
             _ => return false,
         };
         matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))

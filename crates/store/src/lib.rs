@@ -15,6 +15,7 @@ mod batch;
 pub mod changes;
 pub mod columns;
 mod error;
+mod fact_sets;
 pub mod live;
 mod load;
 mod prepared;
@@ -31,7 +32,7 @@ use sha2::{Digest, Sha256};
 pub use batch::BatchLimits;
 pub use error::StoreError;
 use prepared::{Examined, Found};
-pub use prepared::{KnownSources, Prepared};
+pub use prepared::{Incoming, KnownSources, Prepared};
 
 /// A ticker's stored price series: ticker, first day, last day.
 pub type PriceSpan = (String, alphadesk_model::NaiveDate, alphadesk_model::NaiveDate);
@@ -304,8 +305,9 @@ impl Store {
         // NORMAL sync is durable across application crashes, which is what the
         // per-file transaction promises.
         // A new file's pages are 16 KiB (an existing file keeps its own):
-        // bulk loads into the wide `facts` and `documents` keys ran 10% faster
-        // than at SQLite's 4 KiB, and full reads no slower (docs/perf.md).
+        // bulk loads into the wide `documents` key (and the facts' rows, then)
+        // ran 10% faster than at SQLite's 4 KiB, and full reads no slower
+        // (docs/perf.md).
         conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -313,6 +315,14 @@ impl Store {
         let mut store = Store { conn, fault_after_rows: None, path, announced: false, batch: None };
         let before = store.schema_version()?;
         store.migrate_to(schema::LATEST)?;
+        if before == 0 {
+            // A new store's migrations made tables that later ones dropped
+            // (`facts`, now `fact_sets`): their pages go back to the file, not
+            // to a free list that a damaged page could hide in unnoticed. On
+            // an empty store this is instant; a second process creating the
+            // same store at once may find it busy, and free pages do no harm.
+            let _ = store.conn.execute_batch("VACUUM");
+        }
         // A file upgraded past migration 3 (or 8) has prices but no cached columns
         // (or no per-row sources in them) yet.
         if before < 8 {
@@ -343,6 +353,9 @@ impl Store {
                 continue;
             }
             tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
+            if version == schema::FACT_SETS {
+                fact_sets::from_rows(&tx).map_err(|source| StoreError::Migration { version, source })?;
+            }
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
         }
@@ -461,11 +474,6 @@ impl Store {
         self.stage(path, bytes, explicit, None)
     }
 
-    /// [`Store::ingest_fetched`] in batch mode.
-    pub fn stage_fetched(&mut self, url: &str, bytes: &[u8], fetch: &Fetch) -> Vec<FileReport> {
-        self.stage(url, bytes, true, Some(fetch))
-    }
-
     /// The open batch, entering batch mode with the default limits if not in it.
     fn batch_mode(&mut self) -> &mut batch::Batch {
         if self.batch.is_none() {
@@ -481,24 +489,54 @@ impl Store {
         self.batch.take().map(|b| b.settled).unwrap_or_default()
     }
 
-    /// [`Store::ingest_path`] in batch mode, of a file read and parsed
+    /// [`Store::ingest_path`] in batch mode, of a document read and parsed
     /// elsewhere (see [`Prepared`]): the reports of the documents whose batch
-    /// this call committed (this one's among them or not yet). A file stored when the run began, or that could not be
-    /// read or parsed, is reported as it was found; the rest is written as a
-    /// file read here would be, the store asked again whether it holds it.
+    /// this call committed (this one's among them or not yet). A document
+    /// that could not be read or parsed is reported as it was found; the rest
+    /// is written as one read here would be, the store asked again whether it
+    /// holds it.
     pub fn stage_prepared(&mut self, file: &Prepared) -> Vec<FileReport> {
         let path = file.path.clone();
         match &file.found {
-            Found::Parsed { kind, sha, len, parsed } => self.stage_with(|s| {
-                let written = s.write_parsed(&path, sha, *len, *kind, parsed, None);
-                FileReport { outcome: s.outcome(written), path }
-            }),
             Found::Reported(outcome) => {
                 let b = self.batch_mode();
                 b.pending.push(FileReport { path, outcome: outcome.clone() });
                 std::mem::take(&mut b.settled)
             }
+            Found::Known { .. } | Found::Parsed { .. } => self.stage_with(|s| {
+                let written = s.begin().and_then(|()| {
+                    s.conn.execute_batch("SAVEPOINT one")?;
+                    let written = s.write_prepared(file);
+                    let end = if written.is_ok() { "RELEASE one" } else { "ROLLBACK TO one; RELEASE one" };
+                    if !s.conn.is_autocommit() {
+                        s.conn.execute_batch(end)?;
+                    }
+                    written
+                });
+                FileReport { outcome: s.outcome(written), path }
+            }),
         }
+    }
+
+    /// Writes a prepared document in the open transaction: what became of it.
+    fn write_prepared(&mut self, file: &Prepared) -> Result<Outcome, StoreError> {
+        let (kind, sha) = match &file.found {
+            Found::Reported(outcome) => return Ok(outcome.clone()),
+            Found::Known { kind, sha } => (kind.clone(), sha),
+            Found::Parsed { kind, sha, len, parsed, facts } => match self.stored_kind(sha)? {
+                Some(stored) => (stored, sha),
+                None => {
+                    let (fetch, facts) = (file.fetch.as_ref(), facts.as_deref());
+                    let doc = Document { path: &file.path, sha, len: *len, kind: *kind, parsed, fetch, facts };
+                    return insert_document(&self.conn, self.fault_after_rows, &doc);
+                }
+            },
+        };
+        // Fetched again, the same bytes: the fetch is recorded against the copy.
+        if let Some(fetch) = &file.fetch {
+            self.record_fetch(&file.path, Some(sha), fetch)?;
+        }
+        Ok(Outcome::Unchanged { kind })
     }
 
     /// [`Store::stage_prepared`] of a run of files, in one savepoint rather
@@ -538,18 +576,7 @@ impl Store {
         self.conn.execute_batch("SAVEPOINT run").map_err(|e| e.to_string())?;
         let mut reports = Vec::with_capacity(files.len());
         for file in files {
-            let outcome = match &file.found {
-                Found::Reported(outcome) => outcome.clone(),
-                Found::Parsed { kind, sha, len, parsed } => {
-                    let doc = Document { path: &file.path, sha, len: *len, kind: *kind, parsed, fetch: None };
-                    let written = match self.stored_kind(sha) {
-                        Ok(Some(kind)) => Ok(Outcome::Unchanged { kind }),
-                        Ok(None) => insert_document(&self.conn, self.fault_after_rows, &doc),
-                        Err(e) => Err(e),
-                    };
-                    written.map_err(|e| e.to_string())?
-                }
-            };
+            let outcome = self.write_prepared(file).map_err(|e| e.to_string())?;
             reports.push(FileReport { path: file.path.clone(), outcome });
         }
         self.conn.execute_batch("RELEASE run").map_err(|e| e.to_string())?;
@@ -752,32 +779,53 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// A filer's stored filings (accession, form, filing date), filed within
-    /// `from..=to` where given.
+    /// The stored filings (cik, accession, form, filing date) of `ciks`, by
+    /// filer and oldest first: one statement for them all (a bulk sync asks
+    /// of every listed company; a statement a filer was prepared again for
+    /// each, SQLite re-planning it for the bound CIK).
     pub fn filings_of(
         &self,
-        cik: i64,
-        from: Option<&str>,
-        to: Option<&str>,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let mut st = self.conn.prepare(
-            "SELECT accession, form, filed FROM filings WHERE cik = ?1
-               AND (?2 IS NULL OR filed >= ?2) AND (?3 IS NULL OR filed <= ?3) ORDER BY filed, accession",
+        ciks: &[i64],
+    ) -> Result<Vec<(i64, String, String, alphadesk_model::NaiveDate)>, StoreError> {
+        let list = serde_json::to_string(ciks).unwrap_or_else(|_| "[]".into());
+        let mut st = self.conn.prepare_cached(
+            "SELECT cik, accession, form, filed FROM filings WHERE cik IN (SELECT value FROM json_each(?1))
+             ORDER BY cik, filed, accession",
         )?;
-        let rows = st.query_map(params![cik, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = st.query_map([list], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (cik, accession, form, filed) = row?;
+            if let Some(filed) = alphadesk_model::parse_date(&filed) {
+                out.push((cik, accession, form, filed));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The values a sync kept under `keys` (where it stopped), of those kept.
+    pub fn sync_states(&self, keys: &[String]) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let list = serde_json::to_string(keys).unwrap_or_else(|_| "[]".into());
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT key, value FROM sync_state WHERE key IN (SELECT value FROM json_each(?1))")?;
+        let rows = st.query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// A value a sync kept (where it stopped).
-    pub fn sync_state(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-    }
-
-    pub fn set_sync_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
+    /// Keeps `states` (key, value) for the next sync, in one transaction: a
+    /// commit each cost a bulk load a tenth of its time (a mark per listed
+    /// company).
+    pub fn set_sync_states(&self, states: &[(String, String)]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut st = tx.prepare_cached(
             "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
         )?;
+        for (key, value) in states {
+            st.execute([key, value])?;
+        }
+        drop(st);
+        tx.commit()?;
         Ok(())
     }
 
@@ -822,7 +870,7 @@ impl Store {
         drop(known);
         match examined {
             Examined::Skipped { reason } => Ok(Outcome::Skipped { reason }),
-            Examined::Unchanged { kind } => Ok(Outcome::Unchanged { kind }),
+            Examined::Unchanged { kind, .. } => Ok(Outcome::Unchanged { kind }),
             Examined::Parsed { kind, sha, parsed } => self.write_parsed(path, &sha, bytes.len(), kind, &parsed, fetch),
         }
     }
@@ -873,7 +921,7 @@ impl Store {
             return Ok(Outcome::Unchanged { kind });
         }
         let tx = self.conn.savepoint()?;
-        let doc = Document { path, sha, len, kind, parsed, fetch };
+        let doc = Document { path, sha, len, kind, parsed, fetch, facts: None };
         let outcome = insert_document(&tx, self.fault_after_rows, &doc)?;
         tx.commit()?;
         Ok(outcome)
@@ -901,7 +949,7 @@ impl Store {
             first_price_date: self.conn.query_row("SELECT min(first_date) FROM price_series", [], |r| r.get(0))?,
             last_price_date: self.conn.query_row("SELECT max(last_date) FROM price_series", [], |r| r.get(0))?,
             companies: n("SELECT count(*) FROM companies")?,
-            facts: n("SELECT count(*) FROM facts")?,
+            facts: n("SELECT coalesce(sum(facts), 0) FROM fact_sets")?,
             filings: n("SELECT count(*) FROM filings")?,
             insider_reports: n("SELECT count(*) FROM insider_reports")?,
             insider_transactions: n("SELECT count(*) FROM insider_transactions")?,
@@ -1000,7 +1048,8 @@ impl Store {
         if bad > 0 {
             return Err(format!("{bad} rows violate foreign keys"));
         }
-        Ok(())
+        // SQLite checks a blob's pages, not what they hold.
+        fact_sets::check_all(&self.conn).map_err(|e| e.to_string())
     }
 }
 
@@ -1036,13 +1085,15 @@ struct Document<'d, 'p> {
     kind: Kind,
     parsed: &'d Parsed<'p>,
     fetch: Option<&'d Fetch>,
+    /// A companyfacts document's facts, encoded where it was parsed.
+    facts: Option<&'d fact_sets::Encoded>,
 }
 
 /// Inserts a parsed document's source row, fetch record and rows through
 /// `tx`: a savepoint of its own, or the open transaction of a run of files
 /// that has one (see [`Store::stage_run`]).
 fn insert_document(tx: &Connection, fault_after: Option<u64>, doc: &Document<'_, '_>) -> Result<Outcome, StoreError> {
-    let Document { path, sha, len, kind, parsed, fetch } = *doc;
+    let Document { path, sha, len, kind, parsed, fetch, facts } = *doc;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     tx.prepare_cached(
         "INSERT INTO sources (path, sha256, kind, bytes, ingested_at, rows) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
@@ -1062,6 +1113,7 @@ fn insert_document(tx: &Connection, fault_after: Option<u64>, doc: &Document<'_,
         rows: 0,
         fault_after,
         warnings: parsed.warnings().to_vec(),
+        facts,
     };
     load::write(&mut sink, parsed)?;
     let (rows, warnings) = (sink.rows, sink.warnings);

@@ -24,6 +24,8 @@ pub(crate) struct Sink<'t> {
     pub rows: u64,
     pub fault_after: Option<u64>,
     pub warnings: Vec<Warning>,
+    /// A companyfacts document's facts, encoded where it was parsed.
+    pub facts: Option<&'t crate::fact_sets::Encoded>,
 }
 
 impl Sink<'_> {
@@ -218,42 +220,25 @@ fn prices(s: &mut Sink<'_>, p: &PriceFile) -> Result<(), StoreError> {
 }
 
 fn facts(s: &mut Sink<'_>, f: &CompanyFacts<'_>) -> Result<(), StoreError> {
-    // A statement of 32 rows each was measured no faster than one row each.
-    let mut st = s.tx.prepare_cached(
-        "INSERT OR IGNORE INTO facts (cik, concept, taxonomy, unit, start, end, accn, frame, value, fy, fp, form, filed, source_id, seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?;
-    let cik = f.cik as i64;
-    for (seq, x) in f.facts.iter().enumerate() {
-        st.execute(params![
-            cik,
-            x.concept.as_ref(),
-            x.taxonomy.as_ref(),
-            x.unit.as_ref(),
-            x.start.as_deref().unwrap_or(""),
-            x.end.as_ref(),
-            x.accn.as_ref(),
-            x.frame.as_deref().unwrap_or(""),
-            x.val,
-            x.fy,
-            x.fp.as_deref(),
-            x.form.as_ref(),
-            x.filed.as_ref(),
-            s.source_id,
-            seq as i64
-        ])?;
-        s.tick(1)?;
-    }
-    // The filings the facts came from, once each (see `read::accession_known`).
-    let mut acc = s.tx.prepare_cached("INSERT OR IGNORE INTO fact_accessions (accn) VALUES (?1)")?;
-    let mut seen = std::collections::HashSet::new();
-    for x in &f.facts {
-        if seen.insert(x.accn.as_ref()) {
-            acc.execute([x.accn.as_ref()])?;
+    // One set for the document, not a row a fact (see fact_sets.rs); made
+    // ready on the reader's thread when it was read there.
+    let here;
+    let encoded = match s.facts {
+        Some(e) => e,
+        None => {
+            here = crate::fact_sets::Encoded::of(f);
+            &here
         }
-    }
+    };
+    crate::fact_sets::store(s.tx, s.source_id, f.cik as i64, encoded)?;
+    s.tick(encoded.stated)?;
     let mut lab =
-        s.tx.prepare_cached("INSERT OR REPLACE INTO concepts (taxonomy, concept, label) VALUES (?1, ?2, ?3)")?;
+        // An upsert, not `OR REPLACE`: a statement that may delete makes SQLite
+        // copy every page it touches to a statement journal first.
+        s.tx.prepare_cached(
+            "INSERT INTO concepts (taxonomy, concept, label) VALUES (?1, ?2, ?3)
+             ON CONFLICT (taxonomy, concept) DO UPDATE SET label = excluded.label",
+        )?;
     for l in &f.labels {
         lab.execute(params![l.taxonomy.as_ref(), l.concept.as_ref(), l.label.as_deref()])?;
     }
@@ -528,7 +513,10 @@ fn snapshot(s: &mut Sink<'_>, m: &MarketSnapshot) -> Result<(), StoreError> {
 
 fn listings(s: &mut Sink<'_>, l: &Listings) -> Result<(), StoreError> {
     let mut st = s.tx.prepare_cached(
-        "INSERT OR REPLACE INTO listings (source_id, line, priority, ticker, cik, name, sector, sector_label, industry, exchange, first_added)
+        // Plain `INSERT`: a new source's lines are new rows, and `OR REPLACE`
+        // (a statement that may delete) made SQLite copy every page it
+        // touched to a statement journal first, most of storing EDGAR's map.
+        "INSERT INTO listings (source_id, line, priority, ticker, cik, name, sector, sector_label, industry, exchange, first_added)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for r in &l.rows {

@@ -125,32 +125,6 @@ fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDat
     Ok(r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)?.and_then(parse_date))
 }
 
-/// A `facts` row selected as taxonomy, concept, unit, start, end, value, accn, fy,
-/// fp, form, filed, frame, source path.
-fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFact> {
-    fact_with_path(r, r.get(12)?)
-}
-
-/// A fact from the columns every fact query starts with, in this order, and
-/// the path of its source.
-fn fact_with_path(r: &rusqlite::Row<'_>, source_path: String) -> rusqlite::Result<StoredFact> {
-    Ok(StoredFact {
-        taxonomy: r.get(0)?,
-        concept: r.get(1)?,
-        unit: r.get(2)?,
-        start: date_col(r, 3)?,
-        end: req_date(r, 4)?,
-        value: r.get(5)?,
-        accn: r.get(6)?,
-        fy: r.get(7)?,
-        fp: r.get(8)?,
-        form: r.get(9)?,
-        filed: req_date(r, 10)?,
-        frame: r.get(11)?,
-        source_path,
-    })
-}
-
 /// A document's kind as stored (`article` or `post`).
 fn doc_kind(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<alphadesk_model::DocKind> {
     r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?.parse().map_err(|e: alphadesk_model::InvalidValue| {
@@ -170,9 +144,129 @@ pub fn facts_known(
     concept: &str,
     as_of: NaiveDate,
 ) -> Result<Vec<StoredFact>, StoreError> {
-    let mut st = conn.prepare_cached(FACTS_KNOWN)?;
-    let rows = st.query_map(params![cik, concept, as_of.to_string()], fact_row)?;
+    let mut out = Vec::new();
+    filer_facts(
+        conn,
+        cik,
+        |c| c == concept,
+        |f| {
+            if f.filed <= as_of {
+                out.push(f.stored());
+            }
+        },
+    )?;
+    Ok(in_filing_order(out))
+}
+
+pub use crate::fact_sets::FactRow;
+
+/// A filer's fact as [`filer_facts`] hands it over: its text as stored, its
+/// dates read, and where it came from.
+pub struct FilerFact<'a> {
+    /// As stored (`start` and `frame` none where stated empty).
+    pub text: FactRow<'a>,
+    pub start: Option<NaiveDate>,
+    pub end: NaiveDate,
+    pub filed: NaiveDate,
+    pub source_id: i64,
+    /// Its place in its source.
+    pub seq: usize,
+    pub source_path: &'a str,
+}
+
+impl FilerFact<'_> {
+    fn stored(&self) -> ((NaiveDate, i64, usize), StoredFact) {
+        let t = &self.text;
+        let fact = StoredFact {
+            taxonomy: t.taxonomy.to_string(),
+            concept: t.concept.to_string(),
+            unit: t.unit.to_string(),
+            start: self.start,
+            end: self.end,
+            value: t.value,
+            accn: t.accn.to_string(),
+            fy: t.fy,
+            fp: t.fp.map(str::to_string),
+            form: t.form.to_string(),
+            filed: self.filed,
+            frame: t.frame.map(str::to_string),
+            source_path: self.source_path.to_string(),
+        };
+        ((self.filed, self.source_id, self.seq), fact)
+    }
+}
+
+/// Facts keyed by (filed, source, place in it), in that order: the order the
+/// table of rows gave them in.
+fn in_filing_order(mut keyed: Vec<((NaiveDate, i64, usize), StoredFact)>) -> Vec<StoredFact> {
+    keyed.sort_unstable_by_key(|(k, _)| *k);
+    keyed.into_iter().map(|(_, f)| f).collect()
+}
+
+/// Every stored fact of `cik`, oldest filing first (by source and place in
+/// it where filed the same day).
+pub fn facts_of_filer(conn: &Connection, cik: i64) -> Result<Vec<StoredFact>, StoreError> {
+    let mut out = Vec::new();
+    filer_facts(conn, cik, |_| true, |f| out.push(f.stored()))?;
+    Ok(in_filing_order(out))
+}
+
+/// Every filer with stored facts, in CIK order.
+pub fn fact_filers(conn: &Connection) -> Result<Vec<i64>, StoreError> {
+    let mut st = conn.prepare_cached("SELECT DISTINCT cik FROM fact_sets ORDER BY cik")?;
+    let rows = st.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+const FACT_SETS_OF: &str = "SELECT source_id, encoded FROM fact_sets WHERE cik = ?1 ORDER BY source_id";
+
+/// Hands `each` every stored fact of `cik` whose concept is `wanted`, source
+/// by source and in each source's order (a filer's sets never overlap: see
+/// fact_sets.rs). Each set's strings are tested and its dates read once each.
+pub fn filer_facts(
+    conn: &Connection,
+    cik: i64,
+    wanted: impl Fn(&str) -> bool,
+    mut each: impl FnMut(&FilerFact<'_>),
+) -> Result<(), StoreError> {
+    use crate::fact_sets::FactSet;
+    let mut st = conn.prepare_cached(FACT_SETS_OF)?;
+    let mut rows = st.query([cik])?;
+    while let Some(r) = rows.next()? {
+        let source_id: i64 = r.get(0)?;
+        let name = format!("source {source_id}");
+        let set = FactSet::decode(r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?, &name)?;
+        let path = source_path(conn, source_id)?.unwrap_or_default();
+        let keep: Vec<bool> = set.strings.iter().map(|s| wanted(s)).collect();
+        let mut dates: Vec<Option<Option<NaiveDate>>> = vec![None; set.strings.len()];
+        let damaged = |why: &str| StoreError::Damaged { what: format!("the stored facts of {name}"), why: why.into() };
+        // `start` and `frame` stated empty are none, as the rows had them.
+        let stated = |o: Option<u32>| o.filter(|&i| !set.strings[i as usize].is_empty());
+        for (seq, coded) in set.coded().enumerate() {
+            let c = coded.ok_or_else(|| damaged("the set ends early"))?;
+            if !keep[c.concept as usize] {
+                continue;
+            }
+            let row = set.row(&c);
+            let mut date = |i: u32| *dates[i as usize].get_or_insert_with(|| parse_date(set.strings[i as usize]));
+            let (start_id, frame_id) = (stated(c.start), stated(c.frame));
+            let fact = FilerFact {
+                text: FactRow {
+                    start: start_id.map(|i| set.strings[i as usize]),
+                    frame: frame_id.map(|i| set.strings[i as usize]),
+                    ..row
+                },
+                start: start_id.and_then(&mut date),
+                end: date(c.end).ok_or_else(|| damaged("a period end that is not a date"))?,
+                filed: date(c.filed).ok_or_else(|| damaged("a filing date that is not a date"))?,
+                source_id,
+                seq,
+                source_path: &path,
+            };
+            each(&fact);
+        }
+    }
+    Ok(())
 }
 
 /// Stock splits of a filer from XBRL (`StockholdersEquityNoteStockSplitConversionRatio1`),
@@ -183,23 +277,25 @@ pub fn splits(conn: &Connection, cik: i64) -> Result<Vec<Split>, StoreError> {
     // Grouped here rather than joined and grouped in SQL: with a join, SQLite
     // (STAT4) re-plans the statement for every filer, and a window's load asks
     // this of each one.
-    let mut st = conn.prepare_cached(
-        "SELECT f.end, f.value, f.accn, f.source_id FROM facts f
-         WHERE f.cik = ?1 AND f.concept IN ('StockholdersEquityNoteStockSplitConversionRatio1', 'StockholdersEquityNoteStockSplitConversionRatio')
-           AND f.value > 0",
-    )?;
+    const RATIOS: [&str; 2] =
+        ["StockholdersEquityNoteStockSplitConversionRatio1", "StockholdersEquityNoteStockSplitConversionRatio"];
     // (end, ratio) -> (least accession, its sources)
     let mut by: std::collections::BTreeMap<(NaiveDate, u64), (String, Vec<i64>)> = Default::default();
-    let mut rows = st.query([cik])?;
-    while let Some(r) = rows.next()? {
-        let key = (req_date(r, 0)?, r.get::<_, f64>(1)?.to_bits());
-        let (accn, source): (String, i64) = (r.get(2)?, r.get(3)?);
-        let e = by.entry(key).or_insert_with(|| (accn.clone(), Vec::new()));
-        if accn < e.0 {
-            e.0 = accn;
-        }
-        e.1.push(source);
-    }
+    filer_facts(
+        conn,
+        cik,
+        |c| RATIOS.contains(&c),
+        |f| {
+            if f.text.value > 0.0 {
+                let e =
+                    by.entry((f.end, f.text.value.to_bits())).or_insert_with(|| (f.text.accn.to_string(), Vec::new()));
+                if f.text.accn < e.0.as_str() {
+                    e.0 = f.text.accn.to_string();
+                }
+                e.1.push(f.source_id);
+            }
+        },
+    )?;
     let mut out: Vec<Split> = Vec::with_capacity(by.len());
     for ((effective, ratio), (accn, sources)) in by {
         let mut path: Option<String> = None;
@@ -638,28 +734,13 @@ pub fn positions(conn: &Connection) -> Result<Vec<Position>, StoreError> {
 }
 
 /// Facts of one filer for the given concepts, oldest filing first (bulk form of
-/// [`facts_known`], without the date filter).
-///
-/// A window's load asks this of every filer, so it is read the cheap way: the
-/// filer's range of the table in key order, the storage order (source, place in
-/// it) kept beside each fact and sorted here, and each source's path looked up
-/// once, not joined per fact.
+/// [`facts_known`], without the date filter): a window's load asks this of
+/// every filer, each filer's sets decoded once.
 pub fn facts_of(conn: &Connection, cik: i64, concepts: &[&str]) -> Result<Vec<StoredFact>, StoreError> {
-    let list = serde_json::to_string(concepts).unwrap_or_else(|_| "[]".into());
-    let mut st = conn.prepare_cached(FACTS_OF)?;
-    let mut rows = st.query(rusqlite::params![cik, list])?;
-    let mut keyed: Vec<((NaiveDate, i64, i64), StoredFact)> = Vec::new();
-    let mut paths: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
-    while let Some(r) = rows.next()? {
-        let source_id: i64 = r.get(12)?;
-        if let std::collections::hash_map::Entry::Vacant(slot) = paths.entry(source_id) {
-            slot.insert(source_path(conn, source_id)?.unwrap_or_default());
-        }
-        let fact = fact_with_path(r, paths[&source_id].clone())?;
-        keyed.push(((fact.filed, source_id, r.get(13)?), fact));
-    }
-    keyed.sort_unstable_by_key(|(k, _)| *k);
-    Ok(keyed.into_iter().map(|(_, f)| f).collect())
+    let wanted: std::collections::HashSet<&str> = concepts.iter().copied().collect();
+    let mut out = Vec::new();
+    filer_facts(conn, cik, |c| wanted.contains(c), |f| out.push(f.stored()))?;
+    Ok(in_filing_order(out))
 }
 
 /// A priced security with its listing facts: the universe a score can rank.
@@ -728,16 +809,6 @@ const DOCUMENT_COLUMNS: &str =
 // The reads a point-in-time question makes by key and date. Each is answered
 // from an index, never by scanning its table: `keyed_reads_search_an_index`
 // asks SQLite's planner and fails on a full scan.
-const FACTS_KNOWN: &str =
-    "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
-            nullif(f.frame, ''), s.path
-     FROM facts f JOIN sources s ON s.id = f.source_id
-     WHERE f.cik = ?1 AND f.concept = ?2 AND f.filed <= ?3
-     ORDER BY f.filed, f.source_id, f.seq";
-const FACTS_OF: &str =
-    "SELECT f.taxonomy, f.concept, f.unit, nullif(f.start, ''), f.end, f.value, f.accn, f.fy, f.fp, f.form, f.filed,
-            nullif(f.frame, ''), f.source_id, f.seq
-     FROM facts f WHERE f.cik = ?1 AND f.concept IN (SELECT value FROM json_each(?2))";
 const ACCESSION_KNOWN: &str = "SELECT EXISTS (SELECT 1 FROM filings WHERE accession = ?1)
          OR EXISTS (SELECT 1 FROM fact_accessions WHERE accn = ?1)
          OR EXISTS (SELECT 1 FROM insider_reports WHERE accession = ?1)
@@ -897,30 +968,52 @@ pub struct FilingRef {
 /// store has the filer's submissions, and every report XBRL facts cite, so that a
 /// filer with only a companyfacts file still has a calendar. One row per accession.
 pub fn periodic_filings(conn: &Connection, cik: i64) -> Result<Vec<FilingRef>, StoreError> {
+    const PERIODIC: [&str; 4] = ["10-K", "10-Q", "10-K/A", "10-Q/A"];
     let mut st = conn.prepare_cached(
-        "SELECT accession, form, filed, period, path FROM (
-             SELECT f.accession, f.form, f.filed, f.report_date AS period, s.path, 0 AS pri
-             FROM filings f JOIN sources s ON s.id = f.source_id
-             WHERE f.cik = ?1 AND f.form IN ('10-K', '10-Q', '10-K/A', '10-Q/A')
-             UNION ALL
-             SELECT x.accn, x.form, min(x.filed), max(x.end), min(s.path), 1
-             FROM facts x JOIN sources s ON s.id = x.source_id
-             WHERE x.cik = ?1 AND x.form IN ('10-K', '10-Q', '10-K/A', '10-Q/A')
-             GROUP BY x.accn, x.form)
-         ORDER BY filed, accession, pri",
+        "SELECT f.accession, f.form, f.filed, f.report_date, s.path
+         FROM filings f JOIN sources s ON s.id = f.source_id
+         WHERE f.cik = ?1 AND f.form IN ('10-K', '10-Q', '10-K/A', '10-Q/A')",
     )?;
-    let rows = st.query_map([cik], |r| {
-        Ok(FilingRef {
-            accession: r.get(0)?,
-            form: r.get(1)?,
-            filed: req_date(r, 2)?,
-            period: date_col(r, 3)?,
-            path: r.get(4)?,
-        })
-    })?;
+    // (filed, accession, the index's own row first) as the sort key.
+    let mut all: Vec<((NaiveDate, String, u8), FilingRef)> = st
+        .query_map([cik], |r| {
+            let f = FilingRef {
+                accession: r.get(0)?,
+                form: r.get(1)?,
+                filed: req_date(r, 2)?,
+                period: date_col(r, 3)?,
+                path: r.get(4)?,
+            };
+            Ok(((f.filed, f.accession.clone(), 0), f))
+        })?
+        .collect::<Result<_, _>>()?;
+    // Every report the facts cite, by accession and form: its first filing
+    // date, the latest period end it reports, the least path stating it.
+    let mut cited: std::collections::BTreeMap<(String, String), (NaiveDate, NaiveDate, String)> = Default::default();
+    filer_facts(
+        conn,
+        cik,
+        |_| true,
+        |f| {
+            if !PERIODIC.contains(&f.text.form) {
+                return;
+            }
+            let e = cited
+                .entry((f.text.accn.to_string(), f.text.form.to_string()))
+                .or_insert_with(|| (f.filed, f.end, f.source_path.to_string()));
+            e.0 = e.0.min(f.filed);
+            e.1 = e.1.max(f.end);
+            if f.source_path < e.2.as_str() {
+                e.2 = f.source_path.to_string();
+            }
+        },
+    )?;
+    for ((accession, form), (filed, end, path)) in cited {
+        all.push(((filed, accession.clone(), 1), FilingRef { accession, form, filed, period: Some(end), path }));
+    }
+    all.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out: Vec<FilingRef> = Vec::new();
-    for f in rows {
-        let f = f?;
+    for (_, f) in all {
         // The index's own row comes first and carries the report date as filed.
         if !out.iter().any(|o| o.accession == f.accession) {
             out.push(f);
@@ -1101,13 +1194,12 @@ mod plans {
         let store = crate::Store::open_in_memory().unwrap();
         let (about_count, about_rows) = articles_about_sql();
         let between = articles_between_sql();
-        let reads: [(&str, &str, usize); 17] = [
+        let reads: [(&str, &str, usize); 16] = [
             ("accession_known", ACCESSION_KNOWN, 1),
             ("filings_of_run", crate::changes::FILINGS_OF_RUN, 2),
             ("trades_of_run", crate::changes::TRADES_OF_RUN, 2),
             ("articles_of_run", crate::changes::ARTICLES_OF_RUN, 2),
-            ("facts_known", FACTS_KNOWN, 3),
-            ("facts_of", FACTS_OF, 2),
+            ("fact_sets_of", FACT_SETS_OF, 1),
             ("close_on_or_before", CLOSE_ON_OR_BEFORE, 2),
             ("clean_close_on_or_before", CLEAN_CLOSE_ON_OR_BEFORE, 2),
             ("news_signals_between", NEWS_SIGNALS_BETWEEN, 2),
@@ -1124,7 +1216,7 @@ mod plans {
             let mut st = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let params: Vec<String> = (0..n)
                 .map(|i| match (i, name) {
-                    (1, "facts_of") | (0, "annual_values_of") => "[\"Assets\"]".into(),
+                    (0, "annual_values_of") => "[\"Assets\"]".into(),
                     (0, "source_paths_of") => "[1, 2]".into(),
                     _ => "1".into(),
                 })

@@ -491,6 +491,22 @@ CREATE TABLE live_scores (
     PRIMARY KEY (config_hash, as_of, ticker)
 ) WITHOUT ROWID;
 "#,
+    // 19: a companyfacts document's facts kept as one compact set, not a row
+    // each (see fact_sets.rs: a row a fact made SQLite's B-tree the bound of
+    // every companyfacts write). The rows are moved into sets by the store
+    // (`fact_sets::from_rows`), then `facts` is dropped.
+    r#"
+CREATE TABLE fact_sets (
+    source_id INTEGER PRIMARY KEY REFERENCES sources(id),
+    cik       INTEGER NOT NULL,
+    facts     INTEGER NOT NULL,     -- how many the set holds
+    encoded   BLOB NOT NULL         -- the facts, in document order (fact_sets.rs)
+);
+CREATE INDEX fact_sets_cik ON fact_sets(cik, source_id);
+"#,
 ];
+
+/// The migration after whose SQL the stored fact rows move into sets.
+pub const FACT_SETS: i64 = 19;
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -410,3 +410,86 @@ fn the_list_of_sources_survives_a_damaged_page_in_its_table_or_its_index() {
     let e = Store::open_read_only(&db).unwrap().source_paths_in_order().unwrap_err();
     assert!(e.to_string().contains("damaged in the table"), "{e}");
 }
+
+#[test]
+fn a_damaged_fact_set_fails_the_integrity_check_and_is_never_read_as_facts() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.ingest_bytes("CIK0000000001.json", FACTS.as_bytes(), true);
+    assert_eq!(alphadesk_store::read::facts_of(s.conn(), 1, &["Revenues"]).unwrap().len(), 2);
+    assert_eq!(s.check_integrity(), Ok(()));
+    // One byte of the stored set changed, as a damaged page would change it:
+    // SQLite's own check reads the page, not what the set says.
+    let changed = s
+        .conn()
+        .execute(
+            "UPDATE fact_sets SET encoded = CAST(substr(encoded, 1, 20) || x'ff' || substr(encoded, 22) AS BLOB)
+             WHERE substr(encoded, 21, 1) <> x'ff'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let err = s.check_integrity().unwrap_err();
+    assert!(err.contains("source 1") && err.contains("checksum"), "{err}");
+    let read = alphadesk_store::read::facts_of(s.conn(), 1, &["Revenues"]);
+    assert!(read.as_ref().is_err_and(|e| e.is_corrupt()), "{read:?}");
+}
+
+#[test]
+fn facts_stored_as_rows_read_back_the_same_after_the_move_to_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // What a version-18 build wrote: a fact a row, `''` for no start or
+        // frame, stored out of key order (the rows' order is by `seq`).
+        let old = Store::open_at_version(&path, 18).unwrap();
+        old.conn()
+            .execute_batch(
+                "INSERT INTO sources (id, path, sha256, kind, bytes, ingested_at, rows) VALUES
+                     (1, 'CIK0000000007.json', 'a', 'companyfacts', 1, '2026-01-01T00:00:00Z', 2),
+                     (2, 'CIK0000000007-b.json', 'b', 'companyfacts', 1, '2026-01-02T00:00:00Z', 1);
+                 INSERT INTO facts (cik, concept, taxonomy, unit, start, end, accn, frame, value, fy, fp, form, filed, source_id, seq) VALUES
+                     (7, 'Revenues', 'us-gaap', 'USD', '2015-01-01', '2015-12-31', '0000000007-16-000001', 'CY2015', 100.0, 2015, 'FY', '10-K', '2016-02-01', 1, 1),
+                     (7, 'Assets', 'us-gaap', 'USD', '', '2015-12-31', '0000000007-16-000001', '', 5.5, NULL, NULL, '10-K', '2016-02-01', 1, 0),
+                     (7, 'Revenues', 'us-gaap', 'USD', '2016-01-01', '2016-12-31', '0000000007-17-000001', '', 120.0, 2016, 'FY', '10-K', '2017-02-01', 2, 4);",
+            )
+            .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.counts().unwrap().facts, 3);
+    assert!(s.conn().prepare("SELECT * FROM facts").is_err(), "the rows' table is gone");
+    let facts = alphadesk_store::read::facts_of(s.conn(), 7, &["Revenues", "Assets"]).unwrap();
+    let seen: Vec<String> = facts
+        .iter()
+        .map(|f| {
+            format!("{} {:?} {} {:?} {}", f.concept, f.start.map(|d| d.to_string()), f.value, f.frame, f.source_path)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            r#"Assets None 5.5 None CIK0000000007.json"#,
+            r#"Revenues Some("2015-01-01") 100 Some("CY2015") CIK0000000007.json"#,
+            r#"Revenues Some("2016-01-01") 120 None CIK0000000007-b.json"#,
+        ]
+    );
+    assert_eq!(s.check_integrity(), Ok(()));
+}
+
+#[test]
+fn a_later_snapshot_of_a_filers_facts_adds_only_what_is_new() {
+    let mut s = Store::open_in_memory().unwrap();
+    assert!(matches!(s.ingest_bytes("CIK0000000001.json", FACTS.as_bytes(), true).outcome, Outcome::Stored { .. }));
+    // A later snapshot: the same two facts, and one new one.
+    let later = FACTS.replace(
+        r#""form": "10-Q", "filed": "2014-04-25"}"#,
+        r#""form": "10-Q", "filed": "2014-04-25"}, {"start": "2014-01-01", "end": "2014-06-30", "val": 61, "accn": "0000000001-14-000003", "fy": 2014, "fp": "Q2", "form": "10-Q", "filed": "2014-07-25"}"#,
+    );
+    assert_ne!(later, FACTS, "the fixture changed");
+    let report = s.ingest_bytes("CIK0000000001-later.json", later.as_bytes(), true);
+    assert!(matches!(report.outcome, Outcome::Stored { .. }), "{report:?}");
+    let facts = alphadesk_store::read::facts_of(s.conn(), 1, &["Revenues"]).unwrap();
+    assert_eq!((s.counts().unwrap().facts, facts.len()), (3, 3), "no fact stored twice: {facts:?}");
+    let from_later: Vec<f64> =
+        facts.iter().filter(|f| f.source_path == "CIK0000000001-later.json").map(|f| f.value).collect();
+    assert_eq!(from_later, vec![61.0], "the new fact, cited to the snapshot that brought it");
+}

@@ -21,4 +21,4 @@ pub mod sec;
 
 pub use config::SyncConfig;
 pub use fetch::{check_user_agent, Expect, FetchError, Fetched, Fetcher, Policy, Validators};
-pub use sec::{Bulk, Hosts, Plan, Report, Sink, Stored};
+pub use sec::{Bulk, Failure, Hosts, Plan, Report, Sink, Stored};

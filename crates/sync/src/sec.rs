@@ -183,34 +183,35 @@ pub trait Sink {
     fn ciks_of(&mut self, ticker: &str) -> Vec<u64>;
     /// Every listed CIK, with a ticker.
     fn listed(&mut self) -> Vec<(u64, String)>;
-    /// A filer's stored filings (accession, form, filed) within the window.
-    fn filings(
-        &mut self,
-        cik: u64,
-        since: Option<NaiveDate>,
-        until: Option<NaiveDate>,
-    ) -> Vec<(String, String, String)>;
+    /// The stored filings (accession, form, filed) of each of `ciks`, oldest
+    /// first: one question for them all (a bulk load asks it of every listed
+    /// company).
+    fn filings(&mut self, ciks: &[u64]) -> BTreeMap<u64, Vec<(String, String, NaiveDate)>>;
     /// The validators of the stored copy of `url`.
     fn validators(&mut self, url: &str) -> Option<Validators>;
     /// Whether a document was stored from `url` already.
     fn has(&mut self, url: &str) -> bool;
     /// Stores a document (parsed, one transaction with its provenance).
     fn store(&mut self, doc: &Fetched) -> Stored;
-    /// Stores a document as one of a batch (a bulk archive's entries, each still
-    /// whole or not at all): what became of the documents whose batch this call
-    /// committed, by URL. Nothing is said of a document before it is committed.
-    fn stage(&mut self, doc: &Fetched) -> Vec<(String, Stored)>;
-    /// Commits the open batch: what became of the documents not reported yet.
-    fn settle(&mut self) -> Vec<(String, Stored)>;
+    /// Stores every document `docs` yields (a bulk archive's entries), each
+    /// whole or not at all, in batches; `docs` is read — the entries inflated,
+    /// then parsed — on another thread while earlier ones are written. `each`
+    /// hears what became of every document, by URL, once its batch is
+    /// committed; a yielded failure is reported in its turn.
+    fn store_all(
+        &mut self,
+        docs: &mut (dyn Iterator<Item = Result<Fetched, Failure>> + Send),
+        each: &mut dyn FnMut(String, Stored),
+    );
     /// Records a 304.
     fn not_modified(&mut self, url: &str, at: chrono::DateTime<chrono::Utc>);
     /// Records the fetch of a bulk archive (its entries are the sources).
     fn archive_fetched(&mut self, archive: &Fetched);
-    /// A value the last sync kept (`sec.synced.CIK`: the day a company's sync
-    /// last completed).
-    fn state(&mut self, key: &str) -> Option<String>;
-    /// Keeps a value for the next sync.
-    fn set_state(&mut self, key: &str, value: &str);
+    /// The values the last sync kept under `keys`, of those it kept
+    /// (`sec.synced.CIK`: the day a company's sync last completed).
+    fn states(&mut self, keys: &[String]) -> BTreeMap<String, String>;
+    /// Keeps values for the next sync, all of them or none.
+    fn set_states(&mut self, states: &[(String, String)]);
 }
 
 fn synced_key(cik: u64) -> String {
@@ -436,12 +437,13 @@ fn filings_and_finish(
     mut report: Report,
 ) -> Report {
     let mut docs = Vec::new();
-    for (cik, ticker) in ciks {
-        let since = plan.since.or_else(|| {
-            let last: NaiveDate = sink.state(&synced_key(*cik))?.parse().ok()?;
-            last.pred_opt()
-        });
-        for (accession, form, _) in sink.filings(*cik, since, plan.until) {
+    let keys: Vec<String> = ciks.keys().map(|c| synced_key(*c)).collect();
+    let marks = sink.states(&keys);
+    let mut filings = sink.filings(&ciks.keys().copied().collect::<Vec<_>>());
+    for ((cik, ticker), key) in ciks.iter().zip(&keys) {
+        let since = plan.since.or_else(|| marks.get(key)?.parse::<NaiveDate>().ok()?.pred_opt());
+        let within = |filed: &NaiveDate| since.is_none_or(|s| *filed >= s) && plan.until.is_none_or(|u| *filed <= u);
+        for (accession, form, _) in filings.remove(cik).unwrap_or_default().into_iter().filter(|f| within(&f.2)) {
             let wanted =
                 (ownership_form(&form) && ticker.is_some()) || (holdings_form(&form) && managers.contains(cik));
             if !wanted {
@@ -467,9 +469,10 @@ fn filings_and_finish(
     let today = chrono::Utc::now().date_naive().to_string();
     let failed: BTreeSet<u64> = report.failures.iter().filter_map(|f| f.cik).collect();
     if plan.until.is_none() {
-        for cik in ciks.keys().filter(|c| !failed.contains(c)) {
-            sink.set_state(&synced_key(*cik), &today);
-        }
+        // One write for them all: a bulk load's marks are one per listed company.
+        let marks: Vec<(String, String)> =
+            ciks.keys().filter(|c| !failed.contains(c)).map(|c| (synced_key(*c), today.clone())).collect();
+        sink.set_states(&marks);
     }
     finish(fetcher, report)
 }
@@ -490,7 +493,11 @@ fn read_daily_indexes(
     use chrono::Datelike;
     let start = match plan.since {
         Some(d) => d,
-        None => match sink.state(DAILY_INDEX_KEY).and_then(|d| d.parse::<NaiveDate>().ok()) {
+        None => match sink
+            .states(&[DAILY_INDEX_KEY.to_string()])
+            .get(DAILY_INDEX_KEY)
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+        {
             Some(last) => last.succ_opt()?,
             None => {
                 report.failures.push(Failure {
@@ -546,15 +553,16 @@ fn read_daily_indexes(
         }
     }
     if let Some(day) = mark.or_else(|| start.pred_opt().filter(|_| days.is_empty())) {
-        sink.set_state(DAILY_INDEX_KEY, &day.to_string());
+        sink.set_states(&[(DAILY_INDEX_KEY.to_string(), day.to_string())]);
     }
     Some((filed, start, end))
 }
 
 /// Downloads a bulk archive to a scratch file (conditionally), then stores the
-/// entries wanted one at a time: memory holds one entry, whatever the archive's
-/// size. Each entry is a source named `ARCHIVE_URL/ENTRY`; a corrupt entry is a
-/// failure naming it, and the rest go on.
+/// entries wanted as they are inflated: memory holds a few runs of entries,
+/// whatever the archive's size. Each entry is a source named
+/// `ARCHIVE_URL/ENTRY`; a corrupt entry is a failure naming it, and the rest go
+/// on.
 fn bulk_load(
     fetcher: &Fetcher,
     hosts: &Hosts,
@@ -583,53 +591,61 @@ fn bulk_load(
         Err(e) => return fail(report, url, format!("not a readable zip archive: {e}"), None),
     };
     let stage = format!("{} entries", url.rsplit('/').next().unwrap_or("archive"));
-    let entries = archive.len() as u64;
-    for i in 0..archive.len() {
-        fetcher.progress(&stage, i as u64 + 1, entries);
+    let entries = archive.len();
+    let entry_at = |i: usize| -> Option<Result<Fetched, Failure>> {
+        fetcher.progress(&stage, i as u64 + 1, entries as u64);
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                fail(report, format!("{url}#{i}"), format!("entry {i} cannot be read: {e}"), None);
-                continue;
+                let why = format!("entry {i} cannot be read: {e}");
+                return Some(Err(Failure { url: format!("{url}#{i}"), why, cik: None }));
             }
         };
         if entry.is_dir() {
-            continue;
+            return None;
         }
-        let Ok(full) = entry.name() else { continue };
-        let name = full.rsplit('/').next().unwrap_or_default().to_string();
-        let Some(cik) = cik_of_entry(&name) else { continue };
+        let name = entry.name().ok()?.rsplit('/').next().unwrap_or_default().to_string();
+        let cik = cik_of_entry(&name)?;
         if only.is_some_and(|o| !o.contains(&cik)) {
-            continue;
+            return None;
         }
         let entry_url = format!("{url}/{name}");
         let mut body = Vec::with_capacity(entry.size().min(1 << 28) as usize);
         if let Err(e) = entry.read_to_end(&mut body) {
-            fail(report, entry_url, format!("a corrupt entry in the archive: {e}"), Some(cik));
-            continue;
+            let why = format!("a corrupt entry in the archive: {e}");
+            return Some(Err(Failure { url: entry_url, why, cik: Some(cik) }));
         }
         // The parser checks the whole document as it reads it; here only that it
         // is a JSON object and not an error page packed by mistake.
         if body.iter().find(|c| !c.is_ascii_whitespace()) != Some(&b'{') {
-            fail(report, entry_url, "the entry is not a JSON object".into(), Some(cik));
-            continue;
+            return Some(Err(Failure { url: entry_url, why: "the entry is not a JSON object".into(), cik: Some(cik) }));
         }
-        let doc = Fetched {
-            url: entry_url.clone(),
-            status: meta.status,
-            validators: meta.validators.clone(),
-            fetched_at: meta.fetched_at,
-            body,
-        };
-        let settled = sink.stage(&doc);
-        count_entries(report, settled);
-    }
-    let settled = sink.settle();
+        let (status, validators, fetched_at) = (meta.status, meta.validators.clone(), meta.fetched_at);
+        Some(Ok(Fetched { url: entry_url, status, validators, fetched_at, body }))
+    };
+    // Entries are inflated on a thread of their own, a few ahead: the thread
+    // that parses them was the bound of a bulk load once the writer was not.
+    let mut settled = Vec::new();
+    std::thread::scope(|scope| {
+        let (inflated, next) = std::sync::mpsc::sync_channel(INFLATED_AHEAD);
+        scope.spawn(move || {
+            for doc in (0..entries).filter_map(entry_at) {
+                // The store gone (its caller panicked): stop inflating.
+                if inflated.send(doc).is_err() {
+                    return;
+                }
+            }
+        });
+        sink.store_all(&mut next.into_iter(), &mut |url, stored| settled.push((url, stored)));
+    });
     count_entries(report, settled);
     // Recorded once every entry is committed: an archive fetched but not wholly
     // stored is fetched again (its stored entries are then unchanged).
     sink.archive_fetched(&meta);
 }
+
+/// Archive entries inflated ahead of the thread that parses them.
+const INFLATED_AHEAD: usize = 16;
 
 /// Counts what became of archive entries, each named `ARCHIVE_URL/CIK##########.json`.
 fn count_entries(report: &mut Report, settled: Vec<(String, Stored)>) {

@@ -32,7 +32,7 @@ TABLES = {
     "facts": (
         {"cik": I, "concept": S, "period_start": DATE, "period_end": DATE, "value": F, "filed": DATE, "accession": S, "source_file": S},
         ["cik", "concept", "period_start", "period_end", "accession", "value"],
-        "SELECT f.cik, f.concept, nullif(f.start, ''), f.end, f.value, f.filed, f.accn, s.path FROM facts f JOIN sources s ON s.id = f.source_id",
+        lambda: fact_rows(),
     ),
     "filings": (
         {"accession": S, "cik": I, "form": S, "filed": DATE, "report_date": DATE, "accepted": TS, "source_file": S},
@@ -60,6 +60,52 @@ TABLES = {
         "SELECT r.accession, t.seq, t.code, t.shares, t.trade_date, r.filed_estimated, s.path FROM insider_transactions t JOIN insider_reports r ON r.id = t.report_id JOIN sources s ON s.id = r.source_id",
     ),
 }
+
+
+def fact_rows():
+    """Every stored fact, decoded here from `fact_sets` by the format
+    crates/store/src/fact_sets.rs documents (not by alphadesk's decoder):
+    (cik, concept, start, end, value, filed, accession, source path)."""
+    import struct
+    import zlib
+
+    rows = []
+    sql = "SELECT f.cik, f.encoded, s.path FROM fact_sets f JOIN sources s ON s.id = f.source_id"
+    for cik, blob, path in con.execute(sql):
+        at = 0
+
+        def varint():
+            nonlocal at
+            n, shift = 0, 0
+            while True:
+                b = blob[at]
+                at += 1
+                n |= (b & 0x7F) << shift
+                shift += 7
+                if b < 0x80:
+                    return n
+
+        if blob[0] != 1:
+            fail(f"fact set of {path}: version {blob[0]}")
+        if zlib.crc32(blob[:-4]) != struct.unpack("<I", blob[-4:])[0]:
+            fail(f"fact set of {path}: its checksum does not match")
+        at = 1
+        strings = []
+        for _ in range(varint()):
+            n = varint()
+            strings.append(bytes(blob[at:at + n]).decode())
+            at += n
+        opt = lambda i: strings[i - 1] if i else None
+        for _ in range(varint()):
+            concept, _tax, _unit, start, end, _accn_i, _frame, _fp, _form, filed = (varint() for _ in range(10))
+            accn = strings[_accn_i]
+            (value,) = struct.unpack("<d", blob[at:at + 8])
+            at += 8
+            varint()  # fy
+            rows.append((cik, strings[concept], opt(start) or None, strings[end], value, strings[filed], accn, path))
+        if at != len(blob) - 4:
+            fail(f"fact set of {path}: {len(blob) - 4 - at} bytes between its last fact and its checksum")
+    return rows
 
 
 def as_python(kind, v):
@@ -103,7 +149,7 @@ for name, (cols, key, sql) in TABLES.items():
             fail(f"{name}.{c}: type {got}, expected {kind}")
         if not t.schema.field(c).metadata or b"description" not in t.schema.field(c).metadata:
             fail(f"{name}.{c}: no description")
-    stored = con.execute(sql).fetchall()
+    stored = sql() if callable(sql) else con.execute(sql).fetchall()
     if t.num_rows != len(stored):
         fail(f"{name}: {t.num_rows} rows exported, {len(stored)} stored")
     names = list(cols)
