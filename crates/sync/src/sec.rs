@@ -370,9 +370,12 @@ pub fn sync(fetcher: &Fetcher, hosts: &Hosts, plan: &Plan, sink: &mut dyn Sink) 
     let managers: BTreeSet<u64> = plan.managers.iter().copied().collect();
     if plan.bulk && !plan.dry_run {
         // 2–3 from the bulk archives: only the entries of the companies asked for
-        // (every entry with --all).
+        // (every entry with --all). The facts first: the scores need them, a
+        // sync stopped between the two has them, and the second archive's
+        // request waits out the rate limit's spacing while they are read
+        // rather than before.
         let only: Option<BTreeSet<u64>> = (!plan.all).then(|| ciks.keys().copied().collect());
-        for which in [Bulk::Submissions, Bulk::CompanyFacts] {
+        for which in [Bulk::CompanyFacts, Bulk::Submissions] {
             bulk_load(fetcher, hosts, which, only.as_ref(), sink, &mut report);
         }
         return filings_and_finish(fetcher, hosts, plan, &ciks, &managers, sink, report);
