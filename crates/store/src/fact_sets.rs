@@ -384,7 +384,7 @@ impl Encoded {
 /// filings they cite.
 pub(crate) fn store(tx: &rusqlite::Connection, source_id: i64, cik: i64, facts: &Encoded) -> Result<(), StoreError> {
     let stored: Vec<(i64, Vec<u8>)> = tx
-        .prepare_cached("SELECT source_id, encoded FROM fact_sets WHERE cik = ?1 ORDER BY source_id")?
+        .prepare_cached(crate::read::FACT_SETS_OF)?
         .query_map([cik], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let refiltered;

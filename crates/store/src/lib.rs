@@ -504,15 +504,7 @@ impl Store {
                 std::mem::take(&mut b.settled)
             }
             Found::Known { .. } | Found::Parsed { .. } => self.stage_with(|s| {
-                let written = s.begin().and_then(|()| {
-                    s.conn.execute_batch("SAVEPOINT one")?;
-                    let written = s.write_prepared(file);
-                    let end = if written.is_ok() { "RELEASE one" } else { "ROLLBACK TO one; RELEASE one" };
-                    if !s.conn.is_autocommit() {
-                        s.conn.execute_batch(end)?;
-                    }
-                    written
-                });
+                let written = s.in_savepoint(|s| s.write_prepared(file));
                 FileReport { outcome: s.outcome(written), path }
             }),
         }
@@ -916,15 +908,28 @@ impl Store {
         parsed: &Parsed<'_>,
         fetch: Option<&Fetch>,
     ) -> Result<Outcome, StoreError> {
+        self.in_savepoint(|s| {
+            if let Some(kind) = s.stored_kind(sha)? {
+                return Ok(Outcome::Unchanged { kind });
+            }
+            let doc = Document { path, sha, len, kind, parsed, fetch, facts: None };
+            insert_document(&s.conn, s.fault_after_rows, &doc)
+        })
+    }
+
+    /// Runs `write` in a savepoint of the open transaction (begun if none
+    /// is): what it wrote is kept if it succeeds, undone if it fails.
+    fn in_savepoint<T>(&mut self, write: impl FnOnce(&mut Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
         self.begin()?;
-        if let Some(kind) = self.stored_kind(sha)? {
-            return Ok(Outcome::Unchanged { kind });
+        self.conn.execute_batch("SAVEPOINT document")?;
+        let written = write(self);
+        // SQLite ends the whole transaction on some errors (a full disk):
+        // then there is no savepoint left to end.
+        if !self.conn.is_autocommit() {
+            let end = if written.is_ok() { "RELEASE document" } else { "ROLLBACK TO document; RELEASE document" };
+            self.conn.execute_batch(end)?;
         }
-        let tx = self.conn.savepoint()?;
-        let doc = Document { path, sha, len, kind, parsed, fetch, facts: None };
-        let outcome = insert_document(&tx, self.fault_after_rows, &doc)?;
-        tx.commit()?;
-        Ok(outcome)
+        written
     }
 
     /// The kind of the source stored with this hash, if one is: asked again

@@ -2,7 +2,7 @@
 //! connection. An ingest's one writer spends half its time in SQLite; the
 //! other half — reading the file (or inflating an archive's entry), hashing
 //! it, parsing it — needs no connection, so [`Store::write_all`] does it for
-//! the next documents on another core while the writer stores this one.
+//! the next documents on other threads while the writer stores this one.
 //!
 //! Whether a file is stored already is decided twice: here, on a read-only
 //! connection of the reader's own ([`KnownSources`], so that a second ingest

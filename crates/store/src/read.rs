@@ -136,28 +136,6 @@ fn req_date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     date_col(r, i)?.ok_or_else(|| rusqlite::Error::InvalidColumnType(i, "date".into(), rusqlite::types::Type::Text))
 }
 
-/// Facts of `cik` for `concept` (any taxonomy) filed on or before `as_of`, oldest
-/// filing first.
-pub fn facts_known(
-    conn: &Connection,
-    cik: i64,
-    concept: &str,
-    as_of: NaiveDate,
-) -> Result<Vec<StoredFact>, StoreError> {
-    let mut out = Vec::new();
-    filer_facts(
-        conn,
-        cik,
-        |c| c == concept,
-        |f| {
-            if f.filed <= as_of {
-                out.push(f.stored());
-            }
-        },
-    )?;
-    Ok(in_filing_order(out))
-}
-
 pub use crate::fact_sets::FactRow;
 
 /// A filer's fact as [`filer_facts`] hands it over: its text as stored, its
@@ -218,7 +196,8 @@ pub fn fact_filers(conn: &Connection) -> Result<Vec<i64>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-const FACT_SETS_OF: &str = "SELECT source_id, encoded FROM fact_sets WHERE cik = ?1 ORDER BY source_id";
+/// A filer's stored sets, oldest source first.
+pub(crate) const FACT_SETS_OF: &str = "SELECT source_id, encoded FROM fact_sets WHERE cik = ?1 ORDER BY source_id";
 
 /// Hands `each` every stored fact of `cik` whose concept is `wanted`, source
 /// by source and in each source's order (a filer's sets never overlap: see
@@ -733,9 +712,8 @@ pub fn positions(conn: &Connection) -> Result<Vec<Position>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Facts of one filer for the given concepts, oldest filing first (bulk form of
-/// [`facts_known`], without the date filter): a window's load asks this of
-/// every filer, each filer's sets decoded once.
+/// Facts of one filer for the given concepts, oldest filing first: a window's
+/// load asks this of every filer, each filer's sets decoded once.
 pub fn facts_of(conn: &Connection, cik: i64, concepts: &[&str]) -> Result<Vec<StoredFact>, StoreError> {
     let wanted: std::collections::HashSet<&str> = concepts.iter().copied().collect();
     let mut out = Vec::new();

@@ -493,3 +493,52 @@ fn a_later_snapshot_of_a_filers_facts_adds_only_what_is_new() {
         facts.iter().filter(|f| f.source_path == "CIK0000000001-later.json").map(|f| f.value).collect();
     assert_eq!(from_later, vec![61.0], "the new fact, cited to the snapshot that brought it");
 }
+
+#[test]
+fn write_all_reports_every_document_in_the_order_given_across_runs_and_preparers() {
+    let mut s = store();
+    // More documents than two runs hold, so every preparer takes turns; a real
+    // file among them at each end.
+    let mut given = vec![alphadesk_store::Incoming::Fetched {
+        url: "https://example.test/CIK0000000001.json".into(),
+        bytes: FACTS.as_bytes().to_vec(),
+        fetch: alphadesk_store::Fetch::default(),
+    }];
+    given.extend(
+        (0..2_600)
+            .map(|i| alphadesk_store::Incoming::Failed { path: format!("entry-{i:05}"), error: "corrupt".into() }),
+    );
+    given.push(alphadesk_store::Incoming::Fetched {
+        url: "https://example.test/ABC_data.csv".into(),
+        bytes: PRICES.as_bytes().to_vec(),
+        fetch: alphadesk_store::Fetch::default(),
+    });
+    let mut paths = Vec::new();
+    s.write_all(given.into_iter(), |r| paths.push(r.path));
+    let want: Vec<String> = std::iter::once("https://example.test/CIK0000000001.json".to_string())
+        .chain((0..2_600).map(|i| format!("entry-{i:05}")))
+        .chain(std::iter::once("https://example.test/ABC_data.csv".to_string()))
+        .collect();
+    assert_eq!(paths, want);
+    let c = s.counts().unwrap();
+    assert_eq!((c.sources, c.facts, c.price_bars), (2, 2, 3));
+}
+
+#[test]
+fn a_panic_while_reading_documents_reaches_the_caller_instead_of_hanging() {
+    // The documents' iterator panics partway: the preparer taking it dies,
+    // the others must not wait for its turn forever, and the panic reaches
+    // the caller of `write_all`.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut s = store();
+        let docs = (0..3_000).map(|i| {
+            assert!(i != 1_500, "a reader fails on entry {i}");
+            alphadesk_store::Incoming::Failed { path: format!("entry-{i}"), error: "corrupt".into() }
+        });
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.write_all(docs, |_| {})));
+        let _ = done.send(outcome.is_err());
+    });
+    let panicked = finished.recv_timeout(std::time::Duration::from_secs(30)).expect("write_all hung after a panic");
+    assert!(panicked, "the panic was swallowed");
+}
